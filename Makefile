@@ -1,0 +1,53 @@
+# Tether: two commands for a newcomer.
+#   make run   install everything, migrate the embedded SQLite database, load the demo register, serve
+#   make test  install everything and run the whole suite (set DATABASE_URL to run it on PostgreSQL)
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+DEMO_SIZE ?= 2000
+PYTEST_ARGS ?=
+
+.PHONY: run test install assets lint bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q --disable-pip-version-check --upgrade pip
+	$(BIN)/pip install -q --disable-pip-version-check -e '.[dev]'
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+tether/web/assets/build/tether.css: node_modules/.installed $(wildcard tether/web/assets/scss/*.scss)
+	npm run --silent build
+
+install: $(VENV)/.installed node_modules/.installed
+assets: tether/web/assets/build/tether.css
+
+run: install assets
+	$(BIN)/tether migrate
+	$(BIN)/tether demo --if-empty --registrants $(DEMO_SIZE)
+	@echo ""
+	@echo "Tether is serving on http://$(HOST):$(PORT)/  (Ctrl-C to stop)"
+	$(BIN)/tether serve --host $(HOST) --port $(PORT)
+
+test: install assets
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/mypy tether config
+	$(BIN)/lint-imports
+
+bench: install
+	$(BIN)/python bench/bench_rules.py
+	$(BIN)/python bench/bench_demo.py --registrants 70000
+
+clean:
+	rm -rf $(VENV) node_modules var tether/web/assets/build

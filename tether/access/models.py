@@ -1,0 +1,83 @@
+"""Forces, users and their roles, API tokens, and time-limited out-of-force access grants."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+
+from .constants import JURISDICTION_BY_COUNTRY, Country, Role
+
+
+class Force(models.Model):
+    """One of the 45 UK territorial police forces. Its country decides which law applies."""
+
+    code = models.CharField(max_length=8, unique=True)
+    name = models.CharField(max_length=120)
+    country = models.CharField(max_length=20, choices=Country.choices)
+    published_rso_count = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def jurisdiction(self) -> str:
+        return JURISDICTION_BY_COUNTRY[Country(self.country)]
+
+
+class User(AbstractUser):
+    """A person who signs in. Every user has one role; most belong to one force."""
+
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.OFFICER)
+    force = models.ForeignKey(Force, null=True, blank=True, on_delete=models.PROTECT, related_name="users")
+    collar_number = models.CharField(max_length=20, blank=True)
+    rank = models.CharField(max_length=40, blank=True)
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+    @property
+    def label(self) -> str:
+        force = self.force.code if self.force_id else "national"  # type: ignore[union-attr]
+        return f"{self.get_full_name() or self.username} ({self.get_role_display()}, {force})"
+
+
+def _hash_token(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+class ApiToken(models.Model):
+    """A personal API token. Only its SHA-256 hash is stored; the raw value is shown once."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=80)
+    prefix = models.CharField(max_length=12)
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    hash_token = staticmethod(_hash_token)
+
+    @staticmethod
+    def generate() -> str:
+        return "tth_" + secrets.token_urlsafe(32)
+
+
+class AccessGrant(models.Model):
+    """Time-limited access to another force's full record, opened by a recorded reason."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="access_grants")
+    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="access_grants")
+    reason = models.TextField()
+    granted_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "person", "expires_at"])]

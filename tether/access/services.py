@@ -1,0 +1,43 @@
+"""Writes for access: API tokens."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django.db import transaction
+
+from tether.audit.services import record
+from tether.core import clock
+from tether.core.errors import ValidationFailed
+
+from .models import ApiToken, User
+
+
+def token_create(username: str, *, name: str = "api", days: int = 30, actor_label: str = "") -> tuple[str, ApiToken]:
+    try:
+        user = User.objects.get(username=username, is_active=True)
+    except User.DoesNotExist as exc:
+        raise ValidationFailed({"username": f"no active user {username!r}"}) from exc
+    raw = ApiToken.generate()
+    now = clock.now()
+    with transaction.atomic():
+        token = ApiToken.objects.create(
+            user=user, name=name, prefix=raw[:8], token_hash=ApiToken.hash_token(raw), created_at=now,
+            expires_at=now + timedelta(days=days),
+        )
+        record("token.create", None, actor_label=actor_label or "system", object_type="token", object_id=str(token.pk),
+               detail={"user": username, "name": name, "expires_at": token.expires_at.isoformat()})
+    return raw, token
+
+
+def token_user(raw: str) -> Any:
+    """The active user for a raw token, or None (unknown, revoked or expired)."""
+    token = (
+        ApiToken.objects.select_related("user", "user__force")
+        .filter(token_hash=ApiToken.hash_token(raw), revoked_at__isnull=True, expires_at__gt=clock.now())
+        .first()
+    )
+    if token is None or not token.user.is_active:
+        return None
+    return token.user

@@ -1,0 +1,88 @@
+"""Writing audit events. Call inside the same ``transaction.atomic`` block as the change."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from django.db import connection, transaction
+
+from tether.core import clock
+
+from .chain import GENESIS, event_hash
+from .models import AuditEvent
+
+_LOCK_KEY = 7_401_001  # pg advisory lock id for the audit chain
+
+
+@dataclass
+class PendingEvent:
+    action: str
+    actor: Any = None  # access.User or None for the system
+    object_type: str = ""
+    object_id: str = ""
+    force_code: str = ""
+    reason: str = ""
+    detail: dict[str, Any] = field(default_factory=dict)
+    actor_label: str = ""
+
+
+def _lock_chain() -> tuple[int, str]:
+    """Serialise writers of the chain and return (last seq, last hash)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cur:
+            cur.execute("SELECT pg_advisory_xact_lock(%s)", [_LOCK_KEY])
+    # SQLite: transactions begin IMMEDIATE (settings), so the write lock is already held.
+    last = AuditEvent.objects.order_by("-seq").values_list("seq", "hash").first()
+    return last if last else (0, GENESIS)
+
+
+def _label(actor: Any, given: str) -> str:
+    if given:
+        return given
+    if actor is None:
+        return "system"
+    return str(getattr(actor, "label", None) or actor)
+
+
+def record_many(events: Iterable[PendingEvent], at: datetime | None = None) -> list[AuditEvent]:
+    """Append events to the chain, in order, inside the caller's transaction."""
+    if not connection.in_atomic_block:
+        raise RuntimeError("Audit events must be written in the same transaction as the change.")
+    at = at or clock.now()
+    seq, prev = _lock_chain()
+    rows = []
+    for ev in events:
+        seq += 1
+        detail = json.loads(json.dumps(ev.detail, default=str))  # store exactly what is hashed
+        fields = {
+            "seq": seq,
+            "at": at.isoformat(),
+            "actor_id": getattr(ev.actor, "pk", None),
+            "actor_label": _label(ev.actor, ev.actor_label),
+            "action": ev.action,
+            "object_type": ev.object_type,
+            "object_id": str(ev.object_id),
+            "force_code": ev.force_code,
+            "reason": ev.reason,
+            "detail": detail,
+        }
+        h = event_hash(fields, prev)
+        rows.append(
+            AuditEvent(
+                seq=seq, at=at, actor_id=fields["actor_id"], actor_label=fields["actor_label"], action=ev.action,
+                object_type=ev.object_type, object_id=fields["object_id"], force_code=ev.force_code,
+                reason=ev.reason, detail=detail, prev_hash=prev, hash=h,
+            )
+        )
+        prev = h
+    return AuditEvent.objects.bulk_create(rows, batch_size=2000)
+
+
+def record(action: str, actor: Any = None, **kwargs: Any) -> AuditEvent:
+    """Append one event. Opens its own atomic block when called outside one (reads, sign-ins)."""
+    with transaction.atomic():
+        return record_many([PendingEvent(action=action, actor=actor, **kwargs)])[0]

@@ -1,0 +1,218 @@
+"""The ``tether`` console script. Every command has --help; data commands take --json."""
+
+from __future__ import annotations
+
+import getpass
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+app = typer.Typer(help="Tether: the register for police public-protection units.", no_args_is_help=True)
+rules_app = typer.Typer(help="The rules engine (the law as a pure function).", no_args_is_help=True)
+audit_app = typer.Typer(help="The tamper-evident audit trail.", no_args_is_help=True)
+token_app = typer.Typer(help="Personal API tokens.", no_args_is_help=True)
+app.add_typer(rules_app, name="rules")
+app.add_typer(audit_app, name="audit")
+app.add_typer(token_app, name="token")
+
+err = Console(stderr=True)
+
+
+def _django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    root = Path(__file__).resolve().parent.parent
+    if str(root) not in sys.path:
+        sys.path.insert(0, str(root))
+    import django
+
+    django.setup()
+
+
+def _cli_label() -> str:
+    try:
+        who = getpass.getuser()
+    except Exception:  # pragma: no cover - no login name in some containers
+        who = "unknown"
+    return f"cli:{who}"
+
+
+def _progress(total: int | None, label: str) -> Progress:
+    return Progress(
+        TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        console=err, disable=not err.is_terminal, transient=False,
+    )
+
+
+@app.command()
+def migrate() -> None:
+    """Create or update the database tables."""
+    _django()
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=1)
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port.")] = 8000,
+) -> None:
+    """Serve the web app and API (development server; use a WSGI server in production)."""
+    _django()
+    from django.core.management import call_command
+
+    call_command("runserver", f"{host}:{port}", use_reloader=False)
+
+
+@app.command()
+def demo(
+    registrants: Annotated[int, typer.Option(help="How many registrants, spread across the 45 forces.", min=1)] = 2000,
+    national: Annotated[
+        bool, typer.Option("--national", help="Full national size from forces.csv (about 77,000) instead.")
+    ] = False,
+    seed: Annotated[int, typer.Option(help="Random seed: the same seed gives the same register.")] = 2018,
+    if_empty: Annotated[bool, typer.Option("--if-empty", help="Do nothing if the register has anyone.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+) -> None:
+    """Generate a seeded, synthetic national register across all 45 forces, plus demo logins."""
+    _django()
+    from tether.demo.services import load_demo, register_is_empty
+    from tether.demo.users import ensure_demo_users
+
+    users = ensure_demo_users()
+    if if_empty and not register_is_empty():
+        summary: dict[str, Any] = {"skipped": "the register is not empty"}
+    else:
+        size = None if national else registrants
+        with _progress(size, "Generating synthetic register") as bar:
+            task = bar.add_task("demo", total=size)
+
+            def tick(done: int, total: int) -> None:
+                bar.update(task, completed=done, total=total)
+
+            summary = load_demo(size, seed, progress=tick)
+    if as_json:
+        typer.echo(json.dumps({"summary": summary, "logins": [u[0] for u in users]}, default=str))
+        return
+    typer.echo(json.dumps(summary, default=str, indent=2))
+    _print_logins(users)
+
+
+def _print_logins(users: list[tuple[str, str, str]]) -> None:
+    typer.echo("\nDemo logins (synthetic data only):")
+    for username, password, role in users:
+        typer.echo(f"  {role:<24} {username:<22} password: {password}")
+
+
+@app.command()
+def logins() -> None:
+    """Create the demo logins if missing and print them."""
+    _django()
+    from tether.demo.users import ensure_demo_users
+
+    _print_logins(ensure_demo_users())
+
+
+@app.command("import")
+def import_(
+    file: Annotated[Path, typer.Argument(help="A JSON Lines file, one registrant per line.", exists=True)],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+) -> None:
+    """Import registrants. Every line is checked first; one bad line means nothing is written."""
+    _django()
+    from tether.register.jsonl import ImportFailed, import_jsonl
+
+    with file.open(encoding="utf-8") as fh:
+        lines = fh.read().splitlines()
+    try:
+        with _progress(len(lines), "Importing") as bar:
+            task = bar.add_task("import", total=len(lines))
+            report = import_jsonl(lines, actor_label=_cli_label(), progress=lambda n: bar.update(task, completed=n))
+    except ImportFailed as exc:
+        if as_json:
+            typer.echo(json.dumps({"imported": 0, "errors": [vars(e) for e in exc.errors]}))
+        else:
+            for e in exc.errors:
+                err.print(str(e), markup=False, highlight=False)
+            err.print(f"{len(exc.errors)} error(s) in {file}: nothing was imported.", markup=False)
+        raise typer.Exit(1) from None
+    typer.echo(json.dumps({"imported": report.imported, "lines": report.lines}) if as_json
+               else f"Imported {report.imported} registrants from {file}.")
+
+
+@app.command()
+def export(
+    file: Annotated[Path, typer.Argument(help="Where to write the JSON Lines (- for standard output).")],
+    force: Annotated[str | None, typer.Option(help="Only this force's registrants (force code).")] = None,
+) -> None:
+    """Export registrants with their whole history as JSON Lines (importable again)."""
+    _django()
+    from tether.register.jsonl import export_jsonl
+
+    if str(file) == "-":
+        n = export_jsonl(sys.stdout, force=force, actor_label=_cli_label())
+    else:
+        with file.open("w", encoding="utf-8") as out, _progress(None, "Exporting") as bar:
+            task = bar.add_task("export", total=None)
+            n = export_jsonl(out, force=force, actor_label=_cli_label(),
+                             progress=lambda k: bar.update(task, completed=k))
+    err.print(f"Exported {n} registrants.", markup=False)
+
+
+@rules_app.command("evaluate")
+def rules_evaluate(
+    file: Annotated[str, typer.Argument(help="Facts as JSON (see docs/rules.md), or - for standard input.")],
+) -> None:
+    """Evaluate the law for one set of facts and print the outcome as JSON (exit 2 on bad input)."""
+    from tether.obligations import run_cli
+
+    text = sys.stdin.read() if file == "-" else Path(file).read_text(encoding="utf-8")
+    status, output = run_cli(text)
+    typer.echo(output)
+    raise typer.Exit(status)
+
+
+@audit_app.command("verify")
+def audit_verify(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """Check the audit chain; name the first edited, deleted or reordered event. Exit 1 if broken."""
+    _django()
+    from tether.audit.selectors import verify_chain
+
+    result = verify_chain()
+    if as_json:
+        typer.echo(json.dumps(vars(result)))
+    elif result.ok:
+        typer.echo(f"Audit chain intact: {result.checked} events checked.")
+    else:
+        typer.echo(f"Audit chain BROKEN at event {result.first_bad_seq}: {result.problem} "
+                   f"({result.checked} events before it are intact).")
+    raise typer.Exit(0 if result.ok else 1)
+
+
+@token_app.command("create")
+def token_create(
+    username: Annotated[str, typer.Argument(help="Whose token.")],
+    name: Annotated[str, typer.Option(help="A label for the token.")] = "api",
+    days: Annotated[int, typer.Option(help="Days until it expires.", min=1, max=365)] = 30,
+) -> None:
+    """Create a personal API token; the raw value is printed once and only its hash is kept."""
+    _django()
+    from tether.access.services import token_create as create
+
+    raw, token = create(username, name=name, days=days, actor_label=_cli_label())
+    typer.echo(raw)
+    err.print(f"Expires {token.expires_at:%Y-%m-%d %H:%M} UTC. Store it now: it cannot be shown again.")
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,108 @@
+"""Fixed personas and a valid registrant document, shared by every app's tests."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+import time_machine
+
+from tether.access.constants import Role
+from tether.access.models import Force, User
+
+FROZEN_AT = datetime(2025, 6, 16, 11, 0, tzinfo=UTC)  # a Monday; every test clock starts here
+
+BASE_DOC: dict[str, Any] = {
+    "force": "MPS",
+    "synthetic": True,
+    "date_of_birth": "1980-04-02",
+    "sex": "male",
+    "ni_number": "AB123456C",
+    "pnc_id": "",  # set with its check letter by make_doc
+    "names": [
+        {"kind": "birth", "given_names": "Alan", "family_name": "Testperson", "valid_from": "1980-04-02"},
+    ],
+    "addresses": [
+        {"kind": "home", "line1": "1 Synthetic Street", "town": "London", "postcode": "SW1A 1AA",
+         "valid_from": "2020-01-01"},
+    ],
+    "disposals": [
+        {"date": "2020-03-04", "offence": "Sexual assault (synthetic)", "offence_code": "SOA03-3",
+         "kind": "imprisonment", "months": 8},
+    ],
+    "detentions": [{"kind": "custody", "start": "2020-03-04", "end": "2020-07-01"}],
+    "notifications": [
+        {"kind": "initial", "received_at": "2020-07-02T10:00:00Z", "station": "Charing Cross Police Station",
+         "officer": "PC 1234"},
+        {"kind": "periodic", "received_at": "2021-07-01T10:00:00Z", "station": "Charing Cross Police Station",
+         "officer": "PC 1234"},
+    ],
+}
+
+
+def _with_check_letter(doc: dict[str, Any]) -> dict[str, Any]:
+    from tether.people.identifiers import pnc_check_letter
+
+    doc["pnc_id"] = "2001/0123456" + pnc_check_letter("2001", "0123456")
+    return doc
+
+
+@pytest.fixture
+def make_doc() -> Callable[..., dict[str, Any]]:
+    """A valid registrant document; keyword arguments replace top-level keys."""
+
+    def build(**overrides: Any) -> dict[str, Any]:
+        doc = _with_check_letter(copy.deepcopy(BASE_DOC))
+        doc.update(overrides)
+        return doc
+
+    return build
+
+
+@pytest.fixture
+def frozen():
+    with time_machine.travel(FROZEN_AT, tick=False) as traveller:
+        yield traveller
+
+
+def _user(username: str, role: str, force_code: str | None) -> User:
+    force = Force.objects.get(code=force_code) if force_code else None
+    return User.objects.create_user(
+        username=username, password="correct-horse-battery", role=role, force=force,
+        first_name=username.split(".")[0].title(), last_name="Persona",
+    )
+
+
+@pytest.fixture
+def officer(db) -> User:
+    """An offender manager in the owning force (MPS)."""
+    return _user("officer.mps", Role.OFFICER, "MPS")
+
+
+@pytest.fixture
+def other_officer(db) -> User:
+    """An offender manager in another force (GMP)."""
+    return _user("officer.gmp", Role.OFFICER, "GMP")
+
+
+@pytest.fixture
+def supervisor(db) -> User:
+    return _user("supervisor.mps", Role.SUPERVISOR, "MPS")
+
+
+@pytest.fixture
+def analyst(db) -> User:
+    return _user("analyst.mps", Role.ANALYST, "MPS")
+
+
+@pytest.fixture
+def auditor(db) -> User:
+    return _user("auditor", Role.AUDITOR, None)
+
+
+@pytest.fixture
+def national_admin(db) -> User:
+    return _user("admin.national", Role.NATIONAL_ADMIN, None)

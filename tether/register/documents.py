@@ -1,0 +1,390 @@
+"""The registrant document: one registrant with their whole history, as a plain dict.
+
+It is the shape of one JSON Lines row in ``tether import``/``export`` (see docs/import-format.md),
+of the API's create payload, and what the web form and the demo generator build. ``parse_registrant``
+validates a document and returns typed values, or raises ``ValidationFailed`` naming every bad field.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from django.utils.dateparse import parse_datetime
+
+from tether.cases.models import CaseKind, CaseOutcome
+from tether.core import clock
+from tether.core.errors import ValidationFailed
+from tether.people.constants import REFERENCE_PREFIX, AddressKind, NameKind, Sex
+from tether.people.identifiers import normalise_ni_number, normalise_pnc_id, normalise_postcode
+
+from .constants import MONTHS_REQUIRED, DetentionKind, DisposalKind, NotificationKind, OrderKind
+
+FORMAT_VERSION = 1
+
+
+@dataclass
+class NameDoc:
+    kind: str
+    given_names: str
+    family_name: str
+    valid_from: date
+    valid_to: date | None
+
+
+@dataclass
+class AddressDoc:
+    kind: str
+    line1: str
+    line2: str
+    town: str
+    postcode: str
+    valid_from: date
+    valid_to: date | None
+    child_under_18: bool
+
+
+@dataclass
+class DisposalDoc:
+    date: date
+    offence: str
+    offence_code: str
+    kind: str
+    months: int | None
+    tier: int | None
+
+
+@dataclass
+class SpanDoc:
+    kind: str
+    start: date
+    end: date | None
+
+
+@dataclass
+class OwnershipDoc:
+    force: str
+    valid_from: date
+    valid_to: date | None
+
+
+@dataclass
+class NotificationDoc:
+    kind: str
+    received_at: datetime
+    station: str
+    officer: str
+    no_fixed_abode: bool
+    details: dict[str, Any]
+
+
+@dataclass
+class CaseDoc:
+    kind: str
+    opened: date
+    closed: date | None
+    believed_abroad: bool
+    warrant: date | None
+    outcome: str
+
+
+@dataclass
+class RegistrantDoc:
+    id: uuid.UUID | None
+    reference: str | None
+    force: str
+    synthetic: bool
+    date_of_birth: date
+    sex: str
+    ni_number: str
+    pnc_id: str
+    names: list[NameDoc]
+    addresses: list[AddressDoc] = field(default_factory=list)
+    ownership: list[OwnershipDoc] = field(default_factory=list)
+    disposals: list[DisposalDoc] = field(default_factory=list)
+    detentions: list[SpanDoc] = field(default_factory=list)
+    orders: list[SpanDoc] = field(default_factory=list)
+    notifications: list[NotificationDoc] = field(default_factory=list)
+    cases: list[CaseDoc] = field(default_factory=list)
+
+
+class _Checker:
+    """Collects every error with its field path instead of stopping at the first."""
+
+    def __init__(self) -> None:
+        self.errors: dict[str, list[str]] = {}
+
+    def fail(self, path: str, message: str) -> None:
+        self.errors.setdefault(path, []).append(message)
+
+    def text(self, data: Mapping[str, Any], key: str, path: str, *, required: bool = True, max_len: int = 120) -> str:
+        value = data.get(key)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            if required:
+                self.fail(path, "is required")
+            return ""
+        if not isinstance(value, str):
+            self.fail(path, "must be text")
+            return ""
+        value = value.strip()
+        if len(value) > max_len:
+            self.fail(path, f"must be {max_len} characters or fewer")
+        if any(ord(c) < 32 for c in value):
+            self.fail(path, "must not contain control characters")
+        return value
+
+    def day(self, data: Mapping[str, Any], key: str, path: str, *, required: bool = True) -> date | None:
+        value = data.get(key)
+        if value in (None, ""):
+            if required:
+                self.fail(path, "is required")
+            return None
+        if isinstance(value, date) and not isinstance(value, datetime):
+            return value
+        try:
+            return date.fromisoformat(str(value))
+        except ValueError:
+            self.fail(path, "must be a real date in the form YYYY-MM-DD")
+            return None
+
+    def choice(self, data: Mapping[str, Any], key: str, path: str, choices: Any) -> str:
+        value = data.get(key)
+        allowed = [c.value for c in choices]
+        if value not in allowed:
+            self.fail(path, f"must be one of: {', '.join(allowed)}")
+            return ""
+        return str(value)
+
+    def flag(self, data: Mapping[str, Any], key: str, path: str) -> bool:
+        value = data.get(key, False)
+        if not isinstance(value, bool):
+            self.fail(path, "must be true or false")
+            return False
+        return value
+
+    def whole(self, data: Mapping[str, Any], key: str, path: str, lo: int, hi: int) -> int | None:
+        value = data.get(key)
+        if value in (None, ""):
+            return None
+        if isinstance(value, bool) or not isinstance(value, int | str):
+            self.fail(path, "must be a whole number")
+            return None
+        try:
+            n = int(value)
+        except ValueError:
+            self.fail(path, "must be a whole number")
+            return None
+        if not lo <= n <= hi:
+            self.fail(path, f"must be between {lo} and {hi}")
+        return n
+
+    def identifier(self, data: Mapping[str, Any], key: str, path: str, normalise: Callable[[str], str]) -> str:
+        value = data.get(key)
+        if value in (None, ""):
+            return ""
+        try:
+            return normalise(str(value))
+        except ValueError as exc:
+            self.fail(path, str(exc))
+            return ""
+
+    def items(self, data: Mapping[str, Any], key: str) -> list[tuple[str, Mapping[str, Any]]]:
+        value = data.get(key) or []
+        if not isinstance(value, list):
+            self.fail(key, "must be a list")
+            return []
+        out = []
+        for i, item in enumerate(value):
+            if not isinstance(item, Mapping):
+                self.fail(f"{key}[{i}]", "must be an object")
+                continue
+            out.append((f"{key}[{i}]", item))
+        return out
+
+    def span(self, start: date | None, end: date | None, path: str, end_key: str = "end") -> None:
+        if start and end and end < start:
+            self.fail(f"{path}.{end_key}", "must not be before the start")
+
+    def not_future(self, value: date | None, path: str, today: date) -> None:
+        if value and value > today:
+            self.fail(path, "must not be in the future")
+
+
+def parse_registrant(
+    data: Any, *, known_forces: Mapping[str, Any] | None = None, today: date | None = None
+) -> RegistrantDoc:
+    """Validate one registrant document. Raises ValidationFailed listing every bad field."""
+    c = _Checker()
+    today = today or clock.today()
+    if not isinstance(data, Mapping):
+        raise ValidationFailed({"": "each registrant must be a JSON object"})
+
+    raw_id = data.get("id")
+    pid: uuid.UUID | None = None
+    if raw_id:
+        try:
+            pid = uuid.UUID(str(raw_id))
+        except ValueError:
+            c.fail("id", "must be a UUID")
+    reference = data.get("reference") or None
+    if reference is not None and (
+        not isinstance(reference, str) or not reference.startswith(REFERENCE_PREFIX) or not reference[4:].isdigit()
+    ):
+        c.fail("reference", f"must look like {REFERENCE_PREFIX}000123")
+        reference = None
+
+    force = c.text(data, "force", "force", max_len=8).upper()
+    if force and known_forces is not None and force not in known_forces:
+        c.fail("force", f"unknown force code {force!r}: use one of the 45 UK force codes, e.g. MPS")
+    dob = c.day(data, "date_of_birth", "date_of_birth")
+    if dob and dob > today:
+        c.fail("date_of_birth", "must be in the past")
+    elif dob and dob < date(1900, 1, 1):
+        c.fail("date_of_birth", "must be after 1900-01-01")
+    sex = c.choice(data, "sex", "sex", Sex)
+    synthetic = c.flag(data, "synthetic", "synthetic")
+    ni = c.identifier(data, "ni_number", "ni_number", normalise_ni_number)
+    pnc = c.identifier(data, "pnc_id", "pnc_id", normalise_pnc_id)
+
+    names = []
+    for path, item in c.items(data, "names"):
+        n = NameDoc(
+            kind=c.choice(item, "kind", f"{path}.kind", NameKind),
+            given_names=c.text(item, "given_names", f"{path}.given_names"),
+            family_name=c.text(item, "family_name", f"{path}.family_name", max_len=80),
+            valid_from=c.day(item, "valid_from", f"{path}.valid_from", required=False) or dob or today,
+            valid_to=c.day(item, "valid_to", f"{path}.valid_to", required=False),
+        )
+        c.span(n.valid_from, n.valid_to, path, "valid_to")
+        names.append(n)
+    if not names:
+        c.fail("names", "at least one name is required")
+    elif not any(n.valid_to is None and n.kind in (NameKind.CURRENT, NameKind.BIRTH) for n in names):
+        c.fail("names", "one birth or current name must be open (no valid_to)")
+
+    addresses = []
+    for path, item in c.items(data, "addresses"):
+        a = AddressDoc(
+            kind=c.choice(item, "kind", f"{path}.kind", AddressKind),
+            line1=c.text(item, "line1", f"{path}.line1"),
+            line2=c.text(item, "line2", f"{path}.line2", required=False),
+            town=c.text(item, "town", f"{path}.town", required=False, max_len=80),
+            postcode=c.identifier(item, "postcode", f"{path}.postcode", normalise_postcode),
+            valid_from=c.day(item, "valid_from", f"{path}.valid_from") or today,
+            valid_to=c.day(item, "valid_to", f"{path}.valid_to", required=False),
+            child_under_18=c.flag(item, "child_under_18", f"{path}.child_under_18"),
+        )
+        if not item.get("postcode"):
+            c.fail(f"{path}.postcode", "is required")
+        c.span(a.valid_from, a.valid_to, path, "valid_to")
+        c.not_future(a.valid_from, f"{path}.valid_from", today)
+        addresses.append(a)
+
+    ownership = []
+    for path, item in c.items(data, "ownership"):
+        code = c.text(item, "force", f"{path}.force", max_len=8).upper()
+        if code and known_forces is not None and code not in known_forces:
+            c.fail(f"{path}.force", f"unknown force code {code!r}")
+        o = OwnershipDoc(
+            force=code,
+            valid_from=c.day(item, "valid_from", f"{path}.valid_from") or today,
+            valid_to=c.day(item, "valid_to", f"{path}.valid_to", required=False),
+        )
+        c.span(o.valid_from, o.valid_to, path, "valid_to")
+        ownership.append(o)
+    if ownership:
+        current = [o for o in ownership if o.valid_to is None]
+        if len(current) != 1 or current[0].force != force:
+            c.fail("ownership", "exactly one open interval is required and it must be the owning force")
+
+    disposals = []
+    for path, item in c.items(data, "disposals"):
+        d = DisposalDoc(
+            date=c.day(item, "date", f"{path}.date") or today,
+            offence=c.text(item, "offence", f"{path}.offence", max_len=200),
+            offence_code=c.text(item, "offence_code", f"{path}.offence_code", required=False, max_len=20),
+            kind=c.choice(item, "kind", f"{path}.kind", DisposalKind),
+            months=c.whole(item, "months", f"{path}.months", 0, 1200),
+            tier=c.whole(item, "tier", f"{path}.tier", 1, 3),
+        )
+        if d.kind in MONTHS_REQUIRED and d.months is None:
+            c.fail(f"{path}.months", f"is required for {d.kind.replace('_', ' ')}")
+        c.not_future(d.date, f"{path}.date", today)
+        if dob and d.date < dob:
+            c.fail(f"{path}.date", "must not be before the date of birth")
+        disposals.append(d)
+    if not disposals:
+        c.fail("disposals", "at least one qualifying conviction, caution or finding is required")
+
+    def spans(key: str, kinds: Any) -> list[SpanDoc]:
+        out = []
+        for path, item in c.items(data, key):
+            s = SpanDoc(
+                kind=c.choice(item, "kind", f"{path}.kind", kinds),
+                start=c.day(item, "start", f"{path}.start") or today,
+                end=c.day(item, "end", f"{path}.end", required=False),
+            )
+            c.span(s.start, s.end, path)
+            out.append(s)
+        return out
+
+    detentions = spans("detentions", DetentionKind)
+    orders = spans("orders", OrderKind)
+
+    notifications = []
+    for path, item in c.items(data, "notifications"):
+        raw_at = item.get("received_at")
+        at = parse_datetime(str(raw_at)) if raw_at else None
+        if at is None:
+            c.fail(f"{path}.received_at", "must be a date and time like 2024-05-01T10:30:00Z")
+        elif at.tzinfo is None:
+            c.fail(f"{path}.received_at", "must include a time zone (Z for UTC)")
+        elif at > clock.now():
+            c.fail(f"{path}.received_at", "must not be in the future")
+        details = item.get("details") or {}
+        if not isinstance(details, Mapping):
+            c.fail(f"{path}.details", "must be an object")
+            details = {}
+        notifications.append(
+            NotificationDoc(
+                kind=c.choice(item, "kind", f"{path}.kind", NotificationKind),
+                received_at=at or clock.now(),
+                station=c.text(item, "station", f"{path}.station"),
+                officer=c.text(item, "officer", f"{path}.officer", required=False, max_len=200),
+                no_fixed_abode=c.flag(item, "no_fixed_abode", f"{path}.no_fixed_abode"),
+                details=dict(details),
+            )
+        )
+
+    cases = []
+    for path, item in c.items(data, "cases"):
+        k = CaseDoc(
+            kind=c.choice(item, "kind", f"{path}.kind", CaseKind),
+            opened=c.day(item, "opened", f"{path}.opened") or today,
+            closed=c.day(item, "closed", f"{path}.closed", required=False),
+            believed_abroad=c.flag(item, "believed_abroad", f"{path}.believed_abroad"),
+            warrant=c.day(item, "warrant", f"{path}.warrant", required=False),
+            outcome=str(item.get("outcome") or ""),
+        )
+        c.span(k.opened, k.closed, path, "closed")
+        if k.closed and k.outcome not in CaseOutcome.values:
+            c.fail(f"{path}.outcome", f"a closed case needs an outcome: one of {', '.join(CaseOutcome.values)}")
+        if not k.closed and k.outcome:
+            c.fail(f"{path}.outcome", "only a closed case has an outcome")
+        cases.append(k)
+
+    if c.errors:
+        raise ValidationFailed(c.errors)
+    assert dob is not None
+    return RegistrantDoc(
+        id=pid, reference=reference, force=force, synthetic=synthetic, date_of_birth=dob, sex=sex, ni_number=ni,
+        pnc_id=pnc, names=names, addresses=addresses, ownership=ownership, disposals=disposals,
+        detentions=detentions, orders=orders, notifications=notifications, cases=cases,
+    )
+
+
+def age_on(dob: date, day: date) -> int:
+    return day.year - dob.year - ((day.month, day.day) < (dob.month, dob.day))

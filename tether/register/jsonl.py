@@ -1,0 +1,121 @@
+"""Import and export of whole registrants as JSON Lines (docs/import-format.md).
+
+Import is all-or-nothing per file: every line is validated first, every bad line is reported
+with its number and reason, and nothing is written unless every line is good.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import IO, Any
+
+from django.db import transaction
+
+from tether.audit.services import record
+from tether.core.errors import TetherError, ValidationFailed
+from tether.people.models import Person
+
+from .documents import RegistrantDoc, parse_registrant
+from .selectors import iter_registrant_dicts
+from .services import forces_by_code, registrants_write
+
+
+@dataclass
+class LineError:
+    line: int
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f" {self.field}:" if self.field else ""
+        return f"line {self.line}:{where} {self.message}"
+
+
+class ImportFailed(TetherError):
+    def __init__(self, errors: list[LineError]) -> None:
+        self.errors = errors
+        super().__init__(f"{len(errors)} error(s); nothing was imported")
+
+
+@dataclass
+class ImportReport:
+    lines: int
+    imported: int
+    errors: list[LineError] = field(default_factory=list)
+
+
+def validate_lines(lines: Iterable[str]) -> tuple[list[RegistrantDoc], list[LineError], int]:
+    forces = forces_by_code()
+    docs: list[RegistrantDoc] = []
+    errors: list[LineError] = []
+    seen_ids: dict[Any, int] = {}
+    seen_refs: dict[str, int] = {}
+    count = 0
+    for number, text in enumerate(lines, start=1):
+        count = number
+        if not text.strip():
+            continue
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            errors.append(LineError(number, "", f"not valid JSON ({exc.msg} at column {exc.colno})"))
+            continue
+        try:
+            doc = parse_registrant(data, known_forces=forces)
+        except ValidationFailed as exc:
+            errors.extend(LineError(number, e["field"], e["message"]) for e in exc.as_list())
+            continue
+        if doc.id is not None:
+            if doc.id in seen_ids:
+                errors.append(LineError(number, "id", f"repeats the id on line {seen_ids[doc.id]}"))
+            seen_ids.setdefault(doc.id, number)
+        if doc.reference:
+            if doc.reference in seen_refs:
+                first = seen_refs[doc.reference]
+                errors.append(LineError(number, "reference", f"repeats the reference on line {first}"))
+            seen_refs.setdefault(doc.reference, number)
+        docs.append(doc)
+    # clashes with what is already on the register
+    ids = list(seen_ids)
+    for i in range(0, len(ids), 500):
+        for pid in Person.objects.filter(pk__in=ids[i : i + 500]).values_list("pk", flat=True):
+            errors.append(LineError(seen_ids[pid], "id", "a registrant with this id is already on the register"))
+    refs = list(seen_refs)
+    for i in range(0, len(refs), 500):
+        for ref in Person.objects.filter(reference__in=refs[i : i + 500]).values_list("reference", flat=True):
+            errors.append(LineError(seen_refs[ref], "reference", f"{ref} is already on the register"))
+    errors.sort(key=lambda e: e.line)
+    return docs, errors, count
+
+
+def import_jsonl(
+    lines: Iterable[str], *, actor: Any = None, actor_label: str = "", progress: Callable[[int], None] | None = None
+) -> ImportReport:
+    docs, errors, count = validate_lines(lines)
+    if errors:
+        raise ImportFailed(errors)
+    with transaction.atomic():
+        registrants_write(docs, actor=actor, action="person.import", reason=actor_label, progress=progress)
+        record("register.import", actor, actor_label=actor_label, detail={"lines": count, "imported": len(docs)})
+    return ImportReport(lines=count, imported=len(docs))
+
+
+def export_jsonl(
+    out: IO[str], *, force: str | None = None, actor: Any = None, actor_label: str = "",
+    progress: Callable[[int], None] | None = None,
+) -> int:
+    """Write every registrant (or one force's) as one JSON line each, in reference order."""
+    qs = Person.objects.order_by("reference")
+    if force:
+        qs = qs.filter(owning_force__code=force.upper())
+    ids = list(qs.values_list("pk", flat=True))
+    n = 0
+    for doc in iter_registrant_dicts(ids):
+        out.write(json.dumps(doc, ensure_ascii=False, separators=(",", ":")) + "\n")
+        n += 1
+        if progress and n % 1000 == 0:
+            progress(n)
+    record("register.export", actor, actor_label=actor_label, detail={"force": force or "ALL", "registrants": n})
+    return n

@@ -1,0 +1,284 @@
+"""The one write path for the register. Each function validates, writes, re-materialises the
+person's obligations and records the audit event inside one transaction."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from django.db import transaction
+from django.utils.dateparse import parse_datetime
+
+from tether.access.constants import WRITER_ROLES, Role
+from tether.access.guards import access_person_by_id
+from tether.access.models import Force
+from tether.audit.services import PendingEvent, record_many
+from tether.cases.models import Case
+from tether.core import clock
+from tether.core.errors import Conflict, Forbidden, ValidationFailed
+from tether.core.models import allocate, bump
+from tether.obligations import evaluate
+from tether.people import names as name_rules
+from tether.people.constants import REFERENCE_PREFIX, NameKind
+from tether.people.models import Address, Ownership, Person, PersonName
+
+from .constants import DetentionKind, NotificationKind, RegisterStatus
+from .documents import NotificationDoc, RegistrantDoc, age_on, parse_registrant
+from .facts import facts_for
+from .models import Detention, Disposal, Notification, Order, PersonObligation, RegisterState
+from .selectors import load_registrant_docs
+
+REFERENCE_COUNTER = "person_reference"
+BATCH = 2000
+
+
+def forces_by_code() -> dict[str, Force]:
+    return {f.code: f for f in Force.objects.all()}
+
+
+def _current_name(doc: RegistrantDoc) -> tuple[str, str]:
+    open_names = [n for n in doc.names if n.valid_to is None]
+    best = next((n for n in open_names if n.kind == NameKind.CURRENT), None) or next(
+        (n for n in open_names if n.kind == NameKind.BIRTH), open_names[0] if open_names else doc.names[-1]
+    )
+    return best.given_names, best.family_name
+
+
+def _status(doc: RegistrantDoc, subject: bool, ever_subject: bool, as_of: date) -> str:
+    open_cases = [k for k in doc.cases if k.opened <= as_of and (k.closed is None or k.closed > as_of)]
+    if any(k.kind == "wanted" for k in open_cases):
+        return RegisterStatus.WANTED
+    if open_cases:
+        return RegisterStatus.MISSING
+    if not subject:
+        return RegisterStatus.EXPIRED if ever_subject else RegisterStatus.NOT_SUBJECT
+    current = [d for d in doc.detentions if d.start <= as_of and (d.end is None or d.end > as_of)]
+    if any(d.kind == DetentionKind.ABROAD for d in current):
+        return RegisterStatus.ABROAD
+    if current:
+        return RegisterStatus.IN_CUSTODY
+    return RegisterStatus.ACTIVE
+
+
+def materialise(pairs: Sequence[tuple[Person, RegistrantDoc]], as_of: date | None = None) -> None:
+    """Evaluate the law for each person and store the outcome (state + obligations), replacing the last one."""
+    as_of = as_of or clock.today()
+    now = clock.now()
+    states: list[RegisterState] = []
+    obligations: list[PersonObligation] = []
+    for person, doc in pairs:
+        jurisdiction = person.owning_force.jurisdiction
+        outcome = evaluate(facts_for(doc, jurisdiction), as_of)
+        reg = outcome.registration
+        states.append(
+            RegisterState(
+                person_id=person.pk, jurisdiction=jurisdiction,
+                status=_status(doc, reg.subject, reg.start is not None and reg.start <= as_of, as_of),
+                subject=reg.subject, registration_start=reg.start, registration_end=reg.end,
+                indefinite=reg.indefinite, review_eligible_from=reg.review_eligible_from,
+                next_due=outcome.next_due, rules_version=outcome.rules_version, evaluated_on=as_of, evaluated_at=now,
+            )
+        )
+        obligations.extend(
+            PersonObligation(
+                person_id=person.pk, kind=o.kind, trigger=o.trigger, due=o.due, status=o.status, met_on=o.met_on,
+                open=o.status != "met", citation=o.citation, explanation=o.explanation,
+            )
+            for o in outcome.obligations
+        )
+    ids = [p.pk for p, _ in pairs]
+    for i in range(0, len(ids), 500):
+        RegisterState.objects.filter(person_id__in=ids[i : i + 500]).delete()
+        PersonObligation.objects.filter(person_id__in=ids[i : i + 500]).delete()
+    RegisterState.objects.bulk_create(states, batch_size=BATCH)
+    PersonObligation.objects.bulk_create(obligations, batch_size=BATCH)
+
+
+def rematerialise(person_ids: Iterable[uuid.UUID], as_of: date | None = None) -> None:
+    ids = list(person_ids)
+    docs = load_registrant_docs(ids)
+    people = Person.objects.select_related("owning_force").in_bulk(ids)
+    materialise([(people[i], docs[i]) for i in ids], as_of)
+
+
+@dataclass
+class WriteResult:
+    people: list[Person]
+
+
+def registrants_write(
+    docs: Sequence[RegistrantDoc],
+    *,
+    actor: Any,
+    action: str,
+    reason: str = "",
+    progress: Callable[[int], None] | None = None,
+) -> WriteResult:
+    """Write validated registrant documents with all their history, in bulk, inside the caller's transaction.
+
+    The shared writer behind person_create, import and the demo register.
+    """
+    forces = forces_by_code()
+    now = clock.now()
+    given_refs = [int(d.reference[len(REFERENCE_PREFIX) :]) for d in docs if d.reference]
+    if given_refs:
+        bump(REFERENCE_COUNTER, max(given_refs))
+    fresh = iter(allocate(REFERENCE_COUNTER, sum(1 for d in docs if not d.reference)))
+
+    people: list[Person] = []
+    rows: dict[str, list[Any]] = {k: [] for k in ("names", "addresses", "own", "disp", "det", "ord", "notes", "cases")}
+    for doc in docs:
+        given, family = _current_name(doc)
+        force = forces[doc.force]
+        person = Person(
+            id=doc.id or uuid.uuid4(),
+            reference=doc.reference or f"{REFERENCE_PREFIX}{next(fresh):06d}",
+            date_of_birth=doc.date_of_birth, sex=doc.sex, ni_number=doc.ni_number, pnc_id=doc.pnc_id,
+            synthetic=doc.synthetic, owning_force=force, display_name=name_rules.display(given, family),
+            sort_name=name_rules.search_key(family, given), created_at=now, updated_at=now,
+        )
+        doc.id, doc.reference = person.id, person.reference
+        people.append(person)
+        pid = person.id
+        rows["names"] += [
+            PersonName(person_id=pid, kind=n.kind, given_names=n.given_names, family_name=n.family_name,
+                       search_key=name_rules.search_key(n.given_names, n.family_name),
+                       valid_from=n.valid_from, valid_to=n.valid_to)
+            for n in doc.names
+        ]
+        rows["addresses"] += [
+            Address(person_id=pid, kind=a.kind, line1=a.line1, line2=a.line2, town=a.town, postcode=a.postcode,
+                    valid_from=a.valid_from, valid_to=a.valid_to, child_under_18=a.child_under_18)
+            for a in doc.addresses
+        ]
+        ownership = doc.ownership or [_default_ownership(doc, now)]
+        rows["own"] += [
+            Ownership(person_id=pid, force=forces[o.force], valid_from=o.valid_from, valid_to=o.valid_to)
+            for o in ownership
+        ]
+        rows["disp"] += [
+            Disposal(person_id=pid, date=d.date, offence=d.offence, offence_code=d.offence_code, kind=d.kind,
+                     months=d.months, tier=d.tier, age_at_date=age_on(doc.date_of_birth, d.date), created_at=now)
+            for d in doc.disposals
+        ]
+        rows["det"] += [Detention(person_id=pid, kind=s.kind, start=s.start, end=s.end) for s in doc.detentions]
+        rows["ord"] += [Order(person_id=pid, kind=s.kind, start=s.start, end=s.end) for s in doc.orders]
+        rows["notes"] += [
+            Notification(person_id=pid, kind=n.kind, received_at=n.received_at,
+                         received_on=clock.uk_date(n.received_at), station=n.station, officer_label=n.officer,
+                         no_fixed_abode=n.no_fixed_abode, details=n.details, created_at=now)
+            for n in doc.notifications
+        ]
+        rows["cases"] += [
+            Case(person_id=pid, force=force, kind=k.kind, opened_on=k.opened, closed_on=k.closed,
+                 believed_abroad=k.believed_abroad, warrant_on=k.warrant, outcome=k.outcome, created_at=now)
+            for k in doc.cases
+        ]
+
+    Person.objects.bulk_create(people, batch_size=BATCH)
+    for model, key in ((PersonName, "names"), (Address, "addresses"), (Ownership, "own"), (Disposal, "disp"),
+                       (Detention, "det"), (Order, "ord"), (Notification, "notes"), (Case, "cases")):
+        model.objects.bulk_create(rows[key], batch_size=BATCH)
+    pairs = list(zip(people, docs, strict=True))
+    for i in range(0, len(pairs), BATCH):
+        materialise(pairs[i : i + BATCH])
+        if progress:
+            progress(min(i + BATCH, len(pairs)))
+    record_many(
+        PendingEvent(action=action, actor=actor, object_type="person", object_id=str(p.pk),
+                     force_code=p.owning_force.code, reason=reason, detail={"reference": p.reference})
+        for p in people
+    )
+    return WriteResult(people)
+
+
+def _default_ownership(doc: RegistrantDoc, now: datetime) -> Any:
+    from .documents import OwnershipDoc
+
+    starts = [d.date for d in doc.disposals] + [clock.uk_date(n.received_at) for n in doc.notifications]
+    return OwnershipDoc(force=doc.force, valid_from=min(starts, default=clock.uk_date(now)), valid_to=None)
+
+
+def _require_writer(actor: Any) -> None:
+    if getattr(actor, "role", None) not in WRITER_ROLES:
+        raise Forbidden("Your role cannot change the register.")
+
+
+def person_create(actor: Any, data: dict[str, Any]) -> Person:
+    """Create one registrant from a document (web form, API). The actor's force owns them."""
+    _require_writer(actor)
+    data = dict(data)
+    if actor.role != Role.NATIONAL_ADMIN:
+        if data.get("force") and str(data["force"]).upper() != actor.force.code:
+            raise ValidationFailed({"force": "you can only create registrants for your own force"})
+        data["force"] = actor.force.code
+    data.pop("id", None)
+    data.pop("reference", None)
+    doc = parse_registrant(data, known_forces=forces_by_code())
+    with transaction.atomic():
+        return registrants_write([doc], actor=actor, action="person.create").people[0]
+
+
+def notification_record(
+    actor: Any, person_id: uuid.UUID | str, data: dict[str, Any], *, expected_version: int | None = None
+) -> Notification:
+    """Record an in-person notification (append-only), re-evaluate the person's obligations, audit it."""
+    _require_writer(actor)
+    errors: dict[str, list[str]] = {}
+    kind = data.get("kind")
+    if kind not in NotificationKind.values:
+        errors["kind"] = [f"must be one of: {', '.join(NotificationKind.values)}"]
+    raw_at = data.get("received_at")
+    at = (raw_at if isinstance(raw_at, datetime) else parse_datetime(str(raw_at))) if raw_at else clock.now()
+    if at is None or at.tzinfo is None:
+        errors["received_at"] = ["must be a date and time with a time zone, like 2024-05-01T10:30:00Z"]
+    elif at > clock.now():
+        errors["received_at"] = ["must not be in the future"]
+    station = str(data.get("station") or "").strip()
+    if not station:
+        errors["station"] = ["is required: the police station where the notification was made"]
+    elif len(station) > 120:
+        errors["station"] = ["must be 120 characters or fewer"]
+    details = data.get("details") or {}
+    if not isinstance(details, dict):
+        errors["details"] = ["must be an object"]
+    nfa = data.get("no_fixed_abode", False)
+    if not isinstance(nfa, bool):
+        errors["no_fixed_abode"] = ["must be true or false"]
+
+    with transaction.atomic():
+        access = access_person_by_id(actor, person_id, purpose="write")
+        if not access.full:
+            raise Forbidden("Open the full record (with a reason) before recording for another force's registrant.")
+        person = Person.objects.select_for_update().select_related("owning_force").get(pk=access.person.pk)
+        if at is not None and not errors and clock.uk_date(at) < person.date_of_birth:
+            errors["received_at"] = ["must not be before the date of birth"]
+        if errors:
+            raise ValidationFailed(errors)
+        if expected_version is not None and expected_version != person.version:
+            raise Conflict(
+                f"{person.reference} was changed by someone else since you opened it. "
+                "Reload the record, check the changes and record the notification again."
+            )
+        assert at is not None
+        doc = NotificationDoc(kind=str(kind), received_at=at, station=station, officer=actor.label,
+                              no_fixed_abode=nfa, details=dict(details))
+        note = Notification.objects.create(
+            person=person, kind=doc.kind, received_at=doc.received_at, received_on=clock.uk_date(doc.received_at),
+            station=doc.station, officer=actor, officer_label=doc.officer, no_fixed_abode=doc.no_fixed_abode,
+            details=doc.details, created_at=clock.now(),
+        )
+        person.version += 1
+        person.updated_at = clock.now()
+        person.save(update_fields=["version", "updated_at"])
+        rematerialise([person.pk])
+        record_many([
+            PendingEvent(action="notification.record", actor=actor, object_type="person", object_id=str(person.pk),
+                         force_code=person.owning_force.code,
+                         detail={"notification_id": note.pk, "kind": doc.kind, "received_at": doc.received_at,
+                                 "station": doc.station})
+        ])
+        return note
