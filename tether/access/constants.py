@@ -35,4 +35,4 @@ class Role(models.TextChoices):
 # Roles that may see personal data at all (analysts, FOI officers and auditors see aggregates / the audit only).
 PERSONAL_DATA_ROLES = frozenset({Role.OFFICER, Role.SUPERVISOR, Role.FORCE_ADMIN, Role.NATIONAL_ADMIN, Role.PARTNER})
 # Roles that may record notifications and create registrants.
-WRITER_ROLES = frozenset({Role.OFFICER, Role.SUPERVISOR, Role.FORCE_ADMIN})
+WRITER_ROLES = frozenset({Role.OFFICER, Role.SUPERVISOR, Role.FORCE_ADMIN, Role.NATIONAL_ADMIN})

@@ -28,12 +28,12 @@ SQLITE_DOWN = "DROP TRIGGER IF EXISTS audit_append_only;"
 
 def up(apps, schema_editor):
     sql = PG_UP if schema_editor.connection.vendor == "postgresql" else SQLITE_UP
-    schema_editor.execute(sql)
+    schema_editor.execute(sql, params=None)
 
 
 def down(apps, schema_editor):
     sql = PG_DOWN if schema_editor.connection.vendor == "postgresql" else SQLITE_DOWN
-    schema_editor.execute(sql)
+    schema_editor.execute(sql, params=None)
 
 
 class Migration(migrations.Migration):
