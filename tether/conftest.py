@@ -11,6 +11,7 @@ import pytest
 import time_machine
 
 from tether.access.constants import Role
+from tether.access.forces import ensure_forces
 from tether.access.models import Force, User
 
 FROZEN_AT = datetime(2025, 6, 16, 11, 0, tzinfo=UTC)  # a Monday; every test clock starts here
@@ -69,6 +70,7 @@ def frozen():
 
 
 def _user(username: str, role: str, force_code: str | None) -> User:
+    ensure_forces()
     force = Force.objects.get(code=force_code) if force_code else None
     return User.objects.create_user(
         username=username, password="correct-horse-battery", role=role, force=force,

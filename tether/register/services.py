@@ -79,13 +79,13 @@ def materialise(pairs: Sequence[tuple[Person, RegistrantDoc]], as_of: date | Non
                 status=_status(doc, reg.subject, reg.start is not None and reg.start <= as_of, as_of),
                 subject=reg.subject, registration_start=reg.start, registration_end=reg.end,
                 indefinite=reg.indefinite, review_eligible_from=reg.review_eligible_from,
-                next_due=outcome.next_due, rules_version=outcome.rules_version, evaluated_on=as_of, evaluated_at=now,
+                next_due=outcome.next_due if reg.subject else None, rules_version=outcome.rules_version, evaluated_on=as_of, evaluated_at=now,
             )
         )
         obligations.extend(
             PersonObligation(
                 person_id=person.pk, kind=o.kind, trigger=o.trigger, due=o.due, status=o.status, met_on=o.met_on,
-                open=o.status != "met", citation=o.citation, explanation=o.explanation,
+                open=o.status != "met" and reg.subject, citation=o.citation, explanation=o.explanation,
             )
             for o in outcome.obligations
         )
@@ -212,6 +212,8 @@ def person_create(actor: Any, data: dict[str, Any]) -> Person:
     _require_writer(actor)
     data = dict(data)
     if actor.role != Role.NATIONAL_ADMIN:
+        if actor.force is None:
+            raise Forbidden("Your account belongs to no force, so it cannot create registrants.")
         if data.get("force") and str(data["force"]).upper() != actor.force.code:
             raise ValidationFailed({"force": "you can only create registrants for your own force"})
         data["force"] = actor.force.code

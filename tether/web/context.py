@@ -4,11 +4,16 @@ from typing import Any
 
 from django.http import HttpRequest
 
+from tether.access.constants import WRITER_ROLES, Role
 from tether.access.guards import can_see_personal_data
 
 
 def tether(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
+    authenticated = bool(user and user.is_authenticated)
+    sees = bool(authenticated and can_see_personal_data(user))
     return {
-        "sees_personal_data": bool(user and can_see_personal_data(user)),
+        "sees_personal_data": sees,
+        "can_search": sees and user.role != Role.PARTNER,  # type: ignore[union-attr]
+        "can_write": bool(authenticated and user.role in WRITER_ROLES),  # type: ignore[union-attr]
     }

@@ -8,4 +8,8 @@ urlpatterns = [
     path("sign-out/", views.sign_out, name="logout"),
     path("health", views.health, name="health"),
     path("", views.dashboard, name="dashboard"),
+    path("people/", views.people, name="people"),
+    path("people/new/", views.person_create_view, name="person_create"),
+    path("people/<uuid:person_id>/", views.person_detail, name="person"),
+    path("people/<uuid:person_id>/notifications/new/", views.notification_create, name="notification_create"),
 ]

@@ -1,20 +1,160 @@
+"""Server-rendered pages. Views parse (forms), call a guard/selector to read or a service to write, and render.
+
+Every protected read goes through ``access_person_by_id`` or ``search_people`` (both audited); every write
+through a service in ``tether.register.services``. No domain rules here.
+"""
+
 from __future__ import annotations
 
+import uuid
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import LoginView
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
+
+from tether.access.constants import WRITER_ROLES, Role
+from tether.access.guards import access_person_by_id, can_see_personal_data
+from tether.access.models import Force
+from tether.core import clock
+from tether.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from tether.people.constants import Sex
+from tether.people.selectors import SearchTerms, search_people
+from tether.register.constants import DisposalKind, NotificationKind, RegisterStatus
+from tether.register.documents import parse_registrant
+from tether.register.services import forces_by_code, notification_record, person_create
+
+from .forms import NotificationForm, PartsForm, PersonCreateForm, ReasonForm, SearchForm, SignInForm
+from .selectors import caseload_counts
+
+OBLIGATION_KINDS = {
+    "initial": "Initial notification",
+    "change": "Notify a change",
+    "non_occurrence": "Notify an event did not happen",
+    "periodic": "Periodic (annual) notification",
+    "travel": "Notify travel abroad",
+    "absence": "Notify an absence",
+    "verification": "Verification",
+}
+OBLIGATION_STATUSES = {"met": ("Met", "govuk-tag--green"), "due": ("Due", "govuk-tag--yellow"),
+                       "overdue": ("Overdue", "govuk-tag--red")}
+BLANK_CHOICE_MESSAGES = {
+    "force": "Select the force that will manage them",
+    "sex": "Select their sex",
+    "disposal_kind": "Select what the court or police did (the disposal)",
+    "kind": "Select the kind of notification",
+}
+
+
+# --- helpers -----------------------------------------------------------------------------------------------
+
+
+def error_page(request: HttpRequest, status: int, message: str = "") -> HttpResponse:
+    return render(request, f"{status}.html", {"message": message}, status=status)
+
+
+def _sentence(label: str | None, message: str) -> str:
+    message = message.strip()
+    if not message:
+        return message
+    if message[0].isupper():
+        return message
+    if label and message == "is required":
+        return f"Enter {label[0].lower()}{label[1:]}"
+    if label:
+        return f"{label} {message}"
+    return message[0].upper() + message[1:]
+
+
+def form_errors(
+    form: PartsForm, service_errors: Mapping[str, list[str]] | None = None
+) -> tuple[dict[str, str], list[tuple[str, str]]]:
+    """Merge the form's parse errors with a service's ValidationFailed errors.
+
+    Returns (field -> message for the inline errors, [(href, message)] for the error summary). A parse error wins
+    over a service error for the same field; a service path no field shows goes to the summary unlinked.
+    """
+    fields: dict[str, str] = dict(form.parse_errors)
+    general: list[str] = []
+    data = form.cleaned_data if hasattr(form, "cleaned_data") else {}
+    for path, msgs in (service_errors or {}).items():
+        name = form.FIELD_FOR_PATH.get(path)  # type: ignore[attr-defined]
+        if name is None:
+            general.extend(_sentence(None, m) for m in msgs)
+            continue
+        if name in fields:
+            continue
+        if name in BLANK_CHOICE_MESSAGES and not data.get(name):
+            fields[name] = BLANK_CHOICE_MESSAGES[name]
+        else:
+            fields[name] = _sentence(form.LABELS.get(name), msgs[0])  # type: ignore[attr-defined]
+    order = list(form.ORDER)  # type: ignore[attr-defined]
+    summary = [
+        (f"#{form.ANCHORS.get(name, name)}", fields[name])  # type: ignore[attr-defined]
+        for name in sorted(fields, key=lambda n: order.index(n) if n in order else len(order))
+    ]
+    summary += [("", m) for m in general]
+    return fields, summary
+
+
+def _can_write(user: Any) -> bool:
+    """May record notifications and add registrants (the services check again)."""
+    return getattr(user, "role", None) in WRITER_ROLES
+
+
+def _picks_force(user: Any) -> bool:
+    """National administrators choose the owning force of a new registrant; everyone else creates for their own."""
+    return bool(user.role == Role.NATIONAL_ADMIN)
+
+
+def _query(params: Mapping[str, Any], **changes: Any) -> str:
+    merged = {k: v for k, v in {**params, **changes}.items() if v not in (None, "")}
+    return "?" + urlencode(merged) if merged else "?"
+
+
+def pagination_links(page_obj: Any, params: Mapping[str, Any]) -> dict[str, Any]:
+    """GOV.UK pagination items: first, last, the current page and its neighbours, with ellipses between."""
+    current, last = page_obj.number, page_obj.paginator.num_pages
+    numbers = sorted({1, last, current - 1, current, current + 1} & set(range(1, last + 1)))
+    items: list[dict[str, Any]] = []
+    previous_number = 0
+    for n in numbers:
+        if n - previous_number > 1:
+            items.append({"ellipsis": True})
+        items.append({"number": n, "href": _query(params, page=n), "current": n == current})
+        previous_number = n
+    return {
+        "items": items,
+        "previous": _query(params, page=current - 1) if page_obj.has_previous() else "",
+        "next": _query(params, page=current + 1) if page_obj.has_next() else "",
+    }
+
+
+# --- signing in and out ------------------------------------------------------------------------------------
 
 
 class SignInView(LoginView):
     template_name = "web/sign_in.html"
+    authentication_form = SignInForm
     redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["page_has_errors"] = bool(context["form"].errors)
+        return context
 
 
 @require_POST
 def sign_out(request: HttpRequest) -> HttpResponse:
     logout(request)
+    messages.info(request, "You have signed out.")
     return redirect("web:login")
 
 
@@ -22,5 +162,241 @@ def health(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"status": "ok"})
 
 
+# --- dashboard ---------------------------------------------------------------------------------------------
+
+
 def dashboard(request: HttpRequest) -> HttpResponse:
-    return render(request, "web/dashboard.html", {})
+    user = request.user
+    context: dict[str, Any] = {"nav": "dashboard"}
+    if can_see_personal_data(user) and user.role != Role.PARTNER:  # type: ignore[union-attr]
+        context["caseload"] = caseload_counts(user)
+        context["today"] = clock.today()
+    return render(request, "web/dashboard.html", context)
+
+
+# --- the register ------------------------------------------------------------------------------------------
+
+
+def _force_options(user: Any) -> list[tuple[str, str]]:
+    forces = [(f.code, f.name) for f in Force.objects.order_by("name")]
+    if user.role == Role.NATIONAL_ADMIN or not user.force_id:
+        return [("", "All forces"), *forces]
+    return [("", f"Your force ({user.force.name})"), ("ALL", "All forces (national index)"), *forces]
+
+
+@require_http_methods(["GET", "HEAD"])
+def people(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    form = SearchForm(request.GET)
+    form.is_valid()
+    data = {k: form.cleaned_data.get(k) or "" for k in ("name", "reference", "force", "status")}
+    terms = SearchTerms(name=data["name"], reference=data["reference"], force=data["force"].upper(),
+                        status=data["status"])
+    page = form.cleaned_data.get("page") or 1
+    try:
+        page_obj, rows = search_people(user, terms, page, per_page=settings.TETHER_PAGE_SIZE)
+    except Forbidden as exc:
+        return error_page(request, 403, str(exc))
+    params = {k: v for k, v in data.items() if v}
+    context = {
+        "nav": "register",
+        "form_data": data,
+        "filtered": bool(params),
+        "page_obj": page_obj,
+        "rows": rows,
+        "pagination": pagination_links(page_obj, params),
+        "force_options": _force_options(user),
+        "status_options": [("", "Any status"), ("overdue", "Overdue"), *RegisterStatus.choices],
+        "today": clock.today(),
+    }
+    if request.headers.get("HX-Request") and not request.headers.get("HX-Boosted"):
+        return render(request, "web/people/_results.html", context)
+    return render(request, "web/people/list.html", context)
+
+
+def _person_context(access: Any) -> dict[str, Any]:
+    """Everything the full record shows. Read from the person the guard returned (the read is audited)."""
+    person = access.person
+    state = getattr(person, "state", None)
+    obligations = [
+        {
+            "o": o,
+            "kind": OBLIGATION_KINDS.get(o.kind, o.kind.replace("_", " ").capitalize()),
+            "status": OBLIGATION_STATUSES.get(o.status, (o.status.capitalize(), "govuk-tag--grey")),
+        }
+        for o in person.obligations.all()
+    ]
+    notifications = list(person.notifications.select_related("officer").order_by("-received_at", "-id"))
+    cases = list(person.cases.select_related("force").order_by("-opened_on", "-id"))
+    return {
+        "state": state,
+        "status_label": RegisterStatus(state.status).label if state and state.status in RegisterStatus.values else "",
+        "names": list(person.names.all()),
+        "addresses": list(person.addresses.all()),
+        "disposals": list(person.disposals.all()),
+        "detentions": list(person.detentions.all()),
+        "orders": list(person.orders.all()),
+        "obligations": obligations,
+        "notifications": notifications,
+        "open_cases": [c for c in cases if c.closed_on is None],
+        "closed_cases": [c for c in cases if c.closed_on is not None],
+    }
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def person_detail(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
+    user = request.user
+    reason_form = ReasonForm(request.POST if request.method == "POST" else None)
+    reason_error = ""
+    try:
+        if request.method == "POST":
+            reason_form.is_valid()
+            reason = reason_form.cleaned_data.get("reason") or ""
+            try:
+                access = access_person_by_id(user, person_id, reason=reason)
+            except ValidationFailed as exc:
+                reason_error = _sentence(None, next(iter(exc.errors.values()))[0])
+                access = access_person_by_id(user, person_id)
+            else:
+                if access.grant is not None:
+                    messages.success(request, "Your reason was recorded. You can see the full record.")
+                return redirect("web:person", person_id=access.person.pk)
+        else:
+            access = access_person_by_id(user, person_id)
+    except NotFound:
+        return error_page(request, 404)
+
+    person = access.person
+    state = getattr(person, "state", None)
+    context: dict[str, Any] = {
+        "nav": "register",
+        "person": person,
+        "access": access,
+        "state": state,
+        "status_label": RegisterStatus(state.status).label if state and state.status in RegisterStatus.values else "",
+        "reason_error": reason_error,
+        "reason_value": reason_form.cleaned_data.get("reason", "") if reason_form.is_bound else "",
+        "can_record": _can_write(user) and access.full,
+        "today": clock.today(),
+        "page_has_errors": bool(reason_error),
+    }
+    if access.full:
+        context.update(_person_context(access))
+        return render(request, "web/people/detail.html", context)
+    return render(request, "web/people/limited.html", context, status=400 if reason_error else 200)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def person_create_view(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if not _can_write(user):
+        return error_page(request, 403, "Your role cannot add registrants to the register.")
+    if not _picks_force(user) and not user.force_id:  # type: ignore[union-attr]
+        return error_page(request, 403, "Your account does not belong to a force, so you cannot add registrants.")
+    form = PersonCreateForm(request.POST if request.method == "POST" else None)
+    fields: dict[str, str] = {}
+    summary: list[tuple[str, str]] = []
+    status = 200
+    if request.method == "POST":
+        parsed = form.parse()
+        doc = form.to_document()
+        doc["force"] = form.cleaned_data.get("force") if _picks_force(user) else user.force.code  # type: ignore[union-attr]
+        try:
+            if not parsed:
+                # Nothing is written while any value could not be read, but the domain rules still check the
+                # rest (validation only: parse_registrant writes nothing) so every problem is listed at once.
+                parse_registrant(doc, known_forces=forces_by_code())
+                raise ValidationFailed({})
+            person = person_create(user, doc)
+        except ValidationFailed as exc:
+            fields, summary = form_errors(form, exc.errors)
+            status = 400
+        except Forbidden as exc:
+            return error_page(request, 403, str(exc))
+        else:
+            messages.success(request, f"{person.display_name} ({person.reference}) was added to the register.")
+            return redirect("web:person", person_id=person.pk)
+    context = {
+        "nav": "create",
+        "form": form,
+        "errors": fields,
+        "error_list": summary,
+        "page_has_errors": bool(summary),
+        "dob": form.date_value("date_of_birth"),
+        "address_from": form.date_value("address_from"),
+        "disposal_date": form.date_value("disposal_date"),
+        "sex_options": Sex.choices,
+        "disposal_options": [("", "Select a disposal"), *DisposalKind.choices],
+        "picks_force": _picks_force(user),
+        "force_options": [("", "Select a force"), *((f.code, f.name) for f in Force.objects.order_by("name"))],
+    }
+    return render(request, "web/people/create.html", context, status=status)
+
+
+def _notification_initial() -> dict[str, Any]:
+    now = clock.now().astimezone(clock.UK)
+    return {"received_day": now.day, "received_month": now.month, "received_year": now.year,
+            "received_time": now.strftime("%H:%M")}
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def notification_create(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
+    user = request.user
+    if not _can_write(user):
+        return error_page(request, 403, "Your role cannot record notifications.")
+    try:
+        access = access_person_by_id(user, person_id, audit=request.method != "POST")
+    except NotFound:
+        return error_page(request, 404)
+    person = access.person
+    if not access.full:
+        messages.info(request, "Record why you need the full record before you record a notification.")
+        return redirect("web:person", person_id=person.pk)
+
+    fields: dict[str, str] = {}
+    summary: list[tuple[str, str]] = []
+    conflict = ""
+    status = 200
+    if request.method == "POST":
+        form = NotificationForm(request.POST)
+        parsed = form.parse()
+        try:
+            if not parsed:
+                raise ValidationFailed({})
+            notification_record(user, person.pk, form.to_data(), expected_version=form.cleaned_data.get("version"))
+        except ValidationFailed as exc:
+            fields, summary = form_errors(form, exc.errors)
+            status = 400
+        except Conflict as exc:
+            conflict = str(exc)
+            status = 409
+            person.refresh_from_db(fields=["version"])
+            resubmit = request.POST.copy()
+            resubmit["version"] = str(person.version)
+            form.data = resubmit
+        except Forbidden as exc:
+            return error_page(request, 403, str(exc))
+        except NotFound:
+            return error_page(request, 404)
+        else:
+            messages.success(request, "The notification was recorded.")
+            return redirect(reverse("web:person", kwargs={"person_id": person.pk}) + "#notifications")
+    else:
+        form = NotificationForm(initial={**_notification_initial(), "version": person.version})
+
+    def value(name: str) -> Any:
+        return form[name].value()
+
+    context = {
+        "nav": "register",
+        "person": person,
+        "form": form,
+        "errors": fields,
+        "error_list": summary,
+        "conflict": conflict,
+        "page_has_errors": bool(summary or conflict),
+        "received": {p: value(f"received_{p}") for p in ("day", "month", "year")},
+        "kind_options": NotificationKind.choices,
+        "version": value("version"),
+    }
+    return render(request, "web/notifications/create.html", context, status=status)

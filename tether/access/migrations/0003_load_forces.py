@@ -1,25 +1,12 @@
 """Load the 45 UK territorial police forces (code, name, country) from data/forces.csv."""
 
-import csv
-from pathlib import Path
-
 from django.db import migrations
 
-CSV = Path(__file__).resolve().parent.parent / "data" / "forces.csv"
+from tether.access.forces import load_forces
 
 
 def load(apps, schema_editor):
-    Force = apps.get_model("access", "Force")
-    with CSV.open(newline="") as fh:
-        for row in csv.DictReader(fh):
-            Force.objects.update_or_create(
-                code=row["code"],
-                defaults={
-                    "name": row["name"],
-                    "country": row["country"],
-                    "published_rso_count": int(row["rso_count"]) if row["rso_count"] else None,
-                },
-            )
+    load_forces(apps.get_model("access", "Force"))
 
 
 class Migration(migrations.Migration):

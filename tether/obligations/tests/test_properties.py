@@ -1,0 +1,208 @@
+"""Hypothesis properties over generated, contract-valid fact sets (deterministic: derandomize=True)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import date, timedelta
+from typing import Any
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tether.obligations import evaluate, facts_to_dict, outcome_to_dict, parse_facts
+from tether.obligations.types import (
+    DETENTION_KINDS,
+    DISPOSAL_KINDS,
+    EVENT_KINDS,
+    JURISDICTIONS,
+    NOTIFICATION_KINDS,
+    Detention,
+    Disposal,
+    Event,
+    Facts,
+    Jurisdiction,
+    Notification,
+    Order,
+    Outcome,
+    Review,
+)
+
+PROPERTY = settings(
+    max_examples=200,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+BASE = date(2000, 1, 1).toordinal()
+SPAN = 365 * 30
+
+
+def _day(draw: Callable[[Any], Any], lo: int = 0, hi: int = SPAN) -> date:
+    return date.fromordinal(BASE + draw(st.integers(lo, hi)))
+
+
+@st.composite
+def detentions(draw: Any) -> Detention:
+    start = _day(draw)
+    end = None if draw(st.integers(0, 5)) == 0 else start + timedelta(days=draw(st.integers(0, 800)))
+    return Detention(kind=draw(st.sampled_from(DETENTION_KINDS)), start=start, end=end)
+
+
+@st.composite
+def fact_sets(
+    draw: Any,
+    jurisdiction: Jurisdiction | None = None,
+    max_disposals: int = 3,
+    with_detentions: bool = True,
+) -> tuple[Facts, date]:
+    jur: Jurisdiction = jurisdiction or draw(st.sampled_from(JURISDICTIONS))
+    dob = date.fromordinal(BASE - draw(st.integers(365 * 5, 365 * 50)))
+    disposals = []
+    for _ in range(draw(st.integers(1, max_disposals))):
+        kind = draw(st.sampled_from(DISPOSAL_KINDS))
+        needs_months = kind in ("imprisonment", "conditional_discharge")
+        months = draw(st.integers(1, 60)) if needs_months or draw(st.booleans()) else None
+        disposals.append(
+            Disposal(
+                date=_day(draw),
+                kind=kind,
+                months=months,
+                tier=draw(st.integers(1, 3)) if jur == "us-sorna" else None,
+                adjudicated_delinquent=jur == "us-sorna" and draw(st.booleans()),
+            )
+        )
+    notifications = [
+        Notification(
+            kind=draw(st.sampled_from(NOTIFICATION_KINDS)),
+            date=_day(draw),
+            no_fixed_abode=draw(st.integers(0, 4)) == 0,
+        )
+        for _ in range(draw(st.integers(0, 15)))
+    ]
+    events = []
+    for _ in range(draw(st.integers(0, 5))):
+        start = _day(draw)
+        events.append(
+            Event(
+                kind=draw(st.sampled_from(EVENT_KINDS)),
+                start=start,
+                end=None if draw(st.booleans()) else start + timedelta(days=draw(st.integers(0, 20))),
+                address=draw(st.sampled_from(["A", "B", None])),
+                advance_notice_for=None if draw(st.booleans()) else start + timedelta(days=draw(st.integers(-6, 6))),
+                country=draw(st.sampled_from(["IE", "FR", None])),
+                short_notice=draw(st.booleans()),
+            )
+        )
+    orders = []
+    if draw(st.booleans()):
+        start = _day(draw)
+        end = None if draw(st.booleans()) else start + timedelta(days=draw(st.integers(0, 4000)))
+        orders.append(Order(kind="shpo", start=start, end=end))
+    review = None
+    if draw(st.booleans()):
+        review = Review(
+            determined_on=_day(draw),
+            outcome=draw(st.sampled_from(["discharged", "refused", "continued"])),
+            further_date=None if draw(st.booleans()) else _day(draw),
+        )
+    dets = draw(st.lists(detentions(), max_size=3)) if with_detentions else []
+    facts = Facts(
+        jurisdiction=jur,
+        date_of_birth=dob,
+        disposals=tuple(disposals),
+        orders=tuple(orders),
+        detentions=tuple(dets),
+        notifications=tuple(notifications),
+        events=tuple(events),
+        review=review,
+        sorna_clean_record=draw(st.booleans()),
+    )
+    return facts, _day(draw, 0, SPAN + 365 * 6)
+
+
+def _dues(outcome: Outcome) -> dict[tuple[str, date], date]:
+    """Earliest due per (kind, trigger)."""
+    out: dict[tuple[str, date], date] = {}
+    for o in outcome.obligations:
+        key = (o.kind, o.trigger)
+        if key not in out or o.due < out[key]:
+            out[key] = o.due
+    return out
+
+
+@PROPERTY
+@given(fact_sets())
+def test_evaluate_never_raises_and_outcome_is_consistent(case: tuple[Facts, date]) -> None:
+    facts, as_of = case
+    outcome = evaluate(facts, as_of)
+    reg = outcome.registration
+    if reg.start is None:
+        assert reg.end is None and not reg.subject and outcome.obligations == ()
+    if reg.start is not None and reg.end is not None:
+        assert reg.end >= reg.start
+    assert reg.indefinite is (reg.start is not None and reg.end is None)
+    for o in outcome.obligations:
+        assert (o.status == "met") is (o.met_on is not None)
+        if o.met_on is not None:
+            assert o.met_on <= as_of
+        elif o.status == "due":
+            assert as_of <= o.due
+        else:
+            assert as_of > o.due
+        assert (reg.start is not None and reg.start <= o.trigger) or o.kind in ("travel", "absence")
+        if reg.end is not None:
+            assert o.due <= reg.end
+        assert o.citation and o.explanation.endswith(".")
+    # the JSON contract round-trips and gives the same answer
+    again, as_of2 = parse_facts(json.loads(json.dumps(facts_to_dict(facts, as_of))))
+    assert again == facts and as_of2 == as_of
+    json.dumps(outcome_to_dict(outcome))
+
+
+@PROPERTY
+@given(fact_sets(), st.data())
+def test_adding_a_detention_never_makes_a_deadline_earlier(case: tuple[Facts, date], data: Any) -> None:
+    facts, as_of = case
+    if facts.jurisdiction == "us-sorna":
+        # one disposal: with several, a longer period can merge spells and bring in a higher tier
+        facts = replace(facts, disposals=facts.disposals[:1])
+    extra = data.draw(detentions())
+    before = evaluate(facts, as_of)
+    after = evaluate(replace(facts, detentions=(*facts.detentions, extra)), as_of)
+    b, a = _dues(before), _dues(after)
+    for key in b.keys() & a.keys():
+        assert a[key] >= b[key], key
+    rb, ra = before.registration, after.registration
+    if rb.end is not None and ra.end is not None and rb.start == ra.start:
+        assert ra.end >= rb.end
+
+
+@PROPERTY
+@given(fact_sets(with_detentions=False), st.data())
+def test_a_later_notification_never_makes_the_next_periodic_date_earlier(case: tuple[Facts, date], data: Any) -> None:
+    # Without detentions: the s.85(4) custody extension can legitimately give an earlier anniversary
+    # more time than a later one that ends just after release (see docs/rules.md, "Properties").
+    facts, as_of = case
+    latest = max((n.date for n in facts.notifications if n.date <= as_of), default=as_of - timedelta(days=400))
+    gap = (as_of - latest).days
+    when = latest + timedelta(days=data.draw(st.integers(0, max(gap, 0))))
+    kind = data.draw(st.sampled_from(["initial", "change", "periodic"]))
+    later = Notification(kind=kind, date=when)  # a fixed address: NFA would legitimately shorten it
+    before = evaluate(facts, as_of)
+    after = evaluate(replace(facts, notifications=(*facts.notifications, later)), as_of)
+    for kind_ in ("periodic", "verification"):
+        pb = [o.due for o in before.obligations if o.kind == kind_]
+        pa = [o.due for o in after.obligations if o.kind == kind_]
+        if pb and pa:
+            assert pa[0] >= pb[0]
+
+
+@PROPERTY
+@given(fact_sets())
+def test_end_never_precedes_start(case: tuple[Facts, date]) -> None:
+    facts, as_of = case
+    reg = evaluate(facts, as_of).registration
+    assert reg.start is None or reg.end is None or reg.start <= reg.end
