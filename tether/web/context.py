@@ -16,4 +16,6 @@ def tether(request: HttpRequest) -> dict[str, Any]:
         "sees_personal_data": sees,
         "can_search": sees and user.role != Role.PARTNER,  # type: ignore[union-attr]
         "can_write": bool(authenticated and user.role in WRITER_ROLES),  # type: ignore[union-attr]
+        # the rules explorer holds no personal data (facts are typed in), so analysts have it too
+        "can_explore_rules": sees or bool(authenticated and user.role == Role.ANALYST),  # type: ignore[union-attr]
     }

@@ -12,4 +12,5 @@ urlpatterns = [
     path("people/new/", views.person_create_view, name="person_create"),
     path("people/<uuid:person_id>/", views.person_detail, name="person"),
     path("people/<uuid:person_id>/notifications/new/", views.notification_create, name="notification_create"),
+    path("rules/", views.rules, name="rules"),
 ]

@@ -161,6 +161,21 @@ def test_officer_journey(browser: Any, live_server: Any, officer: Any, gmp_perso
     page.locator(".govuk-notification-banner--success").wait_for()
     assert mps_person.reference in page.locator("h1 + p, .govuk-caption-l").first.inner_text()
 
+    # the rules explorer: type in a disposal, see when the requirements end
+    page.click("nav[aria-label='Main navigation'] >> text=Rules explorer")
+    page.wait_for_url(f"{base}/rules/")
+    page.fill("#date_of_birth_day", "17")
+    page.fill("#date_of_birth_month", "5")
+    page.fill("#date_of_birth_year", "1980")
+    page.fill("#disposals_0_date", "2020-03-04")
+    page.select_option("#disposals_0_kind", "imprisonment")
+    page.fill("#disposals_0_months", "8")
+    page.click("button:has-text('Work out the obligations')")
+    page.get_by_test_id("outcome").wait_for()
+    assert page.get_by_test_id("registration-end").inner_text() == "3 March 2030"
+    assert page.locator("[data-testid=obligations] tbody tr").count() >= 1
+    page.screenshot(path=str(shots / "rules.png"), full_page=True)
+
     # sign out is a POST form in the header
     page.click("button:has-text('Sign out')")
     page.wait_for_url(re.compile(r".*/sign-in/"))
