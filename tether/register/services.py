@@ -79,7 +79,8 @@ def materialise(pairs: Sequence[tuple[Person, RegistrantDoc]], as_of: date | Non
                 status=_status(doc, reg.subject, reg.start is not None and reg.start <= as_of, as_of),
                 subject=reg.subject, registration_start=reg.start, registration_end=reg.end,
                 indefinite=reg.indefinite, review_eligible_from=reg.review_eligible_from,
-                next_due=outcome.next_due if reg.subject else None, rules_version=outcome.rules_version, evaluated_on=as_of, evaluated_at=now,
+                next_due=outcome.next_due if reg.subject else None, rules_version=outcome.rules_version,
+                evaluated_on=as_of, evaluated_at=now,
             )
         )
         obligations.extend(
