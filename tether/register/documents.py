@@ -7,6 +7,7 @@ validates a document and returns typed values, or raises ``ValidationFailed`` na
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -24,6 +25,7 @@ from tether.people.identifiers import normalise_ni_number, normalise_pnc_id, nor
 from .constants import MONTHS_REQUIRED, DetentionKind, DisposalKind, NotificationKind, OrderKind
 
 FORMAT_VERSION = 1
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 @dataclass
@@ -132,7 +134,7 @@ class _Checker:
         value = value.strip()
         if len(value) > max_len:
             self.fail(path, f"must be {max_len} characters or fewer")
-        if any(ord(c) < 32 for c in value):
+        if _CONTROL.search(value):
             self.fail(path, "must not contain control characters")
         return value
 

@@ -19,6 +19,7 @@ from tether.audit.services import PendingEvent, record_many
 from tether.cases.models import Case
 from tether.core import clock
 from tether.core.errors import Conflict, Forbidden, ValidationFailed
+from tether.core.ids import new_id
 from tether.core.models import allocate, bump
 from tether.obligations import evaluate
 from tether.people import names as name_rules
@@ -63,8 +64,12 @@ def _status(doc: RegistrantDoc, subject: bool, ever_subject: bool, as_of: date) 
     return RegisterStatus.ACTIVE
 
 
-def materialise(pairs: Sequence[tuple[Person, RegistrantDoc]], as_of: date | None = None) -> None:
-    """Evaluate the law for each person and store the outcome (state + obligations), replacing the last one."""
+def materialise(
+    pairs: Sequence[tuple[Person, RegistrantDoc]], as_of: date | None = None, *, fresh: bool = False
+) -> None:
+    """Evaluate the law for each person and store the outcome (state + obligations), replacing the last one.
+
+    ``fresh``: the people were written in this transaction, so there is nothing to replace."""
     as_of = as_of or clock.today()
     now = clock.now()
     states: list[RegisterState] = []
@@ -90,7 +95,7 @@ def materialise(pairs: Sequence[tuple[Person, RegistrantDoc]], as_of: date | Non
             )
             for o in outcome.obligations
         )
-    ids = [p.pk for p, _ in pairs]
+    ids = [] if fresh else [p.pk for p, _ in pairs]
     for i in range(0, len(ids), 500):
         RegisterState.objects.filter(person_id__in=ids[i : i + 500]).delete()
         PersonObligation.objects.filter(person_id__in=ids[i : i + 500]).delete()
@@ -135,7 +140,7 @@ def registrants_write(
         given, family = _current_name(doc)
         force = forces[doc.force]
         person = Person(
-            id=doc.id or uuid.uuid4(),
+            id=doc.id or new_id(now),
             reference=doc.reference or f"{REFERENCE_PREFIX}{next(fresh):06d}",
             date_of_birth=doc.date_of_birth, sex=doc.sex, ni_number=doc.ni_number, pnc_id=doc.pnc_id,
             synthetic=doc.synthetic, owning_force=force, display_name=name_rules.display(given, family),
@@ -185,7 +190,7 @@ def registrants_write(
         model.objects.bulk_create(rows[key], batch_size=BATCH)
     pairs = list(zip(people, docs, strict=True))
     for i in range(0, len(pairs), BATCH):
-        materialise(pairs[i : i + BATCH])
+        materialise(pairs[i : i + BATCH], fresh=True)
         if progress:
             progress(min(i + BATCH, len(pairs)))
     record_many(

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-import uuid
 from datetime import date, timedelta
 from html import unescape as html_unescape
 from typing import Any
@@ -346,6 +345,6 @@ def test_prefill_is_404_without_full_access(client: Any, request: Any, who: str,
     assert "JK123456C" not in text(response) and "imprisonment" not in text(response)
 
 
-@pytest.mark.parametrize("person", [str(uuid.uuid4()), "not-a-uuid"])
+@pytest.mark.parametrize("person", ["0f5c2b1e-7d1b-4c39-9d43-1f1d3f2d6a11", "not-a-uuid"])
 def test_prefill_of_an_unknown_person_is_404(officer_client: Any, person: str) -> None:
     assert officer_client.get(URL, {"person": person}).status_code == 404

@@ -1,0 +1,58 @@
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from tether.access.constants import Role
+from tether.access.models import User
+from tether.audit.models import AuditEvent
+from tether.core.errors import Conflict
+from tether.demo.services import load_demo, register_is_empty
+from tether.demo.users import DEMO_PASSWORD, ensure_demo_users
+from tether.people.models import Person
+from tether.register.models import RegisterState
+
+pytestmark = pytest.mark.django_db
+
+TODAY = date(2025, 6, 15)  # the day before the frozen clock
+
+
+def test_load_demo_writes_people_with_states_and_audit(frozen):
+    assert register_is_empty()
+    seen = []
+    summary = load_demo(300, seed=5, today=TODAY, progress=lambda done, total: seen.append((done, total)),
+                        batch_size=120)
+    assert summary["registrants"] == 300
+    assert Person.objects.count() == 300 and not register_is_empty()
+    assert Person.objects.filter(synthetic=True).count() == 300
+    assert RegisterState.objects.count() == 300
+    assert RegisterState.objects.filter(subject=True).count() > 290
+    assert AuditEvent.objects.filter(action="demo.load").count() == 300
+    assert Person.objects.values("owning_force").distinct().count() == 45
+    assert sum(summary["by_country"].values()) == 300 and summary["by_country"]["scotland"] > 0
+    assert summary["open_cases"] == RegisterState.objects.filter(status__in=["missing", "wanted"]).count()
+    assert seen[0] == (0, 300) and seen[-1] == (300, 300)
+    assert [d for d, _ in seen] == sorted(d for d, _ in seen)
+
+
+def test_loading_the_same_seed_twice_is_refused(frozen):
+    load_demo(50, seed=9, today=TODAY)
+    with pytest.raises(Conflict):
+        load_demo(50, seed=9, today=TODAY)
+    assert Person.objects.count() == 50
+
+
+def test_demo_users_one_per_role(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    rows = ensure_demo_users()
+    assert {r[1] for r in rows} == {DEMO_PASSWORD} and len(DEMO_PASSWORD) >= 12
+    users = {u.username: u for u in User.objects.filter(first_name="Demo")}
+    assert set(Role.values) <= {u.role for u in users.values()}
+    assert users["officer.mps"].force.code == "MPS" and users["officer.gmp"].force.code == "GMP"
+    national = [u for u in users.values() if u.role in (Role.NATIONAL_ADMIN, Role.AUDITOR)]
+    assert national and all(u.force is None for u in national)
+    assert users["officer.mps"].check_password(DEMO_PASSWORD)
+    assert ensure_demo_users() == rows  # idempotent
+    assert User.objects.filter(first_name="Demo").count() == len(rows)
+    assert AuditEvent.objects.filter(action="user.create").count() == len(rows)
