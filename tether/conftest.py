@@ -108,3 +108,14 @@ def auditor(db) -> User:
 @pytest.fixture
 def national_admin(db) -> User:
     return _user("admin.national", Role.NATIONAL_ADMIN, None)
+
+
+@pytest.fixture
+def partner(db) -> User:
+    """A probation officer: sees only registrants assigned to them."""
+    return _user("partner.mps", Role.PARTNER, "MPS")
+
+
+@pytest.fixture
+def force_admin(db) -> User:
+    return _user("admin.mps", Role.FORCE_ADMIN, "MPS")

@@ -20,6 +20,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 
 from tether.audit.services import PendingEvent, record_many
 from tether.core import clock
@@ -54,12 +55,21 @@ def scope_level(user: Any, force_id: int | None, person_id: Any = None) -> str |
     if user.role == Role.NATIONAL_ADMIN:
         return FULL
     if user.role == Role.PARTNER:
-        return None
+        return FULL if person_id is not None and is_assigned(user, person_id) else None
     if user.force_id is not None and user.force_id == force_id:
         return FULL
     if person_id is not None and active_grant(user, person_id) is not None:
         return FULL
     return LIMITED
+
+
+def is_assigned(user: Any, person_id: Any) -> bool:
+    from .models import PartnerAssignment
+
+    today = clock.today()
+    return PartnerAssignment.objects.filter(
+        Q(valid_to__isnull=True) | Q(valid_to__gt=today), user=user, person_id=person_id, valid_from__lte=today
+    ).exists()
 
 
 def active_grant(user: Any, person_id: Any) -> AccessGrant | None:
@@ -81,7 +91,7 @@ def access_person_by_id(
         person = Person.objects.select_related("owning_force").get(pk=pid)
     except (ValueError, Person.DoesNotExist) as exc:
         raise NotFound("No such registrant.") from exc
-    level = scope_level(user, person.owning_force_id)
+    level = scope_level(user, person.owning_force_id, person.pk if user.role == Role.PARTNER else None)
     if level is None:
         raise NotFound("No such registrant.")
     grant = None

@@ -58,6 +58,9 @@ class ApiToken(models.Model):
     name = models.CharField(max_length=80)
     prefix = models.CharField(max_length=12)
     token_hash = models.CharField(max_length=64, unique=True)
+    role = models.CharField(
+        max_length=20, choices=Role.choices, default="", help_text="The role it was issued for; it stops working if that changes."
+    )
     created_at = models.DateTimeField()
     expires_at = models.DateTimeField()
     revoked_at = models.DateTimeField(null=True, blank=True)
@@ -81,3 +84,16 @@ class AccessGrant(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["user", "person", "expires_at"])]
+
+
+class PartnerAssignment(models.Model):
+    """A partner-agency user (e.g. probation) assigned to one registrant: the only records they may see."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="partner_assignments")
+    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="partner_assignments")
+    valid_from = models.DateField()
+    valid_to = models.DateField(null=True, blank=True)
+    assigned_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "person"])]

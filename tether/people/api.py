@@ -14,7 +14,13 @@ from ninja.security import HttpBearer
 from tether.access.guards import access_person_by_id
 from tether.access.services import token_user
 from tether.register.selectors import doc_to_dict, load_registrant_docs
-from tether.register.services import notification_record, person_create
+from tether.register.services import (
+    address_record,
+    identity_update,
+    name_record,
+    notification_record,
+    person_create,
+)
 
 from .selectors import SearchTerms, search_people
 
@@ -231,3 +237,61 @@ def record_notification(request: HttpRequest, person_id: str, payload: Notificat
         id=note.pk, kind=note.kind, received_at=note.received_at, station=note.station,
         person_version=note.person.version,
     )
+
+
+class VersionedIn(Schema):
+    version: int | None = Field(None, description="The person's version you read; a mismatch answers 409.")
+
+
+class NameChangeIn(VersionedIn):
+    kind: str = Field("current", description="current (a change of name: closes the current one) or alias")
+    given_names: str
+    family_name: str
+    valid_from: str = Field(description="YYYY-MM-DD: when they started using it")
+
+
+class AddressChangeIn(VersionedIn):
+    kind: str = Field("home", description="home (a move: closes the current home), other, or nfa")
+    line1: str
+    line2: str = ""
+    town: str = ""
+    postcode: str
+    valid_from: str
+    child_under_18: bool = False
+
+
+class IdentityIn(VersionedIn):
+    date_of_birth: str | None = None
+    sex: str | None = None
+    ni_number: str | None = None
+    pnc_id: str | None = None
+
+
+class ChangedOut(Schema):
+    person_version: int
+
+
+_CHANGE_RESPONSES = {201: ChangedOut, 400: ErrorOut, 403: DetailOut, 404: DetailOut, 409: DetailOut}
+
+
+def _apply(request: HttpRequest, person_id: str, payload: VersionedIn, service: Any, *, drop_unset: bool) -> Any:
+    data = payload.dict(exclude_unset=drop_unset)
+    version = data.pop("version", None)
+    service(request.user, person_id, data, expected_version=version)
+    access = access_person_by_id(request.user, person_id, audit=False)
+    return 201, ChangedOut(person_version=access.person.version)
+
+
+@router.post("/people/{person_id}/names", response=_CHANGE_RESPONSES, summary="Record a change of name or alias")
+def record_name(request: HttpRequest, person_id: str, payload: NameChangeIn) -> Any:
+    return _apply(request, person_id, payload, name_record, drop_unset=False)
+
+
+@router.post("/people/{person_id}/addresses", response=_CHANGE_RESPONSES, summary="Record a move or address")
+def record_address(request: HttpRequest, person_id: str, payload: AddressChangeIn) -> Any:
+    return _apply(request, person_id, payload, address_record, drop_unset=False)
+
+
+@router.patch("/people/{person_id}/identity", response=_CHANGE_RESPONSES, summary="Correct identifying details")
+def correct_identity(request: HttpRequest, person_id: str, payload: IdentityIn) -> Any:
+    return _apply(request, person_id, payload, identity_update, drop_unset=True)

@@ -7,13 +7,14 @@ from datetime import date
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from tether.access.constants import Role
 from tether.access.guards import FULL, LIMITED, can_see_personal_data
 from tether.audit.services import record
 from tether.core import clock
 from tether.core.errors import Forbidden
+from tether.register.constants import RegisterStatus
 
 from . import names as name_rules
 from .models import Person, PersonName
@@ -30,7 +31,13 @@ class SearchTerms:
 def _base(user: Any, terms: SearchTerms) -> QuerySet[Person]:
     qs = Person.objects.select_related("owning_force", "state")
     force = terms.force.upper()
-    if force == "ALL":
+    if user.role == Role.PARTNER:  # partners see only the registrants assigned to them, whatever the filter
+        today = clock.today()
+        qs = qs.filter(
+            Q(partner_assignments__valid_to__isnull=True) | Q(partner_assignments__valid_to__gt=today),
+            partner_assignments__user=user, partner_assignments__valid_from__lte=today,
+        ).distinct()
+    elif force == "ALL":
         pass
     elif force:
         qs = qs.filter(owning_force__code=force)
@@ -67,14 +74,14 @@ class Row:
 def search_people(user: Any, terms: SearchTerms, page: int = 1, per_page: int = 25, *, today: date | None = None
                   ) -> tuple[Page[Person], list[Row]]:
     """One page of the register for ``user``, each row marked full or limited. The search is audited."""
-    if not can_see_personal_data(user) or user.role == Role.PARTNER:
+    if not can_see_personal_data(user):
         raise Forbidden("Your role cannot search the register.")
     today = today or clock.today()
     paginator = Paginator(_base(user, terms), per_page)
     page_obj = paginator.get_page(page)
     rows = []
     for p in page_obj.object_list:
-        own = user.role == Role.NATIONAL_ADMIN or p.owning_force_id == user.force_id
+        own = user.role in (Role.NATIONAL_ADMIN, Role.PARTNER) or p.owning_force_id == user.force_id
         state = getattr(p, "state", None)
         rows.append(Row(p, FULL if own else LIMITED, bool(state and state.next_due and state.next_due < today)))
     record(
@@ -84,3 +91,32 @@ def search_people(user: Any, terms: SearchTerms, page: int = 1, per_page: int = 
         force_code=user.force.code if user.force_id else "",
     )
     return page_obj, rows
+
+
+@dataclass
+class Caseload:
+    scope: str  # the force name, or "all forces"
+    registrants: int
+    overdue: int
+    missing: int
+    wanted: int
+    assigned_to_me: int
+
+
+def caseload_counts(user: Any, today: date | None = None) -> Caseload:
+    """Counts for the dashboard: no personal data, so nothing to audit."""
+    today = today or clock.today()
+    qs = Person.objects.all()
+    if user.role == Role.NATIONAL_ADMIN or not user.force_id:
+        scope = "all forces"
+    else:
+        qs = qs.filter(owning_force_id=user.force_id)
+        scope = user.force.name
+    figures = qs.aggregate(
+        registrants=Count("pk"),
+        overdue=Count("pk", filter=Q(state__next_due__lt=today)),
+        missing=Count("pk", filter=Q(state__status=RegisterStatus.MISSING)),
+        wanted=Count("pk", filter=Q(state__status=RegisterStatus.WANTED)),
+        assigned_to_me=Count("pk", filter=Q(offender_manager=user)),
+    )
+    return Caseload(scope=scope, **figures)

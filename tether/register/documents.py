@@ -12,7 +12,7 @@ import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from django.utils.dateparse import parse_datetime
 
@@ -25,6 +25,7 @@ from tether.people.identifiers import normalise_ni_number, normalise_pnc_id, nor
 from .constants import MONTHS_REQUIRED, DetentionKind, DisposalKind, NotificationKind, OrderKind
 
 FORMAT_VERSION = 1
+_T = TypeVar("_T")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
@@ -208,11 +209,100 @@ class _Checker:
 
     def span(self, start: date | None, end: date | None, path: str, end_key: str = "end") -> None:
         if start and end and end < start:
-            self.fail(f"{path}.{end_key}", "must not be before the start")
+            self.fail(_at(path, end_key), "must not be before the start")
 
     def not_future(self, value: date | None, path: str, today: date) -> None:
         if value and value > today:
             self.fail(path, "must not be in the future")
+
+
+def _at(path: str, key: str) -> str:
+    return f"{path}.{key}" if path else key
+
+
+def _name(c: _Checker, item: Mapping[str, Any], path: str, default_from: date) -> NameDoc:
+    n = NameDoc(
+        kind=c.choice(item, "kind", _at(path, "kind"), NameKind),
+        given_names=c.text(item, "given_names", _at(path, "given_names")),
+        family_name=c.text(item, "family_name", _at(path, "family_name"), max_len=80),
+        valid_from=c.day(item, "valid_from", _at(path, "valid_from"), required=False) or default_from,
+        valid_to=c.day(item, "valid_to", _at(path, "valid_to"), required=False),
+    )
+    c.span(n.valid_from, n.valid_to, path, "valid_to")
+    return n
+
+
+def _address(c: _Checker, item: Mapping[str, Any], path: str, today: date) -> AddressDoc:
+    a = AddressDoc(
+        kind=c.choice(item, "kind", _at(path, "kind"), AddressKind),
+        line1=c.text(item, "line1", _at(path, "line1")),
+        line2=c.text(item, "line2", _at(path, "line2"), required=False),
+        town=c.text(item, "town", _at(path, "town"), required=False, max_len=80),
+        postcode=c.identifier(item, "postcode", _at(path, "postcode"), normalise_postcode),
+        valid_from=c.day(item, "valid_from", _at(path, "valid_from")) or today,
+        valid_to=c.day(item, "valid_to", _at(path, "valid_to"), required=False),
+        child_under_18=c.flag(item, "child_under_18", _at(path, "child_under_18")),
+    )
+    if not item.get("postcode"):
+        c.fail(_at(path, "postcode"), "is required")
+    c.span(a.valid_from, a.valid_to, path, "valid_to")
+    c.not_future(a.valid_from, _at(path, "valid_from"), today)
+    return a
+
+
+def _one(data: Any, build: Callable[[_Checker, Mapping[str, Any]], _T]) -> _T:
+    c = _Checker()
+    if not isinstance(data, Mapping):
+        raise ValidationFailed({"": "must be a JSON object"})
+    result = build(c, data)
+    if c.errors:
+        raise ValidationFailed(c.errors)
+    return result
+
+
+def parse_name(data: Any, *, today: date | None = None) -> NameDoc:
+    """One new name (a change of name or a new alias). ``valid_from`` is required and not in the future."""
+    day = today or clock.today()
+
+    def build(c: _Checker, item: Mapping[str, Any]) -> NameDoc:
+        if not item.get("valid_from"):
+            c.fail("valid_from", "is required: the date they started using the name")
+        n = _name(c, item, "", day)
+        c.not_future(n.valid_from, "valid_from", day)
+        return n
+
+    return _one(data, build)
+
+
+def parse_address(data: Any, *, today: date | None = None) -> AddressDoc:
+    """One new address (a move, or another regular address)."""
+    day = today or clock.today()
+    return _one(data, lambda c, item: _address(c, item, "", day))
+
+
+def parse_identity(data: Any, *, today: date | None = None) -> dict[str, Any]:
+    """Corrections to the identifying details: any of date_of_birth, sex, ni_number, pnc_id."""
+    day = today or clock.today()
+
+    def build(c: _Checker, item: Mapping[str, Any]) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        unknown = set(item) - {"date_of_birth", "sex", "ni_number", "pnc_id"}
+        for key in sorted(unknown):
+            c.fail(key, "cannot be changed here")
+        if "date_of_birth" in item:
+            dob = c.day(item, "date_of_birth", "date_of_birth")
+            if dob and dob > day:
+                c.fail("date_of_birth", "must be in the past")
+            out["date_of_birth"] = dob
+        if "sex" in item:
+            out["sex"] = c.choice(item, "sex", "sex", Sex)
+        if "ni_number" in item:
+            out["ni_number"] = c.identifier(item, "ni_number", "ni_number", normalise_ni_number)
+        if "pnc_id" in item:
+            out["pnc_id"] = c.identifier(item, "pnc_id", "pnc_id", normalise_pnc_id)
+        return out
+
+    return _one(data, build)
 
 
 def parse_registrant(
@@ -251,39 +341,13 @@ def parse_registrant(
     ni = c.identifier(data, "ni_number", "ni_number", normalise_ni_number)
     pnc = c.identifier(data, "pnc_id", "pnc_id", normalise_pnc_id)
 
-    names = []
-    for path, item in c.items(data, "names"):
-        n = NameDoc(
-            kind=c.choice(item, "kind", f"{path}.kind", NameKind),
-            given_names=c.text(item, "given_names", f"{path}.given_names"),
-            family_name=c.text(item, "family_name", f"{path}.family_name", max_len=80),
-            valid_from=c.day(item, "valid_from", f"{path}.valid_from", required=False) or dob or today,
-            valid_to=c.day(item, "valid_to", f"{path}.valid_to", required=False),
-        )
-        c.span(n.valid_from, n.valid_to, path, "valid_to")
-        names.append(n)
+    names = [_name(c, item, path, dob or today) for path, item in c.items(data, "names")]
     if not names:
         c.fail("names", "at least one name is required")
     elif not any(n.valid_to is None and n.kind in (NameKind.CURRENT, NameKind.BIRTH) for n in names):
         c.fail("names", "one birth or current name must be open (no valid_to)")
 
-    addresses = []
-    for path, item in c.items(data, "addresses"):
-        a = AddressDoc(
-            kind=c.choice(item, "kind", f"{path}.kind", AddressKind),
-            line1=c.text(item, "line1", f"{path}.line1"),
-            line2=c.text(item, "line2", f"{path}.line2", required=False),
-            town=c.text(item, "town", f"{path}.town", required=False, max_len=80),
-            postcode=c.identifier(item, "postcode", f"{path}.postcode", normalise_postcode),
-            valid_from=c.day(item, "valid_from", f"{path}.valid_from") or today,
-            valid_to=c.day(item, "valid_to", f"{path}.valid_to", required=False),
-            child_under_18=c.flag(item, "child_under_18", f"{path}.child_under_18"),
-        )
-        if not item.get("postcode"):
-            c.fail(f"{path}.postcode", "is required")
-        c.span(a.valid_from, a.valid_to, path, "valid_to")
-        c.not_future(a.valid_from, f"{path}.valid_from", today)
-        addresses.append(a)
+    addresses = [_address(c, item, path, today) for path, item in c.items(data, "addresses")]
 
     ownership = []
     for path, item in c.items(data, "ownership"):

@@ -4,8 +4,9 @@ person's obligations and records the audit event inside one transaction."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
@@ -23,11 +24,11 @@ from tether.core.ids import new_id
 from tether.core.models import allocate, bump
 from tether.obligations import evaluate
 from tether.people import names as name_rules
-from tether.people.constants import REFERENCE_PREFIX, NameKind
+from tether.people.constants import REFERENCE_PREFIX, AddressKind, NameKind
 from tether.people.models import Address, Ownership, Person, PersonName
 
 from .constants import DetentionKind, NotificationKind, RegisterStatus
-from .documents import NotificationDoc, RegistrantDoc, age_on, parse_registrant
+from .documents import RegistrantDoc, age_on, parse_address, parse_identity, parse_name, parse_registrant
 from .facts import facts_for
 from .models import Detention, Disposal, Notification, Order, PersonObligation, RegisterState
 from .selectors import load_registrant_docs
@@ -257,36 +258,130 @@ def notification_record(
     if not isinstance(nfa, bool):
         errors["no_fixed_abode"] = ["must be true or false"]
 
-    with transaction.atomic():
-        access = access_person_by_id(actor, person_id, purpose="write")
-        if not access.full:
-            raise Forbidden("Open the full record (with a reason) before recording for another force's registrant.")
-        person = Person.objects.select_for_update().select_related("owning_force").get(pk=access.person.pk)
+    with _changing(actor, person_id, expected_version, "notification.record") as change:
+        person = change.person
         if at is not None and not errors and clock.uk_date(at) < person.date_of_birth:
             errors["received_at"] = ["must not be before the date of birth"]
         if errors:
             raise ValidationFailed(errors)
+        assert at is not None
+        note = Notification.objects.create(
+            person=person, kind=str(kind), received_at=at, received_on=clock.uk_date(at), station=station,
+            officer=actor, officer_label=actor.label, no_fixed_abode=nfa, details=dict(details),
+            created_at=clock.now(),
+        )
+        change.detail = {"notification_id": note.pk, "kind": note.kind, "received_at": at, "station": station}
+    return note
+
+
+@dataclass
+class _Change:
+    person: Person
+    detail: dict[str, Any] = field(default_factory=dict)
+
+
+@contextmanager
+def _changing(actor: Any, person_id: uuid.UUID | str, expected_version: int | None, action: str) -> Iterator[_Change]:
+    """The shape of every change to one registrant, in one transaction: guard (full access, writer role),
+    row lock, version check (a stale version is a Conflict, never a silent overwrite), the change itself
+    (the caller's block), then version bump, re-evaluation of the law and the audit event."""
+    _require_writer(actor)
+    with transaction.atomic():
+        access = access_person_by_id(actor, person_id, purpose="write")
+        if not access.full:
+            raise Forbidden("Open the full record (with a reason) before changing another force's registrant.")
+        person = Person.objects.select_for_update().select_related("owning_force").get(pk=access.person.pk)
         if expected_version is not None and expected_version != person.version:
             raise Conflict(
                 f"{person.reference} was changed by someone else since you opened it. "
-                "Reload the record, check the changes and record the notification again."
+                "Reload the record, check the changes and make yours again."
             )
-        assert at is not None
-        doc = NotificationDoc(kind=str(kind), received_at=at, station=station, officer=actor.label,
-                              no_fixed_abode=nfa, details=dict(details))
-        note = Notification.objects.create(
-            person=person, kind=doc.kind, received_at=doc.received_at, received_on=clock.uk_date(doc.received_at),
-            station=doc.station, officer=actor, officer_label=doc.officer, no_fixed_abode=doc.no_fixed_abode,
-            details=doc.details, created_at=clock.now(),
-        )
+        change = _Change(person)
+        yield change
         person.version += 1
         person.updated_at = clock.now()
-        person.save(update_fields=["version", "updated_at"])
+        person.save()
         rematerialise([person.pk])
         record_many([
-            PendingEvent(action="notification.record", actor=actor, object_type="person", object_id=str(person.pk),
-                         force_code=person.owning_force.code,
-                         detail={"notification_id": note.pk, "kind": doc.kind, "received_at": doc.received_at,
-                                 "station": doc.station})
+            PendingEvent(action=action, actor=actor, object_type="person", object_id=str(person.pk),
+                         force_code=person.owning_force.code, detail=change.detail)
         ])
-        return note
+
+
+def _close_open(qs: Any, valid_from: date) -> list[dict[str, Any]]:
+    """End the open intervals in ``qs`` the day the new one starts; return what they were (for the audit)."""
+    closed = []
+    for row in qs.filter(valid_to__isnull=True):
+        if row.valid_from > valid_from:
+            raise ValidationFailed({"valid_from": f"must not be before the current one started ({row.valid_from})"})
+        closed.append({"id": row.pk, "valid_from": row.valid_from})
+        row.valid_to = valid_from
+        row.save(update_fields=["valid_to"])
+    return closed
+
+
+def name_record(
+    actor: Any, person_id: uuid.UUID | str, data: dict[str, Any], *, expected_version: int | None = None
+) -> PersonName:
+    """A change of name (closes the current name) or a new alias. Nothing is overwritten."""
+    doc = parse_name(data)
+    if doc.kind == NameKind.BIRTH:
+        raise ValidationFailed({"kind": "a birth name cannot be added later: record a current name or an alias"})
+    with _changing(actor, person_id, expected_version, "person.name_record") as change:
+        person = change.person
+        before = person.display_name
+        closed = []
+        if doc.kind == NameKind.CURRENT:
+            closed = _close_open(person.names.filter(kind=NameKind.CURRENT), doc.valid_from)
+        name = PersonName.objects.create(
+            person=person, kind=doc.kind, given_names=doc.given_names, family_name=doc.family_name,
+            search_key=name_rules.search_key(doc.given_names, doc.family_name), valid_from=doc.valid_from,
+        )
+        if doc.kind == NameKind.CURRENT:
+            person.display_name = name_rules.display(doc.given_names, doc.family_name)
+            person.sort_name = name_rules.search_key(doc.family_name, doc.given_names)
+        change.detail = {"kind": doc.kind, "before": {"display_name": before, "closed": closed},
+                         "after": {"display_name": person.display_name, "name_id": name.pk}}
+    return name
+
+
+def address_record(
+    actor: Any, person_id: uuid.UUID | str, data: dict[str, Any], *, expected_version: int | None = None
+) -> Address:
+    """A move (a new home or no-fixed-abode location closes the current one) or another regular address."""
+    doc = parse_address(data)
+    with _changing(actor, person_id, expected_version, "person.address_record") as change:
+        person = change.person
+        homes = (AddressKind.HOME, AddressKind.NFA)
+        closed = _close_open(person.addresses.filter(kind__in=homes), doc.valid_from) if doc.kind in homes else []
+        address = Address.objects.create(
+            person=person, kind=doc.kind, line1=doc.line1, line2=doc.line2, town=doc.town, postcode=doc.postcode,
+            valid_from=doc.valid_from, child_under_18=doc.child_under_18,
+        )
+        change.detail = {"kind": doc.kind, "before": {"closed": closed},
+                         "after": {"address_id": address.pk, "postcode": doc.postcode, "valid_from": doc.valid_from}}
+    return address
+
+
+IDENTITY_FIELDS = ("date_of_birth", "sex", "ni_number", "pnc_id")
+
+
+def identity_update(
+    actor: Any, person_id: uuid.UUID | str, data: dict[str, Any], *, expected_version: int | None = None
+) -> Person:
+    """Correct identifying details. The audit event holds the values before and after."""
+    changes = parse_identity(data)
+    with _changing(actor, person_id, expected_version, "person.identity_update") as change:
+        person = change.person
+        before = {k: getattr(person, k) for k in changes}
+        for key, value in changes.items():
+            setattr(person, key, value)
+        if "date_of_birth" in changes:
+            first = person.disposals.order_by("date").first()
+            if first and first.date < person.date_of_birth:
+                raise ValidationFailed({"date_of_birth": "must not be after a conviction, caution or finding"})
+            for d in person.disposals.all():
+                d.age_at_date = age_on(person.date_of_birth, d.date)
+                d.save(update_fields=["age_at_date"])
+        change.detail = {"before": before, "after": {k: getattr(person, k) for k in changes}}
+    return person

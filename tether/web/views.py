@@ -30,7 +30,7 @@ from tether.core import clock
 from tether.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from tether.obligations import Facts, FactsError, Outcome, evaluate, facts_to_dict, outcome_to_dict, parse_facts
 from tether.people.constants import Sex
-from tether.people.selectors import SearchTerms, search_people
+from tether.people.selectors import SearchTerms, caseload_counts, search_people
 from tether.register.constants import DisposalKind, NotificationKind, RegisterStatus
 from tether.register.documents import parse_registrant
 from tether.register.facts import facts_for
@@ -48,7 +48,6 @@ from .forms import (
     SignInForm,
     rules_form_data,
 )
-from .selectors import caseload_counts
 
 OBLIGATION_KINDS = {
     "initial": "Initial notification",

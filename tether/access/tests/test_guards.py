@@ -81,3 +81,33 @@ def test_search_matches_aliases_and_ignores_accents(officer, make_doc, frozen):
     assert len(search_people(officer, SearchTerms(name="jose nunez"))[1]) == 1
     assert len(search_people(officer, SearchTerms(name="NEWMAN"))[1]) == 1
     assert len(search_people(officer, SearchTerms(name="ewman"))[1]) == 0
+
+
+def test_partner_sees_only_assigned_registrants(partner, supervisor, officer, make_doc, person, frozen):
+    from tether.access.services import partner_assign
+    from tether.core.errors import Forbidden
+
+    other = person_create(officer, make_doc())
+    with pytest.raises(NotFound):
+        access_person_by_id(partner, person.pk)
+    assert search_people(partner, SearchTerms(force="ALL"))[1] == []
+    with pytest.raises(Forbidden):
+        partner_assign(officer, partner, person.pk)
+    partner_assign(supervisor, partner, person.pk)
+    assert access_person_by_id(partner, person.pk).level == FULL
+    with pytest.raises(NotFound):
+        access_person_by_id(partner, other.pk)
+    _, rows = search_people(partner, SearchTerms(force="ALL"))
+    assert [r.person.pk for r in rows] == [person.pk]
+    assert AuditEvent.objects.filter(action="access.partner_assign").count() == 1
+
+
+def test_partner_cannot_be_assigned_across_forces(partner, other_officer, person, frozen):
+    from tether.access.constants import Role
+    from tether.access.services import partner_assign
+    from tether.core.errors import Forbidden
+
+    other_officer.role = Role.SUPERVISOR
+    other_officer.save()
+    with pytest.raises(Forbidden):
+        partner_assign(other_officer, partner, person.pk)

@@ -129,3 +129,30 @@ def test_other_force_cannot_record(other_officer, person):
 def test_api_reads_are_audited(officer, person):
     _client(officer).get(f"/api/v1/people/{person.pk}")
     assert AuditEvent.objects.filter(action="person.view", actor=officer).exists()
+
+
+def test_token_stops_working_when_the_role_changes(officer, person):
+    from tether.access.constants import Role
+
+    api = _client(officer)
+    assert api.get("/api/v1/people").status_code == 200
+    officer.role = Role.ANALYST
+    officer.save()
+    assert api.get("/api/v1/people").status_code == 401
+
+
+def test_changes_through_the_api(officer, person, frozen):
+    api = _client(officer)
+    base = f"/api/v1/people/{person.pk}"
+    r = api.post(f"{base}/names", {"kind": "current", "given_names": "A", "family_name": "B",
+                                   "valid_from": "2025-06-01", "version": 1}, content_type="application/json")
+    assert r.status_code == 201 and r.json()["person_version"] == 2, r.content
+    r = api.post(f"{base}/addresses", {"line1": "1 Road", "postcode": "bad", "valid_from": "2025-06-01"},
+                 content_type="application/json")
+    assert r.status_code == 400 and r.json()["errors"][0]["field"] == "postcode"
+    r = api.patch(f"{base}/identity", {"sex": "unknown", "version": 1}, content_type="application/json")
+    assert r.status_code == 409
+    r = api.patch(f"{base}/identity", {"sex": "unknown", "version": 2}, content_type="application/json")
+    assert r.status_code == 201
+    record = api.get(base).json()["record"]
+    assert record["sex"] == "unknown" and record["names"][-1]["family_name"] == "B"
