@@ -620,3 +620,131 @@ class RulesForm(PartsForm):
                              "has_error": any(c["error"] for c in cells)})
             out[g.key] = rows
         return out
+
+
+# --- changes to a registrant (name, address, identifying details) ----------------------------------------------
+
+
+class _ChangeForm(PartsForm):
+    """A change to one registrant: the record's version rides along so a stale form is a Conflict."""
+
+    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    REQUIRED_CHOICES: Mapping[str, str] = {}  # radios left unset -> the message to show
+    REQUIRED_DATES: Mapping[str, str] = {}  # date inputs left blank -> the message to show
+
+    def parse(self) -> bool:
+        ok = super().parse()
+        for name, message in self.REQUIRED_CHOICES.items():
+            if not self.cleaned_data.get(name):
+                self.parse_errors.setdefault(name, message)
+        for name, message in self.REQUIRED_DATES.items():
+            if not self.parsed.get(name):
+                self.parse_errors.setdefault(name, message)
+        return ok and not self.parse_errors
+
+
+class NameChangeForm(_ChangeForm):
+    dates = (DateParts("valid_from", "Date they started using the name"),)
+
+    kind = _text()
+    given_names = _text(max_length=200)
+    family_name = _text(max_length=200)
+
+    REQUIRED_CHOICES = {"kind": "Select whether they now use this name or it is an alias"}
+    REQUIRED_DATES = {"valid_from": "Enter the date they started using the name"}
+    FIELD_FOR_PATH = {"kind": "kind", "given_names": "given_names", "family_name": "family_name",
+                      "valid_from": "valid_from", "valid_to": "valid_from"}
+    LABELS = {"kind": "Kind of name", "given_names": "Given names", "family_name": "Family name",
+              "valid_from": "Date they started using the name"}
+    ANCHORS = {"valid_from": "valid_from_day", "kind": "kind"}
+    ORDER = ("kind", "given_names", "family_name", "valid_from")
+
+    def to_data(self) -> dict[str, Any]:
+        d = self.cleaned_data
+        return {"kind": d.get("kind") or None, "given_names": d.get("given_names", ""),
+                "family_name": d.get("family_name", ""), "valid_from": _iso(self.parsed.get("valid_from"))}
+
+
+class AddressChangeForm(_ChangeForm):
+    dates = (DateParts("valid_from", "Start date"),)
+
+    kind = _text()
+    line1 = _text(max_length=200)
+    line2 = _text(max_length=200)
+    town = _text(max_length=200)
+    postcode = _text(max_length=20)
+    child_under_18 = forms.BooleanField(required=False)
+
+    REQUIRED_CHOICES = {"kind": "Select what kind of address this is"}
+    REQUIRED_DATES = {"valid_from": "Enter the start date"}
+    FIELD_FOR_PATH = {"kind": "kind", "line1": "line1", "line2": "line2", "town": "town", "postcode": "postcode",
+                      "valid_from": "valid_from", "valid_to": "valid_from", "child_under_18": "child_under_18"}
+    LABELS = {"kind": "Kind of address", "line1": "Address line 1", "line2": "Address line 2",
+              "town": "Town or city", "postcode": "Postcode", "valid_from": "Start date",
+              "child_under_18": "Child under 18"}
+    ANCHORS = {"valid_from": "valid_from_day", "kind": "kind"}
+    ORDER = ("kind", "line1", "line2", "town", "postcode", "valid_from", "child_under_18")
+
+    def to_data(self) -> dict[str, Any]:
+        d = self.cleaned_data
+        return {"kind": d.get("kind") or None, "line1": d.get("line1", ""), "line2": d.get("line2", ""),
+                "town": d.get("town", ""), "postcode": d.get("postcode", ""),
+                "valid_from": _iso(self.parsed.get("valid_from")), "child_under_18": bool(d.get("child_under_18"))}
+
+
+def _same_identifier(raw: str, stored: str, normalise: Any) -> bool:
+    """Whether a typed identifier is the stored one, however it was spaced or cased (for "what changed" only:
+    a value that does not normalise counts as changed, and the service then says what is wrong with it)."""
+    raw = raw.strip()
+    if not raw:
+        return not stored
+    try:
+        return bool(normalise(raw) == stored)
+    except ValueError:
+        return False
+
+
+class IdentityForm(_ChangeForm):
+    dates = (DateParts("date_of_birth", "Date of birth"),)
+
+    sex = _text()
+    ni_number = _text(max_length=20)
+    pnc_id = _text(max_length=20)
+
+    REQUIRED_CHOICES = {"sex": "Select their sex"}
+    REQUIRED_DATES = {"date_of_birth": "Enter their date of birth"}
+    FIELD_FOR_PATH = {"date_of_birth": "date_of_birth", "sex": "sex", "ni_number": "ni_number", "pnc_id": "pnc_id"}
+    LABELS = {"date_of_birth": "Date of birth", "sex": "Sex", "ni_number": "National Insurance number",
+              "pnc_id": "PNC ID"}
+    ANCHORS = {"date_of_birth": "date_of_birth_day", "sex": "sex"}
+    ORDER = ("date_of_birth", "sex", "ni_number", "pnc_id")
+    NAMES = {"date_of_birth": "date of birth", "sex": "sex", "ni_number": "National Insurance number",
+             "pnc_id": "PNC ID"}
+
+    @staticmethod
+    def initial_for(person: Any) -> dict[str, Any]:
+        dob = person.date_of_birth
+        return {"date_of_birth_day": dob.day, "date_of_birth_month": dob.month, "date_of_birth_year": dob.year,
+                "sex": person.sex, "ni_number": person.ni_number, "pnc_id": person.pnc_id,
+                "version": person.version}
+
+    def to_data(self) -> dict[str, Any]:
+        d = self.cleaned_data
+        return {"date_of_birth": _iso(self.parsed.get("date_of_birth")), "sex": d.get("sex") or None,
+                "ni_number": (d.get("ni_number") or "").strip(), "pnc_id": (d.get("pnc_id") or "").strip()}
+
+    def changes(self, person: Any) -> dict[str, Any]:
+        """Only the details that differ from the record (call ``parse`` first)."""
+        from tether.people.identifiers import normalise_ni_number, normalise_pnc_id
+
+        data = self.to_data()
+        out: dict[str, Any] = {}
+        if self.parsed.get("date_of_birth") != person.date_of_birth:
+            out["date_of_birth"] = data["date_of_birth"]
+        if data["sex"] != person.sex:
+            out["sex"] = data["sex"]
+        if not _same_identifier(data["ni_number"], person.ni_number, normalise_ni_number):
+            out["ni_number"] = data["ni_number"]
+        if not _same_identifier(data["pnc_id"], person.pnc_id, normalise_pnc_id):
+            out["pnc_id"] = data["pnc_id"]
+        return out
