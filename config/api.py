@@ -17,6 +17,7 @@ api = NinjaAPI(
     "`Authorization: Bearer tth_...` (create one with `tether token create USERNAME`).",
 )
 api.add_router("/", people_router)
+api.add_router("/", "tether.audit.api.router")
 
 
 @api.exception_handler(ValidationFailed)

@@ -2,6 +2,8 @@
 
 DATABASE_URL   default: sqlite:///<repo>/var/tether.sqlite3 (the embedded database)
 TETHER_SECRET_KEY, TETHER_DEBUG, TETHER_ALLOWED_HOSTS, TETHER_PRODUCTION
+TETHER_REQUIRE_2FA (default 1), TETHER_LOCKOUT_ATTEMPTS (default 5), TETHER_LOCKOUT_MINUTES (default 30),
+TETHER_LOCKOUT_BY_IP (default 0), TETHER_SESSION_IDLE_SECONDS (default 900), TETHER_TLS_PROXY (default 0)
 """
 
 from __future__ import annotations
@@ -12,6 +14,12 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+
+def _flag(name: str, default: str) -> bool:
+    """An on/off environment variable: "0", "false", "no", "off" (any case) or empty are off."""
+    return os.environ.get(name, default).strip().lower() not in {"0", "false", "no", "off", ""}
+
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("TETHER_VAR_DIR", BASE_DIR / "var"))
 NODE_MODULES = BASE_DIR / "node_modules"
@@ -20,15 +28,23 @@ DEV_SECRET_KEY = "tether-development-key-not-for-production"  # noqa: S105
 SECRET_KEY = os.environ.get("TETHER_SECRET_KEY", DEV_SECRET_KEY)
 PRODUCTION = os.environ.get("TETHER_PRODUCTION", "") == "1"
 DEBUG = os.environ.get("TETHER_DEBUG", "0" if PRODUCTION else "1") == "1"
-ALLOWED_HOSTS = [h for h in os.environ.get("TETHER_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h]
+ALLOWED_HOSTS = [
+    h.strip() for h in os.environ.get("TETHER_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h.strip()
+]
+# Two-factor sign-in (TOTP) for every role that sees personal data. On unless TETHER_REQUIRE_2FA=0.
+TETHER_REQUIRE_2FA = _flag("TETHER_REQUIRE_2FA", "1")
 
 if PRODUCTION:
     if DEBUG:
         raise ImproperlyConfigured("TETHER_PRODUCTION=1 refuses to start with TETHER_DEBUG on.")
     if SECRET_KEY == DEV_SECRET_KEY or len(SECRET_KEY) < 40:
         raise ImproperlyConfigured("TETHER_PRODUCTION=1 needs TETHER_SECRET_KEY set to a random value of 40+ chars.")
-    if "*" in ALLOWED_HOSTS:
+    if "TETHER_ALLOWED_HOSTS" not in os.environ or not ALLOWED_HOSTS:
+        raise ImproperlyConfigured("TETHER_PRODUCTION=1 needs TETHER_ALLOWED_HOSTS set to the site's host names.")
+    if any("*" in h for h in ALLOWED_HOSTS):
         raise ImproperlyConfigured("TETHER_PRODUCTION=1 refuses a wildcard in TETHER_ALLOWED_HOSTS.")
+    if not TETHER_REQUIRE_2FA:
+        raise ImproperlyConfigured("TETHER_PRODUCTION=1 refuses to start with TETHER_REQUIRE_2FA off.")
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -37,25 +53,35 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
+    "csp",
     "tether.core",
     "tether.access",
     "tether.audit",
     "tether.people",
     "tether.register",
     "tether.cases",
+    "tether.compliance",
     "tether.web",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",  # request.user.is_verified(): a TOTP code was given this session
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "tether.access.middleware.LoginRequiredMiddleware",
+    "tether.access.middleware.TwoFactorRequiredMiddleware",
+    "tether.audit.middleware.ApiAuditMiddleware",  # records api.call for every /api/ request
+    "axes.middleware.AxesMiddleware",  # last: turns a locked-out sign-in into the lockout page
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -72,6 +98,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "tether.web.context.tether",
+                "tether.access.context.two_factor",
             ],
         },
     }
@@ -97,6 +124,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "access.User"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out username before the password is checked
+    "django.contrib.auth.backends.ModelBackend",
+]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
@@ -117,8 +148,49 @@ CSRF_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = PRODUCTION
 CSRF_COOKIE_SECURE = PRODUCTION
 SECURE_HSTS_SECONDS = 31536000 if PRODUCTION else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = PRODUCTION
+if _flag("TETHER_TLS_PROXY", "0"):
+    # Behind a proxy that terminates TLS, sets X-Forwarded-Proto and strips any the client sent: without this
+    # Django sees plain HTTP and never sends the HSTS header.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# A strict Content-Security-Policy: our own scripts and styles only (no inline script or style anywhere).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    },
+}
+
+# Two-factor sign-in (django-otp, TOTP). The codes come from any authenticator app.
+OTP_TOTP_ISSUER = "Tether"
+OTP_TOTP_THROTTLE_FACTOR = 1  # after n wrong codes, wait 2^(n-1) seconds before the next try
+
+# Lockout after repeated failed sign-ins (django-axes), by username (from any address). Behind a force's
+# shared NAT an address lockout would lock out everyone there, so locking the address as well is opt-in.
+TETHER_LOCKOUT_ATTEMPTS = int(os.environ.get("TETHER_LOCKOUT_ATTEMPTS", 5))
+TETHER_LOCKOUT_MINUTES = int(os.environ.get("TETHER_LOCKOUT_MINUTES", 30))
+AXES_ENABLED = True
+AXES_FAILURE_LIMIT = "tether.access.lockout.failure_limit"  # reads TETHER_LOCKOUT_ATTEMPTS
+AXES_COOLOFF_TIME = "tether.access.lockout.cool_off"  # reads TETHER_LOCKOUT_MINUTES
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"] if _flag("TETHER_LOCKOUT_BY_IP", "0") else ["username"]
+if "ip_address" not in AXES_LOCKOUT_PARAMETERS:
+    # axes.W006 wants the address in the lockout; a username lockout already caps guesses per account however
+    # many addresses or browsers an attacker rotates, and an address lockout would lock a whole force out.
+    SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "tether.access.lockout.locked_out_response"
+AXES_IPWARE_META_PRECEDENCE_ORDER = ("REMOTE_ADDR",)  # never a client-supplied X-Forwarded-For
+AXES_VERBOSE = False
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"  # legal deadlines are UK local dates; datetimes are stored in UTC

@@ -4,5 +4,7 @@ from .api import api
 
 urlpatterns = [
     path("api/v1/", api.urls),
+    path("audit/", include("tether.audit.urls")),
+    path("", include("tether.access.urls")),
     path("", include("tether.web.urls")),
 ]

@@ -108,6 +108,7 @@ def _print_logins(users: list[tuple[str, str, str]]) -> None:
     typer.echo("\nDemo logins (synthetic data only):")
     for username, password, role in users:
         typer.echo(f"  {role:<24} {username:<22} password: {password}")
+    typer.echo("Two-factor code (every account but the analyst and FOI officer): .venv/bin/tether otp-code USERNAME")
 
 
 @app.command()
@@ -117,6 +118,19 @@ def logins() -> None:
     from tether.demo.users import ensure_demo_users
 
     _print_logins(ensure_demo_users())
+
+
+@app.command("otp-code")
+def otp_code(username: Annotated[str, typer.Argument(help="A demo account, e.g. officer.mps.")]) -> None:
+    """Print a demo account's current two-factor code (demo accounts only; refused in production)."""
+    _django()
+    from tether.access.demo_otp import DemoOnly, current_code_for
+
+    try:
+        typer.echo(current_code_for(username))
+    except DemoOnly as exc:
+        err.print(str(exc), markup=False)
+        raise typer.Exit(1) from exc
 
 
 @app.command("import")

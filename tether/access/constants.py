@@ -36,3 +36,6 @@ class Role(models.TextChoices):
 PERSONAL_DATA_ROLES = frozenset({Role.OFFICER, Role.SUPERVISOR, Role.FORCE_ADMIN, Role.NATIONAL_ADMIN, Role.PARTNER})
 # Roles that may record notifications and create registrants.
 WRITER_ROLES = frozenset({Role.OFFICER, Role.SUPERVISOR, Role.FORCE_ADMIN, Role.NATIONAL_ADMIN})
+# Roles that must give a TOTP code at sign-in: everyone who sees personal data, and auditors (the audit trail
+# holds search terms, reasons and record references).
+TWO_FACTOR_ROLES = PERSONAL_DATA_ROLES | {Role.AUDITOR}

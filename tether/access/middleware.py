@@ -1,4 +1,8 @@
-"""Every page needs a signed-in user except sign-in itself, static files and the API (token auth)."""
+"""Every page needs a signed-in user except sign-in itself, static files and the API (token auth).
+
+Users whose role sees personal data must also have given a two-factor code in this session
+(``TETHER_REQUIRE_2FA``); until then they can reach only the sign-in and two-factor pages and sign-out.
+"""
 
 from __future__ import annotations
 
@@ -7,8 +11,13 @@ from collections.abc import Callable
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+
+from .two_factor import next_step_url, two_factor_pending
 
 OPEN_PREFIXES = ("/sign-in", "/static/", "/api/", "/health")
+# what a user who still owes a two-factor code may reach ("/sign-in" covers /sign-in/two-factor/...)
+TWO_FACTOR_OPEN_PREFIXES = (*OPEN_PREFIXES, "/sign-out/")
 
 
 class LoginRequiredMiddleware:
@@ -18,4 +27,16 @@ class LoginRequiredMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if not request.user.is_authenticated and not request.path.startswith(OPEN_PREFIXES):
             return redirect_to_login(request.get_full_path(), settings.LOGIN_URL)
+        return self.get_response(request)
+
+
+class TwoFactorRequiredMiddleware:
+    """Sends a signed-in user who still owes a code to the code page (or to enrolment if they have no device)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not request.path.startswith(TWO_FACTOR_OPEN_PREFIXES) and two_factor_pending(request):
+            return redirect(next_step_url(request, request.get_full_path()))
         return self.get_response(request)

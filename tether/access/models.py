@@ -59,7 +59,8 @@ class ApiToken(models.Model):
     prefix = models.CharField(max_length=12)
     token_hash = models.CharField(max_length=64, unique=True)
     role = models.CharField(
-        max_length=20, choices=Role.choices, default="", help_text="The role it was issued for; it stops working if that changes."
+        max_length=20, choices=Role.choices, default="",
+        help_text="The role it was issued for; it stops working if that changes.",
     )
     created_at = models.DateTimeField()
     expires_at = models.DateTimeField()

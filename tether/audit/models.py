@@ -42,7 +42,13 @@ class AuditEvent(models.Model):
 
     class Meta:
         ordering = ["seq"]
-        indexes = [models.Index(fields=["object_type", "object_id", "at"])]
+        indexes = [
+            models.Index(fields=["object_type", "object_id", "at"]),
+            # the audit screens read newest first (seq descending) within a record, a force or an action
+            models.Index(fields=["object_type", "object_id", "seq"], name="audit_object_seq_idx"),
+            models.Index(fields=["force_code", "seq"], name="audit_force_seq_idx"),
+            models.Index(fields=["action", "seq"], name="audit_action_seq_idx"),
+        ]
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:

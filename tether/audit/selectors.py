@@ -2,8 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+import math
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import asdict, dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from tether.access.constants import Role
+from tether.core import clock
+from tether.core.errors import ValidationFailed
 
 from .chain import GENESIS, event_hash
 from .models import AuditEvent
@@ -47,3 +57,221 @@ def events_for(object_type: str, object_id: str, limit: int = 50) -> list[AuditE
     return list(
         AuditEvent.objects.filter(object_type=object_type, object_id=str(object_id)).order_by("-seq")[:limit]
     )
+
+
+# --- who may read the audit ----------------------------------------------------------------------------------
+
+AUDIT_SEARCH_ROLES = frozenset({Role.AUDITOR, Role.NATIONAL_ADMIN})
+
+
+def can_search_audit(user: Any) -> bool:
+    """The audit search, its CSV export and the chain check: auditors and national administrators."""
+    return bool(getattr(user, "is_authenticated", False) and user.role in AUDIT_SEARCH_ROLES)
+
+
+def can_see_viewers(user: Any, force_id: int | None) -> bool:
+    """"Who viewed this record": supervisors of the owning force, national administrators and auditors."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if user.role in AUDIT_SEARCH_ROLES:
+        return True
+    return bool(user.role == Role.SUPERVISOR and user.force_id is not None and user.force_id == force_id)
+
+
+# --- who viewed a record -------------------------------------------------------------------------------------
+
+ACTION_LABELS = {
+    "person.view": "Viewed the record",
+    "person.rules": "Opened it in the rules explorer",
+    "person.assign": "Opened it to assign a partner",
+    "person.create": "Added it to the register",
+    "person.import": "Imported it",
+    "person.change": "Changed the record",
+    "access.grant": "Gave a reason to open another force's record",
+    "access.partner_assign": "Assigned a partner agency",
+    "notification.record": "Recorded a notification",
+}
+LEVEL_LABELS = {"full": "Full record", "limited": "National index entry"}
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """One event on a record, for the "who viewed this record" list."""
+
+    seq: int
+    at: datetime
+    actor_label: str  # who, with their role and force as they were at the time
+    username: str
+    action: str
+    action_label: str
+    reason: str
+    level: str  # full / limited for reads, "" for changes
+    level_label: str
+
+
+def viewers_of(object_type: str, object_id: Any, limit: int = 20) -> list[Viewer]:
+    """The newest ``limit`` reads and changes of one record (reads of the audit itself left out)."""
+    rows = (
+        AuditEvent.objects.filter(object_type=object_type, object_id=str(object_id))
+        .exclude(action__startswith="audit.")
+        .select_related("actor")
+        .order_by("-seq")[:limit]
+    )
+    out = []
+    for ev in rows:
+        level = str(ev.detail.get("level", "")) if isinstance(ev.detail, dict) else ""
+        out.append(
+            Viewer(
+                seq=ev.seq, at=ev.at, actor_label=ev.actor_label, username=ev.actor.username if ev.actor else "",
+                action=ev.action, action_label=ACTION_LABELS.get(ev.action, ev.action), reason=ev.reason,
+                level=level, level_label=LEVEL_LABELS.get(level, level),
+            )
+        )
+    return out
+
+
+# --- the audit search ----------------------------------------------------------------------------------------
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+COUNT_CAP = 10_000  # counting stops here: a page count over the whole trail would scan all of it
+
+
+@dataclass(frozen=True)
+class AuditFilters:
+    """What the audit search filters on. Empty strings and None mean "any"."""
+
+    actor: str = ""  # username or label contains (any case)
+    action: str = ""  # exact, or a prefix when it ends with "." or "*" (person. / auth*)
+    object_id: str = ""  # exact
+    force: str = ""  # force code, exact (any case)
+    date_from: date | None = None  # UK calendar dates, inclusive
+    date_to: date | None = None
+    reason: str = ""  # free text in the reason (any case)
+
+    def errors(self) -> dict[str, str]:
+        problems = {
+            name: "must not contain control characters"
+            for name in ("actor", "action", "object_id", "force", "reason")
+            if _CONTROL.search(getattr(self, name))
+        }
+        if self.date_from and self.date_to and self.date_to < self.date_from:
+            problems["date_to"] = "must be the same as or after date_from"
+        return problems
+
+    def as_detail(self) -> dict[str, str]:
+        """The filters given, for the audit event that records the search."""
+        out = {}
+        for name, value in asdict(self).items():
+            if value not in ("", None):
+                out[name] = value.isoformat() if isinstance(value, date) else str(value)
+        return out
+
+
+def uk_day_start(day: date) -> datetime:
+    """The UTC instant a UK calendar day begins (midnight Europe/London, GMT or BST)."""
+    return datetime.combine(day, time.min, tzinfo=clock.UK).astimezone(UTC)
+
+
+def filter_events(filters: AuditFilters) -> QuerySet[AuditEvent]:
+    """Matching events, unordered. Raises ValidationFailed for filters that contradict each other."""
+    problems = filters.errors()
+    if problems:
+        raise ValidationFailed(problems)
+    qs = AuditEvent.objects.all()
+    actor = filters.actor.strip()
+    if actor:
+        qs = qs.filter(Q(actor_label__icontains=actor) | Q(actor__username__icontains=actor))
+    action = filters.action.strip()
+    if action.endswith(("*", ".")):
+        prefix = action.rstrip("*")
+        if prefix:
+            qs = qs.filter(action__startswith=prefix)
+    elif action:
+        qs = qs.filter(action=action)
+    if filters.object_id.strip():
+        qs = qs.filter(object_id=filters.object_id.strip())
+    if filters.force.strip():
+        qs = qs.filter(force_code=filters.force.strip().upper())
+    if filters.date_from:
+        qs = qs.filter(at__gte=uk_day_start(filters.date_from))
+    if filters.date_to:
+        qs = qs.filter(at__lt=uk_day_start(filters.date_to + timedelta(days=1)))
+    if filters.reason.strip():
+        qs = qs.filter(reason__icontains=filters.reason.strip())
+    return qs
+
+
+@dataclass
+class EventPage:
+    """One page of the search, newest first. ``count`` stops at COUNT_CAP (``capped`` says it did)."""
+
+    events: list[AuditEvent]
+    number: int
+    per_page: int
+    count: int
+    capped: bool
+    next_before_seq: int | None = None  # for cursor paging (the API): pass as before_seq for the next page
+
+    @property
+    def num_pages(self) -> int:
+        return max(1, math.ceil(self.count / self.per_page))
+
+    def has_next(self) -> bool:
+        return self.number < self.num_pages
+
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def start_index(self) -> int:
+        return (self.number - 1) * self.per_page + 1 if self.events else 0
+
+    @property
+    def end_index(self) -> int:
+        return (self.number - 1) * self.per_page + len(self.events)
+
+
+def search_events(
+    filters: AuditFilters, page: int = 1, per_page: int = 25, *, before_seq: int | None = None
+) -> EventPage:
+    """A page of matching events, newest first (``seq`` descending, which walks the unique index backwards).
+
+    Page numbers use LIMIT/OFFSET over that order, and the count stops at COUNT_CAP, so no request costs more
+    than COUNT_CAP matching rows. ``before_seq`` pages by cursor instead (events older than that seq), with no
+    depth limit. Reading is not audited here: the caller records ``audit.search`` with the filters.
+    """
+    qs = filter_events(filters)
+    if before_seq is not None:
+        qs = qs.filter(seq__lt=before_seq)
+        page = 1
+    count = qs.order_by().values("pk")[: COUNT_CAP + 1].count()
+    capped = count > COUNT_CAP
+    count = min(count, COUNT_CAP)
+    last_page = max(1, math.ceil(count / per_page))
+    number = min(max(1, page), last_page)
+    offset = (number - 1) * per_page
+    events = list(qs.select_related("actor").order_by("-seq")[offset : offset + per_page])
+    more = len(events) == per_page and (offset + per_page < count or capped)
+    return EventPage(events, number, per_page, count, capped, events[-1].seq if events and more else None)
+
+
+EXPORT_FIELDS = (
+    "seq", "at", "actor_id", "actor__username", "actor_label", "action", "object_type", "object_id", "force_code",
+    "reason", "detail", "prev_hash", "hash",
+)
+
+
+def last_seq() -> int:
+    return AuditEvent.objects.order_by("-seq").values_list("seq", flat=True).first() or 0
+
+
+def iter_events(filters: AuditFilters, up_to_seq: int, batch: int = 2000) -> Iterator[dict[str, Any]]:
+    """Every matching event with seq <= ``up_to_seq``, in chain order, fetched in batches by seq (no OFFSET)."""
+    qs = filter_events(filters).filter(seq__lte=up_to_seq).order_by("seq").values(*EXPORT_FIELDS)
+    after = 0
+    while True:
+        rows = list(qs.filter(seq__gt=after)[:batch])
+        yield from rows
+        if len(rows) < batch:
+            return
+        after = rows[-1]["seq"]

@@ -10,6 +10,7 @@ from django.contrib.auth import password_validation
 from django.db import transaction
 
 from tether.access.constants import Role
+from tether.access.demo_otp import demo_totp_device
 from tether.access.models import Force, User
 from tether.audit.services import PendingEvent, record_many
 
@@ -42,13 +43,16 @@ def ensure_demo_users() -> list[tuple[str, str, str]]:
         for username, role, code, collar in DEMO_USERS:
             label = f"{Role(role).label}, {code}" if code else Role(role).label
             rows.append((username, DEMO_PASSWORD, label))
-            if User.objects.filter(username=username).exists():
+            existing = User.objects.filter(username=username).first()
+            if existing is not None:
+                demo_totp_device(existing)  # idempotent: the published demo key
                 continue
             user = User.objects.create_user(
                 username=username, password=DEMO_PASSWORD, first_name=DEMO_FIRST_NAME,
                 last_name=f"{Role(role).label} ({code or 'national'})", role=role,
                 force=forces[code] if code else None, collar_number=collar,
             )
+            demo_totp_device(user)
             events.append(PendingEvent(
                 action="user.create", actor=None, object_type="user", object_id=str(user.pk),
                 force_code=code or "", detail={"username": username, "role": str(role), "demo": True},

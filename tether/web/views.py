@@ -26,6 +26,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from tether.access.constants import WRITER_ROLES, Role
 from tether.access.guards import access_person_by_id, can_see_personal_data
 from tether.access.models import Force
+from tether.access.two_factor import next_step_url
 from tether.core import clock
 from tether.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from tether.obligations import Facts, FactsError, Outcome, evaluate, facts_to_dict, outcome_to_dict, parse_facts
@@ -156,9 +157,14 @@ def pagination_links(page_obj: Any, params: Mapping[str, Any]) -> dict[str, Any]
 
 
 class SignInView(LoginView):
+    """The password step. A role that sees personal data then gives a two-factor code (or enrols first)."""
+
     template_name = "web/sign_in.html"
     authentication_form = SignInForm
     redirect_authenticated_user = True
+
+    def get_success_url(self) -> str:
+        return next_step_url(self.request, super().get_success_url())
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)

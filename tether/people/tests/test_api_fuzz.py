@@ -13,7 +13,21 @@ schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
 
 
 @pytest.fixture
-def token(officer, make_doc, frozen):
+def keep_connection():
+    """The raw WSGI app closes the database connection when a request finishes, as in production; inside a
+    test transaction that would close the test's own connection (Django's test client does the same)."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def token(officer, make_doc, frozen, keep_connection):
     from tether.access.services import token_create
     from tether.register.services import person_create
 

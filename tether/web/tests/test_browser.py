@@ -14,7 +14,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from tether.access.testing import totp_code
+from tether.access.two_factor import secret_text
 from tether.register.models import Notification
 
 from .conftest import PASSWORD
@@ -71,6 +74,20 @@ def test_officer_journey(browser: Any, live_server: Any, officer: Any, gmp_perso
     page.fill("#id_username", officer.username)
     page.fill("#id_password", PASSWORD)
     page.click("button:has-text('Sign in')")
+
+    # first sign-in: set up two-factor sign-in; the QR code is inline SVG, the key is shown as text
+    page.wait_for_url(f"{base}/sign-in/two-factor/setup/")
+    assert page.get_by_test_id("otp-qr").locator("svg").count() == 1
+    device = TOTPDevice.objects.get(user=officer, confirmed=False)
+    assert page.get_by_test_id("otp-secret").inner_text().replace(" ", "") == secret_text(device).replace(" ", "")
+    page.screenshot(path=str(shots / "two-factor-setup.png"), full_page=True)
+    page.fill("#code", "000000" if totp_code(device) != "000000" else "111111")
+    page.click("button:has-text('Confirm and continue')")
+    page.locator(".govuk-error-summary").wait_for()
+    assert "The code is not correct" in page.locator(".govuk-error-summary").inner_text()
+    page.wait_for_timeout(1100)  # django-otp makes the next try wait a second after a wrong code
+    page.fill("#code", totp_code(device))  # computed from the device's key, as the authenticator app would
+    page.click("button:has-text('Confirm and continue')")
     page.wait_for_url(f"{base}/")
     assert page.get_by_test_id("user-name").inner_text() == "Olive Okafor"
     assert page.locator("[data-testid=count-registrants]").inner_text() == "1"
@@ -180,6 +197,17 @@ def test_officer_journey(browser: Any, live_server: Any, officer: Any, gmp_perso
     page.click("button:has-text('Sign out')")
     page.wait_for_url(re.compile(r".*/sign-in/"))
     assert page.get_by_test_id("user-name").count() == 0
+
+    # signing in again asks for a code from the device set up above (a code is good once, so the next one)
+    page.fill("#id_username", officer.username)
+    page.fill("#id_password", PASSWORD)
+    page.click("button:has-text('Sign in')")
+    page.wait_for_url(f"{base}/sign-in/two-factor/")
+    page.screenshot(path=str(shots / "two-factor.png"), full_page=True)
+    page.fill("#code", totp_code(TOTPDevice.objects.get(user=officer, confirmed=True), steps_ahead=1))
+    page.click("button:has-text('Continue')")
+    page.wait_for_url(f"{base}/")
+    assert page.get_by_test_id("user-name").inner_text() == "Olive Okafor"
 
     assert not problems, problems
     context.close()

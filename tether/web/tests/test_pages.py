@@ -66,8 +66,13 @@ def test_empty_sign_in_names_each_field(client: Any, db: Any) -> None:
     assert "Enter your username" in html and "Enter your password" in html
 
 
-def test_sign_in_and_sign_out(client: Any, officer: Any) -> None:
+def test_sign_in_and_sign_out(client: Any, officer: Any, frozen: Any) -> None:
+    from tether.access.testing import ensure_device, totp_code
+
+    device = ensure_device(officer)
     response = client.post("/sign-in/", {"username": officer.username, "password": PASSWORD})
+    assert response.status_code == 302 and response["Location"] == "/sign-in/two-factor/"
+    response = client.post("/sign-in/two-factor/", {"code": totp_code(device)})
     assert response.status_code == 302 and response["Location"] == "/"
     html = text(client.get("/"))
     assert "Olive Okafor" in html

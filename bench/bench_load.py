@@ -1,0 +1,202 @@
+"""Bounded load test: 50 concurrent signed-in users over the main pages, on localhost, against PostgreSQL.
+
+Run: ``DATABASE_URL=postgres://postgres@127.0.0.1:5432/tether_load_bench .venv/bin/python bench/bench_load.py
+[--users 50] [--requests 40] [--registrants 5000] [--workers 4] [--threads 8]``
+
+- Creates a fresh database (its name must contain "bench"), migrates it, loads the synthetic demo register,
+  creates ``--users`` officers across forces with sessions already signed in and two-factor verified.
+- Starts gunicorn (the production WSGI server) on 127.0.0.1 on a free port.
+- Each user (one thread each) makes ``--requests`` requests, cycling through: dashboard, register list,
+  a name search, a person page (own force), the rules explorer. Every loop is bounded; nothing leaves
+  the machine.
+- Prints JSON: p50/p95/max latency per page and overall, error count, requests per second, and the audit
+  check: events written == audited requests made (person views + searches), no gaps or duplicates
+  (``verify_chain``), and the raw baseline (median of a raw SQL primary-key SELECT) for the ratio.
+Target: p95 under 300 ms, zero errors, no lost or duplicated audit events (figures, not assertions).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from collections import defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from bench_demo import _drop_postgres, _prepare_postgres  # noqa: E402
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return round(ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000, 1)
+
+
+def _setup(users: int, registrants: int) -> tuple[list[tuple[str, list[str]]], int]:
+    """Load data; return [(session cookie, [urls])] per user and the audit event count before the run."""
+    import django
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.core.management import call_command
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    django.setup()
+    call_command("migrate", verbosity=0)
+    from tether.access.constants import Role
+    from tether.access.models import Force, User
+    from tether.access.testing import ensure_device
+    from tether.audit.models import AuditEvent
+    from tether.demo.services import load_demo
+    from tether.people.models import Person
+
+    load_demo(registrants, 2018)
+    forces = ["MPS", "WMP", "GMP", "WYP", "LAN"]
+    plan = []
+    for i in range(users):
+        force = Force.objects.get(code=forces[i % len(forces)])
+        user = User.objects.create_user(f"load.{i}", password=None, role=Role.OFFICER, force=force,
+                                        first_name="Load", last_name=f"User {i}")
+        device = ensure_device(user)
+        session = SessionStore()
+        session[SESSION_KEY] = str(user.pk)
+        session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.create()
+        people = list(Person.objects.filter(owning_force=force).values_list("pk", "sort_name")[:20])
+        urls = ["/", "/people/", f"/people/?name={people[0][1].split()[0]}", f"/people/{people[0][0]}/", "/rules/"]
+        urls += [f"/people/{pk}/" for pk, _ in people[1:4]]
+        plan.append((f"{settings.SESSION_COOKIE_NAME}={session.session_key}", urls))
+    return plan, AuditEvent.objects.count()
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--users", type=int, default=50)
+    ap.add_argument("--requests", type=int, default=40)
+    ap.add_argument("--registrants", type=int, default=5000)
+    ap.add_argument("--workers", type=int, default=4)
+    ap.add_argument("--threads", type=int, default=8)
+    args = ap.parse_args()
+
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith("postgres"):
+        raise SystemExit("set DATABASE_URL to a PostgreSQL database whose name contains 'bench'")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    os.environ["TETHER_LOG_LEVEL"] = "ERROR"
+    name, admin = _prepare_postgres(url)
+    server = None
+    try:
+        plan, audit_before = _setup(args.users, args.registrants)
+        port = _free_port()
+        env = dict(os.environ, TETHER_CONN_MAX_AGE="60")
+        server = subprocess.Popen(
+            [str(ROOT / ".venv/bin/gunicorn"), "config.wsgi:application", "-b", f"127.0.0.1:{port}",
+             "-w", str(args.workers), "--threads", str(args.threads), "--log-level", "warning"],
+            cwd=ROOT, env=env,
+        )
+        base = f"http://127.0.0.1:{port}"
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(base + "/health", timeout=1)  # noqa: S310 - loopback only
+                break
+            except OSError:
+                time.sleep(0.2)
+
+        timings: dict[str, list[float]] = defaultdict(list)
+        errors: list[str] = []
+        audited = [0]
+        lock = threading.Lock()
+
+        def user_loop(cookie: str, urls: list[str]) -> None:
+            for n in range(args.requests):
+                path = urls[n % len(urls)]
+                req = urllib.request.Request(base + path, headers={"Cookie": cookie})  # noqa: S310
+                t = time.perf_counter()
+                try:
+                    with urllib.request.urlopen(req, timeout=30) as resp:  # noqa: S310 - loopback only
+                        resp.read()
+                        ok = resp.status == 200 and "/sign-in" not in resp.geturl()
+                except Exception as exc:
+                    ok, msg = False, f"{path}: {exc}"
+                else:
+                    msg = f"{path}: status {resp.status} at {resp.geturl()}"
+                elapsed = time.perf_counter() - t
+                kind = "person" if path.startswith("/people/") and len(path) > 12 else path.split("?")[0]
+                kind = "search" if "name=" in path else kind
+                with lock:
+                    timings[kind].append(elapsed)
+                    if not ok:
+                        errors.append(msg)
+                    elif kind in ("person", "search", "/people/"):
+                        audited[0] += 1
+
+        started = time.perf_counter()
+        threads = [threading.Thread(target=user_loop, args=p) for p in plan]
+        for th in threads:
+            th.start()
+        for th in threads:
+            th.join(timeout=600)
+        wall = time.perf_counter() - started
+
+        from django.db import connection
+
+        from tether.audit.models import AuditEvent
+        from tether.audit.selectors import verify_chain
+
+        written = AuditEvent.objects.count() - audit_before
+        chain = verify_chain()
+        with connection.cursor() as cur:
+            raw = []
+            for _ in range(200):
+                t = time.perf_counter()
+                cur.execute("SELECT * FROM people_person ORDER BY id LIMIT 1")
+                cur.fetchall()
+                raw.append(time.perf_counter() - t)
+        everything = [v for vs in timings.values() for v in vs]
+        result = {
+            "benchmark": "web_load",
+            "database": "postgresql",
+            "registrants": args.registrants,
+            "users": args.users,
+            "requests": len(everything),
+            "seconds": round(wall, 2),
+            "requests_per_second": round(len(everything) / wall, 1),
+            "errors": len(errors),
+            "error_samples": errors[:5],
+            "latency_ms": {"p50": _pct(everything, 0.5), "p95": _pct(everything, 0.95),
+                           "max": round(max(everything) * 1000, 1)},
+            "by_page_ms": {k: {"n": len(v), "p50": _pct(v, 0.5), "p95": _pct(v, 0.95)} for k, v in timings.items()},
+            "audit": {"audited_requests": audited[0], "events_written": written, "chain_ok": chain.ok,
+                      "chain_checked": chain.checked},
+            "raw_baseline_ms": round(statistics.median(raw) * 1000, 3),
+            "p95_ratio_to_raw": round(_pct(everything, 0.95) / max(statistics.median(raw) * 1000, 1e-6), 1),
+            "target": {"p95_ms": 300, "errors": 0},
+        }
+        print(json.dumps(result, indent=2))
+    finally:
+        if server is not None:
+            server.terminate()
+            server.wait(timeout=30)
+        _drop_postgres(name, admin)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,56 @@
+"""Test helpers for signing in past two-factor: for tests only (no view or service imports this).
+
+``verified_login(client, user)`` force-logs-in and, for a role that needs two-factor sign-in, marks the
+session as having given a code (giving the user a confirmed TOTP device if they have none).
+``VerifiedClient`` is a test client whose ``force_login`` does the same, so existing tests keep working.
+``totp_code(device)`` computes the code a device shows now, as an authenticator app would.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from .constants import TWO_FACTOR_ROLES
+
+TEST_DEVICE_NAME = "Test authenticator"
+
+
+def ensure_device(user: Any) -> TOTPDevice:
+    """The user's confirmed TOTP device, created (with a random key) if they have none."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).order_by("pk").first()
+    return device or TOTPDevice.objects.create(user=user, name=TEST_DEVICE_NAME, confirmed=True)
+
+
+def totp_code(device: TOTPDevice, steps_ahead: int = 0) -> str:
+    """The code the device shows at the current (possibly frozen) time; ``steps_ahead`` for a later step."""
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift + steps_ahead)
+    return f"{totp.token():0{device.digits}d}"
+
+
+def mark_verified(client: Client, user: Any) -> None:
+    """Mark the client's (already signed-in) session as two-factor verified, if the role needs it."""
+    if user.role not in TWO_FACTOR_ROLES:
+        return
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = ensure_device(user).persistent_id
+    session.save()
+
+
+def verified_login(client: Client, user: Any) -> Client:
+    """``client.force_login(user)`` plus a verified two-factor session; returns the client."""
+    Client.force_login(client, user)
+    mark_verified(client, user)
+    return client
+
+
+class VerifiedClient(Client):
+    """A test client whose ``force_login`` also verifies two-factor (for tests not about sign-in)."""
+
+    def force_login(self, user: Any, backend: str | None = None) -> None:
+        super().force_login(user, backend)
+        mark_verified(self, user)

@@ -1,0 +1,85 @@
+"""API for the audit trail: GET /api/v1/audit/events. Auditor tokens only; any other token gets 404."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Field, Query, Router, Schema
+
+from tether.access.constants import Role
+from tether.core.errors import NotFound
+from tether.people.api import DetailOut, ErrorOut, TokenAuth
+
+from .selectors import AuditFilters, search_events
+from .services import record
+
+router = Router(auth=TokenAuth(), tags=["audit"])
+
+
+class EventOut(Schema):
+    seq: int
+    at: datetime
+    actor_id: int | None
+    actor_username: str = Field("", description="The account, when the actor was a user")
+    actor_label: str = Field(description="Who, with their role and force as they were at the time")
+    action: str
+    object_type: str
+    object_id: str
+    force_code: str
+    reason: str
+    detail: dict[str, Any]
+    prev_hash: str
+    hash: str
+
+
+class EventListOut(Schema):
+    count: int = Field(description="Matching events, counted up to 10,000")
+    count_capped: bool = Field(description="More than ``count`` events match: page with before_seq to reach them")
+    page: int
+    pages: int
+    next_before_seq: int | None = Field(None, description="Pass as before_seq for the next (older) page")
+    results: list[EventOut]
+
+
+class EventQuery(Schema):
+    actor: str = Field("", max_length=200, description="Username or actor label contains (any case)")
+    action: str = Field("", max_length=60, description="Exact (person.view) or a prefix ending in . or * (person.)")
+    object_id: str = Field("", max_length=64, description="The record's id, exact")
+    force: str = Field("", max_length=8, description="Force code")
+    date_from: date | None = Field(None, description="UK calendar date, inclusive (YYYY-MM-DD)")
+    date_to: date | None = Field(None, description="UK calendar date, inclusive (YYYY-MM-DD)")
+    reason: str = Field("", max_length=200, description="Text in the reason (any case)")
+    page: int = Field(1, ge=1, le=1_000_000)
+    page_size: int = Field(50, ge=1, le=500)
+    before_seq: int | None = Field(None, ge=1, description="Only events older than this seq (cursor paging)")
+
+
+def _event(ev: Any) -> EventOut:
+    return EventOut(
+        seq=ev.seq, at=ev.at, actor_id=ev.actor_id, actor_username=ev.actor.username if ev.actor else "",
+        actor_label=ev.actor_label, action=ev.action, object_type=ev.object_type, object_id=ev.object_id,
+        force_code=ev.force_code, reason=ev.reason, detail=ev.detail if isinstance(ev.detail, dict) else {},
+        prev_hash=ev.prev_hash, hash=ev.hash,
+    )
+
+
+@router.get(
+    "/audit/events", response={200: EventListOut, 400: ErrorOut, 404: DetailOut}, summary="Search the audit trail"
+)
+def list_events(request: HttpRequest, q: Query[EventQuery]) -> Any:
+    """Audit events, newest first. For auditors only (other tokens: 404). The search is itself audited."""
+    user = request.user
+    if getattr(user, "role", None) != Role.AUDITOR:
+        raise NotFound("No such page.")
+    filters = AuditFilters(actor=q.actor, action=q.action, object_id=q.object_id, force=q.force,
+                           date_from=q.date_from, date_to=q.date_to, reason=q.reason)
+    page = search_events(filters, q.page, q.page_size, before_seq=q.before_seq)
+    record("audit.search", user, force_code=user.force.code if user.force_id else "",  # type: ignore[union-attr]
+           detail={"via": "api", "filters": filters.as_detail(), "page": page.number, "results": page.count,
+                   "more": page.capped, **({"before_seq": q.before_seq} if q.before_seq else {})})
+    return EventListOut(
+        count=page.count, count_capped=page.capped, page=page.number, pages=page.num_pages,
+        next_before_seq=page.next_before_seq, results=[_event(ev) for ev in page.events],
+    )

@@ -1,0 +1,58 @@
+"""The audit trail as CSV: one row an event, every column the chain hashes, plus its hash and the one before.
+
+``at_utc``, ``actor_id``, ``detail`` (JSON) and the other hashed columns are written exactly as hashed, so anyone
+can recompute each row's hash from the file (``chain.event_hash``) and check the ``prev_hash`` links; a cell a
+spreadsheet would run as a formula (starting with = + - @, tab or carriage return) is written with a leading
+single quote instead, and that quote must be dropped before recomputing.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Iterable, Iterator
+from datetime import UTC
+from typing import Any
+
+from tether.core import clock
+
+COLUMNS = (
+    "seq", "at_utc", "at_uk", "actor_id", "actor_username", "actor_label", "action", "object_type", "object_id",
+    "force_code", "reason", "detail", "prev_hash", "hash",
+)
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: Any) -> str:
+    """A cell a spreadsheet will not run: text starting like a formula gets a leading single quote."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def detail_json(detail: Any) -> str:
+    return json.dumps(detail, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+
+
+def event_row(row: dict[str, Any]) -> list[str]:
+    """One CSV row from an ``iter_events`` dict."""
+    at = row["at"].astimezone(UTC)
+    values = [
+        row["seq"], at.isoformat(), at.astimezone(clock.UK).strftime("%Y-%m-%d %H:%M:%S %Z"), row["actor_id"],
+        row["actor__username"], row["actor_label"], row["action"], row["object_type"], row["object_id"],
+        row["force_code"], row["reason"], detail_json(row["detail"]), row["prev_hash"], row["hash"],
+    ]
+    return [csv_cell(v) for v in values]
+
+
+class _Echo:
+    """A file-like object whose write() hands the line back, for streaming csv.writer output."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def csv_lines(rows: Iterable[dict[str, Any]]) -> Iterator[str]:
+    writer = csv.writer(_Echo())
+    yield writer.writerow(COLUMNS)
+    for row in rows:
+        yield writer.writerow(event_row(row))

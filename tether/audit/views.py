@@ -1,0 +1,133 @@
+"""Audit pages: the search (/audit/), its CSV export and the chain check. Auditors and national administrators
+only; everyone else gets the same "Page not found" as a record they may not see. Reading the audit is audited:
+``audit.search``, ``audit.export`` and ``audit.verify`` events record who looked, with the filters they used."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, StreamingHttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_http_methods
+
+from tether.access.models import Force
+from tether.core import clock
+
+from .exports import csv_lines
+from .forms import AuditSearchForm
+from .models import AuditEvent
+from .selectors import can_search_audit, iter_events, last_seq, search_events, verify_chain
+from .services import record
+
+
+def _not_found(request: HttpRequest) -> HttpResponse:
+    """The same answer as a missing record: nothing here says the page exists."""
+    return render(request, "404.html", {"message": ""}, status=404)
+
+
+def _force_code(user: Any) -> str:
+    return user.force.code if user.force_id else ""
+
+
+def _query(params: Mapping[str, Any], **changes: Any) -> str:
+    merged = {k: v for k, v in {**params, **changes}.items() if v not in (None, "")}
+    return "?" + urlencode(merged) if merged else "?"
+
+
+def pagination_links(page: Any, params: Mapping[str, Any]) -> dict[str, Any]:
+    """GOV.UK pagination items (first, last, current and neighbours, ellipses between) for web/govuk/pagination."""
+    current, last = page.number, page.num_pages
+    numbers = sorted({1, last, current - 1, current, current + 1} & set(range(1, last + 1)))
+    items: list[dict[str, Any]] = []
+    previous_number = 0
+    for n in numbers:
+        if n - previous_number > 1:
+            items.append({"ellipsis": True})
+        items.append({"number": n, "href": _query(params, page=n), "current": n == current})
+        previous_number = n
+    return {
+        "items": items,
+        "previous": _query(params, page=current - 1) if page.has_previous() else "",
+        "next": _query(params, page=current + 1) if page.has_next() else "",
+    }
+
+
+def _force_options() -> list[tuple[str, str]]:
+    return [("", "Any force"), *((f.code, f"{f.name} ({f.code})") for f in Force.objects.order_by("name"))]
+
+
+@require_http_methods(["GET", "HEAD"])
+def search(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if not can_search_audit(user):
+        return _not_found(request)
+    form = AuditSearchForm(request.GET)
+    valid = form.parse()
+    params = form.query()
+    context: dict[str, Any] = {
+        "nav": "audit",
+        "form": form,
+        "form_data": {**{k: form[k].value() or "" for k in ("actor", "action", "object_id", "reason")},
+                      "force": (form["force"].value() or "").strip().upper()},
+        "date_from": form.date_value("date_from"),
+        "date_to": form.date_value("date_to"),
+        "errors": form.parse_errors,
+        "error_list": form.error_list(),
+        "page_has_errors": not valid,
+        "force_options": _force_options(),
+        "filtered": bool(params),
+        "export_query": _query(params),
+    }
+    if not valid:
+        return render(request, "audit/search.html", context, status=400)
+    filters = form.filters()
+    page = search_events(filters, form.page_number, settings.TETHER_PAGE_SIZE)
+    record("audit.search", user, force_code=_force_code(user),
+           detail={"via": "web", "filters": filters.as_detail(), "page": page.number, "results": page.count,
+                   "more": page.capped})
+    context.update(page=page, pagination=pagination_links(page, params))
+    return render(request, "audit/search.html", context)
+
+
+@require_http_methods(["GET", "HEAD"])
+def export_csv(request: HttpRequest) -> HttpResponseBase:
+    """Every event matching the filters, in chain order, streamed. The export is audited before it starts."""
+    user = request.user
+    if not can_search_audit(user):
+        return _not_found(request)
+    form = AuditSearchForm(request.GET)
+    if not form.parse():
+        # the search page shows the same filters with the error summary
+        return search(request)
+    filters = form.filters()
+    up_to = last_seq()  # the file holds the trail as it stood when asked for (the export's own event is next)
+    matching = iter_events(filters, up_to_seq=up_to)
+    record("audit.export", user, force_code=_force_code(user),
+           detail={"via": "web", "format": "csv", "filters": filters.as_detail(), "up_to_seq": up_to})
+    filename = f"tether-audit-{clock.now():%Y%m%dT%H%M%SZ}.csv"
+    response = StreamingHttpResponse(csv_lines(matching), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def verify(request: HttpRequest) -> HttpResponse:
+    """Check the whole chain (POST); name the first edited, deleted or reordered event."""
+    user = request.user
+    if not can_search_audit(user):
+        return _not_found(request)
+    context: dict[str, Any] = {"nav": "audit"}
+    if request.method == "POST":
+        result = verify_chain()
+        record("audit.verify", user, force_code=_force_code(user),
+               detail={"ok": result.ok, "checked": result.checked, "first_bad_seq": result.first_bad_seq,
+                       "problem": result.problem})
+        bad = None
+        if result.first_bad_seq is not None:
+            bad = AuditEvent.objects.select_related("actor").filter(seq=result.first_bad_seq).first()
+        context.update(result=result, bad_event=bad)
+    return render(request, "audit/verify.html", context)
