@@ -1,0 +1,177 @@
+"""Every URL and API route, as every persona: the answer is full, limited, not found, forbidden or sign-in.
+
+The table below is the access policy written down. A route added without a row here fails the test, so
+nobody ships a page without deciding who may see it.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from tether.access.constants import Role
+from tether.access.models import Force, User
+from tether.access.services import token_create
+from tether.access.testing import verified_login
+from tether.register.services import person_create
+
+pytestmark = pytest.mark.django_db
+
+PERSONAS = ["anonymous", "officer", "supervisor", "force_admin", "national_admin", "other_officer", "partner",
+            "analyst", "foi_officer", "auditor"]
+WRITERS = {"officer", "supervisor", "force_admin", "national_admin"}
+OWN = WRITERS  # full record of an MPS registrant
+SEES_PEOPLE = WRITERS | {"other_officer", "partner"}
+AUDIT = {"auditor", "national_admin"}
+
+FULL, LIMITED, OK, NOT_FOUND, FORBIDDEN, SIGN_IN, TO_REASON, NOT_ALLOWED, HOME = (
+    "full", "limited", "ok", "not found", "forbidden", "sign in", "to reason", "method not allowed", "home")
+
+
+def _web(route: str, who: str) -> str:
+    """What GET on a web page should answer ``who`` (about an MPS registrant where a person is in the URL)."""
+    if who == "anonymous":
+        return OK if route in ("web:login", "web:health") else SIGN_IN
+    if route in ("web:login", "access:two_factor", "access:two_factor_setup"):
+        return HOME  # signed in (and verified): sent on to the dashboard
+    if route in ("web:health", "web:dashboard", "web:rules"):
+        return OK
+    if route == "web:logout":
+        return NOT_ALLOWED
+    if route == "audit:verify":
+        return OK if who in AUDIT else NOT_FOUND
+    if route in ("audit:search", "audit:export"):
+        return OK if who in AUDIT else NOT_FOUND
+    if route == "web:people":
+        return OK if who in SEES_PEOPLE else FORBIDDEN
+    if route == "web:person_create":  # an officer of any force adds registrants to their own force
+        return OK if who in WRITERS | {"other_officer"} else FORBIDDEN
+    if route == "web:person":
+        return FULL if who in OWN else LIMITED if who == "other_officer" else NOT_FOUND
+    # the pages that change a registrant (correcting identity shows the identifiers)
+    if who in WRITERS:
+        return FULL if route == "web:identity_update" else OK
+    if who == "other_officer":
+        return TO_REASON
+    return FORBIDDEN
+
+
+WRITE_ROUTES = {"api:record_notification", "api:record_name", "api:record_address", "api:correct_identity"}
+
+
+def _api(route: str, who: str) -> str:
+    if route in WRITE_ROUTES:
+        return NOT_ALLOWED  # they answer GET with 405 before anything else; writes are covered in test_api.py
+    if who == "anonymous":
+        return OK if route in ("api:openapi-json", "api:openapi-view") else SIGN_IN
+    if route in ("api:openapi-json", "api:openapi-view"):
+        return OK
+    if route == "api:list_events":
+        return OK if who == "auditor" else NOT_FOUND
+    if route == "api:list_people":
+        return OK if who in SEES_PEOPLE else FORBIDDEN
+    if route == "api:get_person":
+        return FULL if who in OWN else LIMITED if who == "other_officer" else NOT_FOUND
+    raise AssertionError(route)
+
+
+WEB_ROUTES = {
+    "web:login", "web:logout", "web:health", "web:dashboard", "web:people", "web:person_create", "web:person",
+    "web:notification_create", "web:name_record", "web:address_record", "web:identity_update", "web:rules",
+    "access:two_factor", "access:two_factor_setup", "audit:search", "audit:export", "audit:verify",
+}
+API_ROUTES = {
+    "api:openapi-json", "api:openapi-view", "api:list_people", "api:create_person", "api:get_person",
+    "api:record_notification", "api:record_name", "api:record_address", "api:correct_identity",
+    "api:list_events", "api:api-root",
+}
+
+
+def _routes() -> dict[str, str]:
+    found: dict[str, str] = {}
+
+    def walk(resolver: URLResolver, prefix: str, namespace: str | None) -> None:
+        for p in resolver.url_patterns:
+            if isinstance(p, URLResolver):
+                walk(p, prefix + str(p.pattern), p.namespace or namespace)
+            elif isinstance(p, URLPattern) and p.name:
+                found.setdefault(f"{namespace}:{p.name}", prefix + str(p.pattern))
+
+    walk(get_resolver(), "/", None)
+    return found
+
+
+def test_every_route_has_a_row_in_the_policy():
+    assert set(_routes()) == WEB_ROUTES | API_ROUTES
+
+
+def _classify(response: Any, ni_number: str) -> str:
+    code = response.status_code
+    if code == 200:
+        raw = b"".join(response.streaming_content) if response.streaming else response.content
+        body = raw.decode(errors="replace")
+        if response.get("Content-Type", "").startswith("application/json"):
+            access = json.loads(body).get("access")
+            return {"full": FULL, "limited": LIMITED}.get(access, OK)
+        if ni_number in body:
+            return FULL
+        if "Record why you need the full record" in body:
+            return LIMITED
+        return OK
+    if code in (302, 301):
+        location = response["Location"]
+        if location == "/":
+            return HOME
+        if "/sign-in" in location and "two-factor" not in location:
+            return SIGN_IN
+        return TO_REASON if "/people/" in location else f"redirect {location}"
+    return {401: SIGN_IN, 403: FORBIDDEN, 404: NOT_FOUND, 405: NOT_ALLOWED}.get(code, f"status {code}")
+
+
+@pytest.fixture
+def world(officer, other_officer, supervisor, force_admin, national_admin, partner, analyst, auditor, make_doc,
+          frozen):
+    foi = User.objects.create_user("foi.mps", password=None, role=Role.FOI_OFFICER,
+                                   force=Force.objects.get(code="MPS"))
+    person = person_create(officer, make_doc())
+    users = {"officer": officer, "other_officer": other_officer, "supervisor": supervisor,
+             "force_admin": force_admin, "national_admin": national_admin, "partner": partner,
+             "analyst": analyst, "foi_officer": foi, "auditor": auditor}
+    return person, users
+
+
+def _path(template: str, person: Any) -> str:
+    return template.replace("<uuid:person_id>", str(person.pk)).replace("<person_id>", str(person.pk))
+
+
+@pytest.mark.parametrize("who", PERSONAS)
+def test_every_web_page_as_every_persona(world, who):
+    person, users = world
+    routes = _routes()
+    answers = {}
+    for route in sorted(WEB_ROUTES):
+        client = Client()  # a fresh session each time: no message from one page leaks into the next
+        if who != "anonymous":
+            verified_login(client, users[who])
+        answers[route] = _classify(client.get(_path(routes[route], person)), person.ni_number)
+    expected = {r: _web(r, who) for r in sorted(WEB_ROUTES)}
+    assert answers == expected
+
+
+@pytest.mark.parametrize("who", PERSONAS)
+def test_every_api_route_as_every_persona(world, who):
+    person, users = world
+    routes = _routes()
+    headers = {}
+    if who != "anonymous":
+        raw, _ = token_create(users[who].username)
+        headers["HTTP_AUTHORIZATION"] = f"Bearer {raw}"
+    client = Client(**headers)
+    checked = sorted(API_ROUTES - {"api:create_person", "api:api-root"})  # share a path with list_people / none
+    answers = {r: _classify(client.get(_path(routes[r], person)), person.ni_number) for r in checked}
+    expected = {r: _api(r, who) for r in checked}
+    assert answers == expected
