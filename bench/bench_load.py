@@ -6,7 +6,9 @@ Run: ``DATABASE_URL=postgres://postgres@127.0.0.1:5432/tether_load_bench .venv/b
 - Creates a fresh database (its name must contain "bench"), migrates it, loads the synthetic demo register,
   creates ``--users`` officers across forces with sessions already signed in and two-factor verified.
 - Starts gunicorn (the production WSGI server) on 127.0.0.1 on a free port.
-- Each user (one thread each) makes ``--requests`` requests, cycling through: dashboard, register list,
+- Each user (one thread each) makes ``--requests`` requests, pausing ``--think`` seconds between them
+  (default 1 s, a person reading a page; ``--think 0`` is a closed loop that measures saturation),
+  cycling through: dashboard, register list,
   a name search, a person page (own force), the rules explorer. Every loop is bounded; nothing leaves
   the machine.
 - Prints JSON: p50/p95/max latency per page and overall, error count, requests per second, and the audit
@@ -94,6 +96,8 @@ def main() -> None:
     ap.add_argument("--registrants", type=int, default=5000)
     ap.add_argument("--workers", type=int, default=4)
     ap.add_argument("--threads", type=int, default=8)
+    ap.add_argument("--think", type=float, default=1.0,
+                    help="seconds each user pauses between requests (0: closed loop, measures saturation)")
     args = ap.parse_args()
 
     url = os.environ.get("DATABASE_URL", "")
@@ -125,8 +129,11 @@ def main() -> None:
         audited = [0]
         lock = threading.Lock()
 
-        def user_loop(cookie: str, urls: list[str]) -> None:
+        def user_loop(index: int, cookie: str, urls: list[str]) -> None:
+            time.sleep(args.think * index / max(len(plan), 1))  # users arrive spread over one think time
             for n in range(args.requests):
+                if n and args.think:
+                    time.sleep(args.think)
                 path = urls[n % len(urls)]
                 req = urllib.request.Request(base + path, headers={"Cookie": cookie})  # noqa: S310
                 t = time.perf_counter()
@@ -149,7 +156,7 @@ def main() -> None:
                         audited[0] += 1
 
         started = time.perf_counter()
-        threads = [threading.Thread(target=user_loop, args=p) for p in plan]
+        threads = [threading.Thread(target=user_loop, args=(i, *p)) for i, p in enumerate(plan)]
         for th in threads:
             th.start()
         for th in threads:
@@ -176,6 +183,8 @@ def main() -> None:
             "database": "postgresql",
             "registrants": args.registrants,
             "users": args.users,
+            "think_seconds": args.think,
+            "server": {"gunicorn_workers": args.workers, "threads": args.threads},
             "requests": len(everything),
             "seconds": round(wall, 2),
             "requests_per_second": round(len(everything) / wall, 1),
