@@ -179,6 +179,42 @@ def export(
     err.print(f"Exported {n} registrants.", markup=False)
 
 
+@app.command()
+def sweep(
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="Sweep as at this date (YYYY-MM-DD); default today (UK).")
+    ] = None,
+    force: Annotated[
+        str | None, typer.Option("--force", help="Only this force's registrants (code, e.g. MPS).")
+    ] = None,
+    recompute: Annotated[
+        bool, typer.Option("--recompute", help="Re-evaluate every registrant after a rules change: batches, resumable.")
+    ] = False,
+    batch: Annotated[int, typer.Option(help="Registrants per batch.", min=1)] = 2000,
+    workers: Annotated[int, typer.Option(help="--recompute: worker processes (one per CPU).", min=1)] = 1,
+    no_resume: Annotated[
+        bool, typer.Option("--no-resume", help="--recompute: start again, don't continue an interrupted run.")
+    ] = False,
+) -> None:
+    """Find obligations that became overdue: record each breach once, create tasks, print a JSON summary."""
+    _django()
+    from tether.compliance.commands import run_sweep
+    from tether.core.errors import ValidationFailed
+
+    with _progress(None, "Re-evaluating registrants" if recompute else "Sweeping") as bar:
+        task = bar.add_task("sweep", total=None)
+        try:
+            summary = run_sweep(
+                as_of=as_of, force=force, recompute_all=recompute, batch=batch, workers=workers,
+                resume=not no_resume, actor_label=_cli_label(),
+                progress=lambda done, total: bar.update(task, completed=done, total=total),
+            )
+        except ValidationFailed as exc:
+            err.print(str(exc), markup=False)
+            raise typer.Exit(2) from None
+    typer.echo(json.dumps(summary, default=str))
+
+
 @rules_app.command("evaluate")
 def rules_evaluate(
     file: Annotated[str, typer.Argument(help="Facts as JSON (see docs/rules.md), or - for standard input.")],
