@@ -38,39 +38,18 @@ import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlparse, urlunparse
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from bench_demo import _drop_postgres, _prepare_postgres  # noqa: E402  (one throwaway-database helper)
 
 A = date(2025, 6, 16)
 TEMPLATES = 1000  # distinct last-notification dates
 BACKLOG = 5  # of TEMPLATES: 0.5% already overdue on A
 DUE_ON_A = 10  # of TEMPLATES: 1% due on A, overdue on A+1
 TARGETS = {"sweep_nothing_new_s": 1.0, "sweep_one_percent_new_s": 10.0, "recompute_s": 180.0}
-
-
-def _prepare_postgres(url: str) -> tuple[str, str]:
-    import psycopg
-
-    parts = urlparse(url)
-    name = parts.path.lstrip("/")
-    if "bench" not in name:
-        raise SystemExit(f"refusing to drop and recreate database {name!r}: its name must contain 'bench'")
-    admin = urlunparse(parts._replace(path="/postgres"))
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
-    return name, admin
-
-
-def _drop_postgres(name: str, admin: str) -> None:
-    import psycopg
-    from django.db import connections
-
-    connections.close_all()
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def _last_notification(k: int) -> date:

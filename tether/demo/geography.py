@@ -1,6 +1,6 @@
 """Force sizes and force-area geography for the synthetic register.
 
-Sizing (see /work/shared/domain.md §14 and tether/access/data/forces.csv):
+Sizing (see the domain notes, §14 "Scale parameters", and tether/access/data/forces.csv):
 
 - England and Wales: 70,052 RSOs in the community at 31 March 2024 (MAPPA annual report). Forces with
   a published count keep it; the remainder is shared across the E&W forces with no published count in
