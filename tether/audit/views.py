@@ -4,9 +4,7 @@ only; everyone else gets the same "Page not found" as a record they may not see.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
-from urllib.parse import urlencode
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, StreamingHttpResponse
@@ -15,6 +13,7 @@ from django.views.decorators.http import require_http_methods
 
 from tether.access.models import Force
 from tether.core import clock
+from tether.core.pagination import pagination_links, query_string
 
 from .exports import csv_lines
 from .forms import AuditSearchForm
@@ -30,29 +29,6 @@ def _not_found(request: HttpRequest) -> HttpResponse:
 
 def _force_code(user: Any) -> str:
     return user.force.code if user.force_id else ""
-
-
-def _query(params: Mapping[str, Any], **changes: Any) -> str:
-    merged = {k: v for k, v in {**params, **changes}.items() if v not in (None, "")}
-    return "?" + urlencode(merged) if merged else "?"
-
-
-def pagination_links(page: Any, params: Mapping[str, Any]) -> dict[str, Any]:
-    """GOV.UK pagination items (first, last, current and neighbours, ellipses between) for web/govuk/pagination."""
-    current, last = page.number, page.num_pages
-    numbers = sorted({1, last, current - 1, current, current + 1} & set(range(1, last + 1)))
-    items: list[dict[str, Any]] = []
-    previous_number = 0
-    for n in numbers:
-        if n - previous_number > 1:
-            items.append({"ellipsis": True})
-        items.append({"number": n, "href": _query(params, page=n), "current": n == current})
-        previous_number = n
-    return {
-        "items": items,
-        "previous": _query(params, page=current - 1) if page.has_previous() else "",
-        "next": _query(params, page=current + 1) if page.has_next() else "",
-    }
 
 
 def _force_options() -> list[tuple[str, str]]:
@@ -79,7 +55,7 @@ def search(request: HttpRequest) -> HttpResponse:
         "page_has_errors": not valid,
         "force_options": _force_options(),
         "filtered": bool(params),
-        "export_query": _query(params),
+        "export_query": query_string(params),
     }
     if not valid:
         return render(request, "audit/search.html", context, status=400)
@@ -88,7 +64,7 @@ def search(request: HttpRequest) -> HttpResponse:
     record("audit.search", user, force_code=_force_code(user),
            detail={"via": "web", "filters": filters.as_detail(), "page": page.number, "results": page.count,
                    "more": page.capped})
-    context.update(page=page, pagination=pagination_links(page, params))
+    context.update(page=page, pagination=pagination_links(page.number, page.num_pages, params))
     return render(request, "audit/search.html", context)
 
 

@@ -12,7 +12,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
-from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -29,6 +28,7 @@ from tether.access.models import Force
 from tether.access.two_factor import next_step_url
 from tether.core import clock
 from tether.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from tether.core.pagination import pagination_links
 from tether.obligations import Facts, FactsError, Outcome, evaluate, facts_to_dict, outcome_to_dict, parse_facts
 from tether.people.constants import Sex
 from tether.people.selectors import SearchTerms, caseload_counts, search_people
@@ -130,29 +130,6 @@ def _picks_force(user: Any) -> bool:
     return bool(user.role == Role.NATIONAL_ADMIN)
 
 
-def _query(params: Mapping[str, Any], **changes: Any) -> str:
-    merged = {k: v for k, v in {**params, **changes}.items() if v not in (None, "")}
-    return "?" + urlencode(merged) if merged else "?"
-
-
-def pagination_links(page_obj: Any, params: Mapping[str, Any]) -> dict[str, Any]:
-    """GOV.UK pagination items: first, last, the current page and its neighbours, with ellipses between."""
-    current, last = page_obj.number, page_obj.paginator.num_pages
-    numbers = sorted({1, last, current - 1, current, current + 1} & set(range(1, last + 1)))
-    items: list[dict[str, Any]] = []
-    previous_number = 0
-    for n in numbers:
-        if n - previous_number > 1:
-            items.append({"ellipsis": True})
-        items.append({"number": n, "href": _query(params, page=n), "current": n == current})
-        previous_number = n
-    return {
-        "items": items,
-        "previous": _query(params, page=current - 1) if page_obj.has_previous() else "",
-        "next": _query(params, page=current + 1) if page_obj.has_next() else "",
-    }
-
-
 # --- signing in and out ------------------------------------------------------------------------------------
 
 
@@ -225,7 +202,7 @@ def people(request: HttpRequest) -> HttpResponse:
         "filtered": bool(params),
         "page_obj": page_obj,
         "rows": rows,
-        "pagination": pagination_links(page_obj, params),
+        "pagination": pagination_links(page_obj.number, page_obj.paginator.num_pages, params),
         "force_options": _force_options(user),
         "status_options": [("", "Any status"), ("overdue", "Overdue"), *RegisterStatus.choices],
         "today": clock.today(),
