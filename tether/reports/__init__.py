@@ -1,0 +1,1 @@
+"""Point-in-time statistics, disclosure control, charts and exports (aggregate figures only, never names)."""
