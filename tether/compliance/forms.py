@@ -133,6 +133,14 @@ class PlaybookForm(PartsForm):
             self.parse_errors["reason"] = "Enter the reason for the change (at least 10 characters)"
         return ok and not self.parse_errors
 
+    def limit_errors(self, current: dict[str, Any]) -> dict[str, str]:
+        """The playbook's own checks on the numbers that could be read (validation only)."""
+        readable = {p for p in rules.LIMITS if _setting_field(p) not in self.parse_errors}
+        if readable != set(rules.LIMITS):
+            return {}
+        _, errors = rules.validate(rules.merge(current, self.changes()))
+        return errors
+
     def changes(self) -> dict[str, Any]:
         out: dict[str, Any] = {}
         for path in rules.LIMITS:

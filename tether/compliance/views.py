@@ -244,7 +244,8 @@ def playbook_page(request: HttpRequest) -> HttpResponse:
         parsed = form.parse()
         try:
             if not parsed:
-                raise ValidationFailed({})
+                # nothing is saved, but the playbook's own limits are checked too so every problem shows at once
+                raise ValidationFailed(form.limit_errors(view["playbook"]))
             saved = playbook_update(user, view["force"], form.changes(), reason=form.cleaned_data["reason"],
                                     expected_version=form.cleaned_data.get("version"))
         except ValidationFailed as exc:
