@@ -5,6 +5,8 @@ from .api import api
 urlpatterns = [
     path("api/v1/", api.urls),
     path("audit/", include("tether.audit.urls")),
+    path("cases/", include("tether.cases.urls")),
+    path("", include("tether.compliance.urls")),
     path("", include("tether.access.urls")),
     path("", include("tether.web.urls")),
 ]

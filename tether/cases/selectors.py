@@ -17,7 +17,7 @@ from tether.core import clock
 from tether.core.errors import Forbidden, NotFound
 
 from . import transitions as tr
-from .models import ActionKind, Case, CaseAction, CaseState
+from .models import ActionKind, Case, CaseAction, CaseState, MediaDecision
 
 
 def _spans(case: Case) -> list[tr.Span]:
@@ -159,8 +159,51 @@ def case_timeline(user: Any, case_id: Any) -> dict[str, Any]:
     entries.sort(key=lambda e: (e["on"], e["at"]))
     current = current_status(case)
     return {"case_id": case.pk, "person_id": case.person_id, "reference": case.person.reference,
-            "force": case.force.code, "state": current.state, "believed_abroad": current.believed_abroad,
+            "name": case.person.display_name, "force": case.force.code, "state": current.state,
+            "believed_abroad": current.believed_abroad,
             "opened_on": case.opened_on, "closed_on": case.closed_on, "outcome": case.outcome,
             "warrant_on": case.warrant_on, "sio": str(case.sio) if case.sio else "",
             "pnc_reference": case.pnc_reference, "version": case.version,
             "allowed_events": tr.allowed_events(current), "entries": entries}
+
+
+# --- For the case pages ----------------------------------------------------------------------------------
+
+
+def action_choices() -> list[tuple[str, str]]:
+    """(kind, label) of every action that can be recorded on a case."""
+    return list(ActionKind.choices)
+
+
+def media_decision_choices() -> list[tuple[str, str]]:
+    return list(MediaDecision.choices)
+
+
+def sio_candidates(force_code: str) -> list[tuple[int, str]]:
+    """(id, name and rank) of the active users of a force of inspector rank or above (unguarded: no
+    personal data of registrants)."""
+    from tether.access.models import User
+
+    from . import ranks
+
+    users = User.objects.filter(force__code=force_code, is_active=True).exclude(rank="").order_by(
+        "last_name", "first_name", "username")
+    return [(u.pk, f"{u.get_full_name() or u.username} ({u.rank})") for u in users
+            if ranks.is_inspector_or_above(u.rank)]
+
+
+def pending_media_decisions(entries: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The media-appeal decisions in a case timeline that no supervisor has answered yet."""
+    items = list(entries)
+    answered = {e.get("approves") for e in items if e["type"] == "action" and e.get("approves")}
+    return [e for e in items if e["type"] == "action" and e.get("kind") == ActionKind.MEDIA_DECISION
+            and e["id"] not in answered]
+
+
+def case_person_id(case_id: Any) -> Any:
+    """The registrant a case is about (None: no such case). Unguarded, for sending a user who has only the
+    limited index entry to the person page to record a reason: it reveals no more than that entry."""
+    try:
+        return Case.objects.filter(pk=int(case_id)).values_list("person_id", flat=True).first()
+    except (ValueError, TypeError):
+        return None

@@ -188,3 +188,45 @@ def person_breaches(person_id: Any) -> QuerySet[Breach]:
     return Breach.objects.filter(person_id=person_id).annotate(
         has_open_task=Exists(Task.objects.filter(breach_id=OuterRef("pk"), state=TaskState.OPEN))
     ).order_by("-due")
+
+
+# --- For the task pages ----------------------------------------------------------------------------------
+
+
+def task_detail(user: Any, task_id: Any) -> dict[str, Any]:
+    """One task for its page: the worker's own force's (a national admin's: any), read through the person
+    guard (audited as a ``task_view`` read). NotFound when missing or another force's."""
+    from tether.access.guards import access_person_by_id
+
+    from .constants import COMPLIANCE_TASKS
+
+    if not (user and user.is_authenticated and user.role in WORKER_ROLES):
+        raise Forbidden("Your role cannot see tasks.")
+    try:
+        task = Task.objects.select_related("person", "force", "assignee", "completed_by", "breach").get(
+            pk=int(task_id))
+    except (ValueError, TypeError, Task.DoesNotExist) as exc:
+        raise NotFound("No such task.") from exc
+    if user.role != Role.NATIONAL_ADMIN and task.force_id != user.force_id:
+        raise NotFound("No such task.")
+    access_person_by_id(user, task.person_id, purpose="task_view")
+    breach = task.breach
+    return {
+        **_task_row(task, clock.today()),
+        "outcome": task.outcome, "note": task.note, "completed_on": task.completed_on,
+        "completed_by": str(task.completed_by) if task.completed_by else "", "created_on": task.created_on,
+        "playbook_version": task.playbook_version, "completable": task.kind in COMPLIANCE_TASKS,
+        "breach": {"kind": breach.kind, "due": breach.due, "citation": breach.citation,
+                   "detected_on": breach.detected_on} if breach else None,
+        "outcomes": playbook_for(task.force).data["outcomes"],
+    }
+
+
+def assignable_workers(force_code: str) -> list[tuple[int, str]]:
+    """(id, name) of the active workers of a force a task can be given to (unguarded: no personal data)."""
+    from tether.access.constants import WRITER_ROLES
+    from tether.access.models import User
+
+    users = User.objects.filter(force__code=force_code, is_active=True, role__in=WRITER_ROLES).order_by(
+        "last_name", "first_name", "username")
+    return [(u.pk, f"{u.get_full_name() or u.username} ({u.get_role_display()})") for u in users]

@@ -26,6 +26,7 @@ from tether.access.constants import WRITER_ROLES, Role
 from tether.access.guards import access_person_by_id, can_see_personal_data
 from tether.access.models import Force
 from tether.access.two_factor import next_step_url
+from tether.compliance.selectors import WORKER_ROLES, my_tasks
 from tether.core import clock
 from tether.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from tether.core.pagination import pagination_links
@@ -169,6 +170,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     if can_see_personal_data(user) and user.role != Role.PARTNER:  # type: ignore[union-attr]
         context["caseload"] = caseload_counts(user)
         context["today"] = clock.today()
+    if getattr(user, "role", None) in WORKER_ROLES:
+        tasks = sorted(my_tasks(user), key=lambda r: (not r["past_deadline"], r["due_on"], r["id"]))
+        context["tasks"] = tasks[:5]
+        context["task_count"] = len(tasks)
+        context["tasks_overdue"] = sum(1 for t in tasks if t["past_deadline"])
     return render(request, "web/dashboard.html", context)
 
 

@@ -17,6 +17,8 @@ from tether.access.constants import Role
 from tether.access.models import Force, User
 from tether.access.services import token_create
 from tether.access.testing import verified_login
+from tether.cases.services import case_open
+from tether.compliance.models import Task
 from tether.register.services import person_create
 
 pytestmark = pytest.mark.django_db
@@ -52,6 +54,16 @@ def _web(route: str, who: str) -> str:
         return OK if who in WRITERS | {"other_officer"} else FORBIDDEN
     if route == "web:person":
         return FULL if who in OWN else LIMITED if who == "other_officer" else NOT_FOUND
+    if route in COMPLIANCE_LISTS:  # every worker lists their own force's work
+        return OK if who in WRITERS | {"other_officer"} else FORBIDDEN
+    if route == "compliance:queue":
+        return OK if who in {"supervisor", "force_admin", "national_admin"} else FORBIDDEN
+    if route in POST_ONLY:
+        return NOT_ALLOWED
+    if route == "compliance:task":  # an MPS registrant's task
+        return OK if who in WRITERS else NOT_FOUND
+    if route == "cases:case":  # an MPS registrant's case: another force's officer records a reason first
+        return OK if who in WRITERS else TO_REASON if who == "other_officer" else NOT_FOUND
     # the pages that change a registrant (correcting identity shows the identifiers)
     if who in WRITERS:
         return FULL if route == "web:identity_update" else OK
@@ -60,6 +72,8 @@ def _web(route: str, who: str) -> str:
     return FORBIDDEN
 
 
+COMPLIANCE_LISTS = {"compliance:tasks", "compliance:overdue", "compliance:sla", "compliance:playbook", "cases:list"}
+POST_ONLY = {"compliance:task_assign", "cases:action", "cases:event"}
 WRITE_ROUTES = {"api:record_notification", "api:record_name", "api:record_address", "api:correct_identity"}
 
 
@@ -83,6 +97,8 @@ WEB_ROUTES = {
     "web:login", "web:logout", "web:health", "web:dashboard", "web:people", "web:person_create", "web:person",
     "web:notification_create", "web:name_record", "web:address_record", "web:identity_update", "web:rules",
     "access:two_factor", "access:two_factor_setup", "audit:search", "audit:export", "audit:verify",
+    "compliance:tasks", "compliance:queue", "compliance:task", "compliance:task_assign", "compliance:overdue",
+    "compliance:sla", "compliance:playbook", "cases:list", "cases:case", "cases:action", "cases:event",
 }
 API_ROUTES = {
     "api:openapi-json", "api:openapi-view", "api:list_people", "api:create_person", "api:get_person",
@@ -138,6 +154,8 @@ def world(officer, other_officer, supervisor, force_admin, national_admin, partn
     foi = User.objects.create_user("foi.mps", password=None, role=Role.FOI_OFFICER,
                                    force=Force.objects.get(code="MPS"))
     person = person_create(officer, make_doc())
+    case = case_open(officer, person.pk)  # an open case and its tasks, for the case and task pages
+    person.walk_ids = {"case_id": case.pk, "task_id": Task.objects.filter(case=case).order_by("pk").first().pk}
     users = {"officer": officer, "other_officer": other_officer, "supervisor": supervisor,
              "force_admin": force_admin, "national_admin": national_admin, "partner": partner,
              "analyst": analyst, "foi_officer": foi, "auditor": auditor}
@@ -145,7 +163,10 @@ def world(officer, other_officer, supervisor, force_admin, national_admin, partn
 
 
 def _path(template: str, person: Any) -> str:
-    return template.replace("<uuid:person_id>", str(person.pk)).replace("<person_id>", str(person.pk))
+    path = template.replace("<uuid:person_id>", str(person.pk)).replace("<person_id>", str(person.pk))
+    for name, value in getattr(person, "walk_ids", {}).items():
+        path = path.replace(f"<int:{name}>", str(value))
+    return path
 
 
 @pytest.mark.parametrize("who", PERSONAS)
