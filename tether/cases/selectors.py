@@ -10,14 +10,14 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from tether.access.guards import access_person_by_id
 from tether.audit.services import record
-from tether.compliance.constants import TaskKind, TaskState
+from tether.compliance.constants import Outcome, TaskKind, TaskState
 from tether.compliance.models import Breach, Task
 from tether.compliance.selectors import force_scope
 from tether.core import clock
 from tether.core.errors import Forbidden, NotFound
 
 from . import transitions as tr
-from .models import ActionKind, Case, CaseAction, CaseState, MediaDecision
+from .models import ActionKind, Case, CaseAction, CaseOutcome, CaseState, MediaDecision
 
 
 def _spans(case: Case) -> list[tr.Span]:
@@ -29,6 +29,14 @@ def _spans(case: Case) -> list[tr.Span]:
         return [tr.Span(s.state, s.believed_abroad, s.valid_from, s.valid_to, s.event, s.outcome) for s in states]
     return tr.history_from_summary(case.kind, case.opened_on, case.closed_on, case.warrant_on,
                                    case.believed_abroad, case.outcome)
+
+
+def _label(choices: Any, value: str) -> str:
+    """The words for a stored code (the code itself when it is not one of ``choices``)."""
+    try:
+        return str(choices(value).label) if value else ""
+    except ValueError:
+        return value
 
 
 def state_on(case: Case, day: date) -> tr.Span | None:
@@ -137,6 +145,7 @@ def case_timeline(user: Any, case_id: Any) -> dict[str, Any]:
     for s in case.states.select_related("actor").order_by("valid_from", "id"):
         entries.append({"on": s.valid_from, "at": s.created_at, "type": "state", "what": tr.EVENT_LABELS.get(
             s.event, s.event), "state": s.state, "believed_abroad": s.believed_abroad, "outcome": s.outcome,
+            "outcome_label": _label(CaseOutcome, s.outcome),
             "until": s.valid_to, "note": s.note, "detail": s.detail, "by": s.actor_label})
     for a in CaseAction.objects.filter(case=case).select_related("sio").order_by("at", "id"):
         entries.append({"on": a.on, "at": a.at, "type": "action", "kind": a.kind,
@@ -150,6 +159,7 @@ def case_timeline(user: Any, case_id: Any) -> dict[str, Any]:
         if t.state != TaskState.OPEN:
             entries.append({"on": t.completed_on, "at": t.completed_at, "type": "task_closed",
                             "what": f"Task {t.state}: {t.title}", "id": t.pk, "outcome": t.outcome,
+                            "outcome_label": _label(Outcome, t.outcome),
                             "late": bool(t.completed_on and t.completed_on > t.due_on),
                             "by": str(t.completed_by or "system")})
     for b in Breach.objects.filter(case=case).order_by("due"):
@@ -162,6 +172,7 @@ def case_timeline(user: Any, case_id: Any) -> dict[str, Any]:
             "name": case.person.display_name, "force": case.force.code, "state": current.state,
             "believed_abroad": current.believed_abroad,
             "opened_on": case.opened_on, "closed_on": case.closed_on, "outcome": case.outcome,
+            "outcome_label": _label(CaseOutcome, case.outcome),
             "warrant_on": case.warrant_on, "sio": str(case.sio) if case.sio else "",
             "pnc_reference": case.pnc_reference, "version": case.version,
             "allowed_events": tr.allowed_events(current), "entries": entries}

@@ -527,7 +527,8 @@ def task_complete(
             still_open = PersonObligation.objects.filter(person_id=person.pk, kind=breach.kind, due=breach.due,
                                                          open=True).exists()
             if still_open:
-                raise ValidationFailed({"outcome": f"the {task_rules.obligation_label(breach.kind)} due "
+                raise ValidationFailed({"outcome": f"cannot be complied late while the "
+                                                   f"{task_rules.obligation_label(breach.kind)} due "
                                                    f"{breach.due.isoformat()} is still not met: record the "
                                                    "notification first"})
         pb = playbook_for(person.owning_force)
