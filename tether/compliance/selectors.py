@@ -188,3 +188,22 @@ def person_breaches(person_id: Any) -> QuerySet[Breach]:
     return Breach.objects.filter(person_id=person_id).annotate(
         has_open_task=Exists(Task.objects.filter(breach_id=OuterRef("pk"), state=TaskState.OPEN))
     ).order_by("-due")
+
+
+def task_view(user: Any, task_id: Any, as_of: date | None = None) -> dict[str, Any]:
+    """One task, for its force's workers (national admins: any). The registrant is read through the person
+    guard (audited as ``person.task_view``). NotFound when missing or another force's."""
+    from tether.access.guards import access_person_by_id
+
+    if not (user and user.is_authenticated and user.role in WORKER_ROLES):
+        raise Forbidden("Your role cannot see compliance work.")
+    try:
+        task = _tasks(Task.objects.filter(pk=int(task_id))).select_related("completed_by").get()
+    except (ValueError, TypeError, OverflowError, Task.DoesNotExist) as exc:
+        raise NotFound("No such task.") from exc
+    if user.role != Role.NATIONAL_ADMIN and task.force_id != user.force_id:
+        raise NotFound("No such task.")
+    access_person_by_id(user, task.person_id, purpose="task_view")
+    return {**_task_row(task, as_of or clock.today()), "outcome": task.outcome, "note": task.note,
+            "created_on": task.created_on, "completed_on": task.completed_on, "completed_at": task.completed_at,
+            "completed_by": str(task.completed_by or "")}

@@ -17,6 +17,7 @@ from tether.access.constants import Role
 from tether.access.models import Force, User
 from tether.access.services import token_create
 from tether.access.testing import verified_login
+from tether.cases.services import case_open
 from tether.register.services import person_create
 
 pytestmark = pytest.mark.django_db
@@ -60,7 +61,10 @@ def _web(route: str, who: str) -> str:
     return FORBIDDEN
 
 
-WRITE_ROUTES = {"api:record_notification", "api:record_name", "api:record_address", "api:correct_identity"}
+WRITE_ROUTES = {"api:record_notification", "api:record_name", "api:record_address", "api:correct_identity",
+                "api:complete_task", "api:assign_task", "api:transition_case", "api:close_case", "api:reopen_case",
+                "api:record_action"}
+WORK_LISTS = {"api:list_tasks", "api:list_breaches", "api:list_sla_breaches", "api:list_cases"}
 
 
 def _api(route: str, who: str) -> str:
@@ -76,6 +80,12 @@ def _api(route: str, who: str) -> str:
         return OK if who in SEES_PEOPLE else FORBIDDEN
     if route == "api:get_person":
         return FULL if who in OWN else LIMITED if who == "other_officer" else NOT_FOUND
+    if route in WORK_LISTS:  # each worker's own list or force; no compliance work for the other roles
+        return OK if who in WRITERS | {"other_officer"} else FORBIDDEN
+    if route == "api:get_task":  # an MPS task
+        return OK if who in OWN else NOT_FOUND if who == "other_officer" else FORBIDDEN
+    if route == "api:get_case":  # an MPS case: another force opens the full record (with a reason) first
+        return OK if who in OWN else FORBIDDEN if who == "other_officer" else NOT_FOUND
     raise AssertionError(route)
 
 
@@ -88,6 +98,9 @@ API_ROUTES = {
     "api:openapi-json", "api:openapi-view", "api:list_people", "api:create_person", "api:get_person",
     "api:record_notification", "api:record_name", "api:record_address", "api:correct_identity",
     "api:list_events", "api:api-root",
+    "api:list_tasks", "api:get_task", "api:complete_task", "api:assign_task", "api:list_breaches",
+    "api:list_sla_breaches", "api:list_cases", "api:get_case", "api:transition_case", "api:close_case",
+    "api:reopen_case", "api:record_action",
 }
 
 
@@ -138,6 +151,7 @@ def world(officer, other_officer, supervisor, force_admin, national_admin, partn
     foi = User.objects.create_user("foi.mps", password=None, role=Role.FOI_OFFICER,
                                    force=Force.objects.get(code="MPS"))
     person = person_create(officer, make_doc())
+    case_open(officer, person.pk)  # a missing case with its tasks, for the case and task routes
     users = {"officer": officer, "other_officer": other_officer, "supervisor": supervisor,
              "force_admin": force_admin, "national_admin": national_admin, "partner": partner,
              "analyst": analyst, "foi_officer": foi, "auditor": auditor}
@@ -145,7 +159,12 @@ def world(officer, other_officer, supervisor, force_admin, national_admin, partn
 
 
 def _path(template: str, person: Any) -> str:
-    return template.replace("<uuid:person_id>", str(person.pk)).replace("<person_id>", str(person.pk))
+    path = template.replace("<uuid:person_id>", str(person.pk)).replace("<person_id>", str(person.pk))
+    if "<case_id>" in path:
+        path = path.replace("<case_id>", str(person.cases.get().pk))
+    if "<task_id>" in path:
+        path = path.replace("<task_id>", str(person.tasks.order_by("id").first().pk))
+    return path
 
 
 @pytest.mark.parametrize("who", PERSONAS)
