@@ -166,7 +166,8 @@ class SlaListOut(Schema):
 
 
 class SlaQuery(ScopeQuery):
-    since: date | None = Field(None, ge=EARLIEST, le=LATEST, description="Tasks done late since this day (default 28 days before as_of)")
+    since: date | None = Field(None, ge=EARLIEST, le=LATEST,
+                               description="Tasks done late since this day (default 28 days before as_of)")
 
 
 @router.get("/sla-breaches", response={200: SlaListOut, 400: ErrorOut, 403: DetailOut, 404: DetailOut},

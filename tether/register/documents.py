@@ -12,6 +12,7 @@ import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from itertools import pairwise
 from typing import Any, TypeVar
 
 from django.utils.dateparse import parse_datetime
@@ -455,7 +456,7 @@ def parse_registrant(
             c.fail(f"{path}.opened", "must not be before the date of birth")
         cases.append(k)
     ordered = sorted(enumerate(cases), key=lambda ik: ik[1].opened)
-    for (_, before), (i, after) in zip(ordered, ordered[1:], strict=False):
+    for (_, before), (i, after) in pairwise(ordered):
         if before.closed is None or after.opened < before.closed:
             c.fail(f"cases[{i}].opened", "overlaps another case: a registrant has one missing or wanted case "
                                          "at a time (close the earlier one first)")
