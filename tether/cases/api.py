@@ -18,7 +18,7 @@ from .selectors import case_timeline, open_cases
 from .services import case_close, case_record_action, case_reopen, case_transition
 
 router = Router(auth=TokenAuth(), tags=["cases"])
-CaseId = Path(..., ge=1, le=MAX_ID)
+CaseId = Path(..., ge=1, le=MAX_ID)  # type: ignore[type-arg]
 
 
 class OpenCaseOut(Schema):
@@ -59,7 +59,8 @@ def list_cases(request: HttpRequest, q: Query[CasesQuery]) -> Any:
     from tether.core import clock
 
     rows = open_cases(request.user, q.force or None, q.as_of)
-    return OpenCaseListOut(as_of=q.as_of or clock.today(), count=len(rows), results=rows)
+    return OpenCaseListOut(as_of=q.as_of or clock.today(), count=len(rows),
+                           results=[OpenCaseOut.model_validate(r) for r in rows])
 
 
 class TimelineEntry(Schema):

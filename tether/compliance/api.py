@@ -19,6 +19,7 @@ router = Router(auth=TokenAuth(), tags=["compliance"])
 
 MAX_ID = 2_147_483_647
 EARLIEST, LATEST = date(1900, 1, 1), date(2999, 12, 31)  # as-of dates: keeps date arithmetic in range
+TaskId = Path(..., ge=1, le=MAX_ID)  # type: ignore[type-arg]
 ForceCode = Field("", max_length=8, description="Force code; empty = your force (a national admin: all forces)")
 
 
@@ -72,12 +73,12 @@ def list_tasks(request: HttpRequest, q: Query[TaskQuery]) -> Any:
         rows = queue_tasks(request.user, q.force or None, q.as_of)
     else:
         rows = my_tasks(request.user, q.as_of, include_queue=q.which == "all")
-    return TaskListOut(count=len(rows), results=rows)
+    return TaskListOut(count=len(rows), results=[TaskOut.model_validate(r) for r in rows])
 
 
 @router.get("/tasks/{task_id}", response={200: TaskDetailOut, 400: ErrorOut, 403: DetailOut, 404: DetailOut},
             summary="Read one task")
-def get_task(request: HttpRequest, task_id: int = Path(..., ge=1, le=MAX_ID)) -> Any:
+def get_task(request: HttpRequest, task_id: int = TaskId) -> Any:
     return task_view(request.user, task_id)
 
 
@@ -93,7 +94,7 @@ _WRITE = {200: TaskDetailOut, 400: ErrorOut, 403: DetailOut, 404: DetailOut, 409
 
 
 @router.post("/tasks/{task_id}/complete", response=_WRITE, summary="Complete a task with an outcome")
-def complete_task(request: HttpRequest, payload: CompleteIn, task_id: int = Path(..., ge=1, le=MAX_ID)) -> Any:
+def complete_task(request: HttpRequest, payload: CompleteIn, task_id: int = TaskId) -> Any:
     """Completes an establish-compliance or establish-whereabouts task; the force's playbook decides what
     follows (a follow-up task, or a missing/wanted case). Case tasks complete when the action is recorded
     on the case (POST /cases/{case_id}/actions)."""
@@ -112,7 +113,7 @@ class AssignIn(Schema):
 
 
 @router.post("/tasks/{task_id}/assign", response=_WRITE, summary="Assign a task")
-def assign_task(request: HttpRequest, payload: AssignIn, task_id: int = Path(..., ge=1, le=MAX_ID)) -> Any:
+def assign_task(request: HttpRequest, payload: AssignIn, task_id: int = TaskId) -> Any:
     """Supervisors and force admins assign any task of their force; an officer may take an unassigned one."""
     task_assign(request.user, task_id, payload.assignee_id, expected_version=payload.version)
     return task_view(request.user, task_id)
@@ -150,7 +151,8 @@ def list_breaches(request: HttpRequest, q: Query[ScopeQuery]) -> Any:
     """Every obligation overdue on ``as_of`` for the force's registrants, with the breach the daily sweep
     recorded for it (``breach_id`` null: the sweep has not run since it fell due)."""
     rows = force_overdue(request.user, q.force or None, q.as_of)
-    return BreachListOut(as_of=q.as_of or _today(), count=len(rows), results=rows)
+    return BreachListOut(as_of=q.as_of or _today(), count=len(rows),
+                         results=[BreachOut.model_validate(r) for r in rows])
 
 
 class SlaOut(TaskOut):
@@ -175,7 +177,8 @@ class SlaQuery(ScopeQuery):
 def list_sla_breaches(request: HttpRequest, q: Query[SlaQuery]) -> Any:
     """Tasks still open after their deadline, and tasks done late since ``since``."""
     rows = sla_breaches(request.user, q.force or None, q.as_of, since=q.since)
-    return SlaListOut(as_of=q.as_of or _today(), count=len(rows), results=rows)
+    return SlaListOut(as_of=q.as_of or _today(), count=len(rows),
+                      results=[SlaOut.model_validate(r) for r in rows])
 
 
 def _today() -> date:

@@ -114,7 +114,7 @@ def build_digests(as_of: date, force_code: str | None = None) -> list[Digest]:
                 d.new_cases.append(TaskLine(t.pk, t.person.reference, f"New {t.case.kind} case opened "
                                             f"{t.case.opened_on.isoformat()}", t.case.opened_on,
                                             _link(reverse("web:person", kwargs={"person_id": t.person_id}))))
-        if user.pk in sup_ids:
+        if user.pk in sup_ids and user.force_id is not None:
             d.queue, d.sla_breaches = queue[user.force_id], late[user.force_id]
         if not d.empty:
             out.append(d)
