@@ -18,6 +18,8 @@ api = NinjaAPI(
 )
 api.add_router("/", people_router)
 api.add_router("/", "tether.audit.api.router")
+api.add_router("/", "tether.compliance.api.router")
+api.add_router("/", "tether.cases.api.router")
 
 
 @api.exception_handler(ValidationFailed)

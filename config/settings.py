@@ -4,6 +4,9 @@ DATABASE_URL   default: sqlite:///<repo>/var/tether.sqlite3 (the embedded databa
 TETHER_SECRET_KEY, TETHER_DEBUG, TETHER_ALLOWED_HOSTS, TETHER_PRODUCTION
 TETHER_REQUIRE_2FA (default 1), TETHER_LOCKOUT_ATTEMPTS (default 5), TETHER_LOCKOUT_MINUTES (default 30),
 TETHER_LOCKOUT_BY_IP (default 0), TETHER_SESSION_IDLE_SECONDS (default 900), TETHER_TLS_PROXY (default 0)
+TETHER_EMAIL_BACKEND (console in development, SMTP in production), TETHER_EMAIL_HOST, TETHER_EMAIL_PORT,
+TETHER_EMAIL_HOST_USER, TETHER_EMAIL_HOST_PASSWORD, TETHER_EMAIL_USE_TLS, TETHER_DEFAULT_FROM_EMAIL,
+TETHER_BASE_URL (links in e-mails)
 """
 
 from __future__ import annotations
@@ -209,7 +212,20 @@ STATICFILES_DIRS = [(p, d) for p, d in STATICFILES_DIRS if Path(d).exists()]
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
-EMAIL_BACKEND = os.environ.get("TETHER_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# E-mail (the daily digest). Development prints to the console; production sends by SMTP unless told otherwise.
+EMAIL_BACKEND = os.environ.get(
+    "TETHER_EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend" if PRODUCTION else "django.core.mail.backends.console.EmailBackend",
+)
+EMAIL_HOST = os.environ.get("TETHER_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("TETHER_EMAIL_PORT", 587 if PRODUCTION else 25))
+EMAIL_HOST_USER = os.environ.get("TETHER_EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("TETHER_EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = _flag("TETHER_EMAIL_USE_TLS", "1" if PRODUCTION else "0")
+EMAIL_TIMEOUT = int(os.environ.get("TETHER_EMAIL_TIMEOUT", 30))
+DEFAULT_FROM_EMAIL = os.environ.get("TETHER_DEFAULT_FROM_EMAIL", "tether@localhost")
+# Where links in e-mails point (the site's public address).
+TETHER_BASE_URL = os.environ.get("TETHER_BASE_URL", "http://127.0.0.1:8000")
 
 LOGGING = {
     "version": 1,

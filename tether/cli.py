@@ -215,6 +215,45 @@ def sweep(
     typer.echo(json.dumps(summary, default=str))
 
 
+@app.command()
+def digest(
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="The digest for this date (YYYY-MM-DD); default today (UK).")
+    ] = None,
+    force_code: Annotated[
+        str | None, typer.Option("--force-code", help="Only this police force's officers (code, e.g. MPS).")
+    ] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Build and show the e-mails; send nothing.")] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="Send again even if today's digest was already sent.")
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+) -> None:
+    """E-mail each officer their overdue and due tasks and new cases (supervisors: queue and missed
+    deadlines). References and links only, no names. Once a day, after the sweep."""
+    _django()
+    from tether.compliance.commands import run_digest_command
+    from tether.core.errors import ValidationFailed
+
+    try:
+        summary = run_digest_command(as_of=as_of, force_code=force_code, dry_run=dry_run, force=force,
+                                     actor_label=_cli_label())
+    except ValidationFailed as exc:
+        err.print(str(exc), markup=False)
+        raise typer.Exit(2) from None
+    if as_json:
+        typer.echo(json.dumps(summary, default=str))
+        return
+    for item in summary.pop("preview", None) or []:
+        typer.echo(f"--- to user {item['user_id']}: {item['subject']}\n{item['text']}\n")
+    if summary["already_sent"]:
+        typer.echo(f"The digest for {summary['as_of']} was already sent: nothing sent (use --force to resend).")
+    else:
+        typer.echo(f"{'Would send' if dry_run else 'Sent'} {summary['digests'] if dry_run else summary['sent']} "
+                   f"digest(s) for {summary['as_of']} ({summary['tasks_overdue']} overdue, "
+                   f"{summary['tasks_due_today']} due today, {summary['new_cases']} new case(s)).")
+
+
 @rules_app.command("evaluate")
 def rules_evaluate(
     file: Annotated[str, typer.Argument(help="Facts as JSON (see docs/rules.md), or - for standard input.")],

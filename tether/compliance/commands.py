@@ -43,3 +43,14 @@ def run_sweep(
         return {"recompute": recompute(day, batch=batch, progress=progress, resume=resume, workers=workers,
                                        actor_label=f"{actor_label} (recompute)")}
     return sweep(day, force, progress, batch=batch, actor_label=f"{actor_label} (sweep)")
+
+
+def run_digest_command(
+    *, as_of: str | None = None, force_code: str | None = None, dry_run: bool = False, force: bool = False,
+    actor_label: str = "cli",
+) -> dict[str, Any]:
+    """``tether digest [--as-of D] [--force-code CODE] [--dry-run] [--force]``: the JSON summary."""
+    from .digest import run_digest
+
+    return run_digest(parse_as_of(as_of), force_code, dry_run=dry_run, force=force,
+                      actor_label=f"{actor_label} (digest)")

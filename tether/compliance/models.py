@@ -112,3 +112,20 @@ class SweepRun(models.Model):
     class Meta:
         ordering = ["started_at", "id"]
         indexes = [models.Index(fields=["kind", "finished_at"])]
+
+
+class DigestRun(models.Model):
+    """One run of ``tether digest`` that sent e-mail: at most one per (day, force scope) unless forced, so
+    running it twice on one day sends nothing the second time."""
+
+    as_of = models.DateField()
+    force_code = models.CharField(max_length=8, blank=True, help_text="Empty: every force.")
+    forced = models.BooleanField(default=False)
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+    summary = models.JSONField(default=dict, blank=True, encoder=DjangoJSONEncoder)
+    actor_label = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["started_at", "id"]
+        indexes = [models.Index(fields=["as_of", "force_code"])]

@@ -190,32 +190,32 @@ def person_breaches(person_id: Any) -> QuerySet[Breach]:
     ).order_by("-due")
 
 
-# --- For the task pages ----------------------------------------------------------------------------------
+# --- One task (pages and API) ------------------------------------------------------------------------------
 
 
-def task_detail(user: Any, task_id: Any) -> dict[str, Any]:
-    """One task for its page: the worker's own force's (a national admin's: any), read through the person
-    guard (audited as a ``task_view`` read). NotFound when missing or another force's."""
+def task_view(user: Any, task_id: Any, as_of: date | None = None) -> dict[str, Any]:
+    """One task, for its force's workers (national admins: any). The registrant is read through the person
+    guard (audited as ``person.task_view``). NotFound when missing or another force's."""
     from tether.access.guards import access_person_by_id
 
     from .constants import COMPLIANCE_TASKS
 
     if not (user and user.is_authenticated and user.role in WORKER_ROLES):
-        raise Forbidden("Your role cannot see tasks.")
+        raise Forbidden("Your role cannot see compliance work.")
     try:
-        task = Task.objects.select_related("person", "force", "assignee", "completed_by", "breach").get(
-            pk=int(task_id))
-    except (ValueError, TypeError, Task.DoesNotExist) as exc:
+        task = _tasks(Task.objects.filter(pk=int(task_id))).select_related("completed_by", "breach").get()
+    except (ValueError, TypeError, OverflowError, Task.DoesNotExist) as exc:
         raise NotFound("No such task.") from exc
     if user.role != Role.NATIONAL_ADMIN and task.force_id != user.force_id:
         raise NotFound("No such task.")
     access_person_by_id(user, task.person_id, purpose="task_view")
     breach = task.breach
     return {
-        **_task_row(task, clock.today()),
-        "outcome": task.outcome, "note": task.note, "completed_on": task.completed_on,
-        "completed_by": str(task.completed_by) if task.completed_by else "", "created_on": task.created_on,
-        "playbook_version": task.playbook_version, "completable": task.kind in COMPLIANCE_TASKS,
+        **_task_row(task, as_of or clock.today()),
+        "outcome": task.outcome, "note": task.note, "created_on": task.created_on,
+        "completed_on": task.completed_on, "completed_at": task.completed_at,
+        "completed_by": str(task.completed_by or ""), "playbook_version": task.playbook_version,
+        "completable": task.kind in COMPLIANCE_TASKS,
         "breach": {"kind": breach.kind, "due": breach.due, "citation": breach.citation,
                    "detected_on": breach.detected_on} if breach else None,
         "outcomes": playbook_for(task.force).data["outcomes"],

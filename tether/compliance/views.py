@@ -27,7 +27,7 @@ from tether.compliance.selectors import (
     playbook_view,
     queue_tasks,
     sla_breaches,
-    task_detail,
+    task_view,
 )
 from tether.compliance.services import playbook_update, task_assign, task_complete
 from tether.core import clock
@@ -126,7 +126,7 @@ def task_page(request: HttpRequest, task_id: int) -> HttpResponse:
     if not _is_worker(user):
         return error_page(request, 404)
     try:
-        task = task_detail(user, task_id)
+        task = task_view(user, task_id)
     except NotFound:
         return error_page(request, 404)
     except Forbidden as exc:
@@ -151,7 +151,7 @@ def task_page(request: HttpRequest, task_id: int) -> HttpResponse:
         context = _task_context(task, form, errors=errors, error_list=error_list, page_has_errors=True, **extra)
         return render(request, "compliance/task.html", context, status=400)
     except Conflict as exc:
-        fresh = task_detail(user, task_id)
+        fresh = task_view(user, task_id)
         resubmit = request.POST.copy()
         resubmit["version"] = str(fresh["version"])
         form.data = resubmit

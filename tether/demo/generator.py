@@ -18,9 +18,12 @@ Shape of the register (see domain.md §2, §3-§6 and §14):
   yearly (usually a little early, sometimes late, occasionally missed and caught up), a change
   notification after each move, name change and release, travel notices before trips, prescribed
   (2012 Regulations) items now and then; weekly periodic notifications while of no fixed abode;
-- ~0.7% with an open missing or wanted case (weighted to MPS, WMP and GMP as in missing-2018.csv),
-  many believed abroad, some open for over a decade; no notifications after a case opened; and some
-  closed historic cases with outcomes.
+- missing and wanted cases calibrated to missing-2018.csv: ~0.7% had a case open on 28 February 2018
+  (weighted to MPS, WMP and GMP as in the file), opened since 2005, mostly in the two years before; about a
+  third of those are still open today (so some open for over a decade), the rest closed since with an
+  outcome and the person back in touch; plus cases opened since March 2018 and still open (in all ~0.7%
+  open today); many believed abroad; no notifications while a case is open; and some short historic
+  cases (missing a few months) with outcomes.
 
 The generator is pure Python (no Django, no database) and deterministic for a given seed and today.
 """
@@ -56,6 +59,9 @@ SOA2003 = date(2004, 5, 1).toordinal()
 REGS2012 = date(2012, 8, 13).toordinal()  # 2012 Regulations: weekly NFA, all travel, prescribed items
 SHPO_FROM = date(2015, 3, 8).toordinal()
 CASES_FROM = date(2005, 1, 1).toordinal()
+SNAPSHOT = date(2018, 2, 28).toordinal()  # missing-2018.csv: cases open on this day, per force
+STILL_OPEN_SINCE_SNAPSHOT = 0.35  # of the cases open on SNAPSHOT, the share never closed
+RECENT_CASES = 0.6  # cases opened after SNAPSHOT and open today, per case open on SNAPSHOT
 INF = 10**9
 YEAR = 365.25
 MONTH = 30.4375
@@ -396,7 +402,8 @@ class _Person:
                     wanted = r.random() < 0.5
                     cases.append({
                         "kind": "wanted" if wanted else "missing", "opened": opened, "closed": closed,
-                        "believed_abroad": abroad, "warrant": opened + r.randint(0, 20) if wanted else None,
+                        "believed_abroad": abroad,
+                        "warrant": min(closed - 1, opened + r.randint(0, 20)) if wanted else None,
                         "outcome": "returned" if abroad else r.choice(("located", "located", "arrested")),
                     })
                     gaps.append((last + 1, closed))
@@ -417,14 +424,17 @@ class _Person:
         horizon = today - 1  # the last day a notification may be made (none today: no future times)
         pid = _uuid7(self.today, index, r.getrandbits(74))
         sex = "male" if r.random() < 0.85 else "female"
-        absconder = r.random() < force.missing_rate
+        # A case open on SNAPSHOT (the missing-2018.csv rate), or one opened since and open today.
+        roll = r.random()
+        at_snapshot = today > SNAPSHOT + 60 and roll < force.missing_rate
+        absconder = at_snapshot or roll < force.missing_rate * (1 + RECENT_CASES)
 
         # Main disposal: keeps the person subject today.
         months: int | None
         if absconder:
             kind, months = "imprisonment", r.randint(30, 72)
             youth = False
-            main_day = r.randint(EPOCH, today - int(4 * YEAR))
+            main_day = r.randint(EPOCH, (SNAPSHOT if at_snapshot else today) - int(4 * YEAR))
         else:
             kind, months = self.kind()
             youth = kind not in ("life", "ipp", "hospital_order_restricted") and r.random() < 0.06
@@ -505,17 +515,26 @@ class _Person:
             if blocked(initial) is not None:
                 initial = f0
         opened = None
+        closed: int | None = None
         if absconder and initial is not None:
-            lo, hi = max(CASES_FROM, initial + 60), today - 7
+            if at_snapshot:  # mostly the two years before the snapshot, a tail back to 2005
+                anchor, lo, hi = SNAPSHOT, max(CASES_FROM, initial + 60), SNAPSHOT - 7
+            else:
+                anchor, hi = today, today - 7
+                lo = max(CASES_FROM, initial + 60, SNAPSHOT + 1 if today > SNAPSHOT + 60 else CASES_FROM)
             if lo <= hi:
                 for _ in range(8):
-                    o = today - int(r.expovariate(1 / 4.0) * YEAR)
+                    o = anchor - int(r.expovariate(1 / 3.0) * YEAR)
                     if lo <= o <= hi:
                         opened = o
                         break
                 else:
                     opened = r.randint(lo, hi)
                 horizon = opened - 1
+                if at_snapshot and r.random() > STILL_OPEN_SINCE_SNAPSHOT:
+                    closed = SNAPSHOT + 1 + int(r.expovariate(1 / (1.5 * YEAR)))
+                    if closed > today - 30:
+                        closed = None
         if initial is not None and initial > horizon:
             initial = None
 
@@ -647,10 +666,21 @@ class _Person:
 
         if opened is not None:
             wanted = r.random() < WANTED_SHARE.get(force.code, WANTED_SHARE_DEFAULT)
+            abroad = r.random() < BELIEVED_ABROAD.get(force.code, BELIEVED_ABROAD_DEFAULT)
+            warrant = min(today if closed is None else closed - 1, opened + r.randint(0, 45))
+            outcome = None
+            if closed is not None:
+                outcome = r.choice(("returned", "abroad_known")) if abroad else r.choice(
+                    ("located", "located", "arrested"))
+                # Back in touch: a notification on or just after the day it closed, then yearly.
+                day = closed + r.randint(0, 3)
+                while day <= today - 1:
+                    notes.append((day, "periodic", {"after": "case closed"} if day <= closed + 3 else {},
+                                  nfa_at(addresses, day)))
+                    day += 365 - r.randint(0, 30)
             cases.append({
-                "kind": "wanted" if wanted else "missing", "opened": opened, "closed": None,
-                "believed_abroad": r.random() < BELIEVED_ABROAD.get(force.code, BELIEVED_ABROAD_DEFAULT),
-                "warrant": min(today, opened + r.randint(0, 45)) if wanted else None, "outcome": None,
+                "kind": "wanted" if wanted else "missing", "opened": opened, "closed": closed,
+                "believed_abroad": abroad, "warrant": warrant if wanted else None, "outcome": outcome,
             })
 
         # SHPOs, for a few people convicted since they began (E&W and NI).

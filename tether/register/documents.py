@@ -12,6 +12,7 @@ import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from itertools import pairwise
 from typing import Any, TypeVar
 
 from django.utils.dateparse import parse_datetime
@@ -92,6 +93,7 @@ class CaseDoc:
     believed_abroad: bool
     warrant: date | None
     outcome: str
+    pnc_reference: str = ""
 
 
 @dataclass
@@ -434,13 +436,30 @@ def parse_registrant(
             believed_abroad=c.flag(item, "believed_abroad", f"{path}.believed_abroad"),
             warrant=c.day(item, "warrant", f"{path}.warrant", required=False),
             outcome=str(item.get("outcome") or ""),
+            pnc_reference=c.text(item, "pnc_reference", f"{path}.pnc_reference", required=False, max_len=40),
         )
-        c.span(k.opened, k.closed, path, "closed")
+        for key, value in (("opened", k.opened), ("closed", k.closed), ("warrant", k.warrant)):
+            c.not_future(value, f"{path}.{key}", today)
+        if k.closed and k.closed < k.opened:
+            c.fail(f"{path}.closed", "must not be before the case opened")
         if k.closed and k.outcome not in CaseOutcome.values:
             c.fail(f"{path}.outcome", f"a closed case needs an outcome: one of {', '.join(CaseOutcome.values)}")
         if not k.closed and k.outcome:
             c.fail(f"{path}.outcome", "only a closed case has an outcome")
+        if k.outcome == CaseOutcome.RETURNED and not k.believed_abroad:
+            c.fail(f"{path}.outcome", "'returned' is only for a case where the person was believed abroad")
+        if k.warrant and k.kind == CaseKind.MISSING:
+            c.fail(f"{path}.warrant", "only a wanted case has a warrant date")
+        if k.warrant and k.closed and k.warrant >= k.closed:
+            c.fail(f"{path}.warrant", "must be before the case closed")
+        if dob and k.opened < dob:
+            c.fail(f"{path}.opened", "must not be before the date of birth")
         cases.append(k)
+    ordered = sorted(enumerate(cases), key=lambda ik: ik[1].opened)
+    for (_, before), (i, after) in pairwise(ordered):
+        if before.closed is None or after.opened < before.closed:
+            c.fail(f"cases[{i}].opened", "overlaps another case: a registrant has one missing or wanted case "
+                                         "at a time (close the earlier one first)")
 
     if c.errors:
         raise ValidationFailed(c.errors)

@@ -67,7 +67,8 @@ def load_registrant_docs(ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, Registrant
                 for n in notes[p.pk]
             ],
             cases=[
-                CaseDoc(k.kind, k.opened_on, k.closed_on, k.believed_abroad, k.warrant_on, k.outcome)
+                CaseDoc(k.kind, k.opened_on, k.closed_on, k.believed_abroad, k.warrant_on, k.outcome,
+                        k.pnc_reference)
                 for k in cases[p.pk]
             ],
         )
@@ -117,7 +118,7 @@ def doc_to_dict(doc: RegistrantDoc) -> dict[str, Any]:
         ],
         "cases": [
             {"kind": k.kind, "opened": _d(k.opened), "closed": _d(k.closed), "believed_abroad": k.believed_abroad,
-             "warrant": _d(k.warrant), "outcome": k.outcome or None}
+             "warrant": _d(k.warrant), "outcome": k.outcome or None, "pnc_reference": k.pnc_reference or None}
             for k in doc.cases
         ],
     }

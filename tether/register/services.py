@@ -181,7 +181,8 @@ def registrants_write(
         ]
         rows["cases"] += [
             Case(person_id=pid, force=force, kind=k.kind, opened_on=k.opened, closed_on=k.closed,
-                 believed_abroad=k.believed_abroad, warrant_on=k.warrant, outcome=k.outcome, created_at=now)
+                 believed_abroad=k.believed_abroad, warrant_on=k.warrant, outcome=k.outcome,
+                 pnc_reference=k.pnc_reference, created_at=now)
             for k in doc.cases
         ]
 
@@ -189,6 +190,11 @@ def registrants_write(
     for model, key in ((PersonName, "names"), (Address, "addresses"), (Ownership, "own"), (Disposal, "disp"),
                        (Detention, "det"), (Order, "ord"), (Notification, "notes"), (Case, "cases")):
         model.objects.bulk_create(rows[key], batch_size=BATCH)
+    if rows["cases"]:  # their state history, derived from the summary (cases.transitions.history_from_summary)
+        from tether.cases.services import backfill_states
+
+        for i in range(0, len(rows["cases"]), 500):
+            backfill_states(rows["cases"][i : i + 500])
     pairs = list(zip(people, docs, strict=True))
     for i in range(0, len(pairs), BATCH):
         materialise(pairs[i : i + BATCH], fresh=True)

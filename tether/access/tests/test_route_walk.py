@@ -74,7 +74,10 @@ def _web(route: str, who: str) -> str:
 
 COMPLIANCE_LISTS = {"compliance:tasks", "compliance:overdue", "compliance:sla", "compliance:playbook", "cases:list"}
 POST_ONLY = {"compliance:task_assign", "cases:action", "cases:event"}
-WRITE_ROUTES = {"api:record_notification", "api:record_name", "api:record_address", "api:correct_identity"}
+WRITE_ROUTES = {"api:record_notification", "api:record_name", "api:record_address", "api:correct_identity",
+                "api:complete_task", "api:assign_task", "api:transition_case", "api:close_case", "api:reopen_case",
+                "api:record_action"}
+WORK_LISTS = {"api:list_tasks", "api:list_breaches", "api:list_sla_breaches", "api:list_cases"}
 
 
 def _api(route: str, who: str) -> str:
@@ -90,6 +93,12 @@ def _api(route: str, who: str) -> str:
         return OK if who in SEES_PEOPLE else FORBIDDEN
     if route == "api:get_person":
         return FULL if who in OWN else LIMITED if who == "other_officer" else NOT_FOUND
+    if route in WORK_LISTS:  # each worker's own list or force; no compliance work for the other roles
+        return OK if who in WRITERS | {"other_officer"} else FORBIDDEN
+    if route == "api:get_task":  # an MPS task
+        return OK if who in OWN else NOT_FOUND if who == "other_officer" else FORBIDDEN
+    if route == "api:get_case":  # an MPS case: another force opens the full record (with a reason) first
+        return OK if who in OWN else FORBIDDEN if who == "other_officer" else NOT_FOUND
     raise AssertionError(route)
 
 
@@ -104,6 +113,9 @@ API_ROUTES = {
     "api:openapi-json", "api:openapi-view", "api:list_people", "api:create_person", "api:get_person",
     "api:record_notification", "api:record_name", "api:record_address", "api:correct_identity",
     "api:list_events", "api:api-root",
+    "api:list_tasks", "api:get_task", "api:complete_task", "api:assign_task", "api:list_breaches",
+    "api:list_sla_breaches", "api:list_cases", "api:get_case", "api:transition_case", "api:close_case",
+    "api:reopen_case", "api:record_action",
 }
 
 
@@ -165,7 +177,7 @@ def world(officer, other_officer, supervisor, force_admin, national_admin, partn
 def _path(template: str, person: Any) -> str:
     path = template.replace("<uuid:person_id>", str(person.pk)).replace("<person_id>", str(person.pk))
     for name, value in getattr(person, "walk_ids", {}).items():
-        path = path.replace(f"<int:{name}>", str(value))
+        path = path.replace(f"<int:{name}>", str(value)).replace(f"<{name}>", str(value))
     return path
 
 

@@ -162,7 +162,10 @@ def test_imported_cases_get_their_history_derived(officer, make_doc, frozen):
     ])
     person = person_create(officer, doc)
     old, current = Case.objects.filter(person=person).order_by("opened_on")
-    assert not CaseState.objects.exists()
+    # written with the registrant: the history derived from the summary, marked as such
+    assert list(CaseState.objects.filter(case=old).order_by("valid_from").values_list("state", flat=True)) == [
+        "missing", "wanted", "closed"]
+    assert all(s.detail == {"derived_from_summary": True} for s in CaseState.objects.all())
     assert state_on(old, date(2019, 1, 20)).state == "missing"
     assert state_on(old, date(2019, 3, 1)).state == "wanted"
     assert state_on(old, date(2020, 5, 1)).state == "closed"

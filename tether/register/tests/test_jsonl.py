@@ -83,3 +83,68 @@ def test_export_then_import_round_trips_exactly(officer, make_doc, frozen):
     row = json.loads(first.getvalue().splitlines()[0])
     assert row["names"][0]["family_name"] == "<b>O'Brien</b>"
     assert row["synthetic"] is True
+
+
+CLOSED = {"kind": "missing", "opened": "2009-03-02", "closed": "2011-07-19", "believed_abroad": True,
+          "warrant": None, "outcome": "returned", "pnc_reference": "24/000123X"}
+WANTED = {"kind": "wanted", "opened": "2013-05-01", "closed": None, "believed_abroad": False,
+          "warrant": "2013-06-10", "outcome": None, "pnc_reference": None}
+ABROAD = {"kind": "missing", "opened": "2016-11-30", "closed": None, "believed_abroad": True,
+          "warrant": None, "outcome": None, "pnc_reference": None}
+
+
+def test_cases_round_trip_byte_identically_with_their_state_history(make_doc, frozen):
+    from tether.cases.models import Case, CaseState
+
+    docs = [make_doc(cases=[CLOSED, WANTED]), make_doc(force="GMP", cases=[ABROAD])]
+    import_jsonl(_lines(*docs))
+    first = io.StringIO()
+    export_jsonl(first)
+    rows = [json.loads(line) for line in first.getvalue().splitlines()]
+    assert sorted((c for r in rows for c in r["cases"]), key=lambda c: c["opened"]) == [CLOSED, WANTED, ABROAD]
+
+    # the state history is derived on import: missing then wanted from the warrant, closed with its outcome
+    wanted = Case.objects.get(kind="wanted")
+    assert list(wanted.states.order_by("valid_from").values_list("state", "valid_from", "valid_to", "event")) == [
+        ("missing", wanted.opened_on, wanted.warrant_on, "open_missing"),
+        ("wanted", wanted.warrant_on, None, "warrant"),
+    ]
+    closed = Case.objects.get(closed_on__isnull=False)
+    assert list(closed.states.order_by("valid_from").values_list("state", "believed_abroad", "outcome")) == [
+        ("missing", True, ""), ("closed", True, "returned")]
+    assert closed.pnc_reference == "24/000123X"
+    assert CaseState.objects.filter(case__believed_abroad=True, case__closed_on__isnull=True,
+                                    valid_to__isnull=True, believed_abroad=True).count() == 1
+    # the register status follows the open case
+    assert set(RegisterState.objects.values_list("status", flat=True)) == {"wanted", "missing"}
+
+    Person.objects.all().delete()
+    import_jsonl(first.getvalue().splitlines())
+    second = io.StringIO()
+    export_jsonl(second)
+    assert second.getvalue() == first.getvalue()
+    assert CaseState.objects.count() == 5
+
+
+@pytest.mark.parametrize(("case", "field", "words"), [
+    ({**CLOSED, "closed": "2009-01-01"}, "cases[0].closed", "before the case opened"),
+    ({**WANTED, "outcome": "located"}, "cases[0].outcome", "only a closed case"),
+    ({**ABROAD, "kind": "absent"}, "cases[0].kind", "must be one of"),
+    ({**WANTED, "warrant": "2031-01-01"}, "cases[0].warrant", "future"),
+    ({**CLOSED, "outcome": None}, "cases[0].outcome", "needs an outcome"),
+    ({**ABROAD, "warrant": "2017-01-01"}, "cases[0].warrant", "only a wanted case"),
+    ({**CLOSED, "believed_abroad": False}, "cases[0].outcome", "believed abroad"),
+    ({**ABROAD, "opened": "2040-01-01"}, "cases[0].opened", "future"),
+])
+def test_bad_case_fields_are_refused_with_the_line_and_field(make_doc, frozen, case, field, words):
+    with pytest.raises(ImportFailed) as exc:
+        import_jsonl(_lines(make_doc(), make_doc(cases=[case])))
+    assert [(e.line, e.field) for e in exc.value.errors] == [(2, field)]
+    assert words in exc.value.errors[0].message
+    assert Person.objects.count() == 0
+
+
+def test_overlapping_cases_are_refused(make_doc, frozen):
+    with pytest.raises(ImportFailed) as exc:
+        import_jsonl(_lines(make_doc(cases=[WANTED, ABROAD])))
+    assert [(e.line, e.field) for e in exc.value.errors] == [(1, "cases[1].opened")]
