@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "tether.register",
     "tether.cases",
     "tether.compliance",
+    "tether.reports",
     "tether.web",
 ]
 
