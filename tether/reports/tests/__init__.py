@@ -1,0 +1,1 @@
+"""Pure tests of disclosure control, exporters, FOI drafts and charts: no database."""
