@@ -46,7 +46,9 @@ def _value(cell: Cell) -> Value:
 def table_rows(pt: PublishedTable) -> list[list[Value]]:
     """The table with its totals: a header row, one row a label, then the totals row."""
     with_totals = shows_row_totals(pt)
-    header: list[Value] = [pt.row_label, *pt.cols] + ([TOTAL] if with_totals else [])
+    header: list[Value] = [pt.row_label, *pt.cols]
+    if with_totals:
+        header.append(TOTAL)
     out = [header]
     for r in pt.rows:
         out.append([r, *(_value(pt.cells[(r, c)]) for c in pt.cols)]
@@ -108,10 +110,7 @@ def to_xlsx(pt: PublishedTable) -> bytes:
 
 
 def ods_cell(value: Value) -> TableCell:
-    if isinstance(value, int):
-        cell = TableCell(valuetype="float", value=value)
-    else:
-        cell = TableCell(valuetype="string")
+    cell = TableCell(valuetype="float", value=value) if isinstance(value, int) else TableCell(valuetype="string")
     cell.addElement(P(text=str(value)))
     return cell
 

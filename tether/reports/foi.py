@@ -10,23 +10,22 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 from datetime import date
+from xml.sax.saxutils import escape
 
 from odf.opendocument import OpenDocumentText
 from odf.style import Style, TableColumnProperties, TextProperties
 from odf.table import Table as OdtTable
-from odf.table import TableCell, TableColumn, TableRow
+from odf.table import TableColumn, TableRow
 from odf.text import H, P
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, TableStyle
 from reportlab.platypus import Table as PdfTable
-from reportlab.platypus import TableStyle
-from xml.sax.saxutils import escape
 
 from tether.reports.disclosure import PublishedTable
-from tether.reports.exporters import period_text, table_rows
+from tether.reports.exporters import ods_cell, period_text, table_rows
 
 DRAFT_NOTE = "DRAFT for the FOI officer to check and edit before it is sent."
 
@@ -96,11 +95,8 @@ class FoiDraft:
         table.addElement(TableColumn(numbercolumnsrepeated=len(rows[0]), stylename=column))
         for row in rows:
             tr = TableRow()
-            for value in row:
-                cell = TableCell(valuetype="float", value=value) if isinstance(value, int) else TableCell(
-                    valuetype="string")
-                cell.addElement(P(text=str(value)))
-                tr.addElement(cell)
+            for figure in row:
+                tr.addElement(ods_cell(figure))
             table.addElement(tr)
         doc.text.addElement(table)
         for note in self.pt.notes:
@@ -139,5 +135,5 @@ class FoiDraft:
         for heading, text in self.paragraphs():
             story.append(Paragraph(escape(heading), styles["Heading2"]))
             story.append(Paragraph(escape(text), styles["BodyText"]))
-        doc.build(story)  # type: ignore[arg-type]
+        doc.build(story)
         return buffer.getvalue()
