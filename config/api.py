@@ -20,6 +20,7 @@ api.add_router("/", people_router)
 api.add_router("/", "tether.audit.api.router")
 api.add_router("/", "tether.compliance.api.router")
 api.add_router("/", "tether.cases.api.router")
+api.add_router("/", "tether.reports.api.router")
 
 
 @api.exception_handler(ValidationFailed)

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "tether.register",
     "tether.cases",
     "tether.compliance",
+    "tether.reports",
     "tether.web",
 ]
 

@@ -17,9 +17,15 @@ app = typer.Typer(help="Tether: the register for police public-protection units.
 rules_app = typer.Typer(help="The rules engine (the law as a pure function).", no_args_is_help=True)
 audit_app = typer.Typer(help="The tamper-evident audit trail.", no_args_is_help=True)
 token_app = typer.Typer(help="Personal API tokens.", no_args_is_help=True)
+report_app = typer.Typer(
+    help="Statistics as at any date, after disclosure control (never names). Runs as --as USERNAME "
+    "(or TETHER_USER): an analyst, FOI officer, supervisor or national administrator.",
+    no_args_is_help=True,
+)
 app.add_typer(rules_app, name="rules")
 app.add_typer(audit_app, name="audit")
 app.add_typer(token_app, name="token")
+app.add_typer(report_app, name="report")
 
 err = Console(stderr=True)
 
@@ -297,6 +303,124 @@ def token_create(
     raw, token = create(username, name=name, days=days, actor_label=_cli_label())
     typer.echo(raw)
     err.print(f"Expires {token.expires_at:%Y-%m-%d %H:%M} UTC. Store it now: it cannot be shown again.")
+
+
+AsOf = Annotated[str | None, typer.Option("--as-of", help="As at this date (YYYY-MM-DD); default today (UK).")]
+By = Annotated[str | None, typer.Option(
+    "--by", help="Rows[,columns]: force, country, year_missing, time_missing, offence, risk, state, abroad.")]
+ForceOpt = Annotated[str | None, typer.Option("--force", help="Only this force (code, e.g. MPS).")]
+Threshold = Annotated[int | None, typer.Option("--threshold", help="Counts below this are hidden (default 5).")]
+Rounding = Annotated[int | None, typer.Option("--rounding", help="Round other counts to this (default 5).")]
+Format = Annotated[str, typer.Option("--format", help="json, csv, xlsx or ods (xlsx and ods need --out).")]
+Out = Annotated[Path | None, typer.Option("--out", help="Write to this file instead of standard output.")]
+AsUser = Annotated[str | None, typer.Option("--as", envvar="TETHER_USER", help="The account the report runs as.")]
+
+
+def _report(figure: str, *, as_user: str | None, as_of: str | None = None, period: str | None = None,
+            by: str | None = None, force: str | None = None, threshold: int | None = None,
+            rounding: int | None = None, fmt: str = "json", out: Path | None = None) -> None:
+    _django()
+    from tether.core.errors import Forbidden, NotFound, ValidationFailed
+    from tether.reports.commands import BINARY, run_report
+
+    if fmt in BINARY and out is None:
+        err.print(f"--format {fmt} writes a binary file: give --out FILE.", markup=False)
+        raise typer.Exit(2)
+    try:
+        result = run_report(figure, username=as_user, as_of=as_of, period=period, by=by, force=force,
+                            threshold=threshold, rounding=rounding, fmt=fmt)
+    except ValidationFailed as exc:
+        for e in exc.as_list():
+            err.print(f"{e['field']}: {e['message']}", markup=False)
+        raise typer.Exit(2) from None
+    except (Forbidden, NotFound) as exc:
+        err.print(str(exc), markup=False)
+        raise typer.Exit(1) from None
+    if out is None:
+        assert isinstance(result.content, str)
+        typer.echo(result.content, nl=not result.content.endswith("\n"))
+    elif isinstance(result.content, bytes):
+        out.write_bytes(result.content)
+        err.print(f"Wrote {out}.", markup=False)
+    else:
+        out.write_text(result.content, encoding="utf-8")
+        err.print(f"Wrote {out}.", markup=False)
+
+
+@report_app.command("missing")
+def report_missing(as_of: AsOf = None, by: By = None, force: ForceOpt = None, threshold: Threshold = None,
+                   rounding: Rounding = None, fmt: Format = "json", out: Out = None, as_user: AsUser = None) -> None:
+    """Open missing and wanted cases as at a date, e.g. --by force,year_missing."""
+    _report("missing", as_user=as_user, as_of=as_of, by=by, force=force, threshold=threshold, rounding=rounding,
+            fmt=fmt, out=out)
+
+
+@report_app.command("abroad")
+def report_abroad(as_of: AsOf = None, by: By = None, force: ForceOpt = None, threshold: Threshold = None,
+                  rounding: Rounding = None, fmt: Format = "json", out: Out = None, as_user: AsUser = None) -> None:
+    """Open cases whose registrant was believed abroad on the date."""
+    _report("abroad", as_user=as_user, as_of=as_of, by=by, force=force, threshold=threshold, rounding=rounding,
+            fmt=fmt, out=out)
+
+
+@report_app.command("registrants")
+def report_registrants(as_of: AsOf = None, by: By = None, force: ForceOpt = None, threshold: Threshold = None,
+                       rounding: Rounding = None, fmt: Format = "json", out: Out = None,
+                       as_user: AsUser = None) -> None:
+    """Registrants subject to notification on the date, by force or country."""
+    _report("registrants", as_user=as_user, as_of=as_of, by=by, force=force, threshold=threshold,
+            rounding=rounding, fmt=fmt, out=out)
+
+
+@report_app.command("cases")
+def report_cases(
+    period: Annotated[str, typer.Option("--period", help="First..last day, e.g. 2024-04-01..2025-03-31.")],
+    by: By = None, force: ForceOpt = None, threshold: Threshold = None, rounding: Rounding = None,
+    fmt: Format = "json", out: Out = None, as_user: AsUser = None,
+) -> None:
+    """Cases opened, reopened and closed in a period, by force or country."""
+    _report("cases", as_user=as_user, period=period, by=by, force=force, threshold=threshold, rounding=rounding,
+            fmt=fmt, out=out)
+
+
+@report_app.command("series")
+def report_series(as_of: AsOf = None, force: ForceOpt = None, threshold: Threshold = None,
+                  rounding: Rounding = None, fmt: Format = "json", out: Out = None, as_user: AsUser = None) -> None:
+    """Open missing and wanted cases at each month end for the 24 months to the date (json or csv)."""
+    _report("series", as_user=as_user, as_of=as_of, force=force, threshold=threshold, rounding=rounding,
+            fmt=fmt, out=out)
+
+
+@report_app.command("rollup")
+def report_rollup(
+    as_of: AsOf = None, threshold: Threshold = None, rounding: Rounding = None, fmt: Format = "json",
+    out: Out = None, as_user: AsUser = None,
+    import_file: Annotated[Path | None, typer.Option(
+        "--import", exists=True, dir_okay=False,
+        help="Import per-force returns (CSV: force,as_at,year_missing,count) instead; all or nothing.")] = None,
+    source: Annotated[str | None, typer.Option(help="--import: where the figures came from (default: file name).")]
+    = None,
+) -> None:
+    """The national roll-up (forces in Tether plus imported returns), or --import a returns CSV."""
+    if import_file is None:
+        _report("rollup", as_user=as_user, as_of=as_of, threshold=threshold, rounding=rounding, fmt=fmt, out=out)
+        return
+    _django()
+    from tether.core.errors import Forbidden, NotFound, ValidationFailed
+    from tether.reports.commands import import_returns
+
+    try:
+        result = import_returns(import_file.read_text(encoding="utf-8"), username=as_user,
+                                source=source or import_file.name)
+    except ValidationFailed as exc:
+        for e in exc.as_list():
+            err.print(f"{e['field']}: {e['message']}", markup=False)
+        err.print(f"{len(exc.as_list())} error(s) in {import_file}: nothing was imported.", markup=False)
+        raise typer.Exit(2) from None
+    except (Forbidden, NotFound) as exc:
+        err.print(str(exc), markup=False)
+        raise typer.Exit(1) from None
+    typer.echo(json.dumps(result))
 
 
 def main() -> None:

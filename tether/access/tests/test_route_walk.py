@@ -99,7 +99,16 @@ def _api(route: str, who: str) -> str:
         return OK if who in OWN else NOT_FOUND if who == "other_officer" else FORBIDDEN
     if route == "api:get_case":  # an MPS case: another force opens the full record (with a reason) first
         return OK if who in OWN else FORBIDDEN if who == "other_officer" else NOT_FOUND
+    if route == "api:report_rollup":  # national users only (the personas with a force are refused)
+        return OK if who == "national_admin" else FORBIDDEN
+    if route in REPORT_ROUTES:  # published statistics: no personal data
+        return OK if who in REPORTERS else FORBIDDEN
     raise AssertionError(route)
+
+
+REPORTERS = {"analyst", "foi_officer", "supervisor", "national_admin"}
+REPORT_ROUTES = {"api:report_missing", "api:report_abroad", "api:report_registrants", "api:report_cases",
+                 "api:report_series"}
 
 
 WEB_ROUTES = {
@@ -116,6 +125,8 @@ API_ROUTES = {
     "api:list_tasks", "api:get_task", "api:complete_task", "api:assign_task", "api:list_breaches",
     "api:list_sla_breaches", "api:list_cases", "api:get_case", "api:transition_case", "api:close_case",
     "api:reopen_case", "api:record_action",
+    "api:report_missing", "api:report_abroad", "api:report_registrants", "api:report_cases", "api:report_series",
+    "api:report_rollup",
 }
 
 

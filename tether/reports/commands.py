@@ -1,0 +1,150 @@
+"""What ``tether report`` does, kept out of the CLI module so it imports no models.
+
+The command runs as a named account (``--as USERNAME``, or the ``TETHER_USER`` environment variable): the same
+role and force scope as on the web and the API, and the account is the actor of the audited ``report.run``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from tether.access.models import User
+from tether.core.errors import NotFound, ValidationFailed
+
+from . import rollup, statistics
+from .disclosure import STANDARD, Policy, PublishedTable, publish, publish_series
+
+FORMATS = ("json", "csv", "xlsx", "ods")
+BINARY = ("xlsx", "ods")
+_PERIOD = re.compile(r"^(\d{4}-\d{2}-\d{2})\.\.(\d{4}-\d{2}-\d{2})$")
+
+
+def user_named(username: str | None) -> Any:
+    """The active account a command runs as. NotFound when there is none by that name."""
+    name = (username or "").strip()
+    if not name:
+        raise ValidationFailed({"as": "name the account the report runs as: --as USERNAME (or TETHER_USER)"})
+    user = User.objects.select_related("force").filter(username=name, is_active=True).first()
+    if user is None:
+        raise NotFound(f"No active account {name!r}.")
+    return user
+
+
+def parse_day(raw: str | None, field: str) -> date | None:
+    if raw in (None, ""):
+        return None
+    try:
+        return date.fromisoformat(str(raw))
+    except ValueError:
+        raise ValidationFailed({field: "must be a date like 2025-06-16"}) from None
+
+
+def parse_period(raw: str | None) -> tuple[date, date] | None:
+    if raw in (None, ""):
+        return None
+    m = _PERIOD.match(str(raw).strip())
+    try:
+        if not m:
+            raise ValueError
+        start, end = date.fromisoformat(m.group(1)), date.fromisoformat(m.group(2))
+    except ValueError:
+        raise ValidationFailed({"period": "must be two dates like 2024-04-01..2025-03-31"}) from None
+    if start > end:
+        raise ValidationFailed({"period": "the first date must not be after the second"})
+    return start, end
+
+
+def policy_for(threshold: int | None, rounding: int | None) -> Policy:
+    if threshold is None and rounding is None:
+        return STANDARD
+    try:
+        return Policy.from_dict({"threshold": STANDARD.threshold if threshold is None else threshold,
+                                 "rounding": STANDARD.rounding if rounding is None else rounding})
+    except ValueError as exc:
+        name, _, message = str(exc).partition(": ")
+        raise ValidationFailed({name: message or str(exc)}) from None
+
+
+@dataclass
+class Output:
+    """What a report run produced: the document (text or bytes) and a published form for callers."""
+
+    content: str | bytes
+    published: PublishedTable | None = None
+    data: dict[str, Any] | None = None
+
+    @property
+    def binary(self) -> bool:
+        return isinstance(self.content, bytes)
+
+
+def published(figure: str, user: Any, *, as_of: date | None = None, period: tuple[date, date] | None = None,
+              by: str | None = None, force: str | None = None, policy: Policy = STANDARD,
+              months: int = 24) -> tuple[PublishedTable | None, dict[str, Any]]:
+    """Run a figure and publish it. Returns (published table or None for a series, a JSON-ready dict)."""
+    if figure == "missing":
+        pt = publish(statistics.missing(user, as_of, by=by, force_code=force), policy)
+    elif figure == "abroad":
+        pt = publish(statistics.abroad(user, as_of, by=by, force_code=force), policy)
+    elif figure == "registrants":
+        pt = publish(statistics.registrants(user, as_of, by=by, force_code=force), policy)
+    elif figure == "cases":
+        if period is None:
+            raise ValidationFailed({"period": "is required for cases: two dates like 2024-04-01..2025-03-31"})
+        pt = publish(statistics.cases_in_period(user, period, by=by, force_code=force), policy)
+    elif figure == "series":
+        series = statistics.monthly_series(user, as_of, months=months, force_code=force)
+        points = publish_series(series, policy)
+        return None, {"title": series.title, "notes": list(series.notes), "policy": policy.to_dict(),
+                      "policy_description": policy.describe(),
+                      "points": [{"date": d.isoformat(), **c.to_dict()} for d, c in points]}
+    elif figure == "rollup":
+        if force:
+            raise ValidationFailed({"force": "the roll-up covers every force"})
+        r = rollup.national_rollup(user, as_of)
+        pt = publish(r.table, policy)
+        return pt, {**pt.to_dict(), "coverage": r.summary()}
+    else:
+        raise ValidationFailed({"figure": "must be one of: missing, abroad, registrants, cases, series, rollup"})
+    return pt, pt.to_dict()
+
+
+def run_report(figure: str, *, username: str | None, as_of: str | None = None, period: str | None = None,
+               by: str | None = None, force: str | None = None, threshold: int | None = None,
+               rounding: int | None = None, fmt: str = "json") -> Output:
+    """``tether report FIGURE``: the published figure in ``fmt`` (json, csv, xlsx, ods)."""
+    if fmt not in FORMATS:
+        raise ValidationFailed({"format": f"must be one of: {', '.join(FORMATS)}"})
+    policy = policy_for(threshold, rounding)
+    day = parse_day(as_of, "as_of")
+    span = parse_period(period)
+    user = user_named(username)
+    pt, data = published(figure, user, as_of=day, period=span, by=by, force=force, policy=policy)
+    if fmt == "json":
+        return Output(json.dumps(data, indent=2, default=str), pt, data)
+    if pt is None:
+        if fmt != "csv":
+            raise ValidationFailed({"format": "a series is written as json or csv"})
+        lines = ["date,shown,value,suppressed"] + [
+            f"{p['date']},{p['text']},{'' if p['value'] is None else p['value']},{p['suppressed']}"
+            for p in data["points"]]
+        return Output("\n".join(lines) + "\n", None, data)
+    from . import exporters
+
+    if fmt == "csv":
+        return Output(exporters.to_csv(pt), pt, data)
+    if fmt == "xlsx":
+        return Output(exporters.to_xlsx(pt), pt, data)
+    return Output(exporters.to_ods(pt), pt, data)
+
+
+def import_returns(path_text: str, *, username: str | None, source: str) -> dict[str, Any]:
+    """``tether report rollup --import FILE``."""
+    user = user_named(username)
+    result = rollup.import_returns(user, path_text, source=source)
+    return {"imported": result.rows, "forces": list(result.forces),
+            "as_at": [d.isoformat() for d in result.as_at], "source": result.source}

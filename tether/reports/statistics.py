@@ -1,0 +1,523 @@
+"""Point-in-time statistics: raw ``Table``/``Series`` counts as at any date, for disclosure control to publish.
+
+Every figure is derived from interval history (ownership, registration period, case state intervals), so a
+figure for a past date never changes when later work is recorded. Nothing here returns a name, a reference,
+a date of birth or any other identifier: only counts by force, country, year and band.
+
+Access: a function per figure taking ``user`` first. Analysts, FOI officers, supervisors and national admins
+may run them; a user with a force sees only their force, a national admin or a force-less analyst or FOI
+officer sees all forces (and may name one). Every run is audited as ``report.run``.
+
+Definitions (also written into each table's notes):
+
+- *Subject to notification on D*: the stored registration period (``RegisterState``) covers D:
+  ``registration_start <= D`` and (``indefinite`` or ``registration_end >= D``; the end is the last day subject).
+  The force is the owning force on D from the ``Ownership`` intervals.
+- *Open case on D*: the case's state interval holding on D is ``missing`` or ``wanted``. The force is the
+  force holding the case (``Case.force``).
+- *Year went missing*: the year of the first day of the open episode holding on D (after a reopening, the
+  reopening date; a warrant does not start a new episode).
+- *Time missing*: whole years from that first day to D, counted by anniversaries: under 1 year (D before the
+  first anniversary), 1 to 2 years (on or after the 1st, before the 2nd), 2 to 5 years, 5 to 10 years, and
+  10 years or more (on or after the 10th anniversary). A start on 29 February has its anniversary on 1 March.
+- *Offence category*: from the registrant's latest qualifying disposal on or before D (``OFFENCE_CATEGORIES``
+  below, matched on the offence wording); "Not recorded" when there is none or no rule matches.
+- *Risk level*: not recorded in Tether yet: every case is counted as "Not recorded".
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from django.db.models import Count, Exists, OuterRef, Q
+
+from tether.access.constants import Country, Role
+from tether.access.models import Force
+from tether.audit.services import record
+from tether.cases import transitions as tr
+from tether.cases.models import Case, CaseState
+from tether.core import clock
+from tether.core.errors import Forbidden, NotFound, ValidationFailed
+from tether.core.models import holds_on_q
+from tether.people.models import Ownership
+from tether.register.models import Disposal, RegisterState
+
+from .tables import COUNT, Series, Table
+
+REPORT_ROLES = frozenset({Role.ANALYST, Role.FOI_OFFICER, Role.SUPERVISOR, Role.NATIONAL_ADMIN})
+# Report roles that see every force when their account belongs to no force.
+NATIONAL_WHEN_FORCELESS = frozenset({Role.ANALYST, Role.FOI_OFFICER})
+
+ENGLAND_AND_WALES = "England and Wales"
+COUNTRY_GROUPS = {Country.ENGLAND: ENGLAND_AND_WALES, Country.WALES: ENGLAND_AND_WALES,
+                  Country.SCOTLAND: "Scotland", Country.NORTHERN_IRELAND: "Northern Ireland"}
+COUNTRY_ORDER = (ENGLAND_AND_WALES, "Scotland", "Northern Ireland")
+
+TIME_BANDS = ("Under 1 year", "1 to 2 years", "2 to 5 years", "5 to 10 years", "10 years or more")
+_BAND_EDGES = ((1, TIME_BANDS[0]), (2, TIME_BANDS[1]), (5, TIME_BANDS[2]), (10, TIME_BANDS[3]))
+
+NOT_RECORDED = "Not recorded"
+# (category, words any of which in the offence wording places it there). First match wins, so the more
+# specific categories come first ("indecent photographs of children" is images, not a contact offence).
+OFFENCE_CATEGORIES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("Indecent images of children", ("indecent photograph", "indecent image", "indecent pseudo")),
+    ("Rape and assault by penetration", ("rape", "penetration")),
+    ("Sexual offences against children", ("child", "grooming", "under 13", "under 16")),
+    ("Sexual assault", ("sexual assault", "indecent assault")),
+    ("Non-contact offences", ("exposure", "voyeurism", "indecent exposure")),
+)
+OFFENCE_ORDER = (*(c for c, _ in OFFENCE_CATEGORIES), "Other sexual offence", NOT_RECORDED)
+RISK_NOTE = "Risk level is not recorded in Tether yet: every case is counted under 'Not recorded'."
+
+STATE_LABELS = {tr.MISSING: "Missing", tr.WANTED: "Wanted"}
+ABROAD_LABELS = {True: "Believed abroad", False: "Not believed abroad"}
+
+CASE_DIMENSIONS = ("force", "country", "year_missing", "time_missing", "offence", "risk", "state", "abroad")
+REGISTRANT_DIMENSIONS = ("force", "country")
+DIMENSION_LABELS = {
+    "force": "Force", "country": "Country", "year_missing": "Year went missing", "time_missing": "Time missing",
+    "offence": "Offence category", "risk": "Risk level", "state": "Case state", "abroad": "Believed abroad",
+}
+FIGURES = ("missing", "abroad", "registrants", "cases", "series")
+
+
+def offence_category(offence: str) -> str:
+    """The documented category for an offence's wording (case-insensitive)."""
+    text = (offence or "").strip().lower()
+    if not text:
+        return NOT_RECORDED
+    for category, words in OFFENCE_CATEGORIES:
+        if any(w in text for w in words):
+            return category
+    return "Other sexual offence"
+
+
+def whole_years(start: date, day: date) -> int:
+    """Whole years from ``start`` to ``day`` by anniversaries (29 February's anniversary is 1 March)."""
+    years = day.year - start.year
+    if (day.month, day.day) < (start.month, start.day):
+        years -= 1
+    return max(years, 0)
+
+
+def time_band(start: date, day: date) -> str:
+    years = whole_years(start, day)
+    for edge, label in _BAND_EDGES:
+        if years < edge:
+            return label
+    return TIME_BANDS[-1]
+
+
+# --- Access ----------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Scope:
+    force: Force | None  # None: every force
+
+    @property
+    def code(self) -> str:
+        return self.force.code if self.force else "ALL"
+
+
+def is_national(user: Any) -> bool:
+    role = getattr(user, "role", None)
+    return role == Role.NATIONAL_ADMIN or (role in NATIONAL_WHEN_FORCELESS and getattr(user, "force_id", 1) is None)
+
+
+def require_report_role(user: Any) -> None:
+    if not (user and user.is_authenticated and user.role in REPORT_ROLES):
+        raise Forbidden("Only analysts, FOI officers, supervisors and national administrators run statistics.")
+
+
+def report_scope(user: Any, force_code: str | None = None) -> Scope:
+    """The forces ``user`` may count: their own force, or every force (or the one named) for a national user."""
+    require_report_role(user)
+    code = (force_code or "").strip().upper()
+    if is_national(user):
+        if not code:
+            return Scope(None)
+        force = Force.objects.filter(code=code).first()
+        if force is None:
+            raise NotFound(f"No force with code {code}.")
+        return Scope(force)
+    if user.force_id is None:
+        raise Forbidden("Your account belongs to no force.")
+    if code and code != user.force.code:
+        raise Forbidden("You can only run statistics for your own force.")
+    return Scope(user.force)
+
+
+def _audit(user: Any, figure: str, as_of: date, by: Sequence[str], scope: Scope,
+           period: tuple[date, date] | None = None) -> None:
+    detail: dict[str, Any] = {"figure": figure, "as_of": as_of, "by": list(by), "force": scope.code}
+    if period:
+        detail["period"] = [period[0], period[1]]
+    record("report.run", user, detail=detail, force_code=scope.force.code if scope.force else "")
+
+
+def parse_by(by: str | Sequence[str] | None, allowed: Sequence[str], default: Sequence[str] = ("force",)
+             ) -> tuple[str, ...]:
+    """One or two breakdowns (rows, then columns). ValidationFailed naming ``by`` on anything else."""
+    if by is None or by == "" or by == ():
+        return tuple(default)
+    parts = [p.strip() for p in by.split(",")] if isinstance(by, str) else [str(p).strip() for p in by]
+    parts = [p for p in parts if p]
+    if not 1 <= len(parts) <= 2 or len(set(parts)) != len(parts) or any(p not in allowed for p in parts):
+        raise ValidationFailed({"by": f"one or two of: {', '.join(allowed)} (rows first, then columns)"})
+    return tuple(parts)
+
+
+# --- Labels ----------------------------------------------------------------------------------------------
+
+
+def _forces(scope: Scope) -> list[Force]:
+    return [scope.force] if scope.force else list(Force.objects.order_by("name"))
+
+
+def _labels(dim: str, scope: Scope, seen: Iterable[str], as_of: date) -> tuple[str, ...]:
+    """Display order for a dimension. Forces and bands are listed in full (a zero is a published figure)."""
+    seen = set(seen)
+    if dim == "force":
+        return tuple(f.name for f in _forces(scope))
+    if dim == "country":
+        if scope.force:
+            return (COUNTRY_GROUPS[Country(scope.force.country)],)
+        return COUNTRY_ORDER
+    if dim == "year_missing":
+        years = sorted(int(y) for y in seen)
+        return tuple(str(y) for y in range(years[0], as_of.year + 1)) if years else (str(as_of.year),)
+    if dim == "time_missing":
+        return TIME_BANDS
+    if dim == "offence":
+        return OFFENCE_ORDER
+    if dim == "risk":
+        return (NOT_RECORDED,)
+    if dim == "state":
+        return tuple(STATE_LABELS.values())
+    if dim == "abroad":
+        return tuple(ABROAD_LABELS.values())
+    raise ValueError(dim)
+
+
+def _table(title: str, measure: str, by: tuple[str, ...], counts: Counter[tuple[str, str]], scope: Scope,
+           as_of: date, notes: Sequence[str], period: tuple[date, date] | None = None,
+           cols: tuple[str, ...] | None = None) -> Table:
+    row_dim = by[0]
+    col_dim = by[1] if len(by) > 1 else None
+    rows = _labels(row_dim, scope, (r for r, _ in counts), as_of)
+    if cols is None:
+        cols = _labels(col_dim, scope, (c for _, c in counts), as_of) if col_dim else (COUNT,)
+    return Table(
+        title=title, row_label=DIMENSION_LABELS[row_dim],
+        col_label=DIMENSION_LABELS[col_dim] if col_dim else (cols[0] if len(cols) == 1 else ""),
+        rows=rows, cols=cols, cells={k: v for k, v in counts.items() if v}, as_of=as_of, period=period,
+        notes=tuple(notes), national=scope.force is None, measure=measure,
+    )
+
+
+def _scope_note(scope: Scope) -> str:
+    return f"Force: {scope.force.name}." if scope.force else "All forces held in Tether."
+
+
+# --- Registrants ------------------------------------------------------------------------------------------
+
+
+def subject_on_q(day: date, prefix: str = "") -> Q:
+    p = prefix
+    return Q(**{f"{p}registration_start__lte": day}) & (
+        Q(**{f"{p}indefinite": True}) | Q(**{f"{p}registration_end__gte": day}))
+
+
+def registrants_counts(as_of: date, force: Force | None = None) -> dict[int, int]:
+    """Registrants subject to notification on ``as_of`` by owning force id on that date (one GROUP BY)."""
+    qs = Ownership.objects.filter(holds_on_q(as_of)).filter(
+        Exists(RegisterState.objects.filter(subject_on_q(as_of), person_id=OuterRef("person_id"))))
+    if force is not None:
+        qs = qs.filter(force=force)
+    return {r["force_id"]: r["n"] for r in qs.values("force_id").annotate(n=Count("id")).order_by()}
+
+
+def registrants(user: Any, as_of: date | None = None, *, by: str | Sequence[str] | None = None,
+                force_code: str | None = None) -> Table:
+    """Registrants subject to notification on ``as_of`` by force or country."""
+    as_of = as_of or clock.today()
+    dims = parse_by(by, REGISTRANT_DIMENSIONS)
+    if len(dims) > 1:
+        raise ValidationFailed({"by": "registrants are counted by force or by country (one breakdown)"})
+    scope = report_scope(user, force_code)
+    per_force = registrants_counts(as_of, scope.force)
+    forces = {f.pk: f for f in Force.objects.all()}
+    counts: Counter[tuple[str, str]] = Counter()
+    for force_id, n in per_force.items():
+        f = forces[force_id]
+        key = f.name if dims[0] == "force" else COUNTRY_GROUPS[Country(f.country)]
+        counts[(key, COUNT)] += n
+    _audit(user, "registrants", as_of, dims, scope)
+    notes = [
+        _scope_note(scope),
+        "Registrants whose notification period covers the as-at date; force = owning force on that date.",
+    ]
+    return _table(f"Registrants subject to notification on {as_of:%d %B %Y}", "registrants", dims, counts,
+                  scope, as_of, notes)
+
+
+# --- Cases ------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OpenCase:
+    """One open case on a date, as counted (no identifiers leave this module)."""
+
+    case_id: int
+    person_id: Any
+    force_id: int
+    state: str
+    believed_abroad: bool
+    since: date
+
+
+def _spans_by_case(cases: Any, upto: date, *, case_ids: Any = None) -> dict[int, tuple[int, Any, list[tr.Span]]]:
+    """(force id, person id, spans) per case: the stored state intervals beginning on or before ``upto`` of the
+    cases ``case_ids`` (a subquery of case ids) or else of ``cases`` (a Case queryset), plus the history derived
+    from the summary for each case in ``cases`` with none stored."""
+    out: dict[int, tuple[int, Any, list[tr.Span]]] = {}
+    states = CaseState.objects.filter(valid_from__lte=upto)
+    states = states.filter(case_id__in=case_ids) if case_ids is not None else states.filter(case__in=cases)
+    rows = (states.order_by("case_id", "valid_from", "id")
+            .values_list("case_id", "case__force_id", "case__person_id", "state", "believed_abroad", "valid_from",
+                         "valid_to", "event", "outcome"))
+    for cid, fid, pid, state, abroad, vf, vt, event, outcome in rows:
+        entry = out.get(cid)
+        if entry is None:
+            entry = out[cid] = (fid, pid, [])
+        entry[2].append(tr.Span(state, abroad, vf, vt, event, outcome))
+    bare = cases.filter(~Exists(CaseState.objects.filter(case=OuterRef("pk"))), opened_on__lte=upto)
+    for c in bare.values_list("pk", "force_id", "person_id", "kind", "opened_on", "closed_on", "warrant_on",
+                              "believed_abroad", "outcome"):
+        cid, fid, pid, kind, opened, closed, warrant, abroad, outcome = c
+        spans = [s for s in tr.history_from_summary(kind, opened, closed, warrant, abroad, outcome)
+                 if s.valid_from <= upto]
+        out[cid] = (fid, pid, spans)
+    return out
+
+
+def open_intervals(spans: Sequence[tr.Span]) -> list[tuple[date, date | None]]:
+    """The [from, to) intervals in which the case was open (missing or wanted)."""
+    return [(s.valid_from, s.valid_to) for s in spans if s.state in tr.OPEN_STATES and s.valid_to != s.valid_from]
+
+
+def open_span(spans: Sequence[tr.Span], day: date) -> tuple[tr.Span, date] | None:
+    """The open state interval holding on ``day`` and the first day of its open episode (None: not open).
+    The same rules as ``tether.cases.selectors.state_on`` / ``open_since``, over plain spans."""
+    live = [s for s in spans if s.valid_from <= day and s.valid_to != s.valid_from]
+    if not live:
+        return None
+    last = live[-1]
+    if last.state not in tr.OPEN_STATES or (last.valid_to is not None and last.valid_to <= day):
+        return None
+    start = last.valid_from
+    for s in reversed(live[:-1]):
+        if s.state not in tr.OPEN_STATES or s.valid_to != start:
+            break
+        start = s.valid_from
+    return last, start
+
+
+def _case_qs(force: Force | None) -> Any:
+    qs = Case.objects.all()
+    return qs.filter(force=force) if force is not None else qs
+
+
+def open_cases_on(as_of: date, force: Force | None = None) -> list[OpenCase]:
+    """Every case open (missing or wanted) on ``as_of``, from the state intervals (unguarded; counts only)."""
+    open_on = CaseState.objects.filter(Q(valid_to__isnull=True) | Q(valid_to__gt=as_of), state__in=tr.OPEN_STATES,
+                                       valid_from__lte=as_of)
+    if force is not None:
+        open_on = open_on.filter(case__force=force)
+    by_summary = _case_qs(force).filter(Q(closed_on__isnull=True) | Q(closed_on__gt=as_of), opened_on__lte=as_of)
+    out = []
+    for cid, (fid, pid, spans) in _spans_by_case(by_summary, as_of, case_ids=open_on.values("case_id")).items():
+        held = open_span(spans, as_of)
+        if held is None:
+            continue
+        span, since = held
+        out.append(OpenCase(cid, pid, fid, span.state, span.believed_abroad, since))
+    return out
+
+
+def _offences(person_ids: Iterable[Any], as_of: date) -> dict[Any, str]:
+    """Offence category per person from their latest disposal on or before ``as_of``."""
+    ids = list(set(person_ids))
+    latest: dict[Any, tuple[date, int, str]] = {}
+    for i in range(0, len(ids), 2000):
+        for pid, day, pk, offence in (Disposal.objects.filter(person_id__in=ids[i:i + 2000], date__lte=as_of)
+                                      .values_list("person_id", "date", "id", "offence")):
+            if pid not in latest or (day, pk) > latest[pid][:2]:
+                latest[pid] = (day, pk, offence)
+    return {pid: offence_category(v[2]) for pid, v in latest.items()}
+
+
+def _case_key(dim: str, c: OpenCase, forces: dict[int, Force], as_of: date, offences: dict[Any, str]) -> str:
+    if dim == "force":
+        return forces[c.force_id].name
+    if dim == "country":
+        return COUNTRY_GROUPS[Country(forces[c.force_id].country)]
+    if dim == "year_missing":
+        return str(c.since.year)
+    if dim == "time_missing":
+        return time_band(c.since, as_of)
+    if dim == "offence":
+        return offences.get(c.person_id, NOT_RECORDED)
+    if dim == "risk":
+        return NOT_RECORDED
+    if dim == "state":
+        return STATE_LABELS[c.state]
+    if dim == "abroad":
+        return ABROAD_LABELS[c.believed_abroad]
+    raise ValueError(dim)
+
+
+def _case_notes(dims: Sequence[str], scope: Scope) -> list[str]:
+    notes = [_scope_note(scope),
+             "Open cases: missing or wanted on the as-at date, from the case state history; force = the force "
+             "holding the case."]
+    if "year_missing" in dims:
+        notes.append("Year went missing: the first day of the open episode (a reopened case counts from its "
+                     "reopening).")
+    if "time_missing" in dims:
+        notes.append("Time missing in whole years by anniversaries: under 1 year; 1 to 2 years (1st anniversary "
+                     "to before the 2nd); 2 to 5; 5 to 10; 10 years or more (on or after the 10th).")
+    if "offence" in dims:
+        notes.append("Offence category from the latest qualifying disposal on or before the as-at date, "
+                     "grouped by the offence wording; 'Not recorded' when there is none.")
+    if "risk" in dims:
+        notes.append(RISK_NOTE)
+    return notes
+
+
+def _count_cases(user: Any, figure: str, title: str, measure: str, as_of: date | None,
+                 by: str | Sequence[str] | None, force_code: str | None, *, abroad_only: bool) -> Table:
+    as_of = as_of or clock.today()
+    dims = parse_by(by, CASE_DIMENSIONS)
+    scope = report_scope(user, force_code)
+    cases = open_cases_on(as_of, scope.force)
+    if abroad_only:
+        cases = [c for c in cases if c.believed_abroad]
+    forces = {f.pk: f for f in Force.objects.all()}
+    offences = _offences((c.person_id for c in cases), as_of) if "offence" in dims else {}
+    counts: Counter[tuple[str, str]] = Counter()
+    for c in cases:
+        row = _case_key(dims[0], c, forces, as_of, offences)
+        col = _case_key(dims[1], c, forces, as_of, offences) if len(dims) > 1 else COUNT
+        counts[(row, col)] += 1
+    _audit(user, figure, as_of, dims, scope)
+    return _table(f"{title} on {as_of:%d %B %Y}", measure, dims, counts, scope, as_of, _case_notes(dims, scope))
+
+
+def missing(user: Any, as_of: date | None = None, *, by: str | Sequence[str] | None = None,
+            force_code: str | None = None) -> Table:
+    """Open missing and wanted cases on ``as_of`` by one or two of ``CASE_DIMENSIONS``."""
+    return _count_cases(user, "missing", "Open missing and wanted cases", "open missing and wanted cases", as_of,
+                        by, force_code, abroad_only=False)
+
+
+def abroad(user: Any, as_of: date | None = None, *, by: str | Sequence[str] | None = None,
+           force_code: str | None = None) -> Table:
+    """Open cases whose registrant was believed abroad on ``as_of``."""
+    return _count_cases(user, "abroad", "Open cases believed abroad", "open cases believed abroad", as_of, by,
+                        force_code, abroad_only=True)
+
+
+OPENED, REOPENED, CLOSED = "Opened", "Reopened", "Closed"
+
+
+def cases_in_period(user: Any, period: tuple[date, date], *, by: str | Sequence[str] | None = None,
+                    force_code: str | None = None) -> Table:
+    """Cases opened, reopened and closed from ``period[0]`` to ``period[1]`` (both inclusive), by force or
+    country (columns: Opened, Reopened, Closed)."""
+    start, end = period
+    if start > end:
+        raise ValidationFailed({"period": "the first date must not be after the second"})
+    dims = parse_by(by, ("force", "country"))
+    if len(dims) > 1:
+        raise ValidationFailed({"by": "cases in a period are counted by force or by country (one breakdown)"})
+    scope = report_scope(user, force_code)
+    forces = {f.pk: f for f in Force.objects.all()}
+    counts: Counter[tuple[str, str]] = Counter()
+    for _cid, (fid, _pid, spans) in _spans_by_case(_case_qs(scope.force).filter(opened_on__lte=end), end).items():
+        f = forces[fid]
+        key = f.name if dims[0] == "force" else COUNTRY_GROUPS[Country(f.country)]
+        for s in spans:
+            if not start <= s.valid_from <= end:
+                continue
+            if s.event in (tr.OPEN_MISSING, tr.OPEN_WANTED):
+                counts[(key, OPENED)] += 1
+            elif s.event == tr.REOPEN:
+                counts[(key, REOPENED)] += 1
+            elif s.state == tr.CLOSED:
+                counts[(key, CLOSED)] += 1
+    _audit(user, "cases", end, dims, scope, period)
+    notes = [_scope_note(scope), "Opened: new cases; Reopened: closed cases opened again; Closed: cases closed "
+             "with an outcome; each counted on the date it happened, the period's first and last days included."]
+    return _table(f"Cases opened and closed, {start:%d %B %Y} to {end:%d %B %Y}", "cases", dims, counts, scope,
+                  end, notes, period=(start, end), cols=(OPENED, REOPENED, CLOSED))
+
+
+def month_ends(as_of: date, months: int) -> list[date]:
+    """The last day of each of the ``months`` months ending with ``as_of``'s month (that one: ``as_of``)."""
+    out = [as_of]
+    first = as_of.replace(day=1)
+    for _ in range(months - 1):
+        last = first - timedelta(days=1)
+        out.append(last)
+        first = last.replace(day=1)
+    return sorted(out)
+
+
+def monthly_series(user: Any, as_of: date | None = None, *, months: int = 24, force_code: str | None = None
+                   ) -> Series:
+    """Open missing and wanted cases at each month end (the current month: as at ``as_of``)."""
+    as_of = as_of or clock.today()
+    if not 1 <= months <= 240:
+        raise ValidationFailed({"months": "must be from 1 to 240"})
+    scope = report_scope(user, force_code)
+    days = month_ends(as_of, months)
+    qs = _case_qs(scope.force).filter(opened_on__lte=as_of).filter(Q(closed_on__isnull=True) |
+                                                                   Q(closed_on__gt=days[0]))
+    intervals = [open_intervals(spans) for _f, _p, spans in _spans_by_case(qs, as_of).values()]
+    points = tuple((d, sum(1 for iv in intervals if any(a <= d and (b is None or b > d) for a, b in iv)))
+                   for d in days)
+    _audit(user, "series", as_of, ("month_end",), scope)
+    return Series(title=f"Open missing and wanted cases at each month end to {as_of:%d %B %Y}", points=points,
+                  notes=(_scope_note(scope), "The last point is as at the as-at date."))
+
+
+def longest_open_year(user: Any, as_of: date | None = None, *, force_code: str | None = None) -> int | None:
+    """The year the longest-open case open on ``as_of`` went missing (None: no open case)."""
+    as_of = as_of or clock.today()
+    scope = report_scope(user, force_code)
+    cases = open_cases_on(as_of, scope.force)
+    _audit(user, "longest_open", as_of, (), scope)
+    return min(c.since for c in cases).year if cases else None
+
+
+def missing_page(user: Any, as_of: date | None = None, *, force_code: str | None = None) -> dict[str, Any]:
+    """The named tables a statistics page shows (each still raw: publish before showing)."""
+    as_of = as_of or clock.today()
+    return {
+        "by_force": missing(user, as_of, by="force", force_code=force_code),
+        "by_country": missing(user, as_of, by="country", force_code=force_code),
+        "by_year_missing": missing(user, as_of, by="year_missing", force_code=force_code),
+        "by_time_missing": missing(user, as_of, by="time_missing", force_code=force_code),
+        "by_offence": missing(user, as_of, by="offence", force_code=force_code),
+        "by_risk": missing(user, as_of, by="risk", force_code=force_code),
+        "abroad_by_force": abroad(user, as_of, by="force", force_code=force_code),
+        "trend": monthly_series(user, as_of, force_code=force_code),
+        "longest_open_year": longest_open_year(user, as_of, force_code=force_code),
+    }
+
