@@ -5,6 +5,7 @@ from .api import api
 urlpatterns = [
     path("api/v1/", api.urls),
     path("audit/", include("tether.audit.urls")),
+    path("statistics/", include("tether.reports.urls")),
     path("", include("tether.access.urls")),
     path("", include("tether.web.urls")),
 ]

@@ -27,6 +27,8 @@ WRITERS = {"officer", "supervisor", "force_admin", "national_admin"}
 OWN = WRITERS  # full record of an MPS registrant
 SEES_PEOPLE = WRITERS | {"other_officer", "partner"}
 AUDIT = {"auditor", "national_admin"}
+REPORTS = {"supervisor", "national_admin", "analyst", "foi_officer"}  # statistics (the personas' force is MPS)
+NATIONAL = {"national_admin"}  # the national roll-up: the other report personas belong to a force
 
 FULL, LIMITED, OK, NOT_FOUND, FORBIDDEN, SIGN_IN, TO_REASON, NOT_ALLOWED, HOME = (
     "full", "limited", "ok", "not found", "forbidden", "sign in", "to reason", "method not allowed", "home")
@@ -46,6 +48,10 @@ def _web(route: str, who: str) -> str:
         return OK if who in AUDIT else NOT_FOUND
     if route in ("audit:search", "audit:export"):
         return OK if who in AUDIT else NOT_FOUND
+    if route in ("reports:statistics", "reports:cases", "reports:foi", "reports:download"):
+        return OK if who in REPORTS else FORBIDDEN
+    if route == "reports:national":
+        return OK if who in NATIONAL else FORBIDDEN
     if route == "web:people":
         return OK if who in SEES_PEOPLE else FORBIDDEN
     if route == "web:person_create":  # an officer of any force adds registrants to their own force
@@ -83,6 +89,7 @@ WEB_ROUTES = {
     "web:login", "web:logout", "web:health", "web:dashboard", "web:people", "web:person_create", "web:person",
     "web:notification_create", "web:name_record", "web:address_record", "web:identity_update", "web:rules",
     "access:two_factor", "access:two_factor_setup", "audit:search", "audit:export", "audit:verify",
+    "reports:statistics", "reports:cases", "reports:foi", "reports:national", "reports:download",
 }
 API_ROUTES = {
     "api:openapi-json", "api:openapi-view", "api:list_people", "api:create_person", "api:get_person",
@@ -145,7 +152,8 @@ def world(officer, other_officer, supervisor, force_admin, national_admin, partn
 
 
 def _path(template: str, person: Any) -> str:
-    return template.replace("<uuid:person_id>", str(person.pk)).replace("<person_id>", str(person.pk))
+    path = template.replace("<uuid:person_id>", str(person.pk)).replace("<person_id>", str(person.pk))
+    return path.replace("<slug:figure>.<slug:fmt>", "missing.csv")
 
 
 @pytest.mark.parametrize("who", PERSONAS)
