@@ -18,6 +18,7 @@ api = NinjaAPI(
 )
 api.add_router("/", people_router)
 api.add_router("/", "tether.audit.api.router")
+api.add_router("/", "tether.reports.api.router")
 
 
 @api.exception_handler(ValidationFailed)

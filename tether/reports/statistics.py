@@ -281,15 +281,17 @@ class OpenCase:
     since: date
 
 
-def _spans_by_case(cases: Any, upto: date) -> dict[int, tuple[int, Any, list[tr.Span]]]:
-    """(force id, person id, spans) per case for the cases in ``cases`` (a Case queryset): stored intervals that
-    begin on or before ``upto``, or the history derived from the summary for a case with none stored."""
+def _spans_by_case(cases: Any, upto: date, *, case_ids: Any = None) -> dict[int, tuple[int, Any, list[tr.Span]]]:
+    """(force id, person id, spans) per case: the stored state intervals beginning on or before ``upto`` of the
+    cases ``case_ids`` (a subquery of case ids) or else of ``cases`` (a Case queryset), plus the history derived
+    from the summary for each case in ``cases`` with none stored."""
     out: dict[int, tuple[int, Any, list[tr.Span]]] = {}
-    rows = (CaseState.objects.filter(case__in=cases, valid_from__lte=upto)
-            .order_by("case_id", "valid_from", "id")
+    states = CaseState.objects.filter(valid_from__lte=upto)
+    states = states.filter(case_id__in=case_ids) if case_ids is not None else states.filter(case__in=cases)
+    rows = (states.order_by("case_id", "valid_from", "id")
             .values_list("case_id", "case__force_id", "case__person_id", "state", "believed_abroad", "valid_from",
                          "valid_to", "event", "outcome"))
-    for cid, fid, pid, state, abroad, vf, vt, event, outcome in rows.iterator(chunk_size=5000):
+    for cid, fid, pid, state, abroad, vf, vt, event, outcome in rows:
         entry = out.get(cid)
         if entry is None:
             entry = out[cid] = (fid, pid, [])
@@ -302,6 +304,11 @@ def _spans_by_case(cases: Any, upto: date) -> dict[int, tuple[int, Any, list[tr.
                  if s.valid_from <= upto]
         out[cid] = (fid, pid, spans)
     return out
+
+
+def open_intervals(spans: Sequence[tr.Span]) -> list[tuple[date, date | None]]:
+    """The [from, to) intervals in which the case was open (missing or wanted)."""
+    return [(s.valid_from, s.valid_to) for s in spans if s.state in tr.OPEN_STATES and s.valid_to != s.valid_from]
 
 
 def open_span(spans: Sequence[tr.Span], day: date) -> tuple[tr.Span, date] | None:
@@ -328,11 +335,13 @@ def _case_qs(force: Force | None) -> Any:
 
 def open_cases_on(as_of: date, force: Force | None = None) -> list[OpenCase]:
     """Every case open (missing or wanted) on ``as_of``, from the state intervals (unguarded; counts only)."""
-    from tether.cases.selectors import cases_open_on
-
-    candidates = cases_open_on(as_of, force)
+    open_on = CaseState.objects.filter(Q(valid_to__isnull=True) | Q(valid_to__gt=as_of), state__in=tr.OPEN_STATES,
+                                       valid_from__lte=as_of)
+    if force is not None:
+        open_on = open_on.filter(case__force=force)
+    by_summary = _case_qs(force).filter(Q(closed_on__isnull=True) | Q(closed_on__gt=as_of), opened_on__lte=as_of)
     out = []
-    for cid, (fid, pid, spans) in _spans_by_case(candidates, as_of).items():
+    for cid, (fid, pid, spans) in _spans_by_case(by_summary, as_of, case_ids=open_on.values("case_id")).items():
         held = open_span(spans, as_of)
         if held is None:
             continue
@@ -480,8 +489,9 @@ def monthly_series(user: Any, as_of: date | None = None, *, months: int = 24, fo
     days = month_ends(as_of, months)
     qs = _case_qs(scope.force).filter(opened_on__lte=as_of).filter(Q(closed_on__isnull=True) |
                                                                    Q(closed_on__gt=days[0]))
-    histories = _spans_by_case(qs, as_of)
-    points = tuple((d, sum(1 for _f, _p, spans in histories.values() if open_span(spans, d))) for d in days)
+    intervals = [open_intervals(spans) for _f, _p, spans in _spans_by_case(qs, as_of).values()]
+    points = tuple((d, sum(1 for iv in intervals if any(a <= d and (b is None or b > d) for a, b in iv)))
+                   for d in days)
     _audit(user, "series", as_of, ("month_end",), scope)
     return Series(title=f"Open missing and wanted cases at each month end to {as_of:%d %B %Y}", points=points,
                   notes=(_scope_note(scope), "The last point is as at the as-at date."))

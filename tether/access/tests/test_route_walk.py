@@ -82,7 +82,16 @@ def _api(route: str, who: str) -> str:
         return OK if who in SEES_PEOPLE else FORBIDDEN
     if route == "api:get_person":
         return FULL if who in OWN else LIMITED if who == "other_officer" else NOT_FOUND
+    if route == "api:report_rollup":  # national users only (the personas with a force are refused)
+        return OK if who == "national_admin" else FORBIDDEN
+    if route in REPORT_ROUTES:  # published statistics: no personal data
+        return OK if who in REPORTERS else FORBIDDEN
     raise AssertionError(route)
+
+
+REPORTERS = {"analyst", "foi_officer", "supervisor", "national_admin"}
+REPORT_ROUTES = {"api:report_missing", "api:report_abroad", "api:report_registrants", "api:report_cases",
+                 "api:report_series"}
 
 
 WEB_ROUTES = {
@@ -95,6 +104,8 @@ API_ROUTES = {
     "api:openapi-json", "api:openapi-view", "api:list_people", "api:create_person", "api:get_person",
     "api:record_notification", "api:record_name", "api:record_address", "api:correct_identity",
     "api:list_events", "api:api-root",
+    "api:report_missing", "api:report_abroad", "api:report_registrants", "api:report_cases", "api:report_series",
+    "api:report_rollup",
 }
 
 

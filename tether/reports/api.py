@@ -1,0 +1,101 @@
+"""API for statistics: GET /api/v1/reports/... Published tables only (after disclosure control), never names.
+
+Analysts, FOI officers, supervisors and national administrators; everyone else gets 403. A user with a force
+sees their force; national users see every force (``force`` narrows to one). The roll-up is for national
+users. Every call is audited as ``report.run``.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Field, Query, Router, Schema
+
+from tether.core import clock
+from tether.people.api import DetailOut, ErrorOut, TokenAuth
+
+from .commands import policy_for, published
+
+router = Router(auth=TokenAuth(), tags=["reports"])
+RESPONSES: dict[int, Any] = {200: dict[str, Any], 400: ErrorOut, 403: DetailOut, 404: DetailOut}
+
+
+class PolicyQuery(Schema):
+    threshold: int | None = Field(None, description="Counts from 1 to threshold-1 are hidden (default 5)")
+    rounding: int | None = Field(None, description="Other counts rounded to the nearest (default 5; 1 = none)")
+
+
+class FigureQuery(PolicyQuery):
+    as_of: date | None = Field(None, description="As at this UK date (default today)")
+    by: str = Field("", max_length=40, description="Rows[,columns]: force, country, year_missing, time_missing, "
+                    "offence, risk, state, abroad (registrants: force or country)")
+    force: str = Field("", max_length=8, description="One force's code (national users); default: your scope")
+
+
+class PeriodQuery(PolicyQuery):
+    period_from: date | None = Field(None, description="The period's first day (default: a year before the last)")
+    period_to: date | None = Field(None, description="The period's last day, inclusive (default today)")
+    by: str = Field("", max_length=40, description="force or country")
+    force: str = Field("", max_length=8)
+
+
+class SeriesQuery(PolicyQuery):
+    as_of: date | None = None
+    months: int = Field(24, ge=1, le=240)
+    force: str = Field("", max_length=8)
+
+
+class RollupQuery(PolicyQuery):
+    as_of: date | None = None
+
+
+def _year_before(day: date) -> date:
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - 1, day=28)
+
+
+def _figure(request: HttpRequest, figure: str, q: FigureQuery) -> dict[str, Any]:
+    _, data = published(figure, request.user, as_of=q.as_of, by=q.by or None, force=q.force or None,
+                        policy=policy_for(q.threshold, q.rounding))
+    return data
+
+
+@router.get("/reports/missing", response=RESPONSES, summary="Open missing and wanted cases as at a date")
+def report_missing(request: HttpRequest, q: Query[FigureQuery]) -> Any:
+    return _figure(request, "missing", q)
+
+
+@router.get("/reports/abroad", response=RESPONSES, summary="Open cases believed abroad as at a date")
+def report_abroad(request: HttpRequest, q: Query[FigureQuery]) -> Any:
+    return _figure(request, "abroad", q)
+
+
+@router.get("/reports/registrants", response=RESPONSES, summary="Registrants subject to notification on a date")
+def report_registrants(request: HttpRequest, q: Query[FigureQuery]) -> Any:
+    return _figure(request, "registrants", q)
+
+
+@router.get("/reports/cases", response=RESPONSES, summary="Cases opened, reopened and closed in a period")
+def report_cases(request: HttpRequest, q: Query[PeriodQuery]) -> Any:
+    end = q.period_to or clock.today()
+    start = q.period_from or _year_before(end) + timedelta(days=1)
+    _, data = published("cases", request.user, period=(start, end), by=q.by or None,
+                        force=q.force or None, policy=policy_for(q.threshold, q.rounding))
+    return data
+
+
+@router.get("/reports/series", response=RESPONSES, summary="Open cases at each month end")
+def report_series(request: HttpRequest, q: Query[SeriesQuery]) -> Any:
+    _, data = published("series", request.user, as_of=q.as_of, force=q.force or None, months=q.months,
+                        policy=policy_for(q.threshold, q.rounding))
+    return data
+
+
+@router.get("/reports/rollup", response=RESPONSES, summary="National roll-up with coverage")
+def report_rollup(request: HttpRequest, q: Query[RollupQuery]) -> Any:
+    _, data = published("rollup", request.user, as_of=q.as_of, policy=policy_for(q.threshold, q.rounding))
+    return data
