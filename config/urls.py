@@ -7,6 +7,7 @@ urlpatterns = [
     path("audit/", include("tether.audit.urls")),
     path("cases/", include("tether.cases.urls")),
     path("", include("tether.compliance.urls")),
+    path("statistics/", include("tether.reports.urls")),
     path("", include("tether.access.urls")),
     path("", include("tether.web.urls")),
 ]

@@ -29,6 +29,8 @@ WRITERS = {"officer", "supervisor", "force_admin", "national_admin"}
 OWN = WRITERS  # full record of an MPS registrant
 SEES_PEOPLE = WRITERS | {"other_officer", "partner"}
 AUDIT = {"auditor", "national_admin"}
+REPORTS = {"supervisor", "national_admin", "analyst", "foi_officer"}  # statistics (the personas' force is MPS)
+NATIONAL = {"national_admin"}  # the national roll-up: the other report personas belong to a force
 
 FULL, LIMITED, OK, NOT_FOUND, FORBIDDEN, SIGN_IN, TO_REASON, NOT_ALLOWED, HOME = (
     "full", "limited", "ok", "not found", "forbidden", "sign in", "to reason", "method not allowed", "home")
@@ -48,6 +50,10 @@ def _web(route: str, who: str) -> str:
         return OK if who in AUDIT else NOT_FOUND
     if route in ("audit:search", "audit:export"):
         return OK if who in AUDIT else NOT_FOUND
+    if route in ("reports:statistics", "reports:cases", "reports:foi", "reports:download"):
+        return OK if who in REPORTS else FORBIDDEN
+    if route == "reports:national":
+        return OK if who in NATIONAL else FORBIDDEN
     if route == "web:people":
         return OK if who in SEES_PEOPLE else FORBIDDEN
     if route == "web:person_create":  # an officer of any force adds registrants to their own force
@@ -117,6 +123,7 @@ WEB_ROUTES = {
     "access:two_factor", "access:two_factor_setup", "audit:search", "audit:export", "audit:verify",
     "compliance:tasks", "compliance:queue", "compliance:task", "compliance:task_assign", "compliance:overdue",
     "compliance:sla", "compliance:playbook", "cases:list", "cases:case", "cases:action", "cases:event",
+    "reports:statistics", "reports:cases", "reports:foi", "reports:national", "reports:download",
 }
 API_ROUTES = {
     "api:openapi-json", "api:openapi-view", "api:list_people", "api:create_person", "api:get_person",
@@ -189,7 +196,7 @@ def _path(template: str, person: Any) -> str:
     path = template.replace("<uuid:person_id>", str(person.pk)).replace("<person_id>", str(person.pk))
     for name, value in getattr(person, "walk_ids", {}).items():
         path = path.replace(f"<int:{name}>", str(value)).replace(f"<{name}>", str(value))
-    return path
+    return path.replace("<slug:figure>.<slug:fmt>", "missing.csv")
 
 
 @pytest.mark.parametrize("who", PERSONAS)

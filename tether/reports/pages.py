@@ -1,0 +1,403 @@
+"""What the statistics pages show, composed from the audited figures in ``statistics`` and ``rollup``.
+
+Selector-level helpers for ``tether.reports.views``: every figure is run through the audited statistics
+functions (``report.run``) and published through disclosure control before anything leaves this module, so a
+view only ever holds ``PublishedTable`` objects, published series points and SVG charts drawn from them.
+Nothing here returns a name, a reference or any other identifier.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from odf.opendocument import OpenDocumentSpreadsheet
+from odf.table import Table as OdsTable
+from odf.table import TableColumn, TableRow
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from tether.access.constants import Role
+from tether.access.models import Force
+from tether.audit.services import record
+from tether.core import clock
+from tether.core.errors import Forbidden, ValidationFailed
+
+from . import exporters, rollup, statistics
+from .charts import bar_chart, line_chart
+from .disclosure import STANDARD, Cell, Policy, PublishedTable, publish, publish_series
+from .foi import FoiDraft
+from .tables import COUNT
+
+# --- what may be asked for ---------------------------------------------------------------------------------
+
+REGISTER_BEGAN = date(1997, 9, 1)  # the first day of the sex offenders register
+THRESHOLD_RANGE = (STANDARD.threshold, 10)  # a page may raise the threshold, never lower it below the standard
+ROUNDING_RANGE = (1, 10)
+FORMATS = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "ods": "application/vnd.oasis.opendocument.spreadsheet",
+}
+FOI_FORMATS = {"odt": "application/vnd.oasis.opendocument.text", "pdf": "application/pdf"}
+# figure -> the breakdowns a download may ask for (``by``)
+DOWNLOADS: dict[str, tuple[str, ...]] = {
+    "missing": ("force", "country", "year_missing", "time_missing", "state"),
+    "abroad": ("force", "country"),
+    "registrants": ("force", "country"),
+    "cases": ("force", "country"),
+    "series": (),
+    "rollup": (),
+}
+FOI_BREAKDOWNS = (("force", "By force"), ("year_missing", "By year went missing"),
+                  ("time_missing", "By time missing (under 1 year, 1 to 2, 2 to 5, 5 to 10, 10 years or more)"))
+BY_LABELS = {"force": "force", "country": "country", "year_missing": "year went missing",
+             "time_missing": "time missing", "state": "case state"}
+
+
+def is_report_user(user: Any) -> bool:
+    return bool(user and user.is_authenticated and user.role in statistics.REPORT_ROLES)
+
+
+def is_national(user: Any) -> bool:
+    return is_report_user(user) and statistics.is_national(user)
+
+
+def can_import_returns(user: Any) -> bool:
+    """Uploading per-force returns is for national administrators only."""
+    return bool(user and user.is_authenticated and user.role == Role.NATIONAL_ADMIN)
+
+
+def force_options(user: Any) -> list[tuple[str, str]]:
+    """The force choices of the statistics pages: every force for a national user, else their own."""
+    if is_national(user):
+        return [("", "All forces"), *((f.code, f.name) for f in Force.objects.order_by("name"))]
+    return [(user.force.code, user.force.name)] if user.force_id else []
+
+
+def foi_force_options(user: Any) -> list[tuple[str, str]]:
+    if is_national(user):
+        return [("", "Select a force"), *((f.code, f.name) for f in Force.objects.order_by("name"))]
+    return force_options(user)
+
+
+def force_name(code: str) -> str:
+    force = Force.objects.filter(code=code).first()
+    return force.name if force else code
+
+
+# --- parsing -----------------------------------------------------------------------------------------------
+
+
+def parse_iso(raw: str, label: str) -> tuple[date | None, str]:
+    """A YYYY-MM-DD date from a query string: (date, "") or (None, an error sentence)."""
+    if not re.match(r"^\d{4}-\d{2}-\d{2}$", raw.strip()):
+        return None, f"{label} must be a date like 2025-03-31"
+    try:
+        return date.fromisoformat(raw.strip()), ""
+    except ValueError:
+        return None, f"{label} must be a real date"
+
+
+def check_day(day: date, label: str, today: date) -> str:
+    """Why ``day`` cannot be counted ("" when it can)."""
+    if day > today:
+        return f"{label} must be today or in the past"
+    if day < REGISTER_BEGAN:
+        return f"{label} must be on or after 1 September 1997, when the register began"
+    return ""
+
+
+def policy_from(threshold: str | None, rounding: str | None) -> tuple[Policy, dict[str, str]]:
+    """The disclosure policy for a page: the standard, or a stricter one within the allowed ranges.
+
+    Threshold 5 to 10 (never below the standard 5), rounding 1 to 10 and not above the threshold, and the
+    threshold itself must not round below the threshold (``Policy`` checks that: threshold 7 with rounding 5
+    would publish a count of 7 as 5)."""
+    raw_t, raw_r = (threshold or "").strip(), (rounding or "").strip()
+    if not raw_t and not raw_r:
+        return STANDARD, {}
+    errors: dict[str, str] = {}
+    values: dict[str, int] = {"threshold": STANDARD.threshold, "rounding": STANDARD.rounding}
+    for name, raw, (low, high) in (("threshold", raw_t, THRESHOLD_RANGE), ("rounding", raw_r, ROUNDING_RANGE)):
+        if not raw:
+            continue
+        if not raw.isdigit() or not low <= int(raw) <= high:
+            errors[name] = f"{name.title()} must be a whole number from {low} to {high}"
+        else:
+            values[name] = int(raw)
+    if errors:
+        return STANDARD, errors
+    if values["threshold"] == STANDARD.threshold and values["rounding"] == STANDARD.rounding:
+        return STANDARD, {}
+    if values["rounding"] > values["threshold"]:
+        return STANDARD, {"rounding": "Rounding must not be more than the threshold"}
+    name = f"Tether standard, threshold {values['threshold']}, rounding {values['rounding']}"
+    try:
+        return Policy(name=name, threshold=values["threshold"], rounding=values["rounding"]), {}
+    except ValueError as exc:
+        field_name, _, message = str(exc).partition(": ")
+        key = field_name if field_name in ("threshold", "rounding") else "rounding"
+        return STANDARD, {key: f"{key.title()}: {message or exc}"}
+
+
+def policy_query(policy: Policy) -> dict[str, str]:
+    if policy == STANDARD:
+        return {}
+    return {"threshold": str(policy.threshold), "rounding": str(policy.rounding)}
+
+
+def last_twelve_months(today: date) -> tuple[date, date]:
+    return today - timedelta(days=364), today
+
+
+# --- the statistics page -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Section:
+    """One chart with its table beside it, and the downloads of that table."""
+
+    key: str
+    heading: str
+    chart: str  # SVG from charts.py
+    table: PublishedTable | None = None
+    series: tuple[tuple[date, Cell], ...] = ()
+    series_title: str = ""
+    series_notes: tuple[str, ...] = ()
+    figure: str = "missing"
+    by: str = ""
+
+
+@dataclass(frozen=True)
+class Headline:
+    label: str
+    text: str
+    testid: str
+
+
+@dataclass(frozen=True)
+class StatisticsPage:
+    as_of: date
+    scope: str
+    headlines: tuple[Headline, ...]
+    sections: tuple[Section, ...]
+    policy: Policy
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+
+def _scope_text(force_code: str) -> str:
+    return force_name(force_code) if force_code else "All forces held in Tether"
+
+
+def statistics_page(user: Any, as_of: date, *, force_code: str = "", by: str = "force",
+                    policy: Policy = STANDARD) -> StatisticsPage:
+    """Headline figures and the four charts of the missing-registrants page, all published under ``policy``."""
+    code = force_code or None
+    registrants = publish(statistics.registrants(user, as_of, by="force", force_code=code), policy)
+    states = publish(statistics.missing(user, as_of, by="state", force_code=code), policy)
+    abroad = publish(statistics.abroad(user, as_of, by="force", force_code=code), policy)
+    first = publish(statistics.missing(user, as_of, by=by, force_code=code), policy)
+    years = publish(statistics.missing(user, as_of, by="year_missing", force_code=code), policy)
+    bands = publish(statistics.missing(user, as_of, by="time_missing", force_code=code), policy)
+    series = statistics.monthly_series(user, as_of, force_code=code)
+    points = publish_series(series, policy)
+    longest = statistics.longest_open_year(user, as_of, force_code=code)
+    headlines = (
+        Headline("Registrants subject to notification", registrants.total.text, "headline-registrants"),
+        Headline("Open missing cases", states.cells[("Missing", COUNT)].text, "headline-missing"),
+        Headline("Wanted (warrant issued)", states.cells[("Wanted", COUNT)].text, "headline-wanted"),
+        Headline("Believed abroad", abroad.total.text, "headline-abroad"),
+        Headline("Longest-open case went missing in", str(longest) if longest else "No open case",
+                 "headline-longest"),
+    )
+    sections = (
+        Section("by-" + by, f"Missing and wanted by {BY_LABELS[by]}", bar_chart(first), first, by=by),
+        Section("trend", "Trend over time", line_chart(points, title=series.title), series=points,
+                series_title=series.title, series_notes=series.notes, figure="series"),
+        Section("by-year", "Year went missing", bar_chart(years), years, by="year_missing"),
+        Section("by-time", "Time missing", bar_chart(bands), bands, by="time_missing"),
+    )
+    return StatisticsPage(as_of=as_of, scope=_scope_text(force_code), headlines=headlines, sections=sections,
+                          policy=policy)
+
+
+@dataclass(frozen=True)
+class CasesPage:
+    period: tuple[date, date]
+    scope: str
+    table: PublishedTable
+    chart: str
+
+
+def cases_page(user: Any, period: tuple[date, date], *, force_code: str = "", by: str = "force",
+               policy: Policy = STANDARD) -> CasesPage:
+    pt = publish(statistics.cases_in_period(user, period, by=by, force_code=force_code or None), policy)
+    return CasesPage(period=period, scope=_scope_text(force_code), table=pt, chart=bar_chart(pt, col="Opened"))
+
+
+@dataclass(frozen=True)
+class NationalPage:
+    as_of: date
+    table: PublishedTable
+    coverage: str
+    from_tether: tuple[str, ...]
+    from_returns: tuple[str, ...]
+    not_answered: tuple[str, ...]
+    returns_as_at: tuple[date, date] | None
+    sources: Mapping[str, str]
+
+
+def national_page(user: Any, as_of: date, *, policy: Policy = STANDARD) -> NationalPage:
+    r = rollup.national_rollup(user, as_of)
+    names = {f.code: f.name for f in Force.objects.all()}
+    return NationalPage(
+        as_of=as_of, table=publish(r.table, policy), coverage=r.coverage,
+        from_tether=tuple(names[c] for c in r.from_tether), from_returns=tuple(names[c] for c in r.from_returns),
+        not_answered=tuple(names[c] for c in r.not_answered), returns_as_at=r.returns_as_at, sources=r.sources)
+
+
+def import_returns(user: Any, text: str, *, source: str) -> rollup.ImportResult:
+    """Import a returns CSV (national administrators only; all-or-nothing; audited by ``rollup``)."""
+    if not can_import_returns(user):
+        raise Forbidden("Only national administrators import force returns.")
+    return rollup.import_returns(user, text, source=source)
+
+
+# --- downloads ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Download:
+    filename: str
+    content_type: str
+    content: bytes
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+def _series_layout(title: str, points: tuple[tuple[date, Cell], ...], notes: tuple[str, ...],
+                   policy: Policy, as_of: date) -> list[list[str | int]]:
+    rows: list[list[str | int]] = [[title], ["As at", as_of.isoformat()], ["Counting", "open missing and wanted cases"],
+                                   [], ["Month end", COUNT]]
+    rows += [[d.isoformat(), c.value if c.value is not None else c.text] for d, c in points]
+    rows.append([])
+    rows += [["Note", n] for n in notes]
+    rows.append(["Disclosure control", policy.describe()])
+    return rows
+
+
+def _rows_csv(rows: list[list[str | int]]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    for row in rows:
+        writer.writerow([exporters.csv_cell(v) for v in row])
+    return buffer.getvalue().encode()
+
+
+def _rows_xlsx(rows: list[list[str | int]], title: str) -> bytes:
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = "Table"
+    for i, row in enumerate(rows, start=1):
+        for j, value in enumerate(row, start=1):
+            cell = ws.cell(row=i, column=j, value=value)
+            if isinstance(value, str):
+                cell.data_type = "s"
+    ws.cell(row=1, column=1).font = Font(bold=True, size=14)
+    ws.column_dimensions["A"].width = 28
+    wb.properties.title = title
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+def _rows_ods(rows: list[list[str | int]]) -> bytes:
+    doc = OpenDocumentSpreadsheet()
+    sheet = OdsTable(name="Table")
+    sheet.addElement(TableColumn(numbercolumnsrepeated=max(len(r) for r in rows)))
+    for row in rows:
+        tr = TableRow()
+        for value in row:
+            tr.addElement(exporters.ods_cell(value))
+        sheet.addElement(tr)
+    doc.spreadsheet.addElement(sheet)
+    buffer = io.BytesIO()
+    doc.write(buffer)
+    return buffer.getvalue()
+
+
+def download(user: Any, figure: str, fmt: str, *, as_of: date, by: str = "", force_code: str = "",
+             period: tuple[date, date] | None = None, policy: Policy = STANDARD) -> Download:
+    """One published table (or the trend series) as CSV, XLSX or ODS. Audited: the figure's ``report.run``
+    and a ``report.download`` naming the file."""
+    if figure not in DOWNLOADS:
+        raise ValidationFailed({"figure": f"must be one of: {', '.join(DOWNLOADS)}"})
+    if fmt not in FORMATS:
+        raise ValidationFailed({"format": f"must be one of: {', '.join(FORMATS)}"})
+    allowed = DOWNLOADS[figure]
+    by = by or (allowed[0] if allowed else "")
+    if allowed and by not in allowed:
+        raise ValidationFailed({"by": f"must be one of: {', '.join(allowed)}"})
+    code = force_code or None
+    day = period[1] if figure == "cases" and period else as_of
+    if figure == "series":
+        series = statistics.monthly_series(user, as_of, force_code=code)
+        rows = _series_layout(series.title, publish_series(series, policy), series.notes, policy, as_of)
+        content = {"csv": lambda: _rows_csv(rows), "xlsx": lambda: _rows_xlsx(rows, series.title),
+                   "ods": lambda: _rows_ods(rows)}[fmt]()
+        stem = "trend"
+    else:
+        if figure == "rollup":
+            if force_code:
+                raise ValidationFailed({"force": "the roll-up covers every force"})
+            pt = publish(rollup.national_rollup(user, as_of).table, policy)
+            stem = "national-rollup"
+        elif figure == "cases":
+            if period is None:
+                raise ValidationFailed({"period": "is required: from and to"})
+            pt = publish(statistics.cases_in_period(user, period, by=by, force_code=code), policy)
+            stem = f"cases-by-{by}-{period[0].isoformat()}-to"
+        else:
+            run = {"missing": statistics.missing, "abroad": statistics.abroad,
+                   "registrants": statistics.registrants}[figure]
+            pt = publish(run(user, as_of, by=by, force_code=code), policy)
+            stem = f"{figure}-by-{_slug(BY_LABELS[by])}"
+        content = {"csv": lambda: exporters.to_csv(pt).encode(), "xlsx": lambda: exporters.to_xlsx(pt),
+                   "ods": lambda: exporters.to_ods(pt)}[fmt]()
+    scope = f"-{force_code.lower()}" if force_code else ""
+    filename = f"tether-{stem}{scope}-{day.isoformat()}.{fmt}"
+    record("report.download", user, force_code=force_code or "",
+           detail={"figure": figure, "format": fmt, "by": by, "as_of": day, "force": force_code or "ALL",
+                   "policy": policy.to_dict(), "file": filename})
+    return Download(filename, FORMATS[fmt], content)
+
+
+def foi_draft(user: Any, *, force_code: str, as_of: date, request_date: date, reference: str, by: str, fmt: str,
+              policy: Policy = STANDARD) -> Download:
+    """An FOI response draft for one force as ODT or PDF. Audited: ``report.run`` and ``report.foi_draft``."""
+    if fmt not in FOI_FORMATS:
+        raise ValidationFailed({"format": "must be odt or pdf"})
+    if by not in dict(FOI_BREAKDOWNS):
+        raise ValidationFailed({"by": "must be one of: " + ", ".join(k for k, _ in FOI_BREAKDOWNS)})
+    pt = publish(statistics.missing(user, as_of, by=by, force_code=force_code), policy)
+    draft = FoiDraft(pt=pt, force_name=force_name(force_code), request_date=request_date, reference=reference)
+    content = draft.odt() if fmt == "odt" else draft.pdf()
+    ref = f"-{_slug(reference)}" if _slug(reference) else ""
+    filename = f"tether-foi-draft-{force_code.lower()}{ref}-{as_of.isoformat()}.{fmt}"
+    record("report.foi_draft", user, force_code=force_code,
+           detail={"figure": "missing", "by": [by], "as_of": as_of, "request_date": request_date,
+                   "reference": reference, "format": fmt, "policy": policy.to_dict(), "file": filename})
+    return Download(filename, FOI_FORMATS[fmt], content)
+
+
+def today() -> date:
+    return clock.today()

@@ -1,0 +1,190 @@
+"""Statistics pages: missing registrants as at a date, cases in a period, FOI response drafts and the national
+roll-up. Analysts, FOI officers, supervisors and national administrators only; everyone else gets the same
+"Forbidden" page as any other page their role may not use. Every figure shown has been through disclosure
+control (``tether.reports.pages``), and every run is audited by the statistics functions."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+
+from tether.core.errors import Forbidden, NotFound, ValidationFailed
+
+from . import pages
+from .forms import CasesForm, FoiForm, StatisticsForm, UploadForm
+
+
+def _refuse(request: HttpRequest, message: str = "") -> HttpResponse:
+    return render(request, "403.html", {"message": message}, status=403)
+
+
+def _downloads(figure: str, query: dict[str, str]) -> list[tuple[str, str]]:
+    return [(fmt.upper(), reverse("reports:download", args=[figure, fmt]) + "?" + urlencode(query))
+            for fmt in pages.FORMATS]
+
+
+def _base(request: HttpRequest, nav_page: str) -> dict[str, Any]:
+    return {"nav": "statistics", "stats_page": nav_page, "national": pages.is_national(request.user)}
+
+
+@require_http_methods(["GET", "HEAD"])
+def statistics_page(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if not pages.is_report_user(user):
+        return _refuse(request, "Only analysts, FOI officers, supervisors and national administrators see statistics.")
+    form = StatisticsForm(request.GET, user)
+    context = _base(request, "missing") | {
+        "form": form, "errors": form.errors, "error_list": form.error_list(), "page_has_errors": not form.valid,
+        "force_options": pages.force_options(user), "by_options": form.BY_CHOICES,
+        "threshold_range": pages.THRESHOLD_RANGE, "rounding_range": pages.ROUNDING_RANGE,
+    }
+    if not form.valid:
+        return render(request, "reports/statistics.html", context, status=400)
+    try:
+        page = pages.statistics_page(user, form.as_of, force_code=form.force, by=form.by, policy=form.policy)
+    except Forbidden as exc:
+        return _refuse(request, str(exc))
+    sections = []
+    for s in page.sections:
+        extra = {"by": s.by} if s.by else {}
+        sections.append({"section": s, "downloads": _downloads(s.figure, form.query(**extra))})
+    context.update(page=page, sections=sections)
+    return render(request, "reports/statistics.html", context)
+
+
+@require_http_methods(["GET", "HEAD"])
+def cases_page(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if not pages.is_report_user(user):
+        return _refuse(request, "Only analysts, FOI officers, supervisors and national administrators see statistics.")
+    form = CasesForm(request.GET, user)
+    context = _base(request, "cases") | {
+        "form": form, "errors": form.errors, "error_list": form.error_list(), "page_has_errors": not form.valid,
+        "force_options": pages.force_options(user), "by_options": form.BY_CHOICES,
+    }
+    if not form.valid:
+        return render(request, "reports/cases.html", context, status=400)
+    try:
+        page = pages.cases_page(user, form.period, force_code=form.force, by=form.by, policy=form.policy)
+    except Forbidden as exc:
+        return _refuse(request, str(exc))
+    context.update(page=page, downloads=_downloads("cases", form.query()))
+    return render(request, "reports/cases.html", context)
+
+
+@require_http_methods(["GET", "HEAD"])
+def download(request: HttpRequest, figure: str, fmt: str) -> HttpResponse:
+    user = request.user
+    if not pages.is_report_user(user):
+        return _refuse(request, "Only analysts, FOI officers, supervisors and national administrators see statistics.")
+    if figure not in pages.DOWNLOADS or fmt not in pages.FORMATS:
+        return render(request, "404.html", {"message": ""}, status=404)
+    data = request.GET
+    period: tuple[date, date] | None = None
+    if figure == "cases":
+        cases_form = CasesForm(data, user)
+        form: CasesForm | StatisticsForm = cases_form
+        period = cases_form.period
+        as_of = period[1]
+    else:
+        stats_form = StatisticsForm(data, user)
+        form = stats_form
+        as_of = stats_form.as_of
+    errors = {k: v for k, v in form.errors.items() if k != "by"}  # a download may ask for more breakdowns
+    if errors:
+        return HttpResponse("\n".join(errors.values()) + "\n", status=400, content_type="text/plain; charset=utf-8")
+    try:
+        file = pages.download(user, figure, fmt, as_of=as_of, by=str(data.get("by", "") or ""),
+                              force_code=form.force, period=period, policy=form.policy)
+    except Forbidden as exc:
+        return _refuse(request, str(exc))
+    except NotFound:
+        return render(request, "404.html", {"message": ""}, status=404)
+    except ValidationFailed as exc:
+        lines = [f"{k}: {m}" for k, msgs in exc.errors.items() for m in msgs]
+        return HttpResponse("\n".join(lines) + "\n", status=400, content_type="text/plain; charset=utf-8")
+    response = HttpResponse(file.content, content_type=file.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{file.filename}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def foi(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if not pages.is_report_user(user):
+        return _refuse(request, "Only analysts, FOI officers, supervisors and national administrators see statistics.")
+    bound = request.method == "POST"
+    form = FoiForm(request.POST if bound else request.GET, user, bound=bound)
+    context = _base(request, "foi") | {
+        "form": form, "errors": form.errors, "error_list": form.error_list(), "page_has_errors": not form.valid,
+        "force_options": pages.foi_force_options(user), "by_options": pages.FOI_BREAKDOWNS,
+    }
+    if not bound:
+        return render(request, "reports/foi.html", context)
+    if not form.valid:
+        return render(request, "reports/foi.html", context, status=400)
+    assert form.request_read.value and form.as_of_read.value
+    try:
+        file = pages.foi_draft(user, force_code=form.force, as_of=form.as_of_read.value,
+                               request_date=form.request_read.value, reference=form.reference, by=form.by,
+                               fmt=form.fmt, policy=form.policy)
+    except Forbidden as exc:
+        return _refuse(request, str(exc))
+    response = HttpResponse(file.content, content_type=file.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{file.filename}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def national(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if not pages.is_national(user):
+        return _refuse(request, "The national roll-up is for national administrators, and analysts and FOI officers "
+                                "whose account belongs to no force.")
+    can_import = pages.can_import_returns(user)
+    upload_errors: list[tuple[str, str]] = []
+    upload_fields: dict[str, str] = {}
+    source = ""
+    if request.method == "POST":
+        if not can_import:
+            return _refuse(request, "Only national administrators import force returns.")
+        upload = UploadForm(request.POST, request.FILES)
+        source = upload.source
+        if upload.valid:
+            try:
+                result = pages.import_returns(user, upload.text, source=upload.source)
+            except ValidationFailed as exc:
+                upload_errors = [("#returns", f"{key}: {m}") for key, msgs in exc.errors.items() for m in msgs]
+                upload_fields["returns"] = (f"The file was not imported: {len(exc.errors)} problem"
+                                            f"{'' if len(exc.errors) == 1 else 's'} (listed above). Nothing was "
+                                            "saved; correct the file and upload it again.")
+                if "source" in exc.errors:
+                    upload_fields["source"] = "Enter where the figures came from"
+            else:
+                messages.success(request, f"Imported {result.rows} line{'' if result.rows == 1 else 's'} of returns "
+                                          f"from {len(result.forces)} force{'' if len(result.forces) == 1 else 's'}.")
+                return redirect("reports:national")
+        else:
+            upload_fields = dict(upload.errors)
+            upload_errors = [(f"#{k}", v) for k, v in upload.errors.items()]
+    form = StatisticsForm(request.GET, user)
+    as_of_errors = {k: v for k, v in form.errors.items() if k in ("as_of", "threshold", "rounding")}
+    error_list = [(f"#{'as_of_day' if k == 'as_of' else k}", v) for k, v in as_of_errors.items()] + upload_errors
+    context = _base(request, "national") | {
+        "form": form, "errors": as_of_errors, "error_list": error_list, "page_has_errors": bool(error_list),
+        "can_import": can_import, "upload_errors": upload_errors, "upload_fields": upload_fields, "source": source,
+    }
+    if as_of_errors:
+        return render(request, "reports/national.html", context, status=400)
+    page = pages.national_page(user, form.as_of, policy=form.policy)
+    context.update(page=page, downloads=_downloads("rollup", {k: v for k, v in form.query().items() if k != "force"}))
+    return render(request, "reports/national.html", context, status=400 if upload_errors else 200)
