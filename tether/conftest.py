@@ -119,3 +119,52 @@ def partner(db) -> User:
 @pytest.fixture
 def force_admin(db) -> User:
     return _user("admin.mps", Role.FORCE_ADMIN, "MPS")
+
+
+# --- headless Chromium (Debian's, never a downloaded one) ---------------------------------------------------
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture
+def browser() -> Any:
+    """Debian's Chromium driven by Playwright. Skips when it is missing, unless TETHER_REQUIRE_BROWSER=1 (CI)."""
+    import os
+    from pathlib import Path
+
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("TETHER_REQUIRE_BROWSER") == "1":
+            pytest.fail(f"{CHROMIUM} is missing and TETHER_REQUIRE_BROWSER=1")
+        pytest.skip(f"{CHROMIUM} is not installed")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # the sync Playwright API runs an event loop in this thread
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as p:
+        launched = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield launched
+        finally:
+            launched.close()
+
+
+@pytest.fixture
+def signed_in_page(browser: Any, live_server: Any) -> Callable[[User], Any]:
+    """A page in a fresh browser context already signed in (and two-factor verified) as the given user.
+
+    Journeys about the sign-in itself sign in through the form instead (tether/web/tests/test_browser.py)."""
+    from django.conf import settings
+    from django.test import Client
+
+    from tether.access.testing import verified_login
+
+    def open_as(user: User) -> Any:
+        client = Client()
+        verified_login(client, user)
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        context.add_cookies([{"name": settings.SESSION_COOKIE_NAME,
+                              "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                              "url": live_server.url}])
+        return context.new_page()
+
+    return open_as

@@ -6,42 +6,23 @@ Launches the system Chromium at /usr/bin/chromium exactly as ``tether/web/tests/
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # the sync Playwright API runs an event loop in this thread
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
 PASSWORD = "correct-horse-battery"  # the personas' password (tether/conftest.py)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture
-def browser() -> Any:
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("TETHER_REQUIRE_BROWSER") == "1":
-            pytest.fail(f"{CHROMIUM} is missing and TETHER_REQUIRE_BROWSER=1")
-        pytest.skip(f"{CHROMIUM} is not installed")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
 
 
 def test_analyst_statistics_journey(browser: Any, live_server: Any, world: Any, analyst: Any) -> None:
     base = live_server.url
     page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
     problems: list[str] = []
-    page.on("console", lambda m: problems.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
+    page.on("console", lambda m: problems.append(f"console {m.type}: {m.text}")  # a refused form answers 400
+            if m.type == "error" and not m.text.startswith("Failed to load resource") else None)
     page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
 
     page.goto(f"{base}/")

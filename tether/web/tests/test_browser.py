@@ -22,29 +22,11 @@ from tether.register.models import Notification
 
 from .conftest import PASSWORD
 
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # the sync Playwright API runs an event loop in this thread
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
 BRAND_DARK = "rgb(16, 48, 46)"  # $tether-brand-dark, the header background
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture
-def browser() -> Any:
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("TETHER_REQUIRE_BROWSER") == "1":
-            pytest.fail(f"{CHROMIUM} is missing and TETHER_REQUIRE_BROWSER=1")
-        pytest.skip(f"{CHROMIUM} is not installed")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
 
 
 @pytest.fixture
