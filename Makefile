@@ -33,6 +33,7 @@ assets: tether/web/assets/build/tether.css
 run: install assets
 	$(BIN)/tether migrate
 	$(BIN)/tether demo --if-empty --registrants $(DEMO_SIZE)
+	$(BIN)/tether sweep
 	@echo ""
 	@echo "Tether is serving on http://$(HOST):$(PORT)/  (Ctrl-C to stop)"
 	$(BIN)/tether serve --host $(HOST) --port $(PORT)

@@ -17,6 +17,7 @@ from time import perf_counter
 from typing import Any
 
 from django.db import connection, transaction
+from django.db.models import Exists, Max, OuterRef, Q
 
 from tether.access.constants import WRITER_ROLES, Role
 from tether.access.models import Force, User
@@ -145,7 +146,7 @@ def sweep(
         total = len(people)
         if progress:
             progress(0, total)
-        counts = {"new_breaches": 0, "tasks_created": 0, "breaches_on_open_cases": 0}
+        counts = {"new_breaches": 0, "tasks_created": 0, "breaches_on_open_cases": 0, "case_reviews_scheduled": 0}
         playbooks: dict[int, PlaybookVersion] = {}
         done = 0
         for chunk in _chunks(people, batch):
@@ -154,6 +155,8 @@ def sweep(
             done += len(chunk)
             if progress:
                 progress(done, total)
+        with transaction.atomic():
+            counts["case_reviews_scheduled"] = _schedule_reviews(as_of, force, playbooks, actor_label)
         late = Task.objects.filter(state=TaskState.OPEN, due_on__lt=as_of)
         if force is not None:
             late = late.filter(force=force)
@@ -300,6 +303,48 @@ def _sweep_batch(
         )
         for bid, pid, o in mine
     )
+
+
+def _schedule_reviews(as_of: date, force: Force | None, playbooks: dict[int, PlaybookVersion],
+                      actor_label: str) -> int:
+    """No open case goes unreviewed: every case open on ``as_of`` has an open case-review task (and, when the
+    person is believed abroad, a believed-abroad review task). Cases opened through Tether get theirs when they
+    open; cases that arrived without one (imported history, cases from before Tether) get one here, due on
+    the playbook's cycle from the last review recorded (or the opening); a review already overdue is due
+    today (its title says since when). Idempotent: a case that has its open review task is skipped."""
+    from tether.cases.models import ActionKind, Case
+
+    plans = ((TaskKind.CASE_REVIEW, ActionKind.CASE_REVIEW, "review_every_days", False),
+             (TaskKind.ABROAD_REVIEW, ActionKind.ABROAD_REVIEW, "abroad_review_every_days", True))
+    created: list[tuple[Task, str]] = []
+    for task_kind, action_kind, every, abroad_only in plans:
+        cases = Case.objects.filter(closed_on__isnull=True, opened_on__lte=as_of).exclude(
+            Exists(Task.objects.filter(case=OuterRef("pk"), kind=task_kind, state=TaskState.OPEN)))
+        if abroad_only:
+            cases = cases.filter(believed_abroad=True)
+        if force is not None:
+            cases = cases.filter(force=force)
+        cases = cases.annotate(last_review=Max("actions__on", filter=Q(actions__kind=action_kind))).select_related(
+            "person", "person__owning_force", "person__offender_manager").order_by("id")
+        for case in cases:
+            person = case.person
+            pb = playbooks.get(person.owning_force_id)
+            if pb is None:
+                pb = playbooks[person.owning_force_id] = playbook_for(Force.objects.get(pk=person.owning_force_id))
+            since = case.last_review or case.opened_on
+            due = max(since + timedelta(days=pb.data["case"][every]), as_of)
+            label = "last review" if case.last_review else "opened"
+            title = f"{TaskKind(task_kind).label} ({label} {since.day} {since:%B %Y})"
+            created.append((task_rules.new_task(person, task_kind, due, title=title, case=case, created_on=as_of,
+                                                playbook=pb), person.owning_force.code))
+    Task.objects.bulk_create([t for t, _ in created])
+    record_many(
+        PendingEvent(action="task.create", actor_label=actor_label, object_type="person", object_id=str(t.person_id),
+                     force_code=code, detail={"task_id": t.pk, "kind": t.kind, "case_id": t.case_id,
+                                              "due_on": t.due_on, "reason": "the open case had no review scheduled"})
+        for t, code in created
+    )
+    return len(created)
 
 
 # --- Full re-materialisation -----------------------------------------------------------------------------
