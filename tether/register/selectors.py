@@ -78,7 +78,7 @@ def load_registrant_docs(ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, Registrant
     return docs
 
 
-def _rows(sql: str, ids: Sequence[uuid.UUID], *params: Any) -> Iterator[tuple[Any, ...]]:
+def person_rows(sql: str, ids: Sequence[uuid.UUID], *params: Any) -> Iterator[tuple[Any, ...]]:
     """Run ``sql`` (its ``{ids}`` placeholder: the person-id condition) for ``ids``; plain row tuples, the person
     id (first column) as a UUID. PostgreSQL takes the ids as one array; SQLite a list, in chunks."""
     with connection.cursor() as cur:
@@ -111,14 +111,14 @@ def load_histories(ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, History]:
     jurisdictions = {f.pk: f.jurisdiction for f in Force.objects.all()}
     people = {
         pid: (dob, jurisdictions[force_id])
-        for pid, dob, force_id in _rows(
+        for pid, dob, force_id in person_rows(
             f"SELECT id, date_of_birth, owning_force_id FROM {t['Person']} WHERE id {{ids}}", ids)  # noqa: S608
     }
     lists: dict[str, dict[uuid.UUID, list[Any]]] = {}
 
     def grouped(key: str, sql: str, *params: Any) -> None:
         out: dict[uuid.UUID, list[Any]] = defaultdict(list)
-        for pid, *rest in _rows(sql, ids, *params):
+        for pid, *rest in person_rows(sql, ids, *params):
             out[pid].append(tuple(rest) if len(rest) > 1 else rest[0])
         lists[key] = out
 
@@ -158,6 +158,7 @@ def load_histories(ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, History]:
 def _aware(at: Any) -> datetime:
     if isinstance(at, str):
         at = datetime.fromisoformat(at)
+    assert isinstance(at, datetime)
     return at if at.tzinfo is not None else at.replace(tzinfo=UTC)
 
 

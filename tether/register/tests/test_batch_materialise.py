@@ -161,6 +161,24 @@ def test_batch_recompute_stores_what_the_per_person_path_stored(register, as_of)
     assert after[1] == before[1]
 
 
+@pytest.mark.parametrize(("earlier", "as_of"), [(date(2025, 6, 15), date(2025, 6, 16)),
+                                                (date(2026, 8, 1), date(2026, 9, 1))])
+def test_recompute_over_an_earlier_outcome_rewrites_only_what_changed(register, earlier, as_of):
+    for pid in register:
+        _oracle_rematerialise(pid, as_of)
+    before = _stored()
+    recompute(as_of=earlier, batch=64, resume=False)
+    ids_before = dict(PersonObligation.objects.values_list("id", "person_id"))
+
+    recompute(as_of=as_of, batch=50, resume=False)
+
+    assert _stored() == before
+    kept = set(PersonObligation.objects.filter(id__in=ids_before).values_list("person_id", flat=True))
+    rewritten = set(PersonObligation.objects.exclude(id__in=ids_before).values_list("person_id", flat=True))
+    assert kept and rewritten and not kept & rewritten  # both paths taken; a person is kept or rewritten whole
+    assert set(RegisterState.objects.values_list("evaluated_on", flat=True)) == {as_of}
+
+
 def test_single_person_rematerialise_matches_the_oracle(register):
     as_of = AS_OF[1]
     for pid in register[:60]:
