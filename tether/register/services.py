@@ -32,7 +32,7 @@ from .constants import DetentionKind, NotificationKind, RegisterStatus
 from .documents import RegistrantDoc, age_on, parse_address, parse_identity, parse_name, parse_registrant
 from .facts import History, facts_from, history_from_doc
 from .models import Detention, Disposal, Notification, Order, PersonObligation, RegisterState
-from .selectors import load_histories, person_rows
+from .selectors import Span, load_histories, person_rows
 
 REFERENCE_COUNTER = "person_reference"
 BATCH = 2000
@@ -83,15 +83,18 @@ def materialise(
     )
 
 
-def rematerialise(person_ids: Iterable[uuid.UUID], as_of: date | None = None) -> None:
-    """Re-evaluate these people from what the register holds (one raw query per table for the lot)."""
+def rematerialise(person_ids: Iterable[uuid.UUID], as_of: date | None = None, *, span: Span | None = None) -> None:
+    """Re-evaluate these people from what the register holds (one raw query per table for the lot).
+
+    ``span``: the ids are every person with lo < id <= hi, so the reads can be index range scans."""
     ids = list(person_ids)
-    histories = load_histories(ids)
-    materialise_histories([(i, histories[i]) for i in ids if i in histories], as_of)
+    histories = load_histories(ids, span=span)
+    materialise_histories([(i, histories[i]) for i in ids if i in histories], as_of, span=span)
 
 
 def materialise_histories(
-    items: Sequence[tuple[uuid.UUID, History]], as_of: date | None = None, *, fresh: bool = False
+    items: Sequence[tuple[uuid.UUID, History]], as_of: date | None = None, *, fresh: bool = False,
+    span: Span | None = None,
 ) -> None:
     """The one place the law's outcome is stored: per person a ``RegisterState`` row and one
     ``PersonObligation`` row per obligation, written as plain rows (``COPY`` on PostgreSQL)."""
@@ -112,12 +115,12 @@ def materialise_histories(
              o.explanation)
             for o in outcome.obligations
         )
-    _store([pid for pid, _ in items], states, obligations, as_of, now, fresh=fresh)
+    _store([pid for pid, _ in items], states, obligations, as_of, now, fresh=fresh, span=span)
 
 
 def _store(
     ids: list[uuid.UUID], states: list[tuple[Any, ...]], obligations: list[tuple[Any, ...]], as_of: date,
-    now: datetime, *, fresh: bool,
+    now: datetime, *, fresh: bool, span: Span | None = None,
 ) -> None:
     """Store the new outcome of the people in ``ids``, replacing the last one.
 
@@ -134,12 +137,12 @@ def _store(
             row[0]: row[1:]
             for row in person_rows(
                 f"SELECT {', '.join(qn(c) for c in STATE_COLUMNS[:10])} FROM {qn(state_table)}"  # noqa: S608
-                " WHERE person_id {ids}", ids)
+                " WHERE {ids}", ids, span=span)
         }
         old_obligations: dict[uuid.UUID, list[tuple[Any, ...]]] = defaultdict(list)
         for row in person_rows(
             f"SELECT {', '.join(qn(c) for c in OBLIGATION_COLUMNS)} FROM {qn(obligation_table)}"  # noqa: S608
-            " WHERE person_id {ids} ORDER BY person_id, id", ids):
+            " WHERE {ids} ORDER BY person_id, id", ids, span=span):
             old_obligations[row[0]].append(row[1:])
         new_obligations: dict[uuid.UUID, list[tuple[Any, ...]]] = defaultdict(list)
         for row in obligations:
