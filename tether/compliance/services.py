@@ -434,9 +434,14 @@ def _recompute_range(lo: uuid.UUID | None, hi: uuid.UUID | None, as_of: date) ->
     ids = list(qs.values_list("pk", flat=True))
     if not ids:
         return 0, 0
+    cases = Case.objects.filter(states__isnull=True)
+    if lo is not None:
+        cases = cases.filter(person_id__gt=lo)
+    if hi is not None:
+        cases = cases.filter(person_id__lte=hi)
     with transaction.atomic():
-        rematerialise(ids, as_of)
-        backfilled = backfill_states(list(Case.objects.filter(person_id__in=ids, states__isnull=True)))
+        rematerialise(ids, as_of, span=(lo, hi))
+        backfilled = backfill_states(list(cases))
     return len(ids), backfilled
 
 

@@ -1,8 +1,16 @@
-"""From a registrant document to the rules engine's facts (the only bridge between the two)."""
+"""From a registrant's history to the rules engine's facts (the only bridge between the two).
+
+A ``History`` is what the law and the register status read of one registrant, as plain values: it is built
+either from a whole registrant document (``history_from_doc``: writes, imports, the demo) or straight from
+database rows for a batch of people (``register.selectors.load_histories``: the full re-materialisation).
+Both give the same ``History`` for the same registrant, and ``facts_from`` is the one conversion to
+``obligations.Facts``.
+"""
 
 from __future__ import annotations
 
-from datetime import date
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
 
 from tether.core.clock import uk_date
 from tether.obligations import types as t
@@ -10,43 +18,89 @@ from tether.people.constants import AddressKind, NameKind
 
 from .documents import RegistrantDoc
 
+# (kind, start) of the names and home addresses that count as changes once registration has started
+NAME_KINDS = (NameKind.CURRENT.value, NameKind.ALIAS.value)
+HOME_KINDS = (AddressKind.HOME.value, AddressKind.NFA.value)
 
-def facts_for(doc: RegistrantDoc, jurisdiction: str) -> t.Facts:
-    first = min((d.date for d in doc.disposals), default=None)
+Span = tuple[str, date, "date | None"]  # (kind, start, end)
 
-    def after_start(day: date) -> bool:
-        return first is not None and day > first
 
-    events: list[t.Event] = []
-    for n in doc.names:
-        if n.kind in (NameKind.CURRENT, NameKind.ALIAS) and after_start(n.valid_from):
-            events.append(t.Event(kind="name_change", start=n.valid_from))
-    homes = [a for a in doc.addresses if a.kind in (AddressKind.HOME, AddressKind.NFA)]
-    for a in homes:
-        if after_start(a.valid_from):
-            events.append(t.Event(kind="address_change", start=a.valid_from))
-    for d in doc.detentions:
-        if d.kind == "abroad" and after_start(d.start):
-            events.append(t.Event(kind="departure", start=d.start))
-        elif d.end is not None and after_start(d.end):
-            events.append(t.Event(kind="release", start=d.end))
-    events.sort(key=lambda e: (e.start, e.kind))
-    return t.Facts(
-        jurisdiction=jurisdiction,  # type: ignore[arg-type]
+@dataclass(frozen=True, slots=True)
+class History:
+    """One registrant's history as read by the rules, each list in the register's order.
+
+    - ``disposals``: (date, kind, months, tier), by date;
+    - ``orders``, ``detentions``: (kind, start, end), by start;
+    - ``notifications``: (kind, UK date received, no fixed abode), by time received;
+    - ``name_starts``: start dates of current names and aliases; ``home_starts``: of home/NFA addresses;
+    - ``cases``: (kind, opened, closed), by opening date."""
+
+    jurisdiction: str
+    date_of_birth: date
+    disposals: list[tuple[date, str, int | None, int | None]]
+    orders: list[Span]
+    detentions: list[Span]
+    notifications: list[tuple[str, date, bool]]
+    name_starts: list[date]
+    home_starts: list[date]
+    cases: list[Span]
+
+
+def notified_on(received_at: datetime) -> date:
+    """The UK date of a notification (a naive value from the database is UTC)."""
+    if received_at.tzinfo is None:
+        received_at = received_at.replace(tzinfo=UTC)
+    return uk_date(received_at)
+
+
+def history_from_doc(doc: RegistrantDoc, jurisdiction: str) -> History:
+    return History(
+        jurisdiction=jurisdiction,
         date_of_birth=doc.date_of_birth,
+        disposals=[(d.date, d.kind, d.months, d.tier) for d in doc.disposals],
+        orders=[(o.kind, o.start, o.end) for o in doc.orders],
+        detentions=[(d.kind, d.start, d.end) for d in doc.detentions],
+        notifications=[
+            (n.kind, notified_on(n.received_at), n.no_fixed_abode)
+            for n in sorted(doc.notifications, key=lambda n: n.received_at)
+        ],
+        name_starts=[n.valid_from for n in doc.names if n.kind in NAME_KINDS],
+        home_starts=[a.valid_from for a in doc.addresses if a.kind in HOME_KINDS],
+        cases=[(k.kind, k.opened, k.closed) for k in doc.cases],
+    )
+
+
+def facts_from(h: History) -> t.Facts:
+    first = min((d[0] for d in h.disposals), default=None)
+    events: list[t.Event] = []
+    if first is not None:
+        events += [t.Event(kind="name_change", start=day) for day in h.name_starts if day > first]
+        events += [t.Event(kind="address_change", start=day) for day in h.home_starts if day > first]
+        for kind, start, end in h.detentions:
+            if kind == "abroad" and start > first:
+                events.append(t.Event(kind="departure", start=start))
+            elif end is not None and end > first:
+                events.append(t.Event(kind="release", start=end))
+        events.sort(key=lambda e: (e.start, e.kind))
+    return t.Facts(
+        jurisdiction=h.jurisdiction,  # type: ignore[arg-type]
+        date_of_birth=h.date_of_birth,
         disposals=tuple(
-            t.Disposal(date=d.date, kind=d.kind, months=d.months, tier=d.tier)  # type: ignore[arg-type]
-            for d in doc.disposals
+            t.Disposal(date=day, kind=kind, months=months, tier=tier)  # type: ignore[arg-type]
+            for day, kind, months, tier in h.disposals
         ),
-        orders=tuple(t.Order(kind="shpo", start=o.start, end=o.end) for o in doc.orders),
+        orders=tuple(t.Order(kind="shpo", start=start, end=end) for _, start, end in h.orders),
         detentions=tuple(
-            t.Detention(kind=d.kind, start=d.start, end=d.end)  # type: ignore[arg-type]
-            for d in doc.detentions
+            t.Detention(kind=kind, start=start, end=end)  # type: ignore[arg-type]
+            for kind, start, end in h.detentions
         ),
         notifications=tuple(
-            t.Notification(kind=n.kind, date=uk_date(n.received_at), no_fixed_abode=n.no_fixed_abode)  # type: ignore[arg-type]
-            for n in sorted(doc.notifications, key=lambda n: n.received_at)
+            t.Notification(kind=kind, date=day, no_fixed_abode=nfa)  # type: ignore[arg-type]
+            for kind, day, nfa in h.notifications
         ),
         events=tuple(events),
     )
 
+
+def facts_for(doc: RegistrantDoc, jurisdiction: str) -> t.Facts:
+    return facts_from(history_from_doc(doc, jurisdiction))

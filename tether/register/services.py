@@ -4,13 +4,14 @@ person's obligations and records the audit event inside one transaction."""
 from __future__ import annotations
 
 import uuid
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils.dateparse import parse_datetime
 
 from tether.access.constants import WRITER_ROLES, Role
@@ -29,9 +30,9 @@ from tether.people.models import Address, Ownership, Person, PersonName
 
 from .constants import DetentionKind, NotificationKind, RegisterStatus
 from .documents import RegistrantDoc, age_on, parse_address, parse_identity, parse_name, parse_registrant
-from .facts import facts_for
+from .facts import History, facts_from, history_from_doc
 from .models import Detention, Disposal, Notification, Order, PersonObligation, RegisterState
-from .selectors import load_registrant_docs
+from .selectors import Span, load_histories, person_rows
 
 REFERENCE_COUNTER = "person_reference"
 BATCH = 2000
@@ -49,20 +50,25 @@ def _current_name(doc: RegistrantDoc) -> tuple[str, str]:
     return best.given_names, best.family_name
 
 
-def _status(doc: RegistrantDoc, subject: bool, ever_subject: bool, as_of: date) -> str:
-    open_cases = [k for k in doc.cases if k.opened <= as_of and (k.closed is None or k.closed > as_of)]
-    if any(k.kind == "wanted" for k in open_cases):
-        return RegisterStatus.WANTED
+def _status(h: History, subject: bool, ever_subject: bool, as_of: date) -> str:
+    open_cases = [kind for kind, opened, closed in h.cases if opened <= as_of and (closed is None or closed > as_of)]
+    if any(kind == "wanted" for kind in open_cases):
+        return RegisterStatus.WANTED.value
     if open_cases:
-        return RegisterStatus.MISSING
+        return RegisterStatus.MISSING.value
     if not subject:
-        return RegisterStatus.EXPIRED if ever_subject else RegisterStatus.NOT_SUBJECT
-    current = [d for d in doc.detentions if d.start <= as_of and (d.end is None or d.end > as_of)]
-    if any(d.kind == DetentionKind.ABROAD for d in current):
-        return RegisterStatus.ABROAD
+        return RegisterStatus.EXPIRED.value if ever_subject else RegisterStatus.NOT_SUBJECT.value
+    current = [kind for kind, start, end in h.detentions if start <= as_of and (end is None or end > as_of)]
+    if any(kind == DetentionKind.ABROAD for kind in current):
+        return RegisterStatus.ABROAD.value
     if current:
-        return RegisterStatus.IN_CUSTODY
-    return RegisterStatus.ACTIVE
+        return RegisterStatus.IN_CUSTODY.value
+    return RegisterStatus.ACTIVE.value
+
+
+STATE_COLUMNS = ("person_id", "jurisdiction", "status", "subject", "registration_start", "registration_end",
+                 "indefinite", "review_eligible_from", "next_due", "rules_version", "evaluated_on", "evaluated_at")
+OBLIGATION_COLUMNS = ("person_id", "kind", "trigger", "due", "status", "met_on", "open", "citation", "explanation")
 
 
 def materialise(
@@ -71,44 +77,129 @@ def materialise(
     """Evaluate the law for each person and store the outcome (state + obligations), replacing the last one.
 
     ``fresh``: the people were written in this transaction, so there is nothing to replace."""
+    materialise_histories(
+        [(person.pk, history_from_doc(doc, person.owning_force.jurisdiction)) for person, doc in pairs],
+        as_of, fresh=fresh,
+    )
+
+
+def rematerialise(person_ids: Iterable[uuid.UUID], as_of: date | None = None, *, span: Span | None = None) -> None:
+    """Re-evaluate these people from what the register holds (one raw query per table for the lot).
+
+    ``span``: the ids are every person with lo < id <= hi, so the reads can be index range scans."""
+    ids = list(person_ids)
+    histories = load_histories(ids, span=span)
+    materialise_histories([(i, histories[i]) for i in ids if i in histories], as_of, span=span)
+
+
+def materialise_histories(
+    items: Sequence[tuple[uuid.UUID, History]], as_of: date | None = None, *, fresh: bool = False,
+    span: Span | None = None,
+) -> None:
+    """The one place the law's outcome is stored: per person a ``RegisterState`` row and one
+    ``PersonObligation`` row per obligation, written as plain rows (``COPY`` on PostgreSQL)."""
     as_of = as_of or clock.today()
     now = clock.now()
-    states: list[RegisterState] = []
-    obligations: list[PersonObligation] = []
-    for person, doc in pairs:
-        jurisdiction = person.owning_force.jurisdiction
-        outcome = evaluate(facts_for(doc, jurisdiction), as_of)
+    states: list[tuple[Any, ...]] = []
+    obligations: list[tuple[Any, ...]] = []
+    for pid, h in items:
+        outcome = evaluate(facts_from(h), as_of)
         reg = outcome.registration
-        states.append(
-            RegisterState(
-                person_id=person.pk, jurisdiction=jurisdiction,
-                status=_status(doc, reg.subject, reg.start is not None and reg.start <= as_of, as_of),
-                subject=reg.subject, registration_start=reg.start, registration_end=reg.end,
-                indefinite=reg.indefinite, review_eligible_from=reg.review_eligible_from,
-                next_due=outcome.next_due if reg.subject else None, rules_version=outcome.rules_version,
-                evaluated_on=as_of, evaluated_at=now,
-            )
-        )
+        states.append((
+            pid, h.jurisdiction, _status(h, reg.subject, reg.start is not None and reg.start <= as_of, as_of),
+            reg.subject, reg.start, reg.end, reg.indefinite, reg.review_eligible_from,
+            outcome.next_due if reg.subject else None, outcome.rules_version, as_of, now,
+        ))
         obligations.extend(
-            PersonObligation(
-                person_id=person.pk, kind=o.kind, trigger=o.trigger, due=o.due, status=o.status, met_on=o.met_on,
-                open=o.status != "met" and reg.subject, citation=o.citation, explanation=o.explanation,
-            )
+            (pid, o.kind, o.trigger, o.due, o.status, o.met_on, o.status != "met" and reg.subject, o.citation,
+             o.explanation)
             for o in outcome.obligations
         )
-    ids = [] if fresh else [p.pk for p, _ in pairs]
-    for i in range(0, len(ids), 500):
-        RegisterState.objects.filter(person_id__in=ids[i : i + 500]).delete()
-        PersonObligation.objects.filter(person_id__in=ids[i : i + 500]).delete()
-    RegisterState.objects.bulk_create(states, batch_size=BATCH)
-    PersonObligation.objects.bulk_create(obligations, batch_size=BATCH)
+    _store([pid for pid, _ in items], states, obligations, as_of, now, fresh=fresh, span=span)
 
 
-def rematerialise(person_ids: Iterable[uuid.UUID], as_of: date | None = None) -> None:
-    ids = list(person_ids)
-    docs = load_registrant_docs(ids)
-    people = Person.objects.select_related("owning_force").in_bulk(ids)
-    materialise([(people[i], docs[i]) for i in ids], as_of)
+def _store(
+    ids: list[uuid.UUID], states: list[tuple[Any, ...]], obligations: list[tuple[Any, ...]], as_of: date,
+    now: datetime, *, fresh: bool, span: Span | None = None,
+) -> None:
+    """Store the new outcome of the people in ``ids``, replacing the last one.
+
+    Most re-evaluations change nothing but the evaluation date, so the stored rows are read first: a person
+    whose state (but for the date) and obligations (in order) are unchanged only has the date moved on; the
+    rest have their rows deleted and written again. Writing is what costs: every row written maintains
+    three indexes."""
+    qn = connection.ops.quote_name
+    state_table, obligation_table = RegisterState._meta.db_table, PersonObligation._meta.db_table
+    touch: list[uuid.UUID] = []
+    rewrite = ids
+    if not fresh and ids:
+        old_states = {
+            row[0]: row[1:]
+            for row in person_rows(
+                f"SELECT {', '.join(qn(c) for c in STATE_COLUMNS[:10])} FROM {qn(state_table)}"  # noqa: S608
+                " WHERE {ids}", ids, span=span)
+        }
+        old_obligations: dict[uuid.UUID, list[tuple[Any, ...]]] = defaultdict(list)
+        for row in person_rows(
+            f"SELECT {', '.join(qn(c) for c in OBLIGATION_COLUMNS)} FROM {qn(obligation_table)}"  # noqa: S608
+            " WHERE {ids} ORDER BY person_id, id", ids, span=span):
+            old_obligations[row[0]].append(row[1:])
+        new_obligations: dict[uuid.UUID, list[tuple[Any, ...]]] = defaultdict(list)
+        for row in obligations:
+            new_obligations[row[0]].append(row[1:])
+        same = {
+            state[0] for state in states
+            if old_states.get(state[0]) == state[1:10]
+            and old_obligations.get(state[0], []) == new_obligations.get(state[0], [])
+        }
+        touch = [pid for pid in ids if pid in same]
+        rewrite = [pid for pid in ids if pid not in same]
+        states = [row for row in states if row[0] not in same]
+        obligations = [row for row in obligations if row[0] not in same]
+    _write(state_table, obligation_table, touch, [] if fresh else rewrite, states, obligations, (as_of, now))
+
+
+def _write(
+    state_table: str, obligation_table: str, touch: list[uuid.UUID], delete: list[uuid.UUID],
+    states: list[tuple[Any, ...]], obligations: list[tuple[Any, ...]], evaluated: tuple[date, datetime],
+) -> None:
+    """Move the evaluation date of ``touch`` on, delete the outcome of ``delete``, insert the new rows: ``COPY``
+    on PostgreSQL, ``executemany`` on SQLite. Plain rows, never model instances."""
+    qn = connection.ops.quote_name
+    touched = f"UPDATE {qn(state_table)} SET evaluated_on = %s, evaluated_at = %s WHERE person_id {{ids}}"  # noqa: S608
+    deletes = [f"DELETE FROM {qn(table)} WHERE person_id {{ids}}" for table in (state_table, obligation_table)]  # noqa: S608
+    inserts = ((state_table, STATE_COLUMNS, states), (obligation_table, OBLIGATION_COLUMNS, obligations))
+    with connection.cursor() as cur:
+        if connection.vendor == "postgresql":
+            if touch:
+                cur.execute(touched.format(ids="= ANY(%s)"), [*evaluated, touch])
+            if delete:
+                for sql in deletes:
+                    cur.execute(sql.format(ids="= ANY(%s)"), [delete])
+            for table, columns, rows in inserts:
+                if rows:
+                    with cur.copy(f"COPY {qn(table)} ({', '.join(qn(c) for c in columns)}) FROM STDIN") as copy:
+                        for row in rows:
+                            copy.write_row(row)
+            return
+        ops = connection.ops
+        on = (ops.adapt_datefield_value(evaluated[0]), ops.adapt_datetimefield_value(evaluated[1]))
+        for pids, sqls, params in ((touch, [touched], on), (delete, deletes, ())):
+            for i in range(0, len(pids), 500):
+                chunk = [pid.hex for pid in pids[i : i + 500]]
+                marks = f"IN ({', '.join(['%s'] * len(chunk))})"
+                for sql in sqls:
+                    cur.execute(sql.format(ids=marks), [*params, *chunk])
+        at = 11  # evaluated_at: stored as the ORM stores it (naive UTC text)
+        for table, columns, rows in inserts:
+            if rows:
+                sql = (f"INSERT INTO {qn(table)} ({', '.join(qn(c) for c in columns)})"  # noqa: S608
+                       f" VALUES ({', '.join(['%s'] * len(columns))})")
+                cur.executemany(sql, [
+                    (row[0].hex, *row[1:at], ops.adapt_datetimefield_value(row[at]), *row[at + 1 :])
+                    if table == state_table else (row[0].hex, *row[1:])
+                    for row in rows
+                ])
 
 
 @dataclass
