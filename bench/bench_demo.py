@@ -59,6 +59,49 @@ def _drop_postgres(name: str, admin: str) -> None:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+def run_on_throwaway_database(
+    run: Any, args: argparse.Namespace, *, keep: bool = False, default_size: tuple[int, int] | None = None,
+) -> None:
+    """Run ``run(args, connection)`` on a fresh database and print its JSON result.
+
+    PostgreSQL (``DATABASE_URL``, whose database name must contain "bench"): dropped and created, and dropped
+    again afterwards unless ``keep``. Otherwise a temporary SQLite file. ``default_size``: (SQLite,
+    PostgreSQL) registrants when ``args.registrants`` is None."""
+    url = os.environ.get("DATABASE_URL", "")
+    tmp = None
+    pg: tuple[str, str] | None = None
+    if url.startswith(("postgres://", "postgresql://")):
+        pg = _prepare_postgres(url)
+    else:
+        os.environ.pop("DATABASE_URL", None)
+        tmp = tempfile.TemporaryDirectory(prefix="tether-bench-")
+        os.environ["TETHER_VAR_DIR"] = tmp.name
+        (Path(tmp.name) / "static").mkdir()
+    if default_size is not None and getattr(args, "registrants", None) is None:
+        args.registrants = default_size[1] if pg else default_size[0]
+    os.environ.setdefault("TETHER_DEBUG", "0")  # DEBUG would keep every query in memory
+    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
+
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    try:
+        call_command("migrate", verbosity=0)
+        result = run(args, connection)
+    finally:
+        if pg and not keep:
+            _drop_postgres(*pg)
+        if tmp:
+            from django.db import connections
+
+            connections.close_all()
+            tmp.cleanup()
+    print(json.dumps(result, indent=2, default=str))
+
+
 class _Timer:
     """Wraps a module attribute (a function) and adds up the time spent in it."""
 
@@ -94,37 +137,7 @@ def main() -> None:
     parser.add_argument("--quiet", action="store_true", help="no progress on stderr")
     args = parser.parse_args()
 
-    url = os.environ.get("DATABASE_URL", "")
-    tmp = None
-    pg: tuple[str, str] | None = None
-    if url.startswith(("postgres://", "postgresql://")):
-        pg = _prepare_postgres(url)
-    else:
-        os.environ.pop("DATABASE_URL", None)
-        tmp = tempfile.TemporaryDirectory(prefix="tether-bench-")
-        os.environ["TETHER_VAR_DIR"] = tmp.name
-        (Path(tmp.name) / "static").mkdir()
-    os.environ.setdefault("TETHER_DEBUG", "0")  # DEBUG would keep every query in memory
-    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
-
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-    from django.db import connection
-
-    try:
-        call_command("migrate", verbosity=0)
-        result = run(args, connection)
-    finally:
-        if pg:
-            _drop_postgres(*pg)
-        if tmp:
-            from django.db import connections
-
-            connections.close_all()
-            tmp.cleanup()
-    print(json.dumps(result, indent=2))
+    run_on_throwaway_database(run, args)
 
 
 def run(args: argparse.Namespace, connection: Any) -> dict[str, Any]:
@@ -135,6 +148,7 @@ def run(args: argparse.Namespace, connection: Any) -> dict[str, Any]:
     import tether.register.services as register_services
     from tether.access.guards import access_person_by_id
     from tether.access.models import User
+    from tether.access.testing import verified_login
     from tether.demo.services import load_demo
     from tether.demo.users import ensure_demo_users
     from tether.people.models import Person
@@ -153,7 +167,7 @@ def run(args: argparse.Namespace, connection: Any) -> dict[str, Any]:
         "parse_registrant": _Timer(demo_services, "parse_registrant"),
         "materialise": _Timer(register_services, "materialise"),
         "evaluate": _Timer(register_services, "evaluate"),
-        "facts_for": _Timer(register_services, "facts_for"),
+        "facts_from": _Timer(register_services, "facts_from"),
         "audit_record_many": _Timer(register_services, "record_many"),
     }
     profiler = None
@@ -178,10 +192,10 @@ def run(args: argparse.Namespace, connection: Any) -> dict[str, Any]:
         "registrants_write_seconds": round(write, 2),
         "write_build_and_insert_seconds": round(write - materialise - timers["audit_record_many"].seconds, 2),
         "write_materialise_seconds": round(materialise, 2),
-        "materialise_facts_for_seconds": round(timers["facts_for"].seconds, 2),
+        "materialise_facts_from_seconds": round(timers["facts_from"].seconds, 2),
         "materialise_evaluate_seconds": round(timers["evaluate"].seconds, 2),
         "materialise_state_rows_seconds": round(
-            materialise - timers["evaluate"].seconds - timers["facts_for"].seconds, 2
+            materialise - timers["evaluate"].seconds - timers["facts_from"].seconds, 2
         ),
         "write_audit_seconds": round(timers["audit_record_many"].seconds, 2),
     }
@@ -217,7 +231,7 @@ def run(args: argparse.Namespace, connection: Any) -> dict[str, Any]:
     mps_ids = list(Person.objects.filter(owning_force__code="MPS").order_by("pk").values_list("pk", flat=True))
     sample = random.Random(args.seed).sample(mps_ids, min(args.pages, len(mps_ids)))
     client = Client()
-    client.force_login(officer)
+    verified_login(client, officer)  # signed in with two-factor verified, as a real session would be
     mode = "http"
     if client.get(f"/people/{sample[0]}/").status_code == 404:
         mode = "fallback: access_person_by_id + load_registrant_docs (no person page yet)"

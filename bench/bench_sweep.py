@@ -32,11 +32,9 @@ Prints one JSON object.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import statistics
 import sys
-import tempfile
 import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -46,7 +44,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from bench_demo import _drop_postgres, _prepare_postgres  # noqa: E402  (one throwaway-database helper)
+from bench_demo import run_on_throwaway_database  # noqa: E402  (one throwaway-database helper)
 
 A = date(2025, 6, 16)
 TEMPLATES = 1000  # distinct last-notification dates
@@ -317,39 +315,7 @@ def main() -> None:
     parser.add_argument("--quiet", action="store_true", help="no progress on stderr")
     args = parser.parse_args()
 
-    url = os.environ.get("DATABASE_URL", "")
-    tmp = None
-    pg: tuple[str, str] | None = None
-    if url.startswith(("postgres://", "postgresql://")):
-        pg = _prepare_postgres(url)
-        args.registrants = args.registrants or 1_000_000
-    else:
-        os.environ.pop("DATABASE_URL", None)
-        tmp = tempfile.TemporaryDirectory(prefix="tether-bench-")
-        os.environ["TETHER_VAR_DIR"] = tmp.name
-        (Path(tmp.name) / "static").mkdir()
-        args.registrants = args.registrants or 100_000
-    os.environ.setdefault("TETHER_DEBUG", "0")
-    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
-
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-    from django.db import connection
-
-    try:
-        call_command("migrate", verbosity=0)
-        result = run(args, connection)
-    finally:
-        if pg and not args.keep:
-            _drop_postgres(*pg)
-        if tmp:
-            from django.db import connections
-
-            connections.close_all()
-            tmp.cleanup()
-    print(json.dumps(result, indent=2, default=str))
+    run_on_throwaway_database(run, args, keep=args.keep, default_size=(100_000, 1_000_000))
 
 
 if __name__ == "__main__":
