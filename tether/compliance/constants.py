@@ -44,3 +44,5 @@ OFFICER_OUTCOMES = (
 
 # pg_advisory_lock key held for the whole of a sweep or a recompute (one such job at a time).
 SWEEP_LOCK_KEY = 7_401_002
+# ... and for the daily digest (so two runs at once cannot both send).
+DIGEST_LOCK_KEY = 7_401_003

@@ -30,7 +30,8 @@ from tether.audit.services import record
 from tether.core import clock
 from tether.core.errors import ValidationFailed
 
-from .constants import TaskState
+from .constants import DIGEST_LOCK_KEY, TaskState
+from .locks import job_lock
 from .models import DigestRun, Task
 
 
@@ -158,6 +159,13 @@ def run_digest(as_of: date | None = None, force_code: str | None = None, *, dry_
     sends nothing unless ``force``; ``dry_run`` builds them (and reports) without sending or recording."""
     as_of = as_of or clock.today()
     scope = (force_code or "").strip().upper()
+    if dry_run:
+        return _run_digest(as_of, scope, dry_run=True, force=force, actor_label=actor_label)
+    with job_lock(DIGEST_LOCK_KEY):  # a second run at the same moment waits, then finds the day's run recorded
+        return _run_digest(as_of, scope, dry_run=False, force=force, actor_label=actor_label)
+
+
+def _run_digest(as_of: date, scope: str, *, dry_run: bool, force: bool, actor_label: str) -> dict[str, Any]:
     digests = build_digests(as_of, scope or None)
     summary: dict[str, Any] = {
         "as_of": as_of.isoformat(), "force": scope or None, "dry_run": dry_run, "forced": force,

@@ -24,17 +24,19 @@ from django.db import connection
 from .constants import SWEEP_LOCK_KEY
 
 
-def _sqlite_lock_path() -> Path:
+def _sqlite_lock_path(key: int = SWEEP_LOCK_KEY) -> Path:
+    job = "sweep" if key == SWEEP_LOCK_KEY else str(key)
     name = str(connection.settings_dict.get("NAME") or "")
     if not name or name == ":memory:" or "mode=memory" in name:
-        key = hashlib.sha256(name.encode()).hexdigest()[:16]  # one file per name: no clutter
-        return Path(tempfile.gettempdir()) / f"tether-sweep-{key}.lock"
-    return Path(f"{name}.sweep.lock")
+        digest = hashlib.sha256(name.encode()).hexdigest()[:16]  # one file per name: no clutter
+        return Path(tempfile.gettempdir()) / f"tether-{job}-{digest}.lock"
+    return Path(f"{name}.{job}.lock")
 
 
 @contextmanager
 def job_lock(key: int = SWEEP_LOCK_KEY) -> Iterator[None]:
-    """Hold the sweep lock for the duration of the block, waiting for it if another run holds it."""
+    """Hold a job's lock (by default the sweep's) for the duration of the block, waiting for it if another run
+    holds it. Take it outside any transaction: the run's own transactions happen inside it."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cur:
             cur.execute("SELECT pg_advisory_lock(%s)", [key])
@@ -46,7 +48,7 @@ def job_lock(key: int = SWEEP_LOCK_KEY) -> Iterator[None]:
         return
     import fcntl
 
-    path = _sqlite_lock_path()
+    path = _sqlite_lock_path(key)
     with open(path, "a+b") as fh:
         fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
         try:

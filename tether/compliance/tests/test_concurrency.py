@@ -88,3 +88,37 @@ def test_recompute_with_worker_processes(officer, make_doc, frozen):
     assert not RegisterState.objects.filter(rules_version="old").exists()
     run = SweepRun.objects.get(kind="recompute")
     assert run.done == PEOPLE and run.finished_at is not None
+
+
+def test_two_digests_at_once_send_once(officer, supervisor, make_doc, frozen):
+    """The digest's lock: the second run waits, then finds the day's run recorded and sends nothing."""
+    from django.core import mail
+
+    from tether.compliance.digest import run_digest
+
+    _make_people(officer, make_doc)
+    officer.email = "officer@example.police.uk"
+    officer.save(update_fields=["email"])
+    supervisor.email = "supervisor@example.police.uk"
+    supervisor.save(update_fields=["email"])
+    sweep(as_of=AS_OF)
+    barrier = threading.Barrier(2)
+    results, errors = [], []
+
+    def run():
+        try:
+            barrier.wait(timeout=10)
+            results.append(run_digest(AS_OF))
+        except Exception as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert not errors, errors
+    assert sorted(r["already_sent"] for r in results) == [False, True]
+    assert len(mail.outbox) == sum(r["sent"] for r in results) >= 1
