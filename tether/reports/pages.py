@@ -197,7 +197,8 @@ def _scope_text(force_code: str) -> str:
 
 def statistics_page(user: Any, as_of: date, *, force_code: str = "", by: str = "force",
                     policy: Policy = STANDARD) -> StatisticsPage:
-    """Headline figures and the four charts of the missing-registrants page, all published under ``policy``."""
+    """Headline figures and the charts of the missing-registrants page, all published under ``policy``. (Risk
+    level is not recorded in Tether yet, so it has no chart; its table says so when downloaded.)"""
     code = force_code or None
     registrants = publish(statistics.registrants(user, as_of, by="force", force_code=code), policy)
     states = publish(statistics.missing(user, as_of, by="state", force_code=code), policy)
@@ -205,6 +206,8 @@ def statistics_page(user: Any, as_of: date, *, force_code: str = "", by: str = "
     first = publish(statistics.missing(user, as_of, by=by, force_code=code), policy)
     years = publish(statistics.missing(user, as_of, by="year_missing", force_code=code), policy)
     bands = publish(statistics.missing(user, as_of, by="time_missing", force_code=code), policy)
+    offences = publish(statistics.missing(user, as_of, by="offence", force_code=code), policy)
+    abroad_by = publish(statistics.abroad(user, as_of, by=by, force_code=code), policy)
     series = statistics.monthly_series(user, as_of, force_code=code)
     points = publish_series(series, policy)
     longest = statistics.longest_open_year(user, as_of, force_code=code)
@@ -222,6 +225,9 @@ def statistics_page(user: Any, as_of: date, *, force_code: str = "", by: str = "
                 series_title=series.title, series_notes=series.notes, figure="series"),
         Section("by-year", "Year went missing", bar_chart(years), years, by="year_missing"),
         Section("by-time", "Time missing", bar_chart(bands), bands, by="time_missing"),
+        Section("by-offence", "Offence category", bar_chart(offences), offences, by="offence"),
+        Section("abroad", f"Believed abroad by {BY_LABELS[by]}", bar_chart(abroad_by), abroad_by, figure="abroad",
+                by=by),
     )
     return StatisticsPage(as_of=as_of, scope=_scope_text(force_code), headlines=headlines, sections=sections,
                           policy=policy)

@@ -504,20 +504,3 @@ def longest_open_year(user: Any, as_of: date | None = None, *, force_code: str |
     cases = open_cases_on(as_of, scope.force)
     _audit(user, "longest_open", as_of, (), scope)
     return min(c.since for c in cases).year if cases else None
-
-
-def missing_page(user: Any, as_of: date | None = None, *, force_code: str | None = None) -> dict[str, Any]:
-    """The named tables a statistics page shows (each still raw: publish before showing)."""
-    as_of = as_of or clock.today()
-    return {
-        "by_force": missing(user, as_of, by="force", force_code=force_code),
-        "by_country": missing(user, as_of, by="country", force_code=force_code),
-        "by_year_missing": missing(user, as_of, by="year_missing", force_code=force_code),
-        "by_time_missing": missing(user, as_of, by="time_missing", force_code=force_code),
-        "by_offence": missing(user, as_of, by="offence", force_code=force_code),
-        "by_risk": missing(user, as_of, by="risk", force_code=force_code),
-        "abroad_by_force": abroad(user, as_of, by="force", force_code=force_code),
-        "trend": monthly_series(user, as_of, force_code=force_code),
-        "longest_open_year": longest_open_year(user, as_of, force_code=force_code),
-    }
-

@@ -116,7 +116,7 @@ def test_the_standard_policy_rounds_and_suppresses(register, national_admin):
 
 def test_each_chart_has_its_table_beside_it(register, national_admin):
     body = _text(_client(national_admin).get(f"/statistics/?{EXACT}"))
-    for key in ("by-force", "trend", "by-year", "by-time"):
+    for key in ("by-force", "trend", "by-year", "by-time", "by-offence", "abroad"):
         section = re.search(rf'data-testid="section-{key}">(.*?)</section>', body, re.S)
         assert section, key
         html = section.group(1)
@@ -130,6 +130,10 @@ def test_each_chart_has_its_table_beside_it(register, national_admin):
     assert bands["2 to 5 years"] == ["8"] and bands["Total"] == ["11"]
     trend = _table(body, "table-trend")
     assert trend["16 Jun 2025"] == ["11"] and len(trend) == 25  # header + 24 month ends
+    offences = _table(body, "table-by-offence")
+    assert offences[""] == ["Offence category", "Count"] and offences["Total"] == ["11"]
+    abroad = _table(body, "table-abroad")
+    assert abroad["Total"] == ["5"]  # the headline's believed-abroad figure, by force
     # the chart says the same figure as the table
     assert "2 to 5 years: 8" in re.search(r'data-testid="chart-by-time">(.*?)</svg>', body, re.S).group(1)
 
