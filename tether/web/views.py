@@ -19,7 +19,6 @@ from django.contrib.auth import logout
 from django.contrib.auth.views import LoginView
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from tether.access.constants import WRITER_ROLES, Role
@@ -28,20 +27,19 @@ from tether.access.models import Force
 from tether.access.two_factor import next_step_url
 from tether.compliance.selectors import WORKER_ROLES, my_tasks
 from tether.core import clock
-from tether.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from tether.core.errors import Forbidden, NotFound, ValidationFailed
 from tether.core.pagination import pagination_links
 from tether.obligations import Facts, FactsError, Outcome, evaluate, facts_to_dict, outcome_to_dict, parse_facts
 from tether.people.constants import Sex
 from tether.people.selectors import SearchTerms, caseload_counts, search_people
-from tether.register.constants import DisposalKind, NotificationKind, RegisterStatus
+from tether.register.constants import DisposalKind, RegisterStatus
 from tether.register.documents import parse_registrant
 from tether.register.facts import facts_for
 from tether.register.selectors import load_registrant_docs
-from tether.register.services import forces_by_code, notification_record, person_create
+from tether.register.services import forces_by_code, person_create
 
 from .forms import (
     JURISDICTION_CHOICES,
-    NotificationForm,
     PartsForm,
     PersonCreateForm,
     ReasonForm,
@@ -335,75 +333,6 @@ def person_create_view(request: HttpRequest) -> HttpResponse:
         "force_options": [("", "Select a force"), *((f.code, f.name) for f in Force.objects.order_by("name"))],
     }
     return render(request, "web/people/create.html", context, status=status)
-
-
-def _notification_initial() -> dict[str, Any]:
-    now = clock.now().astimezone(clock.UK)
-    return {"received_day": now.day, "received_month": now.month, "received_year": now.year,
-            "received_time": now.strftime("%H:%M")}
-
-
-@require_http_methods(["GET", "HEAD", "POST"])
-def notification_create(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
-    user = request.user
-    if not _can_write(user):
-        return error_page(request, 403, "Your role cannot record notifications.")
-    try:
-        access = access_person_by_id(user, person_id, audit=request.method != "POST")
-    except NotFound:
-        return error_page(request, 404)
-    person = access.person
-    if not access.full:
-        messages.info(request, "Record why you need the full record before you record a notification.")
-        return redirect("web:person", person_id=person.pk)
-
-    fields: dict[str, str] = {}
-    summary: list[tuple[str, str]] = []
-    conflict = ""
-    status = 200
-    if request.method == "POST":
-        form = NotificationForm(request.POST)
-        parsed = form.parse()
-        try:
-            if not parsed:
-                raise ValidationFailed({})
-            notification_record(user, person.pk, form.to_data(), expected_version=form.cleaned_data.get("version"))
-        except ValidationFailed as exc:
-            fields, summary = form_errors(form, exc.errors)
-            status = 400
-        except Conflict as exc:
-            conflict = str(exc)
-            status = 409
-            person.refresh_from_db(fields=["version"])
-            resubmit = request.POST.copy()
-            resubmit["version"] = str(person.version)
-            form.data = resubmit
-        except Forbidden as exc:
-            return error_page(request, 403, str(exc))
-        except NotFound:
-            return error_page(request, 404)
-        else:
-            messages.success(request, "The notification was recorded.")
-            return redirect(reverse("web:person", kwargs={"person_id": person.pk}) + "#notifications")
-    else:
-        form = NotificationForm(initial={**_notification_initial(), "version": person.version})
-
-    def value(name: str) -> Any:
-        return form[name].value()
-
-    context = {
-        "nav": "register",
-        "person": person,
-        "form": form,
-        "errors": fields,
-        "error_list": summary,
-        "conflict": conflict,
-        "page_has_errors": bool(summary or conflict),
-        "received": {p: value(f"received_{p}") for p in ("day", "month", "year")},
-        "kind_options": NotificationKind.choices,
-        "version": value("version"),
-    }
-    return render(request, "web/notifications/create.html", context, status=status)
 
 
 # --- the rules explorer ------------------------------------------------------------------------------------

@@ -1,7 +1,7 @@
-"""Pages that change one registrant: a change of name or an alias, a move or another address, and corrections
-to the identifying details.
+"""Pages that change one registrant: a notification, a change of name or an alias, a move or another address,
+and corrections to the identifying details.
 
-They follow the notification page (``views.notification_create``): writer roles only, the full record needed
+Every one (and the notification page) works the same way: writer roles only, the full record needed
 (limited access goes back to the person page to record a reason), the record's version carried in the form so a
 stale form is a Conflict and never a silent overwrite, and every write through a service in
 ``tether.register.services``. No domain rules here.
@@ -21,12 +21,14 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from tether.access.guards import access_person_by_id
+from tether.core import clock
 from tether.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from tether.people.constants import AddressKind, NameKind, Sex
+from tether.register.constants import NotificationKind
 from tether.register.documents import parse_address, parse_identity, parse_name
-from tether.register.services import address_record, identity_update, name_record
+from tether.register.services import address_record, identity_update, name_record, notification_record
 
-from .forms import AddressChangeForm, IdentityForm, NameChangeForm, PartsForm
+from .forms import AddressChangeForm, IdentityForm, NameChangeForm, NotificationForm, PartsForm
 from .views import _can_write, error_page, form_errors
 
 NAME_KIND_OPTIONS = [
@@ -123,6 +125,38 @@ def _back_to(person: Any, section: str) -> HttpResponse:
 
 
 # --- the pages ---------------------------------------------------------------------------------------------
+
+
+def _notification_initial() -> dict[str, Any]:
+    now = clock.now().astimezone(clock.UK)
+    return {"received_day": now.day, "received_month": now.month, "received_year": now.year,
+            "received_time": now.strftime("%H:%M")}
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def notification_create(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
+    person = _person_to_change(request, person_id, "record a notification")
+    if isinstance(person, HttpResponse):
+        return person
+    result = _Submitted()
+    if request.method == "POST":
+        form = NotificationForm(request.POST)
+        parsed = form.parse()
+        result = _submit(
+            request, person, form, parsed,
+            lambda version: notification_record(request.user, person.pk, form.to_data(), expected_version=version),
+            lambda: None,  # the form's own checks list everything a notification can get wrong
+        )
+        if result.response is not None:
+            return result.response
+        if result.saved is not None:
+            messages.success(request, "The notification was recorded.")
+            return _back_to(person, "notifications")
+    else:
+        form = NotificationForm(initial={**_notification_initial(), "version": person.version})
+    received = {p: form[f"received_{p}"].value() for p in ("day", "month", "year")}
+    return _render(request, "web/notifications/create.html", person, form, result,
+                   received=received, kind_options=NotificationKind.choices)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
