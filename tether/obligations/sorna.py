@@ -58,9 +58,9 @@ class SornaRules:
     def change_dates(self, facts: Facts, as_of: date) -> list[date]:
         """Besides the facts' dates and the outcome's deadlines: while a custody or civil commitment with no
         end has begun, every day pushes the end of a fixed period one day later (assumption 24)."""
-        held_open = any(
-            x.kind != "abroad" and x.end is None and x.start <= as_of for x in facts.detentions
-        )
+        # merged spans: a custody ending the day an open one starts makes one open span from the first start
+        held = Disregard((x.start, x.end) for x in facts.detentions if x.kind != "abroad")
+        held_open = any(e is None and s <= as_of.toordinal() for s, e in held.spans)
         fixed = any(
             d.date <= as_of and d.tier is not None and d.tier in C.SORNA_TIER_YEARS
             and sorna_years(d.tier, facts.sorna_clean_record, d.adjudicated_delinquent)[0] is not None

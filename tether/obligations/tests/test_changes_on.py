@@ -45,6 +45,13 @@ SORNA_HELD = facts(
     notifications=(note("initial", "2020-01-02"),),
     detentions=(det("custody", "2021-01-01"),),
 )
+SORNA_HELD_AGAIN = facts(
+    "us-sorna",
+    disposals=(disp("2000-01-01", tier=1),),
+    notifications=(note("initial", "2000-01-01"),),
+    # released on 3 January and back in custody the same day, with no end: one open span from 1 January
+    detentions=(det("custody", "2000-01-01", "2000-01-03"), det("custody", "2000-01-03")),
+)
 RELEASE = facts(
     disposals=(disp("2024-01-10"),),
     notifications=(note("initial", "2024-01-11"),),
@@ -79,6 +86,8 @@ CASES: list[tuple[str, Facts, str, str | None, Check]] = [
     # SORNA: an open custody pushes the end of a tier I period one day further every day
     ("SORNA open custody", SORNA_HELD, "2021-06-01", "2021-06-02",
      lambda o: o.registration.end == run(SORNA_HELD, "2021-06-01").registration.end + timedelta(days=1)),  # type: ignore[operator]
+    ("SORNA open custody joined to an earlier one", SORNA_HELD_AGAIN, "2000-01-01", "2000-01-02",
+     lambda o: o.registration.end == run(SORNA_HELD_AGAIN, "2000-01-01").registration.end + timedelta(days=1)),  # type: ignore[operator]
     # ended, nothing pending, no later fact: never changes again
     ("ended and nothing pending", ENDS, "2026-01-01", None, lambda o: True),
 ]
