@@ -14,6 +14,8 @@ Notification, plus the RegisterState and two PersonObligation rows the rules eng
 exactly what ``rematerialise`` would write, and the sweep's re-evaluation and the recompute do real work.
 Last notifications are spread so that on the bench date A (2025-06-16): 0.5% are already overdue (a
 backlog), 1% fall due on A itself (they become overdue on A+1), the rest fall due within the next year.
+Each stored ``changes_on`` is the engine's: for most registrants the day after their periodic deadline (for
+the backlog, the day after the registration ends), so the 1% due on A are re-evaluated by the sweep of A+1.
 
 Timed, each with its ratio to the raw SQL baseline (``SELECT COUNT(*)`` of overdue open obligations on the
 same date, median of 5):
@@ -98,11 +100,11 @@ def build(connection: Any, n: int, quiet: bool) -> dict[str, Any]:
                         [(i, f.pk, f.jurisdiction) for i, f in enumerate(forces)])
         cur.execute(
             "CREATE TEMP TABLE bench_tpl (k integer, jurisdiction varchar(20), last date, next_due date,"
-            " reg_start date, reg_end date, rules_version varchar(20))"
+            " reg_start date, reg_end date, rules_version varchar(20), changes_on date)"
         )
-        cur.executemany("INSERT INTO bench_tpl VALUES (%s, %s, %s, %s, %s, %s, %s)", [
+        cur.executemany("INSERT INTO bench_tpl VALUES (%s, %s, %s, %s, %s, %s, %s, %s)", [
             (tp["k"], tp["jurisdiction"], tp["last"], tp["outcome"].next_due, tp["reg"].start, tp["reg"].end,
-             tp["outcome"].rules_version) for tp in templates])
+             tp["outcome"].rules_version, tp["outcome"].changes_on) for tp in templates])
         cur.execute(
             "CREATE TEMP TABLE bench_obl (k integer, jurisdiction varchar(20), kind varchar(20), trig date,"
             " due date, status varchar(10), met_on date, is_open boolean, citation varchar(80), explanation text)"
@@ -148,9 +150,9 @@ def build(connection: Any, n: int, quiet: bool) -> dict[str, Any]:
             ("register_registerstate",
              "INSERT INTO register_registerstate (person_id, jurisdiction, status, subject, registration_start,"
              " registration_end, indefinite, review_eligible_from, next_due, rules_version, evaluated_on,"
-             " evaluated_at)"
+             " evaluated_at, changes_on)"
              f" SELECT {pid}, f.jurisdiction, 'active', %s, t.reg_start, t.reg_end, %s, NULL, t.next_due,"
-             f" t.rules_version, %s, %s FROM ({series}) s JOIN bench_force f ON f.n = s.i %% {nforces}"
+             f" t.rules_version, %s, %s, t.changes_on FROM ({series}) s JOIN bench_force f ON f.n = s.i %% {nforces}"
              f" JOIN bench_tpl t ON t.k = s.i %% {TEMPLATES} AND t.jurisdiction = f.jurisdiction",
              [True, False, A, now]),
             ("register_personobligation",
@@ -229,6 +231,7 @@ def run(args: argparse.Namespace, connection: Any) -> dict[str, Any]:
     first, first_s = timed("sweep A (backlog)", lambda: sweep(as_of=A))
     out["sweep_backlog"] = {"as_of": A.isoformat(), "seconds": round(first_s, 3), "new_breaches": first["new_breaches"],
                             "tasks_created": first["tasks_created"], "reevaluated": first["reevaluated"],
+                            "reevaluated_due_to_time": first["reevaluated_due_to_time"],
                             "people_checked": first["people_checked"], "raw_count_rows": count_a,
                             "raw_count_seconds": round(raw_a, 6), "ratio_to_raw": round(first_s / raw_a, 1)}
     nothing = []
@@ -246,6 +249,7 @@ def run(args: argparse.Namespace, connection: Any) -> dict[str, Any]:
     out["sweep_one_percent_new"] = {
         "as_of": a1.isoformat(), "seconds": round(new_s, 3), "new_breaches": new["new_breaches"],
         "tasks_created": new["tasks_created"], "reevaluated": new["reevaluated"],
+        "reevaluated_due_to_time": new["reevaluated_due_to_time"],
         "people_checked": new["people_checked"], "raw_count_rows": count_a1, "raw_count_seconds": round(raw_a1, 6),
         "ratio_to_raw": round(new_s / raw_a1, 1)}
     again = []

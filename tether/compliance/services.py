@@ -119,9 +119,11 @@ def sweep(
 ) -> dict[str, Any]:
     """Record a breach and a task for every obligation that became overdue by ``as_of`` (default today).
 
-    Steps, under the sweep lock: (1) read the candidates through the next-due index; (2) re-evaluate those
-    whose stored outcome may not hold on ``as_of`` (other rules; a registration that has since ended), so a
-    breach reflects the law on that day; (3) per batch of
+    Steps, under the sweep lock: (1) re-evaluate every registrant whose stored outcome may have changed with
+    the passage of time (``changes_on`` on or before ``as_of``, an index range scan), so obligations that
+    appear without any recorded change are seen the same day; (2) read the candidates through the next-due
+    index; (3) re-evaluate those whose stored outcome may not hold on ``as_of`` (other rules; a registration
+    that has since ended), so a breach reflects the law on that day; (4) per batch of
     registrants, in one transaction: breaches (``ON CONFLICT DO NOTHING`` on the unique constraint), tasks,
     audit events.
     Returns the JSON summary."""
@@ -132,6 +134,7 @@ def sweep(
         now = clock.now()
         run = SweepRun.objects.create(kind="sweep", as_of=as_of, force_code=force.code if force else "",
                                       rules_version=RULES_VERSION, started_at=now, actor_label=actor_label)
+        by_time = _reevaluate_due_to_time(as_of, force, batch) if reevaluate else 0
         checked = people_checked(as_of, force)
         found = unbreached(as_of, force)
         reevaluated = 0
@@ -166,6 +169,7 @@ def sweep(
             "people_checked": checked,
             "people_with_new_breaches": total,
             "reevaluated": reevaluated,
+            "reevaluated_due_to_time": by_time,
             **counts,
             "tasks_past_deadline": late.count(),
             "seconds": round(perf_counter() - started, 3),
@@ -182,12 +186,29 @@ def sweep(
     return summary
 
 
+def _reevaluate_due_to_time(as_of: date, force: Force | None, batch: int) -> int:
+    """Re-evaluate every registrant whose stored outcome may no longer hold on ``as_of`` because time has
+    passed (``RegisterState.changes_on`` on or before it: an index range scan), a batch at a time, each in
+    its own transaction. Each gets a ``changes_on`` after ``as_of``, so a second run finds none. Outcomes
+    evaluated after ``as_of`` (a catch-up run for an earlier date) are left alone: a state never moves back."""
+    from tether.register.services import rematerialise
+
+    states = RegisterState.objects.filter(changes_on__lte=as_of, evaluated_on__lte=as_of)
+    if force is not None:
+        states = states.filter(person__owning_force=force)
+    ids = sorted(states.values_list("person_id", flat=True))
+    for chunk in _chunks(ids, batch):
+        with transaction.atomic():
+            rematerialise(chunk, as_of)
+    return len(ids)
+
+
 def _reevaluate(person_ids: set[uuid.UUID], as_of: date, batch: int) -> int:
     """Re-evaluate the candidates whose stored outcome may not hold on ``as_of``: evaluated under other rules,
     or evaluated before ``as_of`` with a registration period that ended before ``as_of`` (an obligation of a
     registration that has ended is no breach). Other stored outcomes change only when the registrant's facts
-    change, and every change re-evaluates them at once; time-triggered obligations are the recompute's job
-    (docs/operations.md). A state is never moved back in time."""
+    change, and every change re-evaluates them at once; those that change with time alone were re-evaluated
+    just before, through ``changes_on`` (``_reevaluate_due_to_time``). A state is never moved back in time."""
     from django.db.models import Q
 
     from tether.register.services import rematerialise

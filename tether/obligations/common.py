@@ -9,7 +9,7 @@ from datetime import date
 from operator import attrgetter
 from typing import Protocol
 
-from .calendar import days_word, format_date
+from .calendar import ONE_DAY, days_word, format_date
 from .types import (
     Disposal,
     Facts,
@@ -34,6 +34,12 @@ class JurisdictionRules(Protocol):
     def name(self) -> Jurisdiction: ...
 
     def evaluate(self, facts: Facts, as_of: date) -> tuple[Registration, tuple[Obligation, ...]]: ...
+
+    def change_dates(self, facts: Facts, as_of: date) -> list[date]:
+        """Days, beyond those every jurisdiction shares (``fact_change_dates``, ``outcome_change_dates``),
+        on which this jurisdiction's outcome for ``facts`` may change. Only those after ``as_of`` count;
+        too many is safe (one more evaluation), one missing is a bug."""
+        ...
 
 
 # --- Registration spells ---------------------------------------------------------------------------
@@ -98,6 +104,50 @@ def empty_registration(citations: tuple[str, ...] = ()) -> Registration:
     return Registration(
         start=None, end=None, indefinite=False, subject=False, review_eligible_from=None, citations=citations
     )
+
+
+# --- When the outcome may change -----------------------------------------------------------------
+
+
+def day_after(d: date) -> date:
+    return d if d == date.max else d + ONE_DAY
+
+
+def fact_change_dates(facts: Facts) -> list[date]:
+    """Every date in the facts, and the day after every end: a fact dated after as_of has not happened
+    yet, an order is in force up to its end, a detention's end is a release."""
+    out: list[date] = [d.date for d in facts.disposals]
+    out += [n.date for n in facts.notifications]
+    for o in facts.orders:
+        out.append(o.start)
+        if o.end is not None:
+            out += (o.end, day_after(o.end))
+    for x in facts.detentions:
+        out.append(x.start)
+        if x.end is not None:
+            out += (x.end, day_after(x.end))
+    for e in facts.events:
+        out.append(e.start)
+        if e.end is not None:
+            out += (e.end, day_after(e.end))
+        if e.advance_notice_for is not None:
+            out.append(e.advance_notice_for)
+    if facts.review is not None:
+        out.append(facts.review.determined_on)
+        if facts.review.further_date is not None:
+            out.append(facts.review.further_date)
+    return out
+
+
+def outcome_change_dates(registration: Registration, obligations: tuple[Obligation, ...]) -> list[date]:
+    """The day after each open obligation's last day (due becomes overdue), the day after the registration
+    ends (no longer subject) and the review date."""
+    out = [day_after(o.due) for o in obligations if o.status != "met"]
+    if registration.end is not None:
+        out.append(day_after(registration.end))
+    if registration.review_eligible_from is not None:
+        out.append(registration.review_eligible_from)
+    return out
 
 
 # --- Notification look-ups -------------------------------------------------------------------------

@@ -345,6 +345,7 @@ def outcome_to_dict(outcome: Outcome) -> dict[str, Any]:
         },
         "obligations": [_obligation_to_dict(o) for o in outcome.obligations],
         "next_due": _iso(outcome.next_due),
+        "changes_on": _iso(outcome.changes_on),
     }
 
 

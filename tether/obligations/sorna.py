@@ -55,6 +55,19 @@ class SornaRules:
     def name(self) -> Jurisdiction:
         return "us-sorna"
 
+    def change_dates(self, facts: Facts, as_of: date) -> list[date]:
+        """Besides the facts' dates and the outcome's deadlines: while a custody or civil commitment with no
+        end has begun, every day pushes the end of a fixed period one day later (assumption 24)."""
+        # merged spans: a custody ending the day an open one starts makes one open span from the first start
+        held = Disregard((x.start, x.end) for x in facts.detentions if x.kind != "abroad")
+        held_open = any(e is None and s <= as_of.toordinal() for s, e in held.spans)
+        fixed = any(
+            d.date <= as_of and d.tier is not None and d.tier in C.SORNA_TIER_YEARS
+            and sorna_years(d.tier, facts.sorna_clean_record, d.adjudicated_delinquent)[0] is not None
+            for d in facts.disposals
+        )
+        return [as_of + ONE_DAY] if held_open and fixed else []
+
     def evaluate(self, facts: Facts, as_of: date) -> tuple[Registration, tuple[Obligation, ...]]:
         # Custody and civil commitment stop the registration clock; time abroad does not.
         held = Disregard((x.start, x.end) for x in facts.detentions if x.kind != "abroad")

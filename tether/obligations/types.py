@@ -151,6 +151,10 @@ class Outcome:
     as_of: date
     registration: Registration
     obligations: tuple[Obligation, ...] = field(default_factory=tuple)
+    # The earliest day after ``as_of`` on which evaluating the same facts may give another outcome (None:
+    # never). Between ``as_of`` and the day before it, only ``as_of`` and the day counts that echo it in
+    # explanations ("N days overdue", the running length of an absence) differ. May be early, never late.
+    changes_on: date | None = None
 
     @property
     def next_due(self) -> date | None:

@@ -88,6 +88,9 @@ class UKRules:
     def evaluate(self, facts: Facts, as_of: date) -> tuple[Registration, tuple[Obligation, ...]]:
         return evaluate_uk(self, facts, as_of)
 
+    def change_dates(self, facts: Facts, as_of: date) -> list[date]:
+        return uk_change_dates(self, facts, as_of)
+
 
 # --- s.82 ----------------------------------------------------------------------------------------
 
@@ -539,6 +542,42 @@ def _absence(
 
 
 _event_start = attrgetter("start")
+
+
+# --- When the outcome may change ----------------------------------------------------------------
+
+
+def uk_change_dates(rules: UKRules, facts: Facts, as_of: date) -> list[date]:
+    """The days, besides the facts' own dates and the outcome's deadlines, on which passing time alone can
+    change a UK outcome: an advance-notified change not made within its window gives a non-occurrence duty
+    the day after the window; a stay still going on reaches 7 days at its address (s.84(6)) or, in NI, a
+    length of more than 3 days (s.85A)."""
+    out: list[date] = []
+    disregard: Disregard | None = None
+    stays: dict[str, list[tuple[int, int]]] = {}
+    # Stays begun by as_of count up to as_of; a week on, every stay still running has reached 7 days, so
+    # counting up to as_of + 7 finds any qualifying day still to come (later stays start on a fact date).
+    horizon = as_of.toordinal() + C.QUALIFYING_STAY_DAYS
+    for ev in facts.events:
+        if ev.kind == "stay":
+            if ev.start > as_of:
+                continue
+            last = horizon if ev.end is None else min(ev.end.toordinal(), horizon)
+            stays.setdefault(ev.address or "", []).append((ev.start.toordinal(), last))
+            threshold = ev.start + timedelta(days=C.NI_ABSENCE_MORE_THAN_DAYS)
+            if rules.absence_rule and (ev.end is None or ev.end >= threshold):
+                out.append(threshold)
+        elif ev.kind != "departure" and ev.advance_notice_for is not None:
+            if disregard is None:
+                disregard = Disregard((x.start, x.end) for x in facts.detentions)
+            window_end = disregard.nth_counted_day(ev.advance_notice_for, C.ADVANCE_NOTICE_WINDOW_DAYS)
+            if window_end is not None:
+                out.append(window_end + ONE_DAY)
+    for spans in stays.values():
+        qday = _qualifying_day(_merge_days(spans))
+        if qday is not None:
+            out.append(date.fromordinal(qday))
+    return out
 
 
 # --- Review rules --------------------------------------------------------------------------------

@@ -95,6 +95,9 @@ class RegisterState(models.Model):
     rules_version = models.CharField(max_length=20)
     evaluated_on = models.DateField()
     evaluated_at = models.DateTimeField()
+    # The first day the stored outcome may no longer hold (the rules engine's ``Outcome.changes_on``, or
+    # earlier for the register status): the daily sweep re-evaluates everyone with changes_on <= today.
+    changes_on = models.DateField(null=True, blank=True, db_index=True)
 
 
 class PersonObligation(models.Model):

@@ -50,6 +50,13 @@ def _current_name(doc: RegistrantDoc) -> tuple[str, str]:
     return best.given_names, best.family_name
 
 
+def status_changes_on(h: History, as_of: date) -> date | None:
+    """The first day after ``as_of`` on which the register status may change other than through the law's
+    outcome: a case opening or closing (detentions are dates the rules engine already counts)."""
+    return min((d for _, opened, closed in h.cases for d in (opened, closed) if d is not None and d > as_of),
+               default=None)
+
+
 def _status(h: History, subject: bool, ever_subject: bool, as_of: date) -> str:
     open_cases = [kind for kind, opened, closed in h.cases if opened <= as_of and (closed is None or closed > as_of)]
     if any(kind == "wanted" for kind in open_cases):
@@ -67,7 +74,10 @@ def _status(h: History, subject: bool, ever_subject: bool, as_of: date) -> str:
 
 
 STATE_COLUMNS = ("person_id", "jurisdiction", "status", "subject", "registration_start", "registration_end",
-                 "indefinite", "review_eligible_from", "next_due", "rules_version", "evaluated_on", "evaluated_at")
+                 "indefinite", "review_eligible_from", "next_due", "rules_version", "evaluated_on", "evaluated_at",
+                 "changes_on")
+COMPARED = 10  # person_id and the state columns compared to tell a changed outcome (not the dates after them)
+CHANGES_ON = STATE_COLUMNS.index("changes_on")
 OBLIGATION_COLUMNS = ("person_id", "kind", "trigger", "due", "status", "met_on", "open", "citation", "explanation")
 
 
@@ -105,10 +115,12 @@ def materialise_histories(
     for pid, h in items:
         outcome = evaluate(facts_from(h), as_of)
         reg = outcome.registration
+        changes_on = min((d for d in (outcome.changes_on, status_changes_on(h, as_of)) if d is not None),
+                         default=None)
         states.append((
             pid, h.jurisdiction, _status(h, reg.subject, reg.start is not None and reg.start <= as_of, as_of),
             reg.subject, reg.start, reg.end, reg.indefinite, reg.review_eligible_from,
-            outcome.next_due if reg.subject else None, outcome.rules_version, as_of, now,
+            outcome.next_due if reg.subject else None, outcome.rules_version, as_of, now, changes_on,
         ))
         obligations.extend(
             (pid, o.kind, o.trigger, o.due, o.status, o.met_on, o.status != "met" and reg.subject, o.citation,
@@ -125,18 +137,20 @@ def _store(
     """Store the new outcome of the people in ``ids``, replacing the last one.
 
     Most re-evaluations change nothing but the evaluation date, so the stored rows are read first: a person
-    whose state (but for the date) and obligations (in order) are unchanged only has the date moved on; the
-    rest have their rows deleted and written again. Writing is what costs: every row written maintains
-    three indexes."""
+    whose state (but for the dates) and obligations (in order) are unchanged only has the evaluation date
+    moved on, and ``changes_on`` too when it moved; the rest have their rows deleted and written again.
+    Writing is what costs: every row written maintains three indexes."""
     qn = connection.ops.quote_name
     state_table, obligation_table = RegisterState._meta.db_table, PersonObligation._meta.db_table
     touch: list[uuid.UUID] = []
+    moved: list[tuple[uuid.UUID, date | None]] = []
     rewrite = ids
     if not fresh and ids:
         old_states = {
             row[0]: row[1:]
             for row in person_rows(
-                f"SELECT {', '.join(qn(c) for c in STATE_COLUMNS[:10])} FROM {qn(state_table)}"  # noqa: S608
+                f"SELECT {', '.join(qn(c) for c in (*STATE_COLUMNS[:COMPARED], 'changes_on'))}"  # noqa: S608
+                f" FROM {qn(state_table)}"
                 " WHERE {ids}", ids, span=span)
         }
         old_obligations: dict[uuid.UUID, list[tuple[Any, ...]]] = defaultdict(list)
@@ -149,30 +163,48 @@ def _store(
             new_obligations[row[0]].append(row[1:])
         same = {
             state[0] for state in states
-            if old_states.get(state[0]) == state[1:10]
+            if (old := old_states.get(state[0])) is not None and old[: COMPARED - 1] == state[1:COMPARED]
             and old_obligations.get(state[0], []) == new_obligations.get(state[0], [])
         }
+        moved = [
+            (state[0], state[CHANGES_ON]) for state in states
+            if state[0] in same and _as_date(old_states[state[0]][COMPARED - 1]) != state[CHANGES_ON]
+        ]
         touch = [pid for pid in ids if pid in same]
         rewrite = [pid for pid in ids if pid not in same]
         states = [row for row in states if row[0] not in same]
         obligations = [row for row in obligations if row[0] not in same]
-    _write(state_table, obligation_table, touch, [] if fresh else rewrite, states, obligations, (as_of, now))
+    _write(state_table, obligation_table, touch, [] if fresh else rewrite, states, obligations, (as_of, now), moved)
+
+
+def _as_date(value: Any) -> date | None:
+    """A date read back raw (SQLite gives ISO text)."""
+    return date.fromisoformat(value) if isinstance(value, str) else value
 
 
 def _write(
     state_table: str, obligation_table: str, touch: list[uuid.UUID], delete: list[uuid.UUID],
     states: list[tuple[Any, ...]], obligations: list[tuple[Any, ...]], evaluated: tuple[date, datetime],
+    moved: Sequence[tuple[uuid.UUID, date | None]] = (),
 ) -> None:
-    """Move the evaluation date of ``touch`` on, delete the outcome of ``delete``, insert the new rows: ``COPY``
-    on PostgreSQL, ``executemany`` on SQLite. Plain rows, never model instances."""
+    """Move the evaluation date of ``touch`` on (and ``changes_on`` of those in ``moved``), delete the outcome
+    of ``delete``, insert the new rows: ``COPY`` on PostgreSQL, ``executemany`` on SQLite. Plain rows, never
+    model instances."""
     qn = connection.ops.quote_name
     touched = f"UPDATE {qn(state_table)} SET evaluated_on = %s, evaluated_at = %s WHERE person_id {{ids}}"  # noqa: S608
+    moving = f"UPDATE {qn(state_table)} SET changes_on = %s WHERE person_id = %s"  # noqa: S608
     deletes = [f"DELETE FROM {qn(table)} WHERE person_id {{ids}}" for table in (state_table, obligation_table)]  # noqa: S608
     inserts = ((state_table, STATE_COLUMNS, states), (obligation_table, OBLIGATION_COLUMNS, obligations))
     with connection.cursor() as cur:
         if connection.vendor == "postgresql":
             if touch:
                 cur.execute(touched.format(ids="= ANY(%s)"), [*evaluated, touch])
+            if moved:
+                cur.execute(
+                    f"UPDATE {qn(state_table)} AS s SET changes_on = m.changes_on"  # noqa: S608
+                    " FROM unnest(%s::uuid[], %s::date[]) AS m(person_id, changes_on) WHERE s.person_id = m.person_id",
+                    [[pid for pid, _ in moved], [day for _, day in moved]],
+                )
             if delete:
                 for sql in deletes:
                     cur.execute(sql.format(ids="= ANY(%s)"), [delete])
@@ -190,6 +222,8 @@ def _write(
                 marks = f"IN ({', '.join(['%s'] * len(chunk))})"
                 for sql in sqls:
                     cur.execute(sql.format(ids=marks), [*params, *chunk])
+        if moved:
+            cur.executemany(moving, [(ops.adapt_datefield_value(day), pid.hex) for pid, day in moved])
         at = 11  # evaluated_at: stored as the ORM stores it (naive UTC text)
         for table, columns, rows in inserts:
             if rows:

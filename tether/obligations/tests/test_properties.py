@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import date, timedelta
@@ -206,3 +207,99 @@ def test_end_never_precedes_start(case: tuple[Facts, date]) -> None:
     facts, as_of = case
     reg = evaluate(facts, as_of).registration
     assert reg.start is None or reg.end is None or reg.start <= reg.end
+
+
+# --- changes_on: the outcome holds until then ---------------------------------------------------------
+
+_ECHOES = (
+    (re.compile(r"not met and \d+ days? overdue"), "not met and overdue"),
+    (re.compile(r"absence from home of \d+ days?"), "absence from home"),
+)
+
+
+def normalised(outcome: Outcome) -> Outcome:
+    """The outcome without what only echoes ``as_of``: the date itself, ``changes_on``, and the day counts
+    in explanations (how many days overdue, how long an absence still going on has lasted)."""
+
+    def plain(text: str) -> str:
+        for pattern, repl in _ECHOES:
+            text = pattern.sub(repl, text)
+        return text
+
+    return replace(
+        outcome,
+        as_of=date.min,
+        changes_on=None,
+        obligations=tuple(replace(o, explanation=plain(o.explanation)) for o in outcome.obligations),
+    )
+
+
+def _days_to_check(as_of: date, changes_on: date | None) -> list[date]:
+    """Every day from as_of to the day before changes_on when the gap is short; else every day of the first
+    30 and a sample of the rest that always includes the day before changes_on (or, with no change ever,
+    ten years on)."""
+    stop = changes_on if changes_on is not None else as_of + timedelta(days=3653)
+    gap = (stop - as_of).days
+    if gap <= 60:
+        return [as_of + timedelta(days=k) for k in range(1, gap)]
+    picks = {*range(1, 31), gap // 4, gap // 2, gap - 30, gap - 7, gap - 2, gap - 1}
+    return [as_of + timedelta(days=k) for k in sorted(picks) if 0 < k < gap]
+
+
+@st.composite
+def near_fact_sets(draw: Any, jurisdiction: Jurisdiction | None = None) -> tuple[Facts, date]:
+    """Fact sets with ``as_of`` a few days either side of one of their own dates (an event, the date an
+    advance notice gave, a release, a notification, a disposal), where passing time changes most; the events
+    start near the disposals, so they fall inside a registration."""
+    facts, _ = draw(fact_sets(jurisdiction))
+    first = min(d.date for d in facts.disposals)
+
+    def near() -> date:
+        return first + timedelta(days=draw(st.integers(0, 400)))
+
+    events = tuple(
+        replace(
+            e,
+            start=near(),
+            end=None if e.end is None else near(),
+            advance_notice_for=None if e.advance_notice_for is None else near(),
+        )
+        for e in facts.events
+    )
+    events = tuple(e if e.end is None or e.end >= e.start else replace(e, end=e.start) for e in events)
+    facts = replace(facts, events=events)
+    anchors = [first]
+    for e in facts.events:
+        anchors += [e.start, *(d for d in (e.end, e.advance_notice_for) if d is not None)]
+        if e.advance_notice_for is not None and e.advance_notice_for < e.start:
+            anchors += [e.advance_notice_for] * 4  # an advance notice of a change still to come
+    if draw(st.integers(0, 3)) == 0:
+        anchors += [n.date for n in facts.notifications] + [x.end for x in facts.detentions if x.end is not None]
+    return facts, draw(st.sampled_from(anchors)) + timedelta(days=draw(st.integers(-10, 15)))
+
+
+def _holds_until_changes_on(facts: Facts, as_of: date) -> None:
+    outcome = evaluate(facts, as_of)
+    assert outcome.changes_on is None or outcome.changes_on > as_of
+    expected = normalised(outcome)
+    for d in _days_to_check(as_of, outcome.changes_on):
+        assert normalised(evaluate(facts, d)) == expected, (d, outcome.changes_on)
+
+
+@PROPERTY
+@given(fact_sets())
+def test_the_outcome_holds_until_changes_on(case: tuple[Facts, date]) -> None:
+    _holds_until_changes_on(*case)
+
+
+@PROPERTY
+@given(near_fact_sets())
+def test_the_outcome_holds_until_changes_on_near_the_facts(case: tuple[Facts, date]) -> None:
+    _holds_until_changes_on(*case)
+
+
+@PROPERTY
+@given(near_fact_sets(jurisdiction="northern-ireland"))
+def test_the_outcome_holds_until_changes_on_in_northern_ireland(case: tuple[Facts, date]) -> None:
+    # NI has the most time-driven rules: absence from home as well as stays and non-occurrence.
+    _holds_until_changes_on(*case)

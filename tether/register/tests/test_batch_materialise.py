@@ -90,6 +90,14 @@ def _oracle_status(doc: RegistrantDoc, subject: bool, ever_subject: bool, as_of:
     return RegisterStatus.ACTIVE
 
 
+def _oracle_changes_on(doc: RegistrantDoc, engine: date | None, as_of: date) -> date | None:
+    """The engine's day, or earlier when a case opens or closes (the register status changes)."""
+    days = [d for k in doc.cases for d in (k.opened, k.closed) if d is not None and d > as_of]
+    if engine is not None:
+        days.append(engine)
+    return min(days, default=None)
+
+
 def _oracle_rematerialise(person_id: uuid.UUID, as_of: date) -> None:
     docs = load_registrant_docs([person_id])
     person = Person.objects.select_related("owning_force").get(pk=person_id)
@@ -106,7 +114,7 @@ def _oracle_rematerialise(person_id: uuid.UUID, as_of: date) -> None:
         subject=reg.subject, registration_start=reg.start, registration_end=reg.end,
         indefinite=reg.indefinite, review_eligible_from=reg.review_eligible_from,
         next_due=outcome.next_due if reg.subject else None, rules_version=outcome.rules_version,
-        evaluated_on=as_of, evaluated_at=now,
+        evaluated_on=as_of, evaluated_at=now, changes_on=_oracle_changes_on(doc, outcome.changes_on, as_of),
     )
     PersonObligation.objects.bulk_create(
         PersonObligation(
@@ -169,6 +177,8 @@ def test_recompute_over_an_earlier_outcome_rewrites_only_what_changed(register, 
     before = _stored()
     recompute(as_of=earlier, batch=64, resume=False)
     ids_before = dict(PersonObligation.objects.values_list("id", "person_id"))
+    # as the migration leaves outcomes stored before changes_on existed: due for re-evaluation
+    RegisterState.objects.filter(person_id__in=register[::2]).update(changes_on=earlier)
 
     recompute(as_of=as_of, batch=50, resume=False)
 
@@ -176,6 +186,7 @@ def test_recompute_over_an_earlier_outcome_rewrites_only_what_changed(register, 
     kept = set(PersonObligation.objects.filter(id__in=ids_before).values_list("person_id", flat=True))
     rewritten = set(PersonObligation.objects.exclude(id__in=ids_before).values_list("person_id", flat=True))
     assert kept and rewritten and not kept & rewritten  # both paths taken; a person is kept or rewritten whole
+    assert kept & set(register[::2])  # the date-only path also moved changes_on on (the rows equal the oracle's)
     assert set(RegisterState.objects.values_list("evaluated_on", flat=True)) == {as_of}
 
 
