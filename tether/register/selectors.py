@@ -153,9 +153,9 @@ def load_histories(ids: Sequence[uuid.UUID], *, span: Span | None = None) -> dic
                              " WHERE {ids} ORDER BY person_id, received_at, id")
     in_kinds = ", ".join(["%s"] * 2)
     grouped("names", f"SELECT person_id, valid_from FROM {t['PersonName']}"  # noqa: S608
-                     f" WHERE {{ids}} AND kind IN ({in_kinds})", *NAME_KINDS)
+                     f" WHERE {{ids}} AND kind IN ({in_kinds}) ORDER BY person_id, valid_from, id", *NAME_KINDS)
     grouped("homes", f"SELECT person_id, valid_from FROM {t['Address']}"  # noqa: S608
-                     f" WHERE {{ids}} AND kind IN ({in_kinds})", *HOME_KINDS)
+                     f" WHERE {{ids}} AND kind IN ({in_kinds}) ORDER BY person_id, valid_from, id", *HOME_KINDS)
     grouped("cases", f"SELECT person_id, kind, opened_on, closed_on FROM {t['Case']}"  # noqa: S608
                      " WHERE {ids} ORDER BY person_id, opened_on, id")
     sqlite = connection.vendor != "postgresql"  # SQLite's raw rows: dates are typed, booleans are 0/1
