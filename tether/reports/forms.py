@@ -90,6 +90,12 @@ class QueryForm:
     def policy_query(self) -> dict[str, str]:
         return pages.policy_query(self.policy)
 
+    def scoped(self, q: dict[str, str], extra: Mapping[str, str]) -> dict[str, str]:
+        """``q`` with the force (national users' choice), a non-standard policy, then ``extra``."""
+        if self.force and pages.is_national(self.user):
+            q["force"] = self.force
+        return {**q, **self.policy_query(), **extra}
+
 
 class StatisticsForm(QueryForm):
     ORDER = ("as_of", "force", "by", "threshold", "rounding")
@@ -113,12 +119,7 @@ class StatisticsForm(QueryForm):
         return self.as_of_read.value or self.today
 
     def query(self, **extra: str) -> dict[str, str]:
-        q = {"as_of": self.as_of.isoformat()}
-        if self.force and pages.is_national(self.user):
-            q["force"] = self.force
-        q.update(self.policy_query())
-        q.update(extra)
-        return q
+        return self.scoped({"as_of": self.as_of.isoformat()}, extra)
 
 
 class CasesForm(QueryForm):
@@ -149,12 +150,8 @@ class CasesForm(QueryForm):
         return (self.from_read.value or default[0], self.to_read.value or default[1])
 
     def query(self, **extra: str) -> dict[str, str]:
-        q = {"from": self.period[0].isoformat(), "to": self.period[1].isoformat(), "by": self.by}
-        if self.force and pages.is_national(self.user):
-            q["force"] = self.force
-        q.update(self.policy_query())
-        q.update(extra)
-        return q
+        return self.scoped({"from": self.period[0].isoformat(), "to": self.period[1].isoformat(), "by": self.by},
+                           extra)
 
 
 class FoiForm(QueryForm):

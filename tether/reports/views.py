@@ -110,6 +110,11 @@ def download(request: HttpRequest, figure: str, fmt: str) -> HttpResponse:
     except ValidationFailed as exc:
         lines = [f"{k}: {m}" for k, msgs in exc.errors.items() for m in msgs]
         return HttpResponse("\n".join(lines) + "\n", status=400, content_type="text/plain; charset=utf-8")
+    return _attachment(file)
+
+
+def _attachment(file: Any) -> HttpResponse:
+    """A download (a published table or an FOI draft): never cached."""
     response = HttpResponse(file.content, content_type=file.content_type)
     response["Content-Disposition"] = f'attachment; filename="{file.filename}"'
     response["Cache-Control"] = "no-store"
@@ -138,10 +143,7 @@ def foi(request: HttpRequest) -> HttpResponse:
                                fmt=form.fmt, policy=form.policy)
     except Forbidden as exc:
         return _refuse(request, str(exc))
-    response = HttpResponse(file.content, content_type=file.content_type)
-    response["Content-Disposition"] = f'attachment; filename="{file.filename}"'
-    response["Cache-Control"] = "no-store"
-    return response
+    return _attachment(file)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
