@@ -469,7 +469,3 @@ def parse_registrant(
         pnc_id=pnc, names=names, addresses=addresses, ownership=ownership, disposals=disposals,
         detentions=detentions, orders=orders, notifications=notifications, cases=cases,
     )
-
-
-def age_on(dob: date, day: date) -> int:
-    return day.year - dob.year - ((day.month, day.day) < (dob.month, dob.day))

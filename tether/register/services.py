@@ -24,12 +24,13 @@ from tether.core.errors import Conflict, Forbidden, ValidationFailed
 from tether.core.ids import new_id
 from tether.core.models import allocate, bump
 from tether.obligations import evaluate
+from tether.obligations.calendar import age_on
 from tether.people import names as name_rules
 from tether.people.constants import REFERENCE_PREFIX, AddressKind, NameKind
 from tether.people.models import Address, Ownership, Person, PersonName
 
 from .constants import DetentionKind, NotificationKind, RegisterStatus
-from .documents import RegistrantDoc, age_on, parse_address, parse_identity, parse_name, parse_registrant
+from .documents import RegistrantDoc, parse_address, parse_identity, parse_name, parse_registrant
 from .facts import History, facts_from, history_from_doc
 from .models import Detention, Disposal, Notification, Order, PersonObligation, RegisterState
 from .selectors import Span, load_histories, person_rows
