@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from django.db import transaction
@@ -30,6 +30,7 @@ from tether.people.models import Person
 from . import ranks
 from . import transitions as tr
 from .models import ActionKind, Case, CaseAction, CaseState, MediaDecision
+from .selectors import open_case_for
 
 # Who may approve a media-appeal decision (never the officer who made it).
 APPROVER_ROLES = frozenset({Role.SUPERVISOR})
@@ -222,7 +223,7 @@ def case_open(actor: Any, person_id: Any, data: dict[str, Any] | None = None, *,
         person = Person.objects.select_for_update(of=("self",)).select_related("owning_force", "offender_manager").get(
             pk=access.person.pk)
         _same_force(actor, person.owning_force_id, "registrant's cases")
-        existing = Case.objects.filter(person=person, closed_on__isnull=True).first()
+        existing = open_case_for(person.pk)
         if existing is not None:
             raise Conflict(f"{person.reference} already has an open {existing.kind} case (case {existing.pk}).")
         now = clock.now()
@@ -327,9 +328,7 @@ def _tasks_after(event: str, case: Case, person: Person, actor: Any, on: date, p
             task_rules.finish(t, state=TaskState.CANCELLED, outcome=Outcome.SUPERSEDED, actor=actor, on=on)
             cancelled.append(t.pk)
     elif event == tr.ABROAD:
-        days = playbook.data["case"]["abroad_review_every_days"]
-        created.append(task_rules.new_task(person, TaskKind.ABROAD_REVIEW, on + timedelta(days=days), case=case,
-                                           created_on=on, playbook=playbook))
+        created.append(task_rules.review_task(person, case, TaskKind.ABROAD_REVIEW, on, playbook))
     elif event == tr.WARRANT and not open_tasks.filter(kind=TaskKind.PNC_CIRCULATION).exists():
         # Circulate as wanted: a fresh PNC task on the playbook's clock.
         created += task_rules.case_tasks(case, person, on, playbook, kinds=[TaskKind.PNC_CIRCULATION])
@@ -401,15 +400,11 @@ def case_record_action(actor: Any, case_id: Any, kind: str, data: dict[str, Any]
         elif kind == ActionKind.SIO_ASSIGNED:
             action.sio = _sio(data.get("sio"), case, errors)
         elif kind == ActionKind.CASE_REVIEW:
-            days = playbook.data["case"]["review_every_days"]
-            next_task = task_rules.new_task(person, TaskKind.CASE_REVIEW, on + timedelta(days=days), case=case,
-                                            created_on=on, playbook=playbook)
+            next_task = task_rules.review_task(person, case, TaskKind.CASE_REVIEW, on, playbook)
         elif kind == ActionKind.ABROAD_REVIEW:
             if not case.believed_abroad:
                 errors["kind"] = "the person is not recorded as believed abroad"
-            days = playbook.data["case"]["abroad_review_every_days"]
-            next_task = task_rules.new_task(person, TaskKind.ABROAD_REVIEW, on + timedelta(days=days), case=case,
-                                            created_on=on, playbook=playbook)
+            next_task = task_rules.review_task(person, case, TaskKind.ABROAD_REVIEW, on, playbook)
         elif kind == ActionKind.MEDIA_DECISION:
             decision = data.get("decision")
             if decision not in MediaDecision.values:

@@ -297,9 +297,7 @@ def _sweep_batch(
             counts["breaches_on_open_cases"] += 1
             continue  # the open case's own tasks and reviews cover it
         _, force_id, _, manager_id, manager_active, manager_force = people[pid]
-        pb = playbooks.get(force_id)
-        if pb is None:
-            pb = playbooks[force_id] = playbook_for(Force.objects.get(pk=force_id))
+        pb = _playbook(playbooks, force_id)
         due_on = as_of + timedelta(days=pb.data["overdue"]["due_days"])
         title = (f"Establish compliance: {task_rules.obligation_label(o.kind)} due "
                  f"{o.due.day} {o.due:%B %Y} not made")
@@ -326,6 +324,13 @@ def _sweep_batch(
     )
 
 
+def _playbook(cache: dict[int, PlaybookVersion], force_id: int) -> PlaybookVersion:
+    """The force's current playbook, read once per run."""
+    if force_id not in cache:
+        cache[force_id] = playbook_for(Force.objects.get(pk=force_id))
+    return cache[force_id]
+
+
 def _schedule_reviews(as_of: date, force: Force | None, playbooks: dict[int, PlaybookVersion],
                       actor_label: str) -> int:
     """No open case goes unreviewed: every case open on ``as_of`` has an open case-review task (and, when the
@@ -335,10 +340,10 @@ def _schedule_reviews(as_of: date, force: Force | None, playbooks: dict[int, Pla
     today (its title says since when). Idempotent: a case that has its open review task is skipped."""
     from tether.cases.models import ActionKind, Case
 
-    plans = ((TaskKind.CASE_REVIEW, ActionKind.CASE_REVIEW, "review_every_days", False),
-             (TaskKind.ABROAD_REVIEW, ActionKind.ABROAD_REVIEW, "abroad_review_every_days", True))
+    plans = ((TaskKind.CASE_REVIEW, ActionKind.CASE_REVIEW, False),
+             (TaskKind.ABROAD_REVIEW, ActionKind.ABROAD_REVIEW, True))
     created: list[tuple[Task, str]] = []
-    for task_kind, action_kind, every, abroad_only in plans:
+    for task_kind, action_kind, abroad_only in plans:
         cases = Case.objects.filter(closed_on__isnull=True, opened_on__lte=as_of).exclude(
             Exists(Task.objects.filter(case=OuterRef("pk"), kind=task_kind, state=TaskState.OPEN)))
         if abroad_only:
@@ -349,15 +354,13 @@ def _schedule_reviews(as_of: date, force: Force | None, playbooks: dict[int, Pla
             "person", "person__owning_force", "person__offender_manager").order_by("id")
         for case in cases:
             person = case.person
-            pb = playbooks.get(person.owning_force_id)
-            if pb is None:
-                pb = playbooks[person.owning_force_id] = playbook_for(Force.objects.get(pk=person.owning_force_id))
+            pb = _playbook(playbooks, person.owning_force_id)
             since = case.last_review or case.opened_on
-            due = max(since + timedelta(days=pb.data["case"][every]), as_of)
+            due = max(task_rules.next_review_on(task_kind, since, pb), as_of)
             label = "last review" if case.last_review else "opened"
             title = f"{TaskKind(task_kind).label} ({label} {since.day} {since:%B %Y})"
-            created.append((task_rules.new_task(person, task_kind, due, title=title, case=case, created_on=as_of,
-                                                playbook=pb), person.owning_force.code))
+            created.append((task_rules.review_task(person, case, task_kind, since, pb, due_on=due, title=title,
+                                                   created_on=as_of), person.owning_force.code))
     Task.objects.bulk_create([t for t, _ in created])
     record_many(
         PendingEvent(action="task.create", actor_label=actor_label, object_type="person", object_id=str(t.person_id),
@@ -627,10 +630,10 @@ def task_complete(
 
 
 def _open_or_join_case(actor: Any, person: Person, breach: Breach | None, data: dict[str, Any], note: str) -> int:
-    from tether.cases.models import Case
+    from tether.cases.selectors import open_case_for
     from tether.cases.services import case_open
 
-    existing = Case.objects.filter(person=person, closed_on__isnull=True).first()
+    existing = open_case_for(person.pk)
     if existing is not None:
         if breach is not None and breach.case_id is None:
             breach.case = existing

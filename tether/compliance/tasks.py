@@ -61,6 +61,24 @@ def new_task(
     )
 
 
+# The playbook setting that spaces each kind of review.
+REVIEW_EVERY: dict[str, str] = {TaskKind.CASE_REVIEW: "review_every_days",
+                                 TaskKind.ABROAD_REVIEW: "abroad_review_every_days"}
+
+
+def next_review_on(kind: str, since: date, playbook: PlaybookVersion) -> date:
+    """When the next review of ``kind`` falls due: the playbook's cycle from ``since`` (the last review, or the
+    day the case opened or the person was recorded as believed abroad)."""
+    return since + timedelta(days=int(playbook.data["case"][REVIEW_EVERY[kind]]))
+
+
+def review_task(person: Any, case: Any, kind: str, since: date, playbook: PlaybookVersion, *,
+                due_on: date | None = None, title: str = "", created_on: date | None = None) -> Task:
+    """An unsaved review task (``due_on`` overrides the cycle, e.g. a review already overdue falls due today)."""
+    return new_task(person, kind, due_on or next_review_on(kind, since, playbook), title=title, case=case,
+                    created_on=created_on or since, playbook=playbook)
+
+
 def start_of(day: date) -> datetime:
     """Midnight at the start of a UK date, as an aware datetime."""
     return datetime.combine(day, time.min, tzinfo=clock.UK)
@@ -80,11 +98,11 @@ def case_tasks(
         (TaskKind.PROBATION_INFORMED, on + timedelta(days=rules["probation_informed_days"]), None),
         (TaskKind.MAPPA_INFORMED, on + timedelta(days=rules["mappa_informed_days"]), None),
         (TaskKind.SIO_ASSIGNED, on + timedelta(days=rules["sio_assigned_days"]), None),
-        (TaskKind.CASE_REVIEW, on + timedelta(days=rules["review_every_days"]), None),
+        (TaskKind.CASE_REVIEW, next_review_on(TaskKind.CASE_REVIEW, on, playbook), None),
         (TaskKind.MEDIA_DECISION, on + timedelta(days=rules["media_decision_days"]), None),
     ]
     if case.believed_abroad:
-        plan.append((TaskKind.ABROAD_REVIEW, on + timedelta(days=rules["abroad_review_every_days"]), None))
+        plan.append((TaskKind.ABROAD_REVIEW, next_review_on(TaskKind.ABROAD_REVIEW, on, playbook), None))
     wanted = set(kinds) if kinds is not None else None
     return [
         new_task(person, kind, due_on, case=case, due_at=due_at, created_on=on, playbook=playbook, now=now)
