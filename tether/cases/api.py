@@ -11,6 +11,7 @@ from django.http import HttpRequest
 from ninja import Field, Path, Query, Router, Schema
 
 from tether.compliance.api import EARLIEST, LATEST, MAX_ID
+from tether.core import clock
 from tether.core.errors import ValidationFailed
 from tether.people.api import DetailOut, ErrorOut, TokenAuth
 
@@ -56,8 +57,6 @@ class CasesQuery(Schema):
 def list_cases(request: HttpRequest, q: Query[CasesQuery]) -> Any:
     """The force's cases open on ``as_of`` (from the state history, so a past date answers as it stood then),
     longest missing first."""
-    from tether.core import clock
-
     rows = open_cases(request.user, q.force or None, q.as_of)
     return OpenCaseListOut(as_of=q.as_of or clock.today(), count=len(rows),
                            results=[OpenCaseOut.model_validate(r) for r in rows])

@@ -10,6 +10,7 @@ from typing import Any, Literal
 from django.http import HttpRequest
 from ninja import Field, Path, Query, Router, Schema
 
+from tether.core import clock
 from tether.people.api import DetailOut, ErrorOut, TokenAuth
 
 from .selectors import force_overdue, my_tasks, queue_tasks, sla_breaches, task_view
@@ -151,7 +152,7 @@ def list_breaches(request: HttpRequest, q: Query[ScopeQuery]) -> Any:
     """Every obligation overdue on ``as_of`` for the force's registrants, with the breach the daily sweep
     recorded for it (``breach_id`` null: the sweep has not run since it fell due)."""
     rows = force_overdue(request.user, q.force or None, q.as_of)
-    return BreachListOut(as_of=q.as_of or _today(), count=len(rows),
+    return BreachListOut(as_of=q.as_of or clock.today(), count=len(rows),
                          results=[BreachOut.model_validate(r) for r in rows])
 
 
@@ -177,11 +178,6 @@ class SlaQuery(ScopeQuery):
 def list_sla_breaches(request: HttpRequest, q: Query[SlaQuery]) -> Any:
     """Tasks still open after their deadline, and tasks done late since ``since``."""
     rows = sla_breaches(request.user, q.force or None, q.as_of, since=q.since)
-    return SlaListOut(as_of=q.as_of or _today(), count=len(rows),
+    return SlaListOut(as_of=q.as_of or clock.today(), count=len(rows),
                       results=[SlaOut.model_validate(r) for r in rows])
 
-
-def _today() -> date:
-    from tether.core import clock
-
-    return clock.today()

@@ -204,8 +204,8 @@ def _run_digest(as_of: date, scope: str, *, dry_run: bool, force: bool, actor_la
             summary["run_id"] = run.pk
         else:
             recipients = [d.user_id for d in digests if d.email]
-        preview = [{"user_id": d.user_id, "subject": render(d, as_of)[0], "text": render(d, as_of)[1]}
-                   for d in digests] if dry_run else None
+        preview = [{"user_id": d.user_id, "subject": subject, "text": text}
+                   for d in digests for subject, text, _ in [render(d, as_of)]] if dry_run else None
         record("compliance.digest", None, actor_label=actor_label, force_code=scope,
                detail={**summary, "recipients": recipients})
     if preview is not None:

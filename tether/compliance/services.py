@@ -191,16 +191,10 @@ def _reevaluate_due_to_time(as_of: date, force: Force | None, batch: int) -> int
     passed (``RegisterState.changes_on`` on or before it: an index range scan), a batch at a time, each in
     its own transaction. Each gets a ``changes_on`` after ``as_of``, so a second run finds none. Outcomes
     evaluated after ``as_of`` (a catch-up run for an earlier date) are left alone: a state never moves back."""
-    from tether.register.services import rematerialise
-
     states = RegisterState.objects.filter(changes_on__lte=as_of, evaluated_on__lte=as_of)
     if force is not None:
         states = states.filter(person__owning_force=force)
-    ids = sorted(states.values_list("person_id", flat=True))
-    for chunk in _chunks(ids, batch):
-        with transaction.atomic():
-            rematerialise(chunk, as_of)
-    return len(ids)
+    return _rematerialise_in_batches(sorted(states.values_list("person_id", flat=True)), as_of, batch)
 
 
 def _reevaluate(person_ids: set[uuid.UUID], as_of: date, batch: int) -> int:
@@ -209,16 +203,18 @@ def _reevaluate(person_ids: set[uuid.UUID], as_of: date, batch: int) -> int:
     registration that has ended is no breach). Other stored outcomes change only when the registrant's facts
     change, and every change re-evaluates them at once; those that change with time alone were re-evaluated
     just before, through ``changes_on`` (``_reevaluate_due_to_time``). A state is never moved back in time."""
-    from django.db.models import Q
-
-    from tether.register.services import rematerialise
-
     stale = ~Q(rules_version=RULES_VERSION) | Q(registration_end__lt=as_of, evaluated_on__lt=as_of)
     ids: list[uuid.UUID] = []
     for chunk in _chunks(sorted(person_ids), 5000):
         ids += RegisterState.objects.filter(stale, person_id__in=chunk, evaluated_on__lte=as_of).values_list(
             "person_id", flat=True)
-    ids.sort()
+    return _rematerialise_in_batches(sorted(ids), as_of, batch)
+
+
+def _rematerialise_in_batches(ids: list[uuid.UUID], as_of: date, batch: int) -> int:
+    """Re-evaluate ``ids`` on ``as_of``, a batch to a transaction; returns how many."""
+    from tether.register.services import rematerialise
+
     for chunk in _chunks(ids, batch):
         with transaction.atomic():
             rematerialise(chunk, as_of)
