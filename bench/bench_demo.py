@@ -18,88 +18,20 @@ Target: 70,000 registrants in under 2 minutes on SQLite (a figure, not an assert
 from __future__ import annotations
 
 import argparse
-import json
-import os
 import random
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlparse, urlunparse
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from _common import pct, run_on_throwaway_database  # noqa: E402
 
 TARGET_SECONDS_SQLITE_70K = 120
-
-
-def _prepare_postgres(url: str) -> tuple[str, str]:
-    """Drop and create the benchmark database; return (its name, the maintenance URL)."""
-    import psycopg
-
-    parts = urlparse(url)
-    name = parts.path.lstrip("/")
-    if "bench" not in name:
-        raise SystemExit(f"refusing to drop and recreate database {name!r}: its name must contain 'bench'")
-    admin = urlunparse(parts._replace(path="/postgres"))
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
-    return name, admin
-
-
-def _drop_postgres(name: str, admin: str) -> None:
-    import psycopg
-    from django.db import connections
-
-    connections.close_all()
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-def run_on_throwaway_database(
-    run: Any, args: argparse.Namespace, *, keep: bool = False, default_size: tuple[int, int] | None = None,
-) -> None:
-    """Run ``run(args, connection)`` on a fresh database and print its JSON result.
-
-    PostgreSQL (``DATABASE_URL``, whose database name must contain "bench"): dropped and created, and dropped
-    again afterwards unless ``keep``. Otherwise a temporary SQLite file. ``default_size``: (SQLite,
-    PostgreSQL) registrants when ``args.registrants`` is None."""
-    url = os.environ.get("DATABASE_URL", "")
-    tmp = None
-    pg: tuple[str, str] | None = None
-    if url.startswith(("postgres://", "postgresql://")):
-        pg = _prepare_postgres(url)
-    else:
-        os.environ.pop("DATABASE_URL", None)
-        tmp = tempfile.TemporaryDirectory(prefix="tether-bench-")
-        os.environ["TETHER_VAR_DIR"] = tmp.name
-        (Path(tmp.name) / "static").mkdir()
-    if default_size is not None and getattr(args, "registrants", None) is None:
-        args.registrants = default_size[1] if pg else default_size[0]
-    os.environ.setdefault("TETHER_DEBUG", "0")  # DEBUG would keep every query in memory
-    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
-
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-    from django.db import connection
-
-    try:
-        call_command("migrate", verbosity=0)
-        result = run(args, connection)
-    finally:
-        if pg and not keep:
-            _drop_postgres(*pg)
-        if tmp:
-            from django.db import connections
-
-            connections.close_all()
-            tmp.cleanup()
-    print(json.dumps(result, indent=2, default=str))
 
 
 class _Timer:
@@ -121,11 +53,6 @@ class _Timer:
 
     def restore(self) -> None:
         setattr(self.module, self.attr, self.original)
-
-
-def _pct(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
 def main() -> None:
@@ -287,14 +214,14 @@ def run(args: argparse.Namespace, connection: Any) -> dict[str, Any]:
         "person_page": {
             "mode": mode,
             "median_ms": round(page_median, 2),
-            "p95_ms": round(_pct(page_ms, 0.95), 2),
+            "p95_ms": round(pct(page_ms, 0.95), 2),
             "n": len(page_ms),
         },
         "raw_baseline": {
             "count_all_tables_seconds": round(count_seconds, 3),
             "rows": rows,
             "person_select_median_ms": round(raw_median, 3),
-            "person_select_p95_ms": round(_pct(raw_ms, 0.95), 3),
+            "person_select_p95_ms": round(pct(raw_ms, 0.95), 3),
             "person_page_ratio": round(page_median / raw_median, 1) if raw_median else None,
         },
     }

@@ -37,7 +37,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from bench_demo import _drop_postgres, _prepare_postgres  # noqa: E402
+from _common import drop_postgres, pct, prepare_postgres  # noqa: E402
 
 
 def _free_port() -> int:
@@ -46,10 +46,8 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def _pct(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return round(ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000, 1)
-
+def _ms(values: list[float], q: float) -> float:
+    return round(pct(values, q) * 1000, 1)
 
 def _setup(users: int, registrants: int) -> tuple[list[tuple[str, list[str]]], int]:
     """Load data; return [(session cookie, [urls])] per user and the audit event count before the run."""
@@ -106,7 +104,7 @@ def main() -> None:
         raise SystemExit("set DATABASE_URL to a PostgreSQL database whose name contains 'bench'")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     os.environ["TETHER_LOG_LEVEL"] = "ERROR"
-    name, admin = _prepare_postgres(url)
+    name, admin = prepare_postgres(url)
     server = None
     try:
         plan, audit_before = _setup(args.users, args.registrants)
@@ -191,13 +189,13 @@ def main() -> None:
             "requests_per_second": round(len(everything) / wall, 1),
             "errors": len(errors),
             "error_samples": errors[:5],
-            "latency_ms": {"p50": _pct(everything, 0.5), "p95": _pct(everything, 0.95),
+            "latency_ms": {"p50": _ms(everything, 0.5), "p95": _ms(everything, 0.95),
                            "max": round(max(everything) * 1000, 1)},
-            "by_page_ms": {k: {"n": len(v), "p50": _pct(v, 0.5), "p95": _pct(v, 0.95)} for k, v in timings.items()},
+            "by_page_ms": {k: {"n": len(v), "p50": _ms(v, 0.5), "p95": _ms(v, 0.95)} for k, v in timings.items()},
             "audit": {"audited_requests": audited[0], "events_written": written, "chain_ok": chain.ok,
                       "chain_checked": chain.checked},
             "raw_baseline_ms": round(statistics.median(raw) * 1000, 3),
-            "p95_ratio_to_raw": round(_pct(everything, 0.95) / max(statistics.median(raw) * 1000, 1e-6), 1),
+            "p95_ratio_to_raw": round(_ms(everything, 0.95) / max(statistics.median(raw) * 1000, 1e-6), 1),
             "target": {"p95_ms": 300, "errors": 0},
         }
         print(json.dumps(result, indent=2))
@@ -205,7 +203,7 @@ def main() -> None:
         if server is not None:
             server.terminate()
             server.wait(timeout=30)
-        _drop_postgres(name, admin)
+        drop_postgres(name, admin)
 
 
 if __name__ == "__main__":

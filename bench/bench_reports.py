@@ -37,7 +37,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from bench_demo import _pct, run_on_throwaway_database  # noqa: E402  (one throwaway-database helper)
+from _common import pct, run_on_throwaway_database  # noqa: E402
 from bench_sweep import A  # noqa: E402
 from bench_sweep import build as build_register  # noqa: E402
 
@@ -145,7 +145,7 @@ def _timed(fn: Any, repeats: int) -> tuple[Any, list[float]]:
 
 def _summary(times: list[float], raw_s: float) -> dict[str, Any]:
     med = statistics.median(times)
-    return {"runs": len(times), "median_seconds": round(med, 4), "p95_seconds": round(_pct(times, 0.95), 4),
+    return {"runs": len(times), "median_seconds": round(med, 4), "p95_seconds": round(pct(times, 0.95), 4),
             "raw_sql_seconds": round(raw_s, 5), "ratio_to_raw": round(med / raw_s, 1) if raw_s else None}
 
 

@@ -46,7 +46,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from bench_demo import run_on_throwaway_database  # noqa: E402  (one throwaway-database helper)
+from _common import pct, run_on_throwaway_database  # noqa: E402
 
 A = date(2025, 6, 16)
 TEMPLATES = 1000  # distinct last-notification dates
@@ -204,11 +204,6 @@ def raw_count(connection: Any, as_of: date, repeats: int = 5) -> tuple[int, floa
     return count, statistics.median(times)
 
 
-def _pct(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
-
-
 def run(args: argparse.Namespace, connection: Any) -> dict[str, Any]:
     from tether.compliance.models import Breach, Task
     from tether.compliance.services import recompute, sweep
@@ -241,7 +236,7 @@ def run(args: argparse.Namespace, connection: Any) -> dict[str, Any]:
         nothing.append(s)
     med = statistics.median(nothing)
     out["sweep_nothing_new"] = {"as_of": A.isoformat(), "runs": len(nothing), "median_seconds": round(med, 4),
-                                "p95_seconds": round(_pct(nothing, 0.95), 4), "people_checked": res["people_checked"],
+                                "p95_seconds": round(pct(nothing, 0.95), 4), "people_checked": res["people_checked"],
                                 "raw_count_seconds": round(raw_a, 6), "ratio_to_raw": round(med / raw_a, 1)}
 
     count_a1, raw_a1 = raw_count(connection, a1)
