@@ -39,6 +39,7 @@ from functools import lru_cache
 from typing import Any
 
 from tether.core.ids import uuid7
+from tether.obligations.calendar import add_years
 from tether.people.identifiers import pnc_check_letter
 
 from .geography import (
@@ -183,11 +184,7 @@ def _iso(o: int) -> str:
 
 
 def _add_years(o: int, years: int) -> int:
-    d = date.fromordinal(o)
-    y = d.year + years
-    if d.month == 2 and d.day == 29 and not (y % 4 == 0 and (y % 100 != 0 or y % 400 == 0)):
-        return date(y, 2, 28).toordinal()
-    return d.replace(year=y).toordinal()
+    return add_years(date.fromordinal(o), years).toordinal()
 
 
 @lru_cache(maxsize=128)

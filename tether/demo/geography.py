@@ -19,7 +19,8 @@ import csv
 from dataclasses import dataclass
 from pathlib import Path
 
-FORCES_CSV = Path(__file__).resolve().parent.parent / "access" / "data" / "forces.csv"
+from tether.access.forces import FORCES_CSV
+
 MISSING_CSV = Path(__file__).resolve().parent.parent / "access" / "data" / "missing-2018.csv"
 
 ENGLAND_WALES_TOTAL = 70_052
