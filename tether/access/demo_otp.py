@@ -66,7 +66,7 @@ def demo_totp_device(user: Any) -> TOTPDevice | None:
         TOTPDevice.objects.filter(user=user, confirmed=False).delete()  # a half-finished enrolment
         device = TOTPDevice.objects.create(user=user, name=DEMO_DEVICE_NAME, key=key, confirmed=True)
         record("auth.otp_enrolled", None, object_type="otp_device", object_id=str(device.pk),
-               force_code=user.force.code if user.force_id else "",
+               force_code=user.force_code,
                detail={"username": user.get_username(), "demo": True, "published_key": True})
     return device
 

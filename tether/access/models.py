@@ -42,8 +42,13 @@ class User(AbstractUser):
         return self.get_full_name() or self.username
 
     @property
+    def force_code(self) -> str:
+        """The code of the user's force, or "" for a national user."""
+        return self.force.code if self.force_id else ""  # type: ignore[union-attr]
+
+    @property
     def label(self) -> str:
-        force = self.force.code if self.force_id else "national"  # type: ignore[union-attr]
+        force = self.force_code or "national"
         return f"{self.get_full_name() or self.username} ({self.get_role_display()}, {force})"
 
 

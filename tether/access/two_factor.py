@@ -135,7 +135,7 @@ def _audit(action: str, request: HttpRequest, device: TOTPDevice | None, **detai
     user: Any = request.user
     record(
         action, user, object_type="otp_device", object_id=str(device.pk) if device else "",
-        force_code=user.force.code if user.force_id else "", detail={**client_detail(request), **detail},
+        force_code=user.force_code, detail={**client_detail(request), **detail},
     )
 
 
@@ -193,6 +193,6 @@ def reset_two_factor(user: Any, *, actor: Any = None, actor_label: str = "", rea
     with transaction.atomic():
         count: int = TOTPDevice.objects.filter(user=user).delete()[0]
         record("auth.otp_reset", actor, actor_label=actor_label, object_type="user", object_id=str(user.pk),
-               force_code=user.force.code if user.force_id else "", reason=reason,
+               force_code=user.force_code, reason=reason,
                detail={"username": user.get_username(), "devices": count})
     return count

@@ -7,7 +7,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeGuard
 
 from django.db.models import Q, QuerySet
 
@@ -17,6 +17,9 @@ from tether.core.errors import ValidationFailed
 
 from .chain import GENESIS, event_hash
 from .models import AuditEvent
+
+if TYPE_CHECKING:
+    from tether.access.models import User
 
 
 @dataclass
@@ -64,7 +67,7 @@ def events_for(object_type: str, object_id: str, limit: int = 50) -> list[AuditE
 AUDIT_SEARCH_ROLES = frozenset({Role.AUDITOR, Role.NATIONAL_ADMIN})
 
 
-def can_search_audit(user: Any) -> bool:
+def can_search_audit(user: Any) -> TypeGuard[User]:
     """The audit search, its CSV export and the chain check: auditors and national administrators."""
     return bool(getattr(user, "is_authenticated", False) and user.role in AUDIT_SEARCH_ROLES)
 

@@ -99,7 +99,7 @@ def my_tasks(user: Any, as_of: date | None = None, *, include_queue: bool = Fals
         where |= Q(assignee__isnull=True, force_id=user.force_id)
     rows = [_task_row(t, as_of) for t in _tasks(Task.objects.filter(where, state=TaskState.OPEN))]
     record("task.list", user, detail={"list": "mine", "queue": include_queue, "results": len(rows)},
-           force_code=user.force.code if user.force_id else "")
+           force_code=user.force_code)
     return rows
 
 

@@ -88,7 +88,7 @@ def search_people(user: Any, terms: SearchTerms, page: int = 1, per_page: int = 
         "person.search", user,
         detail={"name": terms.name, "force": terms.force, "status": terms.status, "reference": terms.reference,
                 "page": page_obj.number, "results": paginator.count},
-        force_code=user.force.code if user.force_id else "",
+        force_code=user.force_code,
     )
     return page_obj, rows
 
