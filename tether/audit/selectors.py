@@ -6,7 +6,7 @@ import math
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, TypeGuard
 
 from django.db.models import Q, QuerySet
@@ -170,11 +170,6 @@ class AuditFilters:
         return out
 
 
-def uk_day_start(day: date) -> datetime:
-    """The UTC instant a UK calendar day begins (midnight Europe/London, GMT or BST)."""
-    return datetime.combine(day, time.min, tzinfo=clock.UK).astimezone(UTC)
-
-
 def filter_events(filters: AuditFilters) -> QuerySet[AuditEvent]:
     """Matching events, unordered. Raises ValidationFailed for filters that contradict each other."""
     problems = filters.errors()
@@ -196,9 +191,9 @@ def filter_events(filters: AuditFilters) -> QuerySet[AuditEvent]:
     if filters.force.strip():
         qs = qs.filter(force_code=filters.force.strip().upper())
     if filters.date_from:
-        qs = qs.filter(at__gte=uk_day_start(filters.date_from))
+        qs = qs.filter(at__gte=clock.uk_day_start(filters.date_from))
     if filters.date_to:
-        qs = qs.filter(at__lt=uk_day_start(filters.date_to + timedelta(days=1)))
+        qs = qs.filter(at__lt=clock.uk_day_start(filters.date_to + timedelta(days=1)))
     if filters.reason.strip():
         qs = qs.filter(reason__icontains=filters.reason.strip())
     return qs
