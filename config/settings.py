@@ -29,8 +29,8 @@ NODE_MODULES = BASE_DIR / "node_modules"
 
 DEV_SECRET_KEY = "tether-development-key-not-for-production"  # noqa: S105
 SECRET_KEY = os.environ.get("TETHER_SECRET_KEY", DEV_SECRET_KEY)
-PRODUCTION = os.environ.get("TETHER_PRODUCTION", "") == "1"
-DEBUG = os.environ.get("TETHER_DEBUG", "0" if PRODUCTION else "1") == "1"
+PRODUCTION = _flag("TETHER_PRODUCTION", "0")
+DEBUG = _flag("TETHER_DEBUG", "0" if PRODUCTION else "1")
 ALLOWED_HOSTS = [
     h.strip() for h in os.environ.get("TETHER_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h.strip()
 ]

@@ -6,6 +6,8 @@ import getpass
 import json
 import os
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -316,26 +318,38 @@ Out = Annotated[Path | None, typer.Option("--out", help="Write to this file inst
 AsUser = Annotated[str | None, typer.Option("--as", envvar="TETHER_USER", help="The account the report runs as.")]
 
 
+@contextmanager
+def _cli_errors(after_invalid: Callable[[int], str] | None = None) -> Iterator[None]:
+    """A service's refusal as the command's exit: invalid input prints each field's error (then
+    ``after_invalid(count)`` if given) and exits 2; Forbidden or NotFound prints the message and exits 1."""
+    from tether.core.errors import Forbidden, NotFound, ValidationFailed
+
+    try:
+        yield
+    except ValidationFailed as exc:
+        errors = exc.as_list()
+        for e in errors:
+            err.print(f"{e['field']}: {e['message']}", markup=False)
+        if after_invalid is not None:
+            err.print(after_invalid(len(errors)), markup=False)
+        raise typer.Exit(2) from None
+    except (Forbidden, NotFound) as exc:
+        err.print(str(exc), markup=False)
+        raise typer.Exit(1) from None
+
+
 def _report(figure: str, *, as_user: str | None, as_of: str | None = None, period: str | None = None,
             by: str | None = None, force: str | None = None, threshold: int | None = None,
             rounding: int | None = None, fmt: str = "json", out: Path | None = None) -> None:
     _django()
-    from tether.core.errors import Forbidden, NotFound, ValidationFailed
     from tether.reports.commands import BINARY, run_report
 
     if fmt in BINARY and out is None:
         err.print(f"--format {fmt} writes a binary file: give --out FILE.", markup=False)
         raise typer.Exit(2)
-    try:
+    with _cli_errors():
         result = run_report(figure, username=as_user, as_of=as_of, period=period, by=by, force=force,
                             threshold=threshold, rounding=rounding, fmt=fmt)
-    except ValidationFailed as exc:
-        for e in exc.as_list():
-            err.print(f"{e['field']}: {e['message']}", markup=False)
-        raise typer.Exit(2) from None
-    except (Forbidden, NotFound) as exc:
-        err.print(str(exc), markup=False)
-        raise typer.Exit(1) from None
     if out is None:
         assert isinstance(result.content, str)
         typer.echo(result.content, nl=not result.content.endswith("\n"))
@@ -406,20 +420,11 @@ def report_rollup(
         _report("rollup", as_user=as_user, as_of=as_of, threshold=threshold, rounding=rounding, fmt=fmt, out=out)
         return
     _django()
-    from tether.core.errors import Forbidden, NotFound, ValidationFailed
     from tether.reports.commands import import_returns
 
-    try:
+    with _cli_errors(lambda count: f"{count} error(s) in {import_file}: nothing was imported."):
         result = import_returns(import_file.read_text(encoding="utf-8"), username=as_user,
                                 source=source or import_file.name)
-    except ValidationFailed as exc:
-        for e in exc.as_list():
-            err.print(f"{e['field']}: {e['message']}", markup=False)
-        err.print(f"{len(exc.as_list())} error(s) in {import_file}: nothing was imported.", markup=False)
-        raise typer.Exit(2) from None
-    except (Forbidden, NotFound) as exc:
-        err.print(str(exc), markup=False)
-        raise typer.Exit(1) from None
     typer.echo(json.dumps(result))
 
 

@@ -63,6 +63,26 @@ def make_doc() -> Callable[..., dict[str, Any]]:
     return build
 
 
+@pytest.fixture(autouse=True)
+def _fast_hashing(settings: Any) -> None:
+    """Personas' passwords are hashed cheaply in tests; Argon2 itself is configured in settings (test_settings.py)."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def api_client(db: Any) -> Callable[[User], Any]:
+    """``api_client(user)``: a test client for the API presenting a fresh personal token of ``user``."""
+    from django.test import Client
+
+    from tether.access.services import token_create
+
+    def for_user(user: User) -> Client:
+        raw, _ = token_create(user.username)
+        return Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
+
+    return for_user
+
+
 @pytest.fixture
 def frozen():
     with time_machine.travel(FROZEN_AT, tick=False) as traveller:

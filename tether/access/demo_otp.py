@@ -11,18 +11,17 @@ nothing: these functions refuse to run when TETHER_PRODUCTION=1, and ``current_c
 
 from __future__ import annotations
 
-import base64
 import hashlib
 from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tether.audit.services import record
 
 from .constants import TWO_FACTOR_ROLES
+from .two_factor import base32_secret, device_code
 
 DEMO_DEVICE_NAME = "Demo authenticator (published key)"
 KEY_LABEL = "tether-demo-totp:"
@@ -44,7 +43,7 @@ def demo_key(username: str) -> str:
 
 def demo_secret(username: str) -> str:
     """The same key in base32, as an authenticator app asks for it."""
-    return base64.b32encode(bytes.fromhex(demo_key(username))).decode().rstrip("=")
+    return base32_secret(bytes.fromhex(demo_key(username)))
 
 
 def demo_totp_device(user: Any) -> TOTPDevice | None:
@@ -66,7 +65,7 @@ def demo_totp_device(user: Any) -> TOTPDevice | None:
         TOTPDevice.objects.filter(user=user, confirmed=False).delete()  # a half-finished enrolment
         device = TOTPDevice.objects.create(user=user, name=DEMO_DEVICE_NAME, key=key, confirmed=True)
         record("auth.otp_enrolled", None, object_type="otp_device", object_id=str(device.pk),
-               force_code=user.force.code if user.force_id else "",
+               force_code=user.force_code,
                detail={"username": user.get_username(), "demo": True, "published_key": True})
     return device
 
@@ -78,8 +77,7 @@ def current_code(user: Any) -> str:
                                        key=demo_key(user.get_username())).first()
     if device is None:
         raise DemoOnly(f"{user.get_username()} has no demo two-factor device.")
-    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
-    return f"{totp.token():0{device.digits}d}"
+    return device_code(device)
 
 
 def current_code_for(username: str) -> str:

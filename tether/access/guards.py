@@ -20,11 +20,11 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
 
 from tether.audit.services import PendingEvent, record_many
 from tether.core import clock
 from tether.core.errors import NotFound, ValidationFailed
+from tether.core.models import holds_on_q
 
 from .constants import PERSONAL_DATA_ROLES, Role
 from .models import AccessGrant
@@ -52,24 +52,25 @@ def scope_level(user: Any, force_id: int | None, person_id: Any = None) -> str |
     """FULL, LIMITED or None (may not know it exists) for a person owned by ``force_id``."""
     if not can_see_personal_data(user):
         return None
-    if user.role == Role.NATIONAL_ADMIN:
-        return FULL
     if user.role == Role.PARTNER:
         return FULL if person_id is not None and is_assigned(user, person_id) else None
-    if user.force_id is not None and user.force_id == force_id:
+    if owns_by_role(user, force_id):
         return FULL
     if person_id is not None and active_grant(user, person_id) is not None:
         return FULL
     return LIMITED
 
 
+def owns_by_role(user: Any, force_id: int | None) -> bool:
+    """Full access without a grant: national admins everywhere, anyone else for their own force's registrants.
+    Partners are scoped by assignment instead (``is_assigned``)."""
+    return user.role == Role.NATIONAL_ADMIN or (user.force_id is not None and user.force_id == force_id)
+
+
 def is_assigned(user: Any, person_id: Any) -> bool:
     from .models import PartnerAssignment
 
-    today = clock.today()
-    return PartnerAssignment.objects.filter(
-        Q(valid_to__isnull=True) | Q(valid_to__gt=today), user=user, person_id=person_id, valid_from__lte=today
-    ).exists()
+    return PartnerAssignment.objects.filter(holds_on_q(clock.today()), user=user, person_id=person_id).exists()
 
 
 def active_grant(user: Any, person_id: Any) -> AccessGrant | None:

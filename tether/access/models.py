@@ -8,6 +8,8 @@ import secrets
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 
+from tether.core.models import Interval
+
 from .constants import JURISDICTION_BY_COUNTRY, Country, Role
 
 
@@ -42,8 +44,13 @@ class User(AbstractUser):
         return self.get_full_name() or self.username
 
     @property
+    def force_code(self) -> str:
+        """The code of the user's force, or "" for a national user."""
+        return self.force.code if self.force_id else ""  # type: ignore[union-attr]
+
+    @property
     def label(self) -> str:
-        force = self.force.code if self.force_id else "national"  # type: ignore[union-attr]
+        force = self.force_code or "national"
         return f"{self.get_full_name() or self.username} ({self.get_role_display()}, {force})"
 
 
@@ -87,13 +94,11 @@ class AccessGrant(models.Model):
         indexes = [models.Index(fields=["user", "person", "expires_at"])]
 
 
-class PartnerAssignment(models.Model):
+class PartnerAssignment(Interval):
     """A partner-agency user (e.g. probation) assigned to one registrant: the only records they may see."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="partner_assignments")
     person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="partner_assignments")
-    valid_from = models.DateField()
-    valid_to = models.DateField(null=True, blank=True)
     assigned_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
 
     class Meta:

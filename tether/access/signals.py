@@ -25,13 +25,13 @@ _client = client_detail
 
 @receiver(user_logged_in)
 def _signed_in(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
-    record("auth.sign_in", user, force_code=user.force.code if user.force_id else "", detail=_client(request))
+    record("auth.sign_in", user, force_code=user.force_code, detail=_client(request))
 
 
 @receiver(user_logged_out)
 def _signed_out(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
     if user is not None:
-        record("auth.sign_out", user, force_code=user.force.code if user.force_id else "", detail=_client(request))
+        record("auth.sign_out", user, force_code=user.force_code, detail=_client(request))
 
 
 @receiver(user_login_failed)

@@ -12,24 +12,20 @@ from typing import Any
 
 from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
-from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .constants import TWO_FACTOR_ROLES
+from .two_factor import confirmed_device, device_code
 
 TEST_DEVICE_NAME = "Test authenticator"
 
 
 def ensure_device(user: Any) -> TOTPDevice:
     """The user's confirmed TOTP device, created (with a random key) if they have none."""
-    device = TOTPDevice.objects.filter(user=user, confirmed=True).order_by("pk").first()
-    return device or TOTPDevice.objects.create(user=user, name=TEST_DEVICE_NAME, confirmed=True)
+    return confirmed_device(user) or TOTPDevice.objects.create(user=user, name=TEST_DEVICE_NAME, confirmed=True)
 
 
-def totp_code(device: TOTPDevice, steps_ahead: int = 0) -> str:
-    """The code the device shows at the current (possibly frozen) time; ``steps_ahead`` for a later step."""
-    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift + steps_ahead)
-    return f"{totp.token():0{device.digits}d}"
+totp_code = device_code  # the code the device shows now; ``steps_ahead`` for a later step
 
 
 def mark_verified(client: Client, user: Any) -> None:

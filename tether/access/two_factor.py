@@ -26,6 +26,7 @@ from django.urls import reverse
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp import login as otp_login
 from django_otp.models import Device
+from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tether.audit.services import record
@@ -69,7 +70,20 @@ def two_factor_pending(request: HttpRequest) -> bool:
 
 
 def confirmed_device(user: Any) -> TOTPDevice | None:
+    """The user's first confirmed TOTP device, if any."""
     return TOTPDevice.objects.filter(user=user, confirmed=True).order_by("pk").first()
+
+
+def device_code(device: TOTPDevice, steps_ahead: int = 0) -> str:
+    """The code the device shows at the current (possibly frozen) time, as an authenticator app would;
+    ``steps_ahead`` for a later step."""
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift + steps_ahead)
+    return f"{totp.token():0{device.digits}d}"
+
+
+def base32_secret(key: bytes) -> str:
+    """A key in base32 without padding, as an authenticator app asks for it."""
+    return base64.b32encode(key).decode().rstrip("=")
 
 
 def pending_device(user: Any) -> TOTPDevice:
@@ -93,7 +107,7 @@ def next_step_url(request: HttpRequest, next_url: str = "") -> str:
 
 def secret_text(device: TOTPDevice) -> str:
     """The base32 secret an authenticator app asks for, in groups of four for typing."""
-    raw = base64.b32encode(device.bin_key).decode().rstrip("=")
+    raw = base32_secret(device.bin_key)
     return " ".join(raw[i : i + 4] for i in range(0, len(raw), 4))
 
 
@@ -135,7 +149,7 @@ def _audit(action: str, request: HttpRequest, device: TOTPDevice | None, **detai
     user: Any = request.user
     record(
         action, user, object_type="otp_device", object_id=str(device.pk) if device else "",
-        force_code=user.force.code if user.force_id else "", detail={**client_detail(request), **detail},
+        force_code=user.force_code, detail={**client_detail(request), **detail},
     )
 
 
@@ -193,6 +207,6 @@ def reset_two_factor(user: Any, *, actor: Any = None, actor_label: str = "", rea
     with transaction.atomic():
         count: int = TOTPDevice.objects.filter(user=user).delete()[0]
         record("auth.otp_reset", actor, actor_label=actor_label, object_type="user", object_id=str(user.pk),
-               force_code=user.force.code if user.force_id else "", reason=reason,
+               force_code=user.force_code, reason=reason,
                detail={"username": user.get_username(), "devices": count})
     return count

@@ -19,6 +19,11 @@ from django.views.decorators.http import require_http_methods
 from . import two_factor
 
 
+def _code_error(error: str) -> dict[str, Any]:
+    """The code field's error, for the field and the shared error summary (which links to the field)."""
+    return {"error": error, "error_list": [("#code", error)] if error else [], "page_has_errors": bool(error)}
+
+
 def _next_url(request: HttpRequest) -> str:
     url = request.POST.get("next") or request.GET.get("next") or ""
     if url and url_has_allowed_host_and_scheme(url, {request.get_host()}, require_https=request.is_secure()):
@@ -54,7 +59,7 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
             return _done(request)
         error = result.error
     return render(request, "access/two_factor_verify.html",
-                  {"error": error, "page_has_errors": bool(error), "next": _next_url(request)})
+                  {**_code_error(error), "next": _next_url(request)})
 
 
 @never_cache
@@ -74,7 +79,7 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
             return _done(request)
         error = result.error
     context: dict[str, Any] = {
-        "error": error, "page_has_errors": bool(error), "next": _next_url(request),
+        **_code_error(error), "next": _next_url(request),
         "secret": two_factor.secret_text(device), "qr_svg": two_factor.qr_svg(device),
         "issuer": settings.OTP_TOTP_ISSUER, "account": request.user.get_username(),
     }

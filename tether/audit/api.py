@@ -76,7 +76,7 @@ def list_events(request: HttpRequest, q: Query[EventQuery]) -> Any:
     filters = AuditFilters(actor=q.actor, action=q.action, object_id=q.object_id, force=q.force,
                            date_from=q.date_from, date_to=q.date_to, reason=q.reason)
     page = search_events(filters, q.page, q.page_size, before_seq=q.before_seq)
-    record("audit.search", user, force_code=user.force.code if user.force_id else "",  # type: ignore[union-attr]
+    record("audit.search", user, force_code=user.force_code,  # type: ignore[union-attr]
            detail={"via": "api", "filters": filters.as_detail(), "page": page.number, "results": page.count,
                    "more": page.capped, **({"before_seq": q.before_seq} if q.before_seq else {})})
     return EventListOut(

@@ -64,6 +64,6 @@ class ApiAuditMiddleware:
             label = f"unknown token ({prefix}…)" if prefix else "anonymous (no token)"
             if prefix:
                 detail["token_prefix"] = prefix
-        record("api.call", user, actor_label=label, force_code=user.force.code if user and user.force_id else "",
+        record("api.call", user, actor_label=label, force_code=user.force_code if user else "",
                detail=detail)
         return response

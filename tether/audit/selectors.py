@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import asdict, dataclass
-from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING, Any, TypeGuard, TypeVar
 
 from django.db.models import Q, QuerySet
 
@@ -17,6 +17,11 @@ from tether.core.errors import ValidationFailed
 
 from .chain import GENESIS, event_hash
 from .models import AuditEvent
+
+if TYPE_CHECKING:
+    from tether.access.models import User
+
+_Row = TypeVar("_Row", bound=Mapping[str, Any])
 
 
 @dataclass
@@ -34,11 +39,7 @@ def verify_chain(progress: Callable[[int], None] | None = None, batch: int = 500
         "seq", "at", "actor_id", "actor_label", "action", "object_type", "object_id", "force_code", "reason",
         "detail", "prev_hash", "hash",
     )
-    last_seq = 0
-    while True:
-        rows = list(qs.filter(seq__gt=last_seq)[:batch])
-        if not rows:
-            return VerifyResult(True, checked)
+    for rows in _by_seq(qs, batch):
         for row in rows:
             if row["seq"] != expected_seq:
                 return VerifyResult(False, checked, expected_seq, f"event {expected_seq} is missing (deleted?)")
@@ -48,15 +49,22 @@ def verify_chain(progress: Callable[[int], None] | None = None, batch: int = 500
             if event_hash(fields, prev_hash) != row["hash"]:
                 return VerifyResult(False, checked, row["seq"], "content does not match its hash (edited?)")
             prev_hash, expected_seq, checked = row["hash"], expected_seq + 1, checked + 1
-        last_seq = rows[-1]["seq"]
         if progress:
             progress(checked)
+    return VerifyResult(True, checked)
 
 
-def events_for(object_type: str, object_id: str, limit: int = 50) -> list[AuditEvent]:
-    return list(
-        AuditEvent.objects.filter(object_type=object_type, object_id=str(object_id)).order_by("-seq")[:limit]
-    )
+def _by_seq(qs: QuerySet[AuditEvent, _Row], batch: int) -> Iterator[list[_Row]]:
+    """The rows of ``qs`` (``.values()`` in seq order, seq among them) in batches of ``batch``, each fetched
+    after the last seq of the one before (no OFFSET, however long the trail)."""
+    after = 0
+    while True:
+        rows = list(qs.filter(seq__gt=after)[:batch])
+        if rows:
+            yield rows
+        if len(rows) < batch:
+            return
+        after = rows[-1]["seq"]
 
 
 # --- who may read the audit ----------------------------------------------------------------------------------
@@ -64,7 +72,7 @@ def events_for(object_type: str, object_id: str, limit: int = 50) -> list[AuditE
 AUDIT_SEARCH_ROLES = frozenset({Role.AUDITOR, Role.NATIONAL_ADMIN})
 
 
-def can_search_audit(user: Any) -> bool:
+def can_search_audit(user: Any) -> TypeGuard[User]:
     """The audit search, its CSV export and the chain check: auditors and national administrators."""
     return bool(getattr(user, "is_authenticated", False) and user.role in AUDIT_SEARCH_ROLES)
 
@@ -167,11 +175,6 @@ class AuditFilters:
         return out
 
 
-def uk_day_start(day: date) -> datetime:
-    """The UTC instant a UK calendar day begins (midnight Europe/London, GMT or BST)."""
-    return datetime.combine(day, time.min, tzinfo=clock.UK).astimezone(UTC)
-
-
 def filter_events(filters: AuditFilters) -> QuerySet[AuditEvent]:
     """Matching events, unordered. Raises ValidationFailed for filters that contradict each other."""
     problems = filters.errors()
@@ -193,9 +196,9 @@ def filter_events(filters: AuditFilters) -> QuerySet[AuditEvent]:
     if filters.force.strip():
         qs = qs.filter(force_code=filters.force.strip().upper())
     if filters.date_from:
-        qs = qs.filter(at__gte=uk_day_start(filters.date_from))
+        qs = qs.filter(at__gte=clock.uk_day_start(filters.date_from))
     if filters.date_to:
-        qs = qs.filter(at__lt=uk_day_start(filters.date_to + timedelta(days=1)))
+        qs = qs.filter(at__lt=clock.uk_day_start(filters.date_to + timedelta(days=1)))
     if filters.reason.strip():
         qs = qs.filter(reason__icontains=filters.reason.strip())
     return qs
@@ -268,10 +271,5 @@ def last_seq() -> int:
 def iter_events(filters: AuditFilters, up_to_seq: int, batch: int = 2000) -> Iterator[dict[str, Any]]:
     """Every matching event with seq <= ``up_to_seq``, in chain order, fetched in batches by seq (no OFFSET)."""
     qs = filter_events(filters).filter(seq__lte=up_to_seq).order_by("seq").values(*EXPORT_FIELDS)
-    after = 0
-    while True:
-        rows = list(qs.filter(seq__gt=after)[:batch])
+    for rows in _by_seq(qs, batch):
         yield from rows
-        if len(rows) < batch:
-            return
-        after = rows[-1]["seq"]

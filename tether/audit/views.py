@@ -27,10 +27,6 @@ def _not_found(request: HttpRequest) -> HttpResponse:
     return render(request, "404.html", {"message": ""}, status=404)
 
 
-def _force_code(user: Any) -> str:
-    return user.force.code if user.force_id else ""
-
-
 def _force_options() -> list[tuple[str, str]]:
     return [("", "Any force"), *((f.code, f"{f.name} ({f.code})") for f in Force.objects.order_by("name"))]
 
@@ -61,7 +57,7 @@ def search(request: HttpRequest) -> HttpResponse:
         return render(request, "audit/search.html", context, status=400)
     filters = form.filters()
     page = search_events(filters, form.page_number, settings.TETHER_PAGE_SIZE)
-    record("audit.search", user, force_code=_force_code(user),
+    record("audit.search", user, force_code=user.force_code,
            detail={"via": "web", "filters": filters.as_detail(), "page": page.number, "results": page.count,
                    "more": page.capped})
     context.update(page=page, pagination=pagination_links(page.number, page.num_pages, params))
@@ -81,7 +77,7 @@ def export_csv(request: HttpRequest) -> HttpResponseBase:
     filters = form.filters()
     up_to = last_seq()  # the file holds the trail as it stood when asked for (the export's own event is next)
     matching = iter_events(filters, up_to_seq=up_to)
-    record("audit.export", user, force_code=_force_code(user),
+    record("audit.export", user, force_code=user.force_code,
            detail={"via": "web", "format": "csv", "filters": filters.as_detail(), "up_to_seq": up_to})
     filename = f"tether-audit-{clock.now():%Y%m%dT%H%M%SZ}.csv"
     response = StreamingHttpResponse(csv_lines(matching), content_type="text/csv; charset=utf-8")
@@ -99,7 +95,7 @@ def verify(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {"nav": "audit"}
     if request.method == "POST":
         result = verify_chain()
-        record("audit.verify", user, force_code=_force_code(user),
+        record("audit.verify", user, force_code=user.force_code,
                detail={"ok": result.ok, "checked": result.checked, "first_bad_seq": result.first_bad_seq,
                        "problem": result.problem})
         bad = None

@@ -6,7 +6,7 @@ Every list is scoped by role and force (``force_scope``) and its use is audited 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
@@ -99,7 +99,7 @@ def my_tasks(user: Any, as_of: date | None = None, *, include_queue: bool = Fals
         where |= Q(assignee__isnull=True, force_id=user.force_id)
     rows = [_task_row(t, as_of) for t in _tasks(Task.objects.filter(where, state=TaskState.OPEN))]
     record("task.list", user, detail={"list": "mine", "queue": include_queue, "results": len(rows)},
-           force_code=user.force.code if user.force_id else "")
+           force_code=user.force_code)
     return rows
 
 
@@ -158,8 +158,7 @@ def sla_breaches(
     since = since or as_of - timedelta(days=28)
     base = Task.objects.all() if force is None else Task.objects.filter(force=force)
     # An exact deadline (PNC within 24 hours) is missed from that instant, not from the next day.
-    cutoff = clock.now() if as_of >= clock.today() else datetime.combine(as_of + timedelta(days=1), time.min,
-                                                                         tzinfo=clock.UK)
+    cutoff = clock.now() if as_of >= clock.today() else clock.uk_day_start(as_of + timedelta(days=1))
     open_late = base.filter(Q(due_on__lt=as_of) | Q(due_at__lt=cutoff), state=TaskState.OPEN)
     done_late = base.filter(state=TaskState.DONE, completed_on__gte=since, completed_on__lte=as_of).filter(
         Q(due_at__isnull=True, completed_on__gt=F("due_on")) | Q(due_at__isnull=False,

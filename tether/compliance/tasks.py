@@ -4,7 +4,7 @@ services, always inside the caller's transaction (the caller writes the audit ev
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from tether.core import clock
@@ -79,11 +79,6 @@ def review_task(person: Any, case: Any, kind: str, since: date, playbook: Playbo
                     created_on=created_on or since, playbook=playbook)
 
 
-def start_of(day: date) -> datetime:
-    """Midnight at the start of a UK date, as an aware datetime."""
-    return datetime.combine(day, time.min, tzinfo=clock.UK)
-
-
 def case_tasks(
     case: Any, person: Any, on: date, playbook: PlaybookVersion, *, kinds: Iterable[str] | None = None,
     now: datetime | None = None,
@@ -91,7 +86,7 @@ def case_tasks(
     """The tasks a (re)opened case starts with, per the playbook. ``on``: the date it (re)opened."""
     now = now or clock.now()
     rules = playbook.data["case"]
-    base = now if on == clock.uk_date(now) else start_of(on)
+    base = now if on == clock.uk_date(now) else clock.uk_day_start(on)
     pnc_at = base + timedelta(hours=rules["pnc_circulation_hours"])
     plan: list[tuple[str, date, datetime | None]] = [
         (TaskKind.PNC_CIRCULATION, clock.uk_date(pnc_at), pnc_at),

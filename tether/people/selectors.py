@@ -10,10 +10,11 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from tether.access.constants import Role
-from tether.access.guards import FULL, LIMITED, can_see_personal_data
+from tether.access.guards import FULL, LIMITED, can_see_personal_data, owns_by_role
 from tether.audit.services import record
 from tether.core import clock
 from tether.core.errors import Forbidden
+from tether.core.models import holds_on_q
 from tether.register.constants import RegisterStatus
 
 from . import names as name_rules
@@ -32,11 +33,7 @@ def _base(user: Any, terms: SearchTerms) -> QuerySet[Person]:
     qs = Person.objects.select_related("owning_force", "state")
     force = terms.force.upper()
     if user.role == Role.PARTNER:  # partners see only the registrants assigned to them, whatever the filter
-        today = clock.today()
-        qs = qs.filter(
-            Q(partner_assignments__valid_to__isnull=True) | Q(partner_assignments__valid_to__gt=today),
-            partner_assignments__user=user, partner_assignments__valid_from__lte=today,
-        ).distinct()
+        qs = qs.filter(holds_on_q(clock.today(), "partner_assignments__"), partner_assignments__user=user).distinct()
     elif force == "ALL":
         pass
     elif force:
@@ -81,14 +78,15 @@ def search_people(user: Any, terms: SearchTerms, page: int = 1, per_page: int = 
     page_obj = paginator.get_page(page)
     rows = []
     for p in page_obj.object_list:
-        own = user.role in (Role.NATIONAL_ADMIN, Role.PARTNER) or p.owning_force_id == user.force_id
+        # partners only ever get their assigned registrants back (see _base); grants are not searched
+        own = user.role == Role.PARTNER or owns_by_role(user, p.owning_force_id)
         state = getattr(p, "state", None)
         rows.append(Row(p, FULL if own else LIMITED, bool(state and state.next_due and state.next_due < today)))
     record(
         "person.search", user,
         detail={"name": terms.name, "force": terms.force, "status": terms.status, "reference": terms.reference,
                 "page": page_obj.number, "results": paginator.count},
-        force_code=user.force.code if user.force_id else "",
+        force_code=user.force_code,
     )
     return page_obj, rows
 

@@ -104,18 +104,27 @@ def person_rows(
             cur.execute(sql.format(ids=" AND ".join(conds)), [*bounds, *params])
             yield from out(cur.fetchall())
             return
-        if pg:
-            cur.execute(sql.format(ids=f"{column} = ANY(%s)"), [list(ids), *params])
-            yield from cur.fetchall()
-            return
-        for i in range(0, len(ids), 500):
-            chunk = ids[i : i + 500]
-            cur.execute(sql.format(ids=f"{column} IN ({', '.join(['%s'] * len(chunk))})"),
-                        [*(pid.hex for pid in chunk), *params])
+        for condition, id_params in id_conditions(column, ids):
+            cur.execute(sql.format(ids=condition), [*id_params, *params])
             yield from out(cur.fetchall())
 
 
-def _as_date(value: Any) -> Any:
+def id_conditions(column: str, ids: Sequence[uuid.UUID]) -> Iterator[tuple[str, list[Any]]]:
+    """The SQL condition "``column`` is one of ``ids``" with its parameters, for raw queries: on PostgreSQL one
+    condition taking the ids as an array (``= ANY``); on SQLite ``IN`` lists of at most 500 hex ids. Nothing for
+    no ids."""
+    if not ids:
+        return
+    if connection.vendor == "postgresql":
+        yield f"{column} = ANY(%s)", [list(ids)]
+        return
+    for i in range(0, len(ids), 500):
+        chunk = ids[i : i + 500]
+        yield f"{column} IN ({', '.join(['%s'] * len(chunk))})", [pid.hex for pid in chunk]
+
+
+def as_date(value: Any) -> Any:
+    """A date read back raw (SQLite gives ISO text)."""
     return date.fromisoformat(value) if isinstance(value, str) else value
 
 
@@ -151,11 +160,10 @@ def load_histories(ids: Sequence[uuid.UUID], *, span: Span | None = None) -> dic
                      " WHERE {ids} ORDER BY person_id, start, id")
     grouped("notifications", f"SELECT person_id, kind, received_at, no_fixed_abode FROM {t['Notification']}"  # noqa: S608
                              " WHERE {ids} ORDER BY person_id, received_at, id")
-    in_kinds = ", ".join(["%s"] * 2)
-    grouped("names", f"SELECT person_id, valid_from FROM {t['PersonName']}"  # noqa: S608
-                     f" WHERE {{ids}} AND kind IN ({in_kinds}) ORDER BY person_id, valid_from, id", *NAME_KINDS)
-    grouped("homes", f"SELECT person_id, valid_from FROM {t['Address']}"  # noqa: S608
-                     f" WHERE {{ids}} AND kind IN ({in_kinds}) ORDER BY person_id, valid_from, id", *HOME_KINDS)
+    for key, table, kinds in (("names", t["PersonName"], NAME_KINDS), ("homes", t["Address"], HOME_KINDS)):
+        in_kinds = ", ".join(["%s"] * len(kinds))
+        grouped(key, f"SELECT person_id, valid_from FROM {table}"  # noqa: S608
+                     f" WHERE {{ids}} AND kind IN ({in_kinds}) ORDER BY person_id, valid_from, id", *kinds)
     grouped("cases", f"SELECT person_id, kind, opened_on, closed_on FROM {t['Case']}"  # noqa: S608
                      " WHERE {ids} ORDER BY person_id, opened_on, id")
     sqlite = connection.vendor != "postgresql"  # SQLite's raw rows: dates are typed, booleans are 0/1
@@ -165,7 +173,7 @@ def load_histories(ids: Sequence[uuid.UUID], *, span: Span | None = None) -> dic
         if len(notes) > 1:
             notes.sort(key=lambda n: _aware(n[1]))
         out[pid] = History(
-            jurisdiction=jurisdiction, date_of_birth=_as_date(dob),
+            jurisdiction=jurisdiction, date_of_birth=as_date(dob),
             disposals=lists["disposals"].get(pid, []),
             orders=lists["Order"].get(pid, []),
             detentions=lists["Detention"].get(pid, []),

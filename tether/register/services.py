@@ -26,14 +26,14 @@ from tether.core.models import allocate, bump
 from tether.obligations import evaluate
 from tether.obligations.calendar import age_on
 from tether.people import names as name_rules
-from tether.people.constants import REFERENCE_PREFIX, AddressKind, NameKind
+from tether.people.constants import REFERENCE_PREFIX, NameKind
 from tether.people.models import Address, Ownership, Person, PersonName
 
 from .constants import DetentionKind, NotificationKind, RegisterStatus
 from .documents import RegistrantDoc, parse_address, parse_identity, parse_name, parse_registrant
-from .facts import History, facts_from, history_from_doc
+from .facts import HOME_KINDS, History, facts_from, history_from_doc
 from .models import Detention, Disposal, Notification, Order, PersonObligation, RegisterState
-from .selectors import Span, load_histories, person_rows
+from .selectors import Span, as_date, id_conditions, load_histories, person_rows
 
 REFERENCE_COUNTER = "person_reference"
 BATCH = 2000
@@ -77,7 +77,8 @@ def _status(h: History, subject: bool, ever_subject: bool, as_of: date) -> str:
 STATE_COLUMNS = ("person_id", "jurisdiction", "status", "subject", "registration_start", "registration_end",
                  "indefinite", "review_eligible_from", "next_due", "rules_version", "evaluated_on", "evaluated_at",
                  "changes_on")
-COMPARED = 10  # person_id and the state columns compared to tell a changed outcome (not the dates after them)
+# person_id and the state columns compared to tell a changed outcome (not the evaluation dates after them)
+COMPARED = STATE_COLUMNS.index("evaluated_on")
 CHANGES_ON = STATE_COLUMNS.index("changes_on")
 OBLIGATION_COLUMNS = ("person_id", "kind", "trigger", "due", "status", "met_on", "open", "citation", "explanation")
 
@@ -169,18 +170,13 @@ def _store(
         }
         moved = [
             (state[0], state[CHANGES_ON]) for state in states
-            if state[0] in same and _as_date(old_states[state[0]][COMPARED - 1]) != state[CHANGES_ON]
+            if state[0] in same and as_date(old_states[state[0]][COMPARED - 1]) != state[CHANGES_ON]
         ]
         touch = [pid for pid in ids if pid in same]
         rewrite = [pid for pid in ids if pid not in same]
         states = [row for row in states if row[0] not in same]
         obligations = [row for row in obligations if row[0] not in same]
     _write(state_table, obligation_table, touch, [] if fresh else rewrite, states, obligations, (as_of, now), moved)
-
-
-def _as_date(value: Any) -> date | None:
-    """A date read back raw (SQLite gives ISO text)."""
-    return date.fromisoformat(value) if isinstance(value, str) else value
 
 
 def _write(
@@ -192,23 +188,23 @@ def _write(
     of ``delete``, insert the new rows: ``COPY`` on PostgreSQL, ``executemany`` on SQLite. Plain rows, never
     model instances."""
     qn = connection.ops.quote_name
-    touched = f"UPDATE {qn(state_table)} SET evaluated_on = %s, evaluated_at = %s WHERE person_id {{ids}}"  # noqa: S608
+    touched = f"UPDATE {qn(state_table)} SET evaluated_on = %s, evaluated_at = %s WHERE {{ids}}"  # noqa: S608
     moving = f"UPDATE {qn(state_table)} SET changes_on = %s WHERE person_id = %s"  # noqa: S608
-    deletes = [f"DELETE FROM {qn(table)} WHERE person_id {{ids}}" for table in (state_table, obligation_table)]  # noqa: S608
+    deletes = [f"DELETE FROM {qn(table)} WHERE {{ids}}" for table in (state_table, obligation_table)]  # noqa: S608
     inserts = ((state_table, STATE_COLUMNS, states), (obligation_table, OBLIGATION_COLUMNS, obligations))
     with connection.cursor() as cur:
         if connection.vendor == "postgresql":
-            if touch:
-                cur.execute(touched.format(ids="= ANY(%s)"), [*evaluated, touch])
+            for condition, id_params in id_conditions("person_id", touch):
+                cur.execute(touched.format(ids=condition), [*evaluated, *id_params])
             if moved:
                 cur.execute(
                     f"UPDATE {qn(state_table)} AS s SET changes_on = m.changes_on"  # noqa: S608
                     " FROM unnest(%s::uuid[], %s::date[]) AS m(person_id, changes_on) WHERE s.person_id = m.person_id",
                     [[pid for pid, _ in moved], [day for _, day in moved]],
                 )
-            if delete:
+            for condition, id_params in id_conditions("person_id", delete):
                 for sql in deletes:
-                    cur.execute(sql.format(ids="= ANY(%s)"), [delete])
+                    cur.execute(sql.format(ids=condition), id_params)
             for table, columns, rows in inserts:
                 if rows:
                     with cur.copy(f"COPY {qn(table)} ({', '.join(qn(c) for c in columns)}) FROM STDIN") as copy:
@@ -218,14 +214,12 @@ def _write(
         ops = connection.ops
         on = (ops.adapt_datefield_value(evaluated[0]), ops.adapt_datetimefield_value(evaluated[1]))
         for pids, sqls, params in ((touch, [touched], on), (delete, deletes, ())):
-            for i in range(0, len(pids), 500):
-                chunk = [pid.hex for pid in pids[i : i + 500]]
-                marks = f"IN ({', '.join(['%s'] * len(chunk))})"
+            for condition, id_params in id_conditions("person_id", pids):
                 for sql in sqls:
-                    cur.execute(sql.format(ids=marks), [*params, *chunk])
+                    cur.execute(sql.format(ids=condition), [*params, *id_params])
         if moved:
             cur.executemany(moving, [(ops.adapt_datefield_value(day), pid.hex) for pid, day in moved])
-        at = 11  # evaluated_at: stored as the ORM stores it (naive UTC text)
+        at = STATE_COLUMNS.index("evaluated_at")  # stored as the ORM stores it (naive UTC text)
         for table, columns, rows in inserts:
             if rows:
                 sql = (f"INSERT INTO {qn(table)} ({', '.join(qn(c) for c in columns)})"  # noqa: S608
@@ -484,8 +478,8 @@ def address_record(
     doc = parse_address(data)
     with _changing(actor, person_id, expected_version, "person.address_record") as change:
         person = change.person
-        homes = (AddressKind.HOME, AddressKind.NFA)
-        closed = _close_open(person.addresses.filter(kind__in=homes), doc.valid_from) if doc.kind in homes else []
+        closed = (_close_open(person.addresses.filter(kind__in=HOME_KINDS), doc.valid_from)
+                  if doc.kind in HOME_KINDS else [])
         address = Address.objects.create(
             person=person, kind=doc.kind, line1=doc.line1, line2=doc.line2, town=doc.town, postcode=doc.postcode,
             valid_from=doc.valid_from, child_under_18=doc.child_under_18,

@@ -51,6 +51,19 @@ def test_hsts_is_sent_on_https_in_production(client: Any, settings: Any, db: Any
     assert "Strict-Transport-Security" in client.get("/sign-in/", headers={"x-forwarded-proto": "https"})
 
 
+def test_production_and_debug_read_on_off_words_like_the_other_flags(tmp_path: Path) -> None:
+    result = load_settings(tmp_path, **{**PRODUCTION, "TETHER_PRODUCTION": "true"})
+    assert result.returncode == 0, result.stderr
+    loaded = json.loads(result.stdout)
+    assert loaded["DEBUG"] is False and loaded["SESSION_COOKIE_SECURE"] is True
+    assert loaded["SECURE_HSTS_SECONDS"] == 31536000
+    result = load_settings(tmp_path, **{**PRODUCTION, "TETHER_PRODUCTION": "yes", "TETHER_DEBUG": "true"})
+    assert result.returncode != 0
+    assert "refuses to start with TETHER_DEBUG on" in result.stderr
+    assert json.loads(load_settings(tmp_path, TETHER_DEBUG="off").stdout)["DEBUG"] is False
+    assert json.loads(load_settings(tmp_path, TETHER_PRODUCTION="0").stdout)["SECURE_HSTS_SECONDS"] == 0
+
+
 def test_development_has_no_hsts_or_secure_only_cookies(tmp_path: Path) -> None:
     loaded = json.loads(load_settings(tmp_path).stdout)
     assert loaded["SECURE_HSTS_SECONDS"] == 0 and loaded["SESSION_COOKIE_SECURE"] is False

@@ -6,23 +6,13 @@ import pytest
 from django.db import connection
 from django.test import Client
 
-from tether.access.services import token_create
+from tether.access.testing import verified_login
 from tether.register.services import person_create
 
 
 def sign_in(client: Client, user: Any) -> Client:
     """Sign in past two-factor (the helper marks the session verified for roles that need a code)."""
-    try:
-        from tether.access.testing import verified_login
-    except ImportError:  # before two-factor sign-in existed
-        client.force_login(user)
-        return client
     return verified_login(client, user)
-
-
-def api_client(user: Any) -> Client:
-    raw, _ = token_create(user.username)
-    return Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
 
 
 def tamper(sql: str) -> None:

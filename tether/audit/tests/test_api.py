@@ -7,14 +7,12 @@ from tether.access.guards import access_person_by_id
 from tether.audit.models import AuditEvent
 from tether.audit.services import record
 
-from .conftest import api_client
-
 pytestmark = pytest.mark.django_db
 
 URL = "/api/v1/audit/events"
 
 
-def test_auditor_token_searches_the_trail(auditor, officer, person, frozen):
+def test_auditor_token_searches_the_trail(auditor, officer, person, frozen, api_client):
     access_person_by_id(officer, person.pk)
     api = api_client(auditor)
     body = api.get(URL, {"action": "person.", "object_id": str(person.pk)}).json()
@@ -29,7 +27,7 @@ def test_auditor_token_searches_the_trail(auditor, officer, person, frozen):
     assert ev.detail["filters"] == {"action": "person.", "object_id": str(person.pk)}
 
 
-def test_api_pages_by_number_and_by_cursor(auditor, frozen):
+def test_api_pages_by_number_and_by_cursor(auditor, frozen, api_client):
     for i in range(7):
         record("test.event", detail={"i": i})
     api = api_client(auditor)
@@ -40,7 +38,7 @@ def test_api_pages_by_number_and_by_cursor(auditor, frozen):
     assert [r["seq"] for r in older["results"]] == [4, 3, 2]
 
 
-def test_api_dates_are_checked(auditor, frozen):
+def test_api_dates_are_checked(auditor, frozen, api_client):
     api = api_client(auditor)
     response = api.get(URL, {"date_from": "2025-06-16", "date_to": "2025-06-15"})
     assert response.status_code == 400
@@ -52,7 +50,7 @@ def test_api_dates_are_checked(auditor, frozen):
 
 
 @pytest.mark.parametrize("persona", ["officer", "supervisor", "analyst", "national_admin", "partner"])
-def test_other_tokens_get_not_found(request, persona, frozen):
+def test_other_tokens_get_not_found(request, persona, frozen, api_client):
     api = api_client(request.getfixturevalue(persona))
     response = api.get(URL)
     assert response.status_code == 404 and response.json() == {"detail": "Not found"}

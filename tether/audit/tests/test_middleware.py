@@ -7,8 +7,6 @@ from django.test import RequestFactory
 from tether.audit.middleware import ApiAuditMiddleware, audited
 from tether.audit.models import AuditEvent
 
-from .conftest import api_client
-
 pytestmark = pytest.mark.django_db
 
 
@@ -56,7 +54,7 @@ def test_schema_docs_and_pages_are_not_recorded(db):
     assert not audited("/audit/")
 
 
-def test_a_real_api_call_through_the_middleware_stack(settings, officer, person, frozen):
+def test_a_real_api_call_through_the_middleware_stack(settings, officer, person, frozen, api_client):
     assert "tether.audit.middleware.ApiAuditMiddleware" in settings.MIDDLEWARE
     api = api_client(officer)
     assert api.get(f"/api/v1/people/{person.pk}").status_code == 200

@@ -7,8 +7,9 @@ import time_machine
 
 from tether.access.guards import access_person_by_id
 from tether.audit.models import AuditEvent
-from tether.audit.selectors import AuditFilters, iter_events, search_events, uk_day_start, viewers_of
+from tether.audit.selectors import AuditFilters, iter_events, search_events, viewers_of
 from tether.audit.services import record
+from tether.core.clock import uk_day_start
 from tether.core.errors import ValidationFailed
 
 pytestmark = pytest.mark.django_db

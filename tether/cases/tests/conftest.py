@@ -1,1 +1,1 @@
-from tether.compliance.tests.conftest import fast_passwords, inspector, registrant  # noqa: F401  (shared fixtures)
+from tether.compliance.tests.conftest import inspector, registrant  # noqa: F401  (shared fixtures)

@@ -6,9 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from django.test import Client
 
-from tether.access.services import token_create
 from tether.audit.models import AuditEvent
 from tether.cases.models import Case
 from tether.cases.services import case_open
@@ -17,11 +15,6 @@ from tether.compliance.models import Task
 
 pytestmark = pytest.mark.django_db
 JSON = "application/json"
-
-
-def _client(user) -> Client:
-    raw, _ = token_create(user.username)
-    return Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
 
 
 @pytest.fixture
@@ -36,21 +29,21 @@ def test_routes_are_documented(client):
         assert path in paths, path
 
 
-def test_open_cases_as_at_a_date(officer, other_officer, analyst, case):
-    c = _client(officer)
+def test_open_cases_as_at_a_date(officer, other_officer, analyst, case, api_client):
+    c = api_client(officer)
     body = c.get("/api/v1/cases").json()
     assert body["count"] == 1
     row = body["results"][0]
     assert row["case_id"] == case.pk and row["state"] == "missing" and row["days_missing"] == 14
     assert c.get("/api/v1/cases", {"as_of": "2025-06-01"}).json()["count"] == 0
-    assert _client(other_officer).get("/api/v1/cases").json()["count"] == 0
+    assert api_client(other_officer).get("/api/v1/cases").json()["count"] == 0
     assert c.get("/api/v1/cases", {"force": "GMP"}).status_code == 403
-    assert _client(analyst).get("/api/v1/cases").status_code == 403
+    assert api_client(analyst).get("/api/v1/cases").status_code == 403
     assert AuditEvent.objects.filter(action="case.list", actor=officer).count() == 2
 
 
-def test_a_case_with_its_timeline_through_the_person_guard(officer, other_officer, case):
-    response = _client(officer).get(f"/api/v1/cases/{case.pk}")
+def test_a_case_with_its_timeline_through_the_person_guard(officer, other_officer, case, api_client):
+    response = api_client(officer).get(f"/api/v1/cases/{case.pk}")
     assert response.status_code == 200
     body = response.json()
     assert body["state"] == "missing" and body["version"] == case.version
@@ -58,12 +51,12 @@ def test_a_case_with_its_timeline_through_the_person_guard(officer, other_office
     types = [e["type"] for e in body["entries"]]
     assert types[0] == "state" and "task" in types
     assert AuditEvent.objects.filter(action="person.case_view", actor=officer).count() == 1
-    assert _client(other_officer).get(f"/api/v1/cases/{case.pk}").status_code == 403
-    assert _client(officer).get("/api/v1/cases/987654").status_code == 404
+    assert api_client(other_officer).get(f"/api/v1/cases/{case.pk}").status_code == 403
+    assert api_client(officer).get("/api/v1/cases/987654").status_code == 404
 
 
-def test_transitions_name_the_field_and_check_the_version(officer, case):
-    c = _client(officer)
+def test_transitions_name_the_field_and_check_the_version(officer, case, api_client):
+    c = api_client(officer)
     url = f"/api/v1/cases/{case.pk}/transitions"
     missing = c.post(url, {"event": "warrant"}, content_type=JSON)
     assert missing.status_code == 400 and missing.json()["errors"][0]["field"] == "warrant_on"
@@ -83,8 +76,8 @@ def test_transitions_name_the_field_and_check_the_version(officer, case):
     assert AuditEvent.objects.filter(action="case.warrant", actor=officer).count() == 1
 
 
-def test_actions_complete_their_tasks(officer, inspector, case):
-    c = _client(officer)
+def test_actions_complete_their_tasks(officer, inspector, case, api_client):
+    c = api_client(officer)
     url = f"/api/v1/cases/{case.pk}/actions"
     bad = c.post(url, {"kind": "pnc_circulation"}, content_type=JSON)
     assert bad.status_code == 400 and bad.json()["errors"][0]["field"] == "reference"
@@ -102,12 +95,12 @@ def test_actions_complete_their_tasks(officer, inspector, case):
     assert AuditEvent.objects.filter(action="case.action.pnc_circulation", actor=officer).count() == 1
 
 
-def test_close_and_reopen(officer, other_officer, registrant, case):
-    c = _client(officer)
+def test_close_and_reopen(officer, other_officer, registrant, case, api_client):
+    c = api_client(officer)
     assert c.post(f"/api/v1/cases/{case.pk}/close", {}, content_type=JSON).json()["errors"][0]["field"] == "outcome"
     returned = c.post(f"/api/v1/cases/{case.pk}/close", {"outcome": "returned"}, content_type=JSON)
     assert returned.status_code == 400 and returned.json()["errors"][0]["field"] == "outcome"
-    assert _client(other_officer).post(f"/api/v1/cases/{case.pk}/close", {"outcome": "located"},
+    assert api_client(other_officer).post(f"/api/v1/cases/{case.pk}/close", {"outcome": "located"},
                                        content_type=JSON).status_code == 403
     closed = c.post(f"/api/v1/cases/{case.pk}/close", {"outcome": "located", "on": "2025-06-15"}, content_type=JSON)
     assert closed.status_code == 200

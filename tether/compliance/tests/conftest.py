@@ -23,12 +23,6 @@ def yearly_doc(make_doc: Any, **overrides: Any) -> dict[str, Any]:
     return make_doc(notifications=notes, **overrides)
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    """The personas' passwords need not be hashed expensively here."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def registrant(officer, make_doc, frozen) -> Person:
     person = person_create(officer, yearly_doc(make_doc))

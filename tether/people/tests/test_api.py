@@ -14,11 +14,6 @@ from tether.register.services import person_create
 pytestmark = pytest.mark.django_db
 
 
-def _client(user) -> Client:
-    raw, _ = token_create(user.username)
-    return Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
-
-
 @pytest.fixture
 def person(officer, make_doc, frozen):
     return person_create(officer, make_doc())
@@ -42,8 +37,8 @@ def test_no_token_or_bad_token_is_401(client, person):
     assert Client(HTTP_AUTHORIZATION="Bearer tth_nope").get("/api/v1/people").status_code == 401
 
 
-def test_expired_token_is_401(officer, person, frozen):
-    api = _client(officer)
+def test_expired_token_is_401(officer, person, frozen, api_client):
+    api = api_client(officer)
     assert api.get("/api/v1/people").status_code == 200
     frozen.shift(timedelta(days=31))
     assert api.get("/api/v1/people").status_code == 401
@@ -54,8 +49,8 @@ def test_tokens_are_stored_hashed(officer, frozen):
     assert raw not in token.token_hash and len(token.token_hash) == 64
 
 
-def test_list_and_read_own_force(officer, person):
-    api = _client(officer)
+def test_list_and_read_own_force(officer, person, api_client):
+    api = api_client(officer)
     body = api.get("/api/v1/people", {"name": "testperson"}).json()
     assert body["count"] == 1 and body["results"][0]["access"] == "full"
     one = api.get(f"/api/v1/people/{person.pk}").json()
@@ -65,8 +60,8 @@ def test_list_and_read_own_force(officer, person):
     assert one["obligations"]
 
 
-def test_other_force_gets_the_index_entry_only(other_officer, person):
-    api = _client(other_officer)
+def test_other_force_gets_the_index_entry_only(other_officer, person, api_client):
+    api = api_client(other_officer)
     one = api.get(f"/api/v1/people/{person.pk}").json()
     assert one["access"] == "limited" and one["record"] is None
     assert "ni_number" not in json.dumps(one)
@@ -74,14 +69,14 @@ def test_other_force_gets_the_index_entry_only(other_officer, person):
     assert full["access"] == "full"
 
 
-def test_analyst_gets_404_and_403(analyst, person):
-    api = _client(analyst)
+def test_analyst_gets_404_and_403(analyst, person, api_client):
+    api = api_client(analyst)
     assert api.get(f"/api/v1/people/{person.pk}").status_code == 404
     assert api.get("/api/v1/people").status_code == 403
 
 
-def test_create_person(officer, make_doc, frozen):
-    api = _client(officer)
+def test_create_person(officer, make_doc, frozen, api_client):
+    api = api_client(officer)
     r = api.post("/api/v1/people", _payload(make_doc), content_type="application/json")
     assert r.status_code == 201, r.content
     body = r.json()
@@ -99,16 +94,16 @@ def test_create_person(officer, make_doc, frozen):
          "disposals[0].months"),
     ],
 )
-def test_create_person_errors_name_the_field(officer, make_doc, frozen, overrides, field):
-    api = _client(officer)
+def test_create_person_errors_name_the_field(officer, make_doc, frozen, overrides, field, api_client):
+    api = api_client(officer)
     r = api.post("/api/v1/people", _payload(make_doc, **overrides), content_type="application/json")
     assert r.status_code == 400, r.content
     assert field in [e["field"] for e in r.json()["errors"]], r.json()
     assert Person.objects.count() == 0
 
 
-def test_record_notification_and_conflict(officer, person, frozen):
-    api = _client(officer)
+def test_record_notification_and_conflict(officer, person, frozen, api_client):
+    api = api_client(officer)
     url = f"/api/v1/people/{person.pk}/notifications"
     r = api.post(url, {"kind": "periodic", "station": "Brixton", "version": 1}, content_type="application/json")
     assert r.status_code == 201, r.content
@@ -119,30 +114,30 @@ def test_record_notification_and_conflict(officer, person, frozen):
     assert bad.status_code == 400 and bad.json()["errors"][0]["field"] == "kind"
 
 
-def test_other_force_cannot_record(other_officer, person):
-    api = _client(other_officer)
+def test_other_force_cannot_record(other_officer, person, api_client):
+    api = api_client(other_officer)
     r = api.post(f"/api/v1/people/{person.pk}/notifications", {"kind": "periodic", "station": "X"},
                  content_type="application/json")
     assert r.status_code == 403
 
 
-def test_api_reads_are_audited(officer, person):
-    _client(officer).get(f"/api/v1/people/{person.pk}")
+def test_api_reads_are_audited(officer, person, api_client):
+    api_client(officer).get(f"/api/v1/people/{person.pk}")
     assert AuditEvent.objects.filter(action="person.view", actor=officer).exists()
 
 
-def test_token_stops_working_when_the_role_changes(officer, person):
+def test_token_stops_working_when_the_role_changes(officer, person, api_client):
     from tether.access.constants import Role
 
-    api = _client(officer)
+    api = api_client(officer)
     assert api.get("/api/v1/people").status_code == 200
     officer.role = Role.ANALYST
     officer.save()
     assert api.get("/api/v1/people").status_code == 401
 
 
-def test_changes_through_the_api(officer, person, frozen):
-    api = _client(officer)
+def test_changes_through_the_api(officer, person, frozen, api_client):
+    api = api_client(officer)
     base = f"/api/v1/people/{person.pk}"
     r = api.post(f"{base}/names", {"kind": "current", "given_names": "A", "family_name": "B",
                                    "valid_from": "2025-06-01", "version": 1}, content_type="application/json")

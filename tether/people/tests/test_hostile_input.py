@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from django.test import Client
 
-from tether.access.services import token_create
 from tether.people.models import Person
 
 pytestmark = pytest.mark.django_db
@@ -30,20 +28,16 @@ TEXT_FIELDS = [
 ]
 
 
-def _api(user) -> Client:
-    raw, _ = token_create(user.username)
-    return Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
-
-
 @pytest.mark.parametrize("payload", PAYLOADS)
 @pytest.mark.parametrize(("section", "index", "field"), TEXT_FIELDS)
-def test_every_create_text_field_keeps_hostile_text_verbatim(officer, make_doc, frozen, payload, section, index, field):
+def test_every_create_text_field_keeps_hostile_text_verbatim(officer, make_doc, frozen, payload, section, index, field,
+                                                             api_client):
     doc = make_doc()
     for key in ("force", "synthetic", "notifications"):
         doc.pop(key)
     value = payload[:20] if field == "offence_code" else payload
     doc[section][index][field] = value
-    api = _api(officer)
+    api = api_client(officer)
     r = api.post("/api/v1/people", doc, content_type="application/json")
     assert r.status_code == 201, r.content
     record = r.json()["record"]
@@ -52,11 +46,11 @@ def test_every_create_text_field_keeps_hostile_text_verbatim(officer, make_doc, 
 
 
 @pytest.mark.parametrize("payload", PAYLOADS)
-def test_notification_station_and_details_and_search_terms(officer, make_doc, frozen, payload):
+def test_notification_station_and_details_and_search_terms(officer, make_doc, frozen, payload, api_client):
     from tether.register.services import person_create
 
     person = person_create(officer, make_doc())
-    api = _api(officer)
+    api = api_client(officer)
     r = api.post(f"/api/v1/people/{person.pk}/notifications",
                  {"kind": "periodic", "station": payload, "details": {"note": payload}},
                  content_type="application/json")

@@ -28,12 +28,6 @@ from tether.access.models import Force, User
 from tether.cases.services import case_close, case_open, case_reopen, case_transition
 from tether.register.services import person_create
 
-
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 CAUTION = [{"date": "2023-01-10", "offence": "Exposure (SOA 2003 s.66)", "offence_code": "SCH3-33",
             "kind": "caution"}]
 RAPE = [{"date": "2020-03-04", "offence": "Rape (Sexual Offences (Scotland) Act 2009 s.1)",

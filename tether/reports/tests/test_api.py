@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from tether.access.services import token_create
 from tether.reports import rollup
 
 from .test_rollup import SAMPLE
@@ -14,17 +13,12 @@ pytestmark = pytest.mark.django_db
 MPS, GMP, PSOS = "Metropolitan Police Service", "Greater Manchester Police", "Police Scotland"
 
 
-def client_for(user) -> Client:
-    raw, _ = token_create(user.username)
-    return Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
-
-
 def cells(data):
     return {(c["row"], c["col"]): c["text"] for c in data["cells"]}
 
 
-def test_missing_by_force_and_year(world, foi_national):
-    r = client_for(foi_national).get("/api/v1/reports/missing",
+def test_missing_by_force_and_year(world, foi_national, api_client):
+    r = api_client(foi_national).get("/api/v1/reports/missing",
                                      {"as_of": "2024-06-30", "by": "force,year_missing", "threshold": 3,
                                       "rounding": 1})
     assert r.status_code == 200
@@ -35,18 +29,18 @@ def test_missing_by_force_and_year(world, foi_national):
         assert p.reference not in r.content.decode() and str(p.pk) not in r.content.decode()
 
 
-def test_force_scope_and_roles(world, analyst, officer, auditor, supervisor):
-    r = client_for(analyst).get("/api/v1/reports/registrants", {"as_of": "2024-06-30"})
+def test_force_scope_and_roles(world, analyst, officer, auditor, supervisor, api_client):
+    r = api_client(analyst).get("/api/v1/reports/registrants", {"as_of": "2024-06-30"})
     assert r.status_code == 200 and r.json()["rows"] == [MPS]
-    assert client_for(analyst).get("/api/v1/reports/missing", {"force": "GMP"}).status_code == 403
-    assert client_for(supervisor).get("/api/v1/reports/series", {"months": 3}).status_code == 200
+    assert api_client(analyst).get("/api/v1/reports/missing", {"force": "GMP"}).status_code == 403
+    assert api_client(supervisor).get("/api/v1/reports/series", {"months": 3}).status_code == 200
     for who in (officer, auditor):
-        assert client_for(who).get("/api/v1/reports/missing").status_code == 403
+        assert api_client(who).get("/api/v1/reports/missing").status_code == 403
     assert Client().get("/api/v1/reports/missing").status_code == 401
 
 
-def test_bad_input_names_the_field(world, national_admin):
-    c = client_for(national_admin)
+def test_bad_input_names_the_field(world, national_admin, api_client):
+    c = api_client(national_admin)
     r = c.get("/api/v1/reports/missing", {"by": "name"})
     assert r.status_code == 400 and r.json()["errors"][0]["field"] == "by"
     r = c.get("/api/v1/reports/missing", {"threshold": 2})
@@ -58,8 +52,8 @@ def test_bad_input_names_the_field(world, national_admin):
     assert c.get("/api/v1/reports/missing", {"force": "XXX"}).status_code == 404
 
 
-def test_cases_series_and_rollup(world, national_admin):
-    c = client_for(national_admin)
+def test_cases_series_and_rollup(world, national_admin, api_client):
+    c = api_client(national_admin)
     data = c.get("/api/v1/reports/cases", {"period_from": "2000-01-01", "period_to": "2025-06-16",
                                            "threshold": 3, "rounding": 1}).json()
     assert data["period"] == ["2000-01-01", "2025-06-16"] and data["cols"] == ["Opened", "Reopened", "Closed"]

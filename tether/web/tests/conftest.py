@@ -22,14 +22,6 @@ def client() -> VerifiedClient:
     return VerifiedClient()
 
 
-# Tests that sign in through the form with the password alone and expect the dashboard: they predate
-# two-factor sign-in, so they run as a password-only deployment would (TETHER_REQUIRE_2FA=0) until they are
-# moved to the two-factor journey (test_sign_in.py covers that journey). Remove each entry when its test is.
-@pytest.fixture(autouse=True)
-def _fast_hashing(settings: Any) -> None:
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def gmp(db: Any) -> Force:
     ensure_forces()
