@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, timedelta
@@ -13,7 +12,7 @@ from django.db.models import Q, QuerySet
 
 from tether.access.constants import Role
 from tether.core import clock
-from tether.core.errors import ValidationFailed
+from tether.core.errors import NO_CONTROL_CHARACTERS, ValidationFailed, has_control_characters
 
 from .chain import GENESIS, event_hash
 from .models import AuditEvent
@@ -140,7 +139,6 @@ def viewers_of(object_type: str, object_id: Any, limit: int = 20) -> list[Viewer
 
 # --- the audit search ----------------------------------------------------------------------------------------
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 COUNT_CAP = 10_000  # counting stops here: a page count over the whole trail would scan all of it
 
 
@@ -158,9 +156,9 @@ class AuditFilters:
 
     def errors(self) -> dict[str, str]:
         problems = {
-            name: "must not contain control characters"
+            name: NO_CONTROL_CHARACTERS
             for name in ("actor", "action", "object_id", "force", "reason")
-            if _CONTROL.search(getattr(self, name))
+            if has_control_characters(getattr(self, name))
         }
         if self.date_from and self.date_to and self.date_to < self.date_from:
             problems["date_to"] = "must be the same as or after date_from"

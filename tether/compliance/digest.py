@@ -103,7 +103,7 @@ def build_digests(as_of: date, force_code: str | None = None) -> list[Digest]:
     out = []
     since = as_of - timedelta(days=1)  # cases opened since yesterday's digest
     for user in users:
-        d = Digest(user.pk, user.email, user.force.code if user.force else "")
+        d = Digest(user.pk, user.email, user.force_code)
         seen_cases: set[int] = set()
         for t in by_user.get(user.pk, []):
             if t.due_on < as_of:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 
 
@@ -32,3 +33,13 @@ class Forbidden(TetherError):
 
 class Conflict(TetherError):
     """Someone else changed the record since it was read (version mismatch)."""
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+NO_CONTROL_CHARACTERS = "must not contain control characters"
+
+
+def has_control_characters(text: str) -> bool:
+    """Free text from a form, a file or a query must hold no control characters (they hide in logs and CSV)."""
+    return bool(_CONTROL.search(text))
+

@@ -7,7 +7,6 @@ validates a document and returns typed values, or raises ``ValidationFailed`` na
 
 from __future__ import annotations
 
-import re
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -19,7 +18,7 @@ from django.utils.dateparse import parse_datetime
 
 from tether.cases.models import CaseKind, CaseOutcome
 from tether.core import clock
-from tether.core.errors import ValidationFailed
+from tether.core.errors import NO_CONTROL_CHARACTERS, ValidationFailed, has_control_characters
 from tether.people.constants import REFERENCE_PREFIX, AddressKind, NameKind, Sex
 from tether.people.identifiers import normalise_ni_number, normalise_pnc_id, normalise_postcode
 
@@ -27,7 +26,6 @@ from .constants import MONTHS_REQUIRED, DetentionKind, DisposalKind, Notificatio
 
 FORMAT_VERSION = 1
 _T = TypeVar("_T")
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 @dataclass
@@ -137,8 +135,8 @@ class _Checker:
         value = value.strip()
         if len(value) > max_len:
             self.fail(path, f"must be {max_len} characters or fewer")
-        if _CONTROL.search(value):
-            self.fail(path, "must not contain control characters")
+        if has_control_characters(value):
+            self.fail(path, NO_CONTROL_CHARACTERS)
         return value
 
     def day(self, data: Mapping[str, Any], key: str, path: str, *, required: bool = True) -> date | None:
