@@ -115,10 +115,6 @@ def _obligations(
     facts: Facts, as_of: date, spell: Spell, notes: Notes, held: Disregard, tier: int
 ) -> tuple[Obligation, ...]:
     out: list[Obligation] = []
-    end = spell.end
-
-    def in_spell(d: date) -> bool:
-        return spell.start <= d and (end is None or d <= end)
 
     # Initial registration, §20913(b).
     seen: set[date] = set()
@@ -145,7 +141,7 @@ def _obligations(
 
     # Changes of name or residence, §20913(c).
     for ev in facts.events:
-        if ev.kind not in ("name_change", "address_change") or ev.start > as_of or not in_spell(ev.start):
+        if ev.kind not in ("name_change", "address_change") or ev.start > as_of or not spell.contains(ev.start):
             continue
         t = ev.start
         # ASSUMPTION: "within 3 business days" counts the business days after the day of the change.
@@ -176,7 +172,7 @@ def _obligations(
             release = held.release_of(base)
             v_due = None if release is None else add_business_days(release, C.SORNA_VERIFICATION_DEFERRAL_BUSINESS_DAYS)
             note = "; the date fell in custody, so it moves to 3 business days after release"
-        if v_due is not None and (end is None or v_due <= end):
+        if v_due is not None and spell.contains(v_due):
             every = {12: "every year", 6: "every 6 months", 3: "every 3 months"}[months]
             lead = (
                 f"In-person verification for tier {_TIER_NAMES[tier]} ({every}, from the appearance on "
@@ -190,7 +186,7 @@ def _obligations(
         t = ev.start
         lo = prev
         prev = t
-        if not in_spell(t):
+        if not spell.contains(t):
             continue
         due = t - timedelta(days=C.SORNA_TRAVEL_NOTICE_DAYS)
         if due < spell.start:

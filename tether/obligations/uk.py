@@ -204,11 +204,6 @@ def _obligations(
     rules: UKRules, facts: Facts, as_of: date, spell: Spell, notes: Notes, disregard: Disregard
 ) -> tuple[Obligation, ...]:
     out: list[Obligation] = []
-    end = spell.end
-
-    def in_spell(d: date) -> bool:
-        return spell.start <= d and (end is None or d <= end)
-
     departures: list[Event] = []
     stays: list[Event] = []
     changes: list[Event] = []
@@ -221,14 +216,14 @@ def _obligations(
         else:
             changes.append(ev)
     _initial(out, as_of, spell, notes, disregard)
-    _changes(out, changes, stays, facts, as_of, spell, notes, disregard, in_spell)
+    _changes(out, changes, stays, facts, as_of, spell, notes, disregard)
     _periodic(out, rules, as_of, spell, notes, disregard)
     if departures:
         departures.sort(key=_event_start)
-        _travel(out, rules, departures, as_of, spell, notes, in_spell)
+        _travel(out, rules, departures, as_of, spell, notes)
     if rules.absence_rule and stays:
         stays.sort(key=_event_start)
-        _absence(out, stays, as_of, spell, notes, in_spell)
+        _absence(out, stays, as_of, spell, notes)
     return sort_obligations(out)
 
 
@@ -257,7 +252,7 @@ def _initial(out: list[Obligation], as_of: date, spell: Spell, notes: Notes, dis
         due = disregard.nth_counted_day(trigger, C.INITIAL_NOTIFICATION_DAYS)
         # ASSUMPTION: while a detention with no end swallows the window no deadline exists yet, so the
         # obligation is not listed (the same for every 3-day duty and the periodic one).
-        if due is None or (spell.end is not None and due > spell.end):
+        if due is None or not spell.contains(due):
             continue
         met_on = first_on_or_after(notes.in_person, trigger)
         citation = "SOA 2003 s.83(1)" if p.disposal is not None else "SOA 2003 s.83(1); s.103G"
@@ -315,7 +310,6 @@ def _changes(
     spell: Spell,
     notes: Notes,
     disregard: Disregard,
-    in_spell: Callable[[date], bool],
 ) -> None:
     """s.84(1): changes of name and home address, release from detention, qualifying stays."""
     triggers: list[tuple[date, str, date | None, bool]] = []  # (event date, label, advance date, release?)
@@ -327,7 +321,7 @@ def _changes(
         kind = ev.kind
         if ev.start > as_of:
             if ev.advance_notice_for is not None:
-                _non_occurrence_only(out, ev.advance_notice_for, as_of, spell, notes, disregard, in_spell)
+                _non_occurrence_only(out, ev.advance_notice_for, as_of, spell, notes, disregard)
             continue
         if kind == "release":
             explicit_releases.add(ev.start)
@@ -359,14 +353,14 @@ def _changes(
         triggers.append((qdate, f"stay{where} reaching 7 days in 12 months", advance, False))
 
     for trigger, label, advance, is_release in triggers:
-        if not in_spell(trigger):
+        if not spell.contains(trigger):
             continue
         if is_release and not any_between(notes.in_person, spell.start, trigger):
             # ASSUMPTION: no notification yet in this spell: the initial notification (s.83), which runs
             # from the release, covers it, so no separate release duty is listed.
             continue
         due = disregard.nth_counted_day(trigger, C.CHANGE_NOTIFICATION_DAYS)
-        if due is None or (spell.end is not None and due > spell.end):
+        if due is None or not spell.contains(due):
             continue
         met_on: date | None = None
         note = ""
@@ -384,7 +378,7 @@ def _changes(
                     "as the change was not within 2 days of it"
                 )
                 if window_end is not None and trigger > window_end:
-                    _non_occurrence(out, advance, as_of, spell, notes, disregard, in_spell)
+                    _non_occurrence(out, advance, as_of, spell, notes, disregard)
         if met_on is None:
             met_on = first_on_or_after(notes.change, trigger)
         lead = (
@@ -401,13 +395,12 @@ def _non_occurrence_only(
     spell: Spell,
     notes: Notes,
     disregard: Disregard,
-    in_spell: Callable[[date], bool],
 ) -> None:
     """An advance-notified event that has not happened by as_of: once the 3 days beginning with the
     notified date are over, the person must say it did not happen."""
     window_end = disregard.nth_counted_day(advance, C.ADVANCE_NOTICE_WINDOW_DAYS)
     if window_end is not None and as_of > window_end:
-        _non_occurrence(out, advance, as_of, spell, notes, disregard, in_spell)
+        _non_occurrence(out, advance, as_of, spell, notes, disregard)
 
 
 def _non_occurrence(
@@ -417,13 +410,12 @@ def _non_occurrence(
     spell: Spell,
     notes: Notes,
     disregard: Disregard,
-    in_spell: Callable[[date], bool],
 ) -> None:
     """s.84(4)(b): 6 days beginning with the notified date to say the event did not occur."""
-    if not in_spell(advance):
+    if not spell.contains(advance):
         return
     due = disregard.nth_counted_day(advance, C.NON_OCCURRENCE_DAYS)
-    if due is None or (spell.end is not None and due > spell.end):
+    if due is None or not spell.contains(due):
         return
     # ASSUMPTION: met by a change notification made after the notified date.
     met_on = first_after(notes.change, advance)
@@ -460,7 +452,7 @@ def _periodic(
             f"; {format_date(base)} fell while in custody, in hospital or abroad, so it moves to the third "
             "day beginning with the release or return"
         )
-    if due is None or (spell.end is not None and due > spell.end):
+    if due is None or not spell.contains(due):
         return
     lead = f"Periodic notification ({what}{deferred}) is due"
     out.append(obligation("periodic", last.date, due, None, as_of, citation, lead))
@@ -473,7 +465,6 @@ def _travel(
     as_of: date,
     spell: Spell,
     notes: Notes,
-    in_spell: Callable[[date], bool],
 ) -> None:
     """Travel regulations: notice 7 days before leaving the UK; 12 hours when the details were not
     known (date level: the day before). Met by a travel notification since the previous departure.
@@ -483,7 +474,7 @@ def _travel(
         t = ev.start
         lo = prev
         prev = t
-        if not in_spell(t):
+        if not spell.contains(t):
             continue
         if (
             rules.ireland_short_trip_exempt
@@ -513,7 +504,6 @@ def _absence(
     as_of: date,
     spell: Spell,
     notes: Notes,
-    in_spell: Callable[[date], bool],
 ) -> None:
     """NI s.85A: absence from the home for more than 3 days needs notice 12 hours before leaving
     (date level: by the end of the day before). A stay elsewhere is an absence from home.
@@ -523,7 +513,7 @@ def _absence(
         t = ev.start
         lo = prev
         prev = t
-        if not in_spell(t):
+        if not spell.contains(t):
             continue
         last = as_of if ev.end is None or ev.end > as_of else ev.end
         length = (last - t).days + 1
