@@ -4,7 +4,7 @@ indefinite notification, citations, NI absence and Irish-trip rules)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from operator import attrgetter
@@ -301,6 +301,28 @@ def _merge_days(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return merged
 
 
+def _qualifying_days(stays: Iterable[Event], until: int) -> dict[str, date]:
+    """For each address stayed at (``""`` when none is given), the first day on which its stays reach 7
+    days within 12 months (s.84(6)); each stay counts up to the ordinal ``until`` at most."""
+    # ASSUMPTION: stays are grouped by ``address``.
+    by_address: dict[str, list[tuple[int, int]]] = {}
+    for ev in stays:
+        last = until if ev.end is None else min(ev.end.toordinal(), until)
+        by_address.setdefault(ev.address or "", []).append((ev.start.toordinal(), last))
+    out: dict[str, date] = {}
+    for address, spans in by_address.items():
+        qday = _qualifying_day(_merge_days(spans))
+        if qday is not None:
+            out[address] = date.fromordinal(qday)
+    return out
+
+
+def _advance_window_end(disregard: Disregard, advance: date) -> date | None:
+    """The last of the 3 days beginning with an advance-notified date, disregarded days skipped;
+    None while an open detention swallows the window."""
+    return disregard.nth_counted_day(advance, C.ADVANCE_NOTICE_WINDOW_DAYS)
+
+
 def _changes(
     out: list[Obligation],
     changes: list[Event],
@@ -314,9 +336,6 @@ def _changes(
     """s.84(1): changes of name and home address, release from detention, qualifying stays."""
     triggers: list[tuple[date, str, date | None, bool]] = []  # (event date, label, advance date, release?)
     explicit_releases: set[date] = set()
-    stays: dict[str, list[tuple[int, int]]] = {}
-    stay_advance: dict[str, list[Event]] = {}
-    as_of_ord = as_of.toordinal()
     for ev in changes:
         kind = ev.kind
         if ev.start > as_of:
@@ -326,28 +345,23 @@ def _changes(
         if kind == "release":
             explicit_releases.add(ev.start)
         triggers.append((ev.start, _CHANGE_LABELS[kind], ev.advance_notice_for, kind == "release"))
-    for ev in stay_events:
-        last = as_of_ord if ev.end is None else min(ev.end.toordinal(), as_of_ord)
-        key = ev.address or ""
-        stays.setdefault(key, []).append((ev.start.toordinal(), last))
-        if ev.advance_notice_for is not None:
-            stay_advance.setdefault(key, []).append(ev)
     # ASSUMPTION: the end of a custody or hospital detention is a release (s.84(1)(c)) even when no
     # release event was recorded; a recorded release on the same day is not counted twice.
     for x in facts.detentions:
         if x.kind != "abroad" and x.end is not None and x.end <= as_of and x.end not in explicit_releases:
             label = "release from custody" if x.kind == "custody" else "discharge from hospital"
             triggers.append((x.end, label, None, True))
-    # ASSUMPTION: stays are grouped by ``address``; each address gives one duty, on the first day its
-    # total reaches 7 (later stays there are at a notified address).
-    for address, spans in stays.items():
-        qday = _qualifying_day(_merge_days(spans))
-        if qday is None:
-            continue
-        qdate = date.fromordinal(qday)
+    # ASSUMPTION: each address gives one duty, on the first day its total reaches 7 (later stays there
+    # are at a notified address).
+    for address, qdate in _qualifying_days(stay_events, as_of.toordinal()).items():
         advance = None
-        for ev in stay_advance.get(address, ()):
-            if ev.start <= qdate and (ev.end is None or qdate <= ev.end):
+        for ev in stay_events:
+            if (
+                ev.advance_notice_for is not None
+                and (ev.address or "") == address
+                and ev.start <= qdate
+                and (ev.end is None or qdate <= ev.end)
+            ):
                 advance = ev.advance_notice_for
         where = f" at {address}" if address else ""
         triggers.append((qdate, f"stay{where} reaching 7 days in 12 months", advance, False))
@@ -365,7 +379,7 @@ def _changes(
         met_on: date | None = None
         note = ""
         if advance is not None:
-            window_end = disregard.nth_counted_day(advance, C.ADVANCE_NOTICE_WINDOW_DAYS)
+            window_end = _advance_window_end(disregard, advance)
             early = advance - timedelta(days=C.ADVANCE_NOTICE_EARLY_DAYS)
             if early <= trigger and (window_end is None or trigger <= window_end):
                 # ASSUMPTION: the advance notice is the latest change notification on or before the event.
@@ -398,7 +412,7 @@ def _non_occurrence_only(
 ) -> None:
     """An advance-notified event that has not happened by as_of: once the 3 days beginning with the
     notified date are over, the person must say it did not happen."""
-    window_end = disregard.nth_counted_day(advance, C.ADVANCE_NOTICE_WINDOW_DAYS)
+    window_end = _advance_window_end(disregard, advance)
     if window_end is not None and as_of > window_end:
         _non_occurrence(out, advance, as_of, spell, notes, disregard)
 
@@ -544,29 +558,24 @@ def uk_change_dates(rules: UKRules, facts: Facts, as_of: date) -> list[date]:
     length of more than 3 days (s.85A)."""
     out: list[date] = []
     disregard: Disregard | None = None
-    stays: dict[str, list[tuple[int, int]]] = {}
-    # Stays begun by as_of count up to as_of; a week on, every stay still running has reached 7 days, so
-    # counting up to as_of + 7 finds any qualifying day still to come (later stays start on a fact date).
-    horizon = as_of.toordinal() + C.QUALIFYING_STAY_DAYS
+    stays: list[Event] = []
     for ev in facts.events:
         if ev.kind == "stay":
             if ev.start > as_of:
                 continue
-            last = horizon if ev.end is None else min(ev.end.toordinal(), horizon)
-            stays.setdefault(ev.address or "", []).append((ev.start.toordinal(), last))
+            stays.append(ev)
             threshold = ev.start + timedelta(days=C.NI_ABSENCE_MORE_THAN_DAYS)
             if rules.absence_rule and (ev.end is None or ev.end >= threshold):
                 out.append(threshold)
         elif ev.kind != "departure" and ev.advance_notice_for is not None:
             if disregard is None:
                 disregard = Disregard((x.start, x.end) for x in facts.detentions)
-            window_end = disregard.nth_counted_day(ev.advance_notice_for, C.ADVANCE_NOTICE_WINDOW_DAYS)
+            window_end = _advance_window_end(disregard, ev.advance_notice_for)
             if window_end is not None:
                 out.append(window_end + ONE_DAY)
-    for spans in stays.values():
-        qday = _qualifying_day(_merge_days(spans))
-        if qday is not None:
-            out.append(date.fromordinal(qday))
+    # Stays begun by as_of count up to as_of; a week on, every stay still running has reached 7 days, so
+    # counting up to as_of + 7 finds any qualifying day still to come (later stays start on a fact date).
+    out += _qualifying_days(stays, as_of.toordinal() + C.QUALIFYING_STAY_DAYS).values()
     return out
 
 
