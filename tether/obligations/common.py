@@ -182,12 +182,13 @@ class Notes:
         self.travel = travel
         self.initial = initial
 
-    def last_in_person(self, since: date) -> Notification | None:
-        """The last full (initial, change or periodic) notification on or after ``since``."""
+    def last_in_person(self, since: date, kinds: frozenset[str] = IN_PERSON_KINDS) -> Notification | None:
+        """The last full (initial, change or periodic) notification on or after ``since``; ``kinds``
+        narrows the kinds that count."""
         for n in reversed(self.items):
             if n.date < since:
                 return None
-            if n.kind in IN_PERSON_KINDS:
+            if n.kind in kinds:
                 return n
         return None
 

@@ -36,6 +36,7 @@ from .common import (
 from .types import Facts, FactsError, Jurisdiction, Obligation, Registration
 
 _TIER_NAMES = {1: "I", 2: "II", 3: "III"}
+_APPEARANCE_KINDS = frozenset({"initial", "periodic"})
 
 
 def sorna_years(tier: int, clean_record: bool, adjudicated_delinquent: bool) -> tuple[int | None, bool]:
@@ -118,7 +119,7 @@ def _obligations(
 
     # Initial registration, §20913(b).
     seen: set[date] = set()
-    for p in sorted(spell.periods, key=lambda q: q.start):
+    for p in spell.periods:  # merge_spells keeps them in date order
         t = p.start
         if t in seen or (t > spell.start and any_between(notes.in_person, spell.start, t)):
             continue
@@ -156,14 +157,9 @@ def _obligations(
     # In-person verification, §20918: from the last registration or verification appearance.
     # ASSUMPTION: verification runs from the last initial or periodic appearance; change updates do not
     # move it (jurisdictions that use birth-month schedules differ).
-    anchor: date | None = None
-    for n in reversed(notes.items):
-        if n.date < spell.start:
-            break
-        if n.kind in ("initial", "periodic"):
-            anchor = n.date
-            break
-    if anchor is not None:
+    appearance = notes.last_in_person(spell.start, kinds=_APPEARANCE_KINDS)
+    if appearance is not None:
+        anchor = appearance.date
         months = C.SORNA_VERIFICATION_MONTHS[tier]
         base = add_months(anchor, months)
         v_due: date | None = base
