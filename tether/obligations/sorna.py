@@ -21,6 +21,7 @@ from datetime import date, timedelta
 from . import constants as C
 from .calendar import ONE_DAY, Disregard, add_business_days, add_months, format_date, period_end
 from .common import (
+    Evaluation,
     Notes,
     Period,
     Spell,
@@ -56,20 +57,7 @@ class SornaRules:
     def name(self) -> Jurisdiction:
         return "us-sorna"
 
-    def change_dates(self, facts: Facts, as_of: date) -> list[date]:
-        """Besides the facts' dates and the outcome's deadlines: while a custody or civil commitment with no
-        end has begun, every day pushes the end of a fixed period one day later (assumption 24)."""
-        # merged spans: a custody ending the day an open one starts makes one open span from the first start
-        held = Disregard((x.start, x.end) for x in facts.detentions if x.kind != "abroad")
-        held_open = any(e is None and s <= as_of.toordinal() for s, e in held.spans)
-        fixed = any(
-            d.date <= as_of and d.tier is not None and d.tier in C.SORNA_TIER_YEARS
-            and sorna_years(d.tier, facts.sorna_clean_record, d.adjudicated_delinquent)[0] is not None
-            for d in facts.disposals
-        )
-        return [as_of + ONE_DAY] if held_open and fixed else []
-
-    def evaluate(self, facts: Facts, as_of: date) -> tuple[Registration, tuple[Obligation, ...]]:
+    def evaluate(self, facts: Facts, as_of: date) -> Evaluation:
         # Custody and civil commitment stop the registration clock; time abroad does not.
         held = Disregard((x.start, x.end) for x in facts.detentions if x.kind != "abroad")
         # ASSUMPTION: while a custody period is still open the end is computed as if release came the
@@ -77,6 +65,7 @@ class SornaRules:
         held_closed = held.closed_at(as_of)
         periods: list[Period] = []
         reduced = False
+        fixed = False  # a fixed (not life) period has begun
         tiers: dict[date, int] = {}
         for i, d in enumerate(facts.disposals):
             if d.tier not in (1, 2, 3):
@@ -85,6 +74,7 @@ class SornaRules:
                 continue
             years, cut = sorna_years(d.tier, facts.sorna_clean_record, d.adjudicated_delinquent)
             reduced = reduced or cut
+            fixed = fixed or years is not None
             tiers[d.date] = max(tiers.get(d.date, 0), d.tier)
             # ASSUMPTION: the period begins with the disposal (sentencing) date; custody and civil
             # commitment inside it push the end later day for day (§20915(a) "excluding").
@@ -93,9 +83,14 @@ class SornaRules:
             else:
                 end = held_closed.extend_end(d.date, period_end(d.date, years=years))
                 periods.append(Period(d.date, end, d))
+        # Besides the facts' dates and the outcome's deadlines: while a custody or civil commitment with no
+        # end has begun, every day pushes the end of a fixed period one day later (assumption 24). Merged
+        # spans: a custody ending the day an open one starts makes one open span from the first start.
+        held_open = any(e is None and s <= as_of.toordinal() for s, e in held.spans)
+        changes = [as_of + ONE_DAY] if held_open and fixed else []
         spell = choose_spell(merge_spells(periods), as_of)
         if spell is None:
-            return empty_registration(), ()
+            return Evaluation(empty_registration(), (), changes)
         citations = ["34 U.S.C. §20911", "34 U.S.C. §20915(a)"]
         if reduced:
             citations.append("34 U.S.C. §20915(b)")
@@ -109,7 +104,7 @@ class SornaRules:
         )
         tier = max(tiers[p.start] for p in spell.periods if p.disposal is not None)
         notes = Notes(facts.notifications, as_of)
-        return registration, _obligations(facts, as_of, spell, notes, held, tier)
+        return Evaluation(registration, _obligations(facts, as_of, spell, notes, held, tier), changes)
 
 
 def _obligations(

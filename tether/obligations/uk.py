@@ -21,6 +21,7 @@ from .calendar import (
     period_end,
 )
 from .common import (
+    Evaluation,
     Notes,
     Period,
     Spell,
@@ -85,11 +86,10 @@ class UKRules:
     absence_rule: bool = False  # NI s.85A
     ireland_short_trip_exempt: bool = False  # NI travel exception
 
-    def evaluate(self, facts: Facts, as_of: date) -> tuple[Registration, tuple[Obligation, ...]]:
-        return evaluate_uk(self, facts, as_of)
-
-    def change_dates(self, facts: Facts, as_of: date) -> list[date]:
-        return uk_change_dates(self, facts, as_of)
+    def evaluate(self, facts: Facts, as_of: date) -> Evaluation:
+        disregard = Disregard((x.start, x.end) for x in facts.detentions)
+        registration, obligations = evaluate_uk(self, facts, as_of, disregard)
+        return Evaluation(registration, obligations, uk_change_dates(self, facts, as_of, disregard))
 
 
 # --- s.82 ----------------------------------------------------------------------------------------
@@ -142,7 +142,10 @@ def _relevant_word(d: Disposal | None) -> str:
 # --- evaluate ------------------------------------------------------------------------------------
 
 
-def evaluate_uk(rules: UKRules, facts: Facts, as_of: date) -> tuple[Registration, tuple[Obligation, ...]]:
+def evaluate_uk(
+    rules: UKRules, facts: Facts, as_of: date, disregard: Disregard
+) -> tuple[Registration, tuple[Obligation, ...]]:
+    """``disregard``: the days in custody, in hospital or abroad (``facts.detentions``)."""
     dob = facts.date_of_birth
     # ASSUMPTION: facts dated after as_of have not happened yet (disposals, orders, reviews,
     # notifications, changes, stays); departures may be planned trips and are kept.
@@ -176,7 +179,6 @@ def evaluate_uk(rules: UKRules, facts: Facts, as_of: date) -> tuple[Registration
         return empty_registration(cites), ()
 
     notes = Notes(facts.notifications, as_of)
-    disregard = Disregard((x.start, x.end) for x in facts.detentions)
 
     citations = list(rules.registration_citations)
     if any(p.halved for p in spell.periods):
@@ -551,13 +553,12 @@ _event_start = attrgetter("start")
 # --- When the outcome may change ----------------------------------------------------------------
 
 
-def uk_change_dates(rules: UKRules, facts: Facts, as_of: date) -> list[date]:
+def uk_change_dates(rules: UKRules, facts: Facts, as_of: date, disregard: Disregard) -> list[date]:
     """The days, besides the facts' own dates and the outcome's deadlines, on which passing time alone can
     change a UK outcome: an advance-notified change not made within its window gives a non-occurrence duty
     the day after the window; a stay still going on reaches 7 days at its address (s.84(6)) or, in NI, a
     length of more than 3 days (s.85A)."""
     out: list[date] = []
-    disregard: Disregard | None = None
     stays: list[Event] = []
     for ev in facts.events:
         if ev.kind == "stay":
@@ -568,8 +569,6 @@ def uk_change_dates(rules: UKRules, facts: Facts, as_of: date) -> list[date]:
             if rules.absence_rule and (ev.end is None or ev.end >= threshold):
                 out.append(threshold)
         elif ev.kind != "departure" and ev.advance_notice_for is not None:
-            if disregard is None:
-                disregard = Disregard((x.start, x.end) for x in facts.detentions)
             window_end = _advance_window_end(disregard, ev.advance_notice_for)
             if window_end is not None:
                 out.append(window_end + ONE_DAY)
