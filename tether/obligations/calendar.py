@@ -67,19 +67,7 @@ def add_months(d: date, months: int) -> date:
 
 def add_years(d: date, years: int) -> date:
     """The anniversary ``years`` later; 29 February becomes 28 February in a common year."""
-    year = d.year + years
-    if d.month == 2 and d.day == 29 and not is_leap(year):
-        return date(year, 2, 28)
-    return d.replace(year=year)
-
-
-def add_days(d: date, days: int) -> date:
-    return d + timedelta(days=days)
-
-
-def last_day_of_days(start: date, days: int) -> date:
-    """Last day of "a period of ``days`` days beginning with ``start``" (start counts as day 1)."""
-    return start + timedelta(days=days - 1)
+    return add_months(d, 12 * years)
 
 
 def period_end(start: date, *, years: int = 0, months: int = 0) -> date:
@@ -91,15 +79,12 @@ def period_end(start: date, *, years: int = 0, months: int = 0) -> date:
     2020-01-10 ends on 2023-07-09; 1 year beginning with 2019-03-01 ends on 2020-02-29; 10 years
     beginning with 2016-02-29 ends on 2026-02-28.
     """
-    m0 = start.month - 1 + years * 12 + months
-    year = start.year + m0 // 12
-    month = m0 % 12 + 1
-    last = days_in_month(year, month)
+    corresponding = add_months(start, years * 12 + months)
     # ASSUMPTION: with no corresponding date (a period beginning 29 February) the period ends on the
     # last day of the month, 28 February, rather than the day before a 28 February "anniversary".
-    if start.day > last:
-        return date(year, month, last)
-    return date(year, month, start.day) - ONE_DAY
+    if corresponding.day < start.day:  # add_months clamped to the last day of a shorter month
+        return corresponding
+    return corresponding - ONE_DAY
 
 
 def day_after_period(start: date, *, years: int = 0, months: int = 0) -> date:

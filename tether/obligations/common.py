@@ -7,7 +7,7 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from datetime import date
 from operator import attrgetter
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from .calendar import ONE_DAY, days_word, format_date
 from .types import (
@@ -27,19 +27,24 @@ IN_PERSON_KINDS = frozenset({"initial", "change", "periodic"})
 """Notifications that give the full s.83(5) details (and reset the s.85 clock)."""
 
 
+class Evaluation(NamedTuple):
+    """One jurisdiction's answer for the facts as at a date."""
+
+    registration: Registration
+    obligations: tuple[Obligation, ...]
+    change_dates: list[date]
+    """Days, beyond those every jurisdiction shares (``fact_change_dates``, ``outcome_change_dates``), on
+    which this jurisdiction's outcome for the facts may change. Only those after ``as_of`` count; too many
+    is safe (one more evaluation), one missing is a bug."""
+
+
 class JurisdictionRules(Protocol):
     """One jurisdiction's rules: the engine calls ``evaluate`` and wraps the result in an Outcome."""
 
     @property
     def name(self) -> Jurisdiction: ...
 
-    def evaluate(self, facts: Facts, as_of: date) -> tuple[Registration, tuple[Obligation, ...]]: ...
-
-    def change_dates(self, facts: Facts, as_of: date) -> list[date]:
-        """Days, beyond those every jurisdiction shares (``fact_change_dates``, ``outcome_change_dates``),
-        on which this jurisdiction's outcome for ``facts`` may change. Only those after ``as_of`` count;
-        too many is safe (one more evaluation), one missing is a bug."""
-        ...
+    def evaluate(self, facts: Facts, as_of: date) -> Evaluation: ...
 
 
 # --- Registration spells ---------------------------------------------------------------------------
@@ -182,12 +187,13 @@ class Notes:
         self.travel = travel
         self.initial = initial
 
-    def last_in_person(self, since: date) -> Notification | None:
-        """The last full (initial, change or periodic) notification on or after ``since``."""
+    def last_in_person(self, since: date, kinds: frozenset[str] = IN_PERSON_KINDS) -> Notification | None:
+        """The last full (initial, change or periodic) notification on or after ``since``; ``kinds``
+        narrows the kinds that count."""
         for n in reversed(self.items):
             if n.date < since:
                 return None
-            if n.kind in IN_PERSON_KINDS:
+            if n.kind in kinds:
                 return n
         return None
 

@@ -151,6 +151,16 @@ def _end_not_before(start: date, end: date | None, prefix: str) -> None:
         raise FactsError(_path(prefix, "end"), f"{end.isoformat()} is before start {start.isoformat()}")
 
 
+def _span(raw: object, path: str, allowed: frozenset[str], kinds: Sequence[T]) -> tuple[T, date, date | None]:
+    """The kind, start and end of an order or a detention; the end may not come before the start."""
+    obj = _object(raw, path, allowed)
+    kind = _choice(obj, "kind", path, kinds)
+    start = _required_date(obj, "start", path)
+    end = _date(obj, "end", path, required=False)
+    _end_not_before(start, end, path)
+    return kind, start, end
+
+
 def parse_facts(data: Mapping[str, Any]) -> tuple[Facts, date]:
     """Read the JSON input (a decoded object including ``as_of``) into Facts and the as-of date."""
     top = _object(data, "", _TOP)
@@ -184,22 +194,12 @@ def parse_facts(data: Mapping[str, Any]) -> tuple[Facts, date]:
 
     orders: list[Order] = []
     for i, raw in enumerate(_list(top, "orders")):
-        p = f"orders[{i}]"
-        obj = _object(raw, p, _ORDER)
-        kind_o = _choice(obj, "kind", p, ORDER_KINDS)
-        start = _required_date(obj, "start", p)
-        end = _date(obj, "end", p, required=False)
-        _end_not_before(start, end, p)
+        kind_o, start, end = _span(raw, f"orders[{i}]", _ORDER, ORDER_KINDS)
         orders.append(Order(kind=kind_o, start=start, end=end))
 
     detentions: list[Detention] = []
     for i, raw in enumerate(_list(top, "detentions")):
-        p = f"detentions[{i}]"
-        obj = _object(raw, p, _DETENTION)
-        kind_d = _choice(obj, "kind", p, DETENTION_KINDS)
-        start = _required_date(obj, "start", p)
-        end = _date(obj, "end", p, required=False)
-        _end_not_before(start, end, p)
+        kind_d, start, end = _span(raw, f"detentions[{i}]", _DETENTION, DETENTION_KINDS)
         detentions.append(Detention(kind=kind_d, start=start, end=end))
 
     notifications: list[Notification] = []

@@ -35,9 +35,8 @@ def evaluate(facts: Facts, as_of: date) -> Outcome:
     rules = JURISDICTION_RULES.get(facts.jurisdiction)
     if rules is None:
         raise FactsError("jurisdiction", f"unknown jurisdiction {facts.jurisdiction!r}")
-    registration, obligations = rules.evaluate(facts, as_of)
-    changes = [*fact_change_dates(facts), *outcome_change_dates(registration, obligations),
-               *rules.change_dates(facts, as_of)]
+    registration, obligations, own_changes = rules.evaluate(facts, as_of)
+    changes = [*fact_change_dates(facts), *outcome_change_dates(registration, obligations), *own_changes]
     return Outcome(
         rules_version=RULES_VERSION,
         jurisdiction=facts.jurisdiction,

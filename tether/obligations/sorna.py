@@ -21,6 +21,7 @@ from datetime import date, timedelta
 from . import constants as C
 from .calendar import ONE_DAY, Disregard, add_business_days, add_months, format_date, period_end
 from .common import (
+    Evaluation,
     Notes,
     Period,
     Spell,
@@ -36,6 +37,7 @@ from .common import (
 from .types import Facts, FactsError, Jurisdiction, Obligation, Registration
 
 _TIER_NAMES = {1: "I", 2: "II", 3: "III"}
+_APPEARANCE_KINDS = frozenset({"initial", "periodic"})
 
 
 def sorna_years(tier: int, clean_record: bool, adjudicated_delinquent: bool) -> tuple[int | None, bool]:
@@ -55,20 +57,7 @@ class SornaRules:
     def name(self) -> Jurisdiction:
         return "us-sorna"
 
-    def change_dates(self, facts: Facts, as_of: date) -> list[date]:
-        """Besides the facts' dates and the outcome's deadlines: while a custody or civil commitment with no
-        end has begun, every day pushes the end of a fixed period one day later (assumption 24)."""
-        # merged spans: a custody ending the day an open one starts makes one open span from the first start
-        held = Disregard((x.start, x.end) for x in facts.detentions if x.kind != "abroad")
-        held_open = any(e is None and s <= as_of.toordinal() for s, e in held.spans)
-        fixed = any(
-            d.date <= as_of and d.tier is not None and d.tier in C.SORNA_TIER_YEARS
-            and sorna_years(d.tier, facts.sorna_clean_record, d.adjudicated_delinquent)[0] is not None
-            for d in facts.disposals
-        )
-        return [as_of + ONE_DAY] if held_open and fixed else []
-
-    def evaluate(self, facts: Facts, as_of: date) -> tuple[Registration, tuple[Obligation, ...]]:
+    def evaluate(self, facts: Facts, as_of: date) -> Evaluation:
         # Custody and civil commitment stop the registration clock; time abroad does not.
         held = Disregard((x.start, x.end) for x in facts.detentions if x.kind != "abroad")
         # ASSUMPTION: while a custody period is still open the end is computed as if release came the
@@ -76,6 +65,7 @@ class SornaRules:
         held_closed = held.closed_at(as_of)
         periods: list[Period] = []
         reduced = False
+        fixed = False  # a fixed (not life) period has begun
         tiers: dict[date, int] = {}
         for i, d in enumerate(facts.disposals):
             if d.tier not in (1, 2, 3):
@@ -84,6 +74,7 @@ class SornaRules:
                 continue
             years, cut = sorna_years(d.tier, facts.sorna_clean_record, d.adjudicated_delinquent)
             reduced = reduced or cut
+            fixed = fixed or years is not None
             tiers[d.date] = max(tiers.get(d.date, 0), d.tier)
             # ASSUMPTION: the period begins with the disposal (sentencing) date; custody and civil
             # commitment inside it push the end later day for day (§20915(a) "excluding").
@@ -92,9 +83,14 @@ class SornaRules:
             else:
                 end = held_closed.extend_end(d.date, period_end(d.date, years=years))
                 periods.append(Period(d.date, end, d))
+        # Besides the facts' dates and the outcome's deadlines: while a custody or civil commitment with no
+        # end has begun, every day pushes the end of a fixed period one day later (assumption 24). Merged
+        # spans: a custody ending the day an open one starts makes one open span from the first start.
+        held_open = any(e is None and s <= as_of.toordinal() for s, e in held.spans)
+        changes = [as_of + ONE_DAY] if held_open and fixed else []
         spell = choose_spell(merge_spells(periods), as_of)
         if spell is None:
-            return empty_registration(), ()
+            return Evaluation(empty_registration(), (), changes)
         citations = ["34 U.S.C. §20911", "34 U.S.C. §20915(a)"]
         if reduced:
             citations.append("34 U.S.C. §20915(b)")
@@ -108,21 +104,17 @@ class SornaRules:
         )
         tier = max(tiers[p.start] for p in spell.periods if p.disposal is not None)
         notes = Notes(facts.notifications, as_of)
-        return registration, _obligations(facts, as_of, spell, notes, held, tier)
+        return Evaluation(registration, _obligations(facts, as_of, spell, notes, held, tier), changes)
 
 
 def _obligations(
     facts: Facts, as_of: date, spell: Spell, notes: Notes, held: Disregard, tier: int
 ) -> tuple[Obligation, ...]:
     out: list[Obligation] = []
-    end = spell.end
-
-    def in_spell(d: date) -> bool:
-        return spell.start <= d and (end is None or d <= end)
 
     # Initial registration, §20913(b).
     seen: set[date] = set()
-    for p in sorted(spell.periods, key=lambda q: q.start):
+    for p in spell.periods:  # merge_spells keeps them in date order
         t = p.start
         if t in seen or (t > spell.start and any_between(notes.in_person, spell.start, t)):
             continue
@@ -145,7 +137,7 @@ def _obligations(
 
     # Changes of name or residence, §20913(c).
     for ev in facts.events:
-        if ev.kind not in ("name_change", "address_change") or ev.start > as_of or not in_spell(ev.start):
+        if ev.kind not in ("name_change", "address_change") or ev.start > as_of or not spell.contains(ev.start):
             continue
         t = ev.start
         # ASSUMPTION: "within 3 business days" counts the business days after the day of the change.
@@ -160,14 +152,9 @@ def _obligations(
     # In-person verification, §20918: from the last registration or verification appearance.
     # ASSUMPTION: verification runs from the last initial or periodic appearance; change updates do not
     # move it (jurisdictions that use birth-month schedules differ).
-    anchor: date | None = None
-    for n in reversed(notes.items):
-        if n.date < spell.start:
-            break
-        if n.kind in ("initial", "periodic"):
-            anchor = n.date
-            break
-    if anchor is not None:
+    appearance = notes.last_in_person(spell.start, kinds=_APPEARANCE_KINDS)
+    if appearance is not None:
+        anchor = appearance.date
         months = C.SORNA_VERIFICATION_MONTHS[tier]
         base = add_months(anchor, months)
         v_due: date | None = base
@@ -176,7 +163,7 @@ def _obligations(
             release = held.release_of(base)
             v_due = None if release is None else add_business_days(release, C.SORNA_VERIFICATION_DEFERRAL_BUSINESS_DAYS)
             note = "; the date fell in custody, so it moves to 3 business days after release"
-        if v_due is not None and (end is None or v_due <= end):
+        if v_due is not None and spell.contains(v_due):
             every = {12: "every year", 6: "every 6 months", 3: "every 3 months"}[months]
             lead = (
                 f"In-person verification for tier {_TIER_NAMES[tier]} ({every}, from the appearance on "
@@ -190,7 +177,7 @@ def _obligations(
         t = ev.start
         lo = prev
         prev = t
-        if not in_spell(t):
+        if not spell.contains(t):
             continue
         due = t - timedelta(days=C.SORNA_TRAVEL_NOTICE_DAYS)
         if due < spell.start:

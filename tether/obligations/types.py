@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Literal
+from typing import Literal, get_args
 
 Jurisdiction = Literal["england-wales", "scotland", "northern-ireland", "us-sorna"]
-JURISDICTIONS: tuple[Jurisdiction, ...] = ("england-wales", "scotland", "northern-ireland", "us-sorna")
+JURISDICTIONS: tuple[Jurisdiction, ...] = get_args(Jurisdiction)
 
 DisposalKind = Literal[
     "imprisonment",
@@ -23,32 +23,23 @@ DisposalKind = Literal[
     "conditional_discharge",
     "other",
 ]
-DISPOSAL_KINDS: tuple[DisposalKind, ...] = (
-    "imprisonment",
-    "life",
-    "ipp",
-    "hospital_order",
-    "hospital_order_restricted",
-    "caution",
-    "conditional_discharge",
-    "other",
-)
+DISPOSAL_KINDS: tuple[DisposalKind, ...] = get_args(DisposalKind)
 
 DetentionKind = Literal["custody", "hospital", "abroad"]
-DETENTION_KINDS: tuple[DetentionKind, ...] = ("custody", "hospital", "abroad")
+DETENTION_KINDS: tuple[DetentionKind, ...] = get_args(DetentionKind)
 
 NotificationKind = Literal["initial", "change", "periodic", "travel", "prescribed"]
-NOTIFICATION_KINDS: tuple[NotificationKind, ...] = ("initial", "change", "periodic", "travel", "prescribed")
+NOTIFICATION_KINDS: tuple[NotificationKind, ...] = get_args(NotificationKind)
 
 EventKind = Literal["release", "name_change", "address_change", "departure", "stay"]
-EVENT_KINDS: tuple[EventKind, ...] = ("release", "name_change", "address_change", "departure", "stay")
+EVENT_KINDS: tuple[EventKind, ...] = get_args(EventKind)
 
 OrderKind = Literal["shpo"]
-ORDER_KINDS: tuple[OrderKind, ...] = ("shpo",)
+ORDER_KINDS: tuple[OrderKind, ...] = get_args(OrderKind)
 
 ObligationKind = Literal["initial", "change", "non_occurrence", "periodic", "travel", "absence", "verification"]
 ObligationStatus = Literal["met", "due", "overdue"]
-OBLIGATION_STATUSES: tuple[ObligationStatus, ...] = ("met", "due", "overdue")
+OBLIGATION_STATUSES: tuple[ObligationStatus, ...] = get_args(ObligationStatus)
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ indefinite notification, citations, NI absence and Irish-trip rules)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from operator import attrgetter
@@ -21,6 +21,7 @@ from .calendar import (
     period_end,
 )
 from .common import (
+    Evaluation,
     Notes,
     Period,
     Spell,
@@ -85,11 +86,10 @@ class UKRules:
     absence_rule: bool = False  # NI s.85A
     ireland_short_trip_exempt: bool = False  # NI travel exception
 
-    def evaluate(self, facts: Facts, as_of: date) -> tuple[Registration, tuple[Obligation, ...]]:
-        return evaluate_uk(self, facts, as_of)
-
-    def change_dates(self, facts: Facts, as_of: date) -> list[date]:
-        return uk_change_dates(self, facts, as_of)
+    def evaluate(self, facts: Facts, as_of: date) -> Evaluation:
+        disregard = Disregard((x.start, x.end) for x in facts.detentions)
+        registration, obligations = evaluate_uk(self, facts, as_of, disregard)
+        return Evaluation(registration, obligations, uk_change_dates(self, facts, as_of, disregard))
 
 
 # --- s.82 ----------------------------------------------------------------------------------------
@@ -142,7 +142,10 @@ def _relevant_word(d: Disposal | None) -> str:
 # --- evaluate ------------------------------------------------------------------------------------
 
 
-def evaluate_uk(rules: UKRules, facts: Facts, as_of: date) -> tuple[Registration, tuple[Obligation, ...]]:
+def evaluate_uk(
+    rules: UKRules, facts: Facts, as_of: date, disregard: Disregard
+) -> tuple[Registration, tuple[Obligation, ...]]:
+    """``disregard``: the days in custody, in hospital or abroad (``facts.detentions``)."""
     dob = facts.date_of_birth
     # ASSUMPTION: facts dated after as_of have not happened yet (disposals, orders, reviews,
     # notifications, changes, stays); departures may be planned trips and are kept.
@@ -176,7 +179,6 @@ def evaluate_uk(rules: UKRules, facts: Facts, as_of: date) -> tuple[Registration
         return empty_registration(cites), ()
 
     notes = Notes(facts.notifications, as_of)
-    disregard = Disregard((x.start, x.end) for x in facts.detentions)
 
     citations = list(rules.registration_citations)
     if any(p.halved for p in spell.periods):
@@ -204,11 +206,6 @@ def _obligations(
     rules: UKRules, facts: Facts, as_of: date, spell: Spell, notes: Notes, disregard: Disregard
 ) -> tuple[Obligation, ...]:
     out: list[Obligation] = []
-    end = spell.end
-
-    def in_spell(d: date) -> bool:
-        return spell.start <= d and (end is None or d <= end)
-
     departures: list[Event] = []
     stays: list[Event] = []
     changes: list[Event] = []
@@ -221,14 +218,14 @@ def _obligations(
         else:
             changes.append(ev)
     _initial(out, as_of, spell, notes, disregard)
-    _changes(out, changes, stays, facts, as_of, spell, notes, disregard, in_spell)
+    _changes(out, changes, stays, facts, as_of, spell, notes, disregard)
     _periodic(out, rules, as_of, spell, notes, disregard)
     if departures:
         departures.sort(key=_event_start)
-        _travel(out, rules, departures, as_of, spell, notes, in_spell)
+        _travel(out, rules, departures, as_of, spell, notes)
     if rules.absence_rule and stays:
         stays.sort(key=_event_start)
-        _absence(out, stays, as_of, spell, notes, in_spell)
+        _absence(out, stays, as_of, spell, notes)
     return sort_obligations(out)
 
 
@@ -257,7 +254,7 @@ def _initial(out: list[Obligation], as_of: date, spell: Spell, notes: Notes, dis
         due = disregard.nth_counted_day(trigger, C.INITIAL_NOTIFICATION_DAYS)
         # ASSUMPTION: while a detention with no end swallows the window no deadline exists yet, so the
         # obligation is not listed (the same for every 3-day duty and the periodic one).
-        if due is None or (spell.end is not None and due > spell.end):
+        if due is None or not spell.contains(due):
             continue
         met_on = first_on_or_after(notes.in_person, trigger)
         citation = "SOA 2003 s.83(1)" if p.disposal is not None else "SOA 2003 s.83(1); s.103G"
@@ -306,6 +303,28 @@ def _merge_days(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return merged
 
 
+def _qualifying_days(stays: Iterable[Event], until: int) -> dict[str, date]:
+    """For each address stayed at (``""`` when none is given), the first day on which its stays reach 7
+    days within 12 months (s.84(6)); each stay counts up to the ordinal ``until`` at most."""
+    # ASSUMPTION: stays are grouped by ``address``.
+    by_address: dict[str, list[tuple[int, int]]] = {}
+    for ev in stays:
+        last = until if ev.end is None else min(ev.end.toordinal(), until)
+        by_address.setdefault(ev.address or "", []).append((ev.start.toordinal(), last))
+    out: dict[str, date] = {}
+    for address, spans in by_address.items():
+        qday = _qualifying_day(_merge_days(spans))
+        if qday is not None:
+            out[address] = date.fromordinal(qday)
+    return out
+
+
+def _advance_window_end(disregard: Disregard, advance: date) -> date | None:
+    """The last of the 3 days beginning with an advance-notified date, disregarded days skipped;
+    None while an open detention swallows the window."""
+    return disregard.nth_counted_day(advance, C.ADVANCE_NOTICE_WINDOW_DAYS)
+
+
 def _changes(
     out: list[Obligation],
     changes: list[Event],
@@ -315,63 +334,54 @@ def _changes(
     spell: Spell,
     notes: Notes,
     disregard: Disregard,
-    in_spell: Callable[[date], bool],
 ) -> None:
     """s.84(1): changes of name and home address, release from detention, qualifying stays."""
     triggers: list[tuple[date, str, date | None, bool]] = []  # (event date, label, advance date, release?)
     explicit_releases: set[date] = set()
-    stays: dict[str, list[tuple[int, int]]] = {}
-    stay_advance: dict[str, list[Event]] = {}
-    as_of_ord = as_of.toordinal()
     for ev in changes:
         kind = ev.kind
         if ev.start > as_of:
             if ev.advance_notice_for is not None:
-                _non_occurrence_only(out, ev.advance_notice_for, as_of, spell, notes, disregard, in_spell)
+                _non_occurrence_only(out, ev.advance_notice_for, as_of, spell, notes, disregard)
             continue
         if kind == "release":
             explicit_releases.add(ev.start)
         triggers.append((ev.start, _CHANGE_LABELS[kind], ev.advance_notice_for, kind == "release"))
-    for ev in stay_events:
-        last = as_of_ord if ev.end is None else min(ev.end.toordinal(), as_of_ord)
-        key = ev.address or ""
-        stays.setdefault(key, []).append((ev.start.toordinal(), last))
-        if ev.advance_notice_for is not None:
-            stay_advance.setdefault(key, []).append(ev)
     # ASSUMPTION: the end of a custody or hospital detention is a release (s.84(1)(c)) even when no
     # release event was recorded; a recorded release on the same day is not counted twice.
     for x in facts.detentions:
         if x.kind != "abroad" and x.end is not None and x.end <= as_of and x.end not in explicit_releases:
             label = "release from custody" if x.kind == "custody" else "discharge from hospital"
             triggers.append((x.end, label, None, True))
-    # ASSUMPTION: stays are grouped by ``address``; each address gives one duty, on the first day its
-    # total reaches 7 (later stays there are at a notified address).
-    for address, spans in stays.items():
-        qday = _qualifying_day(_merge_days(spans))
-        if qday is None:
-            continue
-        qdate = date.fromordinal(qday)
+    # ASSUMPTION: each address gives one duty, on the first day its total reaches 7 (later stays there
+    # are at a notified address).
+    for address, qdate in _qualifying_days(stay_events, as_of.toordinal()).items():
         advance = None
-        for ev in stay_advance.get(address, ()):
-            if ev.start <= qdate and (ev.end is None or qdate <= ev.end):
+        for ev in stay_events:
+            if (
+                ev.advance_notice_for is not None
+                and (ev.address or "") == address
+                and ev.start <= qdate
+                and (ev.end is None or qdate <= ev.end)
+            ):
                 advance = ev.advance_notice_for
         where = f" at {address}" if address else ""
         triggers.append((qdate, f"stay{where} reaching 7 days in 12 months", advance, False))
 
     for trigger, label, advance, is_release in triggers:
-        if not in_spell(trigger):
+        if not spell.contains(trigger):
             continue
         if is_release and not any_between(notes.in_person, spell.start, trigger):
             # ASSUMPTION: no notification yet in this spell: the initial notification (s.83), which runs
             # from the release, covers it, so no separate release duty is listed.
             continue
         due = disregard.nth_counted_day(trigger, C.CHANGE_NOTIFICATION_DAYS)
-        if due is None or (spell.end is not None and due > spell.end):
+        if due is None or not spell.contains(due):
             continue
         met_on: date | None = None
         note = ""
         if advance is not None:
-            window_end = disregard.nth_counted_day(advance, C.ADVANCE_NOTICE_WINDOW_DAYS)
+            window_end = _advance_window_end(disregard, advance)
             early = advance - timedelta(days=C.ADVANCE_NOTICE_EARLY_DAYS)
             if early <= trigger and (window_end is None or trigger <= window_end):
                 # ASSUMPTION: the advance notice is the latest change notification on or before the event.
@@ -384,7 +394,7 @@ def _changes(
                     "as the change was not within 2 days of it"
                 )
                 if window_end is not None and trigger > window_end:
-                    _non_occurrence(out, advance, as_of, spell, notes, disregard, in_spell)
+                    _non_occurrence(out, advance, as_of, spell, notes, disregard)
         if met_on is None:
             met_on = first_on_or_after(notes.change, trigger)
         lead = (
@@ -401,13 +411,12 @@ def _non_occurrence_only(
     spell: Spell,
     notes: Notes,
     disregard: Disregard,
-    in_spell: Callable[[date], bool],
 ) -> None:
     """An advance-notified event that has not happened by as_of: once the 3 days beginning with the
     notified date are over, the person must say it did not happen."""
-    window_end = disregard.nth_counted_day(advance, C.ADVANCE_NOTICE_WINDOW_DAYS)
+    window_end = _advance_window_end(disregard, advance)
     if window_end is not None and as_of > window_end:
-        _non_occurrence(out, advance, as_of, spell, notes, disregard, in_spell)
+        _non_occurrence(out, advance, as_of, spell, notes, disregard)
 
 
 def _non_occurrence(
@@ -417,13 +426,12 @@ def _non_occurrence(
     spell: Spell,
     notes: Notes,
     disregard: Disregard,
-    in_spell: Callable[[date], bool],
 ) -> None:
     """s.84(4)(b): 6 days beginning with the notified date to say the event did not occur."""
-    if not in_spell(advance):
+    if not spell.contains(advance):
         return
     due = disregard.nth_counted_day(advance, C.NON_OCCURRENCE_DAYS)
-    if due is None or (spell.end is not None and due > spell.end):
+    if due is None or not spell.contains(due):
         return
     # ASSUMPTION: met by a change notification made after the notified date.
     met_on = first_after(notes.change, advance)
@@ -460,7 +468,7 @@ def _periodic(
             f"; {format_date(base)} fell while in custody, in hospital or abroad, so it moves to the third "
             "day beginning with the release or return"
         )
-    if due is None or (spell.end is not None and due > spell.end):
+    if due is None or not spell.contains(due):
         return
     lead = f"Periodic notification ({what}{deferred}) is due"
     out.append(obligation("periodic", last.date, due, None, as_of, citation, lead))
@@ -473,7 +481,6 @@ def _travel(
     as_of: date,
     spell: Spell,
     notes: Notes,
-    in_spell: Callable[[date], bool],
 ) -> None:
     """Travel regulations: notice 7 days before leaving the UK; 12 hours when the details were not
     known (date level: the day before). Met by a travel notification since the previous departure.
@@ -483,7 +490,7 @@ def _travel(
         t = ev.start
         lo = prev
         prev = t
-        if not in_spell(t):
+        if not spell.contains(t):
             continue
         if (
             rules.ireland_short_trip_exempt
@@ -513,7 +520,6 @@ def _absence(
     as_of: date,
     spell: Spell,
     notes: Notes,
-    in_spell: Callable[[date], bool],
 ) -> None:
     """NI s.85A: absence from the home for more than 3 days needs notice 12 hours before leaving
     (date level: by the end of the day before). A stay elsewhere is an absence from home.
@@ -523,7 +529,7 @@ def _absence(
         t = ev.start
         lo = prev
         prev = t
-        if not in_spell(t):
+        if not spell.contains(t):
             continue
         last = as_of if ev.end is None or ev.end > as_of else ev.end
         length = (last - t).days + 1
@@ -547,36 +553,28 @@ _event_start = attrgetter("start")
 # --- When the outcome may change ----------------------------------------------------------------
 
 
-def uk_change_dates(rules: UKRules, facts: Facts, as_of: date) -> list[date]:
+def uk_change_dates(rules: UKRules, facts: Facts, as_of: date, disregard: Disregard) -> list[date]:
     """The days, besides the facts' own dates and the outcome's deadlines, on which passing time alone can
     change a UK outcome: an advance-notified change not made within its window gives a non-occurrence duty
     the day after the window; a stay still going on reaches 7 days at its address (s.84(6)) or, in NI, a
     length of more than 3 days (s.85A)."""
     out: list[date] = []
-    disregard: Disregard | None = None
-    stays: dict[str, list[tuple[int, int]]] = {}
-    # Stays begun by as_of count up to as_of; a week on, every stay still running has reached 7 days, so
-    # counting up to as_of + 7 finds any qualifying day still to come (later stays start on a fact date).
-    horizon = as_of.toordinal() + C.QUALIFYING_STAY_DAYS
+    stays: list[Event] = []
     for ev in facts.events:
         if ev.kind == "stay":
             if ev.start > as_of:
                 continue
-            last = horizon if ev.end is None else min(ev.end.toordinal(), horizon)
-            stays.setdefault(ev.address or "", []).append((ev.start.toordinal(), last))
+            stays.append(ev)
             threshold = ev.start + timedelta(days=C.NI_ABSENCE_MORE_THAN_DAYS)
             if rules.absence_rule and (ev.end is None or ev.end >= threshold):
                 out.append(threshold)
         elif ev.kind != "departure" and ev.advance_notice_for is not None:
-            if disregard is None:
-                disregard = Disregard((x.start, x.end) for x in facts.detentions)
-            window_end = disregard.nth_counted_day(ev.advance_notice_for, C.ADVANCE_NOTICE_WINDOW_DAYS)
+            window_end = _advance_window_end(disregard, ev.advance_notice_for)
             if window_end is not None:
                 out.append(window_end + ONE_DAY)
-    for spans in stays.values():
-        qday = _qualifying_day(_merge_days(spans))
-        if qday is not None:
-            out.append(date.fromordinal(qday))
+    # Stays begun by as_of count up to as_of; a week on, every stay still running has reached 7 days, so
+    # counting up to as_of + 7 finds any qualifying day still to come (later stays start on a fact date).
+    out += _qualifying_days(stays, as_of.toordinal() + C.QUALIFYING_STAY_DAYS).values()
     return out
 
 

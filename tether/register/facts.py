@@ -10,7 +10,7 @@ Both give the same ``History`` for the same registrant, and ``facts_from`` is th
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
 from tether.core.clock import uk_date
 from tether.obligations import types as t
@@ -47,9 +47,8 @@ class History:
 
 
 def notified_on(received_at: datetime) -> date:
-    """The UK date of a notification (a naive value from the database is UTC)."""
-    if received_at.tzinfo is None:
-        received_at = received_at.replace(tzinfo=UTC)
+    """The UK date of a notification. ``received_at`` is aware: documents require a time zone and the
+    selectors make raw database values aware (``_aware``) before they get here."""
     return uk_date(received_at)
 
 

@@ -186,6 +186,7 @@ def load_histories(ids: Sequence[uuid.UUID], *, span: Span | None = None) -> dic
 
 
 def _aware(at: Any) -> datetime:
+    """A raw ``received_at`` as an aware datetime: SQLite gives ISO text, and a naive value is UTC."""
     if isinstance(at, str):
         at = datetime.fromisoformat(at)
     assert isinstance(at, datetime)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -84,6 +86,29 @@ def run(f: Facts, as_of: str) -> Outcome:
 
 def of_kind(outcome: Outcome, kind: str) -> list[Obligation]:
     return [o for o in outcome.obligations if o.kind == kind]
+
+
+_ECHOES = (
+    (re.compile(r"not met and \d+ days? overdue"), "not met and overdue"),
+    (re.compile(r"absence from home of \d+ days?"), "absence from home"),
+)
+
+
+def normalised(outcome: Outcome) -> Outcome:
+    """The outcome without what only echoes ``as_of``: the date itself, ``changes_on``, and the day counts
+    in explanations (how many days overdue, how long an absence still going on has lasted)."""
+
+    def plain(text: str) -> str:
+        for pattern, repl in _ECHOES:
+            text = pattern.sub(repl, text)
+        return text
+
+    return replace(
+        outcome,
+        as_of=date.min,
+        changes_on=None,
+        obligations=tuple(replace(o, explanation=plain(o.explanation)) for o in outcome.obligations),
+    )
 
 
 def only(outcome: Outcome, kind: str) -> Obligation:

@@ -12,8 +12,7 @@ import pytest
 
 from tether.obligations.types import Facts, Outcome
 
-from .factories import D, det, disp, ev, facts, note, of_kind, run
-from .test_properties import normalised
+from .factories import D, det, disp, ev, facts, normalised, note, of_kind, run
 
 Check = Callable[[Outcome], bool]
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import date, timedelta
@@ -29,6 +28,8 @@ from tether.obligations.types import (
     Outcome,
     Review,
 )
+
+from .factories import normalised
 
 PROPERTY = settings(
     max_examples=200,
@@ -210,28 +211,6 @@ def test_end_never_precedes_start(case: tuple[Facts, date]) -> None:
 
 
 # --- changes_on: the outcome holds until then ---------------------------------------------------------
-
-_ECHOES = (
-    (re.compile(r"not met and \d+ days? overdue"), "not met and overdue"),
-    (re.compile(r"absence from home of \d+ days?"), "absence from home"),
-)
-
-
-def normalised(outcome: Outcome) -> Outcome:
-    """The outcome without what only echoes ``as_of``: the date itself, ``changes_on``, and the day counts
-    in explanations (how many days overdue, how long an absence still going on has lasted)."""
-
-    def plain(text: str) -> str:
-        for pattern, repl in _ECHOES:
-            text = pattern.sub(repl, text)
-        return text
-
-    return replace(
-        outcome,
-        as_of=date.min,
-        changes_on=None,
-        obligations=tuple(replace(o, explanation=plain(o.explanation)) for o in outcome.obligations),
-    )
 
 
 def _days_to_check(as_of: date, changes_on: date | None) -> list[date]:
