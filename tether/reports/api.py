@@ -16,7 +16,8 @@ from ninja import Field, Query, Router, Schema
 from tether.core import clock
 from tether.people.api import DetailOut, ErrorOut, TokenAuth
 
-from .commands import policy_for, published
+from .commands import policy_for
+from .figures import published
 
 router = Router(auth=TokenAuth(), tags=["reports"])
 RESPONSES: dict[int, Any] = {200: dict[str, Any], 400: ErrorOut, 403: DetailOut, 404: DetailOut}
@@ -59,9 +60,8 @@ def _year_before(day: date) -> date:
 
 
 def _figure(request: HttpRequest, figure: str, q: FigureQuery) -> dict[str, Any]:
-    _, data = published(figure, request.user, as_of=q.as_of, by=q.by or None, force=q.force or None,
-                        policy=policy_for(q.threshold, q.rounding))
-    return data
+    return published(figure, request.user, as_of=q.as_of, by=q.by or None, force=q.force or None,
+                        policy=policy_for(q.threshold, q.rounding)).data
 
 
 @router.get("/reports/missing", response=RESPONSES, summary="Open missing and wanted cases as at a date")
@@ -83,19 +83,16 @@ def report_registrants(request: HttpRequest, q: Query[FigureQuery]) -> Any:
 def report_cases(request: HttpRequest, q: Query[PeriodQuery]) -> Any:
     end = q.period_to or clock.today()
     start = q.period_from or _year_before(end) + timedelta(days=1)
-    _, data = published("cases", request.user, period=(start, end), by=q.by or None,
-                        force=q.force or None, policy=policy_for(q.threshold, q.rounding))
-    return data
+    return published("cases", request.user, period=(start, end), by=q.by or None,
+                        force=q.force or None, policy=policy_for(q.threshold, q.rounding)).data
 
 
 @router.get("/reports/series", response=RESPONSES, summary="Open cases at each month end")
 def report_series(request: HttpRequest, q: Query[SeriesQuery]) -> Any:
-    _, data = published("series", request.user, as_of=q.as_of, force=q.force or None, months=q.months,
-                        policy=policy_for(q.threshold, q.rounding))
-    return data
+    return published("series", request.user, as_of=q.as_of, force=q.force or None, months=q.months,
+                        policy=policy_for(q.threshold, q.rounding)).data
 
 
 @router.get("/reports/rollup", response=RESPONSES, summary="National roll-up with coverage")
 def report_rollup(request: HttpRequest, q: Query[RollupQuery]) -> Any:
-    _, data = published("rollup", request.user, as_of=q.as_of, policy=policy_for(q.threshold, q.rounding))
-    return data
+    return published("rollup", request.user, as_of=q.as_of, policy=policy_for(q.threshold, q.rounding)).data

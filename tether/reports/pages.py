@@ -8,19 +8,11 @@ Nothing here returns a name, a reference or any other identifier.
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
-
-from odf.opendocument import OpenDocumentSpreadsheet
-from odf.table import Table as OdsTable
-from odf.table import TableColumn, TableRow
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
 from tether.access.constants import Role
 from tether.access.models import Force
@@ -28,7 +20,7 @@ from tether.audit.services import record
 from tether.core import clock
 from tether.core.errors import Forbidden, ValidationFailed
 
-from . import exporters, rollup, statistics
+from . import exporters, figures, rollup, statistics
 from .charts import bar_chart, line_chart
 from .disclosure import STANDARD, Cell, Policy, PublishedTable, publish, publish_series
 from .foi import FoiDraft
@@ -39,11 +31,7 @@ from .tables import COUNT
 REGISTER_BEGAN = date(1997, 9, 1)  # the first day of the sex offenders register
 THRESHOLD_RANGE = (STANDARD.threshold, 10)  # a page may raise the threshold, never lower it below the standard
 ROUNDING_RANGE = (1, 10)
-FORMATS = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "ods": "application/vnd.oasis.opendocument.spreadsheet",
-}
+FORMATS = exporters.FILE_FORMATS
 FOI_FORMATS = {"odt": "application/vnd.oasis.opendocument.text", "pdf": "application/pdf"}
 # figure -> the breakdowns a download may ask for (``by``)
 DOWNLOADS: dict[str, tuple[str, ...]] = {
@@ -289,58 +277,6 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
 
-def _series_layout(title: str, points: tuple[tuple[date, Cell], ...], notes: tuple[str, ...],
-                   policy: Policy, as_of: date) -> list[list[str | int]]:
-    rows: list[list[str | int]] = [[title], ["As at", as_of.isoformat()], ["Counting", "open missing and wanted cases"],
-                                   [], ["Month end", COUNT]]
-    rows += [[d.isoformat(), c.value if c.value is not None else c.text] for d, c in points]
-    rows.append([])
-    rows += [["Note", n] for n in notes]
-    rows.append(["Disclosure control", policy.describe()])
-    return rows
-
-
-def _rows_csv(rows: list[list[str | int]]) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    for row in rows:
-        writer.writerow([exporters.csv_cell(v) for v in row])
-    return buffer.getvalue().encode()
-
-
-def _rows_xlsx(rows: list[list[str | int]], title: str) -> bytes:
-    wb = Workbook()
-    ws = wb.active
-    assert ws is not None
-    ws.title = "Table"
-    for i, row in enumerate(rows, start=1):
-        for j, value in enumerate(row, start=1):
-            cell = ws.cell(row=i, column=j, value=value)
-            if isinstance(value, str):
-                cell.data_type = "s"
-    ws.cell(row=1, column=1).font = Font(bold=True, size=14)
-    ws.column_dimensions["A"].width = 28
-    wb.properties.title = title
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
-
-
-def _rows_ods(rows: list[list[str | int]]) -> bytes:
-    doc = OpenDocumentSpreadsheet()
-    sheet = OdsTable(name="Table")
-    sheet.addElement(TableColumn(numbercolumnsrepeated=max(len(r) for r in rows)))
-    for row in rows:
-        tr = TableRow()
-        for value in row:
-            tr.addElement(exporters.ods_cell(value))
-        sheet.addElement(tr)
-    doc.spreadsheet.addElement(sheet)
-    buffer = io.BytesIO()
-    doc.write(buffer)
-    return buffer.getvalue()
-
-
 def download(user: Any, figure: str, fmt: str, *, as_of: date, by: str = "", force_code: str = "",
              period: tuple[date, date] | None = None, policy: Policy = STANDARD) -> Download:
     """One published table (or the trend series) as CSV, XLSX or ODS. Audited: the figure's ``report.run``
@@ -353,38 +289,27 @@ def download(user: Any, figure: str, fmt: str, *, as_of: date, by: str = "", for
     by = by or (allowed[0] if allowed else "")
     if allowed and by not in allowed:
         raise ValidationFailed({"by": f"must be one of: {', '.join(allowed)}"})
-    code = force_code or None
     day = period[1] if figure == "cases" and period else as_of
+    if figure == "cases" and period is None:
+        raise ValidationFailed({"period": "is required: from and to"})
+    fig = figures.published(figure, user, as_of=as_of, period=period, by=by or None, force=force_code or None,
+                            policy=policy)
     if figure == "series":
-        series = statistics.monthly_series(user, as_of, force_code=code)
-        rows = _series_layout(series.title, publish_series(series, policy), series.notes, policy, as_of)
-        content = {"csv": lambda: _rows_csv(rows), "xlsx": lambda: _rows_xlsx(rows, series.title),
-                   "ods": lambda: _rows_ods(rows)}[fmt]()
         stem = "trend"
+    elif figure == "rollup":
+        stem = "national-rollup"
+    elif figure == "cases":
+        assert period is not None
+        stem = f"cases-by-{by}-{period[0].isoformat()}-to"
     else:
-        if figure == "rollup":
-            if force_code:
-                raise ValidationFailed({"force": "the roll-up covers every force"})
-            pt = publish(rollup.national_rollup(user, as_of).table, policy)
-            stem = "national-rollup"
-        elif figure == "cases":
-            if period is None:
-                raise ValidationFailed({"period": "is required: from and to"})
-            pt = publish(statistics.cases_in_period(user, period, by=by, force_code=code), policy)
-            stem = f"cases-by-{by}-{period[0].isoformat()}-to"
-        else:
-            run = {"missing": statistics.missing, "abroad": statistics.abroad,
-                   "registrants": statistics.registrants}[figure]
-            pt = publish(run(user, as_of, by=by, force_code=code), policy)
-            stem = f"{figure}-by-{_slug(BY_LABELS[by])}"
-        content = {"csv": lambda: exporters.to_csv(pt).encode(), "xlsx": lambda: exporters.to_xlsx(pt),
-                   "ods": lambda: exporters.to_ods(pt)}[fmt]()
+        stem = f"{figure}-by-{_slug(BY_LABELS[by])}"
+    content = fig.document(fmt)
     scope = f"-{force_code.lower()}" if force_code else ""
     filename = f"tether-{stem}{scope}-{day.isoformat()}.{fmt}"
     record("report.download", user, force_code=force_code or "",
            detail={"figure": figure, "format": fmt, "by": by, "as_of": day, "force": force_code or "ALL",
                    "policy": policy.to_dict(), "file": filename})
-    return Download(filename, FORMATS[fmt], content)
+    return Download(filename, FORMATS[fmt], content.encode() if isinstance(content, str) else content)
 
 
 def foi_draft(user: Any, *, force_code: str, as_of: date, request_date: date, reference: str, by: str, fmt: str,

@@ -110,7 +110,9 @@ def test_registrants_cases_and_series(cases, foi_national):
     assert code == 0 and len(points) == 24 and points[-1] == {"date": "2025-06-16", "text": "14", "value": 14,
                                                               "suppressed": ""}
     code, out, _ = run("series", "--format", "csv", "--as", "foi.national")
-    assert code == 0 and out.splitlines()[0] == "date,shown,value,suppressed"
+    lines = out.splitlines()  # the same layout as the statistics page's trend download
+    assert code == 0 and lines[0].startswith("Open missing and wanted cases at each month end")
+    assert "Month end,Count" in lines and lines[-1].startswith("Disclosure control,")
 
 
 @pytest.mark.parametrize(("args", "message"), [
