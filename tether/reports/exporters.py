@@ -21,19 +21,13 @@ from odf.text import P
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from tether.core.downloads import csv_cell
 from tether.reports.disclosure import Cell, Policy, PublishedTable
 from tether.reports.tables import COUNT
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 TOTAL = "Total"
 
 Value = str | int
-
-
-def csv_cell(value: Value | None) -> str:
-    """A CSV cell a spreadsheet will not run (as ``tether.audit.exports.csv_cell``)."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 def shows_row_totals(pt: PublishedTable) -> bool:

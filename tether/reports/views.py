@@ -15,7 +15,9 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
+from tether.core.downloads import attachment
 from tether.core.errors import Forbidden, NotFound, ValidationFailed
+from tether.web.views import error_page
 
 from . import pages
 from .forms import CasesForm, FoiForm, StatisticsForm, UploadForm
@@ -85,7 +87,7 @@ def download(request: HttpRequest, figure: str, fmt: str) -> HttpResponse:
     if not pages.is_report_user(user):
         return _refuse(request, "Only analysts, FOI officers, supervisors and national administrators see statistics.")
     if figure not in pages.DOWNLOADS or fmt not in pages.FORMATS:
-        return render(request, "404.html", {"message": ""}, status=404)
+        return error_page(request, 404)
     data = request.GET
     period: tuple[date, date] | None = None
     if figure == "cases":
@@ -106,7 +108,7 @@ def download(request: HttpRequest, figure: str, fmt: str) -> HttpResponse:
     except Forbidden as exc:
         return _refuse(request, str(exc))
     except NotFound:
-        return render(request, "404.html", {"message": ""}, status=404)
+        return error_page(request, 404)
     except ValidationFailed as exc:
         lines = [f"{k}: {m}" for k, msgs in exc.errors.items() for m in msgs]
         return HttpResponse("\n".join(lines) + "\n", status=400, content_type="text/plain; charset=utf-8")
@@ -115,10 +117,7 @@ def download(request: HttpRequest, figure: str, fmt: str) -> HttpResponse:
 
 def _attachment(file: Any) -> HttpResponse:
     """A download (a published table or an FOI draft): never cached."""
-    response = HttpResponse(file.content, content_type=file.content_type)
-    response["Content-Disposition"] = f'attachment; filename="{file.filename}"'
-    response["Cache-Control"] = "no-store"
-    return response
+    return attachment(HttpResponse(file.content, content_type=file.content_type), file.filename)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
