@@ -14,11 +14,10 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from tether.access.constants import Role
 from tether.access.models import Force
 from tether.audit.services import record
 from tether.core import clock
-from tether.core.errors import Forbidden, ValidationFailed
+from tether.core.errors import ValidationFailed
 
 from . import exporters, figures, rollup, statistics
 from .charts import bar_chart, line_chart
@@ -54,11 +53,6 @@ def is_report_user(user: Any) -> bool:
 
 def is_national(user: Any) -> bool:
     return is_report_user(user) and statistics.is_national(user)
-
-
-def can_import_returns(user: Any) -> bool:
-    """Uploading per-force returns is for national administrators only."""
-    return bool(user and user.is_authenticated and user.role == Role.NATIONAL_ADMIN)
 
 
 def force_options(user: Any) -> list[tuple[str, str]]:
@@ -254,13 +248,6 @@ def national_page(user: Any, as_of: date, *, policy: Policy = STANDARD) -> Natio
         as_of=as_of, table=publish(r.table, policy), coverage=r.coverage,
         from_tether=tuple(names[c] for c in r.from_tether), from_returns=tuple(names[c] for c in r.from_returns),
         not_answered=tuple(names[c] for c in r.not_answered), returns_as_at=r.returns_as_at, sources=r.sources)
-
-
-def import_returns(user: Any, text: str, *, source: str) -> rollup.ImportResult:
-    """Import a returns CSV (national administrators only; all-or-nothing; audited by ``rollup``)."""
-    if not can_import_returns(user):
-        raise Forbidden("Only national administrators import force returns.")
-    return rollup.import_returns(user, text, source=source)
 
 
 # --- downloads ---------------------------------------------------------------------------------------------

@@ -19,7 +19,7 @@ from tether.core.downloads import attachment
 from tether.core.errors import Forbidden, NotFound, ValidationFailed
 from tether.web.views import error_page
 
-from . import pages
+from . import pages, rollup
 from .forms import CasesForm, FoiForm, StatisticsForm, UploadForm
 
 
@@ -151,7 +151,7 @@ def national(request: HttpRequest) -> HttpResponse:
     if not pages.is_national(user):
         return _refuse(request, "The national roll-up is for national administrators, and analysts and FOI officers "
                                 "whose account belongs to no force.")
-    can_import = pages.can_import_returns(user)
+    can_import = rollup.can_import_returns(user)
     upload_errors: list[tuple[str, str]] = []
     upload_fields: dict[str, str] = {}
     source = ""
@@ -162,7 +162,7 @@ def national(request: HttpRequest) -> HttpResponse:
         source = upload.source
         if upload.valid:
             try:
-                result = pages.import_returns(user, upload.text, source=upload.source)
+                result = rollup.import_returns(user, upload.text, source=upload.source)
             except ValidationFailed as exc:
                 upload_errors = [("#returns", f"{key}: {m}") for key, msgs in exc.errors.items() for m in msgs]
                 upload_fields["returns"] = (f"The file was not imported: {len(exc.errors)} problem"

@@ -16,6 +16,7 @@ from tether.cases.services import case_open
 from tether.cli import app
 from tether.register.services import person_create
 from tether.reports import rollup
+from tether.reports.models import ForceReturn
 
 from .test_exporters import ods_rows
 
@@ -141,7 +142,10 @@ def test_the_account_is_required_and_must_have_a_report_role(cases, officer, mon
 
 def test_rollup_import_and_report(cases, foi_national, tmp_path: Path):
     sample = Path(rollup.__file__).parent / "data" / "returns-2018.csv"
-    code, out, _ = run("rollup", "--import", str(sample), "--as", "foi.national")
+    code, _, err = run("rollup", "--import", str(sample), "--as", "foi.national")  # national, not an administrator
+    assert code == 1 and "Only national administrators import force returns." in err
+    assert not ForceReturn.objects.exists()
+    code, out, _ = run("rollup", "--import", str(sample), "--as", "admin.national")
     assert code == 0 and json.loads(out)["imported"] == 21
     code, out, _ = run("rollup", "--as-of", "2025-06-16", "--as", "foi.national")
     data = json.loads(out)
@@ -149,5 +153,5 @@ def test_rollup_import_and_report(cases, foi_national, tmp_path: Path):
     assert data["coverage"]["from_tether"] == ["GMP", "MPS"]
     bad = tmp_path / "bad.csv"
     bad.write_text("force,as_at,year_missing,count\nMPS,2018-02,2017,x\nZZZ,2018-02,2017,1\n", encoding="utf-8")
-    code, _, err = run("rollup", "--import", str(bad), "--as", "foi.national")
+    code, _, err = run("rollup", "--import", str(bad), "--as", "admin.national")
     assert code == 2 and "line 2.count" in err and "line 3.force" in err and "nothing was imported" in err
