@@ -16,8 +16,8 @@ from tether.access.models import User
 from tether.core.errors import NotFound, ValidationFailed
 
 from . import rollup
-from .disclosure import STANDARD, Policy, PublishedTable
-from .figures import published
+from .disclosure import PublishedTable
+from .figures import policy_for, published
 
 FORMATS = ("json", "csv", "xlsx", "ods")
 BINARY = ("xlsx", "ods")
@@ -57,17 +57,6 @@ def parse_period(raw: str | None) -> tuple[date, date] | None:
     if start > end:
         raise ValidationFailed({"period": "the first date must not be after the second"})
     return start, end
-
-
-def policy_for(threshold: int | None, rounding: int | None) -> Policy:
-    if threshold is None and rounding is None:
-        return STANDARD
-    try:
-        return Policy.from_dict({"threshold": STANDARD.threshold if threshold is None else threshold,
-                                 "rounding": STANDARD.rounding if rounding is None else rounding})
-    except ValueError as exc:
-        name, _, message = str(exc).partition(": ")
-        raise ValidationFailed({name: message or str(exc)}) from None
 
 
 @dataclass

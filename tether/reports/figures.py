@@ -8,16 +8,44 @@ returns a name, a reference or any other identifier.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from tether.core import clock
 from tether.core.errors import ValidationFailed
 
 from . import exporters, rollup, statistics
-from .disclosure import STANDARD, Policy, PublishedTable, publish, publish_series
+from .disclosure import MAX_THRESHOLD, STANDARD, Policy, PublishedTable, publish, publish_series
 
 FIGURES = ("missing", "abroad", "registrants", "cases", "series", "rollup")
+LOWEST_THRESHOLD = 3  # the API and the CLI may go below the standard threshold, never below this
+
+
+def policy_for(threshold: int | None, rounding: int | None, *, minimum: int = LOWEST_THRESHOLD) -> Policy:
+    """The disclosure policy asked for: the standard when neither is given (or both match it), else a custom
+    policy named so. ValidationFailed names the field: a threshold below ``minimum``, or what ``Policy`` refuses
+    (rounding above the threshold, or a threshold that would round below itself)."""
+    t = STANDARD.threshold if threshold is None else threshold
+    r = STANDARD.rounding if rounding is None else rounding
+    if (t, r) == (STANDARD.threshold, STANDARD.rounding):
+        return STANDARD
+    if not isinstance(t, bool) and isinstance(t, int) and t < minimum:
+        raise ValidationFailed({"threshold": f"must be between {minimum} and {MAX_THRESHOLD}"})
+    try:
+        return Policy(name=f"Custom (threshold {t}, rounding {r})", threshold=t, rounding=r)
+    except ValueError as exc:
+        name, _, message = str(exc).partition(": ")
+        raise ValidationFailed({name: message or str(exc)}) from None
+
+
+def last_twelve_months(end: date) -> tuple[date, date]:
+    """The default period: the year to ``end`` (from the day after the same date a year before; 29 February
+    counts from 1 March)."""
+    try:
+        start = end.replace(year=end.year - 1)
+    except ValueError:  # 29 February
+        start = end.replace(year=end.year - 1, day=28)
+    return start + timedelta(days=1), end
 
 
 @dataclass(frozen=True)

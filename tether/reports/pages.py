@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from tether.access.models import Force
@@ -96,46 +96,37 @@ def check_day(day: date, label: str, today: date) -> str:
 
 
 def policy_from(threshold: str | None, rounding: str | None) -> tuple[Policy, dict[str, str]]:
-    """The disclosure policy for a page: the standard, or a stricter one within the allowed ranges.
+    """The disclosure policy a page asks for: the standard, or a stricter one (``figures.policy_for``).
 
-    Threshold 5 to 10 (never below the standard 5), rounding 1 to 10 and not above the threshold, and the
-    threshold itself must not round below the threshold (``Policy`` checks that: threshold 7 with rounding 5
-    would publish a count of 7 as 5)."""
-    raw_t, raw_r = (threshold or "").strip(), (rounding or "").strip()
-    if not raw_t and not raw_r:
-        return STANDARD, {}
+    Threshold 5 to 10 (never below the standard 5), rounding 1 to 10; ``Policy`` refuses rounding above the
+    threshold, or a threshold that would round below itself (threshold 7 with rounding 5 would publish a 7 as
+    5). Returns (policy, field -> error sentence); the standard when there is an error."""
+    values: dict[str, int | None] = {"threshold": None, "rounding": None}
     errors: dict[str, str] = {}
-    values: dict[str, int] = {"threshold": STANDARD.threshold, "rounding": STANDARD.rounding}
-    for name, raw, (low, high) in (("threshold", raw_t, THRESHOLD_RANGE), ("rounding", raw_r, ROUNDING_RANGE)):
-        if not raw:
+    for name, raw, (low, high) in (("threshold", threshold, THRESHOLD_RANGE), ("rounding", rounding, ROUNDING_RANGE)):
+        text = (raw or "").strip()
+        if not text:
             continue
-        if not raw.isdigit() or not low <= int(raw) <= high:
+        if not text.isdigit() or not low <= int(text) <= high:
             errors[name] = f"{name.title()} must be a whole number from {low} to {high}"
         else:
-            values[name] = int(raw)
+            values[name] = int(text)
     if errors:
         return STANDARD, errors
-    if values["threshold"] == STANDARD.threshold and values["rounding"] == STANDARD.rounding:
-        return STANDARD, {}
-    if values["rounding"] > values["threshold"]:
-        return STANDARD, {"rounding": "Rounding must not be more than the threshold"}
-    name = f"Tether standard, threshold {values['threshold']}, rounding {values['rounding']}"
     try:
-        return Policy(name=name, threshold=values["threshold"], rounding=values["rounding"]), {}
-    except ValueError as exc:
-        field_name, _, message = str(exc).partition(": ")
+        return figures.policy_for(values["threshold"], values["rounding"], minimum=THRESHOLD_RANGE[0]), {}
+    except ValidationFailed as exc:
+        field_name, messages = next(iter(exc.errors.items()))
         key = field_name if field_name in ("threshold", "rounding") else "rounding"
-        return STANDARD, {key: f"{key.title()}: {message or exc}"}
+        message = messages[0]
+        return STANDARD, {key: f"{key.title()} {message}" if message.startswith("must ") else
+                          f"{key.title()}: {message}"}
 
 
 def policy_query(policy: Policy) -> dict[str, str]:
     if policy == STANDARD:
         return {}
     return {"threshold": str(policy.threshold), "rounding": str(policy.rounding)}
-
-
-def last_twelve_months(today: date) -> tuple[date, date]:
-    return today - timedelta(days=364), today
 
 
 # --- the statistics page -----------------------------------------------------------------------------------
