@@ -5,7 +5,9 @@ control (``tether.reports.pages``), and every run is audited by the statistics f
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
+from functools import wraps
 from typing import Any
 from urllib.parse import urlencode
 
@@ -27,6 +29,19 @@ def _refuse(request: HttpRequest, message: str = "") -> HttpResponse:
     return render(request, "403.html", {"message": message}, status=403)
 
 
+def report_users_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Refuse (403) anyone who is not an analyst, FOI officer, supervisor or national administrator."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not pages.is_report_user(request.user):
+            return _refuse(request, "Only analysts, FOI officers, supervisors and national administrators see "
+                                    "statistics.")
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
 def _downloads(figure: str, query: dict[str, str]) -> list[tuple[str, str]]:
     return [(fmt.upper(), reverse("reports:download", args=[figure, fmt]) + "?" + urlencode(query))
             for fmt in pages.FORMATS]
@@ -37,10 +52,9 @@ def _base(request: HttpRequest, nav_page: str) -> dict[str, Any]:
 
 
 @require_http_methods(["GET", "HEAD"])
+@report_users_only
 def statistics_page(request: HttpRequest) -> HttpResponse:
     user = request.user
-    if not pages.is_report_user(user):
-        return _refuse(request, "Only analysts, FOI officers, supervisors and national administrators see statistics.")
     form = StatisticsForm(request.GET, user)
     context = _base(request, "missing") | {
         "form": form, "errors": form.errors, "error_list": form.error_list(), "page_has_errors": not form.valid,
@@ -62,10 +76,9 @@ def statistics_page(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "HEAD"])
+@report_users_only
 def cases_page(request: HttpRequest) -> HttpResponse:
     user = request.user
-    if not pages.is_report_user(user):
-        return _refuse(request, "Only analysts, FOI officers, supervisors and national administrators see statistics.")
     form = CasesForm(request.GET, user)
     context = _base(request, "cases") | {
         "form": form, "errors": form.errors, "error_list": form.error_list(), "page_has_errors": not form.valid,
@@ -82,10 +95,9 @@ def cases_page(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "HEAD"])
+@report_users_only
 def download(request: HttpRequest, figure: str, fmt: str) -> HttpResponse:
     user = request.user
-    if not pages.is_report_user(user):
-        return _refuse(request, "Only analysts, FOI officers, supervisors and national administrators see statistics.")
     if figure not in pages.DOWNLOADS or fmt not in pages.FORMATS:
         return error_page(request, 404)
     data = request.GET
@@ -121,10 +133,9 @@ def _attachment(file: Any) -> HttpResponse:
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
+@report_users_only
 def foi(request: HttpRequest) -> HttpResponse:
     user = request.user
-    if not pages.is_report_user(user):
-        return _refuse(request, "Only analysts, FOI officers, supervisors and national administrators see statistics.")
     bound = request.method == "POST"
     form = FoiForm(request.POST if bound else request.GET, user, bound=bound)
     context = _base(request, "foi") | {
