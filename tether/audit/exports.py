@@ -15,20 +15,12 @@ from datetime import UTC
 from typing import Any
 
 from tether.core import clock
+from tether.core.downloads import csv_cell
 
 COLUMNS = (
     "seq", "at_utc", "at_uk", "actor_id", "actor_username", "actor_label", "action", "object_type", "object_id",
     "force_code", "reason", "detail", "prev_hash", "hash",
 )
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_cell(value: Any) -> str:
-    """A cell a spreadsheet will not run: text starting like a formula gets a leading single quote."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
-
-
 def detail_json(detail: Any) -> str:
     return json.dumps(detail, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
 

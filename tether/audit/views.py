@@ -13,7 +13,9 @@ from django.views.decorators.http import require_http_methods
 
 from tether.access.models import Force
 from tether.core import clock
+from tether.core.downloads import attachment
 from tether.core.pagination import pagination_links, query_string
+from tether.web.views import error_page
 
 from .exports import csv_lines
 from .forms import AuditSearchForm
@@ -24,7 +26,7 @@ from .services import record
 
 def _not_found(request: HttpRequest) -> HttpResponse:
     """The same answer as a missing record: nothing here says the page exists."""
-    return render(request, "404.html", {"message": ""}, status=404)
+    return error_page(request, 404)
 
 
 def _force_options() -> list[tuple[str, str]]:
@@ -80,10 +82,7 @@ def export_csv(request: HttpRequest) -> HttpResponseBase:
     record("audit.export", user, force_code=user.force_code,
            detail={"via": "web", "format": "csv", "filters": filters.as_detail(), "up_to_seq": up_to})
     filename = f"tether-audit-{clock.now():%Y%m%dT%H%M%SZ}.csv"
-    response = StreamingHttpResponse(csv_lines(matching), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["Cache-Control"] = "no-store"
-    return response
+    return attachment(StreamingHttpResponse(csv_lines(matching), content_type="text/csv; charset=utf-8"), filename)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

@@ -53,15 +53,8 @@ def current_status(case: Case) -> tr.CaseStatus:
 
 def open_since(case: Case, day: date) -> date | None:
     """The first day of the open episode that holds on ``day`` (after a reopening, the reopening date)."""
-    spans = [s for s in _spans(case) if s.valid_from <= day and s.valid_to != s.valid_from]
-    if not spans or spans[-1].state not in tr.OPEN_STATES or (spans[-1].valid_to and spans[-1].valid_to <= day):
-        return None
-    start = spans[-1].valid_from
-    for s in reversed(spans[:-1]):
-        if s.state not in tr.OPEN_STATES or s.valid_to != start:
-            break
-        start = s.valid_from
-    return start
+    held = tr.open_episode(_spans(case), day)
+    return held[1] if held else None
 
 
 def cases_open_on(day: date, force: Any = None) -> QuerySet[Case]:

@@ -25,6 +25,7 @@ Events and what they do (``None`` = the case does not exist yet):
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Final
@@ -202,3 +203,21 @@ def history_from_summary(
     if closed_on is not None:
         spans.append(Span(CLOSED, believed_abroad, closed_on, None, CLOSE, outcome))
     return spans
+
+
+def open_episode(spans: Sequence[Span], day: date) -> tuple[Span, date] | None:
+    """The open (missing or wanted) interval holding on ``day`` and the first day of its open episode: after a
+    reopening, the reopening date; a warrant or a change of believed-abroad does not start a new episode.
+    None when the case was not open on ``day``. ``spans`` in order, as stored; empty intervals are ignored."""
+    live = [s for s in spans if s.valid_from <= day and s.valid_to != s.valid_from]
+    if not live:
+        return None
+    last = live[-1]
+    if last.state not in OPEN_STATES or (last.valid_to is not None and last.valid_to <= day):
+        return None
+    start = last.valid_from
+    for s in reversed(live[:-1]):
+        if s.state not in OPEN_STATES or s.valid_to != start:
+            break
+        start = s.valid_from
+    return last, start

@@ -7,7 +7,7 @@ users. Every call is audited as ``report.run``.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from django.http import HttpRequest
@@ -16,7 +16,7 @@ from ninja import Field, Query, Router, Schema
 from tether.core import clock
 from tether.people.api import DetailOut, ErrorOut, TokenAuth
 
-from .commands import policy_for, published
+from .figures import last_twelve_months, policy_for, published
 
 router = Router(auth=TokenAuth(), tags=["reports"])
 RESPONSES: dict[int, Any] = {200: dict[str, Any], 400: ErrorOut, 403: DetailOut, 404: DetailOut}
@@ -51,17 +51,9 @@ class RollupQuery(PolicyQuery):
     as_of: date | None = None
 
 
-def _year_before(day: date) -> date:
-    try:
-        return day.replace(year=day.year - 1)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year - 1, day=28)
-
-
 def _figure(request: HttpRequest, figure: str, q: FigureQuery) -> dict[str, Any]:
-    _, data = published(figure, request.user, as_of=q.as_of, by=q.by or None, force=q.force or None,
-                        policy=policy_for(q.threshold, q.rounding))
-    return data
+    return published(figure, request.user, as_of=q.as_of, by=q.by or None, force=q.force or None,
+                        policy=policy_for(q.threshold, q.rounding)).data
 
 
 @router.get("/reports/missing", response=RESPONSES, summary="Open missing and wanted cases as at a date")
@@ -81,21 +73,18 @@ def report_registrants(request: HttpRequest, q: Query[FigureQuery]) -> Any:
 
 @router.get("/reports/cases", response=RESPONSES, summary="Cases opened, reopened and closed in a period")
 def report_cases(request: HttpRequest, q: Query[PeriodQuery]) -> Any:
-    end = q.period_to or clock.today()
-    start = q.period_from or _year_before(end) + timedelta(days=1)
-    _, data = published("cases", request.user, period=(start, end), by=q.by or None,
-                        force=q.force or None, policy=policy_for(q.threshold, q.rounding))
-    return data
+    default = last_twelve_months(q.period_to or clock.today())
+    start, end = q.period_from or default[0], default[1]
+    return published("cases", request.user, period=(start, end), by=q.by or None,
+                        force=q.force or None, policy=policy_for(q.threshold, q.rounding)).data
 
 
 @router.get("/reports/series", response=RESPONSES, summary="Open cases at each month end")
 def report_series(request: HttpRequest, q: Query[SeriesQuery]) -> Any:
-    _, data = published("series", request.user, as_of=q.as_of, force=q.force or None, months=q.months,
-                        policy=policy_for(q.threshold, q.rounding))
-    return data
+    return published("series", request.user, as_of=q.as_of, force=q.force or None, months=q.months,
+                        policy=policy_for(q.threshold, q.rounding)).data
 
 
 @router.get("/reports/rollup", response=RESPONSES, summary="National roll-up with coverage")
 def report_rollup(request: HttpRequest, q: Query[RollupQuery]) -> Any:
-    _, data = published("rollup", request.user, as_of=q.as_of, policy=policy_for(q.threshold, q.rounding))
-    return data
+    return published("rollup", request.user, as_of=q.as_of, policy=policy_for(q.threshold, q.rounding)).data

@@ -36,7 +36,7 @@ SECONDARY: Final = "secondary"
 HIDDEN_TEXT: Final = "[c]"
 MARGIN: Final = "\x00total"  # the key for a total in ``recoverable_cells`` keys: (row, MARGIN), (MARGIN, col)
 _INF: Final = 10**15  # "no upper bound" in the interval arithmetic (far above any count Tether holds)
-_MAX_THRESHOLD: Final = 1000
+MAX_THRESHOLD: Final = 1000
 _MAX_SWEEPS: Final = 10_000
 
 Key = tuple[str, str]
@@ -60,7 +60,7 @@ class Policy:
     def __post_init__(self) -> None:
         if not isinstance(self.name, str) or not self.name.strip() or len(self.name) > 100:
             raise ValueError("name: must be text of 1 to 100 characters")
-        for name, low, high in (("threshold", 3, _MAX_THRESHOLD), ("rounding", 1, _MAX_THRESHOLD)):
+        for name, low, high in (("threshold", 3, MAX_THRESHOLD), ("rounding", 1, MAX_THRESHOLD)):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int):
                 raise ValueError(f"{name}: must be a whole number")

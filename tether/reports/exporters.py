@@ -11,6 +11,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Sequence
+from datetime import date
 
 from odf.opendocument import OpenDocumentSpreadsheet
 from odf.table import Table as OdsTable
@@ -19,19 +21,13 @@ from odf.text import P
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from tether.reports.disclosure import Cell, PublishedTable
+from tether.core.downloads import csv_cell
+from tether.reports.disclosure import Cell, Policy, PublishedTable
 from tether.reports.tables import COUNT
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 TOTAL = "Total"
 
 Value = str | int
-
-
-def csv_cell(value: Value | None) -> str:
-    """A CSV cell a spreadsheet will not run (as ``tether.audit.exports.csv_cell``)."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 def shows_row_totals(pt: PublishedTable) -> bool:
@@ -77,33 +73,46 @@ def layout(pt: PublishedTable) -> list[list[Value]]:
     return rows
 
 
-def to_csv(pt: PublishedTable) -> str:
+def series_layout(title: str, points: Sequence[tuple[date, Cell]], notes: Sequence[str], policy: Policy,
+                  as_of: date) -> list[list[Value]]:
+    """The trend series as rows of cells: month ends with their published counts, the notes and the policy."""
+    rows: list[list[Value]] = [[title], ["As at", as_of.isoformat()], ["Counting", "open missing and wanted cases"],
+                               [], ["Month end", COUNT]]
+    rows += [[d.isoformat(), _value(c)] for d, c in points]
+    rows.append([])
+    rows += [["Note", n] for n in notes]
+    rows.append(["Disclosure control", policy.describe()])
+    return rows
+
+
+def rows_to_csv(rows: Sequence[Sequence[Value]]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    for row in layout(pt):
+    for row in rows:
         writer.writerow([csv_cell(v) for v in row])
     return buffer.getvalue()
 
 
-def to_xlsx(pt: PublishedTable) -> bytes:
+def rows_to_xlsx(rows: Sequence[Sequence[Value]], title: str, *, header: str | None = None) -> bytes:
+    """``rows`` on one sheet; the title row large and bold, and the first later row starting ``header`` bold."""
     wb = Workbook()
     ws = wb.active
     assert ws is not None
     ws.title = "Table"
     header_at = 0
-    for i, row in enumerate(layout(pt), start=1):
+    for i, row in enumerate(rows, start=1):
         for j, value in enumerate(row, start=1):
             cell = ws.cell(row=i, column=j, value=value)
             if isinstance(value, str):
                 cell.data_type = "s"  # never a formula, whatever the text starts with
-        if row and row[0] == pt.row_label and header_at == 0 and i > 1:
+        if header is not None and row and row[0] == header and header_at == 0 and i > 1:
             header_at = i
     ws.cell(row=1, column=1).font = Font(bold=True, size=14)
     if header_at:
         for cell in ws[header_at]:
             cell.font = Font(bold=True)
     ws.column_dimensions["A"].width = 28
-    wb.properties.title = pt.title
+    wb.properties.title = title
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
@@ -115,10 +124,10 @@ def ods_cell(value: Value) -> TableCell:
     return cell
 
 
-def to_ods(pt: PublishedTable) -> bytes:
+def rows_to_ods(rows: Sequence[Sequence[Value]], title: str = "") -> bytes:
+    """``rows`` on one sheet (``title`` is for the same call shape as ``rows_to_xlsx``; ODS keeps it in row 1)."""
     doc = OpenDocumentSpreadsheet()
     sheet = OdsTable(name="Table")
-    rows = layout(pt)
     sheet.addElement(TableColumn(numbercolumnsrepeated=max(len(r) for r in rows)))
     for row in rows:
         tr = TableRow()
@@ -129,3 +138,33 @@ def to_ods(pt: PublishedTable) -> bytes:
     buffer = io.BytesIO()
     doc.write(buffer)
     return buffer.getvalue()
+
+
+def to_csv(pt: PublishedTable) -> str:
+    return rows_to_csv(layout(pt))
+
+
+def to_xlsx(pt: PublishedTable) -> bytes:
+    return rows_to_xlsx(layout(pt), pt.title, header=pt.row_label)
+
+
+def to_ods(pt: PublishedTable) -> bytes:
+    return rows_to_ods(layout(pt), pt.title)
+
+
+FILE_FORMATS = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "ods": "application/vnd.oasis.opendocument.spreadsheet",
+}
+
+
+def rows_to_file(rows: Sequence[Sequence[Value]], title: str, fmt: str, *, header: str | None = None) -> str | bytes:
+    """``rows`` as a CSV (text), XLSX or ODS (bytes) document: the one place a download format is chosen."""
+    if fmt == "csv":
+        return rows_to_csv(rows)
+    if fmt == "xlsx":
+        return rows_to_xlsx(rows, title, header=header)
+    if fmt == "ods":
+        return rows_to_ods(rows, title)
+    raise ValueError(f"format: must be one of: {', '.join(FILE_FORMATS)}")

@@ -14,7 +14,7 @@ from typing import Any
 
 from tether.web.forms import DateParts
 
-from . import pages
+from . import figures, pages
 from .disclosure import STANDARD, Policy
 
 MAX_UPLOAD_BYTES = 2_000_000
@@ -129,7 +129,7 @@ class CasesForm(QueryForm):
 
     def __init__(self, data: Mapping[str, Any], user: Any) -> None:
         super().__init__(data, user)
-        start, end = pages.last_twelve_months(self.today)
+        start, end = figures.last_twelve_months(self.today)
         self.from_read = read_date(data, "from", "Date from", start, self.today)
         self.to_read = read_date(data, "to", "Date to", end, self.today)
         for name, read in (("from", self.from_read), ("to", self.to_read)):
@@ -146,7 +146,7 @@ class CasesForm(QueryForm):
 
     @property
     def period(self) -> tuple[date, date]:
-        default = pages.last_twelve_months(self.today)
+        default = figures.last_twelve_months(self.today)
         return (self.from_read.value or default[0], self.to_read.value or default[1])
 
     def query(self, **extra: str) -> dict[str, str]:

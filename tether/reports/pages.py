@@ -8,27 +8,18 @@ Nothing here returns a name, a reference or any other identifier.
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
-from odf.opendocument import OpenDocumentSpreadsheet
-from odf.table import Table as OdsTable
-from odf.table import TableColumn, TableRow
-from openpyxl import Workbook
-from openpyxl.styles import Font
-
-from tether.access.constants import Role
 from tether.access.models import Force
 from tether.audit.services import record
 from tether.core import clock
-from tether.core.errors import Forbidden, ValidationFailed
+from tether.core.errors import ValidationFailed
 
-from . import exporters, rollup, statistics
+from . import exporters, figures, rollup, statistics
 from .charts import bar_chart, line_chart
 from .disclosure import STANDARD, Cell, Policy, PublishedTable, publish, publish_series
 from .foi import FoiDraft
@@ -39,11 +30,7 @@ from .tables import COUNT
 REGISTER_BEGAN = date(1997, 9, 1)  # the first day of the sex offenders register
 THRESHOLD_RANGE = (STANDARD.threshold, 10)  # a page may raise the threshold, never lower it below the standard
 ROUNDING_RANGE = (1, 10)
-FORMATS = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "ods": "application/vnd.oasis.opendocument.spreadsheet",
-}
+FORMATS = exporters.FILE_FORMATS
 FOI_FORMATS = {"odt": "application/vnd.oasis.opendocument.text", "pdf": "application/pdf"}
 # figure -> the breakdowns a download may ask for (``by``)
 DOWNLOADS: dict[str, tuple[str, ...]] = {
@@ -66,11 +53,6 @@ def is_report_user(user: Any) -> bool:
 
 def is_national(user: Any) -> bool:
     return is_report_user(user) and statistics.is_national(user)
-
-
-def can_import_returns(user: Any) -> bool:
-    """Uploading per-force returns is for national administrators only."""
-    return bool(user and user.is_authenticated and user.role == Role.NATIONAL_ADMIN)
 
 
 def force_options(user: Any) -> list[tuple[str, str]]:
@@ -114,46 +96,37 @@ def check_day(day: date, label: str, today: date) -> str:
 
 
 def policy_from(threshold: str | None, rounding: str | None) -> tuple[Policy, dict[str, str]]:
-    """The disclosure policy for a page: the standard, or a stricter one within the allowed ranges.
+    """The disclosure policy a page asks for: the standard, or a stricter one (``figures.policy_for``).
 
-    Threshold 5 to 10 (never below the standard 5), rounding 1 to 10 and not above the threshold, and the
-    threshold itself must not round below the threshold (``Policy`` checks that: threshold 7 with rounding 5
-    would publish a count of 7 as 5)."""
-    raw_t, raw_r = (threshold or "").strip(), (rounding or "").strip()
-    if not raw_t and not raw_r:
-        return STANDARD, {}
+    Threshold 5 to 10 (never below the standard 5), rounding 1 to 10; ``Policy`` refuses rounding above the
+    threshold, or a threshold that would round below itself (threshold 7 with rounding 5 would publish a 7 as
+    5). Returns (policy, field -> error sentence); the standard when there is an error."""
+    values: dict[str, int | None] = {"threshold": None, "rounding": None}
     errors: dict[str, str] = {}
-    values: dict[str, int] = {"threshold": STANDARD.threshold, "rounding": STANDARD.rounding}
-    for name, raw, (low, high) in (("threshold", raw_t, THRESHOLD_RANGE), ("rounding", raw_r, ROUNDING_RANGE)):
-        if not raw:
+    for name, raw, (low, high) in (("threshold", threshold, THRESHOLD_RANGE), ("rounding", rounding, ROUNDING_RANGE)):
+        text = (raw or "").strip()
+        if not text:
             continue
-        if not raw.isdigit() or not low <= int(raw) <= high:
+        if not text.isdigit() or not low <= int(text) <= high:
             errors[name] = f"{name.title()} must be a whole number from {low} to {high}"
         else:
-            values[name] = int(raw)
+            values[name] = int(text)
     if errors:
         return STANDARD, errors
-    if values["threshold"] == STANDARD.threshold and values["rounding"] == STANDARD.rounding:
-        return STANDARD, {}
-    if values["rounding"] > values["threshold"]:
-        return STANDARD, {"rounding": "Rounding must not be more than the threshold"}
-    name = f"Tether standard, threshold {values['threshold']}, rounding {values['rounding']}"
     try:
-        return Policy(name=name, threshold=values["threshold"], rounding=values["rounding"]), {}
-    except ValueError as exc:
-        field_name, _, message = str(exc).partition(": ")
+        return figures.policy_for(values["threshold"], values["rounding"], minimum=THRESHOLD_RANGE[0]), {}
+    except ValidationFailed as exc:
+        field_name, messages = next(iter(exc.errors.items()))
         key = field_name if field_name in ("threshold", "rounding") else "rounding"
-        return STANDARD, {key: f"{key.title()}: {message or exc}"}
+        message = messages[0]
+        return STANDARD, {key: f"{key.title()} {message}" if message.startswith("must ") else
+                          f"{key.title()}: {message}"}
 
 
 def policy_query(policy: Policy) -> dict[str, str]:
     if policy == STANDARD:
         return {}
     return {"threshold": str(policy.threshold), "rounding": str(policy.rounding)}
-
-
-def last_twelve_months(today: date) -> tuple[date, date]:
-    return today - timedelta(days=364), today
 
 
 # --- the statistics page -----------------------------------------------------------------------------------
@@ -268,13 +241,6 @@ def national_page(user: Any, as_of: date, *, policy: Policy = STANDARD) -> Natio
         not_answered=tuple(names[c] for c in r.not_answered), returns_as_at=r.returns_as_at, sources=r.sources)
 
 
-def import_returns(user: Any, text: str, *, source: str) -> rollup.ImportResult:
-    """Import a returns CSV (national administrators only; all-or-nothing; audited by ``rollup``)."""
-    if not can_import_returns(user):
-        raise Forbidden("Only national administrators import force returns.")
-    return rollup.import_returns(user, text, source=source)
-
-
 # --- downloads ---------------------------------------------------------------------------------------------
 
 
@@ -289,58 +255,6 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
 
-def _series_layout(title: str, points: tuple[tuple[date, Cell], ...], notes: tuple[str, ...],
-                   policy: Policy, as_of: date) -> list[list[str | int]]:
-    rows: list[list[str | int]] = [[title], ["As at", as_of.isoformat()], ["Counting", "open missing and wanted cases"],
-                                   [], ["Month end", COUNT]]
-    rows += [[d.isoformat(), c.value if c.value is not None else c.text] for d, c in points]
-    rows.append([])
-    rows += [["Note", n] for n in notes]
-    rows.append(["Disclosure control", policy.describe()])
-    return rows
-
-
-def _rows_csv(rows: list[list[str | int]]) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    for row in rows:
-        writer.writerow([exporters.csv_cell(v) for v in row])
-    return buffer.getvalue().encode()
-
-
-def _rows_xlsx(rows: list[list[str | int]], title: str) -> bytes:
-    wb = Workbook()
-    ws = wb.active
-    assert ws is not None
-    ws.title = "Table"
-    for i, row in enumerate(rows, start=1):
-        for j, value in enumerate(row, start=1):
-            cell = ws.cell(row=i, column=j, value=value)
-            if isinstance(value, str):
-                cell.data_type = "s"
-    ws.cell(row=1, column=1).font = Font(bold=True, size=14)
-    ws.column_dimensions["A"].width = 28
-    wb.properties.title = title
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
-
-
-def _rows_ods(rows: list[list[str | int]]) -> bytes:
-    doc = OpenDocumentSpreadsheet()
-    sheet = OdsTable(name="Table")
-    sheet.addElement(TableColumn(numbercolumnsrepeated=max(len(r) for r in rows)))
-    for row in rows:
-        tr = TableRow()
-        for value in row:
-            tr.addElement(exporters.ods_cell(value))
-        sheet.addElement(tr)
-    doc.spreadsheet.addElement(sheet)
-    buffer = io.BytesIO()
-    doc.write(buffer)
-    return buffer.getvalue()
-
-
 def download(user: Any, figure: str, fmt: str, *, as_of: date, by: str = "", force_code: str = "",
              period: tuple[date, date] | None = None, policy: Policy = STANDARD) -> Download:
     """One published table (or the trend series) as CSV, XLSX or ODS. Audited: the figure's ``report.run``
@@ -353,38 +267,27 @@ def download(user: Any, figure: str, fmt: str, *, as_of: date, by: str = "", for
     by = by or (allowed[0] if allowed else "")
     if allowed and by not in allowed:
         raise ValidationFailed({"by": f"must be one of: {', '.join(allowed)}"})
-    code = force_code or None
     day = period[1] if figure == "cases" and period else as_of
+    if figure == "cases" and period is None:
+        raise ValidationFailed({"period": "is required: from and to"})
+    fig = figures.published(figure, user, as_of=as_of, period=period, by=by or None, force=force_code or None,
+                            policy=policy)
     if figure == "series":
-        series = statistics.monthly_series(user, as_of, force_code=code)
-        rows = _series_layout(series.title, publish_series(series, policy), series.notes, policy, as_of)
-        content = {"csv": lambda: _rows_csv(rows), "xlsx": lambda: _rows_xlsx(rows, series.title),
-                   "ods": lambda: _rows_ods(rows)}[fmt]()
         stem = "trend"
+    elif figure == "rollup":
+        stem = "national-rollup"
+    elif figure == "cases":
+        assert period is not None
+        stem = f"cases-by-{by}-{period[0].isoformat()}-to"
     else:
-        if figure == "rollup":
-            if force_code:
-                raise ValidationFailed({"force": "the roll-up covers every force"})
-            pt = publish(rollup.national_rollup(user, as_of).table, policy)
-            stem = "national-rollup"
-        elif figure == "cases":
-            if period is None:
-                raise ValidationFailed({"period": "is required: from and to"})
-            pt = publish(statistics.cases_in_period(user, period, by=by, force_code=code), policy)
-            stem = f"cases-by-{by}-{period[0].isoformat()}-to"
-        else:
-            run = {"missing": statistics.missing, "abroad": statistics.abroad,
-                   "registrants": statistics.registrants}[figure]
-            pt = publish(run(user, as_of, by=by, force_code=code), policy)
-            stem = f"{figure}-by-{_slug(BY_LABELS[by])}"
-        content = {"csv": lambda: exporters.to_csv(pt).encode(), "xlsx": lambda: exporters.to_xlsx(pt),
-                   "ods": lambda: exporters.to_ods(pt)}[fmt]()
+        stem = f"{figure}-by-{_slug(BY_LABELS[by])}"
+    content = fig.document(fmt)
     scope = f"-{force_code.lower()}" if force_code else ""
     filename = f"tether-{stem}{scope}-{day.isoformat()}.{fmt}"
     record("report.download", user, force_code=force_code or "",
            detail={"figure": figure, "format": fmt, "by": by, "as_of": day, "force": force_code or "ALL",
                    "policy": policy.to_dict(), "file": filename})
-    return Download(filename, FORMATS[fmt], content)
+    return Download(filename, FORMATS[fmt], content.encode() if isinstance(content, str) else content)
 
 
 def foi_draft(user: Any, *, force_code: str, as_of: date, request_date: date, reference: str, by: str, fmt: str,

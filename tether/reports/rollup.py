@@ -6,7 +6,7 @@ A return is a CSV with the header ``force,as_at,year_missing,count``: one line p
 nothing is imported, and every bad line is reported with its field.
 
 Only national users (national administrators, and analysts or FOI officers whose account belongs to no force)
-import returns or see the roll-up; both are audited.
+see the roll-up; only national administrators import returns. Both are audited.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Exists, OuterRef
 
+from tether.access.constants import Role
 from tether.access.models import Force
 from tether.audit.services import record
 from tether.core import clock
@@ -45,6 +46,11 @@ def require_national(user: Any) -> None:
     if not st.is_national(user):
         raise Forbidden("The national roll-up is for national users (national administrators, and analysts or "
                         "FOI officers with no force).")
+
+
+def can_import_returns(user: Any) -> bool:
+    """Uploading per-force returns is for national administrators only."""
+    return bool(user and user.is_authenticated and user.role == Role.NATIONAL_ADMIN)
 
 
 @dataclass(frozen=True)
@@ -130,8 +136,11 @@ def parse_returns(text: str, forces: dict[str, Force], today: date
 
 
 def import_returns(user: Any, text: str, *, source: str) -> ImportResult:
-    """Import a returns CSV all-or-nothing (ValidationFailed naming every bad line and field). Audited."""
+    """Import a returns CSV all-or-nothing (ValidationFailed naming every bad line and field). Audited. National
+    administrators only (the web, the API and ``tether report rollup --import`` alike)."""
     require_national(user)
+    if not can_import_returns(user):
+        raise Forbidden("Only national administrators import force returns.")
     source = (source or "").strip()
     if not source:
         raise ValidationFailed({"source": "is required: where the figures came from"})

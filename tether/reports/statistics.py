@@ -311,30 +311,16 @@ def open_intervals(spans: Sequence[tr.Span]) -> list[tuple[date, date | None]]:
     return [(s.valid_from, s.valid_to) for s in spans if s.state in tr.OPEN_STATES and s.valid_to != s.valid_from]
 
 
-def open_span(spans: Sequence[tr.Span], day: date) -> tuple[tr.Span, date] | None:
-    """The open state interval holding on ``day`` and the first day of its open episode (None: not open).
-    The same rules as ``tether.cases.selectors.state_on`` / ``open_since``, over plain spans."""
-    live = [s for s in spans if s.valid_from <= day and s.valid_to != s.valid_from]
-    if not live:
-        return None
-    last = live[-1]
-    if last.state not in tr.OPEN_STATES or (last.valid_to is not None and last.valid_to <= day):
-        return None
-    start = last.valid_from
-    for s in reversed(live[:-1]):
-        if s.state not in tr.OPEN_STATES or s.valid_to != start:
-            break
-        start = s.valid_from
-    return last, start
-
-
 def _case_qs(force: Force | None) -> Any:
     qs = Case.objects.all()
     return qs.filter(force=force) if force is not None else qs
 
 
 def open_cases_on(as_of: date, force: Force | None = None) -> list[OpenCase]:
-    """Every case open (missing or wanted) on ``as_of``, from the state intervals (unguarded; counts only)."""
+    """Every case open (missing or wanted) on ``as_of``, from the state intervals (unguarded; counts only).
+
+    The same cases as ``tether.cases.selectors.cases_open_on``, but found from the open intervals themselves
+    rather than an EXISTS per case: with 20,000 cases that query is two to three times slower here."""
     open_on = CaseState.objects.filter(Q(valid_to__isnull=True) | Q(valid_to__gt=as_of), state__in=tr.OPEN_STATES,
                                        valid_from__lte=as_of)
     if force is not None:
@@ -342,7 +328,7 @@ def open_cases_on(as_of: date, force: Force | None = None) -> list[OpenCase]:
     by_summary = _case_qs(force).filter(Q(closed_on__isnull=True) | Q(closed_on__gt=as_of), opened_on__lte=as_of)
     out = []
     for cid, (fid, pid, spans) in _spans_by_case(by_summary, as_of, case_ids=open_on.values("case_id")).items():
-        held = open_span(spans, as_of)
+        held = tr.open_episode(spans, as_of)
         if held is None:
             continue
         span, since = held

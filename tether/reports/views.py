@@ -5,7 +5,9 @@ control (``tether.reports.pages``), and every run is audited by the statistics f
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
+from functools import wraps
 from typing import Any
 from urllib.parse import urlencode
 
@@ -15,14 +17,29 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
+from tether.core.downloads import attachment
 from tether.core.errors import Forbidden, NotFound, ValidationFailed
+from tether.web.views import error_page
 
-from . import pages
+from . import pages, rollup
 from .forms import CasesForm, FoiForm, StatisticsForm, UploadForm
 
 
 def _refuse(request: HttpRequest, message: str = "") -> HttpResponse:
     return render(request, "403.html", {"message": message}, status=403)
+
+
+def report_users_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Refuse (403) anyone who is not an analyst, FOI officer, supervisor or national administrator."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not pages.is_report_user(request.user):
+            return _refuse(request, "Only analysts, FOI officers, supervisors and national administrators see "
+                                    "statistics.")
+        return view(request, *args, **kwargs)
+
+    return wrapped
 
 
 def _downloads(figure: str, query: dict[str, str]) -> list[tuple[str, str]]:
@@ -35,10 +52,9 @@ def _base(request: HttpRequest, nav_page: str) -> dict[str, Any]:
 
 
 @require_http_methods(["GET", "HEAD"])
+@report_users_only
 def statistics_page(request: HttpRequest) -> HttpResponse:
     user = request.user
-    if not pages.is_report_user(user):
-        return _refuse(request, "Only analysts, FOI officers, supervisors and national administrators see statistics.")
     form = StatisticsForm(request.GET, user)
     context = _base(request, "missing") | {
         "form": form, "errors": form.errors, "error_list": form.error_list(), "page_has_errors": not form.valid,
@@ -60,10 +76,9 @@ def statistics_page(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "HEAD"])
+@report_users_only
 def cases_page(request: HttpRequest) -> HttpResponse:
     user = request.user
-    if not pages.is_report_user(user):
-        return _refuse(request, "Only analysts, FOI officers, supervisors and national administrators see statistics.")
     form = CasesForm(request.GET, user)
     context = _base(request, "cases") | {
         "form": form, "errors": form.errors, "error_list": form.error_list(), "page_has_errors": not form.valid,
@@ -80,12 +95,11 @@ def cases_page(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "HEAD"])
+@report_users_only
 def download(request: HttpRequest, figure: str, fmt: str) -> HttpResponse:
     user = request.user
-    if not pages.is_report_user(user):
-        return _refuse(request, "Only analysts, FOI officers, supervisors and national administrators see statistics.")
     if figure not in pages.DOWNLOADS or fmt not in pages.FORMATS:
-        return render(request, "404.html", {"message": ""}, status=404)
+        return error_page(request, 404)
     data = request.GET
     period: tuple[date, date] | None = None
     if figure == "cases":
@@ -106,7 +120,7 @@ def download(request: HttpRequest, figure: str, fmt: str) -> HttpResponse:
     except Forbidden as exc:
         return _refuse(request, str(exc))
     except NotFound:
-        return render(request, "404.html", {"message": ""}, status=404)
+        return error_page(request, 404)
     except ValidationFailed as exc:
         lines = [f"{k}: {m}" for k, msgs in exc.errors.items() for m in msgs]
         return HttpResponse("\n".join(lines) + "\n", status=400, content_type="text/plain; charset=utf-8")
@@ -115,17 +129,13 @@ def download(request: HttpRequest, figure: str, fmt: str) -> HttpResponse:
 
 def _attachment(file: Any) -> HttpResponse:
     """A download (a published table or an FOI draft): never cached."""
-    response = HttpResponse(file.content, content_type=file.content_type)
-    response["Content-Disposition"] = f'attachment; filename="{file.filename}"'
-    response["Cache-Control"] = "no-store"
-    return response
+    return attachment(HttpResponse(file.content, content_type=file.content_type), file.filename)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
+@report_users_only
 def foi(request: HttpRequest) -> HttpResponse:
     user = request.user
-    if not pages.is_report_user(user):
-        return _refuse(request, "Only analysts, FOI officers, supervisors and national administrators see statistics.")
     bound = request.method == "POST"
     form = FoiForm(request.POST if bound else request.GET, user, bound=bound)
     context = _base(request, "foi") | {
@@ -152,7 +162,7 @@ def national(request: HttpRequest) -> HttpResponse:
     if not pages.is_national(user):
         return _refuse(request, "The national roll-up is for national administrators, and analysts and FOI officers "
                                 "whose account belongs to no force.")
-    can_import = pages.can_import_returns(user)
+    can_import = rollup.can_import_returns(user)
     upload_errors: list[tuple[str, str]] = []
     upload_fields: dict[str, str] = {}
     source = ""
@@ -163,7 +173,7 @@ def national(request: HttpRequest) -> HttpResponse:
         source = upload.source
         if upload.valid:
             try:
-                result = pages.import_returns(user, upload.text, source=upload.source)
+                result = rollup.import_returns(user, upload.text, source=upload.source)
             except ValidationFailed as exc:
                 upload_errors = [("#returns", f"{key}: {m}") for key, msgs in exc.errors.items() for m in msgs]
                 upload_fields["returns"] = (f"The file was not imported: {len(exc.errors)} problem"

@@ -16,6 +16,7 @@ from tether.cases.services import case_open
 from tether.cli import app
 from tether.register.services import person_create
 from tether.reports import rollup
+from tether.reports.models import ForceReturn
 
 from .test_exporters import ods_rows
 
@@ -110,7 +111,9 @@ def test_registrants_cases_and_series(cases, foi_national):
     assert code == 0 and len(points) == 24 and points[-1] == {"date": "2025-06-16", "text": "14", "value": 14,
                                                               "suppressed": ""}
     code, out, _ = run("series", "--format", "csv", "--as", "foi.national")
-    assert code == 0 and out.splitlines()[0] == "date,shown,value,suppressed"
+    lines = out.splitlines()  # the same layout as the statistics page's trend download
+    assert code == 0 and lines[0].startswith("Open missing and wanted cases at each month end")
+    assert "Month end,Count" in lines and lines[-1].startswith("Disclosure control,")
 
 
 @pytest.mark.parametrize(("args", "message"), [
@@ -139,7 +142,10 @@ def test_the_account_is_required_and_must_have_a_report_role(cases, officer, mon
 
 def test_rollup_import_and_report(cases, foi_national, tmp_path: Path):
     sample = Path(rollup.__file__).parent / "data" / "returns-2018.csv"
-    code, out, _ = run("rollup", "--import", str(sample), "--as", "foi.national")
+    code, _, err = run("rollup", "--import", str(sample), "--as", "foi.national")  # national, not an administrator
+    assert code == 1 and "Only national administrators import force returns." in err
+    assert not ForceReturn.objects.exists()
+    code, out, _ = run("rollup", "--import", str(sample), "--as", "admin.national")
     assert code == 0 and json.loads(out)["imported"] == 21
     code, out, _ = run("rollup", "--as-of", "2025-06-16", "--as", "foi.national")
     data = json.loads(out)
@@ -147,5 +153,5 @@ def test_rollup_import_and_report(cases, foi_national, tmp_path: Path):
     assert data["coverage"]["from_tether"] == ["GMP", "MPS"]
     bad = tmp_path / "bad.csv"
     bad.write_text("force,as_at,year_missing,count\nMPS,2018-02,2017,x\nZZZ,2018-02,2017,1\n", encoding="utf-8")
-    code, _, err = run("rollup", "--import", str(bad), "--as", "foi.national")
+    code, _, err = run("rollup", "--import", str(bad), "--as", "admin.national")
     assert code == 2 and "line 2.count" in err and "line 3.force" in err and "nothing was imported" in err

@@ -126,5 +126,7 @@ def test_only_national_users(world, national_admin, analyst, officer, supervisor
         with pytest.raises(Forbidden):
             rollup.import_returns(who, SAMPLE, source="s")
     assert rollup.national_rollup(foi_national, date(2025, 6, 16)).answered == 3
+    with pytest.raises(Forbidden, match="Only national administrators import force returns"):
+        rollup.import_returns(foi_national, SAMPLE, source="s")  # national, but not an administrator
     ev = AuditEvent.objects.filter(action="report.run").order_by("-seq").first()
     assert ev.actor == foi_national and ev.detail["figure"] == "rollup"
