@@ -31,8 +31,9 @@ from tether.cases.services import case_record_action, case_transition
 from tether.compliance.selectors import WORKER_ROLES
 from tether.compliance.views import _list_page
 from tether.core import clock
-from tether.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
-from tether.web.views import error_page, form_errors
+from tether.core.errors import Forbidden, NotFound
+from tether.web.helpers import error_page
+from tether.web.submit import submit
 
 from .forms import RISK_LABELS, CaseActionForm, CaseEventForm
 
@@ -147,21 +148,13 @@ def _prefixed(prefix: str, error_list: list[tuple[str, str]]) -> list[tuple[str,
 
 
 def _post(request: HttpRequest, case_id: int, name: str, form: Any, write: Any, done: str) -> HttpResponse:
-    parsed = form.parse()
-    try:
-        if not parsed:
-            raise ValidationFailed({})
-        write(form.cleaned_data.get("version"))
-    except ValidationFailed as exc:
-        errors, error_list = form_errors(form, exc.errors)
-        return _render_case(request, case_id, failed=name, form=form, errors=errors,
-                            error_list=_prefixed(name, error_list), status=400)
-    except Conflict as exc:
-        return _render_case(request, case_id, failed=name, form=form, conflict=str(exc), status=409)
-    except Forbidden as exc:
-        return error_page(request, 403, str(exc))
-    except NotFound:
-        return error_page(request, 404)
+    result = submit(request, form, form.parse(), write)
+    if result.response is not None:
+        return result.response
+    if not result.ok:
+        return _render_case(request, case_id, failed=name, form=form, errors=result.errors,
+                            error_list=_prefixed(name, result.error_list), conflict=result.conflict,
+                            status=result.status)
     messages.success(request, done)
     return redirect(reverse("cases:case", kwargs={"case_id": case_id}) + "#timeline")
 

@@ -32,7 +32,8 @@ from tether.compliance.selectors import (
 from tether.compliance.services import playbook_update, task_assign, task_complete
 from tether.core import clock
 from tether.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
-from tether.web.views import error_page, form_errors
+from tether.web.helpers import error_page
+from tether.web.submit import submit
 
 from .forms import OUTCOME_CHOICES, AssignForm, PlaybookForm, TaskCompleteForm, parse_as_of
 
@@ -141,26 +142,21 @@ def task_page(request: HttpRequest, task_id: int) -> HttpResponse:
     form = TaskCompleteForm(request.POST)
     parsed = form.parse()
     form.check()
-    try:
-        if not parsed or form.parse_errors:
-            raise ValidationFailed({})
-        task_complete(user, task_id, form.cleaned_data["outcome"], form.cleaned_data.get("note") or "",
-                      data=form.to_data(), expected_version=form.cleaned_data.get("version"))
-    except ValidationFailed as exc:
-        errors, error_list = form_errors(form, exc.errors)
-        context = _task_context(task, form, errors=errors, error_list=error_list, page_has_errors=True, **extra)
-        return render(request, "compliance/task.html", context, status=400)
-    except Conflict as exc:
-        fresh = task_view(user, task_id)
-        resubmit = request.POST.copy()
-        resubmit["version"] = str(fresh["version"])
-        form.data = resubmit
-        context = _task_context(fresh, form, conflict=str(exc), page_has_errors=True, **extra)
-        return render(request, "compliance/task.html", context, status=409)
-    except Forbidden as exc:
-        return error_page(request, 403, str(exc))
-    except NotFound:
-        return error_page(request, 404)
+    shown = {"task": task}
+
+    def version_now() -> int:
+        shown["task"] = task_view(user, task_id)
+        return int(shown["task"]["version"])
+
+    result = submit(request, form, parsed and not form.parse_errors, lambda version: task_complete(
+        user, task_id, form.cleaned_data["outcome"], form.cleaned_data.get("note") or "", data=form.to_data(),
+        expected_version=version), fresh_version=version_now)
+    if result.response is not None:
+        return result.response
+    if not result.ok:
+        context = _task_context(shown["task"], form, errors=result.errors, error_list=result.error_list,
+                                conflict=result.conflict, page_has_errors=True, **extra)
+        return render(request, "compliance/task.html", context, status=result.status)
     label = dict(OUTCOME_CHOICES).get(form.cleaned_data["outcome"], "")
     messages.success(request, f"The task was completed: {label.lower()}.")
     return redirect("compliance:task", task_id=task_id)
@@ -242,32 +238,32 @@ def playbook_page(request: HttpRequest) -> HttpResponse:
             return error_page(request, 403, "Only a force administrator can change the playbook.")
         form = PlaybookForm(request.POST)
         parsed = form.parse()
-        try:
-            if not parsed:
-                # nothing is saved, but the playbook's own limits are checked too so every problem shows at once
-                raise ValidationFailed(form.limit_errors(view["playbook"]))
-            saved = playbook_update(user, view["force"], form.changes(), reason=form.cleaned_data["reason"],
-                                    expected_version=form.cleaned_data.get("version"))
-        except ValidationFailed as exc:
-            errors, error_list = form_errors(form, exc.errors)
-            context.update(errors=errors, error_list=error_list, page_has_errors=True)
-            status = 400
-        except Conflict as exc:
+
+        def check() -> None:
+            # nothing is saved, but the playbook's own limits are checked too so every problem shows at once
+            raise ValidationFailed(form.limit_errors(view["playbook"]))
+
+        def version_now() -> int:
+            nonlocal view
             view = playbook_view(user, view["force"])
-            resubmit = request.POST.copy()
-            resubmit["version"] = str(view["version"])
-            form.data = resubmit
-            context.update(conflict=str(exc), page_has_errors=True)
-            status = 409
-        except Forbidden as exc:
-            return error_page(request, 403, str(exc))
-        else:
+            return int(view["version"])
+
+        result = submit(request, form, parsed, lambda version: playbook_update(
+            user, view["force"], form.changes(), reason=form.cleaned_data["reason"], expected_version=version),
+            check, version_now)
+        if result.response is not None:
+            return result.response
+        if result.ok:
+            saved = result.saved
             if saved.version == view["version"]:
                 messages.info(request, "Nothing was changed: the playbook is as it was.")
             else:
                 messages.success(request, f"The playbook was saved as version {saved.version}.")
             url = reverse("compliance:playbook")
             return redirect(f"{url}?force={saved.force_code}" if national else url)
+        context.update(errors=result.errors, error_list=result.error_list, conflict=result.conflict,
+                       page_has_errors=True)
+        status = result.status
     else:
         form = PlaybookForm(initial=PlaybookForm.initial_for(view["playbook"], view["version"]))
     not_at = view["playbook"]["outcomes"]["not_at_address"]

@@ -90,6 +90,60 @@ class PartsForm(forms.Form):
         return {p: self[f"{name}_{p}"].value() for p in ("day", "month", "year")}
 
 
+# --- errors: the form's own and the services' ---------------------------------------------------------------
+
+BLANK_CHOICE_MESSAGES = {
+    "force": "Select the force that will manage them",
+    "sex": "Select their sex",
+    "disposal_kind": "Select what the court or police did (the disposal)",
+    "kind": "Select the kind of notification",
+}
+
+
+def sentence(label: str | None, message: str) -> str:
+    message = message.strip()
+    if not message:
+        return message
+    if message[0].isupper():
+        return message
+    if label and message == "is required":
+        return f"Enter {label[0].lower()}{label[1:]}"
+    if label:
+        return f"{label} {message}"
+    return message[0].upper() + message[1:]
+
+
+def form_errors(
+    form: PartsForm, service_errors: Mapping[str, list[str]] | None = None
+) -> tuple[dict[str, str], list[tuple[str, str]]]:
+    """Merge the form's parse errors with a service's ValidationFailed errors.
+
+    Returns (field -> message for the inline errors, [(href, message)] for the error summary). A parse error wins
+    over a service error for the same field; a service path no field shows goes to the summary unlinked.
+    """
+    fields: dict[str, str] = dict(form.parse_errors)
+    general: list[str] = []
+    data = form.cleaned_data if hasattr(form, "cleaned_data") else {}
+    for path, msgs in (service_errors or {}).items():
+        name = form.FIELD_FOR_PATH.get(path)  # type: ignore[attr-defined]
+        if name is None:
+            general.extend(sentence(None, m) for m in msgs)
+            continue
+        if name in fields:
+            continue
+        if name in BLANK_CHOICE_MESSAGES and not data.get(name):
+            fields[name] = BLANK_CHOICE_MESSAGES[name]
+        else:
+            fields[name] = sentence(form.LABELS.get(name), msgs[0])  # type: ignore[attr-defined]
+    order = list(form.ORDER)  # type: ignore[attr-defined]
+    summary = [
+        (f"#{form.ANCHORS.get(name, name)}", fields[name])  # type: ignore[attr-defined]
+        for name in sorted(fields, key=lambda n: order.index(n) if n in order else len(order))
+    ]
+    summary += [("", m) for m in general]
+    return fields, summary
+
+
 def _iso(value: date | None) -> str | None:
     return value.isoformat() if value else None
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -21,7 +20,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from tether.access.constants import WRITER_ROLES, Role
+from tether.access.constants import Role
 from tether.access.guards import access_person_by_id, can_see_personal_data
 from tether.access.models import Force
 from tether.access.two_factor import next_step_url
@@ -40,14 +39,16 @@ from tether.register.services import forces_by_code, person_create
 
 from .forms import (
     JURISDICTION_CHOICES,
-    PartsForm,
     PersonCreateForm,
     ReasonForm,
     RulesForm,
     SearchForm,
     SignInForm,
     rules_form_data,
+    sentence,
 )
+from .helpers import can_write, error_page
+from .submit import Submitted, submit
 
 OBLIGATION_KINDS = {
     "initial": "Initial notification",
@@ -60,68 +61,7 @@ OBLIGATION_KINDS = {
 }
 OBLIGATION_STATUSES = {"met": ("Met", "govuk-tag--green"), "due": ("Due", "govuk-tag--yellow"),
                        "overdue": ("Overdue", "govuk-tag--red")}
-BLANK_CHOICE_MESSAGES = {
-    "force": "Select the force that will manage them",
-    "sex": "Select their sex",
-    "disposal_kind": "Select what the court or police did (the disposal)",
-    "kind": "Select the kind of notification",
-}
-
-
 # --- helpers -----------------------------------------------------------------------------------------------
-
-
-def error_page(request: HttpRequest, status: int, message: str = "") -> HttpResponse:
-    return render(request, f"{status}.html", {"message": message}, status=status)
-
-
-def _sentence(label: str | None, message: str) -> str:
-    message = message.strip()
-    if not message:
-        return message
-    if message[0].isupper():
-        return message
-    if label and message == "is required":
-        return f"Enter {label[0].lower()}{label[1:]}"
-    if label:
-        return f"{label} {message}"
-    return message[0].upper() + message[1:]
-
-
-def form_errors(
-    form: PartsForm, service_errors: Mapping[str, list[str]] | None = None
-) -> tuple[dict[str, str], list[tuple[str, str]]]:
-    """Merge the form's parse errors with a service's ValidationFailed errors.
-
-    Returns (field -> message for the inline errors, [(href, message)] for the error summary). A parse error wins
-    over a service error for the same field; a service path no field shows goes to the summary unlinked.
-    """
-    fields: dict[str, str] = dict(form.parse_errors)
-    general: list[str] = []
-    data = form.cleaned_data if hasattr(form, "cleaned_data") else {}
-    for path, msgs in (service_errors or {}).items():
-        name = form.FIELD_FOR_PATH.get(path)  # type: ignore[attr-defined]
-        if name is None:
-            general.extend(_sentence(None, m) for m in msgs)
-            continue
-        if name in fields:
-            continue
-        if name in BLANK_CHOICE_MESSAGES and not data.get(name):
-            fields[name] = BLANK_CHOICE_MESSAGES[name]
-        else:
-            fields[name] = _sentence(form.LABELS.get(name), msgs[0])  # type: ignore[attr-defined]
-    order = list(form.ORDER)  # type: ignore[attr-defined]
-    summary = [
-        (f"#{form.ANCHORS.get(name, name)}", fields[name])  # type: ignore[attr-defined]
-        for name in sorted(fields, key=lambda n: order.index(n) if n in order else len(order))
-    ]
-    summary += [("", m) for m in general]
-    return fields, summary
-
-
-def _can_write(user: Any) -> bool:
-    """May record notifications and add registrants (the services check again)."""
-    return getattr(user, "role", None) in WRITER_ROLES
 
 
 def _picks_force(user: Any) -> bool:
@@ -257,7 +197,7 @@ def person_detail(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
             try:
                 access = access_person_by_id(user, person_id, reason=reason)
             except ValidationFailed as exc:
-                reason_error = _sentence(None, next(iter(exc.errors.values()))[0])
+                reason_error = sentence(None, next(iter(exc.errors.values()))[0])
                 access = access_person_by_id(user, person_id)
             else:
                 if access.grant is not None:
@@ -278,7 +218,7 @@ def person_detail(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
         "status_label": RegisterStatus(state.status).label if state and state.status in RegisterStatus.values else "",
         "reason_error": reason_error,
         "reason_value": reason_form.cleaned_data.get("reason", "") if reason_form.is_bound else "",
-        "can_record": _can_write(user) and access.full,
+        "can_record": can_write(user) and access.full,
         "today": clock.today(),
         "page_has_errors": bool(reason_error),
     }
@@ -291,39 +231,32 @@ def person_detail(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 def person_create_view(request: HttpRequest) -> HttpResponse:
     user = request.user
-    if not _can_write(user):
+    if not can_write(user):
         return error_page(request, 403, "Your role cannot add registrants to the register.")
     if not _picks_force(user) and not user.force_id:  # type: ignore[union-attr]
         return error_page(request, 403, "Your account does not belong to a force, so you cannot add registrants.")
     form = PersonCreateForm(request.POST if request.method == "POST" else None)
-    fields: dict[str, str] = {}
-    summary: list[tuple[str, str]] = []
-    status = 200
+    result = Submitted()
     if request.method == "POST":
         parsed = form.parse()
         doc = form.to_document()
         doc["force"] = form.cleaned_data.get("force") if _picks_force(user) else user.force.code  # type: ignore[union-attr]
-        try:
-            if not parsed:
-                # Nothing is written while any value could not be read, but the domain rules still check the
-                # rest (validation only: parse_registrant writes nothing) so every problem is listed at once.
-                parse_registrant(doc, known_forces=forces_by_code())
-                raise ValidationFailed({})
-            person = person_create(user, doc)
-        except ValidationFailed as exc:
-            fields, summary = form_errors(form, exc.errors)
-            status = 400
-        except Forbidden as exc:
-            return error_page(request, 403, str(exc))
-        else:
+        # Nothing is written while any value could not be read, but the domain rules still check the rest
+        # (validation only: parse_registrant writes nothing) so every problem is listed at once.
+        result = submit(request, form, parsed, lambda version: person_create(user, doc),
+                        lambda: parse_registrant(doc, known_forces=forces_by_code()))
+        if result.response is not None:
+            return result.response
+        if result.ok:
+            person = result.saved
             messages.success(request, f"{person.display_name} ({person.reference}) was added to the register.")
             return redirect("web:person", person_id=person.pk)
     context = {
         "nav": "create",
         "form": form,
-        "errors": fields,
-        "error_list": summary,
-        "page_has_errors": bool(summary),
+        "errors": result.errors,
+        "error_list": result.error_list,
+        "page_has_errors": bool(result.error_list),
         "dob": form.date_value("date_of_birth"),
         "address_from": form.date_value("address_from"),
         "disposal_date": form.date_value("disposal_date"),
@@ -332,7 +265,7 @@ def person_create_view(request: HttpRequest) -> HttpResponse:
         "picks_force": _picks_force(user),
         "force_options": [("", "Select a force"), *((f.code, f.name) for f in Force.objects.order_by("name"))],
     }
-    return render(request, "web/people/create.html", context, status=status)
+    return render(request, "web/people/create.html", context, status=result.status)
 
 
 # --- the rules explorer ------------------------------------------------------------------------------------
