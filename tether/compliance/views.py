@@ -141,14 +141,13 @@ def task_page(request: HttpRequest, task_id: int) -> HttpResponse:
 
     form = TaskCompleteForm(request.POST)
     parsed = form.parse()
-    form.check()
     shown = {"task": task}
 
     def version_now() -> int:
         shown["task"] = task_view(user, task_id)
         return int(shown["task"]["version"])
 
-    result = submit(request, form, parsed and not form.parse_errors, lambda version: task_complete(
+    result = submit(request, form, parsed, lambda version: task_complete(
         user, task_id, form.cleaned_data["outcome"], form.cleaned_data.get("note") or "", data=form.to_data(),
         expected_version=version), fresh_version=version_now)
     if result.response is not None:
