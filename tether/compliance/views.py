@@ -47,10 +47,6 @@ def _is_worker(user: Any) -> bool:
     return getattr(user, "role", None) in WORKER_ROLES
 
 
-def _overdue_first(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    return sorted(rows, key=lambda r: (not r["past_deadline"], r["due_on"], r["id"]))
-
-
 def _force_options() -> list[tuple[str, str]]:
     return [("", "All forces"), *((f.code, f"{f.name} ({f.code})") for f in Force.objects.order_by("name"))]
 
@@ -90,7 +86,7 @@ def tasks_mine(request: HttpRequest) -> HttpResponse:
     include_queue = request.GET.get("queue") == "yes"
 
     def read(user: Any, force: str | None, as_of: Any) -> list[dict[str, Any]]:
-        return _overdue_first(my_tasks(user, as_of, include_queue=include_queue))
+        return my_tasks(user, as_of, include_queue=include_queue)  # overdue first: the earliest due first
 
     return _list_page(request, "compliance/my_tasks.html", "tasks", read, include_queue=include_queue)
 
@@ -101,7 +97,7 @@ def tasks_queue(request: HttpRequest) -> HttpResponse:
         return error_page(request, 403, "Only supervisors and administrators work the unit queue.")
 
     def read(user: Any, force: str | None, as_of: Any) -> list[dict[str, Any]]:
-        rows = _overdue_first(queue_tasks(user, force, as_of))
+        rows = queue_tasks(user, force, as_of)  # overdue first: the earliest due first
         workers: dict[str, list[tuple[int, str]]] = {}
         for row in rows:
             row["workers"] = workers.setdefault(row["force"], assignable_workers(row["force"]))

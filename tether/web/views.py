@@ -109,7 +109,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         context["caseload"] = caseload_counts(user)
         context["today"] = clock.today()
     if getattr(user, "role", None) in WORKER_ROLES:
-        tasks = sorted(my_tasks(user), key=lambda r: (not r["past_deadline"], r["due_on"], r["id"]))
+        tasks = my_tasks(user)  # overdue first: the earliest due first
         context["tasks"] = tasks[:5]
         context["task_count"] = len(tasks)
         context["tasks_overdue"] = sum(1 for t in tasks if t["past_deadline"])
