@@ -28,9 +28,8 @@ from tether.cases.selectors import (
     sio_candidates,
 )
 from tether.cases.services import case_record_action, case_transition
-from tether.compliance.selectors import WORKER_ROLES
+from tether.compliance.selectors import WORKER_ROLES, force_scope
 from tether.compliance.views import _list_page
-from tether.core import clock
 from tether.core.errors import Forbidden, NotFound
 from tether.web.helpers import error_page
 from tether.web.submit import submit
@@ -53,6 +52,15 @@ APPROVER_ROLES = frozenset({Role.SUPERVISOR})
 
 def _is_worker(user: Any) -> bool:
     return getattr(user, "role", None) in WORKER_ROLES
+
+
+def _works_for(user: Any, force_code: str) -> bool:
+    """May work the force's cases: a worker of that force, or a national administrator."""
+    try:
+        force_scope(user, force_code)
+    except (Forbidden, NotFound):
+        return False
+    return True
 
 
 @require_http_methods(["GET", "HEAD"])
@@ -97,15 +105,8 @@ def _render_case(request: HttpRequest, case_id: int, *, failed: str = "", form: 
     except Forbidden:
         return _to_reason(request, case_id)
     entries = timeline["entries"]
-    closed_tasks = {e["id"] for e in entries if e["type"] == "task_closed"}
-    today = clock.today()
-    open_tasks = [e for e in entries if e["type"] == "task" and e["id"] not in closed_tasks]
-    for t in open_tasks:
-        t["past_deadline"] = t["due_on"] < today
-        t["days_late"] = max(0, (today - t["due_on"]).days)
     is_open = timeline["state"] in tr.OPEN_STATES
-    own = user.role == Role.NATIONAL_ADMIN or (user.force_id and user.force.code == timeline["force"])  # type: ignore[union-attr]
-    can_work = bool(_is_worker(user) and own)
+    can_work = _works_for(user, timeline["force"])
     pending = [p for p in pending_media_decisions(entries) if p["by"] != getattr(user, "label", None)]
     labels = dict(action_choices())
     actions = []
@@ -122,7 +123,7 @@ def _render_case(request: HttpRequest, case_id: int, *, failed: str = "", form: 
     action_forms = {kind: _form_ctx(kind, labels.get(kind, kind), failed, form, errors) for kind in actions}
     event_forms = {event: _form_ctx(event, EVENT_TITLES[event], failed, form, errors) for event in events}
     context = {
-        "nav": "cases", "case": timeline, "entries": list(reversed(entries)), "open_tasks": open_tasks,
+        "nav": "cases", "case": timeline, "entries": list(reversed(entries)), "open_tasks": timeline["open_tasks"],
         "is_open": is_open, "can_work": can_work, "action_forms": action_forms, "event_forms": event_forms,
         "pending_decisions": pending,
         "sio_options": [("", "Select an officer"), *sio_candidates(timeline["force"])]
