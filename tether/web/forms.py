@@ -114,6 +114,16 @@ def sentence(label: str | None, message: str) -> str:
     return message[0].upper() + message[1:]
 
 
+def error_summary(
+    errors: Mapping[str, str], order: Sequence[str], anchors: Mapping[str, str]
+) -> list[tuple[str, str]]:
+    """The GOV.UK error summary: [(href, message)] in the page's order (``order``; fields it does not name last),
+    each linking to the field's anchor (``anchors``, else the field's name)."""
+    ranked = list(order)
+    names = sorted(errors, key=lambda n: ranked.index(n) if n in ranked else len(ranked))
+    return [(f"#{anchors.get(name, name)}", errors[name]) for name in names]
+
+
 def form_errors(
     form: PartsForm, service_errors: Mapping[str, list[str]] | None = None
 ) -> tuple[dict[str, str], list[tuple[str, str]]]:
@@ -136,11 +146,7 @@ def form_errors(
             fields[name] = BLANK_CHOICE_MESSAGES[name]
         else:
             fields[name] = sentence(form.LABELS.get(name), msgs[0])  # type: ignore[attr-defined]
-    order = list(form.ORDER)  # type: ignore[attr-defined]
-    summary = [
-        (f"#{form.ANCHORS.get(name, name)}", fields[name])  # type: ignore[attr-defined]
-        for name in sorted(fields, key=lambda n: order.index(n) if n in order else len(order))
-    ]
+    summary = error_summary(fields, form.ORDER, form.ANCHORS)  # type: ignore[attr-defined]
     summary += [("", m) for m in general]
     return fields, summary
 

@@ -44,6 +44,7 @@ from .forms import (
     RulesForm,
     SearchForm,
     SignInForm,
+    error_summary,
     rules_form_data,
     sentence,
 )
@@ -356,10 +357,7 @@ def rules(request: HttpRequest) -> HttpResponse:
         # show back what the engine read: empty rows dropped, the JSON box in step with the fields
         form = RulesForm(rules_form_data(facts_to_dict(run.facts, run.as_of)))
     order = ["jurisdiction", "as_of", "date_of_birth", *form.fields]
-    summary = [
-        (f"#{form.ANCHORS.get(name, name)}", run.errors[name])
-        for name in sorted(run.errors, key=lambda n: order.index(n) if n in order else len(order))
-    ] + [("", m) for m in run.general]
+    summary = error_summary(run.errors, order, form.ANCHORS) + [("", m) for m in run.general]
     outcome = run.outcome
     context = {
         "nav": "rules",
