@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -157,29 +158,30 @@ def people(request: HttpRequest) -> HttpResponse:
     return render(request, "web/people/list.html", context)
 
 
-def _person_context(access: Any) -> dict[str, Any]:
-    """Everything the full record shows. Read from the person the guard returned (the read is audited)."""
-    person = access.person
-    state = getattr(person, "state", None)
-    obligations = [
+def _obligation_rows(obligations: Iterable[Any]) -> list[dict[str, Any]]:
+    """Stored obligations or the engine's: each with its label and status tag."""
+    return [
         {
             "o": o,
             "kind": OBLIGATION_KINDS.get(o.kind, o.kind.replace("_", " ").capitalize()),
             "status": OBLIGATION_STATUSES.get(o.status, (o.status.capitalize(), "govuk-tag--grey")),
         }
-        for o in person.obligations.all()
+        for o in obligations
     ]
+
+
+def _person_context(access: Any) -> dict[str, Any]:
+    """Everything else the full record shows. Read from the person the guard returned (the read is audited)."""
+    person = access.person
     notifications = list(person.notifications.select_related("officer").order_by("-received_at", "-id"))
     cases = list(person.cases.select_related("force").order_by("-opened_on", "-id"))
     return {
-        "state": state,
-        "status_label": RegisterStatus(state.status).label if state and state.status in RegisterStatus.values else "",
         "names": list(person.names.all()),
         "addresses": list(person.addresses.all()),
         "disposals": list(person.disposals.all()),
         "detentions": list(person.detentions.all()),
         "orders": list(person.orders.all()),
-        "obligations": obligations,
+        "obligations": _obligation_rows(person.obligations.all()),
         "notifications": notifications,
         "open_cases": [c for c in cases if c.closed_on is None],
         "closed_cases": [c for c in cases if c.closed_on is not None],
@@ -373,14 +375,7 @@ def rules(request: HttpRequest) -> HttpResponse:
         "sections": form.sections(run.errors),
         "outcome": outcome,
         "jurisdiction_label": dict(JURISDICTION_CHOICES).get(outcome.jurisdiction, "") if outcome else "",
-        "obligations": [
-            {
-                "o": o,
-                "kind": OBLIGATION_KINDS.get(o.kind, o.kind.replace("_", " ").capitalize()),
-                "status": OBLIGATION_STATUSES.get(o.status, (o.status.capitalize(), "govuk-tag--grey")),
-            }
-            for o in (outcome.obligations if outcome else ())
-        ],
+        "obligations": _obligation_rows(outcome.obligations if outcome else ()),
         "outcome_json": json.dumps(outcome_to_dict(outcome), indent=2, ensure_ascii=False) if outcome else "",
     }
     return render(request, "web/rules.html", context, status=400 if summary else 200)
