@@ -28,10 +28,9 @@ from tether.cases.selectors import (
     sio_candidates,
 )
 from tether.cases.services import case_record_action, case_transition
-from tether.compliance.selectors import WORKER_ROLES, force_scope
-from tether.compliance.views import _list_page
+from tether.compliance.selectors import force_scope
 from tether.core.errors import Forbidden, NotFound
-from tether.web.helpers import error_page
+from tether.web.helpers import error_page, is_worker, list_page
 from tether.web.submit import submit
 
 from .forms import RISK_LABELS, CaseActionForm, CaseEventForm
@@ -50,10 +49,6 @@ EVENT_TITLES = {
 APPROVER_ROLES = frozenset({Role.SUPERVISOR})
 
 
-def _is_worker(user: Any) -> bool:
-    return getattr(user, "role", None) in WORKER_ROLES
-
-
 def _works_for(user: Any, force_code: str) -> bool:
     """May work the force's cases: a worker of that force, or a national administrator."""
     try:
@@ -65,7 +60,7 @@ def _works_for(user: Any, force_code: str) -> bool:
 
 @require_http_methods(["GET", "HEAD"])
 def case_list(request: HttpRequest) -> HttpResponse:
-    return _list_page(request, "cases/list.html", "cases", open_cases)
+    return list_page(request, "cases/list.html", "cases", open_cases)
 
 
 def _to_reason(request: HttpRequest, case_id: int) -> HttpResponse:
@@ -139,7 +134,7 @@ def _render_case(request: HttpRequest, case_id: int, *, failed: str = "", form: 
 
 @require_http_methods(["GET", "HEAD"])
 def case_page(request: HttpRequest, case_id: int) -> HttpResponse:
-    if not _is_worker(request.user):
+    if not is_worker(request.user):
         return error_page(request, 404)
     return _render_case(request, case_id)
 
@@ -162,7 +157,7 @@ def _post(request: HttpRequest, case_id: int, name: str, form: Any, write: Any, 
 
 @require_POST
 def case_action(request: HttpRequest, case_id: int) -> HttpResponse:
-    if not _is_worker(request.user):
+    if not is_worker(request.user):
         return error_page(request, 404)
     kind = request.POST.get("action", "")
     labels = dict(action_choices())
@@ -175,7 +170,7 @@ def case_action(request: HttpRequest, case_id: int) -> HttpResponse:
 
 @require_POST
 def case_event(request: HttpRequest, case_id: int) -> HttpResponse:
-    if not _is_worker(request.user):
+    if not is_worker(request.user):
         return error_page(request, 404)
     event = request.POST.get("event", "")
     if event not in EVENT_TITLES:

@@ -16,11 +16,9 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from tether.access.constants import Role
-from tether.access.models import Force
 from tether.compliance import playbook as rules
 from tether.compliance.constants import Outcome
 from tether.compliance.selectors import (
-    WORKER_ROLES,
     assignable_workers,
     force_overdue,
     my_tasks,
@@ -30,52 +28,16 @@ from tether.compliance.selectors import (
     task_view,
 )
 from tether.compliance.services import playbook_update, task_assign, task_complete
-from tether.core import clock
 from tether.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
-from tether.web.helpers import error_page
+from tether.web.helpers import error_page, force_choices, is_worker, list_page
 from tether.web.submit import submit
 
-from .forms import OUTCOME_CHOICES, AssignForm, PlaybookForm, TaskCompleteForm, parse_as_of
+from .forms import OUTCOME_CHOICES, AssignForm, PlaybookForm, TaskCompleteForm
 
 QUEUE_ROLES = frozenset({Role.SUPERVISOR, Role.FORCE_ADMIN, Role.NATIONAL_ADMIN})
 PLAYBOOK_EDITORS = frozenset({Role.FORCE_ADMIN, Role.NATIONAL_ADMIN})
 ACTION_LABELS = {rules.CLOSE: "the task is closed", rules.FOLLOW_UP: "a follow-up task: establish whereabouts",
                  rules.OPEN_CASE: "a missing case is opened (wanted with a warrant date)"}
-
-
-def _is_worker(user: Any) -> bool:
-    return getattr(user, "role", None) in WORKER_ROLES
-
-
-def _force_options() -> list[tuple[str, str]]:
-    return [("", "All forces"), *((f.code, f"{f.name} ({f.code})") for f in Force.objects.order_by("name"))]
-
-
-def _list_page(request: HttpRequest, template: str, nav: str, read: Any, **extra: Any) -> HttpResponse:
-    """A list with ``?as_of=`` (and ``?force=`` for national administrators): a bad date is a 400 with the
-    GOV.UK error summary; Forbidden a 403; an unknown force a 400 naming it."""
-    user = request.user
-    if not _is_worker(user):
-        return error_page(request, 403, "Your role cannot see compliance work.")
-    as_of, error = parse_as_of(request.GET.get("as_of"))
-    force = (request.GET.get("force") or "").strip().upper()
-    context: dict[str, Any] = {
-        "nav": nav, "as_of_value": request.GET.get("as_of", ""), "force_value": force,
-        "as_of": as_of or clock.today(), "rows": [], "error_list": [], "errors": {},
-        "national": user.role == Role.NATIONAL_ADMIN,  # type: ignore[union-attr]
-        "force_options": _force_options(), **extra,
-    }
-    if error:
-        context.update(error_list=[("#as_of", error)], errors={"as_of": error}, page_has_errors=True)
-        return render(request, template, context, status=400)
-    try:
-        context["rows"] = read(user, force or None, as_of)
-    except Forbidden as exc:
-        return error_page(request, 403, str(exc))
-    except NotFound as exc:
-        context.update(error_list=[("#force", str(exc))], errors={"force": str(exc)}, page_has_errors=True)
-        return render(request, template, context, status=400)
-    return render(request, template, context)
 
 
 # --- tasks -------------------------------------------------------------------------------------------------
@@ -88,7 +50,7 @@ def tasks_mine(request: HttpRequest) -> HttpResponse:
     def read(user: Any, force: str | None, as_of: Any) -> list[dict[str, Any]]:
         return my_tasks(user, as_of, include_queue=include_queue)  # overdue first: the earliest due first
 
-    return _list_page(request, "compliance/my_tasks.html", "tasks", read, include_queue=include_queue)
+    return list_page(request, "compliance/my_tasks.html", "tasks", read, include_queue=include_queue)
 
 
 @require_http_methods(["GET", "HEAD"])
@@ -103,7 +65,7 @@ def tasks_queue(request: HttpRequest) -> HttpResponse:
             row["workers"] = workers.setdefault(row["force"], assignable_workers(row["force"]))
         return rows
 
-    return _list_page(request, "compliance/queue.html", "tasks", read)
+    return list_page(request, "compliance/queue.html", "tasks", read)
 
 
 def _task_context(task: dict[str, Any], form: TaskCompleteForm, **extra: Any) -> dict[str, Any]:
@@ -120,7 +82,7 @@ def _task_context(task: dict[str, Any], form: TaskCompleteForm, **extra: Any) ->
 @require_http_methods(["GET", "HEAD", "POST"])
 def task_page(request: HttpRequest, task_id: int) -> HttpResponse:
     user = request.user
-    if not _is_worker(user):
+    if not is_worker(user):
         return error_page(request, 404)
     try:
         task = task_view(user, task_id)
@@ -160,7 +122,7 @@ def task_page(request: HttpRequest, task_id: int) -> HttpResponse:
 @require_POST
 def task_assign_view(request: HttpRequest, task_id: int) -> HttpResponse:
     user = request.user
-    if not _is_worker(user):
+    if not is_worker(user):
         return error_page(request, 403, "Your role cannot work tasks.")
     form = AssignForm(request.POST)
     form.is_valid()
@@ -194,7 +156,7 @@ def overdue(request: HttpRequest) -> HttpResponse:
         rows = force_overdue(user, force, as_of)
         return sorted(rows, key=lambda r: (-r["days_overdue"], r["reference"], r["kind"]))
 
-    return _list_page(request, "compliance/overdue.html", "overdue", read)
+    return list_page(request, "compliance/overdue.html", "overdue", read)
 
 
 @require_http_methods(["GET", "HEAD"])
@@ -203,7 +165,7 @@ def sla(request: HttpRequest) -> HttpResponse:
         rows = sla_breaches(user, force, as_of)
         return sorted(rows, key=lambda r: (-r["days_late"], r["due_on"], r["id"]))
 
-    return _list_page(request, "compliance/sla.html", "overdue", read)
+    return list_page(request, "compliance/sla.html", "overdue", read)
 
 
 # --- the playbook ------------------------------------------------------------------------------------------
@@ -212,12 +174,12 @@ def sla(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 def playbook_page(request: HttpRequest) -> HttpResponse:
     user = request.user
-    if not _is_worker(user):
+    if not is_worker(user):
         return error_page(request, 403, "Your role cannot see the playbook.")
     force = (request.GET.get("force") or request.POST.get("force") or "").strip().upper()
     national = user.role == Role.NATIONAL_ADMIN  # type: ignore[union-attr]
     context: dict[str, Any] = {"nav": "overdue", "force_value": force, "national": national,
-                               "force_options": _force_options()[1:], "errors": {}, "error_list": [],
+                               "force_options": force_choices(with_code=True), "errors": {}, "error_list": [],
                                "conflict": "", "can_edit": getattr(user, "role", None) in PLAYBOOK_EDITORS}
     if national and not force:
         return render(request, "compliance/playbook.html", context)

@@ -23,9 +23,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from tether.access.constants import Role
 from tether.access.guards import access_person_by_id, can_see_personal_data
-from tether.access.models import Force
 from tether.access.two_factor import next_step_url
-from tether.compliance.selectors import WORKER_ROLES, my_tasks
+from tether.compliance.selectors import my_tasks
 from tether.core import clock
 from tether.core.errors import Forbidden, NotFound, ValidationFailed
 from tether.core.pagination import pagination_links
@@ -49,7 +48,7 @@ from .forms import (
     rules_form_data,
     sentence,
 )
-from .helpers import can_write, error_page
+from .helpers import error_page, force_choices, is_worker
 from .submit import Submitted, submit
 
 OBLIGATION_KINDS = {
@@ -110,7 +109,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     if can_see_personal_data(user) and user.role != Role.PARTNER:  # type: ignore[union-attr]
         context["caseload"] = caseload_counts(user)
         context["today"] = clock.today()
-    if getattr(user, "role", None) in WORKER_ROLES:
+    if is_worker(user):
         tasks = my_tasks(user)  # overdue first: the earliest due first
         context["tasks"] = tasks[:5]
         context["task_count"] = len(tasks)
@@ -122,10 +121,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 
 def _force_options(user: Any) -> list[tuple[str, str]]:
-    forces = [(f.code, f.name) for f in Force.objects.order_by("name")]
     if user.role == Role.NATIONAL_ADMIN or not user.force_id:
-        return [("", "All forces"), *forces]
-    return [("", f"Your force ({user.force.name})"), ("ALL", "All forces (national index)"), *forces]
+        return force_choices(("", "All forces"))
+    return force_choices(("", f"Your force ({user.force.name})"), ("ALL", "All forces (national index)"))
 
 
 @require_http_methods(["GET", "HEAD"])
@@ -221,7 +219,7 @@ def person_detail(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
         "status_label": RegisterStatus(state.status).label if state and state.status in RegisterStatus.values else "",
         "reason_error": reason_error,
         "reason_value": reason_form.cleaned_data.get("reason", "") if reason_form.is_bound else "",
-        "can_record": can_write(user) and access.full,
+        "can_record": is_worker(user) and access.full,
         "today": clock.today(),
         "page_has_errors": bool(reason_error),
     }
@@ -234,7 +232,7 @@ def person_detail(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 def person_create_view(request: HttpRequest) -> HttpResponse:
     user = request.user
-    if not can_write(user):
+    if not is_worker(user):
         return error_page(request, 403, "Your role cannot add registrants to the register.")
     if not _picks_force(user) and not user.force_id:  # type: ignore[union-attr]
         return error_page(request, 403, "Your account does not belong to a force, so you cannot add registrants.")
@@ -266,7 +264,7 @@ def person_create_view(request: HttpRequest) -> HttpResponse:
         "sex_options": Sex.choices,
         "disposal_options": [("", "Select a disposal"), *DisposalKind.choices],
         "picks_force": _picks_force(user),
-        "force_options": [("", "Select a force"), *((f.code, f.name) for f in Force.objects.order_by("name"))],
+        "force_options": force_choices(("", "Select a force")),
     }
     return render(request, "web/people/create.html", context, status=result.status)
 

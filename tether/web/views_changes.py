@@ -27,7 +27,7 @@ from tether.register.documents import parse_address, parse_identity, parse_name
 from tether.register.services import address_record, identity_update, name_record, notification_record
 
 from .forms import AddressChangeForm, IdentityForm, NameChangeForm, NotificationForm, PartsForm
-from .helpers import can_write, error_page
+from .helpers import error_page, is_worker
 from .submit import Submitted, submit
 
 NAME_KIND_OPTIONS = [
@@ -48,7 +48,7 @@ def _person_to_change(request: HttpRequest, person_id: uuid.UUID, doing: str) ->
     """The person, or the response to send instead: 403 for roles that cannot write, 404, or back to the person
     page (to record a reason) when the user has only the limited index entry."""
     user = request.user
-    if not can_write(user):
+    if not is_worker(user):
         return error_page(request, 403, "Your role cannot change the register.")
     try:
         access = access_person_by_id(user, person_id, audit=request.method != "POST")
