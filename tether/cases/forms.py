@@ -5,14 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms
-
-from tether.web.forms import DateParts, PartsForm
-
-
-def _text(**kwargs: Any) -> forms.CharField:
-    return forms.CharField(required=False, **kwargs)
-
+from tether.web.forms import ChangeForm, DateParts, text_field
 
 RISK_LABELS = {
     "vigilante_risk": "Risk of vigilante action",
@@ -21,20 +14,19 @@ RISK_LABELS = {
 }
 
 
-class CaseActionForm(PartsForm):
+class CaseActionForm(ChangeForm):
     dates = (DateParts("on", "Date it was done"),)
 
-    reference = _text(max_length=60)
-    contact = _text(max_length=300)
-    sio = _text(max_length=12)
-    note = _text(max_length=6000)
-    media_decision = _text(max_length=20)
-    vigilante_risk = _text(max_length=6000)
-    victim_impact = _text(max_length=6000)
-    public_risk = _text(max_length=6000)
-    decision_id = _text(max_length=12)
-    approved = _text(max_length=3)
-    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    reference = text_field(max_length=60)
+    contact = text_field(max_length=300)
+    sio = text_field(max_length=12)
+    note = text_field(max_length=6000)
+    media_decision = text_field(max_length=20)
+    vigilante_risk = text_field(max_length=6000)
+    victim_impact = text_field(max_length=6000)
+    public_risk = text_field(max_length=6000)
+    decision_id = text_field(max_length=12)
+    approved = text_field(max_length=3)
 
     LABELS = {"on": "Date it was done", "reference": "PNC circulation reference", "contact": "Who was told",
               "sio": "Senior investigating officer", "note": "Note", "media_decision": "Decision",
@@ -83,13 +75,12 @@ class CaseActionForm(PartsForm):
         return data
 
 
-class CaseEventForm(PartsForm):
+class CaseEventForm(ChangeForm):
     dates = (DateParts("on", "Date it happened"), DateParts("warrant_on", "Date of the warrant"))
 
-    outcome = _text(max_length=30)
-    reason = _text(max_length=2000)
-    note = _text(max_length=6000)
-    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    outcome = text_field(max_length=30)
+    reason = text_field(max_length=2000)
+    note = text_field(max_length=6000)
 
     FIELD_FOR_PATH = {"on": "on", "warrant_on": "warrant_on", "outcome": "outcome", "reason": "reason",
                       "note": "note"}

@@ -12,7 +12,7 @@ from tether.access.guards import access_person_by_id
 from tether.audit.services import record
 from tether.compliance.constants import Outcome, TaskKind, TaskState
 from tether.compliance.models import Breach, Task
-from tether.compliance.selectors import force_scope
+from tether.compliance.selectors import _task_row, force_scope
 from tether.core import clock
 from tether.core.errors import Forbidden, NotFound
 
@@ -132,7 +132,8 @@ def case_for_view(user: Any, case_id: Any, *, purpose: str = "case_view") -> Cas
 
 
 def case_timeline(user: Any, case_id: Any) -> dict[str, Any]:
-    """Everything that happened on a case, oldest first: state changes, actions, tasks and breaches."""
+    """Everything that happened on a case, oldest first: state changes, actions, tasks and breaches; and its open
+    tasks (the rows of the task lists, oldest first)."""
     case = case_for_view(user, case_id)
     entries: list[dict[str, Any]] = []
     for s in case.states.select_related("actor").order_by("valid_from", "id"):
@@ -160,6 +161,7 @@ def case_timeline(user: Any, case_id: Any) -> dict[str, Any]:
                         "what": f"Breach: {b.kind} obligation due {b.due.isoformat()} not met", "id": b.pk,
                         "by": "sweep"})
     entries.sort(key=lambda e: (e["on"], e["at"]))
+    open_tasks = Task.objects.filter(case=case, state=TaskState.OPEN).select_related("person", "force", "assignee")
     current = current_status(case)
     return {"case_id": case.pk, "person_id": case.person_id, "reference": case.person.reference,
             "name": case.person.display_name, "force": case.force.code, "state": current.state,
@@ -168,7 +170,8 @@ def case_timeline(user: Any, case_id: Any) -> dict[str, Any]:
             "outcome_label": _label(CaseOutcome, case.outcome),
             "warrant_on": case.warrant_on, "sio": str(case.sio) if case.sio else "",
             "pnc_reference": case.pnc_reference, "version": case.version,
-            "allowed_events": tr.allowed_events(current), "entries": entries}
+            "allowed_events": tr.allowed_events(current), "entries": entries,
+            "open_tasks": [_task_row(t, clock.today()) for t in open_tasks.order_by("created_at", "id")]}
 
 
 # --- For the case pages ----------------------------------------------------------------------------------

@@ -28,11 +28,10 @@ from tether.cases.selectors import (
     sio_candidates,
 )
 from tether.cases.services import case_record_action, case_transition
-from tether.compliance.selectors import WORKER_ROLES
-from tether.compliance.views import _list_page
-from tether.core import clock
-from tether.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
-from tether.web.views import error_page, form_errors
+from tether.compliance.selectors import force_scope
+from tether.core.errors import Forbidden, NotFound
+from tether.web.helpers import error_page, is_worker, list_page
+from tether.web.submit import submit
 
 from .forms import RISK_LABELS, CaseActionForm, CaseEventForm
 
@@ -50,13 +49,18 @@ EVENT_TITLES = {
 APPROVER_ROLES = frozenset({Role.SUPERVISOR})
 
 
-def _is_worker(user: Any) -> bool:
-    return getattr(user, "role", None) in WORKER_ROLES
+def _works_for(user: Any, force_code: str) -> bool:
+    """May work the force's cases: a worker of that force, or a national administrator."""
+    try:
+        force_scope(user, force_code)
+    except (Forbidden, NotFound):
+        return False
+    return True
 
 
 @require_http_methods(["GET", "HEAD"])
 def case_list(request: HttpRequest) -> HttpResponse:
-    return _list_page(request, "cases/list.html", "cases", open_cases)
+    return list_page(request, "cases/list.html", "cases", open_cases)
 
 
 def _to_reason(request: HttpRequest, case_id: int) -> HttpResponse:
@@ -96,15 +100,8 @@ def _render_case(request: HttpRequest, case_id: int, *, failed: str = "", form: 
     except Forbidden:
         return _to_reason(request, case_id)
     entries = timeline["entries"]
-    closed_tasks = {e["id"] for e in entries if e["type"] == "task_closed"}
-    today = clock.today()
-    open_tasks = [e for e in entries if e["type"] == "task" and e["id"] not in closed_tasks]
-    for t in open_tasks:
-        t["past_deadline"] = t["due_on"] < today
-        t["days_late"] = max(0, (today - t["due_on"]).days)
     is_open = timeline["state"] in tr.OPEN_STATES
-    own = user.role == Role.NATIONAL_ADMIN or (user.force_id and user.force.code == timeline["force"])  # type: ignore[union-attr]
-    can_work = bool(_is_worker(user) and own)
+    can_work = _works_for(user, timeline["force"])
     pending = [p for p in pending_media_decisions(entries) if p["by"] != getattr(user, "label", None)]
     labels = dict(action_choices())
     actions = []
@@ -121,7 +118,7 @@ def _render_case(request: HttpRequest, case_id: int, *, failed: str = "", form: 
     action_forms = {kind: _form_ctx(kind, labels.get(kind, kind), failed, form, errors) for kind in actions}
     event_forms = {event: _form_ctx(event, EVENT_TITLES[event], failed, form, errors) for event in events}
     context = {
-        "nav": "cases", "case": timeline, "entries": list(reversed(entries)), "open_tasks": open_tasks,
+        "nav": "cases", "case": timeline, "entries": list(reversed(entries)), "open_tasks": timeline["open_tasks"],
         "is_open": is_open, "can_work": can_work, "action_forms": action_forms, "event_forms": event_forms,
         "pending_decisions": pending,
         "sio_options": [("", "Select an officer"), *sio_candidates(timeline["force"])]
@@ -137,7 +134,7 @@ def _render_case(request: HttpRequest, case_id: int, *, failed: str = "", form: 
 
 @require_http_methods(["GET", "HEAD"])
 def case_page(request: HttpRequest, case_id: int) -> HttpResponse:
-    if not _is_worker(request.user):
+    if not is_worker(request.user):
         return error_page(request, 404)
     return _render_case(request, case_id)
 
@@ -147,28 +144,20 @@ def _prefixed(prefix: str, error_list: list[tuple[str, str]]) -> list[tuple[str,
 
 
 def _post(request: HttpRequest, case_id: int, name: str, form: Any, write: Any, done: str) -> HttpResponse:
-    parsed = form.parse()
-    try:
-        if not parsed:
-            raise ValidationFailed({})
-        write(form.cleaned_data.get("version"))
-    except ValidationFailed as exc:
-        errors, error_list = form_errors(form, exc.errors)
-        return _render_case(request, case_id, failed=name, form=form, errors=errors,
-                            error_list=_prefixed(name, error_list), status=400)
-    except Conflict as exc:
-        return _render_case(request, case_id, failed=name, form=form, conflict=str(exc), status=409)
-    except Forbidden as exc:
-        return error_page(request, 403, str(exc))
-    except NotFound:
-        return error_page(request, 404)
+    result = submit(request, form, form.parse(), write)
+    if result.response is not None:
+        return result.response
+    if not result.ok:
+        return _render_case(request, case_id, failed=name, form=form, errors=result.errors,
+                            error_list=_prefixed(name, result.error_list), conflict=result.conflict,
+                            status=result.status)
     messages.success(request, done)
     return redirect(reverse("cases:case", kwargs={"case_id": case_id}) + "#timeline")
 
 
 @require_POST
 def case_action(request: HttpRequest, case_id: int) -> HttpResponse:
-    if not _is_worker(request.user):
+    if not is_worker(request.user):
         return error_page(request, 404)
     kind = request.POST.get("action", "")
     labels = dict(action_choices())
@@ -181,7 +170,7 @@ def case_action(request: HttpRequest, case_id: int) -> HttpResponse:
 
 @require_POST
 def case_event(request: HttpRequest, case_id: int) -> HttpResponse:
-    if not _is_worker(request.user):
+    if not is_worker(request.user):
         return error_page(request, 404)
     event = request.POST.get("event", "")
     if event not in EVENT_TITLES:

@@ -1,5 +1,5 @@
 """Forms of the compliance pages. They only parse what the browser sent; the rules are in the services, whose
-ValidationFailed field paths map back onto these fields (``tether.web.views.form_errors``)."""
+ValidationFailed field paths map back onto these fields (``tether.web.forms.form_errors``)."""
 
 from __future__ import annotations
 
@@ -9,11 +9,7 @@ from typing import Any
 from django import forms
 
 from tether.compliance import playbook as rules
-from tether.web.forms import DateParts, PartsForm
-
-
-def _text(**kwargs: Any) -> forms.CharField:
-    return forms.CharField(required=False, **kwargs)
+from tether.web.forms import ChangeForm, DateParts, text_field
 
 
 def parse_as_of(raw: str | None) -> tuple[date | None, str]:
@@ -30,13 +26,12 @@ def parse_as_of(raw: str | None) -> tuple[date | None, str]:
 OUTCOME_CHOICES = [(o, rules.OUTCOME_LABELS[o]) for o in rules.OUTCOMES]
 
 
-class TaskCompleteForm(PartsForm):
+class TaskCompleteForm(ChangeForm):
     dates = (DateParts("warrant_on", "Date of the warrant"),)
 
-    outcome = _text(max_length=30)
-    note = _text(max_length=6000)
+    outcome = text_field(max_length=30)
+    note = text_field(max_length=6000)
     believed_abroad = forms.BooleanField(required=False)
-    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
     FIELD_FOR_PATH = {"outcome": "outcome", "note": "note", "warrant_on": "warrant_on",
                       "believed_abroad": "believed_abroad", "opened_on": "outcome"}
@@ -44,10 +39,7 @@ class TaskCompleteForm(PartsForm):
               "believed_abroad": "Believed abroad"}
     ANCHORS = {"warrant_on": "warrant_on_day"}
     ORDER = ("outcome", "note", "warrant_on", "believed_abroad")
-
-    def check(self) -> None:
-        if not self.cleaned_data.get("outcome"):
-            self.parse_errors.setdefault("outcome", "Select what you found")
+    REQUIRED_CHOICES = {"outcome": "Select what you found"}
 
     def to_data(self) -> dict[str, Any]:
         data: dict[str, Any] = {}
@@ -59,9 +51,9 @@ class TaskCompleteForm(PartsForm):
 
 
 class AssignForm(forms.Form):
-    assignee = _text(max_length=12)  # a user id, or "" for the unit queue
+    assignee = text_field(max_length=12)  # a user id, or "" for the unit queue
     version = forms.IntegerField(required=False)
-    back = _text(max_length=20)
+    back = text_field(max_length=20)
 
     def assignee_id(self) -> int | str | None:
         """The user id, None for the unit queue, or "bad" when it is not a number."""
@@ -75,12 +67,11 @@ def _setting_field(path: str) -> str:
     return path.replace(".", "__")
 
 
-class PlaybookForm(PartsForm):
+class PlaybookForm(ChangeForm):
     """Every number of the playbook, the "not at address" action, and the reason for the change."""
 
-    not_at_address_action = _text(max_length=20)
-    reason = _text(max_length=2000)
-    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    not_at_address_action = text_field(max_length=20)
+    reason = text_field(max_length=2000)
 
     SETTING_LABELS = {
         "overdue.due_days": "Days to establish compliance after a breach is found",
@@ -97,7 +88,7 @@ class PlaybookForm(PartsForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for path in rules.LIMITS:
-            self.fields[_setting_field(path)] = _text(max_length=6)
+            self.fields[_setting_field(path)] = text_field(max_length=6)
         self.FIELD_FOR_PATH = {p: _setting_field(p) for p in rules.LIMITS} | {
             "outcomes.not_at_address.action": "not_at_address_action", "reason": "reason"}
         self.LABELS = {_setting_field(p): label for p, label in self.SETTING_LABELS.items()} | {

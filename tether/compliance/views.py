@@ -16,11 +16,9 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from tether.access.constants import Role
-from tether.access.models import Force
 from tether.compliance import playbook as rules
 from tether.compliance.constants import Outcome
 from tether.compliance.selectors import (
-    WORKER_ROLES,
     assignable_workers,
     force_overdue,
     my_tasks,
@@ -30,55 +28,16 @@ from tether.compliance.selectors import (
     task_view,
 )
 from tether.compliance.services import playbook_update, task_assign, task_complete
-from tether.core import clock
 from tether.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
-from tether.web.views import error_page, form_errors
+from tether.web.helpers import error_page, force_choices, is_worker, list_page
+from tether.web.submit import submit
 
-from .forms import OUTCOME_CHOICES, AssignForm, PlaybookForm, TaskCompleteForm, parse_as_of
+from .forms import OUTCOME_CHOICES, AssignForm, PlaybookForm, TaskCompleteForm
 
 QUEUE_ROLES = frozenset({Role.SUPERVISOR, Role.FORCE_ADMIN, Role.NATIONAL_ADMIN})
 PLAYBOOK_EDITORS = frozenset({Role.FORCE_ADMIN, Role.NATIONAL_ADMIN})
 ACTION_LABELS = {rules.CLOSE: "the task is closed", rules.FOLLOW_UP: "a follow-up task: establish whereabouts",
                  rules.OPEN_CASE: "a missing case is opened (wanted with a warrant date)"}
-
-
-def _is_worker(user: Any) -> bool:
-    return getattr(user, "role", None) in WORKER_ROLES
-
-
-def _overdue_first(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    return sorted(rows, key=lambda r: (not r["past_deadline"], r["due_on"], r["id"]))
-
-
-def _force_options() -> list[tuple[str, str]]:
-    return [("", "All forces"), *((f.code, f"{f.name} ({f.code})") for f in Force.objects.order_by("name"))]
-
-
-def _list_page(request: HttpRequest, template: str, nav: str, read: Any, **extra: Any) -> HttpResponse:
-    """A list with ``?as_of=`` (and ``?force=`` for national administrators): a bad date is a 400 with the
-    GOV.UK error summary; Forbidden a 403; an unknown force a 400 naming it."""
-    user = request.user
-    if not _is_worker(user):
-        return error_page(request, 403, "Your role cannot see compliance work.")
-    as_of, error = parse_as_of(request.GET.get("as_of"))
-    force = (request.GET.get("force") or "").strip().upper()
-    context: dict[str, Any] = {
-        "nav": nav, "as_of_value": request.GET.get("as_of", ""), "force_value": force,
-        "as_of": as_of or clock.today(), "rows": [], "error_list": [], "errors": {},
-        "national": user.role == Role.NATIONAL_ADMIN,  # type: ignore[union-attr]
-        "force_options": _force_options(), **extra,
-    }
-    if error:
-        context.update(error_list=[("#as_of", error)], errors={"as_of": error}, page_has_errors=True)
-        return render(request, template, context, status=400)
-    try:
-        context["rows"] = read(user, force or None, as_of)
-    except Forbidden as exc:
-        return error_page(request, 403, str(exc))
-    except NotFound as exc:
-        context.update(error_list=[("#force", str(exc))], errors={"force": str(exc)}, page_has_errors=True)
-        return render(request, template, context, status=400)
-    return render(request, template, context)
 
 
 # --- tasks -------------------------------------------------------------------------------------------------
@@ -89,9 +48,9 @@ def tasks_mine(request: HttpRequest) -> HttpResponse:
     include_queue = request.GET.get("queue") == "yes"
 
     def read(user: Any, force: str | None, as_of: Any) -> list[dict[str, Any]]:
-        return _overdue_first(my_tasks(user, as_of, include_queue=include_queue))
+        return my_tasks(user, as_of, include_queue=include_queue)  # overdue first: the earliest due first
 
-    return _list_page(request, "compliance/my_tasks.html", "tasks", read, include_queue=include_queue)
+    return list_page(request, "compliance/my_tasks.html", "tasks", read, include_queue=include_queue)
 
 
 @require_http_methods(["GET", "HEAD"])
@@ -100,13 +59,13 @@ def tasks_queue(request: HttpRequest) -> HttpResponse:
         return error_page(request, 403, "Only supervisors and administrators work the unit queue.")
 
     def read(user: Any, force: str | None, as_of: Any) -> list[dict[str, Any]]:
-        rows = _overdue_first(queue_tasks(user, force, as_of))
+        rows = queue_tasks(user, force, as_of)  # overdue first: the earliest due first
         workers: dict[str, list[tuple[int, str]]] = {}
         for row in rows:
             row["workers"] = workers.setdefault(row["force"], assignable_workers(row["force"]))
         return rows
 
-    return _list_page(request, "compliance/queue.html", "tasks", read)
+    return list_page(request, "compliance/queue.html", "tasks", read)
 
 
 def _task_context(task: dict[str, Any], form: TaskCompleteForm, **extra: Any) -> dict[str, Any]:
@@ -123,7 +82,7 @@ def _task_context(task: dict[str, Any], form: TaskCompleteForm, **extra: Any) ->
 @require_http_methods(["GET", "HEAD", "POST"])
 def task_page(request: HttpRequest, task_id: int) -> HttpResponse:
     user = request.user
-    if not _is_worker(user):
+    if not is_worker(user):
         return error_page(request, 404)
     try:
         task = task_view(user, task_id)
@@ -140,27 +99,21 @@ def task_page(request: HttpRequest, task_id: int) -> HttpResponse:
 
     form = TaskCompleteForm(request.POST)
     parsed = form.parse()
-    form.check()
-    try:
-        if not parsed or form.parse_errors:
-            raise ValidationFailed({})
-        task_complete(user, task_id, form.cleaned_data["outcome"], form.cleaned_data.get("note") or "",
-                      data=form.to_data(), expected_version=form.cleaned_data.get("version"))
-    except ValidationFailed as exc:
-        errors, error_list = form_errors(form, exc.errors)
-        context = _task_context(task, form, errors=errors, error_list=error_list, page_has_errors=True, **extra)
-        return render(request, "compliance/task.html", context, status=400)
-    except Conflict as exc:
-        fresh = task_view(user, task_id)
-        resubmit = request.POST.copy()
-        resubmit["version"] = str(fresh["version"])
-        form.data = resubmit
-        context = _task_context(fresh, form, conflict=str(exc), page_has_errors=True, **extra)
-        return render(request, "compliance/task.html", context, status=409)
-    except Forbidden as exc:
-        return error_page(request, 403, str(exc))
-    except NotFound:
-        return error_page(request, 404)
+    shown = {"task": task}
+
+    def version_now() -> int:
+        shown["task"] = task_view(user, task_id)
+        return int(shown["task"]["version"])
+
+    result = submit(request, form, parsed, lambda version: task_complete(
+        user, task_id, form.cleaned_data["outcome"], form.cleaned_data.get("note") or "", data=form.to_data(),
+        expected_version=version), fresh_version=version_now)
+    if result.response is not None:
+        return result.response
+    if not result.ok:
+        context = _task_context(shown["task"], form, errors=result.errors, error_list=result.error_list,
+                                conflict=result.conflict, page_has_errors=True, **extra)
+        return render(request, "compliance/task.html", context, status=result.status)
     label = dict(OUTCOME_CHOICES).get(form.cleaned_data["outcome"], "")
     messages.success(request, f"The task was completed: {label.lower()}.")
     return redirect("compliance:task", task_id=task_id)
@@ -169,7 +122,7 @@ def task_page(request: HttpRequest, task_id: int) -> HttpResponse:
 @require_POST
 def task_assign_view(request: HttpRequest, task_id: int) -> HttpResponse:
     user = request.user
-    if not _is_worker(user):
+    if not is_worker(user):
         return error_page(request, 403, "Your role cannot work tasks.")
     form = AssignForm(request.POST)
     form.is_valid()
@@ -203,7 +156,7 @@ def overdue(request: HttpRequest) -> HttpResponse:
         rows = force_overdue(user, force, as_of)
         return sorted(rows, key=lambda r: (-r["days_overdue"], r["reference"], r["kind"]))
 
-    return _list_page(request, "compliance/overdue.html", "overdue", read)
+    return list_page(request, "compliance/overdue.html", "overdue", read)
 
 
 @require_http_methods(["GET", "HEAD"])
@@ -212,7 +165,7 @@ def sla(request: HttpRequest) -> HttpResponse:
         rows = sla_breaches(user, force, as_of)
         return sorted(rows, key=lambda r: (-r["days_late"], r["due_on"], r["id"]))
 
-    return _list_page(request, "compliance/sla.html", "overdue", read)
+    return list_page(request, "compliance/sla.html", "overdue", read)
 
 
 # --- the playbook ------------------------------------------------------------------------------------------
@@ -221,12 +174,12 @@ def sla(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 def playbook_page(request: HttpRequest) -> HttpResponse:
     user = request.user
-    if not _is_worker(user):
+    if not is_worker(user):
         return error_page(request, 403, "Your role cannot see the playbook.")
     force = (request.GET.get("force") or request.POST.get("force") or "").strip().upper()
     national = user.role == Role.NATIONAL_ADMIN  # type: ignore[union-attr]
     context: dict[str, Any] = {"nav": "overdue", "force_value": force, "national": national,
-                               "force_options": _force_options()[1:], "errors": {}, "error_list": [],
+                               "force_options": force_choices(with_code=True), "errors": {}, "error_list": [],
                                "conflict": "", "can_edit": getattr(user, "role", None) in PLAYBOOK_EDITORS}
     if national and not force:
         return render(request, "compliance/playbook.html", context)
@@ -242,32 +195,32 @@ def playbook_page(request: HttpRequest) -> HttpResponse:
             return error_page(request, 403, "Only a force administrator can change the playbook.")
         form = PlaybookForm(request.POST)
         parsed = form.parse()
-        try:
-            if not parsed:
-                # nothing is saved, but the playbook's own limits are checked too so every problem shows at once
-                raise ValidationFailed(form.limit_errors(view["playbook"]))
-            saved = playbook_update(user, view["force"], form.changes(), reason=form.cleaned_data["reason"],
-                                    expected_version=form.cleaned_data.get("version"))
-        except ValidationFailed as exc:
-            errors, error_list = form_errors(form, exc.errors)
-            context.update(errors=errors, error_list=error_list, page_has_errors=True)
-            status = 400
-        except Conflict as exc:
+
+        def check() -> None:
+            # nothing is saved, but the playbook's own limits are checked too so every problem shows at once
+            raise ValidationFailed(form.limit_errors(view["playbook"]))
+
+        def version_now() -> int:
+            nonlocal view
             view = playbook_view(user, view["force"])
-            resubmit = request.POST.copy()
-            resubmit["version"] = str(view["version"])
-            form.data = resubmit
-            context.update(conflict=str(exc), page_has_errors=True)
-            status = 409
-        except Forbidden as exc:
-            return error_page(request, 403, str(exc))
-        else:
+            return int(view["version"])
+
+        result = submit(request, form, parsed, lambda version: playbook_update(
+            user, view["force"], form.changes(), reason=form.cleaned_data["reason"], expected_version=version),
+            check, version_now)
+        if result.response is not None:
+            return result.response
+        if result.ok:
+            saved = result.saved
             if saved.version == view["version"]:
                 messages.info(request, "Nothing was changed: the playbook is as it was.")
             else:
                 messages.success(request, f"The playbook was saved as version {saved.version}.")
             url = reverse("compliance:playbook")
             return redirect(f"{url}?force={saved.force_code}" if national else url)
+        context.update(errors=result.errors, error_list=result.error_list, conflict=result.conflict,
+                       page_has_errors=True)
+        status = result.status
     else:
         form = PlaybookForm(initial=PlaybookForm.initial_for(view["playbook"], view["version"]))
     not_at = view["playbook"]["outcomes"]["not_at_address"]

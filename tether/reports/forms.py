@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from tether.web.forms import DateParts
+from tether.web.forms import DateParts, error_summary
 
 from . import figures, pages
 from .disclosure import STANDARD, Policy
@@ -84,8 +84,7 @@ class QueryForm:
         return not self.errors
 
     def error_list(self) -> list[tuple[str, str]]:
-        names = sorted(self.errors, key=lambda n: self.ORDER.index(n) if n in self.ORDER else len(self.ORDER))
-        return [(f"#{self.ANCHORS.get(n, n)}", self.errors[n]) for n in names]
+        return error_summary(self.errors, self.ORDER, self.ANCHORS)
 
     def policy_query(self) -> dict[str, str]:
         return pages.policy_query(self.policy)

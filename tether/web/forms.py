@@ -29,7 +29,8 @@ class SignInForm(AuthenticationForm):
         self.fields["password"].error_messages["required"] = "Enter your password"
 
 
-def _text(**kwargs: Any) -> forms.CharField:
+def text_field(**kwargs: Any) -> forms.CharField:
+    """An optional text field: the services say what is required."""
     return forms.CharField(required=False, **kwargs)
 
 
@@ -40,7 +41,7 @@ class DateParts:
         self.name, self.label = name, label
 
     def fields(self) -> dict[str, forms.Field]:
-        return {f"{self.name}_{part}": _text(max_length=4) for part in ("day", "month", "year")}
+        return {f"{self.name}_{part}": text_field(max_length=4) for part in ("day", "month", "year")}
 
     def parse(self, cleaned: Mapping[str, Any]) -> tuple[date | None, str | None]:
         """(date, None), (None, None) when left blank, or (None, error message)."""
@@ -90,6 +91,66 @@ class PartsForm(forms.Form):
         return {p: self[f"{name}_{p}"].value() for p in ("day", "month", "year")}
 
 
+# --- errors: the form's own and the services' ---------------------------------------------------------------
+
+BLANK_CHOICE_MESSAGES = {
+    "force": "Select the force that will manage them",
+    "sex": "Select their sex",
+    "disposal_kind": "Select what the court or police did (the disposal)",
+    "kind": "Select the kind of notification",
+}
+
+
+def sentence(label: str | None, message: str) -> str:
+    message = message.strip()
+    if not message:
+        return message
+    if message[0].isupper():
+        return message
+    if label and message == "is required":
+        return f"Enter {label[0].lower()}{label[1:]}"
+    if label:
+        return f"{label} {message}"
+    return message[0].upper() + message[1:]
+
+
+def error_summary(
+    errors: Mapping[str, str], order: Sequence[str], anchors: Mapping[str, str]
+) -> list[tuple[str, str]]:
+    """The GOV.UK error summary: [(href, message)] in the page's order (``order``; fields it does not name last),
+    each linking to the field's anchor (``anchors``, else the field's name)."""
+    ranked = list(order)
+    names = sorted(errors, key=lambda n: ranked.index(n) if n in ranked else len(ranked))
+    return [(f"#{anchors.get(name, name)}", errors[name]) for name in names]
+
+
+def form_errors(
+    form: PartsForm, service_errors: Mapping[str, list[str]] | None = None
+) -> tuple[dict[str, str], list[tuple[str, str]]]:
+    """Merge the form's parse errors with a service's ValidationFailed errors.
+
+    Returns (field -> message for the inline errors, [(href, message)] for the error summary). A parse error wins
+    over a service error for the same field; a service path no field shows goes to the summary unlinked.
+    """
+    fields: dict[str, str] = dict(form.parse_errors)
+    general: list[str] = []
+    data = form.cleaned_data if hasattr(form, "cleaned_data") else {}
+    for path, msgs in (service_errors or {}).items():
+        name = form.FIELD_FOR_PATH.get(path)  # type: ignore[attr-defined]
+        if name is None:
+            general.extend(sentence(None, m) for m in msgs)
+            continue
+        if name in fields:
+            continue
+        if name in BLANK_CHOICE_MESSAGES and not data.get(name):
+            fields[name] = BLANK_CHOICE_MESSAGES[name]
+        else:
+            fields[name] = sentence(form.LABELS.get(name), msgs[0])  # type: ignore[attr-defined]
+    summary = error_summary(fields, form.ORDER, form.ANCHORS)  # type: ignore[attr-defined]
+    summary += [("", m) for m in general]
+    return fields, summary
+
+
 def _iso(value: date | None) -> str | None:
     return value.isoformat() if value else None
 
@@ -101,21 +162,21 @@ class PersonCreateForm(PartsForm):
         DateParts("disposal_date", "Date of conviction, caution or finding"),
     )
 
-    force = _text(max_length=8)  # national administrators only: everyone else creates for their own force
-    sex = _text()
-    ni_number = _text(max_length=20)
-    pnc_id = _text(max_length=20)
-    given_names = _text(max_length=200)
-    family_name = _text(max_length=200)
-    address_line1 = _text(max_length=200)
-    address_line2 = _text(max_length=200)
-    address_town = _text(max_length=200)
-    address_postcode = _text(max_length=20)
+    force = text_field(max_length=8)  # national administrators only: everyone else creates for their own force
+    sex = text_field()
+    ni_number = text_field(max_length=20)
+    pnc_id = text_field(max_length=20)
+    given_names = text_field(max_length=200)
+    family_name = text_field(max_length=200)
+    address_line1 = text_field(max_length=200)
+    address_line2 = text_field(max_length=200)
+    address_town = text_field(max_length=200)
+    address_postcode = text_field(max_length=20)
     address_child_under_18 = forms.BooleanField(required=False)
-    disposal_offence = _text(max_length=300)
-    disposal_offence_code = _text(max_length=40)
-    disposal_kind = _text()
-    disposal_months = _text(max_length=10)
+    disposal_offence = text_field(max_length=300)
+    disposal_offence_code = text_field(max_length=40)
+    disposal_kind = text_field()
+    disposal_months = text_field(max_length=10)
 
     # service field path -> form field
     FIELD_FOR_PATH = {
@@ -234,15 +295,34 @@ def parse_time(raw: str) -> time | None:
     return time(hour, minute)
 
 
-class NotificationForm(PartsForm):
+class ChangeForm(PartsForm):
+    """A change to one record: the record's version rides along so a stale form is a Conflict."""
+
+    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    REQUIRED_CHOICES: Mapping[str, str] = {}  # radios left unset -> the message to show
+    REQUIRED_DATES: Mapping[str, str] = {}  # date inputs left blank -> the message to show
+
+    def parse(self) -> bool:
+        ok = super().parse()
+        for name, message in self.REQUIRED_CHOICES.items():
+            if not self.cleaned_data.get(name):
+                self.parse_errors.setdefault(name, message)
+        for name, message in self.REQUIRED_DATES.items():
+            if not self.parsed.get(name):
+                self.parse_errors.setdefault(name, message)
+        return ok and not self.parse_errors
+
+
+class NotificationForm(ChangeForm):
     dates = (DateParts("received", "Date received"),)
 
-    kind = _text()
-    received_time = _text(max_length=10)
-    station = _text(max_length=200)
+    kind = text_field()
+    received_time = text_field(max_length=10)
+    station = text_field(max_length=200)
     no_fixed_abode = forms.BooleanField(required=False)
-    details = _text(max_length=4000)
-    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    details = text_field(max_length=4000)
+
+    REQUIRED_DATES = {"received": "Enter the date the notification was received"}
 
     FIELD_FOR_PATH = {
         "kind": "kind",
@@ -275,8 +355,6 @@ class NotificationForm(PartsForm):
                 self.parse_errors["received_time"] = "Time received must be a real time, like 09:30 or 14:05"
             elif day is not None:
                 self.received_at = datetime.combine(day, at, tzinfo=UK)
-        if not self.parsed.get("received") and "received" not in self.parse_errors:
-            self.parse_errors["received"] = "Enter the date the notification was received"
         return ok and not self.parse_errors
 
     def to_data(self) -> dict[str, Any]:
@@ -292,14 +370,14 @@ class NotificationForm(PartsForm):
 
 
 class ReasonForm(forms.Form):
-    reason = _text(max_length=2000)
+    reason = text_field(max_length=2000)
 
 
 class SearchForm(forms.Form):
-    name = _text(max_length=200)
-    reference = _text(max_length=20)
-    force = _text(max_length=8)
-    status = _text(max_length=20)
+    name = text_field(max_length=200)
+    reference = text_field(max_length=20)
+    force = text_field(max_length=8)
+    status = text_field(max_length=20)
     page = forms.IntegerField(required=False, min_value=1)
 
 
@@ -467,10 +545,10 @@ class RulesForm(PartsForm):
 
     dates = (DateParts("as_of", "As-at date"), DateParts("date_of_birth", "Date of birth"))
 
-    jurisdiction = _text(max_length=20)
+    jurisdiction = text_field(max_length=20)
     sorna_clean_record = forms.BooleanField(required=False)
-    facts_json = _text(max_length=200_000)
-    json_shown = _text(max_length=200_000)
+    facts_json = text_field(max_length=200_000)
+    json_shown = text_field(max_length=200_000)
 
     ANCHORS = {"as_of": "as_of_day", "date_of_birth": "date_of_birth_day"}
 
@@ -483,7 +561,7 @@ class RulesForm(PartsForm):
             for i in range(count):
                 for f in g.fields:
                     self.fields[g.name(i, f.key)] = (
-                        forms.BooleanField(required=False) if f.kind == "checkbox" else _text(max_length=300)
+                        forms.BooleanField(required=False) if f.kind == "checkbox" else text_field(max_length=300)
                     )
         self.rows_used: dict[str, list[int]] = {}  # group -> the form row of each JSON list item
 
@@ -625,30 +703,12 @@ class RulesForm(PartsForm):
 # --- changes to a registrant (name, address, identifying details) ----------------------------------------------
 
 
-class _ChangeForm(PartsForm):
-    """A change to one registrant: the record's version rides along so a stale form is a Conflict."""
-
-    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
-    REQUIRED_CHOICES: Mapping[str, str] = {}  # radios left unset -> the message to show
-    REQUIRED_DATES: Mapping[str, str] = {}  # date inputs left blank -> the message to show
-
-    def parse(self) -> bool:
-        ok = super().parse()
-        for name, message in self.REQUIRED_CHOICES.items():
-            if not self.cleaned_data.get(name):
-                self.parse_errors.setdefault(name, message)
-        for name, message in self.REQUIRED_DATES.items():
-            if not self.parsed.get(name):
-                self.parse_errors.setdefault(name, message)
-        return ok and not self.parse_errors
-
-
-class NameChangeForm(_ChangeForm):
+class NameChangeForm(ChangeForm):
     dates = (DateParts("valid_from", "Date they started using the name"),)
 
-    kind = _text()
-    given_names = _text(max_length=200)
-    family_name = _text(max_length=200)
+    kind = text_field()
+    given_names = text_field(max_length=200)
+    family_name = text_field(max_length=200)
 
     REQUIRED_CHOICES = {"kind": "Select whether they now use this name or it is an alias"}
     REQUIRED_DATES = {"valid_from": "Enter the date they started using the name"}
@@ -665,14 +725,14 @@ class NameChangeForm(_ChangeForm):
                 "family_name": d.get("family_name", ""), "valid_from": _iso(self.parsed.get("valid_from"))}
 
 
-class AddressChangeForm(_ChangeForm):
+class AddressChangeForm(ChangeForm):
     dates = (DateParts("valid_from", "Start date"),)
 
-    kind = _text()
-    line1 = _text(max_length=200)
-    line2 = _text(max_length=200)
-    town = _text(max_length=200)
-    postcode = _text(max_length=20)
+    kind = text_field()
+    line1 = text_field(max_length=200)
+    line2 = text_field(max_length=200)
+    town = text_field(max_length=200)
+    postcode = text_field(max_length=20)
     child_under_18 = forms.BooleanField(required=False)
 
     REQUIRED_CHOICES = {"kind": "Select what kind of address this is"}
@@ -704,12 +764,12 @@ def _same_identifier(raw: str, stored: str, normalise: Any) -> bool:
         return False
 
 
-class IdentityForm(_ChangeForm):
+class IdentityForm(ChangeForm):
     dates = (DateParts("date_of_birth", "Date of birth"),)
 
-    sex = _text()
-    ni_number = _text(max_length=20)
-    pnc_id = _text(max_length=20)
+    sex = text_field()
+    ni_number = text_field(max_length=20)
+    pnc_id = text_field(max_length=20)
 
     REQUIRED_CHOICES = {"sex": "Select their sex"}
     REQUIRED_DATES = {"date_of_birth": "Enter their date of birth"}

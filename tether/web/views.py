@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -21,11 +21,10 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from tether.access.constants import WRITER_ROLES, Role
+from tether.access.constants import Role
 from tether.access.guards import access_person_by_id, can_see_personal_data
-from tether.access.models import Force
 from tether.access.two_factor import next_step_url
-from tether.compliance.selectors import WORKER_ROLES, my_tasks
+from tether.compliance.selectors import my_tasks
 from tether.core import clock
 from tether.core.errors import Forbidden, NotFound, ValidationFailed
 from tether.core.pagination import pagination_links
@@ -40,14 +39,17 @@ from tether.register.services import forces_by_code, person_create
 
 from .forms import (
     JURISDICTION_CHOICES,
-    PartsForm,
     PersonCreateForm,
     ReasonForm,
     RulesForm,
     SearchForm,
     SignInForm,
+    error_summary,
     rules_form_data,
+    sentence,
 )
+from .helpers import error_page, force_choices, is_worker
+from .submit import Submitted, submit
 
 OBLIGATION_KINDS = {
     "initial": "Initial notification",
@@ -60,68 +62,7 @@ OBLIGATION_KINDS = {
 }
 OBLIGATION_STATUSES = {"met": ("Met", "govuk-tag--green"), "due": ("Due", "govuk-tag--yellow"),
                        "overdue": ("Overdue", "govuk-tag--red")}
-BLANK_CHOICE_MESSAGES = {
-    "force": "Select the force that will manage them",
-    "sex": "Select their sex",
-    "disposal_kind": "Select what the court or police did (the disposal)",
-    "kind": "Select the kind of notification",
-}
-
-
 # --- helpers -----------------------------------------------------------------------------------------------
-
-
-def error_page(request: HttpRequest, status: int, message: str = "") -> HttpResponse:
-    return render(request, f"{status}.html", {"message": message}, status=status)
-
-
-def _sentence(label: str | None, message: str) -> str:
-    message = message.strip()
-    if not message:
-        return message
-    if message[0].isupper():
-        return message
-    if label and message == "is required":
-        return f"Enter {label[0].lower()}{label[1:]}"
-    if label:
-        return f"{label} {message}"
-    return message[0].upper() + message[1:]
-
-
-def form_errors(
-    form: PartsForm, service_errors: Mapping[str, list[str]] | None = None
-) -> tuple[dict[str, str], list[tuple[str, str]]]:
-    """Merge the form's parse errors with a service's ValidationFailed errors.
-
-    Returns (field -> message for the inline errors, [(href, message)] for the error summary). A parse error wins
-    over a service error for the same field; a service path no field shows goes to the summary unlinked.
-    """
-    fields: dict[str, str] = dict(form.parse_errors)
-    general: list[str] = []
-    data = form.cleaned_data if hasattr(form, "cleaned_data") else {}
-    for path, msgs in (service_errors or {}).items():
-        name = form.FIELD_FOR_PATH.get(path)  # type: ignore[attr-defined]
-        if name is None:
-            general.extend(_sentence(None, m) for m in msgs)
-            continue
-        if name in fields:
-            continue
-        if name in BLANK_CHOICE_MESSAGES and not data.get(name):
-            fields[name] = BLANK_CHOICE_MESSAGES[name]
-        else:
-            fields[name] = _sentence(form.LABELS.get(name), msgs[0])  # type: ignore[attr-defined]
-    order = list(form.ORDER)  # type: ignore[attr-defined]
-    summary = [
-        (f"#{form.ANCHORS.get(name, name)}", fields[name])  # type: ignore[attr-defined]
-        for name in sorted(fields, key=lambda n: order.index(n) if n in order else len(order))
-    ]
-    summary += [("", m) for m in general]
-    return fields, summary
-
-
-def _can_write(user: Any) -> bool:
-    """May record notifications and add registrants (the services check again)."""
-    return getattr(user, "role", None) in WRITER_ROLES
 
 
 def _picks_force(user: Any) -> bool:
@@ -168,8 +109,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     if can_see_personal_data(user) and user.role != Role.PARTNER:  # type: ignore[union-attr]
         context["caseload"] = caseload_counts(user)
         context["today"] = clock.today()
-    if getattr(user, "role", None) in WORKER_ROLES:
-        tasks = sorted(my_tasks(user), key=lambda r: (not r["past_deadline"], r["due_on"], r["id"]))
+    if is_worker(user):
+        tasks = my_tasks(user)  # overdue first: the earliest due first
         context["tasks"] = tasks[:5]
         context["task_count"] = len(tasks)
         context["tasks_overdue"] = sum(1 for t in tasks if t["past_deadline"])
@@ -180,10 +121,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 
 def _force_options(user: Any) -> list[tuple[str, str]]:
-    forces = [(f.code, f.name) for f in Force.objects.order_by("name")]
     if user.role == Role.NATIONAL_ADMIN or not user.force_id:
-        return [("", "All forces"), *forces]
-    return [("", f"Your force ({user.force.name})"), ("ALL", "All forces (national index)"), *forces]
+        return force_choices(("", "All forces"))
+    return force_choices(("", f"Your force ({user.force.name})"), ("ALL", "All forces (national index)"))
 
 
 @require_http_methods(["GET", "HEAD"])
@@ -216,29 +156,30 @@ def people(request: HttpRequest) -> HttpResponse:
     return render(request, "web/people/list.html", context)
 
 
-def _person_context(access: Any) -> dict[str, Any]:
-    """Everything the full record shows. Read from the person the guard returned (the read is audited)."""
-    person = access.person
-    state = getattr(person, "state", None)
-    obligations = [
+def _obligation_rows(obligations: Iterable[Any]) -> list[dict[str, Any]]:
+    """Stored obligations or the engine's: each with its label and status tag."""
+    return [
         {
             "o": o,
             "kind": OBLIGATION_KINDS.get(o.kind, o.kind.replace("_", " ").capitalize()),
             "status": OBLIGATION_STATUSES.get(o.status, (o.status.capitalize(), "govuk-tag--grey")),
         }
-        for o in person.obligations.all()
+        for o in obligations
     ]
+
+
+def _person_context(access: Any) -> dict[str, Any]:
+    """Everything else the full record shows. Read from the person the guard returned (the read is audited)."""
+    person = access.person
     notifications = list(person.notifications.select_related("officer").order_by("-received_at", "-id"))
     cases = list(person.cases.select_related("force").order_by("-opened_on", "-id"))
     return {
-        "state": state,
-        "status_label": RegisterStatus(state.status).label if state and state.status in RegisterStatus.values else "",
         "names": list(person.names.all()),
         "addresses": list(person.addresses.all()),
         "disposals": list(person.disposals.all()),
         "detentions": list(person.detentions.all()),
         "orders": list(person.orders.all()),
-        "obligations": obligations,
+        "obligations": _obligation_rows(person.obligations.all()),
         "notifications": notifications,
         "open_cases": [c for c in cases if c.closed_on is None],
         "closed_cases": [c for c in cases if c.closed_on is not None],
@@ -257,7 +198,7 @@ def person_detail(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
             try:
                 access = access_person_by_id(user, person_id, reason=reason)
             except ValidationFailed as exc:
-                reason_error = _sentence(None, next(iter(exc.errors.values()))[0])
+                reason_error = sentence(None, next(iter(exc.errors.values()))[0])
                 access = access_person_by_id(user, person_id)
             else:
                 if access.grant is not None:
@@ -278,7 +219,7 @@ def person_detail(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
         "status_label": RegisterStatus(state.status).label if state and state.status in RegisterStatus.values else "",
         "reason_error": reason_error,
         "reason_value": reason_form.cleaned_data.get("reason", "") if reason_form.is_bound else "",
-        "can_record": _can_write(user) and access.full,
+        "can_record": is_worker(user) and access.full,
         "today": clock.today(),
         "page_has_errors": bool(reason_error),
     }
@@ -291,48 +232,41 @@ def person_detail(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 def person_create_view(request: HttpRequest) -> HttpResponse:
     user = request.user
-    if not _can_write(user):
+    if not is_worker(user):
         return error_page(request, 403, "Your role cannot add registrants to the register.")
     if not _picks_force(user) and not user.force_id:  # type: ignore[union-attr]
         return error_page(request, 403, "Your account does not belong to a force, so you cannot add registrants.")
     form = PersonCreateForm(request.POST if request.method == "POST" else None)
-    fields: dict[str, str] = {}
-    summary: list[tuple[str, str]] = []
-    status = 200
+    result = Submitted()
     if request.method == "POST":
         parsed = form.parse()
         doc = form.to_document()
         doc["force"] = form.cleaned_data.get("force") if _picks_force(user) else user.force.code  # type: ignore[union-attr]
-        try:
-            if not parsed:
-                # Nothing is written while any value could not be read, but the domain rules still check the
-                # rest (validation only: parse_registrant writes nothing) so every problem is listed at once.
-                parse_registrant(doc, known_forces=forces_by_code())
-                raise ValidationFailed({})
-            person = person_create(user, doc)
-        except ValidationFailed as exc:
-            fields, summary = form_errors(form, exc.errors)
-            status = 400
-        except Forbidden as exc:
-            return error_page(request, 403, str(exc))
-        else:
+        # Nothing is written while any value could not be read, but the domain rules still check the rest
+        # (validation only: parse_registrant writes nothing) so every problem is listed at once.
+        result = submit(request, form, parsed, lambda version: person_create(user, doc),
+                        lambda: parse_registrant(doc, known_forces=forces_by_code()))
+        if result.response is not None:
+            return result.response
+        if result.ok:
+            person = result.saved
             messages.success(request, f"{person.display_name} ({person.reference}) was added to the register.")
             return redirect("web:person", person_id=person.pk)
     context = {
         "nav": "create",
         "form": form,
-        "errors": fields,
-        "error_list": summary,
-        "page_has_errors": bool(summary),
+        "errors": result.errors,
+        "error_list": result.error_list,
+        "page_has_errors": bool(result.error_list),
         "dob": form.date_value("date_of_birth"),
         "address_from": form.date_value("address_from"),
         "disposal_date": form.date_value("disposal_date"),
         "sex_options": Sex.choices,
         "disposal_options": [("", "Select a disposal"), *DisposalKind.choices],
         "picks_force": _picks_force(user),
-        "force_options": [("", "Select a force"), *((f.code, f.name) for f in Force.objects.order_by("name"))],
+        "force_options": force_choices(("", "Select a force")),
     }
-    return render(request, "web/people/create.html", context, status=status)
+    return render(request, "web/people/create.html", context, status=result.status)
 
 
 # --- the rules explorer ------------------------------------------------------------------------------------
@@ -423,10 +357,7 @@ def rules(request: HttpRequest) -> HttpResponse:
         # show back what the engine read: empty rows dropped, the JSON box in step with the fields
         form = RulesForm(rules_form_data(facts_to_dict(run.facts, run.as_of)))
     order = ["jurisdiction", "as_of", "date_of_birth", *form.fields]
-    summary = [
-        (f"#{form.ANCHORS.get(name, name)}", run.errors[name])
-        for name in sorted(run.errors, key=lambda n: order.index(n) if n in order else len(order))
-    ] + [("", m) for m in run.general]
+    summary = error_summary(run.errors, order, form.ANCHORS) + [("", m) for m in run.general]
     outcome = run.outcome
     context = {
         "nav": "rules",
@@ -442,14 +373,7 @@ def rules(request: HttpRequest) -> HttpResponse:
         "sections": form.sections(run.errors),
         "outcome": outcome,
         "jurisdiction_label": dict(JURISDICTION_CHOICES).get(outcome.jurisdiction, "") if outcome else "",
-        "obligations": [
-            {
-                "o": o,
-                "kind": OBLIGATION_KINDS.get(o.kind, o.kind.replace("_", " ").capitalize()),
-                "status": OBLIGATION_STATUSES.get(o.status, (o.status.capitalize(), "govuk-tag--grey")),
-            }
-            for o in (outcome.obligations if outcome else ())
-        ],
+        "obligations": _obligation_rows(outcome.obligations if outcome else ()),
         "outcome_json": json.dumps(outcome_to_dict(outcome), indent=2, ensure_ascii=False) if outcome else "",
     }
     return render(request, "web/rules.html", context, status=400 if summary else 200)

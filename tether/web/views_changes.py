@@ -10,8 +10,6 @@ stale form is a Conflict and never a silent overwrite, and every write through a
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib import messages
@@ -22,14 +20,15 @@ from django.views.decorators.http import require_http_methods
 
 from tether.access.guards import access_person_by_id
 from tether.core import clock
-from tether.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from tether.core.errors import NotFound
 from tether.people.constants import AddressKind, NameKind, Sex
 from tether.register.constants import NotificationKind
 from tether.register.documents import parse_address, parse_identity, parse_name
 from tether.register.services import address_record, identity_update, name_record, notification_record
 
 from .forms import AddressChangeForm, IdentityForm, NameChangeForm, NotificationForm, PartsForm
-from .views import _can_write, error_page, form_errors
+from .helpers import error_page, is_worker
+from .submit import Submitted, submit
 
 NAME_KIND_OPTIONS = [
     (NameKind.CURRENT.value, "They now use a new name"),
@@ -49,7 +48,7 @@ def _person_to_change(request: HttpRequest, person_id: uuid.UUID, doing: str) ->
     """The person, or the response to send instead: 403 for roles that cannot write, 404, or back to the person
     page (to record a reason) when the user has only the limited index entry."""
     user = request.user
-    if not _can_write(user):
+    if not is_worker(user):
         return error_page(request, 403, "Your role cannot change the register.")
     try:
         access = access_person_by_id(user, person_id, audit=request.method != "POST")
@@ -61,50 +60,14 @@ def _person_to_change(request: HttpRequest, person_id: uuid.UUID, doing: str) ->
     return access.person
 
 
-@dataclass
-class _Submitted:
-    """What came of a submitted change form."""
-
-    saved: Any = None  # what the service returned
-    errors: dict[str, str] = field(default_factory=dict)
-    error_list: list[tuple[str, str]] = field(default_factory=list)
-    conflict: str = ""
-    status: int = 200
-    response: HttpResponse | None = None  # an error page to send as it is
-
-
-def _submit(
-    request: HttpRequest,
-    person: Any,
-    form: PartsForm,
-    parsed: bool,
-    write: Callable[[int | None], Any],
-    check: Callable[[], Any],
-) -> _Submitted:
-    """Call ``write`` (the service) with the form's version; ``check`` (validation only, writes nothing) runs
-    instead while a value could not be read, so every problem is listed at once."""
-    try:
-        if not parsed:
-            check()
-            raise ValidationFailed({})
-        return _Submitted(saved=write(form.cleaned_data.get("version")))
-    except ValidationFailed as exc:
-        errors, error_list = form_errors(form, exc.errors)
-        return _Submitted(errors=errors, error_list=error_list, status=400)
-    except Conflict as exc:
-        person.refresh_from_db(fields=["version"])
-        resubmit = request.POST.copy()
-        resubmit["version"] = str(person.version)
-        form.data = resubmit  # a deliberate resubmission of the same values can go through
-        return _Submitted(conflict=str(exc), status=409)
-    except Forbidden as exc:
-        return _Submitted(response=error_page(request, 403, str(exc)))
-    except NotFound:
-        return _Submitted(response=error_page(request, 404))
+def _version_now(person: Any) -> int:
+    """The record's version as stored now (after a Conflict)."""
+    person.refresh_from_db(fields=["version"])
+    return int(person.version)
 
 
 def _render(
-    request: HttpRequest, template: str, person: Any, form: PartsForm, result: _Submitted, **extra: Any
+    request: HttpRequest, template: str, person: Any, form: PartsForm, result: Submitted, **extra: Any
 ) -> HttpResponse:
     context = {
         "nav": "register",
@@ -138,18 +101,19 @@ def notification_create(request: HttpRequest, person_id: uuid.UUID) -> HttpRespo
     person = _person_to_change(request, person_id, "record a notification")
     if isinstance(person, HttpResponse):
         return person
-    result = _Submitted()
+    result = Submitted()
     if request.method == "POST":
         form = NotificationForm(request.POST)
         parsed = form.parse()
-        result = _submit(
-            request, person, form, parsed,
+        result = submit(
+            request, form, parsed,
             lambda version: notification_record(request.user, person.pk, form.to_data(), expected_version=version),
-            lambda: None,  # the form's own checks list everything a notification can get wrong
+            None,  # the form's own checks list everything a notification can get wrong
+            lambda: _version_now(person),
         )
         if result.response is not None:
             return result.response
-        if result.saved is not None:
+        if result.ok:
             messages.success(request, "The notification was recorded.")
             return _back_to(person, "notifications")
     else:
@@ -164,18 +128,19 @@ def name_record_view(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse
     person = _person_to_change(request, person_id, "record a change of name")
     if isinstance(person, HttpResponse):
         return person
-    result = _Submitted()
+    result = Submitted()
     if request.method == "POST":
         form = NameChangeForm(request.POST)
         parsed = form.parse()
-        result = _submit(
-            request, person, form, parsed,
+        result = submit(
+            request, form, parsed,
             lambda version: name_record(request.user, person.pk, form.to_data(), expected_version=version),
             lambda: parse_name(form.to_data()),
+            lambda: _version_now(person),
         )
         if result.response is not None:
             return result.response
-        if result.saved is not None:
+        if result.ok:
             name = result.saved
             if name.kind == NameKind.CURRENT:
                 messages.success(request, f"The change of name to {name.person.display_name} was recorded.")
@@ -193,18 +158,19 @@ def address_record_view(request: HttpRequest, person_id: uuid.UUID) -> HttpRespo
     person = _person_to_change(request, person_id, "record an address")
     if isinstance(person, HttpResponse):
         return person
-    result = _Submitted()
+    result = Submitted()
     if request.method == "POST":
         form = AddressChangeForm(request.POST)
         parsed = form.parse()
-        result = _submit(
-            request, person, form, parsed,
+        result = submit(
+            request, form, parsed,
             lambda version: address_record(request.user, person.pk, form.to_data(), expected_version=version),
             lambda: parse_address(form.to_data()),
+            lambda: _version_now(person),
         )
         if result.response is not None:
             return result.response
-        if result.saved is not None:
+        if result.ok:
             address = result.saved
             what = {AddressKind.HOME: "The move to", AddressKind.NFA: "The no fixed abode location at"}.get(
                 address.kind, "The address at"
@@ -222,7 +188,7 @@ def identity_update_view(request: HttpRequest, person_id: uuid.UUID) -> HttpResp
     person = _person_to_change(request, person_id, "correct their details")
     if isinstance(person, HttpResponse):
         return person
-    result = _Submitted()
+    result = Submitted()
     unchanged = False
     if request.method == "POST":
         form = IdentityForm(request.POST)
@@ -231,14 +197,15 @@ def identity_update_view(request: HttpRequest, person_id: uuid.UUID) -> HttpResp
         if parsed and not changes:
             unchanged = True  # nothing to send: the service is not called, no version bump, no audit event
         else:
-            result = _submit(
-                request, person, form, parsed,
+            result = submit(
+                request, form, parsed,
                 lambda version: identity_update(request.user, person.pk, changes, expected_version=version),
                 lambda: parse_identity(form.to_data()),
+                lambda: _version_now(person),
             )
             if result.response is not None:
                 return result.response
-            if result.saved is not None:
+            if result.ok:
                 names = [IdentityForm.NAMES[k] for k in IdentityForm.ORDER if k in changes]
                 messages.success(request, f"The {_listed(names)} {'was' if len(names) == 1 else 'were'} corrected.")
                 return _back_to(person, "summary")
