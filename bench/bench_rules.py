@@ -21,7 +21,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_demo import _pct  # the one percentile helper of the benchmarks
+from _common import pct  # the one percentile helper of the benchmarks
 
 from tether.obligations import evaluate
 from tether.obligations.types import (
@@ -115,7 +115,7 @@ def main() -> int:
             evaluate(facts, as_of)
         timings.append(time.perf_counter() - start)
     median = statistics.median(timings)
-    p95 = _pct(timings, 0.95)
+    p95 = pct(timings, 0.95)
     print(
         json.dumps(
             {

@@ -15,7 +15,7 @@ from tether.access.models import Force
 from tether.core import clock
 from tether.core.downloads import attachment
 from tether.core.pagination import pagination_links, query_string
-from tether.web.views import error_page
+from tether.web.helpers import error_page
 
 from .exports import csv_lines
 from .forms import AuditSearchForm

@@ -12,7 +12,7 @@ from tether.access.guards import access_person_by_id
 from tether.audit.services import record
 from tether.compliance.constants import Outcome, TaskKind, TaskState
 from tether.compliance.models import Breach, Task
-from tether.compliance.selectors import _task_row, force_scope
+from tether.compliance.selectors import force_scope, task_row
 from tether.core import clock
 from tether.core.errors import Forbidden, NotFound
 
@@ -171,7 +171,7 @@ def case_timeline(user: Any, case_id: Any) -> dict[str, Any]:
             "warrant_on": case.warrant_on, "sio": str(case.sio) if case.sio else "",
             "pnc_reference": case.pnc_reference, "version": case.version,
             "allowed_events": tr.allowed_events(current), "entries": entries,
-            "open_tasks": [_task_row(t, clock.today()) for t in open_tasks.order_by("created_at", "id")]}
+            "open_tasks": [task_row(t, clock.today()) for t in open_tasks.order_by("created_at", "id")]}
 
 
 # --- For the case pages ----------------------------------------------------------------------------------

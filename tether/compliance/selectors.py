@@ -11,7 +11,7 @@ from typing import Any
 
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 
-from tether.access.constants import Role
+from tether.access.constants import WRITER_ROLES, Role
 from tether.access.models import Force
 from tether.audit.services import record
 from tether.core import clock
@@ -22,8 +22,9 @@ from . import playbook as rules
 from .constants import TaskState
 from .models import Breach, Playbook, SweepRun, Task
 
-# Roles that work cases and tasks (analysts, FOI officers, auditors and partners do not).
-WORKER_ROLES = frozenset({Role.OFFICER, Role.SUPERVISOR, Role.FORCE_ADMIN, Role.NATIONAL_ADMIN})
+# Roles that work cases and tasks: the roles that write to the register (not analysts, FOI officers, auditors
+# or partners).
+WORKER_ROLES = WRITER_ROLES
 
 
 @dataclass(frozen=True)
@@ -75,7 +76,7 @@ def playbook_view(user: Any, force_code: str | None = None) -> dict[str, Any]:
             "defaults": rules.defaults(), "limits": rules.LIMITS, "history": history}
 
 
-def _task_row(t: Task, as_of: date) -> dict[str, Any]:
+def task_row(t: Task, as_of: date) -> dict[str, Any]:
     return {
         "id": t.pk, "kind": t.kind, "title": t.title, "state": t.state, "due_on": t.due_on, "due_at": t.due_at,
         "past_deadline": t.past_deadline(as_of), "days_late": max(0, (as_of - t.due_on).days) if t.is_open else 0,
@@ -97,7 +98,7 @@ def my_tasks(user: Any, as_of: date | None = None, *, include_queue: bool = Fals
     where = Q(assignee=user)
     if include_queue and user.force_id:
         where |= Q(assignee__isnull=True, force_id=user.force_id)
-    rows = [_task_row(t, as_of) for t in _tasks(Task.objects.filter(where, state=TaskState.OPEN))]
+    rows = [task_row(t, as_of) for t in _tasks(Task.objects.filter(where, state=TaskState.OPEN))]
     record("task.list", user, detail={"list": "mine", "queue": include_queue, "results": len(rows)},
            force_code=user.force_code)
     return rows
@@ -110,7 +111,7 @@ def queue_tasks(user: Any, force_code: str | None = None, as_of: date | None = N
     qs = Task.objects.filter(state=TaskState.OPEN, assignee__isnull=True)
     if force is not None:
         qs = qs.filter(force=force)
-    rows = [_task_row(t, as_of) for t in _tasks(qs)]
+    rows = [task_row(t, as_of) for t in _tasks(qs)]
     record("task.list", user, detail={"list": "queue", "force": force.code if force else "ALL", "results": len(rows)},
            force_code=force.code if force else "")
     return rows
@@ -166,10 +167,10 @@ def sla_breaches(
     )
     rows = []
     for t in _tasks(open_late):
-        rows.append({**_task_row(t, as_of), "late": "open past its deadline"})
+        rows.append({**task_row(t, as_of), "late": "open past its deadline"})
     for t in _tasks(done_late):
         late_days = (t.completed_on - t.due_on).days if t.completed_on else 0
-        rows.append({**_task_row(t, as_of), "late": "done late", "days_late": late_days,
+        rows.append({**task_row(t, as_of), "late": "done late", "days_late": late_days,
                      "completed_on": t.completed_on, "completed_at": t.completed_at})
     record("compliance.list", user, detail={"list": "sla_breaches", "as_of": as_of,
                                               "force": force.code if force else "ALL", "results": len(rows)},
@@ -210,7 +211,7 @@ def task_view(user: Any, task_id: Any, as_of: date | None = None) -> dict[str, A
     access_person_by_id(user, task.person_id, purpose="task_view")
     breach = task.breach
     return {
-        **_task_row(task, as_of or clock.today()),
+        **task_row(task, as_of or clock.today()),
         "outcome": task.outcome, "note": task.note, "created_on": task.created_on,
         "completed_on": task.completed_on, "completed_at": task.completed_at,
         "completed_by": str(task.completed_by or ""), "playbook_version": task.playbook_version,
