@@ -24,11 +24,11 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-tether/web/assets/build/tether.css: node_modules/.installed $(wildcard tether/web/assets/scss/*.scss)
+tether/ui/assets/build/tether.css: node_modules/.installed $(wildcard tether/ui/assets/scss/*.scss)
 	npm run --silent build
 
 install: $(VENV)/.installed node_modules/.installed
-assets: tether/web/assets/build/tether.css
+assets: tether/ui/assets/build/tether.css
 
 run: install assets
 	$(BIN)/tether migrate
@@ -51,4 +51,4 @@ bench: install
 	$(BIN)/python bench/bench_demo.py --registrants 70000
 
 clean:
-	rm -rf $(VENV) node_modules var tether/web/assets/build
+	rm -rf $(VENV) node_modules var tether/ui/assets/build

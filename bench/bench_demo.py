@@ -73,12 +73,12 @@ def run(args: argparse.Namespace, connection: Any) -> dict[str, Any]:
 
     import tether.demo.services as demo_services
     import tether.register.services as register_services
-    from tether.access.guards import access_person_by_id
     from tether.access.models import User
     from tether.access.testing import verified_login
     from tether.demo.services import load_demo
     from tether.demo.users import ensure_demo_users
-    from tether.people.models import Person
+    from tether.register.guards import access_person_by_id
+    from tether.register.models import Person
     from tether.register.selectors import load_registrant_docs
 
     n = args.registrants

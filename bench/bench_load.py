@@ -65,7 +65,7 @@ def _setup(users: int, registrants: int) -> tuple[list[tuple[str, list[str]]], i
     from tether.access.testing import ensure_device
     from tether.audit.models import AuditEvent
     from tether.demo.services import load_demo
-    from tether.people.models import Person
+    from tether.register.models import Person
 
     load_demo(registrants, 2018)
     forces = ["MPS", "WMP", "GMP", "WYP", "LAN"]

@@ -205,8 +205,8 @@ def raw_count(connection: Any, as_of: date, repeats: int = 5) -> tuple[int, floa
 
 
 def run(args: argparse.Namespace, connection: Any) -> dict[str, Any]:
-    from tether.compliance.models import Breach, Task
-    from tether.compliance.services import recompute, sweep
+    from tether.casework.models import Breach, Task
+    from tether.casework.services import recompute, sweep
 
     n = args.registrants
     log = (lambda *a: None) if args.quiet else (lambda *a: print(*a, file=sys.stderr, flush=True))

@@ -7,7 +7,7 @@ from ninja import NinjaAPI
 from ninja.errors import ValidationError as NinjaValidationError
 
 from tether.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
-from tether.people.api import router as people_router
+from tether.register.api import router as people_router
 
 api = NinjaAPI(
     title="Tether API",
@@ -18,8 +18,8 @@ api = NinjaAPI(
 )
 api.add_router("/", people_router)
 api.add_router("/", "tether.audit.api.router")
-api.add_router("/", "tether.compliance.api.router")
-api.add_router("/", "tether.cases.api.router")
+api.add_router("/", "tether.casework.api.router")
+api.add_router("/", "tether.casework.case_api.router")
 api.add_router("/", "tether.reports.api.router")
 
 

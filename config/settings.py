@@ -61,14 +61,17 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "tether.core",
+    "tether.ui",
     "tether.access",
     "tether.audit",
-    "tether.people",
     "tether.register",
-    "tether.cases",
-    "tether.compliance",
+    "tether.casework",
     "tether.reports",
-    "tether.web",
+    "tether.home",
+    # migration histories of the apps whose tables moved into register and casework (tether/legacy)
+    "tether.legacy.people",
+    "tether.legacy.cases",
+    "tether.legacy.compliance",
 ]
 
 MIDDLEWARE = [
@@ -101,7 +104,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "tether.web.context.tether",
+                "tether.access.context.navigation",
                 "tether.access.context.two_factor",
             ],
         },
@@ -140,9 +143,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
-LOGIN_URL = "web:login"
-LOGIN_REDIRECT_URL = "web:dashboard"
-LOGOUT_REDIRECT_URL = "web:login"
+LOGIN_URL = "access:login"
+LOGIN_REDIRECT_URL = "home:dashboard"
+LOGOUT_REDIRECT_URL = "access:login"
 
 SESSION_COOKIE_AGE = int(os.environ.get("TETHER_SESSION_IDLE_SECONDS", 15 * 60))
 SESSION_SAVE_EVERY_REQUEST = True  # idle timeout: the clock restarts on each request
@@ -204,7 +207,7 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [
-    ("tether", BASE_DIR / "tether" / "web" / "assets"),
+    ("tether", BASE_DIR / "tether" / "ui" / "assets"),
     ("govuk", NODE_MODULES / "govuk-frontend" / "dist" / "govuk"),
     ("moj", NODE_MODULES / "@ministryofjustice" / "frontend" / "moj"),
     ("htmx", NODE_MODULES / "htmx.org" / "dist"),

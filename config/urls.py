@@ -5,9 +5,9 @@ from .api import api
 urlpatterns = [
     path("api/v1/", api.urls),
     path("audit/", include("tether.audit.urls")),
-    path("cases/", include("tether.cases.urls")),
-    path("", include("tether.compliance.urls")),
+    path("", include("tether.casework.urls")),
     path("statistics/", include("tether.reports.urls")),
     path("", include("tether.access.urls")),
-    path("", include("tether.web.urls")),
+    path("", include("tether.register.urls")),
+    path("", include("tether.home.urls")),
 ]

@@ -206,7 +206,7 @@ def sweep(
 ) -> None:
     """Find obligations that became overdue: record each breach once, create tasks, print a JSON summary."""
     _django()
-    from tether.compliance.commands import run_sweep
+    from tether.casework.commands import run_sweep
     from tether.core.errors import ValidationFailed
 
     with _progress(None, "Re-evaluating registrants" if recompute else "Sweeping") as bar:
@@ -240,7 +240,7 @@ def digest(
     """E-mail each officer their overdue and due tasks and new cases (supervisors: queue and missed
     deadlines). References and links only, no names. Once a day, after the sweep."""
     _django()
-    from tether.compliance.commands import run_digest_command
+    from tether.casework.commands import run_digest_command
     from tether.core.errors import ValidationFailed
 
     try:

@@ -13,6 +13,7 @@ import time_machine
 from tether.access.constants import Role
 from tether.access.forces import ensure_forces
 from tether.access.models import Force, User
+from tether.access.testing import PERSONA_PASSWORD, VerifiedClient, verified_login
 
 FROZEN_AT = datetime(2025, 6, 16, 11, 0, tzinfo=UTC)  # a Monday; every test clock starts here
 
@@ -45,7 +46,7 @@ BASE_DOC: dict[str, Any] = {
 
 
 def _with_check_letter(doc: dict[str, Any]) -> dict[str, Any]:
-    from tether.people.identifiers import pnc_check_letter
+    from tether.register.identifiers import pnc_check_letter
 
     doc["pnc_id"] = "2001/0123456" + pnc_check_letter("2001", "0123456")
     return doc
@@ -89,12 +90,12 @@ def frozen():
         yield traveller
 
 
-def _user(username: str, role: str, force_code: str | None) -> User:
+def _user(username: str, role: str, force_code: str | None, first_name: str = "", last_name: str = "Persona") -> User:
     ensure_forces()
     force = Force.objects.get(code=force_code) if force_code else None
     return User.objects.create_user(
-        username=username, password="correct-horse-battery", role=role, force=force,
-        first_name=username.split(".")[0].title(), last_name="Persona",
+        username=username, password=PERSONA_PASSWORD, role=role, force=force,
+        first_name=first_name or username.split(".")[0].title(), last_name=last_name,
     )
 
 
@@ -107,7 +108,7 @@ def officer(db) -> User:
 @pytest.fixture
 def other_officer(db) -> User:
     """An offender manager in another force (GMP)."""
-    return _user("officer.gmp", Role.OFFICER, "GMP")
+    return _user("officer.gmp", Role.OFFICER, "GMP", "Olive", "Okafor")
 
 
 @pytest.fixture
@@ -139,6 +140,49 @@ def partner(db) -> User:
 @pytest.fixture
 def force_admin(db) -> User:
     return _user("admin.mps", Role.FORCE_ADMIN, "MPS")
+
+
+@pytest.fixture
+def gmp(db: Any) -> Force:
+    ensure_forces()
+    return Force.objects.get(code="GMP")
+
+
+@pytest.fixture
+def mps(db: Any) -> Force:
+    ensure_forces()
+    return Force.objects.get(code="MPS")
+
+
+@pytest.fixture
+def gmp_person(other_officer: User) -> Any:
+    """A registrant of Greater Manchester Police (``register.testing.person_doc``: John Smith)."""
+    from tether.register.services import person_create
+    from tether.register.testing import named, person_doc
+
+    return person_create(other_officer, person_doc(names=named("John", "Smith")))
+
+
+@pytest.fixture
+def mps_person(officer: User) -> Any:
+    """A registrant of the Metropolitan Police (Mary Jones)."""
+    from tether.register.services import person_create
+    from tether.register.testing import mps_person_doc
+
+    return person_create(officer, mps_person_doc())
+
+
+@pytest.fixture
+def verified_client() -> VerifiedClient:
+    """A test client whose ``force_login`` also passes two-factor sign-in (TETHER_REQUIRE_2FA). Tests of the
+    sign-in journey use an unverified client."""
+    return VerifiedClient()
+
+
+@pytest.fixture
+def other_officer_client(verified_client: VerifiedClient, other_officer: User) -> Any:
+    """Signed in (two-factor verified) as the other force's officer (GMP)."""
+    return verified_login(verified_client, other_officer)
 
 
 # --- headless Chromium (Debian's, never a downloaded one) ---------------------------------------------------

@@ -1,4 +1,4 @@
-"""Roles and countries."""
+"""Roles and countries. Which role may do what is asked only of ``permissions``."""
 
 from __future__ import annotations
 
@@ -31,11 +31,3 @@ class Role(models.TextChoices):
     PARTNER = "partner", "Partner agency"
     AUDITOR = "auditor", "Auditor"
 
-
-# Roles that may see personal data at all (analysts, FOI officers and auditors see aggregates / the audit only).
-PERSONAL_DATA_ROLES = frozenset({Role.OFFICER, Role.SUPERVISOR, Role.FORCE_ADMIN, Role.NATIONAL_ADMIN, Role.PARTNER})
-# Roles that may record notifications and create registrants.
-WRITER_ROLES = frozenset({Role.OFFICER, Role.SUPERVISOR, Role.FORCE_ADMIN, Role.NATIONAL_ADMIN})
-# Roles that must give a TOTP code at sign-in: everyone who sees personal data, and auditors (the audit trail
-# holds search terms, reasons and record references).
-TWO_FACTOR_ROLES = PERSONAL_DATA_ROLES | {Role.AUDITOR}

@@ -18,9 +18,8 @@ from django.conf import settings
 from django.db import transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from tether.audit.services import record
-
-from .constants import TWO_FACTOR_ROLES
+from .events import record
+from .permissions import needs_two_factor
 from .two_factor import base32_secret, device_code
 
 DEMO_DEVICE_NAME = "Demo authenticator (published key)"
@@ -52,7 +51,7 @@ def demo_totp_device(user: Any) -> TOTPDevice | None:
     Returns None for roles that sign in with a password only. Leaves alone an account that already has a
     confirmed device of its own (one enrolled through the web page)."""
     _refuse_in_production()
-    if user.role not in TWO_FACTOR_ROLES:
+    if not needs_two_factor(user):
         return None
     key = demo_key(user.get_username())
     with transaction.atomic():

@@ -85,7 +85,7 @@ class AccessGrant(models.Model):
     """Time-limited access to another force's full record, opened by a recorded reason."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="access_grants")
-    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="access_grants")
+    person = models.ForeignKey("register.Person", on_delete=models.CASCADE, related_name="access_grants")
     reason = models.TextField()
     granted_at = models.DateTimeField()
     expires_at = models.DateTimeField()
@@ -98,7 +98,7 @@ class PartnerAssignment(Interval):
     """A partner-agency user (e.g. probation) assigned to one registrant: the only records they may see."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="partner_assignments")
-    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="partner_assignments")
+    person = models.ForeignKey("register.Person", on_delete=models.CASCADE, related_name="partner_assignments")
     assigned_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
 
     class Meta:

@@ -8,8 +8,7 @@ from axes.signals import user_locked_out
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
-from tether.audit.services import record
-
+from .events import record
 from .models import User
 
 

@@ -14,10 +14,13 @@ from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from .constants import TWO_FACTOR_ROLES
+from .permissions import needs_two_factor
 from .two_factor import confirmed_device, device_code
 
 TEST_DEVICE_NAME = "Test authenticator"
+
+
+PERSONA_PASSWORD = "correct-horse-battery"  # noqa: S105  (the test personas' password, never a real account's)
 
 
 def ensure_device(user: Any) -> TOTPDevice:
@@ -30,7 +33,7 @@ totp_code = device_code  # the code the device shows now; ``steps_ahead`` for a 
 
 def mark_verified(client: Client, user: Any) -> None:
     """Mark the client's (already signed-in) session as two-factor verified, if the role needs it."""
-    if user.role not in TWO_FACTOR_ROLES:
+    if not needs_two_factor(user):
         return
     session = client.session
     session[DEVICE_ID_SESSION_KEY] = ensure_device(user).persistent_id

@@ -29,10 +29,10 @@ from django_otp.models import Device
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from tether.audit.services import record
 from tether.core import clock
 
-from .constants import TWO_FACTOR_ROLES
+from .events import record
+from .permissions import needs_two_factor
 from .signals import client_detail
 
 DEVICE_NAME = "Authenticator app"
@@ -48,7 +48,7 @@ class CodeCheck:
 def requires_two_factor(user: Any) -> bool:
     """Whether this user must give a code: the setting is on and their role sees personal data."""
     return bool(
-        settings.TETHER_REQUIRE_2FA and user is not None and user.is_authenticated and user.role in TWO_FACTOR_ROLES
+        settings.TETHER_REQUIRE_2FA and user is not None and user.is_authenticated and needs_two_factor(user)
     )
 
 

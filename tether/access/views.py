@@ -1,4 +1,5 @@
-"""The two-factor pages: enter a code (``/sign-in/two-factor/``) and enrol a device (``.../setup/``).
+"""Signing in and out, and the two-factor pages: enter a code (``/sign-in/two-factor/``) and enrol a device
+(``.../setup/``).
 
 Both are reachable only by a user who has signed in with their password; the lockout page is rendered by
 ``lockout.locked_out_response`` in place of the sign-in form.
@@ -9,14 +10,42 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.views import LoginView
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from . import two_factor
+from .forms import SignInForm
+from .two_factor import next_step_url
+
+
+class SignInView(LoginView):
+    """The password step. A role that sees personal data then gives a two-factor code (or enrols first)."""
+
+    template_name = "access/sign_in.html"
+    authentication_form = SignInForm
+    redirect_authenticated_user = True
+
+    def get_success_url(self) -> str:
+        return next_step_url(self.request, super().get_success_url())
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["page_has_errors"] = bool(context["form"].errors)
+        return context
+
+
+@require_POST
+def sign_out(request: HttpRequest) -> HttpResponse:
+    logout(request)
+    messages.info(request, "You have signed out.")
+    return redirect("access:login")
 
 
 def _code_error(error: str) -> dict[str, Any]:

@@ -8,9 +8,9 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
-from tether.access.constants import Role
+from tether.access.api import DetailOut, ErrorOut, TokenAuth
+from tether.access.permissions import reads_audit_api
 from tether.core.errors import NotFound
-from tether.people.api import DetailOut, ErrorOut, TokenAuth
 
 from .selectors import AuditFilters, search_events
 from .services import record
@@ -71,7 +71,7 @@ def _event(ev: Any) -> EventOut:
 def list_events(request: HttpRequest, q: Query[EventQuery]) -> Any:
     """Audit events, newest first. For auditors only (other tokens: 404). The search is itself audited."""
     user = request.user
-    if getattr(user, "role", None) != Role.AUDITOR:
+    if not reads_audit_api(user):
         raise NotFound("No such page.")
     filters = AuditFilters(actor=q.actor, action=q.action, object_id=q.object_id, force=q.force,
                            date_from=q.date_from, date_to=q.date_to, reason=q.reason)

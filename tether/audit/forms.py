@@ -6,7 +6,7 @@ from typing import Any
 
 from django import forms
 
-from tether.web.forms import DateParts, PartsForm
+from tether.ui.forms import DateParts, PartsForm
 
 from .selectors import AuditFilters
 

@@ -6,11 +6,10 @@ import math
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING, Any, TypeGuard, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.db.models import Q, QuerySet
 
-from tether.access.constants import Role
 from tether.core import clock
 from tether.core.errors import NO_CONTROL_CHARACTERS, ValidationFailed, has_control_characters
 
@@ -18,7 +17,7 @@ from .chain import GENESIS, event_hash
 from .models import AuditEvent
 
 if TYPE_CHECKING:
-    from tether.access.models import User
+    pass
 
 _Row = TypeVar("_Row", bound=Mapping[str, Any])
 
@@ -64,25 +63,6 @@ def _by_seq(qs: QuerySet[AuditEvent, _Row], batch: int) -> Iterator[list[_Row]]:
         if len(rows) < batch:
             return
         after = rows[-1]["seq"]
-
-
-# --- who may read the audit ----------------------------------------------------------------------------------
-
-AUDIT_SEARCH_ROLES = frozenset({Role.AUDITOR, Role.NATIONAL_ADMIN})
-
-
-def can_search_audit(user: Any) -> TypeGuard[User]:
-    """The audit search, its CSV export and the chain check: auditors and national administrators."""
-    return bool(getattr(user, "is_authenticated", False) and user.role in AUDIT_SEARCH_ROLES)
-
-
-def can_see_viewers(user: Any, force_id: int | None) -> bool:
-    """"Who viewed this record": supervisors of the owning force, national administrators and auditors."""
-    if not getattr(user, "is_authenticated", False):
-        return False
-    if user.role in AUDIT_SEARCH_ROLES:
-        return True
-    return bool(user.role == Role.SUPERVISOR and user.force_id is not None and user.force_id == force_id)
 
 
 # --- who viewed a record -------------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
+from urllib.parse import urlencode
 
 from django.db import connection, transaction
 
@@ -86,3 +87,27 @@ def record(action: str, actor: Any = None, **kwargs: Any) -> AuditEvent:
     """Append one event. Opens its own atomic block when called outside one (reads, sign-ins)."""
     with transaction.atomic():
         return record_many([PendingEvent(action=action, actor=actor, **kwargs)])[0]
+
+
+WHO_VIEWED_LIMIT = 20
+
+
+def who_viewed(actor: Any, person: Any) -> dict[str, Any]:
+    """The "Who viewed this record" section of a person page, as its template's context: the newest events on the
+    record, for supervisors of the owning force, national administrators and auditors (``visible`` False for anyone
+    else). Showing it is itself recorded (``audit.view``), by the page that shows it."""
+    from django.urls import reverse
+
+    from tether.access.permissions import can_search_audit, can_see_viewers
+
+    from .selectors import viewers_of
+
+    if person is None or not can_see_viewers(actor, person.owning_force_id):
+        return {"visible": False}
+    rows = viewers_of("person", person.pk, limit=WHO_VIEWED_LIMIT)
+    record("audit.view", actor, object_type="person", object_id=str(person.pk), force_code=person.owning_force.code,
+           detail={"view": "who_viewed", "events": len(rows)})
+    see_all = ""
+    if can_search_audit(actor):
+        see_all = reverse("audit:search") + "?" + urlencode({"object_id": str(person.pk)})
+    return {"visible": True, "rows": rows, "limit": WHO_VIEWED_LIMIT, "see_all": see_all, "person": person}

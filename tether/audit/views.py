@@ -12,15 +12,16 @@ from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
 from tether.access.models import Force
+from tether.access.permissions import can_search_audit
 from tether.core import clock
 from tether.core.downloads import attachment
 from tether.core.pagination import pagination_links, query_string
-from tether.web.helpers import error_page
+from tether.ui.pages import error_page
 
 from .exports import csv_lines
 from .forms import AuditSearchForm
 from .models import AuditEvent
-from .selectors import can_search_audit, iter_events, last_seq, search_events, verify_chain
+from .selectors import iter_events, last_seq, search_events, verify_chain
 from .services import record
 
 
@@ -59,7 +60,7 @@ def search(request: HttpRequest) -> HttpResponse:
         return render(request, "audit/search.html", context, status=400)
     filters = form.filters()
     page = search_events(filters, form.page_number, settings.TETHER_PAGE_SIZE)
-    record("audit.search", user, force_code=user.force_code,
+    record("audit.search", user, force_code=user.force_code,  # type: ignore[union-attr]
            detail={"via": "web", "filters": filters.as_detail(), "page": page.number, "results": page.count,
                    "more": page.capped})
     context.update(page=page, pagination=pagination_links(page.number, page.num_pages, params))
@@ -79,7 +80,7 @@ def export_csv(request: HttpRequest) -> HttpResponseBase:
     filters = form.filters()
     up_to = last_seq()  # the file holds the trail as it stood when asked for (the export's own event is next)
     matching = iter_events(filters, up_to_seq=up_to)
-    record("audit.export", user, force_code=user.force_code,
+    record("audit.export", user, force_code=user.force_code,  # type: ignore[union-attr]
            detail={"via": "web", "format": "csv", "filters": filters.as_detail(), "up_to_seq": up_to})
     filename = f"tether-audit-{clock.now():%Y%m%dT%H%M%SZ}.csv"
     return attachment(StreamingHttpResponse(csv_lines(matching), content_type="text/csv; charset=utf-8"), filename)
@@ -94,7 +95,7 @@ def verify(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {"nav": "audit"}
     if request.method == "POST":
         result = verify_chain()
-        record("audit.verify", user, force_code=user.force_code,
+        record("audit.verify", user, force_code=user.force_code,  # type: ignore[union-attr]
                detail={"ok": result.ok, "checked": result.checked, "first_bad_seq": result.first_bad_seq,
                        "problem": result.problem})
         bad = None

@@ -14,7 +14,7 @@ def query_string(params: Mapping[str, Any], **changes: Any) -> str:
 
 
 def pagination_links(current: int, last: int, params: Mapping[str, Any]) -> dict[str, Any]:
-    """Items for the web/govuk/pagination.html include."""
+    """Items for the ui/govuk/pagination.html include."""
     numbers = sorted({1, last, current - 1, current, current + 1} & set(range(1, last + 1)))
     items: list[dict[str, Any]] = []
     previous_number = 0

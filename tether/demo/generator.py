@@ -40,7 +40,7 @@ from typing import Any
 
 from tether.core.ids import uuid7
 from tether.obligations.calendar import add_years
-from tether.people.identifiers import pnc_check_letter
+from tether.register.identifiers import pnc_check_letter
 
 from .geography import (
     BELIEVED_ABROAD,

@@ -12,8 +12,8 @@ from django.db import connection, transaction
 
 from tether.core import clock
 from tether.core.errors import Conflict
-from tether.people.models import Person
 from tether.register.documents import RegistrantDoc, parse_registrant
+from tether.register.models import Person
 from tether.register.services import forces_by_code, registrants_write
 
 from .generator import expected_total, generate_documents
@@ -97,7 +97,7 @@ def load_demo(
         force = known[doc.force]
         by_country[force.country] += 1
         by_force[doc.force] += 1
-        if any(k.closed is None and k.opened <= today for k in doc.cases):
+        if any(k.closed is None and k.opened <= today for k in doc.sections.get("cases", [])):
             open_cases += 1
         batch.append(doc)
         if len(batch) >= batch_size:

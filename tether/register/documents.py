@@ -11,18 +11,26 @@ import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from itertools import pairwise
 from typing import Any, TypeVar
 
 from django.utils.dateparse import parse_datetime
 
-from tether.cases.models import CaseKind, CaseOutcome
 from tether.core import clock
 from tether.core.errors import NO_CONTROL_CHARACTERS, ValidationFailed, has_control_characters
-from tether.people.constants import REFERENCE_PREFIX, AddressKind, NameKind, Sex
-from tether.people.identifiers import normalise_ni_number, normalise_pnc_id, normalise_postcode
 
-from .constants import MONTHS_REQUIRED, DetentionKind, DisposalKind, NotificationKind, OrderKind
+from . import extensions
+from .constants import (
+    MONTHS_REQUIRED,
+    REFERENCE_PREFIX,
+    AddressKind,
+    DetentionKind,
+    DisposalKind,
+    NameKind,
+    NotificationKind,
+    OrderKind,
+    Sex,
+)
+from .identifiers import normalise_ni_number, normalise_pnc_id, normalise_postcode
 
 FORMAT_VERSION = 1
 _T = TypeVar("_T")
@@ -84,17 +92,6 @@ class NotificationDoc:
 
 
 @dataclass
-class CaseDoc:
-    kind: str
-    opened: date
-    closed: date | None
-    believed_abroad: bool
-    warrant: date | None
-    outcome: str
-    pnc_reference: str = ""
-
-
-@dataclass
 class RegistrantDoc:
     id: uuid.UUID | None
     reference: str | None
@@ -111,7 +108,8 @@ class RegistrantDoc:
     detentions: list[SpanDoc] = field(default_factory=list)
     orders: list[SpanDoc] = field(default_factory=list)
     notifications: list[NotificationDoc] = field(default_factory=list)
-    cases: list[CaseDoc] = field(default_factory=list)
+    # the parts other packages keep (``extensions.DocumentSection``), by key: casework's "cases"
+    sections: dict[str, Any] = field(default_factory=dict)
 
 
 class _Checker:
@@ -425,39 +423,7 @@ def parse_registrant(
             )
         )
 
-    cases = []
-    for path, item in c.items(data, "cases"):
-        k = CaseDoc(
-            kind=c.choice(item, "kind", f"{path}.kind", CaseKind),
-            opened=c.day(item, "opened", f"{path}.opened") or today,
-            closed=c.day(item, "closed", f"{path}.closed", required=False),
-            believed_abroad=c.flag(item, "believed_abroad", f"{path}.believed_abroad"),
-            warrant=c.day(item, "warrant", f"{path}.warrant", required=False),
-            outcome=str(item.get("outcome") or ""),
-            pnc_reference=c.text(item, "pnc_reference", f"{path}.pnc_reference", required=False, max_len=40),
-        )
-        for key, value in (("opened", k.opened), ("closed", k.closed), ("warrant", k.warrant)):
-            c.not_future(value, f"{path}.{key}", today)
-        if k.closed and k.closed < k.opened:
-            c.fail(f"{path}.closed", "must not be before the case opened")
-        if k.closed and k.outcome not in CaseOutcome.values:
-            c.fail(f"{path}.outcome", f"a closed case needs an outcome: one of {', '.join(CaseOutcome.values)}")
-        if not k.closed and k.outcome:
-            c.fail(f"{path}.outcome", "only a closed case has an outcome")
-        if k.outcome == CaseOutcome.RETURNED and not k.believed_abroad:
-            c.fail(f"{path}.outcome", "'returned' is only for a case where the person was believed abroad")
-        if k.warrant and k.kind == CaseKind.MISSING:
-            c.fail(f"{path}.warrant", "only a wanted case has a warrant date")
-        if k.warrant and k.closed and k.warrant >= k.closed:
-            c.fail(f"{path}.warrant", "must be before the case closed")
-        if dob and k.opened < dob:
-            c.fail(f"{path}.opened", "must not be before the date of birth")
-        cases.append(k)
-    ordered = sorted(enumerate(cases), key=lambda ik: ik[1].opened)
-    for (_, before), (i, after) in pairwise(ordered):
-        if before.closed is None or after.opened < before.closed:
-            c.fail(f"cases[{i}].opened", "overlaps another case: a registrant has one missing or wanted case "
-                                         "at a time (close the earlier one first)")
+    sections = {section.key: section.parse(c, data, dob, today) for section in extensions.sections()}
 
     if c.errors:
         raise ValidationFailed(c.errors)
@@ -465,5 +431,5 @@ def parse_registrant(
     return RegistrantDoc(
         id=pid, reference=reference, force=force, synthetic=synthetic, date_of_birth=dob, sex=sex, ni_number=ni,
         pnc_id=pnc, names=names, addresses=addresses, ownership=ownership, disposals=disposals,
-        detentions=detentions, orders=orders, notifications=notifications, cases=cases,
+        detentions=detentions, orders=orders, notifications=notifications, sections=sections,
     )

@@ -14,8 +14,9 @@ from datetime import date, datetime
 
 from tether.core.clock import uk_date
 from tether.obligations import types as t
-from tether.people.constants import AddressKind, NameKind
 
+from . import extensions
+from .constants import AddressKind, NameKind
 from .documents import RegistrantDoc
 
 # (kind, start) of the names and home addresses that count as changes once registration has started
@@ -33,7 +34,8 @@ class History:
     - ``orders``, ``detentions``: (kind, start, end), by start;
     - ``notifications``: (kind, UK date received, no fixed abode), by time received;
     - ``name_starts``: start dates of current names and aliases; ``home_starts``: of home/NFA addresses;
-    - ``cases``: (kind, opened, closed), by opening date."""
+    - ``status_spans``: (kind, start, end) of what other packages hold that sets the register status (casework's
+      missing and wanted cases: kind ``missing`` or ``wanted``), see ``extensions``."""
 
     jurisdiction: str
     date_of_birth: date
@@ -43,7 +45,7 @@ class History:
     notifications: list[tuple[str, date, bool]]
     name_starts: list[date]
     home_starts: list[date]
-    cases: list[Span]
+    status_spans: list[Span]
 
 
 def notified_on(received_at: datetime) -> date:
@@ -65,7 +67,10 @@ def history_from_doc(doc: RegistrantDoc, jurisdiction: str) -> History:
         ],
         name_starts=[n.valid_from for n in doc.names if n.kind in NAME_KINDS],
         home_starts=[a.valid_from for a in doc.addresses if a.kind in HOME_KINDS],
-        cases=[(k.kind, k.opened, k.closed) for k in doc.cases],
+        status_spans=[
+            span for section in extensions.sections()
+            for span in section.spans(doc.sections.get(section.key, section.empty()))
+        ],
     )
 
 

@@ -15,7 +15,7 @@ from django.db import transaction
 
 from tether.audit.services import record
 from tether.core.errors import TetherError, ValidationFailed
-from tether.people.models import Person
+from tether.register.models import Person
 
 from .documents import RegistrantDoc, parse_registrant
 from .selectors import iter_registrant_dicts

@@ -1,19 +1,105 @@
-"""What the law attaches to a person: disposals, detentions, orders, notifications (append-only),
-and the materialised outcome of the rules engine (state + obligations) kept in step by the services."""
+"""The person aggregate: the registrant and everything that identifies them, what the law attaches to them
+(disposals, detentions, orders, notifications: append-only) and the stored outcome of the rules engine
+(state + obligations), kept in step by the services.
+
+Nothing is overwritten: names, addresses and ownership are intervals; the few "current" columns on Person are
+caches the services keep in step. The person tables keep the names they had when they lived in a ``people``
+app (``db_table``); tether/legacy/people holds that app's migration history.
+"""
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django.db import models
 
-from .constants import DetentionKind, DisposalKind, NotificationKind, OrderKind, RegisterStatus
+from tether.core.models import Interval
+
+from .constants import (
+    AddressKind,
+    DetentionKind,
+    DisposalKind,
+    NameKind,
+    NotificationKind,
+    OrderKind,
+    RegisterStatus,
+    Sex,
+)
+
+
+class Person(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    reference = models.CharField(max_length=16, unique=True)
+    date_of_birth = models.DateField()
+    sex = models.CharField(max_length=10, choices=Sex.choices)
+    ni_number = models.CharField(max_length=9, blank=True, db_index=True)
+    pnc_id = models.CharField(max_length=13, blank=True, db_index=True)
+    synthetic = models.BooleanField(default=False)
+    # Caches of the current interval rows, kept by the services for listing and scoping.
+    owning_force = models.ForeignKey("access.Force", on_delete=models.PROTECT, related_name="people")
+    display_name = models.CharField(max_length=200)
+    sort_name = models.CharField(max_length=200, db_index=True)
+    offender_manager = models.ForeignKey(
+        "access.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="caseload"
+    )
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        db_table = "people_person"
+        ordering = ["sort_name", "reference"]
+        indexes = [models.Index(fields=["owning_force", "sort_name"])]
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.display_name}"
+
+
+class Ownership(Interval):
+    """Which force manages the person, as an interval history (transfers keep the past)."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="ownerships")
+    force = models.ForeignKey("access.Force", on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        db_table = "people_ownership"
+        ordering = ["valid_from"]
+
+
+class PersonName(Interval):
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="names")
+    kind = models.CharField(max_length=10, choices=NameKind.choices)
+    given_names = models.CharField(max_length=120)
+    family_name = models.CharField(max_length=80)
+    search_key = models.CharField(max_length=200, db_index=True)
+
+    class Meta:
+        db_table = "people_personname"
+        ordering = ["valid_from", "id"]
+
+
+class Address(Interval):
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="addresses")
+    kind = models.CharField(max_length=10, choices=AddressKind.choices)
+    line1 = models.CharField(max_length=120)
+    line2 = models.CharField(max_length=120, blank=True)
+    town = models.CharField(max_length=80, blank=True)
+    postcode = models.CharField(max_length=8)
+    child_under_18 = models.BooleanField(
+        default=False, help_text="A child under 18 lives or stays at this address."
+    )
+
+    class Meta:
+        db_table = "people_address"
+        ordering = ["valid_from", "id"]
+        verbose_name_plural = "addresses"
 
 
 class Disposal(models.Model):
     """A qualifying conviction, caution or finding and what the court did."""
 
-    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="disposals")
+    person = models.ForeignKey("register.Person", on_delete=models.CASCADE, related_name="disposals")
     date = models.DateField(help_text="Relevant date: conviction, finding or caution.")
     offence = models.CharField(max_length=200)
     offence_code = models.CharField(max_length=20, blank=True)
@@ -30,7 +116,7 @@ class Disposal(models.Model):
 class Detention(models.Model):
     """A period in custody, in hospital or outside the UK: it pauses legal clocks."""
 
-    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="detentions")
+    person = models.ForeignKey("register.Person", on_delete=models.CASCADE, related_name="detentions")
     kind = models.CharField(max_length=10, choices=DetentionKind.choices)
     start = models.DateField()
     end = models.DateField(null=True, blank=True)
@@ -40,7 +126,7 @@ class Detention(models.Model):
 
 
 class Order(models.Model):
-    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="orders")
+    person = models.ForeignKey("register.Person", on_delete=models.CASCADE, related_name="orders")
     kind = models.CharField(max_length=10, choices=OrderKind.choices)
     start = models.DateField()
     end = models.DateField(null=True, blank=True)
@@ -57,7 +143,7 @@ class NotificationQuerySet(models.QuerySet["Notification"]):
 class Notification(models.Model):
     """An in-person notification at a police station. Append-only: a mistake is corrected by a new one."""
 
-    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="notifications")
+    person = models.ForeignKey("register.Person", on_delete=models.CASCADE, related_name="notifications")
     kind = models.CharField(max_length=12, choices=NotificationKind.choices)
     received_at = models.DateTimeField()
     received_on = models.DateField(help_text="UK date of received_at: the date the law counts.")
@@ -83,7 +169,7 @@ class Notification(models.Model):
 class RegisterState(models.Model):
     """The rules engine's outcome for one person, stored so the sweep is an index range scan."""
 
-    person = models.OneToOneField("people.Person", primary_key=True, on_delete=models.CASCADE, related_name="state")
+    person = models.OneToOneField("register.Person", primary_key=True, on_delete=models.CASCADE, related_name="state")
     jurisdiction = models.CharField(max_length=20)
     status = models.CharField(max_length=12, choices=RegisterStatus.choices, db_index=True)
     subject = models.BooleanField()
@@ -103,7 +189,7 @@ class RegisterState(models.Model):
 class PersonObligation(models.Model):
     """One obligation from the last evaluation. ``open`` = not yet met: (open, due) finds what is overdue."""
 
-    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="obligations")
+    person = models.ForeignKey("register.Person", on_delete=models.CASCADE, related_name="obligations")
     kind = models.CharField(max_length=20)
     trigger = models.DateField()
     due = models.DateField()

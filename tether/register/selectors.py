@@ -11,13 +11,11 @@ from typing import Any
 from django.db import connection
 
 from tether.access.models import Force
-from tether.cases.models import Case
-from tether.people.models import Address, Ownership, Person, PersonName
 
+from . import extensions
 from .documents import (
     FORMAT_VERSION,
     AddressDoc,
-    CaseDoc,
     DisposalDoc,
     NameDoc,
     NotificationDoc,
@@ -26,13 +24,13 @@ from .documents import (
     SpanDoc,
 )
 from .facts import HOME_KINDS, NAME_KINDS, History, notified_on
-from .models import Detention, Disposal, Notification, Order
+from .models import Address, Detention, Disposal, Notification, Order, Ownership, Person, PersonName
 
 
 def _grouped(model: Any, ids: Sequence[uuid.UUID], order: Sequence[str]) -> dict[uuid.UUID, list[Any]]:
     out: dict[uuid.UUID, list[Any]] = defaultdict(list)
     qs = model.objects.filter(person_id__in=ids).order_by("person_id", *order)
-    if model is Ownership or model is Case:
+    if model is Ownership:
         qs = qs.select_related("force")
     for row in qs:
         out[row.person_id].append(row)
@@ -49,7 +47,7 @@ def load_registrant_docs(ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, Registrant
     detentions = _grouped(Detention, ids, ["start", "id"])
     orders = _grouped(Order, ids, ["start", "id"])
     notes = _grouped(Notification, ids, ["received_at", "id"])
-    cases = _grouped(Case, ids, ["opened_on", "id"])
+    extra = {section.key: (section, section.load(ids)) for section in extensions.sections()}
     docs = {}
     for p in people:
         docs[p.pk] = RegistrantDoc(
@@ -70,11 +68,7 @@ def load_registrant_docs(ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, Registrant
                 NotificationDoc(n.kind, n.received_at, n.station, n.officer_label, n.no_fixed_abode, n.details)
                 for n in notes[p.pk]
             ],
-            cases=[
-                CaseDoc(k.kind, k.opened_on, k.closed_on, k.believed_abroad, k.warrant_on, k.outcome,
-                        k.pnc_reference)
-                for k in cases[p.pk]
-            ],
+            sections={key: stored.get(p.pk, section.empty()) for key, (section, stored) in extra.items()},
         )
     return docs
 
@@ -136,7 +130,7 @@ def load_histories(ids: Sequence[uuid.UUID], *, span: Span | None = None) -> dic
     qn = connection.ops.quote_name
     day, end = qn("date"), qn("end")
     t = {m.__name__: m._meta.db_table for m in (Person, Disposal, Order, Detention, Notification,
-                                                PersonName, Address, Case)}
+                                                PersonName, Address)}
     ids = list(ids)
     jurisdictions = {f.pk: f.jurisdiction for f in Force.objects.all()}
     people = {
@@ -164,8 +158,10 @@ def load_histories(ids: Sequence[uuid.UUID], *, span: Span | None = None) -> dic
         in_kinds = ", ".join(["%s"] * len(kinds))
         grouped(key, f"SELECT person_id, valid_from FROM {table}"  # noqa: S608
                      f" WHERE {{ids}} AND kind IN ({in_kinds}) ORDER BY person_id, valid_from, id", *kinds)
-    grouped("cases", f"SELECT person_id, kind, opened_on, closed_on FROM {t['Case']}"  # noqa: S608
-                     " WHERE {ids} ORDER BY person_id, opened_on, id")
+    status_spans: dict[uuid.UUID, list[Any]] = defaultdict(list)
+    for source in extensions.status_sources():
+        for pid, spans in source(qn, lambda sql, *params: person_rows(sql, ids, *params, span=span)).items():
+            status_spans[pid] += spans
     sqlite = connection.vendor != "postgresql"  # SQLite's raw rows: dates are typed, booleans are 0/1
     out = {}
     for pid, (dob, jurisdiction) in people.items():
@@ -180,7 +176,7 @@ def load_histories(ids: Sequence[uuid.UUID], *, span: Span | None = None) -> dic
             notifications=[(kind, notified_on(_aware(at)), bool(nfa) if sqlite else nfa) for kind, at, nfa in notes],
             name_starts=lists["names"].get(pid, []),
             home_starts=lists["homes"].get(pid, []),
-            cases=lists["cases"].get(pid, []),
+            status_spans=status_spans.get(pid, []),
         )
     return out
 
@@ -234,11 +230,8 @@ def doc_to_dict(doc: RegistrantDoc) -> dict[str, Any]:
              "station": n.station, "officer": n.officer, "no_fixed_abode": n.no_fixed_abode, "details": n.details}
             for n in doc.notifications
         ],
-        "cases": [
-            {"kind": k.kind, "opened": _d(k.opened), "closed": _d(k.closed), "believed_abroad": k.believed_abroad,
-             "warrant": _d(k.warrant), "outcome": k.outcome or None, "pnc_reference": k.pnc_reference or None}
-            for k in doc.cases
-        ],
+        **{section.key: section.to_json(doc.sections.get(section.key, section.empty()))
+           for section in extensions.sections()},
     }
 
 

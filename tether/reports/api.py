@@ -13,8 +13,8 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
+from tether.access.api import DetailOut, ErrorOut, TokenAuth
 from tether.core import clock
-from tether.people.api import DetailOut, ErrorOut, TokenAuth
 
 from .figures import last_twelve_months, policy_for, published
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from tether.web.forms import DateParts, error_summary
+from tether.ui.forms import DateParts, error_summary
 
 from . import figures, pages
 from .disclosure import STANDARD, Policy

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from tether.access import permissions
 from tether.access.models import Force
 from tether.audit.services import record
 from tether.core import clock
@@ -48,11 +49,11 @@ BY_LABELS = {"force": "force", "country": "country", "year_missing": "year went 
 
 
 def is_report_user(user: Any) -> bool:
-    return bool(user and user.is_authenticated and user.role in statistics.REPORT_ROLES)
+    return permissions.can_see_statistics(user)
 
 
 def is_national(user: Any) -> bool:
-    return is_report_user(user) and statistics.is_national(user)
+    return permissions.can_see_statistics(user) and permissions.sees_national_statistics(user)
 
 
 def force_options(user: Any) -> list[tuple[str, str]]:

@@ -23,12 +23,12 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Exists, OuterRef
 
-from tether.access.constants import Role
+from tether.access import permissions
 from tether.access.models import Force
 from tether.audit.services import record
 from tether.core import clock
 from tether.core.errors import Forbidden, ValidationFailed
-from tether.people.models import Ownership
+from tether.register.models import Ownership
 
 from . import statistics as st
 from .models import ForceReturn
@@ -50,7 +50,7 @@ def require_national(user: Any) -> None:
 
 def can_import_returns(user: Any) -> bool:
     """Uploading per-force returns is for national administrators only."""
-    return bool(user and user.is_authenticated and user.role == Role.NATIONAL_ADMIN)
+    return permissions.can_import_returns(user)
 
 
 @dataclass(frozen=True)

@@ -35,22 +35,19 @@ from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q
 
-from tether.access.constants import Country, Role
+from tether.access import permissions
+from tether.access.constants import Country
 from tether.access.models import Force
+from tether.access.selectors import force_scope
 from tether.audit.services import record
-from tether.cases import transitions as tr
-from tether.cases.models import Case, CaseState
+from tether.casework import transitions as tr
+from tether.casework.models import Case, CaseState
 from tether.core import clock
-from tether.core.errors import Forbidden, NotFound, ValidationFailed
+from tether.core.errors import Forbidden, ValidationFailed
 from tether.core.models import holds_on_q
-from tether.people.models import Ownership
-from tether.register.models import Disposal, RegisterState
+from tether.register.models import Disposal, Ownership, RegisterState
 
 from .tables import COUNT, Series, Table
-
-REPORT_ROLES = frozenset({Role.ANALYST, Role.FOI_OFFICER, Role.SUPERVISOR, Role.NATIONAL_ADMIN})
-# Report roles that see every force when their account belongs to no force.
-NATIONAL_WHEN_FORCELESS = frozenset({Role.ANALYST, Role.FOI_OFFICER})
 
 ENGLAND_AND_WALES = "England and Wales"
 COUNTRY_GROUPS = {Country.ENGLAND: ENGLAND_AND_WALES, Country.WALES: ENGLAND_AND_WALES,
@@ -125,31 +122,18 @@ class Scope:
 
 
 def is_national(user: Any) -> bool:
-    role = getattr(user, "role", None)
-    return role == Role.NATIONAL_ADMIN or (role in NATIONAL_WHEN_FORCELESS and getattr(user, "force_id", 1) is None)
+    return permissions.sees_national_statistics(user)
 
 
 def require_report_role(user: Any) -> None:
-    if not (user and user.is_authenticated and user.role in REPORT_ROLES):
+    if not permissions.can_see_statistics(user):
         raise Forbidden("Only analysts, FOI officers, supervisors and national administrators run statistics.")
 
 
 def report_scope(user: Any, force_code: str | None = None) -> Scope:
     """The forces ``user`` may count: their own force, or every force (or the one named) for a national user."""
     require_report_role(user)
-    code = (force_code or "").strip().upper()
-    if is_national(user):
-        if not code:
-            return Scope(None)
-        force = Force.objects.filter(code=code).first()
-        if force is None:
-            raise NotFound(f"No force with code {code}.")
-        return Scope(force)
-    if user.force_id is None:
-        raise Forbidden("Your account belongs to no force.")
-    if code and code != user.force.code:
-        raise Forbidden("You can only run statistics for your own force.")
-    return Scope(user.force)
+    return Scope(force_scope(user, force_code, national=is_national(user), what="run statistics for your own force"))
 
 
 def _audit(user: Any, figure: str, as_of: date, by: Sequence[str], scope: Scope,
@@ -319,7 +303,7 @@ def _case_qs(force: Force | None) -> Any:
 def open_cases_on(as_of: date, force: Force | None = None) -> list[OpenCase]:
     """Every case open (missing or wanted) on ``as_of``, from the state intervals (unguarded; counts only).
 
-    The same cases as ``tether.cases.selectors.cases_open_on``, but found from the open intervals themselves
+    The same cases as ``tether.casework.case_selectors.cases_open_on``, but found from the open intervals themselves
     rather than an EXISTS per case: with 20,000 cases that query is two to three times slower here."""
     open_on = CaseState.objects.filter(Q(valid_to__isnull=True) | Q(valid_to__gt=as_of), state__in=tr.OPEN_STATES,
                                        valid_from__lte=as_of)

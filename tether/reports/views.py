@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods
 
 from tether.core.downloads import attachment
 from tether.core.errors import Forbidden, NotFound, ValidationFailed
-from tether.web.helpers import error_page
+from tether.ui.pages import error_page
 
 from . import pages, rollup
 from .forms import CasesForm, FoiForm, StatisticsForm, UploadForm

@@ -4,11 +4,11 @@ from datetime import timedelta
 
 import pytest
 
-from tether.access.guards import FULL, LIMITED, access_person_by_id
 from tether.access.models import AccessGrant
 from tether.audit.models import AuditEvent
 from tether.core.errors import NotFound, ValidationFailed
-from tether.people.selectors import SearchTerms, search_people
+from tether.register.guards import FULL, LIMITED, access_person_by_id
+from tether.register.search import SearchTerms, search_people
 from tether.register.services import person_create
 
 pytestmark = pytest.mark.django_db
@@ -84,8 +84,8 @@ def test_search_matches_aliases_and_ignores_accents(officer, make_doc, frozen):
 
 
 def test_partner_sees_only_assigned_registrants(partner, supervisor, officer, make_doc, person, frozen):
-    from tether.access.services import partner_assign
     from tether.core.errors import Forbidden
+    from tether.register.partners import partner_assign
 
     other = person_create(officer, make_doc())
     with pytest.raises(NotFound):
@@ -104,8 +104,8 @@ def test_partner_sees_only_assigned_registrants(partner, supervisor, officer, ma
 
 def test_partner_cannot_be_assigned_across_forces(partner, other_officer, person, frozen):
     from tether.access.constants import Role
-    from tether.access.services import partner_assign
     from tether.core.errors import Forbidden
+    from tether.register.partners import partner_assign
 
     other_officer.role = Role.SUPERVISOR
     other_officer.save()

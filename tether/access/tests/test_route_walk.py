@@ -17,8 +17,8 @@ from tether.access.constants import Role
 from tether.access.models import Force, User
 from tether.access.services import token_create
 from tether.access.testing import verified_login
-from tether.cases.services import case_open
-from tether.compliance.models import Task
+from tether.casework.case_services import case_open
+from tether.casework.models import Task
 from tether.register.services import person_create
 
 pytestmark = pytest.mark.django_db
@@ -39,12 +39,12 @@ FULL, LIMITED, OK, NOT_FOUND, FORBIDDEN, SIGN_IN, TO_REASON, NOT_ALLOWED, HOME =
 def _web(route: str, who: str) -> str:
     """What GET on a web page should answer ``who`` (about an MPS registrant where a person is in the URL)."""
     if who == "anonymous":
-        return OK if route in ("web:login", "web:health") else SIGN_IN
-    if route in ("web:login", "access:two_factor", "access:two_factor_setup"):
+        return OK if route in ("access:login", "home:health") else SIGN_IN
+    if route in ("access:login", "access:two_factor", "access:two_factor_setup"):
         return HOME  # signed in (and verified): sent on to the dashboard
-    if route in ("web:health", "web:dashboard", "web:rules"):
+    if route in ("home:health", "home:dashboard", "home:rules"):
         return OK
-    if route == "web:logout":
+    if route == "access:logout":
         return NOT_ALLOWED
     if route == "audit:verify":
         return OK if who in AUDIT else NOT_FOUND
@@ -54,32 +54,32 @@ def _web(route: str, who: str) -> str:
         return OK if who in REPORTS else FORBIDDEN
     if route == "reports:national":
         return OK if who in NATIONAL else FORBIDDEN
-    if route == "web:people":
+    if route == "register:people":
         return OK if who in SEES_PEOPLE else FORBIDDEN
-    if route == "web:person_create":  # an officer of any force adds registrants to their own force
+    if route == "register:person_create":  # an officer of any force adds registrants to their own force
         return OK if who in WRITERS | {"other_officer"} else FORBIDDEN
-    if route == "web:person":
+    if route == "register:person":
         return FULL if who in OWN else LIMITED if who == "other_officer" else NOT_FOUND
     if route in COMPLIANCE_LISTS:  # every worker lists their own force's work
         return OK if who in WRITERS | {"other_officer"} else FORBIDDEN
-    if route == "compliance:queue":
+    if route == "casework:queue":
         return OK if who in {"supervisor", "force_admin", "national_admin"} else FORBIDDEN
     if route in POST_ONLY:
         return NOT_ALLOWED
-    if route == "compliance:task":  # an MPS registrant's task
+    if route == "casework:task":  # an MPS registrant's task
         return OK if who in WRITERS else NOT_FOUND
-    if route == "cases:case":  # an MPS registrant's case: another force's officer records a reason first
+    if route == "casework:case":  # an MPS registrant's case: another force's officer records a reason first
         return OK if who in WRITERS else TO_REASON if who == "other_officer" else NOT_FOUND
     # the pages that change a registrant (correcting identity shows the identifiers)
     if who in WRITERS:
-        return FULL if route == "web:identity_update" else OK
+        return FULL if route == "register:identity_update" else OK
     if who == "other_officer":
         return TO_REASON
     return FORBIDDEN
 
 
-COMPLIANCE_LISTS = {"compliance:tasks", "compliance:overdue", "compliance:sla", "compliance:playbook", "cases:list"}
-POST_ONLY = {"compliance:task_assign", "cases:action", "cases:event"}
+COMPLIANCE_LISTS = {"casework:tasks", "casework:overdue", "casework:sla", "casework:playbook", "casework:cases"}
+POST_ONLY = {"casework:task_assign", "casework:action", "casework:event"}
 WRITE_ROUTES = {"api:record_notification", "api:record_name", "api:record_address", "api:correct_identity",
                 "api:complete_task", "api:assign_task", "api:transition_case", "api:close_case", "api:reopen_case",
                 "api:record_action"}
@@ -118,11 +118,12 @@ REPORT_ROUTES = {"api:report_missing", "api:report_abroad", "api:report_registra
 
 
 WEB_ROUTES = {
-    "web:login", "web:logout", "web:health", "web:dashboard", "web:people", "web:person_create", "web:person",
-    "web:notification_create", "web:name_record", "web:address_record", "web:identity_update", "web:rules",
+    "access:login", "access:logout", "home:health", "home:dashboard", "home:rules",
+    "register:people", "register:person_create", "register:person", "register:notification_create",
+    "register:name_record", "register:address_record", "register:identity_update",
     "access:two_factor", "access:two_factor_setup", "audit:search", "audit:export", "audit:verify",
-    "compliance:tasks", "compliance:queue", "compliance:task", "compliance:task_assign", "compliance:overdue",
-    "compliance:sla", "compliance:playbook", "cases:list", "cases:case", "cases:action", "cases:event",
+    "casework:tasks", "casework:queue", "casework:task", "casework:task_assign", "casework:overdue",
+    "casework:sla", "casework:playbook", "casework:cases", "casework:case", "casework:action", "casework:event",
     "reports:statistics", "reports:cases", "reports:foi", "reports:national", "reports:download",
 }
 API_ROUTES = {

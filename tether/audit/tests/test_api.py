@@ -3,9 +3,9 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from tether.access.guards import access_person_by_id
 from tether.audit.models import AuditEvent
 from tether.audit.services import record
+from tether.register.guards import access_person_by_id
 
 pytestmark = pytest.mark.django_db
 

@@ -11,11 +11,11 @@ from typing import Any
 import pytest
 
 from tether.access.constants import Role
-from tether.access.guards import access_person_by_id
 from tether.audit.chain import event_hash
 from tether.audit.models import AuditEvent
 from tether.audit.services import record
 from tether.core.downloads import csv_cell
+from tether.register.guards import access_person_by_id
 
 from .conftest import sign_in, tamper
 

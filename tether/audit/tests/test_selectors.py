@@ -5,12 +5,12 @@ from datetime import UTC, date, datetime
 import pytest
 import time_machine
 
-from tether.access.guards import access_person_by_id
 from tether.audit.models import AuditEvent
 from tether.audit.selectors import AuditFilters, iter_events, search_events, viewers_of
 from tether.audit.services import record
 from tether.core.clock import uk_day_start
 from tether.core.errors import ValidationFailed
+from tether.register.guards import access_person_by_id
 
 pytestmark = pytest.mark.django_db
 

@@ -10,8 +10,7 @@ from tether.audit.models import AuditEvent
 from tether.core.errors import Conflict
 from tether.demo.services import load_demo, register_is_empty
 from tether.demo.users import DEMO_PASSWORD, ensure_demo_users
-from tether.people.models import Person
-from tether.register.models import RegisterState
+from tether.register.models import Person, RegisterState
 
 pytestmark = pytest.mark.django_db
 

@@ -10,20 +10,18 @@ from typing import Any
 
 import pytest
 
-from tether.compliance.services import recompute
+from tether.casework.services import recompute
 from tether.core import clock
 from tether.core.clock import uk_date
 from tether.demo.services import load_demo
 from tether.obligations import evaluate
 from tether.obligations import types as t
-from tether.people.constants import AddressKind, NameKind
-from tether.people.models import Person
-from tether.register.constants import DetentionKind, RegisterStatus
+from tether.register.constants import AddressKind, DetentionKind, NameKind, RegisterStatus
 from tether.register.documents import RegistrantDoc
 from tether.register.facts import facts_for, history_from_doc
-from tether.register.models import PersonObligation, RegisterState
+from tether.register.models import Person, PersonObligation, RegisterState
+from tether.register.outcomes import rematerialise
 from tether.register.selectors import load_histories, load_registrant_docs
-from tether.register.services import rematerialise
 
 pytestmark = pytest.mark.django_db
 
@@ -75,7 +73,8 @@ def _oracle_facts(doc: RegistrantDoc, jurisdiction: str) -> t.Facts:
 
 
 def _oracle_status(doc: RegistrantDoc, subject: bool, ever_subject: bool, as_of: date) -> str:
-    open_cases = [k for k in doc.cases if k.opened <= as_of and (k.closed is None or k.closed > as_of)]
+    cases = doc.sections.get("cases", [])
+    open_cases = [k for k in cases if k.opened <= as_of and (k.closed is None or k.closed > as_of)]
     if any(k.kind == "wanted" for k in open_cases):
         return RegisterStatus.WANTED
     if open_cases:
@@ -92,7 +91,7 @@ def _oracle_status(doc: RegistrantDoc, subject: bool, ever_subject: bool, as_of:
 
 def _oracle_changes_on(doc: RegistrantDoc, engine: date | None, as_of: date) -> date | None:
     """The engine's day, or earlier when a case opens or closes (the register status changes)."""
-    days = [d for k in doc.cases for d in (k.opened, k.closed) if d is not None and d > as_of]
+    days = [d for k in doc.sections.get("cases", []) for d in (k.opened, k.closed) if d is not None and d > as_of]
     if engine is not None:
         days.append(engine)
     return min(days, default=None)

@@ -6,7 +6,7 @@ import pytest
 
 from tether.audit.models import AuditEvent
 from tether.core.errors import Conflict, Forbidden, ValidationFailed
-from tether.people.models import Person
+from tether.register.models import Person
 from tether.register.services import address_record, identity_update, name_record, person_create
 
 pytestmark = pytest.mark.django_db

@@ -6,9 +6,8 @@ import json
 import pytest
 
 from tether.audit.models import AuditEvent
-from tether.people.models import Person
 from tether.register.jsonl import ImportFailed, export_jsonl, import_jsonl
-from tether.register.models import Notification, RegisterState
+from tether.register.models import Notification, Person, RegisterState
 from tether.register.services import person_create
 
 pytestmark = pytest.mark.django_db
@@ -94,7 +93,7 @@ ABROAD = {"kind": "missing", "opened": "2016-11-30", "closed": None, "believed_a
 
 
 def test_cases_round_trip_byte_identically_with_their_state_history(make_doc, frozen):
-    from tether.cases.models import Case, CaseState
+    from tether.casework.models import Case, CaseState
 
     docs = [make_doc(cases=[CLOSED, WANTED]), make_doc(force="GMP", cases=[ABROAD])]
     import_jsonl(_lines(*docs))

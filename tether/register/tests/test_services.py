@@ -6,8 +6,7 @@ import pytest
 
 from tether.audit.models import AuditEvent
 from tether.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
-from tether.people.models import Person
-from tether.register.models import Notification, RegisterState
+from tether.register.models import Notification, Person, RegisterState
 from tether.register.services import notification_record, person_create
 
 pytestmark = pytest.mark.django_db

@@ -25,7 +25,7 @@ import pytest
 
 from tether.access.constants import Role
 from tether.access.models import Force, User
-from tether.cases.services import case_close, case_open, case_reopen, case_transition
+from tether.casework.case_services import case_close, case_open, case_reopen, case_transition
 from tether.register.services import person_create
 
 CAUTION = [{"date": "2023-01-10", "offence": "Exposure (SOA 2003 s.66)", "offence_code": "SCH3-33",

@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 from typer.testing import CliRunner
 
 from tether.audit.models import AuditEvent
-from tether.cases.services import case_open
+from tether.casework.case_services import case_open
 from tether.cli import app
 from tether.register.services import person_create
 from tether.reports import rollup

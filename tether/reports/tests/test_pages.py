@@ -28,7 +28,7 @@ from tether.access.constants import Role
 from tether.access.models import Force, User
 from tether.access.testing import verified_login
 from tether.audit.models import AuditEvent
-from tether.cases.services import case_open, case_transition
+from tether.casework.case_services import case_open, case_transition
 from tether.register.services import person_create
 from tether.reports import statistics as st
 from tether.reports.disclosure import Policy, publish

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 import pytest
 
 from tether.audit.models import AuditEvent
-from tether.cases.services import case_close, case_open, case_reopen, case_transition
+from tether.casework.case_services import case_close, case_open, case_reopen, case_transition
 from tether.core.errors import Forbidden, NotFound, ValidationFailed
 from tether.register.models import RegisterState
 from tether.register.services import notification_record, person_create

@@ -1,0 +1,219 @@
+"""Every role question Tether asks, in one module.
+
+Services, selectors, pages, the API and the CLI ask these questions by name; no other module compares roles
+(``tether/access/tests/test_permissions.py`` fails on a role comparison written anywhere else). Each function
+takes an ``Actor``: the signed-in user, a token's user or a command's ``--as`` user, or ``None``/an anonymous user
+(who may do nothing).
+
+Who may do what (the README's "Who sees what" table in code):
+
+- officers, supervisors and force administrators ("workers"): their own force's full records, the national index
+  for other forces (a recorded reason opens a full record for a while); they record notifications and changes,
+  add registrants, work tasks and cases;
+- supervisors also approve media appeals, see who viewed their force's records and see their force's statistics;
+  supervisors and administrators see and assign the unit queue; administrators edit the playbook;
+- national administrators: every record, national statistics, the audit trail, the national roll-up;
+- partners: only the registrants assigned to them;
+- analysts and FOI officers: aggregate figures only (national when they belong to no force);
+- auditors: the audit trail only.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Protocol, runtime_checkable
+
+from .constants import Role
+
+__all__ = [
+    "Actor",
+    "Role",
+    "approves_media",
+    "assigns_partners",
+    "can_assign_tasks",
+    "can_edit_playbook",
+    "can_explore_rules",
+    "can_import_returns",
+    "can_search_audit",
+    "can_search_register",
+    "can_see_caseload",
+    "can_see_personal_data",
+    "can_see_statistics",
+    "can_see_viewers",
+    "can_write_register",
+    "full_access_by_role",
+    "is_national_admin",
+    "is_partner",
+    "is_worker",
+    "needs_two_factor",
+    "reads_audit_api",
+    "role_unchanged",
+    "sees_national_statistics",
+    "takes_unassigned_tasks",
+    "worker_roles",
+]
+
+
+@runtime_checkable
+class Actor(Protocol):
+    """Who is acting: what the permission questions read of a user."""
+
+    is_authenticated: bool
+    role: str
+    force_id: int | None
+
+
+# Roles that may see personal data at all (analysts, FOI officers and auditors see aggregates / the audit only).
+PERSONAL_DATA_ROLES = frozenset({Role.OFFICER, Role.SUPERVISOR, Role.FORCE_ADMIN, Role.NATIONAL_ADMIN, Role.PARTNER})
+# Roles that record notifications, create registrants and work tasks and cases.
+WORKER_ROLES = frozenset({Role.OFFICER, Role.SUPERVISOR, Role.FORCE_ADMIN, Role.NATIONAL_ADMIN})
+# Roles that must give a TOTP code at sign-in: everyone who sees personal data, and auditors (the audit trail holds
+# search terms, reasons and record references).
+TWO_FACTOR_ROLES = PERSONAL_DATA_ROLES | {Role.AUDITOR}
+QUEUE_ROLES = frozenset({Role.SUPERVISOR, Role.FORCE_ADMIN, Role.NATIONAL_ADMIN})
+PLAYBOOK_EDITORS = frozenset({Role.FORCE_ADMIN, Role.NATIONAL_ADMIN})
+MEDIA_APPROVER_ROLES = frozenset({Role.SUPERVISOR})
+PARTNER_ASSIGNERS = frozenset({Role.FORCE_ADMIN, Role.SUPERVISOR, Role.NATIONAL_ADMIN})
+AUDIT_SEARCH_ROLES = frozenset({Role.AUDITOR, Role.NATIONAL_ADMIN})
+REPORT_ROLES = frozenset({Role.ANALYST, Role.FOI_OFFICER, Role.SUPERVISOR, Role.NATIONAL_ADMIN})
+NATIONAL_WHEN_FORCELESS = frozenset({Role.ANALYST, Role.FOI_OFFICER})
+
+
+def _role(actor: Any) -> str | None:
+    """The actor's role when signed in, else None (anonymous users and ``None`` may do nothing)."""
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        return None
+    role = getattr(actor, "role", None)
+    return str(role) if role is not None else None
+
+
+def role_unchanged(issued_role: str, actor: Any) -> bool:
+    """A token works only while its user keeps the role it was issued for."""
+    return bool(issued_role) and getattr(actor, "role", None) == issued_role
+
+
+def worker_roles() -> frozenset[str]:
+    """The roles that work the register (for queries: who can be assigned a task)."""
+    return WORKER_ROLES
+
+
+# --- personal data and the register --------------------------------------------------------------------------
+
+
+def can_see_personal_data(actor: Any) -> bool:
+    return _role(actor) in PERSONAL_DATA_ROLES
+
+
+def can_search_register(actor: Any) -> bool:
+    """The register search and the national index: everyone who sees personal data but partners (they have their
+    assigned list only)."""
+    return can_see_personal_data(actor) and not is_partner(actor)
+
+
+can_see_caseload = can_search_register  # the dashboard's caseload counts: the same people
+
+
+def is_worker(actor: Any) -> bool:
+    """Officers, supervisors and administrators: they record notifications, add registrants and work tasks and
+    cases (the services check again)."""
+    return _role(actor) in WORKER_ROLES
+
+
+can_write_register = is_worker
+
+
+def is_partner(actor: Any) -> bool:
+    return _role(actor) == Role.PARTNER
+
+
+def is_national_admin(actor: Any) -> bool:
+    return _role(actor) == Role.NATIONAL_ADMIN
+
+
+def full_access_by_role(actor: Any, force_id: int | None) -> bool:
+    """Full access to a force's records without a grant: national administrators everywhere, anyone else for their
+    own force's registrants. Partners are scoped by assignment instead."""
+    return is_national_admin(actor) or (
+        getattr(actor, "force_id", None) is not None and getattr(actor, "force_id", None) == force_id
+    )
+
+
+def acts_for_force(actor: Any, force_id: int | None) -> bool:
+    """Whether the actor may change another force's work (a case, a task): national administrators only."""
+    return full_access_by_role(actor, force_id)
+
+
+def assigns_partners(actor: Any) -> bool:
+    return _role(actor) in PARTNER_ASSIGNERS
+
+
+def can_explore_rules(actor: Any) -> bool:
+    """The rules explorer holds no personal data (facts are typed in), so analysts have it too."""
+    return can_see_personal_data(actor) or _role(actor) == Role.ANALYST
+
+
+def needs_two_factor(actor: Any) -> bool:
+    return getattr(actor, "role", None) in TWO_FACTOR_ROLES
+
+
+# --- tasks, cases, playbook ------------------------------------------------------------------------------------
+
+
+def can_assign_tasks(actor: Any) -> bool:
+    """The unit queue: supervisors and administrators see it and assign its tasks."""
+    return _role(actor) in QUEUE_ROLES
+
+
+def takes_unassigned_tasks(actor: Any) -> bool:
+    """Officers may take an unassigned task for themselves (and only that)."""
+    return _role(actor) == Role.OFFICER
+
+
+def can_edit_playbook(actor: Any) -> bool:
+    return _role(actor) in PLAYBOOK_EDITORS
+
+
+def edits_every_playbook(actor: Any) -> bool:
+    return is_national_admin(actor)
+
+
+def approves_media(actor: Any) -> bool:
+    return _role(actor) in MEDIA_APPROVER_ROLES
+
+
+# --- statistics -----------------------------------------------------------------------------------------------
+
+
+def can_see_statistics(actor: Any) -> bool:
+    return _role(actor) in REPORT_ROLES
+
+
+def sees_national_statistics(actor: Any) -> bool:
+    """National figures: national administrators, and analysts and FOI officers who belong to no force."""
+    role = _role(actor)
+    return role == Role.NATIONAL_ADMIN or (role in NATIONAL_WHEN_FORCELESS and getattr(actor, "force_id", 1) is None)
+
+
+def can_import_returns(actor: Any) -> bool:
+    """Per-force returns for the national roll-up: national administrators only."""
+    return is_national_admin(actor)
+
+
+# --- the audit trail ------------------------------------------------------------------------------------------
+
+
+def can_search_audit(actor: Any) -> bool:
+    return _role(actor) in AUDIT_SEARCH_ROLES
+
+
+def reads_audit_api(actor: Any) -> bool:
+    return _role(actor) == Role.AUDITOR
+
+
+def can_see_viewers(actor: Any, force_id: int | None) -> bool:
+    """"Who viewed this record": the audit roles everywhere, supervisors for their own force's records."""
+    if can_search_audit(actor):
+        return True
+    return bool(
+        _role(actor) == Role.SUPERVISOR and getattr(actor, "force_id", None) is not None
+        and actor.force_id == force_id
+    )

@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+
+
+class CaseworkConfig(AppConfig):
+    name = "tether.casework"
+    label = "casework"
+    verbose_name = "Casework"
+
+    def ready(self) -> None:
+        # the register shows and carries casework's part of a registrant through its extension points
+        from . import register_extensions
+
+        register_extensions.install()

@@ -1,0 +1,685 @@
+"""The sweep, the full re-materialisation, task completion and the playbook: the one write path for compliance.
+
+``sweep``: finds obligations that became overdue (through the stored next-due index), records a breach for
+each (once: a unique constraint on (person, kind, due)), creates an "establish compliance" task for the
+person's offender manager (or the force's unit queue), audits each breach, and reports. Idempotent,
+incremental and serialised by ``locks.job_lock`` (a second run waits, then finds nothing new).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from time import perf_counter
+from typing import Any
+
+from django.db import connection, transaction
+from django.db.models import Exists, Max, OuterRef, Q
+
+from tether.access import permissions
+from tether.access.models import Force, User
+from tether.audit.services import PendingEvent, record_many
+from tether.core import clock
+from tether.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from tether.obligations import RULES_VERSION
+from tether.register.models import Person, PersonObligation, RegisterState
+
+from . import playbook as rules
+from . import tasks as task_rules
+from .batches import recompute_range
+from .constants import COMPLIANCE_TASKS, OFFICER_OUTCOMES, Outcome, TaskKind, TaskState
+from .locks import job_lock
+from .models import Breach, Playbook, SweepRun, Task
+from .selectors import PlaybookVersion, playbook_for
+
+Progress = Callable[[int, int], None]
+BATCH = 2000
+
+
+# --- The sweep -------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Overdue:
+    person_id: uuid.UUID
+    kind: str
+    trigger: date
+    due: date
+    citation: str
+
+
+def _force(force_code: str | None) -> Force | None:
+    if not force_code:
+        return None
+    force = Force.objects.filter(code=force_code.strip().upper()).first()
+    if force is None:
+        raise ValidationFailed({"force": f"no force has the code {force_code!r}"})
+    return force
+
+
+def _scope_sql(force: Force | None) -> tuple[str, list[Any]]:
+    if force is None:
+        return "", []
+    return " JOIN people_person p ON p.id = s.person_id AND p.owning_force_id = %s", [force.pk]
+
+
+def people_checked(as_of: date, force: Force | None = None) -> int:
+    """How many registrants the stored next-due index says have something overdue on ``as_of``."""
+    join, params = _scope_sql(force)
+    sql = f"SELECT COUNT(*) FROM register_registerstate s{join} WHERE s.next_due < %s"  # noqa: S608
+    with connection.cursor() as cur:
+        cur.execute(sql, [*params, as_of])
+        return int(cur.fetchone()[0])
+
+
+def unbreached(as_of: date, force: Force | None = None) -> list[Overdue]:
+    """Obligations overdue on ``as_of`` with no breach recorded yet: an index range scan on
+    ``RegisterState.next_due`` joined to the person's open obligations, minus those already breached."""
+    join, params = _scope_sql(force)
+    sql = (
+        "SELECT o.person_id, o.kind, o.trigger, o.due, o.citation"  # noqa: S608
+        f" FROM register_registerstate s{join}"
+        " JOIN register_personobligation o ON o.person_id = s.person_id"
+        " WHERE s.next_due < %s AND o.open = %s AND o.due < %s"
+        " AND NOT EXISTS (SELECT 1 FROM compliance_breach b"
+        "  WHERE b.person_id = o.person_id AND b.kind = o.kind AND b.due = o.due)"
+        " ORDER BY o.person_id, o.due, o.kind"
+    )
+    seen: set[tuple[uuid.UUID, str, date]] = set()
+    out = []
+    with connection.cursor() as cur:
+        cur.execute(sql, [*params, as_of, True, as_of])
+        for pid, kind, trigger, due, citation in cur.fetchall():
+            person_id = pid if isinstance(pid, uuid.UUID) else uuid.UUID(str(pid))
+            trigger = trigger if isinstance(trigger, date) else date.fromisoformat(str(trigger))
+            due = due if isinstance(due, date) else date.fromisoformat(str(due))
+            key = (person_id, kind, due)
+            if key not in seen:  # two obligations of one kind due the same day are one breach
+                seen.add(key)
+                out.append(Overdue(person_id, kind, trigger, due, citation))
+    return out
+
+
+def _chunks(items: list[Any], size: int) -> Iterable[list[Any]]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+def sweep(
+    as_of: date | None = None,
+    force_code: str | None = None,
+    progress: Progress | None = None,
+    *,
+    reevaluate: bool = True,
+    batch: int = BATCH,
+    actor_label: str = "system:sweep",
+) -> dict[str, Any]:
+    """Record a breach and a task for every obligation that became overdue by ``as_of`` (default today).
+
+    Steps, under the sweep lock: (1) re-evaluate every registrant whose stored outcome may have changed with
+    the passage of time (``changes_on`` on or before ``as_of``, an index range scan), so obligations that
+    appear without any recorded change are seen the same day; (2) read the candidates through the next-due
+    index; (3) re-evaluate those whose stored outcome may not hold on ``as_of`` (other rules; a registration
+    that has since ended), so a breach reflects the law on that day; (4) per batch of
+    registrants, in one transaction: breaches (``ON CONFLICT DO NOTHING`` on the unique constraint), tasks,
+    audit events.
+    Returns the JSON summary."""
+    as_of = as_of or clock.today()
+    force = _force(force_code)
+    started = perf_counter()
+    with job_lock():
+        now = clock.now()
+        run = SweepRun.objects.create(kind="sweep", as_of=as_of, force_code=force.code if force else "",
+                                      rules_version=RULES_VERSION, started_at=now, actor_label=actor_label)
+        by_time = _reevaluate_due_to_time(as_of, force, batch) if reevaluate else 0
+        checked = people_checked(as_of, force)
+        found = unbreached(as_of, force)
+        reevaluated = 0
+        if reevaluate and found:
+            reevaluated = _reevaluate({o.person_id for o in found}, as_of, batch)
+            if reevaluated:
+                found = unbreached(as_of, force)
+        by_person: dict[uuid.UUID, list[Overdue]] = defaultdict(list)
+        for o in found:
+            by_person[o.person_id].append(o)
+        people = list(by_person)
+        total = len(people)
+        if progress:
+            progress(0, total)
+        counts = {"new_breaches": 0, "tasks_created": 0, "breaches_on_open_cases": 0, "case_reviews_scheduled": 0}
+        playbooks: dict[int, PlaybookVersion] = {}
+        done = 0
+        for chunk in _chunks(people, batch):
+            with transaction.atomic():
+                _sweep_batch(run, chunk, by_person, as_of, playbooks, counts, actor_label)
+            done += len(chunk)
+            if progress:
+                progress(done, total)
+        with transaction.atomic():
+            counts["case_reviews_scheduled"] = _schedule_reviews(as_of, force, playbooks, actor_label)
+        late = Task.objects.filter(state=TaskState.OPEN, due_on__lt=as_of)
+        if force is not None:
+            late = late.filter(force=force)
+        summary = {
+            "as_of": as_of.isoformat(),
+            "force": force.code if force else None,
+            "people_checked": checked,
+            "people_with_new_breaches": total,
+            "reevaluated": reevaluated,
+            "reevaluated_due_to_time": by_time,
+            **counts,
+            "tasks_past_deadline": late.count(),
+            "seconds": round(perf_counter() - started, 3),
+            "run_id": run.pk,
+        }
+        with transaction.atomic():
+            run.finished_at = clock.now()
+            run.done = run.total = total
+            run.summary = summary
+            run.save()
+            record_many([PendingEvent(action="compliance.sweep", actor_label=actor_label, object_type="sweep",
+                                      object_id=str(run.pk), force_code=force.code if force else "",
+                                      detail=summary)])
+    return summary
+
+
+def _reevaluate_due_to_time(as_of: date, force: Force | None, batch: int) -> int:
+    """Re-evaluate every registrant whose stored outcome may no longer hold on ``as_of`` because time has
+    passed (``RegisterState.changes_on`` on or before it: an index range scan), a batch at a time, each in
+    its own transaction. Each gets a ``changes_on`` after ``as_of``, so a second run finds none. Outcomes
+    evaluated after ``as_of`` (a catch-up run for an earlier date) are left alone: a state never moves back."""
+    states = RegisterState.objects.filter(changes_on__lte=as_of, evaluated_on__lte=as_of)
+    if force is not None:
+        states = states.filter(person__owning_force=force)
+    return _rematerialise_in_batches(sorted(states.values_list("person_id", flat=True)), as_of, batch)
+
+
+def _reevaluate(person_ids: set[uuid.UUID], as_of: date, batch: int) -> int:
+    """Re-evaluate the candidates whose stored outcome may not hold on ``as_of``: evaluated under other rules,
+    or evaluated before ``as_of`` with a registration period that ended before ``as_of`` (an obligation of a
+    registration that has ended is no breach). Other stored outcomes change only when the registrant's facts
+    change, and every change re-evaluates them at once; those that change with time alone were re-evaluated
+    just before, through ``changes_on`` (``_reevaluate_due_to_time``). A state is never moved back in time."""
+    stale = ~Q(rules_version=RULES_VERSION) | Q(registration_end__lt=as_of, evaluated_on__lt=as_of)
+    ids: list[uuid.UUID] = []
+    for chunk in _chunks(sorted(person_ids), 5000):
+        ids += RegisterState.objects.filter(stale, person_id__in=chunk, evaluated_on__lte=as_of).values_list(
+            "person_id", flat=True)
+    return _rematerialise_in_batches(sorted(ids), as_of, batch)
+
+
+def _rematerialise_in_batches(ids: list[uuid.UUID], as_of: date, batch: int) -> int:
+    """Re-evaluate ``ids`` on ``as_of``, a batch to a transaction; returns how many."""
+    from tether.register.outcomes import rematerialise
+
+    for chunk in _chunks(ids, batch):
+        with transaction.atomic():
+            rematerialise(chunk, as_of)
+    return len(ids)
+
+
+def _insert_returning(
+    table: str, columns: list[str], rows: list[tuple[Any, ...]], conflict: list[str], returning: list[str]
+) -> list[tuple[Any, ...]]:
+    """Multi-row ``INSERT ... ON CONFLICT (...) DO NOTHING RETURNING ...`` (PostgreSQL, SQLite >= 3.35): the
+    rows this statement stored, none of the ones another run stored first. Values must be adapted already."""
+    out: list[tuple[Any, ...]] = []
+    qn = connection.ops.quote_name
+    one = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    for chunk in _chunks(rows, 500):
+        sql = (
+            f"INSERT INTO {qn(table)} ({', '.join(qn(c) for c in columns)}) VALUES "  # noqa: S608
+            + ", ".join([one] * len(chunk))
+            + f" ON CONFLICT ({', '.join(qn(c) for c in conflict)}) DO NOTHING"
+            + f" RETURNING {', '.join(qn(c) for c in returning)}"
+        )
+        with connection.cursor() as cur:
+            cur.execute(sql, [v for row in chunk for v in row])
+            out += cur.fetchall()
+    return out
+
+
+def _sweep_batch(
+    run: SweepRun, person_ids: list[uuid.UUID], by_person: dict[uuid.UUID, list[Overdue]], as_of: date,
+    playbooks: dict[int, PlaybookVersion], counts: dict[str, int], actor_label: str,
+) -> None:
+    """One transaction: breaches, their tasks, their audit events. Plain rows, not model instances: this is
+    the part of a sweep that grows with the number of new breaches."""
+    from tether.casework.models import Case
+
+    ops = connection.ops
+    pk_field = Person._meta.pk
+    assert pk_field is not None
+    now = clock.now()
+    db_now, db_as_of = ops.adapt_datetimefield_value(now), ops.adapt_datefield_value(as_of)
+    people = {
+        row[0]: row for row in Person.objects.filter(pk__in=person_ids).values_list(
+            "pk", "owning_force_id", "owning_force__code", "offender_manager_id", "offender_manager__is_active",
+            "offender_manager__force_id")
+    }
+    open_cases = dict(
+        Case.objects.filter(person_id__in=person_ids, closed_on__isnull=True).order_by("opened_on", "id")
+        .values_list("person_id", "pk")
+    )
+    wanted: dict[tuple[uuid.UUID, str, date], Overdue] = {}
+    rows = []
+    for pid in person_ids:
+        if pid not in people:  # deleted since the read
+            continue
+        for o in by_person[pid]:
+            wanted[(pid, o.kind, o.due)] = o
+            rows.append((pk_field.get_db_prep_value(pid, connection), people[pid][1], o.kind,
+                         ops.adapt_datefield_value(o.trigger), ops.adapt_datefield_value(o.due), o.citation,
+                         db_as_of, db_now, open_cases.get(pid), run.pk))
+    stored = _insert_returning(
+        Breach._meta.db_table,
+        ["person_id", "force_id", "kind", "trigger", "due", "citation", "detected_on", "detected_at", "case_id",
+         "run_id"],
+        rows, ["person_id", "kind", "due"], ["id", "person_id", "kind", "due"],
+    )
+    mine = []  # (breach id, person id, overdue)
+    for bid, pid, kind, due in stored:
+        pid = pid if isinstance(pid, uuid.UUID) else uuid.UUID(str(pid))
+        due = due if isinstance(due, date) else date.fromisoformat(str(due))
+        mine.append((bid, pid, wanted[(pid, kind, due)]))
+    mine.sort(key=lambda m: (m[1], m[2].due, m[2].kind))
+
+    task_rows = []
+    for bid, pid, o in mine:
+        if pid in open_cases:
+            counts["breaches_on_open_cases"] += 1
+            continue  # the open case's own tasks and reviews cover it
+        _, force_id, _, manager_id, manager_active, manager_force = people[pid]
+        pb = _playbook(playbooks, force_id)
+        due_on = as_of + timedelta(days=pb.data["overdue"]["due_days"])
+        title = (f"Establish compliance: {task_rules.obligation_label(o.kind)} due "
+                 f"{o.due.day} {o.due:%B %Y} not made")
+        assignee = task_rules.assignee_id_for(force_id, manager_id, manager_active, manager_force)
+        task_rows.append((pk_field.get_db_prep_value(pid, connection), force_id, None, bid,
+                          TaskKind.ESTABLISH_COMPLIANCE.value, title, assignee, ops.adapt_datefield_value(due_on),
+                          None, TaskState.OPEN.value, "", "", db_as_of, db_now, pb.version, 1))
+    task_ids = dict((b, t) for t, b in _insert_returning(
+        Task._meta.db_table,
+        ["person_id", "force_id", "case_id", "breach_id", "kind", "title", "assignee_id", "due_on", "due_at",
+         "state", "outcome", "note", "created_on", "created_at", "playbook_version", "version"],
+        task_rows, ["breach_id", "kind"], ["id", "breach_id"],
+    ))
+    counts["new_breaches"] += len(mine)
+    counts["tasks_created"] += len(task_ids)
+    record_many(
+        PendingEvent(
+            action="compliance.breach", actor_label=actor_label, object_type="person", object_id=str(pid),
+            force_code=people[pid][2],
+            detail={"breach_id": bid, "kind": o.kind, "due": o.due, "detected_on": as_of,
+                    "task_id": task_ids.get(bid), "case_id": open_cases.get(pid), "citation": o.citation},
+        )
+        for bid, pid, o in mine
+    )
+
+
+def _playbook(cache: dict[int, PlaybookVersion], force_id: int) -> PlaybookVersion:
+    """The force's current playbook, read once per run."""
+    if force_id not in cache:
+        cache[force_id] = playbook_for(Force.objects.get(pk=force_id))
+    return cache[force_id]
+
+
+def _schedule_reviews(as_of: date, force: Force | None, playbooks: dict[int, PlaybookVersion],
+                      actor_label: str) -> int:
+    """No open case goes unreviewed: every case open on ``as_of`` has an open case-review task (and, when the
+    person is believed abroad, a believed-abroad review task). Cases opened through Tether get theirs when they
+    open; cases that arrived without one (imported history, cases from before Tether) get one here, due on
+    the playbook's cycle from the last review recorded (or the opening); a review already overdue is due
+    today (its title says since when). Idempotent: a case that has its open review task is skipped."""
+    from tether.casework.models import ActionKind, Case
+
+    plans = ((TaskKind.CASE_REVIEW, ActionKind.CASE_REVIEW, False),
+             (TaskKind.ABROAD_REVIEW, ActionKind.ABROAD_REVIEW, True))
+    created: list[tuple[Task, str]] = []
+    for task_kind, action_kind, abroad_only in plans:
+        cases = Case.objects.filter(closed_on__isnull=True, opened_on__lte=as_of).exclude(
+            Exists(Task.objects.filter(case=OuterRef("pk"), kind=task_kind, state=TaskState.OPEN)))
+        if abroad_only:
+            cases = cases.filter(believed_abroad=True)
+        if force is not None:
+            cases = cases.filter(force=force)
+        cases = cases.annotate(last_review=Max("actions__on", filter=Q(actions__kind=action_kind))).select_related(
+            "person", "person__owning_force", "person__offender_manager").order_by("id")
+        for case in cases:
+            person = case.person
+            pb = _playbook(playbooks, person.owning_force_id)
+            since = case.last_review or case.opened_on
+            due = max(task_rules.next_review_on(task_kind, since, pb), as_of)
+            label = "last review" if case.last_review else "opened"
+            title = f"{TaskKind(task_kind).label} ({label} {since.day} {since:%B %Y})"
+            created.append((task_rules.review_task(person, case, task_kind, since, pb, due_on=due, title=title,
+                                                   created_on=as_of), person.owning_force.code))
+    Task.objects.bulk_create([t for t, _ in created])
+    record_many(
+        PendingEvent(action="task.create", actor_label=actor_label, object_type="person", object_id=str(t.person_id),
+                     force_code=code, detail={"task_id": t.pk, "kind": t.kind, "case_id": t.case_id,
+                                              "due_on": t.due_on, "reason": "the open case had no review scheduled"})
+        for t, code in created
+    )
+    return len(created)
+
+
+# --- Full re-materialisation -----------------------------------------------------------------------------
+
+
+def recompute(
+    as_of: date | None = None,
+    batch: int = BATCH,
+    progress: Progress | None = None,
+    resume: bool = True,
+    *,
+    workers: int = 1,
+    actor_label: str = "system:recompute",
+) -> dict[str, Any]:
+    """Re-evaluate every registrant (after a rules change), in primary-key order, ``batch`` at a time, with
+    ``tether.register.services.rematerialise``.
+
+    Resumable: each batch commits on its own and the checkpoint (the last person id before which every batch
+    is done) is stored on the run, so an interrupted run continues where it stopped. With ``resume`` (the
+    default) an unfinished run is continued at its own as-of date; without, it is marked abandoned and a new
+    run starts. ``workers`` > 1 spreads the batches over that many processes (each with its own database
+    connection; needs a database file or server, not an in-memory database; the workers are *spawned*, so a
+    script calling this must guard its entry point with ``if __name__ == "__main__"``, as the ``tether``
+    command and the benchmark do). Cases written without state
+    history (import, demo) get it derived on the way. Holds the sweep lock, so a sweep waits for it."""
+    started = perf_counter()
+    with job_lock():
+        unfinished = SweepRun.objects.filter(kind="recompute", finished_at__isnull=True, abandoned=False).order_by(
+            "-started_at").first()
+        resumed = False
+        if unfinished is not None and resume:
+            run = unfinished
+            resumed = True
+        else:
+            if unfinished is not None:
+                SweepRun.objects.filter(pk=unfinished.pk).update(abandoned=True)
+            run = SweepRun.objects.create(kind="recompute", as_of=as_of or clock.today(),
+                                          rules_version=RULES_VERSION, started_at=clock.now(),
+                                          total=Person.objects.count(), actor_label=actor_label)
+        start_done = run.done
+        if progress:
+            progress(run.done, run.total)
+        if workers > 1:
+            backfilled = _recompute_parallel(run, batch, workers, progress)
+        else:
+            backfilled = _recompute_serial(run, batch, progress)
+        summary = {
+            "as_of": run.as_of.isoformat(),
+            "rules_version": RULES_VERSION,
+            "resumed": resumed,
+            "people": run.done,
+            "this_run": run.done - start_done,
+            "case_states_derived": backfilled,
+            "workers": max(1, workers),
+            "seconds": round(perf_counter() - started, 3),
+            "run_id": run.pk,
+        }
+        with transaction.atomic():
+            run.finished_at = clock.now()
+            run.summary = summary
+            run.save(update_fields=["finished_at", "summary"])
+            record_many([PendingEvent(action="compliance.recompute", actor_label=actor_label,
+                                      object_type="sweep", object_id=str(run.pk), detail=summary)])
+    return summary
+
+
+def _next_bound(after: uuid.UUID | None, batch: int) -> uuid.UUID | None:
+    """The id ending the batch that starts after ``after`` (None: the rest fits in one batch)."""
+    qs = Person.objects.order_by("pk")
+    if after is not None:
+        qs = qs.filter(pk__gt=after)
+    row = list(qs.values_list("pk", flat=True)[batch - 1 : batch])
+    return row[0] if row else None
+
+
+def _checkpoint(run: SweepRun, last: uuid.UUID | None, count: int) -> None:
+    run.checkpoint = str(last) if last else run.checkpoint
+    run.done += count
+    run.total = max(run.total, run.done)
+    run.save(update_fields=["checkpoint", "done", "total"])
+
+
+def _recompute_serial(run: SweepRun, batch: int, progress: Progress | None) -> int:
+    last = uuid.UUID(run.checkpoint) if run.checkpoint else None
+    backfilled = 0
+    while True:
+        hi = _next_bound(last, batch)
+        with transaction.atomic():  # the batch and its checkpoint commit together
+            count, derived = recompute_range(last, hi, run.as_of)
+            if count:
+                _checkpoint(run, hi or Person.objects.order_by("-pk").values_list("pk", flat=True).first(), count)
+        backfilled += derived
+        if progress and count:
+            progress(run.done, run.total)
+        if hi is None:
+            return backfilled
+        last = hi
+
+
+def _recompute_parallel(run: SweepRun, batch: int, workers: int, progress: Progress | None) -> int:
+    """Batches over ``workers`` processes. The checkpoint only moves past a batch once every batch before it
+    is done, so a resumed run redoes at most the batches that were in flight (re-evaluation is idempotent)."""
+    import multiprocessing
+    from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+
+    from . import workers as workers_mod
+
+    name = str(connection.settings_dict["NAME"])
+    if connection.vendor == "sqlite" and (name == ":memory:" or "mode=memory" in name):
+        raise ValidationFailed({"workers": "parallel workers need a database file or server, not in-memory"})
+    last = uuid.UUID(run.checkpoint) if run.checkpoint else None
+    ranges: list[tuple[uuid.UUID | None, uuid.UUID | None]] = []
+    results: dict[int, tuple[int, int]] = {}
+    pending: dict[Future[tuple[int, int]], int] = {}
+    backfilled = 0
+    committed = 0  # ranges[:committed] are done and counted in the checkpoint
+    exhausted = False
+    ctx = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=workers_mod.init,
+                             initargs=(name,)) as pool:
+        try:
+            while True:
+                while not exhausted and len(pending) < workers * 2:
+                    lo = ranges[-1][1] if ranges else last
+                    hi = _next_bound(lo, batch)
+                    ranges.append((lo, hi))
+                    pending[pool.submit(workers_mod.recompute_range, lo, hi, run.as_of)] = len(ranges) - 1
+                    exhausted = hi is None
+                if not pending:
+                    return backfilled
+                done, _ = wait(pending, return_when=FIRST_COMPLETED)
+                for fut in done:
+                    results[pending.pop(fut)] = fut.result()
+                moved = 0
+                end: uuid.UUID | None = None
+                while committed in results:
+                    count, derived = results.pop(committed)
+                    moved += count
+                    backfilled += derived
+                    end = ranges[committed][1]
+                    committed += 1
+                if moved or end is not None:
+                    if end is None and committed == len(ranges) and exhausted:
+                        end = Person.objects.order_by("-pk").values_list("pk", flat=True).first()
+                    _checkpoint(run, end, moved)
+                    if progress:
+                        progress(run.done, run.total)
+        except BaseException:
+            for fut in pending:
+                fut.cancel()
+            raise
+
+
+# --- Tasks -----------------------------------------------------------------------------------------------
+
+
+def _task_for_write(actor: Any, task_id: Any, expected_version: int | None) -> Task:
+    """Lock a task the actor may work: their own, or their force's (national admins: any)."""
+    if not permissions.is_worker(actor):
+        raise Forbidden("Your role cannot work tasks.")
+    try:
+        task = Task.objects.select_for_update(of=("self",)).select_related("force", "breach").get(pk=int(task_id))
+    except (ValueError, TypeError, Task.DoesNotExist) as exc:
+        raise NotFound("No such task.") from exc
+    if not permissions.acts_for_force(actor, task.force_id):
+        raise NotFound("No such task.")
+    if expected_version is not None and expected_version != task.version:
+        raise Conflict("The task was changed by someone else since you opened it. Reload it and try again.")
+    return task
+
+
+def task_complete(
+    actor: Any, task_id: Any, outcome: str, note: str = "", *, data: dict[str, Any] | None = None,
+    expected_version: int | None = None,
+) -> Task:
+    """Complete an "establish compliance" (or "establish whereabouts") task with an outcome.
+
+    - ``complied_late``: the notification must be on the register (the obligation is no longer open);
+    - ``excuse_accepted``: a reasonable excuse, written in ``note``;
+    - ``not_at_address``: the playbook's follow-up ("establish whereabouts"), or a case if the force set it;
+    - ``whereabouts_unknown``: opens a missing case (wanted when ``data["warrant_on"]`` is given;
+      ``data["believed_abroad"]`` too), linked to the breach; if one is already open, the breach joins it.
+    Case tasks (PNC, SIO, reviews, ...) are completed by recording the action on the case instead."""
+    data = dict(data or {})
+    note = (note or "").strip()
+    with transaction.atomic():
+        task = _task_for_write(actor, task_id, expected_version)
+        if task.state != TaskState.OPEN:
+            raise Conflict(f"This task is already {task.state}.")
+        if task.kind not in COMPLIANCE_TASKS:
+            raise ValidationFailed({"outcome": "record this on the case (PNC, partners, SIO, reviews, media): "
+                                               "the task completes itself"})
+        if outcome not in OFFICER_OUTCOMES:
+            raise ValidationFailed({"outcome": f"must be one of: {', '.join(OFFICER_OUTCOMES)}"})
+        if outcome == Outcome.NOT_AT_ADDRESS and task.kind == TaskKind.ESTABLISH_WHEREABOUTS:
+            raise ValidationFailed({"outcome": "this task is the follow-up to 'not at the notified address': "
+                                               "choose complied late, excuse accepted or whereabouts unknown"})
+        if outcome in rules.NOTE_REQUIRED and len(note) < 10:
+            raise ValidationFailed({"note": "is required for this outcome: what was found (at least 10 characters)"})
+        if len(note) > 5000:
+            raise ValidationFailed({"note": "must be 5000 characters or fewer"})
+        person = Person.objects.select_related("owning_force", "offender_manager").get(pk=task.person_id)
+        breach = task.breach
+        if outcome == Outcome.COMPLIED_LATE and breach is not None:
+            still_open = PersonObligation.objects.filter(person_id=person.pk, kind=breach.kind, due=breach.due,
+                                                         open=True).exists()
+            if still_open:
+                raise ValidationFailed({"outcome": f"cannot be complied late while the "
+                                                   f"{task_rules.obligation_label(breach.kind)} due "
+                                                   f"{breach.due.isoformat()} is still not met: record the "
+                                                   "notification first"})
+        pb = playbook_for(person.owning_force)
+        action = pb.data["outcomes"][outcome]["action"]
+        today = clock.today()
+        task_rules.finish(task, state=TaskState.DONE, outcome=outcome, actor=actor, on=today, note=note)
+        follow_up: Task | None = None
+        case_id = None
+        if action == rules.FOLLOW_UP:
+            days = pb.data["outcomes"][outcome]["due_days"]
+            follow_up = task_rules.new_task(person, TaskKind.ESTABLISH_WHEREABOUTS, today + timedelta(days=days),
+                                            breach=breach, playbook=pb)
+            follow_up.save()
+        elif action == rules.OPEN_CASE:
+            case_id = _open_or_join_case(actor, person, breach, data, note)
+        record_many([PendingEvent(
+            action="task.complete", actor=actor, object_type="task", object_id=str(task.pk),
+            force_code=person.owning_force.code,
+            detail={"person_id": str(person.pk), "reference": person.reference, "kind": task.kind,
+                    "outcome": outcome, "note": note, "playbook_action": action, "playbook_version": pb.version,
+                    "late": task.due_on < today, "follow_up_task": follow_up.pk if follow_up else None,
+                    "case_id": case_id, "breach_id": breach.pk if breach else None},
+        )])
+    return task
+
+
+def _open_or_join_case(actor: Any, person: Person, breach: Breach | None, data: dict[str, Any], note: str) -> int:
+    from tether.casework.case_selectors import open_case_for
+    from tether.casework.case_services import case_open
+
+    existing = open_case_for(person.pk)
+    if existing is not None:
+        if breach is not None and breach.case_id is None:
+            breach.case = existing
+            breach.save(update_fields=["case"])
+        return existing.pk
+    opened: dict[str, Any] = {"note": note}
+    opened.update({k: data[k] for k in ("warrant_on", "believed_abroad", "opened_on") if k in data})
+    return case_open(actor, person.pk, opened, breach_id=breach.pk if breach else None).pk
+
+
+def task_assign(actor: Any, task_id: Any, assignee_id: Any, *, expected_version: int | None = None) -> Task:
+    """Give a task to an officer of the task's force (``None``: back to the unit queue). Supervisors and
+    force admins may assign any; an officer may take an unassigned one for themselves."""
+    with transaction.atomic():
+        task = _task_for_write(actor, task_id, expected_version)
+        if task.state != TaskState.OPEN:
+            raise Conflict(f"This task is already {task.state}.")
+        user = None
+        if assignee_id is not None:
+            user = User.objects.filter(pk=assignee_id, is_active=True, force_id=task.force_id,
+                                       role__in=permissions.worker_roles()).first()
+            if user is None:
+                raise ValidationFailed({"assignee": "must be an active officer of the task's force"})
+        if permissions.takes_unassigned_tasks(actor) and not (
+                task.assignee_id is None and user is not None and user.pk == actor.pk):
+            raise Forbidden("An officer can only take an unassigned task for themselves.")
+        before = task.assignee_id
+        task.assignee = user
+        task.version += 1
+        task.save(update_fields=["assignee", "version"])
+        record_many([PendingEvent(action="task.assign", actor=actor, object_type="task", object_id=str(task.pk),
+                                  force_code=task.force.code,
+                                  detail={"person_id": str(task.person_id), "before": before,
+                                          "after": user.pk if user else None})])
+    return task
+
+
+# --- The playbook ----------------------------------------------------------------------------------------
+
+
+def playbook_update(actor: Any, force_code: str | None, data: dict[str, Any], *, reason: str = "",
+                    expected_version: int | None = None) -> PlaybookVersion:
+    """Change a force's playbook: a force admin for their own force (a national admin for any). ``data`` may
+    be partial; it is laid over the current version, validated as a whole, and stored as the next version
+    (the current one is closed, not overwritten). The audit event holds both."""
+    if not permissions.can_edit_playbook(actor):
+        raise Forbidden("Only a force administrator can change the playbook.")
+    if not permissions.edits_every_playbook(actor):
+        if actor.force_id is None:
+            raise Forbidden("Your account belongs to no force.")
+        if force_code and force_code.strip().upper() != actor.force.code:
+            raise Forbidden("You can only change your own force's playbook.")
+        force = actor.force
+    else:
+        force = _force(force_code)
+        if force is None:
+            raise ValidationFailed({"force": "is required"})
+    if not isinstance(data, dict):
+        raise ValidationFailed({"playbook": "must be an object"})
+    with transaction.atomic():
+        Force.objects.select_for_update().get(pk=force.pk)  # one edit of a force's playbook at a time
+        current = playbook_for(force)
+        if expected_version is not None and expected_version != current.version:
+            raise Conflict("The playbook was changed by someone else since you opened it. Reload it and try again.")
+        merged, errors = rules.validate(rules.merge(current.data, data))
+        if errors:
+            raise ValidationFailed(errors)
+        if merged == current.data:
+            return current
+        now = clock.now()
+        Playbook.objects.filter(force=force, valid_to__isnull=True).update(valid_to=now)
+        row = Playbook.objects.create(force=force, version=current.version + 1, data=merged, valid_from=now,
+                                      created_by=actor, reason=(reason or "").strip())
+        record_many([PendingEvent(action="playbook.update", actor=actor, object_type="playbook",
+                                  object_id=f"{force.code}:{row.version}", force_code=force.code, reason=row.reason,
+                                  detail={"before": {"version": current.version, "playbook": current.data},
+                                          "after": {"version": row.version, "playbook": merged}})])
+    return PlaybookVersion(force.code, row.version, merged)

@@ -1,0 +1,1 @@
+"""Migration history only: the case models live in tether.casework."""

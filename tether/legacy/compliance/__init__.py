@@ -1,0 +1,1 @@
+"""Migration history only: the breach, task and playbook models live in tether.casework."""

@@ -1,0 +1,1 @@
+"""Migration history only: the person models live in tether.register."""

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from . import views, views_changes
+
+app_name = "register"
+urlpatterns = [
+    path("people/", views.people, name="people"),
+    path("people/new/", views.person_create_view, name="person_create"),
+    path("people/<uuid:person_id>/", views.person_detail, name="person"),
+    path("people/<uuid:person_id>/notifications/new/", views_changes.notification_create, name="notification_create"),
+    path("people/<uuid:person_id>/names/new/", views_changes.name_record_view, name="name_record"),
+    path("people/<uuid:person_id>/addresses/new/", views_changes.address_record_view, name="address_record"),
+    path("people/<uuid:person_id>/identity/", views_changes.identity_update_view, name="identity_update"),
+]

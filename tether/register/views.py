@@ -1,0 +1,181 @@
+"""Server-rendered pages. Views parse (forms), call a guard/selector to read or a service to write, and render.
+
+Every protected read goes through ``access_person_by_id`` or ``search_people`` (both audited); every write
+through a service in ``tether.register.services``. No domain rules here.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from tether.access.permissions import is_national_admin, is_worker
+from tether.access.selectors import force_choices
+from tether.audit.services import who_viewed
+from tether.core import clock
+from tether.core.errors import Forbidden, NotFound, ValidationFailed
+from tether.core.pagination import pagination_links
+from tether.ui.forms import sentence
+from tether.ui.pages import error_page
+from tether.ui.submit import Submitted, submit
+
+from . import extensions
+from .constants import DisposalKind, RegisterStatus, Sex
+from .display import obligation_rows
+from .documents import parse_registrant
+from .forms import PersonCreateForm, ReasonForm, SearchForm
+from .guards import access_person_by_id
+from .search import SearchTerms, search_people
+from .services import forces_by_code, person_create
+
+
+def _picks_force(user: Any) -> bool:
+    """National administrators choose the owning force of a new registrant; everyone else creates for their own."""
+    return is_national_admin(user)
+
+
+
+def _force_options(user: Any) -> list[tuple[str, str]]:
+    if is_national_admin(user) or not user.force_id:
+        return force_choices(("", "All forces"))
+    return force_choices(("", f"Your force ({user.force.name})"), ("ALL", "All forces (national index)"))
+
+
+@require_http_methods(["GET", "HEAD"])
+def people(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    form = SearchForm(request.GET)
+    form.is_valid()
+    data = {k: form.cleaned_data.get(k) or "" for k in ("name", "reference", "force", "status")}
+    terms = SearchTerms(name=data["name"], reference=data["reference"], force=data["force"].upper(),
+                        status=data["status"])
+    page = form.cleaned_data.get("page") or 1
+    try:
+        page_obj, rows = search_people(user, terms, page, per_page=settings.TETHER_PAGE_SIZE)
+    except Forbidden as exc:
+        return error_page(request, 403, str(exc))
+    params = {k: v for k, v in data.items() if v}
+    context = {
+        "nav": "register",
+        "form_data": data,
+        "filtered": bool(params),
+        "page_obj": page_obj,
+        "rows": rows,
+        "pagination": pagination_links(page_obj.number, page_obj.paginator.num_pages, params),
+        "force_options": _force_options(user),
+        "status_options": [("", "Any status"), ("overdue", "Overdue"), *RegisterStatus.choices],
+        "today": clock.today(),
+    }
+    if request.headers.get("HX-Request") and not request.headers.get("HX-Boosted"):
+        return render(request, "register/people/_results.html", context)
+    return render(request, "register/people/list.html", context)
+
+
+
+def _person_context(user: Any, access: Any) -> dict[str, Any]:
+    """Everything else the full record shows. Read from the person the guard returned (the read is audited)."""
+    person = access.person
+    notifications = list(person.notifications.select_related("officer").order_by("-received_at", "-id"))
+    return {
+        "names": list(person.names.all()),
+        "addresses": list(person.addresses.all()),
+        "disposals": list(person.disposals.all()),
+        "detentions": list(person.detentions.all()),
+        "orders": list(person.orders.all()),
+        "obligations": obligation_rows(person.obligations.all()),
+        "notifications": notifications,
+        # what packages above the register show on the record (casework: its missing and wanted cases)
+        "panels": [panel(user, person) for panel in extensions.person_panels()],
+    }
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def person_detail(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
+    user = request.user
+    reason_form = ReasonForm(request.POST if request.method == "POST" else None)
+    reason_error = ""
+    try:
+        if request.method == "POST":
+            reason_form.is_valid()
+            reason = reason_form.cleaned_data.get("reason") or ""
+            try:
+                access = access_person_by_id(user, person_id, reason=reason)
+            except ValidationFailed as exc:
+                reason_error = sentence(None, next(iter(exc.errors.values()))[0])
+                access = access_person_by_id(user, person_id)
+            else:
+                if access.grant is not None:
+                    messages.success(request, "Your reason was recorded. You can see the full record.")
+                return redirect("register:person", person_id=access.person.pk)
+        else:
+            access = access_person_by_id(user, person_id)
+    except NotFound:
+        return error_page(request, 404)
+
+    person = access.person
+    state = getattr(person, "state", None)
+    context: dict[str, Any] = {
+        "nav": "register",
+        "person": person,
+        "access": access,
+        "state": state,
+        "status_label": RegisterStatus(state.status).label if state and state.status in RegisterStatus.values else "",
+        "reason_error": reason_error,
+        "reason_value": reason_form.cleaned_data.get("reason", "") if reason_form.is_bound else "",
+        "can_record": is_worker(user) and access.full,
+        "today": clock.today(),
+        "page_has_errors": bool(reason_error),
+    }
+    if access.full:
+        context.update(_person_context(user, access))
+        context["who_viewed"] = who_viewed(user, person)
+        return render(request, "register/people/detail.html", context)
+    return render(request, "register/people/limited.html", context, status=400 if reason_error else 200)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def person_create_view(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if not is_worker(user):
+        return error_page(request, 403, "Your role cannot add registrants to the register.")
+    if not _picks_force(user) and not user.force_id:  # type: ignore[union-attr]
+        return error_page(request, 403, "Your account does not belong to a force, so you cannot add registrants.")
+    form = PersonCreateForm(request.POST if request.method == "POST" else None)
+    result = Submitted()
+    if request.method == "POST":
+        parsed = form.parse()
+        doc = form.to_document()
+        doc["force"] = form.cleaned_data.get("force") if _picks_force(user) else user.force.code  # type: ignore[union-attr]
+        # Nothing is written while any value could not be read, but the domain rules still check the rest
+        # (validation only: parse_registrant writes nothing) so every problem is listed at once.
+        result = submit(request, form, parsed, lambda version: person_create(user, doc),
+                        lambda: parse_registrant(doc, known_forces=forces_by_code()))
+        if result.response is not None:
+            return result.response
+        if result.ok:
+            person = result.saved
+            messages.success(request, f"{person.display_name} ({person.reference}) was added to the register.")
+            return redirect("register:person", person_id=person.pk)
+    context = {
+        "nav": "create",
+        "form": form,
+        "errors": result.errors,
+        "error_list": result.error_list,
+        "page_has_errors": bool(result.error_list),
+        "dob": form.date_value("date_of_birth"),
+        "address_from": form.date_value("address_from"),
+        "disposal_date": form.date_value("disposal_date"),
+        "sex_options": Sex.choices,
+        "disposal_options": [("", "Select a disposal"), *DisposalKind.choices],
+        "picks_force": _picks_force(user),
+        "force_options": force_choices(("", "Select a force")),
+    }
+    return render(request, "register/people/create.html", context, status=result.status)
+
+
