@@ -320,3 +320,17 @@ def test_the_outcome_holds_until_changes_on_near_the_facts(case: tuple[Facts, da
 def test_the_outcome_holds_until_changes_on_in_northern_ireland(case: tuple[Facts, date]) -> None:
     # NI has the most time-driven rules: absence from home as well as stays and non-occurrence.
     _holds_until_changes_on(*case)
+
+
+@PROPERTY
+@given(fact_sets(base=date(1996, 6, 1).toordinal(), span=365 * 19))
+def test_the_outcome_holds_until_changes_on_across_the_commencements(case: tuple[Facts, date]) -> None:
+    # histories around the 1997 and 2003 Acts and the travel, NFA and prescribed-item commencements: a
+    # commencement date after as_of is a day on which the outcome may change
+    _holds_until_changes_on(*case)
+
+
+@PROPERTY
+@given(fact_sets(base=date(2011, 6, 1).toordinal(), span=365 * 4, jurisdiction="northern-ireland"))
+def test_the_outcome_holds_until_changes_on_around_the_2014_ni_changes(case: tuple[Facts, date]) -> None:
+    _holds_until_changes_on(*case)
