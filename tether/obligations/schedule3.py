@@ -21,6 +21,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 from . import constants as C
 from .calendar import age_on
@@ -218,6 +219,7 @@ _ENTRIES: dict[str, _Entry] = {
     "SOA2003S67": _Entry(_EW, "voyeurism (SOA 2003 s.67)", _S3_PATTERN),
 }
 
+_NOT_RECORDED = "no offence recorded: Schedule 3 not checked"
 _BEFORE_1997 = (
     "; dealt with before 1 September 1997: subject only if then not yet dealt with, in custody, "
     "on a community order or under supervision (1997 Act s.1(3); SOA 2003 s.81): review"
@@ -253,7 +255,7 @@ def check_disposal(
     if disposal.offence is None:
         if early:
             return Eligibility(index, "review", None, f"no offence recorded{_BEFORE_1997}")
-        return Eligibility(index, "unchecked", None, "no offence recorded: Schedule 3 not checked")
+        return Eligibility(index, "unchecked", None, _NOT_RECORDED)
     entry = _ENTRIES.get(offence_key(disposal.offence)) if jurisdiction == "england-wales" else None
     if entry is None:
         return Eligibility(index, "review", None, f"unknown offence {disposal.offence!r}: review")
@@ -277,11 +279,20 @@ def check_facts(facts: Facts, as_of: date) -> tuple[Eligibility, ...]:
     """One check per UK disposal dated on or before ``as_of`` (none for US SORNA)."""
     if facts.jurisdiction == "us-sorna":
         return ()
-    return tuple(
-        check_disposal(d, facts.jurisdiction, facts.date_of_birth, i)
-        for i, d in enumerate(facts.disposals)
-        if d.date <= as_of
-    )
+    out: list[Eligibility] = []
+    for i, d in enumerate(facts.disposals):
+        if d.date > as_of:
+            continue
+        if d.offence is None and d.date >= C.SOA_1997_COMMENCEMENT:
+            out.append(_unchecked(i))  # the common case: nothing to check, a shared value
+        else:
+            out.append(check_disposal(d, facts.jurisdiction, facts.date_of_birth, i))
+    return tuple(out)
+
+
+@lru_cache(maxsize=64)
+def _unchecked(index: int) -> Eligibility:
+    return Eligibility(index, "unchecked", None, _NOT_RECORDED)
 
 
 __all__ = ["check_disposal", "check_facts", "known_offences", "offence_key"]

@@ -4,6 +4,7 @@ indefinite notification, citations, NI absence and Irish-trip rules)."""
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -782,7 +783,11 @@ def uk_change_dates(rules: UKRules, facts: Facts, as_of: date, disregard: Disreg
     # counting up to as_of + 7 finds any qualifying day still to come (later stays start on a fact date).
     horizon = C.SOA_1997_QUALIFYING_STAY_DAYS if as_of < C.SOA_2003_COMMENCEMENT else C.QUALIFYING_STAY_DAYS
     out += _qualifying_days(stays, as_of.toordinal() + horizon).values()
-    out += [d for d in rules.commencements() if d > as_of]
+    # Only the earliest change date after as_of matters, so the next commencement is enough.
+    commencements = rules.commencements()
+    i = bisect_right(commencements, as_of)
+    if i < len(commencements):
+        out.append(commencements[i])
     return out
 
 
