@@ -304,6 +304,8 @@ def _initial(
             continue
         # The duty arises on the relevant date, or on 1 September 1997 for an earlier one (1997 Act s.2(1)).
         arose = trigger if trigger >= C.SOA_1997_COMMENCEMENT else C.SOA_1997_COMMENCEMENT
+        if arose > as_of:
+            continue  # no duty before the 1997 Act began
         act_1997 = arose < C.SOA_2003_COMMENCEMENT
         days = C.SOA_1997_NOTIFICATION_DAYS if act_1997 else C.INITIAL_NOTIFICATION_DAYS
         due = disregard.nth_counted_day(arose, days)

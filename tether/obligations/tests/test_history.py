@@ -66,6 +66,12 @@ CASES: list[tuple[str, Facts, str, Check]] = [
         _one("initial", "1997-08-31", "1997-09-14", "SOA 1997 s.2(1)", "when the Sex Offenders Act 1997 began"),
     ),
     (
+        "1997: no duty before the Act began",
+        facts(disposals=(disp("1997-08-31", "imprisonment", 36),)),
+        "1997-08-31",
+        _none("initial"),
+    ),
+    (
         "1997: convicted on the day it began: 14 days from the conviction",
         facts(disposals=(disp("1997-09-01", "imprisonment", 36),)),
         "1997-12-01",
