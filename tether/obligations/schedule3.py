@@ -259,6 +259,8 @@ def check_disposal(
     entry = _ENTRIES.get(offence_key(disposal.offence)) if jurisdiction == "england-wales" else None
     if entry is None:
         return Eligibility(index, "review", None, f"unknown offence {disposal.offence!r}: review")
+    # ASSUMPTION: with no offender_age, the age on the disposal date only rules a condition out (the age at
+    # the offence can be no higher); ``months`` on an ``other`` disposal is a community sentence's length.
     at_most = None if date_of_birth is None else age_on(date_of_birth, disposal.date)
     case = _Case(disposal, disposal.offender_age, at_most, disposal.victim_age)
     ok, why = entry.condition(case)

@@ -132,6 +132,7 @@ def s82_months(d: Disposal, index: int, date_of_birth: date) -> tuple[int | None
     # ASSUMPTION: ``months`` is the term that counts for s.82, as the app records it: consecutive terms
     # added up, an extended sentence with its extension, only the detention half of a DTO; a suspended
     # sentence is taken as imprisonment when recorded as such (domain.md §2.1 [P]/[U]).
+    # ASSUMPTION: this (s.82) table applies to every relevant date, 1997 Act cases included (s.81).
     kind = d.kind
     if kind in _INDEFINITE_KINDS:
         return None, False
