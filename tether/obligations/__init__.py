@@ -8,13 +8,16 @@ Public API::
     outcome_to_dict(outcome: Outcome) -> dict          # JSON-ready output
     run_cli(text: str) -> tuple[int, str]              # (0, outcome JSON) or (2, error JSON)
     facts_to_dict(facts: Facts, as_of: date) -> dict   # the inverse of parse_facts
+    check_disposal(disposal, jurisdiction, date_of_birth) -> Eligibility   # Schedule 3 check (a flag)
 """
 
 from .contract import facts_to_dict, outcome_to_dict, parse_facts, run_cli
 from .engine import RULES_VERSION, evaluate
+from .schedule3 import check_disposal
 from .types import (
     Detention,
     Disposal,
+    Eligibility,
     Event,
     Facts,
     FactsError,
@@ -30,6 +33,7 @@ __all__ = [
     "RULES_VERSION",
     "Detention",
     "Disposal",
+    "Eligibility",
     "Event",
     "Facts",
     "FactsError",
@@ -39,6 +43,7 @@ __all__ = [
     "Outcome",
     "Registration",
     "Review",
+    "check_disposal",
     "evaluate",
     "facts_to_dict",
     "outcome_to_dict",

@@ -7,9 +7,10 @@ listed in ``docs/rules.md`` under "Assumptions"; change them here.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Final
 
-RULES_VERSION: Final = "2026.11.1"
+RULES_VERSION: Final = "2026.12.1"
 
 # --- Ages -----------------------------------------------------------------------------------------
 ADULT_AGE: Final = 18  # s.82(2): periods halved when under 18 on the relevant date
@@ -74,3 +75,58 @@ SORNA_TRAVEL_NOTICE_DAYS: Final = 21  # 2011 Supplemental Guidelines under §209
 # ASSUMPTION: an in-person verification that would fall while the person is in custody or civilly
 # committed is due within 3 business days after release (mirrors the UK s.85 deferral).
 SORNA_VERIFICATION_DEFERRAL_BUSINESS_DAYS: Final = 3
+
+# --- The law as it stood on each date: commencement dates -------------------------------------------
+# A duty follows the version of its rule in force on the day the duty arose (its trigger date).
+SOA_1997_COMMENCEMENT: Final = date(1997, 9, 1)  # Sex Offenders Act 1997 Part 1, whole UK [C] domain §1.2
+SOA_2003_COMMENCEMENT: Final = date(2004, 5, 1)  # SOA 2003 Part 2 replaces it (s.81 transition) [C] §1.2
+# 1997 Act: 14 days to notify (s.2(1)) and to notify a change (s.2(2)); a qualifying stay is 14 days, or
+# periods adding up to 14 days in 12 months; no annual re-notification [C] §1.2.
+SOA_1997_NOTIFICATION_DAYS: Final = 14
+SOA_1997_QUALIFYING_STAY_DAYS: Final = 14
+# Foreign travel: 2001 Regulations (SI 2001/1846) from 1 June 2001: trips of 8 days or longer, notice at
+# least 24 hours before leaving [C] §6.1 (E&W).
+# ASSUMPTION: the 2001 Regulations (and their 8-day rule) applied from the same day in Scotland and NI.
+TRAVEL_2001_COMMENCEMENT: Final = date(2001, 6, 1)
+TRAVEL_2001_MIN_DAYS: Final = 8
+# ASSUMPTION: "24 hours before departure" (2001 Regulations; 2004 Regulations for short notice) is read
+# at date level as by the end of the day before, like the 12-hour rule.
+TRAVEL_24_HOURS_DAYS_BEFORE: Final = 1
+# 2004 Regulations (SI 2004/1220; Scotland SSI 2004/205) from 1 May 2004: trips of 3 days or longer [C].
+TRAVEL_2004_MIN_DAYS: Final = 3
+# ASSUMPTION: a trip's length counts the day of departure and the day of return (end - start + 1); a trip
+# with no return date recorded is taken as long enough to need notice.
+
+# England and Wales.
+EW_REVIEW_COMMENCEMENT: Final = date(2012, 7, 30)  # SI 2012/1883, ss.91A-91F [C] §2.2
+EW_2012_REGULATIONS: Final = date(2012, 8, 13)  # SI 2012/1876: any trip, weekly NFA, prescribed items [C]
+EW_SHPO_COMMENCEMENT: Final = date(2015, 3, 8)  # ASBCPA 2014 Sch 5: SHPO/SRO replace SOPO/FTO/RSHO [C]
+
+# Scotland.
+SCOTLAND_REVIEW_COMMENCEMENT: Final = date(2011, 1, 28)  # ss.88A-88I (SSI 2011/45) [C] §12
+# SSI 2013/216, commenced with CJL(S)A 2010 s.102 on 8 July 2013: every 7 days with no fixed abode [C];
+# every trip notifiable "since 2013" [C], taken as the same day [P].
+SCOTLAND_2013_REGULATIONS: Final = date(2013, 7, 8)
+# ASSUMPTION: the prescribed items (passport, bank, cards, relevant household) are duties in Scotland from
+# the same day (the Scottish 2007 Regulations may have required some earlier; not read) [U].
+SCOTLAND_PRESCRIBED_COMMENCEMENT: Final = SCOTLAND_2013_REGULATIONS
+SCOTLAND_SHPO_COMMENCEMENT: Final = date(2023, 3, 31)  # Abusive Behaviour and Sexual Harm (S) Act 2016 [C]
+
+# Northern Ireland.
+NI_REVIEW_COMMENCEMENT: Final = date(2014, 3, 1)  # SOA 2003 Sch 3A (CJA (NI) 2013) [C] §12
+# ASSUMPTION: SR 2014/185 (every trip except short Irish ones, weekly NFA, prescribed items) came into
+# operation "the day after approval by the Assembly"; that day was not found, so the Sch 3A date of the same
+# reform package is used [U]. The same for s.85A (absence from home, CJA (NI) 2013 s.2) [U].
+NI_2014_REGULATIONS: Final = date(2014, 3, 1)
+NI_ABSENCE_COMMENCEMENT: Final = date(2014, 3, 1)
+
+PRESCRIBED_CHANGE_DAYS: Final = 3  # s.84(1) as applied to the prescribed items by the 2012 Regulations [P]
+
+# Citations of the orders before the SHPO (E&W before 8 March 2015, Scotland before 31 March 2023).
+SOPO_CITATION: Final = "SOA 2003 s.107(3)"  # a SOPO keeps a relevant offender subject while in force [C]
+# ASSUMPTION: a SOPO made on a person not otherwise subject made them subject for its life (s.107(4),
+# the forerunner of s.103G); the subsection was not read [P].
+SOPO_MAKES_SUBJECT_CITATION: Final = "s.107(4)"
+# ASSUMPTION: the 2001 travel notice is cited as the 1997 Act as amended by the Criminal Justice and Court
+# Services Act 2000 and SI 2001/1846 in every UK jurisdiction (the Scottish and NI instruments not read).
+TRAVEL_2001_CITATION: Final = "SOA 1997 as amended by CJCSA 2000; SI 2001/1846"

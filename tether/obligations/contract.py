@@ -21,8 +21,11 @@ from .types import (
     JURISDICTIONS,
     NOTIFICATION_KINDS,
     ORDER_KINDS,
+    PRESCRIBED_ITEMS,
+    UK_ONLY_DISPOSAL_KINDS,
     Detention,
     Disposal,
+    Eligibility,
     Event,
     Facts,
     FactsError,
@@ -50,11 +53,13 @@ _TOP = frozenset(
         "sorna_clean_record",
     }
 )
-_DISPOSAL = frozenset({"date", "kind", "months", "tier", "adjudicated_delinquent"})
+_DISPOSAL = frozenset(
+    {"date", "kind", "months", "tier", "adjudicated_delinquent", "offence", "victim_age", "offender_age"}
+)
 _ORDER = frozenset({"kind", "start", "end"})
 _DETENTION = frozenset({"kind", "start", "end"})
 _NOTIFICATION = frozenset({"kind", "date", "no_fixed_abode"})
-_EVENT = frozenset({"kind", "start", "end", "address", "advance_notice_for", "country", "short_notice"})
+_EVENT = frozenset({"kind", "start", "end", "address", "advance_notice_for", "country", "short_notice", "item"})
 _REVIEW = frozenset({"determined_on", "outcome", "further_date"})
 
 T = TypeVar("T", bound=str)
@@ -161,6 +166,22 @@ def _span(raw: object, path: str, allowed: frozenset[str], kinds: Sequence[T]) -
     return kind, start, end
 
 
+def _overlap(s1: date, e1: date | None, s2: date, e2: date | None) -> bool:
+    """Two detentions share a day detained (each covers start to the day before end; touching is allowed:
+    released and back in custody the same day)."""
+    return (e1 is None or s2 < e1) and (e2 is None or s1 < e2) and (e1 is None or e1 > s1) and (e2 is None or e2 > s2)
+
+
+def _item(
+    obj: Mapping[str, Any], kind: str, prefix: str
+) -> Literal["passport", "bank_account", "payment_card", "relevant_household"] | None:
+    if obj.get("item") is None:
+        return None
+    if kind != "prescribed_change":
+        raise FactsError(_path(prefix, "item"), "is only for prescribed_change events")
+    return _choice(obj, "item", prefix, PRESCRIBED_ITEMS)
+
+
 def parse_facts(data: Mapping[str, Any]) -> tuple[Facts, date]:
     """Read the JSON input (a decoded object including ``as_of``) into Facts and the as-of date."""
     top = _object(data, "", _TOP)
@@ -180,6 +201,10 @@ def parse_facts(data: Mapping[str, Any]) -> tuple[Facts, date]:
             raise FactsError(_path(p, "months"), f"is required for {kind}")
         if tier is None and jurisdiction == "us-sorna":
             raise FactsError(_path(p, "tier"), "is required for us-sorna (1, 2 or 3)")
+        if tier is not None and jurisdiction != "us-sorna":
+            raise FactsError(_path(p, "tier"), f"is a US SORNA tier, but the record is {jurisdiction}")
+        if jurisdiction == "us-sorna" and kind in UK_ONLY_DISPOSAL_KINDS:
+            raise FactsError(_path(p, "kind"), f"{kind} is a UK disposal, but the record is us-sorna")
         if d_date < dob:
             raise FactsError("date_of_birth", f"is after {p}.date {d_date.isoformat()}")
         disposals.append(
@@ -189,6 +214,9 @@ def parse_facts(data: Mapping[str, Any]) -> tuple[Facts, date]:
                 months=months,
                 tier=tier,
                 adjudicated_delinquent=_bool(obj, "adjudicated_delinquent", p),
+                offence=_text(obj, "offence", p),
+                victim_age=_int(obj, "victim_age", p, 0, 120),
+                offender_age=_int(obj, "offender_age", p, 0, 120),
             )
         )
 
@@ -200,14 +228,25 @@ def parse_facts(data: Mapping[str, Any]) -> tuple[Facts, date]:
     detentions: list[Detention] = []
     for i, raw in enumerate(_list(top, "detentions")):
         kind_d, start, end = _span(raw, f"detentions[{i}]", _DETENTION, DETENTION_KINDS)
+        if kind_d == "custody":
+            for j, other in enumerate(detentions):
+                if other.kind == "custody" and _overlap(other.start, other.end, start, end):
+                    raise FactsError(f"detentions[{i}].start", f"custody overlaps the custody in detentions[{j}]")
         detentions.append(Detention(kind=kind_d, start=start, end=end))
 
+    causes = [d.date for d in disposals] + [o.start for o in orders]
+    first_cause = min(causes) if causes else None
     notifications: list[Notification] = []
     for i, raw in enumerate(_list(top, "notifications")):
         p = f"notifications[{i}]"
         obj = _object(raw, p, _NOTIFICATION)
         kind_n = _choice(obj, "kind", p, NOTIFICATION_KINDS)
         n_date = _required_date(obj, "date", p)
+        if first_cause is None or n_date < first_cause:
+            raise FactsError(
+                _path(p, "date"),
+                f"{n_date.isoformat()} is before any disposal or order that could require a notification",
+            )
         notifications.append(Notification(kind=kind_n, date=n_date, no_fixed_abode=_bool(obj, "no_fixed_abode", p)))
 
     events: list[Event] = []
@@ -227,6 +266,7 @@ def parse_facts(data: Mapping[str, Any]) -> tuple[Facts, date]:
                 advance_notice_for=_date(obj, "advance_notice_for", p, required=False),
                 country=_text(obj, "country", p),
                 short_notice=_bool(obj, "short_notice", p),
+                item=_item(obj, kind_e, p),
             )
         )
 
@@ -272,6 +312,9 @@ def facts_to_dict(facts: Facts, as_of: date) -> dict[str, Any]:
                     "months": d.months,
                     "tier": d.tier,
                     "adjudicated_delinquent": d.adjudicated_delinquent,
+                    "offence": d.offence,
+                    "victim_age": d.victim_age,
+                    "offender_age": d.offender_age,
                 }
             )
             for d in facts.disposals
@@ -294,6 +337,7 @@ def facts_to_dict(facts: Facts, as_of: date) -> dict[str, Any]:
                     "advance_notice_for": _iso(e.advance_notice_for),
                     "country": e.country,
                     "short_notice": e.short_notice,
+                    "item": e.item,
                 }
             )
             for e in facts.events
@@ -346,7 +390,12 @@ def outcome_to_dict(outcome: Outcome) -> dict[str, Any]:
         "obligations": [_obligation_to_dict(o) for o in outcome.obligations],
         "next_due": _iso(outcome.next_due),
         "changes_on": _iso(outcome.changes_on),
+        "eligibility": [_eligibility_to_dict(e) for e in outcome.eligibility],
     }
+
+
+def _eligibility_to_dict(e: Eligibility) -> dict[str, Any]:
+    return {"disposal": e.disposal, "status": e.status, "paragraph": e.paragraph, "reason": e.reason}
 
 
 def _error(field: str, message: str) -> tuple[int, str]:

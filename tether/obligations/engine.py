@@ -7,6 +7,7 @@ from datetime import date
 from . import england_wales, northern_ireland, scotland, sorna
 from .common import JurisdictionRules, fact_change_dates, outcome_change_dates
 from .constants import RULES_VERSION
+from .schedule3 import check_facts
 from .types import Facts, FactsError, Jurisdiction, Outcome
 
 JURISDICTION_RULES: dict[Jurisdiction, JurisdictionRules] = {
@@ -30,8 +31,9 @@ def evaluate(facts: Facts, as_of: date) -> Outcome:
     non-occurrence window is over, the day a stay reaches its length, the day an open custody moves a
     SORNA end). Between ``as_of`` and that day only ``as_of`` and the day counts echoing it change.
     """
-    # ASSUMPTION: the rules as at RULES_VERSION apply to every date; earlier regimes (1997 Act, travel
-    # and no-fixed-abode rules before 2012/2013) are not modelled.
+    # Each duty follows the version of its rule in force on the day it arose (constants.py, commencement
+    # dates): the 1997 Act before 1 May 2004, the travel regulations of 2001, 2004 and 2012-2014, the weekly
+    # no-fixed-abode period and the prescribed items from their commencement in each jurisdiction.
     rules = JURISDICTION_RULES.get(facts.jurisdiction)
     if rules is None:
         raise FactsError("jurisdiction", f"unknown jurisdiction {facts.jurisdiction!r}")
@@ -44,6 +46,7 @@ def evaluate(facts: Facts, as_of: date) -> Outcome:
         registration=registration,
         obligations=obligations,
         changes_on=min((d for d in changes if d > as_of), default=None),
+        eligibility=check_facts(facts, as_of),
     )
 
 

@@ -11,11 +11,13 @@ from __future__ import annotations
 from datetime import date
 
 from . import constants as C
-from .uk import ReviewInput, UKRules, review_from_notification
+from .uk import ReviewInput, UKRules, not_before, review_from_notification
 
 
 def review_eligible_from(ri: ReviewInput) -> date | None:
-    return review_from_notification(ri, C.REVIEW_YEARS_ADULT, C.REVIEW_YEARS_YOUTH, C.REVIEW_AFTER_REFUSAL_YEARS)
+    found = review_from_notification(ri, C.REVIEW_YEARS_ADULT, C.REVIEW_YEARS_YOUTH, C.REVIEW_AFTER_REFUSAL_YEARS)
+    # No application before ss.91A-91F came into force (30 July 2012).
+    return not_before(found, C.EW_REVIEW_COMMENCEMENT)
 
 
 RULES = UKRules(
@@ -27,4 +29,11 @@ RULES = UKRules(
     order_citation="SOA 2003 s.103G",
     periodic_nfa_citation="SOA 2003 s.85(1); SI 2012/1876",
     travel_citation="SOA 2003 s.86; SI 2004/1220 as amended by SI 2012/1876",
+    any_trip_from=C.EW_2012_REGULATIONS,
+    weekly_nfa_from=C.EW_2012_REGULATIONS,
+    prescribed_from=C.EW_2012_REGULATIONS,
+    review_from=C.EW_REVIEW_COMMENCEMENT,
+    travel_2004_citation="SOA 2003 s.86; SI 2004/1220",
+    prescribed_citation="SOA 2003 s.84(1); SI 2012/1876",
+    shpo_from=C.EW_SHPO_COMMENCEMENT,
 )

@@ -13,15 +13,17 @@ from __future__ import annotations
 from datetime import date
 
 from . import constants as C
-from .uk import ReviewInput, UKRules, review_from_notification
+from .uk import ReviewInput, UKRules, not_before, review_from_notification
 
 
 def review_eligible_from(ri: ReviewInput) -> date | None:
     # ASSUMPTION: the initial review period is 15 years (8 if under 18) beginning with the first
     # notification, and a further application is possible 8 years after a refusal (Sch 3A not read).
-    return review_from_notification(
+    found = review_from_notification(
         ri, C.NI_REVIEW_YEARS_ADULT, C.NI_REVIEW_YEARS_YOUTH, C.NI_REVIEW_AFTER_REFUSAL_YEARS
     )
+    # No application before Sch 3A came into force (1 March 2014).
+    return not_before(found, C.NI_REVIEW_COMMENCEMENT)
 
 
 RULES = UKRules(
@@ -35,4 +37,12 @@ RULES = UKRules(
     travel_citation="SOA 2003 s.86; SI 2004/1220 as amended by SR 2014/185",
     absence_rule=True,
     ireland_short_trip_exempt=True,
+    any_trip_from=C.NI_2014_REGULATIONS,
+    weekly_nfa_from=C.NI_2014_REGULATIONS,
+    prescribed_from=C.NI_2014_REGULATIONS,
+    review_from=C.NI_REVIEW_COMMENCEMENT,
+    travel_2004_citation="SOA 2003 s.86; SI 2004/1220",
+    prescribed_citation="SOA 2003 s.84(1); SR 2014/185",
+    absence_from=C.NI_ABSENCE_COMMENCEMENT,
+    # shpo_from stays None: NI keeps the SOPO (s.107(3)) and the present wording.
 )

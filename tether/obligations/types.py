@@ -31,14 +31,25 @@ DETENTION_KINDS: tuple[DetentionKind, ...] = get_args(DetentionKind)
 NotificationKind = Literal["initial", "change", "periodic", "travel", "prescribed"]
 NOTIFICATION_KINDS: tuple[NotificationKind, ...] = get_args(NotificationKind)
 
-EventKind = Literal["release", "name_change", "address_change", "departure", "stay"]
+EventKind = Literal["release", "name_change", "address_change", "departure", "stay", "prescribed_change"]
 EVENT_KINDS: tuple[EventKind, ...] = get_args(EventKind)
+
+# The 2012 prescribed information (passport and other identity documents, bank accounts, payment cards, a
+# relevant household where a child lives or stays): what a ``prescribed_change`` event changed.
+PrescribedItem = Literal["passport", "bank_account", "payment_card", "relevant_household"]
+PRESCRIBED_ITEMS: tuple[PrescribedItem, ...] = get_args(PrescribedItem)
+
+# Disposal kinds that exist only in the UK regime (not on a US SORNA record).
+UK_ONLY_DISPOSAL_KINDS: frozenset[str] = frozenset(
+    {"ipp", "hospital_order", "hospital_order_restricted", "caution", "conditional_discharge"}
+)
 
 OrderKind = Literal["shpo"]
 ORDER_KINDS: tuple[OrderKind, ...] = get_args(OrderKind)
 
 ObligationKind = Literal["initial", "change", "non_occurrence", "periodic", "travel", "absence", "verification"]
 ObligationStatus = Literal["met", "due", "overdue"]
+EligibilityStatus = Literal["subject", "not_subject", "review", "unchecked"]
 OBLIGATION_STATUSES: tuple[ObligationStatus, ...] = get_args(ObligationStatus)
 
 
@@ -51,6 +62,14 @@ class Disposal:
     # Optional (added): US SORNA only. True when the disposal is a juvenile delinquency adjudication,
     # which with a clean record cuts a tier III life period to 25 years (34 U.S.C. §20915(b)(3)(B)).
     adjudicated_delinquent: bool = False
+    # Optional (added), UK only, for the Schedule 3 check (``schedule3.check_disposal``); never a gate:
+    # the offence as a code such as "SOA 2003 s.3" or "SOA 1956 s.14", the victim's (or the other party's,
+    # or for an image the youngest person shown) age at the time of the offence, and the offender's age at
+    # the time of the offence (when not given, the age on the disposal date is used only to rule a
+    # condition out). For an ``other`` disposal, ``months`` is read as the length of a community sentence.
+    offence: str | None = None
+    victim_age: int | None = None
+    offender_age: int | None = None
 
 
 @dataclass(frozen=True)
@@ -87,6 +106,8 @@ class Event:
     # Optional (added), departures only: the travel details were not known 7 days ahead, so the
     # 12-hour fallback applies (modelled at date level: notice by the end of the day before departure).
     short_notice: bool = False
+    # Optional (added), ``prescribed_change`` events only: which prescribed item changed (None: not said).
+    item: PrescribedItem | None = None
 
 
 @dataclass(frozen=True)
@@ -136,6 +157,16 @@ class Obligation:
 
 
 @dataclass(frozen=True)
+class Eligibility:
+    """The Schedule 3 check of one disposal: a flag for review, never a gate on the outcome."""
+
+    disposal: int  # index in ``Facts.disposals``
+    status: EligibilityStatus
+    paragraph: str | None  # the Schedule 3 entry checked against, e.g. "SOA 2003 Sch 3 para 7"
+    reason: str
+
+
+@dataclass(frozen=True)
 class Outcome:
     rules_version: str
     jurisdiction: Jurisdiction
@@ -146,6 +177,8 @@ class Outcome:
     # never). Between ``as_of`` and the day before it, only ``as_of`` and the day counts that echo it in
     # explanations ("N days overdue", the running length of an absence) differ. May be early, never late.
     changes_on: date | None = None
+    # Optional (added): the Schedule 3 check of each disposal dated on or before ``as_of`` (UK only).
+    eligibility: tuple[Eligibility, ...] = ()
 
     @property
     def next_due(self) -> date | None:

@@ -4,6 +4,7 @@ indefinite notification, citations, NI absence and Irish-trip rules)."""
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -69,6 +70,7 @@ class ReviewInput:
 
 
 ReviewRule = Callable[[ReviewInput], date | None]
+_COMMENCEMENTS: dict[str, tuple[date, ...]] = {}
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,8 +85,37 @@ class UKRules:
     order_citation: str
     periodic_nfa_citation: str
     travel_citation: str
+    # The law as it stood on each date (constants.py): the day from which every trip is notifiable, the
+    # weekly no-fixed-abode period applies and the prescribed items are duties; the SHPO replaced the SOPO
+    # (None: not modelled, the present wording is kept); the NI s.85A absence rule.
+    any_trip_from: date
+    weekly_nfa_from: date
+    prescribed_from: date
+    review_from: date
+    travel_2004_citation: str
+    prescribed_citation: str
+    shpo_from: date | None = None
     absence_rule: bool = False  # NI s.85A
+    absence_from: date | None = None
     ireland_short_trip_exempt: bool = False  # NI travel exception
+
+    def commencements(self) -> tuple[date, ...]:
+        """Every date on which a rule of this jurisdiction changed (candidates for ``changes_on``)."""
+        cached = _COMMENCEMENTS.get(self.name)
+        if cached is not None:
+            return cached
+        days = [
+            C.SOA_1997_COMMENCEMENT,
+            C.TRAVEL_2001_COMMENCEMENT,
+            C.SOA_2003_COMMENCEMENT,
+            self.any_trip_from,
+            self.weekly_nfa_from,
+            self.prescribed_from,
+            self.review_from,
+        ]
+        days += [d for d in (self.shpo_from, self.absence_from) if d is not None]
+        out = _COMMENCEMENTS[self.name] = tuple(sorted(set(days)))
+        return out
 
     def evaluate(self, facts: Facts, as_of: date) -> Evaluation:
         disregard = Disregard((x.start, x.end) for x in facts.detentions)
@@ -101,6 +132,7 @@ def s82_months(d: Disposal, index: int, date_of_birth: date) -> tuple[int | None
     # ASSUMPTION: ``months`` is the term that counts for s.82, as the app records it: consecutive terms
     # added up, an extended sentence with its extension, only the detention half of a DTO; a suspended
     # sentence is taken as imprisonment when recorded as such (domain.md §2.1 [P]/[U]).
+    # ASSUMPTION: this (s.82) table applies to every relevant date, 1997 Act cases included (s.81).
     kind = d.kind
     if kind in _INDEFINITE_KINDS:
         return None, False
@@ -129,12 +161,19 @@ def s82_months(d: Disposal, index: int, date_of_birth: date) -> tuple[int | None
     return base, False
 
 
+def _is_shpo(rules: UKRules, start: date) -> bool:
+    """An order made on or after the SHPO commencement is an SHPO; before it, a SOPO (SOA 2003 s.104)."""
+    return rules.shpo_from is None or start >= rules.shpo_from
+
+
 def order_in_force(orders: tuple[Order, ...], on: date) -> bool:
     return any(o.start <= on and (o.end is None or on <= o.end) for o in orders)
 
 
-def _relevant_word(d: Disposal | None) -> str:
+def _relevant_word(d: Disposal | None, shpo: bool = True) -> str:
     if d is None:
+        if not shpo:
+            return "service of the sexual offences prevention order"
         return "service of the sexual harm prevention order"
     return "caution" if d.kind == "caution" else "conviction or finding"
 
@@ -183,8 +222,11 @@ def evaluate_uk(
     citations = list(rules.registration_citations)
     if any(p.halved for p in spell.periods):
         citations.append("SOA 2003 s.82(2)")
-    if spell.has_order:
-        citations.append(rules.order_citation)
+    for p in spell.periods:
+        if p.disposal is None:
+            cite = rules.order_citation if _is_shpo(rules, p.start) else C.SOPO_CITATION
+            if cite not in citations:
+                citations.append(cite)
     review_from: date | None = None
     if spell.indefinite_by_disposal:
         citations.append(rules.review_citation)
@@ -209,29 +251,39 @@ def _obligations(
     departures: list[Event] = []
     stays: list[Event] = []
     changes: list[Event] = []
+    prescribed: list[Event] = []
     for ev in facts.events:
-        if ev.kind == "departure":
+        kind = ev.kind
+        if kind == "departure":
             departures.append(ev)
-        elif ev.kind == "stay":
+        elif kind == "stay":
             if ev.start <= as_of:
                 stays.append(ev)
+        elif kind == "prescribed_change":
+            prescribed.append(ev)
         else:
             changes.append(ev)
-    _initial(out, as_of, spell, notes, disregard)
+    _initial(out, rules, as_of, spell, notes, disregard)
     _changes(out, changes, stays, facts, as_of, spell, notes, disregard)
+    if prescribed:
+        _prescribed(out, rules, prescribed, as_of, spell, notes, disregard)
     _periodic(out, rules, as_of, spell, notes, disregard)
     if departures:
         departures.sort(key=_event_start)
         _travel(out, rules, departures, as_of, spell, notes)
     if rules.absence_rule and stays:
         stays.sort(key=_event_start)
-        _absence(out, stays, as_of, spell, notes)
+        _absence(out, stays, as_of, spell, notes, rules.absence_from)
     return sort_obligations(out)
 
 
-def _initial(out: list[Obligation], as_of: date, spell: Spell, notes: Notes, disregard: Disregard) -> None:
+def _initial(
+    out: list[Obligation], rules: UKRules, as_of: date, spell: Spell, notes: Notes, disregard: Disregard
+) -> None:
     """s.83(1): 3 days beginning with the relevant date, disregarded days skipped (s.83(6)).
-    No fresh initial notification when already notified in this spell (s.83(2))."""
+    No fresh initial notification when already notified in this spell (s.83(2)).
+    Before 1 May 2004 the 1997 Act applied: 14 days beginning with the relevant date or, if later,
+    1 September 1997 (1997 Act s.2(1))."""
     seen: set[date] = set()
     first_disposal: date | None = None
     for p in spell.periods:  # merge_spells keeps them in date order
@@ -251,16 +303,31 @@ def _initial(out: list[Obligation], as_of: date, spell: Spell, notes: Notes, dis
             # ASSUMPTION: s.83(2) read as "a full notification already made in this spell, which goes
             # on past the 3-day window" (true in a merged spell that is still running).
             continue
-        due = disregard.nth_counted_day(trigger, C.INITIAL_NOTIFICATION_DAYS)
+        # The duty arises on the relevant date, or on 1 September 1997 for an earlier one (1997 Act s.2(1)).
+        arose = trigger if trigger >= C.SOA_1997_COMMENCEMENT else C.SOA_1997_COMMENCEMENT
+        if arose > as_of:
+            continue  # no duty before the 1997 Act began
+        act_1997 = arose < C.SOA_2003_COMMENCEMENT
+        days = C.SOA_1997_NOTIFICATION_DAYS if act_1997 else C.INITIAL_NOTIFICATION_DAYS
+        due = disregard.nth_counted_day(arose, days)
         # ASSUMPTION: while a detention with no end swallows the window no deadline exists yet, so the
         # obligation is not listed (the same for every 3-day duty and the periodic one).
         if due is None or not spell.contains(due):
             continue
         met_on = first_on_or_after(notes.in_person, trigger)
-        citation = "SOA 2003 s.83(1)" if p.disposal is not None else "SOA 2003 s.83(1); s.103G"
+        shpo = p.disposal is not None or _is_shpo(rules, trigger)
+        if act_1997:
+            citation = "SOA 1997 s.2(1)"
+        elif p.disposal is not None:
+            citation = "SOA 2003 s.83(1)"
+        else:
+            citation = "SOA 2003 s.83(1); s.103G" if shpo else f"SOA 2003 s.83(1); {C.SOPO_MAKES_SUBJECT_CITATION}"
+        window = f"{days} days beginning with that day"
+        if arose != trigger:
+            window += f" or, as it was earlier, with {format_date(arose)}, when the Sex Offenders Act 1997 began"
         lead = (
-            f"Initial notification after the {_relevant_word(p.disposal)} on {format_date(trigger)} "
-            f"(3 days beginning with that day, {_DISREGARD_NOTE}) is due"
+            f"Initial notification after the {_relevant_word(p.disposal, shpo)} on {format_date(trigger)} "
+            f"({window}, {_DISREGARD_NOTE}) is due"
         )
         out.append(obligation("initial", trigger, due, met_on, as_of, citation, lead))
 
@@ -273,6 +340,8 @@ def _qualifying_day(stays: list[tuple[int, int]]) -> int | None:
     """
     if sum(e - s + 1 for s, e in stays) < C.QUALIFYING_STAY_DAYS:
         return None
+    if stays[0][0] < _SWITCH_2004:
+        return _qualifying_day_across_2004(stays)
     for i, (s, e) in enumerate(stays):
         if i == 0:
             if e - s + 1 >= C.QUALIFYING_STAY_DAYS:
@@ -288,6 +357,41 @@ def _qualifying_day(stays: list[tuple[int, int]]) -> int | None:
                     total += pe - a + 1
             if total >= C.QUALIFYING_STAY_DAYS:
                 return day
+    return None
+
+
+_SWITCH_2004 = C.SOA_2003_COMMENCEMENT.toordinal()
+
+
+def _days_stayed(stays: list[tuple[int, int]], day: int) -> int:
+    """Days stayed within the 12 months ending with ``day`` (stays up to ``day`` only)."""
+    lo = add_years(date.fromordinal(day), -1).toordinal() + 1
+    total = 0
+    for s, e in stays:
+        if s > day:
+            break
+        a = s if s > lo else lo
+        b = e if e < day else day
+        if b >= a:
+            total += b - a + 1
+    return total
+
+
+def _qualifying_day_across_2004(stays: list[tuple[int, int]]) -> int | None:
+    """The first day on which the days stayed in 12 months reach the qualifying period in force that day:
+    14 under the 1997 Act (s.2(6)), 7 from 1 May 2004 (s.84(6)). The total can first reach it only within
+    the first 14 (or 7) days of a stay, or of the part of a stay from 1 May 2004."""
+    # ASSUMPTION: days stayed before 1 May 2004 count towards the 7 days of the 2003 Act.
+    for s, e in stays:
+        segments: list[tuple[int, int, int]] = []
+        if s < _SWITCH_2004:
+            segments.append((s, min(e, _SWITCH_2004 - 1), C.SOA_1997_QUALIFYING_STAY_DAYS))
+        if e >= _SWITCH_2004:
+            segments.append((max(s, _SWITCH_2004), e, C.QUALIFYING_STAY_DAYS))
+        for first, last, needed in segments:
+            for day in range(first, min(last, first + needed - 1) + 1):
+                if _days_stayed(stays, day) >= needed:
+                    return day
     return None
 
 
@@ -344,6 +448,10 @@ def _changes(
             if ev.advance_notice_for is not None:
                 _non_occurrence_only(out, ev.advance_notice_for, as_of, spell, notes, disregard)
             continue
+        if kind == "release" and ev.start < C.SOA_2003_COMMENCEMENT:
+            # The 1997 Act had no duty to notify a release (s.84(1)(c) began with the 2003 Act).
+            explicit_releases.add(ev.start)
+            continue
         if kind == "release":
             explicit_releases.add(ev.start)
         triggers.append((ev.start, _CHANGE_LABELS[kind], ev.advance_notice_for, kind == "release"))
@@ -351,6 +459,8 @@ def _changes(
     # release event was recorded; a recorded release on the same day is not counted twice.
     for x in facts.detentions:
         if x.kind != "abroad" and x.end is not None and x.end <= as_of and x.end not in explicit_releases:
+            if x.end < C.SOA_2003_COMMENCEMENT:
+                continue  # no release duty under the 1997 Act
             label = "release from custody" if x.kind == "custody" else "discharge from hospital"
             triggers.append((x.end, label, None, True))
     # ASSUMPTION: each address gives one duty, on the first day its total reaches 7 (later stays there
@@ -366,16 +476,19 @@ def _changes(
             ):
                 advance = ev.advance_notice_for
         where = f" at {address}" if address else ""
-        triggers.append((qdate, f"stay{where} reaching 7 days in 12 months", advance, False))
+        needed = C.SOA_1997_QUALIFYING_STAY_DAYS if qdate < C.SOA_2003_COMMENCEMENT else C.QUALIFYING_STAY_DAYS
+        triggers.append((qdate, f"stay{where} reaching {needed} days in 12 months", advance, False))
 
     for trigger, label, advance, is_release in triggers:
-        if not spell.contains(trigger):
+        if not spell.contains(trigger) or trigger < C.SOA_1997_COMMENCEMENT:
             continue
         if is_release and not any_between(notes.in_person, spell.start, trigger):
             # ASSUMPTION: no notification yet in this spell: the initial notification (s.83), which runs
             # from the release, covers it, so no separate release duty is listed.
             continue
-        due = disregard.nth_counted_day(trigger, C.CHANGE_NOTIFICATION_DAYS)
+        act_1997 = trigger < C.SOA_2003_COMMENCEMENT
+        days = C.SOA_1997_NOTIFICATION_DAYS if act_1997 else C.CHANGE_NOTIFICATION_DAYS
+        due = disregard.nth_counted_day(trigger, days)
         if due is None or not spell.contains(due):
             continue
         met_on: date | None = None
@@ -399,9 +512,52 @@ def _changes(
             met_on = first_on_or_after(notes.change, trigger)
         lead = (
             f"Notification of the {label} on {format_date(trigger)} "
-            f"(3 days beginning with that day, {_DISREGARD_NOTE}{note}) is due"
+            f"({days} days beginning with that day, {_DISREGARD_NOTE}{note}) is due"
         )
-        out.append(obligation("change", trigger, due, met_on, as_of, "SOA 2003 s.84(1)", lead))
+        citation = "SOA 1997 s.2(2)" if act_1997 else "SOA 2003 s.84(1)"
+        out.append(obligation("change", trigger, due, met_on, as_of, citation, lead))
+
+
+_PRESCRIBED_LABELS = {
+    "passport": "passport or other identity document",
+    "bank_account": "bank account",
+    "payment_card": "debit or credit card",
+    "relevant_household": "residence or stay of 12 hours or more at a household with a child",
+    None: "prescribed information",
+}
+_FULL_OR_PRESCRIBED = frozenset({"initial", "change", "periodic", "prescribed"})
+
+
+def _prescribed(
+    out: list[Obligation],
+    rules: UKRules,
+    events: list[Event],
+    as_of: date,
+    spell: Spell,
+    notes: Notes,
+    disregard: Disregard,
+) -> None:
+    """The prescribed items (2012 Regulations in E&W; later in Scotland and NI): a change to a passport,
+    bank account, payment card or relevant household is notified within 3 days, disregarded days skipped.
+    Met by a ``prescribed`` notification or any full one on or after the change. None before the
+    jurisdiction's commencement."""
+    dates: list[date] | None = None
+    for ev in events:
+        trigger = ev.start
+        if trigger > as_of or trigger < rules.prescribed_from or not spell.contains(trigger):
+            continue
+        due = disregard.nth_counted_day(trigger, C.PRESCRIBED_CHANGE_DAYS)
+        if due is None or not spell.contains(due):
+            continue
+        if dates is None:
+            # ASSUMPTION: a full notification (initial, change, periodic) gives the prescribed items too.
+            dates = [n.date for n in notes.items if n.kind in _FULL_OR_PRESCRIBED]
+        met_on = first_on_or_after(dates, trigger)
+        lead = (
+            f"Notification of the change to the {_PRESCRIBED_LABELS[ev.item]} on {format_date(trigger)} "
+            f"(3 days beginning with that day, {_DISREGARD_NOTE}) is due"
+        )
+        out.append(obligation("change", trigger, due, met_on, as_of, rules.prescribed_citation, lead))
 
 
 def _non_occurrence_only(
@@ -428,8 +584,8 @@ def _non_occurrence(
     disregard: Disregard,
 ) -> None:
     """s.84(4)(b): 6 days beginning with the notified date to say the event did not occur."""
-    if not spell.contains(advance):
-        return
+    if not spell.contains(advance) or advance < C.SOA_2003_COMMENCEMENT:
+        return  # ASSUMPTION: no non-occurrence duty under the 1997 Act (s.84(4) began with the 2003 Act)
     due = disregard.nth_counted_day(advance, C.NON_OCCURRENCE_DAYS)
     if due is None or not spell.contains(due):
         return
@@ -450,7 +606,20 @@ def _periodic(
     last = notes.last_in_person(spell.start)
     if last is None:
         return
-    if last.no_fixed_abode:
+    trigger = last.date
+    if trigger < C.SOA_2003_COMMENCEMENT:
+        # The 1997 Act had no periodic notification; for a person notified under it, the first year runs
+        # from the commencement of Part 2 of the 2003 Act (s.85(1)(a)).
+        if as_of < C.SOA_2003_COMMENCEMENT:
+            return
+        trigger = C.SOA_2003_COMMENCEMENT
+        base = add_years(trigger, C.PERIODIC_YEARS)
+        what = (
+            f"one year after {format_date(trigger)}, when Part 2 of the 2003 Act began, as the last "
+            f"notification on {format_date(last.date)} was made under the Sex Offenders Act 1997"
+        )
+        citation = "SOA 2003 s.85(1)(a)"
+    elif last.no_fixed_abode and trigger >= rules.weekly_nfa_from:
         base = last.date + timedelta(days=C.NFA_PERIODIC_DAYS)
         what = f"7 days after the last notification on {format_date(last.date)}, which gave no fixed abode"
         citation = rules.periodic_nfa_citation
@@ -471,7 +640,7 @@ def _periodic(
     if due is None or not spell.contains(due):
         return
     lead = f"Periodic notification ({what}{deferred}) is due"
-    out.append(obligation("periodic", last.date, due, None, as_of, citation, lead))
+    out.append(obligation("periodic", trigger, due, None, as_of, citation, lead))
 
 
 def _travel(
@@ -490,7 +659,12 @@ def _travel(
         t = ev.start
         lo = prev
         prev = t
-        if not spell.contains(t):
+        if not spell.contains(t) or t < C.TRAVEL_2001_COMMENCEMENT:
+            continue  # no travel notice before the 2001 Regulations
+        if t < rules.any_trip_from:
+            # Before every trip became notifiable: 2001 Regulations (8 days or longer, 24 hours' notice),
+            # then the 2004 Regulations (3 days or longer, 7 days' notice).
+            _travel_before_any_trip(out, rules, ev, lo, as_of, spell, notes)
             continue
         if (
             rules.ireland_short_trip_exempt
@@ -514,12 +688,48 @@ def _travel(
         out.append(obligation("travel", t, due, met_on, as_of, rules.travel_citation, lead))
 
 
+def _travel_before_any_trip(
+    out: list[Obligation],
+    rules: UKRules,
+    ev: Event,
+    prev: date | None,
+    as_of: date,
+    spell: Spell,
+    notes: Notes,
+) -> None:
+    t = ev.start
+    regs_2001 = t < C.SOA_2003_COMMENCEMENT
+    needed = C.TRAVEL_2001_MIN_DAYS if regs_2001 else C.TRAVEL_2004_MIN_DAYS
+    # ASSUMPTION: the length counts the days of departure and return; with no return date the trip is
+    # taken as long enough.
+    if ev.end is not None and (ev.end - t).days + 1 < needed:
+        return
+    if regs_2001:
+        due = t - timedelta(days=C.TRAVEL_24_HOURS_DAYS_BEFORE)
+        rule = f"a trip of {needed} days or longer: at least 24 hours before"
+        citation = C.TRAVEL_2001_CITATION
+    elif ev.short_notice:
+        due = t - timedelta(days=C.TRAVEL_24_HOURS_DAYS_BEFORE)
+        rule = f"a trip of {needed} days or longer: at least 24 hours before, the details not known 7 days ahead"
+        citation = rules.travel_2004_citation
+    else:
+        due = t - timedelta(days=C.TRAVEL_NOTICE_DAYS)
+        rule = f"a trip of {needed} days or longer: at least 7 days before"
+        citation = rules.travel_2004_citation
+    if due < spell.start:
+        due = spell.start
+    met_on = first_after(notes.travel, prev if prev is not None else spell.start - ONE_DAY, t)
+    lead = f"Notice of travel outside the UK on {format_date(t)} ({rule}) is due"
+    out.append(obligation("travel", t, due, met_on, as_of, citation, lead))
+
+
 def _absence(
     out: list[Obligation],
     stays: list[Event],
     as_of: date,
     spell: Spell,
     notes: Notes,
+    absence_from: date | None = None,
 ) -> None:
     """NI s.85A: absence from the home for more than 3 days needs notice 12 hours before leaving
     (date level: by the end of the day before). A stay elsewhere is an absence from home.
@@ -529,7 +739,7 @@ def _absence(
         t = ev.start
         lo = prev
         prev = t
-        if not spell.contains(t):
+        if not spell.contains(t) or (absence_from is not None and t < absence_from):
             continue
         last = as_of if ev.end is None or ev.end > as_of else ev.end
         length = (last - t).days + 1
@@ -574,11 +784,24 @@ def uk_change_dates(rules: UKRules, facts: Facts, as_of: date, disregard: Disreg
                 out.append(window_end + ONE_DAY)
     # Stays begun by as_of count up to as_of; a week on, every stay still running has reached 7 days, so
     # counting up to as_of + 7 finds any qualifying day still to come (later stays start on a fact date).
-    out += _qualifying_days(stays, as_of.toordinal() + C.QUALIFYING_STAY_DAYS).values()
+    horizon = C.SOA_1997_QUALIFYING_STAY_DAYS if as_of < C.SOA_2003_COMMENCEMENT else C.QUALIFYING_STAY_DAYS
+    out += _qualifying_days(stays, as_of.toordinal() + horizon).values()
+    # Only the earliest change date after as_of matters, so the next commencement is enough.
+    commencements = rules.commencements()
+    i = bisect_right(commencements, as_of)
+    if i < len(commencements):
+        out.append(commencements[i])
     return out
 
 
 # --- Review rules --------------------------------------------------------------------------------
+
+
+def not_before(found: date | None, commencement: date) -> date | None:
+    """A review date no earlier than the day the review provisions came into force."""
+    if found is None or found >= commencement:
+        return found
+    return commencement
 
 
 def earliest_indefinite(spell: Spell) -> Disposal | None:

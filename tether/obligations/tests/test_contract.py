@@ -129,10 +129,113 @@ def test_parse_valid_document() -> None:
     assert facts.review is None
 
 
-def test_tier_optional_outside_sorna_and_required_inside() -> None:
-    parse_facts(mutate(["disposals", 0, "tier"], 2))
+def test_tier_required_inside_sorna() -> None:
     facts, _ = parse_facts(SORNA)
     assert facts.disposals[0].tier == 2
+
+
+# Facts that contradict each other (docs/rules.md, "Checks that JSON Schema cannot express").
+CONTRADICTIONS = [
+    pytest.param(
+        mutate(["notifications", 0, "date"], "2015-03-03"),
+        "notifications[0].date",
+        id="notification-before-any-disposal",
+    ),
+    pytest.param(
+        mutate(["disposals"], []),
+        "notifications[0].date",
+        id="notification-with-no-disposal-or-order-before-it",
+    ),
+    pytest.param(mutate(["disposals", 0, "tier"], 2), "disposals[0].tier", id="sorna-tier-on-uk-disposal"),
+    pytest.param(mutate(["disposals", 0, "kind"], "caution", SORNA), "disposals[0].kind", id="uk-kind-on-sorna"),
+    pytest.param(
+        mutate(["disposals", 0, "kind"], "hospital_order", SORNA), "disposals[0].kind", id="uk-hospital-order-on-sorna"
+    ),
+    pytest.param(mutate(["orders", 0, "end"], "2015-12-31"), "orders[0].end", id="order-ends-before-it-starts"),
+    pytest.param(
+        mutate(
+            ["detentions"],
+            [
+                {"kind": "custody", "start": "2015-03-04", "end": "2015-12-01"},
+                {"kind": "custody", "start": "2015-11-30", "end": "2016-01-10"},
+            ],
+        ),
+        "detentions[1].start",
+        id="custody-periods-overlap",
+    ),
+    pytest.param(
+        mutate(
+            ["detentions"],
+            [
+                {"kind": "custody", "start": "2015-03-04"},
+                {"kind": "custody", "start": "2020-01-01", "end": "2020-02-01"},
+            ],
+        ),
+        "detentions[1].start",
+        id="custody-inside-an-open-custody",
+    ),
+    pytest.param(
+        mutate(["events", 0], {"kind": "address_change", "start": "2025-06-01", "item": "passport"}),
+        "events[0].item",
+        id="item-on-a-non-prescribed-event",
+    ),
+    pytest.param(
+        mutate(["events", 0], {"kind": "prescribed_change", "start": "2025-06-01", "item": "car"}),
+        "events[0].item",
+        id="unknown-prescribed-item",
+    ),
+    pytest.param(mutate(["disposals", 0, "victim_age"], -1), "disposals[0].victim_age", id="negative-victim-age"),
+]
+
+
+@pytest.mark.parametrize(("data", "field"), CONTRADICTIONS)
+def test_contradictory_facts_name_the_field(data: dict[str, Any], field: str) -> None:
+    with pytest.raises(FactsError) as err:
+        parse_facts(data)
+    assert err.value.field == field
+    status, out = run_cli(json.dumps(data))
+    assert status == 2
+    assert json.loads(out)["error"]["field"] == field
+
+
+@pytest.mark.parametrize(
+    "detentions",
+    [
+        pytest.param(
+            [
+                {"kind": "custody", "start": "2015-03-04", "end": "2015-12-01"},
+                {"kind": "custody", "start": "2015-12-01", "end": "2016-01-10"},
+            ],
+            id="back-in-custody-on-the-release-day",
+        ),
+        pytest.param(
+            [
+                {"kind": "custody", "start": "2015-03-04", "end": "2015-12-01"},
+                {"kind": "hospital", "start": "2015-06-01", "end": "2015-07-01"},
+            ],
+            id="hospital-within-custody",
+        ),
+    ],
+)
+def test_custody_periods_that_only_touch_are_accepted(detentions: list[dict[str, Any]]) -> None:
+    parse_facts(mutate(["detentions"], detentions))
+
+
+def test_notification_after_an_order_alone_is_accepted() -> None:
+    data = mutate(["disposals"], [])
+    data["notifications"] = [{"kind": "initial", "date": "2016-01-02"}]
+    parse_facts(data)
+
+
+def test_new_optional_fields_round_trip() -> None:
+    data = mutate(["disposals", 0], {**VALID["disposals"][0], "offence": "SOA 2003 s.3", "victim_age": 15})
+    data["events"].append({"kind": "prescribed_change", "start": "2025-08-01", "item": "bank_account"})
+    facts, as_of = parse_facts(data)
+    assert facts.disposals[0].offence == "SOA 2003 s.3" and facts.events[-1].item == "bank_account"
+    again, _ = parse_facts(json.loads(json.dumps(facts_to_dict(facts, as_of))))
+    assert again == facts
+    out = outcome_to_dict(evaluate(facts, as_of))
+    assert out["eligibility"][0]["status"] == "subject"
 
 
 def test_round_trip_through_facts_to_dict() -> None:

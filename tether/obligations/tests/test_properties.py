@@ -18,6 +18,8 @@ from tether.obligations.types import (
     EVENT_KINDS,
     JURISDICTIONS,
     NOTIFICATION_KINDS,
+    PRESCRIBED_ITEMS,
+    UK_ONLY_DISPOSAL_KINDS,
     Detention,
     Disposal,
     Event,
@@ -42,13 +44,39 @@ BASE = date(2000, 1, 1).toordinal()
 SPAN = 365 * 30
 
 
-def _day(draw: Callable[[Any], Any], lo: int = 0, hi: int = SPAN) -> date:
-    return date.fromordinal(BASE + draw(st.integers(lo, hi)))
+SORNA_DISPOSAL_KINDS = tuple(k for k in DISPOSAL_KINDS if k not in UK_ONLY_DISPOSAL_KINDS)
+
+
+def _day(draw: Callable[[Any], Any], lo: int = 0, hi: int = SPAN, base: int = BASE) -> date:
+    return date.fromordinal(base + draw(st.integers(lo, hi)))
+
+
+def _custody_overlaps(a: Detention, b: Detention) -> bool:
+    return (
+        a.kind == b.kind == "custody"
+        and (a.end is None or b.start < a.end)
+        and (b.end is None or a.start < b.end)
+        and (a.end is None or a.end > a.start)
+        and (b.end is None or b.end > b.start)
+    )
+
+
+def contract_valid(facts: Facts) -> Facts:
+    """The facts with what the contract rejects as contradictory taken out: notifications before any
+    disposal or order move to the first of them, a custody overlapping an earlier one is dropped."""
+    causes = [d.date for d in facts.disposals] + [o.start for o in facts.orders]
+    first = min(causes)
+    notifications = tuple(n if n.date >= first else replace(n, date=first) for n in facts.notifications)
+    kept: list[Detention] = []
+    for x in facts.detentions:
+        if not any(_custody_overlaps(k, x) for k in kept):
+            kept.append(x)
+    return replace(facts, notifications=notifications, detentions=tuple(kept))
 
 
 @st.composite
-def detentions(draw: Any) -> Detention:
-    start = _day(draw)
+def detentions(draw: Any, base: int = BASE) -> Detention:
+    start = _day(draw, base=base)
     end = None if draw(st.integers(0, 5)) == 0 else start + timedelta(days=draw(st.integers(0, 800)))
     return Detention(kind=draw(st.sampled_from(DETENTION_KINDS)), start=start, end=end)
 
@@ -59,17 +87,25 @@ def fact_sets(
     jurisdiction: Jurisdiction | None = None,
     max_disposals: int = 3,
     with_detentions: bool = True,
+    base: int = BASE,
+    span: int = SPAN,
+    event_kinds: tuple[Any, ...] = EVENT_KINDS,
 ) -> tuple[Facts, date]:
+    """Contract-valid facts with every date from ``base`` (an ordinal) to ``span`` days after it."""
+
+    def day(lo: int = 0, hi: int = span) -> date:
+        return _day(draw, lo, hi, base)
+
     jur: Jurisdiction = jurisdiction or draw(st.sampled_from(JURISDICTIONS))
-    dob = date.fromordinal(BASE - draw(st.integers(365 * 5, 365 * 50)))
+    dob = date.fromordinal(base - draw(st.integers(365 * 5, 365 * 50)))
     disposals = []
     for _ in range(draw(st.integers(1, max_disposals))):
-        kind = draw(st.sampled_from(DISPOSAL_KINDS))
+        kind = draw(st.sampled_from(SORNA_DISPOSAL_KINDS if jur == "us-sorna" else DISPOSAL_KINDS))
         needs_months = kind in ("imprisonment", "conditional_discharge")
         months = draw(st.integers(1, 60)) if needs_months or draw(st.booleans()) else None
         disposals.append(
             Disposal(
-                date=_day(draw),
+                date=day(),
                 kind=kind,
                 months=months,
                 tier=draw(st.integers(1, 3)) if jur == "us-sorna" else None,
@@ -79,38 +115,40 @@ def fact_sets(
     notifications = [
         Notification(
             kind=draw(st.sampled_from(NOTIFICATION_KINDS)),
-            date=_day(draw),
+            date=day(),
             no_fixed_abode=draw(st.integers(0, 4)) == 0,
         )
         for _ in range(draw(st.integers(0, 15)))
     ]
     events = []
     for _ in range(draw(st.integers(0, 5))):
-        start = _day(draw)
+        start = day()
+        kind_e = draw(st.sampled_from(event_kinds))
         events.append(
             Event(
-                kind=draw(st.sampled_from(EVENT_KINDS)),
+                kind=kind_e,
                 start=start,
                 end=None if draw(st.booleans()) else start + timedelta(days=draw(st.integers(0, 20))),
                 address=draw(st.sampled_from(["A", "B", None])),
                 advance_notice_for=None if draw(st.booleans()) else start + timedelta(days=draw(st.integers(-6, 6))),
                 country=draw(st.sampled_from(["IE", "FR", None])),
                 short_notice=draw(st.booleans()),
+                item=draw(st.sampled_from([*PRESCRIBED_ITEMS, None])) if kind_e == "prescribed_change" else None,
             )
         )
     orders = []
     if draw(st.booleans()):
-        start = _day(draw)
+        start = day()
         end = None if draw(st.booleans()) else start + timedelta(days=draw(st.integers(0, 4000)))
         orders.append(Order(kind="shpo", start=start, end=end))
     review = None
     if draw(st.booleans()):
         review = Review(
-            determined_on=_day(draw),
+            determined_on=day(),
             outcome=draw(st.sampled_from(["discharged", "refused", "continued"])),
-            further_date=None if draw(st.booleans()) else _day(draw),
+            further_date=None if draw(st.booleans()) else day(),
         )
-    dets = draw(st.lists(detentions(), max_size=3)) if with_detentions else []
+    dets = draw(st.lists(detentions(base), max_size=3)) if with_detentions else []
     facts = Facts(
         jurisdiction=jur,
         date_of_birth=dob,
@@ -122,7 +160,7 @@ def fact_sets(
         review=review,
         sorna_clean_record=draw(st.booleans()),
     )
-    return facts, _day(draw, 0, SPAN + 365 * 6)
+    return contract_valid(facts), day(0, span + 365 * 6)
 
 
 def _dues(outcome: Outcome) -> dict[tuple[str, date], date]:
@@ -281,4 +319,18 @@ def test_the_outcome_holds_until_changes_on_near_the_facts(case: tuple[Facts, da
 @given(near_fact_sets(jurisdiction="northern-ireland"))
 def test_the_outcome_holds_until_changes_on_in_northern_ireland(case: tuple[Facts, date]) -> None:
     # NI has the most time-driven rules: absence from home as well as stays and non-occurrence.
+    _holds_until_changes_on(*case)
+
+
+@PROPERTY
+@given(fact_sets(base=date(1996, 6, 1).toordinal(), span=365 * 19))
+def test_the_outcome_holds_until_changes_on_across_the_commencements(case: tuple[Facts, date]) -> None:
+    # histories around the 1997 and 2003 Acts and the travel, NFA and prescribed-item commencements: a
+    # commencement date after as_of is a day on which the outcome may change
+    _holds_until_changes_on(*case)
+
+
+@PROPERTY
+@given(fact_sets(base=date(2011, 6, 1).toordinal(), span=365 * 4, jurisdiction="northern-ireland"))
+def test_the_outcome_holds_until_changes_on_around_the_2014_ni_changes(case: tuple[Facts, date]) -> None:
     _holds_until_changes_on(*case)

@@ -1,0 +1,30 @@
+"""England and Wales: SOA 2003 Part 2 as amended (2012 Regulations, Remedial Order 2012, PCSC Act 2022).
+
+Review of indefinite notification is on application (ss.91A-91F): from the day after the 15-year
+period (8 if under 18 on the relevant date) beginning with the relevant notification, never while an
+SHPO or SOPO (or interim order) is in force, and after a refusal not before the day after the 8 years
+beginning with the determination.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from . import constants as C
+from .uk import ReviewInput, UKRules, review_from_notification
+
+
+def review_eligible_from(ri: ReviewInput) -> date | None:
+    return review_from_notification(ri, C.REVIEW_YEARS_ADULT, C.REVIEW_YEARS_YOUTH, C.REVIEW_AFTER_REFUSAL_YEARS)
+
+
+RULES = UKRules(
+    name="england-wales",
+    cautions_register=True,
+    review_rule=review_eligible_from,
+    registration_citations=("SOA 2003 s.80(1)", "SOA 2003 s.82(1)"),
+    review_citation="SOA 2003 ss.91A-91C",
+    order_citation="SOA 2003 s.103G",
+    periodic_nfa_citation="SOA 2003 s.85(1); SI 2012/1876",
+    travel_citation="SOA 2003 s.86; SI 2004/1220 as amended by SI 2012/1876",
+)

@@ -1,0 +1,163 @@
+"""The contract of the rules engine: facts in, outcome out.
+
+Pure data: no Django, no I/O. Field names follow the JSON contract in
+``docs/rules.md`` so a JSON document maps one-to-one onto these types.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Literal, get_args
+
+Jurisdiction = Literal["england-wales", "scotland", "northern-ireland", "us-sorna"]
+JURISDICTIONS: tuple[Jurisdiction, ...] = get_args(Jurisdiction)
+
+DisposalKind = Literal[
+    "imprisonment",
+    "life",
+    "ipp",
+    "hospital_order",
+    "hospital_order_restricted",
+    "caution",
+    "conditional_discharge",
+    "other",
+]
+DISPOSAL_KINDS: tuple[DisposalKind, ...] = get_args(DisposalKind)
+
+DetentionKind = Literal["custody", "hospital", "abroad"]
+DETENTION_KINDS: tuple[DetentionKind, ...] = get_args(DetentionKind)
+
+NotificationKind = Literal["initial", "change", "periodic", "travel", "prescribed"]
+NOTIFICATION_KINDS: tuple[NotificationKind, ...] = get_args(NotificationKind)
+
+EventKind = Literal["release", "name_change", "address_change", "departure", "stay"]
+EVENT_KINDS: tuple[EventKind, ...] = get_args(EventKind)
+
+OrderKind = Literal["shpo"]
+ORDER_KINDS: tuple[OrderKind, ...] = get_args(OrderKind)
+
+ObligationKind = Literal["initial", "change", "non_occurrence", "periodic", "travel", "absence", "verification"]
+ObligationStatus = Literal["met", "due", "overdue"]
+OBLIGATION_STATUSES: tuple[ObligationStatus, ...] = get_args(ObligationStatus)
+
+
+@dataclass(frozen=True)
+class Disposal:
+    date: date
+    kind: DisposalKind
+    months: int | None = None  # imprisonment term or conditional-discharge length
+    tier: int | None = None  # US SORNA tier 1-3
+    # Optional (added): US SORNA only. True when the disposal is a juvenile delinquency adjudication,
+    # which with a clean record cuts a tier III life period to 25 years (34 U.S.C. §20915(b)(3)(B)).
+    adjudicated_delinquent: bool = False
+
+
+@dataclass(frozen=True)
+class Order:
+    kind: OrderKind
+    start: date
+    end: date | None = None  # None: until further order
+
+
+@dataclass(frozen=True)
+class Detention:
+    kind: DetentionKind
+    start: date
+    end: date | None = None  # None: still detained / still abroad
+
+
+@dataclass(frozen=True)
+class Notification:
+    kind: NotificationKind
+    date: date
+    no_fixed_abode: bool = False
+
+
+@dataclass(frozen=True)
+class Event:
+    kind: EventKind
+    start: date
+    end: date | None = None  # stays only
+    address: str | None = None  # stays only: which address
+    advance_notice_for: date | None = None  # the date an advance notification said the event would happen
+    # Optional (added), departures only: destination country (ISO 3166 code, e.g. "IE"); NI exempts
+    # short trips to the Republic of Ireland. ``end`` on a departure is the return date, if known.
+    country: str | None = None
+    # Optional (added), departures only: the travel details were not known 7 days ahead, so the
+    # 12-hour fallback applies (modelled at date level: notice by the end of the day before departure).
+    short_notice: bool = False
+
+
+@dataclass(frozen=True)
+class Review:
+    determined_on: date
+    outcome: Literal["discharged", "refused", "continued"]
+    # Optional (added): the date the determination set for the next review (E&W further qualifying
+    # date, Scotland further date of discharge); when None the default period applies.
+    further_date: date | None = None
+
+
+@dataclass(frozen=True)
+class Facts:
+    jurisdiction: Jurisdiction
+    date_of_birth: date
+    disposals: tuple[Disposal, ...]
+    orders: tuple[Order, ...] = ()
+    detentions: tuple[Detention, ...] = ()
+    notifications: tuple[Notification, ...] = ()
+    events: tuple[Event, ...] = ()
+    review: Review | None = None
+    # Optional (added): US SORNA clean record (34 U.S.C. §20915(b)(2)): no conviction punishable by more
+    # than 1 year, no sex offence, supervision and a certified treatment programme completed, kept since
+    # registration began. Shortens tier I to 10 years and a juvenile tier III to 25 years.
+    sorna_clean_record: bool = False
+
+
+@dataclass(frozen=True)
+class Registration:
+    start: date | None
+    end: date | None  # last day subject; None when indefinite or never subject
+    indefinite: bool
+    subject: bool  # subject to notification on as_of
+    review_eligible_from: date | None
+    citations: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Obligation:
+    kind: ObligationKind
+    trigger: date
+    due: date  # last day to comply
+    status: ObligationStatus
+    met_on: date | None
+    citation: str
+    explanation: str
+
+
+@dataclass(frozen=True)
+class Outcome:
+    rules_version: str
+    jurisdiction: Jurisdiction
+    as_of: date
+    registration: Registration
+    obligations: tuple[Obligation, ...] = field(default_factory=tuple)
+    # The earliest day after ``as_of`` on which evaluating the same facts may give another outcome (None:
+    # never). Between ``as_of`` and the day before it, only ``as_of`` and the day counts that echo it in
+    # explanations ("N days overdue", the running length of an absence) differ. May be early, never late.
+    changes_on: date | None = None
+
+    @property
+    def next_due(self) -> date | None:
+        """Earliest due date among obligations not yet met (the value the daily sweep indexes)."""
+        open_dues = [o.due for o in self.obligations if o.status != "met"]
+        return min(open_dues) if open_dues else None
+
+
+class FactsError(ValueError):
+    """Bad input: names the field (a JSON path such as ``disposals[0].kind``) and the rule broken."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(f"{field}: {message}")
+        self.field = field
+        self.message = message
