@@ -198,12 +198,18 @@ def browser() -> Any:
     import os
     from pathlib import Path
 
+    required = os.environ.get("TETHER_REQUIRE_BROWSER") == "1"
     if not Path(CHROMIUM).exists():
-        if os.environ.get("TETHER_REQUIRE_BROWSER") == "1":
+        if required:
             pytest.fail(f"{CHROMIUM} is missing and TETHER_REQUIRE_BROWSER=1")
         pytest.skip(f"{CHROMIUM} is not installed")
+    try:
+        from playwright import sync_api
+    except ImportError:
+        if required:
+            pytest.fail("playwright is not installed and TETHER_REQUIRE_BROWSER=1")
+        pytest.skip("playwright is not installed")
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # the sync Playwright API runs an event loop in this thread
-    sync_api = pytest.importorskip("playwright.sync_api")
     with sync_api.sync_playwright() as p:
         launched = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
@@ -216,7 +222,7 @@ def browser() -> Any:
 def signed_in_page(browser: Any, live_server: Any) -> Callable[[User], Any]:
     """A page in a fresh browser context already signed in (and two-factor verified) as the given user.
 
-    Journeys about the sign-in itself sign in through the form instead (tether/web/tests/test_browser.py)."""
+    Journeys about the sign-in itself sign in through the form instead (tether/register/tests/test_browser.py)."""
     from django.conf import settings
     from django.test import Client
 

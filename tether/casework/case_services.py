@@ -13,7 +13,6 @@ from datetime import date
 from typing import Any
 
 from django.db import transaction
-from django.utils.dateparse import parse_date
 
 from tether.access import permissions
 from tether.access.models import User
@@ -24,6 +23,7 @@ from tether.casework.models import Breach, Task
 from tether.casework.selectors import playbook_for
 from tether.core import clock
 from tether.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from tether.core.fields import read_day, read_flag, read_text
 from tether.register.guards import access_person_by_id
 from tether.register.models import Person
 
@@ -58,17 +58,12 @@ def _same_force(actor: Any, force_id: int, what: str = "case") -> None:
 
 def _day(data: dict[str, Any], key: str, *, default: date | None = None, required: bool = False,
          not_before: date | None = None, errors: dict[str, str]) -> date | None:
-    raw = data.get(key)
-    if raw in (None, ""):
-        if required:
-            errors[key] = "is required: a date like 2025-06-16"
+    """A date of the change (``tether.core.fields``: the same rules as every edge); never in the future."""
+    day, problem = read_day(data.get(key), required=required)
+    if problem:
+        errors[key] = problem
         return default
-    try:
-        day = raw if isinstance(raw, date) else parse_date(str(raw))
-    except ValueError:
-        day = None
     if day is None:
-        errors[key] = "must be a date like 2025-06-16"
         return default
     if day > clock.today():
         errors[key] = "must not be in the future"
@@ -78,24 +73,20 @@ def _day(data: dict[str, Any], key: str, *, default: date | None = None, require
 
 
 def _text(data: dict[str, Any], key: str, *, required: bool = False, min_len: int = 1, max_len: int = 5000,
-          errors: dict[str, str]) -> str:
-    raw = data.get(key)
-    value = raw.strip() if isinstance(raw, str) else ""
-    if raw is not None and not isinstance(raw, str):
-        errors[key] = "must be text"
-    elif required and len(value) < min_len:
-        errors[key] = "is required" if min_len <= 1 else f"is required: at least {min_len} characters"
-    elif len(value) > max_len:
-        errors[key] = f"must be {max_len} characters or fewer"
+          multiline: bool = True, errors: dict[str, str]) -> str:
+    """Free text: notes, reasons and written assessments may run over several lines; references may not."""
+    value, problems = read_text(data.get(key), required=required, min_len=min_len, max_len=max_len,
+                                multiline=multiline)
+    if problems:
+        errors[key] = problems[0]
     return value
 
 
 def _bool(data: dict[str, Any], key: str, errors: dict[str, str]) -> bool:
-    raw = data.get(key, False)
-    if not isinstance(raw, bool):
-        errors[key] = "must be true or false"
-        return False
-    return raw
+    value, problem = read_flag(data.get(key, False))
+    if problem:
+        errors[key] = problem
+    return value
 
 
 def _raise(errors: dict[str, str]) -> None:
@@ -393,9 +384,9 @@ def case_record_action(actor: Any, case_id: Any, kind: str, data: dict[str, Any]
         next_task: Task | None = None
         complete = kind in ACTION_TASK
         if kind == ActionKind.PNC_CIRCULATION:
-            action.reference = _text(data, "reference", required=True, max_len=40, errors=errors)
+            action.reference = _text(data, "reference", required=True, max_len=40, multiline=False, errors=errors)
         elif kind in (ActionKind.PROBATION_INFORMED, ActionKind.MAPPA_INFORMED):
-            action.detail = {"contact": _text(data, "contact", max_len=200, errors=errors)}
+            action.detail = {"contact": _text(data, "contact", max_len=200, multiline=False, errors=errors)}
         elif kind == ActionKind.SIO_ASSIGNED:
             action.sio = _sio(data.get("sio"), case, errors)
         elif kind == ActionKind.CASE_REVIEW:

@@ -2,21 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
+from tether.core.dates import parse_day as parse_as_of
 from tether.core.errors import ValidationFailed
 
 from .services import Progress, recompute, sweep
-
-
-def parse_as_of(text: str | None) -> date | None:
-    if not text:
-        return None
-    try:
-        return date.fromisoformat(text.strip())
-    except ValueError:
-        raise ValidationFailed({"as_of": f"must be a date like 2025-06-16 (got {text!r})"}) from None
 
 
 def run_sweep(

@@ -1,27 +1,14 @@
 """Forms of the compliance pages. They only parse what the browser sent; the rules are in the services, whose
-ValidationFailed field paths map back onto these fields (``tether.web.forms.form_errors``)."""
+ValidationFailed field paths map back onto these fields (``tether.ui.forms.form_errors``)."""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from django import forms
 
 from tether.casework import playbook as rules
 from tether.ui.forms import ChangeForm, DateParts, text_field
-
-
-def parse_as_of(raw: str | None) -> tuple[date | None, str]:
-    """``?as_of=YYYY-MM-DD``: (the date, "") or (None, "") when absent, or (None, the error message)."""
-    raw = (raw or "").strip()
-    if not raw:
-        return None, ""
-    try:
-        return date.fromisoformat(raw), ""
-    except ValueError:
-        return None, f"The 'as at' date must be a real date written as YYYY-MM-DD, like 2025-06-16 (not '{raw[:20]}')"
-
 
 OUTCOME_CHOICES = [(o, rules.OUTCOME_LABELS[o]) for o in rules.OUTCOMES]
 

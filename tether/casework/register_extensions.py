@@ -16,6 +16,7 @@ from itertools import pairwise
 from typing import Any
 
 from tether.access.permissions import is_worker
+from tether.core.fields import Fields
 from tether.register import extensions
 
 from .case_services import backfill_states
@@ -35,7 +36,7 @@ class CaseDoc:
     pnc_reference: str = ""
 
 
-def parse(c: extensions.Checker, data: Mapping[str, Any], dob: date | None, today: date) -> list[CaseDoc]:
+def parse(c: Fields, data: Mapping[str, Any], dob: date | None, today: date) -> list[CaseDoc]:
     cases = []
     for path, item in c.items(data, KEY):
         k = CaseDoc(

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models import F, Q, QuerySet
 
 from tether.access import permissions
 from tether.access.models import Force
@@ -165,15 +165,8 @@ def sla_breaches(
 
 
 def last_sweep() -> SweepRun | None:
-    """The last finished sweep (for the operations check "did the sweep run today?")."""
+    """The last finished sweep (for the operations check "did the sweep run today?", docs/operations.md)."""
     return SweepRun.objects.filter(kind="sweep", finished_at__isnull=False).order_by("-finished_at").first()
-
-
-def person_breaches(person_id: Any) -> QuerySet[Breach]:
-    """A person's breaches (unguarded: call after ``access_person_by_id``)."""
-    return Breach.objects.filter(person_id=person_id).annotate(
-        has_open_task=Exists(Task.objects.filter(breach_id=OuterRef("pk"), state=TaskState.OPEN))
-    ).order_by("-due")
 
 
 # --- One task (pages and API) ------------------------------------------------------------------------------

@@ -1,4 +1,5 @@
-"""Reading a date typed at a boundary (a query parameter, a command option): one rule and one message for all."""
+"""Reading a date typed at a boundary (a query parameter, a command option, an API field): one rule and one
+message for all."""
 
 from __future__ import annotations
 
@@ -6,21 +7,32 @@ from datetime import date
 
 from .errors import ValidationFailed
 
+DATE_RULE = "must be a real date written as YYYY-MM-DD, like 2025-06-16"
 
-def as_of_error(raw: str | None) -> tuple[date | None, str]:
-    """``YYYY-MM-DD``: (the date, "") or (None, "") when absent or blank, or (None, the error message)."""
-    raw = (raw or "").strip()
-    if not raw:
+
+def read_iso_day(raw: str | None) -> tuple[date | None, str]:
+    """``YYYY-MM-DD``: (the date, "") or (None, "") when absent or blank, or (None, what is wrong with it)."""
+    text = (raw or "").strip()
+    if not text:
         return None, ""
     try:
-        return date.fromisoformat(raw), ""
+        return date.fromisoformat(text), ""
     except ValueError:
-        return None, f"The 'as at' date must be a real date written as YYYY-MM-DD, like 2025-06-16 (not '{raw[:20]}')"
+        return None, f"{DATE_RULE} (not '{text[:20]}')"
 
 
-def parse_as_of(raw: str | None, field: str = "as_of") -> date | None:
-    """The same rule for commands and the API: None when absent, else the date; ValidationFailed naming ``field``."""
-    day, error = as_of_error(raw)
-    if error:
-        raise ValidationFailed({field: error})
+def as_of_error(raw: str | None) -> tuple[date | None, str]:
+    """A page's ``?as_of=``: (the date, "") or (None, "") when absent, or (None, the error summary's message)."""
+    day, problem = read_iso_day(raw)
+    return day, f"The 'as at' date {problem}" if problem else ""
+
+
+def parse_day(raw: str | None, field: str = "as_of") -> date | None:
+    """For commands and the API: None when absent, else the date; ValidationFailed naming ``field``."""
+    day, problem = read_iso_day(raw)
+    if problem:
+        raise ValidationFailed({field: problem})
     return day
+
+
+parse_as_of = parse_day

@@ -18,9 +18,6 @@ class Interval(models.Model):
     class Meta:
         abstract = True
 
-    def holds_on(self, day) -> bool:  # type: ignore[no-untyped-def]
-        return self.valid_from <= day and (self.valid_to is None or day < self.valid_to)
-
 
 def holds_on_q(day, prefix: str = ""):  # type: ignore[no-untyped-def]
     """A Q object selecting intervals that hold on ``day``."""

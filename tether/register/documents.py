@@ -16,7 +16,8 @@ from typing import Any, TypeVar
 from django.utils.dateparse import parse_datetime
 
 from tether.core import clock
-from tether.core.errors import NO_CONTROL_CHARACTERS, ValidationFailed, has_control_characters
+from tether.core.errors import ValidationFailed
+from tether.core.fields import Fields
 
 from . import extensions
 from .constants import (
@@ -112,113 +113,11 @@ class RegistrantDoc:
     sections: dict[str, Any] = field(default_factory=dict)
 
 
-class _Checker:
-    """Collects every error with its field path instead of stopping at the first."""
-
-    def __init__(self) -> None:
-        self.errors: dict[str, list[str]] = {}
-
-    def fail(self, path: str, message: str) -> None:
-        self.errors.setdefault(path, []).append(message)
-
-    def text(self, data: Mapping[str, Any], key: str, path: str, *, required: bool = True, max_len: int = 120) -> str:
-        value = data.get(key)
-        if value is None or (isinstance(value, str) and not value.strip()):
-            if required:
-                self.fail(path, "is required")
-            return ""
-        if not isinstance(value, str):
-            self.fail(path, "must be text")
-            return ""
-        value = value.strip()
-        if len(value) > max_len:
-            self.fail(path, f"must be {max_len} characters or fewer")
-        if has_control_characters(value):
-            self.fail(path, NO_CONTROL_CHARACTERS)
-        return value
-
-    def day(self, data: Mapping[str, Any], key: str, path: str, *, required: bool = True) -> date | None:
-        value = data.get(key)
-        if value in (None, ""):
-            if required:
-                self.fail(path, "is required")
-            return None
-        if isinstance(value, date) and not isinstance(value, datetime):
-            return value
-        try:
-            return date.fromisoformat(str(value))
-        except ValueError:
-            self.fail(path, "must be a real date in the form YYYY-MM-DD")
-            return None
-
-    def choice(self, data: Mapping[str, Any], key: str, path: str, choices: Any) -> str:
-        value = data.get(key)
-        allowed = [c.value for c in choices]
-        if value not in allowed:
-            self.fail(path, f"must be one of: {', '.join(allowed)}")
-            return ""
-        return str(value)
-
-    def flag(self, data: Mapping[str, Any], key: str, path: str) -> bool:
-        value = data.get(key, False)
-        if not isinstance(value, bool):
-            self.fail(path, "must be true or false")
-            return False
-        return value
-
-    def whole(self, data: Mapping[str, Any], key: str, path: str, lo: int, hi: int) -> int | None:
-        value = data.get(key)
-        if value in (None, ""):
-            return None
-        if isinstance(value, bool) or not isinstance(value, int | str):
-            self.fail(path, "must be a whole number")
-            return None
-        try:
-            n = int(value)
-        except ValueError:
-            self.fail(path, "must be a whole number")
-            return None
-        if not lo <= n <= hi:
-            self.fail(path, f"must be between {lo} and {hi}")
-        return n
-
-    def identifier(self, data: Mapping[str, Any], key: str, path: str, normalise: Callable[[str], str]) -> str:
-        value = data.get(key)
-        if value in (None, ""):
-            return ""
-        try:
-            return normalise(str(value))
-        except ValueError as exc:
-            self.fail(path, str(exc))
-            return ""
-
-    def items(self, data: Mapping[str, Any], key: str) -> list[tuple[str, Mapping[str, Any]]]:
-        value = data.get(key) or []
-        if not isinstance(value, list):
-            self.fail(key, "must be a list")
-            return []
-        out = []
-        for i, item in enumerate(value):
-            if not isinstance(item, Mapping):
-                self.fail(f"{key}[{i}]", "must be an object")
-                continue
-            out.append((f"{key}[{i}]", item))
-        return out
-
-    def span(self, start: date | None, end: date | None, path: str, end_key: str = "end") -> None:
-        if start and end and end < start:
-            self.fail(_at(path, end_key), "must not be before the start")
-
-    def not_future(self, value: date | None, path: str, today: date) -> None:
-        if value and value > today:
-            self.fail(path, "must not be in the future")
-
-
 def _at(path: str, key: str) -> str:
     return f"{path}.{key}" if path else key
 
 
-def _name(c: _Checker, item: Mapping[str, Any], path: str, default_from: date) -> NameDoc:
+def _name(c: Fields, item: Mapping[str, Any], path: str, default_from: date) -> NameDoc:
     n = NameDoc(
         kind=c.choice(item, "kind", _at(path, "kind"), NameKind),
         given_names=c.text(item, "given_names", _at(path, "given_names")),
@@ -230,7 +129,7 @@ def _name(c: _Checker, item: Mapping[str, Any], path: str, default_from: date) -
     return n
 
 
-def _address(c: _Checker, item: Mapping[str, Any], path: str, today: date) -> AddressDoc:
+def _address(c: Fields, item: Mapping[str, Any], path: str, today: date) -> AddressDoc:
     a = AddressDoc(
         kind=c.choice(item, "kind", _at(path, "kind"), AddressKind),
         line1=c.text(item, "line1", _at(path, "line1")),
@@ -248,8 +147,8 @@ def _address(c: _Checker, item: Mapping[str, Any], path: str, today: date) -> Ad
     return a
 
 
-def _one(data: Any, build: Callable[[_Checker, Mapping[str, Any]], _T]) -> _T:
-    c = _Checker()
+def _one(data: Any, build: Callable[[Fields, Mapping[str, Any]], _T]) -> _T:
+    c = Fields()
     if not isinstance(data, Mapping):
         raise ValidationFailed({"": "must be a JSON object"})
     result = build(c, data)
@@ -262,7 +161,7 @@ def parse_name(data: Any, *, today: date | None = None) -> NameDoc:
     """One new name (a change of name or a new alias). ``valid_from`` is required and not in the future."""
     day = today or clock.today()
 
-    def build(c: _Checker, item: Mapping[str, Any]) -> NameDoc:
+    def build(c: Fields, item: Mapping[str, Any]) -> NameDoc:
         if not item.get("valid_from"):
             c.fail("valid_from", "is required: the date they started using the name")
         n = _name(c, item, "", day)
@@ -282,7 +181,7 @@ def parse_identity(data: Any, *, today: date | None = None) -> dict[str, Any]:
     """Corrections to the identifying details: any of date_of_birth, sex, ni_number, pnc_id."""
     day = today or clock.today()
 
-    def build(c: _Checker, item: Mapping[str, Any]) -> dict[str, Any]:
+    def build(c: Fields, item: Mapping[str, Any]) -> dict[str, Any]:
         out: dict[str, Any] = {}
         unknown = set(item) - {"date_of_birth", "sex", "ni_number", "pnc_id"}
         for key in sorted(unknown):
@@ -307,7 +206,7 @@ def parse_registrant(
     data: Any, *, known_forces: Mapping[str, Any] | None = None, today: date | None = None
 ) -> RegistrantDoc:
     """Validate one registrant document. Raises ValidationFailed listing every bad field."""
-    c = _Checker()
+    c = Fields()
     today = today or clock.today()
     if not isinstance(data, Mapping):
         raise ValidationFailed({"": "each registrant must be a JSON object"})

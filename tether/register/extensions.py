@@ -18,24 +18,11 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any, Protocol
+from typing import Any
+
+from tether.core.fields import Fields
 
 Span = tuple[str, date, "date | None"]  # (kind, start, end)
-
-
-class Checker(Protocol):
-    """What a section's parser may use of the document validator (``documents._Checker``)."""
-
-    errors: dict[str, list[str]]
-
-    def fail(self, path: str, message: str) -> None: ...
-    def items(self, data: Mapping[str, Any], key: str) -> Any: ...
-    def text(self, data: Mapping[str, Any], key: str, path: str, *, required: bool = True,
-             max_len: int = 120) -> str: ...
-    def choice(self, data: Mapping[str, Any], key: str, path: str, choices: Any) -> str: ...
-    def day(self, data: Mapping[str, Any], key: str, path: str, *, required: bool = True) -> date | None: ...
-    def flag(self, data: Mapping[str, Any], key: str, path: str) -> bool: ...
-    def not_future(self, value: date | None, path: str, today: date) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -50,7 +37,7 @@ class DocumentSection:
     - ``to_json(value)``: its JSON form, keys in a fixed order."""
 
     key: str
-    parse: Callable[[Checker, Mapping[str, Any], date | None, date], Any]
+    parse: Callable[[Fields, Mapping[str, Any], date | None, date], Any]
     spans: Callable[[Any], list[Span]]
     write: Callable[[Sequence[tuple[Any, Any]], datetime], None]
     load: Callable[[Sequence[Any]], dict[Any, Any]]

@@ -13,6 +13,7 @@ from datetime import date
 from typing import Any
 
 from tether.access.models import User
+from tether.core.dates import parse_day
 from tether.core.errors import NotFound, ValidationFailed
 
 from . import rollup
@@ -33,15 +34,6 @@ def user_named(username: str | None) -> Any:
     if user is None:
         raise NotFound(f"No active account {name!r}.")
     return user
-
-
-def parse_day(raw: str | None, field: str) -> date | None:
-    if raw in (None, ""):
-        return None
-    try:
-        return date.fromisoformat(str(raw))
-    except ValueError:
-        raise ValidationFailed({field: "must be a date like 2025-06-16"}) from None
 
 
 def parse_period(raw: str | None) -> tuple[date, date] | None:

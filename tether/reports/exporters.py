@@ -140,18 +140,6 @@ def rows_to_ods(rows: Sequence[Sequence[Value]], title: str = "") -> bytes:
     return buffer.getvalue()
 
 
-def to_csv(pt: PublishedTable) -> str:
-    return rows_to_csv(layout(pt))
-
-
-def to_xlsx(pt: PublishedTable) -> bytes:
-    return rows_to_xlsx(layout(pt), pt.title, header=pt.row_label)
-
-
-def to_ods(pt: PublishedTable) -> bytes:
-    return rows_to_ods(layout(pt), pt.title)
-
-
 FILE_FORMATS = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

@@ -1,6 +1,6 @@
 """An analyst's statistics journey in headless Debian Chromium against pytest-django's live server.
 
-Launches the system Chromium at /usr/bin/chromium exactly as ``tether/web/tests/test_browser.py`` does (never
+Launches the system Chromium at /usr/bin/chromium exactly as ``tether/register/tests/test_browser.py`` does (never
 ``playwright install``); skips when it is missing unless TETHER_REQUIRE_BROWSER=1.
 """
 

@@ -117,7 +117,7 @@ def test_registrants_cases_and_series(cases, foi_national):
 
 
 @pytest.mark.parametrize(("args", "message"), [
-    (("missing", "--as-of", "16/06/2025"), "as_of: must be a date"),
+    (("missing", "--as-of", "16/06/2025"), "as_of: must be a real date written as YYYY-MM-DD"),
     (("missing", "--by", "name"), "by: one or two of"),
     (("cases", "--period", "2025-01-01"), "period: must be two dates"),
     (("missing", "--threshold", "2"), "threshold: must be between"),

@@ -15,7 +15,7 @@ from odf.text import P
 from openpyxl import load_workbook
 
 from tether.reports.disclosure import STANDARD, Policy, PublishedTable, publish
-from tether.reports.exporters import table_rows, to_csv, to_ods, to_xlsx
+from tether.reports.exporters import layout, rows_to_file, table_rows
 from tether.reports.foi import WITHHELD, FoiDraft
 
 from .factories import grid, oneway
@@ -24,6 +24,11 @@ TWO_WAY = publish(grid([[3, 10, 0], [12, 7, 31], [20, 40, 8]], notes=("Open case
 ONE_WAY = publish(oneway([3, 10, 20, 0]))
 TABLES = [pytest.param(TWO_WAY, id="two-way"), pytest.param(ONE_WAY, id="one-way"),
           pytest.param(publish(grid([[3, 10], [12, 7]]), Policy(rounding=1)), id="secondary")]
+
+
+def file_of(pt, fmt):
+    """A published table as the downloads write it (the page's layout, in one of the file formats)."""
+    return rows_to_file(layout(pt), pt.title, fmt, header=pt.row_label)
 
 
 def expected(pt: PublishedTable) -> list[list[str]]:
@@ -47,7 +52,7 @@ def test_table_rows_hold_the_published_cells() -> None:
 
 @pytest.mark.parametrize("pt", TABLES)
 def test_csv_holds_the_published_table(pt: PublishedTable) -> None:
-    rows = list(csv.reader(io.StringIO(to_csv(pt))))
+    rows = list(csv.reader(io.StringIO(file_of(pt, "csv"))))
     assert rows[0] == [pt.title]
     assert ["As at", pt.as_of.isoformat()] in rows
     assert block(rows, pt) == expected(pt)
@@ -59,13 +64,13 @@ def test_csv_holds_the_published_table(pt: PublishedTable) -> None:
 def test_csv_escapes_formulas() -> None:
     table = grid([[10]], title="=HYPERLINK(\"x\")")
     table = type(table)(**{**table.__dict__, "rows": ("+R1",), "cells": {("+R1", "C1"): 10}})
-    text = to_csv(publish(table))
+    text = file_of(publish(table), "csv")
     assert "'=HYPERLINK" in text and "'+R1" in text
 
 
 @pytest.mark.parametrize("pt", TABLES)
 def test_xlsx_holds_the_published_table(pt: PublishedTable) -> None:
-    ws = load_workbook(io.BytesIO(to_xlsx(pt))).active
+    ws = load_workbook(io.BytesIO(file_of(pt, "xlsx"))).active
     assert ws is not None
     rows = [["" if v is None else str(v) for v in r] for r in ws.iter_rows(values_only=True)]
     assert rows[0][0] == pt.title
@@ -78,7 +83,7 @@ def test_xlsx_holds_the_published_table(pt: PublishedTable) -> None:
 
 def test_xlsx_never_stores_a_formula() -> None:
     table = grid([[10]], title="=1+1")
-    ws = load_workbook(io.BytesIO(to_xlsx(publish(table)))).active
+    ws = load_workbook(io.BytesIO(file_of(publish(table), "xlsx"))).active
     assert ws is not None and ws["A1"].data_type == "s" and ws["A1"].value == "=1+1"
 
 
@@ -90,11 +95,11 @@ def ods_rows(data: bytes) -> list[list[str]]:
 
 @pytest.mark.parametrize("pt", TABLES)
 def test_ods_holds_the_published_table(pt: PublishedTable) -> None:
-    rows = ods_rows(to_ods(pt))
+    rows = ods_rows(file_of(pt, "ods"))
     assert rows[0] == [pt.title]
     assert block(rows, pt) == expected(pt)
     assert ["Disclosure control", pt.policy.describe()] in rows
-    doc = load(io.BytesIO(to_ods(pt)))
+    doc = load(io.BytesIO(file_of(pt, "ods")))
     floats = [c.getAttribute("value") for c in doc.spreadsheet.getElementsByType(TableCell)
               if c.getAttribute("valuetype") == "float"]
     assert str(pt.col_totals[pt.cols[-1]].value) in floats or pt.col_totals[pt.cols[-1]].value is None
