@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "axes",
     "csp",
+    "ninja",  # its Swagger UI files are served from here (no CDN: the CSP allows only this origin)
     "tether.core",
     "tether.ui",
     "tether.access",
@@ -80,9 +81,11 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
-    "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",  # request.user.is_verified(): a TOTP code was given this session
+    "tether.ui.boundary.BoundaryMiddleware",  # sizes and the one text rule, before anything reads the body
+    "tether.ui.boundary.NoStoreMiddleware",  # no cached copies of pages or API answers (personal data)
+    "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "tether.access.middleware.LoginRequiredMiddleware",
@@ -163,6 +166,10 @@ if _flag("TETHER_TLS_PROXY", "0"):
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# Request sizes (tether.ui.boundary): forms and JSON bodies up to 2.5 MB, file uploads up to this.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+TETHER_MAX_UPLOAD_BYTES = int(os.environ.get("TETHER_MAX_UPLOAD_BYTES", 200 * 1024 * 1024))
 
 # A strict Content-Security-Policy: our own scripts and styles only (no inline script or style anywhere).
 CONTENT_SECURITY_POLICY = {

@@ -75,7 +75,9 @@ def serve(
     _django()
     from django.core.management import call_command
 
-    call_command("runserver", f"{host}:{port}", use_reloader=False)
+    # static files come through WhiteNoise as in production (runserver's own static handler answers a path-traversal
+    # attempt with a server error instead of a 404)
+    call_command("runserver", f"{host}:{port}", use_reloader=False, use_static_handler=False)
 
 
 @app.command()
@@ -148,11 +150,12 @@ def import_(
 ) -> None:
     """Import registrants. Every line is checked first; one bad line means nothing is written."""
     _django()
-    from tether.register.jsonl import ImportFailed, import_jsonl
+    from tether.register.jsonl import ImportFailed, decode_lines, import_jsonl
 
-    with file.open(encoding="utf-8") as fh:
-        lines = fh.read().splitlines()
+    lines, undecodable = decode_lines(file.read_bytes())
     try:
+        if undecodable:
+            raise ImportFailed(undecodable)
         with _progress(len(lines), "Importing") as bar:
             task = bar.add_task("import", total=len(lines))
             report = import_jsonl(lines, actor_label=_cli_label(), progress=lambda n: bar.update(task, completed=n))

@@ -131,6 +131,9 @@ def task_assign_view(request: HttpRequest, task_id: int) -> HttpResponse:
     back = reverse("casework:queue") if form.cleaned_data.get("back") == "queue" else reverse(
         "casework:task", kwargs={"task_id": task_id})
     assignee = form.assignee_id()
+    if assignee is None and form.cleaned_data.get("back") == "queue":
+        messages.error(request, "The task was not assigned: select the officer to assign it to.")
+        return redirect(back)
     try:
         if assignee == "bad":
             raise ValidationFailed({"assignee": "must be an active officer of the task's force"})

@@ -35,11 +35,15 @@ class Conflict(TetherError):
     """Someone else changed the record since it was read (version mismatch)."""
 
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
-NO_CONTROL_CHARACTERS = "must not contain control characters"
+# The one text rule (every edge: forms, API, import, CLI, query parameters): no C0 or C1 control characters, no
+# line or paragraph separators (U+2028, U+2029: JSON Lines readers split on them) and no lone surrogates (they cannot
+# be stored or written as UTF-8). Multi-line text (notes, written assessments) may hold line breaks and tabs.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+_CONTROL_MULTILINE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+NO_CONTROL_CHARACTERS = "must not contain control characters or line separators"
 
 
-def has_control_characters(text: str) -> bool:
-    """Free text from a form, a file or a query must hold no control characters (they hide in logs and CSV)."""
-    return bool(_CONTROL.search(text))
-
+def has_control_characters(text: str, *, multiline: bool = False) -> bool:
+    """Whether ``text`` breaks the text rule (control characters hide in logs and CSV, separators split JSON Lines,
+    lone surrogates cannot be stored). ``multiline`` allows line breaks (CR, LF) and tabs."""
+    return bool((_CONTROL_MULTILINE if multiline else _CONTROL).search(text))

@@ -34,7 +34,7 @@ def read_text(raw: Any, *, required: bool, max_len: int, min_len: int = 1,
         problems.append(needed)
     if len(value) > max_len:
         problems.append(f"must be {max_len} characters or fewer")
-    if has_control_characters(value.replace("\n", "").replace("\t", "") if multiline else value):
+    if has_control_characters(value, multiline=multiline):
         problems.append(NO_CONTROL_CHARACTERS)
     return value, problems
 
@@ -55,6 +55,27 @@ def read_flag(raw: Any) -> tuple[bool, str | None]:
     if not isinstance(raw, bool):
         return False, "must be true or false"
     return raw, None
+
+
+REASON_MAX = 2000
+REASON_MIN_LETTERS = 10
+REASON_MIN_DISTINCT = 5
+# letters that look like nothing (Hangul fillers): they count as letters to str.isalpha but say nothing
+_BLANK_LETTERS = frozenset("\u3164\u115f\u1160\uffa0")
+REASON_RULE = (f"give the reason in words: at least {REASON_MIN_LETTERS} letters, like "
+               "\"Joint investigation with GMP, their ref 24/1234\"")
+
+
+def reason_problem(raw: Any) -> str | None:
+    """Why a recorded reason (for opening another force's record) is not a reason, or None. A reason is words: at
+    least 10 letters of at least 5 different kinds, at most 2,000 characters, and the one text rule."""
+    value, problems = read_text(raw, required=True, max_len=REASON_MAX)
+    if problems:
+        return problems[0] if problems[0] != "is required" else REASON_RULE
+    letters = [ch.casefold() for ch in value if ch.isalpha() and ch not in _BLANK_LETTERS]
+    if len(letters) < REASON_MIN_LETTERS or len(set(letters)) < REASON_MIN_DISTINCT:
+        return REASON_RULE
+    return None
 
 
 class Fields:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import secrets
 import uuid
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 
 
 def uuid7(ms: int, rand74: int) -> uuid.UUID:
@@ -16,6 +16,10 @@ def uuid7(ms: int, rand74: int) -> uuid.UUID:
     return uuid.UUID(int=(ms << 80) | (0x7 << 76) | (rand_a << 64) | (0b10 << 62) | rand_b)
 
 
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MILLISECOND = timedelta(milliseconds=1)
+
+
 def new_id(at: datetime) -> uuid.UUID:
     """A fresh random version-7 UUID for the instant ``at``."""
-    return uuid7(int(at.timestamp() * 1000), secrets.randbits(74))
+    return uuid7((at - _EPOCH) // _MILLISECOND, secrets.randbits(74))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.db import models
 
 
@@ -66,3 +68,19 @@ class RegisterStatus(models.TextChoices):
     WANTED = "wanted", "Wanted"
     EXPIRED = "expired", "No longer subject"
     NOT_SUBJECT = "not_subject", "Not subject to notification"
+
+
+# The age of criminal responsibility, by the law of the owning force's country, on the date of a disposal: nobody
+# younger can be convicted or cautioned. England and Wales: 10 (Children and Young Persons Act 1933 s.50);
+# Northern Ireland: 10 (Criminal Justice (Children) (NI) Order 1998 art.3); Scotland: 12 from 17 December 2021
+# (Age of Criminal Responsibility (Scotland) Act 2019), 8 before (Criminal Procedure (Scotland) Act 1995 s.41).
+CRIMINAL_RESPONSIBILITY_AGE = {"england-wales": 10, "northern-ireland": 10}
+SCOTLAND_AGE_12_FROM = date(2021, 12, 17)
+COUNTRY_NAMES = {"england-wales": "England and Wales", "northern-ireland": "Northern Ireland", "scotland": "Scotland"}
+
+
+def criminal_responsibility_age(jurisdiction: str, on: date) -> int | None:
+    """The youngest age at which a person could be convicted or cautioned on ``on`` (None: no rule applied)."""
+    if jurisdiction == "scotland":
+        return 12 if on >= SCOTLAND_AGE_12_FROM else 8
+    return CRIMINAL_RESPONSIBILITY_AGE.get(jurisdiction)

@@ -18,9 +18,11 @@ from django.utils.dateparse import parse_datetime
 from tether.core import clock
 from tether.core.errors import ValidationFailed
 from tether.core.fields import Fields
+from tether.obligations.calendar import age_on
 
 from . import extensions
 from .constants import (
+    COUNTRY_NAMES,
     MONTHS_REQUIRED,
     REFERENCE_PREFIX,
     AddressKind,
@@ -30,6 +32,7 @@ from .constants import (
     NotificationKind,
     OrderKind,
     Sex,
+    criminal_responsibility_age,
 )
 from .identifiers import normalise_ni_number, normalise_pnc_id, normalise_postcode
 
@@ -113,6 +116,17 @@ class RegistrantDoc:
     sections: dict[str, Any] = field(default_factory=dict)
 
 
+def too_young(dob: date, on: date, jurisdiction: str) -> str | None:
+    """Why a disposal on ``on`` is impossible for someone born on ``dob`` (None: it is possible)."""
+    minimum = criminal_responsibility_age(jurisdiction, on)
+    age = age_on(dob, on)
+    if minimum is None or age >= minimum:
+        return None
+    return (f"the person was {age} on that date: under the age of criminal responsibility in "
+            f"{COUNTRY_NAMES.get(jurisdiction, jurisdiction)} ({minimum}), so no conviction, caution or finding "
+            "is possible")
+
+
 def _at(path: str, key: str) -> str:
     return f"{path}.{key}" if path else key
 
@@ -177,6 +191,10 @@ def parse_address(data: Any, *, today: date | None = None) -> AddressDoc:
     return _one(data, lambda c, item: _address(c, item, "", day))
 
 
+NOTHING_TO_CHANGE = "name at least one of date_of_birth, sex, ni_number or pnc_id to change"
+UNCHANGED = "nothing would change: the record already holds these values"
+
+
 def parse_identity(data: Any, *, today: date | None = None) -> dict[str, Any]:
     """Corrections to the identifying details: any of date_of_birth, sex, ni_number, pnc_id."""
     day = today or clock.today()
@@ -197,6 +215,8 @@ def parse_identity(data: Any, *, today: date | None = None) -> dict[str, Any]:
             out["ni_number"] = c.identifier(item, "ni_number", "ni_number", normalise_ni_number)
         if "pnc_id" in item:
             out["pnc_id"] = c.identifier(item, "pnc_id", "pnc_id", normalise_pnc_id)
+        if not item:
+            c.fail("identity", NOTHING_TO_CHANGE)
         return out
 
     return _one(data, build)
@@ -263,6 +283,8 @@ def parse_registrant(
         if len(current) != 1 or current[0].force != force:
             c.fail("ownership", "exactly one open interval is required and it must be the owning force")
 
+    owner = known_forces.get(force) if known_forces is not None and force else None
+    jurisdiction = str(getattr(owner, "jurisdiction", "") or "")
     disposals = []
     for path, item in c.items(data, "disposals"):
         d = DisposalDoc(
@@ -278,6 +300,8 @@ def parse_registrant(
         c.not_future(d.date, f"{path}.date", today)
         if dob and d.date < dob:
             c.fail(f"{path}.date", "must not be before the date of birth")
+        elif dob and jurisdiction and (problem := too_young(dob, d.date, jurisdiction)):
+            c.fail(f"{path}.date", problem)
         disposals.append(d)
     if not disposals:
         c.fail("disposals", "at least one qualifying conviction, caution or finding is required")

@@ -26,6 +26,7 @@ from tether.access.permissions import can_see_personal_data, full_access_by_role
 from tether.audit.services import PendingEvent, record_many
 from tether.core import clock
 from tether.core.errors import NotFound, ValidationFailed
+from tether.core.fields import reason_problem
 from tether.core.models import holds_on_q
 
 from .models import Person
@@ -86,10 +87,9 @@ def access_person_by_id(
     if level == LIMITED:
         grant = active_grant(user, person.pk)
         if grant is None and reason is not None:
-            reason = reason.strip()
-            if len(reason) < 10:
-                raise ValidationFailed({"reason": "give the reason you need this record (at least 10 characters)"})
-            grant = _open_grant(user, person, reason)
+            if problem := reason_problem(reason):
+                raise ValidationFailed({"reason": problem})
+            grant = _open_grant(user, person, reason.strip())
         if grant is not None:
             level = FULL
     if audit:

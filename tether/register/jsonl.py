@@ -46,6 +46,33 @@ class ImportReport:
     errors: list[LineError] = field(default_factory=list)
 
 
+MAX_DEPTH = 32  # a registrant document nests 3 deep
+
+
+def decode_lines(data: bytes) -> tuple[list[str], list[LineError]]:
+    """A JSON Lines file's lines: split on LF only (a CR before it is dropped), each decoded as UTF-8 on its own, so
+    a bad byte is an error naming its line, not a traceback."""
+    lines: list[str] = []
+    errors: list[LineError] = []
+    parts = data.split(b"\n")
+    if parts and parts[-1] == b"":
+        parts.pop()  # the newline ending the last line
+    for number, raw in enumerate(parts, start=1):
+        try:
+            lines.append(raw.removesuffix(b"\r").decode("utf-8"))
+        except UnicodeDecodeError as exc:
+            errors.append(LineError(number, "", f"is not UTF-8 text (byte {exc.start + 1} of the line)"))
+            lines.append("")
+    return lines, errors
+
+
+def _depth(value: Any, depth: int = 0) -> int:
+    if depth > MAX_DEPTH or not isinstance(value, dict | list):
+        return depth
+    items = value.values() if isinstance(value, dict) else value
+    return max((_depth(item, depth + 1) for item in items), default=depth)
+
+
 def validate_lines(lines: Iterable[str]) -> tuple[list[RegistrantDoc], list[LineError], int]:
     forces = forces_by_code()
     docs: list[RegistrantDoc] = []
@@ -61,6 +88,12 @@ def validate_lines(lines: Iterable[str]) -> tuple[list[RegistrantDoc], list[Line
             data = json.loads(text)
         except json.JSONDecodeError as exc:
             errors.append(LineError(number, "", f"not valid JSON ({exc.msg} at column {exc.colno})"))
+            continue
+        except RecursionError:
+            errors.append(LineError(number, "", f"nests more than {MAX_DEPTH} levels deep"))
+            continue
+        if _depth(data) > MAX_DEPTH:
+            errors.append(LineError(number, "", f"nests more than {MAX_DEPTH} levels deep"))
             continue
         try:
             doc = parse_registrant(data, known_forces=forces)
@@ -102,6 +135,17 @@ def import_jsonl(
     return ImportReport(lines=count, imported=len(docs))
 
 
+def json_line(doc: dict[str, Any]) -> str:
+    """One registrant as one line: JSON (UTF-8 kept readable), with every character a line reader could split on
+    escaped, so whatever was stored re-imports byte for byte."""
+    text = json.dumps(doc, ensure_ascii=False, separators=(",", ":"))
+    return text.translate(_LINE_BREAKERS)
+
+
+# line readers (str.splitlines, some editors) also split on these; JSON allows them raw, so they are written escaped
+_LINE_BREAKERS = {c: f"\\u{c:04x}" for c in (0x85, 0x2028, 0x2029)}
+
+
 def export_jsonl(
     out: IO[str], *, force: str | None = None, actor: Any = None, actor_label: str = "",
     progress: Callable[[int], None] | None = None,
@@ -113,7 +157,7 @@ def export_jsonl(
     ids = list(qs.values_list("pk", flat=True))
     n = 0
     for doc in iter_registrant_dicts(ids):
-        out.write(json.dumps(doc, ensure_ascii=False, separators=(",", ":")) + "\n")
+        out.write(json_line(doc) + "\n")
         n += 1
         if progress and n % 1000 == 0:
             progress(n)

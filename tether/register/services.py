@@ -25,7 +25,15 @@ from tether.obligations.calendar import age_on
 from . import extensions
 from . import names as name_rules
 from .constants import REFERENCE_PREFIX, NameKind, NotificationKind
-from .documents import RegistrantDoc, parse_address, parse_identity, parse_name, parse_registrant
+from .documents import (
+    UNCHANGED,
+    RegistrantDoc,
+    parse_address,
+    parse_identity,
+    parse_name,
+    parse_registrant,
+    too_young,
+)
 from .facts import HOME_KINDS
 from .guards import access_person_by_id
 from .models import Address, Detention, Disposal, Notification, Order, Ownership, Person, PersonName
@@ -263,6 +271,9 @@ def name_record(
         raise ValidationFailed({"kind": "a birth name cannot be added later: record a current name or an alias"})
     with _changing(actor, person_id, expected_version, "person.name_record") as change:
         person = change.person
+        if person.names.filter(kind=doc.kind, given_names=doc.given_names, family_name=doc.family_name,
+                               valid_to__isnull=True).exists():
+            raise ValidationFailed({"given_names": f"{UNCHANGED} (this {doc.kind} name is already open)"})
         before = person.display_name
         closed = []
         if doc.kind == NameKind.CURRENT:
@@ -286,6 +297,10 @@ def address_record(
     doc = parse_address(data)
     with _changing(actor, person_id, expected_version, "person.address_record") as change:
         person = change.person
+        if person.addresses.filter(kind=doc.kind, line1=doc.line1, line2=doc.line2, town=doc.town,
+                                   postcode=doc.postcode, child_under_18=doc.child_under_18,
+                                   valid_to__isnull=True).exists():
+            raise ValidationFailed({"line1": f"{UNCHANGED} (this address is already open)"})
         closed = (_close_open(person.addresses.filter(kind__in=HOME_KINDS), doc.valid_from)
                   if doc.kind in HOME_KINDS else [])
         address = Address.objects.create(
@@ -307,6 +322,9 @@ def identity_update(
     changes = parse_identity(data)
     with _changing(actor, person_id, expected_version, "person.identity_update") as change:
         person = change.person
+        changes = {k: v for k, v in changes.items() if getattr(person, k) != v}
+        if not changes:  # a change that changes nothing writes nothing: no version bump, no audit event
+            raise ValidationFailed({"identity": UNCHANGED})
         before = {k: getattr(person, k) for k in changes}
         for key, value in changes.items():
             setattr(person, key, value)
@@ -314,6 +332,8 @@ def identity_update(
             first = person.disposals.order_by("date").first()
             if first and first.date < person.date_of_birth:
                 raise ValidationFailed({"date_of_birth": "must not be after a conviction, caution or finding"})
+            if first and (problem := too_young(person.date_of_birth, first.date, person.owning_force.jurisdiction)):
+                raise ValidationFailed({"date_of_birth": f"at the first disposal ({first.date.isoformat()}) {problem}"})
             for d in person.disposals.all():
                 d.age_at_date = age_on(person.date_of_birth, d.date)
                 d.save(update_fields=["age_at_date"])

@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from tether.access.permissions import is_worker
+from tether.audit.services import record
 from tether.core import clock
 from tether.core.errors import NotFound
 from tether.register.constants import AddressKind, NameKind, NotificationKind, Sex
@@ -70,6 +71,12 @@ def _version_now(person: Any) -> int:
 def _render(
     request: HttpRequest, template: str, person: Any, form: PartsForm, result: Submitted, **extra: Any
 ) -> HttpResponse:
+    if request.method == "POST":
+        # a refused change shows the record again: that is a read like any other (the GET was audited by the guard,
+        # a POST that writes by its service), whatever the status
+        record("person.view", request.user, object_type="person", object_id=str(person.pk),
+               force_code=person.owning_force.code,
+               detail={"level": "full", "reference": person.reference, "page": template, "status": result.status})
     context = {
         "nav": "register",
         "person": person,

@@ -1,4 +1,25 @@
+"""The world the route walks run in: an MPS registrant with an open case and its tasks, and every persona."""
+
 from __future__ import annotations
 
-PASSWORD = "correct-horse-battery"  # the personas' password (tether/conftest.py)
+import pytest
 
+from tether.access.constants import Role
+from tether.access.models import Force, User
+from tether.casework.case_services import case_open
+from tether.casework.models import Task
+from tether.register.services import person_create
+
+
+@pytest.fixture
+def world(officer, other_officer, supervisor, force_admin, national_admin, partner, analyst, auditor, make_doc,
+          frozen):
+    foi = User.objects.create_user("foi.mps", password=None, role=Role.FOI_OFFICER,
+                                   force=Force.objects.get(code="MPS"))
+    person = person_create(officer, make_doc())
+    case = case_open(officer, person.pk)  # an open case and its tasks, for the case and task pages
+    person.walk_ids = {"case_id": case.pk, "task_id": Task.objects.filter(case=case).order_by("pk").first().pk}
+    users = {"officer": officer, "other_officer": other_officer, "supervisor": supervisor,
+             "force_admin": force_admin, "national_admin": national_admin, "partner": partner,
+             "analyst": analyst, "foi_officer": foi, "auditor": auditor}
+    return person, users

@@ -11,10 +11,9 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tether.access.demo_otp import DemoOnly, current_code, demo_key, demo_secret, demo_totp_device
+from tether.access.testing import PERSONA_PASSWORD as PASSWORD
 from tether.access.testing import ensure_device
 from tether.audit.models import AuditEvent
-
-from .conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
 

@@ -111,3 +111,39 @@ def test_partner_cannot_be_assigned_across_forces(partner, other_officer, person
     other_officer.save()
     with pytest.raises(Forbidden):
         partner_assign(other_officer, partner, person.pk)
+
+
+@pytest.mark.parametrize("reason", [
+    "\u200b" * 10,  # zero-width spaces
+    "\u3164" * 10,  # Hangul filler: a "letter" that shows nothing
+    "\x01" * 10,
+    "1234567890",
+    "..........",
+    "aaaaaaaaaaaaaaa",  # one letter repeated: not words
+    "x" * 60_000,
+    "Joint work\u2028with GMP",
+])
+def test_a_reason_without_real_words_opens_nothing(other_officer, person, reason):
+    from tether.access.models import AccessGrant
+    from tether.core.errors import ValidationFailed
+    from tether.register.guards import access_person_by_id
+
+    with pytest.raises(ValidationFailed) as caught:
+        access_person_by_id(other_officer, person.pk, reason=reason)
+    assert "reason" in caught.value.errors
+    assert not AccessGrant.objects.filter(user=other_officer).exists()
+
+
+def test_a_reason_in_words_opens_the_record(other_officer, person):
+    from tether.register.guards import access_person_by_id
+
+    access = access_person_by_id(other_officer, person.pk, reason="Joint investigation with GMP, ref 24/1234")
+    assert access.full and access.grant is not None
+
+
+def test_the_api_caps_and_checks_the_reason_like_the_web(api_client, other_officer, person):
+    client = api_client(other_officer)
+    assert client.get(f"/api/v1/people/{person.pk}", {"reason": "\u200b" * 10}).status_code == 400
+    assert client.get(f"/api/v1/people/{person.pk}", {"reason": "x" * 3000}).status_code == 400
+    ok = client.get(f"/api/v1/people/{person.pk}", {"reason": "Joint investigation with GMP, ref 24/1234"})
+    assert ok.status_code == 200 and ok.json()["access"] == "full"

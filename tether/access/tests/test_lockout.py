@@ -8,9 +8,8 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from tether.access.testing import PERSONA_PASSWORD as PASSWORD
 from tether.audit.models import AuditEvent
-
-from .conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
 

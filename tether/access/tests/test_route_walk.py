@@ -13,13 +13,8 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from tether.access.constants import Role
-from tether.access.models import Force, User
 from tether.access.services import token_create
 from tether.access.testing import verified_login
-from tether.casework.case_services import case_open
-from tether.casework.models import Task
-from tether.register.services import person_create
 
 pytestmark = pytest.mark.django_db
 
@@ -177,20 +172,6 @@ def _classify(response: Any, ni_number: str) -> str:
             return SIGN_IN
         return TO_REASON if "/people/" in location else f"redirect {location}"
     return {401: SIGN_IN, 403: FORBIDDEN, 404: NOT_FOUND, 405: NOT_ALLOWED}.get(code, f"status {code}")
-
-
-@pytest.fixture
-def world(officer, other_officer, supervisor, force_admin, national_admin, partner, analyst, auditor, make_doc,
-          frozen):
-    foi = User.objects.create_user("foi.mps", password=None, role=Role.FOI_OFFICER,
-                                   force=Force.objects.get(code="MPS"))
-    person = person_create(officer, make_doc())
-    case = case_open(officer, person.pk)  # an open case and its tasks, for the case and task pages
-    person.walk_ids = {"case_id": case.pk, "task_id": Task.objects.filter(case=case).order_by("pk").first().pk}
-    users = {"officer": officer, "other_officer": other_officer, "supervisor": supervisor,
-             "force_admin": force_admin, "national_admin": national_admin, "partner": partner,
-             "analyst": analyst, "foi_officer": foi, "auditor": auditor}
-    return person, users
 
 
 def _path(template: str, person: Any) -> str:

@@ -11,11 +11,10 @@ from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from tether.access.testing import PERSONA_PASSWORD as PASSWORD
 from tether.access.testing import ensure_device, totp_code, verified_login
 from tether.access.two_factor import secret_text
 from tether.audit.models import AuditEvent
-
-from .conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
 

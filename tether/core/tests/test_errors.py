@@ -112,15 +112,21 @@ def test_line_breaks_and_tabs_count_as_control_characters():
 
 
 def test_the_message_for_control_characters():
-    assert NO_CONTROL_CHARACTERS == "must not contain control characters"
+    assert NO_CONTROL_CHARACTERS == "must not contain control characters or line separators"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="has_control_characters only matches C0 controls and DEL ([\\x00-\\x1f\\x7f]); the C1 controls "
-    "U+0080-U+009F (Unicode category Cc, e.g. U+009B CSI, U+0085 NEL) pass, although the docstring says free "
-    "text must hold no control characters",
-)
-@pytest.mark.parametrize("char", ["\x85", "\x9b"], ids=["U+0085", "U+009B"])
+@pytest.mark.parametrize("char", ["\x85", "\x9b", "\x80", "\x9f"], ids=["U+0085", "U+009B", "U+0080", "U+009F"])
 def test_c1_control_characters_are_found(char):
     assert has_control_characters(f"Alan{char}Testperson")
+
+
+@pytest.mark.parametrize("char", ["\u2028", "\u2029", "\ud800", "\udfff"], ids=["LS", "PS", "high", "low"])
+def test_separators_and_lone_surrogates_are_found(char):
+    assert has_control_characters(f"Alan{char}Testperson")
+    assert has_control_characters(f"Alan{char}Testperson", multiline=True)
+
+
+def test_multiline_text_may_hold_line_breaks_and_tabs_but_nothing_else():
+    assert not has_control_characters("line one\r\nline two\n\tindented", multiline=True)
+    assert has_control_characters("line one\x00", multiline=True)
+    assert has_control_characters("bell\x07", multiline=True)

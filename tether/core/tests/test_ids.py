@@ -91,12 +91,6 @@ def test_new_id_is_exact_for_every_millisecond_of_a_2025_minute():
         assert new_id(at).int >> 80 == unix_ms(at)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="new_id takes int(at.timestamp() * 1000): the float product can fall just below a whole millisecond, "
-    "so some exact-millisecond instants are stamped one millisecond early (about a quarter of those between "
-    "2038-01-19 and 2039-09-07, and similarly in 2004-01-10 to 2004-11-03; none found in 2005-2037)",
-)
 @pytest.mark.parametrize(
     "at",
     [

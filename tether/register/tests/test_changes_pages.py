@@ -390,3 +390,15 @@ def test_markup_typed_in_a_failing_form_is_shown_escaped(other_officer_client: A
     html = text(response)
     assert "<script>alert(1)</script>" not in html
     assert "&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+@pytest.mark.parametrize("page", ["notification", "name", "address", "identity"])
+def test_a_refused_change_that_shows_the_record_is_audited(other_officer_client: Any, gmp_person: Any,
+                                                           page: str) -> None:
+    before = AuditEvent.objects.filter(object_id=str(gmp_person.pk), action="person.view").count()
+    paths = {**urls(gmp_person), "notification": f"/people/{gmp_person.pk}/notifications/new/"}
+    response = other_officer_client.post(paths[page], {"version": gmp_person.version})
+    assert response.status_code == 400
+    assert gmp_person.reference in text(response)
+    after = AuditEvent.objects.filter(object_id=str(gmp_person.pk), action="person.view").count()
+    assert after == before + 1

@@ -207,7 +207,7 @@ def test_other_force_officer_sees_limited_then_full_after_reason(other_officer_c
     assert response.status_code == 400
     html = text(response)
     assert "govuk-error-summary" in html and 'href="#reason"' in html
-    assert "at least 10 characters" in html
+    assert "at least 10 letters" in html
     assert "CE123456D" not in html
     assert not AccessGrant.objects.filter(user=other_officer).exists()
 

@@ -1,0 +1,138 @@
+"""The request boundary: every request is bounded and every text it carries obeys the one text rule, before any
+page, API endpoint or service sees it.
+
+- A body larger than ``DATA_UPLOAD_MAX_MEMORY_SIZE`` (a file upload: ``TETHER_MAX_UPLOAD_BYTES``) is refused
+  with 413.
+- Query parameters must hold no control characters, line separators or lone surrogates; form fields and JSON
+  strings may also hold line breaks and tabs (notes run over several lines), nothing else.
+- A JSON body that cannot be read (not JSON, not UTF-8, nested too deep) is refused with 400.
+
+The API answers ``{"errors": [{"field": ..., "message": ...}]}``; pages answer the 400 page naming the field.
+Services check again (``tether.core.fields``), so the command line and imports obey the same rule.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
+
+from tether.core.errors import NO_CONTROL_CHARACTERS, has_control_characters
+
+from .pages import error_page
+
+API_PREFIX = "/api/"
+MAX_JSON_DEPTH = 32  # a registrant document nests 3 deep; nothing Tether reads needs more
+MAX_FIELD_NAME = 200
+
+
+def _walk(value: Any, path: str, depth: int = 0) -> Iterator[tuple[str, str]]:
+    """Every (path, string) in a decoded JSON value, keys included."""
+    if depth > MAX_JSON_DEPTH:
+        raise ValueError(f"nests more than {MAX_JSON_DEPTH} levels deep")
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            where = f"{path}.{key}" if path else str(key)
+            yield where, str(key)
+            yield from _walk(item, where, depth + 1)
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from _walk(item, f"{path}[{i}]", depth + 1)
+
+
+def _field(name: str) -> str:
+    """A field name safe to echo back."""
+    shown = name[:MAX_FIELD_NAME]
+    return shown if not has_control_characters(shown) else repr(shown)[1:-1]
+
+
+class BoundaryMiddleware:
+    """Put it after AuthenticationMiddleware (error pages show the signed-in header) and before anything that reads
+    the body (CsrfViewMiddleware)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        refused = self._check(request)
+        if refused is not None:
+            return refused
+        return self.get_response(request)
+
+    def _refuse(self, request: HttpRequest, status: int, field: str | list[str], message: str) -> HttpResponse:
+        fields = field if isinstance(field, list) else [field]
+        if request.path_info.startswith(API_PREFIX):
+            return JsonResponse({"errors": [{"field": f, "message": message} for f in fields]}, status=status)
+        where = f"{', '.join(fields)}: " if any(fields) else ""
+        return error_page(request, status, f"{where}{message}")
+
+    def _bad_fields(self, pairs: Any, *, multiline: bool) -> list[str]:
+        return [_field(name) for name, values in pairs
+                if has_control_characters(name, multiline=multiline)
+                or any(has_control_characters(v, multiline=multiline) for v in values)]
+
+    def _check(self, request: HttpRequest) -> HttpResponse | None:
+        multipart = request.META.get("CONTENT_TYPE", "").startswith("multipart/")
+        # a file upload (a partner extract) may be larger than a form or a JSON body, within its own cap
+        limit = settings.TETHER_MAX_UPLOAD_BYTES if multipart else settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            return self._refuse(request, 400, "", "The Content-Length header is not a number.")
+        if limit is not None and length > limit:
+            return self._refuse(request, 413, "", f"The request is too large: at most {limit:,} bytes.")
+        if bad := self._bad_fields(request.GET.lists(), multiline=False):
+            return self._refuse(request, 400, bad, NO_CONTROL_CHARACTERS)
+        if request.method not in ("POST", "PUT", "PATCH", "DELETE"):
+            return None
+        content_type = request.META.get("CONTENT_TYPE", "")
+        try:
+            if content_type.startswith("application/json") or (
+                request.path_info.startswith(API_PREFIX) and not content_type.startswith("multipart/")
+                and request.body
+            ):
+                return self._check_json(request)
+            if bad := self._bad_fields(request.POST.lists(), multiline=True):
+                return self._refuse(request, 400, bad, NO_CONTROL_CHARACTERS)
+        except RequestDataTooBig:
+            return self._refuse(request, 413, "", f"The request is too large: at most {limit:,} bytes.")
+        except TooManyFieldsSent:
+            return self._refuse(request, 400, "", "The form has too many fields.")
+        return None
+
+    def _check_json(self, request: HttpRequest) -> HttpResponse | None:
+        if not request.body:
+            return None
+        try:
+            text = request.body.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            return self._refuse(request, 400, "", f"The body is not UTF-8 (byte {exc.start + 1}).")
+        try:
+            data = json.loads(text)
+            strings = list(_walk(data, ""))
+        except (json.JSONDecodeError, RecursionError, ValueError) as exc:
+            reason = exc.msg if isinstance(exc, json.JSONDecodeError) else str(exc) or "nests too deep"
+            return self._refuse(request, 400, "", f"The body is not valid JSON: {reason}.")
+        bad = list(dict.fromkeys(
+            _field(path) for path, value in strings if has_control_characters(value, multiline=True)))
+        return self._refuse(request, 400, bad, NO_CONTROL_CHARACTERS) if bad else None
+
+
+class NoStoreMiddleware:
+    """Pages and API answers may carry personal data: no browser or proxy keeps a copy (``Cache-Control:
+    no-store``). Static files are served before this (WhiteNoise) and keep their own caching."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        response = self.get_response(request)
+        response["Cache-Control"] = "no-store"
+        return response
+
