@@ -31,12 +31,14 @@ install: $(VENV)/.installed node_modules/.installed
 assets: tether/ui/assets/build/tether.css
 
 run: install assets
-	$(BIN)/tether migrate
-	$(BIN)/tether demo --if-empty --registrants $(DEMO_SIZE)
-	$(BIN)/tether sweep
+	@$(BIN)/tether migrate --quiet
+	@$(BIN)/tether demo --if-empty --registrants $(DEMO_SIZE) --quiet
+	@$(BIN)/tether sweep --brief
+	@echo ""
+	@$(BIN)/tether logins
 	@echo ""
 	@echo "Tether is serving on http://$(HOST):$(PORT)/  (Ctrl-C to stop)"
-	$(BIN)/tether serve --host $(HOST) --port $(PORT)
+	@$(BIN)/tether serve --host $(HOST) --port $(PORT)
 
 test: install assets
 	$(BIN)/python -m pytest -n auto $(PYTEST_ARGS)

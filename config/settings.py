@@ -78,13 +78,14 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "tether.ui.boundary.CSPMiddleware",  # django-csp, keeping the policy on Tether's own error pages
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",  # request.user.is_verified(): a TOTP code was given this session
     "tether.ui.boundary.BoundaryMiddleware",  # sizes and the one text rule, before anything reads the body
     "tether.ui.boundary.NoStoreMiddleware",  # no cached copies of pages or API answers (personal data)
+    "tether.ui.boundary.OwnErrorPagesMiddleware",  # Tether's 404/500 pages in development too
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

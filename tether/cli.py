@@ -29,7 +29,7 @@ app.add_typer(audit_app, name="audit")
 app.add_typer(token_app, name="token")
 app.add_typer(report_app, name="report")
 
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)  # messages name files and lines: never wrapped mid-sentence
 
 
 def _django() -> None:
@@ -58,12 +58,16 @@ def _progress(total: int | None, label: str) -> Progress:
 
 
 @app.command()
-def migrate() -> None:
+def migrate(
+    quiet: Annotated[bool, typer.Option("--quiet", help="Print one line, not each migration.")] = False,
+) -> None:
     """Create or update the database tables."""
     _django()
     from django.core.management import call_command
 
-    call_command("migrate", interactive=False, verbosity=1)
+    call_command("migrate", interactive=False, verbosity=0 if quiet else 1)
+    if quiet:
+        typer.echo("The database is up to date.")
 
 
 @app.command()
@@ -89,6 +93,7 @@ def demo(
     seed: Annotated[int, typer.Option(help="Random seed: the same seed gives the same register.")] = 2018,
     if_empty: Annotated[bool, typer.Option("--if-empty", help="Do nothing if the register has anyone.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", help="One line; no summary, no logins.")] = False,
 ) -> None:
     """Generate a seeded, synthetic national register across all 45 forces, plus demo logins."""
     _django()
@@ -110,6 +115,12 @@ def demo(
     if as_json:
         typer.echo(json.dumps({"summary": summary, "logins": [u[0] for u in users]}, default=str))
         return
+    if quiet:
+        made = summary.get("registrants") or summary.get("people")
+        typer.echo("The demo register is already loaded." if "skipped" in summary
+                   else f"Loaded the synthetic demo register ({made:,} registrants)." if made
+                   else "Loaded the synthetic demo register.")
+        return
     typer.echo(json.dumps(summary, default=str, indent=2))
     _print_logins(users)
 
@@ -119,6 +130,28 @@ def _print_logins(users: list[tuple[str, str, str]]) -> None:
     for username, password, role in users:
         typer.echo(f"  {role:<24} {username:<22} password: {password}")
     typer.echo("Two-factor code (every account but the analyst and FOI officer): .venv/bin/tether otp-code USERNAME")
+
+
+@app.command("otp-reset")
+def otp_reset(
+    username: Annotated[str, typer.Argument(help="The account whose phone was lost or replaced.")],
+    reason: Annotated[str, typer.Option(help="Why (recorded in the audit trail), in words.")],
+    as_user: Annotated[
+        str | None, typer.Option("--as", envvar="TETHER_USER", help="Your administrator account.")
+    ] = None,
+) -> None:
+    """Reset an account's two-factor sign-in: they set it up again at their next sign-in (audited)."""
+    _django()
+    from tether.access.services import two_factor_reset
+    from tether.core.errors import TetherError
+    from tether.reports.commands import user_named
+
+    try:
+        count = two_factor_reset(user_named(as_user), username, reason=reason)
+    except TetherError as exc:
+        err.print(str(exc), markup=False)
+        raise typer.Exit(2) from None
+    typer.echo(f"Two-factor sign-in reset for {username} ({count} device{'s' if count != 1 else ''} removed).")
 
 
 @app.command()
@@ -206,6 +239,9 @@ def sweep(
     no_resume: Annotated[
         bool, typer.Option("--no-resume", help="--recompute: start again, don't continue an interrupted run.")
     ] = False,
+    brief: Annotated[
+        bool, typer.Option("--brief", help="One line for a person instead of the JSON summary.")
+    ] = False,
 ) -> None:
     """Find obligations that became overdue: record each breach once, create tasks, print a JSON summary."""
     _django()
@@ -223,6 +259,11 @@ def sweep(
         except ValidationFailed as exc:
             err.print(str(exc), markup=False)
             raise typer.Exit(2) from None
+    if brief:
+        typer.echo(f"Swept {summary.get('people_checked', 0):,} registrants as at {summary.get('as_of', '')}: "
+                   f"{summary.get('new_breaches', 0):,} new missed obligations, "
+                   f"{summary.get('tasks_created', 0):,} new tasks.")
+        return
     typer.echo(json.dumps(summary, default=str))
 
 

@@ -33,6 +33,8 @@ __all__ = [
     "can_edit_playbook",
     "can_explore_rules",
     "can_import_returns",
+    "can_reset_two_factor",
+    "can_reveal_audit_personal",
     "can_search_audit",
     "can_search_register",
     "can_see_caseload",
@@ -41,6 +43,7 @@ __all__ = [
     "can_see_viewers",
     "can_write_register",
     "full_access_by_role",
+    "has_caseload",
     "is_national_admin",
     "is_partner",
     "is_worker",
@@ -151,6 +154,19 @@ def can_explore_rules(actor: Any) -> bool:
     return can_see_personal_data(actor) or _role(actor) == Role.ANALYST
 
 
+def can_reset_two_factor(actor: Any, user: Any) -> bool:
+    """A lost phone: a force administrator resets their own force's accounts, a national administrator anyone's."""
+    if is_national_admin(actor):
+        return True
+    return _role(actor) == Role.FORCE_ADMIN and getattr(actor, "force_id", None) is not None and (
+        actor.force_id == getattr(user, "force_id", None))
+
+
+def has_caseload(actor: Any) -> bool:
+    """Offender managers manage a caseload of their own; other workers oversee the force's register."""
+    return _role(actor) == Role.OFFICER
+
+
 def needs_two_factor(actor: Any) -> bool:
     return getattr(actor, "role", None) in TWO_FACTOR_ROLES
 
@@ -207,6 +223,15 @@ def can_search_audit(actor: Any) -> bool:
 
 def reads_audit_api(actor: Any) -> bool:
     return _role(actor) == Role.AUDITOR
+
+
+def can_reveal_audit_personal(actor: Any, force_code: str) -> bool:
+    """The personal values an audit event holds: national administrators, and supervisors for events of their own
+    force. Never auditors: the audit trail must not become a way to read personal data."""
+    if is_national_admin(actor):
+        return True
+    own = getattr(actor, "force_code", "") or ""
+    return _role(actor) == Role.SUPERVISOR and bool(own) and own == force_code
 
 
 def can_see_viewers(actor: Any, force_id: int | None) -> bool:

@@ -12,7 +12,7 @@ from tether.core.errors import ValidationFailed
 
 from .events import record
 from .models import ApiToken, User
-from .permissions import role_unchanged
+from .permissions import can_reset_two_factor, role_unchanged
 
 
 def token_create(username: str, *, name: str = "api", days: int = 30, actor_label: str = "") -> tuple[str, ApiToken]:
@@ -42,3 +42,22 @@ def token_user(raw: str) -> Any:
     if token is None or not token.user.is_active or not role_unchanged(token.role, token.user):
         return None  # unknown, revoked, expired, or issued for a role the user no longer has
     return token.user
+
+
+def two_factor_reset(actor: Any, username: str, *, reason: str) -> int:
+    """Reset an account's two-factor sign-in (a lost or replaced phone): a force administrator for their own force,
+    a national administrator for anyone; the reason is recorded. The user enrols again at their next sign-in."""
+    from tether.core.errors import Forbidden, NotFound
+    from tether.core.fields import reason_problem
+
+    from .two_factor import reset_two_factor
+
+    user = User.objects.select_related("force").filter(username=(username or "").strip()).first()
+    if user is None:
+        raise NotFound(f"No account {username!r}.")
+    if not can_reset_two_factor(actor, user):
+        raise Forbidden("Only a force administrator (for their own force) or a national administrator resets "
+                        "two-factor sign-in.")
+    if problem := reason_problem(reason):
+        raise ValidationFailed({"reason": problem})
+    return reset_two_factor(user, actor=actor, reason=reason.strip())

@@ -9,9 +9,10 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
 from tether.access.api import DetailOut, ErrorOut, TokenAuth
-from tether.access.permissions import reads_audit_api
+from tether.access.permissions import can_reveal_audit_personal, reads_audit_api
 from tether.core.errors import NotFound
 
+from .models import AuditEvent
 from .selectors import AuditFilters, search_events
 from .services import record
 
@@ -30,6 +31,7 @@ class EventOut(Schema):
     force_code: str
     reason: str
     detail: dict[str, Any]
+    personal_withheld: bool = Field(False, description="The event holds personal values, withheld from auditors")
     prev_hash: str
     hash: str
 
@@ -61,6 +63,7 @@ def _event(ev: Any) -> EventOut:
         seq=ev.seq, at=ev.at, actor_id=ev.actor_id, actor_username=ev.actor.username if ev.actor else "",
         actor_label=ev.actor_label, action=ev.action, object_type=ev.object_type, object_id=ev.object_id,
         force_code=ev.force_code, reason=ev.reason, detail=ev.detail if isinstance(ev.detail, dict) else {},
+        personal_withheld=bool(ev.personal),
         prev_hash=ev.prev_hash, hash=ev.hash,
     )
 
@@ -83,3 +86,23 @@ def list_events(request: HttpRequest, q: Query[EventQuery]) -> Any:
         count=page.count, count_capped=page.capped, page=page.number, pages=page.num_pages,
         next_before_seq=page.next_before_seq, results=[_event(ev) for ev in page.events],
     )
+
+
+class PersonalOut(Schema):
+    seq: int
+    personal: dict[str, Any]
+
+
+@router.get("/audit/events/{seq}/personal", response={200: PersonalOut, 404: DetailOut},
+            summary="Reveal one event's personal values (national administrators; a force's supervisors)")
+def reveal_personal(request: HttpRequest, seq: int) -> Any:
+    """The personal values an event holds (dates of birth, identifiers, names, postcodes, search terms). Auditors
+    never see them; a national administrator, or a supervisor for their own force's events, may, one event at a
+    time, and each reveal is itself audited (``audit.reveal``, without the values)."""
+    user = request.user
+    ev = AuditEvent.objects.filter(seq=seq).first()
+    if ev is None or not ev.personal or not can_reveal_audit_personal(user, ev.force_code):
+        raise NotFound("No such event.")
+    record("audit.reveal", user, object_type="audit_event", object_id=str(ev.seq), force_code=ev.force_code,
+           detail={"seq": ev.seq, "action": ev.action, "keys": sorted(ev.personal)})
+    return PersonalOut(seq=ev.seq, personal=ev.personal)

@@ -13,7 +13,18 @@ HASHED_FIELDS = (
 )
 
 
+def personal_digest(personal: Any) -> str:
+    """The SHA-256 of an event's personal values (what the chain hashes in their place)."""
+    text = json.dumps(personal, sort_keys=True, separators=(",", ":"), default=str, ensure_ascii=True)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
 def event_hash(fields: Mapping[str, Any], prev_hash: str) -> str:
+    """An event with personal values hashes their digest (``personal_sha256``, given or computed from
+    ``personal``); one without hashes exactly as before they existed."""
     body = {k: fields[k] for k in HASHED_FIELDS}
+    digest = fields.get("personal_sha256") or (personal_digest(fields["personal"]) if fields.get("personal") else "")
+    if digest:
+        body["personal_sha256"] = digest
     text = json.dumps(body, sort_keys=True, separators=(",", ":"), default=str, ensure_ascii=True)
     return hashlib.sha256((prev_hash + "|" + text).encode()).hexdigest()

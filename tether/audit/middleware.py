@@ -54,7 +54,6 @@ class ApiAuditMiddleware:
         detail: dict[str, Any] = {
             "method": request.method,
             "path": escape_uri_path(request.path),  # as sent: percent-escapes stay escaped
-            "query": request.META.get("QUERY_STRING", "")[:QUERY_LIMIT],
             "status": response.status_code,
             "ip": request.META.get("REMOTE_ADDR", ""),
         }
@@ -64,6 +63,9 @@ class ApiAuditMiddleware:
             label = f"unknown token ({prefix}…)" if prefix else "anonymous (no token)"
             if prefix:
                 detail["token_prefix"] = prefix
+        query = request.META.get("QUERY_STRING", "")[:QUERY_LIMIT]
+        detail["query_parameters"] = sorted({part.split("=", 1)[0][:40] for part in query.split("&") if part})
+        # the values (search terms, reasons) are personal: withheld from auditors
         record("api.call", user, actor_label=label, force_code=user.force_code if user else "",
-               detail=detail)
+               detail=detail, personal={"query": query} if query else {})
         return response

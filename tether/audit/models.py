@@ -35,6 +35,10 @@ class AuditEvent(models.Model):
     force_code = models.CharField(max_length=8, blank=True)
     reason = models.TextField(blank=True)
     detail = models.JSONField(default=dict)
+    # personal values (dates of birth, identifiers, names, postcodes, search terms): never shown to auditors; a
+    # national administrator or the force's supervisor reveals them one event at a time, and that is audited too.
+    # The chain hashes their SHA-256, so an export without them still verifies.
+    personal = models.JSONField(null=True, blank=True)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64)
 

@@ -35,7 +35,7 @@ def verify_chain(progress: Callable[[int], None] | None = None, batch: int = 500
     prev_hash, expected_seq, checked = GENESIS, 1, 0
     qs = AuditEvent.objects.order_by("seq").values(
         "seq", "at", "actor_id", "actor_label", "action", "object_type", "object_id", "force_code", "reason",
-        "detail", "prev_hash", "hash",
+        "detail", "personal", "prev_hash", "hash",
     )
     for rows in _by_seq(qs, batch):
         for row in rows:
@@ -238,7 +238,7 @@ def search_events(
 
 EXPORT_FIELDS = (
     "seq", "at", "actor_id", "actor__username", "actor_label", "action", "object_type", "object_id", "force_code",
-    "reason", "detail", "prev_hash", "hash",
+    "reason", "detail", "personal", "prev_hash", "hash",
 )
 
 

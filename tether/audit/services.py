@@ -29,6 +29,7 @@ class PendingEvent:
     reason: str = ""
     detail: dict[str, Any] = field(default_factory=dict)
     actor_label: str = ""
+    personal: dict[str, Any] = field(default_factory=dict)  # withheld from auditors (models.AuditEvent.personal)
 
 
 def _lock_chain() -> tuple[int, str]:
@@ -59,6 +60,7 @@ def record_many(events: Iterable[PendingEvent], at: datetime | None = None) -> l
     for ev in events:
         seq += 1
         detail = json.loads(json.dumps(ev.detail, default=str))  # store exactly what is hashed
+        personal = json.loads(json.dumps(ev.personal, default=str)) if ev.personal else None
         fields = {
             "seq": seq,
             "at": at.isoformat(),
@@ -70,13 +72,14 @@ def record_many(events: Iterable[PendingEvent], at: datetime | None = None) -> l
             "force_code": ev.force_code,
             "reason": ev.reason,
             "detail": detail,
+            "personal": personal,
         }
         h = event_hash(fields, prev)
         rows.append(
             AuditEvent(
                 seq=seq, at=at, actor_id=fields["actor_id"], actor_label=fields["actor_label"], action=ev.action,
                 object_type=ev.object_type, object_id=fields["object_id"], force_code=ev.force_code,
-                reason=ev.reason, detail=detail, prev_hash=prev, hash=h,
+                reason=ev.reason, detail=detail, personal=personal, prev_hash=prev, hash=h,
             )
         )
         prev = h

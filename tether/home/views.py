@@ -11,7 +11,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
-from tether.access.permissions import can_see_caseload, is_worker
+from tether.access.permissions import can_see_caseload, has_caseload, is_worker
 from tether.casework.selectors import my_tasks
 from tether.core import clock
 from tether.core.errors import NotFound
@@ -37,6 +37,7 @@ def health(request: HttpRequest) -> JsonResponse:
 def dashboard(request: HttpRequest) -> HttpResponse:
     user = request.user
     context: dict[str, Any] = {"nav": "dashboard"}
+    context["has_caseload"] = has_caseload(user)
     if can_see_caseload(user):
         context["caseload"] = caseload_counts(user)
         context["today"] = clock.today()

@@ -4,7 +4,7 @@ their field paths back here)."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, time
 from typing import Any
 
 from django import forms
@@ -27,6 +27,7 @@ class PersonCreateForm(PartsForm):
         DateParts("date_of_birth", "Date of birth"),
         DateParts("address_from", "Date they started living at the address"),
         DateParts("disposal_date", "Date of conviction, caution or finding"),
+        DateParts("initial_date", "Date of the initial notification"),
     )
 
     force = text_field(max_length=8)  # national administrators only: everyone else creates for their own force
@@ -44,6 +45,8 @@ class PersonCreateForm(PartsForm):
     disposal_offence_code = text_field(max_length=40)
     disposal_kind = text_field()
     disposal_months = text_field(max_length=10)
+    initial_time = text_field(max_length=10)
+    initial_station = text_field(max_length=200)
 
     # service field path -> form field
     FIELD_FOR_PATH = {
@@ -68,6 +71,8 @@ class PersonCreateForm(PartsForm):
         "disposals[0].offence_code": "disposal_offence_code",
         "disposals[0].kind": "disposal_kind",
         "disposals[0].months": "disposal_months",
+        "notifications[0].received_at": "initial_date",
+        "notifications[0].station": "initial_station",
     }
     LABELS = {
         "force": "Owning force",
@@ -88,20 +93,40 @@ class PersonCreateForm(PartsForm):
         "disposal_offence_code": "Offence code",
         "disposal_kind": "Disposal",
         "disposal_months": "Length in months",
+        "initial_date": "Date of the initial notification",
+        "initial_time": "Time of the initial notification",
+        "initial_station": "Police station of the initial notification",
     }
     # fields whose error link should point at a different element id than the field name
     ANCHORS = {
         "date_of_birth": "date_of_birth_day",
         "address_from": "address_from_day",
         "disposal_date": "disposal_date_day",
+        "initial_date": "initial_date_day",
         "sex": "sex",
     }
     ORDER = (
         "force", "date_of_birth", "sex", "ni_number", "pnc_id", "given_names", "family_name",
         "address_line1", "address_line2", "address_town", "address_postcode", "address_child_under_18",
         "address_from", "disposal_date", "disposal_offence", "disposal_offence_code", "disposal_kind",
-        "disposal_months",
+        "disposal_months", "initial_date", "initial_time", "initial_station",
     )
+
+    def parse(self) -> bool:
+        ok = super().parse()
+        d = self.cleaned_data
+        self.initial_at: datetime | None = None
+        day = self.parsed.get("initial_date")
+        raw_time = (d.get("initial_time") or "").strip()
+        at = parse_time(raw_time) if raw_time else time(12, 0)
+        if raw_time and at is None:
+            self.parse_errors["initial_time"] = "Time of the initial notification must be a real time, like 09:30"
+        elif day is not None and at is not None:
+            self.initial_at = datetime.combine(day, at, tzinfo=UK)
+        if (raw_time or d.get("initial_station")) and day is None and "initial_date" not in self.parse_errors:
+            self.parse_errors["initial_date"] = "Enter the date of the initial notification, or leave its time and " \
+                                                "station blank if they have not notified yet"
+        return ok and not self.parse_errors
 
     def has_address(self) -> bool:
         d = self.cleaned_data
@@ -130,6 +155,12 @@ class PersonCreateForm(PartsForm):
                 }
             ],
         }
+        initial_at: datetime | None = getattr(self, "initial_at", None)
+        if initial_at is not None:
+            doc["notifications"] = [{
+                "kind": "initial", "received_at": initial_at.isoformat(),
+                "station": d.get("initial_station", ""),
+            }]
         if self.has_address():
             doc["addresses"] = [
                 {

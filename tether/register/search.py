@@ -84,8 +84,9 @@ def search_people(user: Any, terms: SearchTerms, page: int = 1, per_page: int = 
         rows.append(Row(p, FULL if own else LIMITED, bool(state and state.next_due and state.next_due < today)))
     record(
         "person.search", user,
-        detail={"name": terms.name, "force": terms.force, "status": terms.status, "reference": terms.reference,
-                "page": page_obj.number, "results": paginator.count},
+        detail={"terms": [k for k in ("name", "reference") if getattr(terms, k)], "force": terms.force,
+                "status": terms.status, "page": page_obj.number, "results": paginator.count},
+        personal={k: getattr(terms, k) for k in ("name", "reference") if getattr(terms, k)},
         force_code=user.force_code,
     )
     return page_obj, rows

@@ -219,7 +219,8 @@ def notification_record(
 @dataclass
 class _Change:
     person: Person
-    detail: dict[str, Any] = field(default_factory=dict)
+    detail: dict[str, Any] = field(default_factory=dict)  # what the change was, with no personal values
+    personal: dict[str, Any] = field(default_factory=dict)  # the values before and after: withheld from auditors
 
 
 @contextmanager
@@ -246,7 +247,7 @@ def _changing(actor: Any, person_id: uuid.UUID | str, expected_version: int | No
         rematerialise([person.pk])
         record_many([
             PendingEvent(action=action, actor=actor, object_type="person", object_id=str(person.pk),
-                         force_code=person.owning_force.code, detail=change.detail)
+                         force_code=person.owning_force.code, detail=change.detail, personal=change.personal)
         ])
 
 
@@ -285,8 +286,9 @@ def name_record(
         if doc.kind == NameKind.CURRENT:
             person.display_name = name_rules.display(doc.given_names, doc.family_name)
             person.sort_name = name_rules.search_key(doc.family_name, doc.given_names)
-        change.detail = {"kind": doc.kind, "before": {"display_name": before, "closed": closed},
-                         "after": {"display_name": person.display_name, "name_id": name.pk}}
+        change.detail = {"kind": doc.kind, "name_id": name.pk, "closed": [c.get("id") for c in closed]}
+        change.personal = {"before": {"display_name": before, "closed": closed},
+                           "after": {"display_name": person.display_name}}
     return name
 
 
@@ -307,8 +309,9 @@ def address_record(
             person=person, kind=doc.kind, line1=doc.line1, line2=doc.line2, town=doc.town, postcode=doc.postcode,
             valid_from=doc.valid_from, child_under_18=doc.child_under_18,
         )
-        change.detail = {"kind": doc.kind, "before": {"closed": closed},
-                         "after": {"address_id": address.pk, "postcode": doc.postcode, "valid_from": doc.valid_from}}
+        change.detail = {"kind": doc.kind, "address_id": address.pk, "valid_from": doc.valid_from,
+                         "closed": [c.get("id") for c in closed]}
+        change.personal = {"before": {"closed": closed}, "after": {"postcode": doc.postcode}}
     return address
 
 
@@ -337,5 +340,6 @@ def identity_update(
             for d in person.disposals.all():
                 d.age_at_date = age_on(person.date_of_birth, d.date)
                 d.save(update_fields=["age_at_date"])
-        change.detail = {"before": before, "after": {k: getattr(person, k) for k in changes}}
+        change.detail = {"changed": sorted(changes)}
+        change.personal = {"before": before, "after": {k: getattr(person, k) for k in changes}}
     return person

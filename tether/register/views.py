@@ -171,6 +171,7 @@ def person_create_view(request: HttpRequest) -> HttpResponse:
         "dob": form.date_value("date_of_birth"),
         "address_from": form.date_value("address_from"),
         "disposal_date": form.date_value("disposal_date"),
+        "initial_date": form.date_value("initial_date"),
         "sex_options": Sex.choices,
         "disposal_options": [("", "Select a disposal"), *DisposalKind.choices],
         "picks_force": _picks_force(user),

@@ -27,6 +27,7 @@ Definitions (also written into each table's notes):
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -58,15 +59,22 @@ TIME_BANDS = ("Under 1 year", "1 to 2 years", "2 to 5 years", "5 to 10 years", "
 _BAND_EDGES = ((1, TIME_BANDS[0]), (2, TIME_BANDS[1]), (5, TIME_BANDS[2]), (10, TIME_BANDS[3]))
 
 NOT_RECORDED = "Not recorded"
-# (category, words any of which in the offence wording places it there). First match wins, so the more
-# specific categories come first ("indecent photographs of children" is images, not a contact offence).
+# (category, patterns any of which in the offence wording places it there), tried in this order: first match wins.
+# Images come first ("indecent photographs of children" is an images offence), then offences against children,
+# recognised by their age words before any adult category ("indecent assault on a boy under 14" is an offence
+# against a child, not a sexual assault; "gross indecency with a girl" likewise), then the adult categories.
+# docs/statistics.md lists the table with the historic wordings of the 1956 and 1960 Acts it was tested on.
 OFFENCE_CATEGORIES: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("Indecent images of children", ("indecent photograph", "indecent image", "indecent pseudo")),
-    ("Rape and assault by penetration", ("rape", "penetration")),
-    ("Sexual offences against children", ("child", "grooming", "under 13", "under 16")),
-    ("Sexual assault", ("sexual assault", "indecent assault")),
-    ("Non-contact offences", ("exposure", "voyeurism", "indecent exposure")),
+    ("Indecent images of children", (r"indecent (pseudo[- ])?photograph", r"indecent (pseudo[- ])?image",
+                                     r"pseudo[- ]photograph", r"child (abuse|sexual abuse) image")),
+    ("Sexual offences against children", (r"\bchild(ren)?\b", r"\bunder (the age of )?(1[0-8]|[0-9])\b",
+                                          r"\bboys?\b", r"\bgirls?\b", r"\bminors?\b", r"\bgrooming\b",
+                                          r"\byoung (person|people)\b")),
+    ("Rape and assault by penetration", (r"\brape\b", r"\bpenetration\b")),
+    ("Sexual assault", (r"\bsexual assault\b", r"\bindecent assault\b")),
+    ("Non-contact offences", (r"\bexposure\b", r"\bexposing\b", r"\bvoyeurism\b")),
 )
+_OFFENCE_PATTERNS = tuple((category, re.compile("|".join(words))) for category, words in OFFENCE_CATEGORIES)
 OFFENCE_ORDER = (*(c for c, _ in OFFENCE_CATEGORIES), "Other sexual offence", NOT_RECORDED)
 RISK_NOTE = "Risk level is not recorded in Tether yet: every case is counted under 'Not recorded'."
 
@@ -87,8 +95,8 @@ def offence_category(offence: str) -> str:
     text = (offence or "").strip().lower()
     if not text:
         return NOT_RECORDED
-    for category, words in OFFENCE_CATEGORIES:
-        if any(w in text for w in words):
+    for category, pattern in _OFFENCE_PATTERNS:
+        if pattern.search(text):
             return category
     return "Other sexual offence"
 
@@ -159,15 +167,31 @@ def parse_by(by: str | Sequence[str] | None, allowed: Sequence[str], default: Se
 # --- Labels ----------------------------------------------------------------------------------------------
 
 
-def _forces(scope: Scope) -> list[Force]:
-    return [scope.force] if scope.force else list(Force.objects.order_by("name"))
+def _forces(scope: Scope, as_of: date) -> list[Force]:
+    """The forces a table lists: the one in scope, or every force whose register Tether holds (it has owned a
+    registrant; its figures for any date are then known, zeros included). A force Tether does not hold is left
+    out, never shown as 0 (a reader takes 0 for a true zero)."""
+    if scope.force:
+        return [scope.force]
+    return list(Force.objects.filter(Exists(Ownership.objects.filter(force=OuterRef("pk")))).order_by("name"))
+
+
+def _not_held_note(scope: Scope, as_of: date, by: Sequence[str]) -> tuple[str, ...]:
+    if scope.force or "force" not in by:
+        return ()
+    missing = Force.objects.count() - len(_forces(scope, as_of))
+    if not missing:
+        return ()
+    return (f"{missing} of {Force.objects.count()} forces are not held in Tether and are not listed: "
+            "their figures are not known here (not zero). The national roll-up adds the returns they sent.",)
 
 
 def _labels(dim: str, scope: Scope, seen: Iterable[str], as_of: date) -> tuple[str, ...]:
     """Display order for a dimension. Forces and bands are listed in full (a zero is a published figure)."""
     seen = set(seen)
     if dim == "force":
-        return tuple(f.name for f in _forces(scope))
+        listed = [f.name for f in _forces(scope, as_of)]
+        return (*listed, *sorted(seen - set(listed)))
     if dim == "country":
         if scope.force:
             return (COUNTRY_GROUPS[Country(scope.force.country)],)
@@ -200,7 +224,7 @@ def _table(title: str, measure: str, by: tuple[str, ...], counts: Counter[tuple[
         title=title, row_label=DIMENSION_LABELS[row_dim],
         col_label=DIMENSION_LABELS[col_dim] if col_dim else (cols[0] if len(cols) == 1 else ""),
         rows=rows, cols=cols, cells={k: v for k, v in counts.items() if v}, as_of=as_of, period=period,
-        notes=tuple(notes), national=scope.force is None, measure=measure,
+        notes=(*notes, *_not_held_note(scope, as_of, by)), national=scope.force is None, measure=measure,
     )
 
 

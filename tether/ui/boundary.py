@@ -14,9 +14,14 @@ Services check again (``tether.core.fields``), so the command line and imports o
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Callable, Iterator
+from dataclasses import asdict
 from typing import Any
 
+from csp.constants import HEADER as CSP_HEADER
+from csp.middleware import CSPMiddleware as BaseCSPMiddleware
+from csp.utils import build_policy
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
@@ -26,6 +31,7 @@ from tether.core.errors import NO_CONTROL_CHARACTERS, has_control_characters
 from .pages import error_page
 
 API_PREFIX = "/api/"
+logger = logging.getLogger("tether")
 MAX_JSON_DEPTH = 32  # a registrant document nests 3 deep; nothing Tether reads needs more
 MAX_FIELD_NAME = 200
 
@@ -136,3 +142,43 @@ class NoStoreMiddleware:
         response["Cache-Control"] = "no-store"
         return response
 
+
+
+class OwnErrorPagesMiddleware:
+    """Tether's own 404 and 500 pages on the web, in development too: Django's debug pages list every URL and show
+    the settings. (The API answers its own JSON errors; the traceback of a 500 still goes to the log.)"""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        response = self.get_response(request)
+        if response.status_code != 404 or getattr(response, "tether_page", False):
+            return response
+        if request.path_info.startswith(API_PREFIX):
+            if not response.get("Content-Type", "").startswith("application/json"):
+                return JsonResponse({"detail": "Not found"}, status=404)  # no API route here: JSON like the rest
+            return response
+        return error_page(request, 404) if settings.DEBUG else response
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not settings.DEBUG or request.path_info.startswith(API_PREFIX):
+            return None
+        from django.http import Http404
+
+        if isinstance(exception, Http404):
+            return error_page(request, 404)
+        logger.exception("Server error on %s", request.path_info, exc_info=exception)
+        return error_page(request, 500)
+
+
+class CSPMiddleware(BaseCSPMiddleware):
+    """django-csp's middleware, but Tether's own error pages keep the policy in development too (django-csp leaves
+    404 and 500 answers without it when DEBUG is on, for Django's debug pages)."""
+
+    def process_response(self, request: HttpRequest, response: HttpResponseBase) -> HttpResponseBase:
+        if getattr(response, "tether_page", False) and CSP_HEADER not in response:
+            policy = build_policy(**asdict(self.get_policy_parts(request=request, response=response)))
+            if policy:
+                response[CSP_HEADER] = policy
+        return super().process_response(request, response)

@@ -7,4 +7,6 @@ from django.shortcuts import render
 
 
 def error_page(request: HttpRequest, status: int, message: str = "") -> HttpResponse:
-    return render(request, f"{status}.html", {"message": message}, status=status)
+    response = render(request, f"{status}.html", {"message": message}, status=status)
+    response.tether_page = True  # type: ignore[attr-defined]  # not Django's debug page
+    return response

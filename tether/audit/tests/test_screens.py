@@ -138,12 +138,17 @@ def test_dates_filter_on_uk_days(client, auditor, frozen):
 # --- the CSV -------------------------------------------------------------------------------------------------
 
 
+def response_text(rows):
+    return json.dumps(rows)
+
+
 def test_csv_holds_every_matching_event_and_cannot_run_formulas(client, auditor, officer, person, frozen, settings):
     settings.TETHER_PAGE_SIZE = 2  # the export is not limited to a page
     access_person_by_id(officer, person.pk)
     record("test.formula", None, actor_label="=cmd|' /C calc'!A0", reason="+SUM(1,2)",
            detail={"note": "@here", "n": -1})
     record("test.formula", None, actor_label="-2+3", reason="\tTab", object_id="@id")
+    record("test.personal", officer, detail={"terms": ["name"]}, personal={"name": "Testperson"})
     sign_in(client, auditor)
     response = client.get("/audit/export.csv")
     assert response.status_code == 200
@@ -151,8 +156,10 @@ def test_csv_holds_every_matching_event_and_cannot_run_formulas(client, auditor,
     assert re.match(r'attachment; filename="tether-audit-20250616T110000Z\.csv"', response["Content-Disposition"])
     rows = csv_rows(response)
     assert list(rows[0]) == ["seq", "at_utc", "at_uk", "actor_id", "actor_username", "actor_label", "action",
-                             "object_type", "object_id", "force_code", "reason", "detail", "prev_hash", "hash"]
+                             "object_type", "object_id", "force_code", "reason", "detail", "personal_sha256",
+                             "prev_hash", "hash"]
     assert [int(r["seq"]) for r in rows] == list(range(1, AuditEvent.objects.count()))  # all but the export's own
+    assert "Testperson" not in response_text(rows)
     view = next(r for r in rows if r["action"] == "person.view")
     assert view["actor_username"] == "officer.mps" and view["object_id"] == str(person.pk)
     assert view["at_utc"] == "2025-06-16T11:00:00+00:00" and view["at_uk"] == "2025-06-16 12:00:00 BST"
@@ -162,6 +169,12 @@ def test_csv_holds_every_matching_event_and_cannot_run_formulas(client, auditor,
     fields.update(seq=int(view["seq"]), at=view["at_utc"], actor_id=int(view["actor_id"]),
                   detail=json.loads(view["detail"]))
     assert event_hash(fields, view["prev_hash"]) == view["hash"]
+    # an event with personal values verifies from its digest alone: the file never holds the values
+    search = next(r for r in rows if r["personal_sha256"])
+    fields = {k: search[k] for k in ("action", "actor_label", "object_type", "object_id", "force_code", "reason")}
+    fields.update(seq=int(search["seq"]), at=search["at_utc"], actor_id=int(search["actor_id"]),
+                  detail=json.loads(search["detail"]), personal_sha256=search["personal_sha256"])
+    assert event_hash(fields, search["prev_hash"]) == search["hash"]
     first, second = (r for r in rows if r["action"] == "test.formula")
     assert first["actor_label"] == "'=cmd|' /C calc'!A0" and first["reason"] == "'+SUM(1,2)"
     assert first["detail"] == '{"n":-1,"note":"@here"}'  # starts with {, so left alone

@@ -501,3 +501,31 @@ def test_markup_in_notification_details_is_escaped(other_officer_client: Any, gm
     html = text(other_officer_client.get(f"/people/{gmp_person.pk}/"))
     assert "<img src=x" not in html
     assert "&lt;img src=x" in html
+
+
+def test_the_initial_notification_can_be_recorded_with_the_registrant(other_officer_client: Any) -> None:
+    """A registrant who has already notified is not shown as overdue the moment they are added."""
+    notified = date.today() - timedelta(days=2)
+    form = create_form(initial_date_day=str(notified.day), initial_date_month=str(notified.month),
+                       initial_date_year=str(notified.year), initial_time="10:15",
+                       initial_station="Manchester Central Police Station")
+    response = other_officer_client.post("/people/new/", form)
+    assert response.status_code == 302, text(response)
+    person = Person.objects.get(display_name__icontains="Parker")
+    note = Notification.objects.get(person=person)
+    assert note.kind == "initial" and note.received_on == notified
+    assert note.station == "Manchester Central Police Station"
+    assert not person.obligations.filter(kind="initial", status="overdue").exists()
+
+
+def test_an_initial_notification_needs_its_date_and_station(other_officer_client: Any) -> None:
+    response = other_officer_client.post("/people/new/", create_form(initial_station="Bootle Police Station"))
+    assert response.status_code == 400
+    assert 'href="#initial_date_day"' in text(response)
+    today = date.today()
+    response = other_officer_client.post("/people/new/", create_form(
+        initial_date_day=str(today.day), initial_date_month=str(today.month), initial_date_year=str(today.year)))
+    assert response.status_code == 400
+    page = text(response)
+    assert 'href="#initial_station"' in page and "Enter police station of the initial notification" in page
+    assert not Person.objects.filter(display_name__icontains="Parker").exists()

@@ -44,7 +44,8 @@ def test_the_world_is_as_described(world):
 def test_registrants_by_force(world, national_admin, when, expected):
     t = st.registrants(national_admin, D[when])
     assert _cells(t) == expected
-    assert len(t.rows) == 45 and t.national and t.measure == "registrants"
+    assert len(t.rows) == 3 and t.national and t.measure == "registrants"  # the forces held in Tether, not 45
+    assert any("42 of 45 forces are not held in Tether" in note for note in t.notes)
 
 
 def test_registrants_on_the_first_and_last_day(world, national_admin):
@@ -264,3 +265,45 @@ def test_no_identifiers_in_any_table(world, national_admin):
     text = repr(tables)
     for p in world["people"].values():
         assert p.reference not in text and p.display_name not in text and str(p.pk) not in text
+
+
+def test_a_national_table_leaves_out_forces_tether_does_not_hold(national_admin, officer, make_doc, frozen):
+    person_create(officer, make_doc())  # only the Metropolitan Police is held
+    table = st.missing(national_admin, date(2025, 6, 16), by="force")
+    assert len(table.rows) == 1 and "Metropolitan" in table.rows[0]
+    assert any("44 of 45 forces are not held in Tether and are not listed" in note for note in table.notes)
+
+
+@pytest.mark.parametrize(("wording", "category"), [
+    # Sexual Offences Act 1956 and Indecency with Children Act 1960, as the demo and imports carry them
+    ("Indecent assault of a boy under 14", "Sexual offences against children"),
+    ("Indecent assault on a girl under 16 (SOA 1956 s.14)", "Sexual offences against children"),
+    ("Gross indecency with a girl", "Sexual offences against children"),
+    ("Gross indecency with a child (ICA 1960 s.1)", "Sexual offences against children"),
+    ("Indecency with children (ICA 1960 s.1)", "Sexual offences against children"),
+    ("Unlawful sexual intercourse with a girl under 13 (SOA 1956 s.5)", "Sexual offences against children"),
+    ("Intercourse with a girl under 16 (SOA 1956 s.6)", "Sexual offences against children"),
+    ("Buggery of a boy under 16", "Sexual offences against children"),
+    ("Indecent assault on a woman (SOA 1956 s.14)", "Sexual assault"),
+    ("Indecent assault on a man (SOA 1956 s.15)", "Sexual assault"),
+    ("Rape (SOA 1956 s.1)", "Rape and assault by penetration"),
+    ("Incest by a man (SOA 1956 s.10)", "Other sexual offence"),
+    ("Gross indecency between men (SOA 1956 s.13)", "Other sexual offence"),
+    ("Indecent exposure (Vagrancy Act 1824 s.4)", "Non-contact offences"),
+    # the Sexual Offences Act 2003 and images
+    ("Rape of a child under 13 (SOA 2003 s.5)", "Sexual offences against children"),
+    ("Sexual activity with a child (SOA 2003 s.9)", "Sexual offences against children"),
+    ("Meeting a child following sexual grooming (SOA 2003 s.15)", "Sexual offences against children"),
+    ("Making indecent photographs of children (PCA 1978 s.1)", "Indecent images of children"),
+    ("Possession of an indecent pseudo-photograph of a child", "Indecent images of children"),
+    ("Rape (SOA 2003 s.1)", "Rape and assault by penetration"),
+    ("Assault by penetration (SOA 2003 s.2)", "Rape and assault by penetration"),
+    ("Sexual assault (SOA 2003 s.3)", "Sexual assault"),
+    ("Exposure (SOA 2003 s.66)", "Non-contact offences"),
+    ("Voyeurism (SOA 2003 s.67)", "Non-contact offences"),
+    ("Sexual exposure (Sexual Offences (Scotland) Act 2009 s.8)", "Non-contact offences"),
+    ("", "Not recorded"),
+    ("Childress Road burglary with sexual motive", "Other sexual offence"),  # "child" only as a whole word
+])
+def test_offence_categories_know_the_historic_wordings(wording, category):
+    assert st.offence_category(wording) == category
