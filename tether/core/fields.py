@@ -62,7 +62,7 @@ REASON_MIN_LETTERS = 10
 REASON_MIN_DISTINCT = 5
 # letters that look like nothing (Hangul fillers): they count as letters to str.isalpha but say nothing
 _BLANK_LETTERS = frozenset("\u3164\u115f\u1160\uffa0")
-REASON_RULE = (f"give the reason in words: at least {REASON_MIN_LETTERS} letters, like "
+REASON_RULE = (f"give the reason you need this record, in words: at least {REASON_MIN_LETTERS} letters, like "
                "\"Joint investigation with GMP, their ref 24/1234\"")
 
 
