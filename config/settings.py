@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "tether.access",
     "tether.audit",
     "tether.register",
+    "tether.identity",
     "tether.casework",
     "tether.reports",
     "tether.home",

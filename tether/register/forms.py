@@ -1,4 +1,4 @@
-"""Forms of the register pages: adding a registrant, recording a notification and changes, searching. They only
+"""Forms of the register pages: adding a registrant, recording a notification and changes. They only
 parse what the browser sent; the rules are in ``tether.register.services`` (``tether.ui.forms.form_errors`` maps
 their field paths back here)."""
 
@@ -44,6 +44,9 @@ class PersonCreateForm(PartsForm):
     disposal_offence_code = text_field(max_length=40)
     disposal_kind = text_field()
     disposal_months = text_field(max_length=10)
+    # when existing records may be this person: the officer confirms a different person and says why
+    confirm_new_person = forms.BooleanField(required=False)
+    duplicate_reason = text_field(max_length=2000)
 
     # service field path -> form field
     FIELD_FOR_PATH = {
@@ -68,6 +71,7 @@ class PersonCreateForm(PartsForm):
         "disposals[0].offence_code": "disposal_offence_code",
         "disposals[0].kind": "disposal_kind",
         "disposals[0].months": "disposal_months",
+        "reason": "duplicate_reason",
     }
     LABELS = {
         "force": "Owning force",
@@ -88,6 +92,7 @@ class PersonCreateForm(PartsForm):
         "disposal_offence_code": "Offence code",
         "disposal_kind": "Disposal",
         "disposal_months": "Length in months",
+        "duplicate_reason": "Why this is a different person",
     }
     # fields whose error link should point at a different element id than the field name
     ANCHORS = {
@@ -100,7 +105,7 @@ class PersonCreateForm(PartsForm):
         "force", "date_of_birth", "sex", "ni_number", "pnc_id", "given_names", "family_name",
         "address_line1", "address_line2", "address_town", "address_postcode", "address_child_under_18",
         "address_from", "disposal_date", "disposal_offence", "disposal_offence_code", "disposal_kind",
-        "disposal_months",
+        "disposal_months", "duplicate_reason",
     )
 
     def has_address(self) -> bool:
@@ -203,14 +208,6 @@ class NotificationForm(ChangeForm):
 
 class ReasonForm(forms.Form):
     reason = text_field(max_length=2000)
-
-
-class SearchForm(forms.Form):
-    name = text_field(max_length=200)
-    reference = text_field(max_length=20)
-    force = text_field(max_length=8)
-    status = text_field(max_length=20)
-    page = forms.IntegerField(required=False, min_value=1)
 
 
 # --- changes to a registrant (name, address, identifying details) ----------------------------------------------
