@@ -334,17 +334,17 @@ def loose_pnc(text: str) -> tuple[str, str, str]:
 
 
 def pnc_candidates(pnc: tuple[str, str, str]) -> list[str]:
-    """Stored forms of the PNC ID and of every one a character away (2- and 4-digit year forms)."""
+    """Stored forms of the PNC ID and of every one a character away (2- and 4-digit year forms; a wrong century
+    is not counted as the wrong character)."""
     year, serial, check = pnc
     value = year + serial + check
     shape = [*["0123456789"] * (len(year) + 7), _LETTERS]
     out: list[str] = []
     for v in [value, *_one_off(value, shape)]:
         y, s, c = v[: len(year)], v[len(year) : len(year) + 7], v[-1]
-        out.append(f"{y}/{s}{c}")
-        if len(y) == 4:
-            out.append(f"{y[2:]}/{s}{c}")
-    return out
+        short = y[-2:]
+        out += [f"{short}/{s}{c}", f"19{short}/{s}{c}", f"20{short}/{s}{c}"]
+    return list(dict.fromkeys(out))
 
 
 def pnc_key(stored: str) -> str:

@@ -7,8 +7,8 @@ import pytest
 from tether.access.models import AccessGrant
 from tether.audit.models import AuditEvent
 from tether.core.errors import NotFound, ValidationFailed
-from tether.register.guards import FULL, LIMITED, access_person_by_id
 from tether.identity.search import SearchTerms, search_people
+from tether.register.guards import FULL, LIMITED, access_person_by_id
 from tether.register.services import person_create
 
 pytestmark = pytest.mark.django_db

@@ -30,8 +30,8 @@ OWN = WRITERS  # full record of an MPS registrant
 SEES_PEOPLE = WRITERS | {"other_officer", "partner"}
 AUDIT = {"auditor", "national_admin"}
 REPORTS = {"supervisor", "national_admin", "analyst", "foi_officer"}  # statistics (the personas' force is MPS)
-NATIONAL = {"national_admin"}
-MERGERS = {"supervisor", "force_admin", "national_admin"}  # review duplicates and merge records  # the national roll-up: the other report personas belong to a force
+NATIONAL = {"national_admin"}  # the national roll-up: the other report personas belong to a force
+MERGERS = {"supervisor", "force_admin", "national_admin"}  # review duplicates and merge records
 
 FULL, LIMITED, OK, NOT_FOUND, FORBIDDEN, SIGN_IN, TO_REASON, NOT_ALLOWED, HOME = (
     "full", "limited", "ok", "not found", "forbidden", "sign in", "to reason", "method not allowed", "home")
@@ -127,7 +127,8 @@ REPORT_ROUTES = {"api:report_missing", "api:report_abroad", "api:report_registra
 
 WEB_ROUTES = {
     "access:login", "access:logout", "home:health", "home:dashboard", "home:rules",
-    "identity:people", "identity:duplicates", "identity:merge", "identity:unmerge", "register:person_create", "register:person", "register:notification_create",
+    "identity:people", "identity:duplicates", "identity:merge", "identity:unmerge",
+    "register:person_create", "register:person", "register:notification_create",
     "register:name_record", "register:address_record", "register:identity_update",
     "access:two_factor", "access:two_factor_setup", "audit:search", "audit:export", "audit:verify",
     "casework:tasks", "casework:queue", "casework:task", "casework:task_assign", "casework:overdue",
