@@ -130,7 +130,8 @@ def merge(request: HttpRequest) -> HttpResponse:
     except NotFound:
         return error_page(request, 404)
     context = {"nav": "register", "sides": sides, "survivor_id": survivor_id, "merged_id": merged_id,
-               "reason": reason, "errors": errors, "error_list": error_list, "page_has_errors": bool(errors),
+               "reason": reason, "errors": errors, "reason_error": errors.get("reason") or errors.get("merged", ""),
+               "error_list": error_list, "page_has_errors": bool(errors),
                "all_full": all(s.full for s in sides)}
     return render(request, "identity/merge.html", context, status=400 if errors else 200)
 
