@@ -100,7 +100,7 @@ class PairsOut(Schema):
 def list_duplicates(request: HttpRequest, force: str = "") -> Any:
     """Likely duplicate pairs with at least one record in ``force`` (default your own; ALL for national
     administrators), best first. Supervisors and administrators only."""
-    return PairsOut(pairs=scan(request.user, force[:8] or None))
+    return {"pairs": scan(request.user, force[:8] or None)}
 
 
 class MergeIn(Schema):

@@ -39,7 +39,7 @@ _NOT_LETTER = re.compile(r"[^a-z]+")
 
 def transliterate(text: str) -> str:
     """Latin letters for any script, lower case: "Paweł Kozłowski" -> "pawel kozlowski", "Øyvind" -> "oyvind"."""
-    return cast(str, anyascii(text)).casefold()
+    return str(anyascii(text)).casefold()
 
 
 def words(text: str) -> list[str]:
