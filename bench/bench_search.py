@@ -42,8 +42,11 @@ def _typo(word: str, rng: random.Random) -> str:
 def _perturb(dob: Any, rng: random.Random) -> str:
     if dob.day <= 12 and dob.day != dob.month and rng.random() < 0.5:
         return f"{dob.month:02d}/{dob.day:02d}/{dob.year}"
-    day = dob.day + 1 if dob.day < 28 else dob.day - 1
-    return f"{day:02d}/{dob.month:02d}/{dob.year}"
+    for last in "1234567890":  # one digit of the day wrong
+        day = int(f"{dob.day:02d}"[0] + last)
+        if day != dob.day and 1 <= day <= 28:
+            return f"{day:02d}/{dob.month:02d}/{dob.year}"
+    return f"{dob.day:02d}/{dob.month:02d}/{dob.year}"
 
 
 def run(args: argparse.Namespace, connection: Any) -> dict[str, Any]:
