@@ -7,6 +7,7 @@ from ninja import NinjaAPI
 from ninja.errors import ValidationError as NinjaValidationError
 
 from tether.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from tether.identity.api import router as identity_router  # also adds GET /people to the register's router
 from tether.register.api import router as people_router
 
 api = NinjaAPI(
@@ -16,6 +17,7 @@ api = NinjaAPI(
     description="The register for police public-protection units. Authenticate with a personal token: "
     "`Authorization: Bearer tth_...` (create one with `tether token create USERNAME`).",
 )
+api.add_router("/", identity_router)  # before the register's: /people/search is not a person id
 api.add_router("/", people_router)
 api.add_router("/", "tether.audit.api.router")
 api.add_router("/", "tether.casework.api.router")

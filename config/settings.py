@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "tether.access",
     "tether.audit",
     "tether.register",
+    "tether.identity",
     "tether.casework",
     "tether.reports",
     "tether.home",

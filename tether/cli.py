@@ -472,6 +472,87 @@ def report_rollup(
     typer.echo(json.dumps(result))
 
 
+# --- identity: search, duplicates, merge ------------------------------------------------------------------------
+
+RunAs = Annotated[str | None, typer.Option("--as", envvar="TETHER_USER", help="The account the command runs as.")]
+
+
+@app.command()
+def search(
+    name: Annotated[str, typer.Option(help="Any name used, any order (spelling, nicknames, accents forgiven).")] = "",
+    dob: Annotated[str, typer.Option(help="Date of birth: 27/06/1965, 06/1965 or 1965 (lenient).")] = "",
+    postcode: Annotated[str, typer.Option(help="A postcode or its district (SW1A).")] = "",
+    ni: Annotated[str, typer.Option(help="NI number (one wrong character tolerated).")] = "",
+    pnc: Annotated[str, typer.Option(help="PNC ID (one wrong character tolerated).")] = "",
+    reference: Annotated[str, typer.Option(help="TTH-000123 or 123.")] = "",
+    force: Annotated[str, typer.Option(help="Force code; empty: your force; ALL: the national index.")] = "",
+    limit: Annotated[int, typer.Option(help="How many results (1-100).")] = 20,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON (the same as --format json).")] = False,
+    fmt: Annotated[str, typer.Option("--format", help="json or table.")] = "table",
+    as_user: RunAs = None,
+) -> None:
+    """Search the register, best match first, each with a score and the reasons it matched (audited)."""
+    _django()
+    from tether.identity.commands import dumps, run_search, table
+    from tether.identity.search import SearchTerms
+
+    terms = SearchTerms(name=name, dob=dob, postcode=postcode, ni=ni, pnc=pnc, reference=reference, force=force)
+    with _cli_errors():
+        result = run_search(as_user, terms, limit=limit)
+    typer.echo(dumps(result) if as_json or fmt == "json" else table(result))
+
+
+@app.command()
+def duplicates(
+    force: Annotated[str | None, typer.Option("--force", help="Force code (default your own); ALL: every force.")]
+    = None,
+    limit: Annotated[int, typer.Option(help="At most this many pairs.", min=1, max=5000)] = 500,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    as_user: RunAs = None,
+) -> None:
+    """Likely duplicate records (pairs, best first): supervisors and administrators (audited)."""
+    _django()
+    from tether.identity.commands import dumps, run_duplicates
+
+    with _cli_errors():
+        result = run_duplicates(as_user, force, limit=limit)
+    if as_json:
+        typer.echo(dumps(result))
+        return
+    for p in result["pairs"]:
+        typer.echo(f"{p['score']:.2f}  {p['a']['name']} ({p['a']['force']})  ~  {p['b']['name']} ({p['b']['force']})"
+                   f"  {', '.join(p['reasons'])}")
+
+
+@app.command()
+def merge(
+    survivor: Annotated[str, typer.Argument(help="The id of the record that survives.")],
+    merged: Annotated[str, typer.Argument(help="The id of the record merged into it.")],
+    reason: Annotated[str, typer.Option(help="Why these records are one person.")],
+    as_user: RunAs = None,
+) -> None:
+    """Merge two records of one person (supervisors and administrators; audited; undo with `tether unmerge`)."""
+    _django()
+    from tether.identity.commands import dumps, run_merge
+
+    with _cli_errors():
+        typer.echo(dumps(run_merge(as_user, survivor, merged, reason)))
+
+
+@app.command()
+def unmerge(
+    merge_id: Annotated[str, typer.Argument(help="The merge's id (printed by `tether merge`).")],
+    reason: Annotated[str, typer.Option(help="Why the merge is undone.")],
+    as_user: RunAs = None,
+) -> None:
+    """Undo a merge: both records as they were (audited)."""
+    _django()
+    from tether.identity.commands import dumps, run_unmerge
+
+    with _cli_errors():
+        typer.echo(dumps(run_unmerge(as_user, merge_id, reason)))
+
+
 def main() -> None:
     app()
 

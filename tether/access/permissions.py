@@ -33,8 +33,10 @@ __all__ = [
     "can_edit_playbook",
     "can_explore_rules",
     "can_import_returns",
+    "can_merge_records",
     "can_reset_two_factor",
     "can_reveal_audit_personal",
+    "can_review_duplicates",
     "can_search_audit",
     "can_search_register",
     "can_see_caseload",
@@ -79,6 +81,8 @@ PARTNER_ASSIGNERS = frozenset({Role.FORCE_ADMIN, Role.SUPERVISOR, Role.NATIONAL_
 AUDIT_SEARCH_ROLES = frozenset({Role.AUDITOR, Role.NATIONAL_ADMIN})
 REPORT_ROLES = frozenset({Role.ANALYST, Role.FOI_OFFICER, Role.SUPERVISOR, Role.NATIONAL_ADMIN})
 NATIONAL_WHEN_FORCELESS = frozenset({Role.ANALYST, Role.FOI_OFFICER})
+# Roles that review likely duplicate records and merge two records of one person.
+MERGE_ROLES = frozenset({Role.SUPERVISOR, Role.FORCE_ADMIN, Role.NATIONAL_ADMIN})
 
 
 def _role(actor: Any) -> str | None:
@@ -169,6 +173,23 @@ def has_caseload(actor: Any) -> bool:
 
 def needs_two_factor(actor: Any) -> bool:
     return getattr(actor, "role", None) in TWO_FACTOR_ROLES
+
+
+# --- identity: duplicates and merges --------------------------------------------------------------------------
+
+
+def can_review_duplicates(actor: Any) -> bool:
+    """Likely duplicate pairs: supervisors and force administrators (their force), national administrators."""
+    return _role(actor) in MERGE_ROLES
+
+
+def can_merge_records(actor: Any, survivor_force_id: int | None, merged_force_id: int | None) -> bool:
+    """Merging two records of one person: a supervisor or force administrator when both records are their force's;
+    across forces, a national administrator (who may merge any two)."""
+    if is_national_admin(actor):
+        return True
+    own = getattr(actor, "force_id", None)
+    return _role(actor) in MERGE_ROLES and own is not None and survivor_force_id == own and merged_force_id == own
 
 
 # --- tasks, cases, playbook ------------------------------------------------------------------------------------

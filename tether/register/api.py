@@ -1,4 +1,5 @@
-"""API for the register: /api/v1/people. Token auth; the same guards and audit as the web."""
+"""API for the register: /api/v1/people. Token auth; the same guards and audit as the web. (``GET /people``, the
+search, is identity's: ``tether.identity.api`` adds it to this router, as the path is shared with the create.)"""
 
 from __future__ import annotations
 
@@ -8,11 +9,11 @@ from datetime import date, datetime
 from operator import attrgetter
 from typing import Any
 
-from django.conf import settings
 from django.http import HttpRequest
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Router, Schema
 
 from tether.access.api import DetailOut, ErrorOut, TokenAuth
+from tether.register.extensions import DuplicatesFound
 from tether.register.guards import access_person_by_id
 from tether.register.selectors import doc_to_dict, load_registrant_docs
 from tether.register.services import (
@@ -22,8 +23,6 @@ from tether.register.services import (
     notification_record,
     person_create,
 )
-
-from .search import SearchTerms, search_people
 
 router = Router(auth=TokenAuth(), tags=["people"])
 
@@ -38,13 +37,6 @@ class IndexEntry(Schema):
     owning_force: str
     status: str
     access: str = Field(description="full: your force's record; limited: the national index entry only")
-
-
-class PersonListOut(Schema):
-    count: int
-    page: int
-    pages: int
-    results: list[IndexEntry]
 
 
 class ObligationOut(Schema):
@@ -124,6 +116,24 @@ class PersonIn(Schema):
     disposals: list[DisposalIn]
     detentions: list[SpanIn] = []
     orders: list[SpanIn] = []
+    confirm_new_person: bool = Field(False, description="Save even though existing records may be this person "
+                                                        "(the 409 answer lists them); needs reason")
+    reason: str | None = Field(None, description="Why this is a different person (with confirm_new_person)")
+
+
+class DuplicateOut(Schema):
+    id: uuid.UUID
+    reference: str | None = Field(None, description="Only for records you may see in full")
+    name: str
+    date_of_birth: date
+    owning_force: str
+    score: float
+    reasons: list[str]
+
+
+class DuplicatesFoundOut(Schema):
+    detail: str
+    candidates: list[DuplicateOut]
 
 
 class NotificationIn(Schema):
@@ -151,24 +161,6 @@ def _index(p: Any, level: str) -> IndexEntry:
     )
 
 
-class PeopleQuery(Schema):
-    name: str = Field("", description="Any name used, incl. aliases (accents and case ignored)")
-    reference: str = Field("", description="TTH-000123")
-    force: str = Field("", description="Force code; empty = your force; ALL = the national index")
-    status: str = Field("", description="A register status, or overdue")
-    page: int = Field(1, ge=1, le=1_000_000)
-
-
-@router.get("/people", response=PersonListOut, summary="Search the register")
-def list_people(request: HttpRequest, q: Query[PeopleQuery]) -> Any:
-    terms = SearchTerms(name=q.name, force=q.force, status=q.status, reference=q.reference)
-    page_obj, rows = search_people(request.user, terms, q.page, settings.TETHER_PAGE_SIZE)
-    return PersonListOut(
-        count=page_obj.paginator.count, page=page_obj.number, pages=page_obj.paginator.num_pages,
-        results=[_index(r.person, r.level) for r in rows],
-    )
-
-
 def _person_out(request: HttpRequest, person_id: str, reason: str | None) -> PersonOut:
     access = access_person_by_id(request.user, person_id, reason=reason)
     p = access.person
@@ -193,10 +185,21 @@ def get_person(
     return _person_out(request, person_id, reason)
 
 
-@router.post("/people", response={201: PersonOut, 400: ErrorOut, 403: DetailOut}, summary="Create a registrant")
+@router.post("/people", response={201: PersonOut, 400: ErrorOut, 403: DetailOut, 409: DuplicatesFoundOut},
+             summary="Create a registrant")
 def create_person(request: HttpRequest, payload: PersonIn) -> Any:
+    """Creates the registrant, unless existing records (in any force) may be the same person: then 409 lists them
+    and nothing is saved; send again with ``confirm_new_person`` and a ``reason`` to save anyway (audited)."""
     data = payload.dict()
-    person = person_create(request.user, data)
+    confirm, reason = data.pop("confirm_new_person", False), data.pop("reason", None)
+    try:
+        person = person_create(request.user, data, check_duplicates=True, confirm_new_person=confirm,
+                               reason=reason)
+    except DuplicatesFound as exc:
+        return 409, DuplicatesFoundOut(detail=str(exc), candidates=[
+            DuplicateOut(id=c.person_id, reference=c.reference or None, name=c.name, date_of_birth=c.date_of_birth,
+                         owning_force=c.owning_force, score=c.score, reasons=list(c.reasons))
+            for c in exc.candidates])
     return 201, _person_out(request, str(person.pk), None)
 
 

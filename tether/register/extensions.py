@@ -10,6 +10,14 @@ registrant's missing and wanted cases: it registers
   and the stored outcome's ``changes_on`` read;
 - a **person panel**: a section of the person page.
 
+Identity (search, duplicates, merge) registers
+
+- a **people-written hook**: told the ids of people whose names (or other details) were just written, inside the
+  same transaction, so it keeps its search keys in step with the one write path;
+- a **duplicate finder**: asked, before a new registrant is saved, for existing records that may be the same person;
+  the register refuses to save (``DuplicatesFound``) until the officer confirms "this is a different person" with a
+  reason.
+
 Registering the same key twice replaces the first (app start may run more than once in tests).
 """
 
@@ -20,6 +28,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from tether.core.errors import Conflict
 from tether.core.fields import Fields
 
 Span = tuple[str, date, "date | None"]  # (kind, start, end)
@@ -88,3 +97,66 @@ def register_person_panel(key: str, panel: PanelSource) -> None:
 
 def person_panels() -> list[PanelSource]:
     return list(_panels.values())
+
+
+# --- identity: search keys and duplicates on entry -----------------------------------------------------------
+
+PeopleWritten = Callable[[Sequence[Any]], None]
+
+
+@dataclass(frozen=True)
+class PossibleDuplicate:
+    """An existing record that may be the person being added. ``full``: the actor may see the whole record (the
+    reference is shown); otherwise only the national index entry (name, date of birth, owning force)."""
+
+    person_id: Any
+    name: str
+    date_of_birth: date
+    owning_force: str
+    score: float
+    reasons: tuple[str, ...]
+    reference: str = ""
+    full: bool = False
+
+
+DuplicateFinder = Callable[[Any, Any], list[PossibleDuplicate]]
+
+
+class DuplicatesFound(Conflict):
+    """The new registrant looks like someone already on the register: nothing was saved."""
+
+    def __init__(self, candidates: Sequence[PossibleDuplicate]) -> None:
+        self.candidates = list(candidates)
+        super().__init__(
+            f"{len(self.candidates)} existing record(s) may be this person: open one, or confirm this is a different "
+            "person and give the reason."
+        )
+
+
+_people_written: dict[str, PeopleWritten] = {}
+_duplicate_finders: dict[str, DuplicateFinder] = {}
+
+
+def register_people_written(key: str, hook: PeopleWritten) -> None:
+    """``hook(person_ids)``: called inside the write's transaction after people are created or changed."""
+    _people_written[key] = hook
+
+
+def people_written(person_ids: Sequence[Any]) -> None:
+    for hook in list(_people_written.values()):
+        hook(person_ids)
+
+
+def register_duplicate_finder(key: str, finder: DuplicateFinder) -> None:
+    """``finder(actor, doc)`` -> the existing records (``PossibleDuplicate``, best first) that may be the person in
+    the validated ``RegistrantDoc``, searched across every force."""
+    _duplicate_finders[key] = finder
+
+
+def find_duplicates(actor: Any, doc: Any) -> list[PossibleDuplicate]:
+    found: dict[Any, PossibleDuplicate] = {}
+    for finder in list(_duplicate_finders.values()):
+        for candidate in finder(actor, doc):
+            if candidate.person_id not in found or found[candidate.person_id].score < candidate.score:
+                found[candidate.person_id] = candidate
+    return sorted(found.values(), key=lambda c: -c.score)

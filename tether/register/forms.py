@@ -1,4 +1,4 @@
-"""Forms of the register pages: adding a registrant, recording a notification and changes, searching. They only
+"""Forms of the register pages: adding a registrant, recording a notification and changes. They only
 parse what the browser sent; the rules are in ``tether.register.services`` (``tether.ui.forms.form_errors`` maps
 their field paths back here)."""
 
@@ -47,6 +47,9 @@ class PersonCreateForm(PartsForm):
     disposal_months = text_field(max_length=10)
     initial_time = text_field(max_length=10)
     initial_station = text_field(max_length=200)
+    # when existing records may be this person: the officer confirms a different person and says why
+    confirm_new_person = forms.BooleanField(required=False)
+    duplicate_reason = text_field(max_length=2000)
 
     # service field path -> form field
     FIELD_FOR_PATH = {
@@ -73,6 +76,7 @@ class PersonCreateForm(PartsForm):
         "disposals[0].months": "disposal_months",
         "notifications[0].received_at": "initial_date",
         "notifications[0].station": "initial_station",
+        "reason": "duplicate_reason",
     }
     LABELS = {
         "force": "Owning force",
@@ -96,6 +100,7 @@ class PersonCreateForm(PartsForm):
         "initial_date": "Date of the initial notification",
         "initial_time": "Time of the initial notification",
         "initial_station": "Police station of the initial notification",
+        "duplicate_reason": "Why this is a different person",
     }
     # fields whose error link should point at a different element id than the field name
     ANCHORS = {
@@ -109,7 +114,7 @@ class PersonCreateForm(PartsForm):
         "force", "date_of_birth", "sex", "ni_number", "pnc_id", "given_names", "family_name",
         "address_line1", "address_line2", "address_town", "address_postcode", "address_child_under_18",
         "address_from", "disposal_date", "disposal_offence", "disposal_offence_code", "disposal_kind",
-        "disposal_months", "initial_date", "initial_time", "initial_station",
+        "disposal_months", "initial_date", "initial_time", "initial_station", "duplicate_reason",
     )
 
     def parse(self) -> bool:
@@ -234,14 +239,6 @@ class NotificationForm(ChangeForm):
 
 class ReasonForm(forms.Form):
     reason = text_field(max_length=2000)
-
-
-class SearchForm(forms.Form):
-    name = text_field(max_length=200)
-    reference = text_field(max_length=20)
-    force = text_field(max_length=8)
-    status = text_field(max_length=20)
-    page = forms.IntegerField(required=False, min_value=1)
 
 
 # --- changes to a registrant (name, address, identifying details) ----------------------------------------------

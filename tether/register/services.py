@@ -18,6 +18,7 @@ from tether.access.permissions import can_write_register, is_national_admin
 from tether.audit.services import PendingEvent, record_many
 from tether.core import clock
 from tether.core.errors import Conflict, Forbidden, ValidationFailed
+from tether.core.fields import read_text
 from tether.core.ids import new_id
 from tether.core.models import allocate, bump
 from tether.obligations.calendar import age_on
@@ -128,6 +129,7 @@ def registrants_write(
     for model, key in ((PersonName, "names"), (Address, "addresses"), (Ownership, "own"), (Disposal, "disp"),
                        (Detention, "det"), (Order, "ord"), (Notification, "notes")):
         model.objects.bulk_create(rows[key], batch_size=BATCH)
+    extensions.people_written([p.pk for p in people])  # identity keeps its search keys in step
     for section in extensions.sections():  # what other packages keep of each registrant (casework: cases)
         section.write([(p, d.sections[section.key]) for p, d in zip(people, docs, strict=True)
                        if d.sections.get(section.key)], now)
@@ -156,8 +158,14 @@ def _require_writer(actor: Any) -> None:
         raise Forbidden("Your role cannot change the register.")
 
 
-def person_create(actor: Any, data: dict[str, Any]) -> Person:
-    """Create one registrant from a document (web form, API). The actor's force owns them."""
+def person_create(actor: Any, data: dict[str, Any], *, check_duplicates: bool = False,
+                  confirm_new_person: bool = False, reason: str | None = None) -> Person:
+    """Create one registrant from a document (web form, API). The actor's force owns them.
+
+    ``check_duplicates`` (the web form and the API, where an officer types a new registrant): before saving, the
+    registered duplicate finders look for existing records of the same person across every force; if any is found
+    nothing is saved and ``DuplicatesFound`` lists them, unless ``confirm_new_person`` is given with a ``reason``
+    (audited with the records it was told about)."""
     _require_writer(actor)
     data = dict(data)
     if not is_national_admin(actor):
@@ -168,9 +176,25 @@ def person_create(actor: Any, data: dict[str, Any]) -> Person:
         data["force"] = actor.force.code
     data.pop("id", None)
     data.pop("reference", None)
+    confirm_reason = ""
+    if confirm_new_person:
+        confirm_reason, problems = read_text(reason, required=True, min_len=10, max_len=2000)
+        if problems:
+            raise ValidationFailed({"reason": [f"{problems[0]} (why this is a different person)"]})
     doc = parse_registrant(data, known_forces=forces_by_code())
+    candidates = extensions.find_duplicates(actor, doc) if check_duplicates or confirm_new_person else []
+    if candidates and not confirm_new_person:
+        raise extensions.DuplicatesFound(candidates)
     with transaction.atomic():
-        return registrants_write([doc], actor=actor, action="person.create").people[0]
+        person = registrants_write([doc], actor=actor, action="person.create", reason=confirm_reason).people[0]
+        if candidates:
+            record_many([PendingEvent(
+                action="person.duplicate_confirmed", actor=actor, object_type="person", object_id=str(person.pk),
+                force_code=person.owning_force.code, reason=confirm_reason,
+                detail={"reference": person.reference,
+                        "candidates": [{"id": str(c.person_id), "score": c.score} for c in candidates]},
+            )])
+        return person
 
 
 def notification_record(
@@ -244,6 +268,7 @@ def _changing(actor: Any, person_id: uuid.UUID | str, expected_version: int | No
         person.version += 1
         person.updated_at = clock.now()
         person.save()
+        extensions.people_written([person.pk])
         rematerialise([person.pk])
         record_many([
             PendingEvent(action=action, actor=actor, object_type="person", object_id=str(person.pk),

@@ -4,7 +4,6 @@ from . import views, views_changes
 
 app_name = "register"
 urlpatterns = [
-    path("people/", views.people, name="people"),
     path("people/new/", views.person_create_view, name="person_create"),
     path("people/<uuid:person_id>/", views.person_detail, name="person"),
     path("people/<uuid:person_id>/notifications/new/", views_changes.notification_create, name="notification_create"),

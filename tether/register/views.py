@@ -1,7 +1,7 @@
 """Server-rendered pages. Views parse (forms), call a guard/selector to read or a service to write, and render.
 
-Every protected read goes through ``access_person_by_id`` or ``search_people`` (both audited); every write
-through a service in ``tether.register.services``. No domain rules here.
+Every protected read goes through ``access_person_by_id`` (audited); every write through a service in
+``tether.register.services``. No domain rules here. (The register search page belongs to ``tether.identity``.)
 """
 
 from __future__ import annotations
@@ -9,7 +9,6 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -19,8 +18,7 @@ from tether.access.permissions import is_national_admin, is_worker
 from tether.access.selectors import force_choices
 from tether.audit.services import who_viewed
 from tether.core import clock
-from tether.core.errors import Forbidden, NotFound, ValidationFailed
-from tether.core.pagination import pagination_links
+from tether.core.errors import NotFound, ValidationFailed
 from tether.ui.forms import sentence
 from tether.ui.pages import error_page
 from tether.ui.submit import Submitted, submit
@@ -29,52 +27,14 @@ from . import extensions
 from .constants import DisposalKind, RegisterStatus, Sex
 from .display import obligation_rows
 from .documents import parse_registrant
-from .forms import PersonCreateForm, ReasonForm, SearchForm
+from .forms import PersonCreateForm, ReasonForm
 from .guards import access_person_by_id
-from .search import SearchTerms, search_people
 from .services import forces_by_code, person_create
 
 
 def _picks_force(user: Any) -> bool:
     """National administrators choose the owning force of a new registrant; everyone else creates for their own."""
     return is_national_admin(user)
-
-
-
-def _force_options(user: Any) -> list[tuple[str, str]]:
-    if is_national_admin(user) or not user.force_id:
-        return force_choices(("", "All forces"))
-    return force_choices(("", f"Your force ({user.force.name})"), ("ALL", "All forces (national index)"))
-
-
-@require_http_methods(["GET", "HEAD"])
-def people(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    form = SearchForm(request.GET)
-    form.is_valid()
-    data = {k: form.cleaned_data.get(k) or "" for k in ("name", "reference", "force", "status")}
-    terms = SearchTerms(name=data["name"], reference=data["reference"], force=data["force"].upper(),
-                        status=data["status"])
-    page = form.cleaned_data.get("page") or 1
-    try:
-        page_obj, rows = search_people(user, terms, page, per_page=settings.TETHER_PAGE_SIZE)
-    except Forbidden as exc:
-        return error_page(request, 403, str(exc))
-    params = {k: v for k, v in data.items() if v}
-    context = {
-        "nav": "register",
-        "form_data": data,
-        "filtered": bool(params),
-        "page_obj": page_obj,
-        "rows": rows,
-        "pagination": pagination_links(page_obj.number, page_obj.paginator.num_pages, params),
-        "force_options": _force_options(user),
-        "status_options": [("", "Any status"), ("overdue", "Overdue"), *RegisterStatus.choices],
-        "today": clock.today(),
-    }
-    if request.headers.get("HX-Request") and not request.headers.get("HX-Boosted"):
-        return render(request, "register/people/_results.html", context)
-    return render(request, "register/people/list.html", context)
 
 
 
@@ -148,17 +108,30 @@ def person_create_view(request: HttpRequest) -> HttpResponse:
         return error_page(request, 403, "Your account does not belong to a force, so you cannot add registrants.")
     form = PersonCreateForm(request.POST if request.method == "POST" else None)
     result = Submitted()
+    candidates: list[extensions.PossibleDuplicate] = []
     if request.method == "POST":
         parsed = form.parse()
         doc = form.to_document()
         doc["force"] = form.cleaned_data.get("force") if _picks_force(user) else user.force.code  # type: ignore[union-attr]
         # Nothing is written while any value could not be read, but the domain rules still check the rest
         # (validation only: parse_registrant writes nothing) so every problem is listed at once.
-        result = submit(request, form, parsed, lambda version: person_create(user, doc),
-                        lambda: parse_registrant(doc, known_forces=forces_by_code()))
+        confirm = bool(form.cleaned_data.get("confirm_new_person"))
+        reason = form.cleaned_data.get("duplicate_reason") or ""
+
+        def save(version: int | None) -> Any:
+            try:
+                return person_create(user, doc, check_duplicates=True, confirm_new_person=confirm,
+                                     reason=reason)
+            except extensions.DuplicatesFound as exc:  # shown with the form: open one, or confirm and say why
+                candidates.extend(exc.candidates)
+                return None
+
+        result = submit(request, form, parsed, save, lambda: parse_registrant(doc, known_forces=forces_by_code()))
         if result.response is not None:
             return result.response
-        if result.ok:
+        if result.ok and candidates:
+            result.ok, result.status = False, 409
+        elif result.ok:
             person = result.saved
             messages.success(request, f"{person.display_name} ({person.reference}) was added to the register.")
             return redirect("register:person", person_id=person.pk)
@@ -176,6 +149,7 @@ def person_create_view(request: HttpRequest) -> HttpResponse:
         "disposal_options": [("", "Select a disposal"), *DisposalKind.choices],
         "picks_force": _picks_force(user),
         "force_options": force_choices(("", "Select a force")),
+        "candidates": candidates,
     }
     return render(request, "register/people/create.html", context, status=result.status)
 

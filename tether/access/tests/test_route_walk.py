@@ -26,6 +26,7 @@ SEES_PEOPLE = WRITERS | {"other_officer", "partner"}
 AUDIT = {"auditor", "national_admin"}
 REPORTS = {"supervisor", "national_admin", "analyst", "foi_officer"}  # statistics (the personas' force is MPS)
 NATIONAL = {"national_admin"}  # the national roll-up: the other report personas belong to a force
+MERGERS = {"supervisor", "force_admin", "national_admin"}  # review duplicates and merge records
 
 FULL, LIMITED, OK, NOT_FOUND, FORBIDDEN, SIGN_IN, TO_REASON, NOT_ALLOWED, HOME = (
     "full", "limited", "ok", "not found", "forbidden", "sign in", "to reason", "method not allowed", "home")
@@ -49,8 +50,13 @@ def _web(route: str, who: str) -> str:
         return OK if who in REPORTS else FORBIDDEN
     if route == "reports:national":
         return OK if who in NATIONAL else FORBIDDEN
-    if route == "register:people":
+    if route == "identity:people":
         return OK if who in SEES_PEOPLE else FORBIDDEN
+    if route in ("identity:duplicates", "identity:merge"):  # supervisors and administrators (merge: two records)
+        return OK if who in MERGERS and route == "identity:duplicates" else (
+            NOT_FOUND if who in MERGERS else FORBIDDEN)
+    if route == "identity:unmerge":  # no merge in this world: the id in the path matches nothing
+        return NOT_FOUND
     if route == "register:person_create":  # an officer of any force adds registrants to their own force
         return OK if who in WRITERS | {"other_officer"} else FORBIDDEN
     if route == "register:person":
@@ -77,7 +83,7 @@ COMPLIANCE_LISTS = {"casework:tasks", "casework:overdue", "casework:sla", "casew
 POST_ONLY = {"casework:task_assign", "casework:action", "casework:event"}
 WRITE_ROUTES = {"api:record_notification", "api:record_name", "api:record_address", "api:correct_identity",
                 "api:complete_task", "api:assign_task", "api:transition_case", "api:close_case", "api:reopen_case",
-                "api:record_action"}
+                "api:record_action", "api:merge_records", "api:undo_merge"}
 WORK_LISTS = {"api:list_tasks", "api:list_breaches", "api:list_sla_breaches", "api:list_cases"}
 
 
@@ -90,8 +96,10 @@ def _api(route: str, who: str) -> str:
         return OK
     if route == "api:list_events":
         return OK if who == "auditor" else NOT_FOUND
-    if route == "api:list_people":
+    if route in ("api:list_people", "api:search_people_api"):
         return OK if who in SEES_PEOPLE else FORBIDDEN
+    if route == "api:list_duplicates":
+        return OK if who in MERGERS else FORBIDDEN
     if route == "api:get_person":
         return FULL if who in OWN else LIMITED if who == "other_officer" else NOT_FOUND
     if route in WORK_LISTS:  # each worker's own list or force; no compliance work for the other roles
@@ -114,7 +122,8 @@ REPORT_ROUTES = {"api:report_missing", "api:report_abroad", "api:report_registra
 
 WEB_ROUTES = {
     "access:login", "access:logout", "home:health", "home:dashboard", "home:rules",
-    "register:people", "register:person_create", "register:person", "register:notification_create",
+    "identity:people", "identity:duplicates", "identity:merge", "identity:unmerge",
+    "register:person_create", "register:person", "register:notification_create",
     "register:name_record", "register:address_record", "register:identity_update",
     "access:two_factor", "access:two_factor_setup", "audit:search", "audit:export", "audit:verify",
     "casework:tasks", "casework:queue", "casework:task", "casework:task_assign", "casework:overdue",
@@ -130,6 +139,7 @@ API_ROUTES = {
     "api:reopen_case", "api:record_action",
     "api:report_missing", "api:report_abroad", "api:report_registrants", "api:report_cases", "api:report_series",
     "api:report_rollup",
+    "api:search_people_api", "api:list_duplicates", "api:merge_records", "api:undo_merge",
 }
 
 

@@ -1,0 +1,139 @@
+"""Identity's API: the register search (``GET /people``, also ``GET /people/search``), likely duplicate pairs and
+merges. Token auth; the same guards, role questions and audit as the web.
+
+``GET /people`` shares its path with the register's ``POST /people`` (create), so it is added to the register's
+router (django-ninja serves one path from one router); everything else is on identity's own router, which
+config/api.py mounts before the register's so ``/people/search`` is not read as a person id."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest
+from ninja import Field, Query, Router, Schema
+
+from tether.access.api import DetailOut, ErrorOut, TokenAuth
+from tether.register.api import IndexEntry, _index
+from tether.register.api import router as people_router
+
+from .duplicates import scan
+from .search import SearchTerms, search_people
+from .services import merge_people, unmerge
+
+router = Router(auth=TokenAuth(), tags=["identity"])
+
+
+class Hit(IndexEntry):
+    score: float | None = Field(None, description="0-1, how well the record matches (absent when just listing)")
+    reasons: list[str] = Field([], description='Why it matched, e.g. "surname sounds like", "alias", '
+                                               '"DOB day/month swapped"')
+
+
+class PersonListOut(Schema):
+    count: int
+    page: int
+    pages: int
+    results: list[Hit]
+
+
+class PeopleQuery(Schema):
+    name: str = Field("", description="Any name used, incl. aliases, in any order (spelling, nicknames, accents and "
+                                      "case are forgiven); at most 8 words")
+    dob: str = Field("", description="Date of birth: 27/06/1965, 1965-06-27, 06/1965 or 1965 (day/month swapped, one "
+                                     "digit wrong and a year either side still match)")
+    postcode: str = Field("", description="A full postcode (SW1A 1AA) or a district (SW1A): any address ever held")
+    ni: str = Field("", description="NI number, any spacing; one wrong character is tolerated")
+    pnc: str = Field("", description="PNC ID, any spacing; one wrong character is tolerated")
+    reference: str = Field("", description="TTH-000123, or its number (123)")
+    force: str = Field("", description="Force code; empty = your force; ALL = the national index")
+    status: str = Field("", description="A register status, or overdue")
+    page: int = Field(1, ge=1, le=1_000_000)
+
+
+def _search(request: HttpRequest, q: PeopleQuery) -> PersonListOut:
+    terms = SearchTerms(name=q.name, dob=q.dob, postcode=q.postcode, ni=q.ni, pnc=q.pnc, reference=q.reference,
+                        force=q.force, status=q.status)
+    page_obj, rows = search_people(request.user, terms, q.page, settings.TETHER_PAGE_SIZE)
+    return PersonListOut(
+        count=page_obj.paginator.count, page=page_obj.number, pages=page_obj.paginator.num_pages,
+        results=[Hit(**_index(r.person, r.level).dict(), score=r.score, reasons=r.reasons) for r in rows],
+    )
+
+
+_SEARCH_RESPONSES = {200: PersonListOut, 400: ErrorOut, 403: DetailOut}
+
+
+@people_router.get("/people", response=_SEARCH_RESPONSES, summary="Search the register")
+def list_people(request: HttpRequest, q: Query[PeopleQuery]) -> Any:
+    """Ranked matches (score and reasons) when anything identifying is given, else the register by name."""
+    return _search(request, q)
+
+
+@router.get("/people/search", response=_SEARCH_RESPONSES, summary="Search the register (same as GET /people)")
+def search_people_api(request: HttpRequest, q: Query[PeopleQuery]) -> Any:
+    return _search(request, q)
+
+
+class Side(Schema):
+    id: uuid.UUID
+    reference: str | None
+    name: str
+    date_of_birth: str
+    force: str
+
+
+class PairOut(Schema):
+    a: Side
+    b: Side
+    score: float
+    reasons: list[str]
+
+
+class PairsOut(Schema):
+    pairs: list[PairOut]
+
+
+@router.get("/people/duplicates", response={200: PairsOut, 400: ErrorOut, 403: DetailOut},
+            summary="Likely duplicate records")
+def list_duplicates(request: HttpRequest, force: str = "") -> Any:
+    """Likely duplicate pairs with at least one record in ``force`` (default your own; ALL for national
+    administrators), best first. Supervisors and administrators only."""
+    return {"pairs": scan(request.user, force[:8] or None)}
+
+
+class MergeIn(Schema):
+    survivor: uuid.UUID = Field(description="The record that survives")
+    merged: uuid.UUID = Field(description="The record merged into it (kept as a pointer)")
+    reason: str = Field(description="Why these records are one person (at least 10 characters)")
+
+
+class MergeOut(Schema):
+    merge_id: int
+    survivor: uuid.UUID
+    merged: uuid.UUID
+    moved: dict[str, int]
+    undone: bool = False
+
+
+class UndoIn(Schema):
+    reason: str
+
+
+def _merge_out(merge: Any) -> MergeOut:
+    return MergeOut(merge_id=merge.pk, survivor=merge.survivor_id, merged=merge.merged_id,
+                    moved={k: len(v) for k, v in merge.moved["rows"].items()}, undone=merge.undone_at is not None)
+
+
+_WRITE = {201: MergeOut, 400: ErrorOut, 403: DetailOut, 404: DetailOut}
+
+
+@router.post("/people/merge", response=_WRITE, summary="Merge two records of one person")
+def merge_records(request: HttpRequest, payload: MergeIn) -> Any:
+    return 201, _merge_out(merge_people(request.user, payload.survivor, payload.merged, reason=payload.reason))
+
+
+@router.post("/people/merges/{merge_id}/undo", response=_WRITE, summary="Undo a merge")
+def undo_merge(request: HttpRequest, merge_id: int, payload: UndoIn) -> Any:
+    return 201, _merge_out(unmerge(request.user, merge_id, reason=payload.reason))

@@ -1,0 +1,84 @@
+"""Identity's tables: the search keys of every name the register holds, and the merges of two records.
+
+The keys are derived data, rebuilt from the register's names by ``indexing.index_people`` inside each write's
+transaction (the register's people-written hook); nothing here is a source of truth except ``Merge``.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class Token(models.Model):
+    """One distinct name word on the register, with its phonetic keys (the vocabulary a typed word is matched
+    against: exact, sounds alike, spelt alike, starts with). On PostgreSQL a pg_trgm GIN index serves "spelt
+    alike"; on SQLite the ``TokenGram`` rows do."""
+
+    token = models.CharField(max_length=80, primary_key=True)
+    phonetic = models.CharField(max_length=16, db_index=True)
+    phonetic_alt = models.CharField(max_length=16, blank=True, db_index=True)
+
+
+class TokenGram(models.Model):
+    """The trigrams of each token (SQLite only: PostgreSQL uses pg_trgm on ``Token.token``)."""
+
+    gram = models.CharField(max_length=3)
+    token = models.CharField(max_length=80)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["gram", "token"], name="identity_tokengram_unique")]
+
+
+class NameKey(models.Model):
+    """One word of one name a person has used (birth, current, alias), as matched by the search."""
+
+    person = models.ForeignKey("register.Person", on_delete=models.CASCADE, related_name="+")
+    name = models.ForeignKey("register.PersonName", on_delete=models.CASCADE, related_name="+")
+    part = models.CharField(max_length=6)  # given / family
+    token = models.CharField(max_length=80, db_index=True)
+    alias = models.BooleanField(default=False)
+
+    class Meta:
+        indexes = [models.Index(fields=["token", "person"], name="identity_namekey_tok_person")]
+
+
+class Merge(models.Model):
+    """Two records found to be one person: everything of ``merged`` moved to ``survivor``. The merged record stays
+    as a pointer (its reference still resolves); ``moved`` lists every row moved, by table, so ``unmerge`` puts
+    each back; ``before`` holds both records as they were."""
+
+    survivor = models.ForeignKey("register.Person", on_delete=models.PROTECT, related_name="+")
+    merged = models.ForeignKey("register.Person", on_delete=models.PROTECT, related_name="+")
+    actor = models.ForeignKey("access.User", null=True, on_delete=models.SET_NULL, related_name="+")
+    reason = models.TextField()
+    merged_at = models.DateTimeField()
+    merged_on = models.DateField()
+    before = models.JSONField(default=dict)
+    moved = models.JSONField(default=dict)
+    undone_at = models.DateTimeField(null=True, blank=True)
+    undone_by = models.ForeignKey("access.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    undo_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-merged_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["merged"], condition=models.Q(undone_at__isnull=True),
+                                    name="identity_merge_one_live_per_merged"),
+        ]
+
+    def __str__(self) -> str:
+        return f"merge {self.merged_id} -> {self.survivor_id}"
+
+
+class PairDecision(models.Model):
+    """A reviewer's answer on a likely duplicate pair: "different people" keeps the pair out of later scans."""
+
+    a = models.ForeignKey("register.Person", on_delete=models.CASCADE, related_name="+")
+    b = models.ForeignKey("register.Person", on_delete=models.CASCADE, related_name="+")
+    decision = models.CharField(max_length=10)  # different / same
+    actor = models.ForeignKey("access.User", null=True, on_delete=models.SET_NULL, related_name="+")
+    reason = models.TextField()
+    decided_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["a", "b"], name="identity_pairdecision_unique")]

@@ -1,0 +1,234 @@
+"""Merging two records of one person, and undoing it. One transaction each: guard both records, check the role
+question, lock both rows, move every row, re-key the names, re-evaluate the law for both, audit.
+
+A merge moves every row that points at the merged record (names, addresses, disposals, custody, orders,
+notifications, partner assignments, grants, cases, tasks, ...: whatever any package keeps about a person, found
+through Django's relations, so a package added later is moved too) to the survivor, and records each row's id so
+``unmerge`` puts it back. Nothing is deleted:
+
+- the merged record's names become aliases of the survivor and its home addresses "other" addresses (the survivor
+  keeps one current name and one home), each original kind recorded;
+- the merged record's ownership is closed on the day of the merge (so statistics as at any earlier date are
+  unchanged) and its row stays as a pointer: its reference still resolves to the survivor;
+- the stored outcome (state and obligations) is derived, so it is re-evaluated, not moved.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.apps import apps
+from django.db import IntegrityError, transaction
+
+from tether.access.permissions import can_merge_records
+from tether.audit.services import PendingEvent, record_many
+from tether.core import clock
+from tether.core.errors import Forbidden, NotFound, ValidationFailed
+from tether.core.fields import read_text
+from tether.register.constants import AddressKind, NameKind
+from tether.register.facts import HOME_KINDS
+from tether.register.guards import access_person_by_id
+from tether.register.models import (
+    Address,
+    Notification,
+    Ownership,
+    Person,
+    PersonName,
+    PersonObligation,
+    RegisterState,
+)
+from tether.register.outcomes import rematerialise
+from tether.register.selectors import doc_to_dict, load_registrant_docs
+
+from .indexing import index_people
+from .matching import NOT_PLAIN_TEXT, has_hidden_characters
+from .models import Merge, NameKey, PairDecision
+
+# derived or identity's own: re-made, never moved
+NOT_MOVED = {NameKey, Merge, PairDecision, PersonObligation, RegisterState, Ownership}
+
+
+def _reason(raw: Any, field: str = "reason") -> str:
+    value, problems = read_text(raw, required=True, min_len=10, max_len=2000, multiline=True)
+    if not problems and isinstance(raw, str) and has_hidden_characters(raw):
+        problems = [NOT_PLAIN_TEXT]
+    if problems:
+        raise ValidationFailed({field: problems})
+    return value
+
+
+def _snapshot(pk: Any) -> dict[str, Any]:
+    doc = load_registrant_docs([pk])[pk]
+    return doc_to_dict(doc)
+
+
+def _relations() -> list[tuple[str, Any, str]]:
+    """(label, model, field name) of every many-to-one relation to a person, from every installed package."""
+    out = []
+    for rel in Person._meta.related_objects:
+        model = rel.related_model
+        if rel.one_to_one or rel.many_to_many or model in NOT_MOVED or not hasattr(rel.field, "attname"):
+            continue
+        out.append((f"{model._meta.label}.{rel.field.name}", model, rel.field.name))
+    return sorted(out, key=lambda t: t[0])
+
+
+def _locked_pair(actor: Any, survivor_id: Any, merged_id: Any) -> tuple[Person, Person]:
+    survivor = access_person_by_id(actor, survivor_id, purpose="write")
+    merged = access_person_by_id(actor, merged_id, purpose="write")
+    if not (survivor.full and merged.full):
+        raise Forbidden("Open both full records (with a reason) before merging them.")
+    if not can_merge_records(actor, survivor.person.owning_force_id, merged.person.owning_force_id):
+        raise Forbidden("Only a supervisor or force administrator of both records' force, or a national "
+                        "administrator, can merge records.")
+    locked = Person.objects.select_for_update().select_related("owning_force").in_bulk(
+        sorted([survivor.person.pk, merged.person.pk], key=str))
+    return locked[survivor.person.pk], locked[merged.person.pk]
+
+
+def _touch(people: list[Person]) -> None:
+    now = clock.now()
+    for p in people:
+        p.version += 1
+        p.updated_at = now
+        p.save(update_fields=["version", "updated_at", "ni_number", "pnc_id"])
+    ids = [p.pk for p in people]
+    index_people(ids)
+    rematerialise(ids)
+
+
+def merge_people(actor: Any, survivor_id: Any, merged_id: Any, *, reason: Any) -> Merge:
+    """Merge ``merged_id`` into ``survivor_id`` (see the module docstring). Audited with both records as they
+    were (``person.merge`` on the survivor, ``person.merged_into`` on the merged record)."""
+    why = _reason(reason)
+    if str(survivor_id) == str(merged_id):
+        raise ValidationFailed({"merged": "must be a different record from the one that survives"})
+    try:
+        with transaction.atomic():
+            survivor, merged = _locked_pair(actor, survivor_id, merged_id)
+            live = Merge.objects.filter(undone_at__isnull=True)
+            if live.filter(merged__in=[survivor, merged]).exists():
+                raise ValidationFailed({"merged": "one of these records was already merged into another"})
+            today, now = clock.today(), clock.now()
+            before = {"survivor": _snapshot(survivor.pk), "merged": _snapshot(merged.pk)}
+            moved: dict[str, Any] = {}
+            for label, model, fk in _relations():
+                rows = model._default_manager.filter(**{fk: merged})
+                ids = list(rows.values_list("pk", flat=True))
+                if not ids:
+                    continue
+                moved[label] = ids
+                if model is Notification:  # append-only: re-pointed one by one through its own escape hatch
+                    for note in Notification.objects.filter(pk__in=ids):
+                        note.person = survivor
+                        note.save(_allow_update=True, update_fields=["person"])
+                else:
+                    model._default_manager.filter(pk__in=ids).update(**{fk: survivor})
+            kinds: dict[str, dict[str, str]] = {"names": {}, "addresses": {}}
+            for name in PersonName.objects.filter(pk__in=moved.get("register.PersonName.person", [])):
+                if name.kind != NameKind.ALIAS:
+                    kinds["names"][str(name.pk)] = name.kind
+                    name.kind = NameKind.ALIAS
+                    name.save(update_fields=["kind"])
+            for address in Address.objects.filter(pk__in=moved.get("register.Address.person", [])):
+                if address.kind in HOME_KINDS:
+                    kinds["addresses"][str(address.pk)] = address.kind
+                    address.kind = AddressKind.OTHER
+                    address.save(update_fields=["kind"])
+            closed = []
+            for own in Ownership.objects.filter(person=merged, valid_to__isnull=True):
+                closed.append(own.pk)
+                own.valid_to = max(today, own.valid_from)
+                own.save(update_fields=["valid_to"])
+            filled = {}
+            for key in ("ni_number", "pnc_id"):
+                if not getattr(survivor, key) and getattr(merged, key):
+                    filled[key] = getattr(merged, key)
+                    setattr(survivor, key, filled[key])
+            merge = Merge.objects.create(
+                survivor=survivor, merged=merged, actor=actor if getattr(actor, "pk", None) else None, reason=why,
+                merged_at=now, merged_on=today, before=before,
+                moved={"rows": moved, "kinds": kinds, "ownership_closed": closed, "filled": filled},
+            )
+            _touch([survivor, merged])
+            counts = {label: len(ids) for label, ids in moved.items()}
+            record_many([
+                PendingEvent(action="person.merge", actor=actor, object_type="person", object_id=str(survivor.pk),
+                             force_code=survivor.owning_force.code, reason=why,
+                             detail={"merge_id": merge.pk, "survivor": str(survivor.pk), "merged": str(merged.pk),
+                                     "survivor_reference": survivor.reference,
+                                     "merged_reference": merged.reference, "moved": counts, "before": before}),
+                PendingEvent(action="person.merged_into", actor=actor, object_type="person",
+                             object_id=str(merged.pk), force_code=merged.owning_force.code, reason=why,
+                             detail={"merge_id": merge.pk, "survivor": str(survivor.pk)}),
+            ])
+            return merge
+    except IntegrityError:
+        raise ValidationFailed({"merged": "these records hold things that cannot be combined (for example the same "
+                                          "breach recorded on both): resolve them first"}) from None
+
+
+def unmerge(actor: Any, merge_id: Any, *, reason: Any) -> Merge:
+    """Undo a merge: every moved row goes back, kinds and ownership are restored, both records re-evaluated."""
+    why = _reason(reason)
+    try:
+        merge_pk = int(merge_id)
+    except (TypeError, ValueError):
+        raise NotFound("No such merge.") from None
+    with transaction.atomic():
+        merge = Merge.objects.select_for_update().filter(pk=merge_pk, undone_at__isnull=True).first()
+        if merge is None:
+            raise NotFound("No such merge, or it was already undone.")
+        survivor, merged = _locked_pair(actor, merge.survivor_id, merge.merged_id)
+        moved = merge.moved
+        for label, ids in moved["rows"].items():
+            app_model, _, fk = label.rpartition(".")
+            model = apps.get_model(app_model)
+            if model is Notification:
+                for note in Notification.objects.filter(pk__in=ids):
+                    note.person = merged
+                    note.save(_allow_update=True, update_fields=["person"])
+            else:
+                model._default_manager.filter(pk__in=ids).update(**{fk: merged})
+        for pk, kind in moved["kinds"]["names"].items():
+            PersonName.objects.filter(pk=int(pk)).update(kind=kind)
+        for pk, kind in moved["kinds"]["addresses"].items():
+            Address.objects.filter(pk=int(pk)).update(kind=kind)
+        Ownership.objects.filter(pk__in=moved["ownership_closed"]).update(valid_to=None)
+        for key, value in moved["filled"].items():
+            if getattr(survivor, key) == value:
+                setattr(survivor, key, "")
+        merge.undone_at = clock.now()
+        merge.undone_by = actor if getattr(actor, "pk", None) else None
+        merge.undo_reason = why
+        merge.save(update_fields=["undone_at", "undone_by", "undo_reason"])
+        _touch([survivor, merged])
+        record_many([
+            PendingEvent(action="person.unmerge", actor=actor, object_type="person", object_id=str(survivor.pk),
+                         force_code=survivor.owning_force.code, reason=why,
+                         detail={"merge_id": merge.pk, "survivor": str(survivor.pk), "merged": str(merged.pk)}),
+        ])
+        return merge
+
+
+def decide_pair(actor: Any, a_id: Any, b_id: Any, *, same: bool, reason: Any) -> PairDecision:
+    """A reviewer's answer on a likely pair ("different people" keeps it out of later scans). Audited."""
+    why = _reason(reason)
+    with transaction.atomic():
+        a, b = _locked_pair(actor, a_id, b_id)
+        first, second = sorted([a, b], key=lambda p: str(p.pk))
+        decision, _ = PairDecision.objects.update_or_create(
+            a=first, b=second,
+            defaults={"decision": "same" if same else "different", "actor": actor, "reason": why,
+                      "decided_at": clock.now()},
+        )
+        record_many([PendingEvent(action="identity.pair_decision", actor=actor, object_type="person",
+                                  object_id=str(first.pk), force_code=first.owning_force.code, reason=why,
+                                  detail={"a": str(first.pk), "b": str(second.pk), "decision": decision.decision})])
+        return decision
+
+
+def merge_of(person_id: Any) -> dict[str, list[Merge]]:
+    """The live merges a person takes part in: ``into`` (this record was merged into another), ``from``."""
+    live = Merge.objects.filter(undone_at__isnull=True).select_related("survivor", "merged")
+    return {"into": list(live.filter(merged_id=person_id)), "from": list(live.filter(survivor_id=person_id))}
