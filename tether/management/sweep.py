@@ -4,7 +4,9 @@ as a missed notification (the force's playbook sets the task's deadline; its out
 
 Cost: index range scans on the stored outcome (``ManagementState.next_due < as_of``, ``recheck_on <= as_of``), minus
 what already has a breach; the registrants found are re-evaluated before anything is recorded, so a breach reflects
-the facts on the day. Registrants without a stored outcome yet (added since the last run) are evaluated first.
+the facts on the day. A registrant comes under these duties once management begins in Tether: their first
+management record (a risk level, MAPPA, an assessment, an offender manager, a visit), an imported ``management``
+section, or ``tether management evaluate`` for a force.
 """
 
 from __future__ import annotations
@@ -53,16 +55,12 @@ def _unbreached(as_of: date, force: Force | None) -> Any:
 
 def step(as_of: date, force: Force | None, actor_label: str) -> dict[str, Any]:
     """Run under the sweep lock. Returns the counts for the sweep's summary."""
-    fresh_people = Person.objects.filter(~Exists(ManagementState.objects.filter(person_id=OuterRef("pk"))))
-    if force is not None:
-        fresh_people = fresh_people.filter(owning_force=force)
-    fresh = sorted(fresh_people.values_list("pk", flat=True))
     recheck = sorted(_scoped(ManagementState.objects.filter(recheck_on__lte=as_of), force)
                      .values_list("person_id", flat=True))
     candidates = sorted(_unbreached(as_of, force).filter(evaluated_on__lt=as_of)
                         .values_list("person_id", flat=True))
     evaluated = 0
-    for chunk in _chunks(sorted(set(fresh) | set(recheck) | set(candidates))):
+    for chunk in _chunks(sorted(set(recheck) | set(candidates))):
         with transaction.atomic():
             evaluated += materialise(chunk, as_of)
     found = list(_unbreached(as_of, force).filter(evaluated_on__lte=as_of)
