@@ -123,8 +123,11 @@ def json_view(m: dict[str, Any]) -> dict[str, Any]:
 # --- lists -----------------------------------------------------------------------------------------------------
 
 
-def unit_scope(user: Any, force_code: str | None) -> Force | None:
-    if not permissions.can_assign_caseload(user):
+def unit_scope(user: Any, force_code: str | None, *, overdue_only: bool = False) -> Force | None:
+    """The unit (force) a list covers. The overdue list: every worker (their force); caseloads and capacity:
+    supervisors and administrators."""
+    allowed = permissions.can_see_management(user) if overdue_only else permissions.can_assign_caseload(user)
+    if not allowed:
         raise Forbidden("Only supervisors and administrators see caseloads and capacity.")
     return force_scope(user, force_code, national=permissions.is_national_admin(user), what="caseloads")
 
@@ -156,7 +159,7 @@ def _outcomes(force: Force | None, as_of: date) -> dict[Any, tuple[str | None, d
 def overdue(user: Any, force_code: str | None = None, as_of: date | None = None) -> list[dict[str, Any]]:
     """Registrants overdue a home visit or an assessment on ``as_of``, with why; longest overdue first."""
     as_of = as_of or clock.today()
-    force = unit_scope(user, force_code)
+    force = unit_scope(user, force_code, overdue_only=True)
     rows = []
     outcomes = _outcomes(force, as_of)
     late = {pid: o for pid, o in outcomes.items() if (o[1] and o[1] < as_of) or (o[2] and o[2] < as_of)}
@@ -290,7 +293,9 @@ def capacity(user: Any, force_code: str | None = None, as_of: date | None = None
                                                          arms_review_months=pv.rules.arms_review_months),
                              **kw)  # type: ignore[arg-type]
         units.append({"force": f, "officers": officers.get(f.pk, 0), "policy": pv.rules.kind, "current": now,
-                      "what_if": alt, "eligible": len(eligible)})
+                      "what_if": alt, "eligible": len(eligible),
+                      "rows": [(f"Now: {rules.POLICY_LABELS[pv.rules.kind]}", now),
+                               (f"What if: {rules.POLICY_LABELS[what_if]}", alt)]})
     first: list[dict[str, Any]] = []
     if force is not None and units:
         missed = units[0]["current"].missed
