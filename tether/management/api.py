@@ -7,7 +7,7 @@ import json
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Router, Schema
 from pydantic import ConfigDict
 
 from tether.access.api import TokenAuth
@@ -99,7 +99,7 @@ def caseload_list(request: HttpRequest, as_of: str | None = None, force: str | N
 
 @router.get("/management/capacity", summary="The capacity gap for the next months, with a what-if policy")
 def capacity_show(request: HttpRequest, as_of: str | None = None, force: str | None = None,
-                  what_if: str = Query(rules.REACTIVE_ELIGIBLE), months: int = 3) -> dict[str, Any]:  # noqa: B008
+                  what_if: str = rules.REACTIVE_ELIGIBLE, months: int = 3) -> dict[str, Any]:
     return capacity_json(capacity(_user(request), force, parse_day(as_of), what_if=what_if, months=months))
 
 

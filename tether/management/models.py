@@ -12,8 +12,17 @@ from django.db import models
 
 from tether.core.models import Interval
 
-from .constants import LeadAgency, LevelSource, MappaCategory, MappaLevel, Mode, RiskLevel, Tool, VisitOutcome
-from .constants import VisitPolicyKind
+from .constants import (
+    LeadAgency,
+    LevelSource,
+    MappaCategory,
+    MappaLevel,
+    Mode,
+    RiskLevel,
+    Tool,
+    VisitOutcome,
+    VisitPolicyKind,
+)
 
 
 class Assessment(models.Model):

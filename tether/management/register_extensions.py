@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from itertools import pairwise
 from typing import Any
 
 from django.utils.dateparse import parse_datetime
@@ -53,7 +54,7 @@ def _intervals(c: Fields, data: Mapping[str, Any], key: str, today: date, read: 
         c.span(row["valid_from"], row["valid_to"], path, "valid_to")
         out.append(row)
     spans = sorted((r["valid_from"], r["valid_to"], i) for i, r in enumerate(out) if r["valid_from"])
-    for (_, end, _), (start, _, i) in zip(spans, spans[1:], strict=False):
+    for (_, end, _), (start, _, i) in pairwise(spans):
         if end is None or start < end:
             c.fail(f"{key}[{i}].valid_from", "overlaps an earlier one: close it first (valid_to)")
     return out
@@ -136,7 +137,7 @@ def write(items: Sequence[tuple[Any, ManagementDoc]], now: datetime) -> None:
     by the caller: ``outcomes.materialise``), once the register's own outcome exists."""
     users = {u.username: u for u in User.objects.filter(
         username__in={m["username"] for _, d in items for m in d.offender_managers})}
-    rows: dict[type, list[Any]] = {k: [] for k in (RiskLevelSpell, Assessment, MappaSpell, ModeSpell, ManagerSpell,
+    rows: dict[Any, list[Any]] = {k: [] for k in (RiskLevelSpell, Assessment, MappaSpell, ModeSpell, ManagerSpell,
                                                    Visit, Intelligence)}
     managers: dict[Any, Any] = {}
     for person, d in items:
@@ -174,12 +175,12 @@ def load(person_ids: Sequence[Any]) -> dict[Any, ManagementDoc]:
         doc(a.person_id).assessments.append({"tool": a.tool, "assessed_on": a.assessed_on, "assessor": a.assessor,
                                              "category": a.category, "summary": a.summary,
                                              "next_review": a.next_review})
-    for r in MappaSpell.objects.filter(person_id__in=ids).order_by("person_id", "valid_from", "id"):
-        doc(r.person_id).mappa.append({"category": r.category, "level": r.level, "lead_agency": r.lead_agency,
-                                       "valid_from": r.valid_from, "valid_to": r.valid_to})
-    for r in ModeSpell.objects.filter(person_id__in=ids).order_by("person_id", "valid_from", "id"):
-        doc(r.person_id).modes.append({"mode": r.mode, "plan_months": r.plan_months, "reason": r.reason,
-                                       "valid_from": r.valid_from, "valid_to": r.valid_to})
+    for m in MappaSpell.objects.filter(person_id__in=ids).order_by("person_id", "valid_from", "id"):
+        doc(m.person_id).mappa.append({"category": m.category, "level": m.level, "lead_agency": m.lead_agency,
+                                       "valid_from": m.valid_from, "valid_to": m.valid_to})
+    for o in ModeSpell.objects.filter(person_id__in=ids).order_by("person_id", "valid_from", "id"):
+        doc(o.person_id).modes.append({"mode": o.mode, "plan_months": o.plan_months, "reason": o.reason,
+                                       "valid_from": o.valid_from, "valid_to": o.valid_to})
     for s in (ManagerSpell.objects.filter(person_id__in=ids).select_related("manager")
               .order_by("person_id", "valid_from", "id")):
         doc(s.person_id).offender_managers.append({"username": s.manager.username, "handover_note": s.handover_note,

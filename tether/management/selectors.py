@@ -23,9 +23,17 @@ from tether.register.models import Person
 
 from . import rules
 from .constants import LevelSource, MappaCategory, MappaLevel, Mode, RiskLevel, VisitOutcome
-from .models import Assessment, Intelligence, ManagementState, ManagerSpell, MappaSpell, ModeSpell, RiskLevelSpell
-from .models import Visit
-from .outcomes import PolicyView, facts_for, policy_for
+from .facts import PolicyView, facts_for, policy_for
+from .models import (
+    Assessment,
+    Intelligence,
+    ManagementState,
+    ManagerSpell,
+    MappaSpell,
+    ModeSpell,
+    RiskLevelSpell,
+    Visit,
+)
 
 
 def _label(choices: Any, value: str | None) -> str:
@@ -160,7 +168,7 @@ def overdue(user: Any, force_code: str | None = None, as_of: date | None = None)
     """Registrants overdue a home visit or an assessment on ``as_of``, with why; longest overdue first."""
     as_of = as_of or clock.today()
     force = unit_scope(user, force_code, overdue_only=True)
-    rows = []
+    rows: list[dict[str, Any]] = []
     outcomes = _outcomes(force, as_of)
     late = {pid: o for pid, o in outcomes.items() if (o[1] and o[1] < as_of) or (o[2] and o[2] < as_of)}
     people = {p.pk: p for p in Person.objects.filter(pk__in=list(late)).select_related("owning_force")}
@@ -174,7 +182,7 @@ def overdue(user: Any, force_code: str | None = None, as_of: date | None = None)
                              "force": p.owning_force.code, "kind": what, "label": rules.DUTY_LABELS[what],
                              "due": due, "days_overdue": (as_of - due).days,
                              "level": _label(RiskLevel, level), "manager": managers.get(pid) or ""})
-    rows.sort(key=lambda r: (-r["days_overdue"], r["reference"], r["kind"]))
+    rows.sort(key=lambda r: (-int(r["days_overdue"]), str(r["reference"]), str(r["kind"])))
     record("management.overdue", user, detail={"as_of": as_of, "force": force.code if force else "ALL",
                                                "rows": len(rows)}, force_code=force.code if force else "")
     return rows
@@ -214,30 +222,36 @@ def caseload(user: Any, force_code: str | None = None, as_of: date | None = None
         spells = spells.filter(person__owning_force=force)
     by_manager: dict[int | None, list[Any]] = defaultdict(list)
     assigned = set()
-    for pid, uid in spells.values_list("person_id", "manager_id"):
+    for pid, mid in spells.values_list("person_id", "manager_id"):
         if pid in outcomes:
-            by_manager[uid].append(pid)
+            by_manager[mid].append(pid)
             assigned.add(pid)
     by_manager[None] = [pid for pid in outcomes if pid not in assigned]
     policies: dict[int, PolicyView] = {}
     users = {u.pk: u for u in _officers(force)}
     users.update({u.pk: u for u in User.objects.filter(pk__in=[k for k in by_manager if k]).select_related("force")})
     rows = []
-    for uid in [*users, None]:
+    uids: list[int | None] = [*users, None]
+    for who in uids:
+        uid = who
         ids = by_manager.get(uid, [])
         u = users.get(uid) if uid else None
-        fid = u.force_id if u and u.force_id else (force.pk if force else None)
+        fid: int | None = u.force_id if u and u.force_id else (force.pk if force else None)
         pv = policies.setdefault(fid or 0, policy_for(fid) if fid else PolicyView())
         levels = [outcomes[pid][0] for pid in ids]
         rows.append(OfficerLoad(
             user_id=uid, name=(u.get_full_name() or u.username) if u else "Unassigned (unit queue)",
             force=(u.force.code if u and u.force else (force.code if force else "")), registrants=len(ids),
             weighted=rules.weighted(levels, pv.weights), benchmark=pv.benchmark,
-            visits_overdue=sum(1 for pid in ids if outcomes[pid][1] and outcomes[pid][1] < as_of),
-            assessments_overdue=sum(1 for pid in ids if outcomes[pid][2] and outcomes[pid][2] < as_of)))
+            visits_overdue=sum(1 for pid in ids if _late(outcomes[pid][1], as_of)),
+            assessments_overdue=sum(1 for pid in ids if _late(outcomes[pid][2], as_of))))
     record("management.caseload", user, detail={"as_of": as_of, "force": force.code if force else "ALL"},
            force_code=force.code if force else "")
     return rows
+
+
+def _late(due: date | None, as_of: date) -> bool:
+    return due is not None and due < as_of
 
 
 def assigned_count(user: Any, as_of: date | None = None) -> int:
@@ -276,7 +290,7 @@ def capacity(user: Any, force_code: str | None = None, as_of: date | None = None
     force = unit_scope(user, force_code)
     forces = [force] if force is not None else list(Force.objects.order_by("code"))
     officers = Counter(User.objects.filter(is_active=True, role=Role.OFFICER).values_list("force_id", flat=True))
-    units = []
+    units: list[dict[str, Any]] = []
     for f in forces:
         ids = list(ManagementState.objects.filter(force=f).values_list("person_id", flat=True))
         if not ids and force is None:
@@ -298,7 +312,8 @@ def capacity(user: Any, force_code: str | None = None, as_of: date | None = None
                                (f"What if: {rules.POLICY_LABELS[what_if]}", alt)]})
     first: list[dict[str, Any]] = []
     if force is not None and units:
-        missed = units[0]["current"].missed
+        current: rules.Capacity = units[0]["current"]
+        missed = current.missed
         keys = list(dict.fromkeys(w.key for w in missed))[:50]
         people = {str(p.pk): p for p in Person.objects.filter(pk__in=keys)}
         for w in missed:

@@ -44,6 +44,7 @@ from .constants import (
     VisitOutcome,
     VisitPolicyKind,
 )
+from .facts import policy_for
 from .models import (
     Assessment,
     Intelligence,
@@ -54,7 +55,7 @@ from .models import (
     Visit,
     VisitPolicy,
 )
-from .outcomes import materialise, policy_for
+from .outcomes import materialise
 
 NOTE_MAX = 5000
 
@@ -176,7 +177,7 @@ def assessment_record(actor: Any, person_id: Any, data: dict[str, Any]) -> Asses
             person=change.person, tool=tool, assessed_on=assessed_on, assessor=assessor, category=category,
             summary=summary, next_review=next_review if tool == Tool.ARMS else None,
             recorded_by=actor if getattr(actor, "pk", None) else None, created_at=clock.now())
-        source = {Tool.ARMS: LevelSource.ARMS, Tool.OASYS_ROSH: LevelSource.OASYS}.get(tool, LevelSource.RM2000)
+        source: str = {"arms": LevelSource.ARMS, "oasys_rosh": LevelSource.OASYS}.get(tool, LevelSource.RM2000)
         level = _level_change(change, actor, new_level, assessed_on, source,
                               reason or f"{Tool(tool).label} of {assessed_on.isoformat()}") if new_level else None
         change.detail = {"assessment_id": a.pk, "tool": tool, "assessed_on": assessed_on, "category": category,

@@ -19,11 +19,11 @@ from django.db.models import Exists, OuterRef, Q
 
 from tether.access.models import Force
 from tether.audit.services import PendingEvent, record_many
-from tether.core import clock
 from tether.casework import tasks as task_rules
 from tether.casework.constants import TaskKind
 from tether.casework.models import Breach, Case
 from tether.casework.selectors import PlaybookVersion, playbook_for
+from tether.core import clock
 from tether.register.models import Person
 
 from . import rules

@@ -56,7 +56,7 @@ FIELD_ORDER = ("visited_on", "visited_time", "outcome", "attended_by", "concerns
 @require_http_methods(["GET", "HEAD", "POST"])
 def visit_page(request: HttpRequest, person_id: Any) -> HttpResponse:
     """Record a home visit, from a phone: one column, native date and time inputs, large radios."""
-    user = request.user
+    user: Any = request.user
     if not permissions.can_record_visits(user):
         return error_page(request, 403, "Your role cannot record home visits.")
     try:
