@@ -390,6 +390,15 @@ def report_registrants(as_of: AsOf = None, by: By = None, force: ForceOpt = None
             rounding=rounding, fmt=fmt, out=out)
 
 
+@report_app.command("management")
+def report_management(as_of: AsOf = None, by: By = None, force: ForceOpt = None, threshold: Threshold = None,
+                      rounding: Rounding = None, fmt: Format = "json", out: Out = None,
+                      as_user: AsUser = None) -> None:
+    """Registrants by risk level, MAPPA category or level, or management mode on the date, e.g. --by risk,force."""
+    _report("management", as_user=as_user, as_of=as_of, by=by, force=force, threshold=threshold,
+            rounding=rounding, fmt=fmt, out=out)
+
+
 @report_app.command("cases")
 def report_cases(
     period: Annotated[str, typer.Option("--period", help="First..last day, e.g. 2024-04-01..2025-03-31.")],
