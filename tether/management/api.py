@@ -11,6 +11,7 @@ from ninja import Router, Schema
 from pydantic import ConfigDict
 
 from tether.access.api import TokenAuth
+from tether.core import clock
 from tether.core.dates import parse_day
 
 from . import rules
@@ -84,17 +85,21 @@ def visit_create(request: HttpRequest, person_id: str, payload: FieldsIn) -> dic
 
 
 @router.get("/management/overdue", summary="Overdue home visits and assessments, longest first")
-def overdue_list(request: HttpRequest, as_of: str | None = None, force: str | None = None) -> list[dict[str, Any]]:
-    return [{**r, "person_id": str(r["person_id"]), "due": r["due"].isoformat()}
-            for r in overdue(_user(request), force, parse_day(as_of))]
+def overdue_list(request: HttpRequest, as_of: str | None = None, force: str | None = None) -> dict[str, Any]:
+    day = parse_day(as_of)
+    rows = [{**r, "person_id": str(r["person_id"]), "due": r["due"].isoformat()}
+            for r in overdue(_user(request), force, day)]
+    return {"as_of": (day or clock.today()).isoformat(), "rows": rows}
 
 
 @router.get("/management/caseload", summary="Registrants per offender manager, weighted by risk")
-def caseload_list(request: HttpRequest, as_of: str | None = None, force: str | None = None) -> list[dict[str, Any]]:
-    return [{"user_id": r.user_id, "name": r.name, "force": r.force, "registrants": r.registrants,
+def caseload_list(request: HttpRequest, as_of: str | None = None, force: str | None = None) -> dict[str, Any]:
+    day = parse_day(as_of)
+    rows = [{"user_id": r.user_id, "name": r.name, "force": r.force, "registrants": r.registrants,
              "weighted": r.weighted, "benchmark": r.benchmark, "over_benchmark": r.over,
              "visits_overdue": r.visits_overdue, "assessments_overdue": r.assessments_overdue}
-            for r in caseload(_user(request), force, parse_day(as_of))]
+            for r in caseload(_user(request), force, day)]
+    return {"as_of": (day or clock.today()).isoformat(), "rows": rows}
 
 
 @router.get("/management/capacity", summary="The capacity gap for the next months, with a what-if policy")
