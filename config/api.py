@@ -22,6 +22,7 @@ api.add_router("/", people_router)
 api.add_router("/", "tether.audit.api.router")
 api.add_router("/", "tether.casework.api.router")
 api.add_router("/", "tether.casework.case_api.router")
+api.add_router("/", "tether.management.api.router")
 api.add_router("/", "tether.reports.api.router")
 
 

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "tether.register",
     "tether.identity",
     "tether.casework",
+    "tether.management",
     "tether.reports",
     "tether.home",
     # migration histories of the apps whose tables moved into register and casework (tether/legacy)

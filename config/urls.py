@@ -6,6 +6,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("audit/", include("tether.audit.urls")),
     path("", include("tether.casework.urls")),
+    path("", include("tether.management.urls")),
     path("statistics/", include("tether.reports.urls")),
     path("", include("tether.access.urls")),
     path("", include("tether.identity.urls")),

@@ -28,6 +28,10 @@ app.add_typer(rules_app, name="rules")
 app.add_typer(audit_app, name="audit")
 app.add_typer(token_app, name="token")
 app.add_typer(report_app, name="report")
+management_app = typer.Typer(
+    help="Risk-led management: duties, overdue visits and assessments, caseloads, the capacity gap. Runs as --as "
+    "USERNAME (or TETHER_USER).", no_args_is_help=True)
+app.add_typer(management_app, name="management")
 
 err = Console(stderr=True, soft_wrap=True)  # messages name files and lines: never wrapped mid-sentence
 
@@ -430,6 +434,15 @@ def report_registrants(as_of: AsOf = None, by: By = None, force: ForceOpt = None
             rounding=rounding, fmt=fmt, out=out)
 
 
+@report_app.command("management")
+def report_management(as_of: AsOf = None, by: By = None, force: ForceOpt = None, threshold: Threshold = None,
+                      rounding: Rounding = None, fmt: Format = "json", out: Out = None,
+                      as_user: AsUser = None) -> None:
+    """Registrants by risk level, MAPPA category or level, or management mode on the date, e.g. --by risk,force."""
+    _report("management", as_user=as_user, as_of=as_of, by=by, force=force, threshold=threshold,
+            rounding=rounding, fmt=fmt, out=out)
+
+
 @report_app.command("cases")
 def report_cases(
     period: Annotated[str, typer.Option("--period", help="First..last day, e.g. 2024-04-01..2025-03-31.")],
@@ -551,6 +564,98 @@ def unmerge(
 
     with _cli_errors():
         typer.echo(dumps(run_unmerge(as_user, merge_id, reason)))
+# --- tether management ----------------------------------------------------------------------------------------
+
+MAsOf = Annotated[str | None, typer.Option("--as-of", help="As at this date (YYYY-MM-DD); default today (UK).")]
+MForce = Annotated[str | None, typer.Option("--force", help="A force code (national administrators).")]
+MJson = Annotated[bool, typer.Option("--json", help="Print JSON.")]
+
+
+def _management(call: Callable[[], Any], as_json: bool) -> None:
+    _django()
+    with _cli_errors():
+        result = call()
+    if as_json or not isinstance(result, list):
+        typer.echo(json.dumps(result, default=str, indent=None if as_json else 2))
+        return
+    for row in result:
+        typer.echo("  ".join(f"{k}={v}" for k, v in row.items() if k != "person_id"))
+
+
+@management_app.command("show")
+def management_show(person: Annotated[str, typer.Argument(help="Reference (TTH-000123) or id.")],
+                    as_of: MAsOf = None, as_user: AsUser = None, as_json: MJson = False) -> None:
+    """A registrant's risk level, MAPPA, mode, offender manager and duties with their reasons."""
+    def call() -> Any:
+        from tether.management.commands import show
+
+        return show(as_user, person, as_of)
+
+    _management(call, as_json)
+
+
+@management_app.command("overdue")
+def management_overdue(as_of: MAsOf = None, force: MForce = None, as_user: AsUser = None,
+                       as_json: MJson = False) -> None:
+    """Registrants overdue a home visit or an assessment, longest overdue first."""
+    def call() -> Any:
+        from tether.management.commands import overdue_rows
+
+        return overdue_rows(as_user, force, as_of)
+
+    _management(call, as_json)
+
+
+@management_app.command("caseload")
+def management_caseload(as_of: MAsOf = None, force: MForce = None, as_user: AsUser = None,
+                        as_json: MJson = False) -> None:
+    """Registrants per offender manager, weighted by risk, against the benchmark."""
+    def call() -> Any:
+        from tether.management.commands import caseload_rows
+
+        return caseload_rows(as_user, force, as_of)
+
+    _management(call, as_json)
+
+
+@management_app.command("capacity")
+def management_capacity(
+    as_of: MAsOf = None, force: MForce = None, as_user: AsUser = None, as_json: MJson = False,
+    what_if: Annotated[str, typer.Option("--what-if", help="fixed, individual or reactive_eligible.")]
+    = "reactive_eligible",
+) -> None:
+    """The next 3 months' visits and assessments against officer hours, now and under another policy."""
+    def call() -> Any:
+        from tether.management.commands import capacity_report
+
+        return capacity_report(as_user, force, as_of, what_if)
+
+    _management(call, as_json)
+
+
+@management_app.command("assign")
+def management_assign(person: Annotated[str, typer.Argument(help="Reference or id.")],
+                      manager: Annotated[str, typer.Argument(help="The officer's username ('' to unassign).")],
+                      note: Annotated[str, typer.Option("--handover-note", help="A hand-over note.")] = "",
+                      as_user: AsUser = None, as_json: MJson = False) -> None:
+    """Assign, reassign or hand over a registrant's offender manager."""
+    def call() -> Any:
+        from tether.management.commands import assign
+
+        return assign(as_user, person, manager, note)
+
+    _management(call, as_json)
+
+
+@management_app.command("evaluate")
+def management_evaluate(force: MForce = None, as_of: MAsOf = None, as_json: MJson = False) -> None:
+    """Bring a force's registrants under visit and assessment duties (evaluate and store their outcome)."""
+    def call() -> Any:
+        from tether.management.commands import evaluate
+
+        return evaluate(force, as_of, actor_label=_cli_label())
+
+    _management(call, as_json)
 
 
 def main() -> None:

@@ -29,20 +29,26 @@ __all__ = [
     "Role",
     "approves_media",
     "assigns_partners",
+    "can_assess_risk",
+    "can_assign_caseload",
     "can_assign_tasks",
+    "can_decide_management_mode",
     "can_edit_playbook",
     "can_explore_rules",
     "can_import_returns",
     "can_merge_records",
+    "can_record_visits",
     "can_reset_two_factor",
     "can_reveal_audit_personal",
     "can_review_duplicates",
     "can_search_audit",
     "can_search_register",
     "can_see_caseload",
+    "can_see_management",
     "can_see_personal_data",
     "can_see_statistics",
     "can_see_viewers",
+    "can_set_visit_policy",
     "can_write_register",
     "full_access_by_role",
     "has_caseload",
@@ -83,6 +89,7 @@ REPORT_ROLES = frozenset({Role.ANALYST, Role.FOI_OFFICER, Role.SUPERVISOR, Role.
 NATIONAL_WHEN_FORCELESS = frozenset({Role.ANALYST, Role.FOI_OFFICER})
 # Roles that review likely duplicate records and merge two records of one person.
 MERGE_ROLES = frozenset({Role.SUPERVISOR, Role.FORCE_ADMIN, Role.NATIONAL_ADMIN})
+MODE_DECIDERS = frozenset({Role.SUPERVISOR})  # active or reactive management: a supervisor's decision
 
 
 def _role(actor: Any) -> str | None:
@@ -263,3 +270,36 @@ def can_see_viewers(actor: Any, force_id: int | None) -> bool:
         _role(actor) == Role.SUPERVISOR and getattr(actor, "force_id", None) is not None
         and actor.force_id == force_id
     )
+
+
+# --- risk-led management (tether.management) -------------------------------------------------------------------
+
+
+def can_assess_risk(actor: Any) -> bool:
+    """Record assessments, the risk level, MAPPA, home visits and intelligence: the workers (the services also need
+    the full record)."""
+    return is_worker(actor)
+
+
+can_record_visits = can_assess_risk
+
+
+def can_see_management(actor: Any) -> bool:
+    """The management facts and duties of a registrant (on a record the actor sees in full)."""
+    return is_worker(actor)
+
+
+def can_decide_management_mode(actor: Any) -> bool:
+    """Active or reactive management (and an individual plan) is a supervisor's decision."""
+    return _role(actor) in MODE_DECIDERS
+
+
+def can_assign_caseload(actor: Any) -> bool:
+    """Assign, reassign and hand over offender managers; the caseload and capacity pages: supervisors and
+    administrators (the unit queue's roles)."""
+    return _role(actor) in QUEUE_ROLES
+
+
+def can_set_visit_policy(actor: Any) -> bool:
+    """A force's visit policy, caseload benchmark and capacity settings: the playbook's editors."""
+    return _role(actor) in PLAYBOOK_EDITORS

@@ -38,6 +38,22 @@ from .selectors import PlaybookVersion, playbook_for
 Progress = Callable[[int, int], None]
 BATCH = 2000
 
+# --- Extra sweep steps (a hook for packages above casework) --------------------------------------------------
+
+SweepStep = Callable[[date, "Force | None", str], dict[str, Any]]
+_sweep_steps: dict[str, SweepStep] = {}
+
+
+def register_sweep_step(key: str, step: SweepStep) -> None:
+    """Add a step to the daily sweep (from an ``AppConfig.ready``; the same key again replaces it). The step runs
+    under the sweep lock after the register's breaches, as ``step(as_of, force, actor_label)``, and returns counts
+    that the sweep's summary reports under ``key``. Management uses it for missed home visits and assessments."""
+    _sweep_steps[key] = step
+
+
+def sweep_steps() -> dict[str, SweepStep]:
+    return dict(_sweep_steps)
+
 
 # --- The sweep -------------------------------------------------------------------------------------------
 
@@ -160,6 +176,7 @@ def sweep(
                 progress(done, total)
         with transaction.atomic():
             counts["case_reviews_scheduled"] = _schedule_reviews(as_of, force, playbooks, actor_label)
+        extra = {key: step(as_of, force, actor_label) for key, step in _sweep_steps.items()}
         late = Task.objects.filter(state=TaskState.OPEN, due_on__lt=as_of)
         if force is not None:
             late = late.filter(force=force)
@@ -172,6 +189,7 @@ def sweep(
             "reevaluated_due_to_time": by_time,
             **counts,
             "tasks_past_deadline": late.count(),
+            **extra,
             "seconds": round(perf_counter() - started, 3),
             "run_id": run.pk,
         }

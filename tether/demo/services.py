@@ -104,6 +104,9 @@ def load_demo(
         if len(batch) >= batch_size:
             flush()
     flush()
+    from .management import populate  # risk levels, MAPPA, offender managers, visits (tether.management)
+
+    managed = populate(seed, today)
     seconds = time.perf_counter() - started
     return {
         "registrants": done,
@@ -114,5 +117,6 @@ def load_demo(
         "open_cases": open_cases,
         "missing_rate": round(open_cases / done, 4) if done else 0.0,
         "seconds": round(seconds, 2),
+        "management": managed,
         "synthetic": True,
     }

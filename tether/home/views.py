@@ -15,6 +15,7 @@ from tether.access.permissions import can_see_caseload, has_caseload, is_worker
 from tether.casework.selectors import my_tasks
 from tether.core import clock
 from tether.core.errors import NotFound
+from tether.management.selectors import assigned_to
 from tether.obligations import Facts, FactsError, Outcome, evaluate, facts_to_dict, outcome_to_dict, parse_facts
 from tether.register.display import obligation_rows
 from tether.register.facts import facts_for
@@ -46,6 +47,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         context["tasks"] = tasks[:5]
         context["task_count"] = len(tasks)
         context["tasks_overdue"] = sum(1 for t in tasks if t["past_deadline"])
+        mine = assigned_to(user)  # the registrants the user is offender manager for, the next duty first
+        context["my_registrants"] = mine[:5]
+        context["my_registrant_count"] = len(mine)
     return render(request, "home/dashboard.html", context)
 
 

@@ -71,6 +71,12 @@ def report_registrants(request: HttpRequest, q: Query[FigureQuery]) -> Any:
     return _figure(request, "registrants", q)
 
 
+@router.get("/reports/management", response=RESPONSES,
+            summary="Registrants by risk level, MAPPA category or level, or management mode on a date")
+def report_management(request: HttpRequest, q: Query[FigureQuery]) -> Any:
+    return _figure(request, "management", q)
+
+
 @router.get("/reports/cases", response=RESPONSES, summary="Cases opened, reopened and closed in a period")
 def report_cases(request: HttpRequest, q: Query[PeriodQuery]) -> Any:
     default = last_twelve_months(q.period_to or clock.today())

@@ -17,7 +17,7 @@ from tether.core.errors import ValidationFailed
 from . import exporters, rollup, statistics
 from .disclosure import MAX_THRESHOLD, STANDARD, Policy, PublishedTable, publish, publish_series
 
-FIGURES = ("missing", "abroad", "registrants", "cases", "series", "rollup")
+FIGURES = ("missing", "abroad", "registrants", "management", "cases", "series", "rollup")
 LOWEST_THRESHOLD = 3  # the API and the CLI may go below the standard threshold, never below this
 
 
@@ -71,9 +71,9 @@ def published(figure: str, user: Any, *, as_of: date | None = None, period: tupl
               by: str | None = None, force: str | None = None, policy: Policy = STANDARD,
               months: int = 24) -> Figure:
     """Run ``figure`` (audited as ``report.run``) and publish it under ``policy``."""
-    if figure in ("missing", "abroad", "registrants"):
+    if figure in ("missing", "abroad", "registrants", "management"):
         run = {"missing": statistics.missing, "abroad": statistics.abroad,
-               "registrants": statistics.registrants}[figure]
+               "registrants": statistics.registrants, "management": statistics.management}[figure]
         return _table(publish(run(user, as_of, by=by, force_code=force), policy))
     if figure == "cases":
         if period is None:

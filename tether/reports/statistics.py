@@ -22,7 +22,9 @@ Definitions (also written into each table's notes):
   10 years or more (on or after the 10th anniversary). A start on 29 February has its anniversary on 1 March.
 - *Offence category*: from the registrant's latest qualifying disposal on or before D (``OFFENCE_CATEGORIES``
   below, matched on the offence wording); "Not recorded" when there is none or no rule matches.
-- *Risk level*: not recorded in Tether yet: every case is counted as "Not recorded".
+- *Risk level*: the registrant's risk level interval holding on D (``tether.management``); "Not recorded" when none.
+- *Management* (``management``): registrants subject to notification on D by risk level, MAPPA category, MAPPA level
+  or management mode (active/reactive), each from the interval holding on D; force = owning force on D.
 """
 
 from __future__ import annotations
@@ -76,14 +78,23 @@ OFFENCE_CATEGORIES: tuple[tuple[str, tuple[str, ...]], ...] = (
 )
 _OFFENCE_PATTERNS = tuple((category, re.compile("|".join(words))) for category, words in OFFENCE_CATEGORIES)
 OFFENCE_ORDER = (*(c for c, _ in OFFENCE_CATEGORIES), "Other sexual offence", NOT_RECORDED)
-RISK_NOTE = "Risk level is not recorded in Tether yet: every case is counted under 'Not recorded'."
+RISK_NOTE = ("Risk level: the registrant's risk level on the as-at date (very high, high, medium, low); "
+             "'Not recorded' when none was recorded by then.")
+RISK_ORDER = ("Very high", "High", "Medium", "Low", NOT_RECORDED)
 
 STATE_LABELS = {tr.MISSING: "Missing", tr.WANTED: "Wanted"}
 ABROAD_LABELS = {True: "Believed abroad", False: "Not believed abroad"}
 
 CASE_DIMENSIONS = ("force", "country", "year_missing", "time_missing", "offence", "risk", "state", "abroad")
 REGISTRANT_DIMENSIONS = ("force", "country")
+MANAGEMENT_DIMENSIONS = ("risk", "mappa_category", "mappa_level", "mode")
+MANAGEMENT_LABELS: dict[str, tuple[str, ...]] = {
+    "mappa_category": ("Category 1", "Category 2", "Category 3", NOT_RECORDED),
+    "mappa_level": ("Level 1", "Level 2", "Level 3", NOT_RECORDED),
+    "mode": ("Active management", "Reactive management"),
+}
 DIMENSION_LABELS = {
+    "mappa_category": "MAPPA category", "mappa_level": "MAPPA level", "mode": "Management",
     "force": "Force", "country": "Country", "year_missing": "Year went missing", "time_missing": "Time missing",
     "offence": "Offence category", "risk": "Risk level", "state": "Case state", "abroad": "Believed abroad",
 }
@@ -204,7 +215,9 @@ def _labels(dim: str, scope: Scope, seen: Iterable[str], as_of: date) -> tuple[s
     if dim == "offence":
         return OFFENCE_ORDER
     if dim == "risk":
-        return (NOT_RECORDED,)
+        return RISK_ORDER
+    if dim in MANAGEMENT_LABELS:
+        return MANAGEMENT_LABELS[dim]
     if dim == "state":
         return tuple(STATE_LABELS.values())
     if dim == "abroad":
@@ -356,7 +369,8 @@ def _offences(person_ids: Iterable[Any], as_of: date) -> dict[Any, str]:
     return {pid: offence_category(v[2]) for pid, v in latest.items()}
 
 
-def _case_key(dim: str, c: OpenCase, forces: dict[int, Force], as_of: date, offences: dict[Any, str]) -> str:
+def _case_key(dim: str, c: OpenCase, forces: dict[int, Force], as_of: date, offences: dict[Any, str],
+              risks: dict[Any, str] | None = None) -> str:
     if dim == "force":
         return forces[c.force_id].name
     if dim == "country":
@@ -368,7 +382,7 @@ def _case_key(dim: str, c: OpenCase, forces: dict[int, Force], as_of: date, offe
     if dim == "offence":
         return offences.get(c.person_id, NOT_RECORDED)
     if dim == "risk":
-        return NOT_RECORDED
+        return (risks or {}).get(c.person_id, NOT_RECORDED)
     if dim == "state":
         return STATE_LABELS[c.state]
     if dim == "abroad":
@@ -404,10 +418,11 @@ def _count_cases(user: Any, figure: str, title: str, measure: str, as_of: date |
         cases = [c for c in cases if c.believed_abroad]
     forces = {f.pk: f for f in Force.objects.all()}
     offences = _offences((c.person_id for c in cases), as_of) if "offence" in dims else {}
+    risks = management_on([c.person_id for c in cases], as_of)["risk"] if "risk" in dims else {}
     counts: Counter[tuple[str, str]] = Counter()
     for c in cases:
-        row = _case_key(dims[0], c, forces, as_of, offences)
-        col = _case_key(dims[1], c, forces, as_of, offences) if len(dims) > 1 else COUNT
+        row = _case_key(dims[0], c, forces, as_of, offences, risks)
+        col = _case_key(dims[1], c, forces, as_of, offences, risks) if len(dims) > 1 else COUNT
         counts[(row, col)] += 1
     _audit(user, figure, as_of, dims, scope)
     return _table(f"{title} on {as_of:%d %B %Y}", measure, dims, counts, scope, as_of, _case_notes(dims, scope))
@@ -498,3 +513,59 @@ def longest_open_year(user: Any, as_of: date | None = None, *, force_code: str |
     cases = open_cases_on(as_of, scope.force)
     _audit(user, "longest_open", as_of, (), scope)
     return min(c.since for c in cases).year if cases else None
+
+
+# --- Management (risk, MAPPA, mode) -----------------------------------------------------------------------------
+
+
+def management_on(person_ids: Sequence[Any], as_of: date) -> dict[str, dict[Any, str]]:
+    """Risk level, MAPPA category and level and management mode label per registrant on ``as_of``."""
+    from tether.management.constants import RiskLevel
+    from tether.management.models import MappaSpell, ModeSpell, RiskLevelSpell
+
+    ids = list(person_ids)
+    out: dict[str, dict[Any, str]] = {"risk": {}, "mappa_category": {}, "mappa_level": {}, "mode": {}}
+    for i in range(0, len(ids), 2000):
+        chunk = ids[i:i + 2000]
+        for pid, level in RiskLevelSpell.objects.filter(holds_on_q(as_of), person_id__in=chunk).values_list(
+                "person_id", "level"):
+            out["risk"][pid] = str(RiskLevel(level).label)
+        for pid, cat, lvl in MappaSpell.objects.filter(holds_on_q(as_of), person_id__in=chunk).values_list(
+                "person_id", "category", "level"):
+            out["mappa_category"][pid] = f"Category {cat}"
+            out["mappa_level"][pid] = f"Level {lvl}"
+        for pid, mode in ModeSpell.objects.filter(holds_on_q(as_of), person_id__in=chunk).values_list(
+                "person_id", "mode"):
+            out["mode"][pid] = "Reactive management" if mode == "reactive" else "Active management"
+    return out
+
+
+def management(user: Any, as_of: date | None = None, *, by: str | Sequence[str] | None = None,
+               force_code: str | None = None) -> Table:
+    """Registrants subject to notification on ``as_of`` by risk level, MAPPA category or level, or management mode
+    (one or two of them, or with ``force``)."""
+    as_of = as_of or clock.today()
+    dims = parse_by(by, (*MANAGEMENT_DIMENSIONS, "force"), default=("risk",))
+    scope = report_scope(user, force_code)
+    qs = Ownership.objects.filter(holds_on_q(as_of)).filter(
+        Exists(RegisterState.objects.filter(subject_on_q(as_of), person_id=OuterRef("person_id"))))
+    if scope.force is not None:
+        qs = qs.filter(force=scope.force)
+    people = list(qs.values_list("person_id", "force_id"))
+    facts = management_on([p for p, _ in people], as_of)
+    forces = {f.pk: f.name for f in Force.objects.all()}
+    defaults = {"risk": NOT_RECORDED, "mappa_category": NOT_RECORDED, "mappa_level": NOT_RECORDED,
+                "mode": "Active management"}
+
+    def key(dim: str, pid: Any, fid: int) -> str:
+        return forces[fid] if dim == "force" else facts[dim].get(pid, defaults[dim])
+
+    counts: Counter[tuple[str, str]] = Counter()
+    for pid, fid in people:
+        counts[(key(dims[0], pid, fid), key(dims[1], pid, fid) if len(dims) > 1 else COUNT)] += 1
+    _audit(user, "management", as_of, dims, scope)
+    notes = [_scope_note(scope), "Registrants whose notification period covers the as-at date; risk level, MAPPA "
+             "and management mode from the intervals holding on that date ('Not recorded' when none; active "
+             "management unless a supervisor recorded reactive management)."]
+    return _table(f"Registrants by {', '.join(DIMENSION_LABELS[d].lower() for d in dims)} on {as_of:%d %B %Y}",
+                  "registrants", dims, counts, scope, as_of, notes)

@@ -71,6 +71,12 @@ def _web(route: str, who: str) -> str:
         return OK if who in WRITERS else NOT_FOUND
     if route == "casework:case":  # an MPS registrant's case: another force's officer records a reason first
         return OK if who in WRITERS else TO_REASON if who == "other_officer" else NOT_FOUND
+    if route in ("management:person", "management:visit"):  # an MPS registrant's management: own force's workers
+        return OK if who in WRITERS else FORBIDDEN
+    if route == "management:overdue":
+        return OK if who in WRITERS | {"other_officer"} else FORBIDDEN
+    if route in ("management:caseload", "management:capacity"):
+        return OK if who in {"supervisor", "force_admin", "national_admin"} else FORBIDDEN
     # the pages that change a registrant (correcting identity shows the identifiers)
     if who in WRITERS:
         return FULL if route == "register:identity_update" else OK
@@ -83,7 +89,8 @@ COMPLIANCE_LISTS = {"casework:tasks", "casework:overdue", "casework:sla", "casew
 POST_ONLY = {"casework:task_assign", "casework:action", "casework:event"}
 WRITE_ROUTES = {"api:record_notification", "api:record_name", "api:record_address", "api:correct_identity",
                 "api:complete_task", "api:assign_task", "api:transition_case", "api:close_case", "api:reopen_case",
-                "api:record_action", "api:merge_records", "api:undo_merge"}
+                "api:record_action", "api:merge_records", "api:undo_merge", "api:management_write",
+                "api:visit_create", "api:policy_update"}
 WORK_LISTS = {"api:list_tasks", "api:list_breaches", "api:list_sla_breaches", "api:list_cases"}
 
 
@@ -108,6 +115,12 @@ def _api(route: str, who: str) -> str:
         return OK if who in OWN else NOT_FOUND if who == "other_officer" else FORBIDDEN
     if route == "api:get_case":  # an MPS case: another force opens the full record (with a reason) first
         return OK if who in OWN else FORBIDDEN if who == "other_officer" else NOT_FOUND
+    if route == "api:management_show":  # an MPS registrant's management: own force's workers
+        return OK if who in OWN else FORBIDDEN
+    if route == "api:overdue_list":
+        return OK if who in WRITERS | {"other_officer"} else FORBIDDEN
+    if route in ("api:caseload_list", "api:capacity_show"):
+        return OK if who in {"supervisor", "force_admin", "national_admin"} else FORBIDDEN
     if route == "api:report_rollup":  # national users only (the personas with a force are refused)
         return OK if who == "national_admin" else FORBIDDEN
     if route in REPORT_ROUTES:  # published statistics: no personal data
@@ -117,7 +130,7 @@ def _api(route: str, who: str) -> str:
 
 REPORTERS = {"analyst", "foi_officer", "supervisor", "national_admin"}
 REPORT_ROUTES = {"api:report_missing", "api:report_abroad", "api:report_registrants", "api:report_cases",
-                 "api:report_series"}
+                 "api:report_series", "api:report_management"}
 
 
 WEB_ROUTES = {
@@ -129,6 +142,7 @@ WEB_ROUTES = {
     "casework:tasks", "casework:queue", "casework:task", "casework:task_assign", "casework:overdue",
     "casework:sla", "casework:playbook", "casework:cases", "casework:case", "casework:action", "casework:event",
     "reports:statistics", "reports:cases", "reports:foi", "reports:national", "reports:download",
+    "management:person", "management:visit", "management:overdue", "management:caseload", "management:capacity",
 }
 API_ROUTES = {
     "api:openapi-json", "api:openapi-view", "api:list_people", "api:create_person", "api:get_person",
@@ -140,6 +154,8 @@ API_ROUTES = {
     "api:report_missing", "api:report_abroad", "api:report_registrants", "api:report_cases", "api:report_series",
     "api:report_rollup",
     "api:search_people_api", "api:list_duplicates", "api:merge_records", "api:undo_merge",
+    "api:management_show", "api:management_write", "api:visit_create", "api:overdue_list", "api:caseload_list",
+    "api:capacity_show", "api:policy_update", "api:report_management",
 }
 
 

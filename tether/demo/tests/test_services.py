@@ -55,3 +55,17 @@ def test_demo_users_one_per_role(settings):
     assert ensure_demo_users() == rows  # idempotent
     assert User.objects.filter(first_name="Demo").count() == len(rows)
     assert AuditEvent.objects.filter(action="user.create").count() == len(rows)
+
+
+def test_demo_management_in_the_published_shares(db, frozen):
+    from tether.access.forces import ensure_forces
+    from tether.demo.services import load_demo
+    from tether.management.models import ManagementState, ModeSpell, RiskLevelSpell
+
+    ensure_forces()
+    summary = load_demo(600, seed=7)
+    levels = summary["management"]["risk_levels"]
+    assert sum(levels.values()) == 600 and levels["low"] > levels["medium"] > levels["high"] > levels["very_high"]
+    assert RiskLevelSpell.objects.count() == 600 and ManagementState.objects.count() == 600
+    assert ManagementState.objects.filter(next_due__lt="2025-06-16").exists()  # some overdue
+    assert ModeSpell.objects.filter(mode="reactive").exists() or levels["low"] < 50

@@ -1,0 +1,113 @@
+"""Synthetic risk-led management for the demo register, in the published shares (domain.md §8.3: very high 2%, high
+18%, medium 30%, low about 50%): MAPPA category 1 (levels 1-3), offender managers with caseloads around and above 50
+(demo officer accounts that cannot sign in), a home-visit and ARMS history with some overdue, and a reactive-management
+cohort among those low for 3 years or more. Seeded: the same seed gives the same history."""
+
+from __future__ import annotations
+
+import math
+import random
+from collections import defaultdict
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+from django.db import transaction
+
+from tether.access.constants import Role
+from tether.access.models import Force, User
+from tether.audit.services import record
+from tether.core import clock
+from tether.management import rules
+from tether.management.models import Assessment, ManagerSpell, MappaSpell, ModeSpell, RiskLevelSpell, Visit
+from tether.management.outcomes import materialise
+from tether.obligations.calendar import add_months
+from tether.register.models import Person, RegisterState
+
+SHARES = ((rules.VERY_HIGH, 0.02), (rules.HIGH, 0.18), (rules.MEDIUM, 0.30), (rules.LOW, 0.50))
+
+
+def _level(rng: random.Random) -> str:
+    x = rng.random()
+    for level, share in SHARES:
+        if x < share:
+            return level
+        x -= share
+    return rules.LOW
+
+
+def _officers(force: Force, count: int) -> list[User]:
+    users = []
+    for i in range(1, count + 1):
+        username = f"om{i:02d}.{force.code.lower()}"
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            user = User(username=username, role=Role.OFFICER, force=force, first_name=f"Officer {i:02d}",
+                        last_name=f"({force.code}, synthetic)")
+            user.set_unusable_password()
+            user.save()
+        users.append(user)
+    return users
+
+
+def populate(seed: int = 2018, today: date | None = None) -> dict[str, Any]:
+    """Add management facts to every registrant that has none, then evaluate their duties."""
+    today = today or clock.today()
+    rng = random.Random(seed * 7919)
+    have = set(RiskLevelSpell.objects.values_list("person_id", flat=True).distinct())
+    people = list(Person.objects.exclude(pk__in=have).order_by("pk").values_list("pk", "owning_force_id"))
+    states = dict(RegisterState.objects.values_list("person_id", "registration_start"))
+    by_force: dict[int, list[Any]] = defaultdict(list)
+    for pid, fid in people:
+        by_force[fid].append(pid)
+    rows: dict[Any, list[Any]] = defaultdict(list)
+    now = clock.now()
+    shares: dict[str, int] = defaultdict(int)
+    with transaction.atomic():
+        for fid, pids in by_force.items():
+            force = Force.objects.get(pk=fid)
+            # one officer per ~55 registrants: caseloads around and above the benchmark of 50
+            officers = _officers(force, max(1, math.ceil(len(pids) / 55)))
+            for pid in pids:
+                start = states.get(pid) or date(2015, 1, 1)
+                level = _level(rng)
+                shares[level] += 1
+                since = max(start, today - timedelta(days=rng.randint(60, 3000)))
+                rows["level"].append(RiskLevelSpell(person_id=pid, level=level, source="arms", valid_from=since,
+                                                    reason="ARMS-informed assessment (synthetic)"))
+                mappa_level = "3" if rng.random() < 0.003 else "2" if rng.random() < 0.03 else "1"
+                rows["mappa"].append(MappaSpell(person_id=pid, category="1", level=mappa_level,
+                                                lead_agency="probation" if rng.random() < 0.2 else "police",
+                                                valid_from=since))
+                manager = rng.choice(officers) if rng.random() < 0.95 else None
+                if manager is not None:
+                    rows["manager"].append(ManagerSpell(person_id=pid, manager=manager, valid_from=since))
+                reactive = level == rules.LOW and (today - since).days >= 3 * 366 and rng.random() < 0.4
+                if reactive:
+                    rows["mode"].append(ModeSpell(person_id=pid, mode="reactive", valid_from=today - timedelta(
+                        days=rng.randint(1, 400)), reason="Low risk for at least 3 years (synthetic)"))
+                months = rules.FIXED_MONTHS[level]
+                # the last visit: mostly within the interval, some late (overdue)
+                gap = int(months * 30.4 * rng.uniform(0.1, 1.25))
+                visited = today - timedelta(days=max(1, gap))
+                if visited > since:
+                    at = datetime.combine(visited, time(rng.choice((10, 14, 19)), 0), tzinfo=UTC)
+                    rows["visit"].append(Visit(person_id=pid, force_id=fid, visited_at=at, visited_on=visited,
+                                               announced=rng.random() < 0.3, attended_by="Synthetic officers",
+                                               outcome="seen", created_at=now))
+                arms_on = max(since, today - timedelta(days=rng.randint(30, 430)))
+                rows["arms"].append(Assessment(person_id=pid, tool="arms", assessed_on=arms_on,
+                                               assessor="Synthetic assessor", summary="Synthetic ARMS summary",
+                                               next_review=add_months(arms_on, 12), created_at=now))
+        for key, model in (("level", RiskLevelSpell), ("mappa", MappaSpell), ("manager", ManagerSpell),
+                           ("mode", ModeSpell), ("visit", Visit), ("arms", Assessment)):
+            model.objects.bulk_create(rows[key], batch_size=2000)
+        current = {s.person_id: s.manager_id for s in rows["manager"]}
+        for uid in set(current.values()):
+            Person.objects.filter(pk__in=[p for p, u in current.items() if u == uid]).update(offender_manager_id=uid)
+        ids = [pid for pid, _ in people]
+        for i in range(0, len(ids), 2000):
+            materialise(ids[i : i + 2000], today)
+        summary = {"registrants": len(ids), "risk_levels": dict(shares), "reactive": len(rows["mode"]),
+                   "visits": len(rows["visit"]), "synthetic": True}
+        record("demo.management", None, actor_label="demo", detail=summary)
+    return summary

@@ -1,0 +1,114 @@
+"""API for management: /api/v1/people/{id}/management (read and the writes), /api/v1/management/overdue,
+/caseload and /capacity. Token auth; the same services, guards and audit as the pages."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Router, Schema
+from pydantic import ConfigDict
+
+from tether.access.api import TokenAuth
+from tether.core import clock
+from tether.core.dates import parse_day
+
+from . import rules
+from .selectors import capacity, capacity_json, caseload, json_view, overdue, person_view
+from .services import (
+    assessment_record,
+    intelligence_record,
+    manager_assign,
+    mappa_set,
+    mode_set,
+    policy_set,
+    risk_level_set,
+    visit_record,
+)
+
+router = Router(auth=TokenAuth(), tags=["management"])
+
+
+class FieldsIn(Schema):
+    """The service's fields (docs/management.md); the service validates them and names each bad one."""
+
+    model_config = ConfigDict(extra="allow")
+
+
+def _body(request: HttpRequest) -> dict[str, Any]:
+    """The JSON object sent (the schema above only documents it: the service reads and checks every field)."""
+    from tether.core.errors import ValidationFailed
+
+    try:
+        data = json.loads(request.body or b"{}")
+    except ValueError:
+        raise ValidationFailed({"body": "must be a JSON object"}) from None
+    if not isinstance(data, dict):
+        raise ValidationFailed({"body": "must be a JSON object"})
+    return data
+
+
+def _user(request: HttpRequest) -> Any:
+    return request.auth  # type: ignore[attr-defined]
+
+
+@router.get("/people/{person_id}/management", summary="A registrant's risk, MAPPA, mode, manager and duties")
+def management_show(request: HttpRequest, person_id: str, as_of: str | None = None) -> dict[str, Any]:
+    return json_view(person_view(_user(request), person_id, parse_day(as_of)))
+
+
+WRITES = {
+    "risk-level": risk_level_set, "assessments": assessment_record, "mappa": mappa_set, "mode": mode_set,
+    "offender-manager": manager_assign, "intelligence": intelligence_record,
+}
+
+
+@router.post("/people/{person_id}/management/{what}", summary="Record risk, MAPPA, mode, manager or intelligence",
+             description="what: risk-level, assessments, mappa, mode, offender-manager, intelligence. The body is "
+             "the service's fields (docs/management.md). Answers the management picture after the change; "
+             "`changed` is false when nothing changed (nothing was written).")
+def management_write(request: HttpRequest, person_id: str, what: str, payload: FieldsIn) -> dict[str, Any]:
+    from tether.core.errors import NotFound
+
+    if what not in WRITES:
+        raise NotFound("No such record kind.")
+    result = WRITES[what](_user(request), person_id, _body(request))
+    out = json_view(person_view(_user(request), person_id))
+    return {"changed": result is not None, "management": out}
+
+
+@router.post("/people/{person_id}/visits", summary="Record a home visit")
+def visit_create(request: HttpRequest, person_id: str, payload: FieldsIn) -> dict[str, Any]:
+    r = visit_record(_user(request), person_id, _body(request))
+    return {"visit_id": r.visit.pk, "outcome": r.visit.outcome, "task_id": r.task_id, "case_id": r.case_id}
+
+
+@router.get("/management/overdue", summary="Overdue home visits and assessments, longest first")
+def overdue_list(request: HttpRequest, as_of: str | None = None, force: str | None = None) -> dict[str, Any]:
+    day = parse_day(as_of)
+    rows = [{**r, "person_id": str(r["person_id"]), "due": r["due"].isoformat()}
+            for r in overdue(_user(request), force, day)]
+    return {"as_of": (day or clock.today()).isoformat(), "rows": rows}
+
+
+@router.get("/management/caseload", summary="Registrants per offender manager, weighted by risk")
+def caseload_list(request: HttpRequest, as_of: str | None = None, force: str | None = None) -> dict[str, Any]:
+    day = parse_day(as_of)
+    rows = [{"user_id": r.user_id, "name": r.name, "force": r.force, "registrants": r.registrants,
+             "weighted": r.weighted, "benchmark": r.benchmark, "over_benchmark": r.over,
+             "visits_overdue": r.visits_overdue, "assessments_overdue": r.assessments_overdue}
+            for r in caseload(_user(request), force, day)]
+    return {"as_of": (day or clock.today()).isoformat(), "rows": rows}
+
+
+@router.get("/management/capacity", summary="The capacity gap for the next months, with a what-if policy")
+def capacity_show(request: HttpRequest, as_of: str | None = None, force: str | None = None,
+                  what_if: str = rules.REACTIVE_ELIGIBLE, months: int = 3) -> dict[str, Any]:
+    return capacity_json(capacity(_user(request), force, parse_day(as_of), what_if=what_if, months=months))
+
+
+@router.post("/management/policy", summary="Set a force's visit policy (force administrators)")
+def policy_update(request: HttpRequest, payload: FieldsIn, force: str | None = None) -> dict[str, Any]:
+    row = policy_set(_user(request), force, _body(request))
+    return {"changed": row is not None}

@@ -1,0 +1,58 @@
+"""The stored outcome (``ManagementState``) kept in step by every management write (and re-checked by the sweep
+step before it records a breach)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, timedelta
+from typing import Any
+
+from django.db.models import Q
+
+from tether.core import clock
+from tether.register.constants import DetentionKind
+from tether.register.models import Detention, Person
+
+from . import rules as R
+from .facts import PolicyView, _chunks, facts_for, policy_for
+from .models import ManagementState
+
+
+def duty_json(d: R.Duty) -> dict[str, Any]:
+    return {"kind": d.kind, "due": d.due.isoformat(), "reason": d.reason, "citation": d.citation}
+
+
+def materialise(person_ids: Sequence[Any], as_of: date | None = None) -> int:
+    """Evaluate and store the outcome of each registrant (inside the caller's transaction). Returns how many."""
+    as_of = as_of or clock.today()
+    ids = list(person_ids)
+    forces = dict(Person.objects.filter(pk__in=ids).values_list("pk", "owning_force_id"))
+    policies: dict[int, PolicyView] = {}
+    facts = facts_for(ids, as_of)
+    custody_ends: dict[Any, date | None] = {}
+    for pid, end in Detention.objects.filter(
+            Q(end__isnull=True) | Q(end__gt=as_of), person_id__in=[p for p, f in facts.items() if f.in_custody],
+            kind=DetentionKind.CUSTODY, start__lte=as_of).values_list("person_id", "end"):
+        custody_ends[pid] = end
+    rows = []
+    for pid, f in facts.items():
+        if pid not in forces:
+            continue
+        fid = forces[pid]
+        if fid not in policies:
+            policies[fid] = policy_for(fid)
+        outcome = R.evaluate(f, as_of, policies[fid].rules)
+        visit = outcome.due(R.HOME_VISIT)
+        assessment = outcome.due(R.ARMS_INITIAL) or outcome.due(R.ARMS_REVIEW)
+        rows.append(ManagementState(
+            person_id=pid, force_id=fid, risk_level=f.risk_level or "", mode=f.mode,
+            visit_due=visit.due if visit else None, assessment_kind=assessment.kind if assessment else "",
+            assessment_due=assessment.due if assessment else None, next_due=outcome.next_due,
+            duties=[duty_json(d) for d in outcome.duties], rules_version=R.RULES_VERSION, evaluated_on=as_of,
+            recheck_on=(custody_ends.get(pid) or as_of + timedelta(days=28)) if f.in_custody else None))
+    for chunk in _chunks(rows):
+        ManagementState.objects.bulk_create(
+            chunk, update_conflicts=True, unique_fields=["person"],
+            update_fields=["force", "risk_level", "mode", "visit_due", "assessment_kind", "assessment_due",
+                           "next_due", "duties", "recheck_on", "rules_version", "evaluated_on"])
+    return len(rows)

@@ -1,0 +1,354 @@
+"""Reads for management: a registrant's management picture, the overdue list, caseloads and the capacity gap, as at
+any date. Each guarded read writes its audit event (pages and the API show personal data only through these)."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.db.models import Max
+
+from tether.access import permissions
+from tether.access.constants import Role
+from tether.access.models import Force, User
+from tether.access.selectors import force_scope
+from tether.audit.services import record
+from tether.core import clock
+from tether.core.errors import Forbidden
+from tether.core.models import holds_on_q
+from tether.register.guards import access_person_by_id
+from tether.register.models import Person
+
+from . import rules
+from .constants import LevelSource, MappaCategory, MappaLevel, Mode, RiskLevel, VisitOutcome
+from .facts import PolicyView, facts_for, policy_for
+from .models import (
+    Assessment,
+    Intelligence,
+    ManagementState,
+    ManagerSpell,
+    MappaSpell,
+    ModeSpell,
+    RiskLevelSpell,
+    Visit,
+)
+
+
+def _label(choices: Any, value: str | None) -> str:
+    return str(choices(value).label) if value in choices.values else "Not recorded"
+
+
+def duties_on(person_ids: list[Any], as_of: date) -> dict[Any, rules.Outcome]:
+    """Each registrant's duties on ``as_of`` evaluated from the facts recorded by then (pure rules)."""
+    forces = dict(Person.objects.filter(pk__in=person_ids).values_list("pk", "owning_force_id"))
+    policies: dict[int, PolicyView] = {}
+    out = {}
+    for pid, facts in facts_for(person_ids, as_of).items():
+        fid = forces[pid]
+        if fid not in policies:
+            policies[fid] = policy_for(fid)
+        out[pid] = rules.evaluate(facts, as_of, policies[fid].rules)
+    return out
+
+
+def person_management(person: Person, as_of: date | None = None) -> dict[str, Any]:
+    """Everything the person page and the management page show (unguarded: callers have the full record)."""
+    as_of = as_of or clock.today()
+    level = RiskLevelSpell.objects.filter(holds_on_q(as_of), person=person).first()
+    mappa = MappaSpell.objects.filter(holds_on_q(as_of), person=person).first()
+    mode = ModeSpell.objects.filter(holds_on_q(as_of), person=person).first()
+    manager = ManagerSpell.objects.filter(holds_on_q(as_of), person=person).select_related("manager").first()
+    visits = list(Visit.objects.filter(person=person, visited_on__lte=as_of).order_by("-visited_at", "-id")[:10])
+    outcome = duties_on([person.pk], as_of)[person.pk]
+    spans = [(s.level, s.valid_from, s.valid_to) for s in RiskLevelSpell.objects.filter(person=person)]
+    notice = (Intelligence.objects.filter(person=person, received_on__lte=as_of).order_by("-received_on")
+              .values_list("received_on", flat=True).first())
+    eligible, why = rules.reactive_eligibility(spans, as_of, notice)
+    visit = outcome.due(rules.HOME_VISIT)
+    previous = [(v.visited_at.astimezone(clock.UK).weekday(), _slot(v.visited_at)) for v in visits[:3]]
+    return {
+        "as_of": as_of, "person": person,
+        "level": level, "level_label": _label(RiskLevel, level.level if level else None),
+        "level_source": _label(LevelSource, level.source if level else None),
+        "mappa": mappa, "mappa_category": _label(MappaCategory, mappa.category if mappa else None),
+        "mappa_level": _label(MappaLevel, mappa.level if mappa else None),
+        "mode": mode, "mode_label": _label(Mode, mode.mode if mode else Mode.ACTIVE),
+        "manager": manager.manager if manager else None, "manager_since": manager.valid_from if manager else None,
+        "duties": [{"kind": d.kind, "label": d.label, "due": d.due, "status": d.status, "reason": d.reason,
+                    "citation": d.citation, "overdue": d.status == rules.OVERDUE} for d in outcome.duties],
+        "notes": list(outcome.explanations),
+        "visits": [{"visit": v, "outcome": VisitOutcome(v.outcome).label} for v in visits],
+        "assessments": list(Assessment.objects.filter(person=person, assessed_on__lte=as_of)
+                            .order_by("-assessed_on", "-id")[:10]),
+        "reactive_eligible": eligible, "reactive_why": why,
+        "suggestions": rules.suggest_visit_times(visit.due, as_of, previous) if visit else [],
+        "level_history": list(RiskLevelSpell.objects.filter(person=person).order_by("-valid_from", "-id")),
+    }
+
+
+def _slot(at: Any) -> int:
+    hour = at.astimezone(clock.UK).hour
+    return 0 if hour < 12 else 1 if hour < 17 else 2
+
+
+def person_view(user: Any, person_id: Any, as_of: date | None = None, *, purpose: str = "management") -> dict[str, Any]:
+    """The guarded management picture (audited as ``person.management``); limited access is Forbidden."""
+    if not permissions.can_see_management(user):
+        raise Forbidden("Your role cannot see management records.")
+    access = access_person_by_id(user, person_id, purpose=purpose)
+    if not access.full:
+        raise Forbidden("Open the full record (with a reason) to see this registrant's management.")
+    return person_management(access.person, as_of)
+
+
+def json_view(m: dict[str, Any]) -> dict[str, Any]:
+    """The management picture as JSON (the API and ``tether management show``)."""
+    p = m["person"]
+    return {
+        "person_id": str(p.pk), "reference": p.reference, "as_of": m["as_of"].isoformat(),
+        "risk_level": m["level"].level if m["level"] else None,
+        "risk_level_source": m["level"].source if m["level"] else None,
+        "risk_level_reason": m["level"].reason if m["level"] else None,
+        "risk_level_since": m["level"].valid_from.isoformat() if m["level"] else None,
+        "mappa": ({"category": m["mappa"].category, "level": m["mappa"].level,
+                   "lead_agency": m["mappa"].lead_agency} if m["mappa"] else None),
+        "mode": m["mode"].mode if m["mode"] else Mode.ACTIVE,
+        "plan_months": m["mode"].plan_months if m["mode"] else None,
+        "reactive_eligible": m["reactive_eligible"], "reactive_eligibility": m["reactive_why"],
+        "offender_manager": m["manager"].username if m["manager"] else None,
+        "duties": [{"kind": d["kind"], "due": d["due"].isoformat(), "status": d["status"], "reason": d["reason"],
+                    "citation": d["citation"]} for d in m["duties"]],
+        "notes": m["notes"],
+        "suggested_visits": [{"date": d.isoformat(), "time": t.strftime("%H:%M"), "part": part}
+                             for d, t, part in m["suggestions"]],
+        "visits": [{"visited_at": v["visit"].visited_at.isoformat(), "outcome": v["visit"].outcome,
+                    "announced": v["visit"].announced} for v in m["visits"]],
+    }
+
+
+# --- lists -----------------------------------------------------------------------------------------------------
+
+
+def unit_scope(user: Any, force_code: str | None, *, overdue_only: bool = False) -> Force | None:
+    """The unit (force) a list covers. The overdue list: every worker (their force); caseloads and capacity:
+    supervisors and administrators."""
+    allowed = permissions.can_see_management(user) if overdue_only else permissions.can_assign_caseload(user)
+    if not allowed:
+        raise Forbidden("Only supervisors and administrators see caseloads and capacity.")
+    return force_scope(user, force_code, national=permissions.is_national_admin(user), what="caseloads")
+
+
+def _people(force: Force | None, as_of: date) -> list[Any]:
+    qs = ManagementState.objects.all()
+    if force is not None:
+        qs = qs.filter(force=force)
+    return list(qs.values_list("person_id", flat=True))
+
+
+def _outcomes(force: Force | None, as_of: date) -> dict[Any, tuple[str | None, date | None, date | None, str]]:
+    """(risk level, visit due, assessment due, assessment kind) per registrant on ``as_of``: the stored outcome for
+    today (one indexed read), evaluated from the history for another date."""
+    if as_of == clock.today():
+        qs = ManagementState.objects.all() if force is None else ManagementState.objects.filter(force=force)
+        return {pid: (lvl or None, v, a, k) for pid, lvl, v, a, k in qs.values_list(
+            "person_id", "risk_level", "visit_due", "assessment_due", "assessment_kind")}
+    out = {}
+    ids = _people(force, as_of)
+    facts = facts_for(ids, as_of)
+    for pid, outcome in duties_on(ids, as_of).items():
+        v = outcome.due(rules.HOME_VISIT)
+        a = outcome.due(rules.ARMS_INITIAL) or outcome.due(rules.ARMS_REVIEW)
+        out[pid] = (facts[pid].risk_level, v.due if v else None, a.due if a else None, a.kind if a else "")
+    return out
+
+
+def overdue(user: Any, force_code: str | None = None, as_of: date | None = None) -> list[dict[str, Any]]:
+    """Registrants overdue a home visit or an assessment on ``as_of``, with why; longest overdue first."""
+    as_of = as_of or clock.today()
+    force = unit_scope(user, force_code, overdue_only=True)
+    rows: list[dict[str, Any]] = []
+    outcomes = _outcomes(force, as_of)
+    late = {pid: o for pid, o in outcomes.items() if (o[1] and o[1] < as_of) or (o[2] and o[2] < as_of)}
+    people = {p.pk: p for p in Person.objects.filter(pk__in=list(late)).select_related("owning_force")}
+    managers = dict(ManagerSpell.objects.filter(holds_on_q(as_of), person_id__in=list(late))
+                    .values_list("person_id", "manager__username"))
+    for pid, (level, visit, assessment, kind) in late.items():
+        p = people[pid]
+        for what, due in ((rules.HOME_VISIT, visit), (kind, assessment)):
+            if due and due < as_of:
+                rows.append({"person_id": p.pk, "reference": p.reference, "name": p.display_name,
+                             "force": p.owning_force.code, "kind": what, "label": rules.DUTY_LABELS[what],
+                             "due": due, "days_overdue": (as_of - due).days,
+                             "level": _label(RiskLevel, level), "manager": managers.get(pid) or ""})
+    rows.sort(key=lambda r: (-int(r["days_overdue"]), str(r["reference"]), str(r["kind"])))
+    record("management.overdue", user, detail={"as_of": as_of, "force": force.code if force else "ALL",
+                                               "rows": len(rows)}, force_code=force.code if force else "")
+    return rows
+
+
+@dataclass
+class OfficerLoad:
+    user_id: int | None
+    name: str
+    force: str
+    registrants: int
+    weighted: float
+    benchmark: int
+    visits_overdue: int
+    assessments_overdue: int
+
+    @property
+    def over(self) -> bool:
+        return self.weighted > self.benchmark
+
+
+def _officers(force: Force | None) -> list[User]:
+    qs = User.objects.filter(is_active=True, role=Role.OFFICER)
+    if force is not None:
+        qs = qs.filter(force=force)
+    return list(qs.select_related("force").order_by("force__code", "last_name", "username"))
+
+
+def caseload(user: Any, force_code: str | None = None, as_of: date | None = None) -> list[OfficerLoad]:
+    """Registrants per offender manager on ``as_of``, weighted by risk against the force's benchmark, with overdue
+    visits and assessments; a last row for the unassigned (the unit queue)."""
+    as_of = as_of or clock.today()
+    force = unit_scope(user, force_code)
+    outcomes = _outcomes(force, as_of)
+    spells = ManagerSpell.objects.filter(holds_on_q(as_of))
+    if force is not None:
+        spells = spells.filter(person__owning_force=force)
+    by_manager: dict[int | None, list[Any]] = defaultdict(list)
+    assigned = set()
+    for pid, mid in spells.values_list("person_id", "manager_id"):
+        if pid in outcomes:
+            by_manager[mid].append(pid)
+            assigned.add(pid)
+    by_manager[None] = [pid for pid in outcomes if pid not in assigned]
+    policies: dict[int, PolicyView] = {}
+    users = {u.pk: u for u in _officers(force)}
+    users.update({u.pk: u for u in User.objects.filter(pk__in=[k for k in by_manager if k]).select_related("force")})
+    rows = []
+    uids: list[int | None] = [*users, None]
+    for who in uids:
+        uid = who
+        ids = by_manager.get(uid, [])
+        u = users.get(uid) if uid else None
+        fid: int | None = u.force_id if u and u.force_id else (force.pk if force else None)
+        pv = policies.setdefault(fid or 0, policy_for(fid) if fid else PolicyView())
+        levels = [outcomes[pid][0] for pid in ids]
+        rows.append(OfficerLoad(
+            user_id=uid, name=(u.get_full_name() or u.username) if u else "Unassigned (unit queue)",
+            force=(u.force.code if u and u.force else (force.code if force else "")), registrants=len(ids),
+            weighted=rules.weighted(levels, pv.weights), benchmark=pv.benchmark,
+            visits_overdue=sum(1 for pid in ids if _late(outcomes[pid][1], as_of)),
+            assessments_overdue=sum(1 for pid in ids if _late(outcomes[pid][2], as_of))))
+    record("management.caseload", user, detail={"as_of": as_of, "force": force.code if force else "ALL"},
+           force_code=force.code if force else "")
+    return rows
+
+
+def _late(due: date | None, as_of: date) -> bool:
+    return due is not None and due < as_of
+
+
+def assigned_count(user: Any, as_of: date | None = None) -> int:
+    """How many registrants ``user`` is offender manager for (the dashboard's "assigned to me")."""
+    return ManagerSpell.objects.filter(holds_on_q(as_of or clock.today()), manager=user).count()
+
+
+def assigned_to(user: Any, as_of: date | None = None) -> list[dict[str, Any]]:
+    """The registrants assigned to ``user`` with their next duty (their own caseload: no audit beyond the list)."""
+    as_of = as_of or clock.today()
+    ids = list(ManagerSpell.objects.filter(holds_on_q(as_of), manager=user).values_list("person_id", flat=True))
+    states = {s.person_id: s for s in ManagementState.objects.filter(person_id__in=ids)}
+    out = []
+    for p in Person.objects.filter(pk__in=ids).order_by("sort_name"):
+        s = states.get(p.pk)
+        out.append({"person_id": p.pk, "reference": p.reference, "name": p.display_name,
+                    "level": _label(RiskLevel, s.risk_level if s else None),
+                    "next_due": s.next_due if s else None, "overdue": bool(s and s.next_due and s.next_due < as_of)})
+    out.sort(key=lambda r: (r["next_due"] is None, r["next_due"] or as_of))
+    return out
+
+
+# --- capacity --------------------------------------------------------------------------------------------------
+
+
+def capacity(user: Any, force_code: str | None = None, as_of: date | None = None, *, what_if: str = rules.FIXED,
+             months: int = 3) -> dict[str, Any]:
+    """The visits and assessments the force's policy requires over the next ``months`` against its officers'
+    hours, and the same under ``what_if`` (fixed minimums, individual plans, or reactive management for everyone
+    eligible): how many will be missed, and whose first."""
+    from tether.core.errors import ValidationFailed
+
+    as_of = as_of or clock.today()
+    if what_if not in rules.WHAT_IF_POLICIES:
+        raise ValidationFailed({"what_if": f"must be one of: {', '.join(rules.WHAT_IF_POLICIES)}"})
+    force = unit_scope(user, force_code)
+    forces = [force] if force is not None else list(Force.objects.order_by("code"))
+    officers = Counter(User.objects.filter(is_active=True, role=Role.OFFICER).values_list("force_id", flat=True))
+    units: list[dict[str, Any]] = []
+    for f in forces:
+        ids = list(ManagementState.objects.filter(force=f).values_list("person_id", flat=True))
+        if not ids and force is None:
+            continue
+        pv = policy_for(f)
+        facts = facts_for(ids, as_of)
+        eligible = _reactive_eligible(ids, as_of)
+        demand = [rules.Demand(str(pid), fa, pid in eligible) for pid, fa in facts.items()]
+        kw = {"start": as_of, "months": months, "officers": officers.get(f.pk, 0),
+              "hours_per_officer_month": pv.officer_hours_per_month, "hours_per_visit": pv.hours_per_visit,
+              "hours_per_assessment": pv.hours_per_assessment}
+        now = rules.capacity(demand, policy=pv.rules, **kw)  # type: ignore[arg-type]
+        alt = rules.capacity(demand, policy=rules.Policy(kind=what_if, arms_days=pv.rules.arms_days,
+                                                         arms_review_months=pv.rules.arms_review_months),
+                             **kw)  # type: ignore[arg-type]
+        units.append({"force": f, "officers": officers.get(f.pk, 0), "policy": pv.rules.kind, "current": now,
+                      "what_if": alt, "eligible": len(eligible),
+                      "rows": [(f"Now: {rules.POLICY_LABELS[pv.rules.kind]}", now),
+                               (f"What if: {rules.POLICY_LABELS[what_if]}", alt)]})
+    first: list[dict[str, Any]] = []
+    if force is not None and units:
+        current: rules.Capacity = units[0]["current"]
+        missed = current.missed
+        keys = list(dict.fromkeys(w.key for w in missed))[:50]
+        people = {str(p.pk): p for p in Person.objects.filter(pk__in=keys)}
+        for w in missed:
+            p = people.get(w.key)
+            if p is not None and len(first) < 50:
+                first.append({"person_id": p.pk, "reference": p.reference, "name": p.display_name,
+                              "kind": rules.DUTY_LABELS[w.kind], "due": w.due, "level": _label(RiskLevel, w.level)})
+    record("management.capacity", user, detail={"as_of": as_of, "force": force.code if force else "ALL",
+                                                "what_if": what_if, "months": months},
+           force_code=force.code if force else "")
+    return {"as_of": as_of, "months": months, "what_if": what_if, "units": units, "first_missed": first,
+            "national": force is None}
+
+
+def _reactive_eligible(ids: list[Any], as_of: date) -> set[Any]:
+    spans: dict[Any, list[rules.LevelSpan]] = defaultdict(list)
+    for pid, lvl, vf, vt in RiskLevelSpell.objects.filter(person_id__in=ids, valid_from__lte=as_of).values_list(
+            "person_id", "level", "valid_from", "valid_to"):
+        spans[pid].append((lvl, vf, vt))
+    notices = dict(Intelligence.objects.filter(person_id__in=ids, received_on__lte=as_of).values("person_id")
+                   .annotate(m=Max("received_on"))
+                   .values_list("person_id", "m"))
+    return {pid for pid, s in spans.items() if rules.reactive_eligibility(s, as_of, notices.get(pid))[0]}
+
+
+def capacity_json(c: dict[str, Any]) -> dict[str, Any]:
+    def one(x: rules.Capacity) -> dict[str, Any]:
+        return {"policy": x.policy, "start": x.start.isoformat(), "end": x.end.isoformat(), "visits": x.visits,
+                "assessments": x.assessments, "hours_required": x.hours_required,
+                "hours_available": x.hours_available, "shortfall_hours": x.shortfall_hours,
+                "will_be_missed": len(x.missed), "done": x.done}
+
+    return {"as_of": c["as_of"].isoformat(), "months": c["months"], "what_if": c["what_if"],
+            "units": [{"force": u["force"].code, "officers": u["officers"], "reactive_eligible": u["eligible"],
+                       "current": one(u["current"]), "what_if": one(u["what_if"])} for u in c["units"]],
+            "first_missed": [{"person_id": str(r["person_id"]), "reference": r["reference"], "kind": r["kind"],
+                              "due": r["due"].isoformat(), "level": r["level"]} for r in c["first_missed"]]}
+

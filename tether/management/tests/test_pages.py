@@ -1,0 +1,90 @@
+"""The management pages and API: who sees what, ``?as_of=``, audit, and the field visit page."""
+
+from __future__ import annotations
+
+import pytest
+
+from tether.access.testing import verified_login
+from tether.audit.models import AuditEvent
+from tether.management.models import Visit
+
+from .conftest import VISIT_DUE
+
+pytestmark = pytest.mark.django_db
+
+
+def test_person_page_shows_duties_and_is_audited(client, officer, managed):
+    verified_login(client, officer)
+    r = client.get(f"/people/{managed.pk}/management/")
+    assert r.status_code == 200
+    html = r.content.decode()
+    assert "Home visit" in html and "§8.3" in html and "High" in html
+    assert AuditEvent.objects.filter(action="person.management", object_id=str(managed.pk)).exists()
+    assert client.get(f"/people/{managed.pk}/management/?as_of=nope").status_code == 400
+    past = client.get(f"/people/{managed.pk}/management/?as_of=2023-01-01").content.decode()
+    assert "Not recorded" in past
+
+
+def test_person_page_panel(client, officer, managed):
+    verified_login(client, officer)
+    html = client.get(f"/people/{managed.pk}/").content.decode()
+    assert "Risk, MAPPA and visits" in html and 'data-testid="record-visit"' in html
+
+
+@pytest.mark.parametrize(("persona", "status"), [("other_officer", 403), ("analyst", 403), ("auditor", 403),
+                                                 ("partner", 404)])
+def test_others_cannot_see_it(request, client, managed, persona, status):
+    user = request.getfixturevalue(persona)
+    verified_login(client, user)
+    assert client.get(f"/people/{managed.pk}/management/").status_code in (403, 404)
+
+
+def test_field_visit_page_records_a_visit(client, officer, managed):
+    verified_login(client, officer)
+    page = client.get(f"/people/{managed.pk}/visit/")
+    assert page.status_code == 200 and b'type="date"' in page.content and b"width=device-width" in page.content
+    bad = client.post(f"/people/{managed.pk}/visit/", {"visited_on": "2025-06-16", "visited_time": "08:30",
+                                                        "attended_by": "PC 1"})
+    assert bad.status_code == 400 and b"govuk-error-summary" in bad.content
+    r = client.post(f"/people/{managed.pk}/visit/", {"visited_on": "2025-06-16", "visited_time": "08:30",
+                                                      "attended_by": "PC 1", "outcome": "seen"})
+    assert r.status_code == 302
+    assert Visit.objects.filter(person=managed).count() == 2
+
+
+def test_unit_pages_for_supervisors_only(client, officer, supervisor, managed):
+    verified_login(client, officer)
+    assert client.get("/management/caseload/").status_code == 403
+    assert client.get("/management/overdue/").status_code == 200
+    verified_login(client, supervisor)
+    html = client.get("/management/caseload/").content.decode()
+    assert "Officer Persona" in html and "Unassigned" in html
+    cap = client.get("/management/capacity/?what_if=fixed")
+    assert cap.status_code == 200 and b"What if" in cap.content
+    assert client.get("/management/overdue/?as_of=2025-06-17").status_code == 200
+    assert AuditEvent.objects.filter(action="management.caseload").exists()
+
+
+def test_api(api_client, officer, supervisor, managed):
+    c = api_client(officer)
+    r = c.get(f"/api/v1/people/{managed.pk}/management")
+    assert r.status_code == 200
+    body = r.json()
+    assert body["risk_level"] == "high" and any(d["kind"] == "home_visit" and d["due"] == VISIT_DUE.isoformat()
+                                                for d in body["duties"])
+    w = c.post(f"/api/v1/people/{managed.pk}/management/mappa", {"category": "1", "level": "1",
+                                                                  "lead_agency": "police"},
+               content_type="application/json")
+    assert w.status_code == 200, w.content
+    assert w.json()["changed"] is True
+    bad = c.post(f"/api/v1/people/{managed.pk}/visits", {"outcome": "x"}, content_type="application/json")
+    assert bad.status_code == 400 and {e["field"] for e in bad.json()["errors"]} >= {"outcome", "visited_at"}
+    assert c.get("/api/v1/management/caseload").status_code == 403
+    s = api_client(supervisor)
+    assert s.get("/api/v1/management/capacity?what_if=fixed").json()["units"][0]["force"] == "MPS"
+
+
+def test_dashboard_assigned_to_me(client, officer, managed):
+    verified_login(client, officer)
+    html = client.get("/").content.decode()
+    assert "1 registrant is assigned to you" in html and 'data-testid="my-registrants"' in html

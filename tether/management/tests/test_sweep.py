@@ -1,0 +1,61 @@
+"""The daily sweep notices a missed home visit the next morning: a breach and a task for the offender manager."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+import time_machine
+
+from tether.audit.models import AuditEvent
+from tether.casework.constants import TaskKind
+from tether.casework.models import Breach, Task
+from tether.casework.services import sweep
+from tether.management.models import ManagementState
+from tether.management.services import visit_record
+
+from .conftest import VISIT_DUE, visit
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_missed_visit_becomes_a_task_the_next_morning(managed, officer, frozen):
+    state = ManagementState.objects.get(person=managed)
+    assert state.visit_due == VISIT_DUE and state.risk_level == "high"
+    # the last day itself: not yet missed
+    sweep(as_of=VISIT_DUE)
+    assert not Breach.objects.filter(kind="home_visit").exists()
+    frozen.move_to("2025-06-17T06:00:00+01:00")  # the next morning
+    summary = sweep()
+    assert summary["management"]["tasks_created"] >= 1
+    breach = Breach.objects.get(kind="home_visit")
+    assert breach.due == VISIT_DUE and breach.detected_on == date(2025, 6, 17) and "§8.3" in breach.citation
+    task = Task.objects.get(breach=breach)
+    assert task.kind == TaskKind.ESTABLISH_COMPLIANCE and task.assignee == officer
+    assert task.title == "Home visit due 16 June 2025 not done"
+    assert AuditEvent.objects.filter(action="compliance.breach", detail__kind="home_visit").count() == 1
+    # idempotent: a second run finds nothing new
+    assert sweep()["management"]["new_breaches"] == 0
+
+
+def test_a_visit_made_before_the_sweep_means_no_breach(managed, officer, frozen):
+    visit_record(officer, managed.pk, visit())
+    frozen.move_to("2025-06-17T06:00:00+01:00")
+    sweep()
+    assert not Breach.objects.filter(kind="home_visit").exists()
+    assert ManagementState.objects.get(person=managed).visit_due == date(2025, 9, 16)
+
+
+def test_registrants_without_management_records_are_not_swept(officer, make_doc, frozen):
+    from tether.register.services import person_create
+
+    person_create(officer, make_doc())
+    summary = sweep(as_of=VISIT_DUE + timedelta(days=30))
+    assert summary["management"]["new_breaches"] == 0
+
+
+def test_an_overdue_assessment_is_noticed_too(managed, frozen):
+    # no ARMS since release (1 July 2020): the initial assessment was due by 15 July 2020
+    with time_machine.travel("2025-06-16T12:00:00Z", tick=False):
+        sweep()
+    assert Breach.objects.filter(kind="arms_initial", due=date(2020, 7, 15)).exists()

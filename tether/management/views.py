@@ -1,0 +1,148 @@
+"""Management pages: a registrant's risk, MAPPA, mode, manager and duties (with ``?as_of=``); the field-friendly home
+visit page (works at 375 px); the unit's overdue list, caseload and capacity gap. Every page showing personal data is
+audited by its selector; every write goes through ``tether.management.services``."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+
+from tether.access import permissions
+from tether.access.selectors import force_choices
+from tether.core import clock
+from tether.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from tether.ui.forms import parse_as_of
+from tether.ui.pages import error_page
+
+from . import rules
+from .constants import VisitOutcome
+from .selectors import capacity, caseload, overdue, person_view
+from .services import visit_record
+
+
+def _as_of(request: HttpRequest) -> tuple[Any, dict[str, Any] | None]:
+    as_of, error = parse_as_of(request.GET.get("as_of"))
+    if error:
+        return None, {"error_list": [("#as_of", error)], "errors": {"as_of": error}, "page_has_errors": True}
+    return as_of or clock.today(), None
+
+
+@require_http_methods(["GET", "HEAD"])
+def person_page(request: HttpRequest, person_id: Any) -> HttpResponse:
+    as_of, problem = _as_of(request)
+    base = {"nav": "register", "as_of_value": request.GET.get("as_of", ""), "errors": {}, "error_list": []}
+    if problem:
+        return render(request, "management/person.html", {**base, **problem}, status=400)
+    try:
+        m = person_view(request.user, person_id, as_of)
+    except NotFound:
+        return error_page(request, 404)
+    except Forbidden as exc:
+        return error_page(request, 403, str(exc))
+    return render(request, "management/person.html", {**base, "m": m,
+                                                      "can_record": permissions.can_record_visits(request.user)})
+
+
+OUTCOME_OPTIONS = [(v, str(label)) for v, label in VisitOutcome.choices]
+FIELD_ORDER = ("visited_on", "visited_time", "outcome", "attended_by", "concerns", "actions")
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def visit_page(request: HttpRequest, person_id: Any) -> HttpResponse:
+    """Record a home visit, from a phone: one column, native date and time inputs, large radios."""
+    user: Any = request.user
+    if not permissions.can_record_visits(user):
+        return error_page(request, 403, "Your role cannot record home visits.")
+    try:
+        m = person_view(user, person_id, purpose="visit")
+    except NotFound:
+        return error_page(request, 404)
+    except Forbidden as exc:
+        return error_page(request, 403, str(exc))
+    now = clock.now().astimezone(clock.UK)
+    values = {"visited_on": now.date().isoformat(), "visited_time": now.strftime("%H:%M"), "announced": "",
+              "outcome": "", "attended_by": user.get_full_name() or user.username, "concerns": "", "actions": ""}
+    context: dict[str, Any] = {"nav": "register", "m": m, "values": values, "outcomes": OUTCOME_OPTIONS,
+                               "errors": {}, "error_list": []}
+    if request.method != "POST":
+        return render(request, "management/visit.html", context)
+    values.update({k: request.POST.get(k, "") for k in values})
+    errors: dict[str, str] = {}
+    visited_at: Any = None
+    try:
+        day = datetime.strptime(f"{values['visited_on']} {values['visited_time']}", "%Y-%m-%d %H:%M")
+        visited_at = day.replace(tzinfo=clock.UK).isoformat()
+    except ValueError:
+        errors["visited_on"] = "Enter the date and time of the visit, like 16/06/2025 and 18:30"
+    data = {"visited_at": visited_at or "", "announced": values["announced"] == "yes",
+            "attended_by": values["attended_by"], "outcome": values["outcome"], "concerns": values["concerns"],
+            "actions": values["actions"]}
+    try:
+        if errors:
+            raise ValidationFailed({})
+        result = visit_record(user, m["person"].pk, data)
+    except ValidationFailed as exc:
+        for path, msgs in exc.errors.items():
+            key = "visited_on" if path == "visited_at" else path
+            errors.setdefault(key, f"{key.replace('_', ' ').capitalize()} {msgs[0]}" if msgs[0][0].islower()
+                              else msgs[0])
+        ordered = sorted(errors, key=lambda k: FIELD_ORDER.index(k) if k in FIELD_ORDER else 99)
+        context.update(errors=errors, error_list=[(f"#{k}", errors[k]) for k in ordered], page_has_errors=True)
+        return render(request, "management/visit.html", context, status=400)
+    except (Forbidden, Conflict) as exc:
+        return error_page(request, 403, str(exc))
+    note = "The visit was recorded."
+    if result.case_id:
+        note += f" A missing case is open (case {result.case_id})."
+    elif result.task_id:
+        note += " A task to establish whereabouts was created."
+    messages.success(request, note)
+    return redirect(reverse("management:person", kwargs={"person_id": m["person"].pk}))
+
+
+def _unit_page(request: HttpRequest, template: str, nav: str, read: Any, *, workers: bool = False,
+               **extra: Any) -> HttpResponse:
+    user = request.user
+    if not (permissions.can_see_management(user) if workers else permissions.can_assign_caseload(user)):
+        return error_page(request, 403, "Only supervisors and administrators see caseloads and capacity.")
+    as_of, problem = _as_of(request)
+    force = (request.GET.get("force") or "").strip().upper()
+    context: dict[str, Any] = {"nav": nav, "as_of_value": request.GET.get("as_of", ""), "force_value": force,
+                               "national": permissions.is_national_admin(user), "errors": {}, "error_list": [],
+                               "force_options": force_choices(("", "All forces"), with_code=True), **extra}
+    if problem:
+        return render(request, template, {**context, **problem, "as_of": clock.today()}, status=400)
+    context["as_of"] = as_of
+    try:
+        context["data"] = read(user, force or None, as_of)
+    except Forbidden as exc:
+        return error_page(request, 403, str(exc))
+    except (NotFound, ValidationFailed) as exc:
+        msg = str(exc)
+        return render(request, template, {**context, "error_list": [("#force", msg)], "errors": {"force": msg},
+                                          "page_has_errors": True}, status=400)
+    return render(request, template, context)
+
+
+@require_http_methods(["GET", "HEAD"])
+def overdue_page(request: HttpRequest) -> HttpResponse:
+    return _unit_page(request, "management/overdue.html", "management", overdue, workers=True)
+
+
+@require_http_methods(["GET", "HEAD"])
+def caseload_page(request: HttpRequest) -> HttpResponse:
+    return _unit_page(request, "management/caseload.html", "management", caseload)
+
+
+@require_http_methods(["GET", "HEAD"])
+def capacity_page(request: HttpRequest) -> HttpResponse:
+    what_if = request.GET.get("what_if") or rules.REACTIVE_ELIGIBLE
+    return _unit_page(request, "management/capacity.html", "management",
+                      lambda u, f, d: capacity(u, f, d, what_if=what_if), what_if=what_if,
+                      policy_options=[(k, rules.POLICY_LABELS[k]) for k in rules.WHAT_IF_POLICIES])
