@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "tether.audit",
     "tether.register",
     "tether.casework",
+    "tether.tracing",
     "tether.reports",
     "tether.home",
     # migration histories of the apps whose tables moved into register and casework (tether/legacy)

@@ -33,6 +33,9 @@ __all__ = [
     "can_edit_playbook",
     "can_explore_rules",
     "can_import_returns",
+    "can_manage_partner_sources",
+    "can_run_linkage",
+    "can_work_leads",
     "can_search_audit",
     "can_search_register",
     "can_see_caseload",
@@ -46,6 +49,7 @@ __all__ = [
     "is_worker",
     "needs_two_factor",
     "reads_audit_api",
+    "sees_partner_source",
     "role_unchanged",
     "sees_national_statistics",
     "takes_unassigned_tasks",
@@ -217,3 +221,31 @@ def can_see_viewers(actor: Any, force_id: int | None) -> bool:
         _role(actor) == Role.SUPERVISOR and getattr(actor, "force_id", None) is not None
         and actor.force_id == force_id
     )
+
+
+# --- tracing (partner extracts and leads) ---------------------------------------------------------------------
+
+PARTNER_SOURCE_MANAGERS = frozenset({Role.FORCE_ADMIN, Role.NATIONAL_ADMIN})
+
+
+def can_manage_partner_sources(actor: Any) -> bool:
+    """Record partner sources and load their extracts: force and national administrators."""
+    return _role(actor) in PARTNER_SOURCE_MANAGERS
+
+
+def can_run_linkage(actor: Any) -> bool:
+    """Link a source's extract against the register: the workers (officers, supervisors, administrators)."""
+    return is_worker(actor)
+
+
+def can_work_leads(actor: Any) -> bool:
+    """See and decide tracing leads (partner data): the workers; partners, analysts and auditors never."""
+    return is_worker(actor)
+
+
+def sees_partner_source(actor: Any, force_ids: frozenset[int] | set[int]) -> bool:
+    """A source's data is shown only to the forces it serves (national administrators: every source)."""
+    if is_national_admin(actor):
+        return True
+    force_id = getattr(actor, "force_id", None)
+    return is_worker(actor) and force_id is not None and force_id in force_ids
