@@ -319,8 +319,12 @@ def link(
             step("estimating the prior")
             try:
                 linker.training.estimate_probability_two_random_records_match(DETERMINISTIC_RULES, recall=0.7)
+                estimated = linker.misc.save_model_to_json()["probability_two_random_records_match"]
+                if not estimated or estimated <= 1e-9:  # no deterministic matches at all: keep the default
+                    raise ValueError("no deterministic matches")
                 trained.append("prior from deterministic rules")
             except Exception:  # noqa: BLE001 - too few deterministic matches: keep the default prior
+                linker._settings_obj._probability_two_random_records_match = _default_prior(len(left), len(right))
                 logging.getLogger(__name__).info("prior kept at its default")
             step("estimating u by random sampling")
             linker.training.estimate_u_using_random_sampling(max_pairs=max_u_pairs, seed=seed)

@@ -222,7 +222,7 @@ def linkage_run(actor: Any, source: PartnerSource, *, scope: str, threshold: flo
     owners = dict(_owners(pids))
     with transaction.atomic():
         model = saved
-        if saved is None and any(t.startswith("m by EM") for t in result.trained):
+        if saved is None and "u from random sampling" in result.trained:
             version = (LinkageModel.objects.filter(source=source).order_by("-version").values_list(
                 "version", flat=True).first() or 0) + 1
             model = LinkageModel.objects.create(source=source, version=version, settings=result.model,
