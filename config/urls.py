@@ -7,6 +7,7 @@ urlpatterns = [
     path("audit/", include("tether.audit.urls")),
     path("", include("tether.casework.urls")),
     path("statistics/", include("tether.reports.urls")),
+    path("", include("tether.tracing.urls")),
     path("", include("tether.access.urls")),
     path("", include("tether.register.urls")),
     path("", include("tether.home.urls")),

@@ -19,14 +19,23 @@ LeadId = Path(..., ge=1, le=2**31 - 1)  # type: ignore[type-arg]
 ANSWERS: dict[int, Any] = {400: ErrorOut, 403: DetailOut, 404: DetailOut}
 
 
-@router.get("/tracing/sources", response={200: list[dict[str, Any]], **ANSWERS}, summary="List partner sources")
+class ListOut(Schema):
+    count: int
+    results: list[dict[str, Any]]
+
+
+def _listed(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    return {"count": len(rows), "results": rows}
+
+
+@router.get("/tracing/sources", response={200: ListOut, **ANSWERS}, summary="List partner sources")
 def list_sources(request: HttpRequest) -> Any:
-    return sources_for(request.user)
+    return _listed(sources_for(request.user))
 
 
-@router.get("/tracing/runs", response={200: list[dict[str, Any]], **ANSWERS}, summary="List linkage runs")
+@router.get("/tracing/runs", response={200: ListOut, **ANSWERS}, summary="List linkage runs")
 def list_runs(request: HttpRequest) -> Any:
-    return runs_for(request.user)
+    return _listed(runs_for(request.user))
 
 
 class RunIn(Schema):
@@ -51,13 +60,13 @@ class LeadsQuery(Schema):
     case_id: int | None = Field(None, ge=1, le=2**31 - 1)
 
 
-@router.get("/tracing/leads", response={200: list[dict[str, Any]], **ANSWERS}, summary="The force's lead queue")
+@router.get("/tracing/leads", response={200: ListOut, **ANSWERS}, summary="The force's lead queue")
 def list_leads(request: HttpRequest, q: Query[LeadsQuery]) -> Any:
     rows = leads_for(request.user, state=q.state, case_id=q.case_id)
     record("tracing.lead_list", request.user, force_code=getattr(request.user, "force_code", ""),
            detail={"state": q.state, "case_id": q.case_id, "results": len(rows),
                    "people": sorted({str(r["person_id"]) for r in rows})})
-    return rows
+    return _listed(rows)
 
 
 @router.get("/tracing/leads/{lead_id}", response={200: dict[str, Any], **ANSWERS}, summary="One lead, explained")

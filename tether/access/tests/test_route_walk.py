@@ -20,6 +20,7 @@ from tether.access.testing import verified_login
 from tether.casework.case_services import case_open
 from tether.casework.models import Task
 from tether.register.services import person_create
+from tether.tracing.tests import policy as tracing_policy
 
 pytestmark = pytest.mark.django_db
 
@@ -38,6 +39,8 @@ FULL, LIMITED, OK, NOT_FOUND, FORBIDDEN, SIGN_IN, TO_REASON, NOT_ALLOWED, HOME =
 
 def _web(route: str, who: str) -> str:
     """What GET on a web page should answer ``who`` (about an MPS registrant where a person is in the URL)."""
+    if route in tracing_policy.WEB:
+        return tracing_policy.web(route, who)
     if who == "anonymous":
         return OK if route in ("access:login", "home:health") else SIGN_IN
     if route in ("access:login", "access:two_factor", "access:two_factor_setup"):
@@ -87,6 +90,8 @@ WORK_LISTS = {"api:list_tasks", "api:list_breaches", "api:list_sla_breaches", "a
 
 
 def _api(route: str, who: str) -> str:
+    if route in tracing_policy.API:
+        return tracing_policy.api(route, who)
     if route in WRITE_ROUTES:
         return NOT_ALLOWED  # they answer GET with 405 before anything else; writes are covered in test_api.py
     if who == "anonymous":
@@ -125,7 +130,7 @@ WEB_ROUTES = {
     "casework:tasks", "casework:queue", "casework:task", "casework:task_assign", "casework:overdue",
     "casework:sla", "casework:playbook", "casework:cases", "casework:case", "casework:action", "casework:event",
     "reports:statistics", "reports:cases", "reports:foi", "reports:national", "reports:download",
-}
+} | tracing_policy.WEB
 API_ROUTES = {
     "api:openapi-json", "api:openapi-view", "api:list_people", "api:create_person", "api:get_person",
     "api:record_notification", "api:record_name", "api:record_address", "api:correct_identity",
@@ -135,7 +140,7 @@ API_ROUTES = {
     "api:reopen_case", "api:record_action",
     "api:report_missing", "api:report_abroad", "api:report_registrants", "api:report_cases", "api:report_series",
     "api:report_rollup",
-}
+} | tracing_policy.API
 
 
 def _routes() -> dict[str, str]:

@@ -19,7 +19,7 @@ def ran(loaded, officer):
 
 def test_queue_lead_and_decision(ran, officer, api_client):
     client = api_client(officer)
-    queue = client.get("/api/v1/tracing/leads").json()
+    queue = client.get("/api/v1/tracing/leads").json()["results"]
     assert queue[0]["reference"] == ran["people"][0].reference
     lead_id = queue[0]["id"]
     detail = client.get(f"/api/v1/tracing/leads/{lead_id}").json()
@@ -35,7 +35,7 @@ def test_queue_lead_and_decision(ran, officer, api_client):
 
 def test_other_forces_and_roles_see_nothing(ran, other_officer, analyst, api_client):
     lead = Lead.objects.first()
-    assert api_client(other_officer).get("/api/v1/tracing/leads").json() == []
+    assert api_client(other_officer).get("/api/v1/tracing/leads").json()["count"] == 0
     assert api_client(other_officer).get(f"/api/v1/tracing/leads/{lead.pk}").status_code == 404
     assert api_client(analyst).get("/api/v1/tracing/leads").status_code == 403
     assert api_client(analyst).get("/api/v1/tracing/sources").status_code == 403
@@ -43,9 +43,9 @@ def test_other_forces_and_roles_see_nothing(ran, other_officer, analyst, api_cli
 
 def test_sources_and_runs(ran, officer, api_client):
     client = api_client(officer)
-    sources = client.get("/api/v1/tracing/sources").json()
+    sources = client.get("/api/v1/tracing/sources").json()["results"]
     assert sources[0]["name"] == "DWP test extract" and sources[0]["extract"]["rows"] == len(ran["rows"])
-    runs = client.get("/api/v1/tracing/runs").json()
+    runs = client.get("/api/v1/tracing/runs").json()["results"]
     assert runs[0]["leads"] >= 1
     made = client.post("/api/v1/tracing/runs", {"source": "DWP test extract", "scope": "register"},
                        content_type="application/json")
