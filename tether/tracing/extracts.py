@@ -52,7 +52,8 @@ def parse_mapping(raw: str | None) -> dict[str, str]:
             continue
         header, sep, column = part.partition("=")
         if not sep or column.strip() not in COLUMNS:
-            raise ValueError(f"column mapping {part.strip()!r}: write HEADER=COLUMN, COLUMN one of {', '.join(COLUMNS)}")
+            raise ValueError(
+                f"column mapping {part.strip()!r}: write HEADER=COLUMN, COLUMN one of {', '.join(COLUMNS)}")
         out[header.strip()] = column.strip()
     return out
 
@@ -60,7 +61,7 @@ def parse_mapping(raw: str | None) -> dict[str, str]:
 def _day(raw: str) -> date:
     for fmt in DATE_FORMATS:
         try:
-            return datetime.strptime(raw, fmt).date()  # noqa: DTZ007 - a calendar date, no time
+            return datetime.strptime(raw, fmt).date()
         except ValueError:
             continue
     raise ValueError("must be a real date written as YYYY-MM-DD (or DD/MM/YYYY)")
@@ -169,6 +170,6 @@ def _parquet(data: bytes) -> list[dict[str, Any]]:
 
     try:
         table = pq.read_table(io.BytesIO(data))
-    except Exception as exc:  # noqa: BLE001 - any unreadable file is the same answer
+    except Exception as exc:
         raise ValueError(f"is not a readable Parquet file ({exc.__class__.__name__})") from None
     return [{k: (v.isoformat() if isinstance(v, date) else v) for k, v in r.items()} for r in table.to_pylist()]

@@ -249,7 +249,7 @@ BLOCKING_RULES = [
     'l."given_name" = r."given_name" AND l."postcode_district" = r."postcode_district"',
     'l."given_name" = r."surname" AND l."surname" = r."given_name"',
 ]
-DETERMINISTIC_RULES = [
+DETERMINISTIC_RULES: list[Any] = [
     'l."given_name" = r."given_name" AND l."surname" = r."surname" AND l."dob" = r."dob"',
     'l."ni" = r."ni" AND l."dob" = r."dob"',
 ]
@@ -318,12 +318,12 @@ def link(
         if min(len(left), len(right)) >= MIN_TO_TRAIN:
             step("estimating the prior")
             try:
-                linker.training.estimate_probability_two_random_records_match(DETERMINISTIC_RULES, recall=0.7)
+                linker.training.estimate_probability_two_random_records_match(list(DETERMINISTIC_RULES), recall=0.7)
                 estimated = linker.misc.save_model_to_json()["probability_two_random_records_match"]
                 if not estimated or estimated <= 1e-9:  # no deterministic matches at all: keep the default
                     raise ValueError("no deterministic matches")
                 trained.append("prior from deterministic rules")
-            except Exception:  # noqa: BLE001 - too few deterministic matches: keep the default prior
+            except Exception:
                 linker._settings_obj._probability_two_random_records_match = _default_prior(len(left), len(right))
                 logging.getLogger(__name__).info("prior kept at its default")
             step("estimating u by random sampling")
@@ -335,7 +335,7 @@ def link(
                     linker.training.estimate_parameters_using_expectation_maximisation(
                         block, estimate_without_term_frequencies=True, record_sample_proportion=1.0)
                     trained.append(f"m by EM ({block})")
-                except Exception:  # noqa: BLE001 - EM can fail on degenerate data: keep the starting m
+                except Exception:
                     logging.getLogger(__name__).info("EM blocked on %s did not converge", block)
         else:
             trained.append("starting parameters (too few records to train)")
@@ -353,7 +353,7 @@ def link(
 
 
 def _has_any(table: Any, column: str) -> bool:
-    return table.column(column).null_count < table.num_rows
+    return bool(table.column(column).null_count < table.num_rows)
 
 
 def _default_prior(n_left: int, n_right: int) -> float:
@@ -407,10 +407,14 @@ def _sentence(field_label: str, level: str, weight: float, tf: float) -> str:
         return f"{field_label}: not held on one side, so it says nothing either way."
     if abs(weight) < 0.05:
         how = "makes no difference"
+    elif weight >= 1:
+        how = f"makes a match {2 ** weight:,.0f} times more likely"
     elif weight > 0:
-        how = f"makes a match {2 ** weight:,.0f} times more likely" if weight >= 1 else "makes a match a little more likely"
+        how = "makes a match a little more likely"
+    elif weight <= -1:
+        how = f"makes a match {2 ** -weight:,.0f} times less likely"
     else:
-        how = f"makes a match {2 ** -weight:,.0f} times less likely" if weight <= -1 else "makes a match a little less likely"
+        how = "makes a match a little less likely"
     extra = ""
     if tf > 0.05:
         extra = " (a rare value, so agreeing on it counts for more)"

@@ -30,15 +30,17 @@ def register_rows(person_ids: Iterable[uuid.UUID]) -> list[dict[str, Any]]:
         return []
     names: dict[uuid.UUID, list[PersonName]] = defaultdict(list)
     addresses: dict[uuid.UUID, list[Address]] = defaultdict(list)
-    for n in PersonName.objects.filter(person_id__in=ids).order_by("person_id", "valid_from", "id"):
-        names[n.person_id].append(n)
-    for a in Address.objects.filter(person_id__in=ids).order_by("person_id", "valid_from", "id"):
-        addresses[a.person_id].append(a)
+    for name_row in PersonName.objects.filter(person_id__in=ids).order_by("person_id", "valid_from", "id"):
+        names[name_row.person_id].append(name_row)
+    for address_row in Address.objects.filter(person_id__in=ids).order_by("person_id", "valid_from", "id"):
+        addresses[address_row.person_id].append(address_row)
     rows = []
     for p in Person.objects.filter(pk__in=ids).only("id", "date_of_birth", "ni_number", "pnc_id"):
         i = 0
-        for n in names[p.pk] or [None]:
-            for a in addresses[p.pk] or [None]:
+        person_names: list[PersonName | None] = list(names[p.pk]) or [None]
+        person_addresses: list[Address | None] = list(addresses[p.pk]) or [None]
+        for n in person_names:
+            for a in person_addresses:
                 rows.append({
                     "unique_id": f"{p.pk}|{i}",
                     "given_name": n.given_names if n else None, "surname": n.family_name if n else None,

@@ -57,7 +57,7 @@ def lead(request: HttpRequest, lead_id: int) -> HttpResponse:
             messages.success(request, "Decision recorded.")
             return redirect("tracing:leads")
         except ValidationFailed as exc:
-            errors = dict(exc.errors)
+            errors = {k: " ".join(v) for k, v in exc.errors.items()}
         except (NotFound, Forbidden):
             return error_page(request, 404)
     try:
@@ -86,7 +86,7 @@ def upload(request: HttpRequest) -> HttpResponse:
                                  retention_days=request.POST.get("retain_days"),
                                  dsa_reference=request.POST.get("dsa_reference", ""))
         except ValidationFailed as exc:
-            errors.update(exc.errors)
+            errors.update({k: " ".join(v) for k, v in exc.errors.items()})
             source = None
         if upload_file is None:
             errors["file"] = "choose the extract file (CSV or Parquet)"
@@ -103,7 +103,7 @@ def upload(request: HttpRequest) -> HttpResponse:
             if not parsed.ok:
                 context["line_errors"] = [str(e) for e in parsed.errors[:500]]
                 errors["file"] = f"has {len(parsed.errors)} problem(s): nothing was loaded"
-        if not errors and source is not None and parsed is not None:
+        if not errors and source is not None and parsed is not None and upload_file is not None:
             extract = extract_load(request.user, source, parsed, filename=upload_file.name or "extract.csv")
             messages.success(request, f"Loaded {extract.row_count} rows into {source.name}.")
             return redirect("tracing:index")
