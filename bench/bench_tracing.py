@@ -81,7 +81,7 @@ def main() -> None:
     con = duckdb.connect()
     con.register("l", pa.Table.from_pylist(left))
     con.register("r", pa.Table.from_pylist(right))
-    raw_pairs = con.sql("SELECT count(*) FROM l JOIN r ON l.surname = r.surname AND l.dob = r.dob").fetchone()
+    raw_pairs = con.sql("SELECT count(*) FROM l JOIN r ON l.surname = r.surname AND l.dob = r.dob").fetchall()[0]
     raw = time.perf_counter() - t
     print(json.dumps({
         "register_rows": len(left), "extract_rows": len(right), "planted": len(truth),

@@ -253,7 +253,11 @@ DETERMINISTIC_RULES: list[Any] = [
     'l."given_name" = r."given_name" AND l."surname" = r."surname" AND l."dob" = r."dob"',
     'l."ni" = r."ni" AND l."dob" = r."dob"',
 ]
-EM_BLOCKS = ['l."dob" = r."dob"', 'l."surname" = r."surname" AND l."given_name" = r."given_name"']
+EM_BLOCKS = [
+    ['l."dob" = r."dob"', 'l."dob" = r."dob" AND l."given_initial" = r."given_initial"',
+     'l."dob" = r."dob" AND l."surname_mp" = r."surname_mp"'],
+    ['l."surname" = r."surname" AND l."given_name" = r."given_name"'],
+]
 
 
 def settings(prior: float = 1e-4, with_pnc: bool = False) -> dict[str, Any]:
@@ -329,14 +333,16 @@ def link(
             step("estimating u by random sampling")
             linker.training.estimate_u_using_random_sampling(max_pairs=max_u_pairs, seed=seed)
             trained.append("u from random sampling")
-            for block in EM_BLOCKS:
-                step(f"expectation maximisation blocked on {block}")
-                try:
-                    linker.training.estimate_parameters_using_expectation_maximisation(
-                        block, estimate_without_term_frequencies=True, record_sample_proportion=1.0)
-                    trained.append(f"m by EM ({block})")
-                except Exception:
-                    logging.getLogger(__name__).info("EM blocked on %s did not converge", block)
+            for blocks in EM_BLOCKS:
+                for block in blocks:  # a narrower block when EM on the wider one degenerates (an m below 1e-300)
+                    step(f"expectation maximisation blocked on {block}")
+                    try:
+                        linker.training.estimate_parameters_using_expectation_maximisation(
+                            block, estimate_without_term_frequencies=True, record_sample_proportion=1.0)
+                        trained.append(f"m by EM ({block})")
+                        break
+                    except Exception as exc:
+                        logging.getLogger(__name__).info("EM blocked on %s failed: %s", block, exc)
         else:
             trained.append("starting parameters (too few records to train)")
     step("scoring pairs")
