@@ -24,6 +24,7 @@ api.add_router("/", "tether.casework.api.router")
 api.add_router("/", "tether.casework.case_api.router")
 api.add_router("/", "tether.management.api.router")
 api.add_router("/", "tether.reports.api.router")
+api.add_router("/", "tether.tracing.api.router")
 
 
 @api.exception_handler(ValidationFailed)

@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "tether.identity",
     "tether.casework",
     "tether.management",
+    "tether.tracing",
     "tether.reports",
     "tether.home",
     # migration histories of the apps whose tables moved into register and casework (tether/legacy)

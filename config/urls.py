@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("tether.casework.urls")),
     path("", include("tether.management.urls")),
     path("statistics/", include("tether.reports.urls")),
+    path("", include("tether.tracing.urls")),
     path("", include("tether.access.urls")),
     path("", include("tether.identity.urls")),
     path("", include("tether.register.urls")),

@@ -32,6 +32,11 @@ management_app = typer.Typer(
     help="Risk-led management: duties, overdue visits and assessments, caseloads, the capacity gap. Runs as --as "
     "USERNAME (or TETHER_USER).", no_args_is_help=True)
 app.add_typer(management_app, name="management")
+trace_app = typer.Typer(
+    help="Tracing: partner extracts linked against the register (Splink), leads for officers to decide.",
+    no_args_is_help=True,
+)
+app.add_typer(trace_app, name="trace")
 
 err = Console(stderr=True, soft_wrap=True)  # messages name files and lines: never wrapped mid-sentence
 
@@ -656,6 +661,72 @@ def management_evaluate(force: MForce = None, as_of: MAsOf = None, as_json: MJso
         return evaluate(force, as_of, actor_label=_cli_label())
 
     _management(call, as_json)
+@trace_app.command("load")
+def trace_load(
+    file: Annotated[Path, typer.Argument(help="The extract: CSV (UTF-8, a header line) or .parquet.", exists=True,
+                                         dir_okay=False)],
+    source: Annotated[str, typer.Option("--source", help="The partner source's name (created if new).")],
+    kind: Annotated[str, typer.Option(help="dwp, housing, probation, courts, health, dvla or other.")],
+    lawful_basis: Annotated[str, typer.Option("--lawful-basis", help="The law the data is shared under.")],
+    retain_days: Annotated[int, typer.Option("--retain-days", help="Days until the rows are deleted.")],
+    dsa: Annotated[str, typer.Option("--dsa", help="The data-sharing agreement reference.")] = "",
+    forces: Annotated[str, typer.Option(help="National admins: force codes the source serves (MPS,GMP).")] = "",
+    column_map: Annotated[str, typer.Option("--map", help="Other headers: HEADER=COLUMN,... e.g. surname=family_name")]
+    = "",
+    as_user: AsUser = None,
+) -> None:
+    """Load a partner extract: every line checked first (one bad line and nothing is stored); the checksum, row
+    count and loader are audited."""
+    _django()
+    from tether.tracing.commands import load
+
+    with _cli_errors(lambda count: f"{count} error(s) in {file}: nothing was loaded."), \
+            _progress(None, "Checking lines") as bar:
+        task = bar.add_task("load", total=None)
+        result = load(username=as_user, file=file, source=source, kind=kind, lawful_basis=lawful_basis,
+                      retain_days=retain_days, dsa_reference=dsa, forces=forces, mapping=column_map,
+                      progress=lambda done, total: bar.update(task, completed=done, total=total))
+    typer.echo(json.dumps(result))
+
+
+@trace_app.command("run")
+def trace_run(
+    source: Annotated[str, typer.Option("--source", help="The partner source's name.")],
+    scope: Annotated[str, typer.Option(help="missing (open cases) or register (everyone: un-notified addresses).")]
+    = "missing",
+    threshold: Annotated[float | None, typer.Option(help="Lowest match probability kept as a lead (default 0.5).")]
+    = None,
+    saved_model: Annotated[bool, typer.Option("--saved-model", help="Use the source's latest saved model.")] = False,
+    fmt: Annotated[str, typer.Option("--format", help="json or text.")] = "json",
+    as_user: AsUser = None,
+) -> None:
+    """Link the source's extract against the register and store ranked, explained leads (never a change to a
+    record: an officer decides each lead)."""
+    _django()
+    from tether.tracing.commands import run
+
+    with _cli_errors(), _progress(None, "Linking") as bar:
+        task = bar.add_task("run", total=None)
+        result = run(username=as_user, source=source, scope=scope, threshold=threshold, saved_model=saved_model,
+                     progress=lambda step: bar.update(task, description=step))
+    if fmt == "json":
+        typer.echo(json.dumps(result, default=str))
+        return
+    r = result["run"]
+    typer.echo(f"Run {r['id']}: {r['leads']} lead(s) from {r['extract_rows']} partner rows and "
+               f"{r['register_rows']} register rows in {r['seconds']} s.")
+    for lead in result["leads"]:
+        typer.echo(f"  {lead['probability']:.3f}  {lead['reference']}  {lead['record_id']}  {lead['suggestion']}")
+
+
+@trace_app.command("purge")
+def trace_purge(as_of: AsOf = None) -> None:
+    """Delete the rows of every extract whose retention has ended (daily, after `tether sweep`); audited."""
+    _django()
+    from tether.tracing.commands import purge
+
+    with _cli_errors():
+        typer.echo(json.dumps(purge(as_of=as_of, actor_label=_cli_label()), default=str))
 
 
 def main() -> None:

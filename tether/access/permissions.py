@@ -36,11 +36,13 @@ __all__ = [
     "can_edit_playbook",
     "can_explore_rules",
     "can_import_returns",
+    "can_manage_partner_sources",
     "can_merge_records",
     "can_record_visits",
     "can_reset_two_factor",
     "can_reveal_audit_personal",
     "can_review_duplicates",
+    "can_run_linkage",
     "can_search_audit",
     "can_search_register",
     "can_see_caseload",
@@ -49,6 +51,7 @@ __all__ = [
     "can_see_statistics",
     "can_see_viewers",
     "can_set_visit_policy",
+    "can_work_leads",
     "can_write_register",
     "full_access_by_role",
     "has_caseload",
@@ -59,6 +62,7 @@ __all__ = [
     "reads_audit_api",
     "role_unchanged",
     "sees_national_statistics",
+    "sees_partner_source",
     "takes_unassigned_tasks",
     "worker_roles",
 ]
@@ -303,3 +307,29 @@ def can_assign_caseload(actor: Any) -> bool:
 def can_set_visit_policy(actor: Any) -> bool:
     """A force's visit policy, caseload benchmark and capacity settings: the playbook's editors."""
     return _role(actor) in PLAYBOOK_EDITORS
+# --- tracing (partner extracts and leads) ---------------------------------------------------------------------
+
+PARTNER_SOURCE_MANAGERS = frozenset({Role.FORCE_ADMIN, Role.NATIONAL_ADMIN})
+
+
+def can_manage_partner_sources(actor: Any) -> bool:
+    """Record partner sources and load their extracts: force and national administrators."""
+    return _role(actor) in PARTNER_SOURCE_MANAGERS
+
+
+def can_run_linkage(actor: Any) -> bool:
+    """Link a source's extract against the register: the workers (officers, supervisors, administrators)."""
+    return is_worker(actor)
+
+
+def can_work_leads(actor: Any) -> bool:
+    """See and decide tracing leads (partner data): the workers; partners, analysts and auditors never."""
+    return is_worker(actor)
+
+
+def sees_partner_source(actor: Any, force_ids: frozenset[int] | set[int]) -> bool:
+    """A source's data is shown only to the forces it serves (national administrators: every source)."""
+    if is_national_admin(actor):
+        return True
+    force_id = getattr(actor, "force_id", None)
+    return is_worker(actor) and force_id is not None and force_id in force_ids

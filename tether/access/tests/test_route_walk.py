@@ -15,6 +15,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from tether.access.services import token_create
 from tether.access.testing import verified_login
+from tether.tracing.tests import policy as tracing_policy
 
 pytestmark = pytest.mark.django_db
 
@@ -34,6 +35,8 @@ FULL, LIMITED, OK, NOT_FOUND, FORBIDDEN, SIGN_IN, TO_REASON, NOT_ALLOWED, HOME =
 
 def _web(route: str, who: str) -> str:
     """What GET on a web page should answer ``who`` (about an MPS registrant where a person is in the URL)."""
+    if route in tracing_policy.WEB:
+        return tracing_policy.web(route, who)
     if who == "anonymous":
         return OK if route in ("access:login", "home:health") else SIGN_IN
     if route in ("access:login", "access:two_factor", "access:two_factor_setup"):
@@ -95,6 +98,8 @@ WORK_LISTS = {"api:list_tasks", "api:list_breaches", "api:list_sla_breaches", "a
 
 
 def _api(route: str, who: str) -> str:
+    if route in tracing_policy.API:
+        return tracing_policy.api(route, who)
     if route in WRITE_ROUTES:
         return NOT_ALLOWED  # they answer GET with 405 before anything else; writes are covered in test_api.py
     if who == "anonymous":
@@ -143,7 +148,7 @@ WEB_ROUTES = {
     "casework:sla", "casework:playbook", "casework:cases", "casework:case", "casework:action", "casework:event",
     "reports:statistics", "reports:cases", "reports:foi", "reports:national", "reports:download",
     "management:person", "management:visit", "management:overdue", "management:caseload", "management:capacity",
-}
+} | tracing_policy.WEB
 API_ROUTES = {
     "api:openapi-json", "api:openapi-view", "api:list_people", "api:create_person", "api:get_person",
     "api:record_notification", "api:record_name", "api:record_address", "api:correct_identity",
@@ -156,7 +161,7 @@ API_ROUTES = {
     "api:search_people_api", "api:list_duplicates", "api:merge_records", "api:undo_merge",
     "api:management_show", "api:management_write", "api:visit_create", "api:overdue_list", "api:caseload_list",
     "api:capacity_show", "api:policy_update", "api:report_management",
-}
+} | tracing_policy.API
 
 
 def _routes() -> dict[str, str]:

@@ -1,0 +1,87 @@
+"""API for tracing: /api/v1/tracing/... Token auth; the same permissions, force scope and audit as the pages."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Field, Path, Query, Router, Schema
+
+from tether.access.api import DetailOut, ErrorOut, TokenAuth
+from tether.audit.services import record
+
+from .selectors import lead_detail, leads_for, runs_for, source_named, sources_for
+from .services import lead_decide, linkage_run
+
+router = Router(auth=TokenAuth(), tags=["tracing"])
+LeadId = Path(..., ge=1, le=2**31 - 1)  # type: ignore[type-arg]
+ANSWERS: dict[int, Any] = {400: ErrorOut, 403: DetailOut, 404: DetailOut}
+
+
+class ListOut(Schema):
+    count: int
+    results: list[dict[str, Any]]
+
+
+def _listed(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    return {"count": len(rows), "results": rows}
+
+
+@router.get("/tracing/sources", response={200: ListOut, **ANSWERS}, summary="List partner sources")
+def list_sources(request: HttpRequest) -> Any:
+    return _listed(sources_for(request.user))
+
+
+@router.get("/tracing/runs", response={200: ListOut, **ANSWERS}, summary="List linkage runs")
+def list_runs(request: HttpRequest) -> Any:
+    return _listed(runs_for(request.user))
+
+
+class RunIn(Schema):
+    source: str = Field(..., max_length=80)
+    scope: str = Field("missing", pattern="^(missing|register)$")
+    threshold: float | None = Field(None, gt=0, lt=1)
+    saved_model: bool = False
+
+
+@router.post("/tracing/runs", response={201: dict[str, Any], **ANSWERS}, summary="Run linkage for a source")
+def create_run(request: HttpRequest, payload: RunIn) -> Any:
+    from .selectors import run_summary
+
+    source = source_named(request.user, payload.source)
+    run = linkage_run(request.user, source, scope=payload.scope, threshold=payload.threshold,
+                      use_saved_model=payload.saved_model)
+    return 201, run_summary(run)
+
+
+class LeadsQuery(Schema):
+    state: str = Field("open", pattern="^(open|accepted|rejected|needs_more|all)$")
+    case_id: int | None = Field(None, ge=1, le=2**31 - 1)
+
+
+@router.get("/tracing/leads", response={200: ListOut, **ANSWERS}, summary="The force's lead queue")
+def list_leads(request: HttpRequest, q: Query[LeadsQuery]) -> Any:
+    rows = leads_for(request.user, state=q.state, case_id=q.case_id)
+    record("tracing.lead_list", request.user, force_code=getattr(request.user, "force_code", ""),
+           detail={"state": q.state, "case_id": q.case_id, "results": len(rows),
+                   "people": sorted({str(r["person_id"]) for r in rows})})
+    return _listed(rows)
+
+
+@router.get("/tracing/leads/{lead_id}", response={200: dict[str, Any], **ANSWERS}, summary="One lead, explained")
+def get_lead(request: HttpRequest, lead_id: int = LeadId) -> Any:
+    return lead_detail(request.user, lead_id)
+
+
+class DecisionIn(Schema):
+    decision: str = Field(..., pattern="^(accept|reject|needs_more)$")
+    reason: str = Field("", max_length=2000)
+    due_on: date | None = None
+
+
+@router.post("/tracing/leads/{lead_id}/decision", response={200: dict[str, Any], **ANSWERS},
+             summary="Accept, reject or ask for more")
+def decide_lead(request: HttpRequest, payload: DecisionIn, lead_id: int = LeadId) -> Any:
+    lead = lead_decide(request.user, lead_id, payload.decision, reason=payload.reason, due_on=payload.due_on)
+    return {"id": lead.pk, "state": lead.state, "case_action_id": lead.case_action_id}

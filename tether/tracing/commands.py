@@ -1,0 +1,65 @@
+"""What ``tether trace`` does, kept out of the CLI module so it imports no models. Commands run as a named
+account (``--as USERNAME`` or TETHER_USER): the same permissions, force scope and audit as the web and API."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from tether.access.models import User
+from tether.core import clock
+from tether.core.errors import NotFound, ValidationFailed
+
+from . import extracts, services
+from .selectors import lead_row, run_summary, source_named
+
+
+def user_named(username: str | None) -> Any:
+    name = (username or "").strip()
+    if not name:
+        raise ValidationFailed({"as": "name the account the command runs as: --as USERNAME (or TETHER_USER)"})
+    user = User.objects.select_related("force").filter(username=name, is_active=True).first()
+    if user is None:
+        raise NotFound(f"No active account {name!r}.")
+    return user
+
+
+def load(*, username: str | None, file: Path, source: str, kind: str, lawful_basis: str, retain_days: int,
+         dsa_reference: str = "", forces: str = "", mapping: str = "",
+         progress: Callable[[int, int], None] | None = None) -> dict[str, Any]:
+    user = user_named(username)
+    try:
+        column_map = extracts.parse_mapping(mapping)
+    except ValueError as exc:
+        raise ValidationFailed({"map": str(exc)}) from None
+    src = services.source_save(user, name=source, kind=kind, lawful_basis=lawful_basis, retention_days=retain_days,
+                               dsa_reference=dsa_reference, force_codes=[f for f in forces.split(",") if f])
+    parsed = extracts.read_extract(file.read_bytes(), file.name, clock.today(), mapping=column_map,
+                                   progress=progress)
+    extract = services.extract_load(user, src, parsed, filename=file.name)
+    return {"source": src.name, "extract": extract.pk, "rows": extract.row_count, "checksum": extract.checksum,
+            "expires_on": extract.expires_on.isoformat()}
+
+
+def run(*, username: str | None, source: str, scope: str, threshold: float | None, saved_model: bool = False,
+        progress: Callable[[str], None] | None = None) -> dict[str, Any]:
+    user = user_named(username)
+    src = source_named(user, source)
+    linkage_run = services.linkage_run(user, src, scope=scope, threshold=threshold, use_saved_model=saved_model,
+                                       progress=progress)
+    from .models import Lead
+
+    leads = [lead_row(lead) | {"explanation": lead.explanation}
+             for lead in Lead.objects.filter(run=linkage_run).select_related("person", "source", "force")
+             .order_by("-probability", "id")]
+    return {"run": run_summary(linkage_run),
+            "leads": [{"reference": r["reference"], "record_id": r["record_id"], "probability": r["probability"],
+                       "case_id": r["case_id"], "suggestion": r["suggestion"], "explanation": r["explanation"]}
+                      for r in leads]}
+
+
+def purge(*, as_of: str | None, actor_label: str) -> dict[str, Any]:
+    from tether.core.dates import parse_day
+
+    return services.purge_expired(parse_day(as_of, "as_of"), actor_label=actor_label)

@@ -1,0 +1,429 @@
+"""Probabilistic record linkage with Splink: the register's records against a partner's extract.
+
+This module knows nothing of Django: it takes two lists of plain records (``Record``: names, date of birth,
+identifiers, one address) and returns scored pairs, each with a plain-English explanation of how every field
+compared and what that added to or took from the match weight (Splink's waterfall, as rows).
+
+- Link-only (never within one side), on DuckDB in process.
+- Blocking rules chosen for recall: surname + date of birth, given name + date of birth, phonetic surname + year
+  of birth, NI number, postcode + initial, full name.
+- Comparisons: names with nickname and swapped-name levels, dates of birth with a day/month swap level,
+  NI numbers with a one-typo level, postcodes with sector and district levels, address line and town; term
+  frequency adjustments on names and postcodes.
+- Parameters: u from random sampling (seeded), m by expectation maximisation on the data, the prior from
+  deterministic rules; or a saved model (``settings``) used as it is. Every level carries a sensible starting
+  m and u, so a model from too little data to train still ranks sensibly (the result says which).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import jellyfish
+
+MODEL_VERSION = "tether-linkage-1"
+MIN_TO_TRAIN = 200  # records on the smaller side below which the starting parameters are used as they are
+DEFAULT_THRESHOLD = 0.5
+CANDIDATE_FLOOR = 0.01  # pairs scored below this are not returned at all
+
+FIELDS = ("unique_id", "given_name", "surname", "dob", "ni", "pnc", "address", "town", "postcode")
+
+# Common English nicknames and short forms -> one canonical given name (both sides are mapped the same way).
+NICKNAMES = {
+    "bill": "william", "billy": "william", "will": "william", "willy": "william", "liam": "william",
+    "bob": "robert", "bobby": "robert", "rob": "robert", "robbie": "robert", "bert": "robert",
+    "dick": "richard", "rick": "richard", "ricky": "richard", "rich": "richard", "richie": "richard",
+    "jim": "james", "jimmy": "james", "jamie": "james", "jack": "john", "johnny": "john", "jon": "john",
+    "mike": "michael", "mick": "michael", "mickey": "michael", "micky": "michael",
+    "dave": "david", "davy": "david", "steve": "stephen", "steven": "stephen", "stevie": "stephen",
+    "tom": "thomas", "tommy": "thomas", "chris": "christopher", "kit": "christopher",
+    "tony": "anthony", "ant": "anthony", "andy": "andrew", "drew": "andrew", "pete": "peter",
+    "joe": "joseph", "joey": "joseph", "ted": "edward", "eddie": "edward", "ed": "edward", "ned": "edward",
+    "sam": "samuel", "danny": "daniel", "dan": "daniel", "matt": "matthew", "nick": "nicholas",
+    "alex": "alexander", "sandy": "alexander", "ben": "benjamin", "charlie": "charles", "chas": "charles",
+    "fred": "frederick", "freddie": "frederick", "harry": "henry", "hal": "henry", "larry": "lawrence",
+    "les": "leslie", "ron": "ronald", "ronnie": "ronald", "terry": "terence", "tim": "timothy",
+    "wally": "walter", "gerry": "gerald", "jerry": "gerald", "greg": "gregory", "phil": "philip",
+    "kate": "katherine", "katie": "katherine", "kathy": "katherine", "cathy": "katherine",
+    "catherine": "katherine", "kathryn": "katherine", "liz": "elizabeth", "lizzie": "elizabeth",
+    "beth": "elizabeth", "betty": "elizabeth", "eliza": "elizabeth", "maggie": "margaret", "meg": "margaret",
+    "peggy": "margaret", "sue": "susan", "susie": "susan", "jenny": "jennifer", "jen": "jennifer",
+    "debbie": "deborah", "deb": "deborah", "becky": "rebecca", "vicky": "victoria", "mandy": "amanda",
+    "pat": "patricia", "patty": "patricia", "trish": "patricia", "sally": "sarah", "sara": "sarah",
+    "annie": "ann", "anne": "ann", "nancy": "ann", "molly": "mary", "polly": "mary", "jo": "joanne",
+    "di": "diana", "val": "valerie", "chrissie": "christine", "tina": "christina", "abby": "abigail",
+}
+
+_SPACE = re.compile(r"\s+")
+_NOT_ALNUM = re.compile(r"[^A-Z0-9]")
+_UK_INWARD = re.compile(r"^\d[A-Z]{2}$")
+
+
+@dataclass
+class Pair:
+    """One scored pair: the register row (left) and the extract row (right)."""
+
+    left_id: str
+    right_id: str
+    probability: float
+    match_weight: float
+    explanation: list[dict[str, Any]]
+
+
+@dataclass
+class Result:
+    pairs: list[Pair]
+    model: dict[str, Any]  # the settings with trained parameters (save it to reuse it)
+    trained: list[str] = field(default_factory=list)  # which estimation steps ran
+    left_rows: int = 0
+    right_rows: int = 0
+
+
+# --- preparing records ---------------------------------------------------------------------------------------
+
+
+def _clean(value: Any) -> str | None:
+    if value is None:
+        return None
+    text = _SPACE.sub(" ", str(value).strip().lower())
+    return text or None
+
+
+def canonical_given(name: str | None) -> str | None:
+    if not name:
+        return None
+    first = name.split(" ")[0]
+    return NICKNAMES.get(first, first)
+
+
+def postcode_parts(raw: Any) -> tuple[str | None, str | None, str | None]:
+    """(postcode, sector, district): "SW1A 1AA" -> ("SW1A1AA", "SW1A1", "SW1A"). Other shapes (e.g. a 4-digit
+    code) fall back to prefixes."""
+    if raw in (None, ""):
+        return None, None, None
+    code = _NOT_ALNUM.sub("", str(raw).upper())
+    if not code:
+        return None, None, None
+    if len(code) >= 5 and _UK_INWARD.match(code[-3:]):
+        return code, code[:-2], code[:-3]
+    return code, code[:3], code[:2]
+
+
+def prepare(record: dict[str, Any]) -> dict[str, Any]:
+    """A record with the derived columns the comparisons and blocking rules read."""
+    given = _clean(record.get("given_name"))
+    surname = _clean(record.get("surname"))
+    dob = _clean(record.get("dob"))
+    postcode, sector, district = postcode_parts(record.get("postcode"))
+    ni = _NOT_ALNUM.sub("", str(record.get("ni") or "").upper()) or None
+    pnc = _NOT_ALNUM.sub("", str(record.get("pnc") or "").upper()) or None
+    return {
+        "unique_id": str(record["unique_id"]),
+        "given_name": given,
+        "given_canon": canonical_given(given),
+        "given_initial": given[0] if given else None,
+        "surname": surname,
+        "surname_mp": jellyfish.metaphone(surname) if surname else None,
+        "dob": dob,
+        "dob_year": dob[:4] if dob else None,
+        "ni": ni,
+        "pnc": pnc,
+        "address": _clean(record.get("address")),
+        "town": _clean(record.get("town")),
+        "postcode": postcode,
+        "postcode_sector": sector,
+        "postcode_district": district,
+    }
+
+
+COLUMNS = ("unique_id", "given_name", "given_canon", "given_initial", "surname", "surname_mp", "dob", "dob_year",
+           "ni", "pnc", "address", "town", "postcode", "postcode_sector", "postcode_district")
+
+
+# --- the model -----------------------------------------------------------------------------------------------
+
+
+def _null(col: str) -> dict[str, Any]:
+    return {"sql_condition": f'"{col}_l" IS NULL OR "{col}_r" IS NULL', "label_for_charts": "Not held on one side",
+            "is_null_level": True}
+
+
+def _level(sql: str, label: str, m: float, u: float, tf: str | None = None) -> dict[str, Any]:
+    level: dict[str, Any] = {"sql_condition": sql, "label_for_charts": label, "m_probability": m,
+                             "u_probability": u}
+    if tf:
+        level.update(tf_adjustment_column=tf, tf_adjustment_weight=1.0)
+    return level
+
+
+def _else(m: float, u: float) -> dict[str, Any]:
+    return {"sql_condition": "ELSE", "label_for_charts": "Different", "m_probability": m, "u_probability": u}
+
+
+def _jw(col: str, at: float) -> str:
+    return f'jaro_winkler_similarity("{col}_l", "{col}_r") >= {at}'
+
+
+def comparisons(with_pnc: bool = False) -> list[dict[str, Any]]:
+    out = [
+        {"output_column_name": "given_name", "comparison_description": "Given name", "comparison_levels": [
+            _null("given_name"),
+            _level('"given_name_l" = "given_name_r"', "Same", 0.80, 0.01, tf="given_name"),
+            _level('"given_canon_l" = "given_canon_r"', "Same name or its short form (nickname)", 0.05, 0.001),
+            _level(_jw("given_name", 0.92), "Nearly the same (a typo)", 0.07, 0.003),
+            _level(_jw("given_name", 0.80), "Similar", 0.03, 0.02),
+            _else(0.05, 0.966),
+        ]},
+        {"output_column_name": "surname", "comparison_description": "Family name", "comparison_levels": [
+            _null("surname"),
+            _level('"surname_l" = "surname_r"', "Same", 0.80, 0.005, tf="surname"),
+            _level('jaro_winkler_similarity("surname_l", "given_name_r") >= 0.88 AND '
+                   'jaro_winkler_similarity("given_name_l", "surname_r") >= 0.88', "Given and family names swapped",
+                   0.02, 0.0001),
+            _level(_jw("surname", 0.92), "Nearly the same (a typo)", 0.08, 0.002),
+            _level(_jw("surname", 0.80), "Similar", 0.03, 0.02),
+            _level('"surname_mp_l" = "surname_mp_r"', "Sounds the same", 0.02, 0.005),
+            _else(0.05, 0.968),
+        ]},
+        {"output_column_name": "dob", "comparison_description": "Date of birth", "comparison_levels": [
+            _null("dob"),
+            _level('"dob_l" = "dob_r"', "Same", 0.85, 0.0003),
+            _level('substr("dob_l", 1, 4) = substr("dob_r", 1, 4) AND substr("dob_l", 6, 2) = substr("dob_r", 9, 2) '
+                   'AND substr("dob_l", 9, 2) = substr("dob_r", 6, 2)', "Day and month swapped", 0.03, 0.00003),
+            _level('damerau_levenshtein("dob_l", "dob_r") <= 1', "One digit different or transposed", 0.07, 0.002),
+            _level('damerau_levenshtein("dob_l", "dob_r") <= 2', "Two digits different", 0.03, 0.01),
+            _level('substr("dob_l", 1, 7) = substr("dob_r", 1, 7)', "Same year and month", 0.02, 0.0025),
+            _level('"dob_year_l" = "dob_year_r"', "Same year", 0.01, 0.03),
+            _else(0.02, 0.9642),
+        ]},
+        {"output_column_name": "ni", "comparison_description": "National Insurance number", "comparison_levels": [
+            _null("ni"),
+            _level('"ni_l" = "ni_r"', "Same", 0.90, 0.00001),
+            _level('damerau_levenshtein("ni_l", "ni_r") <= 1', "One character different or transposed", 0.06,
+                   0.0001),
+            _else(0.04, 0.99989),
+        ]},
+        {"output_column_name": "postcode", "comparison_description": "Postcode", "comparison_levels": [
+            _null("postcode"),
+            _level('"postcode_l" = "postcode_r"', "Same", 0.40, 0.0005, tf="postcode"),
+            _level('"postcode_sector_l" = "postcode_sector_r"', "Same sector", 0.10, 0.003),
+            _level('"postcode_district_l" = "postcode_district_r"', "Same district", 0.10, 0.02),
+            _else(0.40, 0.9765),
+        ]},
+        {"output_column_name": "address", "comparison_description": "Address", "comparison_levels": [
+            _null("address"),
+            _level('"address_l" = "address_r"', "Same", 0.40, 0.0005),
+            _level(_jw("address", 0.90), "Nearly the same", 0.10, 0.005),
+            _else(0.50, 0.9945),
+        ]},
+        {"output_column_name": "town", "comparison_description": "Town", "comparison_levels": [
+            _null("town"),
+            _level('"town_l" = "town_r"', "Same", 0.60, 0.02),
+            _level(_jw("town", 0.90), "Nearly the same", 0.10, 0.01),
+            _else(0.30, 0.97),
+        ]},
+    ]
+    if with_pnc:
+        out.append({"output_column_name": "pnc", "comparison_description": "PNC ID", "comparison_levels": [
+            _null("pnc"), _level('"pnc_l" = "pnc_r"', "Same", 0.95, 0.00001), _else(0.05, 0.99999)]})
+    return out
+
+
+FIELD_LABELS = {"given_name": "Given name", "surname": "Family name", "dob": "Date of birth",
+                "ni": "National Insurance number", "postcode": "Postcode", "address": "Address", "town": "Town",
+                "pnc": "PNC ID"}
+
+# Blocking rules for predictions, chosen for recall: a true pair needs to agree on only one of them.
+BLOCKING_RULES = [
+    'l."dob" = r."dob"',
+    'l."surname_mp" = r."surname_mp" AND l."dob_year" = r."dob_year"',
+    'l."ni" = r."ni"',
+    'l."postcode" = r."postcode" AND l."given_initial" = r."given_initial"',
+    'l."given_name" = r."given_name" AND l."surname" = r."surname"',
+    'l."given_canon" = r."given_canon" AND l."surname_mp" = r."surname_mp"',
+    'l."surname" = r."surname" AND l."postcode_district" = r."postcode_district"',
+    'l."given_name" = r."given_name" AND l."postcode_district" = r."postcode_district"',
+    'l."given_name" = r."surname" AND l."surname" = r."given_name"',
+]
+DETERMINISTIC_RULES: list[Any] = [
+    'l."given_name" = r."given_name" AND l."surname" = r."surname" AND l."dob" = r."dob"',
+    'l."ni" = r."ni" AND l."dob" = r."dob"',
+]
+EM_BLOCKS = [
+    ['l."dob" = r."dob"', 'l."dob" = r."dob" AND l."given_initial" = r."given_initial"',
+     'l."dob" = r."dob" AND l."surname_mp" = r."surname_mp"'],
+    ['l."surname" = r."surname" AND l."given_name" = r."given_name"'],
+]
+
+
+def settings(prior: float = 1e-4, with_pnc: bool = False) -> dict[str, Any]:
+    return {
+        "link_type": "link_only",
+        "unique_id_column_name": "unique_id",
+        "probability_two_random_records_match": prior,
+        "blocking_rules_to_generate_predictions": list(BLOCKING_RULES),
+        "comparisons": comparisons(with_pnc),
+        "retain_matching_columns": True,
+        "retain_intermediate_calculation_columns": True,
+        "additional_columns_to_retain": [],
+    }
+
+
+# --- running it ----------------------------------------------------------------------------------------------
+
+
+def _table(rows: Iterable[dict[str, Any]]) -> Any:
+    import pyarrow as pa
+
+    schema = pa.schema([(name, pa.string()) for name in COLUMNS])
+    return pa.Table.from_pylist([prepare(r) for r in rows], schema=schema)
+
+
+def _quiet() -> None:
+    for name in ("splink", "splink.internals"):
+        logging.getLogger(name).setLevel(logging.ERROR)
+
+
+def link(
+    left: Sequence[dict[str, Any]],
+    right: Sequence[dict[str, Any]],
+    *,
+    model: dict[str, Any] | None = None,
+    seed: int = 2025,
+    max_u_pairs: float = 1e6,
+    floor: float = CANDIDATE_FLOOR,
+    progress: Callable[[str], None] | None = None,
+    backend: Any = None,
+) -> Result:
+    """Score every blocked pair of ``left`` (the register) and ``right`` (an extract); pairs under ``floor``
+    are dropped. With ``model`` (a saved model's settings) nothing is trained. ``backend``: a Splink database
+    API (default: a new in-process DuckDB)."""
+    from splink import DuckDBAPI, Linker
+
+    _quiet()
+    step = progress or (lambda _s: None)
+    if not left or not right:
+        return Result([], model or settings(), [], len(left), len(right))
+    db = backend if backend is not None else DuckDBAPI()
+    left_t, right_t = _table(left), _table(right)
+    with_pnc = _has_any(left_t, "pnc") and _has_any(right_t, "pnc")
+    dfs = [db.register(left_t, table_name="a_register"), db.register(right_t, table_name="b_extract")]
+    trained: list[str] = []
+    if model is not None:
+        linker = Linker(dfs, model, log_level=logging.ERROR)
+        trained.append("saved model")
+    else:
+        linker = Linker(dfs, settings(prior=_default_prior(len(left), len(right)), with_pnc=with_pnc),
+                        log_level=logging.ERROR)
+        if min(len(left), len(right)) >= MIN_TO_TRAIN:
+            step("estimating the prior")
+            try:
+                linker.training.estimate_probability_two_random_records_match(list(DETERMINISTIC_RULES), recall=0.7)
+                estimated = linker.misc.save_model_to_json()["probability_two_random_records_match"]
+                if not estimated or estimated <= 1e-9:  # no deterministic matches at all: keep the default
+                    raise ValueError("no deterministic matches")
+                trained.append("prior from deterministic rules")
+            except Exception:
+                linker._settings_obj._probability_two_random_records_match = _default_prior(len(left), len(right))
+                logging.getLogger(__name__).info("prior kept at its default")
+            step("estimating u by random sampling")
+            linker.training.estimate_u_using_random_sampling(max_pairs=max_u_pairs, seed=seed)
+            trained.append("u from random sampling")
+            for blocks in EM_BLOCKS:
+                for block in blocks:  # a narrower block when EM on the wider one degenerates (an m below 1e-300)
+                    step(f"expectation maximisation blocked on {block}")
+                    try:
+                        linker.training.estimate_parameters_using_expectation_maximisation(
+                            block, estimate_without_term_frequencies=True, record_sample_proportion=1.0)
+                        trained.append(f"m by EM ({block})")
+                        break
+                    except Exception as exc:
+                        logging.getLogger(__name__).info("EM blocked on %s failed: %s", block, exc)
+        else:
+            trained.append("starting parameters (too few records to train)")
+    step("scoring pairs")
+    predictions = linker.inference.predict(threshold_match_probability=floor)
+    rows = predictions.as_record_list()
+    saved = linker.misc.save_model_to_json()
+    pairs = [
+        Pair(str(r["unique_id_l"]), str(r["unique_id_r"]), float(r["match_probability"]), float(r["match_weight"]),
+             explain(r, saved))
+        for r in rows
+    ]
+    pairs.sort(key=lambda p: (-p.probability, p.left_id, p.right_id))
+    return Result(pairs, saved, trained, len(left), len(right))
+
+
+def _has_any(table: Any, column: str) -> bool:
+    return bool(table.column(column).null_count < table.num_rows)
+
+
+def _default_prior(n_left: int, n_right: int) -> float:
+    """About one match per register record expected among the extract rows it could pair with."""
+    return min(0.5, max(1e-7, 1.0 / max(1, n_right)))
+
+
+def levels_by_gamma(comparison: dict[str, Any]) -> dict[int, dict[str, Any]]:
+    """Splink numbers a comparison's levels: the null level -1, the rest from n-1 (first) down to 0 (else)."""
+    levels = comparison["comparison_levels"]
+    scored = [lv for lv in levels if not lv.get("is_null_level")]
+    out = {-1: next((lv for lv in levels if lv.get("is_null_level")), {"label_for_charts": "Not held"})}
+    for i, lv in enumerate(scored):
+        out[len(scored) - 1 - i] = lv
+    return out
+
+
+def explain(row: dict[str, Any], model: dict[str, Any]) -> list[dict[str, Any]]:
+    """The waterfall as rows: the prior, then each comparison's level, its values and its match weight
+    (with the term-frequency adjustment folded in and shown)."""
+    import math
+
+    prior = float(model.get("probability_two_random_records_match") or 1e-4)
+    out: list[dict[str, Any]] = [{
+        "field": "prior", "label": "Starting point", "level": "Two records picked at random",
+        "left": None, "right": None, "match_weight": round(math.log2(prior / (1 - prior)), 2),
+        "tf_adjustment": 0.0,
+        "text": "Before any field is compared, two records picked at random are very unlikely to be the same person.",
+    }]
+    for comparison in model["comparisons"]:
+        name = comparison["output_column_name"]
+        gamma = row.get(f"gamma_{name}")
+        if gamma is None:
+            continue
+        level = levels_by_gamma(comparison).get(int(gamma), {})
+        weight = float(row.get(f"mw_{name}") or 0.0)
+        tf = float(row.get(f"mw_tf_adj_{name}") or 0.0)
+        label = str(level.get("label_for_charts", ""))
+        total = weight + tf
+        out.append({
+            "field": name, "label": FIELD_LABELS.get(name, name), "level": label,
+            "left": row.get(f"{name}_l"), "right": row.get(f"{name}_r"),
+            "match_weight": round(total, 2), "tf_adjustment": round(tf, 2),
+            "text": _sentence(FIELD_LABELS.get(name, name), label, total, tf),
+        })
+    return out
+
+
+def _sentence(field_label: str, level: str, weight: float, tf: float) -> str:
+    if level.startswith("Not held"):
+        return f"{field_label}: not held on one side, so it says nothing either way."
+    if abs(weight) < 0.05:
+        how = "makes no difference"
+    elif weight >= 1:
+        how = f"makes a match {2 ** weight:,.0f} times more likely"
+    elif weight > 0:
+        how = "makes a match a little more likely"
+    elif weight <= -1:
+        how = f"makes a match {2 ** -weight:,.0f} times less likely"
+    else:
+        how = "makes a match a little less likely"
+    extra = ""
+    if tf > 0.05:
+        extra = " (a rare value, so agreeing on it counts for more)"
+    elif tf < -0.05:
+        extra = " (a common value, so agreeing on it counts for less)"
+    return f"{field_label}: {level.lower()}: {how}{extra}."

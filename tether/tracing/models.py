@@ -1,0 +1,147 @@
+"""Partner sources, their extracts (rows deleted when retention ends), linkage runs, saved models and leads."""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class AgencyKind(models.TextChoices):
+    DWP = "dwp", "Department for Work and Pensions"
+    HOUSING = "housing", "Local authority housing"
+    PROBATION = "probation", "Probation Service"
+    COURTS = "courts", "Courts"
+    HEALTH = "health", "Health"
+    DVLA = "dvla", "DVLA"
+    OTHER = "other", "Other"
+
+
+class Scope(models.TextChoices):
+    MISSING = "missing", "Open missing and wanted cases"
+    REGISTER = "register", "Everyone on the register (un-notified addresses)"
+
+
+class LeadState(models.TextChoices):
+    OPEN = "open", "To decide"
+    ACCEPTED = "accepted", "Accepted"
+    REJECTED = "rejected", "Rejected"
+    NEEDS_MORE = "needs_more", "Needs more from the agency"
+
+
+class PartnerSource(models.Model):
+    name = models.CharField(max_length=80, unique=True)
+    kind = models.CharField(max_length=12, choices=AgencyKind.choices)
+    lawful_basis = models.TextField()
+    dsa_reference = models.CharField(max_length=80, blank=True, help_text="Data-sharing agreement reference.")
+    retention_days = models.PositiveIntegerField()
+    forces = models.ManyToManyField("access.Force", related_name="partner_sources")
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Extract(models.Model):
+    source = models.ForeignKey(PartnerSource, on_delete=models.PROTECT, related_name="extracts")
+    filename = models.CharField(max_length=200)
+    checksum = models.CharField(max_length=64, help_text="SHA-256 of the file as received.")
+    row_count = models.PositiveIntegerField()
+    loaded_at = models.DateTimeField()
+    loaded_by = models.ForeignKey("access.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    loaded_label = models.CharField(max_length=200)
+    expires_on = models.DateField(help_text="The first day it is past retention: its rows are deleted then.")
+    purged_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-loaded_at", "-id"]
+        indexes = [models.Index(fields=["purged_at", "expires_on"])]
+
+
+class ExtractRecord(models.Model):
+    extract = models.ForeignKey(Extract, on_delete=models.CASCADE, related_name="records")
+    record_id = models.CharField(max_length=80)
+    given_names = models.CharField(max_length=120, blank=True)
+    family_name = models.CharField(max_length=80)
+    date_of_birth = models.DateField(null=True, blank=True)
+    ni_number = models.CharField(max_length=9, blank=True)
+    address_line_1 = models.CharField(max_length=120, blank=True)
+    address_line_2 = models.CharField(max_length=120, blank=True)
+    town = models.CharField(max_length=80, blank=True)
+    postcode = models.CharField(max_length=8, blank=True)
+    from_date = models.DateField(null=True, blank=True)
+    fingerprint = models.CharField(max_length=64, help_text="SHA-256 of the partner's values: changes when they do.")
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [models.UniqueConstraint(fields=["extract", "record_id"], name="extract_record_once")]
+
+
+class LinkageModel(models.Model):
+    """A trained model for one source, versioned: a run may reuse it instead of training again."""
+
+    source = models.ForeignKey(PartnerSource, on_delete=models.CASCADE, related_name="models")
+    version = models.PositiveIntegerField()
+    settings = models.JSONField()
+    trained = models.JSONField(default=list)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["source_id", "-version"]
+        constraints = [models.UniqueConstraint(fields=["source", "version"], name="linkage_model_version_once")]
+
+
+class LinkageRun(models.Model):
+    source = models.ForeignKey(PartnerSource, on_delete=models.PROTECT, related_name="runs")
+    extract = models.ForeignKey(Extract, null=True, on_delete=models.SET_NULL, related_name="runs")
+    scope = models.CharField(max_length=10, choices=Scope.choices)
+    threshold = models.FloatField()
+    actor = models.ForeignKey("access.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    actor_label = models.CharField(max_length=200)
+    forces = models.JSONField(default=list, help_text="The force codes whose registrants were linked.")
+    model = models.ForeignKey(LinkageModel, null=True, blank=True, on_delete=models.SET_NULL, related_name="runs")
+    trained = models.JSONField(default=list)
+    register_rows = models.PositiveIntegerField(default=0)
+    extract_rows = models.PositiveIntegerField(default=0)
+    pairs_scored = models.PositiveIntegerField(default=0)
+    leads_created = models.PositiveIntegerField(default=0)
+    seconds = models.FloatField(default=0)
+    started_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+
+
+class Lead(models.Model):
+    """A partner record that may be a registrant, ranked and explained. Never changes the register: an officer
+    decides. After the extract's retention ends the lead keeps only the partner's address and from-date."""
+
+    run = models.ForeignKey(LinkageRun, on_delete=models.CASCADE, related_name="leads")
+    source = models.ForeignKey(PartnerSource, on_delete=models.PROTECT, related_name="leads")
+    person = models.ForeignKey("register.Person", on_delete=models.CASCADE, related_name="tracing_leads")
+    case = models.ForeignKey("casework.Case", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    force = models.ForeignKey("access.Force", on_delete=models.PROTECT, related_name="+")
+    extract_record = models.ForeignKey(ExtractRecord, null=True, blank=True, on_delete=models.SET_NULL,
+                                       related_name="+")
+    partner_record_id = models.CharField(max_length=80)
+    fingerprint = models.CharField(max_length=64)
+    scope = models.CharField(max_length=10, choices=Scope.choices)
+    probability = models.FloatField()
+    match_weight = models.FloatField()
+    explanation = models.JSONField(default=list)
+    partner = models.JSONField(default=dict, help_text="What the partner holds, as the officer needs it.")
+    suggestion = models.TextField()
+    last_notified_on = models.DateField(null=True, blank=True)
+    state = models.CharField(max_length=12, choices=LeadState.choices, default=LeadState.OPEN)
+    reason = models.TextField(blank=True)
+    due_on = models.DateField(null=True, blank=True, help_text="Needs more: when the agency should answer.")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey("access.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    case_action_id = models.IntegerField(null=True, blank=True)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-probability", "id"]
+        indexes = [models.Index(fields=["force", "state", "probability"]),
+                   models.Index(fields=["person", "fingerprint"])]

@@ -1,0 +1,197 @@
+"""Reading for tracing: the register's side of a linkage run, and sources, runs and leads as the actor may see
+them (every read of partner or personal data is audited by the caller's page, API or command)."""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import date
+from typing import Any
+
+from django.db.models import Max, Q, QuerySet
+
+from tether.access import permissions
+from tether.audit.services import record
+from tether.casework.models import Case
+from tether.core.errors import Forbidden, NotFound
+from tether.register.models import Address, Notification, Person, PersonName
+
+from .models import Extract, Lead, LeadState, LinkageRun, PartnerSource
+
+OPEN_STATES = (LeadState.OPEN, LeadState.NEEDS_MORE)
+
+
+def register_rows(person_ids: Iterable[uuid.UUID]) -> list[dict[str, Any]]:
+    """One linkage row per name the person has ever had (aliases too) and address they have ever held, so a
+    partner holding any of them finds the person. ``unique_id`` is ``<person id>|<n>``."""
+    ids = list(person_ids)
+    if not ids:
+        return []
+    names: dict[uuid.UUID, list[PersonName]] = defaultdict(list)
+    addresses: dict[uuid.UUID, list[Address]] = defaultdict(list)
+    for name_row in PersonName.objects.filter(person_id__in=ids).order_by("person_id", "valid_from", "id"):
+        names[name_row.person_id].append(name_row)
+    for address_row in Address.objects.filter(person_id__in=ids).order_by("person_id", "valid_from", "id"):
+        addresses[address_row.person_id].append(address_row)
+    rows = []
+    for p in Person.objects.filter(pk__in=ids).only("id", "date_of_birth", "ni_number", "pnc_id"):
+        i = 0
+        person_names: list[PersonName | None] = list(names[p.pk]) or [None]
+        person_addresses: list[Address | None] = list(addresses[p.pk]) or [None]
+        for n in person_names:
+            for a in person_addresses:
+                rows.append({
+                    "unique_id": f"{p.pk}|{i}",
+                    "given_name": n.given_names if n else None, "surname": n.family_name if n else None,
+                    "dob": p.date_of_birth.isoformat(), "ni": p.ni_number or None, "pnc": p.pnc_id or None,
+                    "address": a.line1 if a else None, "town": a.town if a else None,
+                    "postcode": a.postcode if a else None,
+                })
+                i += 1
+    return rows
+
+
+def people_in_scope(scope: str, force_ids: Iterable[int], on: date) -> dict[uuid.UUID, int | None]:
+    """The people a run links: person id -> open case id (scope ``missing``) or None (scope ``register``)."""
+    forces = list(force_ids)
+    if scope == "missing":
+        open_cases = Case.objects.filter(closed_on__isnull=True, force_id__in=forces, opened_on__lte=on)
+        return {pid: cid for cid, pid in open_cases.order_by("opened_on", "id").values_list("id", "person_id")}
+    return dict.fromkeys(Person.objects.filter(owning_force_id__in=forces).values_list("pk", flat=True))
+
+
+def held_postcodes(person_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, set[str]]:
+    out: dict[uuid.UUID, set[str]] = defaultdict(set)
+    for pid, postcode in Address.objects.filter(person_id__in=list(person_ids)).values_list("person_id", "postcode"):
+        out[pid].add(postcode.replace(" ", "").upper())
+    return out
+
+
+def last_notified(person_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, date]:
+    rows = (Notification.objects.filter(person_id__in=list(person_ids)).values("person_id")
+            .annotate(last=Max("received_on")).values_list("person_id", "last"))
+    return dict(rows)
+
+
+def source_force_ids(source: PartnerSource) -> frozenset[int]:
+    return frozenset(source.forces.values_list("id", flat=True))
+
+
+def source_named(actor: Any, name: str) -> PartnerSource:
+    source = PartnerSource.objects.filter(name=name).first()
+    if source is None or not permissions.sees_partner_source(actor, source_force_ids(source)):
+        raise NotFound(f"No partner source {name!r} that you may use.")
+    return source
+
+
+def sources_for(actor: Any) -> list[dict[str, Any]]:
+    if not permissions.can_work_leads(actor) and not permissions.can_manage_partner_sources(actor):
+        raise Forbidden("Your role cannot see partner sources.")
+    out = []
+    for s in PartnerSource.objects.prefetch_related("forces").order_by("name"):
+        forces = {f.id: f.code for f in s.forces.all()}
+        if not permissions.sees_partner_source(actor, frozenset(forces)):
+            continue
+        live = Extract.objects.filter(source=s, purged_at__isnull=True).order_by("-loaded_at").first()
+        out.append({"id": s.pk, "name": s.name, "kind": s.kind, "kind_label": s.get_kind_display(),
+                    "lawful_basis": s.lawful_basis, "dsa_reference": s.dsa_reference,
+                    "retention_days": s.retention_days, "forces": sorted(forces.values()),
+                    "extract": _extract(live) if live else None})
+    return out
+
+
+def _extract(e: Extract) -> dict[str, Any]:
+    return {"id": e.pk, "filename": e.filename, "checksum": e.checksum, "rows": e.row_count,
+            "loaded_at": e.loaded_at, "loaded_by": e.loaded_label, "expires_on": e.expires_on}
+
+
+def runs_for(actor: Any, limit: int = 50) -> list[dict[str, Any]]:
+    if not permissions.can_work_leads(actor):
+        raise Forbidden("Your role cannot see linkage runs.")
+    out = []
+    for r in LinkageRun.objects.select_related("source").order_by("-started_at", "-id")[: limit * 4]:
+        if not permissions.sees_partner_source(actor, source_force_ids(r.source)):
+            continue
+        out.append(run_summary(r))
+        if len(out) >= limit:
+            break
+    return out
+
+
+def run_summary(r: LinkageRun) -> dict[str, Any]:
+    return {"id": r.pk, "source": r.source.name, "scope": r.scope, "threshold": r.threshold,
+            "started_at": r.started_at, "by": r.actor_label, "forces": r.forces, "trained": r.trained,
+            "model_version": r.model.version if r.model_id and r.model else None,
+            "register_rows": r.register_rows, "extract_rows": r.extract_rows, "pairs_scored": r.pairs_scored,
+            "leads": r.leads_created, "seconds": round(r.seconds, 2)}
+
+
+def _visible(actor: Any) -> Q:
+    if permissions.is_national_admin(actor):
+        return Q()
+    return Q(force_id=getattr(actor, "force_id", None), source__forces__id=getattr(actor, "force_id", None))
+
+
+def leads_for(actor: Any, *, state: str = "open", case_id: int | None = None, run_id: int | None = None,
+              limit: int = 200) -> list[dict[str, Any]]:
+    """The force's queue: highest probability first (then oldest). Audited by the caller."""
+    if not permissions.can_work_leads(actor):
+        raise Forbidden("Your role cannot see tracing leads.")
+    qs: QuerySet[Lead] = Lead.objects.filter(_visible(actor)).select_related("person", "source", "force").distinct()
+    if state == "open":
+        qs = qs.filter(state__in=OPEN_STATES)
+    elif state in LeadState.values:
+        qs = qs.filter(state=state)
+    if case_id is not None:
+        qs = qs.filter(case_id=case_id)
+    if run_id is not None:
+        qs = qs.filter(run_id=run_id)
+    return [lead_row(lead) for lead in qs.order_by("-probability", "created_at", "id")[:limit]]
+
+
+def lead_row(lead: Lead) -> dict[str, Any]:
+    return {"id": lead.pk, "reference": lead.person.reference, "person_id": lead.person_id,
+            "name": lead.person.display_name, "force": lead.force.code, "source": lead.source.name,
+            "record_id": lead.partner_record_id, "probability": round(lead.probability, 4),
+            "scope": lead.scope, "case_id": lead.case_id, "state": lead.state,
+            "state_label": LeadState(lead.state).label, "suggestion": lead.suggestion,
+            "created_at": lead.created_at, "partner": lead.partner}
+
+
+def lead_for(actor: Any, lead_id: Any) -> Lead:
+    """One lead the actor may see; NotFound for missing and forbidden alike."""
+    if not permissions.can_work_leads(actor):
+        raise NotFound("No such lead.")
+    try:
+        lead = Lead.objects.select_related("person", "source", "force", "run").get(pk=int(lead_id))
+    except (ValueError, TypeError, Lead.DoesNotExist) as exc:
+        raise NotFound("No such lead.") from exc
+    if not (permissions.is_national_admin(actor) or (
+            lead.force_id == getattr(actor, "force_id", None)
+            and permissions.sees_partner_source(actor, source_force_ids(lead.source)))):
+        raise NotFound("No such lead.")
+    return lead
+
+
+def lead_detail(actor: Any, lead_id: Any) -> dict[str, Any]:
+    """The lead, the registrant's record beside the partner's, and the waterfall; audited as a view."""
+    lead = lead_for(actor, lead_id)
+    person = lead.person
+    names = list(PersonName.objects.filter(person=person).order_by("valid_from", "id"))
+    addresses = list(Address.objects.filter(person=person).order_by("valid_from", "id"))
+    out = lead_row(lead)
+    out.update({
+        "match_weight": round(lead.match_weight, 2), "explanation": lead.explanation, "reason": lead.reason,
+        "due_on": lead.due_on, "decided_at": lead.decided_at, "last_notified_on": lead.last_notified_on,
+        "registrant": {
+            "date_of_birth": person.date_of_birth, "ni_number": person.ni_number, "pnc_id": person.pnc_id,
+            "names": [f"{n.given_names} {n.family_name} ({n.kind})" for n in names],
+            "addresses": [", ".join(x for x in (a.line1, a.line2, a.town, a.postcode) if x)
+                          + f" (from {a.valid_from:%d %b %Y})" for a in addresses],
+        },
+        "run": lead.run_id, "version": lead.decided_at.isoformat() if lead.decided_at else "",
+    })
+    record("tracing.lead_view", actor, object_type="person", object_id=str(person.pk), force_code=lead.force.code,
+           detail={"lead": lead.pk, "source": lead.source.name, "partner_record": lead.partner_record_id})
+    return out

@@ -1,0 +1,330 @@
+"""The one write path for tracing: partner sources, extract loading, linkage runs, lead decisions and the
+retention sweep. Each writes its audit event in the same transaction. Nothing here changes a registrant's
+record: an accepted lead records a case action through casework's services, and the officer does the rest."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable
+from datetime import date, timedelta
+from typing import Any
+
+from django.db import transaction
+
+from tether.access import permissions
+from tether.access.models import Force
+from tether.audit.services import record
+from tether.casework.case_services import case_record_action
+from tether.core import clock
+from tether.core.errors import Forbidden, ValidationFailed
+from tether.core.fields import read_day, read_text
+
+from . import linkage
+from .extracts import Parsed
+from .models import (
+    AgencyKind,
+    Extract,
+    ExtractRecord,
+    Lead,
+    LeadState,
+    LinkageModel,
+    LinkageRun,
+    PartnerSource,
+    Scope,
+)
+from .selectors import held_postcodes, last_notified, lead_for, people_in_scope, register_rows, source_force_ids
+
+Progress = Callable[[str], None]
+KEPT_AFTER_RETENTION = ("address_line_1", "address_line_2", "town", "postcode", "from_date")
+KEPT_FIELDS_IN_EXPLANATION = ("prior", "address", "town", "postcode")
+
+
+def _label(actor: Any) -> str:
+    return str(getattr(actor, "label", None) or actor)
+
+
+# --- sources -------------------------------------------------------------------------------------------------
+
+
+def source_save(actor: Any, *, name: str, kind: str, lawful_basis: str, retention_days: Any,
+                dsa_reference: str = "", force_codes: Iterable[str] | None = None) -> PartnerSource:
+    """Create or update a partner source (administrators). A force administrator's source serves their force."""
+    if not permissions.can_manage_partner_sources(actor):
+        raise Forbidden("Only force and national administrators record partner sources.")
+    errors: dict[str, str] = {}
+    clean_name, problem = read_text(name, required=True, max_len=80, multiline=False)
+    if problem:
+        errors["source"] = problem[0]
+    if kind not in AgencyKind.values:
+        errors["kind"] = f"must be one of: {', '.join(AgencyKind.values)}"
+    basis, problem = read_text(lawful_basis, required=True, max_len=2000, min_len=10, multiline=True)
+    if problem:
+        errors["lawful_basis"] = problem[0] + " (the law the data is shared under)"
+    dsa, problem = read_text(dsa_reference, required=False, max_len=80, multiline=False)
+    if problem:
+        errors["dsa_reference"] = problem[0]
+    try:
+        days = int(retention_days)
+        if not 1 <= days <= 3650:
+            raise ValueError
+    except (TypeError, ValueError):
+        errors["retain_days"] = "must be a whole number of days from 1 to 3650"
+        days = 0
+    codes = [c.strip().upper() for c in (force_codes or []) if c and c.strip()]
+    if not permissions.is_national_admin(actor):
+        own = getattr(actor, "force_code", "")
+        if codes and set(codes) != {own}:
+            errors["forces"] = "a force administrator's source serves their own force only"
+        codes = [own]
+    forces = list(Force.objects.filter(code__in=codes))
+    if not forces:
+        errors["forces"] = "name at least one force the source serves"
+    if errors:
+        raise ValidationFailed(errors)
+    with transaction.atomic():
+        source = PartnerSource.objects.filter(name=clean_name).first()
+        if source is not None and not permissions.sees_partner_source(actor, source_force_ids(source)):
+            raise Forbidden("That source belongs to another force.")
+        created = source is None
+        if source is None:
+            source = PartnerSource(name=clean_name, created_at=clock.now())
+        source.kind, source.lawful_basis, source.dsa_reference, source.retention_days = kind, basis, dsa, days
+        source.save()
+        if created or permissions.is_national_admin(actor):
+            source.forces.set(forces)
+        record("tracing.source_save", actor, object_type="partner_source", object_id=str(source.pk),
+               force_code=getattr(actor, "force_code", ""),
+               detail={"name": source.name, "kind": kind, "lawful_basis": basis, "dsa_reference": dsa,
+                       "retention_days": days, "forces": sorted(f.code for f in forces), "created": created})
+    return source
+
+
+# --- extracts ------------------------------------------------------------------------------------------------
+
+
+def extract_load(actor: Any, source: PartnerSource, parsed: Parsed, *, filename: str) -> Extract:
+    """Store a checked extract (all or nothing): its rows, checksum, row count and who loaded it, audited."""
+    if not permissions.can_manage_partner_sources(actor):
+        raise Forbidden("Only force and national administrators load partner extracts.")
+    if not permissions.sees_partner_source(actor, source_force_ids(source)):
+        raise Forbidden("That source belongs to another force.")
+    if not parsed.ok:
+        raise ValidationFailed({f"line {e.line}.{e.field}": e.message for e in parsed.errors})
+    with transaction.atomic():
+        extract = Extract.objects.create(
+            source=source, filename=filename[:200], checksum=parsed.checksum, row_count=len(parsed.rows),
+            loaded_at=clock.now(), loaded_by=actor, loaded_label=_label(actor),
+            expires_on=clock.today() + timedelta(days=source.retention_days))
+        ExtractRecord.objects.bulk_create(
+            [ExtractRecord(extract=extract, **row) for row in parsed.rows], batch_size=2000)
+        record("tracing.extract_load", actor, object_type="extract", object_id=str(extract.pk),
+               force_code=getattr(actor, "force_code", ""),
+               detail={"source": source.name, "filename": extract.filename, "checksum": extract.checksum,
+                       "rows": extract.row_count, "expires_on": extract.expires_on})
+    return extract
+
+
+def purge_expired(as_of: date | None = None, *, actor: Any = None, actor_label: str = "") -> dict[str, Any]:
+    """Delete every extract's rows once its retention has ended (audited). Leads keep only the partner's
+    address and from-date, and the comparison levels (not the partner's other values)."""
+    day = as_of or clock.today()
+    purged = []
+    for extract in Extract.objects.filter(purged_at__isnull=True, expires_on__lte=day).select_related("source"):
+        with transaction.atomic():
+            leads = list(Lead.objects.filter(extract_record__extract=extract))
+            for lead in leads:
+                lead.partner = {k: v for k, v in lead.partner.items() if k in KEPT_AFTER_RETENTION}
+                lead.explanation = [
+                    e if e.get("field") in KEPT_FIELDS_IN_EXPLANATION else {**e, "left": None, "right": None}
+                    for e in lead.explanation]
+                lead.extract_record = None
+            Lead.objects.bulk_update(leads, ["partner", "explanation", "extract_record"])
+            deleted, _ = ExtractRecord.objects.filter(extract=extract).delete()
+            extract.purged_at = clock.now()
+            extract.save(update_fields=["purged_at"])
+            record("tracing.extract_purge", actor, actor_label=actor_label, object_type="extract",
+                   object_id=str(extract.pk),
+                   detail={"source": extract.source.name, "checksum": extract.checksum, "rows_deleted": deleted,
+                           "expires_on": extract.expires_on, "as_of": day, "leads_trimmed": len(leads)})
+        purged.append({"extract": extract.pk, "source": extract.source.name, "rows_deleted": deleted})
+    return {"as_of": day, "extracts_purged": len(purged), "purged": purged}
+
+
+# --- linkage runs --------------------------------------------------------------------------------------------
+
+
+def _run_forces(actor: Any, source: PartnerSource) -> list[Force]:
+    forces = list(source.forces.all())
+    if permissions.is_national_admin(actor):
+        return forces
+    return [f for f in forces if f.pk == getattr(actor, "force_id", None)]
+
+
+def _partner_view(rec: ExtractRecord) -> dict[str, Any]:
+    return {"record_id": rec.record_id, "given_names": rec.given_names, "family_name": rec.family_name,
+            "date_of_birth": rec.date_of_birth.isoformat() if rec.date_of_birth else None,
+            "ni_number": rec.ni_number, "address_line_1": rec.address_line_1,
+            "address_line_2": rec.address_line_2, "town": rec.town, "postcode": rec.postcode,
+            "from_date": rec.from_date.isoformat() if rec.from_date else None}
+
+
+def _address(rec: ExtractRecord) -> str:
+    return ", ".join(x for x in (rec.address_line_1, rec.address_line_2, rec.town, rec.postcode) if x)
+
+
+def linkage_run(actor: Any, source: PartnerSource, *, scope: str, threshold: float | None = None,
+                use_saved_model: bool = False, progress: Progress | None = None) -> LinkageRun:
+    """Link the source's current extract against the register and store the leads (never a change to a
+    record). Scope ``missing``: people with an open missing/wanted case; ``register``: everyone, and a lead
+    only where the partner holds an address the person never notified."""
+    if not permissions.can_run_linkage(actor):
+        raise Forbidden("Your role cannot run linkage.")
+    if not permissions.sees_partner_source(actor, source_force_ids(source)):
+        raise Forbidden("That source does not serve your force.")
+    errors: dict[str, str] = {}
+    if scope not in Scope.values:
+        errors["scope"] = f"must be one of: {', '.join(Scope.values)}"
+    th = linkage.DEFAULT_THRESHOLD if threshold is None else threshold
+    if not isinstance(th, (int, float)) or not 0 < th < 1:
+        errors["threshold"] = "must be a probability between 0 and 1, like 0.9"
+    extract = Extract.objects.filter(source=source, purged_at__isnull=True).order_by("-loaded_at", "-id").first()
+    if extract is None:
+        errors["source"] = "has no extract within its retention period: load one first"
+    if errors:
+        raise ValidationFailed(errors)
+    assert extract is not None
+    step = progress or (lambda _s: None)
+    started, t0 = clock.now(), time.monotonic()
+    forces = _run_forces(actor, source)
+    people = people_in_scope(scope, [f.pk for f in forces], clock.today())
+    step(f"reading {len(people)} registrants")
+    left = register_rows(people)
+    records = {str(r.pk): r for r in ExtractRecord.objects.filter(extract=extract)}
+    right = [{"unique_id": rid, "given_name": r.given_names, "surname": r.family_name,
+              "dob": r.date_of_birth.isoformat() if r.date_of_birth else None, "ni": r.ni_number or None,
+              "address": r.address_line_1 or None, "town": r.town or None, "postcode": r.postcode or None}
+             for rid, r in records.items()]
+    saved = LinkageModel.objects.filter(source=source).order_by("-version").first() if use_saved_model else None
+    if use_saved_model and saved is None:
+        raise ValidationFailed({"model": "this source has no saved model yet: run once without --saved-model"})
+    result = linkage.link(left, right, model=saved.settings if saved else None, progress=step)
+    best: dict[tuple[str, str], linkage.Pair] = {}
+    for pair in result.pairs:  # the best-scoring of a person's names and addresses against each partner record
+        key = (pair.left_id.split("|")[0], pair.right_id)
+        if pair.probability >= th and key not in best:
+            best[key] = pair
+    person_ids = {k[0] for k in best}
+    import uuid
+
+    pids = [uuid.UUID(p) for p in person_ids]
+    postcodes = held_postcodes(pids) if scope == Scope.REGISTER else {}
+    notified = last_notified(pids)
+    owners = dict(_owners(pids))
+    with transaction.atomic():
+        model = saved
+        if saved is None and "u from random sampling" in result.trained:
+            version = (LinkageModel.objects.filter(source=source).order_by("-version").values_list(
+                "version", flat=True).first() or 0) + 1
+            model = LinkageModel.objects.create(source=source, version=version, settings=result.model,
+                                                trained=result.trained, created_at=clock.now())
+        run = LinkageRun.objects.create(
+            source=source, extract=extract, scope=scope, threshold=th, actor=actor, actor_label=_label(actor),
+            forces=sorted(f.code for f in forces), model=model, trained=result.trained,
+            register_rows=result.left_rows, extract_rows=result.right_rows, pairs_scored=len(result.pairs),
+            started_at=started)
+        leads = []
+        for (pid_text, rid), pair in best.items():
+            pid = uuid.UUID(pid_text)
+            rec = records[rid]
+            if _already_seen(pid, rec.fingerprint):
+                continue
+            last = notified.get(pid)
+            if scope == Scope.REGISTER:
+                if not rec.postcode or rec.postcode.replace(" ", "").upper() in postcodes.get(pid, set()):
+                    continue  # the partner's address is one the person notified
+                suggestion = (f"Possible un-notified address (s.84): {_address(rec)}, held by {source.name} from "
+                              f"{rec.from_date:%d %B %Y}" if rec.from_date else
+                              f"Possible un-notified address (s.84): {_address(rec)}, held by {source.name}")
+                if last is not None:
+                    suggestion += f"; last notification {last:%d %B %Y}"
+            else:
+                suggestion = f"Possible address: {_address(rec) or 'none given'}"
+                if rec.from_date:
+                    suggestion += f", from {rec.from_date:%d %B %Y}"
+            leads.append(Lead(
+                run=run, source=source, person_id=pid, case_id=people.get(pid), force_id=owners[pid],
+                extract_record=rec, partner_record_id=rec.record_id, fingerprint=rec.fingerprint, scope=scope,
+                probability=pair.probability, match_weight=pair.match_weight, explanation=pair.explanation,
+                partner=_partner_view(rec), suggestion=suggestion + ".", last_notified_on=last,
+                created_at=clock.now()))
+        Lead.objects.bulk_create(leads)
+        run.leads_created = len(leads)
+        run.seconds = time.monotonic() - t0
+        run.save(update_fields=["leads_created", "seconds"])
+        record("tracing.run", actor, object_type="linkage_run", object_id=str(run.pk),
+               force_code=getattr(actor, "force_code", ""),
+               detail={"source": source.name, "extract": extract.pk, "checksum": extract.checksum, "scope": scope,
+                       "threshold": th, "forces": run.forces, "trained": result.trained,
+                       "model_version": model.version if model else None, "register_rows": run.register_rows,
+                       "extract_rows": run.extract_rows, "leads": len(leads),
+                       "lead_people": sorted({str(lead.person_id) for lead in leads})})
+    return run
+
+
+def _owners(pids: list[Any]) -> Iterable[tuple[Any, int]]:
+    from tether.register.models import Person
+
+    return Person.objects.filter(pk__in=pids).values_list("pk", "owning_force_id")
+
+
+def _already_seen(person_id: Any, fingerprint: str) -> bool:
+    """A pair already led to (open, accepted, needing more) or rejected is not offered again while the partner's
+    data stays the same (the fingerprint changes when it does)."""
+    return Lead.objects.filter(person_id=person_id, fingerprint=fingerprint).exists()
+
+
+# --- decisions -----------------------------------------------------------------------------------------------
+
+DECISIONS = ("accept", "reject", "needs_more")
+
+
+def lead_decide(actor: Any, lead_id: Any, decision: str, *, reason: str = "", due_on: Any = None,
+                record_case_action: bool = True) -> Lead:
+    """The officer's decision: ``accept`` (a case action notes the possible address on the open case),
+    ``reject`` with a reason (the pair is not offered again unless the partner's data changes) or
+    ``needs_more`` (a request to the agency, with a due date). Audited."""
+    if not permissions.can_work_leads(actor):
+        raise Forbidden("Your role cannot decide tracing leads.")
+    errors: dict[str, str] = {}
+    if decision not in DECISIONS:
+        errors["decision"] = f"must be one of: {', '.join(DECISIONS)}"
+    text, problems = read_text(reason, required=decision in ("reject", "needs_more"), max_len=2000, multiline=True)
+    if problems:
+        errors["reason"] = problems[0] + (": say why" if problems[0] == "is required" else "")
+    due, day_problem = read_day(due_on, required=decision == "needs_more")
+    if day_problem:
+        errors["due_on"] = day_problem
+    elif due is not None and due < clock.today():
+        errors["due_on"] = "must not be in the past"
+    if errors:
+        raise ValidationFailed(errors)
+    with transaction.atomic():
+        lead = lead_for(actor, lead_id)
+        lead = Lead.objects.select_for_update().select_related("person", "force", "source").get(pk=lead.pk)
+        if lead.state in (LeadState.ACCEPTED, LeadState.REJECTED):
+            raise ValidationFailed({"decision": f"this lead was already {lead.state}"})
+        if decision == "accept" and record_case_action and lead.case_id is not None:
+            action = case_record_action(actor, lead.case_id, "note", {"note": (
+                f"Tracing lead {lead.pk} accepted ({lead.source.name}, record {lead.partner_record_id}, "
+                f"probability {lead.probability:.2f}): {lead.suggestion} {text}").strip()})
+            lead.case_action_id = action.pk
+        lead.state = {"accept": LeadState.ACCEPTED, "reject": LeadState.REJECTED,
+                      "needs_more": LeadState.NEEDS_MORE}[decision]
+        lead.reason, lead.due_on = text, due
+        lead.decided_at, lead.decided_by = clock.now(), actor
+        lead.save()
+        record(f"tracing.lead_{decision}", actor, object_type="person", object_id=str(lead.person_id),
+               force_code=lead.force.code, reason=text,
+               detail={"lead": lead.pk, "source": lead.source.name, "partner_record": lead.partner_record_id,
+                       "probability": lead.probability, "due_on": due, "case_action": lead.case_action_id})
+    return lead

@@ -1,0 +1,29 @@
+"""Tracing's rows in the route walk's access policy (tether/access/tests/test_route_walk.py)."""
+
+from __future__ import annotations
+
+WEB = {"tracing:index", "tracing:leads", "tracing:lead", "tracing:upload"}
+API = {"api:list_sources", "api:list_runs", "api:create_run", "api:list_leads", "api:get_lead", "api:decide_lead"}
+WRITERS = {"officer", "supervisor", "force_admin", "national_admin"}
+MANAGERS = {"force_admin", "national_admin"}
+
+
+def web(route: str, who: str) -> str:
+    if who == "anonymous":
+        return "sign in"
+    if route == "tracing:lead":  # no lead in the walk's world
+        return "not found"
+    if route == "tracing:upload":
+        return "ok" if who in MANAGERS else "forbidden"
+    return "ok" if who in WRITERS | {"other_officer"} else "forbidden"
+
+
+def api(route: str, who: str) -> str:
+    if route == "api:decide_lead":
+        return "method not allowed"
+    if who == "anonymous":
+        return "sign in"
+    if route == "api:get_lead":  # no lead in the walk's world: the path's placeholder is not a number
+        return "status 400"
+    # api:create_run shares its path with api:list_runs
+    return "ok" if who in WRITERS | {"other_officer"} else "forbidden"

@@ -1,0 +1,113 @@
+"""Tracing pages: sources and runs, the force's lead queue, one lead (the partner's record beside the
+registrant's, the waterfall as a table) with the decision form, and the extract upload for administrators.
+Every page showing partner or personal data writes an audit event."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from tether.access import permissions
+from tether.audit.services import record
+from tether.core import clock
+from tether.core.errors import Forbidden, NotFound, ValidationFailed
+from tether.ui.pages import error_page
+
+from . import extracts
+from .models import AgencyKind
+from .selectors import lead_detail, leads_for, runs_for, sources_for
+from .services import extract_load, lead_decide, source_save
+
+MAX_UPLOAD = 50 * 1024 * 1024
+
+
+@require_http_methods(["GET", "HEAD"])
+def index(request: HttpRequest) -> HttpResponse:
+    if not permissions.can_work_leads(request.user):
+        return error_page(request, 403, "Your role cannot see tracing.")
+    return render(request, "tracing/index.html", {
+        "nav": "tracing", "sources": sources_for(request.user), "runs": runs_for(request.user, limit=20),
+        "can_upload": permissions.can_manage_partner_sources(request.user)})
+
+
+@require_http_methods(["GET", "HEAD"])
+def leads(request: HttpRequest) -> HttpResponse:
+    if not permissions.can_work_leads(request.user):
+        return error_page(request, 403, "Your role cannot see tracing leads.")
+    state = request.GET.get("state", "open")
+    if state not in ("open", "accepted", "rejected", "needs_more", "all"):
+        state = "open"
+    rows = leads_for(request.user, state=state)
+    record("tracing.lead_list", request.user, force_code=getattr(request.user, "force_code", ""),
+           detail={"state": state, "results": len(rows), "people": sorted({str(r["person_id"]) for r in rows})})
+    return render(request, "tracing/leads.html", {"nav": "tracing", "rows": rows, "state": state})
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def lead(request: HttpRequest, lead_id: int) -> HttpResponse:
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        try:
+            lead_decide(request.user, lead_id, request.POST.get("decision", ""),
+                        reason=request.POST.get("reason", ""), due_on=request.POST.get("due_on") or None)
+            messages.success(request, "Decision recorded.")
+            return redirect("tracing:leads")
+        except ValidationFailed as exc:
+            errors = {k: " ".join(v) for k, v in exc.errors.items()}
+        except (NotFound, Forbidden):
+            return error_page(request, 404)
+    try:
+        detail = lead_detail(request.user, lead_id)
+    except NotFound:
+        return error_page(request, 404)
+    return render(request, "tracing/lead.html", {
+        "nav": "tracing", "lead": detail, "errors": errors, "posted": request.POST,
+        "error_list": [(f"#{k}", f"{k.replace('_', ' ').capitalize()} {v}") for k, v in errors.items()],
+        "can_decide": detail["state"] in ("open", "needs_more")}, status=400 if errors else 200)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def upload(request: HttpRequest) -> HttpResponse:
+    if not permissions.can_manage_partner_sources(request.user):
+        return error_page(request, 403, "Only force and national administrators load partner extracts.")
+    context: dict[str, Any] = {"nav": "tracing", "kinds": AgencyKind.choices, "posted": request.POST,
+                               "errors": {}, "line_errors": []}
+    if request.method == "POST":
+        upload_file = request.FILES.get("file")
+        errors: dict[str, str] = {}
+        parsed = None
+        try:
+            source = source_save(request.user, name=request.POST.get("source", ""),
+                                 kind=request.POST.get("kind", ""), lawful_basis=request.POST.get("lawful_basis", ""),
+                                 retention_days=request.POST.get("retain_days"),
+                                 dsa_reference=request.POST.get("dsa_reference", ""))
+        except ValidationFailed as exc:
+            errors.update({k: " ".join(v) for k, v in exc.errors.items()})
+            source = None
+        if upload_file is None:
+            errors["file"] = "choose the extract file (CSV or Parquet)"
+        elif upload_file.size and upload_file.size > MAX_UPLOAD:
+            errors["file"] = "is larger than 50 MB: load it with tether trace load"
+        else:
+            try:
+                mapping = extracts.parse_mapping(request.POST.get("mapping", ""))
+            except ValueError as exc:
+                errors["mapping"] = str(exc)
+                mapping = {}
+            parsed = extracts.read_extract(upload_file.read(), upload_file.name or "extract.csv", clock.today(),
+                                           mapping=mapping)
+            if not parsed.ok:
+                context["line_errors"] = [str(e) for e in parsed.errors[:500]]
+                errors["file"] = f"has {len(parsed.errors)} problem(s): nothing was loaded"
+        if not errors and source is not None and parsed is not None and upload_file is not None:
+            extract = extract_load(request.user, source, parsed, filename=upload_file.name or "extract.csv")
+            messages.success(request, f"Loaded {extract.row_count} rows into {source.name}.")
+            return redirect("tracing:index")
+        context.update(errors=errors, error_list=[(f"#{k}", f"{k.replace('_', ' ').capitalize()} {v}")
+                                                  for k, v in errors.items()])
+        return render(request, "tracing/upload.html", context, status=400)
+    return render(request, "tracing/upload.html", context)
