@@ -28,6 +28,7 @@ from tether.access.constants import Role
 from tether.access.models import Force, User
 from tether.audit.services import record
 from tether.core import clock
+from tether.core.dates import long_date
 from tether.core.errors import ValidationFailed
 
 from .constants import DIGEST_LOCK_KEY, TaskState
@@ -128,8 +129,8 @@ def render(d: Digest, as_of: date) -> tuple[str, str, str]:
                + (f", {len(d.new_cases)} new case(s)" if d.new_cases else "") + f" ({as_of:%d %b %Y})")
     sections: list[tuple[str, list[TaskLine]]] = [
         ("Overdue tasks", d.overdue), ("Due today", d.due_today), ("New cases", d.new_cases)]
-    text = [f"Your Tether tasks on {as_of:%A %d %B %Y}.", ""]
-    html = [f"<p>Your Tether tasks on {escape(f'{as_of:%A %d %B %Y}')}.</p>"]
+    text = [f"Your Tether tasks on {long_date(as_of, weekday=True)}.", ""]
+    html = [f"<p>Your Tether tasks on {escape(long_date(as_of, weekday=True))}.</p>"]
     for heading, lines in sections:
         if not lines:
             continue

@@ -36,3 +36,10 @@ def parse_day(raw: str | None, field: str = "as_of") -> date | None:
 
 
 parse_as_of = parse_day
+
+
+def long_date(day: date, *, weekday: bool = False) -> str:
+    """A date in prose and captions, the one style everywhere: "6 December 2026" (never zero-padded, never ISO);
+    ``weekday``: "Sunday 6 December 2026"."""
+    text = f"{day.day} {day:%B %Y}"
+    return f"{day:%A} {text}" if weekday else text

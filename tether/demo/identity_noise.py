@@ -15,6 +15,8 @@ from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
+from tether.obligations.calendar import age_on
+
 ALIAS_EVERY = 23
 DUPLICATE_EVERY = 97
 
@@ -58,8 +60,10 @@ def with_identity_noise(docs: Iterator[dict[str, Any]], seed: int) -> Iterator[d
             doc = copy.deepcopy(doc)
             given, family = source["names"][0]["given_names"], source["names"][0]["family_name"]
             dob = _swap_day_month(source["date_of_birth"]) if rng.random() < 0.4 else source["date_of_birth"]
-            if date.fromisoformat(dob) < min((date.fromisoformat(d["date"]) for d in doc["disposals"]),
-                                             default=date.max):
+            first_disposal = min((date.fromisoformat(d["date"]) for d in doc["disposals"]), default=date.max)
+            # the planted twin keeps its own disposals: the borrowed birth date must leave it old enough for them
+            # (12: the highest age of criminal responsibility in the UK)
+            if first_disposal != date.max and age_on(date.fromisoformat(dob), first_disposal) >= 12:
                 doc["date_of_birth"], doc["sex"] = dob, source["sex"]
                 doc["ni_number"] = source["ni_number"] if rng.random() < 0.3 else ""
                 first = GIVEN.get(given.lower(), given) if rng.random() < 0.5 else given

@@ -157,7 +157,8 @@ def merge_people(actor: Any, survivor_id: Any, merged_id: Any, *, reason: Any) -
                              force_code=survivor.owning_force.code, reason=why,
                              detail={"merge_id": merge.pk, "survivor": str(survivor.pk), "merged": str(merged.pk),
                                      "survivor_reference": survivor.reference,
-                                     "merged_reference": merged.reference, "moved": counts, "before": before}),
+                                     "merged_reference": merged.reference, "moved": counts},
+                             personal={"before": before}),  # both records as they were: withheld from auditors
                 PendingEvent(action="person.merged_into", actor=actor, object_type="person",
                              object_id=str(merged.pk), force_code=merged.owning_force.code, reason=why,
                              detail={"merge_id": merge.pk, "survivor": str(survivor.pk)}),

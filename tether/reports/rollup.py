@@ -27,6 +27,7 @@ from tether.access import permissions
 from tether.access.models import Force
 from tether.audit.services import record
 from tether.core import clock
+from tether.core.dates import long_date
 from tether.core.errors import Forbidden, ValidationFailed
 from tether.register.models import Ownership
 
@@ -235,9 +236,9 @@ def national_rollup(user: Any, as_of: date | None = None) -> Rollup:
     from_returns = tuple(f.code for f in forces if f.pk in returns)
     not_answered = tuple(f.code for f in forces if f.pk not in held and f.pk not in returns)
     notes = [f"{len(answering)} of {len(forces)} forces answered: {len(from_tether)} counted in Tether as at "
-             f"{as_of:%d %B %Y}, {len(from_returns)} from their own returns."]
+             f"{long_date(as_of)}, {len(from_returns)} from their own returns."]
     if spread:
-        notes.append(f"The returns' as-at dates range from {spread[0]:%d %B %Y} to {spread[1]:%d %B %Y}: each "
+        notes.append(f"The returns' as-at dates range from {long_date(spread[0])} to {long_date(spread[1])}: each "
                      "force's latest return on or before the as-at date.")
     if not_answered:
         notes.append("No figures from: " + ", ".join(names[f.pk] for f in forces if f.code in not_answered) + ".")
@@ -247,7 +248,7 @@ def national_rollup(user: Any, as_of: date | None = None) -> Rollup:
                  "reported it for returns.")
     table = Table(
         title=f"Missing and wanted registrants by force and year went missing, national roll-up as at "
-              f"{as_of:%d %B %Y}",
+              f"{long_date(as_of)}",
         row_label="Force", col_label="Year went missing", rows=tuple(f.name for f in answering), cols=cols,
         cells=dict(counts), as_of=as_of, notes=tuple(notes), national=True,
         measure="open missing and wanted cases",

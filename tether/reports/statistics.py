@@ -46,6 +46,7 @@ from tether.audit.services import record
 from tether.casework import transitions as tr
 from tether.casework.models import Case, CaseState
 from tether.core import clock
+from tether.core.dates import long_date
 from tether.core.errors import Forbidden, ValidationFailed
 from tether.core.models import holds_on_q
 from tether.register.models import Disposal, Ownership, RegisterState
@@ -283,7 +284,7 @@ def registrants(user: Any, as_of: date | None = None, *, by: str | Sequence[str]
         _scope_note(scope),
         "Registrants whose notification period covers the as-at date; force = owning force on that date.",
     ]
-    return _table(f"Registrants subject to notification on {as_of:%d %B %Y}", "registrants", dims, counts,
+    return _table(f"Registrants subject to notification on {long_date(as_of)}", "registrants", dims, counts,
                   scope, as_of, notes)
 
 
@@ -425,7 +426,7 @@ def _count_cases(user: Any, figure: str, title: str, measure: str, as_of: date |
         col = _case_key(dims[1], c, forces, as_of, offences, risks) if len(dims) > 1 else COUNT
         counts[(row, col)] += 1
     _audit(user, figure, as_of, dims, scope)
-    return _table(f"{title} on {as_of:%d %B %Y}", measure, dims, counts, scope, as_of, _case_notes(dims, scope))
+    return _table(f"{title} on {long_date(as_of)}", measure, dims, counts, scope, as_of, _case_notes(dims, scope))
 
 
 def missing(user: Any, as_of: date | None = None, *, by: str | Sequence[str] | None = None,
@@ -473,7 +474,7 @@ def cases_in_period(user: Any, period: tuple[date, date], *, by: str | Sequence[
     _audit(user, "cases", end, dims, scope, period)
     notes = [_scope_note(scope), "Opened: new cases; Reopened: closed cases opened again; Closed: cases closed "
              "with an outcome; each counted on the date it happened, the period's first and last days included."]
-    return _table(f"Cases opened and closed, {start:%d %B %Y} to {end:%d %B %Y}", "cases", dims, counts, scope,
+    return _table(f"Cases opened and closed, {long_date(start)} to {long_date(end)}", "cases", dims, counts, scope,
                   end, notes, period=(start, end), cols=(OPENED, REOPENED, CLOSED))
 
 
@@ -502,7 +503,7 @@ def monthly_series(user: Any, as_of: date | None = None, *, months: int = 24, fo
     points = tuple((d, sum(1 for iv in intervals if any(a <= d and (b is None or b > d) for a, b in iv)))
                    for d in days)
     _audit(user, "series", as_of, ("month_end",), scope)
-    return Series(title=f"Open missing and wanted cases at each month end to {as_of:%d %B %Y}", points=points,
+    return Series(title=f"Open missing and wanted cases at each month end to {long_date(as_of)}", points=points,
                   notes=(_scope_note(scope), "The last point is as at the as-at date."))
 
 
@@ -567,5 +568,5 @@ def management(user: Any, as_of: date | None = None, *, by: str | Sequence[str] 
     notes = [_scope_note(scope), "Registrants whose notification period covers the as-at date; risk level, MAPPA "
              "and management mode from the intervals holding on that date ('Not recorded' when none; active "
              "management unless a supervisor recorded reactive management)."]
-    return _table(f"Registrants by {', '.join(DIMENSION_LABELS[d].lower() for d in dims)} on {as_of:%d %B %Y}",
+    return _table(f"Registrants by {', '.join(DIMENSION_LABELS[d].lower() for d in dims)} on {long_date(as_of)}",
                   "registrants", dims, counts, scope, as_of, notes)

@@ -16,6 +16,7 @@ from tether.access.models import Force
 from tether.audit.services import record
 from tether.casework.case_services import case_record_action
 from tether.core import clock
+from tether.core.dates import long_date
 from tether.core.errors import Forbidden, ValidationFailed
 from tether.core.fields import read_day, read_text
 
@@ -243,14 +244,14 @@ def linkage_run(actor: Any, source: PartnerSource, *, scope: str, threshold: flo
                 if not rec.postcode or rec.postcode.replace(" ", "").upper() in postcodes.get(pid, set()):
                     continue  # the partner's address is one the person notified
                 suggestion = (f"Possible un-notified address (s.84): {_address(rec)}, held by {source.name} from "
-                              f"{rec.from_date:%d %B %Y}" if rec.from_date else
+                              f"{long_date(rec.from_date)}" if rec.from_date else
                               f"Possible un-notified address (s.84): {_address(rec)}, held by {source.name}")
                 if last is not None:
-                    suggestion += f"; last notification {last:%d %B %Y}"
+                    suggestion += f"; last notification {long_date(last)}"
             else:
                 suggestion = f"Possible address: {_address(rec) or 'none given'}"
                 if rec.from_date:
-                    suggestion += f", from {rec.from_date:%d %B %Y}"
+                    suggestion += f", from {long_date(rec.from_date)}"
             leads.append(Lead(
                 run=run, source=source, person_id=pid, case_id=people.get(pid), force_id=owners[pid],
                 extract_record=rec, partner_record_id=rec.record_id, fingerprint=rec.fingerprint, scope=scope,

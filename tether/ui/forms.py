@@ -63,14 +63,33 @@ class PartsForm(forms.Form):
     def parse(self) -> bool:
         """Parse the submitted data; True when every value could be read."""
         self.full_clean()
-        for name, errs in self.errors.items():
-            self.parse_errors[name] = str(errs[0])
+        for name, errs in self.errors.as_data().items():
+            self.parse_errors[name] = self._message(name, errs[0])
         for d in self.dates:
             value, error = d.parse(self.cleaned_data)
             self.parsed[d.name] = value
             if error:
                 self.parse_errors[d.name] = error
         return not self.parse_errors
+
+    def _message(self, name: str, error: forms.ValidationError) -> str:
+        """A field's own error in the GOV.UK style: it names the field ("Given names must be 200 characters or
+        fewer"), never Django's "Ensure this value has at most ..."."""
+        label = str(getattr(self, "LABELS", {}).get(name) or self.fields[name].label
+                    or name.replace("_", " ").capitalize())
+        params = error.params or {}
+        if error.code == "max_length":
+            return f"{label} must be {params.get('limit_value')} characters or fewer"
+        if error.code == "min_value":
+            return f"{label} must be {params.get('limit_value')} or more"
+        if error.code == "max_value":
+            return f"{label} must be {params.get('limit_value')} or less"
+        if error.code == "invalid" and isinstance(self.fields[name], forms.IntegerField):
+            return f"{label} must be a whole number"
+        if error.code == "null_characters_not_allowed":
+            return f"{label} must not contain control characters or line separators"
+        message = error.messages[0]
+        return message if message.startswith(label) else sentence(label, message[0].lower() + message[1:])
 
     def date_value(self, name: str) -> dict[str, Any]:
         """The day/month/year strings to render back into a date input."""

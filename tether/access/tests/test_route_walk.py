@@ -106,6 +106,8 @@ def _api(route: str, who: str) -> str:
         return OK if route in ("api:openapi-json", "api:openapi-view") else SIGN_IN
     if route in ("api:openapi-json", "api:openapi-view"):
         return OK
+    if route == "api:reveal_personal":  # the walk's event holds no personal values: nothing to reveal to anyone
+        return NOT_FOUND
     if route == "api:list_events":
         return OK if who == "auditor" else NOT_FOUND
     if route in ("api:list_people", "api:search_people_api"):
@@ -160,7 +162,7 @@ API_ROUTES = {
     "api:report_rollup",
     "api:search_people_api", "api:list_duplicates", "api:merge_records", "api:undo_merge",
     "api:management_show", "api:management_write", "api:visit_create", "api:overdue_list", "api:caseload_list",
-    "api:capacity_show", "api:policy_update", "api:report_management",
+    "api:capacity_show", "api:policy_update", "api:report_management", "api:reveal_personal",
 } | tracing_policy.API
 
 
@@ -209,7 +211,7 @@ def _path(template: str, person: Any) -> str:
     path = template.replace("<uuid:person_id>", str(person.pk)).replace("<person_id>", str(person.pk))
     for name, value in getattr(person, "walk_ids", {}).items():
         path = path.replace(f"<int:{name}>", str(value)).replace(f"<{name}>", str(value))
-    return path.replace("<slug:figure>.<slug:fmt>", "missing.csv")
+    return path.replace("<slug:figure>.<slug:fmt>", "missing.csv").replace("<seq>", "1")
 
 
 @pytest.mark.parametrize("who", PERSONAS)

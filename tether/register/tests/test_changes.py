@@ -27,8 +27,8 @@ def test_change_of_name_closes_the_old_one_and_raises_a_change_obligation(office
     assert person.names.count() == 2  # the birth name is kept
     assert person.obligations.filter(kind="change", trigger="2025-06-10").exists()
     ev = AuditEvent.objects.get(action="person.name_record")
-    assert ev.detail["before"]["display_name"] == "TESTPERSON, Alan"
-    assert ev.detail["after"]["display_name"] == "NEWNAME, Alan"
+    assert ev.personal["before"]["display_name"] == "TESTPERSON, Alan"
+    assert ev.personal["after"]["display_name"] == "NEWNAME, Alan"
 
 
 def test_second_current_name_closes_the_first(officer, person):
@@ -66,8 +66,8 @@ def test_identity_update_audits_before_and_after(officer, person):
     person.refresh_from_db()
     assert person.ni_number == "CE102030B"
     ev = AuditEvent.objects.get(action="person.identity_update")
-    assert ev.detail["before"] == {"ni_number": "AB123456C", "sex": "male"}
-    assert ev.detail["after"] == {"ni_number": "CE102030B", "sex": "unknown"}
+    assert ev.personal["before"] == {"ni_number": "AB123456C", "sex": "male"}
+    assert ev.personal["after"] == {"ni_number": "CE102030B", "sex": "unknown"}
 
 
 @pytest.mark.parametrize(

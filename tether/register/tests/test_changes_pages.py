@@ -191,8 +191,8 @@ def test_identity_correction_sends_only_what_changed(other_officer_client: Any, 
     assert "The National Insurance number was corrected." in html
     assert "CE102030B" in html and "JK123456C" not in html
     event = AuditEvent.objects.get(action="person.identity_update")
-    assert event.detail["before"] == {"ni_number": "JK123456C"}
-    assert event.detail["after"] == {"ni_number": "CE102030B"}
+    assert event.personal["before"] == {"ni_number": "JK123456C"}
+    assert event.personal["after"] == {"ni_number": "CE102030B"}
 
 
 def test_identity_correction_of_several_details(other_officer_client: Any, gmp_person: Any) -> None:
@@ -202,7 +202,7 @@ def test_identity_correction_of_several_details(other_officer_client: Any, gmp_p
     html = squash(text(other_officer_client.get(f"/people/{gmp_person.pk}/")))
     assert "The date of birth and sex were corrected." in html
     assert "6 May 1981" in html and "Not known" in html
-    assert set(AuditEvent.objects.get(action="person.identity_update").detail["before"]) == {"date_of_birth", "sex"}
+    assert set(AuditEvent.objects.get(action="person.identity_update").personal["before"]) == {"date_of_birth", "sex"}
 
 
 def test_identity_unchanged_says_so_and_writes_nothing(other_officer_client: Any, gmp_person: Any) -> None:

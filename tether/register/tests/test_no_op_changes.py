@@ -49,7 +49,7 @@ def test_an_identity_patch_with_the_values_already_held_writes_nothing(api_clien
 def test_only_what_differs_is_recorded_as_changed(officer, person):
     identity_update(officer, person.pk, {"sex": person.sex, "ni_number": "JK123456C"})
     event = AuditEvent.objects.get(action="person.identity_update")
-    assert set(event.detail["after"]) == {"ni_number"}
+    assert set(event.personal["after"]) == {"ni_number"} and event.detail == {"changed": ["ni_number"]}
 
 
 def test_recording_the_open_name_or_address_again_writes_nothing(officer, person):

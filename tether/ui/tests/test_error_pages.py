@@ -31,7 +31,7 @@ def test_a_server_error_is_tethers_500_not_the_traceback(debug_client, monkeypat
     def broken(*args, **kwargs):
         raise RuntimeError("SECRET_KEY=leak")
 
-    monkeypatch.setattr("tether.register.views.search_people", broken)
+    monkeypatch.setattr("tether.identity.views.search_people", broken)
     response = debug_client.get("/people/")
     assert response.status_code == 500
     body = response.content.decode()

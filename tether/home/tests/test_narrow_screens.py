@@ -1,0 +1,34 @@
+"""Every main page fits a 375 px phone screen: nothing scrolls the page sideways (a wide table scrolls inside its
+own keyboard-reachable region instead)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tether.casework.case_services import case_open
+from tether.register.services import person_create
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_main_pages_fit_375_pixels(signed_in_page: Any, live_server: Any, officer: Any, national_admin: Any,
+                                   make_doc: Any) -> None:
+    person = person_create(officer, make_doc())
+    case = case_open(officer, person.pk, {"note": "Not at the notified address"})
+    too_wide = {}
+    for user, paths in ((officer, ["/", "/people/", f"/people/{person.pk}/", "/tasks/", "/cases/",
+                                   f"/cases/{case.pk}/", "/compliance/overdue/", "/rules/", "/people/new/"]),
+                        (national_admin, ["/statistics/", "/statistics/national/"])):
+        page = signed_in_page(user)
+        page.set_viewport_size({"width": 375, "height": 800})
+        for path in paths:
+            page.goto(f"{live_server.url}{path}")
+            width = page.evaluate("document.documentElement.scrollWidth")
+            if width > 375:
+                too_wide[path] = width
+        regions = page.locator(".tether-table-wrapper")
+        for i in range(regions.count()):
+            assert regions.nth(i).get_attribute("tabindex") == "0"
+    assert too_wide == {}
