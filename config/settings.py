@@ -89,6 +89,7 @@ MIDDLEWARE = [
     "tether.ui.boundary.BoundaryMiddleware",  # sizes and the one text rule, before anything reads the body
     "tether.ui.boundary.NoStoreMiddleware",  # no cached copies of pages or API answers (personal data)
     "tether.ui.boundary.OwnErrorPagesMiddleware",  # Tether's 404/500 pages in development too
+    "tether.ui.boundary.StatementTimeoutMiddleware",  # every query of a request bounded in time (PostgreSQL)
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -174,6 +175,8 @@ X_FRAME_OPTIONS = "DENY"
 # Request sizes (tether.ui.boundary): forms and JSON bodies up to 2.5 MB, file uploads up to this.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 TETHER_MAX_UPLOAD_BYTES = int(os.environ.get("TETHER_MAX_UPLOAD_BYTES", 200 * 1024 * 1024))
+# The longest a page's or an API call's query may run (PostgreSQL statement_timeout; commands are not bounded).
+TETHER_STATEMENT_TIMEOUT_MS = int(os.environ.get("TETHER_STATEMENT_TIMEOUT_MS", 30_000))
 
 # A strict Content-Security-Policy: our own scripts and styles only (no inline script or style anywhere).
 CONTENT_SECURITY_POLICY = {

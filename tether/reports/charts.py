@@ -9,6 +9,7 @@ element and no script, so the charts pass a strict Content Security Policy.
 from __future__ import annotations
 
 import hashlib
+import math
 from datetime import date
 from xml.sax.saxutils import escape, quoteattr
 
@@ -21,6 +22,9 @@ FONT = "Arial, Helvetica, sans-serif"
 WIDTH = 640
 BAR = 22
 GAP = 10
+
+
+LABEL_WIDTH = 60  # px a month label ("Sep 2025") needs at font size 11, with a gap
 
 
 def _uid(*parts: str) -> str:
@@ -70,7 +74,7 @@ def bar_chart(pt: PublishedTable, *, col: str = COUNT) -> str:
     title = pt.title if col == COUNT else f"{pt.title}: {col}"
     uid = _uid(pt.title, col, pt.as_of.isoformat())
     cells = [(r, pt.cells[(r, col)]) for r in pt.rows]
-    desc = (f"Bar chart of {pt.measure} by {pt.row_label.lower()} as at {pt.as_of.isoformat()}. "
+    desc = (f"Bar chart of {pt.measure} by {pt.row_label.lower()} as at {pt.as_of.day} {pt.as_of:%B %Y}. "
             + "; ".join(f"{r}: {_describe(c)}" for r, c in cells) + ".")
     label_w = min(220, 20 + 7 * max((len(r) for r in pt.rows), default=4))
     plot_w = WIDTH - label_w - 70
@@ -106,7 +110,7 @@ def line_chart(points: tuple[tuple[date, Cell], ...], *, title: str) -> str:
     """A line through the published points of a series, each value written above its point. A suppressed
     point breaks the line and is drawn as an empty dashed bar from the axis labelled "<5" or "[c]"."""
     uid = _uid(title, *(d.isoformat() for d, _c in points))
-    desc = ("Line chart: " + "; ".join(f"{d.isoformat()}: {_describe(c)}" for d, c in points) + "."
+    desc = ("Line chart: " + "; ".join(f"{d.day} {d:%B %Y}: {_describe(c)}" for d, c in points) + "."
             if points else "Line chart with no points.")
     height, left, right, top, bottom = 320, 50, 20, 30, 50
     plot_w, plot_h = WIDTH - left - right, height - top - bottom
@@ -114,6 +118,8 @@ def line_chart(points: tuple[tuple[date, Cell], ...], *, title: str) -> str:
                     default=5)
     top_value = _nice_max(max([c.value or 0 for _d, c in points] + [threshold]))
     step = plot_w / max(1, len(points) - 1) if len(points) > 1 else 0.0
+    # a month label is about 55 px wide: label every n-th point so that no two overlap
+    every = max(1, math.ceil(LABEL_WIDTH / step)) if step else 1
     parts = [_open(WIDTH, height, uid, title, desc), _hatch(f"{uid}-hatch")]
     base = top + plot_h
     parts.append(f'<line x1="{left}" y1="{top}" x2="{left}" y2="{base}" stroke="{INK}"/>')
@@ -124,7 +130,8 @@ def line_chart(points: tuple[tuple[date, Cell], ...], *, title: str) -> str:
     segments: list[list[str]] = []
     for i, (day, cell) in enumerate(points):
         x = left + (i * step if len(points) > 1 else plot_w / 2)
-        parts.append(_text(x, base + 18, day.strftime("%b %Y"), anchor="middle", size=11))
+        if (len(points) - 1 - i) % every == 0:  # counted back from the latest month, which is always labelled
+            parts.append(_text(x, base + 18, day.strftime("%b %Y"), anchor="middle", size=11))
         if cell.value is None:
             if segment:
                 segments.append(segment)

@@ -182,3 +182,31 @@ class CSPMiddleware(BaseCSPMiddleware):
             if policy:
                 response[CSP_HEADER] = policy
         return super().process_response(request, response)
+
+
+class StatementTimeoutMiddleware:
+    """Every query a page or an API call runs is bounded in time (PostgreSQL ``statement_timeout``, default 30 s,
+    ``TETHER_STATEMENT_TIMEOUT_MS``); a query that runs out answers 503 naming what to do, never a 500 and never a
+    worker held for minutes. Commands (the sweep, imports, a recompute) are not bounded: they never come here."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        from django.db import connection
+
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cur:
+                cur.execute("SELECT set_config('statement_timeout', %s, false)",
+                            [str(settings.TETHER_STATEMENT_TIMEOUT_MS)])
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        from django.db import OperationalError
+
+        if not isinstance(exception, OperationalError) or "statement timeout" not in str(exception):
+            return None
+        message = "The database took too long to answer. Narrow the search or the period, then try again."
+        if request.path_info.startswith(API_PREFIX):
+            return JsonResponse({"errors": [{"field": "", "message": message}]}, status=503)
+        return error_page(request, 503, message)

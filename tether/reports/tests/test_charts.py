@@ -74,7 +74,7 @@ def test_line_chart() -> None:
     assert [r.get("fill") for r in root.iter(f"{NS}rect") if r.get("stroke-dasharray")] == ["none"]
     assert len(list(root.iter(f"{NS}polyline"))) == 1  # the suppressed point breaks the line: 1 point, then 2
     desc = root.find(f"{NS}desc")
-    assert desc is not None and "2025-02-28: <5 (suppressed)" in (desc.text or "")
+    assert desc is not None and "28 February 2025: <5 (suppressed)" in (desc.text or "")
 
 
 def test_text_is_escaped() -> None:
@@ -83,3 +83,20 @@ def test_text_is_escaped() -> None:
     root = parse(svg)
     assert root.find(f"{NS}title").text == "<script>alert(1)</script> & co"  # type: ignore[union-attr]
     assert COUNT
+
+
+def test_month_labels_of_a_long_series_do_not_overlap():
+    import itertools
+    import re
+    from datetime import date
+
+    from tether.reports.charts import line_chart
+    from tether.reports.disclosure import Cell
+
+    points = tuple((date(2024 + (m // 12), m % 12 + 1, 1), Cell(value=10 + m, text=str(10 + m))) for m in range(24))
+    svg = line_chart(points, title="Open cases at each month end")
+    month = r'<text x="([\d.]+)" y="[\d.]+"[^>]*font-size="11"[^>]*>[A-Z][a-z]{2} \d{4}<'
+    xs = [float(x) for x in re.findall(month, svg)]
+    assert len(xs) >= 6
+    assert all(b - a >= 55 for a, b in itertools.pairwise(xs)), xs
+    assert "2024-" not in svg.split("<desc")[1].split("</desc>")[0]  # the description speaks in words, not ISO

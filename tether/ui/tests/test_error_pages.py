@@ -43,3 +43,22 @@ def test_the_api_keeps_its_json_404(debug_client):
     response = debug_client.get("/api/v1/no-such-thing")
     assert response.status_code == 404
     assert "<html" not in response.content.decode().lower()
+
+
+def test_a_query_that_runs_too_long_is_a_503_not_a_500(settings, officer, monkeypatch):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("statement_timeout is PostgreSQL's; SQLite queries run in the web process")
+    settings.TETHER_STATEMENT_TIMEOUT_MS = 50
+
+    def slow(*args, **kwargs):
+        with connection.cursor() as cur:
+            cur.execute("SELECT pg_sleep(2)")
+
+    monkeypatch.setattr("tether.identity.views.search_people", slow)
+    client = Client(raise_request_exception=False)
+    verified_login(client, officer)
+    response = client.get("/people/", {"name": "smith"})
+    assert response.status_code == 503
+    assert "took too long" in response.content.decode()
