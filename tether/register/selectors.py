@@ -230,8 +230,11 @@ def doc_to_dict(doc: RegistrantDoc) -> dict[str, Any]:
              "station": n.station, "officer": n.officer, "no_fixed_abode": n.no_fixed_abode, "details": n.details}
             for n in doc.notifications
         ],
-        **{section.key: section.to_json(doc.sections.get(section.key, section.empty()))
-           for section in extensions.sections()},
+        # each package's section; one that holds nothing (None) is left out, so a registrant without it exports
+        # exactly as before that package existed
+        **{key: value for key, value in ((section.key, section.to_json(doc.sections.get(section.key,
+                                                                                         section.empty())))
+                                         for section in extensions.sections()) if value is not None},
     }
 
 
