@@ -8,6 +8,7 @@ import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -269,7 +270,10 @@ def sweep(
             err.print(str(exc), markup=False)
             raise typer.Exit(2) from None
     if brief:
-        typer.echo(f"Swept {summary.get('people_checked', 0):,} registrants as at {summary.get('as_of', '')}: "
+        from tether.core.dates import long_date
+
+        swept_on = long_date(date.fromisoformat(str(summary["as_of"]))) if summary.get("as_of") else "today"
+        typer.echo(f"Swept {summary.get('people_checked', 0):,} registrants as at {swept_on}: "
                    f"{summary.get('new_breaches', 0):,} new missed obligations, "
                    f"{summary.get('tasks_created', 0):,} new tasks.")
         return
