@@ -197,11 +197,9 @@ def person_create(actor: Any, data: dict[str, Any], *, check_duplicates: bool = 
         return person
 
 
-def notification_record(
-    actor: Any, person_id: uuid.UUID | str, data: dict[str, Any], *, expected_version: int | None = None
-) -> Notification:
-    """Record an in-person notification (append-only), re-evaluate the person's obligations, audit it."""
-    _require_writer(actor)
+def parse_notification(data: dict[str, Any]) -> tuple[str, datetime | None, str, dict[str, Any], bool]:
+    """A notification's fields, every problem listed at once (ValidationFailed); writes nothing. The pages call it
+    to list the service's problems beside the form's own on the first submit."""
     errors: dict[str, list[str]] = {}
     kind = data.get("kind")
     if kind not in NotificationKind.values:
@@ -212,17 +210,28 @@ def notification_record(
         errors["received_at"] = ["must be a date and time with a time zone, like 2024-05-01T10:30:00Z"]
     elif at > clock.now():
         errors["received_at"] = ["must not be in the future"]
-    station = str(data.get("station") or "").strip()
-    if not station:
-        errors["station"] = ["is required: the police station where the notification was made"]
-    elif len(station) > 120:
-        errors["station"] = ["must be 120 characters or fewer"]
+    station, problems = read_text(data.get("station"), required=True, max_len=120)
+    if problems:
+        errors["station"] = ["is required: the police station where the notification was made"
+                             if problems[0] == "is required" else problems[0]]
     details = data.get("details") or {}
     if not isinstance(details, dict):
         errors["details"] = ["must be an object"]
     nfa = data.get("no_fixed_abode", False)
     if not isinstance(nfa, bool):
         errors["no_fixed_abode"] = ["must be true or false"]
+    if errors:
+        raise ValidationFailed(errors)
+    return str(kind), at, station, dict(details), nfa
+
+
+def notification_record(
+    actor: Any, person_id: uuid.UUID | str, data: dict[str, Any], *, expected_version: int | None = None
+) -> Notification:
+    """Record an in-person notification (append-only), re-evaluate the person's obligations, audit it."""
+    _require_writer(actor)
+    kind, at, station, details, nfa = parse_notification(data)
+    errors: dict[str, list[str]] = {}
 
     with _changing(actor, person_id, expected_version, "notification.record") as change:
         person = change.person

@@ -25,7 +25,13 @@ from tether.core.errors import NotFound
 from tether.register.constants import AddressKind, NameKind, NotificationKind, Sex
 from tether.register.documents import parse_address, parse_identity, parse_name
 from tether.register.guards import access_person_by_id
-from tether.register.services import address_record, identity_update, name_record, notification_record
+from tether.register.services import (
+    address_record,
+    identity_update,
+    name_record,
+    notification_record,
+    parse_notification,
+)
 from tether.ui.forms import PartsForm
 from tether.ui.pages import error_page
 from tether.ui.submit import Submitted, submit
@@ -116,7 +122,7 @@ def notification_create(request: HttpRequest, person_id: uuid.UUID) -> HttpRespo
         result = submit(
             request, form, parsed,
             lambda version: notification_record(request.user, person.pk, form.to_data(), expected_version=version),
-            None,  # the form's own checks list everything a notification can get wrong
+            lambda: parse_notification(form.to_data()),  # the service's checks too, on the first submit
             lambda: _version_now(person),
         )
         if result.response is not None:

@@ -402,3 +402,14 @@ def test_a_refused_change_that_shows_the_record_is_audited(other_officer_client:
     assert gmp_person.reference in text(response)
     after = AuditEvent.objects.filter(object_id=str(gmp_person.pk), action="person.view").count()
     assert after == before + 1
+
+
+def test_the_notification_form_lists_every_problem_on_the_first_submit(other_officer_client: Any,
+                                                                        gmp_person: Any) -> None:
+    url = f"/people/{gmp_person.pk}/notifications/new/"
+    response = other_officer_client.post(url, {"version": gmp_person.version, "received_day": "31",
+                                               "received_month": "2", "received_year": "2025"})
+    assert response.status_code == 400
+    html = text(response)
+    for anchor in ('href="#kind"', 'href="#received_day"', 'href="#received_time"', 'href="#station"'):
+        assert anchor in html, anchor
