@@ -195,11 +195,31 @@ class StatementTimeoutMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
         from django.db import connection
 
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cur:
-                cur.execute("SELECT set_config('statement_timeout', %s, false)",
-                            [str(settings.TETHER_STATEMENT_TIMEOUT_MS)])
-        return self.get_response(request)
+        if connection.vendor != "postgresql":
+            return self.get_response(request)
+        bounded = False
+
+        def bound_first(execute: Any, sql: Any, params: Any, many: bool, context: Any) -> Any:
+            # set on the request's first query only: a request that touches no table costs nothing
+            nonlocal bounded
+            if not bounded:
+                bounded = True
+                execute("SELECT set_config('statement_timeout', %s, false)",
+                        [str(settings.TETHER_STATEMENT_TIMEOUT_MS)], False, context)
+            return execute(sql, params, many, context)
+
+        try:
+            with connection.execute_wrapper(bound_first):
+                return self.get_response(request)
+        finally:
+            if bounded:  # the connection may serve other work next (a test, a shell): leave it unbounded
+                from django.db import DatabaseError
+
+                try:
+                    with connection.cursor() as cur:
+                        cur.execute("SELECT set_config('statement_timeout', '0', false)")
+                except DatabaseError:
+                    pass  # an aborted transaction: it ends with the request, and the next request sets its own
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         from django.db import OperationalError
