@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import Any
+
+from tether.obligations import check_disposal
+from tether.obligations import types as t
 
 OBLIGATION_KINDS = {
     "initial": "Initial notification",
@@ -29,3 +33,20 @@ def obligation_rows(obligations: Iterable[Any]) -> list[dict[str, Any]]:
         }
         for o in obligations
     ]
+
+
+_CITED = re.compile(r"\(([^()]*\b(?:s|art)\.\s*\d+[A-Z]?)\)")  # "(SOA 2003 s.3)" in an offence's wording
+
+
+def schedule3_checks(disposals: Iterable[Any], jurisdiction: str, date_of_birth: Any) -> list[dict[str, Any]]:
+    """Each disposal with its Schedule 3 check (``obligations.check_disposal``): whether the offence makes the
+    person subject and the paragraph checked, or why it needs review. A flag for the officer, never a gate: the
+    law is evaluated on the disposal as recorded. The offence is read from the statute its wording cites."""
+    rows = []
+    for i, d in enumerate(disposals):
+        cited = _CITED.search(d.offence or "")
+        facts = t.Disposal(date=d.date, kind=d.kind, months=d.months, tier=d.tier,
+                           offence=cited.group(1) if cited else None)
+        check = check_disposal(facts, jurisdiction, date_of_birth, i)  # type: ignore[arg-type]
+        rows.append({"d": d, "check": check, "flagged": check.status in ("not_subject", "review")})
+    return rows

@@ -25,7 +25,7 @@ from tether.ui.submit import Submitted, submit
 
 from . import extensions
 from .constants import DisposalKind, RegisterStatus, Sex
-from .display import obligation_rows
+from .display import obligation_rows, schedule3_checks
 from .documents import parse_registrant
 from .forms import PersonCreateForm, ReasonForm
 from .guards import access_person_by_id
@@ -46,6 +46,8 @@ def _person_context(user: Any, access: Any) -> dict[str, Any]:
         "names": list(person.names.all()),
         "addresses": list(person.addresses.all()),
         "disposals": list(person.disposals.all()),
+        "disposal_checks": schedule3_checks(person.disposals.all(), person.owning_force.jurisdiction,
+                                            person.date_of_birth),
         "detentions": list(person.detentions.all()),
         "orders": list(person.orders.all()),
         "obligations": obligation_rows(person.obligations.all()),

@@ -529,3 +529,23 @@ def test_an_initial_notification_needs_its_date_and_station(other_officer_client
     page = text(response)
     assert 'href="#initial_station"' in page and "Enter police station of the initial notification" in page
     assert not Person.objects.filter(display_name__icontains="Parker").exists()
+
+
+def test_the_person_page_shows_the_schedule_3_check_of_each_disposal(officer: Any, make_doc: Any) -> None:
+    from django.test import Client
+
+    from tether.access.testing import verified_login
+
+    doc = make_doc()
+    doc["disposals"] = [
+        {**doc["disposals"][0], "offence": "Rape (SOA 2003 s.1)"},
+        {**doc["disposals"][0], "date": "2021-03-04", "offence": "Indecent assault on a woman (SOA 1956 s.14)"},
+    ]
+    person = person_create(officer, doc)
+    client = Client()
+    verified_login(client, officer)
+    html = text(client.get(f"/people/{person.pk}/"))
+    checks = re.findall(r'data-testid="schedule3-check">(.*?)</td>', html, flags=re.S)
+    assert len(checks) == 2
+    assert "Listed" in checks[0] and "listed without conditions" in checks[0]
+    assert "Review" in checks[1] and "para 7" in checks[1]  # flagged with the paragraph it was checked against
