@@ -19,8 +19,12 @@ def test_main_pages_fit_375_pixels(signed_in_page: Any, live_server: Any, office
     case = case_open(officer, person.pk, {"note": "Not at the notified address"})
     too_wide = {}
     for user, paths in ((officer, ["/", "/people/", f"/people/{person.pk}/", "/tasks/", "/cases/",
-                                   f"/cases/{case.pk}/", "/compliance/overdue/", "/rules/", "/people/new/"]),
-                        (national_admin, ["/statistics/", "/statistics/national/"])):
+                                   f"/cases/{case.pk}/", "/compliance/overdue/", "/rules/", "/people/new/",
+                                   f"/people/{person.pk}/management/", f"/people/{person.pk}/visit/",
+                                   "/management/overdue/", "/tracing/", "/tracing/leads/"]),
+                        (national_admin, ["/statistics/", "/statistics/national/", "/people/duplicates/",
+                                          "/people/merge/", "/management/caseload/", "/management/capacity/",
+                                          "/tracing/upload/"])):
         page = signed_in_page(user)
         page.set_viewport_size({"width": 375, "height": 800})
         for path in paths:
