@@ -10,8 +10,8 @@ from django.shortcuts import render
 from tether.access.permissions import is_national_admin, is_worker
 from tether.access.selectors import force_choices
 from tether.core import clock
+from tether.core.dates import as_of_error as parse_as_of
 from tether.core.errors import Forbidden, NotFound
-from tether.ui.forms import parse_as_of
 from tether.ui.pages import error_page
 
 

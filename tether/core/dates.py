@@ -35,8 +35,6 @@ def parse_day(raw: str | None, field: str = "as_of") -> date | None:
     return day
 
 
-parse_as_of = parse_day
-
 
 def long_date(day: date, *, weekday: bool = False) -> str:
     """A date in prose and captions, the one style everywhere: "6 December 2026" (never zero-padded, never ISO);

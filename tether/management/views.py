@@ -16,8 +16,8 @@ from django.views.decorators.http import require_http_methods
 from tether.access import permissions
 from tether.access.selectors import force_choices
 from tether.core import clock
+from tether.core.dates import as_of_error as parse_as_of
 from tether.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
-from tether.ui.forms import parse_as_of
 from tether.ui.pages import error_page
 
 from . import rules

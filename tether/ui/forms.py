@@ -11,8 +11,6 @@ from typing import Any
 
 from django import forms
 
-from tether.core.dates import as_of_error
-
 
 def text_field(**kwargs: Any) -> forms.CharField:
     """An optional text field: the services say what is required."""
@@ -187,9 +185,3 @@ class ChangeForm(PartsForm):
             if not self.parsed.get(name):
                 self.parse_errors.setdefault(name, message)
         return ok and not self.parse_errors
-
-
-
-def parse_as_of(raw: str | None) -> tuple[date | None, str]:
-    """``?as_of=YYYY-MM-DD``: (the date, "") or (None, "") when absent, or (None, the error message)."""
-    return as_of_error(raw)
