@@ -122,7 +122,8 @@ TEMPLATES = [
 _default_db = f"sqlite:///{VAR_DIR / 'tether.sqlite3'}"
 DATABASES = {
     "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL", _default_db), conn_max_age=int(os.environ.get("TETHER_CONN_MAX_AGE", 0))
+        os.environ.get("DATABASE_URL") or _default_db,  # unset or empty: the embedded SQLite
+        conn_max_age=int(os.environ.get("TETHER_CONN_MAX_AGE", 0)),
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
