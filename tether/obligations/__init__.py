@@ -8,10 +8,11 @@ Public API::
     outcome_to_dict(outcome: Outcome) -> dict          # JSON-ready output
     run_cli(text: str) -> tuple[int, str]              # (0, outcome JSON) or (2, error JSON)
     facts_to_dict(facts: Facts, as_of: date) -> dict   # the inverse of parse_facts
+    contradictions(facts: Facts) -> list[FactsError]  # facts that cannot all be true together
     check_disposal(disposal, jurisdiction, date_of_birth) -> Eligibility   # Schedule 3 check (a flag)
 """
 
-from .contract import facts_to_dict, outcome_to_dict, parse_facts, run_cli
+from .contract import contradictions, facts_to_dict, outcome_to_dict, parse_facts, run_cli
 from .engine import RULES_VERSION, evaluate
 from .schedule3 import check_disposal
 from .types import (
@@ -44,6 +45,7 @@ __all__ = [
     "Registration",
     "Review",
     "check_disposal",
+    "contradictions",
     "evaluate",
     "facts_to_dict",
     "outcome_to_dict",

@@ -137,6 +137,8 @@ def fact_change_dates(facts: Facts) -> list[date]:
             out += (e.end, day_after(e.end))
         if e.advance_notice_for is not None:
             out.append(e.advance_notice_for)
+    if facts.date_of_death is not None:
+        out.append(facts.date_of_death)
     if facts.review is not None:
         out.append(facts.review.determined_on)
         if facts.review.further_date is not None:

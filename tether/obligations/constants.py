@@ -130,3 +130,11 @@ SOPO_MAKES_SUBJECT_CITATION: Final = "s.107(4)"
 # ASSUMPTION: the 2001 travel notice is cited as the 1997 Act as amended by the Criminal Justice and Court
 # Services Act 2000 and SI 2001/1846 in every UK jurisdiction (the Scottish and NI instruments not read).
 TRAVEL_2001_CITATION: Final = "SOA 1997 as amended by CJCSA 2000; SI 2001/1846"
+
+# --- Death -------------------------------------------------------------------------------------------
+# ASSUMPTION: the notification requirements end on the date of death (the last day subject); a duty whose
+# last day is on or after that date lapses, and one missed while alive stays overdue with its day count
+# stopped at the death (engine.close_at_death). No source states it (domain.md has no rule on death) [D].
+# A duty not met lapses when its last day is on or after the date of death plus this many days (0: the day
+# of death itself; a duty due that day could no longer be met in full).
+DEATH_LAPSE_OFFSET_DAYS: Final = 0

@@ -51,6 +51,7 @@ _TOP = frozenset(
         "events",
         "review",
         "sorna_clean_record",
+        "date_of_death",
     }
 )
 _DISPOSAL = frozenset(
@@ -201,12 +202,6 @@ def parse_facts(data: Mapping[str, Any]) -> tuple[Facts, date]:
             raise FactsError(_path(p, "months"), f"is required for {kind}")
         if tier is None and jurisdiction == "us-sorna":
             raise FactsError(_path(p, "tier"), "is required for us-sorna (1, 2 or 3)")
-        if tier is not None and jurisdiction != "us-sorna":
-            raise FactsError(_path(p, "tier"), f"is a US SORNA tier, but the record is {jurisdiction}")
-        if jurisdiction == "us-sorna" and kind in UK_ONLY_DISPOSAL_KINDS:
-            raise FactsError(_path(p, "kind"), f"{kind} is a UK disposal, but the record is us-sorna")
-        if d_date < dob:
-            raise FactsError("date_of_birth", f"is after {p}.date {d_date.isoformat()}")
         disposals.append(
             Disposal(
                 date=d_date,
@@ -228,25 +223,14 @@ def parse_facts(data: Mapping[str, Any]) -> tuple[Facts, date]:
     detentions: list[Detention] = []
     for i, raw in enumerate(_list(top, "detentions")):
         kind_d, start, end = _span(raw, f"detentions[{i}]", _DETENTION, DETENTION_KINDS)
-        if kind_d == "custody":
-            for j, other in enumerate(detentions):
-                if other.kind == "custody" and _overlap(other.start, other.end, start, end):
-                    raise FactsError(f"detentions[{i}].start", f"custody overlaps the custody in detentions[{j}]")
         detentions.append(Detention(kind=kind_d, start=start, end=end))
 
-    causes = [d.date for d in disposals] + [o.start for o in orders]
-    first_cause = min(causes) if causes else None
     notifications: list[Notification] = []
     for i, raw in enumerate(_list(top, "notifications")):
         p = f"notifications[{i}]"
         obj = _object(raw, p, _NOTIFICATION)
         kind_n = _choice(obj, "kind", p, NOTIFICATION_KINDS)
         n_date = _required_date(obj, "date", p)
-        if first_cause is None or n_date < first_cause:
-            raise FactsError(
-                _path(p, "date"),
-                f"{n_date.isoformat()} is before any disposal or order that could require a notification",
-            )
         notifications.append(Notification(kind=kind_n, date=n_date, no_fixed_abode=_bool(obj, "no_fixed_abode", p)))
 
     events: list[Event] = []
@@ -290,8 +274,71 @@ def parse_facts(data: Mapping[str, Any]) -> tuple[Facts, date]:
         events=tuple(events),
         review=review,
         sorna_clean_record=_bool(top, "sorna_clean_record", ""),
+        date_of_death=_date(top, "date_of_death", "", required=False),
     )
+    problems = contradictions(facts)
+    if problems:
+        raise problems[0]
     return facts, as_of
+
+
+def contradictions(facts: Facts) -> list[FactsError]:
+    """Facts that cannot all be true together, each a ``FactsError`` naming the field and the rule, in input
+    order (docs/rules.md, "Facts that contradict each other"). ``parse_facts`` raises the first; the register
+    checks a registrant's would-be facts with it before saving (web, API, import, CLI)."""
+    out: list[FactsError] = []
+    jurisdiction, dob, death = facts.jurisdiction, facts.date_of_birth, facts.date_of_death
+    if death is not None and death < dob:
+        out.append(FactsError("date_of_death", f"{death.isoformat()} is before the date of birth {dob.isoformat()}"))
+    for i, d in enumerate(facts.disposals):
+        p = f"disposals[{i}]"
+        if d.tier is not None and jurisdiction != "us-sorna":
+            out.append(FactsError(_path(p, "tier"), f"is a US SORNA tier, but the record is {jurisdiction}"))
+        if jurisdiction == "us-sorna" and d.kind in UK_ONLY_DISPOSAL_KINDS:
+            out.append(FactsError(_path(p, "kind"), f"{d.kind} is a UK disposal, but the record is us-sorna"))
+        if d.date < dob:
+            out.append(FactsError("date_of_birth", f"is after {p}.date {d.date.isoformat()}"))
+        _after_death(out, death, d.date, _path(p, "date"), "a disposal")
+    for i, o in enumerate(facts.orders):
+        p = f"orders[{i}]"
+        if o.end is not None and o.end < o.start:
+            out.append(FactsError(_path(p, "end"), f"{o.end.isoformat()} is before start {o.start.isoformat()}"))
+        _after_death(out, death, o.start, _path(p, "start"), "an order")
+    for i, x in enumerate(facts.detentions):
+        p = f"detentions[{i}]"
+        if x.end is not None and x.end < x.start:
+            out.append(FactsError(_path(p, "end"), f"{x.end.isoformat()} is before start {x.start.isoformat()}"))
+        if x.kind == "custody":
+            for j, other in enumerate(facts.detentions[:i]):
+                if other.kind == "custody" and _overlap(other.start, other.end, x.start, x.end):
+                    out.append(FactsError(_path(p, "start"), f"custody overlaps the custody in detentions[{j}]"))
+                    break
+        _after_death(out, death, x.start, _path(p, "start"), "a detention")
+    causes = [d.date for d in facts.disposals] + [o.start for o in facts.orders]
+    first_cause = min(causes, default=None)
+    for i, n in enumerate(facts.notifications):
+        p = f"notifications[{i}]"
+        if first_cause is None or n.date < first_cause:
+            out.append(FactsError(
+                _path(p, "date"),
+                f"{n.date.isoformat()} is before any disposal or order that could require a notification",
+            ))
+        _after_death(out, death, n.date, _path(p, "date"), "a notification")
+    first_disposal = min((d.date for d in facts.disposals), default=None)
+    for i, e in enumerate(facts.events):
+        if e.kind == "release" and first_disposal is not None and e.start < first_disposal:
+            out.append(FactsError(
+                f"events[{i}].start",
+                f"a release on {e.start.isoformat()} is before the first disposal on {first_disposal.isoformat()}: "
+                "nothing had yet sentenced or detained them",
+            ))
+    return out
+
+
+def _after_death(out: list[FactsError], death: date | None, day: date, path: str, what: str) -> None:
+    if death is not None and day > death:
+        out.append(FactsError(path, f"{day.isoformat()} is after the date of death {death.isoformat()}: "
+                                    f"{what} cannot be dated after death"))
 
 
 def facts_to_dict(facts: Facts, as_of: date) -> dict[str, Any]:
@@ -353,6 +400,8 @@ def facts_to_dict(facts: Facts, as_of: date) -> dict[str, Any]:
         )
     if facts.sorna_clean_record:
         out["sorna_clean_record"] = True
+    if facts.date_of_death is not None:
+        out["date_of_death"] = facts.date_of_death.isoformat()
     return out
 
 

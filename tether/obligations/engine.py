@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import date
+from dataclasses import replace
+from datetime import date, timedelta
 
 from . import england_wales, northern_ireland, scotland, sorna
 from .common import JurisdictionRules, fact_change_dates, outcome_change_dates
-from .constants import RULES_VERSION
+from .calendar import days_word, format_date
+from .constants import DEATH_LAPSE_OFFSET_DAYS, RULES_VERSION
 from .schedule3 import check_facts
-from .types import Facts, FactsError, Jurisdiction, Outcome
+from .types import Facts, FactsError, Jurisdiction, Obligation, Outcome, Registration
 
 JURISDICTION_RULES: dict[Jurisdiction, JurisdictionRules] = {
     "england-wales": england_wales.RULES,
@@ -38,6 +40,9 @@ def evaluate(facts: Facts, as_of: date) -> Outcome:
     if rules is None:
         raise FactsError("jurisdiction", f"unknown jurisdiction {facts.jurisdiction!r}")
     registration, obligations, own_changes = rules.evaluate(facts, as_of)
+    death = facts.date_of_death
+    if death is not None and death <= as_of:
+        registration, obligations = close_at_death(registration, obligations, death, as_of)
     changes = [*fact_change_dates(facts), *outcome_change_dates(registration, obligations), *own_changes]
     return Outcome(
         rules_version=RULES_VERSION,
@@ -50,4 +55,42 @@ def evaluate(facts: Facts, as_of: date) -> Outcome:
     )
 
 
-__all__ = ["RULES_VERSION", "evaluate"]
+def close_at_death(
+    registration: Registration, obligations: tuple[Obligation, ...], death: date, as_of: date
+) -> tuple[Registration, tuple[Obligation, ...]]:
+    """A person's duties end with them: the registration ends on the date of death (the last day subject), no
+    review is due, and a duty not met whose last day is on or after that date lapses (it is left out, so it is
+    never overdue and never a breach). A duty missed while they were alive stays as it was, its day count
+    stopped at the death. ``death`` is on or before ``as_of``."""
+    # ASSUMPTION: the notification requirements end on the date of death, and a duty whose last day falls on
+    # that day or later (DEATH_LAPSE_OFFSET_DAYS) lapses: it could no longer be met [D]. No source states it
+    # (domain.md has no rule on death); docs/rules.md assumption 41.
+    lapse_from = death + timedelta(days=DEATH_LAPSE_OFFSET_DAYS)
+    end = death if registration.end is None or registration.end > death else registration.end
+    closed = replace(
+        registration,
+        end=end if registration.start is not None else None,
+        indefinite=False if registration.start is not None and registration.start <= death else registration.indefinite,
+        subject=False if as_of > death else registration.subject,
+        review_eligible_from=None,
+    )
+    kept: list[Obligation] = []
+    for o in obligations:
+        if o.status == "met":
+            if o.trigger <= death:
+                kept.append(o)
+            continue
+        if o.due >= lapse_from or o.trigger > death:
+            continue  # lapsed: the last day to comply came after they died
+        kept.append(replace(o, explanation=_stopped_at(o, death, as_of)))
+    return closed, tuple(kept)
+
+
+def _stopped_at(o: Obligation, death: date, as_of: date) -> str:
+    """An overdue duty's explanation with its day count stopped at the date of death (it no longer grows)."""
+    running = f"not met and {days_word((as_of - o.due).days)} overdue"
+    stopped = f"not met, {days_word((death - o.due).days)} overdue when they died on {format_date(death)}"
+    return o.explanation.replace(running, stopped)
+
+
+__all__ = ["RULES_VERSION", "close_at_death", "evaluate"]

@@ -133,6 +133,9 @@ class Facts:
     # than 1 year, no sex offence, supervision and a certified treatment programme completed, kept since
     # registration began. Shortens tier I to 10 years and a juvenile tier III to 25 years.
     sorna_clean_record: bool = False
+    # Optional (added): the date the person died. The registration ends that day and nothing falls due on or
+    # after it (``engine.close_at_death``); no disposal, order, detention or notification may be dated later.
+    date_of_death: date | None = None
 
 
 @dataclass(frozen=True)

@@ -63,7 +63,8 @@ def _custody_overlaps(a: Detention, b: Detention) -> bool:
 
 def contract_valid(facts: Facts) -> Facts:
     """The facts with what the contract rejects as contradictory taken out: notifications before any
-    disposal or order move to the first of them, a custody overlapping an earlier one is dropped."""
+    disposal or order move to the first of them, a custody overlapping an earlier one is dropped, a release
+    before the first disposal is dropped."""
     causes = [d.date for d in facts.disposals] + [o.start for o in facts.orders]
     first = min(causes)
     notifications = tuple(n if n.date >= first else replace(n, date=first) for n in facts.notifications)
@@ -71,7 +72,10 @@ def contract_valid(facts: Facts) -> Facts:
     for x in facts.detentions:
         if not any(_custody_overlaps(k, x) for k in kept):
             kept.append(x)
-    return replace(facts, notifications=notifications, detentions=tuple(kept))
+    first_disposal = min((d.date for d in facts.disposals), default=None)
+    events = tuple(e for e in facts.events
+                   if not (e.kind == "release" and first_disposal is not None and e.start < first_disposal))
+    return replace(facts, notifications=notifications, detentions=tuple(kept), events=events)
 
 
 @st.composite
