@@ -68,6 +68,7 @@ class RegisterStatus(models.TextChoices):
     WANTED = "wanted", "Wanted"
     EXPIRED = "expired", "No longer subject"
     NOT_SUBJECT = "not_subject", "Not subject to notification"
+    DECEASED = "deceased", "Died"
 
 
 # The age of criminal responsibility, by the law of the owning force's country, on the date of a disposal: nobody

@@ -114,6 +114,7 @@ class RegistrantDoc:
     notifications: list[NotificationDoc] = field(default_factory=list)
     # the parts other packages keep (``extensions.DocumentSection``), by key: casework's "cases"
     sections: dict[str, Any] = field(default_factory=dict)
+    date_of_death: date | None = None
 
 
 def too_young(dob: date, on: date, jurisdiction: str) -> str | None:
@@ -191,17 +192,19 @@ def parse_address(data: Any, *, today: date | None = None) -> AddressDoc:
     return _one(data, lambda c, item: _address(c, item, "", day))
 
 
-NOTHING_TO_CHANGE = "name at least one of date_of_birth, sex, ni_number or pnc_id to change"
+NOTHING_TO_CHANGE = "name at least one of date_of_birth, date_of_death, sex, ni_number or pnc_id to change"
+RULES_DEATH_BEFORE_BIRTH = "must not be before the date of birth (the rule: birth comes first)"
 UNCHANGED = "nothing would change: the record already holds these values"
 
 
 def parse_identity(data: Any, *, today: date | None = None) -> dict[str, Any]:
-    """Corrections to the identifying details: any of date_of_birth, sex, ni_number, pnc_id."""
+    """Corrections to the identifying details: any of date_of_birth, date_of_death (null clears it), sex, ni_number,
+    pnc_id."""
     day = today or clock.today()
 
     def build(c: Fields, item: Mapping[str, Any]) -> dict[str, Any]:
         out: dict[str, Any] = {}
-        unknown = set(item) - {"date_of_birth", "sex", "ni_number", "pnc_id"}
+        unknown = set(item) - {"date_of_birth", "date_of_death", "sex", "ni_number", "pnc_id"}
         for key in sorted(unknown):
             c.fail(key, "cannot be changed here")
         if "date_of_birth" in item:
@@ -209,6 +212,11 @@ def parse_identity(data: Any, *, today: date | None = None) -> dict[str, Any]:
             if dob and dob > day:
                 c.fail("date_of_birth", "must be in the past")
             out["date_of_birth"] = dob
+        if "date_of_death" in item:  # a blank or null value clears one recorded in error
+            died = c.day(item, "date_of_death", "date_of_death", required=False)
+            if died and died > day:
+                c.fail("date_of_death", "must not be in the future")
+            out["date_of_death"] = died
         if "sex" in item:
             out["sex"] = c.choice(item, "sex", "sex", Sex)
         if "ni_number" in item:
@@ -253,6 +261,7 @@ def parse_registrant(
         c.fail("date_of_birth", "must be in the past")
     elif dob and dob < date(1900, 1, 1):
         c.fail("date_of_birth", "must be after 1900-01-01")
+    died = _date_of_death(c, data, dob, today)
     sex = c.choice(data, "sex", "sex", Sex)
     synthetic = c.flag(data, "synthetic", "synthetic")
     ni = c.identifier(data, "ni_number", "ni_number", normalise_ni_number)
@@ -351,8 +360,28 @@ def parse_registrant(
     if c.errors:
         raise ValidationFailed(c.errors)
     assert dob is not None
-    return RegistrantDoc(
+    doc = RegistrantDoc(
         id=pid, reference=reference, force=force, synthetic=synthetic, date_of_birth=dob, sex=sex, ni_number=ni,
         pnc_id=pnc, names=names, addresses=addresses, ownership=ownership, disposals=disposals,
-        detentions=detentions, orders=orders, notifications=notifications, sections=sections,
+        detentions=detentions, orders=orders, notifications=notifications, sections=sections, date_of_death=died,
     )
+    if jurisdiction:  # the rules engine's contract: facts that contradict each other are refused, naming the rule
+        from .facts import doc_problems  # facts reads documents: imported here, where both are loaded
+
+        problems = doc_problems(doc, jurisdiction)
+        if problems:
+            raise ValidationFailed(problems)
+    return doc
+
+
+def _date_of_death(c: Fields, data: Mapping[str, Any], dob: date | None, today: date) -> date | None:
+    """An optional date of death: not before the date of birth, not in the future (the rest of the record may not
+    be dated after it: the rules engine's contract, checked with the whole record)."""
+    died = c.day(data, "date_of_death", "date_of_death", required=False)
+    if died is None:
+        return None
+    if died > today:
+        c.fail("date_of_death", "must not be in the future")
+    elif dob and died < dob:
+        c.fail("date_of_death", RULES_DEATH_BEFORE_BIRTH)
+    return died

@@ -9,15 +9,21 @@ Both give the same ``History`` for the same registrant, and ``facts_from`` is th
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from tether.core.clock import uk_date
+from tether.core.dates import long_date
+from tether.obligations import contradictions
 from tether.obligations import types as t
 
 from . import extensions
 from .constants import AddressKind, NameKind
-from .documents import RegistrantDoc
+
+if TYPE_CHECKING:
+    from .documents import RegistrantDoc
 
 # (kind, start) of the names and home addresses that count as changes once registration has started
 NAME_KINDS = (NameKind.CURRENT.value, NameKind.ALIAS.value)
@@ -35,7 +41,8 @@ class History:
     - ``notifications``: (kind, UK date received, no fixed abode), by time received;
     - ``name_starts``: start dates of current names and aliases; ``home_starts``: of home/NFA addresses;
     - ``status_spans``: (kind, start, end) of what other packages hold that sets the register status (casework's
-      missing and wanted cases: kind ``missing`` or ``wanted``), see ``extensions``."""
+      missing and wanted cases: kind ``missing`` or ``wanted``), see ``extensions``;
+    - ``date_of_death``: when they died (None: alive, or not known to have died)."""
 
     jurisdiction: str
     date_of_birth: date
@@ -46,6 +53,7 @@ class History:
     name_starts: list[date]
     home_starts: list[date]
     status_spans: list[Span]
+    date_of_death: date | None = None
 
 
 def notified_on(received_at: datetime) -> date:
@@ -71,6 +79,7 @@ def history_from_doc(doc: RegistrantDoc, jurisdiction: str) -> History:
             span for section in extensions.sections()
             for span in section.spans(doc.sections.get(section.key, section.empty()))
         ],
+        date_of_death=doc.date_of_death,
     )
 
 
@@ -103,8 +112,77 @@ def facts_from(h: History) -> t.Facts:
             for kind, day, nfa in h.notifications
         ),
         events=tuple(events),
+        date_of_death=h.date_of_death,
     )
 
 
 def facts_for(doc: RegistrantDoc, jurisdiction: str) -> t.Facts:
     return facts_from(history_from_doc(doc, jurisdiction))
+
+
+# --- The rules engine's input contract, applied to the register's own writes ------------------------------------
+
+# Each contradiction of the rules engine's contract (``obligations.contradictions``), as the register words it: the
+# thing that is wrong, then the rule it breaks (docs/rules.md, "Facts that contradict each other").
+RULES = {
+    "tier_on_uk": "is a US SORNA tier, but this is a UK record (the rule: a tier is given only on a US SORNA record)",
+    "uk_kind_on_sorna": "is a UK disposal, but this is a US SORNA record (the rule: UK disposals only on UK records)",
+    "born_after_disposal": "must not be after a conviction, caution or finding (the rule: birth comes first)",
+    "ends_before_start": "must not be before the start (the rule: a period ends on or after it starts)",
+    "custody_overlap": "overlaps another custody period (the rule: custody periods cannot overlap)",
+    "notification_before_cause": "is before any conviction, caution, finding or order (the rule: a notification "
+                                 "answers a disposal or an order, so it cannot come before every one of them)",
+    "release_before_sentence": "ends before the first conviction, caution or finding (the rule: a release "
+                               "comes after sentence)",
+    "death_before_birth": "must not be before the date of birth (the rule: birth comes first)",
+    "after_death": "is after the date of death (the rule: nothing is dated after a person's death)",
+}
+_WHAT = {"disposals": "conviction, caution or finding", "orders": "order", "detentions": "detention",
+         "notifications": "notification"}
+_INDEXED = re.compile(r"(\w+)\[(\d+)\]\.(\w+)")
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One contradiction: the field path in the registrant document, the message naming the rule, the rule's key
+    and the date of the offending fact."""
+
+    path: str
+    message: str
+    rule: str
+    day: date | None
+
+    def for_death(self) -> str:
+        """The message worded for the date of death field (when changing it made the contradiction)."""
+        if self.rule != "after_death":
+            return self.message
+        m = _INDEXED.fullmatch(self.path)
+        what = _WHAT.get(m.group(1) if m else "", "record")
+        when = f" on {long_date(self.day)}" if self.day else ""
+        return f"must not be before the {what}{when} (the rule: nothing is dated after a person's death)"
+
+
+def contract_problems(h: History, notification_index: list[int] | None = None) -> list[Problem]:
+    """What in a registrant's would-be history contradicts itself, by the rules engine's own contract.
+    ``notification_index`` maps the history's notifications (in time order) back to the document's (None: the
+    same order)."""
+    out = []
+    for err in contradictions(facts_from(h)):
+        path = err.field
+        m = _INDEXED.fullmatch(path)
+        if m and m.group(1) == "notifications":
+            i = int(m.group(2))
+            path = f"notifications[{notification_index[i] if notification_index else i}].received_at"
+        elif m and m.group(1) == "events":
+            path = "detentions"  # a release is the end of a detention (``facts_from``)
+        out.append(Problem(path, RULES.get(err.rule, err.message), err.rule, err.day))
+    return out
+
+
+def doc_problems(doc: RegistrantDoc, jurisdiction: str) -> dict[str, list[str]]:
+    """The contract's contradictions in a whole registrant document (new registrants, import lines), by field."""
+    order = sorted(range(len(doc.notifications)), key=lambda i: doc.notifications[i].received_at)
+    errors: dict[str, list[str]] = {}
+    for problem in contract_problems(history_from_doc(doc, jurisdiction), order):
+        errors.setdefault(problem.path, []).append(problem.message)
+    return errors

@@ -32,6 +32,7 @@ class Person(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     reference = models.CharField(max_length=16, unique=True)
     date_of_birth = models.DateField()
+    date_of_death = models.DateField(null=True, blank=True, help_text="The registration ends with the person.")
     sex = models.CharField(max_length=10, choices=Sex.choices)
     ni_number = models.CharField(max_length=9, blank=True, db_index=True)
     pnc_id = models.CharField(max_length=13, blank=True, db_index=True)

@@ -52,7 +52,7 @@ def load_registrant_docs(ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, Registrant
     for p in people:
         docs[p.pk] = RegistrantDoc(
             id=p.pk, reference=p.reference, force=p.owning_force.code, synthetic=p.synthetic,
-            date_of_birth=p.date_of_birth, sex=p.sex, ni_number=p.ni_number, pnc_id=p.pnc_id,
+            date_of_birth=p.date_of_birth, date_of_death=p.date_of_death, sex=p.sex, ni_number=p.ni_number, pnc_id=p.pnc_id,
             names=[NameDoc(n.kind, n.given_names, n.family_name, n.valid_from, n.valid_to) for n in names[p.pk]],
             addresses=[
                 AddressDoc(a.kind, a.line1, a.line2, a.town, a.postcode, a.valid_from, a.valid_to, a.child_under_18)
@@ -134,10 +134,10 @@ def load_histories(ids: Sequence[uuid.UUID], *, span: Span | None = None) -> dic
     ids = list(ids)
     jurisdictions = {f.pk: f.jurisdiction for f in Force.objects.all()}
     people = {
-        pid: (dob, jurisdictions[force_id])
-        for pid, dob, force_id in person_rows(
-            f"SELECT id, date_of_birth, owning_force_id FROM {t['Person']} WHERE {{ids}}", ids,  # noqa: S608
-            column="id", span=span)
+        pid: (dob, jurisdictions[force_id], died)
+        for pid, dob, force_id, died in person_rows(
+            f"SELECT id, date_of_birth, owning_force_id, date_of_death FROM {t['Person']} WHERE {{ids}}",  # noqa: S608
+            ids, column="id", span=span)
     }
     lists: dict[str, dict[uuid.UUID, list[Any]]] = {}
 
@@ -164,7 +164,7 @@ def load_histories(ids: Sequence[uuid.UUID], *, span: Span | None = None) -> dic
             status_spans[pid] += spans
     sqlite = connection.vendor != "postgresql"  # SQLite's raw rows: dates are typed, booleans are 0/1
     out = {}
-    for pid, (dob, jurisdiction) in people.items():
+    for pid, (dob, jurisdiction, died) in people.items():
         notes = lists["notifications"].get(pid, [])
         if len(notes) > 1:
             notes.sort(key=lambda n: _aware(n[1]))
@@ -177,6 +177,7 @@ def load_histories(ids: Sequence[uuid.UUID], *, span: Span | None = None) -> dic
             name_starts=lists["names"].get(pid, []),
             home_starts=lists["homes"].get(pid, []),
             status_spans=status_spans.get(pid, []),
+            date_of_death=as_date(died),
         )
     return out
 
@@ -202,6 +203,8 @@ def doc_to_dict(doc: RegistrantDoc) -> dict[str, Any]:
         "force": doc.force,
         "synthetic": doc.synthetic,
         "date_of_birth": _d(doc.date_of_birth),
+        # left out when not recorded, so a living registrant exports exactly as before the field existed
+        **({"date_of_death": _d(doc.date_of_death)} if doc.date_of_death is not None else {}),
         "sex": doc.sex,
         "ni_number": doc.ni_number or None,
         "pnc_id": doc.pnc_id or None,

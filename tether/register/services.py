@@ -27,6 +27,7 @@ from . import extensions
 from . import names as name_rules
 from .constants import REFERENCE_PREFIX, NameKind, NotificationKind
 from .documents import (
+    RULES_DEATH_BEFORE_BIRTH,
     UNCHANGED,
     RegistrantDoc,
     parse_address,
@@ -35,10 +36,11 @@ from .documents import (
     parse_registrant,
     too_young,
 )
-from .facts import HOME_KINDS
+from .facts import HOME_KINDS, Problem, contract_problems
 from .guards import access_person_by_id
 from .models import Address, Detention, Disposal, Notification, Order, Ownership, Person, PersonName
-from .outcomes import materialise, rematerialise
+from .outcomes import materialise, materialise_histories
+from .selectors import load_histories
 
 REFERENCE_COUNTER = "person_reference"
 BATCH = 2000
@@ -88,7 +90,7 @@ def registrants_write(
         person = Person(
             id=doc.id or new_id(now),
             reference=doc.reference or f"{REFERENCE_PREFIX}{next(fresh):06d}",
-            date_of_birth=doc.date_of_birth, sex=doc.sex, ni_number=doc.ni_number, pnc_id=doc.pnc_id,
+            date_of_birth=doc.date_of_birth, date_of_death=doc.date_of_death, sex=doc.sex, ni_number=doc.ni_number, pnc_id=doc.pnc_id,
             synthetic=doc.synthetic, owning_force=force, display_name=name_rules.display(given, family),
             sort_name=name_rules.search_key(family, given), created_at=now, updated_at=now,
         )
@@ -240,6 +242,7 @@ def notification_record(
         if errors:
             raise ValidationFailed(errors)
         assert at is not None
+        change.field = "received_at"
         note = Notification.objects.create(
             person=person, kind=str(kind), received_at=at, received_on=clock.uk_date(at), station=station,
             officer=actor, officer_label=actor.label, no_fixed_abode=nfa, details=dict(details),
@@ -254,6 +257,23 @@ class _Change:
     person: Person
     detail: dict[str, Any] = field(default_factory=dict)  # what the change was, with no personal values
     personal: dict[str, Any] = field(default_factory=dict)  # the values before and after: withheld from auditors
+    # the field a contradiction the change made is reported against (None: the record's own field path), and
+    # how to word it there (None: the rule's own message)
+    field: str | None = None
+    word: Callable[[Problem], str] | None = None
+
+
+def _new_contradictions(before: list[Problem], after: list[Problem], change: _Change) -> None:
+    """Refuse a change that makes the record contradict itself by the rules engine's contract (docs/rules.md),
+    naming the field and the rule. Contradictions the record already held are not this change's doing."""
+    held = {(p.rule, p.day) for p in before}
+    made = [p for p in after if (p.rule, p.day) not in held]
+    if not made:
+        return
+    errors: dict[str, list[str]] = {}
+    for p in made:
+        errors.setdefault(change.field or p.path, []).append(change.word(p) if change.word else p.message)
+    raise ValidationFailed(errors)
 
 
 @contextmanager
@@ -272,13 +292,16 @@ def _changing(actor: Any, person_id: uuid.UUID | str, expected_version: int | No
                 f"{person.reference} was changed by someone else since you opened it. "
                 "Reload the record, check the changes and make yours again."
             )
+        before = contract_problems(load_histories([person.pk])[person.pk])
         change = _Change(person)
         yield change
         person.version += 1
         person.updated_at = clock.now()
         person.save()
+        history = load_histories([person.pk])[person.pk]
+        _new_contradictions(before, contract_problems(history), change)  # raises: the transaction is undone
         extensions.people_written([person.pk])
-        rematerialise([person.pk])
+        materialise_histories([(person.pk, history)])
         record_many([
             PendingEvent(action=action, actor=actor, object_type="person", object_id=str(person.pk),
                          force_code=person.owning_force.code, detail=change.detail, personal=change.personal)
@@ -349,7 +372,7 @@ def address_record(
     return address
 
 
-IDENTITY_FIELDS = ("date_of_birth", "sex", "ni_number", "pnc_id")
+IDENTITY_FIELDS = ("date_of_birth", "date_of_death", "sex", "ni_number", "pnc_id")
 
 
 def identity_update(
@@ -365,6 +388,14 @@ def identity_update(
         before = {k: getattr(person, k) for k in changes}
         for key, value in changes.items():
             setattr(person, key, value)
+        if "date_of_death" in changes:  # what the rest of the record says of it: the contract, worded for this field
+            change.field, change.word = "date_of_death", Problem.for_death
+        elif "date_of_birth" in changes:
+            change.field = "date_of_birth"
+        if person.date_of_death is not None and person.date_of_death < person.date_of_birth:
+            raise ValidationFailed({"date_of_death" if "date_of_death" in changes else "date_of_birth":
+                                    RULES_DEATH_BEFORE_BIRTH if "date_of_death" in changes else
+                                    "must not be after the date of death (the rule: birth comes first)"})
         if "date_of_birth" in changes:
             first = person.disposals.order_by("date").first()
             if first and first.date < person.date_of_birth:
