@@ -210,8 +210,14 @@ def import_(
                 err.print(str(e), markup=False, highlight=False)
             err.print(f"{len(exc.errors)} error(s) in {file}: nothing was imported.", markup=False)
         raise typer.Exit(1) from None
-    typer.echo(json.dumps({"imported": report.imported, "lines": report.lines}) if as_json
-               else f"Imported {report.imported} registrants from {file}.")
+    if as_json:
+        typer.echo(json.dumps({"imported": report.imported, "lines": report.lines,
+                               "flags": [vars(f) for f in report.flags]}))
+        return
+    for f in report.flags:  # the Schedule 3 check: flagged for review, never refused
+        typer.echo(str(f))
+    typer.echo(f"Imported {report.imported} registrants from {file}."
+               + (f" {len(report.flags)} disposal(s) flagged for review." if report.flags else ""))
 
 
 @app.command()

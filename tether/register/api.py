@@ -13,6 +13,7 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema
 
 from tether.access.api import DetailOut, ErrorOut, TokenAuth
+from tether.register.display import schedule3_checks
 from tether.register.extensions import DuplicatesFound
 from tether.register.guards import access_person_by_id
 from tether.register.selectors import doc_to_dict, load_registrant_docs
@@ -61,6 +62,18 @@ class StateOut(Schema):
     rules_version: str
 
 
+class Schedule3Out(Schema):
+    """The Schedule 3 check of one disposal: a flag for review, never a gate (docs/rules.md)."""
+
+    disposal: int = Field(description="Index in record.disposals")
+    date: date
+    status: str = Field(description="subject (listed), not_subject, review or unchecked (no statute cited)")
+    flagged: bool = Field(description="True: flagged for review (not_subject or review)")
+    paragraph: str | None = Field(None, description="The Schedule 3 entry checked against, e.g. SOA 2003 Sch 3 "
+                                                    "para 7")
+    reason: str
+
+
 class PersonOut(Schema):
     access: str
     version: int | None = None
@@ -68,6 +81,7 @@ class PersonOut(Schema):
     record: dict[str, Any] | None = Field(None, description="The registrant document (docs/import-format.md)")
     state: StateOut | None = None
     obligations: list[ObligationOut] = []
+    schedule3: list[Schedule3Out] = Field([], description="Each disposal's Schedule 3 check (full access only)")
 
 
 class NameIn(Schema):
@@ -108,6 +122,7 @@ class PersonIn(Schema):
     """A new registrant. Dates are YYYY-MM-DD; the owning force is the caller's own."""
 
     date_of_birth: str
+    date_of_death: str | None = Field(None, description="YYYY-MM-DD, if they have died: their duties end that day")
     sex: str
     ni_number: str | None = None
     pnc_id: str | None = None
@@ -167,10 +182,14 @@ def _person_out(request: HttpRequest, person_id: str, reason: str | None) -> Per
     if not access.full:
         return PersonOut(access="limited", index=_index(p, "limited"), record=None)
     doc = load_registrant_docs([p.pk])[p.pk]
+    checks = schedule3_checks(doc.disposals, p.owning_force.jurisdiction, doc.date_of_birth)
     return PersonOut(
         access="full", version=p.version, index=_index(p, "full"), record=doc_to_dict(doc),
         state=getattr(p, "state", None),
         obligations=list(p.obligations.all()),
+        schedule3=[Schedule3Out(disposal=i, date=row["d"].date, status=row["check"].status, flagged=row["flagged"],
+                                paragraph=row["check"].paragraph, reason=row["check"].reason)
+                   for i, row in enumerate(checks)],
     )
 
 
@@ -243,6 +262,7 @@ class AddressChangeIn(VersionedIn):
 
 class IdentityIn(VersionedIn):
     date_of_birth: str | None = None
+    date_of_death: str | None = Field(None, description="YYYY-MM-DD; null clears one recorded in error")
     sex: str | None = None
     ni_number: str | None = None
     pnc_id: str | None = None

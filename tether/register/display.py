@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
+from tether.core.dates import long_date
 from tether.obligations import check_disposal
 from tether.obligations import types as t
 
@@ -50,3 +51,18 @@ def schedule3_checks(disposals: Iterable[Any], jurisdiction: str, date_of_birth:
         check = check_disposal(facts, jurisdiction, date_of_birth, i)  # type: ignore[arg-type]
         rows.append({"d": d, "check": check, "flagged": check.status in ("not_subject", "review")})
     return rows
+
+
+def flagged_disposals(disposals: Iterable[Any], jurisdiction: str, date_of_birth: Any) -> list[dict[str, Any]]:
+    """The disposals whose Schedule 3 check flags them for review (the offence may not qualify), each with its
+    index, check and a line for a report: "disposal 1 (6 December 2026, offence) flagged for review: why (para)"."""
+    out = []
+    for i, row in enumerate(schedule3_checks(disposals, jurisdiction, date_of_birth)):
+        if not row["flagged"]:
+            continue
+        d, check = row["d"], row["check"]
+        where = f" ({check.paragraph})" if check.paragraph else ""
+        out.append({"index": i, "check": check,
+                    "message": f"disposal {i + 1} ({long_date(d.date)}, {d.offence}) flagged for review: "
+                               f"{check.reason}{where}"})
+    return out

@@ -306,7 +306,7 @@ def _same_identifier(raw: str, stored: str, normalise: Any) -> bool:
 
 
 class IdentityForm(ChangeForm):
-    dates = (DateParts("date_of_birth", "Date of birth"),)
+    dates = (DateParts("date_of_birth", "Date of birth"), DateParts("date_of_death", "Date of death"))
 
     sex = text_field()
     ni_number = text_field(max_length=20)
@@ -314,24 +314,28 @@ class IdentityForm(ChangeForm):
 
     REQUIRED_CHOICES = {"sex": "Select their sex"}
     REQUIRED_DATES = {"date_of_birth": "Enter their date of birth"}
-    FIELD_FOR_PATH = {"date_of_birth": "date_of_birth", "sex": "sex", "ni_number": "ni_number", "pnc_id": "pnc_id"}
-    LABELS = {"date_of_birth": "Date of birth", "sex": "Sex", "ni_number": "National Insurance number",
-              "pnc_id": "PNC ID"}
-    ANCHORS = {"date_of_birth": "date_of_birth_day", "sex": "sex"}
-    ORDER = ("date_of_birth", "sex", "ni_number", "pnc_id")
-    NAMES = {"date_of_birth": "date of birth", "sex": "sex", "ni_number": "National Insurance number",
-             "pnc_id": "PNC ID"}
+    FIELD_FOR_PATH = {"date_of_birth": "date_of_birth", "date_of_death": "date_of_death", "sex": "sex",
+                      "ni_number": "ni_number", "pnc_id": "pnc_id"}
+    LABELS = {"date_of_birth": "Date of birth", "date_of_death": "Date of death", "sex": "Sex",
+              "ni_number": "National Insurance number", "pnc_id": "PNC ID"}
+    ANCHORS = {"date_of_birth": "date_of_birth_day", "date_of_death": "date_of_death_day", "sex": "sex"}
+    ORDER = ("date_of_birth", "date_of_death", "sex", "ni_number", "pnc_id")
+    NAMES = {"date_of_birth": "date of birth", "date_of_death": "date of death", "sex": "sex",
+             "ni_number": "National Insurance number", "pnc_id": "PNC ID"}
 
     @staticmethod
     def initial_for(person: Any) -> dict[str, Any]:
-        dob = person.date_of_birth
-        return {"date_of_birth_day": dob.day, "date_of_birth_month": dob.month, "date_of_birth_year": dob.year,
+        dob, died = person.date_of_birth, person.date_of_death
+        death = ({"date_of_death_day": died.day, "date_of_death_month": died.month, "date_of_death_year": died.year}
+                 if died else {})
+        return {**death, "date_of_birth_day": dob.day, "date_of_birth_month": dob.month, "date_of_birth_year": dob.year,
                 "sex": person.sex, "ni_number": person.ni_number, "pnc_id": person.pnc_id,
                 "version": person.version}
 
     def to_data(self) -> dict[str, Any]:
         d = self.cleaned_data
-        return {"date_of_birth": _iso(self.parsed.get("date_of_birth")), "sex": d.get("sex") or None,
+        return {"date_of_birth": _iso(self.parsed.get("date_of_birth")),
+                "date_of_death": _iso(self.parsed.get("date_of_death")), "sex": d.get("sex") or None,
                 "ni_number": (d.get("ni_number") or "").strip(), "pnc_id": (d.get("pnc_id") or "").strip()}
 
     def changes(self, person: Any) -> dict[str, Any]:
@@ -342,6 +346,8 @@ class IdentityForm(ChangeForm):
         out: dict[str, Any] = {}
         if self.parsed.get("date_of_birth") != person.date_of_birth:
             out["date_of_birth"] = data["date_of_birth"]
+        if self.parsed.get("date_of_death") != person.date_of_death:
+            out["date_of_death"] = data["date_of_death"]
         if data["sex"] != person.sex:
             out["sex"] = data["sex"]
         if not _same_identifier(data["ni_number"], person.ni_number, normalise_ni_number):

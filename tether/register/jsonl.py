@@ -17,6 +17,7 @@ from tether.audit.services import record
 from tether.core.errors import TetherError, ValidationFailed
 from tether.register.models import Person
 
+from .display import flagged_disposals
 from .documents import RegistrantDoc, parse_registrant
 from .selectors import iter_registrant_dicts
 from .services import forces_by_code, registrants_write
@@ -40,10 +41,24 @@ class ImportFailed(TetherError):
 
 
 @dataclass
+class LineFlag:
+    """Something on a good line for an officer to review (never a refusal): a disposal the Schedule 3 check
+    flags. ``field`` is the disposal's path."""
+
+    line: int
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"line {self.line}: {self.message}"
+
+
+@dataclass
 class ImportReport:
     lines: int
     imported: int
     errors: list[LineError] = field(default_factory=list)
+    flags: list[LineFlag] = field(default_factory=list)
 
 
 MAX_DEPTH = 32  # a registrant document nests 3 deep
@@ -74,7 +89,15 @@ def _depth(value: Any, depth: int = 0) -> int:
 
 
 def validate_lines(lines: Iterable[str]) -> tuple[list[RegistrantDoc], list[LineError], int]:
+    docs, errors, count, _flags = validate_file(lines)
+    return docs, errors, count
+
+
+def validate_file(lines: Iterable[str]) -> tuple[list[RegistrantDoc], list[LineError], int, list[LineFlag]]:
+    """Every line checked: the good documents, every error ("line N: ..."), the number of lines, and the flags
+    for review on good lines (the Schedule 3 check of each disposal: a flag, never a refusal)."""
     forces = forces_by_code()
+    flags: list[LineFlag] = []
     docs: list[RegistrantDoc] = []
     errors: list[LineError] = []
     seen_ids: dict[Any, int] = {}
@@ -110,6 +133,9 @@ def validate_lines(lines: Iterable[str]) -> tuple[list[RegistrantDoc], list[Line
                 errors.append(LineError(number, "reference", f"repeats the reference on line {first}"))
             seen_refs.setdefault(doc.reference, number)
         docs.append(doc)
+        jurisdiction = str(getattr(forces.get(doc.force), "jurisdiction", "") or "")
+        flags += [LineFlag(number, f"disposals[{f['index']}]", f["message"])
+                  for f in flagged_disposals(doc.disposals, jurisdiction, doc.date_of_birth)]
     # clashes with what is already on the register
     ids = list(seen_ids)
     for i in range(0, len(ids), 500):
@@ -120,19 +146,20 @@ def validate_lines(lines: Iterable[str]) -> tuple[list[RegistrantDoc], list[Line
         for ref in Person.objects.filter(reference__in=refs[i : i + 500]).values_list("reference", flat=True):
             errors.append(LineError(seen_refs[ref], "reference", f"{ref} is already on the register"))
     errors.sort(key=lambda e: e.line)
-    return docs, errors, count
+    return docs, errors, count, flags
 
 
 def import_jsonl(
     lines: Iterable[str], *, actor: Any = None, actor_label: str = "", progress: Callable[[int], None] | None = None
 ) -> ImportReport:
-    docs, errors, count = validate_lines(lines)
+    docs, errors, count, flags = validate_file(lines)
     if errors:
         raise ImportFailed(errors)
     with transaction.atomic():
         registrants_write(docs, actor=actor, action="person.import", reason=actor_label, progress=progress)
-        record("register.import", actor, actor_label=actor_label, detail={"lines": count, "imported": len(docs)})
-    return ImportReport(lines=count, imported=len(docs))
+        record("register.import", actor, actor_label=actor_label,
+               detail={"lines": count, "imported": len(docs), "flagged_for_review": len(flags)})
+    return ImportReport(lines=count, imported=len(docs), flags=flags)
 
 
 def json_line(doc: dict[str, Any]) -> str:

@@ -35,6 +35,8 @@ def status_changes_on(h: History, as_of: date) -> date | None:
 
 
 def _status(h: History, subject: bool, ever_subject: bool, as_of: date) -> str:
+    if h.date_of_death is not None and h.date_of_death <= as_of:
+        return RegisterStatus.DECEASED.value  # before any open case: a case on someone who died is for closing
     open_cases = [kind for kind, opened, closed in h.status_spans
                   if opened <= as_of and (closed is None or closed > as_of)]
     if any(kind == "wanted" for kind in open_cases):

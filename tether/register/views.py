@@ -25,7 +25,7 @@ from tether.ui.submit import Submitted, submit
 
 from . import extensions
 from .constants import DisposalKind, RegisterStatus, Sex
-from .display import obligation_rows, schedule3_checks
+from .display import flagged_disposals, obligation_rows, schedule3_checks
 from .documents import parse_registrant
 from .forms import PersonCreateForm, ReasonForm
 from .guards import access_person_by_id
@@ -136,6 +136,9 @@ def person_create_view(request: HttpRequest) -> HttpResponse:
         elif result.ok:
             person = result.saved
             messages.success(request, f"{person.display_name} ({person.reference}) was added to the register.")
+            for flag in flagged_disposals(person.disposals.all(), person.owning_force.jurisdiction,
+                                          person.date_of_birth):  # a flag for review, never a refusal
+                messages.warning(request, flag["message"][0].upper() + flag["message"][1:] + ".")
             return redirect("register:person", person_id=person.pk)
     context = {
         "nav": "create",

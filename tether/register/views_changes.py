@@ -226,7 +226,8 @@ def identity_update_view(request: HttpRequest, person_id: uuid.UUID) -> HttpResp
     else:
         form = IdentityForm(initial=IdentityForm.initial_for(person))
     return _render(request, "register/changes/identity.html", person, form, result,
-                   unchanged=unchanged, sex_options=Sex.choices, dob=form.date_value("date_of_birth"))
+                   unchanged=unchanged, sex_options=Sex.choices, dob=form.date_value("date_of_birth"),
+                   died=form.date_value("date_of_death"))
 
 
 def _listed(items: list[str]) -> str:
