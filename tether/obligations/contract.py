@@ -289,29 +289,36 @@ def contradictions(facts: Facts) -> list[FactsError]:
     out: list[FactsError] = []
     jurisdiction, dob, death = facts.jurisdiction, facts.date_of_birth, facts.date_of_death
     if death is not None and death < dob:
-        out.append(FactsError("date_of_death", f"{death.isoformat()} is before the date of birth {dob.isoformat()}"))
+        out.append(FactsError("date_of_death", f"{death.isoformat()} is before the date of birth {dob.isoformat()}",
+                              "death_before_birth", death))
     for i, d in enumerate(facts.disposals):
         p = f"disposals[{i}]"
         if d.tier is not None and jurisdiction != "us-sorna":
-            out.append(FactsError(_path(p, "tier"), f"is a US SORNA tier, but the record is {jurisdiction}"))
+            out.append(FactsError(_path(p, "tier"), f"is a US SORNA tier, but the record is {jurisdiction}",
+                                  "tier_on_uk", d.date))
         if jurisdiction == "us-sorna" and d.kind in UK_ONLY_DISPOSAL_KINDS:
-            out.append(FactsError(_path(p, "kind"), f"{d.kind} is a UK disposal, but the record is us-sorna"))
+            out.append(FactsError(_path(p, "kind"), f"{d.kind} is a UK disposal, but the record is us-sorna",
+                                  "uk_kind_on_sorna", d.date))
         if d.date < dob:
-            out.append(FactsError("date_of_birth", f"is after {p}.date {d.date.isoformat()}"))
+            out.append(FactsError("date_of_birth", f"is after {p}.date {d.date.isoformat()}", "born_after_disposal",
+                                  d.date))
         _after_death(out, death, d.date, _path(p, "date"), "a disposal")
     for i, o in enumerate(facts.orders):
         p = f"orders[{i}]"
         if o.end is not None and o.end < o.start:
-            out.append(FactsError(_path(p, "end"), f"{o.end.isoformat()} is before start {o.start.isoformat()}"))
+            out.append(FactsError(_path(p, "end"), f"{o.end.isoformat()} is before start {o.start.isoformat()}",
+                                  "ends_before_start", o.end))
         _after_death(out, death, o.start, _path(p, "start"), "an order")
     for i, x in enumerate(facts.detentions):
         p = f"detentions[{i}]"
         if x.end is not None and x.end < x.start:
-            out.append(FactsError(_path(p, "end"), f"{x.end.isoformat()} is before start {x.start.isoformat()}"))
+            out.append(FactsError(_path(p, "end"), f"{x.end.isoformat()} is before start {x.start.isoformat()}",
+                                  "ends_before_start", x.end))
         if x.kind == "custody":
             for j, other in enumerate(facts.detentions[:i]):
                 if other.kind == "custody" and _overlap(other.start, other.end, x.start, x.end):
-                    out.append(FactsError(_path(p, "start"), f"custody overlaps the custody in detentions[{j}]"))
+                    out.append(FactsError(_path(p, "start"), f"custody overlaps the custody in detentions[{j}]",
+                                          "custody_overlap", x.start))
                     break
         _after_death(out, death, x.start, _path(p, "start"), "a detention")
     causes = [d.date for d in facts.disposals] + [o.start for o in facts.orders]
@@ -322,6 +329,7 @@ def contradictions(facts: Facts) -> list[FactsError]:
             out.append(FactsError(
                 _path(p, "date"),
                 f"{n.date.isoformat()} is before any disposal or order that could require a notification",
+                "notification_before_cause", n.date,
             ))
         _after_death(out, death, n.date, _path(p, "date"), "a notification")
     first_disposal = min((d.date for d in facts.disposals), default=None)
@@ -331,6 +339,7 @@ def contradictions(facts: Facts) -> list[FactsError]:
                 f"events[{i}].start",
                 f"a release on {e.start.isoformat()} is before the first disposal on {first_disposal.isoformat()}: "
                 "nothing had yet sentenced or detained them",
+                "release_before_sentence", e.start,
             ))
     return out
 
@@ -338,7 +347,7 @@ def contradictions(facts: Facts) -> list[FactsError]:
 def _after_death(out: list[FactsError], death: date | None, day: date, path: str, what: str) -> None:
     if death is not None and day > death:
         out.append(FactsError(path, f"{day.isoformat()} is after the date of death {death.isoformat()}: "
-                                    f"{what} cannot be dated after death"))
+                                    f"{what} cannot be dated after death", "after_death", day))
 
 
 def facts_to_dict(facts: Facts, as_of: date) -> dict[str, Any]:

@@ -6,8 +6,8 @@ from dataclasses import replace
 from datetime import date, timedelta
 
 from . import england_wales, northern_ireland, scotland, sorna
-from .common import JurisdictionRules, fact_change_dates, outcome_change_dates
 from .calendar import days_word, format_date
+from .common import JurisdictionRules, fact_change_dates, outcome_change_dates
 from .constants import DEATH_LAPSE_OFFSET_DAYS, RULES_VERSION
 from .schedule3 import check_facts
 from .types import Facts, FactsError, Jurisdiction, Obligation, Outcome, Registration

@@ -193,7 +193,11 @@ class Outcome:
 class FactsError(ValueError):
     """Bad input: names the field (a JSON path such as ``disposals[0].kind``) and the rule broken."""
 
-    def __init__(self, field: str, message: str) -> None:
+    def __init__(self, field: str, message: str, rule: str = "", day: date | None = None) -> None:
         super().__init__(f"{field}: {message}")
         self.field = field
         self.message = message
+        # for contradictions (``contract.contradictions``): which rule (a key such as "after_death") and the date
+        # of the offending fact, so a caller can word the refusal in its own terms
+        self.rule = rule
+        self.day = day

@@ -81,7 +81,8 @@ class PersonOut(Schema):
     record: dict[str, Any] | None = Field(None, description="The registrant document (docs/import-format.md)")
     state: StateOut | None = None
     obligations: list[ObligationOut] = []
-    schedule3: list[Schedule3Out] = Field([], description="Each disposal's Schedule 3 check (full access only)")
+    schedule3: list[Schedule3Out] = Field(default_factory=list,
+                                          description="Each disposal's Schedule 3 check (full access only)")
 
 
 class NameIn(Schema):

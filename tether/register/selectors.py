@@ -52,7 +52,8 @@ def load_registrant_docs(ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, Registrant
     for p in people:
         docs[p.pk] = RegistrantDoc(
             id=p.pk, reference=p.reference, force=p.owning_force.code, synthetic=p.synthetic,
-            date_of_birth=p.date_of_birth, date_of_death=p.date_of_death, sex=p.sex, ni_number=p.ni_number, pnc_id=p.pnc_id,
+            date_of_birth=p.date_of_birth, date_of_death=p.date_of_death, sex=p.sex, ni_number=p.ni_number,
+            pnc_id=p.pnc_id,
             names=[NameDoc(n.kind, n.given_names, n.family_name, n.valid_from, n.valid_to) for n in names[p.pk]],
             addresses=[
                 AddressDoc(a.kind, a.line1, a.line2, a.town, a.postcode, a.valid_from, a.valid_to, a.child_under_18)

@@ -90,7 +90,8 @@ def registrants_write(
         person = Person(
             id=doc.id or new_id(now),
             reference=doc.reference or f"{REFERENCE_PREFIX}{next(fresh):06d}",
-            date_of_birth=doc.date_of_birth, date_of_death=doc.date_of_death, sex=doc.sex, ni_number=doc.ni_number, pnc_id=doc.pnc_id,
+            date_of_birth=doc.date_of_birth, date_of_death=doc.date_of_death, sex=doc.sex, ni_number=doc.ni_number,
+            pnc_id=doc.pnc_id,
             synthetic=doc.synthetic, owning_force=force, display_name=name_rules.display(given, family),
             sort_name=name_rules.search_key(family, given), created_at=now, updated_at=now,
         )

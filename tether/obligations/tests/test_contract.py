@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import copy
-import json
 from dataclasses import replace
 from typing import Any
 
 import pytest
 
-from tether.obligations import RULES_VERSION, contradictions, evaluate, facts_to_dict, outcome_to_dict, parse_facts, run_cli
+from tether.obligations import (
+    contradictions,
+    parse_facts,
+)
 from tether.obligations.types import FactsError
 
 from .factories import D
