@@ -458,6 +458,28 @@ def report_management(as_of: AsOf = None, by: By = None, force: ForceOpt = None,
             rounding=rounding, fmt=fmt, out=out)
 
 
+@report_app.command("breaches")
+def report_breaches(
+    period: Annotated[str | None, typer.Option("--period", help="First..last day (default: the year to today).")]
+    = None,
+    by: By = None, force: ForceOpt = None, threshold: Threshold = None, rounding: Rounding = None,
+    fmt: Format = "json", out: Out = None, as_user: AsUser = None,
+) -> None:
+    """Breaches of notification duties in a period, by the provision in force when each duty arose (--by
+    provision, force, country, kind)."""
+    _report("breaches", as_user=as_user, period=period, by=by, force=force, threshold=threshold,
+            rounding=rounding, fmt=fmt, out=out)
+
+
+@report_app.command("duties")
+def report_duties(as_of: AsOf = None, by: By = None, force: ForceOpt = None, threshold: Threshold = None,
+                  rounding: Rounding = None, fmt: Format = "json", out: Out = None, as_user: AsUser = None) -> None:
+    """Notification duties outstanding on the date, by the provision in force when each arose (--by provision,
+    force, country, kind)."""
+    _report("duties", as_user=as_user, as_of=as_of, by=by, force=force, threshold=threshold, rounding=rounding,
+            fmt=fmt, out=out)
+
+
 @report_app.command("cases")
 def report_cases(
     period: Annotated[str, typer.Option("--period", help="First..last day, e.g. 2024-04-01..2025-03-31.")],

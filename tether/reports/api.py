@@ -85,6 +85,29 @@ def report_cases(request: HttpRequest, q: Query[PeriodQuery]) -> Any:
                         force=q.force or None, policy=policy_for(q.threshold, q.rounding)).data
 
 
+class DutyPeriodQuery(PeriodQuery):
+    by: str = Field("", max_length=40, description="Rows[,columns]: provision (default), force, country, kind")
+
+
+class DutyQuery(FigureQuery):
+    by: str = Field("", max_length=40, description="Rows[,columns]: provision (default), force, country, kind")
+
+
+@router.get("/reports/breaches", response=RESPONSES,
+            summary="Breaches of notification duties in a period, by the provision in force when each duty arose")
+def report_breaches(request: HttpRequest, q: Query[DutyPeriodQuery]) -> Any:
+    default = last_twelve_months(q.period_to or clock.today())
+    start, end = q.period_from or default[0], default[1]
+    return published("breaches", request.user, period=(start, end), by=q.by or None,
+                     force=q.force or None, policy=policy_for(q.threshold, q.rounding)).data
+
+
+@router.get("/reports/duties", response=RESPONSES,
+            summary="Outstanding notification duties on a date, by the provision in force when each arose")
+def report_duties(request: HttpRequest, q: Query[DutyQuery]) -> Any:
+    return _figure(request, "duties", q)
+
+
 @router.get("/reports/series", response=RESPONSES, summary="Open cases at each month end")
 def report_series(request: HttpRequest, q: Query[SeriesQuery]) -> Any:
     return published("series", request.user, as_of=q.as_of, force=q.force or None, months=q.months,

@@ -17,7 +17,7 @@ from tether.core.errors import ValidationFailed
 from . import exporters, rollup, statistics
 from .disclosure import MAX_THRESHOLD, STANDARD, Policy, PublishedTable, publish, publish_series
 
-FIGURES = ("missing", "abroad", "registrants", "management", "cases", "series", "rollup")
+FIGURES = ("missing", "abroad", "registrants", "management", "cases", "series", "rollup", "breaches", "duties")
 LOWEST_THRESHOLD = 3  # the API and the CLI may go below the standard threshold, never below this
 
 
@@ -71,14 +71,18 @@ def published(figure: str, user: Any, *, as_of: date | None = None, period: tupl
               by: str | None = None, force: str | None = None, policy: Policy = STANDARD,
               months: int = 24) -> Figure:
     """Run ``figure`` (audited as ``report.run``) and publish it under ``policy``."""
-    if figure in ("missing", "abroad", "registrants", "management"):
+    if figure in ("missing", "abroad", "registrants", "management", "duties"):
         run = {"missing": statistics.missing, "abroad": statistics.abroad,
-               "registrants": statistics.registrants, "management": statistics.management}[figure]
+               "registrants": statistics.registrants, "management": statistics.management,
+               "duties": statistics.duties_on}[figure]
         return _table(publish(run(user, as_of, by=by, force_code=force), policy))
     if figure == "cases":
         if period is None:
             raise ValidationFailed({"period": "is required for cases: two dates like 2024-04-01..2025-03-31"})
         return _table(publish(statistics.cases_in_period(user, period, by=by, force_code=force), policy))
+    if figure == "breaches":  # by default the year to the as-at date (or today)
+        span = period or last_twelve_months(as_of or clock.today())
+        return _table(publish(statistics.breaches_in_period(user, span, by=by, force_code=force), policy))
     if figure == "series":
         series = statistics.monthly_series(user, as_of, months=months, force_code=force)
         points = publish_series(series, policy)

@@ -98,8 +98,9 @@ DIMENSION_LABELS = {
     "mappa_category": "MAPPA category", "mappa_level": "MAPPA level", "mode": "Management",
     "force": "Force", "country": "Country", "year_missing": "Year went missing", "time_missing": "Time missing",
     "offence": "Offence category", "risk": "Risk level", "state": "Case state", "abroad": "Believed abroad",
+    "provision": "Provision", "kind": "Duty",
 }
-FIGURES = ("missing", "abroad", "registrants", "cases", "series")
+FIGURES = ("missing", "abroad", "registrants", "cases", "series", "breaches", "duties")
 
 
 def offence_category(offence: str) -> str:
@@ -223,6 +224,11 @@ def _labels(dim: str, scope: Scope, seen: Iterable[str], as_of: date) -> tuple[s
         return tuple(STATE_LABELS.values())
     if dim == "abroad":
         return tuple(ABROAD_LABELS.values())
+    if dim == "provision":  # the provisions found, in order (only those counted: there is no fixed list)
+        return tuple(sorted(seen, key=lambda c: (c == NOT_CITED, c)))
+    if dim == "kind":
+        return tuple(k for k in DUTY_KIND_LABELS.values() if k in seen) + tuple(sorted(
+            seen - set(DUTY_KIND_LABELS.values())))
     raise ValueError(dim)
 
 
@@ -514,6 +520,101 @@ def longest_open_year(user: Any, as_of: date | None = None, *, force_code: str |
     cases = open_cases_on(as_of, scope.force)
     _audit(user, "longest_open", as_of, (), scope)
     return min(c.since for c in cases).year if cases else None
+
+
+# --- The law of each duty: breaches and outstanding duties by provision --------------------------------------
+
+NOT_CITED = "Provision not recorded"
+DUTY_DIMENSIONS = ("provision", "force", "country", "kind")
+DUTY_KIND_LABELS = {
+    "initial": "Initial notification", "change": "Notify a change", "non_occurrence": "Notify an event did not happen",
+    "periodic": "Periodic notification", "travel": "Notify travel abroad", "absence": "Notify an absence",
+    "verification": "Verification",
+}
+DUTY_STATUS_LABELS = {"due": "Due", "overdue": "Overdue"}
+PROVISION_NOTE = ("Provision: the statutory provision as in force on the day the duty arose, as the rules engine "
+                  "cites it (e.g. 'SOA 1997 s.2(1)' for a duty under the Sex Offenders Act 1997, 'SOA 2003 s.85(1)' "
+                  "for the annual notification); see docs/rules.md, 'The law as it stood on each date'.")
+
+
+def _duty_key(dim: str, provision: str, force: Force, kind: str) -> str:
+    if dim == "provision":
+        return provision or NOT_CITED
+    if dim == "force":
+        return force.name
+    if dim == "country":
+        return COUNTRY_GROUPS[Country(force.country)]
+    if dim == "kind":
+        return DUTY_KIND_LABELS.get(kind, kind.replace("_", " ").capitalize())
+    raise ValueError(dim)
+
+
+def breaches_in_period(user: Any, period: tuple[date, date], *, by: str | Sequence[str] | None = None,
+                       force_code: str | None = None) -> Table:
+    """Breaches (notification duties not met by their last day, as the daily sweep recorded them) whose first day
+    in breach (the day after the last day to comply) falls from ``period[0]`` to ``period[1]``, by the provision
+    that imposed the duty (as in force on the day it arose) and/or force, country or kind."""
+    from tether.casework.models import Breach
+
+    start, end = period
+    if start > end:
+        raise ValidationFailed({"period": "the first date must not be after the second"})
+    dims = parse_by(by, DUTY_DIMENSIONS, default=("provision",))
+    scope = report_scope(user, force_code)
+    qs = Breach.objects.filter(due__gte=start - timedelta(days=1), due__lte=end - timedelta(days=1))
+    if scope.force is not None:
+        qs = qs.filter(force=scope.force)
+    forces = {f.pk: f for f in Force.objects.all()}
+    counts: Counter[tuple[str, str]] = Counter()
+    for row in qs.values("citation", "force_id", "kind").annotate(n=Count("id")).order_by():
+        f = forces[row["force_id"]]
+        key = [_duty_key(d, row["citation"], f, row["kind"]) for d in dims]
+        counts[(key[0], key[1] if len(key) > 1 else COUNT)] += row["n"]
+    _audit(user, "breaches", end, dims, scope, period)
+    notes = [_scope_note(scope), "Breaches: notification duties not met by their last day, as recorded by the daily "
+             "sweep, counted on the day after that last day; force = the owning force when the breach was found.",
+             PROVISION_NOTE]
+    return _table(f"Breaches of notification duties, {long_date(start)} to {long_date(end)}", "breaches", dims,
+                  counts, scope, end, notes, period=(start, end),
+                  cols=None if len(dims) > 1 else (COUNT,))
+
+
+def duties_on(user: Any, as_of: date | None = None, *, by: str | Sequence[str] | None = None,
+              force_code: str | None = None) -> Table:
+    """Notification duties outstanding (due or overdue, not met) on ``as_of`` for registrants subject on that day,
+    by the provision in force when each arose (and status as columns, or another breakdown). The law is evaluated
+    as at ``as_of`` from the recorded history (``obligations.evaluate``), so a past date gets that day's law."""
+    from tether.obligations import evaluate
+    from tether.register.facts import facts_from
+    from tether.register.selectors import load_histories
+
+    as_of = as_of or clock.today()
+    dims = parse_by(by, DUTY_DIMENSIONS, default=("provision",))
+    scope = report_scope(user, force_code)
+    qs = Ownership.objects.filter(holds_on_q(as_of)).filter(
+        Exists(RegisterState.objects.filter(subject_on_q(as_of), person_id=OuterRef("person_id"))))
+    if scope.force is not None:
+        qs = qs.filter(force=scope.force)
+    owners = dict(qs.values_list("person_id", "force_id"))
+    forces = {f.pk: f for f in Force.objects.all()}
+    counts: Counter[tuple[str, str]] = Counter()
+    ids = list(owners)
+    for i in range(0, len(ids), 2000):
+        for pid, history in load_histories(ids[i:i + 2000]).items():
+            f = forces[owners[pid]]
+            for o in evaluate(facts_from(history), as_of).obligations:
+                if o.status == "met" or o.trigger > as_of:
+                    continue
+                row = _duty_key(dims[0], o.citation, f, o.kind)
+                col = (_duty_key(dims[1], o.citation, f, o.kind) if len(dims) > 1
+                       else DUTY_STATUS_LABELS[o.status])
+                counts[(row, col)] += 1
+    _audit(user, "duties", as_of, dims, scope)
+    notes = [_scope_note(scope), "Outstanding duties: notification duties of registrants subject on the as-at date "
+             "that had arisen by then and were not met, due (last day not yet passed) or overdue; worked out by the "
+             "rules engine as at that date.", PROVISION_NOTE]
+    return _table(f"Outstanding notification duties on {long_date(as_of)}", "duties", dims, counts, scope, as_of,
+                  notes, cols=None if len(dims) > 1 else tuple(DUTY_STATUS_LABELS.values()))
 
 
 # --- Management (risk, MAPPA, mode) -----------------------------------------------------------------------------
