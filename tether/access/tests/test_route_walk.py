@@ -137,7 +137,7 @@ def _api(route: str, who: str) -> str:
 
 REPORTERS = {"analyst", "foi_officer", "supervisor", "national_admin"}
 REPORT_ROUTES = {"api:report_missing", "api:report_abroad", "api:report_registrants", "api:report_cases",
-                 "api:report_series", "api:report_management"}
+                 "api:report_series", "api:report_management", "api:report_breaches", "api:report_duties"}
 
 
 WEB_ROUTES = {
@@ -159,7 +159,7 @@ API_ROUTES = {
     "api:list_sla_breaches", "api:list_cases", "api:get_case", "api:transition_case", "api:close_case",
     "api:reopen_case", "api:record_action",
     "api:report_missing", "api:report_abroad", "api:report_registrants", "api:report_cases", "api:report_series",
-    "api:report_rollup",
+    "api:report_rollup", "api:report_breaches", "api:report_duties",
     "api:search_people_api", "api:list_duplicates", "api:merge_records", "api:undo_merge",
     "api:management_show", "api:management_write", "api:visit_create", "api:overdue_list", "api:caseload_list",
     "api:capacity_show", "api:policy_update", "api:report_management", "api:reveal_personal",
