@@ -537,6 +537,10 @@ PROVISION_NOTE = ("Provision: the statutory provision as in force on the day the
                   "for the annual notification); see docs/rules.md, 'The law as it stood on each date'.")
 
 
+def _day_before(day: date) -> date:
+    return day if day == date.min else day - timedelta(days=1)
+
+
 def _duty_key(dim: str, provision: str, force: Force, kind: str) -> str:
     if dim == "provision":
         return provision or NOT_CITED
@@ -561,7 +565,8 @@ def breaches_in_period(user: Any, period: tuple[date, date], *, by: str | Sequen
         raise ValidationFailed({"period": "the first date must not be after the second"})
     dims = parse_by(by, DUTY_DIMENSIONS, default=("provision",))
     scope = report_scope(user, force_code)
-    qs = Breach.objects.filter(due__gte=start - timedelta(days=1), due__lte=end - timedelta(days=1))
+    # the first day in breach is the day after ``due``: due from the day before ``start`` to the day before ``end``
+    qs = Breach.objects.filter(due__gte=_day_before(start), due__lt=end)
     if scope.force is not None:
         qs = qs.filter(force=scope.force)
     forces = {f.pk: f for f in Force.objects.all()}

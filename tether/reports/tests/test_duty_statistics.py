@@ -68,3 +68,9 @@ def test_the_api_names_the_provision(people: Any, national_admin: Any, api_clien
     body = client.get("/api/v1/reports/duties", {"as_of": "2022-07-02", "by": "provision"}).json()
     assert body["row_label"] == "Provision"
     assert client.get("/api/v1/reports/breaches", {"by": "nope"}).status_code == 400
+
+
+def test_the_furthest_dates_answer_without_error(people: Any, national_admin: Any) -> None:
+    assert st.duties_on(national_admin, date.max).as_of == date.max  # every duty long met or overdue: no error
+    assert st.duties_on(national_admin, date.min).cells == {}
+    assert st.breaches_in_period(national_admin, (date.min, date.max)).cells == {}
