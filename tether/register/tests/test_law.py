@@ -194,3 +194,16 @@ def test_the_api_gives_each_disposals_schedule3_check(officer: Any, api_client: 
     assert [c["disposal"] for c in checks] == [0, 1]
     assert checks[0]["status"] == "subject" and not checks[0]["flagged"]
     assert checks[1]["flagged"] and checks[1]["paragraph"] == "SOA 2003 Sch 3 para 7"
+
+
+def test_the_api_records_and_clears_a_date_of_death(officer: Any, person: Person, api_client: Any) -> None:
+    client = api_client(officer)
+    url = f"/api/v1/people/{person.pk}/identity"
+    refused = client.patch(url, {"date_of_death": "2021-01-01"}, content_type="application/json")
+    assert refused.status_code == 400
+    assert refused.json()["errors"][0]["field"] == "date_of_death"
+    assert client.patch(url, {"date_of_death": "2022-01-10"}, content_type="application/json").status_code == 201
+    body = client.get(f"/api/v1/people/{person.pk}").json()
+    assert body["record"]["date_of_death"] == "2022-01-10" and body["state"]["status"] == "deceased"
+    assert client.patch(url, {"date_of_death": None}, content_type="application/json").status_code == 201
+    assert "date_of_death" not in client.get(f"/api/v1/people/{person.pk}").json()["record"]
