@@ -305,15 +305,11 @@ def contradictions(facts: Facts) -> list[FactsError]:
         _after_death(out, death, d.date, _path(p, "date"), "a disposal")
     for i, o in enumerate(facts.orders):
         p = f"orders[{i}]"
-        if o.end is not None and o.end < o.start:
-            out.append(FactsError(_path(p, "end"), f"{o.end.isoformat()} is before start {o.start.isoformat()}",
-                                  "ends_before_start", o.end))
+        _ends_before_start(out, o.start, o.end, p)
         _after_death(out, death, o.start, _path(p, "start"), "an order")
     for i, x in enumerate(facts.detentions):
         p = f"detentions[{i}]"
-        if x.end is not None and x.end < x.start:
-            out.append(FactsError(_path(p, "end"), f"{x.end.isoformat()} is before start {x.start.isoformat()}",
-                                  "ends_before_start", x.end))
+        _ends_before_start(out, x.start, x.end, p)
         if x.kind == "custody":
             for j, other in enumerate(facts.detentions[:i]):
                 if other.kind == "custody" and _overlap(other.start, other.end, x.start, x.end):
@@ -342,6 +338,12 @@ def contradictions(facts: Facts) -> list[FactsError]:
                 "release_before_sentence", e.start,
             ))
     return out
+
+
+def _ends_before_start(out: list[FactsError], start: date, end: date | None, prefix: str) -> None:
+    if end is not None and end < start:
+        out.append(FactsError(_path(prefix, "end"), f"{end.isoformat()} is before start {start.isoformat()}",
+                              "ends_before_start", end))
 
 
 def _after_death(out: list[FactsError], death: date | None, day: date, path: str, what: str) -> None:

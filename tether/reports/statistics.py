@@ -261,12 +261,21 @@ def subject_on_q(day: date, prefix: str = "") -> Q:
         Q(**{f"{p}indefinite": True}) | Q(**{f"{p}registration_end__gte": day}))
 
 
-def registrants_counts(as_of: date, force: Force | None = None) -> dict[int, int]:
-    """Registrants subject to notification on ``as_of`` by owning force id on that date (one GROUP BY)."""
+def _subject_ownerships(as_of: date, force: Force | None) -> Any:
+    """The ownership intervals holding on ``as_of`` of registrants subject to notification that day."""
     qs = Ownership.objects.filter(holds_on_q(as_of)).filter(
         Exists(RegisterState.objects.filter(subject_on_q(as_of), person_id=OuterRef("person_id"))))
-    if force is not None:
-        qs = qs.filter(force=force)
+    return qs.filter(force=force) if force is not None else qs
+
+
+def subject_owners(as_of: date, force: Force | None = None) -> list[tuple[Any, int]]:
+    """(person id, owning force id on ``as_of``) of every registrant subject to notification that day."""
+    return list(_subject_ownerships(as_of, force).values_list("person_id", "force_id"))
+
+
+def registrants_counts(as_of: date, force: Force | None = None) -> dict[int, int]:
+    """Registrants subject to notification on ``as_of`` by owning force id on that date (one GROUP BY)."""
+    qs = _subject_ownerships(as_of, force)
     return {r["force_id"]: r["n"] for r in qs.values("force_id").annotate(n=Count("id")).order_by()}
 
 
@@ -596,11 +605,7 @@ def duties_on(user: Any, as_of: date | None = None, *, by: str | Sequence[str] |
     as_of = as_of or clock.today()
     dims = parse_by(by, DUTY_DIMENSIONS, default=("provision",))
     scope = report_scope(user, force_code)
-    qs = Ownership.objects.filter(holds_on_q(as_of)).filter(
-        Exists(RegisterState.objects.filter(subject_on_q(as_of), person_id=OuterRef("person_id"))))
-    if scope.force is not None:
-        qs = qs.filter(force=scope.force)
-    owners = dict(qs.values_list("person_id", "force_id"))
+    owners = dict(subject_owners(as_of, scope.force))
     forces = {f.pk: f for f in Force.objects.all()}
     counts: Counter[tuple[str, str]] = Counter()
     ids = list(owners)
@@ -654,11 +659,7 @@ def management(user: Any, as_of: date | None = None, *, by: str | Sequence[str] 
     as_of = as_of or clock.today()
     dims = parse_by(by, (*MANAGEMENT_DIMENSIONS, "force"), default=("risk",))
     scope = report_scope(user, force_code)
-    qs = Ownership.objects.filter(holds_on_q(as_of)).filter(
-        Exists(RegisterState.objects.filter(subject_on_q(as_of), person_id=OuterRef("person_id"))))
-    if scope.force is not None:
-        qs = qs.filter(force=scope.force)
-    people = list(qs.values_list("person_id", "force_id"))
+    people = subject_owners(as_of, scope.force)
     facts = management_on([p for p, _ in people], as_of)
     forces = {f.pk: f.name for f in Force.objects.all()}
     defaults = {"risk": NOT_RECORDED, "mappa_category": NOT_RECORDED, "mappa_level": NOT_RECORDED,
