@@ -374,6 +374,7 @@ def address_record(
 
 
 IDENTITY_FIELDS = ("date_of_birth", "date_of_death", "sex", "ni_number", "pnc_id")
+BIRTH_AFTER_DEATH = "must not be after the date of death (the rule: birth comes first)"
 
 
 def identity_update(
@@ -394,9 +395,9 @@ def identity_update(
         elif "date_of_birth" in changes:
             change.field = "date_of_birth"
         if person.date_of_death is not None and person.date_of_death < person.date_of_birth:
-            raise ValidationFailed({"date_of_death" if "date_of_death" in changes else "date_of_birth":
-                                    RULES_DEATH_BEFORE_BIRTH if "date_of_death" in changes else
-                                    "must not be after the date of death (the rule: birth comes first)"})
+            if "date_of_death" in changes:
+                raise ValidationFailed({"date_of_death": RULES_DEATH_BEFORE_BIRTH})
+            raise ValidationFailed({"date_of_birth": BIRTH_AFTER_DEATH})
         if "date_of_birth" in changes:
             first = person.disposals.order_by("date").first()
             if first and first.date < person.date_of_birth:

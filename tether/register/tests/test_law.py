@@ -207,3 +207,23 @@ def test_the_api_records_and_clears_a_date_of_death(officer: Any, person: Person
     assert body["record"]["date_of_death"] == "2022-01-10" and body["state"]["status"] == "deceased"
     assert client.patch(url, {"date_of_death": None}, content_type="application/json").status_code == 201
     assert "date_of_death" not in client.get(f"/api/v1/people/{person.pk}").json()["record"]
+
+
+def test_a_date_of_birth_after_the_date_of_death_is_refused(officer: Any, person: Person) -> None:
+    identity_update(officer, person.pk, {"date_of_death": "2022-01-10"})
+    with pytest.raises(ValidationFailed) as exc:
+        identity_update(officer, person.pk, {"date_of_birth": "2022-02-01"})
+    assert exc.value.errors == {"date_of_birth": ["must not be after the date of death (the rule: birth comes first)"]}
+
+
+def test_a_contradiction_the_record_already_held_does_not_block_other_changes(officer: Any, person: Person) -> None:
+    from datetime import date
+
+    from tether.register.models import Detention
+    from tether.register.services import name_record
+
+    Detention.objects.create(person=person, kind="custody", start=date(2020, 5, 1), end=date(2020, 6, 1))  # old data
+    name_record(officer, person.pk, {"kind": "alias", "given_names": "Al", "family_name": "Test",
+                                     "valid_from": "2024-01-01"})
+    person.refresh_from_db()
+    assert person.version == 2
