@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import copy
+import json
 from dataclasses import replace
 from typing import Any
 
 import pytest
 
 from tether.obligations import (
+    RULES_VERSION,
     contradictions,
+    evaluate,
+    facts_to_dict,
+    outcome_to_dict,
     parse_facts,
+    run_cli,
 )
 from tether.obligations.types import FactsError
 
@@ -194,7 +200,8 @@ CONTRADICTIONS = [
     ),
     pytest.param(mutate(["date_of_death"], "1980-05-16"), "date_of_death", id="death-before-birth"),
     pytest.param(
-        mutate(["date_of_death"], "2015-12-01"), "notifications[0].date", id="notification-after-death",
+        mutate(["date_of_death"], "2015-12-01", mutate(["orders"], [])), "notifications[0].date",
+        id="notification-after-death",
     ),
     pytest.param(
         mutate(["date_of_death"], "2015-03-03", mutate(["notifications"], [])), "disposals[0].date",
@@ -218,3 +225,98 @@ def test_contradictions_lists_every_one_at_once() -> None:
     fields = [e.field for e in contradictions(bad)]
     assert fields == ["disposals[0].tier", "orders[0].start", "notifications[0].date", "notifications[1].date"]
     assert contradictions(facts) == []
+
+
+@pytest.mark.parametrize(("data", "field"), CONTRADICTIONS)
+def test_contradictory_facts_name_the_field(data: dict[str, Any], field: str) -> None:
+    with pytest.raises(FactsError) as err:
+        parse_facts(data)
+    assert err.value.field == field
+    status, out = run_cli(json.dumps(data))
+    assert status == 2
+    assert json.loads(out)["error"]["field"] == field
+
+
+@pytest.mark.parametrize(
+    "detentions",
+    [
+        pytest.param(
+            [
+                {"kind": "custody", "start": "2015-03-04", "end": "2015-12-01"},
+                {"kind": "custody", "start": "2015-12-01", "end": "2016-01-10"},
+            ],
+            id="back-in-custody-on-the-release-day",
+        ),
+        pytest.param(
+            [
+                {"kind": "custody", "start": "2015-03-04", "end": "2015-12-01"},
+                {"kind": "hospital", "start": "2015-06-01", "end": "2015-07-01"},
+            ],
+            id="hospital-within-custody",
+        ),
+    ],
+)
+def test_custody_periods_that_only_touch_are_accepted(detentions: list[dict[str, Any]]) -> None:
+    parse_facts(mutate(["detentions"], detentions))
+
+
+def test_notification_after_an_order_alone_is_accepted() -> None:
+    data = mutate(["disposals"], [])
+    data["notifications"] = [{"kind": "initial", "date": "2016-01-02"}]
+    parse_facts(data)
+
+
+def test_new_optional_fields_round_trip() -> None:
+    data = mutate(["disposals", 0], {**VALID["disposals"][0], "offence": "SOA 2003 s.3", "victim_age": 15})
+    data["events"].append({"kind": "prescribed_change", "start": "2025-08-01", "item": "bank_account"})
+    facts, as_of = parse_facts(data)
+    assert facts.disposals[0].offence == "SOA 2003 s.3" and facts.events[-1].item == "bank_account"
+    again, _ = parse_facts(json.loads(json.dumps(facts_to_dict(facts, as_of))))
+    assert again == facts
+    out = outcome_to_dict(evaluate(facts, as_of))
+    assert out["eligibility"][0]["status"] == "subject"
+
+
+def test_round_trip_through_facts_to_dict() -> None:
+    facts, as_of = parse_facts(VALID)
+    again, as_of2 = parse_facts(json.loads(json.dumps(facts_to_dict(facts, as_of))))
+    assert (again, as_of2) == (facts, as_of)
+
+
+def test_outcome_to_dict_is_json_ready() -> None:
+    facts, as_of = parse_facts(VALID)
+    data = outcome_to_dict(evaluate(facts, as_of))
+    text = json.dumps(data)
+    assert json.loads(text) == data
+    assert data["rules_version"] == RULES_VERSION
+    assert data["as_of"] == "2026-03-01"
+    assert data["registration"]["start"] == "2015-03-04"
+    assert data["registration"]["end"] == "2027-01-01"
+    assert set(data["obligations"][0]) == {"kind", "trigger", "due", "status", "met_on", "citation", "explanation"}
+    assert data["next_due"] == min(o["due"] for o in data["obligations"] if o["status"] != "met")
+
+
+@pytest.mark.parametrize(
+    ("text", "status", "field"),
+    [
+        pytest.param(json.dumps(VALID), 0, None, id="valid-exit-0"),
+        pytest.param("{not json", 2, "$", id="invalid-json-exit-2"),
+        pytest.param("[]", 2, "$", id="not-an-object-exit-2"),
+        pytest.param(
+            json.dumps(mutate(["disposals", 0, "kind"], "fine")), 2, "disposals[0].kind", id="facts-error-exit-2"
+        ),
+        pytest.param(
+            json.dumps(mutate(["disposals", 0, "tier"], KeyError, SORNA)), 2, "disposals[0].tier", id="sorna-tier"
+        ),
+    ],
+)
+def test_run_cli(text: str, status: int, field: str | None) -> None:
+    code, out = run_cli(text)
+    assert code == status
+    data = json.loads(out)
+    if status == 0:
+        assert data["jurisdiction"] == "england-wales"
+        assert "obligations" in data
+    else:
+        assert data["error"]["field"] == field
+        assert isinstance(data["error"]["message"], str) and data["error"]["message"]
