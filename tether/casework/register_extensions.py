@@ -134,9 +134,14 @@ def person_panel(user: Any, person: Any) -> extensions.PersonPanel:
     )
 
 
+def sweep_written(person_ids: Sequence[Any]) -> None:
+    """The register's people-evaluated hook: sweep the people just written (their breaches and tasks at once)."""
+    sweep_people(person_ids)
+
+
 def install() -> None:
     extensions.register_section(extensions.DocumentSection(
         key=KEY, parse=parse, spans=spans, write=write, load=load, to_json=to_json))
     extensions.register_status_source(KEY, status_spans)
     extensions.register_person_panel(KEY, person_panel)
-    extensions.register_people_evaluated("sweep", sweep_people)
+    extensions.register_people_evaluated("sweep", sweep_written)
