@@ -25,4 +25,5 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         "can_explore_rules": permissions.can_explore_rules(user),
         "can_see_statistics": permissions.can_see_statistics(user),
         "can_audit": permissions.can_search_audit(user),
+        "can_manage_accounts": permissions.can_manage_accounts(user),
     }

@@ -36,6 +36,7 @@ __all__ = [
     "can_edit_playbook",
     "can_explore_rules",
     "can_import_returns",
+    "can_manage_accounts",
     "can_manage_partner_sources",
     "can_merge_records",
     "can_record_visits",
@@ -45,6 +46,7 @@ __all__ = [
     "can_run_linkage",
     "can_search_audit",
     "can_search_register",
+    "can_see_audit_event",
     "can_see_caseload",
     "can_see_management",
     "can_see_personal_data",
@@ -93,6 +95,8 @@ REPORT_ROLES = frozenset({Role.ANALYST, Role.FOI_OFFICER, Role.SUPERVISOR, Role.
 NATIONAL_WHEN_FORCELESS = frozenset({Role.ANALYST, Role.FOI_OFFICER})
 # Roles that review likely duplicate records and merge two records of one person.
 MERGE_ROLES = frozenset({Role.SUPERVISOR, Role.FORCE_ADMIN, Role.NATIONAL_ADMIN})
+# Roles that see the accounts pages and reset two-factor sign-in (their own force's accounts; national: anyone's).
+ACCOUNT_MANAGERS = frozenset({Role.FORCE_ADMIN, Role.NATIONAL_ADMIN})
 MODE_DECIDERS = frozenset({Role.SUPERVISOR})  # active or reactive management: a supervisor's decision
 
 
@@ -175,6 +179,12 @@ def can_reset_two_factor(actor: Any, user: Any) -> bool:
         return True
     return _role(actor) == Role.FORCE_ADMIN and getattr(actor, "force_id", None) is not None and (
         actor.force_id == getattr(user, "force_id", None))
+
+
+def can_manage_accounts(actor: Any) -> bool:
+    """The accounts pages (a lost phone's two-factor reset): force administrators see their own force's accounts,
+    national administrators everyone's; which account each may reset is ``can_reset_two_factor``."""
+    return _role(actor) in ACCOUNT_MANAGERS
 
 
 def has_caseload(actor: Any) -> bool:
@@ -264,6 +274,12 @@ def can_reveal_audit_personal(actor: Any, force_code: str) -> bool:
         return True
     own = getattr(actor, "force_code", "") or ""
     return _role(actor) == Role.SUPERVISOR and bool(own) and own == force_code
+
+
+def can_see_audit_event(actor: Any, force_code: str) -> bool:
+    """One audit event's page: the audit roles (auditors see it with the personal values withheld), and whoever
+    may reveal its personal values (supervisors for their own force's events)."""
+    return can_search_audit(actor) or can_reveal_audit_personal(actor, force_code)
 
 
 def can_see_viewers(actor: Any, force_id: int | None) -> bool:

@@ -6,14 +6,16 @@ from typing import Any
 
 from tether.core.errors import Forbidden, NotFound
 
-from .models import Force
+from . import permissions
+from .models import Force, User
+
+ACCOUNTS_SHOWN = 500  # a national administrator's unfiltered list: the first 500, then choose a force
 
 
 def force_choices(*first: tuple[str, str], with_code: bool = False) -> list[tuple[str, str]]:
     """The options of a force dropdown: ``first``, then every force by name (``with_code``: "Name (CODE)")."""
     forces = Force.objects.order_by("name")
     return [*first, *((f.code, f"{f.name} ({f.code})" if with_code else f.name) for f in forces)]
-
 
 
 def force_scope(actor: Any, force_code: str | None, *, national: bool, what: str) -> Force | None:
@@ -32,3 +34,39 @@ def force_scope(actor: Any, force_code: str | None, *, national: bool, what: str
     if code and code != actor.force.code:
         raise Forbidden(f"You can only {what}.")
     return actor.force  # type: ignore[no-any-return]
+
+
+def _with_two_factor(qs: Any) -> Any:
+    from django.db.models import Exists, OuterRef
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    return qs.annotate(two_factor_set_up=Exists(TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)))
+
+
+def accounts(actor: Any, force_code: str | None = None) -> tuple[list[Any], Force | None, bool]:
+    """The accounts the actor manages (``permissions.can_manage_accounts``), by force then name, each with
+    ``two_factor_set_up``: (accounts, the force listed or None for every force, whether the list was cut at
+    ``ACCOUNTS_SHOWN``). A force administrator lists their own force's; a national administrator any force's."""
+    if not permissions.can_manage_accounts(actor):
+        raise Forbidden("Only a force administrator or a national administrator manages accounts.")
+    force = force_scope(actor, force_code, national=permissions.is_national_admin(actor),
+                        what="manage your own force's accounts")
+    qs = User.objects.select_related("force").order_by("force__name", "last_name", "first_name", "username")
+    if force is not None:
+        qs = qs.filter(force=force)
+    rows = list(_with_two_factor(qs)[: ACCOUNTS_SHOWN + 1])
+    return rows[:ACCOUNTS_SHOWN], force, len(rows) > ACCOUNTS_SHOWN
+
+
+def account(actor: Any, user_id: Any) -> Any:
+    """One account the actor may reset (``permissions.can_reset_two_factor``); NotFound when missing or not
+    theirs to manage, the same answer either way."""
+    if not permissions.can_manage_accounts(actor):
+        raise Forbidden("Only a force administrator or a national administrator manages accounts.")
+    try:
+        user = _with_two_factor(User.objects.select_related("force")).get(pk=int(user_id))
+    except (TypeError, ValueError, OverflowError, User.DoesNotExist):
+        raise NotFound("No such account.") from None
+    if not permissions.can_reset_two_factor(actor, user):
+        raise NotFound("No such account.")
+    return user

@@ -44,9 +44,15 @@ def token_user(raw: str) -> Any:
     return token.user
 
 
-def two_factor_reset(actor: Any, username: str, *, reason: str) -> int:
+RESET_REASON_RULE = ("Give the reason for the reset, in words: at least 10 letters, like \"Lost phone, identity "
+                     "checked in person at Charing Cross\"")
+
+
+def two_factor_reset(actor: Any, username: str, *, reason: str, confirmed: bool = True) -> int:
     """Reset an account's two-factor sign-in (a lost or replaced phone): a force administrator for their own force,
-    a national administrator for anyone; the reason is recorded. The user enrols again at their next sign-in."""
+    a national administrator for anyone; the reason is recorded. The user enrols again at their next sign-in.
+    ``confirmed``: the administrator checked who is asking (the page asks; the command line's operator is trusted).
+    Every problem is reported at once (ValidationFailed); nothing is changed unless there is none."""
     from tether.core.errors import Forbidden, NotFound
     from tether.core.fields import reason_problem
 
@@ -58,6 +64,11 @@ def two_factor_reset(actor: Any, username: str, *, reason: str) -> int:
     if not can_reset_two_factor(actor, user):
         raise Forbidden("Only a force administrator (for their own force) or a national administrator resets "
                         "two-factor sign-in.")
-    if problem := reason_problem(reason):
-        raise ValidationFailed({"reason": problem})
+    errors: dict[str, list[str]] = {}
+    if problem := reason_problem(reason, rule=RESET_REASON_RULE):
+        errors["reason"] = [problem]
+    if not confirmed:
+        errors["confirm"] = ["Confirm that you have checked who is asking for the reset"]
+    if errors:
+        raise ValidationFailed(errors)
     return reset_two_factor(user, actor=actor, reason=reason.strip())

@@ -1,5 +1,6 @@
-"""Signing in and out, and the two-factor pages: enter a code (``/sign-in/two-factor/``) and enrol a device
-(``.../setup/``).
+"""Signing in and out, the two-factor pages: enter a code (``/sign-in/two-factor/``) and enrol a device
+(``.../setup/``), and the accounts pages where a force administrator (their own force) or a national administrator
+(anyone) resets a user's two-factor sign-in after a lost phone (``/accounts/``).
 
 Both are reachable only by a user who has signed in with their password; the lockout page is rendered by
 ``lockout.locked_out_response`` in place of the sign-in form.
@@ -20,8 +21,13 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from . import two_factor
+from tether.core.errors import Forbidden, NotFound, ValidationFailed
+from tether.ui.forms import sentence
+from tether.ui.pages import error_page
+
+from . import permissions, selectors, two_factor
 from .forms import SignInForm
+from .services import two_factor_reset
 from .two_factor import next_step_url
 
 
@@ -113,3 +119,60 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
         "issuer": settings.OTP_TOTP_ISSUER, "account": request.user.get_username(),
     }
     return render(request, "access/two_factor_setup.html", context)
+
+
+# --- accounts: resetting two-factor sign-in -----------------------------------------------------------------
+
+FIELD_LABELS = {"reason": "Reason", "confirm": "Confirmation"}
+
+
+@require_http_methods(["GET", "HEAD"])
+def accounts_page(request: HttpRequest) -> HttpResponse:
+    """The accounts a force administrator (their force) or national administrator (any force) manages."""
+    force_code = (request.GET.get("force") or "").strip()[:8]
+    try:
+        rows, force, capped = selectors.accounts(request.user, force_code or None)
+    except Forbidden as exc:
+        return error_page(request, 403, str(exc))
+    except NotFound as exc:
+        return error_page(request, 404, str(exc))
+    national = permissions.is_national_admin(request.user)
+    return render(request, "access/accounts.html", {
+        "nav": "accounts", "accounts": rows, "force": force, "capped": capped, "national": national,
+        "force_options": selectors.force_choices(("", "Every force"), with_code=True) if national else [],
+        "force_value": force.code if force else "", "shown": selectors.ACCOUNTS_SHOWN,
+    })
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def account_page(request: HttpRequest, user_id: int) -> HttpResponse:
+    """One account, with "Reset two-factor sign-in": a reason (recorded) and a confirmation that the person asking
+    was checked. After the reset the user sets up their authenticator again at their next sign-in."""
+    try:
+        account = selectors.account(request.user, user_id)
+    except Forbidden as exc:
+        return error_page(request, 403, str(exc))
+    except NotFound:
+        return error_page(request, 404)
+    errors: dict[str, str] = {}
+    reason = ""
+    if request.method == "POST":
+        reason = request.POST.get("reason", "")
+        try:
+            count = two_factor_reset(request.user, account.username, reason=reason,
+                                     confirmed=request.POST.get("confirm") == "yes")
+        except ValidationFailed as exc:
+            errors = {field: sentence(FIELD_LABELS.get(field), problems[0]) for field, problems in exc.errors.items()}
+        else:
+            name = account.get_full_name() or account.username
+            removed = f"{count} authenticator{'s' if count != 1 else ''} removed"
+            messages.success(request, f"Two-factor sign-in was reset for {name} ({removed}). They set it up again "
+                                      "the next time they sign in.")
+            return redirect("access:account", user_id=account.pk)
+    order = ["reason", "confirm"]
+    error_list = [(f"#{name}", errors[name]) for name in order if name in errors]
+    return render(request, "access/account.html", {
+        "nav": "accounts", "account": account, "errors": errors, "error_list": error_list,
+        "page_has_errors": bool(errors), "reason": reason,
+    }, status=400 if errors else 200)

@@ -9,10 +9,10 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
 from tether.access.api import DetailOut, ErrorOut, TokenAuth
-from tether.access.permissions import can_reveal_audit_personal, reads_audit_api
+from tether.access.permissions import reads_audit_api
 from tether.core.errors import NotFound
 
-from .models import AuditEvent
+from . import services
 from .selectors import AuditFilters, search_events
 from .services import record
 
@@ -93,16 +93,17 @@ class PersonalOut(Schema):
     personal: dict[str, Any]
 
 
-@router.get("/audit/events/{seq}/personal", response={200: PersonalOut, 404: DetailOut},
+class RevealQuery(Schema):
+    reason: str = Field("", max_length=2000,
+                        description="Why you need the personal values, in words (at least 10 letters); recorded")
+
+
+@router.get("/audit/events/{seq}/personal", response={200: PersonalOut, 400: ErrorOut, 404: DetailOut},
             summary="Reveal one event's personal values (national administrators; a force's supervisors)")
-def reveal_personal(request: HttpRequest, seq: int) -> Any:
+def reveal_personal(request: HttpRequest, seq: int, q: Query[RevealQuery]) -> Any:
     """The personal values an event holds (dates of birth, identifiers, names, postcodes, search terms). Auditors
     never see them; a national administrator, or a supervisor for their own force's events, may, one event at a
-    time, and each reveal is itself audited (``audit.reveal``, without the values)."""
-    user = request.user
-    ev = AuditEvent.objects.filter(seq=seq).first()
-    if ev is None or not ev.personal or not can_reveal_audit_personal(user, ev.force_code):
-        raise NotFound("No such event.")
-    record("audit.reveal", user, object_type="audit_event", object_id=str(ev.seq), force_code=ev.force_code,
-           detail={"seq": ev.seq, "action": ev.action, "keys": sorted(ev.personal)})
-    return PersonalOut(seq=ev.seq, personal=ev.personal)
+    time with a reason, and each reveal is itself audited (``audit.reveal``, with the reason, without the
+    values)."""
+    ev = services.reveal_personal(request.user, seq, q.reason)
+    return PersonalOut(seq=ev.seq, personal=ev.personal or {})

@@ -93,6 +93,30 @@ def record(action: str, actor: Any = None, **kwargs: Any) -> AuditEvent:
 
 
 WHO_VIEWED_LIMIT = 20
+REVEAL_REASON_RULE = ("Give the reason you need these personal values, in words: at least 10 letters, like "
+                      "\"Complaint 2025/114: checking which address was recorded\"")
+
+
+def reveal_personal(actor: Any, seq: Any, reason: Any) -> AuditEvent:
+    """One event's personal values (``AuditEvent.personal``), for a national administrator or a supervisor of the
+    event's force (``permissions.can_reveal_audit_personal``; never an auditor), with a recorded reason. The reveal
+    is itself audited (``audit.reveal``, with the reason and the keys revealed, never the values). NotFound when the
+    event is missing, holds no personal values or is not the actor's to reveal: the same answer each time."""
+    from tether.access.permissions import can_reveal_audit_personal
+    from tether.core.errors import NotFound, ValidationFailed
+    from tether.core.fields import reason_problem
+
+    try:
+        ev = AuditEvent.objects.filter(seq=int(seq)).first()
+    except (TypeError, ValueError, OverflowError):
+        ev = None
+    if ev is None or not ev.personal or not can_reveal_audit_personal(actor, ev.force_code):
+        raise NotFound("No such event.")
+    if problem := reason_problem(reason, rule=REVEAL_REASON_RULE):
+        raise ValidationFailed({"reason": [problem]})
+    record("audit.reveal", actor, object_type="audit_event", object_id=str(ev.seq), force_code=ev.force_code,
+           reason=str(reason).strip(), detail={"seq": ev.seq, "action": ev.action, "keys": sorted(ev.personal)})
+    return ev
 
 
 def who_viewed(actor: Any, person: Any) -> dict[str, Any]:

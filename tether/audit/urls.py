@@ -7,4 +7,5 @@ urlpatterns = [
     path("", views.search, name="search"),
     path("export.csv", views.export_csv, name="export"),
     path("verify/", views.verify, name="verify"),
+    path("events/<int:seq>/", views.event, name="event"),
 ]

@@ -5,6 +5,8 @@
 - The register status reads the (kind, opened, closed) spans of the cases: an open wanted case makes the person
   "wanted", an open missing case "missing".
 - The person page shows the cases.
+- Every register write sweeps the people it wrote (``services.sweep_people``), in the same transaction, once their
+  obligations are re-evaluated: a breach and a task at once for anything already overdue.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from tether.register import extensions
 
 from .case_services import backfill_states
 from .models import Case, CaseKind, CaseOutcome
+from .services import sweep_people
 
 KEY = "cases"
 
@@ -131,8 +134,14 @@ def person_panel(user: Any, person: Any) -> extensions.PersonPanel:
     )
 
 
+def sweep_written(person_ids: Sequence[Any]) -> None:
+    """The register's people-evaluated hook: sweep the people just written (their breaches and tasks at once)."""
+    sweep_people(person_ids)
+
+
 def install() -> None:
     extensions.register_section(extensions.DocumentSection(
         key=KEY, parse=parse, spans=spans, write=write, load=load, to_json=to_json))
     extensions.register_status_source(KEY, status_spans)
     extensions.register_person_panel(KEY, person_panel)
+    extensions.register_people_evaluated("sweep", sweep_written)

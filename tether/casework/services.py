@@ -91,32 +91,43 @@ def people_checked(as_of: date, force: Force | None = None) -> int:
         return int(cur.fetchone()[0])
 
 
-def unbreached(as_of: date, force: Force | None = None) -> list[Overdue]:
+def unbreached(as_of: date, force: Force | None = None, person_ids: Iterable[Any] | None = None) -> list[Overdue]:
     """Obligations overdue on ``as_of`` with no breach recorded yet: an index range scan on
-    ``RegisterState.next_due`` joined to the person's open obligations, minus those already breached."""
+    ``RegisterState.next_due`` joined to the person's open obligations, minus those already breached.
+    ``person_ids``: only these registrants (the per-person sweep), read by primary key."""
     join, params = _scope_sql(force)
-    sql = (
-        "SELECT o.person_id, o.kind, o.trigger, o.due, o.citation"  # noqa: S608
-        f" FROM register_registerstate s{join}"
-        " JOIN register_personobligation o ON o.person_id = s.person_id"
-        " WHERE s.next_due < %s AND o.open = %s AND o.due < %s"
-        " AND NOT EXISTS (SELECT 1 FROM compliance_breach b"
-        "  WHERE b.person_id = o.person_id AND b.kind = o.kind AND b.due = o.due)"
-        " ORDER BY o.person_id, o.due, o.kind"
-    )
     seen: set[tuple[uuid.UUID, str, date]] = set()
     out = []
-    with connection.cursor() as cur:
-        cur.execute(sql, [*params, as_of, True, as_of])
-        for pid, kind, trigger, due, citation in cur.fetchall():
-            person_id = pid if isinstance(pid, uuid.UUID) else uuid.UUID(str(pid))
-            trigger = trigger if isinstance(trigger, date) else date.fromisoformat(str(trigger))
-            due = due if isinstance(due, date) else date.fromisoformat(str(due))
-            key = (person_id, kind, due)
-            if key not in seen:  # two obligations of one kind due the same day are one breach
-                seen.add(key)
-                out.append(Overdue(person_id, kind, trigger, due, citation))
+    groups: Iterable[list[Any]] = [[]] if person_ids is None else _chunks(sorted(person_ids), 500)
+    for ids in groups:
+        only = f" AND s.person_id IN ({', '.join(['%s'] * len(ids))})" if ids else ""
+        sql = (
+            "SELECT o.person_id, o.kind, o.trigger, o.due, o.citation"  # noqa: S608
+            f" FROM register_registerstate s{join}"
+            " JOIN register_personobligation o ON o.person_id = s.person_id"
+            f" WHERE s.next_due < %s{only} AND o.open = %s AND o.due < %s"
+            " AND NOT EXISTS (SELECT 1 FROM compliance_breach b"
+            "  WHERE b.person_id = o.person_id AND b.kind = o.kind AND b.due = o.due)"
+            " ORDER BY o.person_id, o.due, o.kind"
+        )
+        prep = [_person_pk(i) for i in ids]
+        with connection.cursor() as cur:
+            cur.execute(sql, [*params, as_of, *prep, True, as_of])
+            for pid, kind, trigger, due, citation in cur.fetchall():
+                person_id = pid if isinstance(pid, uuid.UUID) else uuid.UUID(str(pid))
+                trigger = trigger if isinstance(trigger, date) else date.fromisoformat(str(trigger))
+                due = due if isinstance(due, date) else date.fromisoformat(str(due))
+                key = (person_id, kind, due)
+                if key not in seen:  # two obligations of one kind due the same day are one breach
+                    seen.add(key)
+                    out.append(Overdue(person_id, kind, trigger, due, citation))
     return out
+
+
+def _person_pk(value: Any) -> Any:
+    pk_field = Person._meta.pk
+    assert pk_field is not None
+    return pk_field.get_db_prep_value(value if isinstance(value, uuid.UUID) else uuid.UUID(str(value)), connection)
 
 
 def _chunks(items: list[Any], size: int) -> Iterable[list[Any]]:
@@ -204,6 +215,39 @@ def sweep(
     return summary
 
 
+PERSON_SWEEP = "system:sweep-person"
+
+
+def sweep_people(person_ids: Iterable[Any], as_of: date | None = None, *,
+                 actor_label: str = PERSON_SWEEP) -> dict[str, int]:
+    """The sweep's per-person step for registrants just written, so their breaches and tasks are current within
+    the request: the register calls it (its people-evaluated hook, installed by ``register_extensions``) inside
+    the write's transaction, after their obligations were re-evaluated, for every write (web, API, import, CLI).
+
+    The same step as the nightly sweep (``unbreached`` then ``_sweep_batch``), for these people only and with no
+    re-evaluation (their stored outcome was just computed). It takes no sweep lock, so a change never waits for
+    a nightly run: both insert with ``ON CONFLICT DO NOTHING`` on the unique constraints (breach: person, kind,
+    due; task: breach, kind) in person-id order, so whichever stores a breach first makes its one task and the
+    other stores nothing (on PostgreSQL the second insert waits for the first transaction, then skips). Nothing
+    overdue without a breach: nothing is written."""
+    counts = {"new_breaches": 0, "tasks_created": 0, "breaches_on_open_cases": 0}
+    ids = list(person_ids)
+    if not ids:
+        return counts
+    as_of = as_of or clock.today()
+    found = unbreached(as_of, person_ids=ids)
+    if not found:
+        return counts
+    by_person: dict[uuid.UUID, list[Overdue]] = defaultdict(list)
+    for o in found:
+        by_person[o.person_id].append(o)
+    playbooks: dict[int, PlaybookVersion] = {}
+    for chunk in _chunks(list(by_person), BATCH):
+        with transaction.atomic():  # a savepoint inside the write's own transaction
+            _sweep_batch(None, chunk, by_person, as_of, playbooks, counts, actor_label)
+    return counts
+
+
 def _reevaluate_due_to_time(as_of: date, force: Force | None, batch: int) -> int:
     """Re-evaluate every registrant whose stored outcome may no longer hold on ``as_of`` because time has
     passed (``RegisterState.changes_on`` on or before it: an index range scan), a batch at a time, each in
@@ -261,16 +305,14 @@ def _insert_returning(
 
 
 def _sweep_batch(
-    run: SweepRun, person_ids: list[uuid.UUID], by_person: dict[uuid.UUID, list[Overdue]], as_of: date,
+    run: SweepRun | None, person_ids: list[uuid.UUID], by_person: dict[uuid.UUID, list[Overdue]], as_of: date,
     playbooks: dict[int, PlaybookVersion], counts: dict[str, int], actor_label: str,
 ) -> None:
     """One transaction: breaches, their tasks, their audit events. Plain rows, not model instances: this is
-    the part of a sweep that grows with the number of new breaches."""
+    the part of a sweep that grows with the number of new breaches. ``run``: None for the per-person sweep."""
     from tether.casework.models import Case
 
     ops = connection.ops
-    pk_field = Person._meta.pk
-    assert pk_field is not None
     now = clock.now()
     db_now, db_as_of = ops.adapt_datetimefield_value(now), ops.adapt_datefield_value(as_of)
     people = {
@@ -289,9 +331,9 @@ def _sweep_batch(
             continue
         for o in by_person[pid]:
             wanted[(pid, o.kind, o.due)] = o
-            rows.append((pk_field.get_db_prep_value(pid, connection), people[pid][1], o.kind,
+            rows.append((_person_pk(pid), people[pid][1], o.kind,
                          ops.adapt_datefield_value(o.trigger), ops.adapt_datefield_value(o.due), o.citation,
-                         db_as_of, db_now, open_cases.get(pid), run.pk))
+                         db_as_of, db_now, open_cases.get(pid), run.pk if run else None))
     stored = _insert_returning(
         Breach._meta.db_table,
         ["person_id", "force_id", "kind", "trigger", "due", "citation", "detected_on", "detected_at", "case_id",
@@ -316,7 +358,7 @@ def _sweep_batch(
         title = (f"Establish compliance: {task_rules.obligation_label(o.kind)} due "
                  f"{o.due.day} {o.due:%B %Y} not made")
         assignee = task_rules.assignee_id_for(force_id, manager_id, manager_active, manager_force)
-        task_rows.append((pk_field.get_db_prep_value(pid, connection), force_id, None, bid,
+        task_rows.append((_person_pk(pid), force_id, None, bid,
                           TaskKind.ESTABLISH_COMPLIANCE.value, title, assignee, ops.adapt_datefield_value(due_on),
                           None, TaskState.OPEN.value, "", "", db_as_of, db_now, pb.version, 1))
     task_ids = dict((b, t) for t, b in _insert_returning(

@@ -32,6 +32,7 @@ from tether.casework.selectors import (
 )
 from tether.casework.services import playbook_update, task_assign, task_complete
 from tether.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from tether.core.wording import mid_sentence
 from tether.ui.pages import error_page
 from tether.ui.submit import submit
 
@@ -117,7 +118,7 @@ def task_page(request: HttpRequest, task_id: int) -> HttpResponse:
                                 conflict=result.conflict, page_has_errors=True, **extra)
         return render(request, "compliance/task.html", context, status=result.status)
     label = dict(OUTCOME_CHOICES).get(form.cleaned_data["outcome"], "")
-    messages.success(request, f"The task was completed: {label.lower()}.")
+    messages.success(request, f"The task was completed: {mid_sentence(label)}.")
     return redirect("casework:task", task_id=task_id)
 
 

@@ -66,15 +66,16 @@ REASON_RULE = (f"give the reason you need this record, in words: at least {REASO
                "\"Joint investigation with GMP, their ref 24/1234\"")
 
 
-def reason_problem(raw: Any) -> str | None:
-    """Why a recorded reason (for opening another force's record) is not a reason, or None. A reason is words: at
-    least 10 letters of at least 5 different kinds, at most 2,000 characters, and the one text rule."""
+def reason_problem(raw: Any, *, rule: str = REASON_RULE) -> str | None:
+    """Why a recorded reason (for opening another force's record, resetting two-factor sign-in, revealing an audit
+    event's personal values) is not a reason, or None. A reason is words: at least 10 letters of at least 5
+    different kinds, at most 2,000 characters, and the one text rule. ``rule``: what to say when it is not."""
     value, problems = read_text(raw, required=True, max_len=REASON_MAX)
     if problems:
-        return problems[0] if problems[0] != "is required" else REASON_RULE
+        return problems[0] if problems[0] != "is required" else rule
     letters = [ch.casefold() for ch in value if ch.isalpha() and ch not in _BLANK_LETTERS]
     if len(letters) < REASON_MIN_LETTERS or len(set(letters)) < REASON_MIN_DISTINCT:
-        return REASON_RULE
+        return rule
     return None
 
 

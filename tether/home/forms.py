@@ -11,6 +11,7 @@ from typing import Any
 
 from django import forms
 
+from tether.core.wording import mid_sentence
 from tether.register.constants import DetentionKind, DisposalKind, NotificationKind
 from tether.ui.forms import DateParts, PartsForm, text_field
 from tether.ui.forms import iso as _iso
@@ -293,7 +294,7 @@ class RulesForm(PartsForm):
             return name, f"Select {phrase}: every disposal needs a tier under US SORNA"
         m = re.fullmatch(r"is required for (\w+)", message)
         if m:
-            kind = dict(DisposalKind.choices).get(m.group(1), m.group(1)).lower()
+            kind = mid_sentence(dict(DisposalKind.choices).get(m.group(1), m.group(1)))
             return name, f"Enter {phrase}: {kind} needs a length in months"
         if message.startswith("must be a date in YYYY-MM-DD form"):
             return name, f"{cap} must be a date written YYYY-MM-DD, like 2020-03-04"

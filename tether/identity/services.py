@@ -19,12 +19,14 @@ from typing import Any
 
 from django.apps import apps
 from django.db import IntegrityError, transaction
+from django.db.models import UniqueConstraint
 
 from tether.access.permissions import can_merge_records
 from tether.audit.services import PendingEvent, record_many
 from tether.core import clock
 from tether.core.errors import Forbidden, NotFound, ValidationFailed
 from tether.core.fields import read_text
+from tether.register import extensions
 from tether.register.constants import AddressKind, NameKind
 from tether.register.facts import HOME_KINDS
 from tether.register.guards import access_person_by_id
@@ -73,6 +75,22 @@ def _relations() -> list[tuple[str, Any, str]]:
     return sorted(out, key=lambda t: t[0])
 
 
+def _colliding(model: Any, fk: str, survivor: Person, merged: Person) -> set[Any]:
+    """Ids of the merged record's rows that a unique constraint on ``fk`` refuses beside the survivor's (the same
+    breach of one obligation, found on both records before they were known to be one person). They stay on the
+    pointer record, as they were: nothing is deleted and the merge can go ahead."""
+    kept: set[Any] = set()
+    manager = model._default_manager
+    for c in model._meta.constraints:
+        if not isinstance(c, UniqueConstraint) or fk not in c.fields or c.condition is not None:
+            continue
+        others = [f for f in c.fields if f != fk]
+        theirs = {tuple(row) for row in manager.filter(**{fk: survivor}).values_list(*others)} if others else {()}
+        kept |= {pk for pk, *vals in manager.filter(**{fk: merged}).values_list("pk", *others)
+                 if tuple(vals) in theirs}
+    return kept
+
+
 def _locked_pair(actor: Any, survivor_id: Any, merged_id: Any) -> tuple[Person, Person]:
     survivor = access_person_by_id(actor, survivor_id, purpose="write")
     merged = access_person_by_id(actor, merged_id, purpose="write")
@@ -95,6 +113,7 @@ def _touch(people: list[Person]) -> None:
     ids = [p.pk for p in people]
     index_people(ids)
     rematerialise(ids)
+    extensions.people_evaluated(ids)  # the survivor's breaches and tasks are current at once
 
 
 def merge_people(actor: Any, survivor_id: Any, merged_id: Any, *, reason: Any) -> Merge:
@@ -114,7 +133,8 @@ def merge_people(actor: Any, survivor_id: Any, merged_id: Any, *, reason: Any) -
             moved: dict[str, Any] = {}
             for label, model, fk in _relations():
                 rows = model._default_manager.filter(**{fk: merged})
-                ids = list(rows.values_list("pk", flat=True))
+                kept = _colliding(model, fk, survivor, merged)
+                ids = [pk for pk in rows.values_list("pk", flat=True) if pk not in kept]
                 if not ids:
                     continue
                 moved[label] = ids

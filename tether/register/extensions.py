@@ -14,6 +14,9 @@ Identity (search, duplicates, merge) registers
 
 - a **people-written hook**: told the ids of people whose names (or other details) were just written, inside the
   same transaction, so it keeps its search keys in step with the one write path;
+- a **people-evaluated hook** (casework): told the ids of people whose obligations were just re-evaluated after a
+  change, inside the same transaction, so it sweeps them at once (breaches, tasks) instead of at the next nightly
+  sweep;
 - a **duplicate finder**: asked, before a new registrant is saved, for existing records that may be the same person;
   the register refuses to save (``DuplicatesFound``) until the officer confirms "this is a different person" with a
   reason.
@@ -144,6 +147,20 @@ def register_people_written(key: str, hook: PeopleWritten) -> None:
 
 def people_written(person_ids: Sequence[Any]) -> None:
     for hook in list(_people_written.values()):
+        hook(person_ids)
+
+
+_people_evaluated: dict[str, PeopleWritten] = {}
+
+
+def register_people_evaluated(key: str, hook: PeopleWritten) -> None:
+    """``hook(person_ids)``: called inside the write's transaction once the law was re-evaluated for people just
+    created or changed (their stored outcome is current)."""
+    _people_evaluated[key] = hook
+
+
+def people_evaluated(person_ids: Sequence[Any]) -> None:
+    for hook in list(_people_evaluated.values()):
         hook(person_ids)
 
 

@@ -146,6 +146,7 @@ def registrants_write(
                      force_code=p.owning_force.code, reason=reason, detail={"reference": p.reference})
         for p in people
     )
+    extensions.people_evaluated([p.pk for p in people])  # casework sweeps them now, not at the next nightly run
     return WriteResult(people)
 
 
@@ -307,6 +308,7 @@ def _changing(actor: Any, person_id: uuid.UUID | str, expected_version: int | No
             PendingEvent(action=action, actor=actor, object_type="person", object_id=str(person.pk),
                          force_code=person.owning_force.code, detail=change.detail, personal=change.personal)
         ])
+        extensions.people_evaluated([person.pk])  # casework sweeps them now, not at the next nightly run
 
 
 def _close_open(qs: Any, valid_from: date) -> list[dict[str, Any]]:

@@ -13,6 +13,7 @@ import math
 from datetime import date
 from xml.sax.saxutils import escape, quoteattr
 
+from tether.core.wording import mid_sentence
 from tether.reports.disclosure import Cell, PublishedTable
 from tether.reports.tables import COUNT
 
@@ -74,7 +75,7 @@ def bar_chart(pt: PublishedTable, *, col: str = COUNT) -> str:
     title = pt.title if col == COUNT else f"{pt.title}: {col}"
     uid = _uid(pt.title, col, pt.as_of.isoformat())
     cells = [(r, pt.cells[(r, col)]) for r in pt.rows]
-    desc = (f"Bar chart of {pt.measure} by {pt.row_label.lower()} as at {pt.as_of.day} {pt.as_of:%B %Y}. "
+    desc = (f"Bar chart of {pt.measure} by {mid_sentence(pt.row_label)} as at {pt.as_of.day} {pt.as_of:%B %Y}. "
             + "; ".join(f"{r}: {_describe(c)}" for r, c in cells) + ".")
     label_w = min(220, 20 + 7 * max((len(r) for r in pt.rows), default=4))
     plot_w = WIDTH - label_w - 70

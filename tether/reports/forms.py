@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from tether.core.wording import enter
 from tether.ui.forms import DateParts, error_summary
 
 from . import figures, pages
@@ -41,7 +42,7 @@ def read_date(data: Mapping[str, Any], name: str, label: str, default: date | No
     else:
         value = default
         if value is None:
-            return DateRead(None, f"Enter {label[0].lower()}{label[1:]}", raw)
+            return DateRead(None, enter(label), raw)
     error = pages.check_day(value, label, today)
     parts = {"day": str(value.day), "month": str(value.month), "year": str(value.year)}
     return DateRead(None if error else value, error, parts)

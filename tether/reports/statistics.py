@@ -49,6 +49,7 @@ from tether.core import clock
 from tether.core.dates import long_date
 from tether.core.errors import Forbidden, ValidationFailed
 from tether.core.models import holds_on_q
+from tether.core.wording import mid_sentence
 from tether.register.models import Disposal, Ownership, RegisterState
 
 from .tables import COUNT, Series, Table
@@ -675,5 +676,5 @@ def management(user: Any, as_of: date | None = None, *, by: str | Sequence[str] 
     notes = [_scope_note(scope), "Registrants whose notification period covers the as-at date; risk level, MAPPA "
              "and management mode from the intervals holding on that date ('Not recorded' when none; active "
              "management unless a supervisor recorded reactive management)."]
-    return _table(f"Registrants by {', '.join(DIMENSION_LABELS[d].lower() for d in dims)} on {long_date(as_of)}",
+    return _table(f"Registrants by {', '.join(mid_sentence(DIMENSION_LABELS[d]) for d in dims)} on {long_date(as_of)}",
                   "registrants", dims, counts, scope, as_of, notes)

@@ -11,6 +11,8 @@ from typing import Any
 
 from django import forms
 
+from tether.core.wording import enter, mid_sentence
+
 
 def text_field(**kwargs: Any) -> forms.CharField:
     """An optional text field: the services say what is required."""
@@ -87,7 +89,7 @@ class PartsForm(forms.Form):
         if error.code == "null_characters_not_allowed":
             return f"{label} must not contain control characters or line separators"
         message = error.messages[0]
-        return message if message.startswith(label) else sentence(label, message[0].lower() + message[1:])
+        return message if message.startswith(label) else sentence(label, mid_sentence(message))
 
     def date_value(self, name: str) -> dict[str, Any]:
         """The day/month/year strings to render back into a date input."""
@@ -104,7 +106,7 @@ def sentence(label: str | None, message: str) -> str:
     if message[0].isupper():
         return message
     if label and message == "is required":
-        return f"Enter {label[0].lower()}{label[1:]}"
+        return enter(label)
     if label:
         return f"{label} {message}"
     return message[0].upper() + message[1:]

@@ -6,6 +6,7 @@ import pytest
 
 from tether.access.constants import Role
 from tether.access.models import Force, User
+from tether.audit.models import AuditEvent
 from tether.casework.case_services import case_open
 from tether.casework.models import Task
 from tether.register.services import person_create
@@ -18,7 +19,9 @@ def world(officer, other_officer, supervisor, force_admin, national_admin, partn
                                    force=Force.objects.get(code="MPS"))
     person = person_create(officer, make_doc())
     case = case_open(officer, person.pk)  # an open case and its tasks, for the case and task pages
-    person.walk_ids = {"case_id": case.pk, "task_id": Task.objects.filter(case=case).order_by("pk").first().pk}
+    created = AuditEvent.objects.get(action="person.create", object_id=str(person.pk))  # MPS, no personal values
+    person.walk_ids = {"case_id": case.pk, "task_id": Task.objects.filter(case=case).order_by("pk").first().pk,
+                       "user_id": officer.pk, "seq": created.seq}
     users = {"officer": officer, "other_officer": other_officer, "supervisor": supervisor,
              "force_admin": force_admin, "national_admin": national_admin, "partner": partner,
              "analyst": analyst, "foi_officer": foi, "auditor": auditor}

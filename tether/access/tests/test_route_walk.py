@@ -28,6 +28,7 @@ AUDIT = {"auditor", "national_admin"}
 REPORTS = {"supervisor", "national_admin", "analyst", "foi_officer"}  # statistics (the personas' force is MPS)
 NATIONAL = {"national_admin"}  # the national roll-up: the other report personas belong to a force
 MERGERS = {"supervisor", "force_admin", "national_admin"}  # review duplicates and merge records
+ACCOUNT_MANAGERS = {"force_admin", "national_admin"}  # the accounts pages: reset two-factor sign-in
 
 FULL, LIMITED, OK, NOT_FOUND, FORBIDDEN, SIGN_IN, TO_REASON, NOT_ALLOWED, HOME = (
     "full", "limited", "ok", "not found", "forbidden", "sign in", "to reason", "method not allowed", "home")
@@ -49,6 +50,12 @@ def _web(route: str, who: str) -> str:
         return OK if who in AUDIT else NOT_FOUND
     if route in ("audit:search", "audit:export"):
         return OK if who in AUDIT else NOT_FOUND
+    if route == "audit:event":  # an MPS event: the audit roles, and MPS supervisors (who may reveal its values)
+        return OK if who in AUDIT | {"supervisor"} else NOT_FOUND
+    if route == "access:accounts":  # force administrators (own force) and national administrators
+        return OK if who in ACCOUNT_MANAGERS else FORBIDDEN
+    if route == "access:account":  # the MPS officer's account
+        return OK if who in ACCOUNT_MANAGERS else FORBIDDEN
     if route in ("reports:statistics", "reports:cases", "reports:foi", "reports:download"):
         return OK if who in REPORTS else FORBIDDEN
     if route == "reports:national":
@@ -145,7 +152,8 @@ WEB_ROUTES = {
     "identity:people", "identity:duplicates", "identity:merge", "identity:unmerge",
     "register:person_create", "register:person", "register:notification_create",
     "register:name_record", "register:address_record", "register:identity_update",
-    "access:two_factor", "access:two_factor_setup", "audit:search", "audit:export", "audit:verify",
+    "access:two_factor", "access:two_factor_setup", "audit:search", "audit:export", "audit:verify", "audit:event",
+    "access:accounts", "access:account",
     "casework:tasks", "casework:queue", "casework:task", "casework:task_assign", "casework:overdue",
     "casework:sla", "casework:playbook", "casework:cases", "casework:case", "casework:action", "casework:event",
     "reports:statistics", "reports:cases", "reports:foi", "reports:national", "reports:download",

@@ -14,6 +14,8 @@ from tether.register.services import address_record, identity_update, person_cre
 
 pytestmark = pytest.mark.django_db
 
+REASON = "Complaint 2025/114: checking which address was recorded"
+
 
 @pytest.fixture
 def changed(officer, make_doc, frozen):
@@ -40,16 +42,22 @@ def test_auditors_see_no_personal_values(api_client, auditor, officer, changed):
 
 def test_a_national_admin_reveals_one_event_and_that_is_audited(api_client, national_admin, changed):
     ev = AuditEvent.objects.get(action="person.identity_update")
-    response = api_client(national_admin).get(f"/api/v1/audit/events/{ev.seq}/personal")
+    api = api_client(national_admin)
+    refused = api.get(f"/api/v1/audit/events/{ev.seq}/personal", {"reason": "x"})
+    assert refused.status_code == 400 and refused.json()["errors"][0]["field"] == "reason"
+    assert not AuditEvent.objects.filter(action="audit.reveal").exists()
+    response = api.get(f"/api/v1/audit/events/{ev.seq}/personal", {"reason": REASON})
     assert response.status_code == 200
     assert response.json()["personal"]["after"]["date_of_birth"] == "1980-04-03"
     reveal = AuditEvent.objects.get(action="audit.reveal")
     assert reveal.detail["seq"] == ev.seq and "1980-04-03" not in json.dumps(reveal.detail)
+    assert reveal.reason == REASON
 
 
 def test_a_supervisor_reveals_only_their_own_forces_events(api_client, supervisor, changed):
     ev = AuditEvent.objects.get(action="person.address_record")
-    assert api_client(supervisor).get(f"/api/v1/audit/events/{ev.seq}/personal").status_code == 200
+    assert api_client(supervisor).get(f"/api/v1/audit/events/{ev.seq}/personal",
+                                      {"reason": REASON}).status_code == 200
 
 
 def test_the_chain_still_verifies_and_catches_an_edited_personal_value(changed):

@@ -287,4 +287,4 @@ def test_national_admin_sees_who_viewed_with_a_link_to_the_search(client, nation
     assert section.count('<tr class="govuk-table__row">') == 21  # header + the last 20
     assert f'href="/audit/?object_id={person.pk}"' in section
     response = client.get(f"/audit/?object_id={person.pk}")
-    assert "28 events" in html(response)  # create, 25 views, the page's view and the audit view
+    assert "29 events" in html(response)  # create, its breach, 25 views, the page's view and the audit view

@@ -79,9 +79,12 @@ def test_two_overdue_obligations_are_two_breaches_and_two_tasks(officer, registr
 
     name_record(officer, registrant.pk, {"kind": "current", "given_names": "Alan", "family_name": "Other",
                                          "valid_from": "2025-06-10"})
+    # the change notification was due by 13 June: the change itself swept the person (breach and task at once)
+    assert list(Breach.objects.values_list("kind", "detected_on")) == [("change", date(2025, 6, 16))]
     summary = sweep(as_of=AFTER)
-    assert summary["new_breaches"] == 2 and summary["tasks_created"] == 2
+    assert summary["new_breaches"] == 1 and summary["tasks_created"] == 1
     assert set(Breach.objects.values_list("kind", flat=True)) == {"periodic", "change"}
+    assert Task.objects.count() == 2
     assert sweep(as_of=AFTER)["new_breaches"] == 0
 
 

@@ -308,7 +308,7 @@ def test_create_person_success(other_officer_client: Any, other_officer: Any) ->
         ({"date_of_birth_month": "13"}, "#date_of_birth_day", "Date of birth must be a real date"),
         ({"sex": ""}, "#sex", "Select their sex"),
         ({"disposal_months": "lots"}, "#disposal_months", "Length in months must be a whole number"),
-        ({"family_name": ""}, "#family_name", "Enter family name"),
+        ({"family_name": ""}, "#family_name", "Enter the family name"),
     ],
 )
 def test_create_person_errors_write_nothing(other_officer_client: Any, overrides: dict[str, str], anchor: str,
@@ -529,7 +529,7 @@ def test_an_initial_notification_needs_its_date_and_station(other_officer_client
         initial_date_day=str(today.day), initial_date_month=str(today.month), initial_date_year=str(today.year)))
     assert response.status_code == 400
     page = text(response)
-    assert 'href="#initial_station"' in page and "Enter police station of the initial notification" in page
+    assert 'href="#initial_station"' in page and "Enter the police station of the initial notification" in page
     assert not Person.objects.filter(display_name__icontains="Parker").exists()
 
 
