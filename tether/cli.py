@@ -190,18 +190,30 @@ def otp_code(username: Annotated[str, typer.Argument(help="A demo account, e.g. 
 def import_(
     file: Annotated[Path, typer.Argument(help="A JSON Lines file, one registrant per line.", exists=True)],
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+    duplicates: Annotated[str, typer.Option(
+        help="Lines that may be people already on the register: report them (and import), or refuse the file.",
+    )] = "report",
+    accept_duplicates: Annotated[Path | None, typer.Option(
+        help="A file of line numbers (one a line) confirmed as new people: not reported or refused.", exists=True,
+    )] = None,
 ) -> None:
-    """Import registrants. Every line is checked first; one bad line means nothing is written."""
+    """Import registrants. Every line is checked first; one bad line means nothing is written. Each line is also
+    checked for the same person already on the register (any force): reported, or with --duplicates refuse the
+    file is refused unless --accept-duplicates lists the line."""
     _django()
-    from tether.register.jsonl import ImportFailed, decode_lines, import_jsonl
+    from tether.register.jsonl import DUPLICATE_POLICIES, ImportFailed, decode_lines, import_jsonl
 
+    if duplicates not in DUPLICATE_POLICIES:
+        raise typer.BadParameter(f"must be one of: {', '.join(DUPLICATE_POLICIES)}", param_hint="--duplicates")
+    accepted = _line_numbers(accept_duplicates) if accept_duplicates else []
     lines, undecodable = decode_lines(file.read_bytes())
     try:
         if undecodable:
             raise ImportFailed(undecodable)
         with _progress(len(lines), "Importing") as bar:
             task = bar.add_task("import", total=len(lines))
-            report = import_jsonl(lines, actor_label=_cli_label(), progress=lambda n: bar.update(task, completed=n))
+            report = import_jsonl(lines, actor_label=_cli_label(), progress=lambda n: bar.update(task, completed=n),
+                                  duplicates=duplicates, accepted=accepted)
     except ImportFailed as exc:
         if as_json:
             typer.echo(json.dumps({"imported": 0, "errors": [vars(e) for e in exc.errors]}))
@@ -210,8 +222,29 @@ def import_(
                 err.print(str(e), markup=False, highlight=False)
             err.print(f"{len(exc.errors)} error(s) in {file}: nothing was imported.", markup=False)
         raise typer.Exit(1) from None
-    typer.echo(json.dumps({"imported": report.imported, "lines": report.lines}) if as_json
-               else f"Imported {report.imported} registrants from {file}.")
+    if as_json:
+        typer.echo(json.dumps({"imported": report.imported, "lines": report.lines,
+                               "duplicates": [vars(d) for d in report.duplicates]}))
+        return
+    for d in report.duplicates:
+        err.print(str(d), markup=False, highlight=False)
+    typer.echo(f"Imported {report.imported} registrants from {file}."
+               + (f" {len({d.line for d in report.duplicates})} line(s) may be people already on the register."
+                  if report.duplicates else ""))
+
+
+def _line_numbers(path: Path) -> list[int]:
+    """The line numbers listed in a file (one a line; blank lines and # comments ignored)."""
+    out = []
+    for i, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        text = raw.split("#", 1)[0].strip()
+        if not text:
+            continue
+        if not text.isdigit() or len(text) > 9:
+            raise typer.BadParameter(f"line {i}: must be a line number of the import file",
+                                     param_hint="--accept-duplicates")
+        out.append(int(text))
+    return out
 
 
 @app.command()
