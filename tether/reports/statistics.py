@@ -50,6 +50,7 @@ from tether.core.dates import long_date
 from tether.core.errors import Forbidden, ValidationFailed
 from tether.core.models import holds_on_q
 from tether.register.models import Disposal, Ownership, RegisterState
+from tether.register.selectors import separate
 
 from .tables import COUNT, Series, Table
 
@@ -255,10 +256,17 @@ def subject_on_q(day: date, prefix: str = "") -> Q:
         Q(**{f"{p}indefinite": True}) | Q(**{f"{p}registration_end__gte": day}))
 
 
-def registrants_counts(as_of: date, force: Force | None = None) -> dict[int, int]:
-    """Registrants subject to notification on ``as_of`` by owning force id on that date (one GROUP BY)."""
+def subject_ownerships(as_of: date) -> Any:
+    """The owning-force interval on ``as_of`` of each registrant subject to notification then, one per person: a
+    record merged into another on or before ``as_of`` is not a second person (``register.selectors.separate``)."""
     qs = Ownership.objects.filter(holds_on_q(as_of)).filter(
         Exists(RegisterState.objects.filter(subject_on_q(as_of), person_id=OuterRef("person_id"))))
+    return separate(qs, "person_id", as_of)
+
+
+def registrants_counts(as_of: date, force: Force | None = None) -> dict[int, int]:
+    """Registrants subject to notification on ``as_of`` by owning force id on that date (one GROUP BY)."""
+    qs = subject_ownerships(as_of)
     if force is not None:
         qs = qs.filter(force=force)
     return {r["force_id"]: r["n"] for r in qs.values("force_id").annotate(n=Count("id")).order_by()}
@@ -548,8 +556,7 @@ def management(user: Any, as_of: date | None = None, *, by: str | Sequence[str] 
     as_of = as_of or clock.today()
     dims = parse_by(by, (*MANAGEMENT_DIMENSIONS, "force"), default=("risk",))
     scope = report_scope(user, force_code)
-    qs = Ownership.objects.filter(holds_on_q(as_of)).filter(
-        Exists(RegisterState.objects.filter(subject_on_q(as_of), person_id=OuterRef("person_id"))))
+    qs = subject_ownerships(as_of)
     if scope.force is not None:
         qs = qs.filter(force=scope.force)
     people = list(qs.values_list("person_id", "force_id"))
