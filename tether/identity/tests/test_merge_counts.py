@@ -10,19 +10,12 @@ import pytest
 from tether.core import clock
 from tether.identity.services import merge_people, unmerge
 from tether.register.search import caseload_counts
-from tether.register.services import person_create
+
+from .conftest import MERGE_REASON
 
 pytestmark = pytest.mark.django_db
 
-REASON = "Fingerprints on both custody records agree"
-
-
-@pytest.fixture
-def pair(officer, make_doc, frozen):
-    a = person_create(officer, make_doc())
-    names = [{"kind": "birth", "given_names": "Alun", "family_name": "Testpersen", "valid_from": "1980-04-02"}]
-    b = person_create(officer, make_doc(names=names, ni_number="", pnc_id=""))
-    return a, b
+REASON = MERGE_REASON
 
 
 def _registrants(user, as_of):
