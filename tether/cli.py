@@ -551,10 +551,16 @@ def search(
     from tether.identity.commands import dumps, run_search, table
     from tether.identity.search import SearchTerms
 
+    _table_or_json(fmt)
     terms = SearchTerms(name=name, dob=dob, postcode=postcode, ni=ni, pnc=pnc, reference=reference, force=force)
     with _cli_errors():
         result = run_search(as_user, terms, limit=limit)
     typer.echo(dumps(result) if as_json or fmt == "json" else table(result))
+
+
+def _table_or_json(fmt: str) -> None:
+    if fmt not in ("json", "table"):
+        raise typer.BadParameter("must be json or table", param_hint="--format")
 
 
 @app.command()
@@ -562,16 +568,18 @@ def duplicates(
     force: Annotated[str | None, typer.Option("--force", help="Force code (default your own); ALL: every force.")]
     = None,
     limit: Annotated[int, typer.Option(help="At most this many pairs.", min=1, max=5000)] = 500,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON (the same as --format json).")] = False,
+    fmt: Annotated[str, typer.Option("--format", help="json or table.")] = "table",
     as_user: RunAs = None,
 ) -> None:
     """Likely duplicate records (pairs, best first): supervisors and administrators (audited)."""
     _django()
     from tether.identity.commands import dumps, run_duplicates
 
+    _table_or_json(fmt)
     with _cli_errors():
         result = run_duplicates(as_user, force, limit=limit)
-    if as_json:
+    if as_json or fmt == "json":
         typer.echo(dumps(result))
         return
     for p in result["pairs"]:
