@@ -35,6 +35,7 @@ def separate(qs: Any, field: str = "pk", as_of: date | None = None) -> Any:
         qs = qs.exclude(**{f"{field}__in": source(as_of)})
     return qs
 
+
 def _grouped(model: Any, ids: Sequence[uuid.UUID], order: Sequence[str]) -> dict[uuid.UUID, list[Any]]:
     out: dict[uuid.UUID, list[Any]] = defaultdict(list)
     qs = model.objects.filter(person_id__in=ids).order_by("person_id", *order)
