@@ -5,11 +5,12 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import sys
 import tempfile
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlparse, urlunparse
+from urllib.parse import parse_qs, urlparse, urlunparse
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -21,10 +22,31 @@ def pct(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
+def _bench_schema(url: str) -> str | None:
+    """The schema named first in the URL's ``options=-c search_path=...`` (when it names one)."""
+    for value in parse_qs(urlparse(url).query).get("options", []):
+        m = re.search(r"search_path=([A-Za-z_][A-Za-z0-9_]*)", value)
+        if m:
+            return m.group(1)
+    return None
+
+
 def prepare_postgres(url: str) -> tuple[str, str]:
-    """Drop and create the benchmark database; return (its name, the maintenance URL)."""
+    """Drop and create the benchmark database; return (its name, the maintenance URL).
+
+    With ``?options=-c search_path=<schema>,public`` in the URL (a database shared with other work), only that
+    schema is dropped and created (its name must then contain "bench")."""
     import psycopg
 
+    schema = _bench_schema(url)
+    if schema is not None:
+        if "bench" not in schema:
+            raise SystemExit(f"refusing to drop and recreate schema {schema!r}: its name must contain 'bench'")
+        plain = urlunparse(urlparse(url)._replace(query=""))
+        with psycopg.connect(plain, autocommit=True) as conn:
+            conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+            conn.execute(f'CREATE SCHEMA "{schema}"')
+        return f"schema:{schema}", plain
     parts = urlparse(url)
     name = parts.path.lstrip("/")
     if "bench" not in name:
@@ -42,7 +64,10 @@ def drop_postgres(name: str, admin: str) -> None:
 
     connections.close_all()
     with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        if name.startswith("schema:"):
+            conn.execute(f'DROP SCHEMA IF EXISTS "{name[7:]}" CASCADE')
+        else:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def run_on_throwaway_database(

@@ -190,18 +190,30 @@ def otp_code(username: Annotated[str, typer.Argument(help="A demo account, e.g. 
 def import_(
     file: Annotated[Path, typer.Argument(help="A JSON Lines file, one registrant per line.", exists=True)],
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+    duplicates: Annotated[str, typer.Option(
+        help="Lines that may be people already on the register: report them (and import), or refuse the file.",
+    )] = "report",
+    accept_duplicates: Annotated[Path | None, typer.Option(
+        help="A file of line numbers (one a line) confirmed as new people: not reported or refused.", exists=True,
+    )] = None,
 ) -> None:
-    """Import registrants. Every line is checked first; one bad line means nothing is written."""
+    """Import registrants. Every line is checked first; one bad line means nothing is written. Each line is also
+    checked for the same person already on the register (any force): reported, or with --duplicates refuse the
+    file is refused unless --accept-duplicates lists the line."""
     _django()
-    from tether.register.jsonl import ImportFailed, decode_lines, import_jsonl
+    from tether.register.jsonl import DUPLICATE_POLICIES, ImportFailed, decode_lines, import_jsonl
 
+    if duplicates not in DUPLICATE_POLICIES:
+        raise typer.BadParameter(f"must be one of: {', '.join(DUPLICATE_POLICIES)}", param_hint="--duplicates")
+    accepted = _line_numbers(accept_duplicates) if accept_duplicates else []
     lines, undecodable = decode_lines(file.read_bytes())
     try:
         if undecodable:
             raise ImportFailed(undecodable)
         with _progress(len(lines), "Importing") as bar:
             task = bar.add_task("import", total=len(lines))
-            report = import_jsonl(lines, actor_label=_cli_label(), progress=lambda n: bar.update(task, completed=n))
+            report = import_jsonl(lines, actor_label=_cli_label(), progress=lambda n: bar.update(task, completed=n),
+                                  duplicates=duplicates, accepted=accepted)
     except ImportFailed as exc:
         if as_json:
             typer.echo(json.dumps({"imported": 0, "errors": [vars(e) for e in exc.errors]}))
@@ -212,12 +224,31 @@ def import_(
         raise typer.Exit(1) from None
     if as_json:
         typer.echo(json.dumps({"imported": report.imported, "lines": report.lines,
-                               "flags": [vars(f) for f in report.flags]}))
+                               "flags": [vars(f) for f in report.flags],
+                               "duplicates": [vars(d) for d in report.duplicates]}))
         return
     for f in report.flags:  # the Schedule 3 check: flagged for review, never refused
         typer.echo(str(f))
+    for d in report.duplicates:
+        err.print(str(d), markup=False, highlight=False)
     typer.echo(f"Imported {report.imported} registrants from {file}."
-               + (f" {len(report.flags)} disposal(s) flagged for review." if report.flags else ""))
+               + (f" {len(report.flags)} disposal(s) flagged for review." if report.flags else "")
+               + (f" {len({d.line for d in report.duplicates})} line(s) may be people already on the register."
+                  if report.duplicates else ""))
+
+
+def _line_numbers(path: Path) -> list[int]:
+    """The line numbers listed in a file (one a line; blank lines and # comments ignored)."""
+    out = []
+    for i, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        text = raw.split("#", 1)[0].strip()
+        if not text:
+            continue
+        if not text.isdigit() or len(text) > 9:
+            raise typer.BadParameter(f"line {i}: must be a line number of the import file",
+                                     param_hint="--accept-duplicates")
+        out.append(int(text))
+    return out
 
 
 @app.command()
@@ -546,10 +577,16 @@ def search(
     from tether.identity.commands import dumps, run_search, table
     from tether.identity.search import SearchTerms
 
+    _table_or_json(fmt)
     terms = SearchTerms(name=name, dob=dob, postcode=postcode, ni=ni, pnc=pnc, reference=reference, force=force)
     with _cli_errors():
         result = run_search(as_user, terms, limit=limit)
     typer.echo(dumps(result) if as_json or fmt == "json" else table(result))
+
+
+def _table_or_json(fmt: str) -> None:
+    if fmt not in ("json", "table"):
+        raise typer.BadParameter("must be json or table", param_hint="--format")
 
 
 @app.command()
@@ -557,16 +594,18 @@ def duplicates(
     force: Annotated[str | None, typer.Option("--force", help="Force code (default your own); ALL: every force.")]
     = None,
     limit: Annotated[int, typer.Option(help="At most this many pairs.", min=1, max=5000)] = 500,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON (the same as --format json).")] = False,
+    fmt: Annotated[str, typer.Option("--format", help="json or table.")] = "table",
     as_user: RunAs = None,
 ) -> None:
     """Likely duplicate records (pairs, best first): supervisors and administrators (audited)."""
     _django()
     from tether.identity.commands import dumps, run_duplicates
 
+    _table_or_json(fmt)
     with _cli_errors():
         result = run_duplicates(as_user, force, limit=limit)
-    if as_json:
+    if as_json or fmt == "json":
         typer.echo(dumps(result))
         return
     for p in result["pairs"]:

@@ -50,12 +50,13 @@ class PeopleQuery(Schema):
     force: str = Field("", description="Force code; empty = your force; ALL = the national index")
     status: str = Field("", description="A register status, or overdue")
     page: int = Field(1, ge=1, le=1_000_000)
+    limit: int | None = Field(None, ge=1, le=100, description="Results per page (1-100; default the page size)")
 
 
 def _search(request: HttpRequest, q: PeopleQuery) -> PersonListOut:
     terms = SearchTerms(name=q.name, dob=q.dob, postcode=q.postcode, ni=q.ni, pnc=q.pnc, reference=q.reference,
                         force=q.force, status=q.status)
-    page_obj, rows = search_people(request.user, terms, q.page, settings.TETHER_PAGE_SIZE)
+    page_obj, rows = search_people(request.user, terms, q.page, q.limit or settings.TETHER_PAGE_SIZE)
     return PersonListOut(
         count=page_obj.paginator.count, page=page_obj.number, pages=page_obj.paginator.num_pages,
         results=[Hit(**_index(r.person, r.level).dict(), score=r.score, reasons=r.reasons) for r in rows],

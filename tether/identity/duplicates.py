@@ -64,14 +64,15 @@ def find_for_document(actor: Any, doc: Any) -> list[PossibleDuplicate]:
     if best:
         record("identity.duplicate_check", actor, force_code=getattr(actor, "force_code", ""),
                detail={"candidates": [{"id": str(p.pk), "score": s} for p, s, _ in best]})
-    return [
-        PossibleDuplicate(
+    out = []
+    for p, score, why in best:
+        # no actor: the console's import, run by whoever holds the database, sees every reference
+        full = actor is None or full_access_by_role(actor, p.owning_force_id)
+        out.append(PossibleDuplicate(
             person_id=p.pk, name=p.display_name, date_of_birth=p.date_of_birth, owning_force=p.owning_force.name,
-            score=s, reasons=tuple(r), reference=p.reference if full_access_by_role(actor, p.owning_force_id) else "",
-            full=full_access_by_role(actor, p.owning_force_id),
-        )
-        for p, s, r in best
-    ]
+            score=score, reasons=tuple(why), reference=p.reference if full else "", full=full,
+        ))
+    return out
 
 
 # --- likely duplicate pairs across the register ----------------------------------------------------------------

@@ -30,6 +30,7 @@ from metaphone import doublemetaphone
 
 MAX_WORDS = 8  # a name query of more words is refused (bounded work, bounded SQL)
 MAX_TOKEN = 80
+PHONETIC_LEN = 16  # the stored width of a phonetic key
 
 _NOT_LETTER = re.compile(r"[^a-z]+")
 
@@ -65,7 +66,8 @@ def name_tokens(given_names: str, family_name: str) -> list[tuple[str, str]]:
 def phonetic(word: str) -> tuple[str, str]:
     """Double Metaphone (primary, alternate or ""): "smyth" and "smith" -> ("SM0", "XMT")."""
     primary, alternate = doublemetaphone(word)
-    return str(primary or ""), str(alternate or "")
+    # cut to the stored width (identity_token.phonetic): a long joined family name has a longer key
+    return str(primary or "")[:PHONETIC_LEN], str(alternate or "")[:PHONETIC_LEN]
 
 
 def trigrams(word: str) -> set[str]:
@@ -357,7 +359,7 @@ def differs_by_one(a: str, b: str) -> bool:
     return len(a) == len(b) and sum(x != y for x, y in zip(a, b, strict=True)) == 1
 
 
-_REF = re.compile(r"^(?:TTH)?-?0*(\d{1,6})$")
+_REF = re.compile(r"^(?:TTH)?-?0*(\d{1,7})$")  # six digits, seven past 999,999
 REFERENCE_MESSAGE = "Enter a reference like TTH-000123, or its number, like 123"
 
 

@@ -10,7 +10,7 @@ from tether.register import extensions
 
 from .duplicates import find_for_document
 from .indexing import index_people
-from .services import merge_of
+from .services import merge_of, merged_away
 
 
 def identity_panel(user: Any, person: Any) -> extensions.PersonPanel:
@@ -26,3 +26,4 @@ def install() -> None:
     extensions.register_people_written("identity", index_people)
     extensions.register_duplicate_finder("identity", find_for_document)
     extensions.register_person_panel("identity", identity_panel)
+    extensions.register_not_separate("identity", merged_away)

@@ -15,11 +15,12 @@ through Django's relations, so a package added later is moved too) to the surviv
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django.apps import apps
 from django.db import IntegrityError, transaction
-from django.db.models import UniqueConstraint
+from django.db.models import QuerySet, UniqueConstraint
 
 from tether.access.permissions import can_merge_records
 from tether.audit.services import PendingEvent, record_many
@@ -104,6 +105,25 @@ def _locked_pair(actor: Any, survivor_id: Any, merged_id: Any) -> tuple[Person, 
     return locked[survivor.person.pk], locked[merged.person.pk]
 
 
+def merged_away(as_of: date | None = None) -> QuerySet[Merge, Any]:
+    """The ids of records merged into another on or before ``as_of`` (None: now) and not unmerged: not separate
+    people, so every count leaves them out from the merge date (the register's not-separate source)."""
+    live = Merge.objects.filter(undone_at__isnull=True)
+    if as_of is not None:
+        live = live.filter(merged_on__lte=as_of)
+    return live.values("merged_id")
+
+
+REGISTRATION = ("registration_start", "registration_end", "indefinite")
+
+
+def _keep_registration(merged: Person, before: dict[str, Any]) -> None:
+    """The merged record keeps the registration period it had (its place in figures as at dates before the merge:
+    they do not change); nothing is due from it (its disposals and notifications are the survivor's now)."""
+    if before:
+        RegisterState.objects.filter(person=merged).update(**before)
+
+
 def _touch(people: list[Person]) -> None:
     now = clock.now()
     for p in people:
@@ -165,12 +185,14 @@ def merge_people(actor: Any, survivor_id: Any, merged_id: Any, *, reason: Any) -
                 if not getattr(survivor, key) and getattr(merged, key):
                     filled[key] = getattr(merged, key)
                     setattr(survivor, key, filled[key])
+            registration = RegisterState.objects.filter(person=merged).values(*REGISTRATION).first() or {}
             merge = Merge.objects.create(
                 survivor=survivor, merged=merged, actor=actor if getattr(actor, "pk", None) else None, reason=why,
                 merged_at=now, merged_on=today, before=before,
                 moved={"rows": moved, "kinds": kinds, "ownership_closed": closed, "filled": filled},
             )
             _touch([survivor, merged])
+            _keep_registration(merged, registration)
             counts = {label: len(ids) for label, ids in moved.items()}
             record_many([
                 PendingEvent(action="person.merge", actor=actor, object_type="person", object_id=str(survivor.pk),

@@ -19,7 +19,9 @@ Identity (search, duplicates, merge) registers
   sweep;
 - a **duplicate finder**: asked, before a new registrant is saved, for existing records that may be the same person;
   the register refuses to save (``DuplicatesFound``) until the officer confirms "this is a different person" with a
-  reason.
+  reason;
+- a **not-separate source**: the records that are no longer separate people (merged into another record) on a date,
+  which every count leaves out (``selectors.separate``).
 
 Registering the same key twice replaces the first (app start may run more than once in tests).
 """
@@ -177,3 +179,19 @@ def find_duplicates(actor: Any, doc: Any) -> list[PossibleDuplicate]:
             if candidate.person_id not in found or found[candidate.person_id].score < candidate.score:
                 found[candidate.person_id] = candidate
     return sorted(found.values(), key=lambda c: -c.score)
+
+
+# --- identity: records that are no longer separate people ----------------------------------------------------
+
+NotSeparate = Callable[["date | None"], Any]
+_not_separate: dict[str, NotSeparate] = {}
+
+
+def register_not_separate(key: str, source: NotSeparate) -> None:
+    """``source(as_of)`` -> a query of the ids (one ``values`` column) of records that are not separate people on
+    ``as_of`` (None: now), e.g. merged into another record on or before it."""
+    _not_separate[key] = source
+
+
+def not_separate_sources() -> list[NotSeparate]:
+    return list(_not_separate.values())

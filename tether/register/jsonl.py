@@ -17,6 +17,7 @@ from tether.audit.services import record
 from tether.core.errors import TetherError, ValidationFailed
 from tether.register.models import Person
 
+from . import extensions
 from .display import flagged_disposals
 from .documents import RegistrantDoc, parse_registrant
 from .selectors import iter_registrant_dicts
@@ -59,6 +60,10 @@ class ImportReport:
     imported: int
     errors: list[LineError] = field(default_factory=list)
     flags: list[LineFlag] = field(default_factory=list)
+    duplicates: list[LineError] = field(default_factory=list)  # lines that may be people already on the register
+
+
+DUPLICATE_POLICIES = ("report", "refuse")
 
 
 MAX_DEPTH = 32  # a registrant document nests 3 deep
@@ -88,14 +93,21 @@ def _depth(value: Any, depth: int = 0) -> int:
     return max((_depth(item, depth + 1) for item in items), default=depth)
 
 
-def validate_lines(lines: Iterable[str]) -> tuple[list[RegistrantDoc], list[LineError], int]:
-    docs, errors, count, _flags = validate_file(lines)
+def validate_lines(
+    lines: Iterable[str], line_numbers: list[int] | None = None,
+) -> tuple[list[RegistrantDoc], list[LineError], int]:
+    """The file's registrant documents, its errors and its line count (``line_numbers``, when given, receives
+    each document's line number)."""
+    docs, errors, count, _flags = validate_file(lines, line_numbers)
     return docs, errors, count
 
 
-def validate_file(lines: Iterable[str]) -> tuple[list[RegistrantDoc], list[LineError], int, list[LineFlag]]:
+def validate_file(
+    lines: Iterable[str], line_numbers: list[int] | None = None,
+) -> tuple[list[RegistrantDoc], list[LineError], int, list[LineFlag]]:
     """Every line checked: the good documents, every error ("line N: ..."), the number of lines, and the flags
-    for review on good lines (the Schedule 3 check of each disposal: a flag, never a refusal)."""
+    for review on good lines (the Schedule 3 check of each disposal: a flag, never a refusal). ``line_numbers``,
+    when given, receives each document's line number."""
     forces = forces_by_code()
     flags: list[LineFlag] = []
     docs: list[RegistrantDoc] = []
@@ -136,6 +148,8 @@ def validate_file(lines: Iterable[str]) -> tuple[list[RegistrantDoc], list[LineE
         jurisdiction = str(getattr(forces.get(doc.force), "jurisdiction", "") or "")
         flags += [LineFlag(number, f"disposals[{f['index']}]", f["message"])
                   for f in flagged_disposals(doc.disposals, jurisdiction, doc.date_of_birth)]
+        if line_numbers is not None:
+            line_numbers.append(number)
     # clashes with what is already on the register
     ids = list(seen_ids)
     for i in range(0, len(ids), 500):
@@ -149,17 +163,48 @@ def validate_file(lines: Iterable[str]) -> tuple[list[RegistrantDoc], list[LineE
     return docs, errors, count, flags
 
 
+def likely_duplicates(
+    docs: list[RegistrantDoc], numbers: list[int], actor: Any = None, accepted: Iterable[int] = (),
+) -> list[LineError]:
+    """For each line, the people already on the register it may be (the registered duplicate finders, across every
+    force), as "may be the same person as TTH-000123 (0.93: surname sounds like, date of birth)". Lines in
+    ``accepted`` (confirmed as new people) are not asked about."""
+    skip = set(accepted)
+    out: list[LineError] = []
+    for number, doc in zip(numbers, docs, strict=True):
+        if number in skip:
+            continue
+        for c in extensions.find_duplicates(actor, doc):
+            who = c.reference or f"{c.name} ({c.owning_force})"
+            out.append(LineError(number, "", f"may be the same person as {who} ({c.score:.2f}: "
+                                             f"{', '.join(c.reasons) or 'similar'})"))
+    return out
+
+
 def import_jsonl(
-    lines: Iterable[str], *, actor: Any = None, actor_label: str = "", progress: Callable[[int], None] | None = None
+    lines: Iterable[str], *, actor: Any = None, actor_label: str = "", progress: Callable[[int], None] | None = None,
+    duplicates: str = "report", accepted: Iterable[int] = (),
 ) -> ImportReport:
-    docs, errors, count, flags = validate_file(lines)
+    """Import the file, all or nothing. Each line is checked against the register for the same person
+    (``likely_duplicates``): ``duplicates="report"`` imports and reports them, ``"refuse"`` imports nothing while
+    any line not in ``accepted`` (line numbers confirmed as new people) may be someone already registered."""
+    if duplicates not in DUPLICATE_POLICIES:
+        raise ValueError(f"duplicates must be one of {', '.join(DUPLICATE_POLICIES)}")
+    numbers: list[int] = []
+    docs, errors, count, flags = validate_file(lines, numbers)
     if errors:
         raise ImportFailed(errors)
     with transaction.atomic():
+        found = likely_duplicates(docs, numbers, actor, accepted)
+        if found and duplicates == "refuse":
+            raise ImportFailed(found)
         registrants_write(docs, actor=actor, action="person.import", reason=actor_label, progress=progress)
         record("register.import", actor, actor_label=actor_label,
-               detail={"lines": count, "imported": len(docs), "flagged_for_review": len(flags)})
-    return ImportReport(lines=count, imported=len(docs), flags=flags)
+               detail={"lines": count, "imported": len(docs), "flagged_for_review": len(flags),
+                       "duplicates": duplicates,
+                       "likely_duplicate_lines": sorted({d.line for d in found}),
+                       "accepted_lines": sorted(set(accepted) & set(numbers))})
+    return ImportReport(lines=count, imported=len(docs), flags=flags, duplicates=found)
 
 
 def json_line(doc: dict[str, Any]) -> str:

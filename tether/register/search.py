@@ -14,6 +14,7 @@ from tether.core import clock
 from tether.register.constants import RegisterStatus
 
 from .models import Person
+from .selectors import separate
 
 
 @dataclass
@@ -29,7 +30,7 @@ class Caseload:
 def caseload_counts(user: Any, today: date | None = None) -> Caseload:
     """Counts for the dashboard: no personal data, so nothing to audit."""
     today = today or clock.today()
-    qs = Person.objects.all()
+    qs = separate(Person.objects.all())  # a record merged into another is not a second person
     if is_national_admin(user) or not user.force_id:
         scope = "all forces"
     else:

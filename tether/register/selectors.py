@@ -27,6 +27,15 @@ from .facts import HOME_KINDS, NAME_KINDS, History, notified_on
 from .models import Address, Detention, Disposal, Notification, Order, Ownership, Person, PersonName
 
 
+def separate(qs: Any, field: str = "pk", as_of: date | None = None) -> Any:
+    """``qs`` without the records that are not separate people on ``as_of`` (None: now): a record merged into
+    another is counted once, as the record it was merged into, from the merge date (identity's not-separate
+    source). ``field``: the person id in ``qs`` ("pk" for people, "person_id" for their rows)."""
+    for source in extensions.not_separate_sources():
+        qs = qs.exclude(**{f"{field}__in": source(as_of)})
+    return qs
+
+
 def _grouped(model: Any, ids: Sequence[uuid.UUID], order: Sequence[str]) -> dict[uuid.UUID, list[Any]]:
     out: dict[uuid.UUID, list[Any]] = defaultdict(list)
     qs = model.objects.filter(person_id__in=ids).order_by("person_id", *order)

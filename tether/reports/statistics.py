@@ -51,6 +51,7 @@ from tether.core.errors import Forbidden, ValidationFailed
 from tether.core.models import holds_on_q
 from tether.core.wording import mid_sentence
 from tether.register.models import Disposal, Ownership, RegisterState
+from tether.register.selectors import separate
 
 from .tables import COUNT, Series, Table
 
@@ -263,9 +264,11 @@ def subject_on_q(day: date, prefix: str = "") -> Q:
 
 
 def _subject_ownerships(as_of: date, force: Force | None) -> Any:
-    """The ownership intervals holding on ``as_of`` of registrants subject to notification that day."""
+    """The owning-force interval on ``as_of`` of each registrant subject to notification then, one per person: a
+    record merged into another on or before ``as_of`` is not a second person (``register.selectors.separate``)."""
     qs = Ownership.objects.filter(holds_on_q(as_of)).filter(
         Exists(RegisterState.objects.filter(subject_on_q(as_of), person_id=OuterRef("person_id"))))
+    qs = separate(qs, "person_id", as_of)
     return qs.filter(force=force) if force is not None else qs
 
 

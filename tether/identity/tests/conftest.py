@@ -42,6 +42,18 @@ def register(officer: Any, make_doc: Any, frozen: Any) -> dict[str, Any]:
             for i, (key, g, f, dob, extra) in enumerate(PEOPLE)}
 
 
+MERGE_REASON = "Fingerprints on both custody records agree"
+
+
+@pytest.fixture
+def pair(officer: Any, make_doc: Any, frozen: Any) -> tuple[Any, Any]:
+    """Two records of one person in MPS (the second with the name misspelt and no identifiers)."""
+    a = person_create(officer, make_doc())
+    names = [{"kind": "birth", "given_names": "Alun", "family_name": "Testpersen", "valid_from": "1980-04-02"}]
+    b = person_create(officer, make_doc(names=names, ni_number="", pnc_id=""))
+    return a, b
+
+
 @pytest.fixture
 def client() -> VerifiedClient:
     return VerifiedClient()

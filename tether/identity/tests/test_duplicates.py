@@ -111,5 +111,8 @@ def test_cli_search_and_duplicates(supervisor, officer, make_doc, frozen, capsys
     assert out.exit_code == 2 and "dob" in out.output
     out = runner.invoke(app, ["duplicates", "--json", "--as", "supervisor.mps"])
     assert out.exit_code == 0 and json.loads(out.stdout) == {"pairs": []}
+    out = runner.invoke(app, ["duplicates", "--format", "json", "--as", "supervisor.mps"])
+    assert out.exit_code == 0 and json.loads(out.stdout) == {"pairs": []}
+    assert runner.invoke(app, ["duplicates", "--format", "yaml", "--as", "supervisor.mps"]).exit_code == 2
     out = runner.invoke(app, ["duplicates", "--json", "--as", "officer.mps"])
     assert out.exit_code == 1

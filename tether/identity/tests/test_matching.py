@@ -115,3 +115,10 @@ def test_postcodes_full_or_district():
 @pytest.mark.parametrize("text", ["a\u2028b", "a\u0085b", "a\ud800b", "a\u202eb"])
 def test_hidden_characters(text):
     assert m.has_hidden_characters(text)
+
+
+def test_phonetic_keys_fit_the_stored_width():
+    # a long double-barrelled family name, joined, has a Double Metaphone key longer than the column
+    long_word = m.joined("Krzyzanowski-Fenton-Sgardenstrakenbrook")
+    primary, alternate = m.phonetic(long_word)
+    assert 0 < len(primary) <= m.PHONETIC_LEN and len(alternate) <= m.PHONETIC_LEN

@@ -11,17 +11,11 @@ from tether.identity.services import merge_people, unmerge
 from tether.register.models import Notification, Ownership, Person, PersonName, PersonObligation, RegisterState
 from tether.register.services import person_create
 
+from .conftest import MERGE_REASON
+
 pytestmark = pytest.mark.django_db
 
-REASON = "Fingerprints on both custody records agree"
-
-
-@pytest.fixture
-def pair(officer, make_doc, frozen):
-    a = person_create(officer, make_doc())
-    names = [{"kind": "birth", "given_names": "Alun", "family_name": "Testpersen", "valid_from": "1980-04-02"}]
-    b = person_create(officer, make_doc(names=names, ni_number="", pnc_id=""))
-    return a, b
+REASON = MERGE_REASON
 
 
 def test_merge_moves_everything_and_keeps_a_pointer(supervisor, pair):

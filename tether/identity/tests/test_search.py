@@ -143,3 +143,23 @@ def test_merged_records_leave_the_search_and_their_reference_finds_the_survivor(
     assert [r.person.pk for r in _top(supervisor, name="peter johnson")] == [survivor.pk]
     rows = _top(supervisor, reference=merged.reference)
     assert [r.person.pk for r in rows] == [survivor.pk] and rows[0].reasons == ["merged record's reference"]
+
+
+def test_api_search_ranks_with_reasons_and_takes_a_limit(officer, register, api_client):
+    api = api_client(officer)
+    r = api.get("/api/v1/people/search", {"name": "Adums", "dob": "28/06/1965", "limit": 1})
+    assert r.status_code == 200, r.content
+    body = r.json()
+    assert len(body["results"]) == 1 and body["results"][0]["reference"] == register["addams"].reference
+    assert {"surname sounds like", "DOB one digit different"} <= set(body["results"][0]["reasons"])
+    assert AuditEvent.objects.filter(action="person.search").count() == 1
+    for limit in (0, 101, "x"):
+        assert api.get("/api/v1/people/search", {"name": "Adums", "limit": limit}).status_code in (400, 422)
+
+
+def test_a_seven_digit_reference_is_read(officer, register):
+    from tether.identity import matching as m
+
+    assert m.reference_number("TTH-1000000") == 1_000_000 and m.reference_number("1000000") == 1_000_000
+    with pytest.raises(ValueError, match="reference"):
+        m.reference_number("12345678")
