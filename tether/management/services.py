@@ -469,8 +469,8 @@ def policy_set(actor: Any, force_code: str | None, data: dict[str, Any]) -> Visi
                                               ("hours_per_visit", base.hours_per_visit),
                                               ("hours_per_assessment", base.hours_per_assessment),
                                               ("officer_hours_per_month", base.officer_hours_per_month))}
-    if values == before:
-        return None
+    if values == before and current is not None:
+        return None  # a force without a version adopts the defaults: its registrants come under management duties
     with transaction.atomic():
         Force.objects.select_for_update().get(pk=force.pk)
         now = clock.now()

@@ -132,6 +132,8 @@ def test_visit_validation_names_fields(managed, officer):
 def test_policy_is_a_force_admins_and_no_change_writes_nothing(force_admin, supervisor, managed):
     with pytest.raises(Forbidden):
         policy_set(supervisor, None, {"kind": "individual"})
+    adopted = policy_set(force_admin, None, {"kind": "fixed"})  # the defaults, adopted: the force's go-live
+    assert adopted is not None and adopted.kind == "fixed"
     assert policy_set(force_admin, None, {"kind": "fixed"}) is None
     row = policy_set(force_admin, None, {"kind": "individual", "benchmark": 40})
     assert row is not None and row.benchmark == 40
