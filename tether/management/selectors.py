@@ -352,3 +352,10 @@ def capacity_json(c: dict[str, Any]) -> dict[str, Any]:
             "first_missed": [{"person_id": str(r["person_id"]), "reference": r["reference"], "kind": r["kind"],
                               "due": r["due"].isoformat(), "level": r["level"]} for r in c["first_missed"]]}
 
+
+
+def manager_options(person: Person) -> list[tuple[str, str]]:
+    """Who may be a registrant's offender manager: the active workers of the owning force (and the unit queue)."""
+    users = (User.objects.filter(is_active=True, force_id=person.owning_force_id, role__in=permissions.worker_roles())
+             .order_by("last_name", "first_name", "username"))
+    return [("", "Unassigned (unit queue)"), *((u.username, u.get_full_name() or u.username) for u in users)]

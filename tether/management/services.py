@@ -235,7 +235,7 @@ def mode_set(actor: Any, person_id: Any, data: dict[str, Any]) -> ModeSpell | No
         eligible, why = rules.reactive_eligibility(level_spans(change.person), valid_from,
                                                    last_police_notice(change.person, valid_from))
         if mode == Mode.REACTIVE and not eligible:
-            c.fail("mode", f"reactive management needs low risk for at least 3 years and no recent police "
+            c.fail("mode", f"Reactive management needs low risk for at least 3 years and no recent police "
                            f"notice: {why}")
         c.raise_if_any()
         current = ModeSpell.objects.filter(person=change.person, valid_to__isnull=True).first()

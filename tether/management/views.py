@@ -45,8 +45,11 @@ def person_page(request: HttpRequest, person_id: Any) -> HttpResponse:
         return error_page(request, 404)
     except Forbidden as exc:
         return error_page(request, 403, str(exc))
-    return render(request, "management/person.html", {**base, "m": m,
-                                                      "can_record": permissions.can_record_visits(request.user)})
+    user = request.user
+    return render(request, "management/person.html", {
+        **base, "m": m, "can_record": permissions.can_record_visits(user),
+        "can_assess": permissions.can_assess_risk(user), "can_decide": permissions.can_decide_management_mode(user),
+        "can_assign": permissions.can_assign_caseload(user)})
 
 
 OUTCOME_OPTIONS = [(v, str(label)) for v, label in VisitOutcome.choices]

@@ -74,8 +74,13 @@ def _web(route: str, who: str) -> str:
         return OK if who in WRITERS else NOT_FOUND
     if route == "casework:case":  # an MPS registrant's case: another force's officer records a reason first
         return OK if who in WRITERS else TO_REASON if who == "other_officer" else NOT_FOUND
-    if route in ("management:person", "management:visit"):  # an MPS registrant's management: own force's workers
+    if route in ("management:person", "management:visit", "management:risk_level", "management:assessment",
+                 "management:mappa"):  # an MPS registrant's management: own force's workers
         return OK if who in WRITERS else FORBIDDEN
+    if route == "management:mode":  # active or reactive management: a supervisor's decision
+        return OK if who == "supervisor" else FORBIDDEN
+    if route == "management:manager":  # assigning offender managers: supervisors and administrators
+        return OK if who in {"supervisor", "force_admin", "national_admin"} else FORBIDDEN
     if route == "management:overdue":
         return OK if who in WRITERS | {"other_officer"} else FORBIDDEN
     if route in ("management:caseload", "management:capacity"):
@@ -150,6 +155,7 @@ WEB_ROUTES = {
     "casework:sla", "casework:playbook", "casework:cases", "casework:case", "casework:action", "casework:event",
     "reports:statistics", "reports:cases", "reports:foi", "reports:national", "reports:download",
     "management:person", "management:visit", "management:overdue", "management:caseload", "management:capacity",
+    "management:risk_level", "management:assessment", "management:mappa", "management:mode", "management:manager",
 } | tracing_policy.WEB
 API_ROUTES = {
     "api:openapi-json", "api:openapi-view", "api:list_people", "api:create_person", "api:get_person",
