@@ -250,6 +250,28 @@ def caseload(user: Any, force_code: str | None = None, as_of: date | None = None
     return rows
 
 
+def unit_queue(user: Any, force_code: str | None = None, as_of: date | None = None, *, limit: int = 50
+               ) -> list[dict[str, Any]]:
+    """The registrants of one force with no offender manager on ``as_of`` (the unit queue), the most urgent duty
+    first, for a supervisor to assign (audited). A national view names a force first (empty otherwise)."""
+    as_of = as_of or clock.today()
+    force = unit_scope(user, force_code)
+    if force is None:
+        return []
+    outcomes = _outcomes(force, as_of)
+    assigned = set(ManagerSpell.objects.filter(holds_on_q(as_of), person__owning_force=force)
+                   .values_list("person_id", flat=True))
+    waiting = sorted(((min((d for d in (o[1], o[2]) if d), default=None), pid) for pid, o in outcomes.items()
+                      if pid not in assigned), key=lambda t: (t[0] is None, t[0] or as_of, str(t[1])))[:limit]
+    people = {p.pk: p for p in Person.objects.filter(pk__in=[pid for _, pid in waiting])}
+    rows = [{"person_id": pid, "reference": people[pid].reference, "name": people[pid].display_name,
+             "level": _label(RiskLevel, outcomes[pid][0]), "next_due": due, "overdue": _late(due, as_of)}
+            for due, pid in waiting if pid in people]
+    record("management.unit_queue", user, detail={"as_of": as_of, "force": force.code, "rows": len(rows)},
+           force_code=force.code)
+    return rows
+
+
 def _late(due: date | None, as_of: date) -> bool:
     return due is not None and due < as_of
 
