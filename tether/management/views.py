@@ -32,7 +32,8 @@ def _as_of(request: HttpRequest) -> tuple[Any, dict[str, Any] | None]:
     ``?as_of=YYYY-MM-DD``; today when neither is given. (date, None) or (None, the error context)."""
     as_of, error = parse_as_of(request.GET.get("as_of"))
     if not error and as_of is None:
-        as_of, error = DateParts("as_of", "The 'as at' date").parse(request.GET)
+        as_of, problem = DateParts("as_of", "The 'as at' date").parse(request.GET)
+        error = problem or ""
         if as_of is not None and as_of > clock.today():
             error = "The 'as at' date must be today or in the past"
     if error:
