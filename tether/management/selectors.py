@@ -154,14 +154,71 @@ def _outcomes(force: Force | None, as_of: date) -> dict[Any, tuple[str | None, d
         qs = ManagementState.objects.all() if force is None else ManagementState.objects.filter(force=force)
         return {pid: (lvl or None, v, a, k) for pid, lvl, v, a, k in qs.values_list(
             "person_id", "risk_level", "visit_due", "assessment_due", "assessment_kind")}
+    return _evaluated(_people(force, as_of), as_of)
+
+
+def _evaluated(ids: list[Any], as_of: date) -> dict[Any, tuple[str | None, date | None, date | None, str]]:
+    """(risk level, visit due, assessment due, assessment kind) per registrant, evaluated from the history."""
     out = {}
-    ids = _people(force, as_of)
     facts = facts_for(ids, as_of)
     for pid, outcome in duties_on(ids, as_of).items():
-        v = outcome.due(rules.HOME_VISIT)
-        a = outcome.due(rules.ARMS_INITIAL) or outcome.due(rules.ARMS_REVIEW)
-        out[pid] = (facts[pid].risk_level, v.due if v else None, a.due if a else None, a.kind if a else "")
+        visit = outcome.due(rules.HOME_VISIT)
+        arms = outcome.due(rules.ARMS_INITIAL) or outcome.due(rules.ARMS_REVIEW)
+        out[pid] = (facts[pid].risk_level, visit.due if visit else None, arms.due if arms else None,
+                    arms.kind if arms else "")
     return out
+
+
+def dues_for(person_ids: list[Any], as_of: date) -> dict[Any, tuple[str | None, date | None, date | None]]:
+    """(risk level, home visit due, assessment due) per registrant on ``as_of`` for counting (unguarded: the
+    statistics publish only aggregates): the stored outcome for today, evaluated from the history for a past date."""
+    out: dict[Any, tuple[str | None, date | None, date | None]] = {}
+    if as_of == clock.today():
+        for i in range(0, len(person_ids), 2000):
+            for pid, lvl, v, a in ManagementState.objects.filter(person_id__in=person_ids[i:i + 2000]).values_list(
+                    "person_id", "risk_level", "visit_due", "assessment_due"):
+                out[pid] = (lvl or None, v, a)
+        return out
+    return {pid: row[:3] for pid, row in _evaluated(person_ids, as_of).items()}
+
+
+def levels_on(person_ids: list[Any], days: list[date]) -> dict[tuple[Any, date], str]:
+    """The risk level held by each registrant on each of ``days`` (for counting visits by the level at the time)."""
+    spans: dict[Any, list[tuple[date, date | None, str]]] = defaultdict(list)
+    for i in range(0, len(person_ids), 2000):
+        for pid, lvl, vf, vt in RiskLevelSpell.objects.filter(person_id__in=person_ids[i:i + 2000]).values_list(
+                "person_id", "level", "valid_from", "valid_to"):
+            spans[pid].append((vf, vt, lvl))
+    out = {}
+    for pid in person_ids:
+        for day in days:
+            for vf, vt, lvl in spans.get(pid, ()):
+                if vf <= day and (vt is None or vt > day):
+                    out[(pid, day)] = lvl
+    return out
+
+
+def visits_in(person_ids: list[Any], start: date, end: date) -> list[tuple[Any, date, str]]:
+    """(registrant, day, outcome) of every home visit from ``start`` to ``end`` inclusive (for counting)."""
+    out: list[tuple[Any, date, str]] = []
+    for i in range(0, len(person_ids), 2000):
+        out += list(Visit.objects.filter(person_id__in=person_ids[i:i + 2000], visited_on__gte=start,
+                                         visited_on__lte=end).values_list("person_id", "visited_on", "outcome"))
+    return out
+
+
+def managers_on(person_ids: list[Any], as_of: date) -> dict[Any, int]:
+    """The offender manager (user id) of each registrant on ``as_of`` who had one."""
+    out: dict[Any, int] = {}
+    for i in range(0, len(person_ids), 2000):
+        out.update(ManagerSpell.objects.filter(holds_on_q(as_of), person_id__in=person_ids[i:i + 2000])
+                   .values_list("person_id", "manager_id"))
+    return out
+
+
+def officer_ids(force_id: int | None) -> list[int]:
+    """The active offender managers (officers) of a force, or of every force."""
+    return [u.pk for u in _officers(Force.objects.filter(pk=force_id).first() if force_id else None)]
 
 
 def overdue(user: Any, force_code: str | None = None, as_of: date | None = None) -> list[dict[str, Any]]:

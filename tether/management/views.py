@@ -32,7 +32,10 @@ def _as_of(request: HttpRequest) -> tuple[Any, dict[str, Any] | None]:
     ``?as_of=YYYY-MM-DD``; today when neither is given. (date, None) or (None, the error context)."""
     as_of, error = parse_as_of(request.GET.get("as_of"))
     if not error and as_of is None:
-        as_of, problem = DateParts("as_of", "The 'as at' date").parse(request.GET)
+        parts = {f"as_of_{p}": str(request.GET.get(f"as_of_{p}", "")) for p in ("day", "month", "year")}
+        if any(len(v.strip()) > 4 for v in parts.values()):
+            parts = {k: "x" for k in parts}  # not a date: the reader says so
+        as_of, problem = DateParts("as_of", "The 'as at' date").parse(parts)
         error = problem or ""
         if as_of is not None and as_of > clock.today():
             error = "The 'as at' date must be today or in the past"

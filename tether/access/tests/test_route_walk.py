@@ -49,7 +49,7 @@ def _web(route: str, who: str) -> str:
         return OK if who in AUDIT else NOT_FOUND
     if route in ("audit:search", "audit:export"):
         return OK if who in AUDIT else NOT_FOUND
-    if route in ("reports:statistics", "reports:cases", "reports:foi", "reports:download"):
+    if route in ("reports:statistics", "reports:cases", "reports:foi", "reports:download", "reports:management"):
         return OK if who in REPORTS else FORBIDDEN
     if route == "reports:national":
         return OK if who in NATIONAL else FORBIDDEN
@@ -142,7 +142,8 @@ def _api(route: str, who: str) -> str:
 
 REPORTERS = {"analyst", "foi_officer", "supervisor", "national_admin"}
 REPORT_ROUTES = {"api:report_missing", "api:report_abroad", "api:report_registrants", "api:report_cases",
-                 "api:report_series", "api:report_management"}
+                 "api:report_series", "api:report_management", "api:report_visits", "api:report_overdue",
+                 "api:report_caseloads"}
 
 
 WEB_ROUTES = {
@@ -154,6 +155,7 @@ WEB_ROUTES = {
     "casework:tasks", "casework:queue", "casework:task", "casework:task_assign", "casework:overdue",
     "casework:sla", "casework:playbook", "casework:cases", "casework:case", "casework:action", "casework:event",
     "reports:statistics", "reports:cases", "reports:foi", "reports:national", "reports:download",
+    "reports:management",
     "management:person", "management:visit", "management:overdue", "management:caseload", "management:capacity",
     "management:risk_level", "management:assessment", "management:mappa", "management:mode", "management:manager",
 } | tracing_policy.WEB
@@ -169,6 +171,7 @@ API_ROUTES = {
     "api:search_people_api", "api:list_duplicates", "api:merge_records", "api:undo_merge",
     "api:management_show", "api:management_write", "api:visit_create", "api:overdue_list", "api:caseload_list",
     "api:capacity_show", "api:policy_update", "api:report_management", "api:reveal_personal",
+    "api:report_visits", "api:report_overdue", "api:report_caseloads",
 } | tracing_policy.API
 
 
