@@ -276,7 +276,7 @@ def _manager(raw: Any, force_id: int, c: Fields) -> User | None:
         return None
     qs = User.objects.filter(is_active=True, force_id=force_id, role__in=permissions.worker_roles())
     user = qs.filter(username=str(raw)).first()
-    if user is None and str(raw).isdigit():
+    if user is None and str(raw).isdigit() and len(str(raw)) <= 18:
         user = qs.filter(pk=int(str(raw))).first()
     if user is None:
         c.fail("manager", "must be an active officer of the registrant's force")

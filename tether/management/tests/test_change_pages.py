@@ -168,3 +168,12 @@ def test_person_page_links_to_the_forms(client, supervisor, managed):
     html = client.get(f"/people/{managed.pk}/management/").content.decode()
     for what in ("risk-level", "mappa", "mode", "manager", "assessment"):
         assert _url(managed, what) in html, what
+
+
+def test_hostile_values_are_field_errors(client, supervisor, managed):
+    verified_login(client, supervisor)
+    long_digits = "9" * 5000
+    r = client.post(_url(managed, "manager"), {"manager": long_digits, "valid_from_day": long_digits})
+    assert r.status_code == 400 and b"Offender manager must be an active officer" in r.content
+    r = client.post(_url(managed, "mode"), {"mode": "active", "plan_months": long_digits, "reason": "x\u2028y" * 10})
+    assert r.status_code == 400 and b"months between home visits must be between 1 and 24" in r.content
