@@ -511,6 +511,31 @@ def report_duties(as_of: AsOf = None, by: By = None, force: ForceOpt = None, thr
             fmt=fmt, out=out)
 
 
+@report_app.command("visits")
+def report_visits(as_of: AsOf = None, force: ForceOpt = None, threshold: Threshold = None,
+                  rounding: Rounding = None, fmt: Format = "json", out: Out = None, as_user: AsUser = None) -> None:
+    """Home visits in the year to the date by risk level on the day of the visit (seen or not)."""
+    _report("visits", as_user=as_user, as_of=as_of, force=force, threshold=threshold, rounding=rounding,
+            fmt=fmt, out=out)
+
+
+@report_app.command("overdue")
+def report_overdue(as_of: AsOf = None, by: By = None, force: ForceOpt = None, threshold: Threshold = None,
+                   rounding: Rounding = None, fmt: Format = "json", out: Out = None, as_user: AsUser = None) -> None:
+    """Overdue home visits and assessments on the date, --by age (how long overdue, the default) or risk."""
+    _report("overdue", as_user=as_user, as_of=as_of, by=by, force=force, threshold=threshold, rounding=rounding,
+            fmt=fmt, out=out)
+
+
+@report_app.command("caseloads")
+def report_caseloads(as_of: AsOf = None, force: ForceOpt = None, threshold: Threshold = None,
+                     rounding: Rounding = None, fmt: Format = "json", out: Out = None,
+                     as_user: AsUser = None) -> None:
+    """Offender managers by caseload on the date (the benchmark: one officer per 50 registrants)."""
+    _report("caseloads", as_user=as_user, as_of=as_of, force=force, threshold=threshold, rounding=rounding,
+            fmt=fmt, out=out)
+
+
 @report_app.command("cases")
 def report_cases(
     period: Annotated[str, typer.Option("--period", help="First..last day, e.g. 2024-04-01..2025-03-31.")],

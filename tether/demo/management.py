@@ -18,7 +18,15 @@ from tether.access.models import Force, User
 from tether.audit.services import record
 from tether.core import clock
 from tether.management import rules
-from tether.management.models import Assessment, ManagerSpell, MappaSpell, ModeSpell, RiskLevelSpell, Visit
+from tether.management.models import (
+    Assessment,
+    ManagerSpell,
+    MappaSpell,
+    ModeSpell,
+    RiskLevelSpell,
+    Visit,
+    VisitPolicy,
+)
 from tether.management.outcomes import materialise
 from tether.obligations.calendar import add_months
 from tether.register.models import Person, RegisterState
@@ -98,6 +106,10 @@ def populate(seed: int = 2018, today: date | None = None) -> dict[str, Any]:
                 rows["arms"].append(Assessment(person_id=pid, tool="arms", assessed_on=arms_on,
                                                assessor="Synthetic assessor", summary="Synthetic ARMS summary",
                                                next_review=add_months(arms_on, 12), created_at=now))
+        # every demo force manages in Tether (the fixed minimums): its registrants' duties run from registration
+        for fid in by_force:
+            if not VisitPolicy.objects.filter(force_id=fid).exists():
+                VisitPolicy.objects.create(force_id=fid, kind=rules.FIXED, valid_from=now)
         for key, model in (("level", RiskLevelSpell), ("mappa", MappaSpell), ("manager", ManagerSpell),
                            ("mode", ModeSpell), ("visit", Visit), ("arms", Assessment)):
             model.objects.bulk_create(rows[key], batch_size=2000)

@@ -13,5 +13,5 @@ class ManagementConfig(AppConfig):
 
         from . import register_extensions, sweep
 
-        register_extensions.install()
+        register_extensions.install()  # the document section, the person panel, duties from the register's outcome
         register_sweep_step("management", sweep.step)

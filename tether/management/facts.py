@@ -13,11 +13,20 @@ from django.db.models import Max, Q
 from tether.access.models import Force
 from tether.core.models import holds_on_q
 from tether.register.constants import DetentionKind, RegisterStatus
-from tether.register.models import Detention, RegisterState
+from tether.register.models import Detention, Person, RegisterState
 
 from . import rules as R
 from .constants import VisitOutcome
-from .models import Assessment, Intelligence, ModeSpell, RiskLevelSpell, Visit, VisitPolicy
+from .models import (
+    Assessment,
+    Intelligence,
+    ManagerSpell,
+    MappaSpell,
+    ModeSpell,
+    RiskLevelSpell,
+    Visit,
+    VisitPolicy,
+)
 
 QUIET = {RegisterStatus.EXPIRED, RegisterStatus.NOT_SUBJECT, RegisterStatus.MISSING, RegisterStatus.WANTED,
          RegisterStatus.ABROAD}
@@ -58,6 +67,25 @@ def _chunks(items: Sequence[Any], size: int = 2000) -> Iterable[Sequence[Any]]:
         yield items[i : i + size]
 
 
+RECORDS = (RiskLevelSpell, MappaSpell, ModeSpell, ManagerSpell, Visit, Assessment, Intelligence)
+
+
+def _in_scope(ids: Sequence[Any]) -> set[Any]:
+    """Of ``ids``, those under management duties: every registrant of a force that manages in Tether (it has set a
+    visit policy), and anyone else with a management record of any kind."""
+    adopted = set(VisitPolicy.objects.values_list("force_id", flat=True).distinct())
+    forces = dict(Person.objects.filter(pk__in=ids).values_list("pk", "owning_force_id"))
+    out = {pid for pid, fid in forces.items() if fid in adopted}
+    rest = [pid for pid in ids if pid not in out]
+    for model in RECORDS:
+        if not rest:
+            break
+        found = set(model.objects.filter(person_id__in=rest).values_list("person_id", flat=True).distinct())
+        out |= found
+        rest = [pid for pid in rest if pid not in found]
+    return out
+
+
 def facts_for(person_ids: Sequence[Any], as_of: date) -> dict[Any, R.Facts]:
     """``R.Facts`` for each registrant on ``as_of`` (only what was recorded on or before it)."""
     out: dict[Any, R.Facts] = {}
@@ -79,6 +107,7 @@ def facts_for(person_ids: Sequence[Any], as_of: date) -> dict[Any, R.Facts]:
             arms[a.person_id] = a
         intel = dict(Intelligence.objects.filter(person_id__in=ids, received_on__lte=as_of)
                      .values("person_id").annotate(m=Max("received_on")).values_list("person_id", "m"))
+        in_scope = _in_scope(ids)
         for pid in ids:
             st = states.get(pid)
             start = st.registration_start if st is not None and st.subject else None
@@ -95,6 +124,6 @@ def facts_for(person_ids: Sequence[Any], as_of: date) -> dict[Any, R.Facts]:
                 plan_months=mode.plan_months if mode else None, last_seen_visit=seen.get(pid),
                 last_arms=latest.assessed_on if latest else None,
                 arms_next_review=latest.next_review if latest else None,
-                intelligence_on=intel.get(pid),
+                intelligence_on=intel.get(pid), in_scope=pid in in_scope,
             )
     return out

@@ -3,7 +3,9 @@
 - the ``management`` section of a registrant document (docs/management.md): risk levels, assessments, MAPPA,
   management modes, offender managers (by username), home visits and intelligence; validated with the rest of the
   document, written after the people in the same transaction, exported beside them (round-trips exactly);
-- the person page's "Risk, MAPPA and visits" section.
+- the person page's "Risk, MAPPA and visits" section;
+- the register's outcomes-written hook: whenever the register stores a registrant's legal outcome (a new registrant,
+  a change, a release from custody, the sweep), their management duties are evaluated with it.
 """
 
 from __future__ import annotations
@@ -224,3 +226,13 @@ def install() -> None:
     extensions.register_section(extensions.DocumentSection(
         key=KEY, parse=parse, spans=spans, write=write, load=load, to_json=to_json, empty=ManagementDoc))
     extensions.register_person_panel(KEY, person_panel)
+    extensions.register_outcomes_written(KEY, outcomes_written)
+
+
+def outcomes_written(person_ids: Sequence[Any], as_of: date) -> None:
+    """The register stored these people's outcome: their management duties follow it (an ARMS assessment within
+    the set days of first registration or release, the first home visit), whether or not anything of management
+    was recorded yet."""
+    from .outcomes import materialise
+
+    materialise(person_ids, as_of)

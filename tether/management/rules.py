@@ -16,6 +16,11 @@ The policy (domain.md §8):
   registration, whichever is later, unless one was done on or after that day; then a review by the date the
   assessor set (default: ``arms_review_months`` after the assessment).
 
+Duties start from first registration or release whether or not anything of management is recorded, for every
+registrant of a force that manages in Tether (it has set a visit policy: its go-live, so a force bringing an old
+register into Tether is not given a task for every historic assessment before it is ready); a registrant of another
+force comes under them with the first management record (``Facts.in_scope``).
+
 Each duty's ``due`` is its last day: it is overdue from the day after.
 """
 
@@ -64,6 +69,9 @@ CITE_REACTIVE: Final = "NPCC 29 June 2017: reactive management (domain.md §8.3)
 CITE_ARMS: Final = "APP ARMS: assessment after release or registration (domain.md §8.2)"
 CITE_ARMS_REVIEW: Final = "APP ARMS: review by the date set (domain.md §8.2)"
 
+NOT_IN_SCOPE: Final = ("The owning force has set no visit policy in Tether and nothing of management is recorded for "
+                       "this registrant: no management duties yet.")
+
 DUE: Final = "due"
 OVERDUE: Final = "overdue"
 
@@ -93,6 +101,7 @@ class Facts:
     last_arms: date | None = None
     arms_next_review: date | None = None
     intelligence_on: date | None = None  # the latest intelligence recorded
+    in_scope: bool = True  # the force manages in Tether (it set a visit policy) or something of management is recorded
 
 
 @dataclass(frozen=True)
@@ -153,6 +162,8 @@ def evaluate(facts: Facts, as_of: date, policy: Policy | None = None) -> Outcome
     notes: list[str] = []
     if facts.managed_from is None:
         return Outcome((), ("Not yet registered: no management duties.",))
+    if not facts.in_scope:
+        return Outcome((), (NOT_IN_SCOPE,))
     if facts.in_custody:
         return Outcome((), ("In custody: visits and assessments resume on release.",))
 

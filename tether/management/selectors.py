@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.db.models import Max
+from django.db.models import Count, Exists, Max, OuterRef, Q
 
 from tether.access import permissions
 from tether.access.constants import Role
@@ -154,14 +154,71 @@ def _outcomes(force: Force | None, as_of: date) -> dict[Any, tuple[str | None, d
         qs = ManagementState.objects.all() if force is None else ManagementState.objects.filter(force=force)
         return {pid: (lvl or None, v, a, k) for pid, lvl, v, a, k in qs.values_list(
             "person_id", "risk_level", "visit_due", "assessment_due", "assessment_kind")}
+    return _evaluated(_people(force, as_of), as_of)
+
+
+def _evaluated(ids: list[Any], as_of: date) -> dict[Any, tuple[str | None, date | None, date | None, str]]:
+    """(risk level, visit due, assessment due, assessment kind) per registrant, evaluated from the history."""
     out = {}
-    ids = _people(force, as_of)
     facts = facts_for(ids, as_of)
     for pid, outcome in duties_on(ids, as_of).items():
-        v = outcome.due(rules.HOME_VISIT)
-        a = outcome.due(rules.ARMS_INITIAL) or outcome.due(rules.ARMS_REVIEW)
-        out[pid] = (facts[pid].risk_level, v.due if v else None, a.due if a else None, a.kind if a else "")
+        visit = outcome.due(rules.HOME_VISIT)
+        arms = outcome.due(rules.ARMS_INITIAL) or outcome.due(rules.ARMS_REVIEW)
+        out[pid] = (facts[pid].risk_level, visit.due if visit else None, arms.due if arms else None,
+                    arms.kind if arms else "")
     return out
+
+
+def dues_for(person_ids: list[Any], as_of: date) -> dict[Any, tuple[str | None, date | None, date | None]]:
+    """(risk level, home visit due, assessment due) per registrant on ``as_of`` for counting (unguarded: the
+    statistics publish only aggregates): the stored outcome for today, evaluated from the history for a past date."""
+    out: dict[Any, tuple[str | None, date | None, date | None]] = {}
+    if as_of == clock.today():
+        for i in range(0, len(person_ids), 2000):
+            for pid, lvl, v, a in ManagementState.objects.filter(person_id__in=person_ids[i:i + 2000]).values_list(
+                    "person_id", "risk_level", "visit_due", "assessment_due"):
+                out[pid] = (lvl or None, v, a)
+        return out
+    return {pid: row[:3] for pid, row in _evaluated(person_ids, as_of).items()}
+
+
+def levels_on(person_ids: list[Any], days: list[date]) -> dict[tuple[Any, date], str]:
+    """The risk level held by each registrant on each of ``days`` (for counting visits by the level at the time)."""
+    spans: dict[Any, list[tuple[date, date | None, str]]] = defaultdict(list)
+    for i in range(0, len(person_ids), 2000):
+        for pid, lvl, vf, vt in RiskLevelSpell.objects.filter(person_id__in=person_ids[i:i + 2000]).values_list(
+                "person_id", "level", "valid_from", "valid_to"):
+            spans[pid].append((vf, vt, lvl))
+    out = {}
+    for pid in person_ids:
+        for day in days:
+            for vf, vt, lvl in spans.get(pid, ()):
+                if vf <= day and (vt is None or vt > day):
+                    out[(pid, day)] = lvl
+    return out
+
+
+def visits_in(person_ids: list[Any], start: date, end: date) -> list[tuple[Any, date, str]]:
+    """(registrant, day, outcome) of every home visit from ``start`` to ``end`` inclusive (for counting)."""
+    out: list[tuple[Any, date, str]] = []
+    for i in range(0, len(person_ids), 2000):
+        out += list(Visit.objects.filter(person_id__in=person_ids[i:i + 2000], visited_on__gte=start,
+                                         visited_on__lte=end).values_list("person_id", "visited_on", "outcome"))
+    return out
+
+
+def managers_on(person_ids: list[Any], as_of: date) -> dict[Any, int]:
+    """The offender manager (user id) of each registrant on ``as_of`` who had one."""
+    out: dict[Any, int] = {}
+    for i in range(0, len(person_ids), 2000):
+        out.update(ManagerSpell.objects.filter(holds_on_q(as_of), person_id__in=person_ids[i:i + 2000])
+                   .values_list("person_id", "manager_id"))
+    return out
+
+
+def officer_ids(force_id: int | None) -> list[int]:
+    """The active offender managers (officers) of a force, or of every force."""
+    return [u.pk for u in _officers(Force.objects.filter(pk=force_id).first() if force_id else None)]
 
 
 def overdue(user: Any, force_code: str | None = None, as_of: date | None = None) -> list[dict[str, Any]]:
@@ -211,47 +268,101 @@ def _officers(force: Force | None) -> list[User]:
     return list(qs.select_related("force").order_by("force__code", "last_name", "username"))
 
 
-def caseload(user: Any, force_code: str | None = None, as_of: date | None = None) -> list[OfficerLoad]:
-    """Registrants per offender manager on ``as_of``, weighted by risk against the force's benchmark, with overdue
-    visits and assessments; a last row for the unassigned (the unit queue)."""
-    as_of = as_of or clock.today()
-    force = unit_scope(user, force_code)
+Load = tuple[Counter[str | None], int, int]  # (registrants by risk level, visits overdue, assessments overdue)
+
+
+def _loads_stored(force: Force | None, as_of: date) -> dict[int | None, Load]:
+    """Each manager's load from the stored outcome (today), in two aggregate queries: no row per registrant."""
+    holding = ManagerSpell.objects.filter(holds_on_q(as_of), person_id=OuterRef("person_id"))
+    states = ManagementState.objects.all() if force is None else ManagementState.objects.filter(force=force)
+    late = {"v": Count("person_id", filter=Q(visit_due__lt=as_of)),
+            "a": Count("person_id", filter=Q(assessment_due__lt=as_of))}
+    out: dict[int | None, Load] = defaultdict(lambda: (Counter(), 0, 0))
+    spells = ManagerSpell.objects.filter(holds_on_q(as_of), person__management__isnull=False)
+    if force is not None:
+        spells = spells.filter(person__management__force=force)
+    for mid, level, n, v, a in (spells.values("manager_id", "person__management__risk_level").annotate(
+            n=Count("id"), v=Count("id", filter=Q(person__management__visit_due__lt=as_of)),
+            a=Count("id", filter=Q(person__management__assessment_due__lt=as_of))).order_by()
+            .values_list("manager_id", "person__management__risk_level", "n", "v", "a")):
+        levels, vs, as_ = out[mid]
+        levels[level or None] += n
+        out[mid] = (levels, vs + v, as_ + a)
+    for level, n, v, a in (states.filter(~Exists(holding)).values("risk_level").annotate(n=Count("person_id"), **late)
+                           .order_by().values_list("risk_level", "n", "v", "a")):
+        levels, vs, as_ = out[None]
+        levels[level or None] += n
+        out[None] = (levels, vs + v, as_ + a)
+    return out
+
+
+def _loads_evaluated(force: Force | None, as_of: date) -> dict[int | None, Load]:
+    """Each manager's load on a past date, from the duties evaluated from the history."""
     outcomes = _outcomes(force, as_of)
     spells = ManagerSpell.objects.filter(holds_on_q(as_of))
     if force is not None:
         spells = spells.filter(person__owning_force=force)
-    by_manager: dict[int | None, list[Any]] = defaultdict(list)
-    assigned = set()
-    for pid, mid in spells.values_list("person_id", "manager_id"):
-        if pid in outcomes:
-            by_manager[mid].append(pid)
-            assigned.add(pid)
-    by_manager[None] = [pid for pid in outcomes if pid not in assigned]
+    managers = {pid: mid for pid, mid in spells.values_list("person_id", "manager_id") if pid in outcomes}
+    out: dict[int | None, Load] = defaultdict(lambda: (Counter(), 0, 0))
+    for pid, (level, visit, assessment, _) in outcomes.items():
+        mid = managers.get(pid)
+        levels, vs, as_ = out[mid]
+        levels[level] += 1
+        out[mid] = (levels, vs + _late(visit, as_of), as_ + _late(assessment, as_of))
+    return out
+
+
+def caseload(user: Any, force_code: str | None = None, as_of: date | None = None) -> list[OfficerLoad]:
+    """Registrants per offender manager on ``as_of``, weighted by risk against the force's benchmark, with overdue
+    visits and assessments; a last row for the unassigned (the unit queue). Today's are counted in the database
+    from the stored outcome; a past date's from the duties evaluated from the history."""
+    as_of = as_of or clock.today()
+    force = unit_scope(user, force_code)
+    loads = _loads_stored(force, as_of) if as_of == clock.today() else _loads_evaluated(force, as_of)
     policies: dict[int, PolicyView] = {}
     users = {u.pk: u for u in _officers(force)}
-    users.update({u.pk: u for u in User.objects.filter(pk__in=[k for k in by_manager if k]).select_related("force")})
+    users.update({u.pk: u for u in User.objects.filter(pk__in=[k for k in loads if k]).select_related("force")})
     rows = []
     uids: list[int | None] = [*users, None]
-    for who in uids:
-        uid = who
-        ids = by_manager.get(uid, [])
+    for uid in uids:
+        levels, visits_late, assessments_late = loads.get(uid) or (Counter(), 0, 0)
         u = users.get(uid) if uid else None
         fid: int | None = u.force_id if u and u.force_id else (force.pk if force else None)
         pv = policies.setdefault(fid or 0, policy_for(fid) if fid else PolicyView())
-        levels = [outcomes[pid][0] for pid in ids]
         rows.append(OfficerLoad(
             user_id=uid, name=(u.get_full_name() or u.username) if u else "Unassigned (unit queue)",
-            force=(u.force.code if u and u.force else (force.code if force else "")), registrants=len(ids),
-            weighted=rules.weighted(levels, pv.weights), benchmark=pv.benchmark,
-            visits_overdue=sum(1 for pid in ids if _late(outcomes[pid][1], as_of)),
-            assessments_overdue=sum(1 for pid in ids if _late(outcomes[pid][2], as_of))))
+            force=(u.force.code if u and u.force else (force.code if force else "")),
+            registrants=sum(levels.values()), weighted=rules.weighted(list(levels.elements()), pv.weights),
+            benchmark=pv.benchmark, visits_overdue=visits_late, assessments_overdue=assessments_late))
     record("management.caseload", user, detail={"as_of": as_of, "force": force.code if force else "ALL"},
            force_code=force.code if force else "")
     return rows
 
 
-def _late(due: date | None, as_of: date) -> bool:
-    return due is not None and due < as_of
+def unit_queue(user: Any, force_code: str | None = None, as_of: date | None = None, *, limit: int = 50
+               ) -> list[dict[str, Any]]:
+    """The registrants of one force with no offender manager on ``as_of`` (the unit queue), the most urgent duty
+    first, for a supervisor to assign (audited). A national view names a force first (empty otherwise)."""
+    as_of = as_of or clock.today()
+    force = unit_scope(user, force_code)
+    if force is None:
+        return []
+    outcomes = _outcomes(force, as_of)
+    assigned = set(ManagerSpell.objects.filter(holds_on_q(as_of), person__owning_force=force)
+                   .values_list("person_id", flat=True))
+    waiting = sorted(((min((d for d in (o[1], o[2]) if d), default=None), pid) for pid, o in outcomes.items()
+                      if pid not in assigned), key=lambda t: (t[0] is None, t[0] or as_of, str(t[1])))[:limit]
+    people = {p.pk: p for p in Person.objects.filter(pk__in=[pid for _, pid in waiting])}
+    rows = [{"person_id": pid, "reference": people[pid].reference, "name": people[pid].display_name,
+             "level": _label(RiskLevel, outcomes[pid][0]), "next_due": due, "overdue": bool(_late(due, as_of))}
+            for due, pid in waiting if pid in people]
+    record("management.unit_queue", user, detail={"as_of": as_of, "force": force.code, "rows": len(rows)},
+           force_code=force.code)
+    return rows
+
+
+def _late(due: date | None, as_of: date) -> int:
+    return int(due is not None and due < as_of)
 
 
 def assigned_count(user: Any, as_of: date | None = None) -> int:
@@ -352,3 +463,10 @@ def capacity_json(c: dict[str, Any]) -> dict[str, Any]:
             "first_missed": [{"person_id": str(r["person_id"]), "reference": r["reference"], "kind": r["kind"],
                               "due": r["due"].isoformat(), "level": r["level"]} for r in c["first_missed"]]}
 
+
+
+def manager_options(person: Person) -> list[tuple[str, str]]:
+    """Who may be a registrant's offender manager: the active workers of the owning force (and the unit queue)."""
+    users = (User.objects.filter(is_active=True, force_id=person.owning_force_id, role__in=permissions.worker_roles())
+             .order_by("last_name", "first_name", "username"))
+    return [("", "Unassigned (unit queue)"), *((u.username, u.get_full_name() or u.username) for u in users)]

@@ -235,7 +235,7 @@ def mode_set(actor: Any, person_id: Any, data: dict[str, Any]) -> ModeSpell | No
         eligible, why = rules.reactive_eligibility(level_spans(change.person), valid_from,
                                                    last_police_notice(change.person, valid_from))
         if mode == Mode.REACTIVE and not eligible:
-            c.fail("mode", f"reactive management needs low risk for at least 3 years and no recent police "
+            c.fail("mode", f"Reactive management needs low risk for at least 3 years and no recent police "
                            f"notice: {why}")
         c.raise_if_any()
         current = ModeSpell.objects.filter(person=change.person, valid_to__isnull=True).first()
@@ -276,7 +276,7 @@ def _manager(raw: Any, force_id: int, c: Fields) -> User | None:
         return None
     qs = User.objects.filter(is_active=True, force_id=force_id, role__in=permissions.worker_roles())
     user = qs.filter(username=str(raw)).first()
-    if user is None and str(raw).isdigit():
+    if user is None and str(raw).isdigit() and len(str(raw)) <= 18:
         user = qs.filter(pk=int(str(raw))).first()
     if user is None:
         c.fail("manager", "must be an active officer of the registrant's force")
@@ -469,8 +469,8 @@ def policy_set(actor: Any, force_code: str | None, data: dict[str, Any]) -> Visi
                                               ("hours_per_visit", base.hours_per_visit),
                                               ("hours_per_assessment", base.hours_per_assessment),
                                               ("officer_hours_per_month", base.officer_hours_per_month))}
-    if values == before:
-        return None
+    if values == before and current is not None:
+        return None  # a force without a version adopts the defaults: its registrants come under management duties
     with transaction.atomic():
         Force.objects.select_for_update().get(pk=force.pk)
         now = clock.now()

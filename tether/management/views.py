@@ -18,35 +18,57 @@ from tether.access.selectors import force_choices
 from tether.core import clock
 from tether.core.dates import as_of_error as parse_as_of
 from tether.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from tether.ui.forms import DateParts
 from tether.ui.pages import error_page
 
 from . import rules
 from .constants import VisitOutcome
-from .selectors import capacity, caseload, overdue, person_view
+from .selectors import capacity, caseload, overdue, person_view, unit_queue
 from .services import visit_record
 
 
 def _as_of(request: HttpRequest) -> tuple[Any, dict[str, Any] | None]:
+    """The as-at date from a GOV.UK date input (``as_of_day``, ``as_of_month``, ``as_of_year``) or a link's
+    ``?as_of=YYYY-MM-DD``; today when neither is given. (date, None) or (None, the error context)."""
     as_of, error = parse_as_of(request.GET.get("as_of"))
+    if not error and as_of is None:
+        parts = {f"as_of_{p}": str(request.GET.get(f"as_of_{p}", "")) for p in ("day", "month", "year")}
+        if any(len(v.strip()) > 4 for v in parts.values()):
+            parts = {k: "x" for k in parts}  # not a date: the reader says so
+        as_of, problem = DateParts("as_of", "The 'as at' date").parse(parts)
+        error = problem or ""
+        if as_of is not None and as_of > clock.today():
+            error = "The 'as at' date must be today or in the past"
     if error:
-        return None, {"error_list": [("#as_of", error)], "errors": {"as_of": error}, "page_has_errors": True}
+        return None, {"error_list": [("#as_of_day", error)], "errors": {"as_of": error}, "page_has_errors": True}
     return as_of or clock.today(), None
+
+
+def _as_of_parts(request: HttpRequest) -> dict[str, str]:
+    """What to render back into the as-at date input."""
+    iso = (request.GET.get("as_of") or "").strip()
+    if iso:
+        day, _ = parse_as_of(iso)
+        return {"day": str(day.day), "month": str(day.month), "year": str(day.year)} if day else {}
+    return {p: str(request.GET.get(f"as_of_{p}", ""))[:4] for p in ("day", "month", "year")}
 
 
 @require_http_methods(["GET", "HEAD"])
 def person_page(request: HttpRequest, person_id: Any) -> HttpResponse:
     as_of, problem = _as_of(request)
-    base = {"nav": "register", "as_of_value": request.GET.get("as_of", ""), "errors": {}, "error_list": []}
-    if problem:
-        return render(request, "management/person.html", {**base, **problem}, status=400)
+    base = {"nav": "register", "as_of_parts": _as_of_parts(request), "errors": {}, "error_list": [],
+            **(problem or {})}
     try:
-        m = person_view(request.user, person_id, as_of)
+        m = person_view(request.user, person_id, as_of or clock.today())  # a bad date: today's, with the error
     except NotFound:
         return error_page(request, 404)
     except Forbidden as exc:
         return error_page(request, 403, str(exc))
-    return render(request, "management/person.html", {**base, "m": m,
-                                                      "can_record": permissions.can_record_visits(request.user)})
+    user = request.user
+    return render(request, "management/person.html", {
+        **base, "m": m, "can_record": permissions.can_record_visits(user),
+        "can_assess": permissions.can_assess_risk(user), "can_decide": permissions.can_decide_management_mode(user),
+        "can_assign": permissions.can_assign_caseload(user)}, status=400 if problem else 200)
 
 
 OUTCOME_OPTIONS = [(v, str(label)) for v, label in VisitOutcome.choices]
@@ -107,13 +129,14 @@ def visit_page(request: HttpRequest, person_id: Any) -> HttpResponse:
 
 
 def _unit_page(request: HttpRequest, template: str, nav: str, read: Any, *, workers: bool = False,
-               **extra: Any) -> HttpResponse:
+               problem: dict[str, Any] | None = None, **extra: Any) -> HttpResponse:
     user = request.user
     if not (permissions.can_see_management(user) if workers else permissions.can_assign_caseload(user)):
         return error_page(request, 403, "Only supervisors and administrators see caseloads and capacity.")
-    as_of, problem = _as_of(request)
-    force = (request.GET.get("force") or "").strip().upper()
-    context: dict[str, Any] = {"nav": nav, "as_of_value": request.GET.get("as_of", ""), "force_value": force,
+    as_of, date_problem = _as_of(request)
+    problem = problem or date_problem
+    force = (request.GET.get("force") or "").strip().upper()[:10]
+    context: dict[str, Any] = {"nav": nav, "as_of_parts": _as_of_parts(request), "force_value": force,
                                "national": permissions.is_national_admin(user), "errors": {}, "error_list": [],
                                "force_options": force_choices(("", "All forces"), with_code=True), **extra}
     if problem:
@@ -137,12 +160,22 @@ def overdue_page(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "HEAD"])
 def caseload_page(request: HttpRequest) -> HttpResponse:
-    return _unit_page(request, "management/caseload.html", "management", caseload)
+    def read(user: Any, force: str | None, as_of: Any) -> dict[str, Any]:
+        return {"officers": caseload(user, force, as_of), "queue": unit_queue(user, force, as_of)}
+
+    return _unit_page(request, "management/caseload.html", "management", read)
 
 
 @require_http_methods(["GET", "HEAD"])
 def capacity_page(request: HttpRequest) -> HttpResponse:
     what_if = request.GET.get("what_if") or rules.REACTIVE_ELIGIBLE
+    if what_if not in rules.WHAT_IF_POLICIES:
+        what_if = rules.REACTIVE_ELIGIBLE
+        message = "Select a policy from the list"
+        return _unit_page(request, "management/capacity.html", "management", None, what_if=what_if,
+                          problem={"error_list": [("#what_if", message)], "errors": {"what_if": message},
+                                   "page_has_errors": True},
+                          policy_options=[(k, rules.POLICY_LABELS[k]) for k in rules.WHAT_IF_POLICIES])
     return _unit_page(request, "management/capacity.html", "management",
                       lambda u, f, d: capacity(u, f, d, what_if=what_if), what_if=what_if,
                       policy_options=[(k, rules.POLICY_LABELS[k]) for k in rules.WHAT_IF_POLICIES])

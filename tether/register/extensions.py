@@ -23,6 +23,11 @@ Identity (search, duplicates, merge) registers
 - a **not-separate source**: the records that are no longer separate people (merged into another record) on a date,
   which every count leaves out (``selectors.separate``).
 
+Management (risk-led management) registers an **outcomes-written hook**: told the ids of people whose stored legal
+outcome (``RegisterState``) was just written, and the as-at date, inside the same transaction, so its own duties
+(an ARMS assessment after release or first registration, home visits) start from registration or release, whether
+or not anything of management was recorded yet.
+
 Registering the same key twice replaces the first (app start may run more than once in tests).
 """
 
@@ -195,3 +200,19 @@ def register_not_separate(key: str, source: NotSeparate) -> None:
 
 def not_separate_sources() -> list[NotSeparate]:
     return list(_not_separate.values())
+
+
+# --- management: duties that follow the register's outcome ----------------------------------------------------
+
+OutcomesWritten = Callable[[Sequence[Any], date], None]
+_outcomes_written: dict[str, OutcomesWritten] = {}
+
+
+def register_outcomes_written(key: str, hook: OutcomesWritten) -> None:
+    """``hook(person_ids, as_of)``: called inside the write's transaction after their ``RegisterState`` is stored."""
+    _outcomes_written[key] = hook
+
+
+def outcomes_written(person_ids: Sequence[Any], as_of: date) -> None:
+    for hook in list(_outcomes_written.values()):
+        hook(person_ids, as_of)

@@ -19,6 +19,7 @@ from django.db import connection
 from tether.core import clock
 from tether.obligations import evaluate
 
+from . import extensions
 from .constants import DetentionKind, RegisterStatus
 from .documents import RegistrantDoc
 from .facts import History, facts_from, history_from_doc
@@ -109,6 +110,7 @@ def materialise_histories(
             for o in outcome.obligations
         )
     _store([pid for pid, _ in items], states, obligations, as_of, now, fresh=fresh, span=span)
+    extensions.outcomes_written([pid for pid, _ in items], as_of)  # management's duties follow the outcome
 
 
 def _store(

@@ -77,6 +77,24 @@ def report_management(request: HttpRequest, q: Query[FigureQuery]) -> Any:
     return _figure(request, "management", q)
 
 
+@router.get("/reports/visits", response=RESPONSES,
+            summary="Home visits in the year to a date by risk level (seen or not)")
+def report_visits(request: HttpRequest, q: Query[FigureQuery]) -> Any:
+    return _figure(request, "visits", q)
+
+
+@router.get("/reports/overdue", response=RESPONSES,
+            summary="Overdue home visits and assessments on a date by how long overdue (by=age) or risk level")
+def report_overdue(request: HttpRequest, q: Query[FigureQuery]) -> Any:
+    return _figure(request, "overdue", q)
+
+
+@router.get("/reports/caseloads", response=RESPONSES,
+            summary="Offender managers by caseload on a date (the benchmark: one per 50 registrants)")
+def report_caseloads(request: HttpRequest, q: Query[FigureQuery]) -> Any:
+    return _figure(request, "caseloads", q)
+
+
 @router.get("/reports/cases", response=RESPONSES, summary="Cases opened, reopened and closed in a period")
 def report_cases(request: HttpRequest, q: Query[PeriodQuery]) -> Any:
     default = last_twelve_months(q.period_to or clock.today())

@@ -14,10 +14,11 @@ from typing import Any
 from tether.core import clock
 from tether.core.errors import ValidationFailed
 
-from . import exporters, rollup, statistics
+from . import exporters, management_figures, rollup, statistics
 from .disclosure import MAX_THRESHOLD, STANDARD, Policy, PublishedTable, publish, publish_series
 
-FIGURES = ("missing", "abroad", "registrants", "management", "cases", "series", "rollup", "breaches", "duties")
+FIGURES = ("missing", "abroad", "registrants", "management", "visits", "overdue", "caseloads", "cases", "series",
+           "rollup", "breaches", "duties")
 LOWEST_THRESHOLD = 3  # the API and the CLI may go below the standard threshold, never below this
 
 
@@ -76,6 +77,8 @@ def published(figure: str, user: Any, *, as_of: date | None = None, period: tupl
                "registrants": statistics.registrants, "management": statistics.management,
                "duties": statistics.duties_on}[figure]
         return _table(publish(run(user, as_of, by=by, force_code=force), policy))
+    if figure in management_figures.FIGURES:
+        return _table(publish(management_figures.FIGURES[figure](user, as_of, by=by, force_code=force), policy))
     if figure == "cases":
         if period is None:
             raise ValidationFailed({"period": "is required for cases: two dates like 2024-04-01..2025-03-31"})

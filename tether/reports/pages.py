@@ -19,10 +19,11 @@ from tether.access.models import Force
 from tether.audit.services import record
 from tether.core import clock
 from tether.core.errors import ValidationFailed
+from tether.management.rules import DEFAULT_BENCHMARK
 
-from . import exporters, figures, rollup, statistics
+from . import exporters, figures, management_figures, rollup, statistics
 from .charts import bar_chart, line_chart
-from .disclosure import STANDARD, Cell, Policy, PublishedTable, publish, publish_series
+from .disclosure import HIDDEN_TEXT, STANDARD, Cell, Policy, PublishedTable, publish, publish_series
 from .foi import FoiDraft
 from .tables import COUNT
 
@@ -39,13 +40,19 @@ DOWNLOADS: dict[str, tuple[str, ...]] = {
     "abroad": ("force", "country"),
     "registrants": ("force", "country"),
     "cases": ("force", "country"),
+    "management": ("risk", "mappa_category", "mappa_level", "mode"),
+    "visits": ("risk",),
+    "overdue": ("age", "risk"),
+    "caseloads": ("caseload",),
     "series": (),
     "rollup": (),
 }
 FOI_BREAKDOWNS = (("force", "By force"), ("year_missing", "By year went missing"),
                   ("time_missing", "By time missing (under 1 year, 1 to 2, 2 to 5, 5 to 10, 10 years or more)"))
 BY_LABELS = {"force": "force", "country": "country", "year_missing": "year went missing",
-             "time_missing": "time missing", "state": "case state"}
+             "time_missing": "time missing", "state": "case state", "risk": "risk level",
+             "mappa_category": "MAPPA category", "mappa_level": "MAPPA level", "mode": "management mode",
+             "age": "how long overdue", "caseload": "caseload"}
 
 
 def is_report_user(user: Any) -> bool:
@@ -202,6 +209,72 @@ def statistics_page(user: Any, as_of: date, *, force_code: str = "", by: str = "
         Section("by-offence", "Offence category", bar_chart(offences), offences, by="offence"),
         Section("abroad", f"Believed abroad by {BY_LABELS[by]}", bar_chart(abroad_by), abroad_by, figure="abroad",
                 by=by),
+    )
+    return StatisticsPage(as_of=as_of, scope=_scope_text(force_code), headlines=headlines, sections=sections,
+                          policy=policy)
+
+
+def _sum(cells: list[Cell]) -> Cell | None:
+    """The sum of published cells (None when one of them is hidden)."""
+    if any(c.value is None for c in cells):
+        return None
+    total = sum(c.value or 0 for c in cells)
+    return Cell(str(total), total)
+
+
+def _ratio(numerator: Cell | None, denominator: Cell | None, digits: int = 1) -> str:
+    """A ratio of two published figures ("[c]" when either is hidden, "–" when the denominator is 0)."""
+    if numerator is None or denominator is None or numerator.value is None or denominator.value is None:
+        return HIDDEN_TEXT
+    if not denominator.value:
+        return "–"
+    return f"{numerator.value / denominator.value:.{digits}f}"
+
+
+HIGH_RISK = ("Very high", "High")
+
+
+def management_page(user: Any, as_of: date, *, force_code: str = "", policy: Policy = STANDARD) -> StatisticsPage:
+    """Risk-led management as at ``as_of``: registrants by risk level, MAPPA and mode; home visits in the year and
+    per high-risk registrant; overdue visits and assessments by age and risk level; caseloads against one officer
+    per 50 registrants. Every figure published under ``policy`` (headline ratios from published figures only)."""
+    code = force_code or None
+
+    def run(figure: str, by: str) -> PublishedTable:
+        return figures.published(figure, user, as_of=as_of, by=by, force=code, policy=policy).table  # type: ignore[return-value]
+
+    risk, category, level, mode = (run("management", b) for b in ("risk", "mappa_category", "mappa_level", "mode"))
+    made = run("visits", "risk")
+    by_age, by_risk = run("overdue", "age"), run("overdue", "risk")
+    loads = run("caseloads", "caseload")
+    high_visits = _sum([made.row_totals[r] for r in HIGH_RISK])
+    high_people = _sum([risk.cells[(r, COUNT)] for r in HIGH_RISK])
+    over = _sum([loads.cells[(r, COUNT)] for r in management_figures.CASELOAD_BANDS[2:]])
+    headlines = (
+        Headline("Registrants subject to notification", risk.total.text, "headline-registrants"),
+        Headline("High or very high risk", high_people.text if high_people else HIDDEN_TEXT, "headline-high-risk"),
+        Headline("Home visits in the year per high or very high risk registrant", _ratio(high_visits, high_people),
+                 "headline-visits-per-high-risk"),
+        Headline("Overdue home visits", by_age.col_totals["Home visits"].text, "headline-overdue-visits"),
+        Headline("Overdue assessments", by_age.col_totals["Assessments"].text, "headline-overdue-assessments"),
+        Headline(f"Registrants per offender manager (benchmark {DEFAULT_BENCHMARK})",
+                 _ratio(_sum([risk.total]), loads.total), "headline-per-officer"),
+        Headline("Offender managers with 50 or more", over.text if over else HIDDEN_TEXT, "headline-over-benchmark"),
+    )
+    sections = (
+        Section("by-risk", "Registrants by risk level", bar_chart(risk), risk, figure="management", by="risk"),
+        Section("by-mappa-category", "MAPPA category", bar_chart(category), category, figure="management",
+                by="mappa_category"),
+        Section("by-mappa-level", "MAPPA level", bar_chart(level), level, figure="management", by="mappa_level"),
+        Section("by-mode", "Active and reactive management", bar_chart(mode), mode, figure="management", by="mode"),
+        Section("visits", "Home visits in the year by risk level", bar_chart(made, col="Seen"), made,
+                figure="visits", by="risk"),
+        Section("overdue-age", "Overdue visits and assessments by how long overdue",
+                bar_chart(by_age, col="Home visits"), by_age, figure="overdue", by="age"),
+        Section("overdue-risk", "Overdue visits and assessments by risk level", bar_chart(by_risk, col="Home visits"),
+                by_risk, figure="overdue", by="risk"),
+        Section("caseloads", "Offender managers by caseload", bar_chart(loads), loads, figure="caseloads",
+                by="caseload"),
     )
     return StatisticsPage(as_of=as_of, scope=_scope_text(force_code), headlines=headlines, sections=sections,
                           policy=policy)

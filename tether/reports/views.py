@@ -77,6 +77,29 @@ def statistics_page(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "HEAD"])
 @report_users_only
+def management_page(request: HttpRequest) -> HttpResponse:
+    """Risk-led management statistics (risk, MAPPA, mode, visits, overdue, caseloads) as at any date."""
+    user = request.user
+    form = StatisticsForm(request.GET, user)
+    errors = {k: v for k, v in form.errors.items() if k != "by"}
+    context = _base(request, "management") | {
+        "form": form, "errors": errors, "error_list": [e for e in form.error_list() if e[0] != "#by"],
+        "page_has_errors": bool(errors), "force_options": pages.force_options(user),
+        "threshold_range": pages.THRESHOLD_RANGE, "rounding_range": pages.ROUNDING_RANGE,
+    }
+    if errors:
+        return render(request, "reports/management.html", context, status=400)
+    try:
+        page = pages.management_page(user, form.as_of, force_code=form.force, policy=form.policy)
+    except Forbidden as exc:
+        return _refuse(request, str(exc))
+    sections = [{"section": s, "downloads": _downloads(s.figure, form.query(by=s.by))} for s in page.sections]
+    context.update(page=page, sections=sections)
+    return render(request, "reports/management.html", context)
+
+
+@require_http_methods(["GET", "HEAD"])
+@report_users_only
 def cases_page(request: HttpRequest) -> HttpResponse:
     user = request.user
     form = CasesForm(request.GET, user)

@@ -56,7 +56,8 @@ def _web(route: str, who: str) -> str:
         return OK if who in ACCOUNT_MANAGERS else FORBIDDEN
     if route == "access:account":  # the MPS officer's account
         return OK if who in ACCOUNT_MANAGERS else FORBIDDEN
-    if route in ("reports:statistics", "reports:cases", "reports:foi", "reports:download"):
+    if route in ("reports:statistics", "reports:cases", "reports:foi", "reports:download",
+                 "reports:management"):
         return OK if who in REPORTS else FORBIDDEN
     if route == "reports:national":
         return OK if who in NATIONAL else FORBIDDEN
@@ -81,8 +82,13 @@ def _web(route: str, who: str) -> str:
         return OK if who in WRITERS else NOT_FOUND
     if route == "casework:case":  # an MPS registrant's case: another force's officer records a reason first
         return OK if who in WRITERS else TO_REASON if who == "other_officer" else NOT_FOUND
-    if route in ("management:person", "management:visit"):  # an MPS registrant's management: own force's workers
+    if route in ("management:person", "management:visit", "management:risk_level", "management:assessment",
+                 "management:mappa"):  # an MPS registrant's management: own force's workers
         return OK if who in WRITERS else FORBIDDEN
+    if route == "management:mode":  # active or reactive management: a supervisor's decision
+        return OK if who == "supervisor" else FORBIDDEN
+    if route == "management:manager":  # assigning offender managers: supervisors and administrators
+        return OK if who in {"supervisor", "force_admin", "national_admin"} else FORBIDDEN
     if route == "management:overdue":
         return OK if who in WRITERS | {"other_officer"} else FORBIDDEN
     if route in ("management:caseload", "management:capacity"):
@@ -144,7 +150,8 @@ def _api(route: str, who: str) -> str:
 
 REPORTERS = {"analyst", "foi_officer", "supervisor", "national_admin"}
 REPORT_ROUTES = {"api:report_missing", "api:report_abroad", "api:report_registrants", "api:report_cases",
-                 "api:report_series", "api:report_management", "api:report_breaches", "api:report_duties"}
+                 "api:report_series", "api:report_management", "api:report_breaches", "api:report_duties",
+                 "api:report_visits", "api:report_overdue", "api:report_caseloads"}
 
 
 WEB_ROUTES = {
@@ -157,7 +164,9 @@ WEB_ROUTES = {
     "casework:tasks", "casework:queue", "casework:task", "casework:task_assign", "casework:overdue",
     "casework:sla", "casework:playbook", "casework:cases", "casework:case", "casework:action", "casework:event",
     "reports:statistics", "reports:cases", "reports:foi", "reports:national", "reports:download",
+    "reports:management",
     "management:person", "management:visit", "management:overdue", "management:caseload", "management:capacity",
+    "management:risk_level", "management:assessment", "management:mappa", "management:mode", "management:manager",
 } | tracing_policy.WEB
 API_ROUTES = {
     "api:openapi-json", "api:openapi-view", "api:list_people", "api:create_person", "api:get_person",
@@ -171,6 +180,7 @@ API_ROUTES = {
     "api:search_people_api", "api:list_duplicates", "api:merge_records", "api:undo_merge",
     "api:management_show", "api:management_write", "api:visit_create", "api:overdue_list", "api:caseload_list",
     "api:capacity_show", "api:policy_update", "api:report_management", "api:reveal_personal",
+    "api:report_visits", "api:report_overdue", "api:report_caseloads",
 } | tracing_policy.API
 
 

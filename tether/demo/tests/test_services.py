@@ -68,4 +68,7 @@ def test_demo_management_in_the_published_shares(db, frozen):
     assert sum(levels.values()) == 600 and levels["low"] > levels["medium"] > levels["high"] > levels["very_high"]
     assert RiskLevelSpell.objects.count() == 600 and ManagementState.objects.count() == 600
     assert ManagementState.objects.filter(next_due__lt="2025-06-16").exists()  # some overdue
+    from tether.management.models import VisitPolicy
+
+    assert VisitPolicy.objects.filter(kind="fixed").exists()  # the demo forces manage in Tether
     assert ModeSpell.objects.filter(mode="reactive").exists() or levels["low"] < 50

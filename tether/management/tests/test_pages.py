@@ -6,7 +6,7 @@ import pytest
 
 from tether.access.testing import verified_login
 from tether.audit.models import AuditEvent
-from tether.management.models import Visit
+from tether.management.models import ManagerSpell, Visit
 
 from .conftest import VISIT_DUE
 
@@ -88,3 +88,33 @@ def test_dashboard_assigned_to_me(client, officer, managed):
     verified_login(client, officer)
     html = client.get("/").content.decode()
     assert "1 registrant is assigned to you" in html and 'data-testid="my-registrants"' in html
+
+
+def test_unit_pages_read_a_govuk_date_input(client, supervisor, managed):
+    verified_login(client, supervisor)
+    r = client.get("/management/capacity/?as_of_day=10&as_of_month=6&as_of_year=2025&what_if=fixed")
+    assert r.status_code == 200 and b"10 June 2025" in r.content and b'name="as_of_day"' in r.content
+    assert b'value="10"' in r.content
+    bad = client.get("/management/caseload/?as_of_day=31&as_of_month=2&as_of_year=2025")
+    assert bad.status_code == 400 and b'href="#as_of_day"' in bad.content
+    assert b"The &#x27;as at&#x27; date must be a real date" in bad.content
+    future = client.get("/management/overdue/?as_of_day=1&as_of_month=1&as_of_year=2030")
+    assert future.status_code == 400 and b"must be today or in the past" in future.content
+    policy = client.get("/management/capacity/?what_if=nonsense")
+    assert policy.status_code == 400 and b"Select a policy from the list" in policy.content
+    assert b'class="govuk-button" data-module="govuk-button">Show' in policy.content
+
+
+def test_caseload_lists_the_unit_queue_to_assign(client, officer, supervisor, make_doc, managed):
+    from tether.register.services import person_create
+
+    waiting = person_create(officer, make_doc(ni_number="AB123457C"))
+    assert not ManagerSpell.objects.filter(person=waiting).exists()
+    from tether.management.services import risk_level_set
+
+    risk_level_set(officer, waiting.pk, {"level": "medium", "reason": "Recorded at the first review"})
+    verified_login(client, supervisor)
+    html = client.get("/management/caseload/").content.decode()
+    assert 'data-testid="unit-queue"' in html and f"/people/{waiting.pk}/management/manager/" in html
+    assert f"/people/{managed.pk}/management/manager/" not in html  # assigned already
+    assert AuditEvent.objects.filter(action="management.unit_queue").exists()

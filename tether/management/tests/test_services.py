@@ -132,8 +132,29 @@ def test_visit_validation_names_fields(managed, officer):
 def test_policy_is_a_force_admins_and_no_change_writes_nothing(force_admin, supervisor, managed):
     with pytest.raises(Forbidden):
         policy_set(supervisor, None, {"kind": "individual"})
+    adopted = policy_set(force_admin, None, {"kind": "fixed"})  # the defaults, adopted: the force's go-live
+    assert adopted is not None and adopted.kind == "fixed"
     assert policy_set(force_admin, None, {"kind": "fixed"}) is None
     row = policy_set(force_admin, None, {"kind": "individual", "benchmark": 40})
     assert row is not None and row.benchmark == 40
     assert policy_set(force_admin, None, {"benchmark": 40}) is None
     assert Person.objects.filter(pk=managed.pk).exists()
+
+
+def test_caseload_today_in_the_database_matches_the_history(managed, officer, supervisor, make_doc, frozen):
+    """Today's caseload is counted from the stored outcome in aggregate queries, a past date's from the duties
+    evaluated from the history: on the same facts they agree."""
+    from tether.management.selectors import caseload
+    from tether.register.services import person_create
+
+    waiting = person_create(officer, make_doc(ni_number="AB123457C"))
+    risk_level_set(officer, waiting.pk, {"level": "very_high", "reason": "Recorded at the first review"})
+    frozen.move_to("2025-07-20T09:00:00Z")
+    today = {r.name: r for r in caseload(supervisor, None, date(2025, 7, 20))}
+    mine = today[officer.get_full_name() or officer.username]
+    assert (mine.registrants, mine.weighted, mine.visits_overdue, mine.assessments_overdue) == (1, 2.0, 1, 1)
+    queue = today["Unassigned (unit queue)"]
+    assert (queue.registrants, queue.weighted) == (1, 3.0)
+    frozen.move_to("2025-07-21T09:00:00Z")  # the same date read as a past date: evaluated from the history
+    past = {r.name: r for r in caseload(supervisor, None, date(2025, 7, 20))}
+    assert [vars(r) for r in past.values()] == [vars(r) for r in today.values()]

@@ -46,12 +46,46 @@ def test_a_visit_made_before_the_sweep_means_no_breach(managed, officer, frozen)
     assert ManagementState.objects.get(person=managed).visit_due == date(2025, 9, 16)
 
 
-def test_registrants_without_management_records_are_not_swept(officer, make_doc, frozen):
+def test_registrants_of_a_force_not_yet_managing_in_tether_are_not_swept(officer, make_doc, frozen):
     from tether.register.services import person_create
 
-    person_create(officer, make_doc())
+    person = person_create(officer, make_doc())
+    assert ManagementState.objects.get(person=person).next_due is None  # no visit policy, no management record
     summary = sweep(as_of=VISIT_DUE + timedelta(days=30))
     assert summary["management"]["new_breaches"] == 0
+
+
+def test_duties_start_from_release_without_any_management_record(officer, force_admin, make_doc, frozen):
+    """Once the force manages in Tether (a visit policy), a registrant released on 10 June 2025 with nothing of
+    management recorded owes an ARMS assessment by 24 June (15 days) and a first home visit; the sweep on the
+    morning of 25 June records the missed assessment and a task."""
+    from tether.management.services import policy_set
+    from tether.register.services import person_create
+
+    policy_set(force_admin, None, {"kind": "fixed"})
+    person = person_create(officer, make_doc(detentions=[{"kind": "custody", "start": "2020-03-04",
+                                                           "end": "2025-06-10"}], notifications=[]))
+    state = ManagementState.objects.get(person=person)
+    assert state.assessment_kind == "arms_initial" and state.assessment_due == date(2025, 6, 24)
+    assert state.visit_due == date(2026, 6, 10)  # no risk level yet: the low-risk minimum, from the release
+    sweep(as_of=date(2025, 6, 24))
+    assert not Breach.objects.filter(person=person, kind__in=("arms_initial", "home_visit")).exists()
+    frozen.move_to("2025-06-25T06:00:00+01:00")
+    sweep()
+    breach = Breach.objects.get(person=person, kind="arms_initial")
+    assert breach.due == date(2025, 6, 24) and breach.detected_on == date(2025, 6, 25)
+    assert Task.objects.get(breach=breach).title == "ARMS assessment due 24 June 2025 not done"
+
+
+def test_a_custody_record_moves_the_duties_at_once(officer, force_admin, make_doc, frozen):
+    """A register change (here a new registrant back in custody) re-evaluates management duties in the same write."""
+    from tether.management.services import policy_set
+    from tether.register.services import person_create
+
+    policy_set(force_admin, None, {"kind": "fixed"})
+    person = person_create(officer, make_doc(detentions=[{"kind": "custody", "start": "2025-06-01"}]))
+    state = ManagementState.objects.get(person=person)
+    assert state.next_due is None and state.recheck_on is not None
 
 
 def test_an_overdue_assessment_is_noticed_too(managed, frozen):
