@@ -67,6 +67,33 @@ def test_planted_registrants_are_found_by_every_kind_of_change():
     assert sum(missed.values()) <= 3, missed
 
 
+def test_a_failed_em_session_leaves_the_model_whole():
+    """Splink's EM session drops the comparisons its block uses and swaps in the block's prior before it trains;
+    when it then fails (here: the extract holds no NI numbers, so the NI block has no pairs) the linker kept that
+    half-made model: no NI comparison and a prior tens of thousands of times too high, so every pair sharing a
+    given name scored as a match (the 100,000 x 20,000 benchmark's precision of 0.018)."""
+    register = synthetic.people(400, seed=11)
+    rows, planted = synthetic.extract(register, rows=1200, planted=60, seed=12)
+    right = [synthetic.as_linkage(r, r["record_id"]) | {"ni": None} for r in rows]
+    result = linkage.link([synthetic.as_linkage(r, r["key"]) for r in register], right, seed=5, max_u_pairs=3e5)
+    assert not any("ni" in step for step in result.trained if step.startswith("m by EM"))
+    assert any(step.startswith("m by EM") for step in result.trained)
+    names = [c["output_column_name"] for c in result.model["comparisons"]]
+    assert names == ["given_name", "surname", "dob", "ni", "postcode", "address", "town"]
+    assert result.model["probability_two_random_records_match"] < 1e-3
+    precision, recall = _scores(result.pairs, {(p.person_key, p.record_id) for p in planted},
+                                linkage.DEFAULT_THRESHOLD)
+    assert precision >= 0.95 and recall >= 0.8, (precision, recall)  # no NI, every one moved
+
+
+def test_trained_m_probabilities_keep_a_floor():
+    model = linkage.floored({"comparisons": [{"comparison_levels": [
+        {"is_null_level": True}, {"m_probability": 1e-12, "u_probability": 0.9}, {"m_probability": 0.5}]}]})
+    levels = model["comparisons"][0]["comparison_levels"]
+    assert levels[1]["m_probability"] == linkage.M_FLOOR and levels[2]["m_probability"] == 0.5
+    assert "m_probability" not in levels[0]
+
+
 def test_the_same_data_and_seed_give_the_same_pairs():
     register = synthetic.people(60, seed=2)
     rows, _ = synthetic.extract(register, rows=120, planted=10, seed=3)
