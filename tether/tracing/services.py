@@ -27,6 +27,7 @@ from .models import (
     Extract,
     ExtractRecord,
     Lead,
+    LeadDecision,
     LeadState,
     LinkageModel,
     LinkageRun,
@@ -324,6 +325,9 @@ def lead_decide(actor: Any, lead_id: Any, decision: str, *, reason: str = "", du
         lead.reason, lead.due_on = text, due
         lead.decided_at, lead.decided_by = clock.now(), actor
         lead.save()
+        LeadDecision.objects.create(lead=lead, decision=lead.state, reason=text, due_on=due,
+                                    decided_on=clock.uk_date(lead.decided_at), at=lead.decided_at, actor=actor,
+                                    actor_label=_label(actor))
         record(f"tracing.lead_{decision}", actor, object_type="person", object_id=str(lead.person_id),
                force_code=lead.force.code, reason=text,
                detail={"lead": lead.pk, "source": lead.source.name, "partner_record": lead.partner_record_id,

@@ -14,15 +14,18 @@ from django.views.decorators.http import require_http_methods
 from tether.access import permissions
 from tether.audit.services import record
 from tether.core import clock
+from tether.core.dates import as_of_error
 from tether.core.errors import Forbidden, NotFound, ValidationFailed
 from tether.ui.pages import error_page
 
 from . import extracts
 from .models import AgencyKind
-from .selectors import lead_detail, leads_for, runs_for, sources_for
+from .selectors import lead_detail, lead_statistics, leads_for, runs_for, sources_for
 from .services import extract_load, lead_decide, source_save
 
 MAX_UPLOAD = 50 * 1024 * 1024
+STAT_COLUMNS = ("leads", "accepted", "rejected", "needs_more", "open", "precision", "median_days_to_decision",
+                "cases_located_after_accept", "median_days_to_located")
 
 
 @require_http_methods(["GET", "HEAD"])
@@ -111,3 +114,23 @@ def upload(request: HttpRequest) -> HttpResponse:
                                                   for k, v in errors.items()])
         return render(request, "tracing/upload.html", context, status=400)
     return render(request, "tracing/upload.html", context)
+
+
+@require_http_methods(["GET", "HEAD"])
+def statistics(request: HttpRequest) -> HttpResponse:
+    """Leads per source and per run as at a date: decided, precision of the decisions, time to decision, cases
+    located after an accepted lead. Aggregate only (no personal data)."""
+    as_of, problem = as_of_error(request.GET.get("as_of"))
+    context: dict[str, Any] = {"nav": "tracing", "as_of_value": request.GET.get("as_of", ""), "errors": {},
+                               "error_list": []}
+    if problem:
+        context.update(errors={"as_of": problem}, error_list=[("#as_of", problem)], as_of=clock.today())
+        return render(request, "tracing/statistics.html", context, status=400)
+    try:
+        context["data"] = lead_statistics(request.user, as_of or clock.today())
+    except Forbidden as exc:
+        return error_page(request, 403, str(exc))
+    context["as_of"] = context["data"]["as_of"]
+    for row in [context["data"]["totals"], *context["data"]["by_source"], *context["data"]["by_run"]]:
+        row["cells"] = [row[k] for k in STAT_COLUMNS]
+    return render(request, "tracing/statistics.html", context)
