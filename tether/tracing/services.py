@@ -126,12 +126,17 @@ def extract_load(actor: Any, source: PartnerSource, parsed: Parsed, *, filename:
     return extract
 
 
-def purge_expired(as_of: date | None = None, *, actor: Any = None, actor_label: str = "") -> dict[str, Any]:
+def purge_expired(as_of: date | None = None, *, actor: Any = None, actor_label: str = "",
+                  force: Force | None = None) -> dict[str, Any]:
     """Delete every extract's rows once its retention has ended (audited). Leads keep only the partner's
-    address and from-date, and the comparison levels (not the partner's other values)."""
+    address and from-date, and the comparison levels (not the partner's other values). ``force``: only the
+    extracts of sources serving that force."""
     day = as_of or clock.today()
     purged = []
-    for extract in Extract.objects.filter(purged_at__isnull=True, expires_on__lte=day).select_related("source"):
+    due = Extract.objects.filter(purged_at__isnull=True, expires_on__lte=day).select_related("source")
+    if force is not None:
+        due = due.filter(source__forces=force)
+    for extract in due.order_by("id"):
         with transaction.atomic():
             leads = list(Lead.objects.filter(extract_record__extract=extract))
             for lead in leads:
@@ -150,6 +155,13 @@ def purge_expired(as_of: date | None = None, *, actor: Any = None, actor_label: 
                            "expires_on": extract.expires_on, "as_of": day, "leads_trimmed": len(leads)})
         purged.append({"extract": extract.pk, "source": extract.source.name, "rows_deleted": deleted})
     return {"as_of": day, "extracts_purged": len(purged), "purged": purged}
+
+
+def sweep_step(as_of: date, force: Force | None, actor_label: str) -> dict[str, Any]:
+    """The daily sweep's tracing step (``casework.services.register_sweep_step``): expired extracts deleted."""
+    summary = purge_expired(as_of, actor_label=actor_label, force=force)
+    return {"extracts_purged": summary["extracts_purged"],
+            "extract_rows_deleted": sum(p["rows_deleted"] for p in summary["purged"])}
 
 
 # --- linkage runs --------------------------------------------------------------------------------------------
