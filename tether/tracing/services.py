@@ -110,16 +110,20 @@ def extract_load(actor: Any, source: PartnerSource, parsed: Parsed, *, filename:
         raise Forbidden("Only force and national administrators load partner extracts.")
     if not permissions.sees_partner_source(actor, source_force_ids(source)):
         raise Forbidden("That source belongs to another force.")
+    return _store_extract(source, parsed, filename, actor, _label(actor))
+
+
+def _store_extract(source: PartnerSource, parsed: Parsed, filename: str, actor: Any, label: str) -> Extract:
     if not parsed.ok:
         raise ValidationFailed({f"line {e.line}.{e.field}": e.message for e in parsed.errors})
     with transaction.atomic():
         extract = Extract.objects.create(
             source=source, filename=filename[:200], checksum=parsed.checksum, row_count=len(parsed.rows),
-            loaded_at=clock.now(), loaded_by=actor, loaded_label=_label(actor),
+            loaded_at=clock.now(), loaded_by=actor, loaded_label=label,
             expires_on=clock.today() + timedelta(days=source.retention_days))
         ExtractRecord.objects.bulk_create(
             [ExtractRecord(extract=extract, **row) for row in parsed.rows], batch_size=2000)
-        record("tracing.extract_load", actor, object_type="extract", object_id=str(extract.pk),
+        record("tracing.extract_load", actor, actor_label=label, object_type="extract", object_id=str(extract.pk),
                force_code=getattr(actor, "force_code", ""),
                detail={"source": source.name, "filename": extract.filename, "checksum": extract.checksum,
                        "rows": extract.row_count, "expires_on": extract.expires_on})
@@ -207,9 +211,15 @@ def linkage_run(actor: Any, source: PartnerSource, *, scope: str, threshold: flo
     if errors:
         raise ValidationFailed(errors)
     assert extract is not None
+    return _link(source, extract, scope=scope, threshold=th, forces=_run_forces(actor, source), actor=actor,
+                 label=_label(actor), use_saved_model=use_saved_model, progress=progress)
+
+
+def _link(source: PartnerSource, extract: Extract, *, scope: str, threshold: float, forces: list[Force], actor: Any,
+          label: str, use_saved_model: bool = False, progress: Progress | None = None) -> LinkageRun:
+    th = threshold
     step = progress or (lambda _s: None)
     started, t0 = clock.now(), time.monotonic()
-    forces = _run_forces(actor, source)
     people = people_in_scope(scope, [f.pk for f in forces], clock.today())
     step(f"reading {len(people)} registrants")
     left = register_rows(people)
@@ -242,7 +252,7 @@ def linkage_run(actor: Any, source: PartnerSource, *, scope: str, threshold: flo
             model = LinkageModel.objects.create(source=source, version=version, settings=result.model,
                                                 trained=result.trained, created_at=clock.now())
         run = LinkageRun.objects.create(
-            source=source, extract=extract, scope=scope, threshold=th, actor=actor, actor_label=_label(actor),
+            source=source, extract=extract, scope=scope, threshold=th, actor=actor, actor_label=label,
             forces=sorted(f.code for f in forces), model=model, trained=result.trained,
             register_rows=result.left_rows, extract_rows=result.right_rows, pairs_scored=len(result.pairs),
             started_at=started)
@@ -275,7 +285,7 @@ def linkage_run(actor: Any, source: PartnerSource, *, scope: str, threshold: flo
         run.leads_created = len(leads)
         run.seconds = time.monotonic() - t0
         run.save(update_fields=["leads_created", "seconds"])
-        record("tracing.run", actor, object_type="linkage_run", object_id=str(run.pk),
+        record("tracing.run", actor, actor_label=label, object_type="linkage_run", object_id=str(run.pk),
                force_code=getattr(actor, "force_code", ""),
                detail={"source": source.name, "extract": extract.pk, "checksum": extract.checksum, "scope": scope,
                        "threshold": th, "forces": run.forces, "trained": result.trained,
@@ -295,6 +305,29 @@ def _already_seen(person_id: Any, fingerprint: str) -> bool:
     """A pair already led to (open, accepted, needing more) or rejected is not offered again while the partner's
     data stays the same (the fingerprint changes when it does)."""
     return Lead.objects.filter(person_id=person_id, fingerprint=fingerprint).exists()
+
+
+# --- system jobs (the demo loader) ----------------------------------------------------------------------------
+
+
+def system_load_and_run(*, name: str, kind: str, lawful_basis: str, retention_days: int, dsa_reference: str,
+                        forces: list[Force], parsed: Parsed, filename: str, actor_label: str,
+                        scope: str = Scope.MISSING) -> LinkageRun:
+    """A source, its extract and a run made by a system job rather than a person (the demo loader's synthetic
+    partner data): nobody's permissions to check, each step audited under ``actor_label``. Never reachable from a
+    page, the API or a command."""
+    with transaction.atomic():
+        source = PartnerSource.objects.create(name=name, kind=kind, lawful_basis=lawful_basis,
+                                              dsa_reference=dsa_reference, retention_days=retention_days,
+                                              created_at=clock.now())
+        source.forces.set(forces)
+        record("tracing.source_save", None, actor_label=actor_label, object_type="partner_source",
+               object_id=str(source.pk),
+               detail={"name": name, "kind": kind, "lawful_basis": lawful_basis, "dsa_reference": dsa_reference,
+                       "retention_days": retention_days, "forces": sorted(f.code for f in forces), "created": True})
+    extract = _store_extract(source, parsed, filename, None, actor_label)
+    return _link(source, extract, scope=scope, threshold=linkage.DEFAULT_THRESHOLD, forces=forces, actor=None,
+                 label=actor_label)
 
 
 # --- decisions -----------------------------------------------------------------------------------------------
