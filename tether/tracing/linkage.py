@@ -268,16 +268,18 @@ DETERMINISTIC_RULES: list[Any] = [
 ]
 # Expectation maximisation, one session per list: each session's block fixes some fields (their m cannot be
 # estimated in it) and the sessions between them leave every field out once. A block is worth training on only when
-# most of its pairs are matches: at 100,000 registrants x 20,000 partner rows a date-of-birth block holds ~110,000
-# pairs of which ~200 match, and EM then finds some other "class" (people sharing a common given name) and calls it
-# the matches. An NI number shared by two records almost always means one person, and date of birth plus sounding
-# surname nearly so. The narrower or other blocks after the first in a list are fallbacks for a session that
-# fails (no pairs: the extract carries no NI numbers; or degenerate).
+# enough of its pairs are matches (Splink's advice: between 1% and 99%). At 100,000 registrants x 20,000 partner rows
+# a date-of-birth block holds ~110,000 pairs of which ~150 match (0.14%), and EM then finds some other "class"
+# (people sharing a common given name) and calls it the matches. So each list runs from wide to narrow and the first
+# block whose expected share of matches (the prior x both sides' sizes, over the block's pairs) reaches
+# MIN_MATCH_SHARE is used; the narrowest is the last resort, and a session that fails (no pairs: the extract carries
+# no NI numbers) moves on to the next block. An NI number shared by two records almost always means one person.
 EM_BLOCKS = [
     ['l."ni" = r."ni"', 'l."surname" = r."surname" AND l."given_name" = r."given_name"'],
-    ['l."dob" = r."dob" AND l."surname_mp" = r."surname_mp"',
+    ['l."dob" = r."dob"', 'l."dob" = r."dob" AND l."surname_mp" = r."surname_mp"',
      'l."dob" = r."dob" AND l."surname_mp" = r."surname_mp" AND l."given_initial" = r."given_initial"'],
 ]
+MIN_MATCH_SHARE = 0.01
 M_FLOOR = 0.001  # no level is impossible for a true match: EM's 1e-12 would let one field veto everything else
 
 
@@ -354,14 +356,19 @@ def link(
             step("estimating u by random sampling")
             linker.training.estimate_u_using_random_sampling(max_pairs=max_u_pairs, seed=seed)
             trained.append("u from random sampling")
+            expected = linker.misc.save_model_to_json()["probability_two_random_records_match"] * len(left) * len(
+                right)
             for blocks in EM_BLOCKS:
-                for block in blocks:  # a narrower block when EM on the wider one degenerates (an m below 1e-300)
+                for i, block in enumerate(blocks):
+                    pairs = _pairs(dfs, block)
+                    if not pairs or (expected / pairs < MIN_MATCH_SHARE and i < len(blocks) - 1):
+                        continue  # too few of its pairs would be matches: a narrower block
                     step(f"expectation maximisation blocked on {block}")
                     # Splink's EM session edits the linker's settings in place before it trains (it drops the
                     # comparisons the block uses and sets the prior to the block's); only a session that
                     # finishes puts them back. Without this copy a failed session would leave the model with
                     # no date-of-birth comparison and a prior thousands of times too high.
-                    before = linker._settings_obj.core_model_settings.copy()
+                    before = linker._settings_obj.core_model_settings.copy()  # type: ignore[no-untyped-call]
                     try:
                         linker.training.estimate_parameters_using_expectation_maximisation(
                             block, estimate_without_term_frequencies=True, record_sample_proportion=1.0)
@@ -385,6 +392,14 @@ def link(
     ]
     pairs.sort(key=lambda p: (-p.probability, p.left_id, p.right_id))
     return Result(pairs, saved, trained, len(left), len(right))
+
+
+def _pairs(dfs: list[Any], block: str) -> int:
+    from splink.blocking_analysis import count_comparisons_from_blocking_rules
+
+    [counted] = count_comparisons_from_blocking_rules(dfs, blocking_rules=block, link_type="link_only",
+                                                      record_sample_proportion=1.0)
+    return int(counted["marginal_comparison_count"])
 
 
 def floored(model: dict[str, Any]) -> dict[str, Any]:

@@ -14,6 +14,7 @@ from django.db.models import Max, Q, QuerySet
 from tether.access import permissions
 from tether.audit.services import record
 from tether.casework.models import Case
+from tether.core.dates import long_date
 from tether.core.errors import Forbidden, NotFound
 from tether.register.models import Address, Notification, Person, PersonName
 
@@ -188,7 +189,7 @@ def lead_detail(actor: Any, lead_id: Any) -> dict[str, Any]:
             "date_of_birth": person.date_of_birth, "ni_number": person.ni_number, "pnc_id": person.pnc_id,
             "names": [f"{n.given_names} {n.family_name} ({n.kind})" for n in names],
             "addresses": [", ".join(x for x in (a.line1, a.line2, a.town, a.postcode) if x)
-                          + f" (from {a.valid_from:%d %b %Y})" for a in addresses],
+                          + f" (from {long_date(a.valid_from)})" for a in addresses],
         },
         "run": lead.run_id, "version": lead.decided_at.isoformat() if lead.decided_at else "",
     })
@@ -258,14 +259,14 @@ def lead_statistics(actor: Any, as_of: date) -> dict[str, Any]:
 
     scope, exact = _stats_scope(actor)
     end = uk_day_start(as_of + timedelta(days=1))
-    rows = list(Lead.objects.filter(scope, created_at__lt=end).distinct()
-                .values("id", "source__name", "run_id", "run__started_at", "run__scope", "created_at", "case_id"))
+    rows: list[dict[str, Any]] = [dict(r) for r in Lead.objects.filter(scope, created_at__lt=end).distinct().values(
+        "id", "source__name", "run_id", "run__started_at", "run__scope", "created_at", "case_id")]
     ids = [r["id"] for r in rows]
     decisions: dict[int, list[tuple[str, date]]] = defaultdict(list)
     for lead_id, decision, on in (LeadDecision.objects.filter(lead_id__in=ids, decided_on__lte=as_of)
                                   .order_by("lead_id", "at", "id").values_list("lead_id", "decision", "decided_on")):
         decisions[lead_id].append((decision, on))
-    accepted_cases = {}
+    accepted_cases: dict[int, int] = {}
     for r in rows:
         made = decisions.get(r["id"], [])
         r["created_on"] = uk_date(r["created_at"])
@@ -280,8 +281,9 @@ def lead_statistics(actor: Any, as_of: date) -> dict[str, Any]:
             valid_from__lte=as_of).values_list("case_id", "valid_from"):
         located[case_id].append(on)
     for r in rows:
-        case_id = accepted_cases.get(r["id"])
-        after = sorted(on for on in located.get(case_id, []) if r["accepted_on"] and on >= r["accepted_on"])
+        case = accepted_cases.get(r["id"])
+        held = located.get(case, []) if case is not None else []
+        after = sorted(on for on in held if r["accepted_on"] and on >= r["accepted_on"])
         r["days_to_located"] = (after[0] - r["created_on"]).days if after else None
     by_source: dict[str, list[dict[str, Any]]] = defaultdict(list)
     by_run: dict[int, list[dict[str, Any]]] = defaultdict(list)

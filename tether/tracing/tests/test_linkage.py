@@ -3,7 +3,9 @@ generated extracts with planted registrants, and the explanation of a pair."""
 
 from __future__ import annotations
 
+import random
 from collections import Counter
+from datetime import date, timedelta
 
 import pytest
 
@@ -84,6 +86,26 @@ def test_a_failed_em_session_leaves_the_model_whole():
     precision, recall = _scores(result.pairs, {(p.person_key, p.record_id) for p in planted},
                                 linkage.DEFAULT_THRESHOLD)
     assert precision >= 0.95 and recall >= 0.8, (precision, recall)  # no NI, every one moved
+
+
+def test_em_skips_a_block_where_the_matches_are_lost_in_the_crowd():
+    """Everyone born within 60 days: a date-of-birth block holds ~15,000 pairs with 12 matches among them (under
+    1%), where EM would learn some other class; the narrower block (date of birth + sounding surname) is used."""
+    rng = random.Random(1)
+
+    def born(row):
+        return row | {"date_of_birth": date(1980, 1, 1) + timedelta(days=rng.randrange(60))}
+
+    register = [born(r) for r in synthetic.people(600, seed=13)]
+    rows, planted = synthetic.extract(register, rows=1500, planted=12, seed=14)
+    rows = [born(r) if r["record_id"].startswith("N") else r for r in rows]
+    result = linkage.link([synthetic.as_linkage(r, r["key"]) for r in register],
+                          [synthetic.as_linkage(r, r["record_id"]) for r in rows], seed=5, max_u_pairs=3e5)
+    assert 'm by EM (l."dob" = r."dob")' not in result.trained
+    assert 'm by EM (l."dob" = r."dob" AND l."surname_mp" = r."surname_mp")' in result.trained
+    precision, recall = _scores(result.pairs, {(p.person_key, p.record_id) for p in planted},
+                                linkage.DEFAULT_THRESHOLD)
+    assert precision >= 0.9 and recall >= 0.9, (precision, recall)
 
 
 def test_trained_m_probabilities_keep_a_floor():
