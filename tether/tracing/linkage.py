@@ -360,8 +360,8 @@ def link(
                 right)
             for blocks in EM_BLOCKS:
                 for i, block in enumerate(blocks):
-                    pairs = _pairs(dfs, block)
-                    if not pairs or (expected / pairs < MIN_MATCH_SHARE and i < len(blocks) - 1):
+                    in_block = _pairs(dfs, block)
+                    if not in_block or (expected / in_block < MIN_MATCH_SHARE and i < len(blocks) - 1):
                         continue  # too few of its pairs would be matches: a narrower block
                     step(f"expectation maximisation blocked on {block}")
                     # Splink's EM session edits the linker's settings in place before it trains (it drops the
