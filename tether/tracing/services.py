@@ -335,6 +335,26 @@ def system_load_and_run(*, name: str, kind: str, lawful_basis: str, retention_da
 DECISIONS = ("accept", "reject", "needs_more")
 
 
+def _follow_up_task(lead: Lead) -> Any:
+    """An accepted lead's task: establish whereabouts at the address the partner holds, due as the force's
+    playbook sets a follow-up visit (``outcomes.not_at_address.due_days``), on the case when there is one (its
+    timeline and task list show it) and for the registrant's officer."""
+    from tether.casework.constants import TaskKind
+    from tether.casework.selectors import playbook_for
+    from tether.casework.tasks import new_task
+
+    playbook = playbook_for(lead.person.owning_force)
+    days = int(playbook.data["outcomes"]["not_at_address"].get("due_days", 2))
+    where = ", ".join(str(lead.partner.get(k)) for k in ("address_line_1", "address_line_2", "town", "postcode")
+                      if lead.partner.get(k))
+    what = "Visit" if lead.scope == Scope.MISSING else "Check the possible un-notified address"
+    task = new_task(lead.person, TaskKind.ESTABLISH_WHEREABOUTS, clock.today() + timedelta(days=days),
+                    title=f"{what}: {where or 'the address the partner holds'} (tracing lead {lead.pk}, "
+                          f"{lead.source.name})"[:200], case=lead.case, playbook=playbook)
+    task.save()
+    return task
+
+
 def lead_decide(actor: Any, lead_id: Any, decision: str, *, reason: str = "", due_on: Any = None,
                 record_case_action: bool = True) -> Lead:
     """The officer's decision: ``accept`` (a case action notes the possible address on the open case),
@@ -360,11 +380,14 @@ def lead_decide(actor: Any, lead_id: Any, decision: str, *, reason: str = "", du
         lead = Lead.objects.select_for_update().select_related("person", "force", "source").get(pk=lead.pk)
         if lead.state in (LeadState.ACCEPTED, LeadState.REJECTED):
             raise ValidationFailed({"decision": f"this lead was already {lead.state}"})
-        if decision == "accept" and record_case_action and lead.case_id is not None:
-            action = case_record_action(actor, lead.case_id, "note", {"note": (
-                f"Tracing lead {lead.pk} accepted ({lead.source.name}, record {lead.partner_record_id}, "
-                f"probability {lead.probability:.2f}): {lead.suggestion} {text}").strip()})
-            lead.case_action_id = action.pk
+        task_id = None
+        if decision == "accept":
+            if record_case_action and lead.case_id is not None:
+                action = case_record_action(actor, lead.case_id, "note", {"note": (
+                    f"Tracing lead {lead.pk} accepted ({lead.source.name}, record {lead.partner_record_id}, "
+                    f"probability {lead.probability:.2f}): {lead.suggestion} {text}").strip()})
+                lead.case_action_id = action.pk
+            task_id = _follow_up_task(lead).pk
         lead.state = {"accept": LeadState.ACCEPTED, "reject": LeadState.REJECTED,
                       "needs_more": LeadState.NEEDS_MORE}[decision]
         lead.reason, lead.due_on = text, due
@@ -376,5 +399,6 @@ def lead_decide(actor: Any, lead_id: Any, decision: str, *, reason: str = "", du
         record(f"tracing.lead_{decision}", actor, object_type="person", object_id=str(lead.person_id),
                force_code=lead.force.code, reason=text,
                detail={"lead": lead.pk, "source": lead.source.name, "partner_record": lead.partner_record_id,
-                       "probability": lead.probability, "due_on": due, "case_action": lead.case_action_id})
+                       "probability": lead.probability, "due_on": due, "case_action": lead.case_action_id,
+                       "task": task_id})
     return lead

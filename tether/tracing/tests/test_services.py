@@ -135,3 +135,17 @@ def test_the_daily_sweep_deletes_expired_extracts(loaded, officer, frozen):
     lead = Lead.objects.filter(run=run).order_by("-probability").first()
     assert set(lead.partner) <= set(services.KEPT_AFTER_RETENTION) and lead.extract_record_id is None
     assert sweep()["tracing"]["extracts_purged"] == 0  # done once
+
+
+def test_accepting_a_lead_sets_a_follow_up_task_on_the_case(loaded, officer, frozen):
+    from tether.casework.constants import TaskKind
+    from tether.casework.models import Task
+
+    run = services.linkage_run(officer, loaded["source"], scope="missing")
+    lead = Lead.objects.filter(run=run).order_by("-probability").first()
+    services.lead_decide(officer, lead.pk, "accept", reason="Tenancy confirmed by the agency")
+    task = Task.objects.get(kind=TaskKind.ESTABLISH_WHEREABOUTS, person=lead.person)
+    assert task.case_id == loaded["case"].pk and "12 Canal Wharf" in task.title
+    assert (task.due_on - task.created_on).days == 2  # the default playbook's follow-up visit
+    event = AuditEvent.objects.get(action="tracing.lead_accept")
+    assert event.detail["task"] == task.pk and event.detail["case_action"]
