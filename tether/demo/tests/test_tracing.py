@@ -3,8 +3,6 @@ leads on their open cases, and everything is marked synthetic."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
 from tether.audit.models import AuditEvent
@@ -13,21 +11,13 @@ from tether.demo.tracing import populate
 from tether.register.services import person_create
 from tether.tracing import synthetic
 from tether.tracing.models import Extract, Lead, PartnerSource
+from tether.tracing.tests.conftest import registrant_doc
 
 pytestmark = pytest.mark.django_db
 
 
-def _doc(make_doc: Any, row: dict[str, Any]) -> dict[str, Any]:
-    return make_doc(
-        date_of_birth=row["date_of_birth"].isoformat(), ni_number=row["ni_number"], pnc_id="",
-        names=[{"kind": "birth", "given_names": row["given_names"], "family_name": row["family_name"],
-                "valid_from": row["date_of_birth"].isoformat()}],
-        addresses=[{"kind": "home", "line1": row["address_line_1"], "town": row["town"],
-                    "postcode": row["postcode"], "valid_from": "2020-01-01"}])
-
-
 def test_demo_extracts_lead_to_open_cases(officer, make_doc, frozen):
-    people = [person_create(officer, _doc(make_doc, r)) for r in synthetic.people(8, seed=31)]
+    people = [person_create(officer, registrant_doc(make_doc, r)) for r in synthetic.people(8, seed=31)]
     cases = {case_open(officer, p.pk).pk for p in people[:4]}
     summary = populate(seed=4)
     assert summary["synthetic"] and [s["source"] for s in summary["sources"]] == [
