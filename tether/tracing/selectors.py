@@ -298,3 +298,18 @@ def lead_statistics(actor: Any, as_of: date) -> dict[str, Any]:
                     "started_on": uk_date(group[0]["run__started_at"]), **_stats_row(group, exact)}
                    for run_id, group in sorted(by_run.items(), key=lambda kv: -kv[0])][:50],
     }
+
+
+def person_panel(user: Any, person: Any) -> Any:
+    """The person page's tracing section (a register panel): the leads on this registrant the user may see,
+    highest probability first, each linked to its page (where partner data is shown and the view audited)."""
+    from tether.register import extensions
+
+    leads: list[dict[str, Any]] = []
+    if permissions.can_work_leads(user):
+        qs = Lead.objects.filter(_visible(user), person=person).select_related("source").distinct()
+        leads = [{"id": lead.pk, "source": lead.source.name, "probability": round(lead.probability, 3),
+                  "state_label": LeadState(lead.state).label, "created_at": lead.created_at}
+                 for lead in qs.order_by("-probability", "id")[:20]]
+    return extensions.PersonPanel(template="tracing/_person_panel.html", anchor="tracing", title="Tracing leads",
+                                  context={"leads": leads})
