@@ -207,6 +207,8 @@ def comparisons(with_pnc: bool = False) -> list[dict[str, Any]]:
             _level('"dob_l" = "dob_r"', "Same", 0.85, 0.0003),
             _level('substr("dob_l", 1, 4) = substr("dob_r", 1, 4) AND substr("dob_l", 6, 2) = substr("dob_r", 9, 2) '
                    'AND substr("dob_l", 9, 2) = substr("dob_r", 6, 2)', "Day and month swapped", 0.03, 0.00003),
+            _level('substr("dob_l", 6, 5) = substr("dob_r", 6, 5) AND abs(CAST(substr("dob_l", 1, 4) AS INTEGER) - '
+                   'CAST(substr("dob_r", 1, 4) AS INTEGER)) = 1', "Same day and month, year one out", 0.03, 0.0001),
             _level('damerau_levenshtein("dob_l", "dob_r") <= 1', "One digit different or transposed", 0.07, 0.002),
             _level('damerau_levenshtein("dob_l", "dob_r") <= 2', "Two digits different", 0.03, 0.01),
             _level('substr("dob_l", 1, 7) = substr("dob_r", 1, 7)', "Same year and month", 0.02, 0.0025),
