@@ -815,6 +815,27 @@ def trace_run(
         typer.echo(f"  {lead['probability']:.3f}  {lead['reference']}  {lead['record_id']}  {lead['suggestion']}")
 
 
+@trace_app.command("stats")
+def trace_stats(as_of: AsOf = None, fmt: Annotated[str, typer.Option("--format", help="json or text.")] = "json",
+                as_user: AsUser = None) -> None:
+    """Leads per source and per run as at a date: decided (accepted, rejected), the precision of the decisions,
+    days to a decision, cases located after an accepted lead. Aggregate only."""
+    _django()
+    from tether.tracing.commands import statistics
+
+    with _cli_errors():
+        result = statistics(username=as_user, as_of=as_of)
+    if fmt == "json":
+        typer.echo(json.dumps(result, default=str))
+        return
+    typer.echo(f"Tracing leads as at {result['as_of']}")
+    for row in [{"source": "All sources", **result["totals"]}, *result["by_source"]]:
+        typer.echo(f"  {row['source']}: {row['leads']} leads, {row['accepted']} accepted, {row['rejected']} "
+                   f"rejected, {row['open']} open, {row['needs_more']} waiting on the agency; precision "
+                   f"{row['precision']}, median days to decision {row['median_days_to_decision']}, located after "
+                   f"an accepted lead {row['cases_located_after_accept']}")
+
+
 @trace_app.command("purge")
 def trace_purge(as_of: AsOf = None) -> None:
     """Delete the rows of every extract whose retention has ended (daily, after `tether sweep`); audited."""

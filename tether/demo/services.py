@@ -107,6 +107,9 @@ def load_demo(
     from .management import populate  # risk levels, MAPPA, offender managers, visits (tether.management)
 
     managed = populate(seed, today)
+    from .tracing import populate as trace  # synthetic partner extracts and a linkage run each (tether.tracing)
+
+    traced = trace(seed, today)
     seconds = time.perf_counter() - started
     return {
         "registrants": done,
@@ -118,5 +121,6 @@ def load_demo(
         "missing_rate": round(open_cases / done, 4) if done else 0.0,
         "seconds": round(seconds, 2),
         "management": managed,
+        "tracing": traced,
         "synthetic": True,
     }

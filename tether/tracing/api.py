@@ -10,8 +10,9 @@ from ninja import Field, Path, Query, Router, Schema
 
 from tether.access.api import DetailOut, ErrorOut, TokenAuth
 from tether.audit.services import record
+from tether.core import clock
 
-from .selectors import lead_detail, leads_for, runs_for, source_named, sources_for
+from .selectors import lead_detail, lead_statistics, leads_for, runs_for, source_named, sources_for
 from .services import lead_decide, linkage_run
 
 router = Router(auth=TokenAuth(), tags=["tracing"])
@@ -85,3 +86,13 @@ class DecisionIn(Schema):
 def decide_lead(request: HttpRequest, payload: DecisionIn, lead_id: int = LeadId) -> Any:
     lead = lead_decide(request.user, lead_id, payload.decision, reason=payload.reason, due_on=payload.due_on)
     return {"id": lead.pk, "state": lead.state, "case_action_id": lead.case_action_id}
+
+
+class StatisticsQuery(Schema):
+    as_of: date | None = None
+
+
+@router.get("/tracing/statistics", response={200: dict[str, Any], **ANSWERS},
+            summary="Leads per source and run, decisions, precision and time to decision, as at a date")
+def get_statistics(request: HttpRequest, q: Query[StatisticsQuery]) -> Any:
+    return lead_statistics(request.user, q.as_of or clock.today())

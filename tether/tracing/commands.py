@@ -63,3 +63,11 @@ def purge(*, as_of: str | None, actor_label: str) -> dict[str, Any]:
     from tether.core.dates import parse_day
 
     return services.purge_expired(parse_day(as_of, "as_of"), actor_label=actor_label)
+
+
+def statistics(*, username: str | None, as_of: str | None) -> dict[str, Any]:
+    from tether.core.dates import parse_day
+
+    from .selectors import lead_statistics
+
+    return lead_statistics(user_named(username), parse_day(as_of, "as_of") or clock.today())

@@ -61,6 +61,7 @@ NICKNAMES = {
 _SPACE = re.compile(r"\s+")
 _NOT_ALNUM = re.compile(r"[^A-Z0-9]")
 _UK_INWARD = re.compile(r"^\d[A-Z]{2}$")
+_NAME_PARTS = re.compile(r"[\s-]+")
 
 
 @dataclass
@@ -119,6 +120,7 @@ def prepare(record: dict[str, Any]) -> dict[str, Any]:
     surname = _clean(record.get("surname"))
     dob = _clean(record.get("dob"))
     postcode, sector, district = postcode_parts(record.get("postcode"))
+    parts = [p for p in _NAME_PARTS.split(surname or "") if p]
     ni = _NOT_ALNUM.sub("", str(record.get("ni") or "").upper()) or None
     pnc = _NOT_ALNUM.sub("", str(record.get("pnc") or "").upper()) or None
     return {
@@ -128,6 +130,8 @@ def prepare(record: dict[str, Any]) -> dict[str, Any]:
         "given_initial": given[0] if given else None,
         "surname": surname,
         "surname_mp": jellyfish.metaphone(surname) if surname else None,
+        "surname_first": parts[0] if parts else None,
+        "surname_last": parts[-1] if parts else None,
         "dob": dob,
         "dob_year": dob[:4] if dob else None,
         "ni": ni,
@@ -140,7 +144,8 @@ def prepare(record: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-COLUMNS = ("unique_id", "given_name", "given_canon", "given_initial", "surname", "surname_mp", "dob", "dob_year",
+COLUMNS = ("unique_id", "given_name", "given_canon", "given_initial", "surname", "surname_mp", "surname_first",
+           "surname_last", "dob", "dob_year",
            "ni", "pnc", "address", "town", "postcode", "postcode_sector", "postcode_district")
 
 
@@ -168,6 +173,10 @@ def _jw(col: str, at: float) -> str:
     return f'jaro_winkler_similarity("{col}_l", "{col}_r") >= {at}'
 
 
+def _jw2(left: str, right: str, at: float) -> str:
+    return f'jaro_winkler_similarity("surname_{left}_l", "surname_{right}_r") >= {at}'
+
+
 def comparisons(with_pnc: bool = False) -> list[dict[str, Any]]:
     out = [
         {"output_column_name": "given_name", "comparison_description": "Given name", "comparison_levels": [
@@ -184,6 +193,10 @@ def comparisons(with_pnc: bool = False) -> list[dict[str, Any]]:
             _level('jaro_winkler_similarity("surname_l", "given_name_r") >= 0.88 AND '
                    'jaro_winkler_similarity("given_name_l", "surname_r") >= 0.88', "Given and family names swapped",
                    0.02, 0.0001),
+            _level('("surname_first_l" <> "surname_last_l" OR "surname_first_r" <> "surname_last_r") AND ('
+                   + " OR ".join(_jw2(a, b, 0.92) for a, b in (("first", "first"), ("last", "last"),
+                                                              ("first", "last"), ("last", "first"))) + ")",
+                   "One part of a double-barrelled name (an alias or married name)", 0.03, 0.001),
             _level(_jw("surname", 0.92), "Nearly the same (a typo)", 0.08, 0.002),
             _level(_jw("surname", 0.80), "Similar", 0.03, 0.02),
             _level('"surname_mp_l" = "surname_mp_r"', "Sounds the same", 0.02, 0.005),
@@ -194,6 +207,8 @@ def comparisons(with_pnc: bool = False) -> list[dict[str, Any]]:
             _level('"dob_l" = "dob_r"', "Same", 0.85, 0.0003),
             _level('substr("dob_l", 1, 4) = substr("dob_r", 1, 4) AND substr("dob_l", 6, 2) = substr("dob_r", 9, 2) '
                    'AND substr("dob_l", 9, 2) = substr("dob_r", 6, 2)', "Day and month swapped", 0.03, 0.00003),
+            _level('substr("dob_l", 6, 5) = substr("dob_r", 6, 5) AND abs(CAST(substr("dob_l", 1, 4) AS INTEGER) - '
+                   'CAST(substr("dob_r", 1, 4) AS INTEGER)) = 1', "Same day and month, year one out", 0.03, 0.0001),
             _level('damerau_levenshtein("dob_l", "dob_r") <= 1', "One digit different or transposed", 0.07, 0.002),
             _level('damerau_levenshtein("dob_l", "dob_r") <= 2', "Two digits different", 0.03, 0.01),
             _level('substr("dob_l", 1, 7) = substr("dob_r", 1, 7)', "Same year and month", 0.02, 0.0025),
@@ -253,11 +268,21 @@ DETERMINISTIC_RULES: list[Any] = [
     'l."given_name" = r."given_name" AND l."surname" = r."surname" AND l."dob" = r."dob"',
     'l."ni" = r."ni" AND l."dob" = r."dob"',
 ]
+# Expectation maximisation, one session per list: each session's block fixes some fields (their m cannot be
+# estimated in it) and the sessions between them leave every field out once. A block is worth training on only when
+# enough of its pairs are matches (Splink's advice: between 1% and 99%). At 100,000 registrants x 20,000 partner rows
+# a date-of-birth block holds ~110,000 pairs of which ~150 match (0.14%), and EM then finds some other "class"
+# (people sharing a common given name) and calls it the matches. So each list runs from wide to narrow and the first
+# block whose expected share of matches (the prior x both sides' sizes, over the block's pairs) reaches
+# MIN_MATCH_SHARE is used; the narrowest is the last resort, and a session that fails (no pairs: the extract carries
+# no NI numbers) moves on to the next block. An NI number shared by two records almost always means one person.
 EM_BLOCKS = [
-    ['l."dob" = r."dob"', 'l."dob" = r."dob" AND l."given_initial" = r."given_initial"',
-     'l."dob" = r."dob" AND l."surname_mp" = r."surname_mp"'],
-    ['l."surname" = r."surname" AND l."given_name" = r."given_name"'],
+    ['l."ni" = r."ni"', 'l."surname" = r."surname" AND l."given_name" = r."given_name"'],
+    ['l."dob" = r."dob"', 'l."dob" = r."dob" AND l."surname_mp" = r."surname_mp"',
+     'l."dob" = r."dob" AND l."surname_mp" = r."surname_mp" AND l."given_initial" = r."given_initial"'],
 ]
+MIN_MATCH_SHARE = 0.01
+M_FLOOR = 0.001  # no level is impossible for a true match: EM's 1e-12 would let one field veto everything else
 
 
 def settings(prior: float = 1e-4, with_pnc: bool = False) -> dict[str, Any]:
@@ -333,16 +358,29 @@ def link(
             step("estimating u by random sampling")
             linker.training.estimate_u_using_random_sampling(max_pairs=max_u_pairs, seed=seed)
             trained.append("u from random sampling")
+            expected = linker.misc.save_model_to_json()["probability_two_random_records_match"] * len(left) * len(
+                right)
             for blocks in EM_BLOCKS:
-                for block in blocks:  # a narrower block when EM on the wider one degenerates (an m below 1e-300)
+                for i, block in enumerate(blocks):
+                    in_block = _pairs(dfs, block)
+                    if not in_block or (expected / in_block < MIN_MATCH_SHARE and i < len(blocks) - 1):
+                        continue  # too few of its pairs would be matches: a narrower block
                     step(f"expectation maximisation blocked on {block}")
+                    # Splink's EM session edits the linker's settings in place before it trains (it drops the
+                    # comparisons the block uses and sets the prior to the block's); only a session that
+                    # finishes puts them back. Without this copy a failed session would leave the model with
+                    # no date-of-birth comparison and a prior thousands of times too high.
+                    before = linker._settings_obj.core_model_settings.copy()  # type: ignore[no-untyped-call]
                     try:
                         linker.training.estimate_parameters_using_expectation_maximisation(
                             block, estimate_without_term_frequencies=True, record_sample_proportion=1.0)
                         trained.append(f"m by EM ({block})")
                         break
                     except Exception as exc:
+                        linker._settings_obj.core_model_settings = before
                         logging.getLogger(__name__).info("EM blocked on %s failed: %s", block, exc)
+            if any(t.startswith("m by EM") for t in trained):
+                linker = Linker(dfs, floored(linker.misc.save_model_to_json()), log_level=logging.ERROR)
         else:
             trained.append("starting parameters (too few records to train)")
     step("scoring pairs")
@@ -356,6 +394,24 @@ def link(
     ]
     pairs.sort(key=lambda p: (-p.probability, p.left_id, p.right_id))
     return Result(pairs, saved, trained, len(left), len(right))
+
+
+def _pairs(dfs: list[Any], block: str) -> int:
+    from splink.blocking_analysis import count_comparisons_from_blocking_rules
+
+    [counted] = count_comparisons_from_blocking_rules(dfs, blocking_rules=block, link_type="link_only",
+                                                      record_sample_proportion=1.0)
+    return int(counted["marginal_comparison_count"])
+
+
+def floored(model: dict[str, Any]) -> dict[str, Any]:
+    """The model with every level's m at least ``M_FLOOR`` (the null levels carry none)."""
+    for comparison in model["comparisons"]:
+        for level in comparison["comparison_levels"]:
+            m = level.get("m_probability")
+            if isinstance(m, (int, float)) and m < M_FLOOR:
+                level["m_probability"] = M_FLOOR
+    return model
 
 
 def _has_any(table: Any, column: str) -> bool:

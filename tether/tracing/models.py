@@ -145,3 +145,28 @@ class Lead(models.Model):
         ordering = ["-probability", "id"]
         indexes = [models.Index(fields=["force", "state", "probability"]),
                    models.Index(fields=["person", "fingerprint"])]
+
+
+class LeadDecisionQuerySet(models.QuerySet["LeadDecision"]):
+    def update(self, **kwargs: object) -> int:
+        raise RuntimeError("Lead decisions are append-only.")
+
+
+class LeadDecision(models.Model):
+    """Each decision on a lead, in order (append-only): a lead asked about ("needs more") and later accepted has
+    two. The statistics read these, so a figure "as at" a past date counts the decisions made by then."""
+
+    lead = models.ForeignKey(Lead, on_delete=models.CASCADE, related_name="decisions")
+    decision = models.CharField(max_length=12, choices=LeadState.choices)
+    reason = models.TextField(blank=True)
+    due_on = models.DateField(null=True, blank=True)
+    decided_on = models.DateField(help_text="The UK date of the decision.")
+    at = models.DateTimeField()
+    actor = models.ForeignKey("access.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    actor_label = models.CharField(max_length=200)
+
+    objects = LeadDecisionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["lead_id", "at", "id"]
+        indexes = [models.Index(fields=["decided_on"])]

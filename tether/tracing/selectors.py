@@ -14,10 +14,11 @@ from django.db.models import Max, Q, QuerySet
 from tether.access import permissions
 from tether.audit.services import record
 from tether.casework.models import Case
+from tether.core.dates import long_date
 from tether.core.errors import Forbidden, NotFound
 from tether.register.models import Address, Notification, Person, PersonName
 
-from .models import Extract, Lead, LeadState, LinkageRun, PartnerSource
+from .models import Extract, Lead, LeadDecision, LeadState, LinkageRun, PartnerSource
 
 OPEN_STATES = (LeadState.OPEN, LeadState.NEEDS_MORE)
 
@@ -188,10 +189,127 @@ def lead_detail(actor: Any, lead_id: Any) -> dict[str, Any]:
             "date_of_birth": person.date_of_birth, "ni_number": person.ni_number, "pnc_id": person.pnc_id,
             "names": [f"{n.given_names} {n.family_name} ({n.kind})" for n in names],
             "addresses": [", ".join(x for x in (a.line1, a.line2, a.town, a.postcode) if x)
-                          + f" (from {a.valid_from:%d %b %Y})" for a in addresses],
+                          + f" (from {long_date(a.valid_from)})" for a in addresses],
         },
         "run": lead.run_id, "version": lead.decided_at.isoformat() if lead.decided_at else "",
     })
     record("tracing.lead_view", actor, object_type="person", object_id=str(person.pk), force_code=lead.force.code,
            detail={"lead": lead.pk, "source": lead.source.name, "partner_record": lead.partner_record_id})
     return out
+
+
+# --- statistics ----------------------------------------------------------------------------------------------
+
+SMALL = 5  # counts from 1 to SMALL - 1 are withheld from readers outside the force's tracing work
+
+
+def _stats_scope(actor: Any) -> tuple[Q, bool]:
+    """(the leads counted, whether exact small counts may be shown). Workers: their force's leads from the
+    sources serving it, exact (their own operational figures). Statistics readers (analysts, FOI officers):
+    their force's leads, or every force's for national readers, with small counts withheld."""
+    if permissions.can_work_leads(actor):
+        return _visible(actor), True
+    if permissions.can_see_statistics(actor):
+        if permissions.sees_national_statistics(actor):
+            return Q(), False
+        return Q(force_id=getattr(actor, "force_id", None)), False
+    raise Forbidden("Your role cannot see tracing statistics.")
+
+
+def _median(values: list[int]) -> float | None:
+    import statistics
+
+    return round(float(statistics.median(values)), 1) if values else None
+
+
+def _stats_row(leads: list[dict[str, Any]], exact: bool) -> dict[str, Any]:
+    counts = {k: sum(1 for lead in leads if lead["state"] == k) for k in LeadState.values}
+    located = [lead["days_to_located"] for lead in leads if lead["days_to_located"] is not None]
+    row: dict[str, Any] = {
+        "leads": len(leads), "open": counts[LeadState.OPEN], "needs_more": counts[LeadState.NEEDS_MORE],
+        "accepted": counts[LeadState.ACCEPTED], "rejected": counts[LeadState.REJECTED],
+        "cases_located_after_accept": len(located)}
+    withheld = [] if exact else [k for k, v in row.items() if 0 < v < SMALL]
+    decided = row["accepted"] + row["rejected"]
+    # precision of the decisions: of the leads decided either way, the share an officer confirmed
+    row["decided"] = decided
+    row["precision"] = (round(row["accepted"] / decided, 3)
+                        if decided and not {"accepted", "rejected"} & set(withheld) else None)
+    row["median_days_to_decision"] = _median([lead["days_to_decision"] for lead in leads
+                                              if lead["days_to_decision"] is not None]) if exact or (
+        decided >= SMALL) else None
+    row["median_days_to_located"] = _median(located) if exact or len(located) >= SMALL else None
+    for key in withheld:
+        row[key] = None
+    if not exact and 0 < decided < SMALL:
+        row["decided"] = None
+    row["withheld"] = withheld
+    return row
+
+
+def lead_statistics(actor: Any, as_of: date) -> dict[str, Any]:
+    """Leads per source and per run as at the end of ``as_of``: how many, how many decided (accepted, rejected,
+    waiting on the agency), the precision of the decisions (accepted of accepted + rejected), the median days
+    from lead to its first decision, and the open cases closed as located after an accepted lead (with the median
+    days from lead to located). Aggregate only: no name, reference or partner value."""
+    from datetime import timedelta
+
+    from tether.casework.models import CaseOutcome, CaseState, CaseStateKind
+    from tether.core.clock import uk_date, uk_day_start
+
+    scope, exact = _stats_scope(actor)
+    end = uk_day_start(as_of + timedelta(days=1))
+    rows: list[dict[str, Any]] = [dict(r) for r in Lead.objects.filter(scope, created_at__lt=end).distinct().values(
+        "id", "source__name", "run_id", "run__started_at", "run__scope", "created_at", "case_id")]
+    ids = [r["id"] for r in rows]
+    decisions: dict[int, list[tuple[str, date]]] = defaultdict(list)
+    for lead_id, decision, on in (LeadDecision.objects.filter(lead_id__in=ids, decided_on__lte=as_of)
+                                  .order_by("lead_id", "at", "id").values_list("lead_id", "decision", "decided_on")):
+        decisions[lead_id].append((decision, on))
+    accepted_cases: dict[int, int] = {}
+    for r in rows:
+        made = decisions.get(r["id"], [])
+        r["created_on"] = uk_date(r["created_at"])
+        r["state"] = made[-1][0] if made else LeadState.OPEN
+        r["days_to_decision"] = (made[0][1] - r["created_on"]).days if made else None
+        r["accepted_on"] = next((on for d, on in made if d == LeadState.ACCEPTED), None)
+        if r["state"] == LeadState.ACCEPTED and r["case_id"]:
+            accepted_cases[r["id"]] = r["case_id"]
+    located: dict[int, list[date]] = defaultdict(list)
+    for case_id, on in CaseState.objects.filter(
+            case_id__in=set(accepted_cases.values()), state=CaseStateKind.CLOSED, outcome=CaseOutcome.LOCATED,
+            valid_from__lte=as_of).values_list("case_id", "valid_from"):
+        located[case_id].append(on)
+    for r in rows:
+        case = accepted_cases.get(r["id"])
+        held = located.get(case, []) if case is not None else []
+        after = sorted(on for on in held if r["accepted_on"] and on >= r["accepted_on"])
+        r["days_to_located"] = (after[0] - r["created_on"]).days if after else None
+    by_source: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    by_run: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for r in rows:
+        by_source[r["source__name"]].append(r)
+        by_run[r["run_id"]].append(r)
+    return {
+        "as_of": as_of, "exact": exact, "small_counts_withheld_below": None if exact else SMALL,
+        "totals": _stats_row(rows, exact),
+        "by_source": [{"source": name, **_stats_row(group, exact)} for name, group in sorted(by_source.items())],
+        "by_run": [{"run": run_id, "source": group[0]["source__name"], "scope": group[0]["run__scope"],
+                    "started_on": uk_date(group[0]["run__started_at"]), **_stats_row(group, exact)}
+                   for run_id, group in sorted(by_run.items(), key=lambda kv: -kv[0])][:50],
+    }
+
+
+def person_panel(user: Any, person: Any) -> Any:
+    """The person page's tracing section (a register panel): the leads on this registrant the user may see,
+    highest probability first, each linked to its page (where partner data is shown and the view audited)."""
+    from tether.register import extensions
+
+    leads: list[dict[str, Any]] = []
+    if permissions.can_work_leads(user):
+        qs = Lead.objects.filter(_visible(user), person=person).select_related("source").distinct()
+        leads = [{"id": lead.pk, "source": lead.source.name, "probability": round(lead.probability, 3),
+                  "state_label": LeadState(lead.state).label, "created_at": lead.created_at}
+                 for lead in qs.order_by("-probability", "id")[:20]]
+    return extensions.PersonPanel(template="tracing/_person_panel.html", anchor="tracing", title="Tracing leads",
+                                  context={"leads": leads})

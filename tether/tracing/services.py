@@ -27,6 +27,7 @@ from .models import (
     Extract,
     ExtractRecord,
     Lead,
+    LeadDecision,
     LeadState,
     LinkageModel,
     LinkageRun,
@@ -109,28 +110,37 @@ def extract_load(actor: Any, source: PartnerSource, parsed: Parsed, *, filename:
         raise Forbidden("Only force and national administrators load partner extracts.")
     if not permissions.sees_partner_source(actor, source_force_ids(source)):
         raise Forbidden("That source belongs to another force.")
+    return _store_extract(source, parsed, filename, actor, _label(actor))
+
+
+def _store_extract(source: PartnerSource, parsed: Parsed, filename: str, actor: Any, label: str) -> Extract:
     if not parsed.ok:
         raise ValidationFailed({f"line {e.line}.{e.field}": e.message for e in parsed.errors})
     with transaction.atomic():
         extract = Extract.objects.create(
             source=source, filename=filename[:200], checksum=parsed.checksum, row_count=len(parsed.rows),
-            loaded_at=clock.now(), loaded_by=actor, loaded_label=_label(actor),
+            loaded_at=clock.now(), loaded_by=actor, loaded_label=label,
             expires_on=clock.today() + timedelta(days=source.retention_days))
         ExtractRecord.objects.bulk_create(
             [ExtractRecord(extract=extract, **row) for row in parsed.rows], batch_size=2000)
-        record("tracing.extract_load", actor, object_type="extract", object_id=str(extract.pk),
+        record("tracing.extract_load", actor, actor_label=label, object_type="extract", object_id=str(extract.pk),
                force_code=getattr(actor, "force_code", ""),
                detail={"source": source.name, "filename": extract.filename, "checksum": extract.checksum,
                        "rows": extract.row_count, "expires_on": extract.expires_on})
     return extract
 
 
-def purge_expired(as_of: date | None = None, *, actor: Any = None, actor_label: str = "") -> dict[str, Any]:
+def purge_expired(as_of: date | None = None, *, actor: Any = None, actor_label: str = "",
+                  force: Force | None = None) -> dict[str, Any]:
     """Delete every extract's rows once its retention has ended (audited). Leads keep only the partner's
-    address and from-date, and the comparison levels (not the partner's other values)."""
+    address and from-date, and the comparison levels (not the partner's other values). ``force``: only the
+    extracts of sources serving that force."""
     day = as_of or clock.today()
     purged = []
-    for extract in Extract.objects.filter(purged_at__isnull=True, expires_on__lte=day).select_related("source"):
+    due = Extract.objects.filter(purged_at__isnull=True, expires_on__lte=day).select_related("source")
+    if force is not None:
+        due = due.filter(source__forces=force)
+    for extract in due.order_by("id"):
         with transaction.atomic():
             leads = list(Lead.objects.filter(extract_record__extract=extract))
             for lead in leads:
@@ -149,6 +159,13 @@ def purge_expired(as_of: date | None = None, *, actor: Any = None, actor_label: 
                            "expires_on": extract.expires_on, "as_of": day, "leads_trimmed": len(leads)})
         purged.append({"extract": extract.pk, "source": extract.source.name, "rows_deleted": deleted})
     return {"as_of": day, "extracts_purged": len(purged), "purged": purged}
+
+
+def sweep_step(as_of: date, force: Force | None, actor_label: str) -> dict[str, Any]:
+    """The daily sweep's tracing step (``casework.services.register_sweep_step``): expired extracts deleted."""
+    summary = purge_expired(as_of, actor_label=actor_label, force=force)
+    return {"extracts_purged": summary["extracts_purged"],
+            "extract_rows_deleted": sum(p["rows_deleted"] for p in summary["purged"])}
 
 
 # --- linkage runs --------------------------------------------------------------------------------------------
@@ -194,9 +211,15 @@ def linkage_run(actor: Any, source: PartnerSource, *, scope: str, threshold: flo
     if errors:
         raise ValidationFailed(errors)
     assert extract is not None
+    return _link(source, extract, scope=scope, threshold=th, forces=_run_forces(actor, source), actor=actor,
+                 label=_label(actor), use_saved_model=use_saved_model, progress=progress)
+
+
+def _link(source: PartnerSource, extract: Extract, *, scope: str, threshold: float, forces: list[Force], actor: Any,
+          label: str, use_saved_model: bool = False, progress: Progress | None = None) -> LinkageRun:
+    th = threshold
     step = progress or (lambda _s: None)
     started, t0 = clock.now(), time.monotonic()
-    forces = _run_forces(actor, source)
     people = people_in_scope(scope, [f.pk for f in forces], clock.today())
     step(f"reading {len(people)} registrants")
     left = register_rows(people)
@@ -229,7 +252,7 @@ def linkage_run(actor: Any, source: PartnerSource, *, scope: str, threshold: flo
             model = LinkageModel.objects.create(source=source, version=version, settings=result.model,
                                                 trained=result.trained, created_at=clock.now())
         run = LinkageRun.objects.create(
-            source=source, extract=extract, scope=scope, threshold=th, actor=actor, actor_label=_label(actor),
+            source=source, extract=extract, scope=scope, threshold=th, actor=actor, actor_label=label,
             forces=sorted(f.code for f in forces), model=model, trained=result.trained,
             register_rows=result.left_rows, extract_rows=result.right_rows, pairs_scored=len(result.pairs),
             started_at=started)
@@ -262,7 +285,7 @@ def linkage_run(actor: Any, source: PartnerSource, *, scope: str, threshold: flo
         run.leads_created = len(leads)
         run.seconds = time.monotonic() - t0
         run.save(update_fields=["leads_created", "seconds"])
-        record("tracing.run", actor, object_type="linkage_run", object_id=str(run.pk),
+        record("tracing.run", actor, actor_label=label, object_type="linkage_run", object_id=str(run.pk),
                force_code=getattr(actor, "force_code", ""),
                detail={"source": source.name, "extract": extract.pk, "checksum": extract.checksum, "scope": scope,
                        "threshold": th, "forces": run.forces, "trained": result.trained,
@@ -284,9 +307,52 @@ def _already_seen(person_id: Any, fingerprint: str) -> bool:
     return Lead.objects.filter(person_id=person_id, fingerprint=fingerprint).exists()
 
 
+# --- system jobs (the demo loader) ----------------------------------------------------------------------------
+
+
+def system_load_and_run(*, name: str, kind: str, lawful_basis: str, retention_days: int, dsa_reference: str,
+                        forces: list[Force], parsed: Parsed, filename: str, actor_label: str,
+                        scope: str = Scope.MISSING) -> LinkageRun:
+    """A source, its extract and a run made by a system job rather than a person (the demo loader's synthetic
+    partner data): nobody's permissions to check, each step audited under ``actor_label``. Never reachable from a
+    page, the API or a command."""
+    with transaction.atomic():
+        source = PartnerSource.objects.create(name=name, kind=kind, lawful_basis=lawful_basis,
+                                              dsa_reference=dsa_reference, retention_days=retention_days,
+                                              created_at=clock.now())
+        source.forces.set(forces)
+        record("tracing.source_save", None, actor_label=actor_label, object_type="partner_source",
+               object_id=str(source.pk),
+               detail={"name": name, "kind": kind, "lawful_basis": lawful_basis, "dsa_reference": dsa_reference,
+                       "retention_days": retention_days, "forces": sorted(f.code for f in forces), "created": True})
+    extract = _store_extract(source, parsed, filename, None, actor_label)
+    return _link(source, extract, scope=scope, threshold=linkage.DEFAULT_THRESHOLD, forces=forces, actor=None,
+                 label=actor_label)
+
+
 # --- decisions -----------------------------------------------------------------------------------------------
 
 DECISIONS = ("accept", "reject", "needs_more")
+
+
+def _follow_up_task(lead: Lead) -> Any:
+    """An accepted lead's task: establish whereabouts at the address the partner holds, due as the force's
+    playbook sets a follow-up visit (``outcomes.not_at_address.due_days``), on the case when there is one (its
+    timeline and task list show it) and for the registrant's officer."""
+    from tether.casework.constants import TaskKind
+    from tether.casework.selectors import playbook_for
+    from tether.casework.tasks import new_task
+
+    playbook = playbook_for(lead.person.owning_force)
+    days = int(playbook.data["outcomes"]["not_at_address"].get("due_days", 2))
+    where = ", ".join(str(lead.partner.get(k)) for k in ("address_line_1", "address_line_2", "town", "postcode")
+                      if lead.partner.get(k))
+    what = "Visit" if lead.scope == Scope.MISSING else "Check the possible un-notified address"
+    task = new_task(lead.person, TaskKind.ESTABLISH_WHEREABOUTS, clock.today() + timedelta(days=days),
+                    title=f"{what}: {where or 'the address the partner holds'} (tracing lead {lead.pk}, "
+                          f"{lead.source.name})"[:200], case=lead.case, playbook=playbook)
+    task.save()
+    return task
 
 
 def lead_decide(actor: Any, lead_id: Any, decision: str, *, reason: str = "", due_on: Any = None,
@@ -314,18 +380,25 @@ def lead_decide(actor: Any, lead_id: Any, decision: str, *, reason: str = "", du
         lead = Lead.objects.select_for_update().select_related("person", "force", "source").get(pk=lead.pk)
         if lead.state in (LeadState.ACCEPTED, LeadState.REJECTED):
             raise ValidationFailed({"decision": f"this lead was already {lead.state}"})
-        if decision == "accept" and record_case_action and lead.case_id is not None:
-            action = case_record_action(actor, lead.case_id, "note", {"note": (
-                f"Tracing lead {lead.pk} accepted ({lead.source.name}, record {lead.partner_record_id}, "
-                f"probability {lead.probability:.2f}): {lead.suggestion} {text}").strip()})
-            lead.case_action_id = action.pk
+        task_id = None
+        if decision == "accept":
+            if record_case_action and lead.case_id is not None:
+                action = case_record_action(actor, lead.case_id, "note", {"note": (
+                    f"Tracing lead {lead.pk} accepted ({lead.source.name}, record {lead.partner_record_id}, "
+                    f"probability {lead.probability:.2f}): {lead.suggestion} {text}").strip()})
+                lead.case_action_id = action.pk
+            task_id = _follow_up_task(lead).pk
         lead.state = {"accept": LeadState.ACCEPTED, "reject": LeadState.REJECTED,
                       "needs_more": LeadState.NEEDS_MORE}[decision]
         lead.reason, lead.due_on = text, due
         lead.decided_at, lead.decided_by = clock.now(), actor
         lead.save()
+        LeadDecision.objects.create(lead=lead, decision=lead.state, reason=text, due_on=due,
+                                    decided_on=clock.uk_date(lead.decided_at), at=lead.decided_at, actor=actor,
+                                    actor_label=_label(actor))
         record(f"tracing.lead_{decision}", actor, object_type="person", object_id=str(lead.person_id),
                force_code=lead.force.code, reason=text,
                detail={"lead": lead.pk, "source": lead.source.name, "partner_record": lead.partner_record_id,
-                       "probability": lead.probability, "due_on": due, "case_action": lead.case_action_id})
+                       "probability": lead.probability, "due_on": due, "case_action": lead.case_action_id,
+                       "task": task_id})
     return lead

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from tether.register.identifiers import normalise_ni_number
+
 from .linkage import NICKNAMES
 
 PERTURBATIONS = ("typo", "nickname", "alias_surname", "dob_swap", "dob_typo", "no_ni", "moved")
@@ -45,8 +47,14 @@ def _typo(text: str, rng: random.Random) -> str:
 
 
 def _ni(rng: random.Random) -> str:
-    return (rng.choice("ABCEGHJKLMNPRSTWXYZ") + rng.choice("ABCEGHJKLMNPRSTWXYZ")
-            + f"{rng.randrange(1_000_000):06d}" + rng.choice("ABCD"))
+    """A well-formed NI number: a prefix the register refuses (never issued) becomes "AB", with the same draws
+    from ``rng`` either way, so a seed gives the same people as before."""
+    prefix = rng.choice("ABCEGHJKLMNPRSTWXYZ") + rng.choice("ABCEGHJKLMNPRSTWXYZ")
+    ni = prefix + f"{rng.randrange(1_000_000):06d}" + rng.choice("ABCD")
+    try:
+        return normalise_ni_number(ni)
+    except ValueError:
+        return "AB" + ni[2:]
 
 
 def person(fake: Any, rng: random.Random, key: str) -> dict[str, Any]:

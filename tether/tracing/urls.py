@@ -8,4 +8,5 @@ urlpatterns = [
     path("tracing/leads/", views.leads, name="leads"),
     path("tracing/leads/<int:lead_id>/", views.lead, name="lead"),
     path("tracing/upload/", views.upload, name="upload"),
+    path("tracing/statistics/", views.statistics, name="statistics"),
 ]

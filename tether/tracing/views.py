@@ -9,20 +9,25 @@ from typing import Any
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_http_methods
 
 from tether.access import permissions
 from tether.audit.services import record
 from tether.core import clock
+from tether.core.dates import as_of_error
 from tether.core.errors import Forbidden, NotFound, ValidationFailed
 from tether.ui.pages import error_page
 
 from . import extracts
 from .models import AgencyKind
-from .selectors import lead_detail, leads_for, runs_for, sources_for
+from .selectors import lead_detail, lead_statistics, leads_for, runs_for, sources_for
 from .services import extract_load, lead_decide, source_save
 
 MAX_UPLOAD = 50 * 1024 * 1024
+STAT_COLUMNS = ("leads", "accepted", "rejected", "needs_more", "open", "precision", "median_days_to_decision",
+                "cases_located_after_accept", "median_days_to_located")
 
 
 @require_http_methods(["GET", "HEAD"])
@@ -47,6 +52,39 @@ def leads(request: HttpRequest) -> HttpResponse:
     return render(request, "tracing/leads.html", {"nav": "tracing", "rows": rows, "state": state})
 
 
+PARTNER_LABELS = {"record_id": "Record", "given_names": "Given names", "family_name": "Family name",
+                  "date_of_birth": "Date of birth", "ni_number": "NI number", "address_line_1": "Address line 1",
+                  "address_line_2": "Address line 2", "town": "Town", "postcode": "Postcode", "from_date": "From"}
+
+
+def waterfall_chart(explanation: list[dict[str, Any]]) -> SafeString:
+    """The match weights as a bar chart beside the table (SVG, no script, no inline style): a bar right of the
+    zero line adds to the match, left of it takes away."""
+    width, label_w, row_h = 340, 120, 22
+    half = (width - label_w - 10) / 2
+    zero = label_w + half
+    biggest = max([abs(float(e.get("match_weight") or 0)) for e in explanation] + [1.0])
+    total = sum(float(e.get("match_weight") or 0) for e in explanation)
+    height = row_h * len(explanation) + 8
+    desc = "; ".join(f"{e['label']}: {e['match_weight']}" for e in explanation)
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="{width}" height="{height}" '
+             f'viewBox="0 0 {width} {height}" aria-labelledby="wf-title wf-desc">'
+             f'<title id="wf-title">Match weight by field, total {total:.2f}</title>'
+             f'<desc id="wf-desc">{escape(desc)}</desc>'
+             f'<line x1="{zero:.0f}" y1="0" x2="{zero:.0f}" y2="{height}" stroke="#0b0c0c" stroke-width="1"/>']
+    for i, e in enumerate(explanation):
+        w = float(e.get("match_weight") or 0)
+        bar = abs(w) / biggest * half
+        x = zero if w >= 0 else zero - bar
+        y = 4 + i * row_h
+        colour = "#00703c" if w >= 0 else "#d4351c"
+        parts.append(f'<text x="0" y="{y + 14}" font-size="12" fill="#0b0c0c">{escape(str(e["label"])[:18])}</text>'
+                     f'<rect x="{x:.1f}" y="{y + 3}" width="{max(bar, 1):.1f}" height="{row_h - 8}" '
+                     f'fill="{colour}"/>')
+    parts.append("</svg>")
+    return mark_safe("".join(parts))  # noqa: S308 - every value above is a number or escaped
+
+
 @require_http_methods(["GET", "HEAD", "POST"])
 def lead(request: HttpRequest, lead_id: int) -> HttpResponse:
     errors: dict[str, str] = {}
@@ -66,6 +104,8 @@ def lead(request: HttpRequest, lead_id: int) -> HttpResponse:
         return error_page(request, 404)
     return render(request, "tracing/lead.html", {
         "nav": "tracing", "lead": detail, "errors": errors, "posted": request.POST,
+        "partner": [(PARTNER_LABELS.get(k, k), v) for k, v in detail["partner"].items()],
+        "chart": waterfall_chart(detail["explanation"]),
         "error_list": [(f"#{k}", f"{k.replace('_', ' ').capitalize()} {v}") for k, v in errors.items()],
         "can_decide": detail["state"] in ("open", "needs_more")}, status=400 if errors else 200)
 
@@ -111,3 +151,23 @@ def upload(request: HttpRequest) -> HttpResponse:
                                                   for k, v in errors.items()])
         return render(request, "tracing/upload.html", context, status=400)
     return render(request, "tracing/upload.html", context)
+
+
+@require_http_methods(["GET", "HEAD"])
+def statistics(request: HttpRequest) -> HttpResponse:
+    """Leads per source and per run as at a date: decided, precision of the decisions, time to decision, cases
+    located after an accepted lead. Aggregate only (no personal data)."""
+    as_of, problem = as_of_error(request.GET.get("as_of"))
+    context: dict[str, Any] = {"nav": "tracing", "as_of_value": request.GET.get("as_of", ""), "errors": {},
+                               "error_list": []}
+    if problem:
+        context.update(errors={"as_of": problem}, error_list=[("#as_of", problem)], as_of=clock.today())
+        return render(request, "tracing/statistics.html", context, status=400)
+    try:
+        context["data"] = lead_statistics(request.user, as_of or clock.today())
+    except Forbidden as exc:
+        return error_page(request, 403, str(exc))
+    context["as_of"] = context["data"]["as_of"]
+    for row in [context["data"]["totals"], *context["data"]["by_source"], *context["data"]["by_run"]]:
+        row["cells"] = [row[k] for k in STAT_COLUMNS]
+    return render(request, "tracing/statistics.html", context)

@@ -13,7 +13,8 @@ from tether.tracing import synthetic
 LAWFUL_BASIS = "DPA 2018 s.35 and Part 3: law enforcement purposes; DWP data-sharing agreement"
 
 
-def _doc(make_doc: Any, row: dict[str, Any]) -> dict[str, Any]:
+def registrant_doc(make_doc: Any, row: dict[str, Any]) -> dict[str, Any]:
+    """A registrant document (for ``make_doc``) from a synthetic person row."""
     return make_doc(
         date_of_birth=row["date_of_birth"].isoformat(), ni_number=row["ni_number"], pnc_id="",
         names=[{"kind": "birth", "given_names": row["given_names"], "family_name": row["family_name"],
@@ -27,12 +28,16 @@ def _doc(make_doc: Any, row: dict[str, Any]) -> dict[str, Any]:
 def traced(officer: Any, force_admin: Any, make_doc: Any, frozen: Any) -> dict[str, Any]:
     """Eight MPS registrants (the first missing, with an open case) and extract rows: the missing one moved,
     with a typo in the family name and day/month swapped in the date of birth, among 60 strangers."""
+    return build_traced(officer, make_doc)
+
+
+def build_traced(officer: Any, make_doc: Any) -> dict[str, Any]:
     from tether.casework.case_services import case_open
     from tether.register.services import person_create
 
     rows = synthetic.people(8, seed=21)
     rows[0].update(given_names="William", family_name="Hartley", date_of_birth=date(1979, 3, 7))
-    people = [person_create(officer, _doc(make_doc, r)) for r in rows]
+    people = [person_create(officer, registrant_doc(make_doc, r)) for r in rows]
     case = case_open(officer, people[0].pk)
     fake = synthetic._faker(5)
     moved = synthetic.perturb(rows[0], ("moved",), fake, random.Random(5))

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-WEB = {"tracing:index", "tracing:leads", "tracing:lead", "tracing:upload"}
-API = {"api:list_sources", "api:list_runs", "api:create_run", "api:list_leads", "api:get_lead", "api:decide_lead"}
+WEB = {"tracing:index", "tracing:leads", "tracing:lead", "tracing:upload", "tracing:statistics"}
+API = {"api:list_sources", "api:list_runs", "api:create_run", "api:list_leads", "api:get_lead", "api:decide_lead",
+       "api:get_statistics"}
 WRITERS = {"officer", "supervisor", "force_admin", "national_admin"}
 MANAGERS = {"force_admin", "national_admin"}
+STATISTICS = WRITERS | {"other_officer", "analyst", "foi_officer"}  # aggregate only
 
 
 def web(route: str, who: str) -> str:
@@ -15,6 +17,8 @@ def web(route: str, who: str) -> str:
         return "not found"
     if route == "tracing:upload":
         return "ok" if who in MANAGERS else "forbidden"
+    if route == "tracing:statistics":
+        return "ok" if who in STATISTICS else "forbidden"
     return "ok" if who in WRITERS | {"other_officer"} else "forbidden"
 
 
@@ -25,5 +29,7 @@ def api(route: str, who: str) -> str:
         return "sign in"
     if route == "api:get_lead":  # no lead in the walk's world: the path's placeholder is not a number
         return "status 400"
+    if route == "api:get_statistics":
+        return "ok" if who in STATISTICS else "forbidden"
     # api:create_run shares its path with api:list_runs
     return "ok" if who in WRITERS | {"other_officer"} else "forbidden"

@@ -55,3 +55,13 @@ def test_upload_all_or_nothing(traced, force_admin, verified_client):
     extract = Extract.objects.get()
     assert extract.row_count == len(traced["rows"]) and extract.loaded_by == force_admin
     assert AuditEvent.objects.get(action="tracing.extract_load").detail["checksum"] == extract.checksum
+
+
+def test_the_person_page_lists_the_registrants_leads(loaded, officer, verified_client):
+    services.linkage_run(officer, loaded["source"], scope="missing")
+    lead = Lead.objects.order_by("-probability").first()
+    client = verified_login(verified_client, officer)
+    body = client.get(f"/people/{lead.person_id}/").content.decode()
+    assert 'id="tracing"' in body and f"/tracing/leads/{lead.pk}/" in body and "DWP test extract" in body
+    other = client.get(f"/people/{loaded['people'][1].pk}/").content.decode()
+    assert "No tracing leads." in other

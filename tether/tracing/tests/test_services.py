@@ -118,3 +118,34 @@ def test_a_trained_model_is_saved_and_versioned(loaded, officer, monkeypatch):
     assert saved.version == 1 and "u from random sampling" in saved.trained
     run = services.linkage_run(officer, loaded["source"], scope="register", use_saved_model=True)
     assert run.model_id == saved.pk and run.trained == ["saved model"]
+
+
+def test_the_daily_sweep_deletes_expired_extracts(loaded, officer, frozen):
+    from tether.casework.services import sweep
+
+    run = services.linkage_run(officer, loaded["source"], scope="missing")
+    assert sweep()["tracing"] == {"extracts_purged": 0, "extract_rows_deleted": 0}
+    frozen.shift(timedelta(days=30))  # the first day past the 30 days' retention
+    assert sweep(force_code="GMP")["tracing"]["extracts_purged"] == 0  # the source serves MPS only
+    summary = sweep()
+    assert summary["tracing"] == {"extracts_purged": 1, "extract_rows_deleted": loaded["extract"].row_count}
+    assert not ExtractRecord.objects.filter(extract=loaded["extract"]).exists()
+    event = AuditEvent.objects.get(action="tracing.extract_purge")
+    assert event.actor_label == "system:sweep" and event.detail["leads_trimmed"] >= 1
+    lead = Lead.objects.filter(run=run).order_by("-probability").first()
+    assert set(lead.partner) <= set(services.KEPT_AFTER_RETENTION) and lead.extract_record_id is None
+    assert sweep()["tracing"]["extracts_purged"] == 0  # done once
+
+
+def test_accepting_a_lead_sets_a_follow_up_task_on_the_case(loaded, officer, frozen):
+    from tether.casework.constants import TaskKind
+    from tether.casework.models import Task
+
+    run = services.linkage_run(officer, loaded["source"], scope="missing")
+    lead = Lead.objects.filter(run=run).order_by("-probability").first()
+    services.lead_decide(officer, lead.pk, "accept", reason="Tenancy confirmed by the agency")
+    task = Task.objects.get(kind=TaskKind.ESTABLISH_WHEREABOUTS, person=lead.person)
+    assert task.case_id == loaded["case"].pk and "12 Canal Wharf" in task.title
+    assert (task.due_on - task.created_on).days == 2  # the default playbook's follow-up visit
+    event = AuditEvent.objects.get(action="tracing.lead_accept")
+    assert event.detail["task"] == task.pk and event.detail["case_action"]
