@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
+from django.http.request import RawPostDataException
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -51,12 +52,12 @@ class TetherAPI(NinjaAPI):
 
 def _not_null(parameter: dict[str, Any]) -> None:
     """An optional query parameter is left out, never sent as ``null``: its schema is the value's own."""
-    options = parameter.get("schema", {}).get("anyOf")
-    if options and {"type": "null"} in options:
+    while (options := parameter.get("schema", {}).get("anyOf")) and {"type": "null"} in options:
         rest = [o for o in options if o != {"type": "null"}]
-        if len(rest) == 1:
-            kept = {k: v for k, v in parameter["schema"].items() if k not in ("anyOf", "default")}
-            parameter["schema"] = {**rest[0], **kept}
+        if len(rest) != 1:
+            return
+        kept = {k: v for k, v in parameter["schema"].items() if k not in ("anyOf", "default")}
+        parameter["schema"] = {**rest[0], **kept}
 
 
 api = TetherAPI(
@@ -145,6 +146,13 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
         return api.create_response(request, {"errors": [{"field": "body", "message": f"{exc}: send a JSON object"}]},
                                    status=400)
     return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
+
+
+@api.exception_handler(RawPostDataException)
+def _not_json(request: HttpRequest, exc: RawPostDataException) -> HttpResponse:
+    """A form or multipart body (already read as a form by the request boundary) where the API reads JSON."""
+    return api.create_response(request, {"errors": [{"field": "body", "message": "must be a JSON object sent as "
+                                                     "application/json"}]}, status=400)
 
 
 @api.exception_handler(AuthenticationError)

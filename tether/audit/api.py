@@ -17,6 +17,7 @@ from .selectors import AuditFilters, search_events
 from .services import record
 
 router = Router(auth=TokenAuth(), tags=["audit"])
+Seq = Path(..., ge=1, le=2**63 - 1)  # type: ignore[type-arg]
 
 
 class EventOut(Schema):
@@ -97,7 +98,7 @@ class PersonalOut(Schema):
 
 @router.get("/audit/events/{seq}/personal", response={200: PersonalOut, 400: ErrorOut, 404: DetailOut},
             summary="Reveal one event's personal values (national administrators; a force's supervisors)")
-def reveal_personal(request: HttpRequest, seq: int = Path(..., ge=1, le=2**63 - 1)) -> Any:
+def reveal_personal(request: HttpRequest, seq: int = Seq) -> Any:
     """The personal values an event holds (dates of birth, identifiers, names, postcodes, search terms). Auditors
     never see them; a national administrator, or a supervisor for their own force's events, may, one event at a
     time, and each reveal is itself audited (``audit.reveal``, without the values)."""

@@ -23,6 +23,7 @@ from .search import SearchTerms, search_people
 from .services import merge_people, unmerge
 
 router = Router(auth=TokenAuth(), tags=["identity"])
+MergeId = Path(..., ge=1, le=2_147_483_647)  # type: ignore[type-arg]
 
 
 class Hit(IndexEntry):
@@ -146,5 +147,5 @@ def merge_records(request: HttpRequest, payload: MergeIn) -> Any:
 
 
 @router.post("/people/merges/{merge_id}/undo", response=_WRITE, summary="Undo a merge")
-def undo_merge(request: HttpRequest, payload: UndoIn, merge_id: int = Path(..., ge=1, le=2_147_483_647)) -> Any:
+def undo_merge(request: HttpRequest, payload: UndoIn, merge_id: int = MergeId) -> Any:
     return 201, _merge_out(unmerge(request.user, merge_id, reason=payload.reason))

@@ -28,8 +28,9 @@ from .services import (
 router = Router(auth=TokenAuth(), tags=["management"])
 READ: dict[int, Any] = {200: dict[str, Any], 400: ErrorOut, 403: DetailOut, 404: DetailOut}
 WRITE: dict[int, Any] = {**READ, 409: DetailOut}
+Months = Query(3, ge=1, le=36, description="How many months ahead")  # type: ignore[type-arg]
 PersonId = Annotated[str, Text(64, required=True), Path(description="The registrant's id (a UUID)")]
-Force = Annotated[str | None, Text(8), Field(description="Force code; default: your force")]
+Force = Annotated[Annotated[str, Text(8)] | None, Field(description="Force code; default: your force")]
 
 
 class FieldsIn(Schema):
@@ -108,7 +109,7 @@ def caseload_list(request: HttpRequest, as_of: Day | None = None, force: Force =
             summary="The capacity gap for the next months, with a what-if policy")
 def capacity_show(request: HttpRequest, as_of: Day | None = None, force: Force = None,
                   what_if: Literal["fixed", "individual", "reactive_eligible"] = "reactive_eligible",
-                  months: int = Query(3, ge=1, le=36)) -> Any:
+                  months: int = Months) -> Any:
     return capacity_json(capacity(_user(request), force, as_of, what_if=what_if, months=months))
 
 
