@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from typing import Any
+from datetime import datetime
+from typing import Annotated, Any
 
 from django.http import HttpRequest
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Path, Query, Router, Schema
 
-from tether.access.api import DetailOut, ErrorOut, TokenAuth
+from tether.access.api import Day, DetailOut, ErrorOut, Text, TokenAuth
 from tether.access.permissions import reads_audit_api
 from tether.core.errors import NotFound
 
@@ -17,6 +17,7 @@ from .selectors import AuditFilters, search_events
 from .services import record
 
 router = Router(auth=TokenAuth(), tags=["audit"])
+Seq = Path(..., ge=1, le=2**63 - 1)  # type: ignore[type-arg]
 
 
 class EventOut(Schema):
@@ -46,16 +47,18 @@ class EventListOut(Schema):
 
 
 class EventQuery(Schema):
-    actor: str = Field("", max_length=200, description="Username or actor label contains (any case)")
-    action: str = Field("", max_length=60, description="Exact (person.view) or a prefix ending in . or * (person.)")
-    object_id: str = Field("", max_length=64, description="The record's id, exact")
-    force: str = Field("", max_length=8, description="Force code")
-    date_from: date | None = Field(None, description="UK calendar date, inclusive (YYYY-MM-DD)")
-    date_to: date | None = Field(None, description="UK calendar date, inclusive (YYYY-MM-DD)")
-    reason: str = Field("", max_length=200, description="Text in the reason (any case)")
+    actor: Annotated[str, Text(200)] = Field("", description="Username or actor label contains (any case)")
+    action: Annotated[str, Text(60)] = Field(
+        "", description="Exact (person.view) or a prefix ending in . or * (person.)")
+    object_id: Annotated[str, Text(64)] = Field("", description="The record's id, exact")
+    force: Annotated[str, Text(8)] = Field("", description="Force code")
+    date_from: Day | None = Field(None, description="UK calendar date, inclusive")
+    date_to: Day | None = Field(None, description="UK calendar date, inclusive")
+    reason: Annotated[str, Text(200)] = Field("", description="Text in the reason (any case)")
     page: int = Field(1, ge=1, le=1_000_000)
     page_size: int = Field(50, ge=1, le=500)
-    before_seq: int | None = Field(None, ge=1, description="Only events older than this seq (cursor paging)")
+    before_seq: int | None = Field(None, ge=1, le=2**63 - 1,
+                                   description="Only events older than this seq (cursor paging)")
 
 
 def _event(ev: Any) -> EventOut:
@@ -94,13 +97,13 @@ class PersonalOut(Schema):
 
 
 class RevealQuery(Schema):
-    reason: str = Field("", max_length=2000,
-                        description="Why you need the personal values, in words (at least 10 letters); recorded")
+    reason: Annotated[str, Text(2000)] = Field(
+        "", description="Why you need the personal values, in words (at least 10 letters); recorded")
 
 
 @router.get("/audit/events/{seq}/personal", response={200: PersonalOut, 400: ErrorOut, 404: DetailOut},
             summary="Reveal one event's personal values (national administrators; a force's supervisors)")
-def reveal_personal(request: HttpRequest, seq: int, q: Query[RevealQuery]) -> Any:
+def reveal_personal(request: HttpRequest, q: Query[RevealQuery], seq: int = Seq) -> Any:
     """The personal values an event holds (dates of birth, identifiers, names, postcodes, search terms). Auditors
     never see them; a national administrator, or a supervisor for their own force's events, may, one event at a
     time with a reason, and each reveal is itself audited (``audit.reveal``, with the reason, without the

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest
 from ninja import Field, Path, Query, Router, Schema
+from pydantic import StrictBool
 
-from tether.access.api import DetailOut, ErrorOut, TokenAuth
+from tether.access.api import Day, DetailOut, ErrorOut, In, Text, TokenAuth
 from tether.core import clock
 
 from .selectors import force_overdue, my_tasks, queue_tasks, sla_breaches, task_view
@@ -19,9 +20,10 @@ from .services import task_assign, task_complete
 router = Router(auth=TokenAuth(), tags=["compliance"])
 
 MAX_ID = 2_147_483_647
-EARLIEST, LATEST = date(1900, 1, 1), date(2999, 12, 31)  # as-of dates: keeps date arithmetic in range
 TaskId = Path(..., ge=1, le=MAX_ID)  # type: ignore[type-arg]
-ForceCode = Field("", max_length=8, description="Force code; empty = your force (a national admin: all forces)")
+Force = Annotated[str, Text(8)]
+ForceCode = Field("", description="Force code; empty = your force (a national admin: all forces)")
+Note = Annotated[str, Text(5000, multiline=True)]
 
 
 class TaskOut(Schema):
@@ -61,9 +63,8 @@ class TaskListOut(Schema):
 class TaskQuery(Schema):
     which: Literal["mine", "queue", "all"] = Field(
         "mine", description="mine: assigned to you; queue: your force's unassigned tasks; all: both")
-    force: str = ForceCode
-    as_of: date | None = Field(None, ge=EARLIEST, le=LATEST,
-                               description="Whether past deadline is judged on this day (default today)")
+    force: Force = ForceCode
+    as_of: Day | None = Field(None, description="Whether past deadline is judged on this day (default today)")
 
 
 @router.get("/tasks", response={200: TaskListOut, 400: ErrorOut, 403: DetailOut, 404: DetailOut},
@@ -83,12 +84,17 @@ def get_task(request: HttpRequest, task_id: int = TaskId) -> Any:
     return task_view(request.user, task_id)
 
 
-class CompleteIn(Schema):
-    outcome: str = Field(description="complied_late, excuse_accepted, not_at_address or whereabouts_unknown")
-    note: str = Field("", max_length=5000, description="What was found (required for some outcomes)")
-    version: int | None = Field(None, description="The task's version you read; a mismatch answers 409")
-    warrant_on: date | None = Field(None, description="whereabouts_unknown: a warrant's date opens a wanted case")
-    believed_abroad: bool = Field(False, description="whereabouts_unknown: the person is believed abroad")
+Version = Annotated[int | None, Field(None, ge=0, le=MAX_ID,
+                                      description="The version you read; a mismatch answers 409")]
+
+
+class CompleteIn(In):
+    outcome: Literal["complied_late", "excuse_accepted", "not_at_address", "whereabouts_unknown"] = Field(
+        description="complied_late, excuse_accepted, not_at_address or whereabouts_unknown")
+    note: Note = Field("", description="What was found (required for some outcomes: at least 10 characters)")
+    version: Version = None
+    warrant_on: Day | None = Field(None, description="whereabouts_unknown: a warrant's date opens a wanted case")
+    believed_abroad: StrictBool = Field(False, description="whereabouts_unknown: the person is believed abroad")
 
 
 _WRITE = {200: TaskDetailOut, 400: ErrorOut, 403: DetailOut, 404: DetailOut, 409: DetailOut}
@@ -107,10 +113,10 @@ def complete_task(request: HttpRequest, payload: CompleteIn, task_id: int = Task
     return task_view(request.user, task_id)
 
 
-class AssignIn(Schema):
+class AssignIn(In):
     assignee_id: int | None = Field(..., ge=1, le=MAX_ID,
                                     description="An active officer of the task's force; null: the unit queue")
-    version: int | None = Field(None, description="The task's version you read; a mismatch answers 409")
+    version: Version = None
 
 
 @router.post("/tasks/{task_id}/assign", response=_WRITE, summary="Assign a task")
@@ -142,8 +148,8 @@ class BreachListOut(Schema):
 
 
 class ScopeQuery(Schema):
-    force: str = ForceCode
-    as_of: date | None = Field(None, ge=EARLIEST, le=LATEST, description="UK date (default today)")
+    force: Force = ForceCode
+    as_of: Day | None = Field(None, description="UK date (default today)")
 
 
 @router.get("/breaches", response={200: BreachListOut, 400: ErrorOut, 403: DetailOut, 404: DetailOut},
@@ -169,8 +175,7 @@ class SlaListOut(Schema):
 
 
 class SlaQuery(ScopeQuery):
-    since: date | None = Field(None, ge=EARLIEST, le=LATEST,
-                               description="Tasks done late since this day (default 28 days before as_of)")
+    since: Day | None = Field(None, description="Tasks done late since this day (default 28 days before as_of)")
 
 
 @router.get("/sla-breaches", response={200: SlaListOut, 400: ErrorOut, 403: DetailOut, 404: DetailOut},

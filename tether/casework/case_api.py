@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
-from typing import Any
+from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest
 from ninja import Field, Path, Query, Router, Schema
+from pydantic import StrictBool
 
-from tether.access.api import DetailOut, ErrorOut, TokenAuth
-from tether.casework.api import EARLIEST, LATEST, MAX_ID
+from tether.access.api import Day, DetailOut, ErrorOut, In, Text, TokenAuth
+from tether.casework.api import MAX_ID, Force, Note, Version
 from tether.core import clock
 from tether.core.errors import ValidationFailed
 
@@ -48,8 +49,8 @@ class OpenCaseListOut(Schema):
 
 
 class CasesQuery(Schema):
-    force: str = Field("", max_length=8, description="Force code; empty = your force (a national admin: all)")
-    as_of: date | None = Field(None, ge=EARLIEST, le=LATEST, description="Cases open on this UK date (default today)")
+    force: Force = Field("", description="Force code; empty = your force (a national admin: all)")
+    as_of: Day | None = Field(None, description="Cases open on this UK date (default today)")
 
 
 @router.get("/cases", response={200: OpenCaseListOut, 400: ErrorOut, 403: DetailOut, 404: DetailOut},
@@ -113,26 +114,32 @@ def get_case(request: HttpRequest, case_id: int = CaseId) -> Any:
     return case_timeline(request.user, case_id)
 
 
-class VersionedIn(Schema):
-    version: int | None = Field(None, description="The case's version you read; a mismatch answers 409")
-    on: date | None = Field(None, description="The UK date it happened (default today; not in the future)")
-    note: str = Field("", max_length=5000)
+Outcome = Literal["located", "arrested", "returned", "abroad_known", "died", "no_longer_subject"]
+
+
+class VersionedIn(In):
+    version: Version = None
+    on: Day | None = Field(None, description="The UK date it happened (default today; not in the future)")
+    note: Note = ""
 
 
 class TransitionIn(VersionedIn):
-    event: str = Field(description="warrant, warrant_withdrawn, abroad, not_abroad, close or reopen")
-    warrant_on: date | None = Field(None, description="warrant (required) or reopen: the warrant's date")
-    outcome: str = Field("", description="close: located, arrested, returned, abroad_known, died, no_longer_subject")
-    reason: str = Field("", max_length=5000, description="reopen: why (at least 10 characters)")
+    event: Literal["warrant", "warrant_withdrawn", "abroad", "not_abroad", "close", "reopen"] = Field(
+        description="warrant, warrant_withdrawn, abroad, not_abroad, close or reopen")
+    warrant_on: Day | None = Field(None, description="warrant (required) or reopen: the warrant's date")
+    outcome: Outcome | Literal[""] = Field(
+        "", description="close: located, arrested, returned, abroad_known, died, no_longer_subject")
+    reason: Note = Field("", description="reopen: why (at least 10 characters)")
 
 
 class CloseIn(VersionedIn):
-    outcome: str = Field(description="located, arrested, returned, abroad_known, died or no_longer_subject")
+    outcome: Outcome = Field(description="located, arrested, returned, abroad_known, died or no_longer_subject")
 
 
 class ReopenIn(VersionedIn):
-    reason: str = Field(max_length=5000, description="Why the case is reopened (at least 10 characters)")
-    warrant_on: date | None = Field(None, description="Reopen as wanted from this warrant date")
+    reason: Annotated[str, Text(5000, required=True, multiline=True, min_len=10)] = Field(
+        description="Why the case is reopened (at least 10 characters)")
+    warrant_on: Day | None = Field(None, description="Reopen as wanted from this warrant date")
 
 
 class CaseChangedOut(Schema):
@@ -183,17 +190,19 @@ def reopen_case(request: HttpRequest, payload: ReopenIn, case_id: int = CaseId) 
 
 
 class ActionIn(VersionedIn):
-    kind: str = Field(description="pnc_circulation, probation_informed, mappa_informed, sio_assigned, case_review, "
-                                  "abroad_review, media_decision, media_approval or note")
-    reference: str = Field("", max_length=40, description="pnc_circulation: the PNC circulation reference")
-    contact: str = Field("", max_length=200, description="probation_informed, mappa_informed: who was told")
-    sio: str = Field("", max_length=150, description="sio_assigned: a user id or username (inspector or above)")
-    decision: str = Field("", max_length=20, description="media_decision: appeal or no_appeal; media_approval: "
-                                                         "the decision's action id")
-    vigilante_risk: str = Field("", max_length=5000, description="media_decision: written risk assessment")
-    victim_impact: str = Field("", max_length=5000, description="media_decision: written risk assessment")
-    public_risk: str = Field("", max_length=5000, description="media_decision: written risk assessment")
-    approved: bool | None = Field(None, description="media_approval: true to approve, false to refuse")
+    kind: Literal["pnc_circulation", "probation_informed", "mappa_informed", "sio_assigned", "case_review",
+                  "abroad_review", "media_decision", "media_approval", "note"] = Field(
+        description="pnc_circulation, probation_informed, mappa_informed, sio_assigned, case_review, "
+                    "abroad_review, media_decision, media_approval or note")
+    reference: Annotated[str, Text(40)] = Field("", description="pnc_circulation: the PNC circulation reference")
+    contact: Annotated[str, Text(200)] = Field("", description="probation_informed, mappa_informed: who was told")
+    sio: Annotated[str, Text(150)] = Field("", description="sio_assigned: a user id or username (inspector or above)")
+    decision: Annotated[str, Text(20)] = Field("", description="media_decision: appeal or no_appeal; "
+                                                               "media_approval: the decision's action id")
+    vigilante_risk: Note = Field("", description="media_decision: written risk assessment")
+    victim_impact: Note = Field("", description="media_decision: written risk assessment")
+    public_risk: Note = Field("", description="media_decision: written risk assessment")
+    approved: StrictBool | None = Field(None, description="media_approval: true to approve, false to refuse")
 
 
 class ActionOut(Schema):

@@ -3,11 +3,14 @@ message for all."""
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from .errors import ValidationFailed
 
 DATE_RULE = "must be a real date written as YYYY-MM-DD, like 2025-06-16"
+EARLIEST_DAY, LATEST_DAY = date(1900, 1, 1), date(2999, 12, 31)  # keeps date arithmetic (a year back...) in range
+_ISO_DAY = re.compile("[0-9]{4}-[0-9]{2}-[0-9]{2}")  # exactly: not 20250616, not 2025-W25-1, not a number of seconds
 
 
 def read_iso_day(raw: str | None) -> tuple[date | None, str]:
@@ -16,9 +19,14 @@ def read_iso_day(raw: str | None) -> tuple[date | None, str]:
     if not text:
         return None, ""
     try:
-        return date.fromisoformat(text), ""
+        if not _ISO_DAY.fullmatch(text):
+            raise ValueError(text)
+        day = date.fromisoformat(text)
     except ValueError:
         return None, f"{DATE_RULE} (not '{text[:20]}')"
+    if not EARLIEST_DAY <= day <= LATEST_DAY:
+        return None, f"must be between {EARLIEST_DAY.isoformat()} and {LATEST_DAY.isoformat()}"
+    return day, ""
 
 
 def as_of_error(raw: str | None) -> tuple[date | None, str]:
@@ -33,7 +41,6 @@ def parse_day(raw: str | None, field: str = "as_of") -> date | None:
     if problem:
         raise ValidationFailed({field: problem})
     return day
-
 
 
 def long_date(day: date, *, weekday: bool = False) -> str:

@@ -8,13 +8,13 @@ config/api.py mounts before the register's so ``/people/search`` is not read as 
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import Annotated, Any
 
 from django.conf import settings
 from django.http import HttpRequest
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Path, Query, Router, Schema
 
-from tether.access.api import DetailOut, ErrorOut, TokenAuth
+from tether.access.api import DetailOut, ErrorOut, In, Text, TokenAuth
 from tether.register.api import IndexEntry, _index
 from tether.register.api import router as people_router
 
@@ -23,6 +23,7 @@ from .search import SearchTerms, search_people
 from .services import merge_people, unmerge
 
 router = Router(auth=TokenAuth(), tags=["identity"])
+MergeId = Path(..., ge=1, le=2_147_483_647)  # type: ignore[type-arg]
 
 
 class Hit(IndexEntry):
@@ -38,17 +39,25 @@ class PersonListOut(Schema):
     results: list[Hit]
 
 
+Term = Annotated[str, Text(20)]
+
+
 class PeopleQuery(Schema):
-    name: str = Field("", description="Any name used, incl. aliases, in any order (spelling, nicknames, accents and "
-                                      "case are forgiven); at most 8 words")
-    dob: str = Field("", description="Date of birth: 27/06/1965, 1965-06-27, 06/1965 or 1965 (day/month swapped, one "
-                                     "digit wrong and a year either side still match)")
-    postcode: str = Field("", description="A full postcode (SW1A 1AA) or a district (SW1A): any address ever held")
-    ni: str = Field("", description="NI number, any spacing; one wrong character is tolerated")
-    pnc: str = Field("", description="PNC ID, any spacing; one wrong character is tolerated")
-    reference: str = Field("", description="TTH-000123, or its number (123)")
-    force: str = Field("", description="Force code; empty = your force; ALL = the national index")
-    status: str = Field("", description="A register status, or overdue")
+    """Each term is read by its own rule (a date of birth, a postcode, ...); a term that cannot be read is refused
+    (400) naming it."""
+
+    name: Annotated[str, Text(200)] = Field(
+        "", description="Any name used, incl. aliases, in any order (spelling, nicknames, accents and case are "
+                        "forgiven); at most 8 words")
+    dob: Term = Field("", description="Date of birth: 27/06/1965, 1965-06-27, 06/1965 or 1965 (day/month swapped, one "
+                                      "digit wrong and a year either side still match)")
+    postcode: Annotated[str, Text(10)] = Field(
+        "", description="A full postcode (SW1A 1AA) or a district (SW1A): any address ever held")
+    ni: Term = Field("", description="NI number, any spacing; one wrong character is tolerated")
+    pnc: Term = Field("", description="PNC ID, any spacing; one wrong character is tolerated")
+    reference: Term = Field("", description="TTH-000123, or its number (123)")
+    force: Annotated[str, Text(8)] = Field("", description="Force code; empty = your force; ALL = the national index")
+    status: Term = Field("", description="A register status, or overdue")
     page: int = Field(1, ge=1, le=1_000_000)
     limit: int | None = Field(None, ge=1, le=100, description="Results per page (1-100; default the page size)")
 
@@ -98,16 +107,19 @@ class PairsOut(Schema):
 
 @router.get("/people/duplicates", response={200: PairsOut, 400: ErrorOut, 403: DetailOut},
             summary="Likely duplicate records")
-def list_duplicates(request: HttpRequest, force: str = "") -> Any:
+def list_duplicates(request: HttpRequest, force: Annotated[str, Text(8)] = "") -> Any:
     """Likely duplicate pairs with at least one record in ``force`` (default your own; ALL for national
     administrators), best first. Supervisors and administrators only."""
-    return {"pairs": scan(request.user, force[:8] or None)}
+    return {"pairs": scan(request.user, force or None)}
 
 
-class MergeIn(Schema):
+Reason = Annotated[str, Text(2000, required=True, multiline=True, min_len=10)]
+
+
+class MergeIn(In):
     survivor: uuid.UUID = Field(description="The record that survives")
     merged: uuid.UUID = Field(description="The record merged into it (kept as a pointer)")
-    reason: str = Field(description="Why these records are one person (at least 10 characters)")
+    reason: Reason = Field(description="Why these records are one person (at least 10 characters)")
 
 
 class MergeOut(Schema):
@@ -118,8 +130,8 @@ class MergeOut(Schema):
     undone: bool = False
 
 
-class UndoIn(Schema):
-    reason: str
+class UndoIn(In):
+    reason: Reason = Field(description="Why (at least 10 characters)")
 
 
 def _merge_out(merge: Any) -> MergeOut:
@@ -136,5 +148,5 @@ def merge_records(request: HttpRequest, payload: MergeIn) -> Any:
 
 
 @router.post("/people/merges/{merge_id}/undo", response=_WRITE, summary="Undo a merge")
-def undo_merge(request: HttpRequest, merge_id: int, payload: UndoIn) -> Any:
+def undo_merge(request: HttpRequest, payload: UndoIn, merge_id: int = MergeId) -> Any:
     return 201, _merge_out(unmerge(request.user, merge_id, reason=payload.reason))

@@ -7,12 +7,13 @@ import uuid
 from collections.abc import Callable
 from datetime import date, datetime
 from operator import attrgetter
-from typing import Any
+from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
+from pydantic import StrictBool
 
-from tether.access.api import DetailOut, ErrorOut, TokenAuth
+from tether.access.api import Day, DetailOut, ErrorOut, In, Text, TokenAuth
 from tether.register.display import schedule3_checks
 from tether.register.extensions import DuplicatesFound
 from tether.register.guards import access_person_by_id
@@ -85,56 +86,75 @@ class PersonOut(Schema):
                                           description="Each disposal's Schedule 3 check (full access only)")
 
 
-class NameIn(Schema):
-    kind: str = "current"
-    given_names: str
-    family_name: str
-    valid_from: str | None = None
-    valid_to: str | None = None
+# the register's field rules (tether.register.documents), declared so the schema says what the server checks
+GivenNames = Annotated[str, Text(120, required=True)]
+FamilyName = Annotated[str, Text(80, required=True)]
+AddressLine = Annotated[str, Text(120, required=True)]
+OptionalLine = Annotated[str, Text(120)]
+Town = Annotated[str, Text(80)]
+Postcode = Annotated[str, Text(10, required=True),
+                     Field(description="A real UK postcode, like SW1A 1AA (any spacing and case)")]
+NameKind = Literal["birth", "current", "alias"]
+AddressKind = Literal["home", "other", "nfa"]
+Sex = Literal["male", "female", "unknown"]
+DisposalKind = Literal["imprisonment", "life", "ipp", "hospital_order", "hospital_order_restricted", "caution",
+                       "conditional_discharge", "other"]
+NotificationKind = Literal["initial", "change", "periodic", "travel", "prescribed"]
 
 
-class AddressIn(Schema):
-    kind: str = "home"
-    line1: str
-    line2: str = ""
-    town: str = ""
-    postcode: str
-    valid_from: str
-    valid_to: str | None = None
-    child_under_18: bool = False
+class NameIn(In):
+    kind: NameKind = "current"
+    given_names: GivenNames
+    family_name: FamilyName
+    valid_from: Day | None = None
+    valid_to: Day | None = None
 
 
-class DisposalIn(Schema):
-    date: str
-    offence: str
-    offence_code: str = ""
-    kind: str
-    months: int | None = None
-    tier: int | None = None
+class AddressIn(In):
+    kind: AddressKind = "home"
+    line1: AddressLine
+    line2: OptionalLine = ""
+    town: Town = ""
+    postcode: Postcode
+    valid_from: Day
+    valid_to: Day | None = None
+    child_under_18: StrictBool = False
 
 
-class SpanIn(Schema):
-    kind: str
-    start: str
-    end: str | None = None
+class DisposalIn(In):
+    date: Day
+    offence: Annotated[str, Text(200, required=True)]
+    offence_code: Annotated[str, Text(20)] = ""
+    kind: DisposalKind
+    months: int | None = Field(None, ge=0, le=1200)
+    tier: int | None = Field(None, ge=1, le=3)
 
 
-class PersonIn(Schema):
-    """A new registrant. Dates are YYYY-MM-DD; the owning force is the caller's own."""
+class SpanIn(In):
+    kind: Annotated[str, Text(40, required=True)]
+    start: Day
+    end: Day | None = None
 
-    date_of_birth: str
-    date_of_death: str | None = Field(None, description="YYYY-MM-DD, if they have died: their duties end that day")
-    sex: str
-    ni_number: str | None = None
-    pnc_id: str | None = None
-    names: list[NameIn]
-    addresses: list[AddressIn] = []
-    disposals: list[DisposalIn]
-    detentions: list[SpanIn] = []
-    orders: list[SpanIn] = []
-    confirm_new_person: bool = Field(False, description="Save even though existing records may be this person "
-                                                        "(the 409 answer lists them); needs reason")
-    reason: str | None = Field(None, description="Why this is a different person (with confirm_new_person)")
+
+class PersonIn(In):
+    """A new registrant; the owning force is the caller's own. Besides the rules each field declares, the
+    register checks the facts together (a disposal at an age of criminal responsibility, an end not before its
+    start, a PNC ID's check character) and names each one broken."""
+
+    date_of_birth: Day
+    date_of_death: Day | None = Field(None, description="If they have died: their duties end that day")
+    sex: Sex
+    ni_number: Annotated[str, Text(13)] | None = Field(None, description="Like AB 12 34 56 C")
+    pnc_id: Annotated[str, Text(16)] | None = Field(None, description="YYYY/NNNNNNNX, like 2001/0123456A")
+    names: list[NameIn] = Field(min_length=1, max_length=50)
+    addresses: list[AddressIn] = Field([], max_length=200)
+    disposals: list[DisposalIn] = Field(min_length=1, max_length=200)
+    detentions: list[SpanIn] = Field([], max_length=200)
+    orders: list[SpanIn] = Field([], max_length=200)
+    confirm_new_person: StrictBool = Field(False, description="Save even though existing records may be this "
+                                                              "person (the 409 answer lists them); needs reason")
+    reason: Annotated[str, Text(2000)] | None = Field(
+        None, description="Why this is a different person (with confirm_new_person): at least 10 characters")
 
 
 class DuplicateOut(Schema):
@@ -152,13 +172,17 @@ class DuplicatesFoundOut(Schema):
     candidates: list[DuplicateOut]
 
 
-class NotificationIn(Schema):
-    kind: str
+Version = Annotated[int | None, Field(None, ge=0, le=2_147_483_647,
+                                      description="The person's version you read; a mismatch answers 409.")]
+
+
+class NotificationIn(In):
+    kind: NotificationKind
     received_at: datetime | None = Field(None, description="Defaults to now. Must include a time zone.")
-    station: str
-    no_fixed_abode: bool = False
+    station: Annotated[str, Text(120, required=True)]
+    no_fixed_abode: StrictBool = False
     details: dict[str, Any] = {}
-    version: int | None = Field(None, description="The person's version you read; a mismatch answers 409.")
+    version: Version = None
 
 
 class NotificationOut(Schema):
@@ -194,11 +218,15 @@ def _person_out(request: HttpRequest, person_id: str, reason: str | None) -> Per
     )
 
 
-@router.get("/people/{person_id}", response={200: PersonOut, 404: DetailOut}, summary="Read one registrant")
+PersonId = Annotated[str, Text(64, required=True), Field(description="The registrant's id (a UUID)")]
+
+
+@router.get("/people/{person_id}", response={200: PersonOut, 400: ErrorOut, 404: DetailOut},
+            summary="Read one registrant")
 def get_person(
     request: HttpRequest,
-    person_id: str,
-    reason: str | None = None,
+    person_id: PersonId,
+    reason: Annotated[str, Text(2000)] | None = None,
 ) -> Any:
     """A registrant. Another force's record answers the national index entry only, unless ``reason`` says why
     you need the full record: that opens time-limited access (24 hours by default) and is audited."""
@@ -228,7 +256,7 @@ def create_person(request: HttpRequest, payload: PersonIn) -> Any:
     response={201: NotificationOut, 400: ErrorOut, 403: DetailOut, 404: DetailOut, 409: DetailOut},
     summary="Record a notification",
 )
-def record_notification(request: HttpRequest, person_id: str, payload: NotificationIn) -> Any:
+def record_notification(request: HttpRequest, person_id: PersonId, payload: NotificationIn) -> Any:
     data = payload.dict()
     version = data.pop("version", None)
     if data.get("received_at") is None:
@@ -240,33 +268,36 @@ def record_notification(request: HttpRequest, person_id: str, payload: Notificat
     )
 
 
-class VersionedIn(Schema):
-    version: int | None = Field(None, description="The person's version you read; a mismatch answers 409.")
+class VersionedIn(In):
+    version: Version = None
 
 
 class NameChangeIn(VersionedIn):
-    kind: str = Field("current", description="current (a change of name: closes the current one) or alias")
-    given_names: str
-    family_name: str
-    valid_from: str = Field(description="YYYY-MM-DD: when they started using it")
+    kind: Literal["current", "alias"] = Field(
+        "current", description="current (a change of name: closes the current one) or alias")
+    given_names: GivenNames
+    family_name: FamilyName
+    valid_from: Day = Field(description="When they started using it")
 
 
 class AddressChangeIn(VersionedIn):
-    kind: str = Field("home", description="home (a move: closes the current home), other, or nfa")
-    line1: str
-    line2: str = ""
-    town: str = ""
-    postcode: str
-    valid_from: str
-    child_under_18: bool = False
+    kind: AddressKind = Field("home", description="home (a move: closes the current home), other, or nfa")
+    line1: AddressLine
+    line2: OptionalLine = ""
+    town: Town = ""
+    postcode: Postcode
+    valid_from: Day
+    child_under_18: StrictBool = False
 
 
 class IdentityIn(VersionedIn):
-    date_of_birth: str | None = None
-    date_of_death: str | None = Field(None, description="YYYY-MM-DD; null clears one recorded in error")
-    sex: str | None = None
-    ni_number: str | None = None
-    pnc_id: str | None = None
+    """Only the fields sent change; a request that changes nothing is refused (400) and writes nothing."""
+
+    date_of_birth: Day | None = None
+    date_of_death: Day | None = Field(None, description="null clears one recorded in error")
+    sex: Sex | None = None
+    ni_number: Annotated[str, Text(13)] | None = None
+    pnc_id: Annotated[str, Text(16)] | None = None
 
 
 class ChangedOut(Schema):
@@ -286,15 +317,15 @@ def _apply(request: HttpRequest, person_id: str, payload: VersionedIn, service: 
 
 
 @router.post("/people/{person_id}/names", response=_CHANGE_RESPONSES, summary="Record a change of name or alias")
-def record_name(request: HttpRequest, person_id: str, payload: NameChangeIn) -> Any:
+def record_name(request: HttpRequest, person_id: PersonId, payload: NameChangeIn) -> Any:
     return _apply(request, person_id, payload, name_record, drop_unset=False)
 
 
 @router.post("/people/{person_id}/addresses", response=_CHANGE_RESPONSES, summary="Record a move or address")
-def record_address(request: HttpRequest, person_id: str, payload: AddressChangeIn) -> Any:
+def record_address(request: HttpRequest, person_id: PersonId, payload: AddressChangeIn) -> Any:
     return _apply(request, person_id, payload, address_record, drop_unset=False)
 
 
 @router.patch("/people/{person_id}/identity", response=_CHANGE_RESPONSES, summary="Correct identifying details")
-def correct_identity(request: HttpRequest, person_id: str, payload: IdentityIn) -> Any:
+def correct_identity(request: HttpRequest, person_id: PersonId, payload: IdentityIn) -> Any:
     return _apply(request, person_id, payload, identity_update, drop_unset=True, person_of=lambda person: person)

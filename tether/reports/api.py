@@ -7,48 +7,53 @@ users. Every call is audited as ``report.run``.
 
 from __future__ import annotations
 
-from datetime import date
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
-from tether.access.api import DetailOut, ErrorOut, TokenAuth
+from tether.access.api import Day, DetailOut, ErrorOut, Text, TokenAuth
 from tether.core import clock
 
-from .figures import last_twelve_months, policy_for, published
+from .disclosure import MAX_THRESHOLD
+from .figures import LOWEST_THRESHOLD, last_twelve_months, policy_for, published
 
 router = Router(auth=TokenAuth(), tags=["reports"])
 RESPONSES: dict[int, Any] = {200: dict[str, Any], 400: ErrorOut, 403: DetailOut, 404: DetailOut}
 
 
 class PolicyQuery(Schema):
-    threshold: int | None = Field(None, description="Counts from 1 to threshold-1 are hidden (default 5)")
-    rounding: int | None = Field(None, description="Other counts rounded to the nearest (default 5; 1 = none)")
+    """The disclosure policy. Besides each bound, the two are checked together: rounding must not be more than the
+    threshold, and the threshold must not round below itself (choose a multiple of the rounding)."""
+
+    threshold: int | None = Field(None, ge=LOWEST_THRESHOLD, le=MAX_THRESHOLD,
+                                  description="Counts from 1 to threshold-1 are hidden (default 5)")
+    rounding: int | None = Field(None, ge=1, le=MAX_THRESHOLD,
+                                 description="Other counts rounded to the nearest (default 5; 1 = none)")
 
 
 class FigureQuery(PolicyQuery):
-    as_of: date | None = Field(None, description="As at this UK date (default today)")
-    by: str = Field("", max_length=40, description="Rows[,columns]: force, country, year_missing, time_missing, "
+    as_of: Day | None = Field(None, description="As at this UK date (default today)")
+    by: Annotated[str, Text(40)] = Field("", description="Rows[,columns]: force, country, year_missing, time_missing, "
                     "offence, risk, state, abroad (registrants: force or country)")
-    force: str = Field("", max_length=8, description="One force's code (national users); default: your scope")
+    force: Annotated[str, Text(8)] = Field("", description="One force's code (national users); default: your scope")
 
 
 class PeriodQuery(PolicyQuery):
-    period_from: date | None = Field(None, description="The period's first day (default: a year before the last)")
-    period_to: date | None = Field(None, description="The period's last day, inclusive (default today)")
-    by: str = Field("", max_length=40, description="force or country")
-    force: str = Field("", max_length=8)
+    period_from: Day | None = Field(None, description="The period's first day (default: a year before the last)")
+    period_to: Day | None = Field(None, description="The period's last day, inclusive (default today)")
+    by: Annotated[str, Text(40)] = Field("", description="force or country")
+    force: Annotated[str, Text(8)] = ""
 
 
 class SeriesQuery(PolicyQuery):
-    as_of: date | None = None
+    as_of: Day | None = None
     months: int = Field(24, ge=1, le=240)
-    force: str = Field("", max_length=8)
+    force: Annotated[str, Text(8)] = ""
 
 
 class RollupQuery(PolicyQuery):
-    as_of: date | None = None
+    as_of: Day | None = None
 
 
 def _figure(request: HttpRequest, figure: str, q: FigureQuery) -> dict[str, Any]:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
-from typing import Any
+from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest
 from ninja import Field, Path, Query, Router, Schema
+from pydantic import StrictBool
 
-from tether.access.api import DetailOut, ErrorOut, TokenAuth
+from tether.access.api import Day, DetailOut, ErrorOut, In, Text, TokenAuth
 from tether.audit.services import record
 from tether.core import clock
 
@@ -39,11 +39,11 @@ def list_runs(request: HttpRequest) -> Any:
     return _listed(runs_for(request.user))
 
 
-class RunIn(Schema):
-    source: str = Field(..., max_length=80)
-    scope: str = Field("missing", pattern="^(missing|register)$")
+class RunIn(In):
+    source: Annotated[str, Text(80, required=True)] = Field(description="The partner source's name")
+    scope: Literal["missing", "register"] = "missing"
     threshold: float | None = Field(None, gt=0, lt=1)
-    saved_model: bool = False
+    saved_model: StrictBool = False
 
 
 @router.post("/tracing/runs", response={201: dict[str, Any], **ANSWERS}, summary="Run linkage for a source")
@@ -57,7 +57,7 @@ def create_run(request: HttpRequest, payload: RunIn) -> Any:
 
 
 class LeadsQuery(Schema):
-    state: str = Field("open", pattern="^(open|accepted|rejected|needs_more|all)$")
+    state: Literal["open", "accepted", "rejected", "needs_more", "all"] = "open"
     case_id: int | None = Field(None, ge=1, le=2**31 - 1)
 
 
@@ -75,10 +75,10 @@ def get_lead(request: HttpRequest, lead_id: int = LeadId) -> Any:
     return lead_detail(request.user, lead_id)
 
 
-class DecisionIn(Schema):
-    decision: str = Field(..., pattern="^(accept|reject|needs_more)$")
-    reason: str = Field("", max_length=2000)
-    due_on: date | None = None
+class DecisionIn(In):
+    decision: Literal["accept", "reject", "needs_more"]
+    reason: Annotated[str, Text(2000, multiline=True)] = ""
+    due_on: Day | None = None
 
 
 @router.post("/tracing/leads/{lead_id}/decision", response={200: dict[str, Any], **ANSWERS},
