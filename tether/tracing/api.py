@@ -89,7 +89,7 @@ def decide_lead(request: HttpRequest, payload: DecisionIn, lead_id: int = LeadId
 
 
 class StatisticsQuery(Schema):
-    as_of: date | None = None
+    as_of: Day | None = None
 
 
 @router.get("/tracing/statistics", response={200: dict[str, Any], **ANSWERS},
