@@ -21,7 +21,7 @@ from tether.access.models import Force
 from tether.audit.services import PendingEvent, record_many
 from tether.casework import tasks as task_rules
 from tether.casework.constants import TaskKind
-from tether.casework.models import Breach, Case
+from tether.casework.models import Breach, Case, Task
 from tether.casework.selectors import PlaybookVersion, playbook_for
 from tether.core import clock
 from tether.register.models import Person
@@ -80,7 +80,7 @@ def _record(rows: list[tuple[Any, ...]], as_of: date, playbooks: dict[int, Playb
     open_cases = dict(Case.objects.filter(person_id__in=ids, closed_on__isnull=True).values_list("person_id", "pk"))
     existing = set(Breach.objects.filter(person_id__in=ids, kind__in=rules.DUTY_KINDS, due__lt=as_of)
                    .values_list("person_id", "kind", "due"))
-    events = []
+    breaches: list[tuple[Breach, Any]] = []
     for pid, visit_due, assessment_kind, assessment_due, duties in rows:
         person = people.get(pid)
         if person is None:
@@ -89,30 +89,33 @@ def _record(rows: list[tuple[Any, ...]], as_of: date, playbooks: dict[int, Playb
         for kind, due in ((rules.HOME_VISIT, visit_due), (assessment_kind, assessment_due)):
             if due is None or due >= as_of or (pid, kind, due) in existing:
                 continue
-            breach = Breach.objects.create(
-                person=person, force_id=person.owning_force_id, kind=kind, trigger=due, due=due,
-                citation=cites.get(kind, "")[:80], detected_on=as_of, detected_at=clock.now(),
-                case_id=open_cases.get(pid))
-            counts["new_breaches"] += 1
-            task = None
-            if pid in open_cases:
-                counts["breaches_on_open_cases"] += 1
-            else:
-                fid = person.owning_force_id
-                if fid not in playbooks:
-                    playbooks[fid] = playbook_for(person.owning_force)
-                pb = playbooks[fid]
-                task = task_rules.new_task(
-                    person, TaskKind.ESTABLISH_COMPLIANCE, as_of + timedelta(days=pb.data["overdue"]["due_days"]),
-                    breach=breach, playbook=pb, created_on=as_of,
-                    title=f"{TITLES[kind]} due {due.day} {due:%B %Y} not done")
-                task.save()
-                counts["tasks_created"] += 1
-            events.append(PendingEvent(
-                action="compliance.breach", actor_label=actor_label, object_type="person", object_id=str(pid),
-                force_code=person.owning_force.code,
-                detail={"breach_id": breach.pk, "kind": kind, "due": due, "detected_on": as_of,
-                        "task_id": task.pk if task else None, "case_id": open_cases.get(pid),
-                        "citation": breach.citation}))
+            breaches.append((Breach(person=person, force_id=person.owning_force_id, kind=kind, trigger=due, due=due,
+                                    citation=cites.get(kind, "")[:80], detected_on=as_of, detected_at=clock.now(),
+                                    case_id=open_cases.get(pid)), person))
+    Breach.objects.bulk_create([b for b, _ in breaches])  # in bulk: the ids come back on both databases
+    tasks: dict[int, Any] = {}
+    for breach, person in breaches:
+        counts["new_breaches"] += 1
+        if person.pk in open_cases:
+            counts["breaches_on_open_cases"] += 1
+            continue
+        fid = person.owning_force_id
+        if fid not in playbooks:
+            playbooks[fid] = playbook_for(person.owning_force)
+        pb = playbooks[fid]
+        due = breach.due
+        tasks[breach.pk] = task_rules.new_task(
+            person, TaskKind.ESTABLISH_COMPLIANCE, as_of + timedelta(days=pb.data["overdue"]["due_days"]),
+            breach=breach, playbook=pb, created_on=as_of,
+            title=f"{TITLES[breach.kind]} due {due.day} {due:%B %Y} not done")
+    Task.objects.bulk_create(list(tasks.values()))
+    counts["tasks_created"] += len(tasks)
+    events = [PendingEvent(
+        action="compliance.breach", actor_label=actor_label, object_type="person", object_id=str(person.pk),
+        force_code=person.owning_force.code,
+        detail={"breach_id": breach.pk, "kind": breach.kind, "due": breach.due, "detected_on": as_of,
+                "task_id": tasks[breach.pk].pk if breach.pk in tasks else None,
+                "case_id": open_cases.get(person.pk), "citation": breach.citation})
+        for breach, person in breaches]
     record_many(events)
 

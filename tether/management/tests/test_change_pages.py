@@ -175,5 +175,7 @@ def test_hostile_values_are_field_errors(client, supervisor, managed):
     long_digits = "9" * 5000
     r = client.post(_url(managed, "manager"), {"manager": long_digits, "valid_from_day": long_digits})
     assert r.status_code == 400 and b"Offender manager must be an active officer" in r.content
-    r = client.post(_url(managed, "mode"), {"mode": "active", "plan_months": long_digits, "reason": "x\u2028y" * 10})
-    assert r.status_code == 400 and b"months between home visits must be a whole number" in r.content
+    r = client.post(_url(managed, "mode"), {"mode": "active", "plan_months": "99999999999999999999",
+                                            "reason": "A plan far too long to be one"})
+    assert r.status_code == 400 and b"months between home visits must be between 1 and 24" in r.content
+    assert not ModeSpell.objects.filter(person=managed).exists()
