@@ -76,7 +76,7 @@ def test_cli_import_reports_or_refuses(officer, make_doc, frozen, tmp_path):
     out = runner.invoke(app, ["import", str(path), "--json", "--duplicates", "refuse",
                               "--accept-duplicates", str(accept)])
     assert out.exit_code == 0, out.output
-    assert json.loads(out.output) == {"imported": 2, "lines": 2, "duplicates": []}
+    assert json.loads(out.output) == {"imported": 2, "lines": 2, "flags": [], "duplicates": []}
 
 
 def test_cli_import_reports_and_imports_by_default(officer, make_doc, frozen, tmp_path):
