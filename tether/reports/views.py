@@ -22,7 +22,7 @@ from tether.core.errors import Forbidden, NotFound, ValidationFailed
 from tether.ui.pages import error_page
 
 from . import pages, rollup
-from .forms import CasesForm, FoiForm, StatisticsForm, UploadForm
+from .forms import CasesForm, DutiesForm, FoiForm, StatisticsForm, UploadForm
 
 
 def _refuse(request: HttpRequest, message: str = "") -> HttpResponse:
@@ -100,6 +100,28 @@ def management_page(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "HEAD"])
 @report_users_only
+def duties_page(request: HttpRequest) -> HttpResponse:
+    """Which law each duty came from: outstanding duties as at a date and breaches in a period, by provision."""
+    user = request.user
+    form = DutiesForm(request.GET, user)
+    context = _base(request, "duties") | {
+        "form": form, "errors": form.errors, "error_list": form.error_list(), "page_has_errors": not form.valid,
+        "force_options": pages.force_options(user),
+        "threshold_range": pages.THRESHOLD_RANGE, "rounding_range": pages.ROUNDING_RANGE,
+    }
+    if not form.valid:
+        return render(request, "reports/duties.html", context, status=400)
+    try:
+        page = pages.duties_page(user, form.as_of, form.period, force_code=form.force, policy=form.policy)
+    except Forbidden as exc:
+        return _refuse(request, str(exc))
+    sections = [{"section": s, "downloads": _downloads(s.figure, form.query(by=s.by))} for s in page.sections]
+    context.update(page=page, sections=sections)
+    return render(request, "reports/duties.html", context)
+
+
+@require_http_methods(["GET", "HEAD"])
+@report_users_only
 def cases_page(request: HttpRequest) -> HttpResponse:
     user = request.user
     form = CasesForm(request.GET, user)
@@ -125,11 +147,17 @@ def download(request: HttpRequest, figure: str, fmt: str) -> HttpResponse:
         return error_page(request, 404)
     data = request.GET
     period: tuple[date, date] | None = None
+    form: CasesForm | DutiesForm | StatisticsForm
     if figure == "cases":
         cases_form = CasesForm(data, user)
-        form: CasesForm | StatisticsForm = cases_form
+        form = cases_form
         period = cases_form.period
         as_of = period[1]
+    elif figure in ("duties", "breaches"):
+        duties_form = DutiesForm(data, user)
+        form = duties_form
+        period = duties_form.period if figure == "breaches" else None
+        as_of = duties_form.as_of
     else:
         stats_form = StatisticsForm(data, user)
         form = stats_form
