@@ -24,6 +24,9 @@ from tether.audit.models import AuditEvent
 from tether.casework.services import sweep
 from tether.register.services import person_create
 
+from .page_html import table as _table
+from .page_html import testid as _testid
+
 pytestmark = pytest.mark.django_db
 
 EXACT = "threshold=5&rounding=1"
@@ -49,23 +52,6 @@ def _client(user: Any) -> Client:
     client = Client()
     verified_login(client, user)
     return client
-
-
-def _table(body: str, testid: str) -> dict[str, list[str]]:
-    m = re.search(rf'<table[^>]*data-testid="{re.escape(testid)}">(.*?)</table>', body, re.S)
-    assert m, testid
-    rows: dict[str, list[str]] = {}
-    for tr in re.findall(r"<tr[^>]*>(.*?)</tr>", m.group(1), re.S):
-        cells = [re.sub(r"<[^>]+>", "", c).strip().replace("&lt;", "<")
-                 for c in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", tr, re.S)]
-        rows["" if not rows else cells[0]] = cells[1:] if rows else cells
-    return rows
-
-
-def _testid(body: str, testid: str) -> str:
-    m = re.search(rf'data-testid="{re.escape(testid)}">([^<]*)<', body)
-    assert m, testid
-    return m.group(1)
 
 
 def test_duties_as_at_a_past_date_name_that_days_law(people: Any, national_admin: Any) -> None:
