@@ -122,7 +122,8 @@ ROW_GROUPS: tuple[RowGroup, ...] = (
 )
 GROUPS = {g.key: g for g in ROW_GROUPS}
 TOP_PHRASES = {"as_of": "the as-at date", "jurisdiction": "the jurisdiction", "date_of_birth": "the date of birth",
-               "sorna_clean_record": "the SORNA clean record flag"}
+               "date_of_death": "the date of death", "sorna_clean_record": "the SORNA clean record flag"}
+TOP_DATES = ("as_of", "date_of_birth", "date_of_death")
 _PATH_RE = re.compile(r"^(\w+)(?:\[(\d+)\])?\.(\w+)$")
 _ROW_KEY_RE = re.compile(r"^(\w+?)_(\d+)_\w+$")
 
@@ -150,7 +151,7 @@ def _iso_parts(value: Any) -> dict[str, str]:
 def rules_form_data(facts: Mapping[str, Any]) -> dict[str, str]:
     """Form data (as a browser would send it) for an engine input document, the JSON box included."""
     data: dict[str, str] = {"jurisdiction": str(facts.get("jurisdiction") or "")}
-    for name in ("as_of", "date_of_birth"):
+    for name in TOP_DATES:
         for part, value in _iso_parts(facts.get(name)).items():
             data[f"{name}_{part}"] = value
     if facts.get("sorna_clean_record"):
@@ -178,14 +179,15 @@ class RulesForm(PartsForm):
     something other than the JSON the page last showed (``json_shown``, which the page fills in after each run).
     """
 
-    dates = (DateParts("as_of", "As-at date"), DateParts("date_of_birth", "Date of birth"))
+    dates = (DateParts("as_of", "As-at date"), DateParts("date_of_birth", "Date of birth"),
+             DateParts("date_of_death", "Date of death"))
 
     jurisdiction = text_field(max_length=20)
     sorna_clean_record = forms.BooleanField(required=False)
     facts_json = text_field(max_length=200_000)
     json_shown = text_field(max_length=200_000)
 
-    ANCHORS = {"as_of": "as_of_day", "date_of_birth": "date_of_birth_day"}
+    ANCHORS = {name: f"{name}_day" for name in TOP_DATES}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -229,6 +231,8 @@ class RulesForm(PartsForm):
             "jurisdiction": d.get("jurisdiction") or None,
             "date_of_birth": _iso(self.parsed.get("date_of_birth")),
         }
+        if self.parsed.get("date_of_death") is not None:
+            doc["date_of_death"] = _iso(self.parsed.get("date_of_death"))
         for g in ROW_GROUPS:
             items: list[dict[str, Any]] = []
             used: list[int] = []
@@ -303,6 +307,8 @@ class RulesForm(PartsForm):
         m = re.match(r"must be a whole number from (\d+) to (\d+)", message)
         if m:
             return name, f"{cap} must be a whole number from {m.group(1)} to {m.group(2)}"
+        if name == "date_of_death" and re.fullmatch(r"\S+ is before the date of birth \S+", message):
+            return name, "The date of death must be the same as or after the date of birth"
         if re.fullmatch(r"\S+ is before start \S+", message):
             return name, f"{cap} must be the same as or after its start"
         m = re.fullmatch(r"is after (disposals\[\d+\])\.date (\S+)", message)

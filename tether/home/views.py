@@ -143,7 +143,7 @@ def rules(request: HttpRequest) -> HttpResponse:
     if run.outcome is not None and run.facts is not None and run.as_of is not None:
         # show back what the engine read: empty rows dropped, the JSON box in step with the fields
         form = RulesForm(rules_form_data(facts_to_dict(run.facts, run.as_of)))
-    order = ["jurisdiction", "as_of", "date_of_birth", *form.fields]
+    order = ["jurisdiction", "as_of", "date_of_birth", "date_of_death", *form.fields]
     summary = error_summary(run.errors, order, form.ANCHORS) + [("", m) for m in run.general]
     outcome = run.outcome
     context = {
@@ -156,6 +156,7 @@ def rules(request: HttpRequest) -> HttpResponse:
         "from_record": from_record,
         "as_of": form.date_value("as_of"),
         "dob": form.date_value("date_of_birth"),
+        "dod": form.date_value("date_of_death"),
         "jurisdiction_options": JURISDICTION_CHOICES,
         "sections": form.sections(run.errors),
         "outcome": outcome,

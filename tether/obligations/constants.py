@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Final
 
-RULES_VERSION: Final = "2026.12.1"
+RULES_VERSION: Final = "2026.12.2"
 
 # --- Ages -----------------------------------------------------------------------------------------
 ADULT_AGE: Final = 18  # s.82(2): periods halved when under 18 on the relevant date
@@ -84,6 +84,14 @@ SOA_2003_COMMENCEMENT: Final = date(2004, 5, 1)  # SOA 2003 Part 2 replaces it (
 # periods adding up to 14 days in 12 months; no annual re-notification [C] §1.2.
 SOA_1997_NOTIFICATION_DAYS: Final = 14
 SOA_1997_QUALIFYING_STAY_DAYS: Final = 14
+# 1997 Act period table (s.1(4)), for a relevant date before 1 May 2004; s.81 keeps such a person subject
+# until the end of that period [C] §1.2. It differs from s.82 only for a caution and a conditional discharge
+# (5 years, as any other non-custodial disposal); custody and hospital orders have the s.82 periods.
+# ASSUMPTION: the 6-month edge is the s.82 one (6 months or less: 7 years), and a hospital order without a
+# restriction order is 7 years, as s.82; the under-18 halving (s.1(5)) applies as s.82(2) does
+# (docs/rules.md assumption 30).
+SOA_1997_PERIOD_MONTHS_NON_CUSTODIAL: Final = 5 * 12
+SOA_1997_PERIOD_CITATION: Final = "SOA 1997 s.1(4); SOA 2003 s.81(1)"
 # Foreign travel: 2001 Regulations (SI 2001/1846) from 1 June 2001: trips of 8 days or longer, notice at
 # least 24 hours before leaving [C] §6.1 (E&W).
 # ASSUMPTION: the 2001 Regulations (and their 8-day rule) applied from the same day in Scotland and NI.

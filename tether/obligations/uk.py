@@ -132,8 +132,11 @@ def s82_months(d: Disposal, index: int, date_of_birth: date) -> tuple[int | None
     # ASSUMPTION: ``months`` is the term that counts for s.82, as the app records it: consecutive terms
     # added up, an extended sentence with its extension, only the detention half of a DTO; a suspended
     # sentence is taken as imprisonment when recorded as such (domain.md §2.1 [P]/[U]).
-    # ASSUMPTION: this (s.82) table applies to every relevant date, 1997 Act cases included (s.81).
+    # ASSUMPTION: for a relevant date before 1 May 2004 the 1997 Act table (s.1(4)) gives the period, as s.81
+    # keeps the person subject until its end; it differs from s.82 for a caution and a conditional discharge
+    # (5 years); docs/rules.md assumption 30.
     kind = d.kind
+    under_1997_act = d.date < C.SOA_2003_COMMENCEMENT
     if kind in _INDEFINITE_KINDS:
         return None, False
     if kind == "imprisonment":
@@ -149,11 +152,13 @@ def s82_months(d: Disposal, index: int, date_of_birth: date) -> tuple[int | None
     elif kind == "conditional_discharge":
         if d.months is None:
             raise FactsError(f"disposals[{index}].months", "is required for conditional_discharge")
-        return d.months, False  # the length of the discharge; never halved
+        if not under_1997_act:
+            return d.months, False  # the length of the discharge; never halved
+        base = C.SOA_1997_PERIOD_MONTHS_NON_CUSTODIAL
     elif kind == "hospital_order":
         base = C.PERIOD_MONTHS_HOSPITAL_ORDER
     elif kind == "caution":
-        base = C.PERIOD_MONTHS_CAUTION
+        base = C.SOA_1997_PERIOD_MONTHS_NON_CUSTODIAL if under_1997_act else C.PERIOD_MONTHS_CAUTION
     else:
         base = C.PERIOD_MONTHS_OTHER
     if age_on(date_of_birth, d.date) < C.ADULT_AGE:
@@ -222,6 +227,8 @@ def evaluate_uk(
     citations = list(rules.registration_citations)
     if any(p.halved for p in spell.periods):
         citations.append("SOA 2003 s.82(2)")
+    if any(p.disposal is not None and p.disposal.date < C.SOA_2003_COMMENCEMENT for p in spell.periods):
+        citations.append(C.SOA_1997_PERIOD_CITATION)
     for p in spell.periods:
         if p.disposal is None:
             cite = rules.order_citation if _is_shpo(rules, p.start) else C.SOPO_CITATION

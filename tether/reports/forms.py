@@ -154,6 +154,40 @@ class CasesForm(QueryForm):
                            extra)
 
 
+class DutiesForm(QueryForm):
+    """Outstanding duties as at a date and breaches in a period (by default the year to the as-at date)."""
+
+    ORDER = ("as_of", "from", "to", "force", "threshold", "rounding")
+    ANCHORS = {"as_of": "as_of_day", "from": "from_day", "to": "to_day"}
+
+    def __init__(self, data: Mapping[str, Any], user: Any) -> None:
+        super().__init__(data, user)
+        self.as_of_read = read_date(data, "as_of", "The as-at date", self.today, self.today)
+        start, end = figures.last_twelve_months(self.as_of_read.value or self.today)
+        self.from_read = read_date(data, "from", "Breaches from", start, self.today)
+        self.to_read = read_date(data, "to", "Breaches to", end, self.today)
+        for name, read in (("as_of", self.as_of_read), ("from", self.from_read), ("to", self.to_read)):
+            if read.error:
+                self.errors[name] = read.error
+        if self.from_read.value and self.to_read.value and self.from_read.value > self.to_read.value:
+            self.errors["to"] = "Breaches to must be the same as or after breaches from"
+        self._read_force(pages.force_options(user))
+        self._read_policy()
+
+    @property
+    def as_of(self) -> date:
+        return self.as_of_read.value or self.today
+
+    @property
+    def period(self) -> tuple[date, date]:
+        default = figures.last_twelve_months(self.as_of)
+        return (self.from_read.value or default[0], self.to_read.value or default[1])
+
+    def query(self, **extra: str) -> dict[str, str]:
+        return self.scoped({"as_of": self.as_of.isoformat(), "from": self.period[0].isoformat(),
+                            "to": self.period[1].isoformat()}, extra)
+
+
 class FoiForm(QueryForm):
     ORDER = ("force", "request_date", "as_of", "reference", "by", "format")
     ANCHORS = {"request_date": "request_date_day", "as_of": "as_of_day"}

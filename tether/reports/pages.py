@@ -44,6 +44,8 @@ DOWNLOADS: dict[str, tuple[str, ...]] = {
     "visits": ("risk",),
     "overdue": ("age", "risk"),
     "caseloads": ("caseload",),
+    "duties": ("provision", "kind", "force", "country"),
+    "breaches": ("provision", "kind", "force", "country"),
     "series": (),
     "rollup": (),
 }
@@ -52,7 +54,9 @@ FOI_BREAKDOWNS = (("force", "By force"), ("year_missing", "By year went missing"
 BY_LABELS = {"force": "force", "country": "country", "year_missing": "year went missing",
              "time_missing": "time missing", "state": "case state", "risk": "risk level",
              "mappa_category": "MAPPA category", "mappa_level": "MAPPA level", "mode": "management mode",
-             "age": "how long overdue", "caseload": "caseload"}
+             "age": "how long overdue", "caseload": "caseload", "provision": "provision",
+             "kind": "kind of duty"}
+PERIOD_FIGURES = ("cases", "breaches")  # counted over a period (from, to), not as at a date
 
 
 def is_report_user(user: Any) -> bool:
@@ -281,6 +285,37 @@ def management_page(user: Any, as_of: date, *, force_code: str = "", policy: Pol
 
 
 @dataclass(frozen=True)
+class DutiesPage(StatisticsPage):
+    period: tuple[date, date] = (REGISTER_BEGAN, REGISTER_BEGAN)
+
+
+def duties_page(user: Any, as_of: date, period: tuple[date, date], *, force_code: str = "",
+                policy: Policy = STANDARD) -> DutiesPage:
+    """Which law each duty came from: notification duties outstanding on ``as_of`` by the provision in force when
+    each arose (and by kind), and breaches in ``period`` by provision, every figure published under ``policy``."""
+    code = force_code or None
+    duties = publish(statistics.duties_on(user, as_of, by="provision", force_code=code), policy)
+    kinds = publish(statistics.duties_on(user, as_of, by="kind", force_code=code), policy)
+    breaches = publish(statistics.breaches_in_period(user, period, by="provision", force_code=code), policy)
+    overdue = "Overdue"
+    headlines = (
+        Headline("Outstanding notification duties", duties.total.text, "headline-duties"),
+        Headline("Of which overdue", duties.col_totals[overdue].text, "headline-duties-overdue"),
+        Headline("Breaches in the period", breaches.total.text, "headline-breaches"),
+    )
+    sections = (
+        Section("duties-by-provision", "Outstanding duties by provision", bar_chart(duties, col=overdue), duties,
+                figure="duties", by="provision"),
+        Section("duties-by-kind", "Outstanding duties by kind", bar_chart(kinds, col=overdue), kinds,
+                figure="duties", by="kind"),
+        Section("breaches-by-provision", "Breaches in the period by provision", bar_chart(breaches), breaches,
+                figure="breaches", by="provision"),
+    )
+    return DutiesPage(as_of=as_of, scope=_scope_text(force_code), headlines=headlines, sections=sections,
+                      policy=policy, period=period)
+
+
+@dataclass(frozen=True)
 class CasesPage:
     period: tuple[date, date]
     scope: str
@@ -341,8 +376,8 @@ def download(user: Any, figure: str, fmt: str, *, as_of: date, by: str = "", for
     by = by or (allowed[0] if allowed else "")
     if allowed and by not in allowed:
         raise ValidationFailed({"by": f"must be one of: {', '.join(allowed)}"})
-    day = period[1] if figure == "cases" and period else as_of
-    if figure == "cases" and period is None:
+    day = period[1] if figure in PERIOD_FIGURES and period else as_of
+    if figure in PERIOD_FIGURES and period is None:
         raise ValidationFailed({"period": "is required: from and to"})
     fig = figures.published(figure, user, as_of=as_of, period=period, by=by or None, force=force_code or None,
                             policy=policy)
@@ -350,9 +385,9 @@ def download(user: Any, figure: str, fmt: str, *, as_of: date, by: str = "", for
         stem = "trend"
     elif figure == "rollup":
         stem = "national-rollup"
-    elif figure == "cases":
+    elif figure in PERIOD_FIGURES:
         assert period is not None
-        stem = f"cases-by-{by}-{period[0].isoformat()}-to"
+        stem = f"{figure}-by-{by}-{period[0].isoformat()}-to"
     else:
         stem = f"{figure}-by-{_slug(BY_LABELS[by])}"
     content = fig.document(fmt)

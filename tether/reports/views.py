@@ -19,10 +19,11 @@ from django.views.decorators.http import require_http_methods
 
 from tether.core.downloads import attachment
 from tether.core.errors import Forbidden, NotFound, ValidationFailed
+from tether.ui.forms import error_summary
 from tether.ui.pages import error_page
 
 from . import pages, rollup
-from .forms import CasesForm, FoiForm, StatisticsForm, UploadForm
+from .forms import CasesForm, DutiesForm, FoiForm, StatisticsForm, UploadForm
 
 
 def _refuse(request: HttpRequest, message: str = "") -> HttpResponse:
@@ -51,51 +52,55 @@ def _base(request: HttpRequest, nav_page: str) -> dict[str, Any]:
     return {"nav": "statistics", "stats_page": nav_page, "national": pages.is_national(request.user)}
 
 
+def _figures_page(request: HttpRequest, nav_page: str, template: str, form: StatisticsForm | DutiesForm,
+                  errors: dict[str, str], build: Callable[[], Any], **extra: Any) -> HttpResponse:
+    """An as-at statistics page: the form (400 with the error summary), or its sections, each with the downloads
+    of its table."""
+    context = _base(request, nav_page) | {
+        "form": form, "errors": errors, "error_list": error_summary(errors, form.ORDER, form.ANCHORS),
+        "page_has_errors": bool(errors), "force_options": pages.force_options(request.user),
+        "threshold_range": pages.THRESHOLD_RANGE, "rounding_range": pages.ROUNDING_RANGE, **extra,
+    }
+    if errors:
+        return render(request, template, context, status=400)
+    try:
+        page = build()
+    except Forbidden as exc:
+        return _refuse(request, str(exc))
+    sections = [{"section": s, "downloads": _downloads(s.figure, form.query(**({"by": s.by} if s.by else {})))}
+                for s in page.sections]
+    context.update(page=page, sections=sections)
+    return render(request, template, context)
+
+
 @require_http_methods(["GET", "HEAD"])
 @report_users_only
 def statistics_page(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    form = StatisticsForm(request.GET, user)
-    context = _base(request, "missing") | {
-        "form": form, "errors": form.errors, "error_list": form.error_list(), "page_has_errors": not form.valid,
-        "force_options": pages.force_options(user), "by_options": form.BY_CHOICES,
-        "threshold_range": pages.THRESHOLD_RANGE, "rounding_range": pages.ROUNDING_RANGE,
-    }
-    if not form.valid:
-        return render(request, "reports/statistics.html", context, status=400)
-    try:
-        page = pages.statistics_page(user, form.as_of, force_code=form.force, by=form.by, policy=form.policy)
-    except Forbidden as exc:
-        return _refuse(request, str(exc))
-    sections = []
-    for s in page.sections:
-        extra = {"by": s.by} if s.by else {}
-        sections.append({"section": s, "downloads": _downloads(s.figure, form.query(**extra))})
-    context.update(page=page, sections=sections)
-    return render(request, "reports/statistics.html", context)
+    form = StatisticsForm(request.GET, request.user)
+    return _figures_page(request, "missing", "reports/statistics.html", form, form.errors,
+                         lambda: pages.statistics_page(request.user, form.as_of, force_code=form.force, by=form.by,
+                                                       policy=form.policy), by_options=form.BY_CHOICES)
 
 
 @require_http_methods(["GET", "HEAD"])
 @report_users_only
 def management_page(request: HttpRequest) -> HttpResponse:
     """Risk-led management statistics (risk, MAPPA, mode, visits, overdue, caseloads) as at any date."""
-    user = request.user
-    form = StatisticsForm(request.GET, user)
-    errors = {k: v for k, v in form.errors.items() if k != "by"}
-    context = _base(request, "management") | {
-        "form": form, "errors": errors, "error_list": [e for e in form.error_list() if e[0] != "#by"],
-        "page_has_errors": bool(errors), "force_options": pages.force_options(user),
-        "threshold_range": pages.THRESHOLD_RANGE, "rounding_range": pages.ROUNDING_RANGE,
-    }
-    if errors:
-        return render(request, "reports/management.html", context, status=400)
-    try:
-        page = pages.management_page(user, form.as_of, force_code=form.force, policy=form.policy)
-    except Forbidden as exc:
-        return _refuse(request, str(exc))
-    sections = [{"section": s, "downloads": _downloads(s.figure, form.query(by=s.by))} for s in page.sections]
-    context.update(page=page, sections=sections)
-    return render(request, "reports/management.html", context)
+    form = StatisticsForm(request.GET, request.user)
+    return _figures_page(request, "management", "reports/management.html", form,
+                         {k: v for k, v in form.errors.items() if k != "by"},
+                         lambda: pages.management_page(request.user, form.as_of, force_code=form.force,
+                                                       policy=form.policy))
+
+
+@require_http_methods(["GET", "HEAD"])
+@report_users_only
+def duties_page(request: HttpRequest) -> HttpResponse:
+    """Which law each duty came from: outstanding duties as at a date and breaches in a period, by provision."""
+    form = DutiesForm(request.GET, request.user)
+    return _figures_page(request, "duties", "reports/duties.html", form, form.errors,
+                         lambda: pages.duties_page(request.user, form.as_of, form.period, force_code=form.force,
+                                                   policy=form.policy))
 
 
 @require_http_methods(["GET", "HEAD"])
@@ -125,11 +130,17 @@ def download(request: HttpRequest, figure: str, fmt: str) -> HttpResponse:
         return error_page(request, 404)
     data = request.GET
     period: tuple[date, date] | None = None
+    form: CasesForm | DutiesForm | StatisticsForm
     if figure == "cases":
         cases_form = CasesForm(data, user)
-        form: CasesForm | StatisticsForm = cases_form
+        form = cases_form
         period = cases_form.period
         as_of = period[1]
+    elif figure in ("duties", "breaches"):
+        duties_form = DutiesForm(data, user)
+        form = duties_form
+        period = duties_form.period if figure == "breaches" else None
+        as_of = duties_form.as_of
     else:
         stats_form = StatisticsForm(data, user)
         form = stats_form

@@ -57,7 +57,7 @@ def _web(route: str, who: str) -> str:
     if route == "access:account":  # the MPS officer's account
         return OK if who in ACCOUNT_MANAGERS else FORBIDDEN
     if route in ("reports:statistics", "reports:cases", "reports:foi", "reports:download",
-                 "reports:management"):
+                 "reports:management", "reports:duties"):
         return OK if who in REPORTS else FORBIDDEN
     if route == "reports:national":
         return OK if who in NATIONAL else FORBIDDEN
@@ -164,7 +164,7 @@ WEB_ROUTES = {
     "casework:tasks", "casework:queue", "casework:task", "casework:task_assign", "casework:overdue",
     "casework:sla", "casework:playbook", "casework:cases", "casework:case", "casework:action", "casework:event",
     "reports:statistics", "reports:cases", "reports:foi", "reports:national", "reports:download",
-    "reports:management",
+    "reports:management", "reports:duties",
     "management:person", "management:visit", "management:overdue", "management:caseload", "management:capacity",
     "management:risk_level", "management:assessment", "management:mappa", "management:mode", "management:manager",
 } | tracing_policy.WEB

@@ -348,3 +348,68 @@ def test_prefill_is_404_without_full_access(client: Any, request: Any, who: str,
 @pytest.mark.parametrize("person", ["0f5c2b1e-7d1b-4c39-9d43-1f1d3f2d6a11", "not-a-uuid"])
 def test_prefill_of_an_unknown_person_is_404(other_officer_client: Any, person: str) -> None:
     assert other_officer_client.get(URL, {"person": person}).status_code == 404
+
+
+# --- a date of death -------------------------------------------------------------------------------------------------
+
+AS_AT_10_JULY = {"as_of_day": "10", "as_of_month": "7", "as_of_year": "2020"}
+
+
+def _obligation_rows(html: str) -> list[str]:
+    table = re.search(r'<table class="govuk-table" data-testid="obligations">(.*?)</table>', html)
+    return re.findall(r'<tr class="govuk-table__row">(.*?)</tr>', table.group(1))[1:] if table else []
+
+
+def test_a_duty_lapses_at_death(other_officer_client: Any) -> None:
+    """Released 3 July 2020, the initial notification due by 5 July: alive, it is overdue on 10 July; had they died
+    on 4 July, it lapses (it could no longer be met), the registration ends that day and they are not subject."""
+    alive = squash(text(other_officer_client.post(URL, facts_form(**WORKED_EXAMPLE, **AS_AT_10_JULY))))
+    rows = _obligation_rows(alive)
+    assert len(rows) == 1 and "Initial notification" in rows[0] and "Overdue" in rows[0]
+    response = other_officer_client.post(URL, facts_form(
+        **WORKED_EXAMPLE, **AS_AT_10_JULY, date_of_death_day="4", date_of_death_month="7", date_of_death_year="2020"))
+    assert response.status_code == 200
+    html = squash(text(response))
+    assert _obligation_rows(html) == [] and "No obligations." in html
+    assert "Not subject to the notification requirements on 10 July 2020" in html
+    assert re.search(r'data-testid="registration-end">4 July 2020<', html)
+    # the date comes back in its fields and in the JSON box, so the facts can be changed and run again
+    assert (input_value(html, "date_of_death_day"), input_value(html, "date_of_death_year")) == ("4", "2020")
+    facts = json.loads(submitted(text(response))["facts_json"])
+    assert facts["date_of_death"] == "2020-07-04"
+    assert json.loads(html_unescape(re.search(  # type: ignore[union-attr]
+        r'data-testid="outcome-json"><code>(.*?)</code>', text(response), re.S).group(1)))["obligations"] == []
+
+
+def test_a_duty_missed_before_death_stays_overdue_its_count_stopped(other_officer_client: Any) -> None:
+    html = squash(text(other_officer_client.post(URL, facts_form(
+        **WORKED_EXAMPLE, as_of_day="1", as_of_month="1", as_of_year="2021",
+        date_of_death_day="15", date_of_death_month="7", date_of_death_year="2020"))))
+    rows = _obligation_rows(html)
+    assert len(rows) == 1 and "Overdue" in rows[0]
+    assert "10 days overdue when they died on 15 July 2020" in html
+
+
+def test_a_date_of_death_before_birth_is_a_field_error(other_officer_client: Any) -> None:
+    response = other_officer_client.post(URL, facts_form(
+        **WORKED_EXAMPLE, date_of_death_day="1", date_of_death_month="1", date_of_death_year="1970"))
+    assert response.status_code == 400
+    html = text(response)
+    message = "The date of death must be the same as or after the date of birth"
+    assert field_error(html, "date_of_death") == message
+    assert f'<a href="#date_of_death_day">{message}</a>' in html
+
+
+def test_a_part_of_a_date_of_death_is_a_field_error(other_officer_client: Any) -> None:
+    response = other_officer_client.post(URL, facts_form(**WORKED_EXAMPLE, date_of_death_day="4"))
+    assert response.status_code == 400
+    assert field_error(text(response), "date_of_death") == "Date of death must include a month and year"
+
+
+def test_pasted_json_with_a_date_of_death_fills_the_fields(other_officer_client: Any) -> None:
+    facts = {"as_of": "2020-07-10", "jurisdiction": "england-wales", "date_of_birth": "1980-01-01",
+             "date_of_death": "2020-07-04",
+             "disposals": [{"date": "2020-03-04", "kind": "imprisonment", "months": 8}],
+             "detentions": [{"kind": "custody", "start": "2020-03-04", "end": "2020-07-03"}]}
+    html = text(other_officer_client.post(URL, facts_form(facts_json=json.dumps(facts))))
+    assert input_value(html, "date_of_death_month") == "7" and "No obligations." in squash(html)

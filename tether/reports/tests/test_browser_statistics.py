@@ -59,3 +59,21 @@ def test_analyst_statistics_journey(browser: Any, live_server: Any, world: Any, 
         page.get_by_test_id("section-by-time").get_by_test_id("download-csv").click()
     assert info.value.suggested_filename == "tether-missing-by-time-missing-mps-2016-06-30.csv"
     assert problems == []
+
+
+def test_duties_by_law_at_375_pixels(signed_in_page: Any, live_server: Any, world: Any, analyst: Any) -> None:
+    """The duties-and-breaches page on a phone: no sideways scrolling, with figures or with errors, and the error
+    summary names the field."""
+    page = signed_in_page(analyst)
+    page.set_viewport_size({"width": 375, "height": 800})
+    page.goto(f"{live_server.url}/statistics/duties/?as_of=2020-06-30")
+    assert "as at 30 June 2020" in page.locator("h1").inner_text()
+    assert page.get_by_test_id("chart-duties-by-provision").locator("svg[role=img]").count() == 1
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    page.fill("#from_day", "1")
+    page.fill("#from_month", "7")
+    page.fill("#from_year", "2020")
+    page.click("button:has-text('Show figures')")
+    summary = page.locator(".govuk-error-summary")
+    assert "Breaches to must be the same as or after breaches from" in summary.inner_text()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375

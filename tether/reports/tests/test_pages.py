@@ -34,6 +34,9 @@ from tether.reports import statistics as st
 from tether.reports.disclosure import Policy, publish
 from tether.reports.models import ForceReturn
 
+from .page_html import table as _table
+from .page_html import testid as _testid
+
 pytestmark = pytest.mark.django_db
 
 EXACT = "threshold=5&rounding=1"
@@ -60,25 +63,6 @@ def _client(user: Any) -> Client:
 
 def _text(response: Any) -> str:
     return response.content.decode()
-
-
-def _testid(body: str, testid: str) -> str:
-    m = re.search(rf'data-testid="{re.escape(testid)}">([^<]*)<', body)
-    assert m, testid
-    return m.group(1)
-
-
-def _table(body: str, testid: str) -> dict[str, list[str]]:
-    """A rendered table as {row label: [cells...]} (the header row under "")."""
-    m = re.search(rf'<table[^>]*data-testid="{re.escape(testid)}">(.*?)</table>', body, re.S)
-    assert m, testid
-    rows: dict[str, list[str]] = {}
-    for tr in re.findall(r"<tr[^>]*>(.*?)</tr>", m.group(1), re.S):
-        cells = [re.sub(r"<[^>]+>", "", c).strip().replace("&lt;", "<")
-                 for c in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", tr, re.S)]
-        key = "" if not rows else cells[0]
-        rows[key] = cells[1:] if rows else cells
-    return rows
 
 
 def _personal_data_absent(body: str, people: list[Any]) -> None:
