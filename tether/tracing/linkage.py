@@ -22,7 +22,7 @@ import logging
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 import jellyfish
 
@@ -287,17 +287,19 @@ MIN_MATCH_SHARE = 0.01
 M_FLOOR = 0.001  # no level is impossible for a true match: EM's 1e-12 would let one field veto everything else
 
 
-LINK_ONLY, DEDUPE_ONLY = "link_only", "dedupe_only"
+LinkType = Literal["link_only", "dedupe_only"]
+LINK_ONLY: LinkType = "link_only"
+DEDUPE_ONLY: LinkType = "dedupe_only"
 _OTHER_GROUP = ' AND l."group_id" <> r."group_id"'
 
 
-def rule(sql: str, link_type: str = LINK_ONLY) -> str:
+def rule(sql: str, link_type: LinkType = LINK_ONLY) -> str:
     """A blocking rule as run: deduplicating, two rows of one group (one person's names and addresses) are never
     a pair."""
     return sql + _OTHER_GROUP if link_type == DEDUPE_ONLY else sql
 
 
-def settings(prior: float = 1e-4, with_pnc: bool = False, link_type: str = LINK_ONLY) -> dict[str, Any]:
+def settings(prior: float = 1e-4, with_pnc: bool = False, link_type: LinkType = LINK_ONLY) -> dict[str, Any]:
     return {
         "link_type": link_type,
         "unique_id_column_name": "unique_id",
@@ -365,7 +367,7 @@ def dedupe(
 
 def _score(
     sides: list[Sequence[dict[str, Any]]],
-    link_type: str,
+    link_type: LinkType,
     *,
     model: dict[str, Any] | None,
     seed: int,
@@ -446,7 +448,7 @@ def _score(
     return Result(pairs, saved, trained, n_left, n_right)
 
 
-def _pairs(dfs: list[Any], block: str, link_type: str) -> int:
+def _pairs(dfs: list[Any], block: str, link_type: LinkType) -> int:
     from splink.blocking_analysis import count_comparisons_from_blocking_rules
 
     [counted] = count_comparisons_from_blocking_rules(dfs, blocking_rules=block, link_type=link_type,

@@ -25,7 +25,8 @@ OPEN_STATES = (LeadState.OPEN, LeadState.NEEDS_MORE)
 
 def register_rows(person_ids: Iterable[uuid.UUID]) -> list[dict[str, Any]]:
     """One linkage row per name the person has ever had (aliases too) and address they have ever held, so a
-    partner holding any of them finds the person. ``unique_id`` is ``<person id>|<n>``."""
+    partner holding any of them finds the person. ``unique_id`` is ``<person id>|<n>``; ``group_id`` the person id
+    (deduplicating, one person's rows are never a pair)."""
     ids = list(person_ids)
     if not ids:
         return []
@@ -43,7 +44,7 @@ def register_rows(person_ids: Iterable[uuid.UUID]) -> list[dict[str, Any]]:
         for n in person_names:
             for a in person_addresses:
                 rows.append({
-                    "unique_id": f"{p.pk}|{i}",
+                    "unique_id": f"{p.pk}|{i}", "group_id": str(p.pk),
                     "given_name": n.given_names if n else None, "surname": n.family_name if n else None,
                     "dob": p.date_of_birth.isoformat(), "ni": p.ni_number or None, "pnc": p.pnc_id or None,
                     "address": a.line1 if a else None, "town": a.town if a else None,
