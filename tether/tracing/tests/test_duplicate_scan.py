@@ -8,6 +8,7 @@ import json
 import pytest
 from typer.testing import CliRunner
 
+from tether.access.testing import verified_login
 from tether.audit.models import AuditEvent
 from tether.cli import app
 from tether.core.errors import Forbidden
@@ -69,3 +70,29 @@ def test_cli_scan_prints_pairs_and_the_plain_command_still_works(supervisor, twi
     assert runner.invoke(app, ["duplicates", "sacn", "--as", "supervisor.mps"]).exit_code == 2
     out = runner.invoke(app, ["duplicates", "--json", "--as", "supervisor.mps"])
     assert out.exit_code == 0 and {frozenset((p["a"]["id"], p["b"]["id"])) for p in json.loads(out.stdout)["pairs"]}
+
+
+def test_review_page_shows_pairs_explained_and_leaves_out_a_rejected_pair(supervisor, twice, verified_client):
+    a, b, _ = twice
+    client = verified_login(verified_client, supervisor)
+    r = client.get("/tracing/duplicates/")
+    assert r.status_code == 200 and "No scan has been run" in r.content.decode()
+    r = client.post("/tracing/duplicates/")
+    assert r.status_code == 302
+    page = client.get("/tracing/duplicates/").content.decode()
+    assert b.display_name in page and "Date of birth: same" in page
+    assert f"survivor={a.pk}&amp;merged={b.pk}" in page or f"survivor={b.pk}&amp;merged={a.pk}" in page
+    event = AuditEvent.objects.filter(action="tracing.duplicates_view").latest("seq")
+    assert event.detail == {"pairs": 1} and set(event.personal["people"]) == {str(a.pk), str(b.pk)}
+    r = client.post("/people/merge/", {"survivor": str(a.pk), "merged": str(b.pk), "decision": "different",
+                                       "reason": "Different fathers named on the birth records"})
+    assert r.status_code == 302
+    page = client.get("/tracing/duplicates/").content.decode()
+    assert b.display_name not in page and "No pairs to decide" in page
+
+
+def test_review_page_is_for_reviewers(officer, verified_client):
+    client = verified_login(verified_client, officer)
+    assert client.get("/tracing/duplicates/").status_code == 403
+    assert client.post("/tracing/duplicates/").status_code == 403
+    assert not DuplicateScan.objects.exists()
