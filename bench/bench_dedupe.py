@@ -25,19 +25,6 @@ from tether.tracing import linkage, synthetic
 THRESHOLD = 0.5
 
 
-def febrl3_rows(df, fields):
-    out = []
-    for rid, r in df.iterrows():
-        d = r.date_of_birth
-        dob = f"{d[:4]}-{d[4:6]}-{d[6:8]}" if isinstance(d, str) and len(d) == 8 else None
-        row = {"unique_id": rid, "given_name": r.given_name, "surname": r.surname, "dob": dob, "postcode": r.postcode}
-        if fields == "all":
-            row.update(ni=r.soc_sec_id, town=r.suburb,
-                       address=" ".join(x for x in (r.street_number, r.address_1) if isinstance(x, str)))
-        out.append(row)
-    return out
-
-
 def scores(pairs, truth, threshold=THRESHOLD):
     got = {frozenset((p.left_id, p.right_id)) for p in pairs if p.probability >= threshold}
     tp = len(got & truth)
@@ -51,7 +38,7 @@ def febrl3(fields):
     df, links = load_febrl3(return_links=True)
     truth = {frozenset(pair) for pair in links}
     t = time.perf_counter()
-    result = linkage.dedupe(febrl3_rows(df, fields))
+    result = linkage.dedupe(synthetic.febrl_rows(df, fields))
     return {"fields": fields, "records": len(df), "true_pairs": len(truth),
             "seconds": round(time.perf_counter() - t, 2), "trained": result.trained, **scores(result.pairs, truth)}
 

@@ -22,7 +22,7 @@ import logging
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, TypedDict, Unpack
 
 import jellyfish
 
@@ -327,54 +327,44 @@ def _quiet() -> None:
         logging.getLogger(name).setLevel(logging.ERROR)
 
 
-def link(
-    left: Sequence[dict[str, Any]],
-    right: Sequence[dict[str, Any]],
-    *,
-    model: dict[str, Any] | None = None,
-    seed: int = 2025,
-    max_u_pairs: float = 1e6,
-    floor: float = CANDIDATE_FLOOR,
-    progress: Callable[[str], None] | None = None,
-    backend: Any = None,
-) -> Result:
-    """Score every blocked pair of ``left`` (the register) and ``right`` (an extract); pairs under ``floor``
-    are dropped. With ``model`` (a saved model's settings) nothing is trained. ``backend``: a Splink database
-    API (default: a new in-process DuckDB)."""
+class Options(TypedDict, total=False):
+    """How a run trains and scores (``link`` and ``dedupe`` alike): ``model`` a saved model's settings (nothing is
+    trained); ``seed`` and ``max_u_pairs`` for u by random sampling; pairs under ``floor`` are dropped;
+    ``backend`` a Splink database API (default: a new in-process DuckDB)."""
+
+    model: dict[str, Any] | None
+    seed: int
+    max_u_pairs: float
+    floor: float
+    progress: Callable[[str], None] | None
+    backend: Any
+
+
+def link(left: Sequence[dict[str, Any]], right: Sequence[dict[str, Any]], **options: Unpack[Options]) -> Result:
+    """Score every blocked pair of ``left`` (the register) and ``right`` (an extract)."""
     if not left or not right:
-        return Result([], model or settings(), [], len(left), len(right))
-    return _score([left, right], LINK_ONLY, model=model, seed=seed, max_u_pairs=max_u_pairs, floor=floor,
-                  progress=progress, backend=backend)
+        return Result([], options.get("model") or settings(), [], len(left), len(right))
+    return _score([left, right], LINK_ONLY, **options)
 
 
-def dedupe(
-    records: Sequence[dict[str, Any]],
-    *,
-    model: dict[str, Any] | None = None,
-    seed: int = 2025,
-    max_u_pairs: float = 1e6,
-    floor: float = CANDIDATE_FLOOR,
-    progress: Callable[[str], None] | None = None,
-    backend: Any = None,
-) -> Result:
+def dedupe(records: Sequence[dict[str, Any]], **options: Unpack[Options]) -> Result:
     """Score every blocked pair of rows within ``records`` whose ``group_id`` differ (the same model, blocking
     and training as ``link``); ``left_id`` is the lesser unique id of a pair."""
     if len(records) < 2:
-        return Result([], model or settings(link_type=DEDUPE_ONLY), [], len(records), len(records))
-    return _score([records], DEDUPE_ONLY, model=model, seed=seed, max_u_pairs=max_u_pairs, floor=floor,
-                  progress=progress, backend=backend)
+        return Result([], options.get("model") or settings(link_type=DEDUPE_ONLY), [], len(records), len(records))
+    return _score([records], DEDUPE_ONLY, **options)
 
 
 def _score(
     sides: list[Sequence[dict[str, Any]]],
     link_type: LinkType,
     *,
-    model: dict[str, Any] | None,
-    seed: int,
-    max_u_pairs: float,
-    floor: float,
-    progress: Callable[[str], None] | None,
-    backend: Any,
+    model: dict[str, Any] | None = None,
+    seed: int = 2025,
+    max_u_pairs: float = 1e6,
+    floor: float = CANDIDATE_FLOOR,
+    progress: Callable[[str], None] | None = None,
+    backend: Any = None,
 ) -> Result:
     from splink import DuckDBAPI, Linker
 

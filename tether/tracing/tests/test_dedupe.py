@@ -7,17 +7,7 @@ import random
 
 import pytest
 
-from tether.tracing import linkage
-
-
-def _rows(df):
-    out = []
-    for rid, r in df.iterrows():
-        d = r.date_of_birth
-        dob = f"{d[:4]}-{d[4:6]}-{d[6:8]}" if isinstance(d, str) and len(d) == 8 else None
-        out.append({"unique_id": rid, "given_name": r.given_name, "surname": r.surname, "dob": dob,
-                    "postcode": r.postcode, "ni": r.soc_sec_id, "town": r.suburb})
-    return out
+from tether.tracing import linkage, synthetic
 
 
 @pytest.fixture(scope="module")
@@ -35,7 +25,7 @@ def febrl3_subset():
 
 def test_febrl3_true_pairs_are_found(febrl3_subset):
     df, truth = febrl3_subset
-    result = linkage.dedupe(_rows(df), seed=3, max_u_pairs=3e5)
+    result = linkage.dedupe(synthetic.febrl_rows(df), seed=3, max_u_pairs=3e5)
     assert any(step.startswith("m by EM") for step in result.trained)
     assert result.model["link_type"] == "dedupe_only"
     got = {frozenset((p.left_id, p.right_id)) for p in result.pairs if p.probability >= linkage.DEFAULT_THRESHOLD}
