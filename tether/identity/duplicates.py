@@ -29,7 +29,8 @@ MAX_SHOWN = 5
 MAX_BLOCK = 200  # people compared pairwise in one block (larger blocks are split by date of birth)
 
 
-def _live() -> Any:
+def live_people() -> Any:
+    """Everyone on the register but records merged into another (a live merge)."""
     return Person.objects.exclude(pk__in=live_merges().values("merged_id"))
 
 
@@ -37,7 +38,7 @@ def find_for_document(actor: Any, doc: Any) -> list[PossibleDuplicate]:
     """Existing records that may be the person in ``doc`` (a validated ``RegistrantDoc``), best first: the same
     or a similar name (any name or alias) with a lenient date of birth, or the same NI number or PNC ID."""
     words = list(dict.fromkeys(w for n in doc.names for w in m.words(f"{n.given_names} {n.family_name}")))
-    base = _live()
+    base = live_people()
     found: dict[Any, tuple[Person, float, list[str]]] = {}
     with time_limited("names"):
         dob = m.DobQuery(doc.date_of_birth.year, doc.date_of_birth.month, doc.date_of_birth.day)
@@ -96,7 +97,7 @@ class _Entry:
 
 
 def _entries(person_ids: Iterable[Any] | None, force: Force | None) -> dict[Any, _Entry]:
-    qs = _live()
+    qs = live_people()
     if force is not None:
         qs = qs.filter(owning_force=force)
     if person_ids is not None:
@@ -166,9 +167,8 @@ def find_pairs(force: Force | None = None, *, threshold: float = PAIR_THRESHOLD,
     """Likely duplicate pairs (at least one record in ``force`` when given), best first, leaving out pairs a
     reviewer already said are different people."""
     entries = _entries(None, None)
-    mine = set(entries) if force is None else set(_live().filter(owning_force=force).values_list("pk", flat=True))
-    rejected = {frozenset((a, b)) for a, b in PairDecision.objects.filter(decision="different")
-                .values_list("a_id", "b_id")}
+    mine = set(entries) if force is None else set(live_people().filter(owning_force=force).values_list("pk", flat=True))
+    rejected = rejected_pairs()
     seen: set[frozenset[Any]] = set()
     pairs: list[Pair] = []
     for members in _blocks(entries).values():
@@ -184,32 +184,46 @@ def find_pairs(force: Force | None = None, *, threshold: float = PAIR_THRESHOLD,
     return pairs[:limit]
 
 
-def scan(actor: Any, force_code: str | None = None, *, limit: int = 500) -> list[dict[str, Any]]:
-    """Likely duplicate pairs for a reviewer (supervisors and administrators: their force; national administrators:
-    any force or all). Each side shows the full entry when the actor may see it, else the national index entry."""
+def scan_force(actor: Any, force_code: str | None) -> Force | None:
+    """The force a reviewer's scan covers (None: every force), or refused: supervisors and administrators their
+    own force; national administrators any force or all."""
     if not can_review_duplicates(actor):
         raise Forbidden("Your role cannot review duplicate records.")
     code = (force_code or "").strip().upper()
     if code == "ALL" or (not code and is_national_admin(actor)):
-        force = None
         if not is_national_admin(actor):
             raise Forbidden("Only a national administrator can scan every force.")
-    else:
-        force = Force.objects.filter(code=code).first() if code else actor.force
-        if force is None:
-            raise ValidationFailed({"force": "must be a force code, or ALL"})
-        if not full_access_by_role(actor, force.pk):
-            raise Forbidden("You can only scan your own force's register.")
+        return None
+    force = Force.objects.filter(code=code).first() if code else actor.force
+    if force is None:
+        raise ValidationFailed({"force": "must be a force code, or ALL"})
+    if not full_access_by_role(actor, force.pk):
+        raise Forbidden("You can only scan your own force's register.")
+    return force
+
+
+def pair_side(actor: Any, person: Person) -> dict[str, Any]:
+    """One side of a pair as a reviewer sees it: the full entry when the actor may see it, else the national
+    index entry (no reference). ``person`` carries its ``owning_force``."""
+    full = full_access_by_role(actor, person.owning_force_id)
+    return {"id": str(person.pk), "reference": person.reference if full else None, "name": person.display_name,
+            "date_of_birth": person.date_of_birth.isoformat(), "force": person.owning_force.code}
+
+
+def rejected_pairs() -> set[frozenset[Any]]:
+    """Pairs a reviewer said are different people: never offered again."""
+    return {frozenset((a, b)) for a, b in PairDecision.objects.filter(decision="different")
+            .values_list("a_id", "b_id")}
+
+
+def scan(actor: Any, force_code: str | None = None, *, limit: int = 500) -> list[dict[str, Any]]:
+    """Likely duplicate pairs for a reviewer (supervisors and administrators: their force; national administrators:
+    any force or all). Each side shows the full entry when the actor may see it, else the national index entry."""
+    force = scan_force(actor, force_code)
     pairs = find_pairs(force, limit=limit)
     people = Person.objects.select_related("owning_force").in_bulk([x for p in pairs for x in (p.a, p.b)])
-
-    def side(pk: Any) -> dict[str, Any]:
-        p = people[pk]
-        full = full_access_by_role(actor, p.owning_force_id)
-        return {"id": str(p.pk), "reference": p.reference if full else None, "name": p.display_name,
-                "date_of_birth": p.date_of_birth.isoformat(), "force": p.owning_force.code}
-
-    out = [{"a": side(p.a), "b": side(p.b), "score": p.score, "reasons": p.reasons} for p in pairs]
+    out = [{"a": pair_side(actor, people[p.a]), "b": pair_side(actor, people[p.b]), "score": p.score,
+            "reasons": p.reasons} for p in pairs]
     record("identity.duplicates_scan", actor, force_code=getattr(actor, "force_code", ""),
            detail={"force": force.code if force else "ALL", "pairs": len(out)})
     return out

@@ -71,3 +71,11 @@ def statistics(*, username: str | None, as_of: str | None) -> dict[str, Any]:
     from .selectors import lead_statistics
 
     return lead_statistics(user_named(username), parse_day(as_of, "as_of") or clock.today())
+
+
+def duplicates_scan(*, username: str | None, force: str | None,
+                    progress: Callable[[str], None] | None = None) -> dict[str, Any]:
+    """``tether duplicates scan``: the Splink deduplication's pairs, best first."""
+    scan, pairs = services.duplicate_scan(user_named(username), force, progress=progress)
+    return {"scan": scan.pk, "force": scan.force_code, "people": scan.people, "trained": scan.trained,
+            "pairs": pairs}

@@ -4,7 +4,8 @@ This module knows nothing of Django: it takes two lists of plain records (``Reco
 identifiers, one address) and returns scored pairs, each with a plain-English explanation of how every field
 compared and what that added to or took from the match weight (Splink's waterfall, as rows).
 
-- Link-only (never within one side), on DuckDB in process.
+- Link-only (never within one side) or dedupe-only (within one table: the register against itself, pairs of
+  rows of one ``group_id`` never compared), on DuckDB in process.
 - Blocking rules chosen for recall: surname + date of birth, given name + date of birth, phonetic surname + year
   of birth, NI number, postcode + initial, full name.
 - Comparisons: names with nickname and swapped-name levels, dates of birth with a day/month swap level,
@@ -21,7 +22,7 @@ import logging
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal, TypedDict, Unpack
 
 import jellyfish
 
@@ -125,6 +126,7 @@ def prepare(record: dict[str, Any]) -> dict[str, Any]:
     pnc = _NOT_ALNUM.sub("", str(record.get("pnc") or "").upper()) or None
     return {
         "unique_id": str(record["unique_id"]),
+        "group_id": str(record.get("group_id") or record["unique_id"]),
         "given_name": given,
         "given_canon": canonical_given(given),
         "given_initial": given[0] if given else None,
@@ -144,8 +146,8 @@ def prepare(record: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-COLUMNS = ("unique_id", "given_name", "given_canon", "given_initial", "surname", "surname_mp", "surname_first",
-           "surname_last", "dob", "dob_year",
+COLUMNS = ("unique_id", "group_id", "given_name", "given_canon", "given_initial", "surname", "surname_mp",
+           "surname_first", "surname_last", "dob", "dob_year",
            "ni", "pnc", "address", "town", "postcode", "postcode_sector", "postcode_district")
 
 
@@ -285,12 +287,24 @@ MIN_MATCH_SHARE = 0.01
 M_FLOOR = 0.001  # no level is impossible for a true match: EM's 1e-12 would let one field veto everything else
 
 
-def settings(prior: float = 1e-4, with_pnc: bool = False) -> dict[str, Any]:
+LinkType = Literal["link_only", "dedupe_only"]
+LINK_ONLY: LinkType = "link_only"
+DEDUPE_ONLY: LinkType = "dedupe_only"
+_OTHER_GROUP = ' AND l."group_id" <> r."group_id"'
+
+
+def rule(sql: str, link_type: LinkType = LINK_ONLY) -> str:
+    """A blocking rule as run: deduplicating, two rows of one group (one person's names and addresses) are never
+    a pair."""
+    return sql + _OTHER_GROUP if link_type == DEDUPE_ONLY else sql
+
+
+def settings(prior: float = 1e-4, with_pnc: bool = False, link_type: LinkType = LINK_ONLY) -> dict[str, Any]:
     return {
-        "link_type": "link_only",
+        "link_type": link_type,
         "unique_id_column_name": "unique_id",
         "probability_two_random_records_match": prior,
-        "blocking_rules_to_generate_predictions": list(BLOCKING_RULES),
+        "blocking_rules_to_generate_predictions": [rule(r, link_type) for r in BLOCKING_RULES],
         "comparisons": comparisons(with_pnc),
         "retain_matching_columns": True,
         "retain_intermediate_calculation_columns": True,
@@ -313,9 +327,37 @@ def _quiet() -> None:
         logging.getLogger(name).setLevel(logging.ERROR)
 
 
-def link(
-    left: Sequence[dict[str, Any]],
-    right: Sequence[dict[str, Any]],
+class Options(TypedDict, total=False):
+    """How a run trains and scores (``link`` and ``dedupe`` alike): ``model`` a saved model's settings (nothing is
+    trained); ``seed`` and ``max_u_pairs`` for u by random sampling; pairs under ``floor`` are dropped;
+    ``backend`` a Splink database API (default: a new in-process DuckDB)."""
+
+    model: dict[str, Any] | None
+    seed: int
+    max_u_pairs: float
+    floor: float
+    progress: Callable[[str], None] | None
+    backend: Any
+
+
+def link(left: Sequence[dict[str, Any]], right: Sequence[dict[str, Any]], **options: Unpack[Options]) -> Result:
+    """Score every blocked pair of ``left`` (the register) and ``right`` (an extract)."""
+    if not left or not right:
+        return Result([], options.get("model") or settings(), [], len(left), len(right))
+    return _score([left, right], LINK_ONLY, **options)
+
+
+def dedupe(records: Sequence[dict[str, Any]], **options: Unpack[Options]) -> Result:
+    """Score every blocked pair of rows within ``records`` whose ``group_id`` differ (the same model, blocking
+    and training as ``link``); ``left_id`` is the lesser unique id of a pair."""
+    if len(records) < 2:
+        return Result([], options.get("model") or settings(link_type=DEDUPE_ONLY), [], len(records), len(records))
+    return _score([records], DEDUPE_ONLY, **options)
+
+
+def _score(
+    sides: list[Sequence[dict[str, Any]]],
+    link_type: LinkType,
     *,
     model: dict[str, Any] | None = None,
     seed: int = 2025,
@@ -324,48 +366,48 @@ def link(
     progress: Callable[[str], None] | None = None,
     backend: Any = None,
 ) -> Result:
-    """Score every blocked pair of ``left`` (the register) and ``right`` (an extract); pairs under ``floor``
-    are dropped. With ``model`` (a saved model's settings) nothing is trained. ``backend``: a Splink database
-    API (default: a new in-process DuckDB)."""
     from splink import DuckDBAPI, Linker
 
     _quiet()
     step = progress or (lambda _s: None)
-    if not left or not right:
-        return Result([], model or settings(), [], len(left), len(right))
     db = backend if backend is not None else DuckDBAPI()
-    left_t, right_t = _table(left), _table(right)
-    with_pnc = _has_any(left_t, "pnc") and _has_any(right_t, "pnc")
-    dfs = [db.register(left_t, table_name="a_register"), db.register(right_t, table_name="b_extract")]
+    tables = [_table(side) for side in sides]
+    with_pnc = all(_has_any(t, "pnc") for t in tables)
+    names = ["a_register", "b_extract"] if link_type == LINK_ONLY else ["register"]
+    dfs = [db.register(t, table_name=n) for t, n in zip(tables, names, strict=True)]
+    n_left, n_right = len(sides[0]), len(sides[-1])
+    # candidate pairs: every left x right row linking; every unordered pair of rows deduplicating
+    all_pairs = n_left * n_right if link_type == LINK_ONLY else n_left * (n_left - 1) / 2
+    prior = _default_prior(n_left, n_right)
     trained: list[str] = []
     if model is not None:
         linker = Linker(dfs, model, log_level=logging.ERROR)
         trained.append("saved model")
     else:
-        linker = Linker(dfs, settings(prior=_default_prior(len(left), len(right)), with_pnc=with_pnc),
-                        log_level=logging.ERROR)
-        if min(len(left), len(right)) >= MIN_TO_TRAIN:
+        linker = Linker(dfs, settings(prior=prior, with_pnc=with_pnc, link_type=link_type), log_level=logging.ERROR)
+        if min(n_left, n_right) >= MIN_TO_TRAIN:
             step("estimating the prior")
             try:
-                linker.training.estimate_probability_two_random_records_match(list(DETERMINISTIC_RULES), recall=0.7)
+                linker.training.estimate_probability_two_random_records_match(
+                    [rule(r, link_type) for r in DETERMINISTIC_RULES], recall=0.7)
                 estimated = linker.misc.save_model_to_json()["probability_two_random_records_match"]
                 if not estimated or estimated <= 1e-9:  # no deterministic matches at all: keep the default
                     raise ValueError("no deterministic matches")
                 trained.append("prior from deterministic rules")
             except Exception:
-                linker._settings_obj._probability_two_random_records_match = _default_prior(len(left), len(right))
+                linker._settings_obj._probability_two_random_records_match = prior
                 logging.getLogger(__name__).info("prior kept at its default")
             step("estimating u by random sampling")
             linker.training.estimate_u_using_random_sampling(max_pairs=max_u_pairs, seed=seed)
             trained.append("u from random sampling")
-            expected = linker.misc.save_model_to_json()["probability_two_random_records_match"] * len(left) * len(
-                right)
+            expected = linker.misc.save_model_to_json()["probability_two_random_records_match"] * all_pairs
             for blocks in EM_BLOCKS:
-                for i, block in enumerate(blocks):
-                    in_block = _pairs(dfs, block)
+                for i, plain in enumerate(blocks):
+                    block = rule(plain, link_type)
+                    in_block = _pairs(dfs, block, link_type)
                     if not in_block or (expected / in_block < MIN_MATCH_SHARE and i < len(blocks) - 1):
                         continue  # too few of its pairs would be matches: a narrower block
-                    step(f"expectation maximisation blocked on {block}")
+                    step(f"expectation maximisation blocked on {plain}")
                     # Splink's EM session edits the linker's settings in place before it trains (it drops the
                     # comparisons the block uses and sets the prior to the block's); only a session that
                     # finishes puts them back. Without this copy a failed session would leave the model with
@@ -374,11 +416,11 @@ def link(
                     try:
                         linker.training.estimate_parameters_using_expectation_maximisation(
                             block, estimate_without_term_frequencies=True, record_sample_proportion=1.0)
-                        trained.append(f"m by EM ({block})")
+                        trained.append(f"m by EM ({plain})")
                         break
                     except Exception as exc:
                         linker._settings_obj.core_model_settings = before
-                        logging.getLogger(__name__).info("EM blocked on %s failed: %s", block, exc)
+                        logging.getLogger(__name__).info("EM blocked on %s failed: %s", plain, exc)
             if any(t.startswith("m by EM") for t in trained):
                 linker = Linker(dfs, floored(linker.misc.save_model_to_json()), log_level=logging.ERROR)
         else:
@@ -393,13 +435,13 @@ def link(
         for r in rows
     ]
     pairs.sort(key=lambda p: (-p.probability, p.left_id, p.right_id))
-    return Result(pairs, saved, trained, len(left), len(right))
+    return Result(pairs, saved, trained, n_left, n_right)
 
 
-def _pairs(dfs: list[Any], block: str) -> int:
+def _pairs(dfs: list[Any], block: str, link_type: LinkType) -> int:
     from splink.blocking_analysis import count_comparisons_from_blocking_rules
 
-    [counted] = count_comparisons_from_blocking_rules(dfs, blocking_rules=block, link_type="link_only",
+    [counted] = count_comparisons_from_blocking_rules(dfs, blocking_rules=block, link_type=link_type,
                                                       record_sample_proportion=1.0)
     return int(counted["marginal_comparison_count"])
 

@@ -170,3 +170,24 @@ class LeadDecision(models.Model):
     class Meta:
         ordering = ["lead_id", "at", "id"]
         indexes = [models.Index(fields=["decided_on"])]
+
+
+class DuplicateScan(models.Model):
+    """A Splink deduplication over the register (one force's records against everyone, or every force): the model's
+    settings and trained parameters as used, and the pairs it found (person ids, probability, how each field
+    compared), so a run can be reviewed and repeated."""
+
+    actor = models.ForeignKey("access.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    actor_label = models.CharField(max_length=200)
+    force_code = models.CharField(max_length=8, help_text="The force scanned, or ALL.")
+    threshold = models.FloatField()
+    settings = models.JSONField(help_text="Splink settings with the trained m and u probabilities.")
+    trained = models.JSONField(default=list)
+    people = models.PositiveIntegerField(default=0)
+    rows = models.PositiveIntegerField(default=0, help_text="Linkage rows: every name by every address held.")
+    pairs = models.JSONField(default=list)
+    seconds = models.FloatField(default=0)
+    started_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-started_at", "-id"]

@@ -18,14 +18,15 @@ from tether.core.dates import long_date
 from tether.core.errors import Forbidden, NotFound
 from tether.register.models import Address, Notification, Person, PersonName
 
-from .models import Extract, Lead, LeadDecision, LeadState, LinkageRun, PartnerSource
+from .models import DuplicateScan, Extract, Lead, LeadDecision, LeadState, LinkageRun, PartnerSource
 
 OPEN_STATES = (LeadState.OPEN, LeadState.NEEDS_MORE)
 
 
 def register_rows(person_ids: Iterable[uuid.UUID]) -> list[dict[str, Any]]:
     """One linkage row per name the person has ever had (aliases too) and address they have ever held, so a
-    partner holding any of them finds the person. ``unique_id`` is ``<person id>|<n>``."""
+    partner holding any of them finds the person. ``unique_id`` is ``<person id>|<n>``; ``group_id`` the person id
+    (deduplicating, one person's rows are never a pair)."""
     ids = list(person_ids)
     if not ids:
         return []
@@ -43,7 +44,7 @@ def register_rows(person_ids: Iterable[uuid.UUID]) -> list[dict[str, Any]]:
         for n in person_names:
             for a in person_addresses:
                 rows.append({
-                    "unique_id": f"{p.pk}|{i}",
+                    "unique_id": f"{p.pk}|{i}", "group_id": str(p.pk),
                     "given_name": n.given_names if n else None, "surname": n.family_name if n else None,
                     "dob": p.date_of_birth.isoformat(), "ni": p.ni_number or None, "pnc": p.pnc_id or None,
                     "address": a.line1 if a else None, "town": a.town if a else None,
@@ -313,3 +314,27 @@ def person_panel(user: Any, person: Any) -> Any:
                  for lead in qs.order_by("-probability", "id")[:20]]
     return extensions.PersonPanel(template="tracing/_person_panel.html", anchor="tracing", title="Tracing leads",
                                   context={"leads": leads})
+
+
+def duplicate_review(actor: Any) -> tuple[DuplicateScan | None, list[dict[str, Any]]]:
+    """The latest duplicate scan of the reviewer's scope (their force; every force for a national administrator)
+    and its pairs still to decide: pairs a reviewer has since said are different people, and records merged since,
+    are left out. Each side as the reviewer may see it, with the explanation as text."""
+    from tether.identity.duplicates import live_people, pair_side, rejected_pairs, scan_force
+
+    force = scan_force(actor, None)
+    run = DuplicateScan.objects.filter(force_code=force.code if force else "ALL").first()
+    if run is None:
+        return None, []
+    rejected = {frozenset(str(x) for x in pair) for pair in rejected_pairs()}
+    ids = {x for p in run.pairs for x in (p["a"], p["b"])}
+    people = {str(pk): p for pk, p in live_people().select_related("owning_force").in_bulk(
+        [uuid.UUID(x) for x in ids]).items()}
+    out = []
+    for p in run.pairs:
+        if frozenset((p["a"], p["b"])) in rejected or p["a"] not in people or p["b"] not in people:
+            continue
+        sides = [pair_side(actor, people[p[k]]) | {"born": long_date(people[p[k]].date_of_birth)} for k in "ab"]
+        out.append({"a": sides[0], "b": sides[1], "probability": p["probability"],
+                    "explanation": [row["text"] for row in p["explanation"]]})
+    return run, out

@@ -24,6 +24,7 @@ from . import linkage
 from .extracts import Parsed
 from .models import (
     AgencyKind,
+    DuplicateScan,
     Extract,
     ExtractRecord,
     Lead,
@@ -402,3 +403,58 @@ def lead_decide(actor: Any, lead_id: Any, decision: str, *, reason: str = "", du
                        "probability": lead.probability, "due_on": due, "case_action": lead.case_action_id,
                        "task": task_id})
     return lead
+
+
+# --- duplicates across the register --------------------------------------------------------------------------
+
+
+def duplicate_scan(actor: Any, force_code: str | None = None, *, threshold: float | None = None,
+                   progress: Progress | None = None) -> tuple[DuplicateScan, list[dict[str, Any]]]:
+    """A Splink deduplication over the register (every live record, each name and alias by each address held):
+    pairs of people with at least one record in the force (every force for ``ALL``), best first, leaving out pairs
+    a reviewer said are different people. Reviewers only (as ``tether duplicates``); the run, with the model's
+    settings and trained parameters, is saved and audited. Returns the run and its pairs as the actor sees them."""
+    from tether.identity.duplicates import live_people, pair_side, rejected_pairs, scan_force
+
+    force = scan_force(actor, force_code)
+    th = linkage.DEFAULT_THRESHOLD if threshold is None else threshold
+    started = clock.now()
+    t0 = time.perf_counter()
+    ids = list(live_people().values_list("pk", flat=True))
+    rows = register_rows(ids)
+    result = linkage.dedupe(rows, progress=progress)
+    mine = None if force is None else {str(pk) for pk in live_people().filter(owning_force=force)
+                                       .values_list("pk", flat=True)}
+    rejected = {frozenset(str(x) for x in pair) for pair in rejected_pairs()}
+    best: dict[tuple[str, str], linkage.Pair] = {}
+    for pair in result.pairs:  # already best first: the first row pair of two people is theirs
+        a, b = sorted((pair.left_id.split("|")[0], pair.right_id.split("|")[0]))
+        if pair.probability < th or (a, b) in best or frozenset((a, b)) in rejected:
+            continue
+        if mine is not None and not ({a, b} & mine):
+            continue
+        best[(a, b)] = pair
+    stored: list[dict[str, Any]] = [
+        {"a": a, "b": b, "probability": round(p.probability, 6), "match_weight": round(p.match_weight, 3),
+         "agreements": agreements(p.explanation), "explanation": p.explanation}
+        for (a, b), p in best.items()]
+    with transaction.atomic():
+        run = DuplicateScan.objects.create(
+            actor=actor, actor_label=_label(actor), force_code=force.code if force else "ALL", threshold=th,
+            settings=result.model, trained=result.trained, people=len(ids), rows=len(rows), pairs=stored,
+            seconds=round(time.perf_counter() - t0, 3), started_at=started)
+        record("tracing.duplicates_scan", actor, object_type="duplicate_scan", object_id=str(run.pk),
+               force_code=getattr(actor, "force_code", ""),
+               detail={"force": run.force_code, "people": run.people, "pairs": len(stored), "trained": run.trained})
+    from tether.register.models import Person
+
+    people = {str(pk): p for pk, p in Person.objects.select_related("owning_force")
+              .in_bulk([x for p in stored for x in (p["a"], p["b"])]).items()}
+    shown = [{"a": pair_side(actor, people[str(p["a"])]), "b": pair_side(actor, people[str(p["b"])]),
+              "probability": p["probability"], "agreements": p["agreements"]} for p in stored]
+    return run, shown
+
+
+def agreements(explanation: list[dict[str, Any]]) -> dict[str, str]:
+    """How each field compared (its comparison level), from a pair's explanation."""
+    return {row["field"]: row["level"] for row in explanation if row["field"] != "prior"}

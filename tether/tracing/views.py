@@ -22,8 +22,8 @@ from tether.ui.pages import error_page
 
 from . import extracts
 from .models import AgencyKind
-from .selectors import lead_detail, lead_statistics, leads_for, runs_for, sources_for
-from .services import extract_load, lead_decide, source_save
+from .selectors import duplicate_review, lead_detail, lead_statistics, leads_for, runs_for, sources_for
+from .services import duplicate_scan, extract_load, lead_decide, source_save
 
 MAX_UPLOAD = 50 * 1024 * 1024
 STAT_COLUMNS = ("leads", "accepted", "rejected", "needs_more", "open", "precision", "median_days_to_decision",
@@ -171,3 +171,24 @@ def statistics(request: HttpRequest) -> HttpResponse:
     for row in [context["data"]["totals"], *context["data"]["by_source"], *context["data"]["by_run"]]:
         row["cells"] = [row[k] for k in STAT_COLUMNS]
     return render(request, "tracing/statistics.html", context)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def duplicates(request: HttpRequest) -> HttpResponse:
+    """The latest Splink duplicate scan for a reviewer: pairs side by side with the match-weight explanation, each
+    opening the merge page (same person, or different people: recorded, never shown again). POST runs a scan."""
+    user = request.user
+    if not permissions.can_review_duplicates(user):
+        return error_page(request, 403, "Your role cannot review duplicate records.")
+    try:
+        if request.method == "POST":
+            _, pairs = duplicate_scan(user)
+            messages.success(request, f"Scan finished: {len(pairs)} likely duplicate pair(s).")
+            return redirect("tracing:duplicates")
+        run, rows = duplicate_review(user)
+    except (Forbidden, ValidationFailed) as exc:
+        return error_page(request, 403, str(exc) if isinstance(exc, Forbidden) else "Your account has no force.")
+    record("tracing.duplicates_view", user, force_code=getattr(user, "force_code", ""),
+           object_type="duplicate_scan", object_id=str(run.pk) if run else "",
+           detail={"pairs": len(rows)}, personal={"people": sorted({r[k]["id"] for r in rows for k in "ab"})})
+    return render(request, "tracing/duplicates.html", {"nav": "register", "run": run, "rows": rows})

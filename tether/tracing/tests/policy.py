@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-WEB = {"tracing:index", "tracing:leads", "tracing:lead", "tracing:upload", "tracing:statistics"}
+WEB = {"tracing:index", "tracing:leads", "tracing:lead", "tracing:upload", "tracing:statistics", "tracing:duplicates"}
 API = {"api:list_sources", "api:list_runs", "api:create_run", "api:list_leads", "api:get_lead", "api:decide_lead",
        "api:get_statistics"}
 WRITERS = {"officer", "supervisor", "force_admin", "national_admin"}
 MANAGERS = {"force_admin", "national_admin"}
+REVIEWERS = {"supervisor", "force_admin", "national_admin"}  # duplicate review
 STATISTICS = WRITERS | {"other_officer", "analyst", "foi_officer"}  # aggregate only
 
 
@@ -19,6 +20,8 @@ def web(route: str, who: str) -> str:
         return "ok" if who in MANAGERS else "forbidden"
     if route == "tracing:statistics":
         return "ok" if who in STATISTICS else "forbidden"
+    if route == "tracing:duplicates":
+        return "ok" if who in REVIEWERS else "forbidden"
     return "ok" if who in WRITERS | {"other_officer"} else "forbidden"
 
 

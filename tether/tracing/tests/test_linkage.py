@@ -12,19 +12,6 @@ import pytest
 from tether.tracing import linkage, synthetic
 
 
-def _febrl_rows(df, fields):
-    out = []
-    for rid, r in df.iterrows():
-        dob = r.date_of_birth
-        dob = f"{dob[:4]}-{dob[4:6]}-{dob[6:8]}" if isinstance(dob, str) and len(dob) == 8 else None
-        row = {"unique_id": rid, "given_name": r.given_name, "surname": r.surname, "dob": dob, "postcode": r.postcode}
-        if fields == "all":
-            parts = (r.street_number, r.address_1)
-            row.update(ni=r.soc_sec_id, address=" ".join(p for p in parts if isinstance(p, str)), town=r.suburb)
-        out.append(row)
-    return out
-
-
 def _scores(pairs, truth, threshold):
     best = {}
     for p in pairs:  # one partner record is one person: its best register match
@@ -50,7 +37,7 @@ def febrl_sample():
 @pytest.mark.parametrize("fields, floor", [("all", 0.995), ("min", 0.96)])
 def test_febrl4_precision_and_recall(febrl_sample, fields, floor):
     a, b, truth = febrl_sample
-    result = linkage.link(_febrl_rows(a, fields), _febrl_rows(b, fields), seed=3, max_u_pairs=3e5)
+    result = linkage.link(synthetic.febrl_rows(a, fields), synthetic.febrl_rows(b, fields), seed=3, max_u_pairs=3e5)
     assert any(step.startswith("m by EM") for step in result.trained)
     precision, recall = _scores(result.pairs, truth, linkage.DEFAULT_THRESHOLD)
     assert precision >= floor and recall >= floor, (precision, recall)
