@@ -338,3 +338,10 @@ def duplicate_review(actor: Any) -> tuple[DuplicateScan | None, list[dict[str, A
         out.append({"a": sides[0], "b": sides[1], "probability": p["probability"],
                     "explanation": [row["text"] for row in p["explanation"]]})
     return run, out
+
+
+def live_register_size() -> int:
+    """How many people a duplicate scan would read (every record but those merged into another)."""
+    from tether.identity.duplicates import live_people
+
+    return int(live_people().count())

@@ -22,7 +22,15 @@ from tether.ui.pages import error_page
 
 from . import extracts
 from .models import AgencyKind
-from .selectors import duplicate_review, lead_detail, lead_statistics, leads_for, runs_for, sources_for
+from .selectors import (
+    duplicate_review,
+    lead_detail,
+    lead_statistics,
+    leads_for,
+    live_register_size,
+    runs_for,
+    sources_for,
+)
 from .services import duplicate_scan, extract_load, lead_decide, source_save
 
 MAX_UPLOAD = 50 * 1024 * 1024
@@ -173,6 +181,9 @@ def statistics(request: HttpRequest) -> HttpResponse:
     return render(request, "tracing/statistics.html", context)
 
 
+WEB_SCAN_MAX_PEOPLE = 20_000  # about 20 s of Splink on two cores: larger registers scan from the command line
+
+
 @require_http_methods(["GET", "HEAD", "POST"])
 def duplicates(request: HttpRequest) -> HttpResponse:
     """The latest Splink duplicate scan for a reviewer: pairs side by side with the match-weight explanation, each
@@ -182,6 +193,10 @@ def duplicates(request: HttpRequest) -> HttpResponse:
         return error_page(request, 403, "Your role cannot review duplicate records.")
     try:
         if request.method == "POST":
+            if live_register_size() > WEB_SCAN_MAX_PEOPLE:
+                messages.error(request, f"The register holds more than {WEB_SCAN_MAX_PEOPLE:,} people: a scan takes "
+                                        "too long for a page. Run it with tether duplicates scan.")
+                return redirect("tracing:duplicates")
             _, pairs = duplicate_scan(user)
             messages.success(request, f"Scan finished: {len(pairs)} likely duplicate pair(s).")
             return redirect("tracing:duplicates")

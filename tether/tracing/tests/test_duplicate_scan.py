@@ -96,3 +96,12 @@ def test_review_page_is_for_reviewers(officer, verified_client):
     assert client.get("/tracing/duplicates/").status_code == 403
     assert client.post("/tracing/duplicates/").status_code == 403
     assert not DuplicateScan.objects.exists()
+
+
+def test_a_page_does_not_scan_a_register_too_large_for_a_request(supervisor, twice, verified_client, monkeypatch):
+    from tether.tracing import views
+
+    monkeypatch.setattr(views, "WEB_SCAN_MAX_PEOPLE", 2)  # the three people of ``twice`` are "too many"
+    client = verified_login(verified_client, supervisor)
+    page = client.post("/tracing/duplicates/", follow=True).content.decode()
+    assert "tether duplicates scan" in page and not DuplicateScan.objects.exists()
