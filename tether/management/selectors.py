@@ -149,11 +149,15 @@ def _people(force: Force | None, as_of: date) -> list[Any]:
     return list(qs.values_list("person_id", flat=True))
 
 
-def _outcomes(force: Force | None, as_of: date) -> dict[Any, tuple[str | None, date | None, date | None, str]]:
+def _outcomes(force: Force | None, as_of: date, *, late: bool = False
+              ) -> dict[Any, tuple[str | None, date | None, date | None, str]]:
     """(risk level, visit due, assessment due, assessment kind) per registrant on ``as_of``: the stored outcome for
-    today (one indexed read), evaluated from the history for another date."""
+    today (one indexed read; with ``late``, only those overdue on the day), evaluated from the history for another
+    date (everyone)."""
     if as_of == clock.today():
         qs = ManagementState.objects.all() if force is None else ManagementState.objects.filter(force=force)
+        if late:
+            qs = qs.filter(Q(visit_due__lt=as_of) | Q(assessment_due__lt=as_of))
         return {pid: (lvl or None, v, a, k) for pid, lvl, v, a, k in qs.values_list(
             "person_id", "risk_level", "visit_due", "assessment_due", "assessment_kind")}
     return _evaluated(_people(force, as_of), as_of)
@@ -228,7 +232,7 @@ def overdue(user: Any, force_code: str | None = None, as_of: date | None = None)
     as_of = as_of or clock.today()
     force = unit_scope(user, force_code, overdue_only=True)
     rows: list[dict[str, Any]] = []
-    outcomes = _outcomes(force, as_of)
+    outcomes = _outcomes(force, as_of, late=True)
     late = {pid: o for pid, o in outcomes.items() if (o[1] and o[1] < as_of) or (o[2] and o[2] < as_of)}
     people = {p.pk: p for p in Person.objects.filter(pk__in=list(late)).select_related("owning_force")}
     managers = dict(ManagerSpell.objects.filter(holds_on_q(as_of), person_id__in=list(late))
@@ -321,6 +325,7 @@ def caseload(user: Any, force_code: str | None = None, as_of: date | None = None
     as_of = as_of or clock.today()
     force = unit_scope(user, force_code)
     loads = _loads_stored(force, as_of) if as_of == clock.today() else _loads_evaluated(force, as_of)
+    stored = {p.force_id: p for p in VisitPolicy.objects.filter(valid_to__isnull=True)}
     policies: dict[int, PolicyView] = {}
     users = {u.pk: u for u in _officers(force)}
     users.update({u.pk: u for u in User.objects.filter(pk__in=[k for k in loads if k]).select_related("force")})
@@ -330,7 +335,9 @@ def caseload(user: Any, force_code: str | None = None, as_of: date | None = None
         levels, visits_late, assessments_late = loads.get(uid) or (Counter(), 0, 0)
         u = users.get(uid) if uid else None
         fid: int | None = u.force_id if u and u.force_id else (force.pk if force else None)
-        pv = policies.setdefault(fid or 0, policy_for(fid) if fid else PolicyView())
+        if (fid or 0) not in policies:
+            policies[fid or 0] = policy_view(stored.get(fid)) if fid else PolicyView()
+        pv = policies[fid or 0]
         rows.append(OfficerLoad(
             user_id=uid, name=(u.get_full_name() or u.username) if u else "Unassigned (unit queue)",
             force=(u.force.code if u and u.force else (force.code if force else "")),
