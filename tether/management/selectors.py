@@ -328,7 +328,8 @@ def caseload(user: Any, force_code: str | None = None, as_of: date | None = None
     stored = {p.force_id: p for p in VisitPolicy.objects.filter(valid_to__isnull=True)}
     policies: dict[int, PolicyView] = {}
     users = {u.pk: u for u in _officers(force)}
-    users.update({u.pk: u for u in User.objects.filter(pk__in=[k for k in loads if k]).select_related("force")})
+    users.update({u.pk: u for u in User.objects.filter(pk__in=[k for k in loads if k and k not in users])
+                  .select_related("force")})
     rows = []
     uids: list[int | None] = [*users, None]
     for uid in uids:
