@@ -315,6 +315,11 @@ class Capacity:
     hours_available: float
     missed: tuple[Work, ...]  # what does not fit, the lowest priority first to go
     done: int
+    missed_count: int | None = None  # when planned from counts (``capacity_counted``), ``missed`` is not listed
+
+    @property
+    def will_be_missed(self) -> int:
+        return len(self.missed) if self.missed_count is None else self.missed_count
 
     @property
     def shortfall_hours(self) -> float:
@@ -372,3 +377,57 @@ def capacity(demand: Sequence[Demand], *, policy: Policy, start: date, months: i
         hours_required=round(sum(w.hours for w in work), 1), hours_available=available,
         missed=tuple(missed), done=len(work) - len(missed),
     )
+
+
+Bucket = tuple[str | None, date, str]  # (risk level, due, duty kind): the work ``capacity`` cannot tell apart
+
+
+def visit_dues(due: date, months: int | None, start: date, end: date) -> list[date]:
+    """The home visits from a duty due on ``due`` within ``start`` to ``end``: the first (overdue ones on
+    ``start``) and the visits that follow every ``months`` (as ``capacity`` plans them)."""
+    first = max(due, start)
+    if first > end:
+        return []
+    out = [first]
+    nxt = add_months(first, months or 12)
+    while months and nxt <= end:
+        out.append(nxt)
+        nxt = add_months(nxt, months)
+    return out
+
+
+def work_buckets(demand: Sequence[Demand], policy: Policy, start: date, end: date) -> dict[Bucket, int]:
+    """How much work of each bucket ``capacity`` would plan for ``demand`` (one registrant at a time)."""
+    out: dict[Bucket, int] = {}
+    for d in demand:
+        for w in _work_for(d, policy, start, end, 0.0, 0.0):
+            key = (w.level, w.due, w.kind)
+            out[key] = out.get(key, 0) + 1
+    return out
+
+
+def capacity_counted(buckets: dict[Bucket, int], *, policy: str, start: date, months: int, officers: float,
+                     hours_per_officer_month: float, hours_per_visit: float, hours_per_assessment: float
+                     ) -> Capacity:
+    """``capacity`` from the counts of work per (risk level, due, kind) instead of one item per registrant: the
+    same plan (work of a bucket is alike, so which registrant of it is done first changes no figure), without the
+    list of who misses out (``missed_count`` only)."""
+    end = add_months(start, months) - timedelta(days=1)
+    available = round(officers * hours_per_officer_month * months, 1)
+    used = required = 0.0
+    visits = assessments = missed = 0
+    for (_level, _due, kind), n in sorted(buckets.items(), key=lambda b: (_RANK.get(b[0][0], 4), b[0][1], b[0][2])):
+        hours = hours_per_visit if kind == HOME_VISIT else hours_per_assessment
+        if kind == HOME_VISIT:
+            visits += n
+        else:
+            assessments += n
+        for _ in range(n):
+            required += hours
+            if used + hours <= available:
+                used += hours
+            else:
+                missed += 1
+    return Capacity(policy=policy, start=start, end=end, visits=visits, assessments=assessments,
+                    hours_required=round(required, 1), hours_available=available, missed=(),
+                    done=visits + assessments - missed, missed_count=missed)

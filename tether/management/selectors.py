@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.db.models import Count, Exists, Max, OuterRef, Q
@@ -18,12 +18,13 @@ from tether.audit.services import record
 from tether.core import clock
 from tether.core.errors import Forbidden
 from tether.core.models import holds_on_q
+from tether.obligations.calendar import add_months
 from tether.register.guards import access_person_by_id
 from tether.register.models import Person
 
 from . import rules
 from .constants import LevelSource, MappaCategory, MappaLevel, Mode, RiskLevel, VisitOutcome
-from .facts import PolicyView, facts_for, policy_for
+from .facts import PolicyView, facts_for, policy_for, policy_view
 from .models import (
     Assessment,
     Intelligence,
@@ -33,6 +34,7 @@ from .models import (
     ModeSpell,
     RiskLevelSpell,
     Visit,
+    VisitPolicy,
 )
 
 
@@ -147,11 +149,15 @@ def _people(force: Force | None, as_of: date) -> list[Any]:
     return list(qs.values_list("person_id", flat=True))
 
 
-def _outcomes(force: Force | None, as_of: date) -> dict[Any, tuple[str | None, date | None, date | None, str]]:
+def _outcomes(force: Force | None, as_of: date, *, late: bool = False
+              ) -> dict[Any, tuple[str | None, date | None, date | None, str]]:
     """(risk level, visit due, assessment due, assessment kind) per registrant on ``as_of``: the stored outcome for
-    today (one indexed read), evaluated from the history for another date."""
+    today (one indexed read; with ``late``, only those overdue on the day), evaluated from the history for another
+    date (everyone)."""
     if as_of == clock.today():
         qs = ManagementState.objects.all() if force is None else ManagementState.objects.filter(force=force)
+        if late:
+            qs = qs.filter(Q(visit_due__lt=as_of) | Q(assessment_due__lt=as_of))
         return {pid: (lvl or None, v, a, k) for pid, lvl, v, a, k in qs.values_list(
             "person_id", "risk_level", "visit_due", "assessment_due", "assessment_kind")}
     return _evaluated(_people(force, as_of), as_of)
@@ -226,7 +232,7 @@ def overdue(user: Any, force_code: str | None = None, as_of: date | None = None)
     as_of = as_of or clock.today()
     force = unit_scope(user, force_code, overdue_only=True)
     rows: list[dict[str, Any]] = []
-    outcomes = _outcomes(force, as_of)
+    outcomes = _outcomes(force, as_of, late=True)
     late = {pid: o for pid, o in outcomes.items() if (o[1] and o[1] < as_of) or (o[2] and o[2] < as_of)}
     people = {p.pk: p for p in Person.objects.filter(pk__in=list(late)).select_related("owning_force")}
     managers = dict(ManagerSpell.objects.filter(holds_on_q(as_of), person_id__in=list(late))
@@ -319,16 +325,20 @@ def caseload(user: Any, force_code: str | None = None, as_of: date | None = None
     as_of = as_of or clock.today()
     force = unit_scope(user, force_code)
     loads = _loads_stored(force, as_of) if as_of == clock.today() else _loads_evaluated(force, as_of)
+    stored = {p.force_id: p for p in VisitPolicy.objects.filter(valid_to__isnull=True)}
     policies: dict[int, PolicyView] = {}
     users = {u.pk: u for u in _officers(force)}
-    users.update({u.pk: u for u in User.objects.filter(pk__in=[k for k in loads if k]).select_related("force")})
+    users.update({u.pk: u for u in User.objects.filter(pk__in=[k for k in loads if k and k not in users])
+                  .select_related("force")})
     rows = []
     uids: list[int | None] = [*users, None]
     for uid in uids:
         levels, visits_late, assessments_late = loads.get(uid) or (Counter(), 0, 0)
         u = users.get(uid) if uid else None
         fid: int | None = u.force_id if u and u.force_id else (force.pk if force else None)
-        pv = policies.setdefault(fid or 0, policy_for(fid) if fid else PolicyView())
+        if (fid or 0) not in policies:
+            policies[fid or 0] = policy_view(stored.get(fid)) if fid else PolicyView()
+        pv = policies[fid or 0]
         rows.append(OfficerLoad(
             user_id=uid, name=(u.get_full_name() or u.username) if u else "Unassigned (unit queue)",
             force=(u.force.code if u and u.force else (force.code if force else "")),
@@ -392,7 +402,8 @@ def capacity(user: Any, force_code: str | None = None, as_of: date | None = None
              months: int = 3) -> dict[str, Any]:
     """The visits and assessments the force's policy requires over the next ``months`` against its officers'
     hours, and the same under ``what_if`` (fixed minimums, individual plans, or reactive management for everyone
-    eligible): how many will be missed, and whose first."""
+    eligible): how many will be missed, and whose first. The national view today is counted from the stored
+    outcome (``_capacity_counted``); a force's view, or another date, plans each registrant from their facts."""
     from tether.core.errors import ValidationFailed
 
     as_of = as_of or clock.today()
@@ -402,7 +413,10 @@ def capacity(user: Any, force_code: str | None = None, as_of: date | None = None
     forces = [force] if force is not None else list(Force.objects.order_by("code"))
     officers = Counter(User.objects.filter(is_active=True, role=Role.OFFICER).values_list("force_id", flat=True))
     units: list[dict[str, Any]] = []
-    for f in forces:
+    counted = force is None and as_of == clock.today()
+    if counted:
+        units = _capacity_counted(as_of, months, what_if, officers)
+    for f in [] if counted else forces:
         ids = list(ManagementState.objects.filter(force=f).values_list("person_id", flat=True))
         if not ids and force is None:
             continue
@@ -417,10 +431,7 @@ def capacity(user: Any, force_code: str | None = None, as_of: date | None = None
         alt = rules.capacity(demand, policy=rules.Policy(kind=what_if, arms_days=pv.rules.arms_days,
                                                          arms_review_months=pv.rules.arms_review_months),
                              **kw)  # type: ignore[arg-type]
-        units.append({"force": f, "officers": officers.get(f.pk, 0), "policy": pv.rules.kind, "current": now,
-                      "what_if": alt, "eligible": len(eligible),
-                      "rows": [(f"Now: {rules.POLICY_LABELS[pv.rules.kind]}", now),
-                               (f"What if: {rules.POLICY_LABELS[what_if]}", alt)]})
+        units.append(_unit(f, officers, pv, what_if, len(eligible), now, alt))
     first: list[dict[str, Any]] = []
     if force is not None and units:
         current: rules.Capacity = units[0]["current"]
@@ -439,6 +450,106 @@ def capacity(user: Any, force_code: str | None = None, as_of: date | None = None
             "national": force is None}
 
 
+def _last_start(as_of: date, months: int) -> date:
+    """The last day ``d`` with ``add_months(d, months) <= as_of`` (add_months never goes backwards)."""
+    d = add_months(as_of, -months)
+    while add_months(d + timedelta(days=1), months) <= as_of:
+        d += timedelta(days=1)
+    return d
+
+
+def _capacity_counted(as_of: date, months: int, what_if: str, officers: Counter[int]
+                      ) -> list[dict[str, Any]]:
+    """Every force's capacity now and under ``what_if``, and how many are eligible for reactive management, counted
+    in the database from today's stored outcome (``ManagementState``), every force in the same few queries: the
+    same figures as planning each registrant (``capacity`` for one force), without the list of who misses out.
+
+    Only the home visits depend on the policy, and only in two ways: an individual plan's interval (those with one,
+    few, are planned one by one from their facts) and reactive management for the eligible (low risk for 3 years,
+    no police notice in 12 months: counted with SQL; the few whose low risk runs over more than one recorded
+    interval are checked by ``rules.reactive_eligibility``). The assessments and everyone else's visits are grouped
+    by (force, risk level, due date); the visits that follow within the window come from the level's interval."""
+    start, end = as_of, add_months(as_of, months) - timedelta(days=1)
+    low_since = _last_start(as_of, 12 * rules.REACTIVE_LOW_YEARS)
+    quiet_since = _last_start(as_of, 12)
+    states = ManagementState.objects.all()
+    planned_q = Exists(ModeSpell.objects.filter(holds_on_q(as_of), person_id=OuterRef("person_id"),
+                                                plan_months__isnull=False))
+    low_now = RiskLevelSpell.objects.filter(holds_on_q(as_of), person_id=OuterRef("person_id"), level=rules.LOW)
+    later = RiskLevelSpell.objects.filter(person_id=OuterRef("person_id"), valid_from__gt=OuterRef("valid_from"),
+                                          valid_from__lte=as_of)
+    noticed = Intelligence.objects.filter(person_id=OuterRef("person_id"), received_on__gt=quiet_since,
+                                          received_on__lte=as_of)
+    eligible_q = Exists(low_now.filter(valid_from__lte=low_since).filter(~Exists(later))) & ~Exists(noticed)
+    # low now for under 3 years by this interval, but perhaps longer with the low intervals before it
+    joined = RiskLevelSpell.objects.filter(person_id=OuterRef("person_id"), level=rules.LOW,
+                                           valid_to=OuterRef("valid_from"))
+    maybe = list(RiskLevelSpell.objects.filter(holds_on_q(as_of), level=rules.LOW, valid_from__gt=low_since,
+                                               person__management__isnull=False).filter(Exists(joined))
+                 .values_list("person_id", flat=True))
+    eligible_more = _reactive_eligible(maybe, as_of) if maybe else set()
+    planned = dict(states.filter(planned_q).values_list("person_id", "force_id"))
+    eligible_planned = set(states.filter(eligible_q, person_id__in=list(planned)).values_list("person_id", flat=True))
+    eligible: Counter[int] = Counter(dict(states.filter(eligible_q).values("force_id").annotate(n=Count("person_id"))
+                                          .order_by().values_list("force_id", "n")))
+    eligible.update(states.filter(person_id__in=list(eligible_more)).values_list("force_id", flat=True))
+    plain = states.filter(~planned_q)
+    current: dict[int, Counter[rules.Bucket]] = defaultdict(Counter)
+    dropped: dict[int, Counter[rules.Bucket]] = defaultdict(Counter)  # the visits reactive management would drop
+    for fid, level, kind, due, n in (plain.filter(assessment_due__lte=end)
+                                     .values("force_id", "risk_level", "assessment_kind", "assessment_due")
+                                     .annotate(n=Count("person_id")).order_by()
+                                     .values_list("force_id", "risk_level", "assessment_kind", "assessment_due", "n")):
+        current[fid][(level or None, max(due or start, start), kind)] += n
+    for fid, level, due, mode, is_eligible, n in (plain.filter(visit_due__lte=end).annotate(e=eligible_q)
+                                                  .values("force_id", "risk_level", "visit_due", "mode", "e")
+                                                  .annotate(n=Count("person_id")).order_by()
+                                                  .values_list("force_id", "risk_level", "visit_due", "mode", "e",
+                                                               "n")):
+        lvl = level or None
+        for day in rules.visit_dues(due or start, rules.FIXED_MONTHS.get(lvl or "", 12), start, end):
+            current[fid][(lvl, day, rules.HOME_VISIT)] += n
+            if is_eligible and mode == rules.ACTIVE:
+                dropped[fid][(lvl, day, rules.HOME_VISIT)] += n
+    for fid, level, due, mode in plain.filter(person_id__in=list(eligible_more), visit_due__lte=end).values_list(
+            "force_id", "risk_level", "visit_due", "mode"):
+        if mode == rules.ACTIVE:
+            for day in rules.visit_dues(due or start, rules.FIXED_MONTHS.get(level or "", 12), start, end):
+                dropped[fid][(level or None, day, rules.HOME_VISIT)] += 1
+    facts = facts_for(sorted(planned, key=str), as_of) if planned else {}
+    policies = {p.force_id: p for p in VisitPolicy.objects.filter(valid_to__isnull=True)}
+    units = []
+    for f in Force.objects.filter(pk__in=set(states.values_list("force_id", flat=True).distinct())).order_by("code"):
+        pv = policy_view(policies.get(f.pk))
+        alt_policy = rules.Policy(kind=what_if, arms_days=pv.rules.arms_days,
+                                  arms_review_months=pv.rules.arms_review_months)
+        now, alternative = Counter(current[f.pk]), Counter(current[f.pk])
+        if what_if == rules.REACTIVE_ELIGIBLE:
+            alternative.subtract(dropped[f.pk])
+        demand = [rules.Demand(str(pid), fa, pid in eligible_planned or pid in eligible_more)
+                  for pid, fa in facts.items() if planned[pid] == f.pk]
+        if demand:
+            now.update(rules.work_buckets(demand, pv.rules, start, end))
+            alternative.update(rules.work_buckets(demand, alt_policy, start, end))
+        kw = {"start": as_of, "months": months, "officers": officers.get(f.pk, 0),
+              "hours_per_officer_month": pv.officer_hours_per_month, "hours_per_visit": pv.hours_per_visit,
+              "hours_per_assessment": pv.hours_per_assessment}
+        units.append(_unit(f, officers, pv, what_if, eligible[f.pk],
+                           rules.capacity_counted({k: n for k, n in now.items() if n > 0}, policy=pv.rules.kind,
+                                                  **kw),  # type: ignore[arg-type]
+                           rules.capacity_counted({k: n for k, n in alternative.items() if n > 0}, policy=what_if,
+                                                  **kw)))  # type: ignore[arg-type]
+    return units
+
+
+def _unit(f: Force, officers: Counter[int], pv: PolicyView, what_if: str, eligible: int,
+          now: rules.Capacity, alt: rules.Capacity) -> dict[str, Any]:
+    return {"force": f, "officers": officers.get(f.pk, 0), "policy": pv.rules.kind, "current": now,
+            "what_if": alt, "eligible": eligible,
+            "rows": [(f"Now: {rules.POLICY_LABELS[pv.rules.kind]}", now),
+                     (f"What if: {rules.POLICY_LABELS[what_if]}", alt)]}
+
+
 def _reactive_eligible(ids: list[Any], as_of: date) -> set[Any]:
     spans: dict[Any, list[rules.LevelSpan]] = defaultdict(list)
     for pid, lvl, vf, vt in RiskLevelSpell.objects.filter(person_id__in=ids, valid_from__lte=as_of).values_list(
@@ -455,7 +566,7 @@ def capacity_json(c: dict[str, Any]) -> dict[str, Any]:
         return {"policy": x.policy, "start": x.start.isoformat(), "end": x.end.isoformat(), "visits": x.visits,
                 "assessments": x.assessments, "hours_required": x.hours_required,
                 "hours_available": x.hours_available, "shortfall_hours": x.shortfall_hours,
-                "will_be_missed": len(x.missed), "done": x.done}
+                "will_be_missed": x.will_be_missed, "done": x.done}
 
     return {"as_of": c["as_of"].isoformat(), "months": c["months"], "what_if": c["what_if"],
             "units": [{"force": u["force"].code, "officers": u["officers"], "reactive_eligible": u["eligible"],

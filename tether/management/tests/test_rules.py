@@ -135,3 +135,29 @@ def test_capacity_and_what_if() -> None:
     assert len(now.missed) == 5 and all(w.level == r.LOW for w in now.missed)  # highest risk done first
     alt = r.capacity(demand, policy=r.Policy(kind=r.REACTIVE_ELIGIBLE), **kw)
     assert alt.visits == 5 and not alt.missed
+
+
+@pytest.mark.parametrize("kind", [r.FIXED, r.INDIVIDUAL, r.REACTIVE_ELIGIBLE])
+def test_capacity_counted_gives_the_figures_of_planning_each_registrant(kind: str) -> None:
+    """Counts of work per (risk level, due, kind) plan the same as one item per registrant, skips included (a
+    6-hour assessment that no longer fits while 3-hour visits still do)."""
+    people = []
+    for i in range(60):
+        level = (r.VERY_HIGH, r.HIGH, r.MEDIUM, r.LOW, None)[i % 5]
+        people.append(r.Demand(f"P{i:02d}", r.Facts(
+            managed_from=D("2020-01-01"), risk_level=level, plan_months=(2 if i % 7 == 0 else None),
+            last_seen_visit=D("2025-01-01") if i % 3 else None,
+            last_arms=D("2024-06-01") if i % 4 else None, arms_next_review=D("2025-07-01") if i % 8 else None),
+            reactive_eligible=level == r.LOW))
+    policy = r.Policy(kind=kind)
+    for hours in (40, 100, 1000):
+        kw = {"start": D("2025-06-16"), "months": 3, "officers": 1, "hours_per_officer_month": hours,
+              "hours_per_visit": 3.0, "hours_per_assessment": 6.0}
+        each = r.capacity(people, policy=policy, **kw)  # type: ignore[arg-type]
+        end = r.add_months(D("2025-06-16"), 3) - r.timedelta(days=1)
+        counted = r.capacity_counted(r.work_buckets(people, policy, D("2025-06-16"), end), policy=kind,
+                                     **kw)  # type: ignore[arg-type]
+        assert (counted.visits, counted.assessments, counted.hours_required, counted.hours_available,
+                counted.done, counted.will_be_missed, counted.shortfall_hours) == (
+            each.visits, each.assessments, each.hours_required, each.hours_available, each.done,
+            each.will_be_missed, each.shortfall_hours)
