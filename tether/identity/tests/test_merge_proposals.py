@@ -1,0 +1,159 @@
+"""Merging across forces by both forces' supervisors: one proposes, the other force approves (the merge is made by
+the one merge write path), either side may decline or withdraw, and a record that changes makes it stale."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tether.access.models import Force, Role, User
+from tether.audit.models import AuditEvent
+from tether.core.errors import Forbidden, NotFound, ValidationFailed
+from tether.identity.models import Merge, MergeProposal
+from tether.identity.services import approve_merge, decline_merge, proposals_for, propose_merge
+from tether.register.guards import access_person_by_id
+from tether.register.models import Person
+from tether.register.services import person_create
+
+from .conftest import MERGE_REASON
+
+pytestmark = pytest.mark.django_db
+
+OPEN_REASON = "Comparing a likely duplicate record held by another force"
+APPROVE = "Our custody photograph and fingerprints agree"
+
+
+@pytest.fixture
+def gmp_supervisor(supervisor: User) -> User:
+    return User.objects.create_user(username="supervisor.gmp", password="x", role=Role.SUPERVISOR,
+                                    force=Force.objects.get(code="GMP"), first_name="Gia", last_name="Persona")
+
+
+@pytest.fixture
+def across(officer: Any, other_officer: Any, make_doc: Any, frozen: Any, supervisor: User,
+           gmp_supervisor: User) -> tuple[Person, Person]:
+    """One person held by MPS and by GMP; both supervisors have opened the other force's record."""
+    mps = person_create(officer, make_doc())
+    names = [{"kind": "birth", "given_names": "Alun", "family_name": "Testpersen", "valid_from": "1980-04-02"}]
+    gmp = person_create(other_officer, make_doc(force="GMP", names=names, ni_number="", pnc_id=""))
+    access_person_by_id(supervisor, gmp.pk, reason=OPEN_REASON)
+    access_person_by_id(gmp_supervisor, mps.pk, reason=OPEN_REASON)
+    return mps, gmp
+
+
+def test_proposal_then_approval_by_the_other_force_merges(supervisor, gmp_supervisor, across):
+    mps, gmp = across
+    proposal = propose_merge(supervisor, mps.pk, gmp.pk, reason=MERGE_REASON)
+    assert (proposal.status, proposal.proposer_force.code, proposal.other_force.code) == ("open", "MPS", "GMP")
+    assert not Merge.objects.exists()
+    assert [p.pk for p in proposals_for(gmp_supervisor)["waiting"]] == [proposal.pk]
+    assert proposals_for(supervisor)["waiting"] == [] and len(proposals_for(supervisor)["proposed"]) == 1
+    merge = approve_merge(gmp_supervisor, proposal.pk, reason=APPROVE)
+    assert (merge.survivor_id, merge.merged_id, merge.actor) == (mps.pk, gmp.pk, gmp_supervisor)
+    proposal.refresh_from_db()
+    assert proposal.status == "approved" and proposal.merge == merge and proposal.decided_by == gmp_supervisor
+    ev = AuditEvent.objects.get(action="person.merge")
+    assert ev.detail["proposed_by"] == "supervisor.mps" and ev.detail["approved_by"] == "supervisor.gmp"
+    assert ev.detail["proposal_id"] == proposal.pk and ev.reason == APPROVE
+    assert proposals_for(gmp_supervisor)["waiting"] == []
+
+
+def test_audit_events_on_both_forces(supervisor, gmp_supervisor, across):
+    mps, gmp = across
+    proposal = propose_merge(supervisor, mps.pk, gmp.pk, reason=MERGE_REASON)
+    proposed = AuditEvent.objects.filter(action="identity.merge_proposed")
+    assert {e.force_code for e in proposed} == {"MPS", "GMP"}
+    assert all(e.reason == MERGE_REASON and e.detail["proposal_id"] == proposal.pk for e in proposed)
+    assert "Testperson" not in str([e.detail for e in proposed])  # references and ids only
+    approve_merge(gmp_supervisor, proposal.pk, reason=APPROVE)
+    assert AuditEvent.objects.filter(action="identity.merge_approved").count() == 2
+
+
+def test_the_proposing_force_cannot_approve_its_own_proposal(supervisor, force_admin, across):
+    mps, gmp = across
+    proposal = propose_merge(supervisor, mps.pk, gmp.pk, reason=MERGE_REASON)
+    for who in (supervisor, force_admin):  # both MPS
+        with pytest.raises(Forbidden):
+            approve_merge(who, proposal.pk, reason=APPROVE)
+    assert not Merge.objects.exists()
+    assert MergeProposal.objects.get().status == "open"
+
+
+@pytest.mark.parametrize("persona", ["officer", "other_officer", "analyst", "auditor"])
+def test_only_supervisors_propose(request, persona, across):
+    mps, gmp = across
+    with pytest.raises((Forbidden, NotFound)):
+        propose_merge(request.getfixturevalue(persona), mps.pk, gmp.pk, reason=MERGE_REASON)
+    assert not MergeProposal.objects.exists()
+
+
+def test_a_same_force_pair_is_merged_not_proposed(supervisor, officer, make_doc, frozen):
+    a, b = person_create(officer, make_doc()), person_create(officer, make_doc())
+    with pytest.raises(Forbidden):
+        propose_merge(supervisor, a.pk, b.pk, reason=MERGE_REASON)
+
+
+def test_other_forces_and_officers_cannot_decide(supervisor, gmp_supervisor, across, other_officer, national_admin):
+    mps, gmp = across
+    proposal = propose_merge(supervisor, mps.pk, gmp.pk, reason=MERGE_REASON)
+    with pytest.raises(NotFound):  # a GMP officer is of the other force, but not a supervisor
+        approve_merge(other_officer, proposal.pk, reason=APPROVE)
+    with pytest.raises(NotFound):
+        approve_merge(gmp_supervisor, 999_999, reason=APPROVE)
+    with pytest.raises(NotFound):
+        approve_merge(gmp_supervisor, "x", reason=APPROVE)
+    with pytest.raises(ValidationFailed) as exc:
+        approve_merge(gmp_supervisor, proposal.pk, reason="ok")
+    assert set(exc.value.errors) == {"reason"}
+    assert not Merge.objects.exists()
+
+
+def test_a_stale_proposal_is_refused_and_proposed_again(supervisor, gmp_supervisor, other_officer, across):
+    mps, gmp = across
+    proposal = propose_merge(supervisor, mps.pk, gmp.pk, reason=MERGE_REASON)
+    Person.objects.filter(pk=gmp.pk).update(version=gmp.version + 1)  # the GMP record changed since
+    assert proposals_for(gmp_supervisor)["waiting"][0].stale
+    with pytest.raises(ValidationFailed) as exc:
+        approve_merge(gmp_supervisor, proposal.pk, reason=APPROVE)
+    assert "propose the merge again" in exc.value.errors["proposal"][0]
+    assert not Merge.objects.exists()
+    proposal.refresh_from_db()
+    assert proposal.status == "stale"
+    assert AuditEvent.objects.filter(action="identity.merge_proposal_stale").count() == 2
+    with pytest.raises(ValidationFailed):  # decided: cannot be approved later
+        approve_merge(gmp_supervisor, proposal.pk, reason=APPROVE)
+    again = propose_merge(supervisor, mps.pk, gmp.pk, reason=MERGE_REASON)
+    assert approve_merge(gmp_supervisor, again.pk, reason=APPROVE).merged_id == gmp.pk
+
+
+def test_an_open_proposal_is_not_made_twice_but_stale_one_is_replaced(supervisor, gmp_supervisor, across):
+    mps, gmp = across
+    first = propose_merge(supervisor, mps.pk, gmp.pk, reason=MERGE_REASON)
+    with pytest.raises(ValidationFailed):
+        propose_merge(gmp_supervisor, gmp.pk, mps.pk, reason=MERGE_REASON)
+    Person.objects.filter(pk=mps.pk).update(version=mps.version + 1)
+    second = propose_merge(gmp_supervisor, gmp.pk, mps.pk, reason=MERGE_REASON)
+    first.refresh_from_db()
+    assert first.status == "stale" and second.proposer_force.code == "GMP"
+
+
+def test_decline_and_withdraw(supervisor, gmp_supervisor, across):
+    mps, gmp = across
+    proposal = propose_merge(supervisor, mps.pk, gmp.pk, reason=MERGE_REASON)
+    declined = decline_merge(gmp_supervisor, proposal.pk, reason="Different dates of birth on our PNC record")
+    assert declined.status == "declined" and declined.decided_by == gmp_supervisor
+    assert AuditEvent.objects.filter(action="identity.merge_declined").count() == 2
+    with pytest.raises(ValidationFailed):
+        approve_merge(gmp_supervisor, proposal.pk, reason=APPROVE)
+    again = propose_merge(supervisor, mps.pk, gmp.pk, reason=MERGE_REASON)
+    assert decline_merge(supervisor, again.pk, reason="Proposed in error, sorry").status == "withdrawn"
+    assert AuditEvent.objects.filter(action="identity.merge_withdrawn").count() == 2
+    assert not Merge.objects.exists()
+
+
+def test_a_national_administrator_may_still_approve_or_merge_directly(supervisor, national_admin, across):
+    mps, gmp = across
+    proposal = propose_merge(supervisor, mps.pk, gmp.pk, reason=MERGE_REASON)
+    assert [p.pk for p in proposals_for(national_admin)["waiting"]] == [proposal.pk]
+    assert approve_merge(national_admin, proposal.pk, reason=APPROVE).survivor_id == mps.pk
