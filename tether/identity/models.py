@@ -90,6 +90,7 @@ class MergeProposal(models.Model):
     and must be proposed again. On approval the merge is made (``merge``), recording both approvers."""
 
     OPEN, APPROVED, DECLINED, WITHDRAWN, STALE = "open", "approved", "declined", "withdrawn", "stale"
+    stale = False  # not stored: set when listed (either record's version moved on since the proposal)
 
     survivor = models.ForeignKey("register.Person", on_delete=models.PROTECT, related_name="+")
     merged = models.ForeignKey("register.Person", on_delete=models.PROTECT, related_name="+")

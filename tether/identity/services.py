@@ -19,6 +19,7 @@ from datetime import date
 from typing import Any
 
 from django.apps import apps
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet, UniqueConstraint
 
@@ -384,9 +385,16 @@ def proposals_for(actor: Any) -> dict[str, list[MergeProposal]]:
     else:
         out = {"waiting": list(live.filter(other_force_id=actor.force_id)[:200]),
                "proposed": list(live.filter(proposer_force_id=actor.force_id)[:200])}
+    shown = []
     for rows in out.values():
         for p in rows:
-            p.stale = is_stale(p)  # type: ignore[attr-defined]
+            p.stale = is_stale(p)
+            shown.append(p.pk)
+    if shown:  # the list names records (references): audited
+        with transaction.atomic():
+            record_many([PendingEvent(action="identity.merge_proposals_viewed", actor=actor,
+                                      object_type="merge_proposal", detail={"proposals": shown},
+                                      force_code=getattr(getattr(actor, "force", None), "code", "") or "")])
     return out
 
 
@@ -454,3 +462,26 @@ def merge_of(person_id: Any) -> dict[str, list[Merge]]:
     """The live merges a person takes part in: ``into`` (this record was merged into another), ``from``."""
     live = Merge.objects.filter(undone_at__isnull=True).select_related("survivor", "merged")
     return {"into": list(live.filter(merged_id=person_id)), "from": list(live.filter(survivor_id=person_id))}
+
+
+def open_proposal_for(survivor_id: Any, merged_id: Any) -> MergeProposal | None:
+    """The open proposal to merge these two records (either way round), if any, with ``stale`` set."""
+    ids = [survivor_id, merged_id]
+    try:
+        found = _open_proposals().filter(survivor_id__in=ids, merged_id__in=ids).first()
+    except (ValueError, ValidationError):
+        return None
+    if found is not None:
+        found.stale = is_stale(found)
+    return found
+
+
+def proposal_pair(actor: Any, proposal_id: Any) -> tuple[str, str]:
+    """The (survivor, merged) ids of a proposal the actor's force takes part in; ("", "") when there is none."""
+    pk = str(proposal_id or "")
+    if not pk.isdigit() or len(pk) > 9:
+        return "", ""
+    p = MergeProposal.objects.filter(pk=int(pk)).first()
+    if p is None or not can_decline_merge(actor, p.proposer_force_id, p.other_force_id):
+        return "", ""
+    return str(p.survivor_id), str(p.merged_id)

@@ -157,3 +157,57 @@ def test_a_national_administrator_may_still_approve_or_merge_directly(supervisor
     proposal = propose_merge(supervisor, mps.pk, gmp.pk, reason=MERGE_REASON)
     assert [p.pk for p in proposals_for(national_admin)["waiting"]] == [proposal.pk]
     assert approve_merge(national_admin, proposal.pk, reason=APPROVE).survivor_id == mps.pk
+
+
+def test_web_propose_approve_and_the_requests_page(supervisor, gmp_supervisor, across, client):
+    mps, gmp = across
+    client.force_login(supervisor)
+    page = client.get("/people/merge/", {"survivor": mps.pk, "merged": gmp.pk}).content.decode()
+    assert "Propose the merge to Greater Manchester Police" in page and "Merge the records" not in page
+    r = client.post("/people/merge/", {"survivor": mps.pk, "merged": gmp.pk, "reason": "short",
+                                       "decision": "propose"})
+    assert r.status_code == 400 and "Reason" in r.content.decode()
+    r = client.post("/people/merge/", {"survivor": mps.pk, "merged": gmp.pk, "reason": MERGE_REASON,
+                                       "decision": "propose"})
+    assert r.status_code == 302 and r["Location"] == "/people/merges/proposals/"
+    proposal = MergeProposal.objects.get()
+    html = client.get("/people/merges/proposals/").content.decode()
+    assert 'data-testid="proposed"' in html and f"?proposal={proposal.pk}" in html
+    page = client.get("/people/merge/", {"proposal": proposal.pk}).content.decode()
+    assert "Withdraw the proposal" in page and "Approve" not in page
+    client.force_login(gmp_supervisor)
+    html = client.get("/people/merges/proposals/").content.decode()
+    assert 'data-testid="waiting"' in html and mps.reference in html
+    assert AuditEvent.objects.filter(action="identity.merge_proposals_viewed", actor=gmp_supervisor).exists()
+    page = client.get("/people/merge/", {"proposal": proposal.pk}).content.decode()
+    assert "Approve and merge the records" in page and "Decline the merge" in page
+    r = client.post("/people/merge/", {"proposal": proposal.pk, "reason": APPROVE, "decision": "approve"})
+    assert r.status_code == 302 and r["Location"] == f"/people/{mps.pk}/"
+    assert Merge.objects.get().proposal == proposal
+    assert client.get("/people/merge/", {"proposal": 999_999}).status_code == 404
+
+
+def test_api_propose_list_approve_and_decline(supervisor, gmp_supervisor, officer, across, api_client):
+    mps, gmp = across
+    mine, theirs = api_client(supervisor), api_client(gmp_supervisor)
+    body = {"survivor": str(mps.pk), "merged": str(gmp.pk), "reason": MERGE_REASON}
+    r = api_client(officer).post("/api/v1/people/merges/proposals", body, content_type="application/json")
+    assert r.status_code in (403, 404)
+    r = mine.post("/api/v1/people/merges/proposals", body, content_type="application/json")
+    assert r.status_code == 201 and r.json()["status"] == "open" and r.json()["other_force"] == "GMP"
+    pid = r.json()["id"]
+    listed = theirs.get("/api/v1/people/merges/proposals").json()
+    assert [p["id"] for p in listed["waiting"]] == [pid] and listed["proposed"] == []
+    r = mine.post(f"/api/v1/people/merges/proposals/{pid}/approve", {"reason": APPROVE},
+                  content_type="application/json")
+    assert r.status_code == 403
+    r = theirs.post(f"/api/v1/people/merges/proposals/{pid}/decline", {"reason": "Our record is someone else"},
+                    content_type="application/json")
+    assert r.status_code == 201 and r.json()["status"] == "declined"
+    pid = mine.post("/api/v1/people/merges/proposals", body, content_type="application/json").json()["id"]
+    r = theirs.post(f"/api/v1/people/merges/proposals/{pid}/approve", {"reason": APPROVE},
+                    content_type="application/json")
+    assert r.status_code == 201 and r.json()["merged"] == str(gmp.pk)
+    r = theirs.post("/api/v1/people/merges/proposals/0/approve", {"reason": APPROVE},
+                    content_type="application/json")
+    assert r.status_code in (400, 404, 422)
