@@ -192,7 +192,8 @@ def test_api_propose_list_approve_and_decline(supervisor, gmp_supervisor, office
     mine, theirs = api_client(supervisor), api_client(gmp_supervisor)
     body = {"survivor": str(mps.pk), "merged": str(gmp.pk), "reason": MERGE_REASON}
     r = api_client(officer).post("/api/v1/people/merges/proposals", body, content_type="application/json")
-    assert r.status_code in (403, 404)
+    assert r.status_code == 403 and not MergeProposal.objects.exists()
+    assert api_client(officer).get("/api/v1/people/merges/proposals").status_code == 403
     r = mine.post("/api/v1/people/merges/proposals", body, content_type="application/json")
     assert r.status_code == 201 and r.json()["status"] == "open" and r.json()["other_force"] == "GMP"
     pid = r.json()["id"]
@@ -210,4 +211,36 @@ def test_api_propose_list_approve_and_decline(supervisor, gmp_supervisor, office
     assert r.status_code == 201 and r.json()["merged"] == str(gmp.pk)
     r = theirs.post("/api/v1/people/merges/proposals/0/approve", {"reason": APPROVE},
                     content_type="application/json")
-    assert r.status_code in (400, 404, 422)
+    assert r.status_code == 400 and r.json()["errors"][0]["field"] == "proposal_id"
+    r = theirs.post("/api/v1/people/merges/proposals/99999/decline", {"reason": APPROVE},
+                    content_type="application/json")
+    assert r.status_code == 404
+
+
+def test_cli_propose_and_approve(supervisor, gmp_supervisor, officer, across):
+    import json
+
+    from typer.testing import CliRunner
+
+    from tether.cli import app
+
+    mps, gmp = across
+    runner = CliRunner()
+    out = runner.invoke(app, ["merge", str(mps.pk), str(gmp.pk), "--reason", MERGE_REASON, "--as", "officer.mps",
+                              "--propose"])
+    assert out.exit_code == 1 and not MergeProposal.objects.exists()
+    out = runner.invoke(app, ["merge", str(mps.pk), str(gmp.pk), "--reason", MERGE_REASON, "--as", "supervisor.mps"])
+    assert out.exit_code == 1 and "propose the merge" in out.output  # across forces: not merged directly
+    out = runner.invoke(app, ["merge", str(mps.pk), str(gmp.pk), "--reason", MERGE_REASON, "--as", "supervisor.mps",
+                              "--propose"])
+    assert out.exit_code == 0, out.output
+    body = json.loads(out.stdout)
+    assert body["status"] == "open" and body["other_force"] == "GMP"
+    pid = str(body["proposal_id"])
+    out = runner.invoke(app, ["merge-approve", pid, "--reason", APPROVE, "--as", "supervisor.mps"])
+    assert out.exit_code == 1 and not Merge.objects.exists()
+    out = runner.invoke(app, ["merge-approve", pid, "--reason", APPROVE, "--as", "supervisor.gmp"])
+    assert out.exit_code == 0, out.output
+    assert json.loads(out.stdout)["merged"] == str(gmp.pk)
+    out = runner.invoke(app, ["merge-decline", pid, "--reason", APPROVE, "--as", "supervisor.gmp"])
+    assert out.exit_code == 2 and "proposal" in out.output  # already approved
