@@ -284,8 +284,8 @@ def propose_merge(actor: Any, survivor_id: Any, merged_id: Any, *, reason: Any) 
         survivor, merged = _lock(survivor, merged)
         _already_merged(survivor, merged)
         events: list[PendingEvent] = []
-        for old in _open_proposals().select_for_update().filter(survivor__in=[survivor, merged],
-                                                               merged__in=[survivor, merged]):
+        pair = [survivor, merged]
+        for old in _open_proposals().select_for_update(of=("self",)).filter(survivor__in=pair, merged__in=pair):
             if not is_stale(old):
                 raise ValidationFailed({"merged": "a merge of these records is already proposed and waiting"})
             _close(old, MergeProposal.STALE, actor, "Proposed again after a record changed")
