@@ -666,14 +666,46 @@ def merge(
     survivor: Annotated[str, typer.Argument(help="The id of the record that survives.")],
     merged: Annotated[str, typer.Argument(help="The id of the record merged into it.")],
     reason: Annotated[str, typer.Option(help="Why these records are one person.")],
+    propose: Annotated[bool, typer.Option(
+        "--propose", help="Across forces: propose the merge (a supervisor of the other force approves it with "
+                          "`tether merge-approve ID`).")] = False,
     as_user: RunAs = None,
 ) -> None:
     """Merge two records of one person (supervisors and administrators; audited; undo with `tether unmerge`)."""
     _django()
-    from tether.identity.commands import dumps, run_merge
+    from tether.identity.commands import dumps, run_merge, run_propose
 
     with _cli_errors():
-        typer.echo(dumps(run_merge(as_user, survivor, merged, reason)))
+        run = run_propose if propose else run_merge
+        typer.echo(dumps(run(as_user, survivor, merged, reason)))
+
+
+@app.command("merge-approve")
+def merge_approve(
+    proposal_id: Annotated[str, typer.Argument(help="The proposal's id (printed by `tether merge --propose`).")],
+    reason: Annotated[str, typer.Option(help="Why these records are one person.")],
+    as_user: RunAs = None,
+) -> None:
+    """Approve a merge another force proposed (a supervisor of the other force): the records are merged."""
+    _django()
+    from tether.identity.commands import dumps, run_approve
+
+    with _cli_errors():
+        typer.echo(dumps(run_approve(as_user, proposal_id, reason)))
+
+
+@app.command("merge-decline")
+def merge_decline(
+    proposal_id: Annotated[str, typer.Argument(help="The proposal's id.")],
+    reason: Annotated[str, typer.Option(help="Why not.")],
+    as_user: RunAs = None,
+) -> None:
+    """Decline (the other force) or withdraw (the proposing force) a proposed merge across forces."""
+    _django()
+    from tether.identity.commands import dumps, run_decline
+
+    with _cli_errors():
+        typer.echo(dumps(run_decline(as_user, proposal_id, reason)))
 
 
 @app.command()

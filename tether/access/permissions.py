@@ -213,6 +213,32 @@ def can_merge_records(actor: Any, survivor_force_id: int | None, merged_force_id
     return _role(actor) in MERGE_ROLES and own is not None and survivor_force_id == own and merged_force_id == own
 
 
+
+def can_propose_merge(actor: Any, survivor_force_id: int | None, merged_force_id: int | None) -> bool:
+    """Proposing a merge across forces (the other force's supervisors approve it): a supervisor or force
+    administrator of one of the two records' forces."""
+    own = getattr(actor, "force_id", None)
+    return (_role(actor) in MERGE_ROLES and not is_national_admin(actor) and own is not None
+            and survivor_force_id != merged_force_id and own in (survivor_force_id, merged_force_id))
+
+
+def can_approve_merge(actor: Any, proposer_force_id: int | None, other_force_id: int | None) -> bool:
+    """Approving a proposed merge across forces: a supervisor or force administrator of the other force (never the
+    proposing force's), or a national administrator."""
+    if is_national_admin(actor):
+        return True
+    own = getattr(actor, "force_id", None)
+    return _role(actor) in MERGE_ROLES and own is not None and own == other_force_id and own != proposer_force_id
+
+
+def can_decline_merge(actor: Any, proposer_force_id: int | None, other_force_id: int | None) -> bool:
+    """Declining (the other force) or withdrawing (the proposing force) a proposed merge: a supervisor or force
+    administrator of either force, or a national administrator."""
+    if is_national_admin(actor):
+        return True
+    own = getattr(actor, "force_id", None)
+    return _role(actor) in MERGE_ROLES and own is not None and own in (proposer_force_id, other_force_id)
+
 # --- tasks, cases, playbook ------------------------------------------------------------------------------------
 
 

@@ -8,6 +8,7 @@ config/api.py mounts before the register's so ``/people/search`` is not read as 
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 from typing import Annotated, Any
 
 from django.conf import settings
@@ -15,15 +16,18 @@ from django.http import HttpRequest
 from ninja import Field, Path, Query, Router, Schema
 
 from tether.access.api import DetailOut, ErrorOut, In, Text, TokenAuth
+from tether.access.permissions import can_review_duplicates
+from tether.core.errors import Forbidden
 from tether.register.api import IndexEntry, _index
 from tether.register.api import router as people_router
 
 from .duplicates import scan
 from .search import SearchTerms, search_people
-from .services import merge_people, unmerge
+from .services import approve_merge, decline_merge, merge_people, proposals_for, propose_merge, unmerge
 
 router = Router(auth=TokenAuth(), tags=["identity"])
 MergeId = Path(..., ge=1, le=2_147_483_647)  # type: ignore[type-arg]
+ProposalId = Path(..., ge=1, le=2_147_483_647)  # type: ignore[type-arg]
 
 
 class Hit(IndexEntry):
@@ -150,3 +154,63 @@ def merge_records(request: HttpRequest, payload: MergeIn) -> Any:
 @router.post("/people/merges/{merge_id}/undo", response=_WRITE, summary="Undo a merge")
 def undo_merge(request: HttpRequest, payload: UndoIn, merge_id: int = MergeId) -> Any:
     return 201, _merge_out(unmerge(request.user, merge_id, reason=payload.reason))
+
+
+class ProposalOut(Schema):
+    id: int
+    survivor: uuid.UUID
+    merged: uuid.UUID
+    survivor_reference: str | None
+    merged_reference: str | None
+    proposer_force: str
+    other_force: str
+    proposed_by: str
+    proposed_at: datetime
+    reason: str
+    status: str = Field(description="open, approved, declined, withdrawn or stale")
+    stale: bool = Field(False, description="Either record changed since: it cannot be approved, propose it again")
+    merge_id: int | None = None
+
+
+class ProposalsOut(Schema):
+    waiting: list[ProposalOut] = Field(description="Open proposals waiting for your force to approve or decline")
+    proposed: list[ProposalOut] = Field(description="Open proposals your force made")
+
+
+def _proposal_out(p: Any) -> ProposalOut:
+    return ProposalOut(id=p.pk, survivor=p.survivor_id, merged=p.merged_id, survivor_reference=p.survivor.reference,
+                       merged_reference=p.merged.reference, proposer_force=p.proposer_force.code,
+                       other_force=p.other_force.code, proposed_by=p.proposer.username, proposed_at=p.proposed_at,
+                       reason=p.reason, status=p.status, stale=getattr(p, "stale", False), merge_id=p.merge_id)
+
+
+_PROPOSAL = {201: ProposalOut, 400: ErrorOut, 403: DetailOut, 404: DetailOut}
+
+
+@router.get("/people/merges/proposals", response={200: ProposalsOut, 403: DetailOut},
+            summary="Merges across forces waiting for your force")
+def list_merge_proposals(request: HttpRequest) -> Any:
+    """Open proposals to merge a record of your force with another force's, waiting for your force's supervisors,
+    and those your force proposed. Supervisors and administrators."""
+    if not can_review_duplicates(request.user):
+        raise Forbidden("Your role cannot merge records.")
+    found = proposals_for(request.user)
+    return {k: [_proposal_out(p) for p in rows] for k, rows in found.items()}
+
+
+@router.post("/people/merges/proposals", response=_PROPOSAL, summary="Propose a merge across forces")
+def propose_merge_api(request: HttpRequest, payload: MergeIn) -> Any:
+    """A supervisor of one record's force proposes the merge; a supervisor of the other force approves it."""
+    return 201, _proposal_out(propose_merge(request.user, payload.survivor, payload.merged, reason=payload.reason))
+
+
+@router.post("/people/merges/proposals/{proposal_id}/approve", response=_WRITE,
+             summary="Approve a merge proposed by another force (the merge is made)")
+def approve_merge_api(request: HttpRequest, payload: UndoIn, proposal_id: int = ProposalId) -> Any:
+    return 201, _merge_out(approve_merge(request.user, proposal_id, reason=payload.reason))
+
+
+@router.post("/people/merges/proposals/{proposal_id}/decline", response=_PROPOSAL,
+             summary="Decline (the other force) or withdraw (the proposing force) a proposed merge")
+def decline_merge_api(request: HttpRequest, payload: UndoIn, proposal_id: int = ProposalId) -> Any:
+    return 201, _proposal_out(decline_merge(request.user, proposal_id, reason=payload.reason))

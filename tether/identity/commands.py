@@ -1,4 +1,5 @@
-"""What ``tether search``, ``tether duplicates`` and ``tether merge`` run (tether/cli.py only parses options)."""
+"""What ``tether search``, ``tether duplicates``, ``tether merge`` (and ``--propose``, ``merge-approve``) run
+(tether/cli.py only parses options)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from tether.core.errors import NotFound, ValidationFailed
 
 from .duplicates import scan
 from .search import SearchTerms, search_people
-from .services import merge_people, unmerge
+from .services import approve_merge, decline_merge, merge_people, propose_merge, unmerge
 
 
 def user_named(username: str | None) -> Any:
@@ -56,10 +57,30 @@ def run_duplicates(username: str | None, force: str | None, *, limit: int = 500)
     return {"pairs": scan(user_named(username), force, limit=limit)}
 
 
-def run_merge(username: str | None, survivor: str, merged: str, reason: str) -> dict[str, Any]:
-    m = merge_people(user_named(username), survivor, merged, reason=reason)
+def _merge_out(m: Any) -> dict[str, Any]:
     return {"merge_id": m.pk, "survivor": str(m.survivor_id), "merged": str(m.merged_id),
             "moved": {k: len(v) for k, v in m.moved["rows"].items()}}
+
+
+def run_merge(username: str | None, survivor: str, merged: str, reason: str) -> dict[str, Any]:
+    return _merge_out(merge_people(user_named(username), survivor, merged, reason=reason))
+
+
+def _proposal_out(p: Any) -> dict[str, Any]:
+    return {"proposal_id": p.pk, "survivor": str(p.survivor_id), "merged": str(p.merged_id), "status": p.status,
+            "proposer_force": p.proposer_force.code, "other_force": p.other_force.code}
+
+
+def run_propose(username: str | None, survivor: str, merged: str, reason: str) -> dict[str, Any]:
+    return _proposal_out(propose_merge(user_named(username), survivor, merged, reason=reason))
+
+
+def run_approve(username: str | None, proposal_id: str, reason: str) -> dict[str, Any]:
+    return _merge_out(approve_merge(user_named(username), proposal_id, reason=reason))
+
+
+def run_decline(username: str | None, proposal_id: str, reason: str) -> dict[str, Any]:
+    return _proposal_out(decline_merge(user_named(username), proposal_id, reason=reason))
 
 
 def run_unmerge(username: str | None, merge_id: str, reason: str) -> dict[str, Any]:

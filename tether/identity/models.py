@@ -82,3 +82,37 @@ class PairDecision(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["a", "b"], name="identity_pairdecision_unique")]
+
+
+class MergeProposal(models.Model):
+    """A merge across forces proposed by a supervisor of one record's force, waiting for a supervisor of the other
+    record's force. Both records' versions are kept: if either changes before the approval, the proposal is stale
+    and must be proposed again. On approval the merge is made (``merge``), recording both approvers."""
+
+    OPEN, APPROVED, DECLINED, WITHDRAWN, STALE = "open", "approved", "declined", "withdrawn", "stale"
+    stale = False  # not stored: set when listed (either record's version moved on since the proposal)
+
+    survivor = models.ForeignKey("register.Person", on_delete=models.PROTECT, related_name="+")
+    merged = models.ForeignKey("register.Person", on_delete=models.PROTECT, related_name="+")
+    survivor_version = models.PositiveIntegerField()
+    merged_version = models.PositiveIntegerField()
+    proposer = models.ForeignKey("access.User", on_delete=models.PROTECT, related_name="+")
+    proposer_force = models.ForeignKey("access.Force", on_delete=models.PROTECT, related_name="+")
+    other_force = models.ForeignKey("access.Force", on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField()
+    proposed_at = models.DateTimeField()
+    status = models.CharField(max_length=10, default=OPEN)
+    decided_by = models.ForeignKey("access.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_reason = models.TextField(blank=True)
+    merge = models.OneToOneField(Merge, null=True, blank=True, on_delete=models.PROTECT, related_name="proposal")
+
+    class Meta:
+        ordering = ["-proposed_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["survivor", "merged"], condition=models.Q(status="open"),
+                                    name="identity_mergeproposal_one_open"),
+        ]
+
+    def __str__(self) -> str:
+        return f"merge proposal {self.merged_id} -> {self.survivor_id} ({self.status})"

@@ -7,5 +7,6 @@ urlpatterns = [
     path("people/", views.people, name="people"),
     path("people/duplicates/", views.duplicates, name="duplicates"),
     path("people/merge/", views.merge, name="merge"),
+    path("people/merges/proposals/", views.proposals, name="proposals"),
     path("people/merges/<int:merge_id>/undo/", views.unmerge_view, name="unmerge"),
 ]

@@ -13,7 +13,14 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from tether.access.permissions import can_review_duplicates, is_national_admin
+from tether.access.permissions import (
+    can_approve_merge,
+    can_decline_merge,
+    can_merge_records,
+    can_propose_merge,
+    can_review_duplicates,
+    is_national_admin,
+)
 from tether.access.selectors import force_choices
 from tether.core import clock
 from tether.core.errors import Forbidden, NotFound, ValidationFailed
@@ -26,12 +33,22 @@ from tether.ui.pages import error_page
 from .duplicates import scan
 from .models import Merge
 from .search import SearchTerms, search_people
-from .services import decide_pair, merge_people, unmerge
+from .services import (
+    approve_merge,
+    decide_pair,
+    decline_merge,
+    merge_people,
+    open_proposal_for,
+    proposal_pair,
+    proposals_for,
+    propose_merge,
+    unmerge,
+)
 
 FIELDS = ("name", "dob", "postcode", "reference", "ni", "pnc", "force", "status")
 LABELS = {"name": "Name", "dob": "Date of birth", "postcode": "Postcode", "reference": "Reference",
           "ni": "NI number", "pnc": "PNC ID", "force": "Force", "status": "Status", "page": "Page",
-          "reason": "Reason", "merged": "Record to merge", "names": "Name"}
+          "reason": "Reason", "merged": "Record to merge", "names": "Name", "proposal": "Proposal"}
 
 
 def _force_options(user: Any) -> list[tuple[str, str]]:
@@ -100,22 +117,39 @@ def duplicates(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def merge(request: HttpRequest) -> HttpResponse:
-    """Merge two records: GET shows both side by side; POST merges (or records "different people")."""
+    """Merge two records: GET shows both side by side; POST merges (or records "different people"). Across forces a
+    supervisor proposes the merge, and a supervisor of the other force approves or declines it here."""
     user = request.user
     if not can_review_duplicates(user):
         return error_page(request, 403, "Your role cannot merge records.")
     source = request.POST if request.method == "POST" else request.GET
     survivor_id, merged_id = source.get("survivor", "")[:64], source.get("merged", "")[:64]
+    if source.get("proposal"):
+        survivor_id, merged_id = proposal_pair(user, source.get("proposal", "")[:12])
+        if not survivor_id:
+            return error_page(request, 404)
     reason = request.POST.get("reason", "")
     errors: dict[str, str] = {}
     error_list: list[tuple[str, str]] = []
     if request.method == "POST":
+        decision = request.POST.get("decision")
         try:
-            if request.POST.get("decision") == "different":
+            if decision == "different":
                 decide_pair(user, survivor_id, merged_id, same=False, reason=reason)
                 messages.success(request, "Recorded: these are different people. The pair will not be shown again.")
                 return redirect("identity:duplicates")
-            done = merge_people(user, survivor_id, merged_id, reason=reason)
+            if decision == "propose":
+                propose_merge(user, survivor_id, merged_id, reason=reason)
+                messages.success(request, "The merge is proposed: a supervisor of the other force approves it.")
+                return redirect("identity:proposals")
+            if decision == "decline":
+                done_p = decline_merge(user, request.POST.get("proposal", "")[:12], reason=reason)
+                messages.success(request, f"The proposed merge was {done_p.status}.")
+                return redirect("identity:proposals")
+            if decision == "approve":
+                done = approve_merge(user, request.POST.get("proposal", "")[:12], reason=reason)
+            else:
+                done = merge_people(user, survivor_id, merged_id, reason=reason)
         except ValidationFailed as exc:
             errors, error_list = _errors(exc)
         except Forbidden as exc:
@@ -129,11 +163,30 @@ def merge(request: HttpRequest) -> HttpResponse:
         sides = [access_person_by_id(user, pk) for pk in (survivor_id, merged_id)]
     except NotFound:
         return error_page(request, 404)
+    forces = [s.person.owning_force_id for s in sides]
+    proposal = open_proposal_for(*[s.person.pk for s in sides])
     context = {"nav": "register", "sides": sides, "survivor_id": survivor_id, "merged_id": merged_id,
-               "reason": reason, "errors": errors, "reason_error": errors.get("reason") or errors.get("merged", ""),
+               "reason": reason, "errors": errors,
+               "reason_error": errors.get("reason") or errors.get("merged") or errors.get("proposal", ""),
                "error_list": error_list, "page_has_errors": bool(errors),
-               "all_full": all(s.full for s in sides)}
+               "all_full": all(s.full for s in sides), "proposal": proposal,
+               "can_merge": can_merge_records(user, *forces),
+               "can_propose": (proposal is None or proposal.stale) and can_propose_merge(user, *forces),
+               "can_approve": proposal is not None and not proposal.stale and can_approve_merge(
+                   user, proposal.proposer_force_id, proposal.other_force_id),
+               "can_decline": proposal is not None and can_decline_merge(
+                   user, proposal.proposer_force_id, proposal.other_force_id),
+               "withdraws": proposal is not None and proposal.proposer_force_id == getattr(user, "force_id", None)}
     return render(request, "identity/merge.html", context, status=400 if errors else 200)
+
+
+@require_http_methods(["GET", "HEAD"])
+def proposals(request: HttpRequest) -> HttpResponse:
+    """Merges across forces waiting for the user's force, and those their force proposed."""
+    user = request.user
+    if not can_review_duplicates(user):
+        return error_page(request, 403, "Your role cannot merge records.")
+    return render(request, "identity/proposals.html", {"nav": "register", **proposals_for(user)})
 
 
 @require_http_methods(["POST"])

@@ -66,6 +66,8 @@ def _web(route: str, who: str) -> str:
     if route in ("identity:duplicates", "identity:merge"):  # supervisors and administrators (merge: two records)
         return OK if who in MERGERS and route == "identity:duplicates" else (
             NOT_FOUND if who in MERGERS else FORBIDDEN)
+    if route == "identity:proposals":  # merges across forces waiting for (or proposed by) the user's force
+        return OK if who in MERGERS else FORBIDDEN
     if route == "identity:unmerge":  # no merge in this world: the id in the path matches nothing
         return NOT_FOUND
     if route == "register:person_create":  # an officer of any force adds registrants to their own force
@@ -106,6 +108,7 @@ POST_ONLY = {"casework:task_assign", "casework:action", "casework:event"}
 WRITE_ROUTES = {"api:record_notification", "api:record_name", "api:record_address", "api:correct_identity",
                 "api:complete_task", "api:assign_task", "api:transition_case", "api:close_case", "api:reopen_case",
                 "api:record_action", "api:merge_records", "api:undo_merge", "api:management_write",
+                "api:approve_merge_api", "api:decline_merge_api",
                 "api:visit_create", "api:policy_update"}
 WORK_LISTS = {"api:list_tasks", "api:list_breaches", "api:list_sla_breaches", "api:list_cases"}
 
@@ -125,7 +128,7 @@ def _api(route: str, who: str) -> str:
         return OK if who == "auditor" else NOT_FOUND
     if route in ("api:list_people", "api:search_people_api"):
         return OK if who in SEES_PEOPLE else FORBIDDEN
-    if route == "api:list_duplicates":
+    if route in ("api:list_duplicates", "api:list_merge_proposals", "api:propose_merge_api"):  # (GET: the list)
         return OK if who in MERGERS else FORBIDDEN
     if route == "api:get_person":
         return FULL if who in OWN else LIMITED if who == "other_officer" else NOT_FOUND
@@ -156,7 +159,7 @@ REPORT_ROUTES = {"api:report_missing", "api:report_abroad", "api:report_registra
 
 WEB_ROUTES = {
     "access:login", "access:logout", "home:health", "home:dashboard", "home:rules",
-    "identity:people", "identity:duplicates", "identity:merge", "identity:unmerge",
+    "identity:people", "identity:duplicates", "identity:merge", "identity:unmerge", "identity:proposals",
     "register:person_create", "register:person", "register:notification_create",
     "register:name_record", "register:address_record", "register:identity_update",
     "access:two_factor", "access:two_factor_setup", "audit:search", "audit:export", "audit:verify", "audit:event",
@@ -178,6 +181,7 @@ API_ROUTES = {
     "api:report_missing", "api:report_abroad", "api:report_registrants", "api:report_cases", "api:report_series",
     "api:report_rollup", "api:report_breaches", "api:report_duties",
     "api:search_people_api", "api:list_duplicates", "api:merge_records", "api:undo_merge",
+    "api:list_merge_proposals", "api:propose_merge_api", "api:approve_merge_api", "api:decline_merge_api",
     "api:management_show", "api:management_write", "api:visit_create", "api:overdue_list", "api:caseload_list",
     "api:capacity_show", "api:policy_update", "api:report_management", "api:reveal_personal",
     "api:report_visits", "api:report_overdue", "api:report_caseloads",
