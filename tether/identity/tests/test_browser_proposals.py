@@ -12,6 +12,7 @@ from tether.identity.models import Merge
 from tether.identity.services import propose_merge
 from tether.register.guards import access_person_by_id
 from tether.register.services import person_create
+from tether.ui.testing import page_width
 
 from .conftest import MERGE_REASON
 
@@ -19,10 +20,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 WIDTH = 375
 OPEN_REASON = "Comparing a likely duplicate record held by another force"
-
-
-def _fits(page: Any) -> int:
-    return int(page.evaluate("document.documentElement.scrollWidth"))
 
 
 def test_the_other_force_approves_a_proposed_merge_on_a_phone(signed_in_page: Any, live_server: Any, officer: Any,
@@ -38,13 +35,13 @@ def test_the_other_force_approves_a_proposed_merge_on_a_phone(signed_in_page: An
     page = signed_in_page(gmp_supervisor)
     page.set_viewport_size({"width": WIDTH, "height": 800})
     page.goto(f"{live_server.url}/people/merges/proposals/")
-    assert _fits(page) <= WIDTH
+    assert page_width(page) <= WIDTH
     page.locator('[data-testid="waiting"]').get_by_role("link", name="Review").click()
-    assert _fits(page) <= WIDTH and MERGE_REASON in page.content()
+    assert page_width(page) <= WIDTH and MERGE_REASON in page.content()
     page.get_by_role("button", name="Approve and merge the records").click()  # no reason: the error summary
-    assert page.locator(".govuk-error-summary").is_visible() and _fits(page) <= WIDTH
+    assert page.locator(".govuk-error-summary").is_visible() and page_width(page) <= WIDTH
     page.get_by_label("Your reason").fill("Our custody photograph agrees with theirs")
     page.get_by_role("button", name="Approve and merge the records").click()
     page.wait_for_url(f"{live_server.url}/people/{mps.pk}/")
     assert Merge.objects.get().merged_id == gmp.pk
-    assert _fits(page) <= WIDTH
+    assert page_width(page) <= WIDTH

@@ -8,12 +8,9 @@ from typing import Any
 import pytest
 
 from tether.register.services import person_create
+from tether.ui.testing import page_width
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _overflow(page: Any) -> int:
-    return int(page.evaluate("document.documentElement.scrollWidth"))
 
 
 def test_management_pages_fit_375_pixels(signed_in_page: Any, live_server: Any, officer: Any, supervisor: Any,
@@ -29,8 +26,8 @@ def test_management_pages_fit_375_pixels(signed_in_page: Any, live_server: Any, 
         page.set_viewport_size({"width": 375, "height": 800})
         for path in paths:
             page.goto(f"{live_server.url}{path}")
-            if _overflow(page) > 375:
-                too_wide[path] = _overflow(page)
+            if page_width(page) > 375:
+                too_wide[path] = page_width(page)
     assert too_wide == {}
 
 
@@ -63,4 +60,4 @@ def test_a_form_with_mistakes_lists_them_all(signed_in_page: Any, live_server: A
     for message in ("Select the risk level", "Select where the risk level comes from", "Reason is required",
                     "Date the level applies from must be a real date"):
         assert message in summary, message
-    assert _overflow(page) <= 375
+    assert page_width(page) <= 375

@@ -10,6 +10,7 @@ import pytest
 from tether.core import clock
 from tether.tracing import extracts, services
 from tether.tracing.models import Lead
+from tether.ui.testing import too_wide
 
 from .conftest import LAWFUL_BASIS, build_traced
 
@@ -28,24 +29,14 @@ def test_tracing_pages_fit_375_pixels(signed_in_page: Any, live_server: Any, off
     leads = list(Lead.objects.filter(run=run).order_by("-probability")[:2])
     assert leads, "the run made no leads"
     services.lead_decide(officer, leads[-1].pk, "reject", reason="Different person: " + "checked " * 40)
-    too_wide = {}
-    for user, paths in ((officer, ["/tracing/", "/tracing/leads/", "/tracing/leads/?state=all",
-                                   *[f"/tracing/leads/{lead.pk}/" for lead in leads], "/tracing/statistics/",
-                                   "/tracing/statistics/?as_of=not-a-date"]),
-                        (force_admin, ["/tracing/upload/"])):
-        page = signed_in_page(user)
-        page.set_viewport_size({"width": 375, "height": 800})
-        for path in paths:
-            page.goto(f"{live_server.url}{path}")
-            width = page.evaluate("document.documentElement.scrollWidth")
-            if width > 375:
-                too_wide[path] = width
-        regions = page.locator(".tether-table-wrapper")
-        for i in range(regions.count()):
-            assert regions.nth(i).get_attribute("tabindex") == "0"
+    visits = ((officer, ["/tracing/", "/tracing/leads/", "/tracing/leads/?state=all",
+                         *[f"/tracing/leads/{lead.pk}/" for lead in leads], "/tracing/statistics/",
+                         "/tracing/statistics/?as_of=not-a-date"]),
+              (force_admin, ["/tracing/upload/"]))
+    wide = too_wide(signed_in_page, live_server.url, visits)
     page = signed_in_page(officer)
     page.set_viewport_size({"width": 375, "height": 800})
     page.goto(f"{live_server.url}/tracing/leads/{leads[0].pk}/")
     assert page.locator("[data-testid=explanation] tbody tr").count() >= 5
     assert page.locator(".tether-chart svg[role=img]").count() == 1
-    assert too_wide == {}
+    assert wide == {}
