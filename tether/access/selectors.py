@@ -4,10 +4,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from tether.core.errors import Forbidden, NotFound
+from tether.core.errors import Forbidden, NotFound, ValidationFailed
 
 from . import permissions
 from .models import Force, User
+
+
+def user_named(username: str | None, runs: str = "command") -> User:
+    """The active account a command runs as (``--as USERNAME`` or ``TETHER_USER``). ValidationFailed naming ``as``
+    when none is given, NotFound when there is no active account by that name."""
+    name = (username or "").strip()
+    if not name:
+        raise ValidationFailed({"as": f"name the account the {runs} runs as: --as USERNAME (or TETHER_USER)"})
+    user = User.objects.select_related("force").filter(username=name, is_active=True).first()
+    if user is None:
+        raise NotFound(f"No active account {name!r}.")
+    return user
+
 
 ACCOUNTS_SHOWN = 500  # a national administrator's unfiltered list: the first 500, then choose a force
 

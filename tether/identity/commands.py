@@ -6,23 +6,12 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from tether.access.models import User
-from tether.core.errors import NotFound, ValidationFailed
+from tether.access.selectors import user_named
+from tether.core.errors import ValidationFailed
 
 from .duplicates import scan
 from .search import SearchTerms, search_people
 from .services import approve_merge, decline_merge, merge_people, propose_merge, unmerge
-
-
-def user_named(username: str | None) -> Any:
-    """The active account a command runs as (``--as``). NotFound when there is none by that name."""
-    name = (username or "").strip()
-    if not name:
-        raise ValidationFailed({"as": "name the account the command runs as: --as USERNAME (or TETHER_USER)"})
-    user = User.objects.select_related("force").filter(username=name, is_active=True).first()
-    if user is None:
-        raise NotFound(f"No active account {name!r}.")
-    return user
 
 
 def run_search(username: str | None, terms: SearchTerms, *, limit: int = 20) -> dict[str, Any]:

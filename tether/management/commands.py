@@ -8,6 +8,7 @@ from typing import Any
 from django.db import transaction
 
 from tether.access.models import Force
+from tether.access.selectors import user_named
 from tether.audit.services import record
 from tether.core import clock
 from tether.core.dates import parse_day
@@ -17,19 +18,6 @@ from tether.register.models import Person
 from .outcomes import materialise
 from .selectors import capacity, capacity_json, caseload, json_view, overdue, person_view
 from .services import manager_assign, visit_record
-
-
-def user_named(username: str | None) -> Any:
-    from tether.access.models import User
-    from tether.core.errors import NotFound
-
-    name = (username or "").strip()
-    if not name:
-        raise ValidationFailed({"as": "name the account the command runs as: --as USERNAME (or TETHER_USER)"})
-    user = User.objects.select_related("force").filter(username=name, is_active=True).first()
-    if user is None:
-        raise NotFound(f"No active account {name!r}.")
-    return user
 
 
 def _person_id(reference_or_id: str) -> Any:

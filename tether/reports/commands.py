@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from tether.access.models import User
+from tether.access.selectors import user_named as _user_named
 from tether.core.dates import parse_day
-from tether.core.errors import NotFound, ValidationFailed
+from tether.core.errors import ValidationFailed
 
 from . import rollup
 from .disclosure import PublishedTable
@@ -26,14 +26,8 @@ _PERIOD = re.compile(r"^(\d{4}-\d{2}-\d{2})\.\.(\d{4}-\d{2}-\d{2})$")
 
 
 def user_named(username: str | None) -> Any:
-    """The active account a command runs as. NotFound when there is none by that name."""
-    name = (username or "").strip()
-    if not name:
-        raise ValidationFailed({"as": "name the account the report runs as: --as USERNAME (or TETHER_USER)"})
-    user = User.objects.select_related("force").filter(username=name, is_active=True).first()
-    if user is None:
-        raise NotFound(f"No active account {name!r}.")
-    return user
+    """The active account a report runs as. NotFound when there is none by that name."""
+    return _user_named(username, runs="report")
 
 
 def parse_period(raw: str | None) -> tuple[date, date] | None:

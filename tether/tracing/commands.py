@@ -7,22 +7,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from tether.access.models import User
+from tether.access.selectors import user_named
 from tether.core import clock
-from tether.core.errors import NotFound, ValidationFailed
+from tether.core.errors import ValidationFailed
 
 from . import extracts, services
 from .selectors import lead_row, run_summary, source_named
-
-
-def user_named(username: str | None) -> Any:
-    name = (username or "").strip()
-    if not name:
-        raise ValidationFailed({"as": "name the account the command runs as: --as USERNAME (or TETHER_USER)"})
-    user = User.objects.select_related("force").filter(username=name, is_active=True).first()
-    if user is None:
-        raise NotFound(f"No active account {name!r}.")
-    return user
 
 
 def load(*, username: str | None, file: Path, source: str, kind: str, lawful_basis: str, retain_days: int,
