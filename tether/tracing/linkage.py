@@ -9,7 +9,7 @@ compared and what that added to or took from the match weight (Splink's waterfal
 - Blocking rules chosen for recall: surname + date of birth, given name + date of birth, phonetic surname + year
   of birth, NI number, postcode + initial, full name.
 - Comparisons: names with nickname and swapped-name levels, dates of birth with a day/month swap level,
-  NI numbers with a one-typo level, postcodes with sector and district levels, address line and town; term
+  NI numbers with a one-typo level, postcodes with sector, one-typo and district levels, address line and town; term
   frequency adjustments on names and postcodes.
 - Parameters: u from random sampling (seeded), m by expectation maximisation on the data, the prior from
   deterministic rules; or a saved model (``settings``) used as it is. Every level carries a sensible starting
@@ -228,6 +228,8 @@ def comparisons(with_pnc: bool = False) -> list[dict[str, Any]]:
             _null("postcode"),
             _level('"postcode_l" = "postcode_r"', "Same", 0.40, 0.0005, tf="postcode"),
             _level('"postcode_sector_l" = "postcode_sector_r"', "Same sector", 0.10, 0.003),
+            _level('damerau_levenshtein("postcode_l", "postcode_r") <= 1', "One character different or transposed",
+                   0.04, 0.002),
             _level('"postcode_district_l" = "postcode_district_r"', "Same district", 0.10, 0.02),
             _else(0.40, 0.9765),
         ]},
