@@ -11,9 +11,20 @@ from pydantic import StrictBool
 from tether.access.api import Day, DetailOut, ErrorOut, In, Text, TokenAuth
 from tether.audit.services import record
 from tether.core import clock
+from tether.core.errors import ValidationFailed
 
-from .selectors import lead_detail, lead_statistics, leads_for, runs_for, source_named, sources_for
-from .services import lead_decide, linkage_run
+from .selectors import (
+    duplicate_review,
+    duplicates_viewed,
+    lead_detail,
+    lead_statistics,
+    leads_for,
+    runs_for,
+    scan_too_large,
+    source_named,
+    sources_for,
+)
+from .services import duplicate_scan, lead_decide, linkage_run
 
 router = Router(auth=TokenAuth(), tags=["tracing"])
 LeadId = Path(..., ge=1, le=2**31 - 1)  # type: ignore[type-arg]
@@ -96,3 +107,32 @@ class StatisticsQuery(Schema):
             summary="Leads per source and run, decisions, precision and time to decision, as at a date")
 def get_statistics(request: HttpRequest, q: Query[StatisticsQuery]) -> Any:
     return lead_statistics(request.user, q.as_of or clock.today())
+
+
+class DuplicatesOut(Schema):
+    scan: dict[str, Any] | None
+    count: int
+    results: list[dict[str, Any]]
+
+
+def _scan_summary(run: Any) -> dict[str, Any]:
+    return {"id": run.pk, "force": run.force_code, "threshold": run.threshold, "people": run.people,
+            "rows": run.rows, "pairs": len(run.pairs), "trained": run.trained, "seconds": run.seconds,
+            "started_at": run.started_at.isoformat()}
+
+
+@router.get("/tracing/duplicates", response={200: DuplicatesOut, **ANSWERS},
+            summary="The latest duplicate scan's pairs still to decide")
+def list_duplicates(request: HttpRequest) -> Any:
+    run, rows = duplicate_review(request.user)
+    duplicates_viewed(request.user, run, rows)
+    return {"scan": _scan_summary(run) if run else None, "count": len(rows), "results": rows}
+
+
+@router.post("/tracing/duplicates", response={201: dict[str, Any], **ANSWERS},
+             summary="Scan the register for duplicate records (Splink); then GET the pairs")
+def create_duplicate_scan(request: HttpRequest) -> Any:
+    if too_large := scan_too_large():
+        raise ValidationFailed({"register": too_large})
+    run, _ = duplicate_scan(request.user)
+    return 201, _scan_summary(run)

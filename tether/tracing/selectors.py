@@ -340,8 +340,26 @@ def duplicate_review(actor: Any) -> tuple[DuplicateScan | None, list[dict[str, A
     return run, out
 
 
+def duplicates_viewed(actor: Any, run: DuplicateScan | None, rows: list[dict[str, Any]]) -> None:
+    """Audit a reviewer's view of a scan's pairs (page or API): which people were shown, withheld from auditors."""
+    record("tracing.duplicates_view", actor, force_code=getattr(actor, "force_code", ""),
+           object_type="duplicate_scan", object_id=str(run.pk) if run else "",
+           detail={"pairs": len(rows)}, personal={"people": sorted({r[k]["id"] for r in rows for k in "ab"})})
+
+
 def live_register_size() -> int:
     """How many people a duplicate scan would read (every record but those merged into another)."""
     from tether.identity.duplicates import live_people
 
     return int(live_people().count())
+
+
+SYNC_SCAN_MAX_PEOPLE = 20_000  # about 20 s of Splink on two cores: larger registers scan from the command line
+
+
+def scan_too_large() -> str | None:
+    """Why a duplicate scan cannot run inside a web or API request (None: it can)."""
+    if live_register_size() > SYNC_SCAN_MAX_PEOPLE:
+        return (f"The register holds more than {SYNC_SCAN_MAX_PEOPLE:,} people: a scan takes too long for a page "
+                "or an API call. Run it with tether duplicates scan.")
+    return None

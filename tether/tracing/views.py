@@ -24,11 +24,12 @@ from . import extracts
 from .models import AgencyKind
 from .selectors import (
     duplicate_review,
+    duplicates_viewed,
     lead_detail,
     lead_statistics,
     leads_for,
-    live_register_size,
     runs_for,
+    scan_too_large,
     sources_for,
 )
 from .services import duplicate_scan, extract_load, lead_decide, source_save
@@ -181,9 +182,6 @@ def statistics(request: HttpRequest) -> HttpResponse:
     return render(request, "tracing/statistics.html", context)
 
 
-WEB_SCAN_MAX_PEOPLE = 20_000  # about 20 s of Splink on two cores: larger registers scan from the command line
-
-
 @require_http_methods(["GET", "HEAD", "POST"])
 def duplicates(request: HttpRequest) -> HttpResponse:
     """The latest Splink duplicate scan for a reviewer: pairs side by side with the match-weight explanation, each
@@ -193,9 +191,8 @@ def duplicates(request: HttpRequest) -> HttpResponse:
         return error_page(request, 403, "Your role cannot review duplicate records.")
     try:
         if request.method == "POST":
-            if live_register_size() > WEB_SCAN_MAX_PEOPLE:
-                messages.error(request, f"The register holds more than {WEB_SCAN_MAX_PEOPLE:,} people: a scan takes "
-                                        "too long for a page. Run it with tether duplicates scan.")
+            if too_large := scan_too_large():
+                messages.error(request, too_large)
                 return redirect("tracing:duplicates")
             _, pairs = duplicate_scan(user)
             messages.success(request, f"Scan finished: {len(pairs)} likely duplicate pair(s).")
@@ -203,7 +200,5 @@ def duplicates(request: HttpRequest) -> HttpResponse:
         run, rows = duplicate_review(user)
     except (Forbidden, ValidationFailed) as exc:
         return error_page(request, 403, str(exc) if isinstance(exc, Forbidden) else "Your account has no force.")
-    record("tracing.duplicates_view", user, force_code=getattr(user, "force_code", ""),
-           object_type="duplicate_scan", object_id=str(run.pk) if run else "",
-           detail={"pairs": len(rows)}, personal={"people": sorted({r[k]["id"] for r in rows for k in "ab"})})
+    duplicates_viewed(user, run, rows)
     return render(request, "tracing/duplicates.html", {"nav": "register", "run": run, "rows": rows})

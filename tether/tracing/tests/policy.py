@@ -4,7 +4,7 @@ from __future__ import annotations
 
 WEB = {"tracing:index", "tracing:leads", "tracing:lead", "tracing:upload", "tracing:statistics", "tracing:duplicates"}
 API = {"api:list_sources", "api:list_runs", "api:create_run", "api:list_leads", "api:get_lead", "api:decide_lead",
-       "api:get_statistics"}
+       "api:get_statistics", "api:list_duplicates", "api:create_duplicate_scan"}
 WRITERS = {"officer", "supervisor", "force_admin", "national_admin"}
 MANAGERS = {"force_admin", "national_admin"}
 REVIEWERS = {"supervisor", "force_admin", "national_admin"}  # duplicate review
@@ -34,5 +34,7 @@ def api(route: str, who: str) -> str:
         return "status 400"
     if route == "api:get_statistics":
         return "ok" if who in STATISTICS else "forbidden"
+    if route in ("api:list_duplicates", "api:create_duplicate_scan"):  # one path: the walk GETs it
+        return "ok" if who in REVIEWERS else "forbidden"
     # api:create_run shares its path with api:list_runs
     return "ok" if who in WRITERS | {"other_officer"} else "forbidden"

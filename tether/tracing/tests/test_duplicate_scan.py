@@ -99,9 +99,35 @@ def test_review_page_is_for_reviewers(officer, verified_client):
 
 
 def test_a_page_does_not_scan_a_register_too_large_for_a_request(supervisor, twice, verified_client, monkeypatch):
-    from tether.tracing import views
+    from tether.tracing import selectors
 
-    monkeypatch.setattr(views, "WEB_SCAN_MAX_PEOPLE", 2)  # the three people of ``twice`` are "too many"
+    monkeypatch.setattr(selectors, "SYNC_SCAN_MAX_PEOPLE", 2)  # the three people of ``twice`` are "too many"
     client = verified_login(verified_client, supervisor)
     page = client.post("/tracing/duplicates/", follow=True).content.decode()
     assert "tether duplicates scan" in page and not DuplicateScan.objects.exists()
+
+
+def test_api_scans_then_lists_the_pairs_audited(supervisor, twice, api_client):
+    a, b, _ = twice
+    client = api_client(supervisor)
+    assert client.get("/api/v1/tracing/duplicates").json() == {"scan": None, "count": 0, "results": []}
+    made = client.post("/api/v1/tracing/duplicates")
+    assert made.status_code == 201 and made.json()["pairs"] == 1 and made.json()["people"] == 3
+    listed = client.get("/api/v1/tracing/duplicates").json()
+    assert listed["scan"]["id"] == made.json()["id"] and listed["count"] == 1
+    assert {listed["results"][0][k]["id"] for k in "ab"} == {str(a.pk), str(b.pk)}
+    seen = AuditEvent.objects.filter(action="tracing.duplicates_view").latest("seq")
+    assert seen.detail == {"pairs": 1} and seen.personal == {"people": sorted([str(a.pk), str(b.pk)])}
+
+
+def test_api_scan_is_for_reviewers_and_refuses_a_register_too_large(supervisor, officer, twice, api_client,
+                                                                    monkeypatch):
+    from tether.tracing import selectors
+
+    assert api_client(officer).post("/api/v1/tracing/duplicates").status_code == 403
+    assert api_client(officer).get("/api/v1/tracing/duplicates").status_code == 403
+    monkeypatch.setattr(selectors, "SYNC_SCAN_MAX_PEOPLE", 2)
+    refused = api_client(supervisor).post("/api/v1/tracing/duplicates")
+    assert refused.status_code == 400 and refused.json()["errors"][0]["field"] == "register"
+    assert "tether duplicates scan" in refused.json()["errors"][0]["message"]
+    assert not DuplicateScan.objects.exists()
