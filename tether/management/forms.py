@@ -78,6 +78,13 @@ MODE = (
     Field("valid_from", "Date the decision applies from", "date", hint=TODAY_HINT),
 )
 
+INTELLIGENCE = (
+    Field("summary", "What was learned", "textarea",
+          hint="New intelligence or a change of circumstances (at least 10 characters). Under reactive management "
+               "it brings back a home visit and a risk review."),
+    Field("received_on", "Date it was received", "date", hint=TODAY_HINT),
+)
+
 MANAGER = (
     Field("manager", "Offender manager", "select"),
     Field("handover_note", "Handover note", "textarea",

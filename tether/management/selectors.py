@@ -87,6 +87,8 @@ def person_management(person: Person, as_of: date | None = None) -> dict[str, An
         "reactive_eligible": eligible, "reactive_why": why,
         "suggestions": rules.suggest_visit_times(visit.due, as_of, previous) if visit else [],
         "level_history": list(RiskLevelSpell.objects.filter(person=person).order_by("-valid_from", "-id")),
+        "intelligence": list(Intelligence.objects.filter(person=person, received_on__lte=as_of)
+                             .select_related("recorded_by").order_by("-received_on", "-id")[:10]),
     }
 
 
@@ -127,6 +129,7 @@ def json_view(m: dict[str, Any]) -> dict[str, Any]:
                              for d, t, part in m["suggestions"]],
         "visits": [{"visited_at": v["visit"].visited_at.isoformat(), "outcome": v["visit"].outcome,
                     "announced": v["visit"].announced} for v in m["visits"]],
+        "intelligence": [{"received_on": i.received_on.isoformat(), "summary": i.summary} for i in m["intelligence"]],
     }
 
 

@@ -11,6 +11,7 @@ urlpatterns = [
     path("people/<uuid:person_id>/management/mappa/", views_changes.mappa, name="mappa"),
     path("people/<uuid:person_id>/management/mode/", views_changes.mode, name="mode"),
     path("people/<uuid:person_id>/management/manager/", views_changes.manager, name="manager"),
+    path("people/<uuid:person_id>/management/intelligence/", views_changes.intelligence, name="intelligence"),
     path("management/overdue/", views.overdue_page, name="overdue"),
     path("management/caseload/", views.caseload_page, name="caseload"),
     path("management/capacity/", views.capacity_page, name="capacity"),

@@ -1,6 +1,6 @@
 """The pages that record a registrant's management: a risk level (with its source and reason), an assessment (ARMS,
 Risk Matrix 2000, OASys RoSH), MAPPA, the management mode (a supervisor's decision, with the reactive-management
-rule checked) and the offender manager (a supervisor or administrator assigns).
+rule checked), intelligence and the offender manager (a supervisor or administrator assigns).
 
 Every page works the same way: the role question first (``tether.access.permissions``), the management picture
 read through the guard (audited, whatever the status), a GOV.UK form, and the write through the service in
@@ -28,7 +28,7 @@ from tether.ui.submit import Submitted, submit
 
 from . import forms
 from .selectors import manager_options, person_view
-from .services import assessment_record, manager_assign, mappa_set, mode_set, risk_level_set
+from .services import assessment_record, intelligence_record, manager_assign, mappa_set, mode_set, risk_level_set
 
 
 @dataclass(frozen=True)
@@ -73,6 +73,12 @@ PAGES = {
         forms.MODE, permissions.can_decide_management_mode,
         "Only a supervisor decides active or reactive management.", mode_set, "Record the decision",
         "The decision was recorded.", "Nothing was changed: that is already the current decision."),
+    "intelligence": Page(
+        "intelligence", "Record intelligence",
+        "New intelligence or changed circumstances, with the date it was received. It stays on the record; under "
+        "reactive management it brings back a home visit and a risk review.",
+        forms.INTELLIGENCE, permissions.can_assess_risk, "Your role cannot record intelligence.",
+        intelligence_record, "Record the intelligence", "The intelligence was recorded.", always_writes=True),
     "manager": Page(
         "manager", "Assign an offender manager",
         "Assign, reassign or hand over: the current assignment ends the day the new one starts. Choose the unit "
@@ -163,6 +169,11 @@ def mappa(request: HttpRequest, person_id: Any) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 def mode(request: HttpRequest, person_id: Any) -> HttpResponse:
     return _change(request, person_id, PAGES["mode"])
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def intelligence(request: HttpRequest, person_id: Any) -> HttpResponse:
+    return _change(request, person_id, PAGES["intelligence"])
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

@@ -85,7 +85,7 @@ def _web(route: str, who: str) -> str:
     if route == "casework:case":  # an MPS registrant's case: another force's officer records a reason first
         return OK if who in WRITERS else TO_REASON if who == "other_officer" else NOT_FOUND
     if route in ("management:person", "management:visit", "management:risk_level", "management:assessment",
-                 "management:mappa"):  # an MPS registrant's management: own force's workers
+                 "management:mappa", "management:intelligence"):  # an MPS registrant's management: own force's workers
         return OK if who in WRITERS else FORBIDDEN
     if route == "management:mode":  # active or reactive management: a supervisor's decision
         return OK if who == "supervisor" else FORBIDDEN
@@ -170,6 +170,7 @@ WEB_ROUTES = {
     "reports:management", "reports:duties",
     "management:person", "management:visit", "management:overdue", "management:caseload", "management:capacity",
     "management:risk_level", "management:assessment", "management:mappa", "management:mode", "management:manager",
+    "management:intelligence",
 } | tracing_policy.WEB
 API_ROUTES = {
     "api:openapi-json", "api:openapi-view", "api:list_people", "api:create_person", "api:get_person",

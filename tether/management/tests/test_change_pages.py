@@ -10,7 +10,15 @@ from django.test import Client
 
 from tether.access.testing import verified_login
 from tether.audit.models import AuditEvent
-from tether.management.models import Assessment, ManagementState, ManagerSpell, MappaSpell, ModeSpell, RiskLevelSpell
+from tether.management.models import (
+    Assessment,
+    Intelligence,
+    ManagementState,
+    ManagerSpell,
+    MappaSpell,
+    ModeSpell,
+    RiskLevelSpell,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -166,7 +174,7 @@ def test_others_cannot_record(request, client, managed, persona):
 def test_person_page_links_to_the_forms(client, supervisor, managed):
     verified_login(client, supervisor)
     html = client.get(f"/people/{managed.pk}/management/").content.decode()
-    for what in ("risk-level", "mappa", "mode", "manager", "assessment"):
+    for what in ("risk-level", "mappa", "mode", "manager", "assessment", "intelligence"):
         assert _url(managed, what) in html, what
 
 
@@ -179,3 +187,29 @@ def test_hostile_values_are_field_errors(client, supervisor, managed):
                                             "reason": "A plan far too long to be one"})
     assert r.status_code == 400 and b"months between home visits must be between 1 and 24" in r.content
     assert not ModeSpell.objects.filter(person=managed).exists()
+
+
+def test_intelligence_page_records_and_lists_it(client, officer, managed):
+    verified_login(client, officer)
+    assert client.get(_url(managed, "intelligence")).status_code == 200
+    r = client.post(_url(managed, "intelligence"), {"summary": "Seen with a child at the park on two evenings",
+                                                    **_day("received_on", date(2025, 6, 2))})
+    assert r.status_code == 302
+    row = Intelligence.objects.get(person=managed)
+    assert row.received_on == date(2025, 6, 2) and row.recorded_by == officer
+    event = AuditEvent.objects.get(action="management.intelligence")
+    assert "Seen with" not in str(event.detail)  # what was learned is not in what auditors read
+    html = client.get(f"/people/{managed.pk}/management/").content.decode()
+    assert "Seen with a child at the park" in html and "2 Jun 2025" in html
+
+
+def test_intelligence_errors_are_field_named_and_write_nothing(client, officer, managed):
+    verified_login(client, officer)
+    r = client.post(_url(managed, "intelligence"), {"summary": "short", "received_on_day": "31",
+                                                    "received_on_month": "2", "received_on_year": "2025"})
+    assert r.status_code == 400
+    html = r.content.decode()
+    assert 'href="#summary"' in html and 'href="#received_on_day"' in html
+    hostile = client.post(_url(managed, "intelligence"), {"summary": "Seen at the park\u0007 again"})
+    assert hostile.status_code == 400 and b"summary: must not contain control characters" in hostile.content
+    assert not Intelligence.objects.exists() and not AuditEvent.objects.filter(action="management.intelligence")
