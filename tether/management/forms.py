@@ -12,7 +12,7 @@ from typing import Any
 
 from tether.ui.forms import ChangeForm, DateParts, text_field
 
-from .constants import LeadAgency, LevelSource, MappaCategory, MappaLevel, Mode, RiskLevel, Tool
+from .constants import LeadAgency, LevelSource, MappaCategory, MappaLevel, Mode, RiskLevel, Tool, VisitPolicyKind
 
 NOT_A_DATE = "not-a-date"  # a date input that could not be read: the service refuses it too, so every error shows
 
@@ -91,6 +91,24 @@ MANAGER = (
           hint="Optional: what the new offender manager needs to know (a reassignment with a note is a handover)"),
     Field("valid_from", "Date the assignment starts", "date", hint=TODAY_HINT),
 )
+
+
+_NUMBER = "govuk-input--width-4"
+POLICY = (
+    Field("kind", "Home visits", "radios", options=_choices(VisitPolicyKind), blank="Select how visits are set"),
+    Field("arms_days", "Days after release or first registration to complete an ARMS assessment", width=_NUMBER,
+          hint="1 to 90"),
+    Field("arms_review_months", "Months between ARMS reviews", width=_NUMBER, hint="1 to 36"),
+    Field("benchmark", "Caseload benchmark: registrants per offender manager", width=_NUMBER, hint="1 to 500"),
+    *(Field(f"weight_{level}", f"Caseload weight: {label.lower()}", width=_NUMBER,
+            hint="0.1 to 20: how many registrants of this level count as one in a caseload")
+      for level, label in RiskLevel.choices),
+    Field("hours_per_visit", "Hours per home visit", width=_NUMBER, hint="0.25 to 24, travel and notes included"),
+    Field("hours_per_assessment", "Hours per assessment", width=_NUMBER, hint="0.25 to 48"),
+    Field("officer_hours_per_month", "Hours an officer has for visits and assessments in a month", width=_NUMBER,
+          hint="1 to 200"),
+)
+WEIGHT_FIELDS = {f"weight_{level}": str(level) for level in RiskLevel.values}
 
 
 class ManagementForm(ChangeForm):

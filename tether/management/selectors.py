@@ -584,3 +584,9 @@ def manager_options(person: Person) -> list[tuple[str, str]]:
     users = (User.objects.filter(is_active=True, force_id=person.owning_force_id, role__in=permissions.worker_roles())
              .order_by("last_name", "first_name", "username"))
     return [("", "Unassigned (unit queue)"), *((u.username, u.get_full_name() or u.username) for u in users)]
+
+
+def policy_versions(force: Force, limit: int = 20) -> list[VisitPolicy]:
+    """A force's visit policy versions, newest first (each closed when the next was saved)."""
+    return list(VisitPolicy.objects.filter(force=force).select_related("created_by").order_by("-valid_from", "-id")
+                [:limit])

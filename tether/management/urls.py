@@ -15,4 +15,5 @@ urlpatterns = [
     path("management/overdue/", views.overdue_page, name="overdue"),
     path("management/caseload/", views.caseload_page, name="caseload"),
     path("management/capacity/", views.capacity_page, name="capacity"),
+    path("management/policy/", views_changes.policy, name="policy"),
 ]

@@ -138,6 +138,7 @@ def _unit_page(request: HttpRequest, template: str, nav: str, read: Any, *, work
     force = (request.GET.get("force") or "").strip().upper()[:10]
     context: dict[str, Any] = {"nav": nav, "as_of_parts": _as_of_parts(request), "force_value": force,
                                "national": permissions.is_national_admin(user), "errors": {}, "error_list": [],
+                               "can_set_policy": permissions.can_set_visit_policy(user),
                                "force_options": force_choices(("", "All forces"), with_code=True), **extra}
     if problem:
         return render(request, template, {**context, **problem, "as_of": clock.today()}, status=400)

@@ -22,13 +22,24 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from tether.access import permissions
+from tether.access.models import Force
+from tether.access.selectors import force_choices
 from tether.core.errors import Forbidden, NotFound
 from tether.ui.pages import error_page
 from tether.ui.submit import Submitted, submit
 
 from . import forms
-from .selectors import manager_options, person_view
-from .services import assessment_record, intelligence_record, manager_assign, mappa_set, mode_set, risk_level_set
+from .facts import policy_for
+from .selectors import manager_options, person_view, policy_versions
+from .services import (
+    assessment_record,
+    intelligence_record,
+    manager_assign,
+    mappa_set,
+    mode_set,
+    policy_set,
+    risk_level_set,
+)
 
 
 @dataclass(frozen=True)
@@ -179,3 +190,65 @@ def intelligence(request: HttpRequest, person_id: Any) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 def manager(request: HttpRequest, person_id: Any) -> HttpResponse:
     return _change(request, person_id, PAGES["manager"])
+
+
+# --- a force's visit policy ------------------------------------------------------------------------------------
+
+
+def _policy_initial(force: Force) -> dict[str, Any]:
+    p = policy_for(force)
+    return {"kind": p.rules.kind, "arms_days": p.rules.arms_days, "arms_review_months": p.rules.arms_review_months,
+            "benchmark": p.benchmark, **{f: f"{p.weights[level]:g}" for f, level in forms.WEIGHT_FIELDS.items()},
+            "hours_per_visit": f"{p.hours_per_visit:g}", "hours_per_assessment": f"{p.hours_per_assessment:g}",
+            "officer_hours_per_month": f"{p.officer_hours_per_month:g}"}
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def policy(request: HttpRequest) -> HttpResponse:
+    """A force's visit policy (fixed minimums or individual plan), ARMS timings, caseload benchmark, risk weights and
+    capacity settings, with its earlier versions. Force administrators their own force; national administrators
+    any force (``?force=CODE``). Saving stores a new version (``services.policy_set``); the same values write
+    nothing."""
+    user: Any = request.user
+    if not permissions.can_set_visit_policy(user):
+        return error_page(request, 403, "Only a force administrator sets the visit policy.")
+    national = permissions.is_national_admin(user)
+    code = (request.GET.get("force") or "").strip().upper()[:10] if national else ""
+    force = Force.objects.filter(code=code).first() if national else user.force
+    context: dict[str, Any] = {"nav": "management", "national": national, "force": force, "force_value": code,
+                               "can_set_policy": True,
+                               "force_options": force_choices(("", "Choose a force"), with_code=True),
+                               "errors": {}, "error_list": []}
+    if force is None:
+        if national and code:
+            context.update(errors={"force": "Select a force from the list"},
+                           error_list=[("#force", "Select a force from the list")], page_has_errors=True)
+            return render(request, "management/policy.html", context, status=400)
+        if not national:
+            return error_page(request, 403, "Your account has no force.")
+        return render(request, "management/policy.html", context)
+    form_class = type("PolicyForm", (forms.form_for(forms.POLICY),),
+                      {"FIELD_FOR_PATH": {**{f.name: f.name for f in forms.POLICY},
+                                          **{level: f for f, level in forms.WEIGHT_FIELDS.items()}}})
+    result = Submitted()
+    if request.method == "POST":
+        form = form_class(request.POST)
+        parsed = form.parse()
+        data = form.to_data()
+        data["weights"] = {level: data.pop(f) for f, level in forms.WEIGHT_FIELDS.items()}
+        result = submit(request, form, parsed, lambda _version: policy_set(user, force.code, data),
+                        lambda: _dry_run(lambda: policy_set(user, force.code, data)))
+        if result.response is not None:
+            return result.response
+        if result.ok:
+            if result.saved is None:
+                messages.info(request, "Nothing was changed: that is already the force's policy.")
+            else:
+                messages.success(request, "The visit policy was saved as a new version.")
+            target = reverse("management:policy")
+            return redirect(f"{target}?force={force.code}" if national else target)
+    else:
+        form = form_class(initial=_policy_initial(force))
+    context.update(fields=form.values(result.errors), errors=result.errors, error_list=result.error_list,
+                   page_has_errors=bool(result.error_list), versions=policy_versions(force))
+    return render(request, "management/policy.html", context, status=result.status)

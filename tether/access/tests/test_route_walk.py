@@ -95,6 +95,8 @@ def _web(route: str, who: str) -> str:
         return OK if who in WRITERS | {"other_officer"} else FORBIDDEN
     if route in ("management:caseload", "management:capacity"):
         return OK if who in {"supervisor", "force_admin", "national_admin"} else FORBIDDEN
+    if route == "management:policy":  # a force's visit policy: its administrators (the playbook's editors)
+        return OK if who in {"force_admin", "national_admin"} else FORBIDDEN
     # the pages that change a registrant (correcting identity shows the identifiers)
     if who in WRITERS:
         return FULL if route == "register:identity_update" else OK
@@ -170,7 +172,7 @@ WEB_ROUTES = {
     "reports:management", "reports:duties",
     "management:person", "management:visit", "management:overdue", "management:caseload", "management:capacity",
     "management:risk_level", "management:assessment", "management:mappa", "management:mode", "management:manager",
-    "management:intelligence",
+    "management:intelligence", "management:policy",
 } | tracing_policy.WEB
 API_ROUTES = {
     "api:openapi-json", "api:openapi-view", "api:list_people", "api:create_person", "api:get_person",

@@ -18,10 +18,10 @@ def test_management_pages_fit_375_pixels(signed_in_page: Any, live_server: Any, 
     person = person_create(officer, make_doc())
     too_wide = {}
     for user, paths in ((supervisor, [f"/people/{person.pk}/management/{what}/" for what in
-                                      ("risk-level", "assessment", "mappa", "mode", "manager")]
+                                      ("risk-level", "assessment", "mappa", "mode", "manager", "intelligence")]
                          + ["/management/caseload/", "/statistics/management/"]),
                         (national_admin, ["/management/capacity/", "/management/caseload/",
-                                          "/statistics/management/"])):
+                                          "/statistics/management/", "/management/policy/?force=MPS"])):
         page = signed_in_page(user)
         page.set_viewport_size({"width": 375, "height": 800})
         for path in paths:

@@ -213,3 +213,52 @@ def test_intelligence_errors_are_field_named_and_write_nothing(client, officer, 
     hostile = client.post(_url(managed, "intelligence"), {"summary": "Seen at the park\u0007 again"})
     assert hostile.status_code == 400 and b"summary: must not contain control characters" in hostile.content
     assert not Intelligence.objects.exists() and not AuditEvent.objects.filter(action="management.intelligence")
+
+
+def _policy_form(**changes: str) -> dict[str, str]:
+    form = {"kind": "fixed", "arms_days": "15", "arms_review_months": "12", "benchmark": "50",
+            "weight_very_high": "3", "weight_high": "2", "weight_medium": "1.5", "weight_low": "1",
+            "hours_per_visit": "3", "hours_per_assessment": "6", "officer_hours_per_month": "60"}
+    return {**form, **changes}
+
+
+def test_policy_page_saves_a_new_version_and_the_same_again_writes_nothing(client, force_admin, managed):
+    from tether.management.models import VisitPolicy
+
+    verified_login(client, force_admin)
+    page = client.get("/management/policy/")
+    assert page.status_code == 200 and b'name="weight_very_high"' in page.content
+    before = VisitPolicy.objects.filter(force=force_admin.force).count()
+    r = client.post("/management/policy/", _policy_form(kind="individual", benchmark="40", weight_high="2.5"))
+    assert r.status_code == 302
+    now = VisitPolicy.objects.get(force=force_admin.force, valid_to__isnull=True)
+    assert (now.kind, now.benchmark, now.weights["high"], now.created_by) == ("individual", 40, 2.5, force_admin)
+    assert VisitPolicy.objects.filter(force=force_admin.force).count() == before + 1
+    events = AuditEvent.objects.filter(action="management.policy").count()
+    again = client.post("/management/policy/", _policy_form(kind="individual", benchmark="40", weight_high="2.5"),
+                        follow=True)
+    assert b"Nothing was changed" in again.content
+    assert AuditEvent.objects.filter(action="management.policy").count() == events
+    assert b"Versions" in again.content and b"Individual" in again.content
+
+
+def test_policy_errors_name_each_field(client, force_admin):
+    from tether.management.models import VisitPolicy
+
+    verified_login(client, force_admin)
+    r = client.post("/management/policy/", _policy_form(arms_days="0", weight_low="lots", kind="sometimes"))
+    assert r.status_code == 400
+    html = r.content.decode()
+    for anchor in ("#arms_days", "#weight_low", "#kind"):
+        assert f'href="{anchor}"' in html, anchor
+    assert not VisitPolicy.objects.filter(force=force_admin.force, arms_days=0).exists()
+
+
+def test_policy_page_is_for_administrators(client, supervisor, national_admin):
+    verified_login(client, supervisor)
+    assert client.get("/management/policy/").status_code == 403
+    client.logout()
+    verified_login(client, national_admin)
+    assert client.get("/management/policy/").status_code == 200
+    assert client.get("/management/policy/?force=MPS").status_code == 200
+    assert client.get("/management/policy/?force=NOPE").status_code == 400
