@@ -212,7 +212,7 @@ class FoiForm(QueryForm):
         if len(self.reference) > 50:
             self.errors["reference"] = "FOI reference must be 50 characters or fewer"
         if self.by not in dict(pages.FOI_BREAKDOWNS):
-            self.errors["by"] = "Select how the figures are broken down"
+            self.errors["by"] = "Select the figures asked for"
         if self.fmt not in pages.FOI_FORMATS:
             self.errors["format"] = "Choose ODT or PDF"
 

@@ -49,8 +49,25 @@ DOWNLOADS: dict[str, tuple[str, ...]] = {
     "series": (),
     "rollup": (),
 }
-FOI_BREAKDOWNS = (("force", "By force"), ("year_missing", "By year went missing"),
-                  ("time_missing", "By time missing (under 1 year, 1 to 2, 2 to 5, 5 to 10, 10 years or more)"))
+# What an FOI response draft can answer: key -> (the choice's label, the figure, how to count it for a force).
+FOI_FIGURES: dict[str, tuple[str, str, Any]] = {
+    "force": ("Open missing and wanted cases", "missing",
+              lambda user, as_of, force: statistics.missing(user, as_of, by="force", force_code=force)),
+    "year_missing": ("Open missing and wanted cases by the year they went missing", "missing",
+                     lambda user, as_of, force: statistics.missing(user, as_of, by="year_missing", force_code=force)),
+    "time_missing": ("Open missing and wanted cases by time missing (under 1 year, 1 to 2, 2 to 5, 5 to 10, 10 years "
+                     "or more)", "missing",
+                     lambda user, as_of, force: statistics.missing(user, as_of, by="time_missing", force_code=force)),
+    "visits": ("Home visits in the year to the as-at date, by risk level", "visits",
+               lambda user, as_of, force: management_figures.visits(user, as_of, force_code=force)),
+    "overdue_age": ("Overdue home visits and assessments, by how long overdue", "overdue",
+                    lambda user, as_of, force: management_figures.overdue(user, as_of, by="age", force_code=force)),
+    "overdue_risk": ("Overdue home visits and assessments, by risk level", "overdue",
+                     lambda user, as_of, force: management_figures.overdue(user, as_of, by="risk", force_code=force)),
+    "caseloads": ("Offender managers by caseload (the benchmark: one officer per 50 registrants)", "caseloads",
+                  lambda user, as_of, force: management_figures.caseloads(user, as_of, force_code=force)),
+}
+FOI_BREAKDOWNS = tuple((key, label) for key, (label, _, _) in FOI_FIGURES.items())
 BY_LABELS = {"force": "force", "country": "country", "year_missing": "year went missing",
              "time_missing": "time missing", "state": "case state", "risk": "risk level",
              "mappa_category": "MAPPA category", "mappa_level": "MAPPA level", "mode": "management mode",
@@ -406,13 +423,14 @@ def foi_draft(user: Any, *, force_code: str, as_of: date, request_date: date, re
         raise ValidationFailed({"format": "must be odt or pdf"})
     if by not in dict(FOI_BREAKDOWNS):
         raise ValidationFailed({"by": "must be one of: " + ", ".join(k for k, _ in FOI_BREAKDOWNS)})
-    pt = publish(statistics.missing(user, as_of, by=by, force_code=force_code), policy)
+    _, figure, count = FOI_FIGURES[by]
+    pt = publish(count(user, as_of, force_code), policy)
     draft = FoiDraft(pt=pt, force_name=force_name(force_code), request_date=request_date, reference=reference)
     content = draft.odt() if fmt == "odt" else draft.pdf()
     ref = f"-{_slug(reference)}" if _slug(reference) else ""
     filename = f"tether-foi-draft-{force_code.lower()}{ref}-{as_of.isoformat()}.{fmt}"
     record("report.foi_draft", user, force_code=force_code,
-           detail={"figure": "missing", "by": [by], "as_of": as_of, "request_date": request_date,
+           detail={"figure": figure, "by": [by], "as_of": as_of, "request_date": request_date,
                    "reference": reference, "format": fmt, "policy": policy.to_dict(), "file": filename})
     return Download(filename, FOI_FORMATS[fmt], content)
 

@@ -307,6 +307,21 @@ def test_foi_draft_as_odt_and_pdf(register, national_admin):
     assert events[0].force_code == "MPS" and events[0].detail["reference"] == "FOI/2025/0042"
 
 
+@pytest.mark.parametrize(("by", "title", "figure"), [
+    ("visits", "Home visits in the year to 31 May 2025 by risk level", "visits"),
+    ("overdue_risk", "Overdue home visits and assessments by risk level on 31 May 2025", "overdue"),
+    ("overdue_age", "Overdue home visits and assessments by how long overdue on 31 May 2025", "overdue"),
+    ("caseloads", "Offender managers by caseload on 31 May 2025", "caseloads"),
+])
+def test_foi_draft_of_a_management_figure(register, national_admin, by, title, figure):
+    response = _foi(_client(national_admin), force="MPS", by=by)
+    assert response.status_code == 200
+    text = teletype.extractText(load(io.BytesIO(response.content)).text)
+    assert title in text and "section 40(2)" in text
+    event = AuditEvent.objects.filter(action="report.foi_draft").latest("seq")
+    assert event.detail["figure"] == figure and event.detail["by"] == [by]
+
+
 def test_foi_draft_for_a_force_bound_officer_is_their_force(register, national_admin):
     foi = User.objects.create_user("foi.gmp", password=None, role=Role.FOI_OFFICER,
                                    force=Force.objects.get(code="GMP"))
@@ -323,7 +338,7 @@ def test_foi_draft_for_a_force_bound_officer_is_their_force(register, national_a
     ({"force": ""}, "Select the force the request was made to"),
     ({"force": "MPS", "request_date_day": ""}, "The date of the request must include a day"),
     ({"force": "MPS", "as_of": "2025-07-01"}, "The as-at date must be today or in the past"),
-    ({"force": "MPS", "by": "offence"}, "Select how the figures are broken down"),
+    ({"force": "MPS", "by": "offence"}, "Select the figures asked for"),
     ({"force": "MPS", "format": "docx"}, "Choose ODT or PDF"),
     ({"force": "MPS", "reference": "x" * 51}, "FOI reference must be 50 characters or fewer"),
 ])
