@@ -133,9 +133,10 @@ def load(connection: Any, data: dict[str, Any], quiet: bool) -> dict[str, Any]:
     address_rows = [(pid, "home", line1, "", "Benchton", pc, False, start, None)
                     for pid, pc, line1 in data["addresses"]]
     key_rows, vocabulary = [], set()
+    born = {p["id"]: p["dob"] for p in data["people"]}
     for name_id, pid, kind, g, f, *_ in name_rows:
         for part, word in dict.fromkeys(name_tokens(g, f)):
-            key_rows.append((pid, name_id, part, word, kind == "alias"))
+            key_rows.append((pid, name_id, part, word, kind == "alias", born[pid]))
             vocabulary.add(word)
     token_rows = [(w, *phonetic(w)) for w in sorted(vocabulary)]
     tables = [
@@ -145,7 +146,7 @@ def load(connection: Any, data: dict[str, Any], quiet: bool) -> dict[str, Any]:
          name_rows),
         ("people_address", "person_id, kind, line1, line2, town, postcode, child_under_18, valid_from, valid_to",
          address_rows),
-        ("identity_namekey", "person_id, name_id, part, token, alias", key_rows),
+        ("identity_namekey", "person_id, name_id, part, token, alias, date_of_birth", key_rows),
         ("identity_token", "token, phonetic, phonetic_alt", token_rows),
     ]
     for table, columns, rows in tables:

@@ -31,11 +31,11 @@ def index_people(person_ids: Sequence[Any]) -> None:
         NameKey.objects.filter(person_id__in=chunk).delete()
         rows = []
         names = PersonName.objects.filter(person_id__in=chunk).values_list(
-            "pk", "person_id", "kind", "given_names", "family_name")
-        for pk, person_id, kind, given, family in names:
+            "pk", "person_id", "kind", "given_names", "family_name", "person__date_of_birth")
+        for pk, person_id, kind, given, family, born in names:
             for part, word in dict.fromkeys(name_tokens(given, family)):
                 rows.append(NameKey(person_id=person_id, name_id=pk, part=part, token=word,
-                                    alias=kind == NameKind.ALIAS))
+                                    alias=kind == NameKind.ALIAS, date_of_birth=born))
                 vocabulary.add(word)
         NameKey.objects.bulk_create(rows, batch_size=CHUNK)
     add_tokens(vocabulary)

@@ -238,14 +238,22 @@ def _name_scores(words: list[str], person_ids: list[Any]) -> dict[Any, m.NameSco
     return out
 
 
-def _candidate_ids(base: QuerySet[Person], words: list[str]) -> list[Any]:
-    """People who match at least one typed word, those matching the most words first (bounded)."""
+def _candidate_ids(base: QuerySet[Person], words: list[str], dob: m.DobQuery | None = None) -> list[Any]:
+    """People who match at least one typed word, those matching the most words first (bounded). With a date of
+    birth, only the keys of people born on the dates it may be are read (``NameKey.date_of_birth``'s index): the
+    same people as through the filtered register, found from a few hundred keys instead of every name spelt like
+    the word."""
+    keys = NameKey.objects.all()
+    if dob is not None:
+        wanted = m.dob_candidates(dob)
+        keys = keys.filter(date_of_birth__in=wanted) if isinstance(wanted, list) else keys.filter(
+            date_of_birth__range=wanted)
     hits: Counter[Any] = Counter()
     for word in words:
         if len(word) < 2:
             continue  # an initial narrows nothing: it is scored, not searched
         tokens = sorted(word_tokens(word))
-        ids = (NameKey.objects.filter(token__in=tokens, person__in=base.values("pk"))
+        ids = (keys.filter(token__in=tokens, person__in=base.values("pk"))
                .values_list("person_id", flat=True).distinct().order_by("person_id")[:PER_WORD_PEOPLE])
         hits.update(set(ids))
     return [pid for pid, _ in sorted(hits.items(), key=lambda kv: (-kv[1], str(kv[0])))[:CANDIDATES]]
@@ -254,7 +262,7 @@ def _candidate_ids(base: QuerySet[Person], words: list[str]) -> list[Any]:
 def rank(base: QuerySet[Person], q: Query, *, threshold: float = NAME_THRESHOLD) -> list[tuple[Person, Scored]]:
     """Score the candidates in ``base`` (already scoped and filtered) against the query, best first."""
     if q.words and any(len(w) >= 2 for w in q.words):
-        ids = _candidate_ids(base, q.words)
+        ids = _candidate_ids(base, q.words, q.dob)
     else:
         ids = list(base.order_by("sort_name", "reference").values_list("pk", flat=True)[:CANDIDATES])
     names = _name_scores(q.words, ids) if q.words else {}

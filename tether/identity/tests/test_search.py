@@ -163,3 +163,18 @@ def test_a_seven_digit_reference_is_read(officer, register):
     assert m.reference_number("TTH-1000000") == 1_000_000 and m.reference_number("1000000") == 1_000_000
     with pytest.raises(ValueError, match="reference"):
         m.reference_number("12345678")
+
+
+def test_a_corrected_date_of_birth_is_searched_at_once(officer, register):
+    """Name keys carry the date of birth (the index a search with a date of birth reads): a correction keeps them in
+    step, so the person is found by the new date and no longer by the old."""
+    from tether.identity.models import NameKey
+    from tether.register.services import identity_update
+
+    person = register["addams"]
+    assert set(NameKey.objects.filter(person=person).values_list("date_of_birth", flat=True)) == {
+        person.date_of_birth}
+    identity_update(officer, person.pk, {"date_of_birth": "1966-02-11"})
+    rows = _top(officer, name="mary addams", dob="11/02/1966")
+    assert rows and rows[0].person.pk == person.pk and "date of birth" in rows[0].reasons
+    assert not [r for r in _top(officer, name="mary addams", dob="27/06/1965") if r.person.pk == person.pk]
