@@ -203,3 +203,6 @@ class PersonObligation(models.Model):
     class Meta:
         ordering = ["due", "id"]
         indexes = [models.Index(fields=["open", "due"])]
+
+
+from .models_travel import AdvanceNotice, Stay, Trip  # noqa: E402, F401  (travel, stays, advance notices)
