@@ -86,18 +86,44 @@ def _save_version(person: Any, doc: TripDoc, notification: Any) -> Trip:
     )
 
 
-def trip_record(actor: Any, person_id: uuid.UUID | str, data: dict[str, Any], *, number: int | None = None,
-                expected_version: int | None = None) -> Trip:
-    """A notification of travel (s.86): a new trip, or (``number``) new details of a notified trip, given at a
-    police station. Records the ``travel`` notification and the trip's version; the travel duty of its departure
-    follows from them."""
-    _require_writer(actor)
+def parse_trip(data: Any) -> tuple[datetime, str, TripDoc]:
+    """A notification of travel's fields, every problem listed at once (ValidationFailed); writes nothing (the pages
+    call it to list the service's problems beside the form's own)."""
     c = _fields(data)
     at, station = _notice(c, data)
     doc = parse_trip_item(c, {k: data[k] for k in TRIP_FIELDS if k in data}, "", clock.today(), number_required=False,
                           countries_required=True)
     c.raise_if_any()
     assert at is not None
+    return at, station, doc
+
+
+def parse_stay(data: Any) -> Any:
+    """A stay's fields (ValidationFailed listing every problem); writes nothing."""
+    c = _fields(data)
+    doc = parse_stay_item(c, data, "", clock.today())
+    c.raise_if_any()
+    return doc
+
+
+def parse_advance_notice(data: Any) -> tuple[datetime, str, Any]:
+    """An advance notice's fields (ValidationFailed listing every problem); writes nothing."""
+    c = _fields(data)
+    at, station = _notice(c, data)
+    doc = parse_advance_item(c, {"change": data.get("change"), "expected_on": data.get("expected_on"),
+                                 "given_at": at or clock.now()}, "")
+    c.raise_if_any()
+    assert at is not None
+    return at, station, doc
+
+
+def trip_record(actor: Any, person_id: uuid.UUID | str, data: dict[str, Any], *, number: int | None = None,
+                expected_version: int | None = None) -> Trip:
+    """A notification of travel (s.86): a new trip, or (``number``) new details of a notified trip, given at a
+    police station. Records the ``travel`` notification and the trip's version; the travel duty of its departure
+    follows from them."""
+    _require_writer(actor)
+    at, station, doc = parse_trip(data)
     action = "trip.record" if number is None else "trip.update"
     with _changing(actor, person_id, expected_version, action) as change:
         person = change.person
@@ -196,9 +222,7 @@ def stay_record(actor: Any, person_id: uuid.UUID | str, data: dict[str, Any], *,
     """A stay at premises other than their home (from ``start`` to ``end``, both days stayed; no end: still there).
     The rules engine adds up the days stayed at each address: 7 in 12 months make a change to notify (s.84(1)(c))."""
     _require_writer(actor)
-    c = _fields(data)
-    doc = parse_stay_item(c, data, "", clock.today())
-    c.raise_if_any()
+    doc = parse_stay(data)
     with _changing(actor, person_id, expected_version, "stay.record") as change:
         person = change.person
         if person.stays.filter(line1=doc.line1, town=doc.town, postcode=doc.postcode, start=doc.start,
@@ -274,12 +298,7 @@ def advance_notice_record(actor: Any, person_id: uuid.UUID | str, data: dict[str
     notification. When the change does not happen within 3 days of that date, the rules engine's non-occurrence
     duty (s.84(4)(b)) follows from the record."""
     _require_writer(actor)
-    c = _fields(data)
-    at, station = _notice(c, data)
-    doc = parse_advance_item(c, {"change": data.get("change"), "expected_on": data.get("expected_on"),
-                                 "given_at": at or clock.now()}, "")
-    c.raise_if_any()
-    assert at is not None
+    at, station, doc = parse_advance_notice(data)
     with _changing(actor, person_id, expected_version, "advance_notice.record") as change:
         person = change.person
         if person.advance_notices.filter(change=doc.change, expected_on=doc.expected_on).exists():

@@ -95,11 +95,12 @@ def read_countries(c: Fields, raw: Any, path: str, *, required: bool) -> list[st
     out: list[str] = []
     for code in codes:
         if code in UK_CODES:
-            c.fail(path, f"{code} is the UK (the rule: a trip goes outside the UK)")
+            c.fail(path, f"must not include {code}: that is the UK (the rule: a trip goes outside the UK)")
         elif code not in COUNTRY_CODES:
-            c.fail(path, f"{code[:12]!r} is not an ISO 3166 country code (2 letters, like FR or ES)")
+            c.fail(path, f"must not include {code[:12]!r}: it is not an ISO 3166 country code (2 letters, like FR "
+                         "or ES)")
         elif code in out:
-            c.fail(path, f"{code} is given twice")
+            c.fail(path, f"must not include {code} twice")
         else:
             out.append(code)
     if len(codes) > MAX_COUNTRIES:

@@ -31,6 +31,9 @@ from .services_travel import (
     address_end,
     advance_notice_record,
     current_trip_rows,
+    parse_advance_notice,
+    parse_stay,
+    parse_trip,
     stay_end,
     stay_record,
     trip_cancel,
@@ -70,7 +73,8 @@ def _received_fields(form: ChangeForm, result: Submitted) -> list[dict[str, Any]
 def _page(
     request: HttpRequest, person_id: uuid.UUID, doing: str, form_class: type[ChangeForm],
     write: Callable[[Any, ChangeForm, int | None], Any], initial: Callable[[Any], dict[str, Any]],
-    fields: Callable[[ChangeForm, Submitted], list[dict[str, Any]]], done: Callable[[Any], str], **page: Any,
+    fields: Callable[[ChangeForm, Submitted], list[dict[str, Any]]], done: Callable[[Any], str],
+    check: Callable[[ChangeForm], Any] | None = None, **page: Any,
 ) -> HttpResponse:
     """One change page: GET shows the form, POST writes through the service (every problem listed at once)."""
     person = _person_to_change(request, person_id, doing)
@@ -80,7 +84,8 @@ def _page(
     if request.method == "POST":
         form = form_class(request.POST)
         parsed = form.parse()
-        result = submit(request, form, parsed, lambda version: write(person, form, version), None,
+        result = submit(request, form, parsed, lambda version: write(person, form, version),
+                        (lambda: check(form)) if check is not None else None,  # the service's checks too, at once
                         lambda: _version_now(person))
         if result.response is not None:
             return result.response
@@ -139,7 +144,8 @@ def _trip_page(request: HttpRequest, person_id: uuid.UUID, number: int | None) -
 
     heading = "Record a notification of travel" if number is None else f"Record new details of trip {number}"
     return _page(request, person_id, "record travel", TripForm, write, initial, fields,
-                 lambda t: f"Trip {t.number}, leaving {t.departure:%d %B %Y}, was recorded.".replace(" 0", " "),
+                 check=lambda form: parse_trip(form.to_data()),  # type: ignore[attr-defined]
+                 done=lambda t: f"Trip {t.number}, leaving {t.departure:%d %B %Y}, was recorded.".replace(" 0", " "),
                  heading=heading, what="the trip", submit_label="Record travel",
                  intro="Nothing is overwritten: new details are a new version of the trip.")
 
@@ -200,7 +206,8 @@ def stay_create(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
         return stay_record(request.user, person.pk, form.to_data(), expected_version=version)  # type: ignore[attr-defined]
 
     return _page(request, person_id, "record a stay", StayForm, write, lambda p: {}, fields,
-                 lambda s: f"The stay at {s.line1}, {s.postcode} was recorded.",
+                 check=lambda form: parse_stay(form.to_data()),  # type: ignore[attr-defined]
+                 done=lambda s: f"The stay at {s.line1}, {s.postcode} was recorded.",
                  heading="Record a stay at other premises", what="the stay", submit_label="Record stay",
                  intro="A stay of 7 days, or stays adding up to 7 days in 12 months, at an address not yet notified "
                        "must be notified within 3 days.")
@@ -248,8 +255,10 @@ def advance_notice_create(request: HttpRequest, person_id: uuid.UUID) -> HttpRes
         return advance_notice_record(request.user, person.pk, form.to_data(),  # type: ignore[attr-defined]
                                      expected_version=version)
 
-    return _page(request, person_id, "record an advance notice", AdvanceNoticeForm, write, lambda p: _received_initial(), fields,
-                 lambda a: f"The advance notice for {a.expected_on:%d %B %Y} was recorded.".replace(" 0", " "),
+    return _page(request, person_id, "record an advance notice", AdvanceNoticeForm, write,
+                 lambda p: _received_initial(), fields,
+                 check=lambda form: parse_advance_notice(form.to_data()),  # type: ignore[attr-defined]
+                 done=lambda a: f"The advance notice for {a.expected_on:%d %B %Y} was recorded.".replace(" 0", " "),
                  heading="Record advance notice of a change", what="the advance notice",
                  submit_label="Record advance notice",
                  intro="If the change does not happen within 3 days of the expected date, they must tell the police "

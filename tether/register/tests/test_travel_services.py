@@ -94,7 +94,7 @@ def test_trip_validation_names_the_field_and_the_rule(officer, person):
         trip_record(officer, person.pk, trip(countries=["GB", "ZZ"], return_date="2025-06-30", station=""))
     errors = exc.value.errors
     assert "the rule: a trip goes outside the UK" in " ".join(errors["countries"])
-    assert "'ZZ' is not an ISO 3166 country code" in " ".join(errors["countries"])
+    assert "'ZZ': it is not an ISO 3166 country code" in " ".join(errors["countries"])
     assert "the rule: a trip returns after it leaves" in errors["return_date"][0]
     assert "station" in errors
     trip_record(officer, person.pk, trip())
