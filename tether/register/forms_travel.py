@@ -48,7 +48,8 @@ class TripForm(_Received):
     return_point = text_field(max_length=200)
     short_notice = forms.BooleanField(required=False)
 
-    REQUIRED_DATES = {"departure": "Enter the departure date", "received": "Enter the date the notification was received"}
+    REQUIRED_DATES = {"departure": "Enter the departure date",
+                      "received": "Enter the date the notification was received"}
     FIELD_FOR_PATH = {"departure": "departure", "countries": "countries", "arrival_points": "arrival_points",
                       "accommodation": "accommodation", "return_date": "return_date", "return_point": "return_point",
                       "short_notice": "short_notice", "received_at": "received", "station": "station",

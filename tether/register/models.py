@@ -205,4 +205,6 @@ class PersonObligation(models.Model):
         indexes = [models.Index(fields=["open", "due"])]
 
 
-from .models_travel import AdvanceNotice, Stay, Trip  # noqa: E402, F401  (travel, stays, advance notices)
+from .models_travel import AdvanceNotice as AdvanceNotice  # noqa: E402  (travel, stays, advance notices)
+from .models_travel import Stay as Stay  # noqa: E402
+from .models_travel import Trip as Trip  # noqa: E402

@@ -235,7 +235,8 @@ def _trips(rows: list[tuple[Any, ...]]) -> list[tuple[date, date | None, str | N
     for row in rows:  # by number, then id: the last of a number is its latest version
         latest[row[0]] = row
     out = [(as_date(dep), as_date(ret), (countries.split() or [None])[0], bool(short))
-           for number, dep, ret, countries, short, cancelled in sorted(latest.values(), key=lambda r: (as_date(r[1]), r[0]))
+           for _number, dep, ret, countries, short, cancelled in sorted(latest.values(),
+                                                                        key=lambda r: (as_date(r[1]), r[0]))
            if not cancelled]
     return out
 

@@ -22,7 +22,7 @@ from tether.core.fields import Fields
 from .identifiers import normalise_postcode
 
 # ISO 3166-1 alpha-2 codes of the countries a trip may go to (the UK itself, GB, is not outside the UK)
-COUNTRY_CODES = frozenset("""
+_ISO_3166_TABLE = """
 AD AE AF AG AL AM AO AR AT AU AZ BA BB BD BE BF BG BH BI BJ BN BO BR BS BT BW BY BZ CA CD CF CG CH CI CL CM CN
 CO CR CU CV CY CZ DE DJ DK DM DO DZ EC EE EG ER ES ET FI FJ FM FR GA GD GE GH GM GN GQ GR GT GW GY HN HR HT
 HU ID IE IL IN IQ IR IS IT JM JO JP KE KG KH KI KM KN KP KR KW KZ LA LB LC LI LK LR LS LT LU LV LY MA MC MD ME
@@ -31,7 +31,8 @@ RU RW SA SB SC SD SE SG SI SK SL SM SN SO SR ST SV SY SZ TD TG TH TJ TL TM TN TO
 VA VC VE VN VU WS YE ZA ZM ZW
 AI AQ AS AW AX BL BM BQ BV CC CK CW CX EH FK FO GF GG GI GL GP GS GU HK HM IM IO JE KY MF MO MP MQ MS NC NF NU PF
 PM PN PR RE SH SJ SS SX TC TF TK UM VG VI WF YT
-""".split())
+"""
+COUNTRY_CODES = frozenset(_ISO_3166_TABLE.split())
 UK_CODES = frozenset({"GB", "UK"})
 MAX_COUNTRIES = 10
 

@@ -221,8 +221,9 @@ def stay_end_view(request: HttpRequest, person_id: uuid.UUID, stay_id: int) -> H
     def write(person: Any, form: ChangeForm, version: int | None) -> Any:
         return stay_end(request.user, person.pk, stay_id, form.to_data(), expected_version=version)  # type: ignore[attr-defined]
 
-    return _page(request, person_id, "end a stay", EndForm, write, lambda p: {}, fields, lambda s: "The end of the stay was "
-                 "recorded.", heading="Record the end of a stay", what="the stay", submit_label="Record end")
+    return _page(request, person_id, "end a stay", EndForm, write, lambda p: {}, fields,
+                 lambda s: "The end of the stay was recorded.", heading="Record the end of a stay", what="the stay",
+                 submit_label="Record end")
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
