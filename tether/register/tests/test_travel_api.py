@@ -85,3 +85,21 @@ def test_another_force_and_roles(officer, other_officer, analyst, person, api_cl
                                                             "station": STATION})
     assert r.status_code == 403
     assert api_client(analyst).get("/api/v1/travelling-now").status_code == 403
+
+
+def test_the_travelling_command(officer, analyst, person, frozen):
+    from typer.testing import CliRunner
+
+    from tether.cli import app
+    from tether.register.services_travel import trip_record
+
+    trip_record(officer, person.pk, {"departure": "2025-06-10", "countries": ["PT"], "station": STATION,
+                                     "received_at": "2025-06-01T10:00:00Z"})
+    runner = CliRunner()
+    out = runner.invoke(app, ["travelling", "--json", "--as", "officer.mps", "--as-of", "2025-06-12"])
+    assert out.exit_code == 0, out.output
+    assert json.loads(out.output)[0]["countries"] == ["PT"]
+    out = runner.invoke(app, ["travelling", "--as", "officer.mps", "--as-of", "2025-06-09"])
+    assert out.exit_code == 0 and "0 registrant(s) abroad." in out.output
+    assert runner.invoke(app, ["travelling", "--as", "analyst.mps"]).exit_code == 1
+    assert runner.invoke(app, ["travelling", "--as", "officer.mps", "--as-of", "2025-13-01"]).exit_code == 2
