@@ -130,3 +130,14 @@ def test_travelling_now_lists_own_force_and_national_sees_all(officer, other_off
     assert admin.get("/travelling-now/?force=NOPE").status_code == 400
     ev = AuditEvent.objects.filter(action="travel.list").order_by("-seq").first()
     assert ev.detail["force"] == "GMP" and ev.personal in ({}, None)
+
+
+def test_the_rules_explorer_brings_over_an_advance_notice_not_yet_happened(officer, officer_client, person, frozen):
+    from tether.register.services_travel import advance_notice_record
+
+    advance_notice_record(officer, person.pk, {"change": "name", "expected_on": "2025-06-01", "station": "Station",
+                                               "received_at": "2025-05-20T10:00:00Z"})
+    response = officer_client.get(f"/rules/?person={person.pk}")
+    assert response.status_code == 200
+    page = squash(response)
+    assert "did not happen within 3 days of it" in page  # the non-occurrence duty, from the record
