@@ -744,8 +744,8 @@ class _Person:
         notices: list[dict[str, Any]] = []
         extra_notes: list[dict[str, Any]] = []
         if initial is not None and opened is None and initial < today - 40:
-            extra_notes = self.travel_extras(pid, force.code, initial, horizon, blocks, addresses, detentions_out, notes,
-                                             stays, notices)
+            extra_notes = self.travel_extras(pid, force.code, initial, horizon, blocks, addresses, detentions_out,
+                                             notes, stays, notices)
 
         notes.sort(key=lambda n: n[0])
         out_disposals = []
@@ -755,7 +755,7 @@ class _Person:
             out_disposals.append({"date": _iso(day), "offence": label, "offence_code": code, "kind": k, "months": m})
         towns_by_address = [(a["valid_from"], a["town"]) for a in addresses]
         officers = self.pools.officers
-        out_notes = []
+        out_notes: list[dict[str, Any]] = []
         transfer_day = addresses[1]["valid_from"] if old_force and len(addresses) > 1 else None
         for day, k, details, nfa_flag in notes:
             town = towns_by_address[0][1]
@@ -769,7 +769,7 @@ class _Person:
                 "officer": r.choice(officers[area]), "no_fixed_abode": nfa_flag, "details": details,
             })
         if extra_notes:
-            out_notes = sorted(out_notes + extra_notes, key=lambda n: n["received_at"])
+            out_notes = sorted(out_notes + extra_notes, key=lambda n: str(n["received_at"]))
         return {
             "id": str(pid),
             "force": force.code,
