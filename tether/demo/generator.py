@@ -458,6 +458,8 @@ class _Person:
                 stays.append({"line1": f"{x.randint(1, 250)} {x.choice(self.pools.streets)}",
                               "town": x.choice(self.pools.towns[area]), "postcode": self.postcode(area, x),
                               "start": _iso(start), "end": _iso(end)})
+                if self.force.country == "northern-ireland" and days > 3:  # s.85A: an absence from home, told before
+                    note(start - 1, "travel", {"absence": {"from": _iso(start), "to": _iso(end)}})
                 if days >= 7:  # notified within 3 days of the 7th day there
                     note(start + 6 + x.randint(0, 2), "change", {"changes": ["stay"]})
         elif roll < 0.065 and not nfa and free(today - 30, horizon):
