@@ -242,3 +242,21 @@ def test_a_departure_in_future_is_not_abroad_until_it_starts(officer, person, fr
         rematerialise([person.pk])
     person.state.refresh_from_db()
     assert person.state.status == "abroad"
+
+
+def test_the_migration_moves_abroad_periods_to_trips_and_back(officer, person):
+    import importlib
+
+    from django.apps import apps
+
+    from tether.register.models import Detention
+
+    migration = importlib.import_module("tether.register.migrations.0005_travel_stays_notices")
+    Detention.objects.create(person=person, kind="abroad", start=date(2023, 5, 1), end=date(2023, 5, 9))
+    Detention.objects.create(person=person, kind="abroad", start=date(2024, 1, 2), end=None)
+    migration.abroad_to_trips(apps, None)
+    assert not Detention.objects.filter(kind="abroad").exists()
+    trips = list(Trip.objects.filter(person=person).order_by("number").values_list("number", "departure", "return_date"))
+    assert trips == [(1, date(2023, 5, 1), date(2023, 5, 9)), (2, date(2024, 1, 2), None)]
+    migration.trips_to_abroad(apps, None)
+    assert Detention.objects.filter(kind="abroad").count() == 2
