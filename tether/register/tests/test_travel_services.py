@@ -256,7 +256,8 @@ def test_the_migration_moves_abroad_periods_to_trips_and_back(officer, person):
     Detention.objects.create(person=person, kind="abroad", start=date(2024, 1, 2), end=None)
     migration.abroad_to_trips(apps, None)
     assert not Detention.objects.filter(kind="abroad").exists()
-    trips = list(Trip.objects.filter(person=person).order_by("number").values_list("number", "departure", "return_date"))
+    trips = list(Trip.objects.filter(person=person).order_by("number")
+                 .values_list("number", "departure", "return_date"))
     assert trips == [(1, date(2023, 5, 1), date(2023, 5, 9)), (2, date(2024, 1, 2), None)]
     migration.trips_to_abroad(apps, None)
     assert Detention.objects.filter(kind="abroad").count() == 2
