@@ -901,6 +901,32 @@ def trace_purge(as_of: AsOf = None) -> None:
         typer.echo(json.dumps(purge(as_of=as_of, actor_label=_cli_label()), default=str))
 
 
+@app.command("travelling")
+def travelling(as_of: AsOf = None, force: Annotated[str | None, typer.Option(
+        "--force", help="A force code (national administrators; default every force).")] = None,
+               as_user: AsUser = None,
+               as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False) -> None:
+    """Registrants outside the UK on a notified trip on the date: your force's (national administrators: every
+    force's, or --force). A read of personal data: audited."""
+    _django()
+    from tether.access.selectors import user_named
+    from tether.core.dates import parse_day
+    from tether.register.selectors_travel import travelling_now
+
+    with _cli_errors():
+        rows = travelling_now(user_named(as_user), parse_day(as_of), force, surface="cli")
+    if as_json:
+        typer.echo(json.dumps([{"reference": r.reference, "name": r.name, "force": r.force, "trip": r.number,
+                                "departure": r.departure, "return_date": r.return_date, "countries": r.countries}
+                               for r in rows], default=str))
+        return
+    for r in rows:
+        back = r.return_date.isoformat() if r.return_date else "not known"
+        typer.echo(f"{r.reference}  {r.name}  {r.force}  left {r.departure.isoformat()}  back {back}  "
+                   f"{' '.join(r.countries) or '-'}")
+    typer.echo(f"{len(rows)} registrant(s) abroad.")
+
+
 def main() -> None:
     app()
 

@@ -260,8 +260,8 @@ class _Person:
         label, code, _ = self.rng.choice(pool)
         return label, code
 
-    def postcode(self, force_code: str) -> str:
-        r = self.rng
+    def postcode(self, force_code: str, rng: random.Random | None = None) -> str:
+        r = rng or self.rng
         area = r.choice(POSTCODE_AREAS[force_code])
         district = r.randint(1, 9 if len(area) == 2 and r.random() < 0.5 else 29)
         return f"{area}{district} {r.randint(1, 9)}{r.choice(INWARD_LETTERS)}{r.choice(INWARD_LETTERS)}"
@@ -413,6 +413,60 @@ class _Person:
             notes.append((attend, "periodic", {}, nfa))
             last = attend
         return gaps
+
+    # --- trips now, stays at other premises, advance notices (their own random stream: the rest is unchanged) ---
+
+    def travel_extras(self, pid: uuid.UUID, area: str, initial: int, horizon: int, blocks: list[tuple[int, int]],
+                      addresses: list[dict[str, Any]], detentions: list[dict[str, Any]],
+                      notes: list[tuple[int, str, dict[str, Any], bool]], stays: list[dict[str, Any]],
+                      notices: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """For a registrant in touch (no open case): sometimes a trip abroad going on today (notified 10 days
+        before), a stay at other premises (one of 7 days or more is notified in time, with a change notification),
+        or an advance notice of a move that then did not happen (the non-occurrence duty is owed)."""
+        x = random.Random(pid.int)
+        today = self.today
+        extra: list[dict[str, Any]] = []  # their notifications, in the form they are written
+
+        def note(day: int, kind: str, details: dict[str, Any]) -> str:
+            town = addresses[0]["town"]
+            for a in addresses:
+                if a["valid_from"] <= day:
+                    town = a["town"]
+            at = _received_at(x, day)
+            extra.append({"kind": kind, "received_at": at, "station": f"{town} Police Station",
+                          "officer": x.choice(self.pools.officers[area]), "no_fixed_abode": nfa_at(addresses, day),
+                          "details": details})
+            return at
+
+        def free(lo: int, hi: int) -> bool:
+            return all(hi < bs or lo > be for bs, be in blocks) and not any(
+                lo <= n[0] <= hi and n[1] != "periodic" for n in notes)
+
+        nfa = nfa_at(addresses, horizon)
+        roll = x.random()
+        if roll < 0.012 and free(today - 20, today + 12):
+            left, back = today - x.randint(1, 6), today + x.randint(3, 12)
+            country = x.choice(TRIP_COUNTRIES)
+            blocks.append((left, back))
+            detentions.append({"kind": "abroad", "start": left, "end": back, "country": country})
+            note(left - 10, "travel", {"destination": country, "departure": _iso(left), "return": _iso(back)})
+        elif roll < 0.05 and not nfa:
+            start = x.randint(max(initial + 1, today - 700), today - 30)
+            days = x.choice((2, 3, 4, 8, 9, 12))
+            end = start + days - 1
+            if free(start - 3, end + 5):
+                stays.append({"line1": f"{x.randint(1, 250)} {x.choice(self.pools.streets)}",
+                              "town": x.choice(self.pools.towns[area]), "postcode": self.postcode(area, x),
+                              "start": _iso(start), "end": _iso(end)})
+                if self.force.country == "northern-ireland" and days > 3:  # s.85A: an absence from home, told before
+                    note(start - 1, "travel", {"absence": {"from": _iso(start), "to": _iso(end)}})
+                if days >= 7:  # notified within 3 days of the 7th day there
+                    note(start + 6 + x.randint(0, 2), "change", {"changes": ["stay"]})
+        elif roll < 0.065 and not nfa and free(today - 30, horizon):
+            given, expected = today - x.randint(14, 25), today - x.randint(8, 12)
+            at = note(given, "change", {"advance_notice": {"change": "home_address", "expected_on": _iso(expected)}})
+            notices.append({"change": "home_address", "expected_on": _iso(expected), "given_at": at})
+        return extra
 
     # --- the whole person ---
 
@@ -607,8 +661,8 @@ class _Person:
                         continue
                     windows.append(window)
                     blocks.append((d, back))
-                    detentions_out.append({"kind": "abroad", "start": d, "end": back})
                     country = r.choice(TRIP_COUNTRIES)
+                    detentions_out.append({"kind": "abroad", "start": d, "end": back, "country": country})
                     details = {"destination": country, "departure": _iso(d), "return": _iso(back)}
                     fixed.append((notice, "travel", details))
             # Prescribed information (2012 Regulations).
@@ -688,6 +742,13 @@ class _Person:
                 end = start + int(r.choice((5, 7, 10)) * YEAR) if r.random() < 0.4 else None
                 orders.append({"kind": "shpo", "start": _iso(start), "end": _iso(end) if end else None})
 
+        stays: list[dict[str, Any]] = []
+        notices: list[dict[str, Any]] = []
+        extra_notes: list[dict[str, Any]] = []
+        if initial is not None and opened is None and initial < today - 40:
+            extra_notes = self.travel_extras(pid, force.code, initial, horizon, blocks, addresses, detentions_out,
+                                             notes, stays, notices)
+
         notes.sort(key=lambda n: n[0])
         out_disposals = []
         for day, k, m in disposals:
@@ -696,7 +757,7 @@ class _Person:
             out_disposals.append({"date": _iso(day), "offence": label, "offence_code": code, "kind": k, "months": m})
         towns_by_address = [(a["valid_from"], a["town"]) for a in addresses]
         officers = self.pools.officers
-        out_notes = []
+        out_notes: list[dict[str, Any]] = []
         transfer_day = addresses[1]["valid_from"] if old_force and len(addresses) > 1 else None
         for day, k, details, nfa_flag in notes:
             town = towns_by_address[0][1]
@@ -709,6 +770,8 @@ class _Person:
                 "kind": k, "received_at": _received_at(r, day), "station": f"{town} Police Station",
                 "officer": r.choice(officers[area]), "no_fixed_abode": nfa_flag, "details": details,
             })
+        if extra_notes:
+            out_notes = sorted(out_notes + extra_notes, key=lambda n: str(n["received_at"]))
         return {
             "id": str(pid),
             "force": force.code,
@@ -723,7 +786,12 @@ class _Person:
             "disposals": out_disposals,
             "detentions": [{"kind": d["kind"], "start": _iso(d["start"]),
                             "end": _iso(d["end"]) if d["end"] is not None and d["end"] <= today else None}
-                           for d in sorted(detentions_out, key=lambda d: d["start"])],
+                           for d in sorted(detentions_out, key=lambda d: d["start"]) if d["kind"] != "abroad"],
+            # time abroad is a trip (s.86), with where they went, as notified
+            "trips": [_trip(i, d, today) for i, d in enumerate(
+                sorted((d for d in detentions_out if d["kind"] == "abroad"), key=lambda d: d["start"]), start=1)],
+            "stays": stays,
+            "advance_notices": notices,
             "orders": orders,
             "notifications": out_notes,
             "cases": [{**c, "opened": _iso(c["opened"]), "closed": _iso(c["closed"]) if c["closed"] else None,
@@ -735,6 +803,23 @@ def _uuid7(today: int, index: int, rand74: int) -> uuid.UUID:
     """A deterministic time-ordered id (see ``tether.core.ids``): midnight UTC of ``today`` plus
     ``index`` ms, so ids ascend in generation order and the same seed gives the same ids."""
     return uuid7((today - date(1970, 1, 1).toordinal()) * 86_400_000 + index, rand74)
+
+
+# where a trip to each country usually first arrives (synthetic detail for the demo)
+ARRIVALS = {"ES": "Malaga airport", "FR": "Calais ferry port", "IE": "Dublin airport", "PL": "Krakow airport",
+            "RO": "Bucharest Otopeni airport", "PT": "Faro airport", "IT": "Rome Fiumicino airport",
+            "GR": "Athens airport", "TR": "Antalya airport", "NL": "Amsterdam Schiphol airport",
+            "TH": "Bangkok Suvarnabhumi airport", "US": "New York JFK airport", "LT": "Vilnius airport",
+            "BG": "Sofia airport"}
+
+
+def _trip(number: int, d: dict[str, Any], today: int) -> dict[str, Any]:
+    back = d["end"]
+    told = back + 1 if back is not None and back + 1 < today else None
+    return {"number": number, "departure": _iso(d["start"]), "countries": [d["country"]],
+            "arrival_points": ARRIVALS.get(d["country"], ""), "accommodation": "Hotel (synthetic)",
+            "return_date": _iso(back) if back is not None else None, "return_point": "",
+            "return_notified_on": _iso(told) if told else None, "short_notice": False, "cancelled": False}
 
 
 def _dated(row: dict[str, Any]) -> dict[str, Any]:

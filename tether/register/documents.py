@@ -35,8 +35,11 @@ from .constants import (
     criminal_responsibility_age,
 )
 from .identifiers import normalise_ni_number, normalise_pnc_id, normalise_postcode
+from .travel import AdvanceNoticeDoc, StayDoc, TripDoc, parse_sections
 
-FORMAT_VERSION = 1
+# 2: trips (s.86), stays and advance notices; time abroad is a trip, no longer an ``abroad`` detention (a format 1
+# line's abroad detentions are read as trips)
+FORMAT_VERSION = 2
 _T = TypeVar("_T")
 
 
@@ -115,6 +118,9 @@ class RegistrantDoc:
     # the parts other packages keep (``extensions.DocumentSection``), by key: casework's "cases"
     sections: dict[str, Any] = field(default_factory=dict)
     date_of_death: date | None = None
+    trips: list[TripDoc] = field(default_factory=list)  # every version, in the order recorded
+    stays: list[StayDoc] = field(default_factory=list)
+    advance_notices: list[AdvanceNoticeDoc] = field(default_factory=list)
 
 
 def too_young(dob: date, on: date, jurisdiction: str) -> str | None:
@@ -329,6 +335,14 @@ def parse_registrant(
 
     detentions = spans("detentions", DetentionKind)
     orders = spans("orders", OrderKind)
+    trips, stays, advance_notices = parse_sections(c, data, today)
+    if any(d.kind == DetentionKind.ABROAD for d in detentions):  # format 1: time abroad was a detention
+        if trips:
+            c.fail("detentions", "time abroad is given as trips: an abroad detention cannot come with trips")
+        first = max((t.number for t in trips), default=0)
+        trips += [TripDoc(number=first + i, departure=d.start, countries=[], return_date=d.end)
+                  for i, d in enumerate((d for d in detentions if d.kind == DetentionKind.ABROAD), start=1)]
+        detentions = [d for d in detentions if d.kind != DetentionKind.ABROAD]
 
     notifications = []
     for path, item in c.items(data, "notifications"):
@@ -364,6 +378,7 @@ def parse_registrant(
         id=pid, reference=reference, force=force, synthetic=synthetic, date_of_birth=dob, sex=sex, ni_number=ni,
         pnc_id=pnc, names=names, addresses=addresses, ownership=ownership, disposals=disposals,
         detentions=detentions, orders=orders, notifications=notifications, sections=sections, date_of_death=died,
+        trips=trips, stays=stays, advance_notices=advance_notices,
     )
     if jurisdiction:  # the rules engine's contract: facts that contradict each other are refused, naming the rule
         from .facts import doc_problems  # facts reads documents: imported here, where both are loaded

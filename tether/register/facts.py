@@ -10,7 +10,7 @@ Both give the same ``History`` for the same registrant, and ``facts_from`` is th
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
@@ -21,6 +21,7 @@ from tether.obligations import types as t
 
 from . import extensions
 from .constants import AddressKind, NameKind
+from .travel import ADVANCE_EVENT_KIND, current_trips, stay_key
 
 if TYPE_CHECKING:
     from .documents import RegistrantDoc
@@ -30,6 +31,11 @@ NAME_KINDS = (NameKind.CURRENT.value, NameKind.ALIAS.value)
 HOME_KINDS = (AddressKind.HOME.value, AddressKind.NFA.value)
 
 Span = tuple[str, date, "date | None"]  # (kind, start, end)
+Trip = tuple[date, "date | None", "str | None", bool]  # (departure, return date, first country, short notice)
+
+# An advance notice whose change has not happened (or not been recorded) reaches the rules engine as the change
+# dated after any as_of: "not happened yet", which is when the engine's non-occurrence duty applies.
+NOT_HAPPENED = date.max
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,7 +48,11 @@ class History:
     - ``name_starts``: start dates of current names and aliases; ``home_starts``: of home/NFA addresses;
     - ``status_spans``: (kind, start, end) of what other packages hold that sets the register status (casework's
       missing and wanted cases: kind ``missing`` or ``wanted``), see ``extensions``;
-    - ``date_of_death``: when they died (None: alive, or not known to have died)."""
+    - ``date_of_death``: when they died (None: alive, or not known to have died);
+    - ``trips``: (departure, return date, first country, short notice) of each trip as it stands, not cancelled, by
+      departure: time abroad (the only record of it) and the departures the travel rules read;
+    - ``stays``: (start, end, address key) of each stay at other premises, by start;
+    - ``advance_notices``: (change, UK date given, expected date) of each advance notice, by time given."""
 
     jurisdiction: str
     date_of_birth: date
@@ -54,6 +64,13 @@ class History:
     home_starts: list[date]
     status_spans: list[Span]
     date_of_death: date | None = None
+    trips: list[Trip] = field(default_factory=list)
+    stays: list[Span] = field(default_factory=list)
+    advance_notices: list[tuple[str, date, date]] = field(default_factory=list)
+
+    def periods(self) -> list[Span]:
+        """Custody, hospital and time abroad: the detentions, then each trip as an ``abroad`` period."""
+        return [*self.detentions, *(("abroad", dep, ret) for dep, ret, _c, _s in self.trips)]
 
 
 def notified_on(received_at: datetime) -> date:
@@ -80,6 +97,11 @@ def history_from_doc(doc: RegistrantDoc, jurisdiction: str) -> History:
             for span in section.spans(doc.sections.get(section.key, section.empty()))
         ],
         date_of_death=doc.date_of_death,
+        trips=[(t.departure, t.return_date, t.countries[0] if t.countries else None, t.short_notice)
+               for t in current_trips(doc.trips) if not t.cancelled],
+        stays=sorted(((stay_key(s.line1, s.postcode), s.start, s.end) for s in doc.stays), key=lambda s: (s[1], s[0])),
+        advance_notices=sorted(((a.change, notified_on(a.given_at), a.expected_on) for a in doc.advance_notices),
+                               key=lambda a: a[1]),
     )
 
 
@@ -94,7 +116,14 @@ def facts_from(h: History) -> t.Facts:
                 events.append(t.Event(kind="departure", start=start))
             elif end is not None and end > first:
                 events.append(t.Event(kind="release", start=end))
+        for dep, ret, country, short in h.trips:  # as an abroad period always was, with the trip's details
+            if dep > first:
+                events.append(t.Event(kind="departure", start=dep, end=ret, country=country, short_notice=short))
+            elif ret is not None and ret > first:
+                events.append(t.Event(kind="release", start=ret))
+        events += [t.Event(kind="stay", start=start, end=end, address=key) for key, start, end in h.stays]
         events.sort(key=lambda e: (e.start, e.kind))
+        events = _with_advance_notices(events, h.advance_notices)
     return t.Facts(
         jurisdiction=h.jurisdiction,  # type: ignore[arg-type]
         date_of_birth=h.date_of_birth,
@@ -105,7 +134,7 @@ def facts_from(h: History) -> t.Facts:
         orders=tuple(t.Order(kind="shpo", start=start, end=end) for _, start, end in h.orders),
         detentions=tuple(
             t.Detention(kind=kind, start=start, end=end)  # type: ignore[arg-type]
-            for kind, start, end in h.detentions
+            for kind, start, end in h.periods()
         ),
         notifications=tuple(
             t.Notification(kind=kind, date=day, no_fixed_abode=nfa)  # type: ignore[arg-type]
@@ -114,6 +143,25 @@ def facts_from(h: History) -> t.Facts:
         events=tuple(events),
         date_of_death=h.date_of_death,
     )
+
+
+def _with_advance_notices(events: list[t.Event], notices: list[tuple[str, date, date]]) -> list[t.Event]:
+    """Each advance notice, as ``advance_notice_for`` on the change it announced: the first change of its kind on or
+    after the day it was given (the rules engine decides whether it came within 2 days of the expected date). One
+    whose change has not happened goes in as that change not yet made (``NOT_HAPPENED``); for a stay, as a change
+    of address not yet made (the engine asks only whether the announced change happened)."""
+    used: set[int] = set()
+    extra: list[t.Event] = []
+    for change, given, expected in notices:
+        kind = ADVANCE_EVENT_KIND[change]
+        i = next((i for i, e in enumerate(events) if i not in used and e.kind == kind and e.start >= given), None)
+        if i is None:
+            extra.append(t.Event(kind="address_change" if kind == "stay" else kind,  # type: ignore[arg-type]
+                                 start=NOT_HAPPENED, advance_notice_for=expected))
+        else:
+            used.add(i)
+            events[i] = replace(events[i], advance_notice_for=expected)
+    return events + extra
 
 
 def facts_for(doc: RegistrantDoc, jurisdiction: str) -> t.Facts:
@@ -175,6 +223,8 @@ def contract_problems(h: History, notification_index: list[int] | None = None) -
             path = f"notifications[{notification_index[i] if notification_index else i}].received_at"
         elif m and m.group(1) == "events":
             path = "detentions"  # a release is the end of a detention (``facts_from``)
+        elif m and m.group(1) == "detentions" and int(m.group(2)) >= len(h.detentions):
+            path = "trips"  # the trips follow the detentions (``History.periods``)
         out.append(Problem(path, RULES.get(err.rule, err.message), err.rule, err.day))
     return out
 

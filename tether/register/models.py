@@ -203,3 +203,8 @@ class PersonObligation(models.Model):
     class Meta:
         ordering = ["due", "id"]
         indexes = [models.Index(fields=["open", "due"])]
+
+
+from .models_travel import AdvanceNotice as AdvanceNotice  # noqa: E402  (travel, stays, advance notices)
+from .models_travel import Stay as Stay  # noqa: E402
+from .models_travel import Trip as Trip  # noqa: E402

@@ -46,7 +46,7 @@ def _status(h: History, subject: bool, ever_subject: bool, as_of: date) -> str:
         return RegisterStatus.MISSING.value
     if not subject:
         return RegisterStatus.EXPIRED.value if ever_subject else RegisterStatus.NOT_SUBJECT.value
-    current = [kind for kind, start, end in h.detentions if start <= as_of and (end is None or end > as_of)]
+    current = [kind for kind, start, end in h.periods() if start <= as_of and (end is None or end > as_of)]
     if any(kind == DetentionKind.ABROAD for kind in current):
         return RegisterStatus.ABROAD.value
     if current:

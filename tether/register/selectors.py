@@ -24,7 +24,20 @@ from .documents import (
     SpanDoc,
 )
 from .facts import HOME_KINDS, NAME_KINDS, History, notified_on
-from .models import Address, Detention, Disposal, Notification, Order, Ownership, Person, PersonName
+from .models import (
+    Address,
+    AdvanceNotice,
+    Detention,
+    Disposal,
+    Notification,
+    Order,
+    Ownership,
+    Person,
+    PersonName,
+    Stay,
+    Trip,
+)
+from .travel import AdvanceNoticeDoc, StayDoc, TripDoc, advance_to_json, stay_key, stay_to_json, trip_to_json
 
 
 def separate(qs: Any, field: str = "pk", as_of: date | None = None) -> Any:
@@ -56,6 +69,9 @@ def load_registrant_docs(ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, Registrant
     detentions = _grouped(Detention, ids, ["start", "id"])
     orders = _grouped(Order, ids, ["start", "id"])
     notes = _grouped(Notification, ids, ["received_at", "id"])
+    trips = _grouped(Trip, ids, ["id"])
+    stays = _grouped(Stay, ids, ["start", "id"])
+    advance = _grouped(AdvanceNotice, ids, ["given_at", "id"])
     extra = {section.key: (section, section.load(ids)) for section in extensions.sections()}
     docs = {}
     for p in people:
@@ -79,8 +95,17 @@ def load_registrant_docs(ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, Registrant
                 for n in notes[p.pk]
             ],
             sections={key: stored.get(p.pk, section.empty()) for key, (section, stored) in extra.items()},
+            trips=[trip_doc(t) for t in trips[p.pk]],
+            stays=[StayDoc(s.line1, s.town, s.postcode, s.start, s.end) for s in stays[p.pk]],
+            advance_notices=[AdvanceNoticeDoc(a.change, a.expected_on, a.given_at) for a in advance[p.pk]],
         )
     return docs
+
+
+def trip_doc(t: Trip) -> TripDoc:
+    return TripDoc(number=t.number, departure=t.departure, countries=t.country_list, arrival_points=t.arrival_points,
+                   accommodation=t.accommodation, return_date=t.return_date, return_point=t.return_point,
+                   return_notified_on=t.return_notified_on, short_notice=t.short_notice, cancelled=t.cancelled)
 
 
 Span = tuple[uuid.UUID | None, uuid.UUID | None]  # the people with lo < id <= hi (None: open-ended)
@@ -140,7 +165,7 @@ def load_histories(ids: Sequence[uuid.UUID], *, span: Span | None = None) -> dic
     qn = connection.ops.quote_name
     day, end = qn("date"), qn("end")
     t = {m.__name__: m._meta.db_table for m in (Person, Disposal, Order, Detention, Notification,
-                                                PersonName, Address)}
+                                                PersonName, Address, Trip, Stay, AdvanceNotice)}
     ids = list(ids)
     jurisdictions = {f.pk: f.jurisdiction for f in Force.objects.all()}
     people = {
@@ -168,6 +193,13 @@ def load_histories(ids: Sequence[uuid.UUID], *, span: Span | None = None) -> dic
         in_kinds = ", ".join(["%s"] * len(kinds))
         grouped(key, f"SELECT person_id, valid_from FROM {table}"  # noqa: S608
                      f" WHERE {{ids}} AND kind IN ({in_kinds}) ORDER BY person_id, valid_from, id", *kinds)
+    ret = qn("return_date")
+    grouped("trips", f"SELECT person_id, number, departure, {ret}, countries, short_notice, cancelled"  # noqa: S608
+                     f" FROM {t['Trip']} WHERE {{ids}} ORDER BY person_id, number, id")
+    grouped("stays", f"SELECT person_id, line1, postcode, start, {end} FROM {t['Stay']}"  # noqa: S608
+                     " WHERE {ids} ORDER BY person_id, start, id")
+    grouped("advance", f"SELECT person_id, change, given_at, expected_on FROM {t['AdvanceNotice']}"  # noqa: S608
+                       " WHERE {ids} ORDER BY person_id, given_at, id")
     status_spans: dict[uuid.UUID, list[Any]] = defaultdict(list)
     for source in extensions.status_sources():
         for pid, spans in source(qn, lambda sql, *params: person_rows(sql, ids, *params, span=span)).items():
@@ -188,7 +220,24 @@ def load_histories(ids: Sequence[uuid.UUID], *, span: Span | None = None) -> dic
             home_starts=lists["homes"].get(pid, []),
             status_spans=status_spans.get(pid, []),
             date_of_death=as_date(died),
+            trips=_trips(lists["trips"].get(pid, [])),
+            stays=sorted(((stay_key(line1, postcode), as_date(start), as_date(end))
+                          for line1, postcode, start, end in lists["stays"].get(pid, [])), key=lambda s: (s[1], s[0])),
+            advance_notices=sorted(((change, notified_on(_aware(at)), as_date(expected))
+                                    for change, at, expected in lists["advance"].get(pid, [])), key=lambda a: a[1]),
         )
+    return out
+
+
+def _trips(rows: list[tuple[Any, ...]]) -> list[tuple[date, date | None, str | None, bool]]:
+    """Each trip as it stands (its last version), not cancelled, by departure (``facts.History.trips``)."""
+    latest: dict[int, tuple[Any, ...]] = {}
+    for row in rows:  # by number, then id: the last of a number is its latest version
+        latest[row[0]] = row
+    out = [(as_date(dep), as_date(ret), (countries.split() or [None])[0], bool(short))
+           for _number, dep, ret, countries, short, cancelled in sorted(latest.values(),
+                                                                        key=lambda r: (as_date(r[1]), r[0]))
+           if not cancelled]
     return out
 
 
@@ -243,6 +292,10 @@ def doc_to_dict(doc: RegistrantDoc) -> dict[str, Any]:
              "station": n.station, "officer": n.officer, "no_fixed_abode": n.no_fixed_abode, "details": n.details}
             for n in doc.notifications
         ],
+        # trips, stays and advance notices: left out when there are none
+        **({"trips": [trip_to_json(t) for t in doc.trips]} if doc.trips else {}),
+        **({"stays": [stay_to_json(s) for s in doc.stays]} if doc.stays else {}),
+        **({"advance_notices": [advance_to_json(a) for a in doc.advance_notices]} if doc.advance_notices else {}),
         # each package's section; one that holds nothing (None) is left out, so a registrant without it exports
         # exactly as before that package existed
         **{key: value for key, value in ((section.key, section.to_json(doc.sections.get(section.key,

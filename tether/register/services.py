@@ -20,7 +20,7 @@ from tether.core import clock
 from tether.core.errors import Conflict, Forbidden, ValidationFailed
 from tether.core.fields import read_text
 from tether.core.ids import new_id
-from tether.core.models import allocate, bump
+from tether.core.models import allocate, bump, holds_on_q
 from tether.obligations.calendar import age_on
 
 from . import extensions
@@ -38,7 +38,19 @@ from .documents import (
 )
 from .facts import HOME_KINDS, Problem, contract_problems
 from .guards import access_person_by_id
-from .models import Address, Detention, Disposal, Notification, Order, Ownership, Person, PersonName
+from .models import (
+    Address,
+    AdvanceNotice,
+    Detention,
+    Disposal,
+    Notification,
+    Order,
+    Ownership,
+    Person,
+    PersonName,
+    Stay,
+    Trip,
+)
 from .outcomes import materialise, materialise_histories
 from .selectors import load_histories
 
@@ -83,7 +95,8 @@ def registrants_write(
     fresh = iter(allocate(REFERENCE_COUNTER, sum(1 for d in docs if not d.reference)))
 
     people: list[Person] = []
-    rows: dict[str, list[Any]] = {k: [] for k in ("names", "addresses", "own", "disp", "det", "ord", "notes")}
+    rows: dict[str, list[Any]] = {k: [] for k in ("names", "addresses", "own", "disp", "det", "ord", "notes",
+                                                  "trips", "stays", "advance")}
     for doc in docs:
         given, family = _current_name(doc)
         force = forces[doc.force]
@@ -127,10 +140,22 @@ def registrants_write(
                          no_fixed_abode=n.no_fixed_abode, details=n.details, created_at=now)
             for n in doc.notifications
         ]
+        rows["trips"] += [
+            Trip(person_id=pid, number=t.number, departure=t.departure, countries=" ".join(t.countries),
+                 arrival_points=t.arrival_points, accommodation=t.accommodation, return_date=t.return_date,
+                 return_point=t.return_point, return_notified_on=t.return_notified_on, short_notice=t.short_notice,
+                 cancelled=t.cancelled, created_at=now)
+            for t in doc.trips
+        ]
+        rows["stays"] += [Stay(person_id=pid, line1=x.line1, town=x.town, postcode=x.postcode, start=x.start,
+                               end=x.end, created_at=now) for x in doc.stays]
+        rows["advance"] += [AdvanceNotice(person_id=pid, change=a.change, expected_on=a.expected_on,
+                                          given_at=a.given_at, created_at=now) for a in doc.advance_notices]
 
     Person.objects.bulk_create(people, batch_size=BATCH)
     for model, key in ((PersonName, "names"), (Address, "addresses"), (Ownership, "own"), (Disposal, "disp"),
-                       (Detention, "det"), (Order, "ord"), (Notification, "notes")):
+                       (Detention, "det"), (Order, "ord"), (Notification, "notes"), (Trip, "trips"),
+                       (Stay, "stays"), (AdvanceNotice, "advance")):
         model.objects.bulk_create(rows[key], batch_size=BATCH)
     extensions.people_written([p.pk for p in people])  # identity keeps its search keys in step
     for section in extensions.sections():  # what other packages keep of each registrant (casework: cases)
@@ -244,6 +269,7 @@ def notification_record(
         if errors:
             raise ValidationFailed(errors)
         assert at is not None
+        nfa = no_fixed_abode_for(person, clock.uk_date(at), nfa)
         change.field = "received_at"
         note = Notification.objects.create(
             person=person, kind=str(kind), received_at=at, received_on=clock.uk_date(at), station=station,
@@ -252,6 +278,23 @@ def notification_record(
         )
         change.detail = {"notification_id": note.pk, "kind": note.kind, "received_at": at, "station": station}
     return note
+
+
+NFA_WITHOUT_LOCATION = ("cannot be given while their address on that date is a home address: record where they can "
+                        "regularly be found first (the rule: no fixed abode is notified with that place, and it makes "
+                        "the periodic notification weekly)")
+
+
+def no_fixed_abode_for(person: Person, day: date, given: bool) -> bool:
+    """Whether a notification made on ``day`` gave no fixed abode, as the record says: yes when the home-kind address
+    holding that day is a no-fixed-abode location (whatever was ticked); ticked without one is refused, naming the
+    field. (The rules engine reads the flag: it makes the periodic notification weekly.)"""
+    holding = person.addresses.filter(holds_on_q(day), kind__in=HOME_KINDS).order_by("-valid_from", "-id").first()
+    if holding is not None and holding.kind == "nfa":
+        return True
+    if given:
+        raise ValidationFailed({"no_fixed_abode": [NFA_WITHOUT_LOCATION]})
+    return False
 
 
 @dataclass

@@ -9,7 +9,8 @@ from tether.access.models import Force, User
 from tether.audit.models import AuditEvent
 from tether.casework.case_services import case_open
 from tether.casework.models import Task
-from tether.register.services import person_create
+from tether.register.services import address_record, person_create
+from tether.register.services_travel import stay_record, trip_record
 
 
 @pytest.fixture
@@ -22,6 +23,12 @@ def world(officer, other_officer, supervisor, force_admin, national_admin, partn
     created = AuditEvent.objects.get(action="person.create", object_id=str(person.pk))  # MPS, no personal values
     person.walk_ids = {"case_id": case.pk, "task_id": Task.objects.filter(case=case).order_by("pk").first().pk,
                        "user_id": officer.pk, "seq": created.seq}
+    # a trip, a stay and another regular address, for their pages
+    trip = trip_record(officer, person.pk, {"departure": "2025-07-01", "countries": ["FR"], "station": "Walk station"})
+    stay = stay_record(officer, person.pk, {"line1": "4 Other Road", "postcode": "SW1A 2AA", "start": "2025-06-14"})
+    other = address_record(officer, person.pk, {"kind": "other", "line1": "9 Weekend Lane", "postcode": "M1 1AE",
+                                                "valid_from": "2025-01-01"})
+    person.walk_ids.update(number=trip.number, stay_id=stay.pk, address_id=other.pk)
     users = {"officer": officer, "other_officer": other_officer, "supervisor": supervisor,
              "force_admin": force_admin, "national_admin": national_admin, "partner": partner,
              "analyst": analyst, "foi_officer": foi, "auditor": auditor}

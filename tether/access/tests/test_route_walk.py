@@ -74,7 +74,7 @@ def _web(route: str, who: str) -> str:
         return OK if who in WRITERS | {"other_officer"} else FORBIDDEN
     if route == "register:person":
         return FULL if who in OWN else LIMITED if who == "other_officer" else NOT_FOUND
-    if route in COMPLIANCE_LISTS:  # every worker lists their own force's work
+    if route in COMPLIANCE_LISTS or route == "register:travelling_now":  # every worker: their own force's
         return OK if who in WRITERS | {"other_officer"} else FORBIDDEN
     if route == "casework:queue":
         return OK if who in {"supervisor", "force_admin", "national_admin"} else FORBIDDEN
@@ -106,12 +106,14 @@ def _web(route: str, who: str) -> str:
 
 
 COMPLIANCE_LISTS = {"casework:tasks", "casework:overdue", "casework:sla", "casework:playbook", "casework:cases"}
-POST_ONLY = {"casework:task_assign", "casework:action", "casework:event"}
+POST_ONLY = {"casework:task_assign", "casework:action", "casework:event", "register:trip_cancel"}
 WRITE_ROUTES = {"api:record_notification", "api:record_name", "api:record_address", "api:correct_identity",
                 "api:complete_task", "api:assign_task", "api:transition_case", "api:close_case", "api:reopen_case",
                 "api:record_action", "api:merge_records", "api:undo_merge", "api:management_write",
                 "api:approve_merge_api", "api:decline_merge_api",
-                "api:visit_create", "api:policy_update"}
+                "api:visit_create", "api:policy_update",
+                "api:record_trip", "api:update_trip", "api:record_return", "api:cancel_trip", "api:record_stay",
+                "api:end_stay", "api:end_address", "api:record_advance_notice"}
 WORK_LISTS = {"api:list_tasks", "api:list_breaches", "api:list_sla_breaches", "api:list_cases"}
 
 
@@ -134,7 +136,9 @@ def _api(route: str, who: str) -> str:
         return OK if who in MERGERS else FORBIDDEN
     if route == "api:get_person":
         return FULL if who in OWN else LIMITED if who == "other_officer" else NOT_FOUND
-    if route in WORK_LISTS:  # each worker's own list or force; no compliance work for the other roles
+    if route == "api:get_travel":  # an MPS registrant's trips: another force opens the full record first
+        return OK if who in OWN else FORBIDDEN if who == "other_officer" else NOT_FOUND
+    if route in WORK_LISTS or route == "api:get_travelling_now":  # each worker's own list or force
         return OK if who in WRITERS | {"other_officer"} else FORBIDDEN
     if route == "api:get_task":  # an MPS task
         return OK if who in OWN else NOT_FOUND if who == "other_officer" else FORBIDDEN
@@ -173,6 +177,9 @@ WEB_ROUTES = {
     "management:person", "management:visit", "management:overdue", "management:caseload", "management:capacity",
     "management:risk_level", "management:assessment", "management:mappa", "management:mode", "management:manager",
     "management:intelligence", "management:policy",
+    "register:trip_create", "register:trip_update", "register:trip_return", "register:trip_cancel",
+    "register:stay_create", "register:stay_end", "register:address_end", "register:advance_notice_create",
+    "register:travelling_now",
 } | tracing_policy.WEB
 API_ROUTES = {
     "api:openapi-json", "api:openapi-view", "api:list_people", "api:create_person", "api:get_person",
@@ -188,6 +195,8 @@ API_ROUTES = {
     "api:management_show", "api:management_write", "api:visit_create", "api:overdue_list", "api:caseload_list",
     "api:capacity_show", "api:policy_update", "api:report_management", "api:reveal_personal",
     "api:report_visits", "api:report_overdue", "api:report_caseloads",
+    "api:get_travel", "api:record_trip", "api:update_trip", "api:record_return", "api:cancel_trip",
+    "api:record_stay", "api:end_stay", "api:end_address", "api:record_advance_notice", "api:get_travelling_now",
 } | tracing_policy.API
 
 
@@ -215,7 +224,8 @@ def _classify(response: Any, ni_number: str) -> str:
         raw = b"".join(response.streaming_content) if response.streaming else response.content
         body = raw.decode(errors="replace")
         if response.get("Content-Type", "").startswith("application/json"):
-            access = json.loads(body).get("access")
+            data = json.loads(body)
+            access = data.get("access") if isinstance(data, dict) else None  # a list answers OK
             return {"full": FULL, "limited": LIMITED}.get(access, OK)
         if ni_number in body:
             return FULL

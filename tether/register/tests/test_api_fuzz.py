@@ -44,6 +44,14 @@ DOMAIN_RULES = {
     "POST /api/v1/people/{person_id}/management/{what}": "as POST /api/v1/management/policy",
     "POST /api/v1/people/{person_id}/visits": "as POST /api/v1/management/policy",
     "POST /api/v1/tracing/leads/{lead_id}/decision": "a reason is required to reject or ask for more",
+    "POST /api/v1/people/{person_id}/trips": "real countries outside the UK; return not before departure; no overlap",
+    "POST /api/v1/people/{person_id}/trips/{number}": "as POST .../trips, and the trip must exist and change",
+    "POST /api/v1/people/{person_id}/trips/{number}/return": "the trip must exist; not in the future; a change",
+    "POST /api/v1/people/{person_id}/trips/{number}/cancel": "the trip must exist and not be cancelled already",
+    "POST /api/v1/people/{person_id}/stays": "a real UK postcode; dates in order, not in the future",
+    "POST /api/v1/people/{person_id}/stays/{stay_id}/end": "the stay must exist and be open; end not before start",
+    "POST /api/v1/people/{person_id}/addresses/{address_id}/end": "another address, still open; ends after it starts",
+    "POST /api/v1/people/{person_id}/advance-notices": "expected not before the notice; not already recorded",
 }
 
 

@@ -18,10 +18,11 @@ from tether.obligations import evaluate
 from tether.obligations import types as t
 from tether.register.constants import AddressKind, DetentionKind, NameKind, RegisterStatus
 from tether.register.documents import RegistrantDoc
-from tether.register.facts import facts_for, history_from_doc
+from tether.register.facts import _with_advance_notices, facts_for, history_from_doc
 from tether.register.models import Person, PersonObligation, RegisterState
 from tether.register.outcomes import rematerialise
 from tether.register.selectors import load_histories, load_registrant_docs
+from tether.register.travel import current_trips, stay_key
 
 pytestmark = pytest.mark.django_db
 
@@ -51,7 +52,20 @@ def _oracle_facts(doc: RegistrantDoc, jurisdiction: str) -> t.Facts:
             events.append(t.Event(kind="departure", start=d.start))
         elif d.end is not None and after_start(d.end):
             events.append(t.Event(kind="release", start=d.end))
+    # trips (s.86): the only record of time abroad; a trip is a departure with its return date and first country
+    trips = [tr for tr in current_trips(doc.trips) if not tr.cancelled]
+    for tr in trips:
+        if after_start(tr.departure):
+            events.append(t.Event(kind="departure", start=tr.departure, end=tr.return_date,
+                                  country=tr.countries[0] if tr.countries else None, short_notice=tr.short_notice))
+        elif tr.return_date is not None and after_start(tr.return_date):
+            events.append(t.Event(kind="release", start=tr.return_date))
+    if first is not None:
+        events += [t.Event(kind="stay", start=s.start, end=s.end, address=stay_key(s.line1, s.postcode))
+                   for s in doc.stays]
     events.sort(key=lambda e: (e.start, e.kind))
+    events = _with_advance_notices(events, sorted(((a.change, uk_date(a.given_at), a.expected_on)
+                                                   for a in doc.advance_notices), key=lambda a: a[1]))
     return t.Facts(
         jurisdiction=jurisdiction,  # type: ignore[arg-type]
         date_of_birth=doc.date_of_birth,
@@ -63,7 +77,7 @@ def _oracle_facts(doc: RegistrantDoc, jurisdiction: str) -> t.Facts:
         detentions=tuple(
             t.Detention(kind=d.kind, start=d.start, end=d.end)  # type: ignore[arg-type]
             for d in doc.detentions
-        ),
+        ) + tuple(t.Detention(kind="abroad", start=tr.departure, end=tr.return_date) for tr in trips),
         notifications=tuple(
             t.Notification(kind=n.kind, date=uk_date(n.received_at), no_fixed_abode=n.no_fixed_abode)  # type: ignore[arg-type]
             for n in sorted(doc.notifications, key=lambda n: n.received_at)
@@ -81,8 +95,10 @@ def _oracle_status(doc: RegistrantDoc, subject: bool, ever_subject: bool, as_of:
         return RegisterStatus.MISSING
     if not subject:
         return RegisterStatus.EXPIRED if ever_subject else RegisterStatus.NOT_SUBJECT
-    current = [d for d in doc.detentions if d.start <= as_of and (d.end is None or d.end > as_of)]
-    if any(d.kind == DetentionKind.ABROAD for d in current):
+    spans = [(d.kind, d.start, d.end) for d in doc.detentions]
+    spans += [("abroad", tr.departure, tr.return_date) for tr in current_trips(doc.trips) if not tr.cancelled]
+    current = [kind for kind, start, end in spans if start <= as_of and (end is None or end > as_of)]
+    if any(kind == DetentionKind.ABROAD for kind in current):
         return RegisterStatus.ABROAD
     if current:
         return RegisterStatus.IN_CUSTODY

@@ -399,7 +399,13 @@ def test_notification_form_renders_with_defaults(other_officer_client: Any, gmp_
     assert 'name="kind"' in html and "Periodic (s.85)" in html
 
 
-def test_record_notification_shows_in_timeline(other_officer_client: Any, gmp_person: Any) -> None:
+def test_record_notification_shows_in_timeline(other_officer_client: Any, gmp_person: Any, other_officer: Any) -> None:
+    from tether.register.services import address_record
+
+    # no fixed abode is ticked where the record says where they can be found (ticked without it is refused)
+    address_record(other_officer, gmp_person.pk, {"kind": "nfa", "line1": "Piccadilly Gardens", "postcode": "M1 1AE",
+                                                  "valid_from": (date.today() - timedelta(days=1)).isoformat()})
+    gmp_person.refresh_from_db()
     url = f"/people/{gmp_person.pk}/notifications/new/"
     response = other_officer_client.post(url, notification_form(gmp_person, no_fixed_abode="yes"))
     assert response.status_code == 302, text(response)
@@ -417,7 +423,7 @@ def test_record_notification_shows_in_timeline(other_officer_client: Any, gmp_pe
     assert "by Olive Okafor" in html
     assert "The notification was recorded" in html
     gmp_person.refresh_from_db()
-    assert gmp_person.version == 2
+    assert gmp_person.version == 3  # the no fixed abode location, then the notification
 
 
 def test_record_notification_received_at_is_uk_local_time(other_officer_client: Any, gmp_person: Any) -> None:

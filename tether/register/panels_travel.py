@@ -1,0 +1,25 @@
+"""The person page's travel section (trips, stays, advance notices), plugged in like any other package's panel
+(``extensions.register_person_panel``), so the person page template stays as it is."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tether.access.permissions import is_worker
+
+from . import extensions
+from .selectors_travel import person_travel
+
+
+def travel_panel(user: Any, person: Any) -> extensions.PersonPanel:
+    """Read from the person the guard returned (the page's read is audited there)."""
+    return extensions.PersonPanel(
+        template="register/travel/_panel.html", anchor="travel", title="Travel, stays and advance notices",
+        context={"person": person, "can_record": is_worker(user),
+                 "other_addresses": list(person.addresses.filter(kind="other", valid_to__isnull=True)),
+                 **person_travel(person)},
+    )
+
+
+def install() -> None:
+    extensions.register_person_panel("travel", travel_panel)

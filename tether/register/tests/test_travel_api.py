@@ -1,0 +1,105 @@
+"""The travel, stay and advance-notice API: writes through the one write path, reads audited, scoped by force."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tether.audit.models import AuditEvent
+from tether.register.services import person_create
+
+pytestmark = pytest.mark.django_db
+
+STATION = "Charing Cross Police Station"
+
+
+@pytest.fixture
+def person(officer, make_doc, frozen):
+    return person_create(officer, make_doc())
+
+
+def _post(api, url, body):
+    return api.post(url, json.dumps(body), content_type="application/json")
+
+
+def test_a_trip_is_recorded_read_returned_and_listed(officer, person, api_client, frozen):
+    api = api_client(officer)
+    base = f"/api/v1/people/{person.pk}"
+    r = _post(api, f"{base}/trips", {"departure": "2025-06-20", "countries": ["fr"], "return_date": "2025-06-25",
+                                      "arrival_points": "Calais", "station": STATION, "version": 1})
+    assert r.status_code == 201, r.content
+    assert r.json() == {"person_version": 2, "id": r.json()["id"], "number": 1}
+    body = api.get(f"{base}/travel").json()
+    assert body["trips"][0]["countries"] == ["FR"] and body["trips"][0]["versions"] == 1
+    one = api.get(base).json()
+    assert one["record"]["trips"][0]["departure"] == "2025-06-20"
+    assert any(o["kind"] == "travel" and o["status"] == "met" for o in one["obligations"])
+
+    frozen.move_to("2025-06-22T10:00:00Z")
+    listed = api.get("/api/v1/travelling-now").json()
+    assert [(x["reference"], x["number"]) for x in listed] == [(person.reference, 1)]
+    assert AuditEvent.objects.filter(action="travel.list").exists()
+    assert api.get("/api/v1/travelling-now", {"as_of": "2025-06-26"}).json() == []
+
+    frozen.move_to("2025-06-26T10:00:00Z")
+    r = _post(api, f"{base}/trips/1/return", {"return_date": "2025-06-25"})
+    assert r.status_code == 201, r.content
+    r = _post(api, f"{base}/trips/1/return", {"return_date": "2025-06-25"})
+    assert r.status_code == 400 and "nothing would change" in r.json()["errors"][0]["message"]
+
+
+def test_validation_names_the_field(officer, person, api_client):
+    api = api_client(officer)
+    r = _post(api, f"/api/v1/people/{person.pk}/trips", {"departure": "2025-06-20", "countries": ["GB"],
+                                                          "return_date": "2025-06-10", "station": STATION})
+    assert r.status_code == 400
+    fields = {e["field"] for e in r.json()["errors"]}
+    assert fields == {"countries", "return_date"}
+    r = _post(api, f"/api/v1/people/{person.pk}/trips", {"departure": "2025-06-20", "countries": ["FR"],
+                                                          "station": STATION, "surprise": 1})
+    assert r.status_code == 400
+
+
+def test_stays_addresses_and_advance_notices(officer, person, api_client):
+    api = api_client(officer)
+    base = f"/api/v1/people/{person.pk}"
+    r = _post(api, f"{base}/stays", {"line1": "4 Other Road", "postcode": "SW1A 2AA", "start": "2025-06-10"})
+    assert r.status_code == 201, r.content
+    stay_id = r.json()["id"]
+    assert _post(api, f"{base}/stays/{stay_id}/end", {"end": "2025-06-12"}).status_code == 201
+    r = _post(api, f"{base}/advance-notices", {"change": "name", "expected_on": "2025-07-01", "station": STATION})
+    assert r.status_code == 201, r.content
+    body = api.get(f"{base}/travel").json()
+    assert body["stays"][0]["end"] == "2025-06-12"
+    assert body["advance_notices"][0]["change"] == "name"
+    home = person.addresses.get(kind="home")
+    r = _post(api, f"{base}/addresses/{home.pk}/end", {"valid_to": "2025-06-01"})
+    assert r.status_code == 400 and r.json()["errors"][0]["field"] == "address"
+
+
+def test_another_force_and_roles(officer, other_officer, analyst, person, api_client):
+    other = api_client(other_officer)
+    assert other.get(f"/api/v1/people/{person.pk}/travel").status_code == 403
+    r = _post(other, f"/api/v1/people/{person.pk}/trips", {"departure": "2025-06-20", "countries": ["FR"],
+                                                            "station": STATION})
+    assert r.status_code == 403
+    assert api_client(analyst).get("/api/v1/travelling-now").status_code == 403
+
+
+def test_the_travelling_command(officer, analyst, person, frozen):
+    from typer.testing import CliRunner
+
+    from tether.cli import app
+    from tether.register.services_travel import trip_record
+
+    trip_record(officer, person.pk, {"departure": "2025-06-10", "countries": ["PT"], "station": STATION,
+                                     "received_at": "2025-06-01T10:00:00Z"})
+    runner = CliRunner()
+    out = runner.invoke(app, ["travelling", "--json", "--as", "officer.mps", "--as-of", "2025-06-12"])
+    assert out.exit_code == 0, out.output
+    assert json.loads(out.output)[0]["countries"] == ["PT"]
+    out = runner.invoke(app, ["travelling", "--as", "officer.mps", "--as-of", "2025-06-09"])
+    assert out.exit_code == 0 and "0 registrant(s) abroad." in out.output
+    assert runner.invoke(app, ["travelling", "--as", "analyst.mps"]).exit_code == 1
+    assert runner.invoke(app, ["travelling", "--as", "officer.mps", "--as-of", "2025-13-01"]).exit_code == 2
