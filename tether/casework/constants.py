@@ -15,6 +15,8 @@ class TaskKind(models.TextChoices):
     CASE_REVIEW = "case_review", "Review the case"
     ABROAD_REVIEW = "abroad_review", "Review the believed-abroad position"
     MEDIA_DECISION = "media_decision", "Decide on a media appeal (risk assessment, supervisor approval)"
+    TRANSFER_ACCEPT = "transfer_accept", "Accept or refuse a transfer from another force"
+    TRANSFER_ESCALATED = "transfer_escalated", "Resolve a refused or late transfer with the other force"
 
 
 # Tasks an officer completes with a compliance outcome (playbook "outcomes").
@@ -36,6 +38,8 @@ class Outcome(models.TextChoices):
     ACTION_RECORDED = "action_recorded", "Done: the action is recorded on the case"
     CASE_CLOSED = "case_closed", "Cancelled: the case was closed"
     SUPERSEDED = "superseded", "Cancelled: no longer needed"
+    TRANSFER_ACCEPTED = "transfer_accepted", "Done: the transfer was accepted"
+    TRANSFER_REFUSED = "transfer_refused", "Done: the transfer was refused"
 
 
 OFFICER_OUTCOMES = (

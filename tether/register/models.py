@@ -203,3 +203,6 @@ class PersonObligation(models.Model):
     class Meta:
         ordering = ["due", "id"]
         indexes = [models.Index(fields=["open", "due"])]
+
+
+from .transfer_models import Transfer, TransferState  # noqa: E402, F401  (transfers between forces)

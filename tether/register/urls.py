@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_changes
+from . import views, views_changes, views_transfers
 
 app_name = "register"
 urlpatterns = [
@@ -10,4 +10,9 @@ urlpatterns = [
     path("people/<uuid:person_id>/names/new/", views_changes.name_record_view, name="name_record"),
     path("people/<uuid:person_id>/addresses/new/", views_changes.address_record_view, name="address_record"),
     path("people/<uuid:person_id>/identity/", views_changes.identity_update_view, name="identity_update"),
+    # transfers between forces
+    path("people/<uuid:person_id>/transfer/", views_transfers.transfer_start_view, name="transfer_start"),
+    path("transfers/", views_transfers.transfers_view, name="transfers"),
+    path("transfers/<int:transfer_id>/accept/", views_transfers.transfer_accept_view, name="transfer_accept"),
+    path("transfers/<int:transfer_id>/refuse/", views_transfers.transfer_refuse_view, name="transfer_refuse"),
 ]
