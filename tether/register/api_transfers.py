@@ -36,6 +36,11 @@ class TransferOut(Schema):
     late: bool
 
 
+class TransferListOut(Schema):
+    count: int
+    results: list[TransferOut]
+
+
 class TransferStartIn(In):
     """Besides each field's rule: the receiving force must be another force than the owner, the move date after
     the current ownership began, and only one transfer may wait at a time."""
@@ -75,7 +80,7 @@ def start_transfer(request: HttpRequest, person_id: PersonId, payload: TransferS
     return 201, _out(request.user, transfer.pk)
 
 
-@router.get("/transfers", response={200: list[TransferOut], 400: ErrorOut, 403: DetailOut},
+@router.get("/transfers", response={200: TransferListOut, 400: ErrorOut, 403: DetailOut},
             summary="List your force's transfers")
 def list_transfers(
     request: HttpRequest,
@@ -86,7 +91,8 @@ def list_transfers(
     """Transfers to your force (incoming), from it (outgoing) or both, newest first; ``late``: still waiting after
     the last day to accept, as at ``as_of`` (default today)."""
     rows = transfers_list(request.user, direction=direction, state=state, as_of=as_of)
-    return [TransferOut(**{**r, "person_id": str(r["person_id"])}) for r in rows]
+    return TransferListOut(count=len(rows), results=[TransferOut(**{**r, "person_id": str(r["person_id"])})
+                                                     for r in rows])
 
 
 @router.post("/transfers/{transfer_id}/accept", response=_RESPONSES, summary="Accept a transfer")

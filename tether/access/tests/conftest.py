@@ -10,6 +10,7 @@ from tether.audit.models import AuditEvent
 from tether.casework.case_services import case_open
 from tether.casework.models import Task
 from tether.register.services import person_create
+from tether.register.transfers import transfer_start
 
 
 @pytest.fixture
@@ -20,8 +21,11 @@ def world(officer, other_officer, supervisor, force_admin, national_admin, partn
     person = person_create(officer, make_doc())
     case = case_open(officer, person.pk)  # an open case and its tasks, for the case and task pages
     created = AuditEvent.objects.get(action="person.create", object_id=str(person.pk))  # MPS, no personal values
+    # in transit to West Yorkshire (no persona's force), for the transfer pages
+    transfer = transfer_start(officer, person.pk, {"to_force": "WYP", "move_date": "2025-06-10"})
+    person.refresh_from_db()
     person.walk_ids = {"case_id": case.pk, "task_id": Task.objects.filter(case=case).order_by("pk").first().pk,
-                       "user_id": officer.pk, "seq": created.seq}
+                       "user_id": officer.pk, "seq": created.seq, "transfer_id": transfer.pk}
     users = {"officer": officer, "other_officer": other_officer, "supervisor": supervisor,
              "force_admin": force_admin, "national_admin": national_admin, "partner": partner,
              "analyst": analyst, "foi_officer": foi, "auditor": auditor}

@@ -302,7 +302,7 @@ def test_api_start_list_accept(officer, person, gmp_officer, api_client):
     assert again.status_code == 400 and again.json()["errors"][0]["field"] == "to_force"
     assert api.post(f"/api/v1/transfers/{tid}/accept", {}, content_type="application/json").status_code == 403
     gmp = api_client(gmp_officer)
-    incoming = gmp.get("/api/v1/transfers").json()
+    incoming = gmp.get("/api/v1/transfers").json()["results"]
     assert [x["id"] for x in incoming] == [tid] and incoming[0]["state"] == "in_transit"
     assert gmp.get(f"/api/v1/people/{person.pk}").json()["access"] == "full"
     short = gmp.post(f"/api/v1/transfers/{tid}/refuse", {"reason": "no"}, content_type="application/json")
