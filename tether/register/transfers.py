@@ -6,7 +6,7 @@
 - ``transfer_accept``: the receiving force takes ownership **from the move date**: the sending force's ownership
   interval ends on the move date (``valid_to`` is exclusive) and the receiving force's begins on it, so the
   intervals meet with no gap and no overlap. ``Person.owning_force`` (the cache) follows, and the law is
-  re-evaluated under the receiving force's jurisdiction (docs/rules.md, assumption 43).
+  re-evaluated under the receiving force's jurisdiction (docs/rules.md, assumption 42).
 - ``transfer_refuse``: the receiving force refuses, with a reason; ownership does not change.
 - ``transfers_escalate_late``: the daily sweep's step; a transfer still undecided after its last day to accept is
   escalated once (``escalated_on``). A refusal is escalated when it is made, a late acceptance when it is made if
