@@ -4,13 +4,16 @@ before). An imported transfer still in transit tells casework like a new one (th
 
 from __future__ import annotations
 
+import csv
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from functools import lru_cache
 from typing import Any
 
 from django.utils.dateparse import parse_datetime
 
+from tether.access.forces import FORCES_CSV
 from tether.access.models import Force
 from tether.core.fields import Fields
 
@@ -48,8 +51,11 @@ def _at(c: Fields, item: Mapping[str, Any], key: str, path: str, *, required: bo
     return at
 
 
-def _force_codes() -> set[str]:
-    return set(Force.objects.values_list("code", flat=True))
+@lru_cache(maxsize=1)
+def _force_codes() -> frozenset[str]:
+    """The 45 force codes (read from the forces file, so a document checks without a database)."""
+    with FORCES_CSV.open(newline="", encoding="utf-8") as fh:
+        return frozenset(row["code"] for row in csv.DictReader(fh))
 
 
 def parse(c: Fields, data: Mapping[str, Any], dob: date | None, today: date) -> list[TransferDoc]:
