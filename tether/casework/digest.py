@@ -35,7 +35,6 @@ from .constants import DIGEST_LOCK_KEY, TaskKind, TaskState
 from .locks import job_lock
 from .models import DigestRun, Task
 
-
 TRANSFER_TASKS = (TaskKind.TRANSFER_ACCEPT, TaskKind.TRANSFER_ESCALATED)
 
 

@@ -44,6 +44,10 @@ DOMAIN_RULES = {
     "POST /api/v1/people/{person_id}/management/{what}": "as POST /api/v1/management/policy",
     "POST /api/v1/people/{person_id}/visits": "as POST /api/v1/management/policy",
     "POST /api/v1/tracing/leads/{lead_id}/decision": "a reason is required to reject or ask for more",
+    "POST /api/v1/people/{person_id}/transfers": "a force that exists and is not the owner; move_date not in the "
+                                                 "future and after ownership began; one transfer at a time",
+    "POST /api/v1/transfers/{transfer_id}/accept": "only the receiving force; a transfer already decided is refused",
+    "POST /api/v1/transfers/{transfer_id}/refuse": "as POST /api/v1/transfers/{transfer_id}/accept",
 }
 
 

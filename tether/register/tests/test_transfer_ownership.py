@@ -3,6 +3,7 @@ property over the intervals the services write), and the cached owning force is 
 
 from __future__ import annotations
 
+import itertools
 from datetime import date, timedelta
 
 import pytest
@@ -24,7 +25,7 @@ def assert_no_gap_or_overlap(person: Person) -> None:
     rows = list(Ownership.objects.filter(person=person).order_by("valid_from", "id").values_list(
         "force__code", "valid_from", "valid_to"))
     assert rows, "a registrant always has an owner"
-    for (_, start, end), (_, next_start, _) in zip(rows, rows[1:], strict=False):
+    for (_, start, end), (_, next_start, _) in itertools.pairwise(rows):
         assert end is not None and start < end == next_start  # meets the next one: no gap, no overlap
     assert rows[-1][2] is None  # exactly one open interval: the last
     person.refresh_from_db()
