@@ -310,3 +310,30 @@ def test_api_start_list_accept(officer, person, gmp_officer, api_client):
     ok = gmp.post(f"/api/v1/transfers/{tid}/accept", {}, content_type="application/json")
     assert ok.status_code == 200 and ok.json()["state"] == "accepted"
     assert gmp.post(f"/api/v1/transfers/{tid}/accept", {}, content_type="application/json").status_code == 400
+
+
+# --- the CLI ------------------------------------------------------------------------------------------------
+
+
+def test_cli_start_list_accept(officer, person, gmp_officer):
+    from typer.testing import CliRunner
+
+    from tether.cli import app
+
+    runner = CliRunner()
+    out = runner.invoke(app, ["transfer", "start", person.reference, "--to", "GMP", "--move-date", MOVED,
+                              "--as", officer.username])
+    assert out.exit_code == 0, out.output
+    tid = json.loads(out.stdout)["id"]
+    bad = runner.invoke(app, ["transfer", "start", person.reference, "--to", "NOPE", "--move-date", MOVED,
+                              "--as", officer.username])
+    assert bad.exit_code == 2 and "to_force" in bad.output
+    listed = runner.invoke(app, ["transfer", "list", "--as", gmp_officer.username, "--as-of", "2025-07-15"])
+    row = json.loads(listed.stdout.splitlines()[0])
+    assert row["id"] == tid and row["late"] is True
+    assert runner.invoke(app, ["transfer", "accept", str(tid), "--as", officer.username]).exit_code == 1
+    ok = runner.invoke(app, ["transfer", "accept", str(tid), "--as", gmp_officer.username])
+    assert ok.exit_code == 0 and json.loads(ok.stdout)["state"] == "accepted"
+    again = runner.invoke(app, ["transfer", "refuse", str(tid), "--reason", "Too late to refuse it now",
+                                "--as", gmp_officer.username])
+    assert again.exit_code == 2 and "already accepted" in again.output
