@@ -54,6 +54,7 @@ __all__ = [
     "can_see_statistics",
     "can_see_viewers",
     "can_set_visit_policy",
+    "can_start_transfer",
     "can_work_leads",
     "can_write_register",
     "full_access_by_role",
@@ -380,6 +381,12 @@ def sees_partner_source(actor: Any, force_ids: frozenset[int] | set[int]) -> boo
 
 
 # --- transfers between forces (tether.register.transfers) --------------------------------------------------------
+
+
+def can_start_transfer(actor: Any, from_force_id: int | None, to_force_id: int | None) -> bool:
+    """Starting a transfer: a worker of the owning force, or of the receiving force (the registrant notified the
+    move at one of its stations, s.87(2), and it opened the full record), or a national administrator."""
+    return is_worker(actor) and (full_access_by_role(actor, from_force_id) or full_access_by_role(actor, to_force_id))
 
 
 def can_decide_transfer(actor: Any, to_force_id: int | None) -> bool:

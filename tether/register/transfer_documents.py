@@ -15,6 +15,7 @@ from django.utils.dateparse import parse_datetime
 
 from tether.access.forces import FORCES_CSV
 from tether.access.models import Force
+from tether.core import clock
 from tether.core.fields import Fields
 
 from . import extensions
@@ -76,7 +77,7 @@ def parse(c: Fields, data: Mapping[str, Any], dob: date | None, today: date) -> 
             move_date=c.day(item, "move_date", f"{path}.move_date", today=today) or today,
             state=c.choice(item, "state", f"{path}.state", TransferState),
             accept_by=c.day(item, "accept_by", f"{path}.accept_by") or today,
-            requested_at=_at(c, item, "requested_at", f"{path}.requested_at", required=True) or datetime.now(UTC),
+            requested_at=_at(c, item, "requested_at", f"{path}.requested_at", required=True) or clock.now(),
             requested_by=c.text(item, "requested_by", f"{path}.requested_by", required=False, max_len=200),
             decided_at=_at(c, item, "decided_at", f"{path}.decided_at", required=False),
             decided_by=c.text(item, "decided_by", f"{path}.decided_by", required=False, max_len=200),

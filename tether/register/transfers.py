@@ -26,7 +26,7 @@ from typing import Any
 from django.db import transaction
 
 from tether.access.models import Force
-from tether.access.permissions import can_decide_transfer, full_access_by_role
+from tether.access.permissions import can_decide_transfer, can_start_transfer, full_access_by_role
 from tether.audit.services import PendingEvent, record_many
 from tether.core import clock
 from tether.core.errors import Forbidden, NotFound, ValidationFailed
@@ -69,6 +69,8 @@ def transfer_start(
         person = change.person
         if to.pk == person.owning_force_id:
             raise ValidationFailed({"to_force": f"must be another force: {to.name} already owns the record"})
+        if not can_start_transfer(actor, person.owning_force_id, to.pk):
+            raise Forbidden("Only the owning force or the force they moved to can start a transfer.")
         waiting = Transfer.objects.select_related("to_force").filter(
             person=person, state=TransferState.IN_TRANSIT).first()
         if waiting is not None:

@@ -337,3 +337,13 @@ def test_cli_start_list_accept(officer, person, gmp_officer):
     again = runner.invoke(app, ["transfer", "refuse", str(tid), "--reason", "Too late to refuse it now",
                                 "--as", gmp_officer.username])
     assert again.exit_code == 2 and "already accepted" in again.output
+
+
+def test_the_receiving_force_may_start_it_but_a_third_force_may_not(officer, person, other_officer, wyp_officer):
+    reason = "Notified a move at our station, checking the record"
+    access_person_by_id(other_officer, person.pk, reason=reason)  # GMP opens the full record
+    access_person_by_id(wyp_officer, person.pk, reason=reason)
+    with pytest.raises(Forbidden):
+        _start(wyp_officer, person)  # to GMP: WYP is neither end
+    t = _start(other_officer, person)  # to GMP, by GMP
+    assert t.to_force.code == "GMP" and t.requested_by == other_officer
