@@ -19,6 +19,9 @@ class TaskKind(models.TextChoices):
     TRANSFER_ESCALATED = "transfer_escalated", "Resolve a refused or late transfer with the other force"
 
 
+# Transfers between forces: accepting or refusing completes the first; the second is resolved with a note.
+TRANSFER_TASKS = frozenset({TaskKind.TRANSFER_ACCEPT, TaskKind.TRANSFER_ESCALATED})
+
 # Tasks an officer completes with a compliance outcome (playbook "outcomes").
 COMPLIANCE_TASKS = frozenset({TaskKind.ESTABLISH_COMPLIANCE, TaskKind.ESTABLISH_WHEREABOUTS})
 
@@ -40,6 +43,7 @@ class Outcome(models.TextChoices):
     SUPERSEDED = "superseded", "Cancelled: no longer needed"
     TRANSFER_ACCEPTED = "transfer_accepted", "Done: the transfer was accepted"
     TRANSFER_REFUSED = "transfer_refused", "Done: the transfer was refused"
+    TRANSFER_RESOLVED = "transfer_resolved", "Done: agreed with the other force who manages the registrant"
 
 
 OFFICER_OUTCOMES = (

@@ -17,8 +17,10 @@ from datetime import date
 from typing import Any
 
 from tether.access.models import Force
+from tether.audit.services import PendingEvent, record_many
 from tether.core import clock
 from tether.core.dates import long_date
+from tether.core.errors import ValidationFailed
 from tether.register import extensions
 from tether.register.transfers import transfers_escalate_late
 
@@ -64,6 +66,28 @@ def on_transfer(transfer: Any, event: str, actor: Any) -> None:
             _escalate(transfer, "refused")
     elif event == "late":
         _escalate(transfer, "not accepted in time")
+
+
+def transfer_task_complete(actor: Any, task: Task, note: str) -> Task:
+    """Complete a transfer task (``services.task_complete``, inside its transaction, the task locked): an escalation
+    is resolved with a note saying what the two forces agreed; the task to accept completes itself when the
+    transfer is accepted or refused."""
+    if task.kind == TaskKind.TRANSFER_ACCEPT:
+        raise ValidationFailed({"outcome": "accept or refuse the transfer (Transfers between forces): the task "
+                                           "completes itself"})
+    if len(note) < 10:
+        raise ValidationFailed({"note": "is required: what the two forces agreed (at least 10 characters)"})
+    if len(note) > 5000:
+        raise ValidationFailed({"note": "must be 5000 characters or fewer"})
+    today = clock.today()
+    finish(task, state=TaskState.DONE, outcome=Outcome.TRANSFER_RESOLVED, actor=actor, on=today, note=note)
+    record_many([PendingEvent(
+        action="task.complete", actor=actor, object_type="task", object_id=str(task.pk), force_code=task.force.code,
+        detail={"person_id": str(task.person_id), "kind": task.kind, "outcome": Outcome.TRANSFER_RESOLVED,
+                "late": task.due_on < today},
+        personal={"note": note},
+    )])
+    return task
 
 
 def sweep_step(as_of: date, force: Force | None, actor_label: str) -> dict[str, Any]:

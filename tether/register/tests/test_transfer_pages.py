@@ -82,3 +82,28 @@ def test_the_sending_force_cannot_accept_and_a_third_force_finds_nothing(client,
     assert client.post(f"/transfers/{t.pk}/accept/").status_code == 404
     assert client.get(f"/transfers/{t.pk}/refuse/").status_code == 404
     assert Transfer.objects.get().state == TransferState.IN_TRANSIT
+
+
+def test_transfer_tasks_on_the_task_page(client, officer, person, gmp_officer, make_doc):
+    from tether.casework.constants import TaskKind
+    from tether.casework.models import Task
+    from tether.register.transfers import transfer_refuse
+
+    t = transfer_start(officer, person.pk, {"to_force": "GMP", "move_date": "2025-06-10"})
+    client.force_login(gmp_officer)
+    accept = Task.objects.get(kind=TaskKind.TRANSFER_ACCEPT)
+    page = client.get(f"/tasks/{accept.pk}/")
+    assert page.status_code == 200 and b"completes itself when the transfer is accepted" in page.content
+    assert client.post(f"/tasks/{accept.pk}/", {"outcome": "transfer_resolved", "note": "x" * 12,
+                                               "version": 1}).status_code == 400
+    transfer_refuse(gmp_officer, t.pk, {"reason": "No verified address in our area yet"})
+    escalated = Task.objects.get(kind=TaskKind.TRANSFER_ESCALATED, force__code="GMP")
+    page = client.get(f"/tasks/{escalated.pk}/")
+    assert page.status_code == 200 and b"Resolve the transfer" in page.content
+    short = client.post(f"/tasks/{escalated.pk}/", {"outcome": "transfer_resolved", "note": "ok", "version": 1})
+    assert short.status_code == 400
+    done = client.post(f"/tasks/{escalated.pk}/", {"outcome": "transfer_resolved", "version": 1,
+                                                   "note": "MPS keeps them until the new address is verified"})
+    assert done.status_code == 302
+    escalated.refresh_from_db()
+    assert escalated.state == "done" and escalated.outcome == "transfer_resolved"
