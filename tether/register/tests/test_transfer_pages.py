@@ -107,3 +107,13 @@ def test_transfer_tasks_on_the_task_page(client, officer, person, gmp_officer, m
     assert done.status_code == 302
     escalated.refresh_from_db()
     assert escalated.state == "done" and escalated.outcome == "transfer_resolved"
+
+
+def test_an_id_too_large_is_not_found(client, gmp_officer, api_client):
+    client.force_login(gmp_officer)
+    huge = "9" * 30
+    assert client.get(f"/transfers/{huge}/refuse/").status_code == 404
+    assert client.post(f"/transfers/{huge}/accept/").status_code == 404
+    assert client.post(f"/transfers/{huge}/refuse/", {"reason": "A long enough reason here"}).status_code == 404
+    api = api_client(gmp_officer)
+    assert api.post(f"/api/v1/transfers/{huge}/accept", {}, content_type="application/json").status_code in (400, 404)

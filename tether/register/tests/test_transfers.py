@@ -347,3 +347,16 @@ def test_the_receiving_force_may_start_it_but_a_third_force_may_not(officer, per
         _start(wyp_officer, person)  # to GMP: WYP is neither end
     t = _start(other_officer, person)  # to GMP, by GMP
     assert t.to_force.code == "GMP" and t.requested_by == other_officer
+
+
+def test_a_refusal_reason_keeps_to_the_text_rule_and_round_trips(officer, person, gmp_officer):
+    t = _start(officer, person)
+    with pytest.raises(ValidationFailed) as exc:
+        transfer_refuse(gmp_officer, t.pk, {"reason": "Refused \x00 for no good reason"})
+    assert "reason" in exc.value.errors
+    transfer_refuse(gmp_officer, t.pk, {"reason": "No verified address.\nReview after the home visit <b>"})
+    first = _export()
+    assert json.loads(first)["transfers"][0]["reason"] == "No verified address.\nReview after the home visit <b>"
+    Person.objects.all().delete()
+    import_jsonl(first.splitlines(), actor_label="test")
+    assert _export() == first
