@@ -925,6 +925,82 @@ def travelling(as_of: AsOf = None, force: Annotated[str | None, typer.Option(
         typer.echo(f"{r.reference}  {r.name}  {r.force}  left {r.departure.isoformat()}  back {back}  "
                    f"{' '.join(r.countries) or '-'}")
     typer.echo(f"{len(rows)} registrant(s) abroad.")
+# --- tether transfer (transfers between forces) -----------------------------------------------------------------
+
+transfer_app = typer.Typer(
+    help="Transfers between forces: start one, list your force's, accept or refuse one. Runs as --as USERNAME "
+    "(or TETHER_USER).", no_args_is_help=True)
+app.add_typer(transfer_app, name="transfer")
+
+
+def _transfer(call: Callable[[], Any]) -> None:
+    _django()
+    with _cli_errors():
+        result = call()
+    typer.echo(json.dumps(result, default=str))
+
+
+@transfer_app.command("start")
+def transfer_start_command(
+    person: Annotated[str, typer.Argument(help="Reference (TTH-000123) or id.")],
+    to_force: Annotated[str, typer.Option("--to", help="The receiving force's code, e.g. GMP.")],
+    move_date: Annotated[str, typer.Option("--move-date", help="The day they moved (YYYY-MM-DD).")],
+    as_user: RunAs = None,
+) -> None:
+    """Start a transfer: the registrant moved to another force's area; it waits for that force to accept."""
+    def call() -> Any:
+        from tether.register.transfer_commands import start
+
+        return start(as_user, person, to_force, move_date)
+
+    _transfer(call)
+
+
+@transfer_app.command("accept")
+def transfer_accept_command(
+    transfer_id: Annotated[str, typer.Argument(help="The transfer's id (see `tether transfer list`).")],
+    as_user: RunAs = None,
+) -> None:
+    """Accept a transfer to your force: it owns the record from the move date."""
+    def call() -> Any:
+        from tether.register.transfer_commands import accept
+
+        return accept(as_user, transfer_id)
+
+    _transfer(call)
+
+
+@transfer_app.command("refuse")
+def transfer_refuse_command(
+    transfer_id: Annotated[str, typer.Argument(help="The transfer's id (see `tether transfer list`).")],
+    reason: Annotated[str, typer.Option(help="Why it is refused (at least 10 characters).")],
+    as_user: RunAs = None,
+) -> None:
+    """Refuse a transfer to your force, with the reason: both forces' supervisors are told."""
+    def call() -> Any:
+        from tether.register.transfer_commands import refuse
+
+        return refuse(as_user, transfer_id, reason)
+
+    _transfer(call)
+
+
+@transfer_app.command("list")
+def transfer_list_command(
+    direction: Annotated[str, typer.Option(help="incoming, outgoing or all.")] = "incoming",
+    state: Annotated[str | None, typer.Option(help="in_transit, accepted or refused.")] = None,
+    as_of: Annotated[str | None, typer.Option("--as-of", help="Judge lateness as at this date (YYYY-MM-DD).")]
+    = None,
+    as_user: RunAs = None,
+) -> None:
+    """Your force's transfers as JSON lines, newest first."""
+    _django()
+    from tether.register.transfer_commands import rows
+
+    with _cli_errors():
+        found = rows(as_user, direction, state, as_of)
+    for row in found:
+        typer.echo(json.dumps(row, default=str))
 
 
 def main() -> None:

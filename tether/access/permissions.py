@@ -33,6 +33,7 @@ __all__ = [
     "can_assign_caseload",
     "can_assign_tasks",
     "can_decide_management_mode",
+    "can_decide_transfer",
     "can_edit_playbook",
     "can_explore_rules",
     "can_import_returns",
@@ -53,6 +54,7 @@ __all__ = [
     "can_see_statistics",
     "can_see_viewers",
     "can_set_visit_policy",
+    "can_start_transfer",
     "can_work_leads",
     "can_write_register",
     "full_access_by_role",
@@ -63,6 +65,7 @@ __all__ = [
     "needs_two_factor",
     "reads_audit_api",
     "role_unchanged",
+    "sees_in_transit",
     "sees_national_statistics",
     "sees_partner_source",
     "takes_unassigned_tasks",
@@ -375,3 +378,22 @@ def sees_partner_source(actor: Any, force_ids: frozenset[int] | set[int]) -> boo
         return True
     force_id = getattr(actor, "force_id", None)
     return is_worker(actor) and force_id is not None and force_id in force_ids
+
+
+# --- transfers between forces (tether.register.transfers) --------------------------------------------------------
+
+
+def can_start_transfer(actor: Any, from_force_id: int | None, to_force_id: int | None) -> bool:
+    """Starting a transfer: a worker of the owning force, or of the receiving force (the registrant notified the
+    move at one of its stations, s.87(2), and it opened the full record), or a national administrator."""
+    return is_worker(actor) and (full_access_by_role(actor, from_force_id) or full_access_by_role(actor, to_force_id))
+
+
+def can_decide_transfer(actor: Any, to_force_id: int | None) -> bool:
+    """Accepting or refusing a transfer: a worker of the receiving force, or a national administrator."""
+    return is_worker(actor) and full_access_by_role(actor, to_force_id)
+
+
+def sees_in_transit(actor: Any, to_force_id: int | None) -> bool:
+    """While a transfer is undecided the receiving force sees the full record too (as the owning force does)."""
+    return can_see_personal_data(actor) and not is_partner(actor) and full_access_by_role(actor, to_force_id)

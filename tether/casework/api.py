@@ -89,8 +89,10 @@ Version = Annotated[int | None, Field(None, ge=0, le=MAX_ID,
 
 
 class CompleteIn(In):
-    outcome: Literal["complied_late", "excuse_accepted", "not_at_address", "whereabouts_unknown"] = Field(
-        description="complied_late, excuse_accepted, not_at_address or whereabouts_unknown")
+    outcome: Literal["complied_late", "excuse_accepted", "not_at_address", "whereabouts_unknown",
+                     "transfer_resolved"] = Field(
+        description="complied_late, excuse_accepted, not_at_address or whereabouts_unknown; transfer_resolved for "
+                    "a transfer escalated to the supervisors (with a note of what the two forces agreed)")
     note: Note = Field("", description="What was found (required for some outcomes: at least 10 characters)")
     version: Version = None
     warrant_on: Day | None = Field(None, description="whereabouts_unknown: a warrant's date opens a wanted case")

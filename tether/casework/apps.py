@@ -8,6 +8,7 @@ class CaseworkConfig(AppConfig):
 
     def ready(self) -> None:
         # the register shows and carries casework's part of a registrant through its extension points
-        from . import register_extensions
+        from . import register_extensions, transfers
 
         register_extensions.install()
+        transfers.install()  # transfers between forces: the receiving force's task, escalations, the deadline

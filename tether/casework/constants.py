@@ -15,7 +15,12 @@ class TaskKind(models.TextChoices):
     CASE_REVIEW = "case_review", "Review the case"
     ABROAD_REVIEW = "abroad_review", "Review the believed-abroad position"
     MEDIA_DECISION = "media_decision", "Decide on a media appeal (risk assessment, supervisor approval)"
+    TRANSFER_ACCEPT = "transfer_accept", "Accept or refuse a transfer from another force"
+    TRANSFER_ESCALATED = "transfer_escalated", "Resolve a refused or late transfer with the other force"
 
+
+# Transfers between forces: accepting or refusing completes the first; the second is resolved with a note.
+TRANSFER_TASKS = frozenset({TaskKind.TRANSFER_ACCEPT, TaskKind.TRANSFER_ESCALATED})
 
 # Tasks an officer completes with a compliance outcome (playbook "outcomes").
 COMPLIANCE_TASKS = frozenset({TaskKind.ESTABLISH_COMPLIANCE, TaskKind.ESTABLISH_WHEREABOUTS})
@@ -36,6 +41,9 @@ class Outcome(models.TextChoices):
     ACTION_RECORDED = "action_recorded", "Done: the action is recorded on the case"
     CASE_CLOSED = "case_closed", "Cancelled: the case was closed"
     SUPERSEDED = "superseded", "Cancelled: no longer needed"
+    TRANSFER_ACCEPTED = "transfer_accepted", "Done: the transfer was accepted"
+    TRANSFER_REFUSED = "transfer_refused", "Done: the transfer was refused"
+    TRANSFER_RESOLVED = "transfer_resolved", "Done: agreed with the other force who manages the registrant"
 
 
 OFFICER_OUTCOMES = (

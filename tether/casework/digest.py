@@ -31,9 +31,11 @@ from tether.core import clock
 from tether.core.dates import long_date
 from tether.core.errors import ValidationFailed
 
-from .constants import DIGEST_LOCK_KEY, TaskState
+from .constants import DIGEST_LOCK_KEY, TaskKind, TaskState
 from .locks import job_lock
 from .models import DigestRun, Task
+
+TRANSFER_TASKS = (TaskKind.TRANSFER_ACCEPT, TaskKind.TRANSFER_ESCALATED)
 
 
 @dataclass
@@ -55,10 +57,12 @@ class Digest:
     new_cases: list[TaskLine] = field(default_factory=list)  # one line per new case (its reference)
     queue: int | None = None  # supervisors: the force's unassigned open tasks
     sla_breaches: int | None = None  # supervisors: the force's open tasks past their deadline
+    transfers: list[TaskLine] = field(default_factory=list)  # supervisors: transfers to accept, and escalated ones
 
     @property
     def empty(self) -> bool:
-        return not (self.overdue or self.due_today or self.new_cases or self.queue or self.sla_breaches)
+        return not (self.overdue or self.due_today or self.new_cases or self.queue or self.sla_breaches
+                    or self.transfers)
 
 
 def _link(path: str) -> str:
@@ -101,6 +105,11 @@ def build_digests(as_of: date, force_code: str | None = None) -> list[Digest]:
                 queue[force_id] += 1
             if due_on < as_of:
                 late[force_id] += 1
+    transfers: dict[int, list[TaskLine]] = defaultdict(list)  # transfers between forces, by force (supervisors)
+    if sup_ids:
+        for t in Task.objects.filter(state=TaskState.OPEN, force_id__in=forces, kind__in=TRANSFER_TASKS).select_related(
+                "person").order_by("due_on", "id"):
+            transfers[t.force_id].append(_line(t))
     out = []
     since = as_of - timedelta(days=1)  # cases opened since yesterday's digest
     for user in users:
@@ -118,6 +127,7 @@ def build_digests(as_of: date, force_code: str | None = None) -> list[Digest]:
                                             _link(reverse("register:person", kwargs={"person_id": t.person_id}))))
         if user.pk in sup_ids and user.force_id is not None:
             d.queue, d.sla_breaches = queue[user.force_id], late[user.force_id]
+            d.transfers = transfers[user.force_id]
         if not d.empty:
             out.append(d)
     return out
@@ -128,7 +138,8 @@ def render(d: Digest, as_of: date) -> tuple[str, str, str]:
     subject = (f"Tether: {len(d.overdue)} overdue, {len(d.due_today)} due today"
                + (f", {len(d.new_cases)} new case(s)" if d.new_cases else "") + f" ({as_of:%d %b %Y})")
     sections: list[tuple[str, list[TaskLine]]] = [
-        ("Overdue tasks", d.overdue), ("Due today", d.due_today), ("New cases", d.new_cases)]
+        ("Overdue tasks", d.overdue), ("Due today", d.due_today), ("New cases", d.new_cases),
+        ("Transfers between forces", d.transfers)]
     text = [f"Your Tether tasks on {long_date(as_of, weekday=True)}.", ""]
     html = [f"<p>Your Tether tasks on {escape(long_date(as_of, weekday=True))}.</p>"]
     for heading, lines in sections:

@@ -70,6 +70,7 @@ class PlaybookForm(ChangeForm):
         "case.review_every_days": "Days between case reviews",
         "case.abroad_review_every_days": "Days between believed-abroad reviews",
         "case.media_decision_days": "Days to decide on a media appeal",
+        "transfer.accept_days": "Days for this force to accept or refuse a transfer from another force",
     }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

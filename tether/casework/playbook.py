@@ -49,6 +49,8 @@ DEFAULTS: Final[dict[str, Any]] = {
         "abroad_review_every_days": 90,
         "media_decision_days": 7,
     },
+    # transfers between forces: the days a receiving force has to accept or refuse (docs/transfers.md)
+    "transfer": {"accept_days": 14},
 }
 
 # Inclusive limits for every number. PNC circulation cannot be later than the APP's 24 hours.
@@ -62,6 +64,7 @@ LIMITS: Final[dict[str, tuple[int, int]]] = {
     "case.review_every_days": (7, 56),
     "case.abroad_review_every_days": (28, 365),
     "case.media_decision_days": (1, 28),
+    "transfer.accept_days": (1, 28),
 }
 
 

@@ -177,7 +177,7 @@ def task_view(user: Any, task_id: Any, as_of: date | None = None) -> dict[str, A
     guard (audited as ``person.task_view``). NotFound when missing or another force's."""
     from tether.register.guards import access_person_by_id
 
-    from .constants import COMPLIANCE_TASKS
+    from .constants import COMPLIANCE_TASKS, TaskKind
 
     if not permissions.is_worker(user):
         raise Forbidden("Your role cannot see compliance work.")
@@ -195,6 +195,7 @@ def task_view(user: Any, task_id: Any, as_of: date | None = None) -> dict[str, A
         "completed_on": task.completed_on, "completed_at": task.completed_at,
         "completed_by": str(task.completed_by or ""), "playbook_version": task.playbook_version,
         "completable": task.kind in COMPLIANCE_TASKS,
+        "resolvable": task.kind == TaskKind.TRANSFER_ESCALATED,  # a transfer escalated: resolved with a note
         "breach": {"kind": breach.kind, "due": breach.due, "citation": breach.citation,
                    "detected_on": breach.detected_on} if breach else None,
         "outcomes": playbook_for(task.force).data["outcomes"],

@@ -30,7 +30,7 @@ from tether.register.models import Person, PersonObligation, RegisterState
 from . import playbook as rules
 from . import tasks as task_rules
 from .batches import recompute_range
-from .constants import COMPLIANCE_TASKS, OFFICER_OUTCOMES, Outcome, TaskKind, TaskState
+from .constants import COMPLIANCE_TASKS, OFFICER_OUTCOMES, TRANSFER_TASKS, Outcome, TaskKind, TaskState
 from .locks import job_lock
 from .models import Breach, Playbook, SweepRun, Task
 from .selectors import PlaybookVersion, playbook_for
@@ -614,6 +614,10 @@ def task_complete(
         task = _task_for_write(actor, task_id, expected_version)
         if task.state != TaskState.OPEN:
             raise Conflict(f"This task is already {task.state}.")
+        if task.kind in TRANSFER_TASKS:  # transfers between forces (casework.transfers)
+            from .transfers import transfer_task_complete
+
+            return transfer_task_complete(actor, task, note)
         if task.kind not in COMPLIANCE_TASKS:
             raise ValidationFailed({"outcome": "record this on the case (PNC, partners, SIO, reviews, media): "
                                                "the task completes itself"})

@@ -117,7 +117,8 @@ def task_page(request: HttpRequest, task_id: int) -> HttpResponse:
         context = _task_context(shown["task"], form, errors=result.errors, error_list=result.error_list,
                                 conflict=result.conflict, page_has_errors=True, **extra)
         return render(request, "compliance/task.html", context, status=result.status)
-    label = dict(OUTCOME_CHOICES).get(form.cleaned_data["outcome"], "")
+    outcome = form.cleaned_data["outcome"]
+    label = dict(OUTCOME_CHOICES).get(outcome) or (Outcome(outcome).label if outcome in Outcome.values else "")
     messages.success(request, f"The task was completed: {mid_sentence(label)}.")
     return redirect("casework:task", task_id=task_id)
 

@@ -796,7 +796,37 @@ class _Person:
             "notifications": out_notes,
             "cases": [{**c, "opened": _iso(c["opened"]), "closed": _iso(c["closed"]) if c["closed"] else None,
                        "warrant": _iso(c["warrant"]) if c["warrant"] else None} for c in cases],
+            **({"transfers": [_accepted_transfer(old_force, force.code, transfer_day, today, officers)]}
+               if old_force and transfer_day is not None else {}),
         }
+
+
+def _accepted_transfer(old: str, new: str, moved: int, today: int, officers: dict[str, Any]) -> dict[str, Any]:
+    """The transfer that moved ownership on the day they moved (accepted within days: docs/transfers.md)."""
+    decided = min(moved + 3, today)
+    return {"from_force": old, "to_force": new, "move_date": _iso(moved), "state": "accepted",
+            "accept_by": _iso(moved + 14), "requested_at": f"{_iso(moved)}T10:00:00Z",
+            "requested_by": officers[old][0], "decided_at": f"{_iso(decided)}T15:00:00Z",
+            "decided_by": officers[new][0], "reason": None, "escalated_on": None}
+
+
+IN_TRANSIT_TO = ("GMP", "MPS")  # the demo's transfer in progress: to Greater Manchester (or from it, to the Met)
+
+
+def _with_transfer_in_progress(doc: dict[str, Any], today: int) -> bool:
+    """Give the first suitable registrant a transfer waiting to be accepted (moved 5 days ago, started 3 days
+    ago); False when ``doc`` is not suitable (another force's country, a transfer already, an open case)."""
+    if doc["force"] not in FORCES or FORCES[doc["force"]].country not in ("england", "wales") or doc.get("transfers") \
+            or doc.get("date_of_death") or any(c["closed"] is None for c in doc["cases"]) \
+            or any(d["date"] >= _iso(today - 5) for d in doc["disposals"]):
+        return False
+    started = today - 3
+    doc["transfers"] = [{
+        "from_force": doc["force"], "to_force": IN_TRANSIT_TO[doc["force"] == IN_TRANSIT_TO[0]],
+        "move_date": _iso(today - 5), "state": "in_transit", "accept_by": _iso(started + 14),
+        "requested_at": f"{_iso(started)}T10:00:00Z", "requested_by": None, "decided_at": None,
+        "decided_by": None, "reason": None, "escalated_on": None}]
+    return True
 
 
 def _uuid7(today: int, index: int, rand74: int) -> uuid.UUID:
@@ -861,5 +891,9 @@ def generate_documents(registrants: int | None, seed: int, today: date) -> Itera
     order = [code for code in sorted(counts) for _ in range(counts[code])]
     rng.shuffle(order)
     t = today.toordinal()
+    in_transit = False
     for i, code in enumerate(order):
-        yield _Person(rng, pools, FORCES[code], t).build(i)
+        doc = _Person(rng, pools, FORCES[code], t).build(i)
+        if not in_transit:  # one transfer in progress (docs/transfers.md)
+            in_transit = _with_transfer_in_progress(doc, t)
+        yield doc

@@ -22,6 +22,7 @@ from tether.register.facts import facts_for
 from tether.register.guards import access_person_by_id
 from tether.register.search import caseload_counts
 from tether.register.selectors import load_registrant_docs
+from tether.register.transfer_selectors import waiting_count as transfers_waiting
 from tether.ui.forms import error_summary
 from tether.ui.pages import error_page
 
@@ -50,6 +51,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         mine = assigned_to(user)  # the registrants the user is offender manager for, the next duty first
         context["my_registrants"] = mine[:5]
         context["my_registrant_count"] = len(mine)
+        context["transfers_waiting"] = transfers_waiting(user)  # transfers from other forces to accept or refuse
     return render(request, "home/dashboard.html", context)
 
 

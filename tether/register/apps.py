@@ -9,3 +9,8 @@ class RegisterConfig(AppConfig):
         from .panels_travel import install
 
         install()
+        # transfers between forces: their part of the registrant document and of the person page
+        from . import extensions, transfer_documents, transfer_selectors
+
+        transfer_documents.install()
+        extensions.register_person_panel("transfers", transfer_selectors.person_panel)

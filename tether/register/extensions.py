@@ -216,3 +216,35 @@ def register_outcomes_written(key: str, hook: OutcomesWritten) -> None:
 def outcomes_written(person_ids: Sequence[Any], as_of: date) -> None:
     for hook in list(_outcomes_written.values()):
         hook(person_ids, as_of)
+
+
+# --- casework: a transfer's deadline and the receiving force's work --------------------------------------------
+
+TransferDays = Callable[[Any], int]
+TransferChanged = Callable[[Any, str, Any], None]
+_transfer_days: dict[str, TransferDays] = {}
+_transfer_changed: dict[str, TransferChanged] = {}
+
+
+def register_transfer_days(key: str, source: TransferDays) -> None:
+    """``source(force)`` -> the days the receiving ``force`` has to accept a transfer (casework: its playbook)."""
+    _transfer_days[key] = source
+
+
+def transfer_days(force: Any) -> int | None:
+    """The receiving force's days to accept (the first source registered), or None when there is none."""
+    for source in list(_transfer_days.values()):
+        return source(force)
+    return None
+
+
+def register_transfer_changed(key: str, hook: TransferChanged) -> None:
+    """``hook(transfer, event, actor)``: called inside the write's transaction when a transfer is ``started``,
+    ``accepted``, ``refused`` or found ``late`` (its deadline passed undecided), so casework gives the receiving force
+    its task and escalates a refusal or a missed deadline to both forces' supervisors."""
+    _transfer_changed[key] = hook
+
+
+def transfer_changed(transfer: Any, event: str, actor: Any) -> None:
+    for hook in list(_transfer_changed.values()):
+        hook(transfer, event, actor)

@@ -3,7 +3,8 @@
 ``access_person_by_id`` applies role and force scoping, answers NotFound for both a missing
 and a forbidden record, and writes a read event to the audit trail.
 
-- officers, supervisors and force admins: full record for their own force's registrants;
+- officers, supervisors and force admins: full record for their own force's registrants, and for a registrant
+  being transferred to their force until the transfer is accepted or refused;
   for other forces a national index entry (name, date of birth, owning force, status), and
   the full record only after recording a reason, which opens a time-limited, audited grant;
 - national admins: full records everywhere (every view audited);
@@ -22,7 +23,7 @@ from django.conf import settings
 from django.db import transaction
 
 from tether.access.models import AccessGrant, PartnerAssignment
-from tether.access.permissions import can_see_personal_data, full_access_by_role, is_partner
+from tether.access.permissions import can_see_personal_data, full_access_by_role, is_partner, sees_in_transit
 from tether.audit.services import PendingEvent, record_many
 from tether.core import clock
 from tether.core.errors import NotFound, ValidationFailed
@@ -30,6 +31,7 @@ from tether.core.fields import reason_problem
 from tether.core.models import holds_on_q
 
 from .models import Person
+from .transfer_models import Transfer, TransferState
 
 FULL = "full"
 LIMITED = "limited"
@@ -59,6 +61,13 @@ def scope_level(user: Any, force_id: int | None, person_id: Any = None) -> str |
     return LIMITED
 
 
+def receives_in_transit(user: Any, person_id: Any) -> bool:
+    """Whether the user's force is receiving the person in a transfer not yet decided (both forces see the full
+    record until it is accepted or refused)."""
+    return any(sees_in_transit(user, force_id) for force_id in Transfer.objects.filter(
+        person_id=person_id, state=TransferState.IN_TRANSIT).values_list("to_force_id", flat=True))
+
+
 def is_assigned(user: Any, person_id: Any) -> bool:
     return PartnerAssignment.objects.filter(holds_on_q(clock.today()), user=user, person_id=person_id).exists()
 
@@ -81,6 +90,8 @@ def access_person_by_id(
     except (ValueError, Person.DoesNotExist) as exc:
         raise NotFound("No such registrant.") from exc
     level = scope_level(user, person.owning_force_id, person.pk if is_partner(user) else None)
+    if level == LIMITED and receives_in_transit(user, person.pk):
+        level = FULL
     if level is None:
         raise NotFound("No such registrant.")
     grant = None

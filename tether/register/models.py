@@ -208,3 +208,4 @@ class PersonObligation(models.Model):
 from .models_travel import AdvanceNotice as AdvanceNotice  # noqa: E402  (travel, stays, advance notices)
 from .models_travel import Stay as Stay  # noqa: E402
 from .models_travel import Trip as Trip  # noqa: E402
+from .transfer_models import Transfer, TransferState  # noqa: E402, F401  (transfers between forces)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_changes, views_travel
+from . import views, views_changes, views_transfers, views_travel
 
 app_name = "register"
 urlpatterns = [
@@ -22,4 +22,9 @@ urlpatterns = [
     path("people/<uuid:person_id>/advance-notices/new/", views_travel.advance_notice_create,
          name="advance_notice_create"),
     path("travelling-now/", views_travel.travelling_now_view, name="travelling_now"),
+    # transfers between forces
+    path("people/<uuid:person_id>/transfer/", views_transfers.transfer_start_view, name="transfer_start"),
+    path("transfers/", views_transfers.transfers_view, name="transfers"),
+    path("transfers/<int:transfer_id>/accept/", views_transfers.transfer_accept_view, name="transfer_accept"),
+    path("transfers/<int:transfer_id>/refuse/", views_transfers.transfer_refuse_view, name="transfer_refuse"),
 ]

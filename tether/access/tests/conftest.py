@@ -11,6 +11,7 @@ from tether.casework.case_services import case_open
 from tether.casework.models import Task
 from tether.register.services import address_record, person_create
 from tether.register.services_travel import stay_record, trip_record
+from tether.register.transfers import transfer_start
 
 
 @pytest.fixture
@@ -21,8 +22,11 @@ def world(officer, other_officer, supervisor, force_admin, national_admin, partn
     person = person_create(officer, make_doc())
     case = case_open(officer, person.pk)  # an open case and its tasks, for the case and task pages
     created = AuditEvent.objects.get(action="person.create", object_id=str(person.pk))  # MPS, no personal values
+    # in transit to West Yorkshire (no persona's force), for the transfer pages
+    transfer = transfer_start(officer, person.pk, {"to_force": "WYP", "move_date": "2025-06-10"})
+    person.refresh_from_db()
     person.walk_ids = {"case_id": case.pk, "task_id": Task.objects.filter(case=case).order_by("pk").first().pk,
-                       "user_id": officer.pk, "seq": created.seq}
+                       "user_id": officer.pk, "seq": created.seq, "transfer_id": transfer.pk}
     # a trip, a stay and another regular address, for their pages
     trip = trip_record(officer, person.pk, {"departure": "2025-07-01", "countries": ["FR"], "station": "Walk station"})
     stay = stay_record(officer, person.pk, {"line1": "4 Other Road", "postcode": "SW1A 2AA", "start": "2025-06-14"})

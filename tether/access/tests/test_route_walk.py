@@ -80,6 +80,11 @@ def _web(route: str, who: str) -> str:
         return OK if who in {"supervisor", "force_admin", "national_admin"} else FORBIDDEN
     if route in POST_ONLY:
         return NOT_ALLOWED
+    if route == "register:transfers":  # every worker lists their own force's transfers (national: all)
+        return OK if who in WRITERS | {"other_officer"} else FORBIDDEN
+    if route == "register:transfer_refuse":  # MPS -> WYP: only WYP (no persona) or a national admin may refuse it
+        return OK if who in NATIONAL else FORBIDDEN if who in WRITERS | {"partner", "analyst", "foi_officer",
+                                                                          "auditor"} else NOT_FOUND
     if route == "casework:task":  # an MPS registrant's task
         return OK if who in WRITERS else NOT_FOUND
     if route == "casework:case":  # an MPS registrant's case: another force's officer records a reason first
@@ -106,14 +111,16 @@ def _web(route: str, who: str) -> str:
 
 
 COMPLIANCE_LISTS = {"casework:tasks", "casework:overdue", "casework:sla", "casework:playbook", "casework:cases"}
-POST_ONLY = {"casework:task_assign", "casework:action", "casework:event", "register:trip_cancel"}
+POST_ONLY = {"casework:task_assign", "casework:action", "casework:event", "register:trip_cancel",
+             "register:transfer_accept"}
 WRITE_ROUTES = {"api:record_notification", "api:record_name", "api:record_address", "api:correct_identity",
                 "api:complete_task", "api:assign_task", "api:transition_case", "api:close_case", "api:reopen_case",
                 "api:record_action", "api:merge_records", "api:undo_merge", "api:management_write",
                 "api:approve_merge_api", "api:decline_merge_api",
                 "api:visit_create", "api:policy_update",
                 "api:record_trip", "api:update_trip", "api:record_return", "api:cancel_trip", "api:record_stay",
-                "api:end_stay", "api:end_address", "api:record_advance_notice"}
+                "api:end_stay", "api:end_address", "api:record_advance_notice",
+                "api:start_transfer", "api:accept_transfer", "api:refuse_transfer"}
 WORK_LISTS = {"api:list_tasks", "api:list_breaches", "api:list_sla_breaches", "api:list_cases"}
 
 
@@ -138,6 +145,8 @@ def _api(route: str, who: str) -> str:
         return FULL if who in OWN else LIMITED if who == "other_officer" else NOT_FOUND
     if route == "api:get_travel":  # an MPS registrant's trips: another force opens the full record first
         return OK if who in OWN else FORBIDDEN if who == "other_officer" else NOT_FOUND
+    if route == "api:list_transfers":  # every worker lists their own force's transfers (national: all)
+        return OK if who in WRITERS | {"other_officer"} else FORBIDDEN
     if route in WORK_LISTS or route == "api:get_travelling_now":  # each worker's own list or force
         return OK if who in WRITERS | {"other_officer"} else FORBIDDEN
     if route == "api:get_task":  # an MPS task
@@ -168,6 +177,7 @@ WEB_ROUTES = {
     "identity:people", "identity:duplicates", "identity:merge", "identity:unmerge", "identity:proposals",
     "register:person_create", "register:person", "register:notification_create",
     "register:name_record", "register:address_record", "register:identity_update",
+    "register:transfer_start", "register:transfers", "register:transfer_accept", "register:transfer_refuse",
     "access:two_factor", "access:two_factor_setup", "audit:search", "audit:export", "audit:verify", "audit:event",
     "access:accounts", "access:account",
     "casework:tasks", "casework:queue", "casework:task", "casework:task_assign", "casework:overdue",
@@ -197,6 +207,7 @@ API_ROUTES = {
     "api:report_visits", "api:report_overdue", "api:report_caseloads",
     "api:get_travel", "api:record_trip", "api:update_trip", "api:record_return", "api:cancel_trip",
     "api:record_stay", "api:end_stay", "api:end_address", "api:record_advance_notice", "api:get_travelling_now",
+    "api:start_transfer", "api:list_transfers", "api:accept_transfer", "api:refuse_transfer",
 } | tracing_policy.API
 
 

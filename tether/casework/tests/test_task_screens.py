@@ -166,7 +166,7 @@ def test_playbook_edit_with_a_reason(force_admin, officer, task):
             "case__pnc_circulation_hours": "12", "case__probation_informed_days": "1",
             "case__mappa_informed_days": "1", "case__sio_assigned_days": "1", "case__review_every_days": "28",
             "case__abroad_review_every_days": "90", "case__media_decision_days": "7",
-            "not_at_address_action": "follow_up", "version": "0"}
+            "transfer__accept_days": "14", "not_at_address_action": "follow_up", "version": "0"}
     bad = client.post("/compliance/playbook/", {**form, "case__pnc_circulation_hours": "48", "reason": "x"})
     assert bad.status_code == 400
     body = bad.content.decode()

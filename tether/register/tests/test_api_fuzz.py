@@ -52,6 +52,10 @@ DOMAIN_RULES = {
     "POST /api/v1/people/{person_id}/stays/{stay_id}/end": "the stay must exist and be open; end not before start",
     "POST /api/v1/people/{person_id}/addresses/{address_id}/end": "another address, still open; ends after it starts",
     "POST /api/v1/people/{person_id}/advance-notices": "expected not before the notice; not already recorded",
+    "POST /api/v1/people/{person_id}/transfers": "a force that exists and is not the owner; move_date not in the "
+                                                 "future and after ownership began; one transfer at a time",
+    "POST /api/v1/transfers/{transfer_id}/accept": "only the receiving force; a transfer already decided is refused",
+    "POST /api/v1/transfers/{transfer_id}/refuse": "as POST /api/v1/transfers/{transfer_id}/accept",
 }
 
 
