@@ -10,7 +10,7 @@ Both give the same ``History`` for the same registrant, and ``facts_from`` is th
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
@@ -20,7 +20,7 @@ from tether.obligations import contradictions
 from tether.obligations import types as t
 
 from . import extensions
-from .constants import AddressKind, NameKind
+from .constants import PRESCRIBED_SECTIONS, AddressKind, NameKind
 
 if TYPE_CHECKING:
     from .documents import RegistrantDoc
@@ -42,7 +42,8 @@ class History:
     - ``name_starts``: start dates of current names and aliases; ``home_starts``: of home/NFA addresses;
     - ``status_spans``: (kind, start, end) of what other packages hold that sets the register status (casework's
       missing and wanted cases: kind ``missing`` or ``wanted``), see ``extensions``;
-    - ``date_of_death``: when they died (None: alive, or not known to have died)."""
+    - ``date_of_death``: when they died (None: alive, or not known to have died);
+    - ``prescribed``: (item, held from, held to) of the 2012 prescribed items (``register.prescribed``), by start."""
 
     jurisdiction: str
     date_of_birth: date
@@ -54,12 +55,18 @@ class History:
     home_starts: list[date]
     status_spans: list[Span]
     date_of_death: date | None = None
+    prescribed: list[Span] = field(default_factory=list)
 
 
 def notified_on(received_at: datetime) -> date:
     """The UK date of a notification. ``received_at`` is aware: documents require a time zone and the
     selectors make raw database values aware (``_aware``) before they get here."""
     return uk_date(received_at)
+
+
+def prescribed_order(spans: list[Span]) -> list[Span]:
+    """The prescribed items in the one order both readers give: by start, item, end."""
+    return sorted(spans, key=lambda s: (s[1], s[0], s[2] or date.max))
 
 
 def history_from_doc(doc: RegistrantDoc, jurisdiction: str) -> History:
@@ -80,6 +87,8 @@ def history_from_doc(doc: RegistrantDoc, jurisdiction: str) -> History:
             for span in section.spans(doc.sections.get(section.key, section.empty()))
         ],
         date_of_death=doc.date_of_death,
+        prescribed=prescribed_order([(item, p.valid_from, p.valid_to) for key, item in PRESCRIBED_SECTIONS.items()
+                                     for p in doc.sections.get(key) or []]),
     )
 
 
@@ -94,6 +103,10 @@ def facts_from(h: History) -> t.Facts:
                 events.append(t.Event(kind="departure", start=start))
             elif end is not None and end > first:
                 events.append(t.Event(kind="release", start=end))
+        # a prescribed item begun or ended after registration began is a change to notify (2012 Regulations)
+        for item, start, end in h.prescribed:
+            events += [t.Event(kind="prescribed_change", start=day, item=item)  # type: ignore[arg-type]
+                       for day in (start, end) if day is not None and day > first]
         events.sort(key=lambda e: (e.start, e.kind))
     return t.Facts(
         jurisdiction=h.jurisdiction,  # type: ignore[arg-type]

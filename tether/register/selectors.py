@@ -23,8 +23,19 @@ from .documents import (
     RegistrantDoc,
     SpanDoc,
 )
-from .facts import HOME_KINDS, NAME_KINDS, History, notified_on
-from .models import Address, Detention, Disposal, Notification, Order, Ownership, Person, PersonName
+from .facts import HOME_KINDS, NAME_KINDS, History, notified_on, prescribed_order
+from .models import (
+    Address,
+    Detention,
+    Disposal,
+    Notification,
+    Order,
+    Ownership,
+    Person,
+    PersonName,
+    PrescribedItem,
+)
+from .notified import given_to_json
 
 
 def separate(qs: Any, field: str = "pk", as_of: date | None = None) -> Any:
@@ -75,7 +86,8 @@ def load_registrant_docs(ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, Registrant
             detentions=[SpanDoc(d.kind, d.start, d.end) for d in detentions[p.pk]],
             orders=[SpanDoc(o.kind, o.start, o.end) for o in orders[p.pk]],
             notifications=[
-                NotificationDoc(n.kind, n.received_at, n.station, n.officer_label, n.no_fixed_abode, n.details)
+                NotificationDoc(n.kind, n.received_at, n.station, n.officer_label, n.no_fixed_abode, n.details,
+                                n.change, n.changed_on, n.given)
                 for n in notes[p.pk]
             ],
             sections={key: stored.get(p.pk, section.empty()) for key, (section, stored) in extra.items()},
@@ -140,7 +152,7 @@ def load_histories(ids: Sequence[uuid.UUID], *, span: Span | None = None) -> dic
     qn = connection.ops.quote_name
     day, end = qn("date"), qn("end")
     t = {m.__name__: m._meta.db_table for m in (Person, Disposal, Order, Detention, Notification,
-                                                PersonName, Address)}
+                                                PersonName, Address, PrescribedItem)}
     ids = list(ids)
     jurisdictions = {f.pk: f.jurisdiction for f in Force.objects.all()}
     people = {
@@ -168,6 +180,8 @@ def load_histories(ids: Sequence[uuid.UUID], *, span: Span | None = None) -> dic
         in_kinds = ", ".join(["%s"] * len(kinds))
         grouped(key, f"SELECT person_id, valid_from FROM {table}"  # noqa: S608
                      f" WHERE {{ids}} AND kind IN ({in_kinds}) ORDER BY person_id, valid_from, id", *kinds)
+    grouped("prescribed", f"SELECT person_id, item, valid_from, valid_to FROM {t['PrescribedItem']}"  # noqa: S608
+                          " WHERE {ids} ORDER BY person_id, valid_from, id")
     status_spans: dict[uuid.UUID, list[Any]] = defaultdict(list)
     for source in extensions.status_sources():
         for pid, spans in source(qn, lambda sql, *params: person_rows(sql, ids, *params, span=span)).items():
@@ -188,6 +202,8 @@ def load_histories(ids: Sequence[uuid.UUID], *, span: Span | None = None) -> dic
             home_starts=lists["homes"].get(pid, []),
             status_spans=status_spans.get(pid, []),
             date_of_death=as_date(died),
+            prescribed=prescribed_order([(item, as_date(start), as_date(end))
+                                         for item, start, end in lists["prescribed"].get(pid, [])]),
         )
     return out
 
@@ -240,7 +256,10 @@ def doc_to_dict(doc: RegistrantDoc) -> dict[str, Any]:
         "orders": [{"kind": s.kind, "start": _d(s.start), "end": _d(s.end)} for s in doc.orders],
         "notifications": [
             {"kind": n.kind, "received_at": n.received_at.astimezone(UTC).isoformat().replace("+00:00", "Z"),
-             "station": n.station, "officer": n.officer, "no_fixed_abode": n.no_fixed_abode, "details": n.details}
+             "station": n.station, "officer": n.officer, "no_fixed_abode": n.no_fixed_abode, "details": n.details,
+             # what it carried (format 2), left out when not recorded: a notification without exports as before
+             **({"change": n.change, "changed_on": _d(n.changed_on)} if n.change else {}),
+             **({"given": given_to_json(n.given)} if n.given else {})}
             for n in doc.notifications
         ],
         # each package's section; one that holds nothing (None) is left out, so a registrant without it exports

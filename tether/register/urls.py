@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_changes
+from . import views, views_changes, views_prescribed
 
 app_name = "register"
 urlpatterns = [
@@ -10,4 +10,9 @@ urlpatterns = [
     path("people/<uuid:person_id>/names/new/", views_changes.name_record_view, name="name_record"),
     path("people/<uuid:person_id>/addresses/new/", views_changes.address_record_view, name="address_record"),
     path("people/<uuid:person_id>/identity/", views_changes.identity_update_view, name="identity_update"),
+    # the 2012 prescribed items (register.prescribed)
+    path("people/<uuid:person_id>/prescribed/<item>/new/", views_prescribed.prescribed_record_view,
+         name="prescribed_record"),
+    path("people/<uuid:person_id>/prescribed/<int:item_id>/end/", views_prescribed.prescribed_end_view,
+         name="prescribed_end"),
 ]

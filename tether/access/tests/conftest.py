@@ -9,6 +9,7 @@ from tether.access.models import Force, User
 from tether.audit.models import AuditEvent
 from tether.casework.case_services import case_open
 from tether.casework.models import Task
+from tether.register.prescribed_services import prescribed_record
 from tether.register.services import person_create
 
 
@@ -20,8 +21,10 @@ def world(officer, other_officer, supervisor, force_admin, national_admin, partn
     person = person_create(officer, make_doc())
     case = case_open(officer, person.pk)  # an open case and its tasks, for the case and task pages
     created = AuditEvent.objects.get(action="person.create", object_id=str(person.pk))  # MPS, no personal values
+    passport = prescribed_record(officer, person.pk, "passport",  # for the pages of a prescribed item
+                                 {"country": "GB", "number": "123456789", "valid_from": "2020-01-01"})
     person.walk_ids = {"case_id": case.pk, "task_id": Task.objects.filter(case=case).order_by("pk").first().pk,
-                       "user_id": officer.pk, "seq": created.seq}
+                       "user_id": officer.pk, "seq": created.seq, "item_id": passport.pk, "item": "passport"}
     users = {"officer": officer, "other_officer": other_officer, "supervisor": supervisor,
              "force_admin": force_admin, "national_admin": national_admin, "partner": partner,
              "analyst": analyst, "foi_officer": foi, "auditor": auditor}

@@ -95,9 +95,10 @@ def _web(route: str, who: str) -> str:
         return OK if who in WRITERS | {"other_officer"} else FORBIDDEN
     if route in ("management:caseload", "management:capacity"):
         return OK if who in {"supervisor", "force_admin", "national_admin"} else FORBIDDEN
-    # the pages that change a registrant (correcting identity shows the identifiers)
+    # the pages that change a registrant (correcting identity, and a notification's details given, show the
+    # identifiers)
     if who in WRITERS:
-        return FULL if route == "register:identity_update" else OK
+        return FULL if route in ("register:identity_update", "register:notification_create") else OK
     if who == "other_officer":
         return TO_REASON
     return FORBIDDEN
@@ -109,7 +110,9 @@ WRITE_ROUTES = {"api:record_notification", "api:record_name", "api:record_addres
                 "api:complete_task", "api:assign_task", "api:transition_case", "api:close_case", "api:reopen_case",
                 "api:record_action", "api:merge_records", "api:undo_merge", "api:management_write",
                 "api:approve_merge_api", "api:decline_merge_api",
-                "api:visit_create", "api:policy_update"}
+                "api:visit_create", "api:policy_update",
+                "api:record_identity_document", "api:record_bank_account", "api:record_payment_card",
+                "api:record_relevant_household", "api:end_item"}
 WORK_LISTS = {"api:list_tasks", "api:list_breaches", "api:list_sla_breaches", "api:list_cases"}
 
 
@@ -132,6 +135,8 @@ def _api(route: str, who: str) -> str:
         return OK if who in MERGERS else FORBIDDEN
     if route == "api:get_person":
         return FULL if who in OWN else LIMITED if who == "other_officer" else NOT_FOUND
+    if route == "api:list_items":  # an MPS registrant's prescribed items: another force opens the full record first
+        return OK if who in OWN else FORBIDDEN if who == "other_officer" else NOT_FOUND
     if route in WORK_LISTS:  # each worker's own list or force; no compliance work for the other roles
         return OK if who in WRITERS | {"other_officer"} else FORBIDDEN
     if route == "api:get_task":  # an MPS task
@@ -162,6 +167,7 @@ WEB_ROUTES = {
     "identity:people", "identity:duplicates", "identity:merge", "identity:unmerge", "identity:proposals",
     "register:person_create", "register:person", "register:notification_create",
     "register:name_record", "register:address_record", "register:identity_update",
+    "register:prescribed_record", "register:prescribed_end",
     "access:two_factor", "access:two_factor_setup", "audit:search", "audit:export", "audit:verify", "audit:event",
     "access:accounts", "access:account",
     "casework:tasks", "casework:queue", "casework:task", "casework:task_assign", "casework:overdue",
@@ -185,6 +191,8 @@ API_ROUTES = {
     "api:management_show", "api:management_write", "api:visit_create", "api:overdue_list", "api:caseload_list",
     "api:capacity_show", "api:policy_update", "api:report_management", "api:reveal_personal",
     "api:report_visits", "api:report_overdue", "api:report_caseloads",
+    "api:record_identity_document", "api:record_bank_account", "api:record_payment_card",
+    "api:record_relevant_household", "api:end_item", "api:list_items",
 } | tracing_policy.API
 
 
