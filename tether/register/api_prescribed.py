@@ -9,18 +9,19 @@ from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest
-from ninja import Field, Router, Schema
+from ninja import Field, Path, Router, Schema
 from pydantic import StrictStr
 
 from tether.access.api import Day, DetailOut, ErrorOut, In, Text, TokenAuth
 from tether.register.api import AddressLine, OptionalLine, PersonId, Postcode, Town, Version
 from tether.register.guards import access_person_by_id
-from tether.register.prescribed import held_items
+from tether.register.prescribed import MAX_ID, held_items
 from tether.register.prescribed_services import prescribed_end, prescribed_record
 
 router = Router(auth=TokenAuth(), tags=["people"])
 
 Number = Annotated[StrictStr, Text(40, required=True)]
+ItemId = Path(..., ge=1, le=MAX_ID)  # type: ignore[type-arg]
 Institution = Annotated[str, Text(120, required=True)]
 
 
@@ -142,8 +143,7 @@ def record_relevant_household(request: HttpRequest, person_id: PersonId, payload
 
 @router.post("/people/{person_id}/prescribed/{item_id}/end", response=_RESPONSES,
              summary="Record that a prescribed item is no longer held")
-def end_item(request: HttpRequest, person_id: PersonId, item_id: Annotated[int, Field(ge=1, le=2**62)],
-             payload: ItemEndIn) -> Any:
+def end_item(request: HttpRequest, person_id: PersonId, payload: ItemEndIn, item_id: int = ItemId) -> Any:
     data = payload.dict()
     version = data.pop("version", None)
     row = prescribed_end(request.user, person_id, item_id, data, expected_version=version)

@@ -399,9 +399,12 @@ def person_panel(user: Any, person: Any) -> extensions.PersonPanel:
                                   context={"groups": groups, "person": person, "can_write": is_worker(user)})
 
 
+MAX_ID = 2**63 - 1  # the largest id a row can have: a larger one in a URL is no item
+
+
 def item_on_record(person: Any, item_id: int) -> dict[str, Any] | None:
     """One item of the person's, as the page shows it (None: not theirs, or no such item)."""
-    row = PrescribedItem.objects.filter(person=person, pk=item_id).first()
+    row = PrescribedItem.objects.filter(person=person, pk=item_id).first() if 0 < item_id <= MAX_ID else None
     if row is None:
         return None
     return {"id": row.pk, "item": row.item, "title": ITEM_TITLES[row.item], "what": _described(row),

@@ -17,7 +17,7 @@ from tether.core.fields import Fields
 from .constants import PrescribedItemKind
 from .documents import UNCHANGED
 from .models import PrescribedItem
-from .prescribed import PrescribedDoc, doc_from_row, parse_item, row_from_doc
+from .prescribed import MAX_ID, PrescribedDoc, doc_from_row, parse_item, row_from_doc
 from .services import _changing
 
 FIRST_FIELD = {"passport": "number", "bank_account": "number", "payment_card": "number",
@@ -89,7 +89,10 @@ def prescribed_end(
     with _changing(actor, person_id, expected_version, "person.prescribed_end") as change:
         person = change.person
         try:
-            row = PrescribedItem.objects.select_for_update().get(person=person, pk=int(item_id))
+            pk = int(item_id)
+            if not 0 < pk <= MAX_ID:
+                raise ValueError(pk)
+            row = PrescribedItem.objects.select_for_update().get(person=person, pk=pk)
         except (PrescribedItem.DoesNotExist, TypeError, ValueError):
             raise NotFound("No such prescribed item on this record.") from None
         if row.valid_to is not None:
