@@ -259,16 +259,18 @@ class NotificationForm(ChangeForm):
     @staticmethod
     def given_initial(person: Any) -> dict[str, Any]:
         """The details on the record now, to start the "details given" from: the officer checks them with the
-        person and changes what they give differently."""
-        out: dict[str, Any] = {"given_ni_number": person.ni_number}
+        person and changes what they give differently. Nothing when the record holds no name or home address
+        (the section starts blank: a partial start would be refused as incomplete)."""
         name = (person.names.filter(kind="current", valid_to__isnull=True).last()
                 or person.names.filter(valid_to__isnull=True).last())
-        if name is not None:
-            out.update(given_given_names=name.given_names, given_family_name=name.family_name)
         home = person.addresses.filter(kind__in=("home", "nfa"), valid_to__isnull=True).last()
-        if home is not None:
-            out.update(given_line1=home.line1, given_line2=home.line2, given_town=home.town,
-                       given_postcode=home.postcode)
+        if name is None or home is None:
+            return {}
+        out: dict[str, Any] = {
+            "given_ni_number": person.ni_number, "given_given_names": name.given_names,
+            "given_family_name": name.family_name, "given_line1": home.line1, "given_line2": home.line2,
+            "given_town": home.town, "given_postcode": home.postcode,
+        }
         other = person.addresses.filter(kind="other", valid_to__isnull=True).last()
         if other is not None:
             out.update(other_line1=other.line1, other_line2=other.line2, other_town=other.town,

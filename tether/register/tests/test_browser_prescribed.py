@@ -40,3 +40,8 @@ def test_record_a_card_at_375_pixels(signed_in_page: Any, live_server: Any, offi
     section = page.locator("#prescribed").inner_text()
     assert "Synthetic Bank credit card ending 1111" in section and "4111" not in section.replace("ending 1111", "")
     assert page_width(page) <= NARROW
+    page.locator("#prescribed").get_by_role("link", name="Record the end").click()
+    assert page.locator("h1").inner_text() == "Record that they no longer hold it"
+    assert page_width(page) <= NARROW
+    page.goto(f"{live_server.url}/people/{person.pk}/notifications/new/")  # the notification form, longer now
+    assert page_width(page) <= NARROW
