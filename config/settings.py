@@ -37,11 +37,20 @@ ALLOWED_HOSTS = [
 # Two-factor sign-in (TOTP) for every role that sees personal data. On unless TETHER_REQUIRE_2FA=0.
 TETHER_REQUIRE_2FA = _flag("TETHER_REQUIRE_2FA", "1")
 
+# The key of the keyed hash (HMAC-SHA256) of card, account and identity document numbers (register.prescribed):
+# the register keeps the last 4 characters and this hash, never a full number. Keep it apart from the database and
+# its backups; a new key makes the stored hashes unmatchable (nothing else breaks).
+DEV_PRESCRIBED_KEY = "tether-development-prescribed-key-not-for-production"
+TETHER_PRESCRIBED_KEY = os.environ.get("TETHER_PRESCRIBED_KEY", DEV_PRESCRIBED_KEY)
+
 if PRODUCTION:
     if DEBUG:
         raise ImproperlyConfigured("TETHER_PRODUCTION=1 refuses to start with TETHER_DEBUG on.")
     if SECRET_KEY == DEV_SECRET_KEY or len(SECRET_KEY) < 40:
         raise ImproperlyConfigured("TETHER_PRODUCTION=1 needs TETHER_SECRET_KEY set to a random value of 40+ chars.")
+    if TETHER_PRESCRIBED_KEY == DEV_PRESCRIBED_KEY or len(TETHER_PRESCRIBED_KEY) < 32:
+        raise ImproperlyConfigured("TETHER_PRODUCTION=1 needs TETHER_PRESCRIBED_KEY set to a random value of 32+ "
+                                   "chars (the key of the hashes of card, account and document numbers).")
     if "TETHER_ALLOWED_HOSTS" not in os.environ or not ALLOWED_HOSTS:
         raise ImproperlyConfigured("TETHER_PRODUCTION=1 needs TETHER_ALLOWED_HOSTS set to the site's host names.")
     if any("*" in h for h in ALLOWED_HOSTS):

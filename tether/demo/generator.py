@@ -384,7 +384,10 @@ class _Person:
                             names.append({"kind": "current", **payload, "valid_from": a.day, "valid_to": None})
                         elif what == "alias":
                             names.append(payload)
-                notes.append((nd, "change", {"changes": reasons}, nfa))
+                # which change it notified and when (the first of them): carried to the notification's own fields
+                first = min(applied, key=lambda a: a.day)
+                notes.append((nd, "change", {"changes": reasons, CHANGE_KEY: (CHANGE_OF[first.reasons[0]], first.day)},
+                              nfa))
                 last = nd
                 continue
             if attend > horizon:
@@ -766,9 +769,11 @@ class _Person:
                     town = t
             area = old_force if transfer_day is not None and day < transfer_day else force.code
             assert area is not None
+            change: Any = details.pop(CHANGE_KEY, None)
             out_notes.append({
                 "kind": k, "received_at": _received_at(r, day), "station": f"{town} Police Station",
                 "officer": r.choice(officers[area]), "no_fixed_abode": nfa_flag, "details": details,
+                **({"change": change[0], "changed_on": _iso(change[1])} if change else {}),
             })
         if extra_notes:
             out_notes = sorted(out_notes + extra_notes, key=lambda n: str(n["received_at"]))
@@ -798,6 +803,8 @@ class _Person:
                        "warrant": _iso(c["warrant"]) if c["warrant"] else None} for c in cases],
             **({"transfers": [_accepted_transfer(old_force, force.code, transfer_day, today, officers)]}
                if old_force and transfer_day is not None else {}),
+            **prescribed_items(random.Random(pid.int), max(dob, rs - int(10 * YEAR)), rs, notes, addresses,
+                               horizon),
         }
 
 
@@ -827,6 +834,70 @@ def _with_transfer_in_progress(doc: dict[str, Any], today: int) -> bool:
         "requested_at": f"{_iso(started)}T10:00:00Z", "requested_by": None, "decided_at": None,
         "decided_by": None, "reason": None, "escalated_on": None}]
     return True
+
+
+# The 2012 prescribed items the registrants hold (register.prescribed): drawn from a generator of their own (seeded
+# by the person's id) so the rest of the register is the same with or without them.
+CHANGE_KEY = "_change"  # (which change, its day) on a change notification, until it is written out
+CHANGE_OF = {"address": "home_address", "name": "name", "alias": "name", "release": "release",
+             "relevant_household": "prescribed"}
+BANKS = ("Synthetic Bank", "Example Building Society", "Fictional Savings", "Imaginary Bank", "Placeholder Mutual")
+HELD_AT_REGISTRATION = {"passport": 0.30, "bank_account": 0.55, "payment_card": 0.45}
+
+
+def _luhn_digit(body: str) -> str:
+    """The check digit that makes ``body`` + digit pass the Luhn check."""
+    total = 0
+    for i, ch in enumerate(reversed(body)):
+        n = int(ch)
+        if i % 2 == 0:
+            n = n * 2 - 9 if n > 4 else n * 2
+        total += n
+    return str((10 - total % 10) % 10)
+
+
+def _item(rng: random.Random, item: str, start: int) -> tuple[str, dict[str, Any]]:
+    """One synthetic item (its list in the registrant document and the item), held from ``start``."""
+    held = {"valid_from": _iso(start), "valid_to": None}
+    if item in ("passport", "identity_document"):
+        issued = start - rng.randint(0, 3 * 365)
+        return "identity_documents", {
+            "kind": "passport" if item == "passport" else "identity_card",
+            "country": "GB" if item == "passport" or rng.random() < 0.5 else rng.choice(TRIP_COUNTRIES),
+            "number": "".join(rng.choice("0123456789") for _ in range(9)),
+            "issued_on": _iso(issued), "expires_on": _iso(issued + 10 * 365 + 2), **held}
+    if item == "bank_account":
+        return "bank_accounts", {
+            "kind": "personal" if rng.random() < 0.95 else "business", "institution": rng.choice(BANKS),
+            "sort_code": "".join(rng.choice("0123456789") for _ in range(6)),
+            "number": "".join(rng.choice("0123456789") for _ in range(8)), **held}
+    body = "4" + "".join(rng.choice("0123456789") for _ in range(14))
+    return "payment_cards", {
+        "kind": "debit" if rng.random() < 0.7 else "credit", "institution": rng.choice(BANKS),
+        "number": body + _luhn_digit(body), "issued_on": None, "expires_on": None, **held}
+
+
+def prescribed_items(rng: random.Random, earliest: int, registered: int, notes: list[Any],
+                     addresses: list[dict[str, Any]], horizon: int) -> dict[str, list[dict[str, Any]]]:
+    """Passports, bank accounts and cards, some held since before registration (notified with everything else), the
+    rest begun on the day of a prescribed notification of that item (the duty met that day); and a relevant
+    household for each home where a child lives that they moved to after the 2012 Regulations."""
+    out: dict[str, list[dict[str, Any]]] = {}
+    for item, share in HELD_AT_REGISTRATION.items():
+        if rng.random() < share and earliest < registered:
+            key, value = _item(rng, item, rng.randint(earliest, registered - 1))
+            out.setdefault(key, []).append(value)
+    for day, kind, details, _nfa in notes:
+        if kind == "prescribed" and REGS2012 <= day <= horizon:
+            key, value = _item(rng, details["items"][0], day)
+            out.setdefault(key, []).append(value)
+    for a in addresses:
+        start, end = a["valid_from"], a["valid_to"]
+        if a["child_under_18"] and a["kind"] == "home" and start > registered and start >= REGS2012:
+            out.setdefault("relevant_households", []).append({
+                "line1": a["line1"], "line2": a["line2"], "town": a["town"], "postcode": a["postcode"],
+                "intended_periods": [], "valid_from": _iso(start), "valid_to": _iso(end) if end is not None else None})
+    return {key: sorted(items, key=lambda i: i["valid_from"]) for key, items in sorted(out.items())}
 
 
 def _uuid7(today: int, index: int, rand74: int) -> uuid.UUID:

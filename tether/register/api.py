@@ -176,12 +176,39 @@ Version = Annotated[int | None, Field(None, ge=0, le=2_147_483_647,
                                       description="The person's version you read; a mismatch answers 409.")]
 
 
+class GivenNameIn(In):
+    given_names: GivenNames
+    family_name: FamilyName
+
+
+class GivenAddressIn(In):
+    line1: AddressLine
+    line2: OptionalLine = ""
+    town: Town = ""
+    postcode: Postcode
+
+
+class GivenIn(In):
+    """The full details given on an initial, change or periodic notification, as given that day."""
+
+    names: list[GivenNameIn] = Field(min_length=1, max_length=20)
+    home_address: GivenAddressIn = Field(description="For no fixed abode: where they can regularly be found")
+    other_addresses: list[GivenAddressIn] = Field([], max_length=50)
+    ni_number: Annotated[str, Text(13)] | None = Field(None, description="Like AB 12 34 56 C")
+
+
+ChangeKind = Literal["name", "home_address", "stay", "release", "prescribed"]
+
+
 class NotificationIn(In):
     kind: NotificationKind
     received_at: datetime | None = Field(None, description="Defaults to now. Must include a time zone.")
     station: Annotated[str, Text(120, required=True)]
     no_fixed_abode: StrictBool = False
     details: dict[str, Any] = {}
+    change: ChangeKind | None = Field(None, description="Change notifications only: which change was notified")
+    changed_on: Day | None = Field(None, description="With change: the date it happened (not after received_at)")
+    given: GivenIn | None = Field(None, description="Initial, change and periodic notifications: the full details")
     version: Version = None
 
 
@@ -261,6 +288,8 @@ def record_notification(request: HttpRequest, person_id: PersonId, payload: Noti
     version = data.pop("version", None)
     if data.get("received_at") is None:
         data.pop("received_at", None)
+    if data.get("given") is None:
+        data.pop("given", None)
     note = notification_record(request.user, person_id, data, expected_version=version)  # its person: as saved
     return 201, NotificationOut(
         id=note.pk, kind=note.kind, received_at=note.received_at, station=note.station,

@@ -85,3 +85,51 @@ def criminal_responsibility_age(jurisdiction: str, on: date) -> int | None:
     if jurisdiction == "scotland":
         return 12 if on >= SCOTLAND_AGE_12_FROM else 8
     return CRIMINAL_RESPONSIBILITY_AGE.get(jurisdiction)
+
+
+# --- what a notification carries (s.84 changes) and the 2012 prescribed items (register.prescribed) ----------
+
+
+class ChangeKind(models.TextChoices):
+    """Which change an s.84 notification notified (domain.md §4)."""
+
+    NAME = "name", "A name not notified before"
+    HOME_ADDRESS = "home_address", "A change of home address"
+    STAY = "stay", "A qualifying stay at another address"
+    RELEASE = "release", "Release from custody or hospital"
+    PRESCRIBED = "prescribed", "A change to prescribed information"
+
+
+class PrescribedItemKind(models.TextChoices):
+    """The 2012 prescribed information (SI 2012/1876), named as the rules engine names it (``PrescribedItem``)."""
+
+    PASSPORT = "passport", "Passport or other identity document"
+    BANK_ACCOUNT = "bank_account", "Bank account"
+    PAYMENT_CARD = "payment_card", "Debit or credit card"
+    RELEVANT_HOUSEHOLD = "relevant_household", "Relevant household (a child under 18 lives or stays there)"
+
+
+class DocumentKind(models.TextChoices):
+    PASSPORT = "passport", "Passport"
+    IDENTITY_CARD = "identity_card", "National identity card"
+    OTHER = "other", "Other identity document"
+
+
+class AccountKind(models.TextChoices):
+    PERSONAL = "personal", "Personal account"
+    BUSINESS = "business", "Account of a business they run"
+
+
+class CardKind(models.TextChoices):
+    DEBIT = "debit", "Debit card"
+    CREDIT = "credit", "Credit card"
+    OTHER = "other", "Other payment card (charge, prepaid)"
+
+
+# The registrant document's lists of prescribed items (docs/import-format.md) and the item each one holds.
+PRESCRIBED_SECTIONS = {
+    "identity_documents": PrescribedItemKind.PASSPORT.value,
+    "bank_accounts": PrescribedItemKind.BANK_ACCOUNT.value,
+    "payment_cards": PrescribedItemKind.PAYMENT_CARD.value,
+    "relevant_households": PrescribedItemKind.RELEVANT_HOUSEHOLD.value,
+}

@@ -35,10 +35,12 @@ from .constants import (
     criminal_responsibility_age,
 )
 from .identifiers import normalise_ni_number, normalise_pnc_id, normalise_postcode
+from .notified import read_notified
 from .travel import AdvanceNoticeDoc, StayDoc, TripDoc, parse_sections
 
 # 2: trips (s.86), stays and advance notices; time abroad is a trip, no longer an ``abroad`` detention (a format 1
-# line's abroad detentions are read as trips)
+# line's abroad detentions are read as trips); notifications carry change, changed_on and given; the 2012
+# prescribed items
 FORMAT_VERSION = 2
 _T = TypeVar("_T")
 
@@ -96,6 +98,10 @@ class NotificationDoc:
     officer: str
     no_fixed_abode: bool
     details: dict[str, Any]
+    # what it carried (``register.notified``): which s.84 change and when; the full details given
+    change: str = ""
+    changed_on: date | None = None
+    given: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -358,14 +364,19 @@ def parse_registrant(
         if not isinstance(details, Mapping):
             c.fail(f"{path}.details", "must be an object")
             details = {}
+        kind = c.choice(item, "kind", f"{path}.kind", NotificationKind)
+        notified = read_notified(c, item, path, kind, clock.uk_date(at) if at and at.tzinfo else None)
+        if notified.changed_on and dob and notified.changed_on < dob:
+            c.fail(f"{path}.changed_on", "must not be before the date of birth")
         notifications.append(
             NotificationDoc(
-                kind=c.choice(item, "kind", f"{path}.kind", NotificationKind),
+                kind=kind,
                 received_at=at or clock.now(),
                 station=c.text(item, "station", f"{path}.station"),
                 officer=c.text(item, "officer", f"{path}.officer", required=False, max_len=200),
                 no_fixed_abode=c.flag(item, "no_fixed_abode", f"{path}.no_fixed_abode"),
                 details=dict(details),
+                change=notified.change, changed_on=notified.changed_on, given=notified.given,
             )
         )
 

@@ -20,7 +20,7 @@ from tether.obligations import contradictions
 from tether.obligations import types as t
 
 from . import extensions
-from .constants import AddressKind, NameKind
+from .constants import PRESCRIBED_SECTIONS, AddressKind, NameKind
 from .travel import ADVANCE_EVENT_KIND, current_trips, stay_key
 
 if TYPE_CHECKING:
@@ -52,7 +52,8 @@ class History:
     - ``trips``: (departure, return date, first country, short notice) of each trip as it stands, not cancelled, by
       departure: time abroad (the only record of it) and the departures the travel rules read;
     - ``stays``: (start, end, address key) of each stay at other premises, by start;
-    - ``advance_notices``: (change, UK date given, expected date) of each advance notice, by time given."""
+    - ``advance_notices``: (change, UK date given, expected date) of each advance notice, by time given;
+    - ``prescribed``: (item, held from, held to) of the 2012 prescribed items (``register.prescribed``), by start."""
 
     jurisdiction: str
     date_of_birth: date
@@ -71,12 +72,18 @@ class History:
     def periods(self) -> list[Span]:
         """Custody, hospital and time abroad: the detentions, then each trip as an ``abroad`` period."""
         return [*self.detentions, *(("abroad", dep, ret) for dep, ret, _c, _s in self.trips)]
+    prescribed: list[Span] = field(default_factory=list)
 
 
 def notified_on(received_at: datetime) -> date:
     """The UK date of a notification. ``received_at`` is aware: documents require a time zone and the
     selectors make raw database values aware (``_aware``) before they get here."""
     return uk_date(received_at)
+
+
+def prescribed_order(spans: list[Span]) -> list[Span]:
+    """The prescribed items in the one order both readers give: by start, item, end."""
+    return sorted(spans, key=lambda s: (s[1], s[0], s[2] or date.max))
 
 
 def history_from_doc(doc: RegistrantDoc, jurisdiction: str) -> History:
@@ -102,6 +109,8 @@ def history_from_doc(doc: RegistrantDoc, jurisdiction: str) -> History:
         stays=sorted(((stay_key(s.line1, s.postcode), s.start, s.end) for s in doc.stays), key=lambda s: (s[1], s[0])),
         advance_notices=sorted(((a.change, notified_on(a.given_at), a.expected_on) for a in doc.advance_notices),
                                key=lambda a: a[1]),
+        prescribed=prescribed_order([(item, p.valid_from, p.valid_to) for key, item in PRESCRIBED_SECTIONS.items()
+                                     for p in doc.sections.get(key) or []]),
     )
 
 
@@ -122,6 +131,10 @@ def facts_from(h: History) -> t.Facts:
             elif ret is not None and ret > first:
                 events.append(t.Event(kind="release", start=ret))
         events += [t.Event(kind="stay", start=start, end=end, address=key) for key, start, end in h.stays]
+        # a prescribed item begun or ended after registration began is a change to notify (2012 Regulations)
+        for item, start, end in h.prescribed:
+            events += [t.Event(kind="prescribed_change", start=day, item=item)  # type: ignore[arg-type]
+                       for day in (start, end) if day is not None and day > first]
         events.sort(key=lambda e: (e.start, e.kind))
         events = _with_advance_notices(events, h.advance_notices)
     return t.Facts(

@@ -182,15 +182,30 @@ class PersonCreateForm(PartsForm):
 
 
 class NotificationForm(ChangeForm):
-    dates = (DateParts("received", "Date received"),)
+    dates = (DateParts("received", "Date received"), DateParts("changed_on", "Date the change happened"))
 
     kind = text_field()
     received_time = text_field(max_length=10)
     station = text_field(max_length=200)
     no_fixed_abode = forms.BooleanField(required=False)
     details = text_field(max_length=4000)
+    change = text_field(max_length=20)
+    # the full details given (initial, change and periodic notifications: register.notified), one name and one
+    # other address on the page (the API takes lists)
+    given_given_names = text_field(max_length=200)
+    given_family_name = text_field(max_length=200)
+    given_line1 = text_field(max_length=200)
+    given_line2 = text_field(max_length=200)
+    given_town = text_field(max_length=200)
+    given_postcode = text_field(max_length=20)
+    other_line1 = text_field(max_length=200)
+    other_line2 = text_field(max_length=200)
+    other_town = text_field(max_length=200)
+    other_postcode = text_field(max_length=20)
+    given_ni_number = text_field(max_length=20)
 
     REQUIRED_DATES = {"received": "Enter the date the notification was received"}
+    FULL_KINDS = ("initial", "change", "periodic")
 
     FIELD_FOR_PATH = {
         "kind": "kind",
@@ -198,6 +213,22 @@ class NotificationForm(ChangeForm):
         "station": "station",
         "no_fixed_abode": "no_fixed_abode",
         "details": "details",
+        "change": "change",
+        "changed_on": "changed_on",
+        "given": "given_given_names",
+        "given.names": "given_given_names",
+        "given.names[0].given_names": "given_given_names",
+        "given.names[0].family_name": "given_family_name",
+        "given.home_address": "given_line1",
+        "given.home_address.line1": "given_line1",
+        "given.home_address.line2": "given_line2",
+        "given.home_address.town": "given_town",
+        "given.home_address.postcode": "given_postcode",
+        "given.other_addresses[0].line1": "other_line1",
+        "given.other_addresses[0].line2": "other_line2",
+        "given.other_addresses[0].town": "other_town",
+        "given.other_addresses[0].postcode": "other_postcode",
+        "given.ni_number": "given_ni_number",
     }
     LABELS = {
         "kind": "Kind of notification",
@@ -206,9 +237,45 @@ class NotificationForm(ChangeForm):
         "station": "Police station",
         "no_fixed_abode": "No fixed abode",
         "details": "Details",
+        "change": "Which change",
+        "changed_on": "Date the change happened",
+        "given_given_names": "Given names they gave",
+        "given_family_name": "Family name they gave",
+        "given_line1": "Home address line 1",
+        "given_line2": "Home address line 2",
+        "given_town": "Home address town or city",
+        "given_postcode": "Home address postcode",
+        "other_line1": "Other address line 1",
+        "other_line2": "Other address line 2",
+        "other_town": "Other address town or city",
+        "other_postcode": "Other address postcode",
+        "given_ni_number": "National Insurance number they gave",
     }
-    ANCHORS = {"received": "received_day", "kind": "kind"}
-    ORDER = ("kind", "received", "received_time", "station", "no_fixed_abode", "details")
+    ANCHORS = {"received": "received_day", "kind": "kind", "change": "change", "changed_on": "changed_on_day"}
+    ORDER = ("kind", "received", "received_time", "station", "no_fixed_abode", "change", "changed_on",
+             "given_given_names", "given_family_name", "given_line1", "given_line2", "given_town", "given_postcode",
+             "other_line1", "other_line2", "other_town", "other_postcode", "given_ni_number", "details")
+
+    @staticmethod
+    def given_initial(person: Any) -> dict[str, Any]:
+        """The details on the record now, to start the "details given" from: the officer checks them with the
+        person and changes what they give differently. Nothing when the record holds no name or home address
+        (the section starts blank: a partial start would be refused as incomplete)."""
+        name = (person.names.filter(kind="current", valid_to__isnull=True).last()
+                or person.names.filter(valid_to__isnull=True).last())
+        home = person.addresses.filter(kind__in=("home", "nfa"), valid_to__isnull=True).last()
+        if name is None or home is None:
+            return {}
+        out: dict[str, Any] = {
+            "given_ni_number": person.ni_number, "given_given_names": name.given_names,
+            "given_family_name": name.family_name, "given_line1": home.line1, "given_line2": home.line2,
+            "given_town": home.town, "given_postcode": home.postcode,
+        }
+        other = person.addresses.filter(kind="other", valid_to__isnull=True).last()
+        if other is not None:
+            out.update(other_line1=other.line1, other_line2=other.line2, other_town=other.town,
+                       other_postcode=other.postcode)
+        return out
 
     def parse(self) -> bool:
         ok = super().parse()
@@ -223,18 +290,44 @@ class NotificationForm(ChangeForm):
                 self.parse_errors["received_time"] = "Time received must be a real time, like 09:30 or 14:05"
             elif day is not None:
                 self.received_at = datetime.combine(day, at, tzinfo=UK)
+        if self.cleaned_data.get("kind") == "change":  # an s.84 notification says which change, and when
+            if not self.cleaned_data.get("change"):
+                self.parse_errors.setdefault("change", "Select which change they notified")
+            if not self.parsed.get("changed_on"):
+                self.parse_errors.setdefault("changed_on", "Enter the date the change happened")
         return ok and not self.parse_errors
+
+    def _given(self) -> dict[str, Any] | None:
+        """The full details given as the service reads them; None when the section was left blank."""
+        d = self.cleaned_data
+        if not any((d.get(name) or "").strip() for name in self.fields if name.startswith(("given_", "other_"))):
+            return None
+        given: dict[str, Any] = {
+            "names": [{"given_names": d.get("given_given_names", ""), "family_name": d.get("given_family_name", "")}],
+            "home_address": {key: d.get(f"given_{key}", "") for key in ("line1", "line2", "town", "postcode")},
+            "ni_number": d.get("given_ni_number") or None,
+        }
+        if any(d.get(f"other_{key}") for key in ("line1", "line2", "town", "postcode")):
+            given["other_addresses"] = [{key: d.get(f"other_{key}", "") for key in ("line1", "line2", "town",
+                                                                                    "postcode")}]
+        return given
 
     def to_data(self) -> dict[str, Any]:
         d = self.cleaned_data
         note = (d.get("details") or "").strip()
-        return {
+        data: dict[str, Any] = {
             "kind": d.get("kind") or None,
             "received_at": self.received_at,
             "station": d.get("station", ""),
             "no_fixed_abode": bool(d.get("no_fixed_abode")),
             "details": {"note": note} if note else {},
         }
+        if d.get("change") or self.parsed.get("changed_on"):
+            data.update(change=d.get("change") or None, changed_on=_iso(self.parsed.get("changed_on")))
+        given = self._given()
+        if given is not None and d.get("kind") in self.FULL_KINDS:  # the page fills them in for every kind
+            data["given"] = given
+        return data
 
 
 class ReasonForm(forms.Form):

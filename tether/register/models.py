@@ -18,6 +18,7 @@ from tether.core.models import Interval
 
 from .constants import (
     AddressKind,
+    ChangeKind,
     DetentionKind,
     DisposalKind,
     NameKind,
@@ -153,6 +154,11 @@ class Notification(models.Model):
     officer_label = models.CharField(max_length=200, blank=True)
     no_fixed_abode = models.BooleanField(default=False)
     details = models.JSONField(default=dict, blank=True, help_text="What was notified.")
+    # s.84: which change was notified and the date it happened (register.notified)
+    change = models.CharField(max_length=20, blank=True, choices=ChangeKind.choices)
+    changed_on = models.DateField(null=True, blank=True)
+    # s.83/s.84/s.85: the full details given that day (names, home address, other addresses, NI number)
+    given = models.JSONField(default=dict, blank=True, help_text="The full details given (register.notified).")
     created_at = models.DateTimeField()
 
     objects = NotificationQuerySet.as_manager()
@@ -208,4 +214,5 @@ class PersonObligation(models.Model):
 from .models_travel import AdvanceNotice as AdvanceNotice  # noqa: E402  (travel, stays, advance notices)
 from .models_travel import Stay as Stay  # noqa: E402
 from .models_travel import Trip as Trip  # noqa: E402
+from .prescribed_models import PrescribedItem as PrescribedItem  # noqa: E402  (the 2012 prescribed information)
 from .transfer_models import Transfer, TransferState  # noqa: E402, F401  (transfers between forces)

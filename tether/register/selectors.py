@@ -23,7 +23,7 @@ from .documents import (
     RegistrantDoc,
     SpanDoc,
 )
-from .facts import HOME_KINDS, NAME_KINDS, History, notified_on
+from .facts import HOME_KINDS, NAME_KINDS, History, notified_on, prescribed_order
 from .models import (
     Address,
     AdvanceNotice,
@@ -34,9 +34,11 @@ from .models import (
     Ownership,
     Person,
     PersonName,
+    PrescribedItem,
     Stay,
     Trip,
 )
+from .notified import given_to_json
 from .travel import AdvanceNoticeDoc, StayDoc, TripDoc, advance_to_json, stay_key, stay_to_json, trip_to_json
 
 
@@ -91,7 +93,8 @@ def load_registrant_docs(ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, Registrant
             detentions=[SpanDoc(d.kind, d.start, d.end) for d in detentions[p.pk]],
             orders=[SpanDoc(o.kind, o.start, o.end) for o in orders[p.pk]],
             notifications=[
-                NotificationDoc(n.kind, n.received_at, n.station, n.officer_label, n.no_fixed_abode, n.details)
+                NotificationDoc(n.kind, n.received_at, n.station, n.officer_label, n.no_fixed_abode, n.details,
+                                n.change, n.changed_on, n.given)
                 for n in notes[p.pk]
             ],
             sections={key: stored.get(p.pk, section.empty()) for key, (section, stored) in extra.items()},
@@ -165,7 +168,7 @@ def load_histories(ids: Sequence[uuid.UUID], *, span: Span | None = None) -> dic
     qn = connection.ops.quote_name
     day, end = qn("date"), qn("end")
     t = {m.__name__: m._meta.db_table for m in (Person, Disposal, Order, Detention, Notification,
-                                                PersonName, Address, Trip, Stay, AdvanceNotice)}
+                                                PersonName, Address, Trip, Stay, AdvanceNotice, PrescribedItem)}
     ids = list(ids)
     jurisdictions = {f.pk: f.jurisdiction for f in Force.objects.all()}
     people = {
@@ -200,6 +203,8 @@ def load_histories(ids: Sequence[uuid.UUID], *, span: Span | None = None) -> dic
                      " WHERE {ids} ORDER BY person_id, start, id")
     grouped("advance", f"SELECT person_id, change, given_at, expected_on FROM {t['AdvanceNotice']}"  # noqa: S608
                        " WHERE {ids} ORDER BY person_id, given_at, id")
+    grouped("prescribed", f"SELECT person_id, item, valid_from, valid_to FROM {t['PrescribedItem']}"  # noqa: S608
+                          " WHERE {ids} ORDER BY person_id, valid_from, id")
     status_spans: dict[uuid.UUID, list[Any]] = defaultdict(list)
     for source in extensions.status_sources():
         for pid, spans in source(qn, lambda sql, *params: person_rows(sql, ids, *params, span=span)).items():
@@ -225,6 +230,8 @@ def load_histories(ids: Sequence[uuid.UUID], *, span: Span | None = None) -> dic
                           for line1, postcode, start, end in lists["stays"].get(pid, [])), key=lambda s: (s[1], s[0])),
             advance_notices=sorted(((change, notified_on(_aware(at)), as_date(expected))
                                     for change, at, expected in lists["advance"].get(pid, [])), key=lambda a: a[1]),
+            prescribed=prescribed_order([(item, as_date(start), as_date(end))
+                                         for item, start, end in lists["prescribed"].get(pid, [])]),
         )
     return out
 
@@ -289,7 +296,10 @@ def doc_to_dict(doc: RegistrantDoc) -> dict[str, Any]:
         "orders": [{"kind": s.kind, "start": _d(s.start), "end": _d(s.end)} for s in doc.orders],
         "notifications": [
             {"kind": n.kind, "received_at": n.received_at.astimezone(UTC).isoformat().replace("+00:00", "Z"),
-             "station": n.station, "officer": n.officer, "no_fixed_abode": n.no_fixed_abode, "details": n.details}
+             "station": n.station, "officer": n.officer, "no_fixed_abode": n.no_fixed_abode, "details": n.details,
+             # what it carried (format 2), left out when not recorded: a notification without exports as before
+             **({"change": n.change, "changed_on": _d(n.changed_on)} if n.change else {}),
+             **({"given": given_to_json(n.given)} if n.given else {})}
             for n in doc.notifications
         ],
         # trips, stays and advance notices: left out when there are none

@@ -18,7 +18,7 @@ from tether.access.permissions import can_write_register, is_national_admin
 from tether.audit.services import PendingEvent, record_many
 from tether.core import clock
 from tether.core.errors import Conflict, Forbidden, ValidationFailed
-from tether.core.fields import read_text
+from tether.core.fields import Fields, read_text
 from tether.core.ids import new_id
 from tether.core.models import allocate, bump, holds_on_q
 from tether.obligations.calendar import age_on
@@ -51,6 +51,7 @@ from .models import (
     Stay,
     Trip,
 )
+from .notified import Notified, read_notified
 from .outcomes import materialise, materialise_histories
 from .selectors import load_histories
 
@@ -137,7 +138,8 @@ def registrants_write(
         rows["notes"] += [
             Notification(person_id=pid, kind=n.kind, received_at=n.received_at,
                          received_on=clock.uk_date(n.received_at), station=n.station, officer_label=n.officer,
-                         no_fixed_abode=n.no_fixed_abode, details=n.details, created_at=now)
+                         no_fixed_abode=n.no_fixed_abode, details=n.details, change=n.change,
+                         changed_on=n.changed_on, given=n.given, created_at=now)
             for n in doc.notifications
         ]
         rows["trips"] += [
@@ -249,9 +251,20 @@ def parse_notification(data: dict[str, Any]) -> tuple[str, datetime | None, str,
     nfa = data.get("no_fixed_abode", False)
     if not isinstance(nfa, bool):
         errors["no_fixed_abode"] = ["must be true or false"]
+    _notified(data, str(kind or ""), at, errors)
     if errors:
         raise ValidationFailed(errors)
     return str(kind), at, station, dict(details), nfa
+
+
+def _notified(data: dict[str, Any], kind: str, at: datetime | None, errors: dict[str, list[str]]) -> Notified:
+    """What the notification carried (``register.notified``: the change and its date, the full details given); its
+    problems are added to ``errors``."""
+    c = Fields()
+    notified = read_notified(c, data, "", kind, clock.uk_date(at) if at is not None and at.tzinfo else None)
+    for path, messages in c.errors.items():
+        errors.setdefault(path, []).extend(messages)
+    return notified
 
 
 def notification_record(
@@ -261,11 +274,14 @@ def notification_record(
     _require_writer(actor)
     kind, at, station, details, nfa = parse_notification(data)
     errors: dict[str, list[str]] = {}
+    notified = _notified(data, kind, at, errors)
 
     with _changing(actor, person_id, expected_version, "notification.record") as change:
         person = change.person
         if at is not None and not errors and clock.uk_date(at) < person.date_of_birth:
             errors["received_at"] = ["must not be before the date of birth"]
+        if notified.changed_on is not None and notified.changed_on < person.date_of_birth:
+            errors["changed_on"] = ["must not be before the date of birth"]
         if errors:
             raise ValidationFailed(errors)
         assert at is not None
@@ -274,9 +290,12 @@ def notification_record(
         note = Notification.objects.create(
             person=person, kind=str(kind), received_at=at, received_on=clock.uk_date(at), station=station,
             officer=actor, officer_label=actor.label, no_fixed_abode=nfa, details=dict(details),
-            created_at=clock.now(),
+            change=notified.change, changed_on=notified.changed_on, given=notified.given, created_at=clock.now(),
         )
-        change.detail = {"notification_id": note.pk, "kind": note.kind, "received_at": at, "station": station}
+        change.detail = {"notification_id": note.pk, "kind": note.kind, "received_at": at, "station": station,
+                         # what it carried, never the values (they are on the notification)
+                         **({"change": notified.change, "changed_on": notified.changed_on} if notified.change else {}),
+                         **({"given": sorted(k for k, v in notified.given.items() if v)} if notified.given else {})}
     return note
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_changes, views_transfers, views_travel
+from . import views, views_changes, views_prescribed, views_transfers, views_travel
 
 app_name = "register"
 urlpatterns = [
@@ -27,4 +27,9 @@ urlpatterns = [
     path("transfers/", views_transfers.transfers_view, name="transfers"),
     path("transfers/<int:transfer_id>/accept/", views_transfers.transfer_accept_view, name="transfer_accept"),
     path("transfers/<int:transfer_id>/refuse/", views_transfers.transfer_refuse_view, name="transfer_refuse"),
+    # the 2012 prescribed items (register.prescribed)
+    path("people/<uuid:person_id>/prescribed/<item>/new/", views_prescribed.prescribed_record_view,
+         name="prescribed_record"),
+    path("people/<uuid:person_id>/prescribed/<int:item_id>/end/", views_prescribed.prescribed_end_view,
+         name="prescribed_end"),
 ]

@@ -22,7 +22,7 @@ from tether.access.permissions import is_worker
 from tether.audit.services import record
 from tether.core import clock
 from tether.core.errors import NotFound
-from tether.register.constants import AddressKind, NameKind, NotificationKind, Sex
+from tether.register.constants import AddressKind, ChangeKind, NameKind, NotificationKind, Sex
 from tether.register.documents import parse_address, parse_identity, parse_name
 from tether.register.guards import access_person_by_id
 from tether.register.services import (
@@ -131,10 +131,12 @@ def notification_create(request: HttpRequest, person_id: uuid.UUID) -> HttpRespo
             messages.success(request, "The notification was recorded.")
             return _back_to(person, "notifications")
     else:
-        form = NotificationForm(initial={**_notification_initial(), "version": person.version})
+        form = NotificationForm(initial={**_notification_initial(), **NotificationForm.given_initial(person),
+                                         "version": person.version})
     received = {p: form[f"received_{p}"].value() for p in ("day", "month", "year")}
     return _render(request, "register/notifications/create.html", person, form, result,
-                   received=received, kind_options=NotificationKind.choices)
+                   received=received, kind_options=NotificationKind.choices, change_options=ChangeKind.choices,
+                   changed_on=form.date_value("changed_on"))
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

@@ -9,6 +9,7 @@ from tether.access.models import Force, User
 from tether.audit.models import AuditEvent
 from tether.casework.case_services import case_open
 from tether.casework.models import Task
+from tether.register.prescribed_services import prescribed_record
 from tether.register.services import address_record, person_create
 from tether.register.services_travel import stay_record, trip_record
 from tether.register.transfers import transfer_start
@@ -33,6 +34,9 @@ def world(officer, other_officer, supervisor, force_admin, national_admin, partn
     other = address_record(officer, person.pk, {"kind": "other", "line1": "9 Weekend Lane", "postcode": "M1 1AE",
                                                 "valid_from": "2025-01-01"})
     person.walk_ids.update(number=trip.number, stay_id=stay.pk, address_id=other.pk)
+    passport = prescribed_record(officer, person.pk, "passport",  # for the pages of a prescribed item
+                                 {"country": "GB", "number": "123456789", "valid_from": "2020-01-01"})
+    person.walk_ids.update(item_id=passport.pk, item="passport")
     users = {"officer": officer, "other_officer": other_officer, "supervisor": supervisor,
              "force_admin": force_admin, "national_admin": national_admin, "partner": partner,
              "analyst": analyst, "foi_officer": foi, "auditor": auditor}

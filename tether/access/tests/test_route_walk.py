@@ -102,9 +102,10 @@ def _web(route: str, who: str) -> str:
         return OK if who in {"supervisor", "force_admin", "national_admin"} else FORBIDDEN
     if route == "management:policy":  # a force's visit policy: its administrators (the playbook's editors)
         return OK if who in {"force_admin", "national_admin"} else FORBIDDEN
-    # the pages that change a registrant (correcting identity shows the identifiers)
+    # the pages that change a registrant (correcting identity, and a notification's details given, show the
+    # identifiers)
     if who in WRITERS:
-        return FULL if route == "register:identity_update" else OK
+        return FULL if route in ("register:identity_update", "register:notification_create") else OK
     if who == "other_officer":
         return TO_REASON
     return FORBIDDEN
@@ -120,7 +121,9 @@ WRITE_ROUTES = {"api:record_notification", "api:record_name", "api:record_addres
                 "api:visit_create", "api:policy_update",
                 "api:record_trip", "api:update_trip", "api:record_return", "api:cancel_trip", "api:record_stay",
                 "api:end_stay", "api:end_address", "api:record_advance_notice",
-                "api:start_transfer", "api:accept_transfer", "api:refuse_transfer"}
+                "api:start_transfer", "api:accept_transfer", "api:refuse_transfer",
+                "api:record_identity_document", "api:record_bank_account", "api:record_payment_card",
+                "api:record_relevant_household", "api:end_item"}
 WORK_LISTS = {"api:list_tasks", "api:list_breaches", "api:list_sla_breaches", "api:list_cases"}
 
 
@@ -147,6 +150,8 @@ def _api(route: str, who: str) -> str:
         return OK if who in OWN else FORBIDDEN if who == "other_officer" else NOT_FOUND
     if route == "api:list_transfers":  # every worker lists their own force's transfers (national: all)
         return OK if who in WRITERS | {"other_officer"} else FORBIDDEN
+    if route == "api:list_items":  # an MPS registrant's prescribed items: another force opens the full record first
+        return OK if who in OWN else FORBIDDEN if who == "other_officer" else NOT_FOUND
     if route in WORK_LISTS or route == "api:get_travelling_now":  # each worker's own list or force
         return OK if who in WRITERS | {"other_officer"} else FORBIDDEN
     if route == "api:get_task":  # an MPS task
@@ -178,6 +183,7 @@ WEB_ROUTES = {
     "register:person_create", "register:person", "register:notification_create",
     "register:name_record", "register:address_record", "register:identity_update",
     "register:transfer_start", "register:transfers", "register:transfer_accept", "register:transfer_refuse",
+    "register:prescribed_record", "register:prescribed_end",
     "access:two_factor", "access:two_factor_setup", "audit:search", "audit:export", "audit:verify", "audit:event",
     "access:accounts", "access:account",
     "casework:tasks", "casework:queue", "casework:task", "casework:task_assign", "casework:overdue",
@@ -208,6 +214,8 @@ API_ROUTES = {
     "api:get_travel", "api:record_trip", "api:update_trip", "api:record_return", "api:cancel_trip",
     "api:record_stay", "api:end_stay", "api:end_address", "api:record_advance_notice", "api:get_travelling_now",
     "api:start_transfer", "api:list_transfers", "api:accept_transfer", "api:refuse_transfer",
+    "api:record_identity_document", "api:record_bank_account", "api:record_payment_card",
+    "api:record_relevant_household", "api:end_item", "api:list_items",
 } | tracing_policy.API
 
 

@@ -30,7 +30,8 @@ def load_settings(tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str
     )
 
 
-PRODUCTION = {"TETHER_PRODUCTION": "1", "TETHER_SECRET_KEY": GOOD_KEY, "TETHER_ALLOWED_HOSTS": "tether.police.example"}
+PRODUCTION = {"TETHER_PRODUCTION": "1", "TETHER_SECRET_KEY": GOOD_KEY, "TETHER_ALLOWED_HOSTS": "tether.police.example",
+              "TETHER_PRESCRIBED_KEY": GOOD_KEY}
 
 
 def test_production_with_safe_settings_starts_with_secure_cookies_and_hsts(tmp_path: Path) -> None:
@@ -83,6 +84,8 @@ def test_development_has_no_hsts_or_secure_only_cookies(tmp_path: Path) -> None:
         ({"TETHER_ALLOWED_HOSTS": ""}, "needs TETHER_ALLOWED_HOSTS"),
         ({"TETHER_ALLOWED_HOSTS": None}, "needs TETHER_ALLOWED_HOSTS"),
         ({"TETHER_REQUIRE_2FA": "0"}, "refuses to start with TETHER_REQUIRE_2FA off"),
+        ({"TETHER_PRESCRIBED_KEY": None}, "needs TETHER_PRESCRIBED_KEY"),
+        ({"TETHER_PRESCRIBED_KEY": "short"}, "needs TETHER_PRESCRIBED_KEY"),
     ],
 )
 def test_production_refuses_unsafe_settings(tmp_path: Path, env: dict[str, Any], message: str) -> None:

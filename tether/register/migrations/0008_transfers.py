@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('access', '0005_person_in_register'),
-        ('register', '0005_travel_stays_notices'),
+        ('register', '0006_notification_details'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -19,7 +19,16 @@ SIGNED_IN: dict[str, str] = {}  # the current test's token (each test makes its 
 # request its schema allows. Each rule is in the operation's description and has its own test.
 DOMAIN_RULES = {
     "POST /api/v1/people": "dates in order, age at disposal, PNC check character, NI prefixes, postcode",
-    "POST /api/v1/people/{person_id}/notifications": "received_at not in the future",
+    "POST /api/v1/people/{person_id}/notifications": "received_at not in the future; change and changed_on together, "
+                                                     "only on a change notification, not after received_at; given "
+                                                     "only on initial, change and periodic; a real postcode and NI",
+    "POST /api/v1/people/{person_id}/identity-documents": "dates in order, not in the future; a 2-letter country; "
+                                                          "the document number's characters; the same item once",
+    "POST /api/v1/people/{person_id}/bank-accounts": "a 6-digit sort code, a 6 to 8 digit account number; dates",
+    "POST /api/v1/people/{person_id}/payment-cards": "12 to 19 digits passing the Luhn check; dates in order",
+    "POST /api/v1/people/{person_id}/relevant-households": "a real UK postcode; periods and dates in order",
+    "POST /api/v1/people/{person_id}/prescribed/{item_id}/end": "an item of this person's, not already ended, not "
+                                                                 "before it began",
     "POST /api/v1/people/{person_id}/names": "valid_from not in the future",
     "POST /api/v1/people/{person_id}/addresses": "a real UK postcode; valid_from not in the future",
     "PATCH /api/v1/people/{person_id}/identity": "a correction must change something (against the stored record)",

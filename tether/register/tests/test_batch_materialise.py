@@ -16,9 +16,9 @@ from tether.core.clock import uk_date
 from tether.demo.services import load_demo
 from tether.obligations import evaluate
 from tether.obligations import types as t
-from tether.register.constants import AddressKind, DetentionKind, NameKind, RegisterStatus
+from tether.register.constants import PRESCRIBED_SECTIONS, AddressKind, DetentionKind, NameKind, RegisterStatus
 from tether.register.documents import RegistrantDoc
-from tether.register.facts import _with_advance_notices, facts_for, history_from_doc
+from tether.register.facts import _with_advance_notices, facts_for, history_from_doc, prescribed_order
 from tether.register.models import Person, PersonObligation, RegisterState
 from tether.register.outcomes import rematerialise
 from tether.register.selectors import load_histories, load_registrant_docs
@@ -63,6 +63,13 @@ def _oracle_facts(doc: RegistrantDoc, jurisdiction: str) -> t.Facts:
     if first is not None:
         events += [t.Event(kind="stay", start=s.start, end=s.end, address=stay_key(s.line1, s.postcode))
                    for s in doc.stays]
+    # the 2012 prescribed items (added with them): each begun or ended after registration began is a change
+    held = prescribed_order([(item, p.valid_from, p.valid_to) for key, item in PRESCRIBED_SECTIONS.items()
+                             for p in doc.sections.get(key) or []])
+    for item, start, end in held:
+        for day in (start, end):
+            if day is not None and after_start(day):
+                events.append(t.Event(kind="prescribed_change", start=day, item=item))  # type: ignore[arg-type]
     events.sort(key=lambda e: (e.start, e.kind))
     events = _with_advance_notices(events, sorted(((a.change, uk_date(a.given_at), a.expected_on)
                                                    for a in doc.advance_notices), key=lambda a: a[1]))
