@@ -20,7 +20,8 @@ from tether.obligations import contradictions
 from tether.obligations import types as t
 
 from . import extensions
-from .constants import AddressKind, NameKind
+from .constants import ENGINE_ORDER_KINDS, AddressKind, NameKind
+from .legal_documents import determination, review_fact
 
 if TYPE_CHECKING:
     from .documents import RegistrantDoc
@@ -42,7 +43,9 @@ class History:
     - ``name_starts``: start dates of current names and aliases; ``home_starts``: of home/NFA addresses;
     - ``status_spans``: (kind, start, end) of what other packages hold that sets the register status (casework's
       missing and wanted cases: kind ``missing`` or ``wanted``), see ``extensions``;
-    - ``date_of_death``: when they died (None: alive, or not known to have died)."""
+    - ``date_of_death``: when they died (None: alive, or not known to have died);
+    - ``review``: the latest determination on a review of indefinite notification (date, outcome, further date;
+      ``legal_documents.determination``), None when none was made."""
 
     jurisdiction: str
     date_of_birth: date
@@ -54,6 +57,7 @@ class History:
     home_starts: list[date]
     status_spans: list[Span]
     date_of_death: date | None = None
+    review: tuple[date, str, date | None] | None = None
 
 
 def notified_on(received_at: datetime) -> date:
@@ -80,6 +84,7 @@ def history_from_doc(doc: RegistrantDoc, jurisdiction: str) -> History:
             for span in section.spans(doc.sections.get(section.key, section.empty()))
         ],
         date_of_death=doc.date_of_death,
+        review=determination(doc.reviews),
     )
 
 
@@ -102,7 +107,8 @@ def facts_from(h: History) -> t.Facts:
             t.Disposal(date=day, kind=kind, months=months, tier=tier)  # type: ignore[arg-type]
             for day, kind, months, tier in h.disposals
         ),
-        orders=tuple(t.Order(kind="shpo", start=start, end=end) for _, start, end in h.orders),
+        orders=tuple(t.Order(kind=kind, start=start, end=end)  # type: ignore[arg-type]
+                     for kind, start, end in h.orders if kind in ENGINE_ORDER_KINDS),
         detentions=tuple(
             t.Detention(kind=kind, start=start, end=end)  # type: ignore[arg-type]
             for kind, start, end in h.detentions
@@ -113,6 +119,7 @@ def facts_from(h: History) -> t.Facts:
         ),
         events=tuple(events),
         date_of_death=h.date_of_death,
+        review=review_fact(h.review),
     )
 
 
@@ -173,6 +180,9 @@ def contract_problems(h: History, notification_index: list[int] | None = None) -
         if m and m.group(1) == "notifications":
             i = int(m.group(2))
             path = f"notifications[{notification_index[i] if notification_index else i}].received_at"
+        elif m and m.group(1) == "orders":  # the engine reads only some kinds of order (``facts_from``)
+            kept = [i for i, (kind, _, _) in enumerate(h.orders) if kind in ENGINE_ORDER_KINDS]
+            path = f"orders[{kept[int(m.group(2))]}].{m.group(3)}"
         elif m and m.group(1) == "events":
             path = "detentions"  # a release is the end of a detention (``facts_from``)
         out.append(Problem(path, RULES.get(err.rule, err.message), err.rule, err.day))

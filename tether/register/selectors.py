@@ -24,7 +24,28 @@ from .documents import (
     SpanDoc,
 )
 from .facts import HOME_KINDS, NAME_KINDS, History, notified_on
-from .models import Address, Detention, Disposal, Notification, Order, Ownership, Person, PersonName
+from .legal_documents import (
+    OrderExtras,
+    RemovalDoc,
+    ReviewDoc,
+    determination,
+    detention_json_extra,
+    order_json_extra,
+    removal_json,
+    review_json,
+)
+from .models import (
+    Address,
+    Detention,
+    Disposal,
+    Notification,
+    Order,
+    Ownership,
+    Person,
+    PersonName,
+    Removal,
+    Review,
+)
 
 
 def separate(qs: Any, field: str = "pk", as_of: date | None = None) -> Any:
@@ -56,6 +77,8 @@ def load_registrant_docs(ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, Registrant
     detentions = _grouped(Detention, ids, ["start", "id"])
     orders = _grouped(Order, ids, ["start", "id"])
     notes = _grouped(Notification, ids, ["received_at", "id"])
+    reviews = _grouped(Review, ids, ["applied_on", "id"])
+    removals = _grouped(Removal, ids, ["removed_on", "id"])
     extra = {section.key: (section, section.load(ids)) for section in extensions.sections()}
     docs = {}
     for p in people:
@@ -70,17 +93,27 @@ def load_registrant_docs(ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, Registrant
             ],
             ownership=[OwnershipDoc(o.force.code, o.valid_from, o.valid_to) for o in owners[p.pk]],
             disposals=[
-                DisposalDoc(d.date, d.offence, d.offence_code, d.kind, d.months, d.tier) for d in disposals[p.pk]
+                DisposalDoc(d.date, d.offence, d.offence_code, d.kind, d.months, d.tier, d.court)
+                for d in disposals[p.pk]
             ],
-            detentions=[SpanDoc(d.kind, d.start, d.end) for d in detentions[p.pk]],
-            orders=[SpanDoc(o.kind, o.start, o.end) for o in orders[p.pk]],
+            detentions=[SpanDoc(d.kind, d.start, d.end, d.basis, d.licence_end) for d in detentions[p.pk]],
+            orders=[SpanDoc(o.kind, o.start, o.end, extras=OrderExtras(
+                        o.court, o.countries, o.passports_surrendered_on, o.surrender_station))
+                    for o in orders[p.pk]],
             notifications=[
                 NotificationDoc(n.kind, n.received_at, n.station, n.officer_label, n.no_fixed_abode, n.details)
                 for n in notes[p.pk]
             ],
             sections={key: stored.get(p.pk, section.empty()) for key, (section, stored) in extra.items()},
+            reviews=[review_doc(r) for r in reviews[p.pk]],
+            removals=[RemovalDoc(r.reason, r.removed_on, r.note) for r in removals[p.pk]],
         )
     return docs
+
+
+def review_doc(r: Review) -> ReviewDoc:
+    return ReviewDoc(r.applied_on, r.decision_due, r.decision, r.decided_on, r.reasons, r.further_date,
+                     r.appeal_lodged_on, r.appeal_outcome, r.appeal_decided_on)
 
 
 Span = tuple[uuid.UUID | None, uuid.UUID | None]  # the people with lo < id <= hi (None: open-ended)
@@ -164,6 +197,8 @@ def load_histories(ids: Sequence[uuid.UUID], *, span: Span | None = None) -> dic
                      " WHERE {ids} ORDER BY person_id, start, id")
     grouped("notifications", f"SELECT person_id, kind, received_at, no_fixed_abode FROM {t['Notification']}"  # noqa: S608
                              " WHERE {ids} ORDER BY person_id, received_at, id")
+    grouped("reviews", f"SELECT person_id, applied_on, decision, decided_on, further_date, appeal_outcome,"  # noqa: S608
+                       f" appeal_decided_on FROM {Review._meta.db_table} WHERE {{ids}} ORDER BY person_id, applied_on, id")
     for key, table, kinds in (("names", t["PersonName"], NAME_KINDS), ("homes", t["Address"], HOME_KINDS)):
         in_kinds = ", ".join(["%s"] * len(kinds))
         grouped(key, f"SELECT person_id, valid_from FROM {table}"  # noqa: S608
@@ -188,8 +223,20 @@ def load_histories(ids: Sequence[uuid.UUID], *, span: Span | None = None) -> dic
             home_starts=lists["homes"].get(pid, []),
             status_spans=status_spans.get(pid, []),
             date_of_death=as_date(died),
+            review=_determination(lists["reviews"].get(pid)),
         )
     return out
+
+
+def _determination(rows: list[Any] | None) -> tuple[date, str, date | None] | None:
+    """The latest determination of a person's reviews, from raw rows (SQLite gives dates as text)."""
+    if not rows:
+        return None
+    return determination([
+        ReviewDoc(as_date(applied), as_date(applied), decision, as_date(decided), "", as_date(further), "",
+                  outcome, as_date(appealed))
+        for applied, decision, decided, further, outcome, appealed in rows
+    ])
 
 
 def _aware(at: Any) -> datetime:
@@ -233,16 +280,21 @@ def doc_to_dict(doc: RegistrantDoc) -> dict[str, Any]:
         ],
         "disposals": [
             {"date": _d(d.date), "offence": d.offence, "offence_code": d.offence_code, "kind": d.kind,
-             "months": d.months, "tier": d.tier}
+             "months": d.months, "tier": d.tier, **({"court": d.court} if d.court else {})}
             for d in doc.disposals
         ],
-        "detentions": [{"kind": s.kind, "start": _d(s.start), "end": _d(s.end)} for s in doc.detentions],
-        "orders": [{"kind": s.kind, "start": _d(s.start), "end": _d(s.end)} for s in doc.orders],
+        # the legal record's keys (register.legal_documents) are left out when empty: older records export as before
+        "detentions": [{"kind": s.kind, "start": _d(s.start), "end": _d(s.end),
+                        **detention_json_extra(s.basis, s.licence_end)} for s in doc.detentions],
+        "orders": [{"kind": s.kind, "start": _d(s.start), "end": _d(s.end), **order_json_extra(s.extras)}
+                   for s in doc.orders],
         "notifications": [
             {"kind": n.kind, "received_at": n.received_at.astimezone(UTC).isoformat().replace("+00:00", "Z"),
              "station": n.station, "officer": n.officer, "no_fixed_abode": n.no_fixed_abode, "details": n.details}
             for n in doc.notifications
         ],
+        **({"reviews": [review_json(r) for r in doc.reviews]} if doc.reviews else {}),
+        **({"removals": [removal_json(r) for r in doc.removals]} if doc.removals else {}),
         # each package's section; one that holds nothing (None) is left out, so a registrant without it exports
         # exactly as before that package existed
         **{key: value for key, value in ((section.key, section.to_json(doc.sections.get(section.key,
