@@ -21,6 +21,8 @@ from tether.obligations.calendar import period_end
 
 from .constants import (
     DETENTION_BASES,
+    OLDER_ORDER_NAMES,
+    ORDERS_RENAMED_ON,
     AppealOutcome,
     OrderKind,
     RemovalReason,
@@ -144,6 +146,19 @@ def order_extras(c: Fields, item: Mapping[str, Any], path: str, kind: str, start
         c.fail(_at(path, "passports_surrendered_on"), "is required with the station the passports were "
                                                       "surrendered at")
     return x
+
+
+# Scotland: the SHPO and SRO of the 2016 Act replaced the SOPO and the RSHO on 31 March 2023; Northern Ireland keeps the
+# SOPO and the RSHO (domain.md §10, §12)
+_RENAMED_ON = {"england-wales": ORDERS_RENAMED_ON, "scotland": date(2023, 3, 31), "northern-ireland": date.max}
+
+
+def order_name(kind: str, start: date, jurisdiction: str) -> str:
+    """An order's name on the day it was made: before the SHPO and SRO began, their older names."""
+    renamed = _RENAMED_ON.get(jurisdiction)
+    if renamed is not None and start < renamed and kind in OLDER_ORDER_NAMES:
+        return OLDER_ORDER_NAMES[kind]
+    return str(OrderKind(kind).label) if kind in OrderKind.values else kind
 
 
 def all_countries(countries: str) -> bool:

@@ -28,8 +28,8 @@ from .legal_documents import (
     OrderExtras,
     RemovalDoc,
     ReviewDoc,
-    determination,
     detention_json_extra,
+    determination,
     order_json_extra,
     removal_json,
     review_json,
@@ -197,8 +197,9 @@ def load_histories(ids: Sequence[uuid.UUID], *, span: Span | None = None) -> dic
                      " WHERE {ids} ORDER BY person_id, start, id")
     grouped("notifications", f"SELECT person_id, kind, received_at, no_fixed_abode FROM {t['Notification']}"  # noqa: S608
                              " WHERE {ids} ORDER BY person_id, received_at, id")
-    grouped("reviews", f"SELECT person_id, applied_on, decision, decided_on, further_date, appeal_outcome,"  # noqa: S608
-                       f" appeal_decided_on FROM {Review._meta.db_table} WHERE {{ids}} ORDER BY person_id, applied_on, id")
+    grouped("reviews", "SELECT person_id, applied_on, decision, decided_on, further_date, appeal_outcome,"  # noqa: S608
+                       f" appeal_decided_on FROM {Review._meta.db_table}"
+                       " WHERE {ids} ORDER BY person_id, applied_on, id")
     for key, table, kinds in (("names", t["PersonName"], NAME_KINDS), ("homes", t["Address"], HOME_KINDS)):
         in_kinds = ", ".join(["%s"] * len(kinds))
         grouped(key, f"SELECT person_id, valid_from FROM {table}"  # noqa: S608

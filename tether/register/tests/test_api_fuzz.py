@@ -44,6 +44,15 @@ DOMAIN_RULES = {
     "POST /api/v1/people/{person_id}/management/{what}": "as POST /api/v1/management/policy",
     "POST /api/v1/people/{person_id}/visits": "as POST /api/v1/management/policy",
     "POST /api/v1/tracing/leads/{lead_id}/decision": "a reason is required to reject or ask for more",
+    # the legal record (register.legal): dates in order and not after death, against the stored record
+    "POST /api/v1/people/{person_id}/disposals": "age of criminal responsibility; months for imprisonment",
+    "POST /api/v1/people/{person_id}/detentions": "basis by kind; custody periods do not overlap; licence after release",
+    "POST /api/v1/people/{person_id}/detentions/{detention_id}/release": "a period of this registrant, ended once",
+    "POST /api/v1/people/{person_id}/orders": "travel prohibition: countries, at most 5 years, surrender station",
+    "POST /api/v1/people/{person_id}/reviews": "one application at a time, after the first disposal",
+    "POST /api/v1/people/{person_id}/reviews/{review_id}/decision": "a review of this registrant, decided once",
+    "POST /api/v1/people/{person_id}/reviews/{review_id}/appeal": "only against a refusal, after the decision",
+    "POST /api/v1/people/{person_id}/removals": "follows from the record: not subject that day, for that reason",
 }
 
 

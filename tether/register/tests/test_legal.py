@@ -165,7 +165,8 @@ def test_a_release_is_recorded_once(officer, person):
                                                        {"end": "2025-06-02"})["end"][0]
     assert "licence_end" in _writes_nothing(person, detention_release, officer, person.pk, row.pk,
                                             {"licence_end": "2026-01-01"})  # a licence follows custody only
-    assert "detention_id" in _writes_nothing(person, detention_release, officer, person.pk, 99999, {"end": "2025-06-01"})
+    assert "detention_id" in _writes_nothing(person, detention_release, officer, person.pk, 99999,
+                                             {"end": "2025-06-01"})
 
 
 # --- orders ------------------------------------------------------------------------------------------------------
