@@ -9,6 +9,7 @@ from tether.access.models import Force, User
 from tether.audit.models import AuditEvent
 from tether.casework.case_services import case_open
 from tether.casework.models import Task
+from tether.register.legal import review_apply
 from tether.register.services import person_create
 
 
@@ -21,7 +22,10 @@ def world(officer, other_officer, supervisor, force_admin, national_admin, partn
     case = case_open(officer, person.pk)  # an open case and its tasks, for the case and task pages
     created = AuditEvent.objects.get(action="person.create", object_id=str(person.pk))  # MPS, no personal values
     person.walk_ids = {"case_id": case.pk, "task_id": Task.objects.filter(case=case).order_by("pk").first().pk,
-                       "user_id": officer.pk, "seq": created.seq}
+                       "user_id": officer.pk, "seq": created.seq,
+                       # the legal record's pages: a period in custody and an application for review
+                       "detention_id": person.detentions.first().pk,
+                       "review_id": review_apply(officer, person.pk, {"applied_on": "2025-01-10"}).pk}
     users = {"officer": officer, "other_officer": other_officer, "supervisor": supervisor,
              "force_admin": force_admin, "national_admin": national_admin, "partner": partner,
              "analyst": analyst, "foi_officer": foi, "auditor": auditor}

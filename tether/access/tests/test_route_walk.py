@@ -109,7 +109,9 @@ WRITE_ROUTES = {"api:record_notification", "api:record_name", "api:record_addres
                 "api:complete_task", "api:assign_task", "api:transition_case", "api:close_case", "api:reopen_case",
                 "api:record_action", "api:merge_records", "api:undo_merge", "api:management_write",
                 "api:approve_merge_api", "api:decline_merge_api",
-                "api:visit_create", "api:policy_update"}
+                "api:visit_create", "api:policy_update",
+                "api:record_disposal", "api:record_detention", "api:record_release", "api:record_order",
+                "api:record_review", "api:record_review_decision", "api:record_review_appeal", "api:record_removal"}
 WORK_LISTS = {"api:list_tasks", "api:list_breaches", "api:list_sla_breaches", "api:list_cases"}
 
 
@@ -136,6 +138,8 @@ def _api(route: str, who: str) -> str:
         return OK if who in WRITERS | {"other_officer"} else FORBIDDEN
     if route == "api:get_task":  # an MPS task
         return OK if who in OWN else NOT_FOUND if who == "other_officer" else FORBIDDEN
+    if route == "api:read_legal":  # an MPS registrant's legal record: another force opens the full record first
+        return OK if who in OWN else FORBIDDEN if who == "other_officer" else NOT_FOUND
     if route == "api:get_case":  # an MPS case: another force opens the full record (with a reason) first
         return OK if who in OWN else FORBIDDEN if who == "other_officer" else NOT_FOUND
     if route == "api:management_show":  # an MPS registrant's management: own force's workers
@@ -162,6 +166,8 @@ WEB_ROUTES = {
     "identity:people", "identity:duplicates", "identity:merge", "identity:unmerge", "identity:proposals",
     "register:person_create", "register:person", "register:notification_create",
     "register:name_record", "register:address_record", "register:identity_update",
+    "register:disposal_record", "register:detention_record", "register:detention_release", "register:order_record",
+    "register:review_apply", "register:review_decide", "register:review_appeal", "register:removal_record",
     "access:two_factor", "access:two_factor_setup", "audit:search", "audit:export", "audit:verify", "audit:event",
     "access:accounts", "access:account",
     "casework:tasks", "casework:queue", "casework:task", "casework:task_assign", "casework:overdue",
@@ -185,6 +191,8 @@ API_ROUTES = {
     "api:management_show", "api:management_write", "api:visit_create", "api:overdue_list", "api:caseload_list",
     "api:capacity_show", "api:policy_update", "api:report_management", "api:reveal_personal",
     "api:report_visits", "api:report_overdue", "api:report_caseloads",
+    "api:record_disposal", "api:record_detention", "api:record_release", "api:record_order", "api:record_review",
+    "api:record_review_decision", "api:record_review_appeal", "api:record_removal", "api:read_legal",
 } | tracing_policy.API
 
 

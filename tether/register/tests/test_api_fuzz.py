@@ -46,7 +46,7 @@ DOMAIN_RULES = {
     "POST /api/v1/tracing/leads/{lead_id}/decision": "a reason is required to reject or ask for more",
     # the legal record (register.legal): dates in order and not after death, against the stored record
     "POST /api/v1/people/{person_id}/disposals": "age of criminal responsibility; months for imprisonment",
-    "POST /api/v1/people/{person_id}/detentions": "basis by kind; custody periods do not overlap; licence after release",
+    "POST /api/v1/people/{person_id}/detentions": "basis by kind; no overlapping custody; licence after release",
     "POST /api/v1/people/{person_id}/detentions/{detention_id}/release": "a period of this registrant, ended once",
     "POST /api/v1/people/{person_id}/orders": "travel prohibition: countries, at most 5 years, surrender station",
     "POST /api/v1/people/{person_id}/reviews": "one application at a time, after the first disposal",
