@@ -356,7 +356,7 @@ def parse_registrant(
     reviews = [r for path, item in c.items(data, "reviews")
                if (r := parse_review(c, item, path, today, jurisdiction)) is not None]
     check_reviews(c, reviews)
-    removals = [r for path, item in c.items(data, "removals") if (r := parse_removal(c, item, path, today)) is not None]
+    removals = [x for path, item in c.items(data, "removals") if (x := parse_removal(c, item, path, today)) is not None]
 
     notifications = []
     for path, item in c.items(data, "notifications"):

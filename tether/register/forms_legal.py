@@ -36,6 +36,10 @@ class F:
 
 class SpecForm(ChangeForm):
     SPEC: ClassVar[tuple[F, ...]] = ()
+    FIELD_FOR_PATH: ClassVar[dict[str, str]] = {}
+    LABELS: ClassVar[dict[str, str]] = {}
+    ANCHORS: ClassVar[dict[str, str]] = {}
+    ORDER: ClassVar[tuple[str, ...]] = ()
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -206,7 +206,8 @@ def detention_release(actor: Any, person_id: uuid.UUID | str, detention_id: int 
         row.save(update_fields=["end", "licence_end"])
         change.field = "end"
         change.detail = {"detention_id": row.pk, "kind": row.kind, "end": row.end, "licence_end": row.licence_end}
-    return row
+    released: Detention = row
+    return released
 
 
 def _row(qs: Any, row_id: int | str, what: str) -> Any:
@@ -377,7 +378,8 @@ def _review_step(actor: Any, person_id: uuid.UUID | str, review_id: int | str, v
         change.detail = {"review_id": row.pk, **{k: v for k, v in values.items() if k != "reasons"}}
         if "reasons" in values:
             change.personal = {"after": {"reasons": values["reasons"]}}
-    return row
+    review: Review = row
+    return review
 
 
 def _shown(value: Any) -> str:

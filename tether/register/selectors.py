@@ -234,7 +234,7 @@ def _determination(rows: list[Any] | None) -> tuple[date, str, date | None] | No
     if not rows:
         return None
     return determination([
-        ReviewDoc(as_date(applied), as_date(applied), decision, as_date(decided), "", as_date(further), "",
+        ReviewDoc(as_date(applied), as_date(applied), decision, as_date(decided), "", as_date(further), None,
                   outcome, as_date(appealed))
         for applied, decision, decided, further, outcome, appealed in rows
     ])
