@@ -22,6 +22,7 @@ from tether.register.legal import (
     detention_release,
     disposal_record,
     order_record,
+    order_update,
     removal_record,
     review_appeal,
     review_apply,
@@ -89,6 +90,13 @@ class OrderIn(In):
     countries: Annotated[str, Text(200)] = Field("", description="ftp only: 'all' or the countries named")
     passports_surrendered_on: Day | None = Field(None, description="ftp only")
     surrender_station: Station = Field("", description="ftp only: where the passports were surrendered")
+    version: Version = None
+
+
+class OrderUpdateIn(In):
+    end: Day | None = Field(None, description="The last day in force, for an order until further order")
+    passports_surrendered_on: Day | None = Field(None, description="ftp only, with surrender_station")
+    surrender_station: Station = ""
     version: Version = None
 
 
@@ -165,6 +173,13 @@ def record_release(request: HttpRequest, person_id: PersonId, detention_id: RowI
 def record_order(request: HttpRequest, person_id: PersonId, payload: OrderIn) -> Any:
     data, version = _data(payload)
     return 201, _written(order_record(request.user, person_id, data, expected_version=version))
+
+
+@router.post("/people/{person_id}/orders/{order_id}", response=_LEGAL_RESPONSES,
+             summary="Record the end of an order, or the passports surrendered under a travel prohibition")
+def update_order(request: HttpRequest, person_id: PersonId, order_id: RowId, payload: OrderUpdateIn) -> Any:
+    data, version = _data(payload)
+    return 201, _written(order_update(request.user, person_id, order_id, data, expected_version=version))
 
 
 @router.post("/people/{person_id}/reviews", response=_LEGAL_RESPONSES,

@@ -152,6 +152,15 @@ class OrderForm(SpecForm):
     REQUIRED_CHOICES = {"kind": "Select the kind of order"}
 
 
+class OrderUpdateForm(SpecForm):
+    SPEC = (
+        F("date", "end", "Last day in force (optional)", "When an order until further order ends, or is discharged"),
+        F("date", "passports_surrendered_on", "Date passports were surrendered (optional)",
+          "Foreign travel prohibition only"),
+        F("input", "surrender_station", "Police station where they were surrendered (optional)"),
+    )
+
+
 class ReviewApplyForm(SpecForm):
     SPEC = (
         F("date", "applied_on", "Date the application was received", "The written application. For example, "
@@ -199,6 +208,6 @@ class RemovalForm(SpecForm):
     REQUIRED_CHOICES = {"reason": "Select why they are leaving the register"}
 
 
-for _form in (DisposalForm, DetentionForm, ReleaseForm, OrderForm, ReviewApplyForm, ReviewDecisionForm,
+for _form in (DisposalForm, DetentionForm, ReleaseForm, OrderForm, OrderUpdateForm, ReviewApplyForm, ReviewDecisionForm,
               ReviewAppealForm, RemovalForm):
     _form.configure()

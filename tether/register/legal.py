@@ -270,6 +270,60 @@ def order_record(actor: Any, person_id: uuid.UUID | str, data: Any, *, expected_
     return row
 
 
+def parse_order_update(data: Any, *, today: date | None = None) -> dict[str, Any]:
+    """The end of an order in force (discharged, or its last day once known) and, for a foreign travel prohibition,
+    the passports surrendered: each recorded once."""
+    day = today or clock.today()
+
+    def build(c: Fields, item: Mapping[str, Any]) -> dict[str, Any]:
+        out = {"end": c.day(item, "end", "end", required=False),
+               "passports_surrendered_on": c.day(item, "passports_surrendered_on", "passports_surrendered_on",
+                                                 required=False, today=day),
+               "surrender_station": c.text(item, "surrender_station", "surrender_station", required=False)}
+        if not any(out.values()) and not c.errors:
+            c.fail("end", "is required, or the date the passports were surrendered")
+        return {k: v for k, v in out.items() if v}
+
+    result: dict[str, Any] = _one(data, build)
+    return result
+
+
+def order_update(actor: Any, person_id: uuid.UUID | str, order_id: int | str, data: Any, *,
+                 expected_version: int | None = None) -> Order:
+    """End an order until further order, or record the passports surrendered under a travel prohibition. What is
+    recorded is never overwritten."""
+    values = parse_order_update(data)
+    with _changing(actor, person_id, expected_version, "order.update") as change:
+        person = change.person
+        row = _row(person.orders, order_id, "order")
+        for key, value in values.items():
+            old = getattr(row, key)
+            if old and old != value:
+                raise ValidationFailed({key: f"is already recorded as {_shown(old)} (the rule: nothing is "
+                                             "overwritten)"})
+        if all(getattr(row, k) == v for k, v in values.items()):
+            raise ValidationFailed({next(iter(values)): f"{UNCHANGED} (this is already recorded)"})
+        merged = {"kind": row.kind, "start": row.start.isoformat(), "court": row.court, "countries": row.countries,
+                  **{k: (v.isoformat() if isinstance(v, date) else v) for k, v in {
+                      "end": row.end, "passports_surrendered_on": row.passports_surrendered_on,
+                      "surrender_station": row.surrender_station, **values}.items() if v}}
+        doc = parse_order(merged)  # the order's rules on the order as it would stand
+        errors: dict[str, list[str]] = {}
+        _not_after_death(person, errors, passports_surrendered_on=doc.extras.passports_surrendered_on)
+        _raise(errors)
+        row.end = doc.end
+        row.passports_surrendered_on = doc.extras.passports_surrendered_on
+        row.surrender_station = doc.extras.surrender_station
+        row.save(update_fields=["end", "passports_surrendered_on", "surrender_station"])
+        change.field = "end"
+        change.detail = {"order_id": row.pk, "kind": row.kind, "end": row.end,
+                         "passports_surrendered_on": row.passports_surrendered_on}
+        if "surrender_station" in values:
+            change.personal = {"after": {"surrender_station": row.surrender_station}}
+    updated: Order = row
+    return updated
+
+
 # --- review of indefinite notification (ss.91A-91F) --------------------------------------------------------------
 
 

@@ -16,6 +16,7 @@ urlpatterns = [
     path("people/<uuid:person_id>/periods/<int:detention_id>/release/", views_legal.detention_release_view,
          name="detention_release"),
     path("people/<uuid:person_id>/orders/new/", views_legal.order_record_view, name="order_record"),
+    path("people/<uuid:person_id>/orders/<int:order_id>/", views_legal.order_update_view, name="order_update"),
     path("people/<uuid:person_id>/reviews/new/", views_legal.review_apply_view, name="review_apply"),
     path("people/<uuid:person_id>/reviews/<int:review_id>/decision/", views_legal.review_decide_view,
          name="review_decide"),

@@ -27,6 +27,7 @@ from .forms_legal import (
     DetentionForm,
     DisposalForm,
     OrderForm,
+    OrderUpdateForm,
     ReleaseForm,
     RemovalForm,
     ReviewAppealForm,
@@ -39,9 +40,11 @@ from .legal import (
     detention_release,
     disposal_record,
     order_record,
+    order_update,
     parse_detention,
     parse_disposal,
     parse_order,
+    parse_order_update,
     parse_release,
     parse_removal_data,
     parse_review_appeal,
@@ -62,7 +65,7 @@ def _page(
     request: HttpRequest, person_id: uuid.UUID, *, form_class: type[SpecForm], doing: str, title: str, intro: str,
     button: str, section: str, write: Callable[[Any, dict[str, Any], int | None], Any],
     check: Callable[[dict[str, Any]], Any], done: Callable[[Any], str], row: Callable[[Any], Any] | None = None,
-    initial: dict[str, Any] | None = None,
+    initial: dict[str, Any] | None = None, about_kind: str = "",
 ) -> HttpResponse:
     person = _person_to_change(request, person_id, doing)
     if isinstance(person, HttpResponse):
@@ -95,7 +98,7 @@ def _page(
     else:
         form = form_class(initial={**(initial or {}), "version": person.version})
     return _render(request, TEMPLATE, person, form, result, title=title, intro=intro, button=button,
-                   section=section, fields=form.layout(result.errors), about=about,
+                   section=section, fields=form.layout(result.errors), about=about, about_kind=about_kind,
                    action=request.path)
 
 
@@ -131,7 +134,7 @@ def detention_record_view(request: HttpRequest, person_id: uuid.UUID) -> HttpRes
 def detention_release_view(request: HttpRequest, person_id: uuid.UUID, detention_id: int) -> HttpResponse:
     return _page(
         request, person_id, form_class=ReleaseForm, doing="record a release", section="legal-record",
-        title="Record a release", button="Record release", row=_detention(detention_id),
+        title="Record a release", button="Record release", row=_detention(detention_id), about_kind="period",
         intro="The release ends the period. It is recorded once; the licence end may be added later.",
         write=lambda p, data, v: detention_release(request.user, p.pk, detention_id, data, expected_version=v),
         check=parse_release, done=lambda d: f"The release on {d.end:%-d %B %Y} was recorded." if d.end
@@ -148,6 +151,18 @@ def order_record_view(request: HttpRequest, person_id: uuid.UUID) -> HttpRespons
               "period it states. A sexual risk order or a foreign travel prohibition changes no notification duty.",
         write=lambda p, data, v: order_record(request.user, p.pk, data, expected_version=v),
         check=parse_order, done=lambda o: f"The {o.get_kind_display().lower()} was recorded.",
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def order_update_view(request: HttpRequest, person_id: uuid.UUID, order_id: int) -> HttpResponse:
+    return _page(
+        request, person_id, form_class=OrderUpdateForm, doing="record the end of an order", section="legal-record",
+        title="Record the end of an order or passports surrendered", button="Record",
+        row=lambda person: person.orders.filter(pk=order_id).first(), about_kind="order",
+        intro="What is recorded is never overwritten: an end already recorded stays as it is.",
+        write=lambda p, data, v: order_update(request.user, p.pk, order_id, data, expected_version=v),
+        check=parse_order_update, done=lambda o: f"The {o.get_kind_display().lower()} was updated.",
     )
 
 
@@ -171,7 +186,7 @@ def _review(review_id: Any) -> Callable[[Any], Any]:
 def review_decide_view(request: HttpRequest, person_id: uuid.UUID, review_id: int) -> HttpResponse:
     return _page(
         request, person_id, form_class=ReviewDecisionForm, doing="record a review decision", section="legal-record",
-        title="Record the decision on a review", button="Record decision", row=_review(review_id),
+        title="Record the decision on a review", button="Record decision", row=_review(review_id), about_kind="review",
         intro="If discharged, the notification requirements end on the day of the decision.",
         write=lambda p, data, v: review_decide(request.user, p.pk, review_id, data, expected_version=v),
         check=parse_review_decision, done=lambda r: f"The decision ({r.decision}) was recorded.",
@@ -183,6 +198,7 @@ def review_appeal_view(request: HttpRequest, person_id: uuid.UUID, review_id: in
     return _page(
         request, person_id, form_class=ReviewAppealForm, doing="record an appeal", section="legal-record",
         title="Record an appeal against a review decision", button="Record appeal", row=_review(review_id),
+        about_kind="review",
         intro="An appeal to a magistrates' court against a decision that the requirements continue.",
         write=lambda p, data, v: review_appeal(request.user, p.pk, review_id, data, expected_version=v),
         check=parse_review_appeal, done=lambda r: "The appeal was recorded.",
@@ -225,6 +241,7 @@ def legal_panel(user: Any, person: Any) -> extensions.PersonPanel:
                  "detentions": detentions, "removals": removals,
                  "review_eligible_from": state.review_eligible_from if state else None,
                  "indefinite": state.indefinite if state else False,
+                 "subject": state.subject if state else False,
                  "links": _links(person)},
     )
 

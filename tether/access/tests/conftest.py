@@ -9,7 +9,7 @@ from tether.access.models import Force, User
 from tether.audit.models import AuditEvent
 from tether.casework.case_services import case_open
 from tether.casework.models import Task
-from tether.register.legal import review_apply
+from tether.register.legal import order_record, review_apply
 from tether.register.services import person_create
 
 
@@ -25,6 +25,7 @@ def world(officer, other_officer, supervisor, force_admin, national_admin, partn
                        "user_id": officer.pk, "seq": created.seq,
                        # the legal record's pages: a period in custody and an application for review
                        "detention_id": person.detentions.first().pk,
+                       "order_id": order_record(officer, person.pk, {"kind": "sro", "start": "2025-01-01"}).pk,
                        "review_id": review_apply(officer, person.pk, {"applied_on": "2025-01-10"}).pk}
     users = {"officer": officer, "other_officer": other_officer, "supervisor": supervisor,
              "force_admin": force_admin, "national_admin": national_admin, "partner": partner,

@@ -111,7 +111,8 @@ WRITE_ROUTES = {"api:record_notification", "api:record_name", "api:record_addres
                 "api:approve_merge_api", "api:decline_merge_api",
                 "api:visit_create", "api:policy_update",
                 "api:record_disposal", "api:record_detention", "api:record_release", "api:record_order",
-                "api:record_review", "api:record_review_decision", "api:record_review_appeal", "api:record_removal"}
+                "api:record_review", "api:record_review_decision", "api:record_review_appeal", "api:record_removal",
+                "api:update_order"}
 WORK_LISTS = {"api:list_tasks", "api:list_breaches", "api:list_sla_breaches", "api:list_cases"}
 
 
@@ -167,7 +168,8 @@ WEB_ROUTES = {
     "register:person_create", "register:person", "register:notification_create",
     "register:name_record", "register:address_record", "register:identity_update",
     "register:disposal_record", "register:detention_record", "register:detention_release", "register:order_record",
-    "register:review_apply", "register:review_decide", "register:review_appeal", "register:removal_record",
+    "register:order_update", "register:review_apply", "register:review_decide", "register:review_appeal",
+    "register:removal_record",
     "access:two_factor", "access:two_factor_setup", "audit:search", "audit:export", "audit:verify", "audit:event",
     "access:accounts", "access:account",
     "casework:tasks", "casework:queue", "casework:task", "casework:task_assign", "casework:overdue",
@@ -193,6 +195,7 @@ API_ROUTES = {
     "api:report_visits", "api:report_overdue", "api:report_caseloads",
     "api:record_disposal", "api:record_detention", "api:record_release", "api:record_order", "api:record_review",
     "api:record_review_decision", "api:record_review_appeal", "api:record_removal", "api:read_legal",
+    "api:update_order",
 } | tracing_policy.API
 
 

@@ -49,6 +49,7 @@ DOMAIN_RULES = {
     "POST /api/v1/people/{person_id}/detentions": "basis by kind; no overlapping custody; licence after release",
     "POST /api/v1/people/{person_id}/detentions/{detention_id}/release": "a period of this registrant, ended once",
     "POST /api/v1/people/{person_id}/orders": "travel prohibition: countries, at most 5 years, surrender station",
+    "POST /api/v1/people/{person_id}/orders/{order_id}": "an order of this registrant; nothing overwritten",
     "POST /api/v1/people/{person_id}/reviews": "one application at a time, after the first disposal",
     "POST /api/v1/people/{person_id}/reviews/{review_id}/decision": "a review of this registrant, decided once",
     "POST /api/v1/people/{person_id}/reviews/{review_id}/appeal": "only against a refusal, after the decision",

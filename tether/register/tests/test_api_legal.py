@@ -113,3 +113,17 @@ def test_openapi_lists_the_legal_operations(client):
     for path in ("disposals", "detentions", "detentions/{detention_id}/release", "orders", "reviews",
                  "reviews/{review_id}/decision", "reviews/{review_id}/appeal", "removals", "legal"):
         assert f"/api/v1/people/{{person_id}}/{path}" in paths
+
+
+def test_passports_surrendered_after_the_prohibition_is_recorded(officer, person, api_client):
+    api = api_client(officer)
+    base = f"/api/v1/people/{person.pk}"
+    r = _post(api, f"{base}/orders", {"kind": "ftp", "start": "2025-06-01", "end": "2030-05-31", "countries": "all"})
+    order_id = r.json()["id"]
+    r = _post(api, f"{base}/orders/{order_id}", {"passports_surrendered_on": "2025-06-03",
+                                                 "surrender_station": "Holborn Police Station"})
+    assert r.status_code == 201, r.content
+    assert api.get(f"{base}/legal").json()["orders"][0]["passports_surrendered_on"] == "2025-06-03"
+    r = _post(api, f"{base}/orders/{order_id}", {"passports_surrendered_on": "2025-06-04",
+                                                 "surrender_station": "Holborn Police Station"})
+    assert r.status_code == 400 and r.json()["errors"][0]["field"] == "passports_surrendered_on"

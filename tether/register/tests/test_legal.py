@@ -301,3 +301,28 @@ def test_removal_at_the_end_of_the_period(officer, expired):
     assert _state(expired).status == "expired"
     assert "must be one of" in _writes_nothing(expired, removal_record, officer, expired.pk,
                                                {"reason": "bored", "removed_on": "2020-03-04"})["reason"][0]
+
+
+def test_an_order_is_ended_once_and_passports_are_recorded_once(officer, indefinite):
+    from tether.register.legal import order_update
+
+    shpo = order_record(officer, indefinite.pk, {"kind": "shpo", "start": "2024-01-01"})
+    assert _state(indefinite).review_eligible_from is None
+    order_update(officer, indefinite.pk, shpo.pk, {"end": "2025-05-31"})  # discharged: a review is open again
+    assert _state(indefinite).review_eligible_from == date(2021, 9, 2)
+    assert "nothing is overwritten" in _writes_nothing(indefinite, order_update, officer, indefinite.pk, shpo.pk,
+                                                       {"end": "2025-06-01"})["end"][0]
+    assert "only for a foreign travel" in _writes_nothing(
+        indefinite, order_update, officer, indefinite.pk, shpo.pk,
+        {"passports_surrendered_on": "2025-06-01", "surrender_station": "Bow"})["passports_surrendered_on"][0]
+    ftp = order_record(officer, indefinite.pk, {"kind": "ftp", "start": "2025-06-01", "end": "2027-05-31",
+                                                "countries": "all"})
+    assert "surrender_station" in _writes_nothing(indefinite, order_update, officer, indefinite.pk, ftp.pk,
+                                                  {"passports_surrendered_on": "2025-06-02"})
+    order_update(officer, indefinite.pk, ftp.pk, {"passports_surrendered_on": "2025-06-02",
+                                                  "surrender_station": "Bow Police Station"})
+    assert "nothing would change" in _writes_nothing(
+        indefinite, order_update, officer, indefinite.pk, ftp.pk,
+        {"passports_surrendered_on": "2025-06-02"})["passports_surrendered_on"][0]
+    ev = AuditEvent.objects.filter(action="order.update").last()
+    assert "Bow" not in str(ev.detail) and ev.personal["after"]["surrender_station"] == "Bow Police Station"

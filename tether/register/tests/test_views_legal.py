@@ -136,3 +136,19 @@ def test_a_decided_review_links_an_appeal_only_when_refused(client, officer, mak
     r = client.post(f"/people/{person.pk}/reviews/{review.pk}/appeal/",
                     {**parts("appeal_lodged_on", "2025-02-10"), "version": "3"})
     assert r.status_code == 302
+
+
+def test_the_end_of_an_order_page(client, officer, person):
+    from tether.register.legal import order_record
+
+    order = order_record(officer, person.pk, {"kind": "shpo", "start": "2024-01-01"})
+    client.force_login(officer)
+    page = squash(client.get(f"/people/{person.pk}/"))
+    assert f"/orders/{order.pk}/" in page and "Record the end" in page
+    url = f"/people/{person.pk}/orders/{order.pk}/"
+    assert "Until further order" in squash(client.get(url))
+    r = client.post(url, {**parts("end", "2025-05-31"), "version": "2"})
+    assert r.status_code == 302
+    order.refresh_from_db()
+    assert str(order.end) == "2025-05-31"
+    assert client.get(f"/people/{person.pk}/orders/99999/").status_code == 404
