@@ -18,6 +18,7 @@ from tether.register.services import forces_by_code, registrants_write
 
 from .generator import expected_total, generate_documents
 from .identity_noise import with_identity_noise
+from .legal import with_legal_record
 
 DEMO_ACTION = "demo.load"
 BATCH_SIZE = 5000  # registrants per transaction: memory stays flat at any size
@@ -93,7 +94,7 @@ def load_demo(
     _tune_sqlite_for_bulk_load()
     if progress:
         progress(0, total)
-    for raw in with_identity_noise(generate_documents(registrants, seed, today), seed):
+    for raw in with_legal_record(with_identity_noise(generate_documents(registrants, seed, today), seed), seed, today):
         doc = parse_registrant(raw, known_forces=known, today=today)
         force = known[doc.force]
         by_country[force.country] += 1

@@ -59,6 +59,7 @@ class Period:
     disposal: Disposal | None = None  # None for an order
     halved: bool = False
     indefinite: bool = False  # an indefinite period from a disposal (not from an open order)
+    order: str = "shpo"  # the kind of order (for an order's period)
 
 
 @dataclass(slots=True)

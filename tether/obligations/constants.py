@@ -135,6 +135,9 @@ SOPO_CITATION: Final = "SOA 2003 s.107(3)"  # a SOPO keeps a relevant offender s
 # ASSUMPTION: a SOPO made on a person not otherwise subject made them subject for its life (s.107(4),
 # the forerunner of s.103G); the subsection was not read [P].
 SOPO_MAKES_SUBJECT_CITATION: Final = "s.107(4)"
+# A notification order (s.97; Scotland: sheriff; E&W since 2023 also a s.96ZA police notice) makes the person subject
+# for the period it states, from the day it is made [C]; it is not an SHPO, so it does not bar a review (s.91A) [C].
+NOTIFICATION_ORDER_CITATION: Final = "SOA 2003 s.97"
 # ASSUMPTION: the 2001 travel notice is cited as the 1997 Act as amended by the Criminal Justice and Court
 # Services Act 2000 and SI 2001/1846 in every UK jurisdiction (the Scottish and NI instruments not read).
 TRAVEL_2001_CITATION: Final = "SOA 1997 as amended by CJCSA 2000; SI 2001/1846"

@@ -44,7 +44,12 @@ UK_ONLY_DISPOSAL_KINDS: frozenset[str] = frozenset(
     {"ipp", "hospital_order", "hospital_order_restricted", "caution", "conditional_discharge"}
 )
 
-OrderKind = Literal["shpo"]
+# ``shpo``: an SHPO (a SOPO before the SHPO began; NI keeps the SOPO): keeps or makes the person subject while in
+# force (s.103G) and bars an application for review (s.91A). ``notification_order``: a court's notification order
+# (s.97; in E&W from 2023 a s.96ZA police notice) for a conviction abroad: makes the person subject from the day it
+# is made (the initial notification runs from then) until ``end``, the last day of the period it states. A sexual
+# risk order or a foreign travel prohibition changes no notification duty and is not a fact of the engine.
+OrderKind = Literal["shpo", "notification_order"]
 ORDER_KINDS: tuple[OrderKind, ...] = get_args(OrderKind)
 
 ObligationKind = Literal["initial", "change", "non_occurrence", "periodic", "travel", "absence", "verification"]

@@ -172,7 +172,8 @@ def _is_shpo(rules: UKRules, start: date) -> bool:
 
 
 def order_in_force(orders: tuple[Order, ...], on: date) -> bool:
-    return any(o.start <= on and (o.end is None or on <= o.end) for o in orders)
+    """An SHPO (or SOPO) in force on ``on``: a notification order does not bar a review (s.91A)."""
+    return any(o.kind == "shpo" and o.start <= on and (o.end is None or on <= o.end) for o in orders)
 
 
 def _relevant_word(d: Disposal | None, shpo: bool = True) -> str:
@@ -215,7 +216,7 @@ def evaluate_uk(
     for o in facts.orders:
         if o.start <= as_of:
             # ASSUMPTION: an order's ``end`` is its last day in force, so the last day subject.
-            periods.append(Period(o.start, o.end))
+            periods.append(Period(o.start, o.end, order=o.kind))
 
     spell = choose_spell(merge_spells(periods), as_of)
     if spell is None:
@@ -231,7 +232,8 @@ def evaluate_uk(
         citations.append(C.SOA_1997_PERIOD_CITATION)
     for p in spell.periods:
         if p.disposal is None:
-            cite = rules.order_citation if _is_shpo(rules, p.start) else C.SOPO_CITATION
+            cite = (C.NOTIFICATION_ORDER_CITATION if p.order == "notification_order"
+                    else rules.order_citation if _is_shpo(rules, p.start) else C.SOPO_CITATION)
             if cite not in citations:
                 citations.append(cite)
     review_from: date | None = None
@@ -327,13 +329,17 @@ def _initial(
             citation = "SOA 1997 s.2(1)"
         elif p.disposal is not None:
             citation = "SOA 2003 s.83(1)"
+        elif p.order == "notification_order":
+            citation = f"SOA 2003 s.83(1); {C.NOTIFICATION_ORDER_CITATION}"
         else:
             citation = "SOA 2003 s.83(1); s.103G" if shpo else f"SOA 2003 s.83(1); {C.SOPO_MAKES_SUBJECT_CITATION}"
         window = f"{days} days beginning with that day"
         if arose != trigger:
             window += f" or, as it was earlier, with {format_date(arose)}, when the Sex Offenders Act 1997 began"
+        what = "notification order" if p.disposal is None and p.order == "notification_order" else \
+            _relevant_word(p.disposal, shpo)
         lead = (
-            f"Initial notification after the {_relevant_word(p.disposal, shpo)} on {format_date(trigger)} "
+            f"Initial notification after the {what} on {format_date(trigger)} "
             f"({window}, {_DISREGARD_NOTE}) is due"
         )
         out.append(obligation("initial", trigger, due, met_on, as_of, citation, lead))

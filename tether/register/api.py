@@ -358,3 +358,6 @@ def record_address(request: HttpRequest, person_id: PersonId, payload: AddressCh
 @router.patch("/people/{person_id}/identity", response=_CHANGE_RESPONSES, summary="Correct identifying details")
 def correct_identity(request: HttpRequest, person_id: PersonId, payload: IdentityIn) -> Any:
     return _apply(request, person_id, payload, identity_update, drop_unset=True, person_of=lambda person: person)
+
+
+from tether.register import api_legal as _legal  # noqa: E402, F401  (its operations join this router)

@@ -21,3 +21,7 @@ class RegisterConfig(AppConfig):
         for section in SECTIONS:
             extensions.register_section(section)
         extensions.register_person_panel("prescribed", person_panel)
+        from . import extensions
+        from .views_legal import legal_panel
+
+        extensions.register_person_panel("legal", legal_panel)  # the legal record on the person page

@@ -58,6 +58,55 @@ class NotificationKind(models.TextChoices):
 
 class OrderKind(models.TextChoices):
     SHPO = "shpo", "Sexual harm prevention order"
+    SRO = "sro", "Sexual risk order"
+    NOTIFICATION_ORDER = "notification_order", "Notification order (s.97)"
+    FTP = "ftp", "Foreign travel prohibition"
+
+
+# the order kinds the rules engine reads (``obligations.types.OrderKind``): an SRO or a foreign travel prohibition
+# changes no notification duty (docs/rules.md, assumption 43)
+ENGINE_ORDER_KINDS = frozenset({OrderKind.SHPO.value, OrderKind.NOTIFICATION_ORDER.value})
+# In England and Wales the SHPO and SRO replaced the SOPO, the risk of sexual harm order and the foreign travel order
+# on 8 March 2015 (ASBCPA 2014 Sch 5): an order made before then carries its older name.
+ORDERS_RENAMED_ON = date(2015, 3, 8)
+OLDER_ORDER_NAMES = {
+    "shpo": "Sexual offences prevention order (SOPO)",
+    "sro": "Risk of sexual harm order",
+    "ftp": "Foreign travel order (FTO)",
+}
+
+
+class DetentionBasis(models.TextChoices):
+    REMAND = "remand", "Remanded in custody"
+    SENTENCE = "sentence", "Serving a sentence"
+    RECALL = "recall", "Recalled to custody on licence"
+    HOSPITAL_ORDER = "hospital_order", "Detained under a hospital order"
+    TRANSFER = "transfer", "Transferred from prison to hospital"
+
+
+# which bases go with which kind of period (abroad has none)
+DETENTION_BASES = {
+    "custody": ("remand", "sentence", "recall"),
+    "hospital": ("hospital_order", "transfer"),
+    "abroad": (),
+}
+
+
+class ReviewDecision(models.TextChoices):
+    DISCHARGED = "discharged", "Discharged: the notification requirements end"
+    REFUSED = "refused", "Refused: the requirements continue"
+    CONTINUED = "continued", "Continued (a notification continuation order)"
+
+
+class AppealOutcome(models.TextChoices):
+    ALLOWED = "allowed", "Allowed: the requirements end"
+    DISMISSED = "dismissed", "Dismissed"
+
+
+class RemovalReason(models.TextChoices):
+    PERIOD_ENDED = "period_ended", "The notification period ended"
+    REVIEW = "review", "Discharged on review"
+    APPEAL = "appeal", "Discharged on appeal"
 
 
 class RegisterStatus(models.TextChoices):

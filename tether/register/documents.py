@@ -35,6 +35,17 @@ from .constants import (
     criminal_responsibility_age,
 )
 from .identifiers import normalise_ni_number, normalise_pnc_id, normalise_postcode
+from .legal_documents import (
+    OrderExtras,
+    RemovalDoc,
+    ReviewDoc,
+    check_reviews,
+    detention_extras,
+    disposal_court,
+    order_extras,
+    parse_removal,
+    parse_review,
+)
 from .notified import read_notified
 from .travel import AdvanceNoticeDoc, StayDoc, TripDoc, parse_sections
 
@@ -74,6 +85,7 @@ class DisposalDoc:
     kind: str
     months: int | None
     tier: int | None
+    court: str = ""
 
 
 @dataclass
@@ -81,6 +93,11 @@ class SpanDoc:
     kind: str
     start: date
     end: date | None
+    # detentions: the basis (remand, sentence ...) and the licence end after a release (register.legal_documents)
+    basis: str = ""
+    licence_end: date | None = None
+    # orders: the court, and for a foreign travel prohibition its countries and the passports surrendered
+    extras: OrderExtras = field(default_factory=OrderExtras)
 
 
 @dataclass
@@ -127,6 +144,8 @@ class RegistrantDoc:
     trips: list[TripDoc] = field(default_factory=list)  # every version, in the order recorded
     stays: list[StayDoc] = field(default_factory=list)
     advance_notices: list[AdvanceNoticeDoc] = field(default_factory=list)
+    reviews: list[ReviewDoc] = field(default_factory=list)  # applications for review of indefinite notification
+    removals: list[RemovalDoc] = field(default_factory=list)  # removals from the register
 
 
 def too_young(dob: date, on: date, jurisdiction: str) -> str | None:
@@ -315,6 +334,7 @@ def parse_registrant(
             kind=c.choice(item, "kind", f"{path}.kind", DisposalKind),
             months=c.whole(item, "months", f"{path}.months", 0, 1200),
             tier=c.whole(item, "tier", f"{path}.tier", 1, 3),
+            court=disposal_court(c, item, path),
         )
         if d.kind in MONTHS_REQUIRED and d.months is None:
             c.fail(f"{path}.months", f"is required for {d.kind.replace('_', ' ')}")
@@ -336,6 +356,10 @@ def parse_registrant(
                 end=c.day(item, "end", f"{path}.end", required=False),
             )
             c.span(s.start, s.end, path)
+            if key == "detentions":
+                s.basis, s.licence_end = detention_extras(c, item, path, s.kind, s.end, today)
+            else:
+                s.extras = order_extras(c, item, path, s.kind, s.start, s.end, today)
             out.append(s)
         return out
 
@@ -349,6 +373,10 @@ def parse_registrant(
         trips += [TripDoc(number=first + i, departure=d.start, countries=[], return_date=d.end)
                   for i, d in enumerate((d for d in detentions if d.kind == DetentionKind.ABROAD), start=1)]
         detentions = [d for d in detentions if d.kind != DetentionKind.ABROAD]
+    reviews = [r for path, item in c.items(data, "reviews")
+               if (r := parse_review(c, item, path, today, jurisdiction)) is not None]
+    check_reviews(c, reviews)
+    removals = [x for path, item in c.items(data, "removals") if (x := parse_removal(c, item, path, today)) is not None]
 
     notifications = []
     for path, item in c.items(data, "notifications"):
@@ -390,6 +418,7 @@ def parse_registrant(
         pnc_id=pnc, names=names, addresses=addresses, ownership=ownership, disposals=disposals,
         detentions=detentions, orders=orders, notifications=notifications, sections=sections, date_of_death=died,
         trips=trips, stays=stays, advance_notices=advance_notices,
+        reviews=reviews, removals=removals,
     )
     if jurisdiction:  # the rules engine's contract: facts that contradict each other are refused, naming the rule
         from .facts import doc_problems  # facts reads documents: imported here, where both are loaded
@@ -397,6 +426,13 @@ def parse_registrant(
         problems = doc_problems(doc, jurisdiction)
         if problems:
             raise ValidationFailed(problems)
+        if removals:  # each removal follows from the record (register.legal_documents.removal_problems)
+            from .facts import facts_for
+            from .legal_documents import removal_problems
+
+            problems = removal_problems(removals, facts_for(doc, jurisdiction), reviews)
+            if problems:
+                raise ValidationFailed(problems)
     return doc
 
 

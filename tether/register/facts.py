@@ -20,7 +20,8 @@ from tether.obligations import contradictions
 from tether.obligations import types as t
 
 from . import extensions
-from .constants import PRESCRIBED_SECTIONS, AddressKind, NameKind
+from .constants import ENGINE_ORDER_KINDS, PRESCRIBED_SECTIONS, AddressKind, NameKind
+from .legal_documents import determination, review_fact
 from .travel import ADVANCE_EVENT_KIND, current_trips, stay_key
 
 if TYPE_CHECKING:
@@ -53,7 +54,9 @@ class History:
       departure: time abroad (the only record of it) and the departures the travel rules read;
     - ``stays``: (start, end, address key) of each stay at other premises, by start;
     - ``advance_notices``: (change, UK date given, expected date) of each advance notice, by time given;
-    - ``prescribed``: (item, held from, held to) of the 2012 prescribed items (``register.prescribed``), by start."""
+    - ``prescribed``: (item, held from, held to) of the 2012 prescribed items (``register.prescribed``), by start;
+    - ``review``: the latest determination on a review of indefinite notification (date, outcome, further date;
+      ``legal_documents.determination``), None when none was made."""
 
     jurisdiction: str
     date_of_birth: date
@@ -68,11 +71,12 @@ class History:
     trips: list[Trip] = field(default_factory=list)
     stays: list[Span] = field(default_factory=list)
     advance_notices: list[tuple[str, date, date]] = field(default_factory=list)
+    prescribed: list[Span] = field(default_factory=list)
+    review: tuple[date, str, date | None] | None = None
 
     def periods(self) -> list[Span]:
         """Custody, hospital and time abroad: the detentions, then each trip as an ``abroad`` period."""
         return [*self.detentions, *(("abroad", dep, ret) for dep, ret, _c, _s in self.trips)]
-    prescribed: list[Span] = field(default_factory=list)
 
 
 def notified_on(received_at: datetime) -> date:
@@ -111,6 +115,7 @@ def history_from_doc(doc: RegistrantDoc, jurisdiction: str) -> History:
                                key=lambda a: a[1]),
         prescribed=prescribed_order([(item, p.valid_from, p.valid_to) for key, item in PRESCRIBED_SECTIONS.items()
                                      for p in doc.sections.get(key) or []]),
+        review=determination(doc.reviews),
     )
 
 
@@ -144,7 +149,8 @@ def facts_from(h: History) -> t.Facts:
             t.Disposal(date=day, kind=kind, months=months, tier=tier)  # type: ignore[arg-type]
             for day, kind, months, tier in h.disposals
         ),
-        orders=tuple(t.Order(kind="shpo", start=start, end=end) for _, start, end in h.orders),
+        orders=tuple(t.Order(kind=kind, start=start, end=end)  # type: ignore[arg-type]
+                     for kind, start, end in h.orders if kind in ENGINE_ORDER_KINDS),
         detentions=tuple(
             t.Detention(kind=kind, start=start, end=end)  # type: ignore[arg-type]
             for kind, start, end in h.periods()
@@ -155,6 +161,7 @@ def facts_from(h: History) -> t.Facts:
         ),
         events=tuple(events),
         date_of_death=h.date_of_death,
+        review=review_fact(h.review),
     )
 
 
@@ -234,6 +241,9 @@ def contract_problems(h: History, notification_index: list[int] | None = None) -
         if m and m.group(1) == "notifications":
             i = int(m.group(2))
             path = f"notifications[{notification_index[i] if notification_index else i}].received_at"
+        elif m and m.group(1) == "orders":  # the engine reads only some kinds of order (``facts_from``)
+            kept = [i for i, (kind, _, _) in enumerate(h.orders) if kind in ENGINE_ORDER_KINDS]
+            path = f"orders[{kept[int(m.group(2))]}].{m.group(3)}"
         elif m and m.group(1) == "events":
             path = "detentions"  # a release is the end of a detention (``facts_from``)
         elif m and m.group(1) == "detentions" and int(m.group(2)) >= len(h.detentions):

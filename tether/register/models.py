@@ -18,6 +18,7 @@ from tether.core.models import Interval
 
 from .constants import (
     AddressKind,
+    AppealOutcome,
     ChangeKind,
     DetentionKind,
     DisposalKind,
@@ -25,6 +26,8 @@ from .constants import (
     NotificationKind,
     OrderKind,
     RegisterStatus,
+    RemovalReason,
+    ReviewDecision,
     Sex,
 )
 
@@ -109,6 +112,7 @@ class Disposal(models.Model):
     months = models.PositiveIntegerField(null=True, blank=True)
     tier = models.PositiveSmallIntegerField(null=True, blank=True, help_text="US SORNA tier (1-3).")
     age_at_date = models.PositiveSmallIntegerField(help_text="Derived from date of birth.")
+    court = models.CharField(max_length=120, blank=True, help_text="The court (or police force, for a caution).")
     created_at = models.DateTimeField()
 
     class Meta:
@@ -121,7 +125,9 @@ class Detention(models.Model):
     person = models.ForeignKey("register.Person", on_delete=models.CASCADE, related_name="detentions")
     kind = models.CharField(max_length=10, choices=DetentionKind.choices)
     start = models.DateField()
-    end = models.DateField(null=True, blank=True)
+    end = models.DateField(null=True, blank=True, help_text="The release (or return to the UK).")
+    basis = models.CharField(max_length=16, blank=True, help_text="Remand, sentence, recall, hospital order ...")
+    licence_end = models.DateField(null=True, blank=True, help_text="The end of the licence after release.")
 
     class Meta:
         ordering = ["start", "id"]
@@ -129,9 +135,14 @@ class Detention(models.Model):
 
 class Order(models.Model):
     person = models.ForeignKey("register.Person", on_delete=models.CASCADE, related_name="orders")
-    kind = models.CharField(max_length=10, choices=OrderKind.choices)
+    kind = models.CharField(max_length=20, choices=OrderKind.choices)
     start = models.DateField()
     end = models.DateField(null=True, blank=True)
+    court = models.CharField(max_length=120, blank=True)
+    # foreign travel prohibitions: where they may not go ("all countries" or a list), and the passports surrendered
+    countries = models.CharField(max_length=200, blank=True)
+    passports_surrendered_on = models.DateField(null=True, blank=True)
+    surrender_station = models.CharField(max_length=120, blank=True)
 
     class Meta:
         ordering = ["start", "id"]
@@ -216,3 +227,38 @@ from .models_travel import Stay as Stay  # noqa: E402
 from .models_travel import Trip as Trip  # noqa: E402
 from .prescribed_models import PrescribedItem as PrescribedItem  # noqa: E402  (the 2012 prescribed information)
 from .transfer_models import Transfer, TransferState  # noqa: E402, F401  (transfers between forces)
+
+
+class Review(models.Model):
+    """An application for review of indefinite notification (SOA 2003 ss.91A-91F), the chief officer's decision and
+    any appeal to a magistrates' court. Each step is recorded once; nothing is overwritten."""
+
+    person = models.ForeignKey("register.Person", on_delete=models.CASCADE, related_name="reviews")
+    applied_on = models.DateField(help_text="The day the written application was received.")
+    decision_due = models.DateField(help_text="The day the police decision is due.")
+    decision = models.CharField(max_length=12, blank=True, choices=ReviewDecision.choices)
+    decided_on = models.DateField(null=True, blank=True)
+    reasons = models.TextField(blank=True)
+    further_date = models.DateField(null=True, blank=True, help_text="The further qualifying date set on refusal.")
+    appeal_lodged_on = models.DateField(null=True, blank=True)
+    appeal_outcome = models.CharField(max_length=10, blank=True, choices=AppealOutcome.choices)
+    appeal_decided_on = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        db_table = "register_review"
+        ordering = ["applied_on", "id"]
+
+
+class Removal(models.Model):
+    """Removal from the register: the end of the notification period, a discharge on review or on appeal."""
+
+    person = models.ForeignKey("register.Person", on_delete=models.CASCADE, related_name="removals")
+    reason = models.CharField(max_length=16, choices=RemovalReason.choices)
+    removed_on = models.DateField(help_text="The first day they are no longer subject.")
+    note = models.TextField(blank=True)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        db_table = "register_removal"
+        ordering = ["removed_on", "id"]

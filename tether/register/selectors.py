@@ -24,6 +24,16 @@ from .documents import (
     SpanDoc,
 )
 from .facts import HOME_KINDS, NAME_KINDS, History, notified_on, prescribed_order
+from .legal_documents import (
+    OrderExtras,
+    RemovalDoc,
+    ReviewDoc,
+    detention_json_extra,
+    determination,
+    order_json_extra,
+    removal_json,
+    review_json,
+)
 from .models import (
     Address,
     AdvanceNotice,
@@ -35,6 +45,8 @@ from .models import (
     Person,
     PersonName,
     PrescribedItem,
+    Removal,
+    Review,
     Stay,
     Trip,
 )
@@ -74,6 +86,8 @@ def load_registrant_docs(ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, Registrant
     trips = _grouped(Trip, ids, ["id"])
     stays = _grouped(Stay, ids, ["start", "id"])
     advance = _grouped(AdvanceNotice, ids, ["given_at", "id"])
+    reviews = _grouped(Review, ids, ["applied_on", "id"])
+    removals = _grouped(Removal, ids, ["removed_on", "id"])
     extra = {section.key: (section, section.load(ids)) for section in extensions.sections()}
     docs = {}
     for p in people:
@@ -88,10 +102,13 @@ def load_registrant_docs(ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, Registrant
             ],
             ownership=[OwnershipDoc(o.force.code, o.valid_from, o.valid_to) for o in owners[p.pk]],
             disposals=[
-                DisposalDoc(d.date, d.offence, d.offence_code, d.kind, d.months, d.tier) for d in disposals[p.pk]
+                DisposalDoc(d.date, d.offence, d.offence_code, d.kind, d.months, d.tier, d.court)
+                for d in disposals[p.pk]
             ],
-            detentions=[SpanDoc(d.kind, d.start, d.end) for d in detentions[p.pk]],
-            orders=[SpanDoc(o.kind, o.start, o.end) for o in orders[p.pk]],
+            detentions=[SpanDoc(d.kind, d.start, d.end, d.basis, d.licence_end) for d in detentions[p.pk]],
+            orders=[SpanDoc(o.kind, o.start, o.end, extras=OrderExtras(
+                        o.court, o.countries, o.passports_surrendered_on, o.surrender_station))
+                    for o in orders[p.pk]],
             notifications=[
                 NotificationDoc(n.kind, n.received_at, n.station, n.officer_label, n.no_fixed_abode, n.details,
                                 n.change, n.changed_on, n.given)
@@ -101,6 +118,8 @@ def load_registrant_docs(ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, Registrant
             trips=[trip_doc(t) for t in trips[p.pk]],
             stays=[StayDoc(s.line1, s.town, s.postcode, s.start, s.end) for s in stays[p.pk]],
             advance_notices=[AdvanceNoticeDoc(a.change, a.expected_on, a.given_at) for a in advance[p.pk]],
+            reviews=[review_doc(r) for r in reviews[p.pk]],
+            removals=[RemovalDoc(r.reason, r.removed_on, r.note) for r in removals[p.pk]],
         )
     return docs
 
@@ -109,6 +128,9 @@ def trip_doc(t: Trip) -> TripDoc:
     return TripDoc(number=t.number, departure=t.departure, countries=t.country_list, arrival_points=t.arrival_points,
                    accommodation=t.accommodation, return_date=t.return_date, return_point=t.return_point,
                    return_notified_on=t.return_notified_on, short_notice=t.short_notice, cancelled=t.cancelled)
+def review_doc(r: Review) -> ReviewDoc:
+    return ReviewDoc(r.applied_on, r.decision_due, r.decision, r.decided_on, r.reasons, r.further_date,
+                     r.appeal_lodged_on, r.appeal_outcome, r.appeal_decided_on)
 
 
 Span = tuple[uuid.UUID | None, uuid.UUID | None]  # the people with lo < id <= hi (None: open-ended)
@@ -192,6 +214,9 @@ def load_histories(ids: Sequence[uuid.UUID], *, span: Span | None = None) -> dic
                      " WHERE {ids} ORDER BY person_id, start, id")
     grouped("notifications", f"SELECT person_id, kind, received_at, no_fixed_abode FROM {t['Notification']}"  # noqa: S608
                              " WHERE {ids} ORDER BY person_id, received_at, id")
+    grouped("reviews", "SELECT person_id, applied_on, decision, decided_on, further_date, appeal_outcome,"  # noqa: S608
+                       f" appeal_decided_on FROM {Review._meta.db_table}"
+                       " WHERE {ids} ORDER BY person_id, applied_on, id")
     for key, table, kinds in (("names", t["PersonName"], NAME_KINDS), ("homes", t["Address"], HOME_KINDS)):
         in_kinds = ", ".join(["%s"] * len(kinds))
         grouped(key, f"SELECT person_id, valid_from FROM {table}"  # noqa: S608
@@ -232,6 +257,7 @@ def load_histories(ids: Sequence[uuid.UUID], *, span: Span | None = None) -> dic
                                     for change, at, expected in lists["advance"].get(pid, [])), key=lambda a: a[1]),
             prescribed=prescribed_order([(item, as_date(start), as_date(end))
                                          for item, start, end in lists["prescribed"].get(pid, [])]),
+            review=_determination(lists["reviews"].get(pid)),
         )
     return out
 
@@ -246,6 +272,15 @@ def _trips(rows: list[tuple[Any, ...]]) -> list[tuple[date, date | None, str | N
                                                                         key=lambda r: (as_date(r[1]), r[0]))
            if not cancelled]
     return out
+def _determination(rows: list[Any] | None) -> tuple[date, str, date | None] | None:
+    """The latest determination of a person's reviews, from raw rows (SQLite gives dates as text)."""
+    if not rows:
+        return None
+    return determination([
+        ReviewDoc(as_date(applied), as_date(applied), decision, as_date(decided), "", as_date(further), None,
+                  outcome, as_date(appealed))
+        for applied, decision, decided, further, outcome, appealed in rows
+    ])
 
 
 def _aware(at: Any) -> datetime:
@@ -289,11 +324,14 @@ def doc_to_dict(doc: RegistrantDoc) -> dict[str, Any]:
         ],
         "disposals": [
             {"date": _d(d.date), "offence": d.offence, "offence_code": d.offence_code, "kind": d.kind,
-             "months": d.months, "tier": d.tier}
+             "months": d.months, "tier": d.tier, **({"court": d.court} if d.court else {})}
             for d in doc.disposals
         ],
-        "detentions": [{"kind": s.kind, "start": _d(s.start), "end": _d(s.end)} for s in doc.detentions],
-        "orders": [{"kind": s.kind, "start": _d(s.start), "end": _d(s.end)} for s in doc.orders],
+        # the legal record's keys (register.legal_documents) are left out when empty: older records export as before
+        "detentions": [{"kind": s.kind, "start": _d(s.start), "end": _d(s.end),
+                        **detention_json_extra(s.basis, s.licence_end)} for s in doc.detentions],
+        "orders": [{"kind": s.kind, "start": _d(s.start), "end": _d(s.end), **order_json_extra(s.extras)}
+                   for s in doc.orders],
         "notifications": [
             {"kind": n.kind, "received_at": n.received_at.astimezone(UTC).isoformat().replace("+00:00", "Z"),
              "station": n.station, "officer": n.officer, "no_fixed_abode": n.no_fixed_abode, "details": n.details,
@@ -306,6 +344,8 @@ def doc_to_dict(doc: RegistrantDoc) -> dict[str, Any]:
         **({"trips": [trip_to_json(t) for t in doc.trips]} if doc.trips else {}),
         **({"stays": [stay_to_json(s) for s in doc.stays]} if doc.stays else {}),
         **({"advance_notices": [advance_to_json(a) for a in doc.advance_notices]} if doc.advance_notices else {}),
+        **({"reviews": [review_json(r) for r in doc.reviews]} if doc.reviews else {}),
+        **({"removals": [removal_json(r) for r in doc.removals]} if doc.removals else {}),
         # each package's section; one that holds nothing (None) is left out, so a registrant without it exports
         # exactly as before that package existed
         **{key: value for key, value in ((section.key, section.to_json(doc.sections.get(section.key,

@@ -48,6 +48,8 @@ from .models import (
     Ownership,
     Person,
     PersonName,
+    Removal,
+    Review,
     Stay,
     Trip,
 )
@@ -97,7 +99,7 @@ def registrants_write(
 
     people: list[Person] = []
     rows: dict[str, list[Any]] = {k: [] for k in ("names", "addresses", "own", "disp", "det", "ord", "notes",
-                                                  "trips", "stays", "advance")}
+                                                  "trips", "stays", "advance", "reviews", "removals")}
     for doc in docs:
         given, family = _current_name(doc)
         force = forces[doc.force]
@@ -130,11 +132,17 @@ def registrants_write(
         ]
         rows["disp"] += [
             Disposal(person_id=pid, date=d.date, offence=d.offence, offence_code=d.offence_code, kind=d.kind,
-                     months=d.months, tier=d.tier, age_at_date=age_on(doc.date_of_birth, d.date), created_at=now)
+                     months=d.months, tier=d.tier, age_at_date=age_on(doc.date_of_birth, d.date), court=d.court,
+                     created_at=now)
             for d in doc.disposals
         ]
-        rows["det"] += [Detention(person_id=pid, kind=s.kind, start=s.start, end=s.end) for s in doc.detentions]
-        rows["ord"] += [Order(person_id=pid, kind=s.kind, start=s.start, end=s.end) for s in doc.orders]
+        rows["det"] += [Detention(person_id=pid, kind=s.kind, start=s.start, end=s.end, basis=s.basis,
+                                  licence_end=s.licence_end) for s in doc.detentions]
+        rows["ord"] += [Order(person_id=pid, kind=s.kind, start=s.start, end=s.end, court=s.extras.court,
+                              countries=s.extras.countries, passports_surrendered_on=s.extras.passports_surrendered_on,
+                              surrender_station=s.extras.surrender_station) for s in doc.orders]
+        rows["reviews"] += [Review(person_id=pid, **vars(r), created_at=now) for r in doc.reviews]
+        rows["removals"] += [Removal(person_id=pid, **vars(r), created_at=now) for r in doc.removals]
         rows["notes"] += [
             Notification(person_id=pid, kind=n.kind, received_at=n.received_at,
                          received_on=clock.uk_date(n.received_at), station=n.station, officer_label=n.officer,
@@ -157,7 +165,7 @@ def registrants_write(
     Person.objects.bulk_create(people, batch_size=BATCH)
     for model, key in ((PersonName, "names"), (Address, "addresses"), (Ownership, "own"), (Disposal, "disp"),
                        (Detention, "det"), (Order, "ord"), (Notification, "notes"), (Trip, "trips"),
-                       (Stay, "stays"), (AdvanceNotice, "advance")):
+                       (Stay, "stays"), (AdvanceNotice, "advance"), (Review, "reviews"), (Removal, "removals")):
         model.objects.bulk_create(rows[key], batch_size=BATCH)
     extensions.people_written([p.pk for p in people])  # identity keeps its search keys in step
     for section in extensions.sections():  # what other packages keep of each registrant (casework: cases)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_changes, views_prescribed, views_transfers, views_travel
+from . import views, views_changes, views_legal, views_prescribed, views_transfers, views_travel
 
 app_name = "register"
 urlpatterns = [
@@ -32,4 +32,17 @@ urlpatterns = [
          name="prescribed_record"),
     path("people/<uuid:person_id>/prescribed/<int:item_id>/end/", views_prescribed.prescribed_end_view,
          name="prescribed_end"),
+    # the legal record (views_legal)
+    path("people/<uuid:person_id>/disposals/new/", views_legal.disposal_record_view, name="disposal_record"),
+    path("people/<uuid:person_id>/periods/new/", views_legal.detention_record_view, name="detention_record"),
+    path("people/<uuid:person_id>/periods/<int:detention_id>/release/", views_legal.detention_release_view,
+         name="detention_release"),
+    path("people/<uuid:person_id>/orders/new/", views_legal.order_record_view, name="order_record"),
+    path("people/<uuid:person_id>/orders/<int:order_id>/", views_legal.order_update_view, name="order_update"),
+    path("people/<uuid:person_id>/reviews/new/", views_legal.review_apply_view, name="review_apply"),
+    path("people/<uuid:person_id>/reviews/<int:review_id>/decision/", views_legal.review_decide_view,
+         name="review_decide"),
+    path("people/<uuid:person_id>/reviews/<int:review_id>/appeal/", views_legal.review_appeal_view,
+         name="review_appeal"),
+    path("people/<uuid:person_id>/removals/new/", views_legal.removal_record_view, name="removal_record"),
 ]

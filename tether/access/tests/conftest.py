@@ -9,6 +9,7 @@ from tether.access.models import Force, User
 from tether.audit.models import AuditEvent
 from tether.casework.case_services import case_open
 from tether.casework.models import Task
+from tether.register.legal import order_record, review_apply
 from tether.register.prescribed_services import prescribed_record
 from tether.register.services import address_record, person_create
 from tether.register.services_travel import stay_record, trip_record
@@ -37,6 +38,11 @@ def world(officer, other_officer, supervisor, force_admin, national_admin, partn
     passport = prescribed_record(officer, person.pk, "passport",  # for the pages of a prescribed item
                                  {"country": "GB", "number": "123456789", "valid_from": "2020-01-01"})
     person.walk_ids.update(item_id=passport.pk, item="passport")
+    # the legal record's pages: a period in custody and an application for review
+    person.walk_ids.update(
+        detention_id=person.detentions.first().pk,
+        order_id=order_record(officer, person.pk, {"kind": "sro", "start": "2025-01-01"}).pk,
+        review_id=review_apply(officer, person.pk, {"applied_on": "2025-01-10"}).pk)
     users = {"officer": officer, "other_officer": other_officer, "supervisor": supervisor,
              "force_admin": force_admin, "national_admin": national_admin, "partner": partner,
              "analyst": analyst, "foi_officer": foi, "auditor": auditor}

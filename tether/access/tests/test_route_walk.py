@@ -123,7 +123,10 @@ WRITE_ROUTES = {"api:record_notification", "api:record_name", "api:record_addres
                 "api:end_stay", "api:end_address", "api:record_advance_notice",
                 "api:start_transfer", "api:accept_transfer", "api:refuse_transfer",
                 "api:record_identity_document", "api:record_bank_account", "api:record_payment_card",
-                "api:record_relevant_household", "api:end_item"}
+                "api:record_relevant_household", "api:end_item",
+                "api:record_disposal", "api:record_detention", "api:record_release", "api:record_order",
+                "api:record_review", "api:record_review_decision", "api:record_review_appeal", "api:record_removal",
+                "api:update_order"}
 WORK_LISTS = {"api:list_tasks", "api:list_breaches", "api:list_sla_breaches", "api:list_cases"}
 
 
@@ -156,6 +159,8 @@ def _api(route: str, who: str) -> str:
         return OK if who in WRITERS | {"other_officer"} else FORBIDDEN
     if route == "api:get_task":  # an MPS task
         return OK if who in OWN else NOT_FOUND if who == "other_officer" else FORBIDDEN
+    if route == "api:read_legal":  # an MPS registrant's legal record: another force opens the full record first
+        return OK if who in OWN else FORBIDDEN if who == "other_officer" else NOT_FOUND
     if route == "api:get_case":  # an MPS case: another force opens the full record (with a reason) first
         return OK if who in OWN else FORBIDDEN if who == "other_officer" else NOT_FOUND
     if route == "api:management_show":  # an MPS registrant's management: own force's workers
@@ -184,6 +189,9 @@ WEB_ROUTES = {
     "register:name_record", "register:address_record", "register:identity_update",
     "register:transfer_start", "register:transfers", "register:transfer_accept", "register:transfer_refuse",
     "register:prescribed_record", "register:prescribed_end",
+    "register:disposal_record", "register:detention_record", "register:detention_release", "register:order_record",
+    "register:order_update", "register:review_apply", "register:review_decide", "register:review_appeal",
+    "register:removal_record",
     "access:two_factor", "access:two_factor_setup", "audit:search", "audit:export", "audit:verify", "audit:event",
     "access:accounts", "access:account",
     "casework:tasks", "casework:queue", "casework:task", "casework:task_assign", "casework:overdue",
@@ -216,6 +224,9 @@ API_ROUTES = {
     "api:start_transfer", "api:list_transfers", "api:accept_transfer", "api:refuse_transfer",
     "api:record_identity_document", "api:record_bank_account", "api:record_payment_card",
     "api:record_relevant_household", "api:end_item", "api:list_items",
+    "api:record_disposal", "api:record_detention", "api:record_release", "api:record_order", "api:record_review",
+    "api:record_review_decision", "api:record_review_appeal", "api:record_removal", "api:read_legal",
+    "api:update_order",
 } | tracing_policy.API
 
 

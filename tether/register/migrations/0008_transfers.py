@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('access', '0005_person_in_register'),
-        ('register', '0006_notification_details'),
+        ('register', '0007_legal_record'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -65,6 +65,16 @@ DOMAIN_RULES = {
                                                  "future and after ownership began; one transfer at a time",
     "POST /api/v1/transfers/{transfer_id}/accept": "only the receiving force; a transfer already decided is refused",
     "POST /api/v1/transfers/{transfer_id}/refuse": "as POST /api/v1/transfers/{transfer_id}/accept",
+    # the legal record (register.legal): dates in order and not after death, against the stored record
+    "POST /api/v1/people/{person_id}/disposals": "age of criminal responsibility; months for imprisonment",
+    "POST /api/v1/people/{person_id}/detentions": "basis by kind; no overlapping custody; licence after release",
+    "POST /api/v1/people/{person_id}/detentions/{detention_id}/release": "a period of this registrant, ended once",
+    "POST /api/v1/people/{person_id}/orders": "travel prohibition: countries, at most 5 years, surrender station",
+    "POST /api/v1/people/{person_id}/orders/{order_id}": "an order of this registrant; nothing overwritten",
+    "POST /api/v1/people/{person_id}/reviews": "one application at a time, after the first disposal",
+    "POST /api/v1/people/{person_id}/reviews/{review_id}/decision": "a review of this registrant, decided once",
+    "POST /api/v1/people/{person_id}/reviews/{review_id}/appeal": "only against a refusal, after the decision",
+    "POST /api/v1/people/{person_id}/removals": "follows from the record: not subject that day, for that reason",
 }
 
 

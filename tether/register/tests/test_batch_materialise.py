@@ -80,7 +80,9 @@ def _oracle_facts(doc: RegistrantDoc, jurisdiction: str) -> t.Facts:
             t.Disposal(date=d.date, kind=d.kind, months=d.months, tier=d.tier)  # type: ignore[arg-type]
             for d in doc.disposals
         ),
-        orders=tuple(t.Order(kind="shpo", start=o.start, end=o.end) for o in doc.orders),
+        # an SRO or a foreign travel prohibition is not a fact of the engine (docs/rules.md, assumption 43)
+        orders=tuple(t.Order(kind=o.kind, start=o.start, end=o.end)  # type: ignore[arg-type]
+                     for o in doc.orders if o.kind in ("shpo", "notification_order")),
         detentions=tuple(
             t.Detention(kind=d.kind, start=d.start, end=d.end)  # type: ignore[arg-type]
             for d in doc.detentions
@@ -90,7 +92,20 @@ def _oracle_facts(doc: RegistrantDoc, jurisdiction: str) -> t.Facts:
             for n in sorted(doc.notifications, key=lambda n: n.received_at)
         ),
         events=tuple(events),
+        review=_oracle_review(doc),
     )
+
+
+def _oracle_review(doc: RegistrantDoc) -> t.Review | None:
+    """The latest determination of the reviews: an appeal allowed is a discharge on the day it was decided."""
+    found = []
+    for r in doc.reviews:
+        if r.appeal_outcome == "allowed" and r.appeal_decided_on:
+            found.append(t.Review(determined_on=r.appeal_decided_on, outcome="discharged"))
+        elif r.decision and r.decided_on:
+            found.append(t.Review(determined_on=r.decided_on, outcome=r.decision,  # type: ignore[arg-type]
+                                  further_date=r.further_date))
+    return max(found, key=lambda f: f.determined_on) if found else None
 
 
 def _oracle_status(doc: RegistrantDoc, subject: bool, ever_subject: bool, as_of: date) -> str:

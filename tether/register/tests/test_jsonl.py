@@ -147,3 +147,68 @@ def test_overlapping_cases_are_refused(make_doc, frozen):
     with pytest.raises(ImportFailed) as exc:
         import_jsonl(_lines(make_doc(cases=[WANTED, ABROAD])))
     assert [(e.line, e.field) for e in exc.value.errors] == [(1, "cases[1].opened")]
+
+
+LEGAL = {
+    "disposals": [
+        {"date": "2005-03-04", "offence": "Rape (SOA 2003 s.1)", "offence_code": "SOA03-1", "kind": "life",
+         "court": "Snaresbrook Crown Court"},
+    ],
+    "detentions": [
+        {"kind": "custody", "start": "2005-03-04", "end": "2006-09-01", "basis": "sentence",
+         "licence_end": "2016-09-01"},
+        {"kind": "hospital", "start": "2010-01-04", "end": "2010-02-01", "basis": "transfer"},
+    ],
+    "orders": [
+        {"kind": "ftp", "start": "2012-01-01", "end": "2016-12-31", "court": "Thames Magistrates' Court",
+         "countries": "all", "passports_surrendered_on": "2012-01-02", "surrender_station": "Bow Police Station"},
+        {"kind": "sro", "start": "2016-01-01", "end": "2018-01-01"},
+    ],
+    "notifications": [
+        {"kind": "initial", "received_at": "2006-09-02T10:00:00Z", "station": "Bow Police Station", "officer": ""},
+    ],
+    "reviews": [
+        {"applied_on": "2022-01-10", "decision_due": "2022-02-21", "decision": "refused", "decided_on": "2022-02-20",
+         "reasons": "Risk remains.\nSee MAPPA minutes.", "further_date": "2030-02-21",
+         "appeal_lodged_on": "2022-03-01", "appeal_outcome": "allowed", "appeal_decided_on": "2022-06-01"},
+    ],
+    "removals": [{"reason": "appeal", "removed_on": "2022-06-01", "note": "Court order received"}],
+}
+
+
+def test_the_legal_record_round_trips_byte_identically(officer, make_doc, frozen):
+    person_create(officer, make_doc(**LEGAL))
+    person_create(officer, make_doc(sex="female", ni_number=None, pnc_id=None))  # without any: keys left out
+    first = io.StringIO()
+    export_jsonl(first)
+    rows = [json.loads(line) for line in first.getvalue().splitlines()]
+    assert rows[0]["orders"][0]["surrender_station"] == "Bow Police Station"
+    assert rows[0]["reviews"][0]["reasons"] == "Risk remains.\nSee MAPPA minutes."
+    assert "reviews" not in rows[1] and "removals" not in rows[1] and "court" not in rows[1]["disposals"][0]
+    assert "basis" not in rows[1]["detentions"][0] and rows[1]["format"] == 1
+    Person.objects.all().delete()
+    import_jsonl(first.getvalue().splitlines())
+    second = io.StringIO()
+    export_jsonl(second)
+    assert second.getvalue() == first.getvalue()
+    state = Person.objects.get(reference=rows[0]["reference"]).state
+    assert not state.subject and state.status == "expired"  # the appeal allowed discharged them
+
+
+@pytest.mark.parametrize(("change", "field", "words"), [
+    ({"removals": [{"reason": "period_ended", "removed_on": "2022-06-01"}]}, "removals[0].reason",
+     "discharged that day"),
+    ({"removals": [{"reason": "review", "removed_on": "2021-06-01"}]}, "removals[0].removed_on", "still subject"),
+    ({"reviews": [{"applied_on": "2022-01-10", "decision": "refused"}], "removals": []}, "reviews[0].decided_on",
+     "is required with the decision"),
+    ({"detentions": [{"kind": "abroad", "start": "2010-01-04", "basis": "sentence"}]}, "detentions[0].basis",
+     "outside the UK"),
+    ({"orders": [{"kind": "ftp", "start": "2012-01-01", "end": "2018-01-01", "countries": "all"}]}, "orders[0].end",
+     "not more than 5 years"),
+])
+def test_bad_legal_facts_are_refused_with_the_line_and_field(make_doc, frozen, change, field, words):
+    line = json.dumps(make_doc(**{**LEGAL, **change}))
+    with pytest.raises(ImportFailed) as exc:
+        import_jsonl([line])
+    found = {e.field: e.message for e in exc.value.errors}
+    assert field in found and words in found[field], found
