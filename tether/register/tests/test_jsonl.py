@@ -185,7 +185,7 @@ def test_the_legal_record_round_trips_byte_identically(officer, make_doc, frozen
     assert rows[0]["orders"][0]["surrender_station"] == "Bow Police Station"
     assert rows[0]["reviews"][0]["reasons"] == "Risk remains.\nSee MAPPA minutes."
     assert "reviews" not in rows[1] and "removals" not in rows[1] and "court" not in rows[1]["disposals"][0]
-    assert "basis" not in rows[1]["detentions"][0] and rows[1]["format"] == 1
+    assert "basis" not in rows[1]["detentions"][0] and rows[1]["format"] == 2
     Person.objects.all().delete()
     import_jsonl(first.getvalue().splitlines())
     second = io.StringIO()
