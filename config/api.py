@@ -71,6 +71,7 @@ api = TetherAPI(
 api.add_router("/", identity_router)  # before the register's: /people/search is not a person id
 api.add_router("/", people_router)
 api.add_router("/", "tether.audit.api.router")
+api.add_router("/", "tether.access.api_users.router")
 api.add_router("/", "tether.casework.api.router")
 api.add_router("/", "tether.casework.case_api.router")
 api.add_router("/", "tether.management.api.router")

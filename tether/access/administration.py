@@ -65,6 +65,11 @@ def _managed(actor: Any, user_id: Any, *, lock: bool = False) -> User:
     return user
 
 
+def user_by_id(actor: Any, user_id: Any) -> User:
+    """The account ``user_id`` when the actor administers it (NotFound otherwise: one answer for both)."""
+    return _managed(actor, user_id)
+
+
 def _force_code(user: Any) -> str:
     return str(user.force_code)
 

@@ -123,7 +123,7 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
 
 # --- accounts: resetting two-factor sign-in -----------------------------------------------------------------
 
-FIELD_LABELS = {"reason": "Reason", "confirm": "Confirmation"}
+FIELD_LABELS = {"reason": "Reason", "confirm": "Confirmation", "two_factor": "Two-factor sign-in"}
 
 
 @require_http_methods(["GET", "HEAD"])
@@ -171,7 +171,7 @@ def account_page(request: HttpRequest, user_id: int) -> HttpResponse:
             messages.success(request, f"Two-factor sign-in was reset for {name} ({removed}). They set it up again "
                                       "the next time they sign in.")
             return redirect("access:account", user_id=account.pk)
-    order = ["reason", "confirm"]
+    order = ["two_factor", "reason", "confirm"]
     error_list = [(f"#{name}", errors[name]) for name in order if name in errors]
     return render_account(request, account, errors=errors, error_list=error_list, reason=reason,
                           status=400 if errors else 200)

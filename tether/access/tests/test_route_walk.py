@@ -38,6 +38,8 @@ def _web(route: str, who: str) -> str:
     """What GET on a web page should answer ``who`` (about an MPS registrant where a person is in the URL)."""
     if route in tracing_policy.WEB:
         return tracing_policy.web(route, who)
+    if route == "access:invitation":  # open to anyone; the walk's token opens nothing
+        return NOT_FOUND
     if who == "anonymous":
         return OK if route in ("access:login", "home:health") else SIGN_IN
     if route in ("access:login", "access:two_factor", "access:two_factor_setup"):
@@ -56,6 +58,10 @@ def _web(route: str, who: str) -> str:
         return OK if who in ACCOUNT_MANAGERS else FORBIDDEN
     if route == "access:account":  # the MPS officer's account
         return OK if who in ACCOUNT_MANAGERS else FORBIDDEN
+    if route == "access:invite":
+        return OK if who in ACCOUNT_MANAGERS else FORBIDDEN
+    if route in ADMIN_POSTS:
+        return NOT_ALLOWED
     if route in ("reports:statistics", "reports:cases", "reports:foi", "reports:download",
                  "reports:management", "reports:duties"):
         return OK if who in REPORTS else FORBIDDEN
@@ -103,13 +109,17 @@ def _web(route: str, who: str) -> str:
     return FORBIDDEN
 
 
+ADMIN_POSTS = {"access:account_role", "access:account_status", "access:account_unlock", "access:account_tokens",
+               "access:account_invitation"}
 COMPLIANCE_LISTS = {"casework:tasks", "casework:overdue", "casework:sla", "casework:playbook", "casework:cases"}
 POST_ONLY = {"casework:task_assign", "casework:action", "casework:event"}
 WRITE_ROUTES = {"api:record_notification", "api:record_name", "api:record_address", "api:correct_identity",
                 "api:complete_task", "api:assign_task", "api:transition_case", "api:close_case", "api:reopen_case",
                 "api:record_action", "api:merge_records", "api:undo_merge", "api:management_write",
                 "api:approve_merge_api", "api:decline_merge_api",
-                "api:visit_create", "api:policy_update"}
+                "api:visit_create", "api:policy_update",
+                "api:invite_user", "api:renew_invitation", "api:change_user_role", "api:set_user_active",
+                "api:unlock_user", "api:revoke_user_token", "api:reset_user_two_factor"}
 WORK_LISTS = {"api:list_tasks", "api:list_breaches", "api:list_sla_breaches", "api:list_cases"}
 
 
@@ -124,6 +134,8 @@ def _api(route: str, who: str) -> str:
         return OK
     if route == "api:reveal_personal":  # the walk's event holds no personal values: nothing to reveal to anyone
         return NOT_FOUND
+    if route in ("api:list_users", "api:get_user"):  # the MPS officer's account
+        return OK if who in ACCOUNT_MANAGERS else FORBIDDEN
     if route == "api:list_events":
         return OK if who == "auditor" else NOT_FOUND
     if route in ("api:list_people", "api:search_people_api"):
@@ -164,6 +176,7 @@ WEB_ROUTES = {
     "register:name_record", "register:address_record", "register:identity_update",
     "access:two_factor", "access:two_factor_setup", "audit:search", "audit:export", "audit:verify", "audit:event",
     "access:accounts", "access:account",
+    "access:invite", "access:invitation", *ADMIN_POSTS,
     "casework:tasks", "casework:queue", "casework:task", "casework:task_assign", "casework:overdue",
     "casework:sla", "casework:playbook", "casework:cases", "casework:case", "casework:action", "casework:event",
     "reports:statistics", "reports:cases", "reports:foi", "reports:national", "reports:download",
@@ -185,6 +198,8 @@ API_ROUTES = {
     "api:management_show", "api:management_write", "api:visit_create", "api:overdue_list", "api:caseload_list",
     "api:capacity_show", "api:policy_update", "api:report_management", "api:reveal_personal",
     "api:report_visits", "api:report_overdue", "api:report_caseloads",
+    "api:list_users", "api:get_user", "api:invite_user", "api:renew_invitation", "api:change_user_role",
+    "api:set_user_active", "api:unlock_user", "api:revoke_user_token", "api:reset_user_two_factor",
 } | tracing_policy.API
 
 
