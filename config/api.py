@@ -72,6 +72,7 @@ api.add_router("/", identity_router)  # before the register's: /people/search is
 api.add_router("/", people_router)
 api.add_router("/", "tether.audit.api.router")
 api.add_router("/", "tether.access.api_users.router")
+api.add_router("/", "tether.register.api_partners.router")
 api.add_router("/", "tether.casework.api.router")
 api.add_router("/", "tether.casework.case_api.router")
 api.add_router("/", "tether.management.api.router")

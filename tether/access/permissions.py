@@ -31,6 +31,7 @@ __all__ = [
     "assigns_partners",
     "can_assess_risk",
     "can_assign_caseload",
+    "can_assign_partner",
     "can_assign_tasks",
     "can_decide_management_mode",
     "can_edit_playbook",
@@ -64,6 +65,7 @@ __all__ = [
     "is_partner",
     "is_worker",
     "needs_two_factor",
+    "partner_roles",
     "reads_audit_api",
     "role_needs_force",
     "role_takes_no_force",
@@ -118,6 +120,11 @@ def role_unchanged(issued_role: str, actor: Any) -> bool:
     return bool(issued_role) and getattr(actor, "role", None) == issued_role
 
 
+def partner_roles() -> frozenset[str]:
+    """The roles of partner-agency users (for queries: who can be assigned to registrants)."""
+    return frozenset({Role.PARTNER})
+
+
 def worker_roles() -> frozenset[str]:
     """The roles that work the register (for queries: who can be assigned a task)."""
     return WORKER_ROLES
@@ -149,7 +156,7 @@ can_write_register = is_worker
 
 
 def is_partner(actor: Any) -> bool:
-    return _role(actor) == Role.PARTNER
+    return _role(actor) in partner_roles()
 
 
 def is_national_admin(actor: Any) -> bool:
@@ -171,6 +178,15 @@ def acts_for_force(actor: Any, force_id: int | None) -> bool:
 
 def assigns_partners(actor: Any) -> bool:
     return _role(actor) in PARTNER_ASSIGNERS
+
+
+def can_assign_partner(actor: Any, partner: Any) -> bool:
+    """Assign (or end) a partner-agency user's access to registrants: supervisors and force administrators for
+    their own force's partner users, national administrators for anyone's; the user must be a partner."""
+    if not assigns_partners(actor) or not is_partner(partner):
+        return False
+    own = getattr(actor, "force_id", None)
+    return is_national_admin(actor) or (own is not None and own == getattr(partner, "force_id", None))
 
 
 def can_explore_rules(actor: Any) -> bool:

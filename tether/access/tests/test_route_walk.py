@@ -62,6 +62,12 @@ def _web(route: str, who: str) -> str:
         return OK if who in ACCOUNT_MANAGERS else FORBIDDEN
     if route in ADMIN_POSTS:
         return NOT_ALLOWED
+    if route == "register:partners":  # partner access: supervisors and administrators
+        return OK if who in ASSIGNERS else FORBIDDEN
+    if route == "register:partner":  # the walk's user is an officer, not a partner: nobody's partner
+        return NOT_FOUND if who in ASSIGNERS else FORBIDDEN
+    if route == "register:partner_end":
+        return NOT_ALLOWED
     if route in ("reports:statistics", "reports:cases", "reports:foi", "reports:download",
                  "reports:management", "reports:duties"):
         return OK if who in REPORTS else FORBIDDEN
@@ -109,6 +115,7 @@ def _web(route: str, who: str) -> str:
     return FORBIDDEN
 
 
+ASSIGNERS = {"supervisor", "force_admin", "national_admin"}  # assign partner users to registrants
 ADMIN_POSTS = {"access:account_role", "access:account_status", "access:account_unlock", "access:account_tokens",
                "access:account_invitation"}
 COMPLIANCE_LISTS = {"casework:tasks", "casework:overdue", "casework:sla", "casework:playbook", "casework:cases"}
@@ -119,7 +126,8 @@ WRITE_ROUTES = {"api:record_notification", "api:record_name", "api:record_addres
                 "api:approve_merge_api", "api:decline_merge_api",
                 "api:visit_create", "api:policy_update",
                 "api:invite_user", "api:renew_invitation", "api:change_user_role", "api:set_user_active",
-                "api:unlock_user", "api:revoke_user_token", "api:reset_user_two_factor"}
+                "api:unlock_user", "api:revoke_user_token", "api:reset_user_two_factor",
+                "api:assign_partner", "api:end_partner_assignment"}
 WORK_LISTS = {"api:list_tasks", "api:list_breaches", "api:list_sla_breaches", "api:list_cases"}
 
 
@@ -134,6 +142,10 @@ def _api(route: str, who: str) -> str:
         return OK
     if route == "api:reveal_personal":  # the walk's event holds no personal values: nothing to reveal to anyone
         return NOT_FOUND
+    if route == "api:list_partners":
+        return OK if who in ASSIGNERS else FORBIDDEN
+    if route == "api:list_partner_assignments":  # the walk's user is an officer, not a partner
+        return NOT_FOUND if who in ASSIGNERS else FORBIDDEN
     if route in ("api:list_users", "api:get_user"):  # the MPS officer's account
         return OK if who in ACCOUNT_MANAGERS else FORBIDDEN
     if route == "api:list_events":
@@ -177,6 +189,7 @@ WEB_ROUTES = {
     "access:two_factor", "access:two_factor_setup", "audit:search", "audit:export", "audit:verify", "audit:event",
     "access:accounts", "access:account",
     "access:invite", "access:invitation", *ADMIN_POSTS,
+    "register:partners", "register:partner", "register:partner_end",
     "casework:tasks", "casework:queue", "casework:task", "casework:task_assign", "casework:overdue",
     "casework:sla", "casework:playbook", "casework:cases", "casework:case", "casework:action", "casework:event",
     "reports:statistics", "reports:cases", "reports:foi", "reports:national", "reports:download",
@@ -200,6 +213,7 @@ API_ROUTES = {
     "api:report_visits", "api:report_overdue", "api:report_caseloads",
     "api:list_users", "api:get_user", "api:invite_user", "api:renew_invitation", "api:change_user_role",
     "api:set_user_active", "api:unlock_user", "api:revoke_user_token", "api:reset_user_two_factor",
+    "api:list_partners", "api:list_partner_assignments", "api:assign_partner", "api:end_partner_assignment",
 } | tracing_policy.API
 
 
