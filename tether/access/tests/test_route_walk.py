@@ -127,7 +127,7 @@ WRITE_ROUTES = {"api:record_notification", "api:record_name", "api:record_addres
                 "api:visit_create", "api:policy_update",
                 "api:invite_user", "api:renew_invitation", "api:change_user_role", "api:set_user_active",
                 "api:unlock_user", "api:revoke_user_token", "api:reset_user_two_factor",
-                "api:assign_partner", "api:end_partner_assignment"}
+                "api:assign_partner", "api:end_partner_assignment", "api:preview_playbook"}
 WORK_LISTS = {"api:list_tasks", "api:list_breaches", "api:list_sla_breaches", "api:list_cases"}
 
 
@@ -142,6 +142,8 @@ def _api(route: str, who: str) -> str:
         return OK
     if route == "api:reveal_personal":  # the walk's event holds no personal values: nothing to reveal to anyone
         return NOT_FOUND
+    if route in ("api:get_playbook", "api:save_playbook"):  # one path: GET reads; a national admin names a force
+        return OK if who in {"officer", "supervisor", "force_admin", "other_officer"} else FORBIDDEN
     if route == "api:list_partners":
         return OK if who in ASSIGNERS else FORBIDDEN
     if route == "api:list_partner_assignments":  # the walk's user is an officer, not a partner
@@ -214,6 +216,7 @@ API_ROUTES = {
     "api:list_users", "api:get_user", "api:invite_user", "api:renew_invitation", "api:change_user_role",
     "api:set_user_active", "api:unlock_user", "api:revoke_user_token", "api:reset_user_two_factor",
     "api:list_partners", "api:list_partner_assignments", "api:assign_partner", "api:end_partner_assignment",
+    "api:get_playbook", "api:save_playbook", "api:preview_playbook",
 } | tracing_policy.API
 
 
