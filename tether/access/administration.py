@@ -201,7 +201,7 @@ def invitation_for(raw: Any) -> Invitation | None:
                     expires_at__gt=clock.now()).first())
 
 
-LINK_NOT_VALID = ("This link does not work: it has been used, has expired or was replaced by a newer one. Ask your "
+LINK_NOT_VALID = ("It has been used, has expired or was replaced by a newer one. Ask your "
                   "force administrator for a new link.")
 
 

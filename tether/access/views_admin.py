@@ -101,15 +101,15 @@ def invitation_page(request: HttpRequest, token: str) -> HttpResponse:
     """The invitee's page: choose a password (once). Then they are signed in and set up two-factor sign-in."""
     invitation = administration.invitation_for(token)
     if invitation is None:
-        return error_page(request, 404, administration.LINK_NOT_VALID)
+        return _link_not_valid(request)
     errors: dict[str, str] = {}
     error_list: list[tuple[str, str]] = []
     if request.method == "POST":
         try:
             user = administration.invitation_accept(token, password=request.POST.get("password", ""),
                                                     password_confirm=request.POST.get("password_confirm", ""))
-        except NotFound as exc:
-            return error_page(request, 404, str(exc))
+        except NotFound:
+            return _link_not_valid(request)
         except ValidationFailed as exc:
             errors, error_list = _errors(exc, ("password", "password_confirm"))
         else:
@@ -123,6 +123,11 @@ def invitation_page(request: HttpRequest, token: str) -> HttpResponse:
         "account": invitation.user, "errors": errors, "error_list": error_list, "page_has_errors": bool(errors),
         "expires_at": invitation.expires_at,
     }, status=400 if errors else 200)
+
+
+def _link_not_valid(request: HttpRequest) -> HttpResponse:
+    return render(request, "access/invitation_invalid.html", {"message": administration.LINK_NOT_VALID},
+                  status=404)
 
 
 # --- changing an account (each a POST from the account page) --------------------------------------------------------
