@@ -24,7 +24,6 @@ from tether.core.errors import Forbidden, NotFound, ValidationFailed
 from tether.core.fields import Fields
 
 from . import lockout, permissions
-from .constants import Role
 from .events import record
 from .models import ApiToken, Force, Invitation, User
 
@@ -78,7 +77,7 @@ def _read_role_and_force(f: Fields, actor: Any, role: Any, force_code: Any, *, d
         str, Force | None]:
     """The role and force asked for, checked against what the actor may give (errors land in ``f``)."""
     roles = sorted(permissions.grantable_roles(actor))
-    if role not in Role.values:
+    if not permissions.is_known_role(role):
         f.fail("role", f"must be one of: {', '.join(roles)}")
         return "", None
     if role not in roles:

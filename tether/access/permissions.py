@@ -61,6 +61,7 @@ __all__ = [
     "full_access_by_role",
     "grantable_roles",
     "has_caseload",
+    "is_known_role",
     "is_national_admin",
     "is_partner",
     "is_worker",
@@ -240,6 +241,11 @@ def can_grant(actor: Any, role: str, force_id: int | None) -> bool:
         return True
     own = getattr(actor, "force_id", None)
     return role in grantable_roles(actor) and own is not None and force_id == own
+
+
+def is_known_role(value: Any) -> bool:
+    """Whether ``value`` names one of Tether's roles."""
+    return isinstance(value, str) and value in Role.values
 
 
 def role_needs_force(role: str) -> bool:
