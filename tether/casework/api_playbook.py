@@ -9,10 +9,11 @@ from typing import Annotated, Any
 
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
-from pydantic import StrictBool
+from pydantic import StrictBool, WithJsonSchema
 
 from tether.access.api import DetailOut, ErrorOut, In, Text, TokenAuth
 
+from . import playbook as rules
 from .selectors import playbook_view
 from .services import playbook_preview, playbook_update
 
@@ -21,6 +22,27 @@ router = Router(auth=TokenAuth(), tags=["playbook"])
 Code = Annotated[str, Text(8)]
 ForceQuery = Query("", description="A force code; empty: your own force")  # type: ignore[type-arg]
 Settings = dict[str, Any]
+
+
+def _schema(value: Any, path: str = "") -> dict[str, Any]:
+    """The JSON Schema of a partial playbook, read from the playbook's own defaults and limits (so any setting
+    added to the playbook is in it): sections and settings by name, numbers within their limits, actions among
+    those allowed."""
+    if isinstance(value, dict):
+        return {"type": "object", "additionalProperties": False,
+                "properties": {k: _schema(v, f"{path}.{k}" if path else k) for k, v in value.items()}}
+    if path in rules.LIMITS:
+        lo, hi = rules.LIMITS[path]
+        return {"type": "integer", "minimum": lo, "maximum": hi}
+    section, _, rest = path.partition(".")
+    outcome = rest.rsplit(".", 1)[0]
+    if section == "outcomes" and path.endswith(".action") and outcome in rules.ALLOWED_ACTIONS:
+        return {"type": "string", "enum": list(rules.ALLOWED_ACTIONS[outcome])}
+    kinds = {bool: "boolean", int: "integer", str: "string"}
+    return {"type": kinds.get(type(value), "string")}
+
+
+Changes = Annotated[Settings, WithJsonSchema(_schema(rules.DEFAULTS))]
 
 
 class ChangeOut(Schema):
@@ -82,7 +104,7 @@ def get_playbook(request: HttpRequest, force: Code = ForceQuery) -> Any:
 
 class DraftIn(In):
     force: Code = Field("", description="A force code; empty: your own force")
-    changes: Settings = Field(description='A partial playbook, e.g. {"case": {"review_every_days": 14}}')
+    changes: Changes = Field(description='A partial playbook, e.g. {"case": {"review_every_days": 14}}')
 
 
 @router.post("/playbook/preview", response={200: PreviewOut, 400: ErrorOut, 403: DetailOut, 404: DetailOut},

@@ -81,26 +81,26 @@ def list_partner_assignments(request: HttpRequest, user_id: int = UserId) -> Any
     return _assignments(request, user_id)
 
 
-class AssignIn(In):
+class PartnerAssignIn(In):
     person_id: uuid.UUID = Field(description="A registrant of your force")
     valid_from: Day | None = Field(None, description="The first day of access; default today")
 
 
 @router.post("/partners/{user_id}/assign", response=_WRITES, summary="Assign a registrant to a partner")
-def assign_partner(request: HttpRequest, payload: AssignIn, user_id: int = UserId) -> Any:
+def assign_partner(request: HttpRequest, payload: PartnerAssignIn, user_id: int = UserId) -> Any:
     """The partner must be active and not already assigned to the registrant (400 otherwise)."""
     partner = partners.partner_for(request.user, user_id)
     partners.partner_assign(request.user, partner, payload.person_id, valid_from=payload.valid_from)
     return _assignments(request, user_id)
 
 
-class EndIn(In):
+class PartnerEndIn(In):
     valid_to: Day | None = Field(None, description="The first day without access; default today")
 
 
 @router.post("/partners/{user_id}/assignments/{assignment_id}/end", response=_WRITES,
              summary="End a partner's access to a registrant")
-def end_partner_assignment(request: HttpRequest, payload: EndIn, user_id: int = UserId,
+def end_partner_assignment(request: HttpRequest, payload: PartnerEndIn, user_id: int = UserId,
                            assignment_id: int = AssignmentId) -> Any:
     """Not before the assignment began; an assignment already ended is refused (400)."""
     partners.partner_for(request.user, user_id)
