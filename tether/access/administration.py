@@ -55,7 +55,7 @@ def _managed(actor: Any, user_id: Any, *, lock: bool = False) -> User:
     try:
         qs = User.objects.select_related("force")
         if lock:
-            qs = qs.select_for_update()
+            qs = qs.select_for_update(of=("self",))
         user = qs.get(pk=int(user_id))
     except (TypeError, ValueError, OverflowError, User.DoesNotExist):
         raise NotFound("No such account.") from None
@@ -211,7 +211,7 @@ def invitation_accept(raw: Any, *, password: Any, password_confirm: Any) -> User
         invitation = invitation_for(raw)
         if invitation is None:
             raise NotFound(LINK_NOT_VALID)
-        invitation = Invitation.objects.select_for_update().select_related("user", "user__force").get(
+        invitation = Invitation.objects.select_for_update(of=("self",)).select_related("user", "user__force").get(
             pk=invitation.pk)
         if invitation.used_at is not None or invitation.withdrawn_at is not None:
             raise NotFound(LINK_NOT_VALID)

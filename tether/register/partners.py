@@ -81,8 +81,8 @@ def partner_end(actor: Any, assignment_id: Any, *, valid_to: Any = None) -> Part
     end = _day(valid_to, "valid_to", clock.today())
     with transaction.atomic():
         try:
-            assignment = (PartnerAssignment.objects.select_for_update().select_related("user", "person__owning_force")
-                          .get(pk=int(assignment_id)))
+            assignment = (PartnerAssignment.objects.select_for_update(of=("self",))
+                          .select_related("user", "person__owning_force").get(pk=int(assignment_id)))
         except (TypeError, ValueError, OverflowError, PartnerAssignment.DoesNotExist):
             raise NotFound("No such assignment.") from None
         if not can_assign_partner(actor, assignment.user) or not full_access_by_role(
