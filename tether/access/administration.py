@@ -280,6 +280,14 @@ def user_set_active(actor: Any, user_id: Any, active: Any, *, reason: Any = "") 
             raise ValidationFailed({"active": "you cannot deactivate your own account: ask another administrator"})
         if is_invited(user) and active:
             raise ValidationFailed({"active": "the account has not accepted its invitation: send a new link"})
+        if is_invited(user):  # deactivating an invited account withdraws its link
+            withdrawn = Invitation.objects.filter(user=user, used_at__isnull=True, withdrawn_at__isnull=True,
+                                                  expires_at__gt=clock.now()).update(withdrawn_at=clock.now())
+            if not withdrawn:
+                raise ValidationFailed({"active": f"{UNCHANGED}: no invitation link of the account works"})
+            record("user.invite_withdraw", actor, object_type="user", object_id=str(user.pk),
+                   force_code=_force_code(user), reason=why, detail={"username": user.username})
+            return user
         if user.is_active == active:
             state = "active" if active else "deactivated"
             raise ValidationFailed({"active": f"{UNCHANGED}: the account is already {state}"})

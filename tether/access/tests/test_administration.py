@@ -159,3 +159,15 @@ def test_revoking_a_token(force_admin, officer):
         admin.token_revoke(force_admin, officer.pk, token.pk)
     assert "already revoked" in _errors(exc)["token"][0]
     assert AuditEvent.objects.filter(action="token.revoke").count() == 1
+
+
+def test_deactivating_an_invited_account_withdraws_its_link(force_admin, frozen):
+    invited = _invite(force_admin)
+    admin.user_set_active(force_admin, invited.user.pk, False)
+    assert admin.invitation_for(invited.token) is None
+    assert AuditEvent.objects.filter(action="user.invite_withdraw").count() == 1
+    with pytest.raises(ValidationFailed) as exc:
+        admin.user_set_active(force_admin, invited.user.pk, False)
+    assert "no invitation link" in _errors(exc)["active"][0]
+    with pytest.raises(ValidationFailed):
+        admin.user_set_active(force_admin, invited.user.pk, True)
