@@ -26,6 +26,7 @@ from tether.core.fields import Fields
 from . import lockout, permissions
 from .events import record
 from .models import ApiToken, Force, Invitation, User
+from .selectors import is_invited
 
 INVITE_DAYS = 7  # how long an invitation link works unless the administrator says otherwise
 INVITE_DAYS_MAX = 30
@@ -184,11 +185,6 @@ def invitation_renew(actor: Any, user_id: Any, *, days: Any = None) -> Invited:
         record("user.invite_renew", actor, object_type="user", object_id=str(user.pk), force_code=_force_code(user),
                detail={"username": user.username, "expires_at": invitation.expires_at.isoformat()})
     return Invited(user, raw, invitation)
-
-
-def is_invited(user: Any) -> bool:
-    """An account whose invitation has not been accepted: it has never had a password."""
-    return bool(not user.has_usable_password() and user.last_login is None)
 
 
 def invitation_for(raw: Any) -> Invitation | None:

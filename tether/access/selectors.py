@@ -81,9 +81,12 @@ def accounts(actor: Any, force_code: str | None = None, *, locked_only: bool = F
     return rows[:ACCOUNTS_SHOWN], force, len(rows) > ACCOUNTS_SHOWN
 
 
-def _describe(user: Any, locked: set[str]) -> Any:
-    from .administration import is_invited
+def is_invited(user: Any) -> bool:
+    """An account whose invitation has not been accepted: it has never had a password."""
+    return bool(not user.has_usable_password() and user.last_login is None)
 
+
+def _describe(user: Any, locked: set[str]) -> Any:
     user.locked_out = user.username in locked
     user.status = "invited" if is_invited(user) else "active" if user.is_active else "deactivated"
     return user

@@ -182,7 +182,7 @@ def account_status(request: HttpRequest, user_id: int) -> HttpResponse:
         active = request.POST.get("active") == "yes"
         user = administration.user_set_active(actor, user_id, active, reason=request.POST.get("active_reason", ""))
         name = user.get_full_name() or user.username
-        if not active and administration.is_invited(user):
+        if not active and selectors.is_invited(user):
             return f"{name}'s invitation is withdrawn: the link no longer works."
         return (f"{name}'s account is active again." if active else
                 f"{name}'s account is deactivated: they cannot sign in and their API tokens stop working.")
