@@ -32,7 +32,7 @@ LABELS = {
     "username": "Username", "first_name": "First name", "last_name": "Last name", "email": "E-mail address",
     "role": "Role", "force": "Force", "days": "Days the link works", "active": "Account",
     "locked_out": "Lockout", "token": "Token", "invitation": "Invitation", "reason": "Reason",
-    "password": "Password", "password_confirm": "Confirm password",
+    "password": "Password", "password_confirm": "Confirm password", "active_reason": "Reason",
 }
 INVITE_ORDER = ("username", "first_name", "last_name", "email", "role", "force", "days")
 
@@ -141,8 +141,10 @@ def account_context(actor: Any, account: Any) -> dict[str, Any]:
     }
 
 
-def _act(request: HttpRequest, user_id: int, write: Callable[[Any], str], order: tuple[str, ...]) -> HttpResponse:
-    """Run one change of the account; its success message, or the account page again with the errors (400)."""
+def _act(request: HttpRequest, user_id: int, write: Callable[[Any], str], order: tuple[str, ...],
+         rename: dict[str, str] | None = None) -> HttpResponse:
+    """Run one change of the account; its success message, or the account page again with the errors (400).
+    ``rename``: a service field shown under another name on the page (the page has two reasons)."""
     from .views import render_account
 
     try:
@@ -152,7 +154,8 @@ def _act(request: HttpRequest, user_id: int, write: Callable[[Any], str], order:
     except NotFound:
         return error_page(request, 404)
     except ValidationFailed as exc:
-        errors, error_list = _errors(exc, order)
+        renamed = ValidationFailed({(rename or {}).get(k, k): v for k, v in exc.errors.items()})
+        errors, error_list = _errors(renamed, order)
         try:
             account = selectors.account(request.user, user_id)
         except (Forbidden, NotFound):
@@ -187,7 +190,7 @@ def account_status(request: HttpRequest, user_id: int) -> HttpResponse:
         return (f"{name}'s account is active again." if active else
                 f"{name}'s account is deactivated: they cannot sign in and their API tokens stop working.")
 
-    return _act(request, user_id, write, ("active", "reason"))
+    return _act(request, user_id, write, ("active", "active_reason"), {"reason": "active_reason"})
 
 
 @require_POST

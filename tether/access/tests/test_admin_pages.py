@@ -120,3 +120,10 @@ def test_the_actions_need_the_csrf_token(force_admin, officer):
     verified_login(client, force_admin)
     assert client.post(f"/accounts/{officer.pk}/status/", {"active": "no"}).status_code == 403
     assert User.objects.get(pk=officer.pk).is_active
+
+
+def test_a_bad_deactivation_reason_links_to_its_own_field(force_admin, officer):
+    page = _client(force_admin).post(f"/accounts/{officer.pk}/status/", {"active": "no", "active_reason": "x" * 2001})
+    body = page.content.decode()
+    assert page.status_code == 400 and 'href="#active_reason"' in body and 'href="#reason"' not in body
+    assert User.objects.get(pk=officer.pk).is_active
