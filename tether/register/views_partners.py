@@ -20,6 +20,7 @@ from . import partners
 
 LABELS = {"person": "Registrant", "reference": "Registrant's reference", "valid_from": "Date the access starts",
           "partner": "Partner", "assignment": "Assignment", "valid_to": "Date the access ends"}
+OWN_REGISTRANT = "Enter the reference of one of your force's registrants, like TTH-000123"
 START = DateParts("valid_from", LABELS["valid_from"])
 
 
@@ -62,15 +63,17 @@ def partner_page(request: HttpRequest, user_id: int) -> HttpResponse:
                 raise ValidationFailed({"valid_from": problem})
             person_id = partners.person_by_reference(values["reference"])
             if person_id is None:
-                raise ValidationFailed({"person": "Enter the reference of one of your force's registrants, "
-                                                  "like TTH-000123" if values["reference"].strip()
+                raise ValidationFailed({"person": OWN_REGISTRANT if values["reference"].strip()
                                         else "Enter the registrant's reference, like TTH-000123"})
-            assignment = partners.partner_assign(request.user, partner, person_id, valid_from=start)
+            try:
+                assignment = partners.partner_assign(request.user, partner, person_id, valid_from=start)
+            except Forbidden:  # another force's registrant: not one the actor may name here
+                raise ValidationFailed({"person": OWN_REGISTRANT}) from None
         except Forbidden as exc:
             return error_page(request, 403, str(exc))
         except NotFound as exc:
             if "registrant" in str(exc):
-                errors = {"reference": "Enter the reference of one of your force's registrants, like TTH-000123"}
+                errors = {"reference": OWN_REGISTRANT}
             else:
                 return error_page(request, 404)
         except ValidationFailed as exc:

@@ -109,3 +109,10 @@ def test_the_partner_api(api_client, force_admin, partner, person, frozen):
     assert ended.status_code == 200 and ended.json()["assignments"][0]["valid_to"] == later
     assert client.post(end_url, {}, content_type="application/json").status_code == 400
     assert client.get(f"/api/v1/partners/{partner.pk}/assignments").status_code == 200
+
+
+def test_another_forces_registrant_is_a_field_error(supervisor, partner, other_officer, make_doc, frozen):
+    theirs = person_create(other_officer, make_doc(force="GMP", ni_number="AB654321C"))
+    page = _client(supervisor).post(f"/partners/{partner.pk}/", {"reference": theirs.reference})
+    assert page.status_code == 400 and "registrants, like TTH-000123" in page.content.decode()
+    assert not PartnerAssignment.objects.exists()
