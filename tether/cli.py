@@ -38,6 +38,10 @@ trace_app = typer.Typer(
     no_args_is_help=True,
 )
 app.add_typer(trace_app, name="trace")
+user_app = typer.Typer(
+    help="Force administration: invite, change role, deactivate, unlock, API tokens. Runs as --as USERNAME (or "
+    "TETHER_USER): a force administrator (their force) or a national administrator.", no_args_is_help=True)
+app.add_typer(user_app, name="user")
 
 err = Console(stderr=True, soft_wrap=True)  # messages name files and lines: never wrapped mid-sentence
 
@@ -925,6 +929,8 @@ def travelling(as_of: AsOf = None, force: Annotated[str | None, typer.Option(
         typer.echo(f"{r.reference}  {r.name}  {r.force}  left {r.departure.isoformat()}  back {back}  "
                    f"{' '.join(r.countries) or '-'}")
     typer.echo(f"{len(rows)} registrant(s) abroad.")
+
+
 # --- tether transfer (transfers between forces) -----------------------------------------------------------------
 
 transfer_app = typer.Typer(
@@ -1001,6 +1007,122 @@ def transfer_list_command(
         found = rows(as_user, direction, state, as_of)
     for row in found:
         typer.echo(json.dumps(row, default=str))
+
+
+# --- tether user: force administration ---------------------------------------------------------------------------
+
+UAs = Annotated[str | None, typer.Option("--as", envvar="TETHER_USER", help="Your administrator account.")]
+UJson = Annotated[bool, typer.Option("--json", help="Print JSON.")]
+UName = Annotated[str, typer.Argument(help="The account's username.")]
+
+
+def _user_command(call: Callable[[], Any], as_json: bool = True) -> None:
+    _django()
+    with _cli_errors():
+        result = call()
+    if as_json or not isinstance(result, list):
+        typer.echo(json.dumps(result, default=str))
+        return
+    for row in result:
+        typer.echo("  ".join(f"{k}={v}" for k, v in row.items()))
+
+
+@user_app.command("invite")
+def user_invite(
+    username: UName,
+    first_name: Annotated[str, typer.Option("--first-name")],
+    last_name: Annotated[str, typer.Option("--last-name")],
+    role: Annotated[str, typer.Option("--role", help="officer, supervisor, analyst, foi_officer, force_admin, ...")],
+    force: Annotated[str | None, typer.Option("--force", help="A force code (default: your own force).")] = None,
+    email: Annotated[str, typer.Option("--email")] = "",
+    days: Annotated[int, typer.Option("--days", help="Days the link works (1 to 30).")] = 7,
+    as_user: UAs = None,
+) -> None:
+    """Invite a user: prints the one-time link (shown only now) with which they set a password."""
+    def call() -> Any:
+        from tether.access.commands import invite
+
+        data = {"username": username, "first_name": first_name, "last_name": last_name, "role": role,
+                "email": email, "days": days}
+        if force is not None:
+            data["force"] = force
+        return invite(as_user, data)
+
+    _user_command(call)
+
+
+@user_app.command("list")
+def user_list(force: Annotated[str | None, typer.Option("--force")] = None,
+              locked: Annotated[bool, typer.Option("--locked", help="Only who is locked out now.")] = False,
+              as_user: UAs = None, as_json: UJson = False) -> None:
+    """The accounts you administer: role, force, status, lockout, two-factor, last sign-in."""
+    def call() -> Any:
+        from tether.access.commands import users
+
+        return users(as_user, force, locked)
+
+    _user_command(call, as_json)
+
+
+@user_app.command("role")
+def user_role(username: UName, role: Annotated[str, typer.Option("--role")],
+              force: Annotated[str | None, typer.Option("--force", help="A force code; \"\": national.")] = None,
+              as_user: UAs = None) -> None:
+    """Change an account's role (and force, national administrators); its API tokens stop working."""
+    def call() -> Any:
+        from tether.access.commands import set_role
+
+        return set_role(as_user, username, role, force)
+
+    _user_command(call)
+
+
+@user_app.command("deactivate")
+def user_deactivate(username: UName, reason: Annotated[str, typer.Option("--reason")] = "",
+                    as_user: UAs = None) -> None:
+    """Deactivate an account: it cannot sign in and its API tokens stop working (audited)."""
+    def call() -> Any:
+        from tether.access.commands import set_active
+
+        return set_active(as_user, username, False, reason)
+
+    _user_command(call)
+
+
+@user_app.command("reactivate")
+def user_reactivate(username: UName, reason: Annotated[str, typer.Option("--reason")] = "",
+                    as_user: UAs = None) -> None:
+    """Reactivate a deactivated account (audited)."""
+    def call() -> Any:
+        from tether.access.commands import set_active
+
+        return set_active(as_user, username, True, reason)
+
+    _user_command(call)
+
+
+@user_app.command("unlock")
+def user_unlock(username: UName, as_user: UAs = None) -> None:
+    """Let a locked-out account sign in again at once (audited)."""
+    def call() -> Any:
+        from tether.access.commands import unlock
+
+        return unlock(as_user, username)
+
+    _user_command(call)
+
+
+@user_app.command("tokens")
+def user_tokens(username: UName,
+                revoke: Annotated[int | None, typer.Option("--revoke", help="Revoke this token (its id).")] = None,
+                as_user: UAs = None, as_json: UJson = False) -> None:
+    """An account's personal API tokens (never the secret); --revoke ID revokes one (audited)."""
+    def call() -> Any:
+        from tether.access.commands import tokens
+
+        return tokens(as_user, username, revoke)
+
+    _user_command(call, as_json)
 
 
 def main() -> None:

@@ -26,4 +26,5 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         "can_see_statistics": permissions.can_see_statistics(user),
         "can_audit": permissions.can_search_audit(user),
         "can_manage_accounts": permissions.can_manage_accounts(user),
+        "can_assign_partners": permissions.assigns_partners(user),
     }

@@ -28,3 +28,24 @@ def locked_out_response(request: HttpRequest, original_response: Any = None, cre
     context = {"attempts": failure_limit(request), "minutes": int(cool_off(request).total_seconds() // 60),
                "page_has_errors": True}
     return render(request, "access/locked_out.html", context, status=429)
+
+
+def locked_usernames(usernames: Any = None) -> set[str]:
+    """The usernames locked out now (as many failures as the limit, the last within the cool-off): of
+    ``usernames`` when given, else of everyone."""
+    from axes.models import AccessAttempt
+
+    from tether.core import clock
+
+    qs = AccessAttempt.objects.filter(failures_since_start__gte=failure_limit(),
+                                      attempt_time__gte=clock.now() - cool_off())
+    if usernames is not None:
+        qs = qs.filter(username__in=list(usernames))
+    return {name for name in qs.values_list("username", flat=True) if name}
+
+
+def unlock(username: str) -> int:
+    """Clear a username's failed sign-ins (it may sign in again at once); how many records went."""
+    from axes.utils import reset
+
+    return int(reset(username=username))

@@ -103,3 +103,25 @@ class PartnerAssignment(Interval):
 
     class Meta:
         indexes = [models.Index(fields=["user", "person"])]
+
+
+class Invitation(models.Model):
+    """A one-time link that lets an invited user set their password (then set up two-factor sign-in). Only the
+    SHA-256 hash of the link's token is stored; the link works once, until ``expires_at``."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="invitations")
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True, help_text="A newer link replaced it.")
+
+    hash_token = staticmethod(_hash_token)
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "used_at"])]
+
+    @staticmethod
+    def generate() -> str:
+        return secrets.token_urlsafe(32)

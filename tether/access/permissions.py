@@ -31,14 +31,17 @@ __all__ = [
     "assigns_partners",
     "can_assess_risk",
     "can_assign_caseload",
+    "can_assign_partner",
     "can_assign_tasks",
     "can_decide_management_mode",
     "can_decide_transfer",
     "can_edit_playbook",
     "can_explore_rules",
+    "can_grant",
     "can_import_returns",
     "can_manage_accounts",
     "can_manage_partner_sources",
+    "can_manage_user",
     "can_merge_records",
     "can_record_visits",
     "can_reset_two_factor",
@@ -58,12 +61,17 @@ __all__ = [
     "can_work_leads",
     "can_write_register",
     "full_access_by_role",
+    "grantable_roles",
     "has_caseload",
+    "is_known_role",
     "is_national_admin",
     "is_partner",
     "is_worker",
     "needs_two_factor",
+    "partner_roles",
     "reads_audit_api",
+    "role_needs_force",
+    "role_takes_no_force",
     "role_unchanged",
     "sees_in_transit",
     "sees_national_statistics",
@@ -116,6 +124,11 @@ def role_unchanged(issued_role: str, actor: Any) -> bool:
     return bool(issued_role) and getattr(actor, "role", None) == issued_role
 
 
+def partner_roles() -> frozenset[str]:
+    """The roles of partner-agency users (for queries: who can be assigned to registrants)."""
+    return frozenset({Role.PARTNER})
+
+
 def worker_roles() -> frozenset[str]:
     """The roles that work the register (for queries: who can be assigned a task)."""
     return WORKER_ROLES
@@ -147,7 +160,7 @@ can_write_register = is_worker
 
 
 def is_partner(actor: Any) -> bool:
-    return _role(actor) == Role.PARTNER
+    return _role(actor) in partner_roles()
 
 
 def is_national_admin(actor: Any) -> bool:
@@ -171,6 +184,15 @@ def assigns_partners(actor: Any) -> bool:
     return _role(actor) in PARTNER_ASSIGNERS
 
 
+def can_assign_partner(actor: Any, partner: Any) -> bool:
+    """Assign (or end) a partner-agency user's access to registrants: supervisors and force administrators for
+    their own force's partner users, national administrators for anyone's; the user must be a partner."""
+    if not assigns_partners(actor) or not is_partner(partner):
+        return False
+    own = getattr(actor, "force_id", None)
+    return is_national_admin(actor) or (own is not None and own == getattr(partner, "force_id", None))
+
+
 def can_explore_rules(actor: Any) -> bool:
     """The rules explorer holds no personal data (facts are typed in), so analysts have it too."""
     return can_see_personal_data(actor) or _role(actor) == Role.ANALYST
@@ -188,6 +210,55 @@ def can_manage_accounts(actor: Any) -> bool:
     """The accounts pages (a lost phone's two-factor reset): force administrators see their own force's accounts,
     national administrators everyone's; which account each may reset is ``can_reset_two_factor``."""
     return _role(actor) in ACCOUNT_MANAGERS
+
+
+# Roles a force administrator may give (within their own force): every role that belongs to a force. National
+# administrators and auditors are national accounts that only a national administrator creates.
+FORCE_GRANTABLE = frozenset({Role.OFFICER, Role.SUPERVISOR, Role.ANALYST, Role.FOI_OFFICER, Role.FORCE_ADMIN,
+                             Role.PARTNER})
+# Roles that always belong to a force (their records and work are a force's) and roles that never do.
+FORCE_ROLES = frozenset({Role.OFFICER, Role.SUPERVISOR, Role.FORCE_ADMIN, Role.PARTNER})
+FORCELESS_ROLES = frozenset({Role.NATIONAL_ADMIN, Role.AUDITOR})
+
+
+def can_manage_user(actor: Any, user: Any) -> bool:
+    """Administer one account (role, force, deactivation, lockout, tokens, two-factor): a force administrator for
+    their own force's accounts, a national administrator for anyone's."""
+    return can_reset_two_factor(actor, user)
+
+
+def grantable_roles(actor: Any) -> frozenset[str]:
+    """The roles the actor may give an account: a national administrator any, a force administrator the roles of a
+    force; nobody else any."""
+    if is_national_admin(actor):
+        return frozenset(Role.values)
+    if _role(actor) == Role.FORCE_ADMIN:
+        return FORCE_GRANTABLE
+    return frozenset()
+
+
+def can_grant(actor: Any, role: str, force_id: int | None) -> bool:
+    """Whether the actor may give an account ``role`` in force ``force_id`` (None: national): a national
+    administrator anything, a force administrator a force role in their own force only."""
+    if is_national_admin(actor):
+        return True
+    own = getattr(actor, "force_id", None)
+    return role in grantable_roles(actor) and own is not None and force_id == own
+
+
+def is_known_role(value: Any) -> bool:
+    """Whether ``value`` names one of Tether's roles."""
+    return isinstance(value, str) and value in Role.values
+
+
+def role_needs_force(role: str) -> bool:
+    """Officers, supervisors, force administrators and partners always belong to a force."""
+    return role in FORCE_ROLES
+
+
+def role_takes_no_force(role: str) -> bool:
+    """National administrators and auditors belong to no force."""
+    return role in FORCELESS_ROLES
 
 
 def has_caseload(actor: Any) -> bool:

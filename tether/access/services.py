@@ -69,6 +69,10 @@ def two_factor_reset(actor: Any, username: str, *, reason: str, confirmed: bool 
         errors["reason"] = [problem]
     if not confirmed:
         errors["confirm"] = ["Confirm that you have checked who is asking for the reset"]
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    if not TOTPDevice.objects.filter(user=user).exists():  # a change that changes nothing writes nothing
+        errors["two_factor"] = ["Nothing would change: the account has no authenticator to reset"]
     if errors:
         raise ValidationFailed(errors)
     return reset_two_factor(user, actor=actor, reason=reason.strip())

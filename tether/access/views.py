@@ -123,15 +123,16 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
 
 # --- accounts: resetting two-factor sign-in -----------------------------------------------------------------
 
-FIELD_LABELS = {"reason": "Reason", "confirm": "Confirmation"}
+FIELD_LABELS = {"reason": "Reason", "confirm": "Confirmation", "two_factor": "Two-factor sign-in"}
 
 
 @require_http_methods(["GET", "HEAD"])
 def accounts_page(request: HttpRequest) -> HttpResponse:
     """The accounts a force administrator (their force) or national administrator (any force) manages."""
     force_code = (request.GET.get("force") or "").strip()[:8]
+    locked_only = request.GET.get("locked") == "yes"
     try:
-        rows, force, capped = selectors.accounts(request.user, force_code or None)
+        rows, force, capped = selectors.accounts(request.user, force_code or None, locked_only=locked_only)
     except Forbidden as exc:
         return error_page(request, 403, str(exc))
     except NotFound as exc:
@@ -140,7 +141,7 @@ def accounts_page(request: HttpRequest) -> HttpResponse:
     return render(request, "access/accounts.html", {
         "nav": "accounts", "accounts": rows, "force": force, "capped": capped, "national": national,
         "force_options": selectors.force_choices(("", "Every force"), with_code=True) if national else [],
-        "force_value": force.code if force else "", "shown": selectors.ACCOUNTS_SHOWN,
+        "force_value": force.code if force else "", "shown": selectors.ACCOUNTS_SHOWN, "locked_only": locked_only,
     })
 
 
@@ -170,9 +171,22 @@ def account_page(request: HttpRequest, user_id: int) -> HttpResponse:
             messages.success(request, f"Two-factor sign-in was reset for {name} ({removed}). They set it up again "
                                       "the next time they sign in.")
             return redirect("access:account", user_id=account.pk)
-    order = ["reason", "confirm"]
+    order = ["two_factor", "reason", "confirm"]
     error_list = [(f"#{name}", errors[name]) for name in order if name in errors]
+    return render_account(request, account, errors=errors, error_list=error_list, reason=reason,
+                          status=400 if errors else 200)
+
+
+def render_account(request: HttpRequest, account: Any, *, errors: dict[str, str], error_list: list[tuple[str, str]],
+                   status: int, reason: str = "", values: dict[str, str] | None = None) -> HttpResponse:
+    """The account page: its state, then each thing an administrator may do to it (``views_admin``)."""
+    from .views_admin import account_context
+
+    values = values or {}
     return render(request, "access/account.html", {
         "nav": "accounts", "account": account, "errors": errors, "error_list": error_list,
-        "page_has_errors": bool(errors), "reason": reason,
-    }, status=400 if errors else 200)
+        "page_has_errors": bool(errors), "reason": reason, **account_context(request.user, account),
+        "role_value": values.get("role") or account.role,
+        "force_value": values.get("force", account.force_code) if "force" in values else account.force_code,
+        "active_reason": values.get("active_reason", ""),
+    }, status=status)

@@ -59,6 +59,7 @@ class PlaybookForm(ChangeForm):
 
     not_at_address_action = text_field(max_length=20)
     reason = text_field(max_length=2000)
+    apply_to_open_tasks = forms.BooleanField(required=False)
 
     SETTING_LABELS = {
         "overdue.due_days": "Days to establish compliance after a breach is found",
@@ -79,10 +80,15 @@ class PlaybookForm(ChangeForm):
             self.fields[_setting_field(path)] = text_field(max_length=6)
         self.FIELD_FOR_PATH = {p: _setting_field(p) for p in rules.LIMITS} | {
             "outcomes.not_at_address.action": "not_at_address_action", "reason": "reason"}
-        self.LABELS = {_setting_field(p): label for p, label in self.SETTING_LABELS.items()} | {
+        self.LABELS = {_setting_field(p): self.label_for(p) for p in rules.LIMITS} | {
             "not_at_address_action": "What 'not at the notified address' leads to", "reason": "Reason"}
         self.ANCHORS: dict[str, str] = {}
         self.ORDER = (*(_setting_field(p) for p in rules.LIMITS), "not_at_address_action", "reason")
+
+    @classmethod
+    def label_for(cls, path: str) -> str:
+        """A setting's label: the page's own words, else the playbook's (any setting in the playbook is editable)."""
+        return cls.SETTING_LABELS.get(path) or rules.label(path)
 
     @staticmethod
     def initial_for(playbook: dict[str, Any], version: int) -> dict[str, Any]:
@@ -97,7 +103,7 @@ class PlaybookForm(ChangeForm):
 
     def settings(self) -> list[dict[str, Any]]:
         """One row per number: field name, label, limits and the value to show."""
-        return [{"name": _setting_field(p), "label": self.SETTING_LABELS[p], "lo": lo, "hi": hi,
+        return [{"name": _setting_field(p), "label": self.label_for(p), "lo": lo, "hi": hi,
                  "value": self[_setting_field(p)].value()} for p, (lo, hi) in rules.LIMITS.items()]
 
     def parse(self) -> bool:
@@ -106,7 +112,7 @@ class PlaybookForm(ChangeForm):
             name = _setting_field(path)
             raw = str(self.cleaned_data.get(name) or "").strip()
             if not raw.isdigit():
-                self.parse_errors[name] = f"{self.SETTING_LABELS[path]} must be a whole number from {lo} to {hi}"
+                self.parse_errors[name] = f"{self.label_for(path)} must be a whole number from {lo} to {hi}"
         reason = (self.cleaned_data.get("reason") or "").strip()
         if len(reason) < 10:
             self.parse_errors["reason"] = "Enter the reason for the change (at least 10 characters)"

@@ -212,6 +212,8 @@ class Playbook(models.Model):
     valid_to = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey("access.User", null=True, on_delete=models.SET_NULL, related_name="+")
     reason = models.TextField(blank=True)
+    changes = models.JSONField(default=list, blank=True,
+                               help_text="What this version changed: [{setting, before, after}] by dotted setting.")
 
     class Meta:
         db_table = "compliance_playbook"

@@ -129,3 +129,39 @@ def _get(data: Mapping[str, Any], path: str) -> Any:
             return None
         node = node[part]
     return node
+
+
+# --- settings by dotted path (generic: whatever DEFAULTS holds) -------------------------------------------------
+
+
+def setting_paths(data: Mapping[str, Any], prefix: str = "") -> list[str]:
+    """Every leaf setting of a playbook as a dotted path (``case.review_every_days``), in the playbook's order."""
+    paths: list[str] = []
+    for key, value in data.items():
+        path = f"{prefix}{key}"
+        if isinstance(value, Mapping):
+            paths.extend(setting_paths(value, f"{path}."))
+        else:
+            paths.append(path)
+    return paths
+
+
+def setting(data: Mapping[str, Any], path: str) -> Any:
+    """The value at a dotted path, or None."""
+    return _get(data, path)
+
+
+def changed_settings(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """What an edit changes: ``[{"setting": path, "before": value, "after": value}]`` for every leaf that differs
+    (a setting only one side has counts too)."""
+    paths = setting_paths(after) + [p for p in setting_paths(before) if p not in set(setting_paths(after))]
+    return [{"setting": p, "before": _get(before, p), "after": _get(after, p)}
+            for p in paths if _get(before, p) != _get(after, p)]
+
+
+def label(path: str) -> str:
+    """A setting's name in words: ``case.review_every_days`` -> "Case: review every days" (pages name the settings
+    they know better; any other setting still gets a readable name)."""
+    section, _, rest = path.partition(".")
+    words = rest.replace(".", " ").replace("_", " ").strip()
+    return f"{section.replace('_', ' ').capitalize()}: {words}" if words else section.replace("_", " ").capitalize()

@@ -55,7 +55,9 @@ def playbook_view(user: Any, force_code: str | None = None) -> dict[str, Any]:
     current = playbook_for(force)
     history = [
         {"version": p.version, "valid_from": p.valid_from, "valid_to": p.valid_to,
-         "by": str(p.created_by) if p.created_by else "", "reason": p.reason}
+         "by": str(p.created_by) if p.created_by else "", "reason": p.reason,
+         "changes": [{**c, "label": rules.label(str(c.get("setting", "")))} for c in (p.changes or [])
+                     if isinstance(c, dict)]}
         for p in Playbook.objects.filter(force=force).select_related("created_by").order_by("-version")
     ]
     return {"force": force.code, "version": current.version, "playbook": current.data,

@@ -708,12 +708,11 @@ def task_assign(actor: Any, task_id: Any, assignee_id: Any, *, expected_version:
 
 # --- The playbook ----------------------------------------------------------------------------------------
 
+PLAYBOOK_UNCHANGED = "Nothing would change: the playbook already has these settings"
 
-def playbook_update(actor: Any, force_code: str | None, data: dict[str, Any], *, reason: str = "",
-                    expected_version: int | None = None) -> PlaybookVersion:
-    """Change a force's playbook: a force admin for their own force (a national admin for any). ``data`` may
-    be partial; it is laid over the current version, validated as a whole, and stored as the next version
-    (the current one is closed, not overwritten). The audit event holds both."""
+
+def _playbook_force(actor: Any, force_code: str | None) -> Force:
+    """The force whose playbook the actor changes: their own (a national administrator names one)."""
     if not permissions.can_edit_playbook(actor):
         raise Forbidden("Only a force administrator can change the playbook.")
     if not permissions.edits_every_playbook(actor):
@@ -721,11 +720,37 @@ def playbook_update(actor: Any, force_code: str | None, data: dict[str, Any], *,
             raise Forbidden("Your account belongs to no force.")
         if force_code and force_code.strip().upper() != actor.force.code:
             raise Forbidden("You can only change your own force's playbook.")
-        force = actor.force
-    else:
-        force = _force(force_code)
-        if force is None:
-            raise ValidationFailed({"force": "is required"})
+        return actor.force  # type: ignore[no-any-return]
+    force = _force(force_code)
+    if force is None:
+        raise ValidationFailed({"force": "is required"})
+    return force
+
+
+def playbook_preview(actor: Any, force_code: str | None, data: dict[str, Any]) -> dict[str, Any]:
+    """What saving ``data`` would change (settings, and the force's open work: ``playbook_preview.preview``),
+    checked as the save would be; nothing is written. The preview is read by whoever may save it."""
+    from .playbook_preview import preview
+
+    force = _playbook_force(actor, force_code)
+    if not isinstance(data, dict):
+        raise ValidationFailed({"playbook": "must be an object"})
+    current = playbook_for(force)
+    merged, errors = rules.validate(rules.merge(current.data, data))
+    if errors:
+        raise ValidationFailed(errors)
+    return {"force": force.code, "version": current.version, **preview(force, current.data, merged)}
+
+
+def playbook_update(actor: Any, force_code: str | None, data: dict[str, Any], *, reason: str = "",
+                    expected_version: int | None = None, apply_to_open_tasks: bool = False) -> PlaybookVersion:
+    """Change a force's playbook: a force admin for their own force (a national admin for any). ``data`` may
+    be partial; it is laid over the current version, validated as a whole, and stored as the next version
+    (the current one is closed, not overwritten) with what it changed (``Playbook.changes``). The audit event
+    holds both versions. ``apply_to_open_tasks``: the open tasks' deadlines move to the new settings too
+    (``playbook_preview.replan``; otherwise only tasks created after it follow it). A change that changes nothing
+    is refused (ValidationFailed) and writes nothing."""
+    force = _playbook_force(actor, force_code)
     if not isinstance(data, dict):
         raise ValidationFailed({"playbook": "must be an object"})
     with transaction.atomic():
@@ -737,13 +762,18 @@ def playbook_update(actor: Any, force_code: str | None, data: dict[str, Any], *,
         if errors:
             raise ValidationFailed(errors)
         if merged == current.data:
-            return current
+            raise ValidationFailed({"playbook": PLAYBOOK_UNCHANGED})
+        from .playbook_preview import replan
+
+        changes = rules.changed_settings(current.data, merged)
         now = clock.now()
         Playbook.objects.filter(force=force, valid_to__isnull=True).update(valid_to=now)
         row = Playbook.objects.create(force=force, version=current.version + 1, data=merged, valid_from=now,
-                                      created_by=actor, reason=(reason or "").strip())
+                                      created_by=actor, reason=(reason or "").strip(), changes=changes)
+        moved = replan(force, merged, row.version) if apply_to_open_tasks else []
         record_many([PendingEvent(action="playbook.update", actor=actor, object_type="playbook",
                                   object_id=f"{force.code}:{row.version}", force_code=force.code, reason=row.reason,
                                   detail={"before": {"version": current.version, "playbook": current.data},
-                                          "after": {"version": row.version, "playbook": merged}})])
+                                          "after": {"version": row.version, "playbook": merged},
+                                          "changes": changes, "tasks_moved": moved})])
     return PlaybookVersion(force.code, row.version, merged)

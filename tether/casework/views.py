@@ -30,9 +30,10 @@ from tether.casework.selectors import (
     sla_breaches,
     task_view,
 )
-from tether.casework.services import playbook_update, task_assign, task_complete
+from tether.casework.services import playbook_preview, playbook_update, task_assign, task_complete
 from tether.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from tether.core.wording import mid_sentence
+from tether.ui.forms import form_errors
 from tether.ui.pages import error_page
 from tether.ui.submit import submit
 
@@ -197,7 +198,11 @@ def playbook_page(request: HttpRequest) -> HttpResponse:
     except NotFound:
         return error_page(request, 404)
     status = 200
-    if request.method == "POST":
+    if request.method == "POST" and request.POST.get("preview") == "yes":
+        if not context["can_edit"]:
+            return error_page(request, 403, "Only a force administrator can change the playbook.")
+        form, status = _playbook_preview(request, view, context)
+    elif request.method == "POST":
         if not context["can_edit"]:
             return error_page(request, 403, "Only a force administrator can change the playbook.")
         form = PlaybookForm(request.POST)
@@ -213,16 +218,14 @@ def playbook_page(request: HttpRequest) -> HttpResponse:
             return int(view["version"])
 
         result = submit(request, form, parsed, lambda version: playbook_update(
-            user, view["force"], form.changes(), reason=form.cleaned_data["reason"], expected_version=version),
+            user, view["force"], form.changes(), reason=form.cleaned_data["reason"], expected_version=version,
+            apply_to_open_tasks=bool(form.cleaned_data.get("apply_to_open_tasks"))),
             check, version_now)
         if result.response is not None:
             return result.response
         if result.ok:
             saved = result.saved
-            if saved.version == view["version"]:
-                messages.info(request, "Nothing was changed: the playbook is as it was.")
-            else:
-                messages.success(request, f"The playbook was saved as version {saved.version}.")
+            messages.success(request, f"The playbook was saved as version {saved.version}.")
             url = reverse("casework:playbook")
             return redirect(f"{url}?force={saved.force_code}" if national else url)
         context.update(errors=result.errors, error_list=result.error_list, conflict=result.conflict,
@@ -230,6 +233,9 @@ def playbook_page(request: HttpRequest) -> HttpResponse:
         status = result.status
     else:
         form = PlaybookForm(initial=PlaybookForm.initial_for(view["playbook"], view["version"]))
+    for h in view["history"]:
+        for c in h["changes"]:
+            c["label"] = PlaybookForm.label_for(c["setting"])
     not_at = view["playbook"]["outcomes"]["not_at_address"]
     settings = form.settings()
     for s in settings:
@@ -242,4 +248,24 @@ def playbook_page(request: HttpRequest) -> HttpResponse:
         outcome_rows=[(rules.OUTCOME_LABELS[o], ACTION_LABELS.get(view["playbook"]["outcomes"][o]["action"], ""))
                       for o in rules.OUTCOMES],
     )
+    context["apply_to_open_tasks"] = bool(form.is_bound and form.data.get("apply_to_open_tasks"))
     return render(request, "compliance/playbook.html", context, status=status)
+
+
+def _playbook_preview(request: HttpRequest, view: dict[str, Any], context: dict[str, Any]) -> tuple[Any, int]:
+    """The draft's effect, shown above the form (nothing is saved; the reason is not needed yet)."""
+    form = PlaybookForm(request.POST)
+    parsed = form.parse()
+    form.parse_errors.pop("reason", None)
+    try:
+        if not parsed and form.parse_errors:
+            raise ValidationFailed(form.limit_errors(view["playbook"]))
+        preview = playbook_preview(request.user, view["force"], form.changes())
+    except ValidationFailed as exc:
+        errors, error_list = form_errors(form, exc.errors)
+        context.update(errors=errors, error_list=error_list, page_has_errors=True)
+        return form, 400
+    for c in preview["changes"]:
+        c["label"] = PlaybookForm.label_for(c["setting"])
+    context["preview"] = preview
+    return form, 200

@@ -111,6 +111,9 @@ def load_demo(
     from .tracing import populate as trace  # synthetic partner extracts and a linkage run each (tether.tracing)
 
     traced = trace(seed, today)
+    from .administration import populate as administer  # partner access and a playbook version (force admin)
+
+    administered = administer(seed, today)
     seconds = time.perf_counter() - started
     return {
         "registrants": done,
@@ -123,5 +126,6 @@ def load_demo(
         "seconds": round(seconds, 2),
         "management": managed,
         "tracing": traced,
+        "administration": administered,
         "synthetic": True,
     }

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_changes, views_legal, views_prescribed, views_transfers, views_travel
+from . import views, views_changes, views_legal, views_partners, views_prescribed, views_transfers, views_travel
 
 app_name = "register"
 urlpatterns = [
@@ -45,4 +45,7 @@ urlpatterns = [
     path("people/<uuid:person_id>/reviews/<int:review_id>/appeal/", views_legal.review_appeal_view,
          name="review_appeal"),
     path("people/<uuid:person_id>/removals/new/", views_legal.removal_record_view, name="removal_record"),
+    path("partners/", views_partners.partners_page, name="partners"),
+    path("partners/<int:user_id>/", views_partners.partner_page, name="partner"),
+    path("partners/<int:user_id>/end/", views_partners.partner_end_view, name="partner_end"),
 ]

@@ -38,6 +38,8 @@ def _web(route: str, who: str) -> str:
     """What GET on a web page should answer ``who`` (about an MPS registrant where a person is in the URL)."""
     if route in tracing_policy.WEB:
         return tracing_policy.web(route, who)
+    if route == "access:invitation":  # open to anyone; the walk's token opens nothing
+        return NOT_FOUND
     if who == "anonymous":
         return OK if route in ("access:login", "home:health") else SIGN_IN
     if route in ("access:login", "access:two_factor", "access:two_factor_setup"):
@@ -56,6 +58,16 @@ def _web(route: str, who: str) -> str:
         return OK if who in ACCOUNT_MANAGERS else FORBIDDEN
     if route == "access:account":  # the MPS officer's account
         return OK if who in ACCOUNT_MANAGERS else FORBIDDEN
+    if route == "access:invite":
+        return OK if who in ACCOUNT_MANAGERS else FORBIDDEN
+    if route in ADMIN_POSTS:
+        return NOT_ALLOWED
+    if route == "register:partners":  # partner access: supervisors and administrators
+        return OK if who in ASSIGNERS else FORBIDDEN
+    if route == "register:partner":  # the walk's user is an officer, not a partner: nobody's partner
+        return NOT_FOUND if who in ASSIGNERS else FORBIDDEN
+    if route == "register:partner_end":
+        return NOT_ALLOWED
     if route in ("reports:statistics", "reports:cases", "reports:foi", "reports:download",
                  "reports:management", "reports:duties"):
         return OK if who in REPORTS else FORBIDDEN
@@ -111,6 +123,9 @@ def _web(route: str, who: str) -> str:
     return FORBIDDEN
 
 
+ASSIGNERS = {"supervisor", "force_admin", "national_admin"}  # assign partner users to registrants
+ADMIN_POSTS = {"access:account_role", "access:account_status", "access:account_unlock", "access:account_tokens",
+               "access:account_invitation"}
 COMPLIANCE_LISTS = {"casework:tasks", "casework:overdue", "casework:sla", "casework:playbook", "casework:cases"}
 POST_ONLY = {"casework:task_assign", "casework:action", "casework:event", "register:trip_cancel",
              "register:transfer_accept"}
@@ -126,7 +141,10 @@ WRITE_ROUTES = {"api:record_notification", "api:record_name", "api:record_addres
                 "api:record_relevant_household", "api:end_item",
                 "api:record_disposal", "api:record_detention", "api:record_release", "api:record_order",
                 "api:record_review", "api:record_review_decision", "api:record_review_appeal", "api:record_removal",
-                "api:update_order"}
+                "api:update_order",
+                "api:invite_user", "api:renew_invitation", "api:change_user_role", "api:set_user_active",
+                "api:unlock_user", "api:revoke_user_token", "api:reset_user_two_factor",
+                "api:assign_partner", "api:end_partner_assignment", "api:preview_playbook"}
 WORK_LISTS = {"api:list_tasks", "api:list_breaches", "api:list_sla_breaches", "api:list_cases"}
 
 
@@ -141,6 +159,14 @@ def _api(route: str, who: str) -> str:
         return OK
     if route == "api:reveal_personal":  # the walk's event holds no personal values: nothing to reveal to anyone
         return NOT_FOUND
+    if route in ("api:get_playbook", "api:save_playbook"):  # one path: GET reads; a national admin names a force
+        return OK if who in {"officer", "supervisor", "force_admin", "other_officer"} else FORBIDDEN
+    if route == "api:list_partners":
+        return OK if who in ASSIGNERS else FORBIDDEN
+    if route == "api:list_partner_assignments":  # the walk's user is an officer, not a partner
+        return NOT_FOUND if who in ASSIGNERS else FORBIDDEN
+    if route in ("api:list_users", "api:get_user"):  # the MPS officer's account
+        return OK if who in ACCOUNT_MANAGERS else FORBIDDEN
     if route == "api:list_events":
         return OK if who == "auditor" else NOT_FOUND
     if route in ("api:list_people", "api:search_people_api"):
@@ -194,6 +220,8 @@ WEB_ROUTES = {
     "register:removal_record",
     "access:two_factor", "access:two_factor_setup", "audit:search", "audit:export", "audit:verify", "audit:event",
     "access:accounts", "access:account",
+    "access:invite", "access:invitation", *ADMIN_POSTS,
+    "register:partners", "register:partner", "register:partner_end",
     "casework:tasks", "casework:queue", "casework:task", "casework:task_assign", "casework:overdue",
     "casework:sla", "casework:playbook", "casework:cases", "casework:case", "casework:action", "casework:event",
     "reports:statistics", "reports:cases", "reports:foi", "reports:national", "reports:download",
@@ -227,6 +255,10 @@ API_ROUTES = {
     "api:record_disposal", "api:record_detention", "api:record_release", "api:record_order", "api:record_review",
     "api:record_review_decision", "api:record_review_appeal", "api:record_removal", "api:read_legal",
     "api:update_order",
+    "api:list_users", "api:get_user", "api:invite_user", "api:renew_invitation", "api:change_user_role",
+    "api:set_user_active", "api:unlock_user", "api:revoke_user_token", "api:reset_user_two_factor",
+    "api:list_partners", "api:list_partner_assignments", "api:assign_partner", "api:end_partner_assignment",
+    "api:get_playbook", "api:save_playbook", "api:preview_playbook",
 } | tracing_policy.API
 
 

@@ -182,7 +182,9 @@ def test_playbook_update_versions_and_audits(force_admin, officer, national_admi
     v1 = playbook_update(force_admin, "MPS", {"case": {"review_every_days": 14}}, reason="Force policy 7/2025.")
     assert v1.version == 1 and v1.data["case"]["review_every_days"] == 14
     assert v1.data["case"]["abroad_review_every_days"] == 90
-    assert playbook_update(force_admin, "MPS", {"case": {"review_every_days": 14}}).version == 1  # no change
+    with pytest.raises(ValidationFailed) as unchanged:  # a change that changes nothing writes nothing
+        playbook_update(force_admin, "MPS", {"case": {"review_every_days": 14}})
+    assert "Nothing would change" in unchanged.value.errors["playbook"][0]
     with pytest.raises(Conflict):
         playbook_update(force_admin, "MPS", {"overdue": {"due_days": 1}}, expected_version=0)
     v2 = playbook_update(national_admin, "MPS", {"overdue": {"due_days": 1}}, expected_version=1)

@@ -75,6 +75,16 @@ DOMAIN_RULES = {
     "POST /api/v1/people/{person_id}/reviews/{review_id}/decision": "a review of this registrant, decided once",
     "POST /api/v1/people/{person_id}/reviews/{review_id}/appeal": "only against a refusal, after the decision",
     "POST /api/v1/people/{person_id}/removals": "follows from the record: not subject that day, for that reason",
+    "POST /api/v1/playbook": "a change must change something (against the stored playbook)",
+    "POST /api/v1/users/invitations": "the username must be free; the role and force ones the administrator gives",
+    "POST /api/v1/users/{user_id}/role": "as POST /api/v1/users/invitations; a change must change something",
+    "POST /api/v1/users/{user_id}/active": "a change must change something; never the administrator's own",
+    "POST /api/v1/users/{user_id}/unlock": "the account must be locked out now",
+    "POST /api/v1/users/{user_id}/invitation": "the account must not have set its password",
+    "POST /api/v1/users/{user_id}/tokens/{token_id}/revoke": "the token must not be revoked already",
+    "POST /api/v1/users/{user_id}/two-factor/reset": "a reason is words; the account must have an authenticator",
+    "POST /api/v1/partners/{user_id}/assign": "not assigned already; an active partner; a registrant of the force",
+    "POST /api/v1/partners/{user_id}/assignments/{assignment_id}/end": "not ended already; not before it began",
 }
 
 
