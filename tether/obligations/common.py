@@ -4,10 +4,11 @@ notification look-ups and the way an obligation is built, given its status and e
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date
+from itertools import compress, repeat
 from operator import attrgetter
-from typing import NamedTuple, Protocol
+from typing import Any, NamedTuple, Protocol, TypeVar
 
 from .calendar import ONE_DAY, days_word, format_date
 from .types import (
@@ -18,10 +19,14 @@ from .types import (
     Obligation,
     ObligationKind,
     ObligationStatus,
+    Outcome,
     Registration,
 )
 
 _BY_START = attrgetter("start")
+_BY_END = attrgetter("end")
+_BY_ADVANCE = attrgetter("advance_notice_for")
+_PLUS = date.__add__
 
 IN_PERSON_KINDS = frozenset({"initial", "change", "periodic"})
 """Notifications that give the full s.83(5) details (and reset the s.85 clock)."""
@@ -121,22 +126,18 @@ def day_after(d: date) -> date:
 def fact_change_dates(facts: Facts) -> list[date]:
     """Every date in the facts, and the day after every end: a fact dated after as_of has not happened
     yet, an order is in force up to its end, a detention's end is a release."""
-    out: list[date] = [d.date for d in facts.disposals]
-    out += [n.date for n in facts.notifications]
-    for o in facts.orders:
-        out.append(o.start)
-        if o.end is not None:
-            out += (o.end, day_after(o.end))
-    for x in facts.detentions:
-        out.append(x.start)
-        if x.end is not None:
-            out += (x.end, day_after(x.end))
-    for e in facts.events:
-        out.append(e.start)
-        if e.end is not None:
-            out += (e.end, day_after(e.end))
-        if e.advance_notice_for is not None:
-            out.append(e.advance_notice_for)
+    # Gathered with C-level iterators (map, filter: every date is truthy, so filter(None) drops the Nones).
+    out: list[date] = list(map(_BY_DATE, facts.disposals))
+    out += map(_BY_DATE, facts.notifications)
+    for spans in (facts.orders, facts.detentions, facts.events):
+        if spans:
+            out += map(_BY_START, spans)
+            ends = list(filter(None, map(_BY_END, spans)))
+            if ends:
+                out += ends
+                out += map(day_after, ends) if date.max in ends else map(_PLUS, ends, repeat(ONE_DAY))
+    if facts.events:
+        out += filter(None, map(_BY_ADVANCE, facts.events))
     if facts.date_of_death is not None:
         out.append(facts.date_of_death)
     if facts.review is not None:
@@ -149,7 +150,7 @@ def fact_change_dates(facts: Facts) -> list[date]:
 def outcome_change_dates(registration: Registration, obligations: tuple[Obligation, ...]) -> list[date]:
     """The day after each open obligation's last day (due becomes overdue), the day after the registration
     ends (no longer subject) and the review date."""
-    out = [day_after(o.due) for o in obligations if o.status != "met"]
+    out = [o.due if o.due == date.max else o.due + ONE_DAY for o in obligations if o.status != "met"]
     if registration.end is not None:
         out.append(day_after(registration.end))
     if registration.review_eligible_from is not None:
@@ -165,29 +166,26 @@ class Notes:
 
     __slots__ = ("change", "in_person", "initial", "items", "travel")
 
+    in_person: list[date]
+    change: list[date]
+    travel: list[date]
+    initial: list[date]
+
     def __init__(self, notifications: tuple[Notification, ...], as_of: date) -> None:
-        items = sorted([n for n in notifications if n.date <= as_of], key=_BY_DATE)
+        # Sorted by date (stable), then cut after as_of: the same list as sorting those made by as_of. The
+        # per-kind lists are picked out with C-level iterators (map, compress), not a loop per notification.
+        items = sorted(notifications, key=_BY_DATE)
+        dates = list(map(_BY_DATE, items))
+        cut = bisect_right(dates, as_of)
+        if cut < len(items):
+            del items[cut:]
+            del dates[cut:]
         self.items = items
-        in_person: list[date] = []
-        change: list[date] = []
-        travel: list[date] = []
-        initial: list[date] = []
-        for n in items:
-            kind = n.kind
-            if kind == "travel":
-                travel.append(n.date)
-            elif kind == "change":
-                change.append(n.date)
-                in_person.append(n.date)
-            elif kind == "initial":
-                initial.append(n.date)
-                in_person.append(n.date)
-            elif kind == "periodic":
-                in_person.append(n.date)
-        self.in_person = in_person
-        self.change = change
-        self.travel = travel
-        self.initial = initial
+        kinds = list(map(_BY_KIND, items))
+        self.in_person = list(compress(dates, map(IN_PERSON_KINDS.__contains__, kinds)))
+        self.change = list(compress(dates, map("change".__eq__, kinds)))
+        self.travel = list(compress(dates, map("travel".__eq__, kinds)))
+        self.initial = list(compress(dates, map("initial".__eq__, kinds)))
 
     def last_in_person(self, since: date, kinds: frozenset[str] = IN_PERSON_KINDS) -> Notification | None:
         """The last full (initial, change or periodic) notification on or after ``since``; ``kinds``
@@ -201,6 +199,7 @@ class Notes:
 
 
 _BY_DATE = attrgetter("date")
+_BY_KIND = attrgetter("kind")
 
 
 def first_on_or_after(dates: list[date], lo: date, hi: date | None = None) -> date | None:
@@ -238,6 +237,49 @@ def any_between(dates: list[date], lo: date, hi_exclusive: date) -> bool:
     return i < len(dates) and dates[i] < hi_exclusive
 
 
+# --- Building the outcome's values -------------------------------------------------------------------
+
+_T = TypeVar("_T")
+_object_new = object.__new__
+_object_setattr = object.__setattr__
+
+
+def _builds_alike(cls: type[Any]) -> bool:
+    """Whether an instance of the dataclass ``cls`` made by filling its ``__dict__`` is the very value its
+    ``__init__`` makes (true for a plain frozen dataclass: no ``__slots__``, no ``__post_init__``)."""
+    if "__slots__" in cls.__dict__ or hasattr(cls, "__post_init__"):
+        return False
+    values = {f.name: f"probe {i}" for i, f in enumerate(fields(cls))}
+    made = cls(**values)
+    try:
+        built = _object_new(cls)
+        _object_setattr(built, "__dict__", dict(values))
+    except (AttributeError, TypeError):
+        return False
+    return bool(built == made) and repr(built) == repr(made) and vars(built) == vars(made)
+
+
+# A frozen dataclass's __init__ sets each field through object.__setattr__, one call per field; the engine makes
+# thousands of these values a second, so they are built by filling the instance's __dict__ in one step. Checked
+# once here: a type that stops building alike (given __slots__ or a __post_init__) falls back to __init__.
+# Only a call that gives every field is built so (a field added later with a default is then left to __init__).
+_BY_DICT: dict[type[Any], frozenset[str]] = {
+    c: frozenset(f.name for f in fields(c)) for c in (Obligation, Registration, Outcome) if _builds_alike(c)
+}
+_OBLIGATION_BY_DICT = _BY_DICT.get(Obligation) == frozenset(
+    ("kind", "trigger", "due", "status", "met_on", "citation", "explanation")
+)
+
+
+def build(cls: type[_T], values: dict[str, Any]) -> _T:
+    """``cls(**values)`` for the engine's frozen outcome types, made without a call per field."""
+    if _BY_DICT.get(cls) == values.keys():
+        o: _T = _object_new(cls)
+        _object_setattr(o, "__dict__", values)
+        return o
+    return cls(**values)
+
+
 # --- Building obligations --------------------------------------------------------------------------
 
 
@@ -257,30 +299,41 @@ def obligation(
     lead: str,
 ) -> Obligation:
     """Build an obligation; ``lead`` is the rule in words, the status clause is appended."""
-    status = status_of(met_on, due, as_of)
+    status: ObligationStatus
     if met_on is not None:
+        status = "met"
         if met_on > due:
             late = (met_on - due).days
             clause = f"met late on {format_date(met_on)}, {days_word(late)} after the deadline"
         else:
             clause = f"met on {format_date(met_on)}"
-    elif status == "due":
+    elif as_of <= due:
+        status = "due"
         clause = "not yet met"
     else:
+        status = "overdue"
         clause = f"not met and {days_word((as_of - due).days)} overdue"
-    return Obligation(
-        kind=kind,
-        trigger=trigger,
-        due=due,
-        status=status,
-        met_on=met_on,
-        citation=citation,
-        explanation=f"{lead} by {format_date(due)}: {clause}.",
-    )
+    values = {
+        "kind": kind,
+        "trigger": trigger,
+        "due": due,
+        "status": status,
+        "met_on": met_on,
+        "citation": citation,
+        "explanation": f"{lead} by {format_date(due)}: {clause}.",
+    }
+    if _OBLIGATION_BY_DICT:
+        o: Obligation = _object_new(Obligation)
+        _object_setattr(o, "__dict__", values)
+        return o
+    return Obligation(**values)  # type: ignore[arg-type]
 
 
 def sort_obligations(items: list[Obligation]) -> tuple[Obligation, ...]:
-    return tuple(sorted(items, key=_obligation_key))
+    if len(items) < 2:
+        return tuple(items)
+    items.sort(key=_obligation_key)
+    return tuple(items)
 
 
 _KIND_ORDER = {

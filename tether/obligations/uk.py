@@ -5,7 +5,7 @@ indefinite notification, citations, NI absence and Irish-trip rules)."""
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from operator import attrgetter
@@ -27,6 +27,7 @@ from .common import (
     Period,
     Spell,
     any_between,
+    build,
     choose_spell,
     empty_registration,
     first_after,
@@ -118,7 +119,7 @@ class UKRules:
         return out
 
     def evaluate(self, facts: Facts, as_of: date) -> Evaluation:
-        disregard = Disregard((x.start, x.end) for x in facts.detentions)
+        disregard = Disregard([(x.start, x.end) for x in facts.detentions])
         registration, obligations = evaluate_uk(self, facts, as_of, disregard)
         return Evaluation(registration, obligations, uk_change_dates(self, facts, as_of, disregard))
 
@@ -225,27 +226,39 @@ def evaluate_uk(
     notes = Notes(facts.notifications, as_of)
 
     citations = list(rules.registration_citations)
-    if any(p.halved for p in spell.periods):
-        citations.append("SOA 2003 s.82(2)")
-    if any(p.disposal is not None and p.disposal.date < C.SOA_2003_COMMENCEMENT for p in spell.periods):
-        citations.append(C.SOA_1997_PERIOD_CITATION)
+    halved = act_1997 = False
+    order_starts: list[date] = []
     for p in spell.periods:
         if p.disposal is None:
-            cite = rules.order_citation if _is_shpo(rules, p.start) else C.SOPO_CITATION
-            if cite not in citations:
-                citations.append(cite)
+            order_starts.append(p.start)
+            continue
+        if p.halved:
+            halved = True
+        if p.disposal.date < C.SOA_2003_COMMENCEMENT:
+            act_1997 = True
+    if halved:
+        citations.append("SOA 2003 s.82(2)")
+    if act_1997:
+        citations.append(C.SOA_1997_PERIOD_CITATION)
+    for start in order_starts:
+        cite = rules.order_citation if _is_shpo(rules, start) else C.SOPO_CITATION
+        if cite not in citations:
+            citations.append(cite)
     review_from: date | None = None
     if spell.indefinite_by_disposal:
         citations.append(rules.review_citation)
         review_from = rules.review_rule(ReviewInput(facts, as_of, spell, notes, disregard, review))
 
-    registration = Registration(
-        start=spell.start,
-        end=spell.end,
-        indefinite=spell.end is None,
-        subject=spell.contains(as_of),
-        review_eligible_from=review_from,
-        citations=tuple(citations),
+    registration = build(
+        Registration,
+        {
+            "start": spell.start,
+            "end": spell.end,
+            "indefinite": spell.end is None,
+            "subject": spell.contains(as_of),
+            "review_eligible_from": review_from,
+            "citations": tuple(citations),
+        },
     )
     obligations = _obligations(rules, facts, as_of, spell, notes, disregard)
     return registration, obligations
@@ -414,10 +427,15 @@ def _merge_days(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return merged
 
 
-def _qualifying_days(stays: Iterable[Event], until: int) -> dict[str, date]:
+def _qualifying_days(stays: list[Event], until: int) -> dict[str, date]:
     """For each address stayed at (``""`` when none is given), the first day on which its stays reach 7
     days within 12 months (s.84(6)); each stay counts up to the ordinal ``until`` at most."""
     # ASSUMPTION: stays are grouped by ``address``.
+    if len(stays) == 1:  # the common case: one stay, one address, nothing to merge
+        ev = stays[0]
+        last = until if ev.end is None else min(ev.end.toordinal(), until)
+        qday = _qualifying_day([(ev.start.toordinal(), last)])
+        return {} if qday is None else {ev.address or "": date.fromordinal(qday)}
     by_address: dict[str, list[tuple[int, int]]] = {}
     for ev in stays:
         last = until if ev.end is None else min(ev.end.toordinal(), until)
@@ -791,8 +809,11 @@ def uk_change_dates(rules: UKRules, facts: Facts, as_of: date, disregard: Disreg
                 out.append(window_end + ONE_DAY)
     # Stays begun by as_of count up to as_of; a week on, every stay still running has reached 7 days, so
     # counting up to as_of + 7 finds any qualifying day still to come (later stays start on a fact date).
-    horizon = C.SOA_1997_QUALIFYING_STAY_DAYS if as_of < C.SOA_2003_COMMENCEMENT else C.QUALIFYING_STAY_DAYS
-    out += _qualifying_days(stays, as_of.toordinal() + horizon).values()
+    # When every stay ended by as_of, the count is the one made up to as_of, whose days are all on or before
+    # as_of: none of them is a change still to come, so the count is not made again.
+    if any(ev.end is None or ev.end > as_of for ev in stays):
+        horizon = C.SOA_1997_QUALIFYING_STAY_DAYS if as_of < C.SOA_2003_COMMENCEMENT else C.QUALIFYING_STAY_DAYS
+        out += _qualifying_days(stays, as_of.toordinal() + horizon).values()
     # Only the earliest change date after as_of matters, so the next commencement is enough.
     commencements = rules.commencements()
     i = bisect_right(commencements, as_of)
