@@ -6,7 +6,6 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field, fields
 from datetime import date
-from itertools import compress, repeat
 from operator import attrgetter
 from typing import Any, NamedTuple, Protocol, TypeVar
 
@@ -24,9 +23,6 @@ from .types import (
 )
 
 _BY_START = attrgetter("start")
-_BY_END = attrgetter("end")
-_BY_ADVANCE = attrgetter("advance_notice_for")
-_PLUS = date.__add__
 
 IN_PERSON_KINDS = frozenset({"initial", "change", "periodic"})
 """Notifications that give the full s.83(5) details (and reset the s.85 clock)."""
@@ -126,18 +122,22 @@ def day_after(d: date) -> date:
 def fact_change_dates(facts: Facts) -> list[date]:
     """Every date in the facts, and the day after every end: a fact dated after as_of has not happened
     yet, an order is in force up to its end, a detention's end is a release."""
-    # Gathered with C-level iterators (map, filter: every date is truthy, so filter(None) drops the Nones).
-    out: list[date] = list(map(_BY_DATE, facts.disposals))
-    out += map(_BY_DATE, facts.notifications)
-    for spans in (facts.orders, facts.detentions, facts.events):
-        if spans:
-            out += map(_BY_START, spans)
-            ends = list(filter(None, map(_BY_END, spans)))
-            if ends:
-                out += ends
-                out += map(day_after, ends) if date.max in ends else map(_PLUS, ends, repeat(ONE_DAY))
-    if facts.events:
-        out += filter(None, map(_BY_ADVANCE, facts.events))
+    out: list[date] = [d.date for d in facts.disposals]
+    out += [n.date for n in facts.notifications]
+    for o in facts.orders:
+        out.append(o.start)
+        if o.end is not None:
+            out += (o.end, o.end if o.end == date.max else o.end + ONE_DAY)
+    for x in facts.detentions:
+        out.append(x.start)
+        if x.end is not None:
+            out += (x.end, x.end if x.end == date.max else x.end + ONE_DAY)
+    for e in facts.events:
+        out.append(e.start)
+        if e.end is not None:
+            out += (e.end, e.end if e.end == date.max else e.end + ONE_DAY)
+        if e.advance_notice_for is not None:
+            out.append(e.advance_notice_for)
     if facts.date_of_death is not None:
         out.append(facts.date_of_death)
     if facts.review is not None:
@@ -166,26 +166,47 @@ class Notes:
 
     __slots__ = ("change", "in_person", "initial", "items", "travel")
 
+    items: list[Notification]
     in_person: list[date]
     change: list[date]
     travel: list[date]
     initial: list[date]
 
     def __init__(self, notifications: tuple[Notification, ...], as_of: date) -> None:
-        # Sorted by date (stable), then cut after as_of: the same list as sorting those made by as_of. The
-        # per-kind lists are picked out with C-level iterators (map, compress), not a loop per notification.
-        items = sorted(notifications, key=_BY_DATE)
-        dates = list(map(_BY_DATE, items))
-        cut = bisect_right(dates, as_of)
-        if cut < len(items):
-            del items[cut:]
-            del dates[cut:]
-        self.items = items
-        kinds = list(map(_BY_KIND, items))
-        self.in_person = list(compress(dates, map(IN_PERSON_KINDS.__contains__, kinds)))
-        self.change = list(compress(dates, map("change".__eq__, kinds)))
-        self.travel = list(compress(dates, map("travel".__eq__, kinds)))
-        self.initial = list(compress(dates, map("initial".__eq__, kinds)))
+        self.items = items = []
+        self.in_person = in_person = []
+        self.change = change = []
+        self.travel = travel = []
+        self.initial = initial = []
+        # One pass over notifications already in date order (the usual case: they are stored so), the commonest
+        # kind first; out of order, they are sorted first (a stable sort: the same order for equal dates).
+        ordered = notifications
+        for _ in range(2):
+            prev: date | None = None
+            for n in ordered:
+                d = n.date
+                if d > as_of:
+                    continue
+                if prev is not None and d < prev:
+                    break
+                prev = d
+                items.append(n)
+                kind = n.kind
+                if kind == "periodic":
+                    in_person.append(d)
+                elif kind == "change":
+                    change.append(d)
+                    in_person.append(d)
+                elif kind == "travel":
+                    travel.append(d)
+                elif kind == "initial":
+                    initial.append(d)
+                    in_person.append(d)
+            else:
+                return
+            ordered = tuple(sorted(notifications, key=_BY_DATE))
+            for kept in (items, in_person, change, travel, initial):
+                kept.clear()
 
     def last_in_person(self, since: date, kinds: frozenset[str] = IN_PERSON_KINDS) -> Notification | None:
         """The last full (initial, change or periodic) notification on or after ``since``; ``kinds``
@@ -199,7 +220,6 @@ class Notes:
 
 
 _BY_DATE = attrgetter("date")
-_BY_KIND = attrgetter("kind")
 
 
 def first_on_or_after(dates: list[date], lo: date, hi: date | None = None) -> date | None:

@@ -46,6 +46,7 @@ def evaluate(facts: Facts, as_of: date) -> Outcome:
     changes = fact_change_dates(facts)
     changes += outcome_change_dates(registration, obligations)
     changes += own_changes
+    later = [d for d in changes if d > as_of]
     return build(
         Outcome,
         {
@@ -54,7 +55,7 @@ def evaluate(facts: Facts, as_of: date) -> Outcome:
             "as_of": as_of,
             "registration": registration,
             "obligations": obligations,
-            "changes_on": min(filter(as_of.__lt__, changes), default=None),  # the earliest day after as_of
+            "changes_on": min(later) if later else None,
             "eligibility": check_facts(facts, as_of),
         },
     )

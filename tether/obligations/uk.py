@@ -56,6 +56,14 @@ _CHANGE_LABELS = {
     "release": "release from detention",
 }
 _DISREGARD_NOTE = "not counting days in custody, hospital or abroad"
+# The fixed day counts as timedeltas, made once.
+_ADVANCE_NOTICE_EARLY_DAYS = timedelta(days=C.ADVANCE_NOTICE_EARLY_DAYS)
+_NFA_PERIODIC_DAYS = timedelta(days=C.NFA_PERIODIC_DAYS)
+_SHORT_NOTICE_DAYS_BEFORE_DEPARTURE = timedelta(days=C.SHORT_NOTICE_DAYS_BEFORE_DEPARTURE)
+_TRAVEL_NOTICE_DAYS = timedelta(days=C.TRAVEL_NOTICE_DAYS)
+_TRAVEL_24_HOURS_DAYS_BEFORE = timedelta(days=C.TRAVEL_24_HOURS_DAYS_BEFORE)
+_NI_ABSENCE_NOTICE_DAYS_BEFORE = timedelta(days=C.NI_ABSENCE_NOTICE_DAYS_BEFORE)
+_NI_ABSENCE_MORE_THAN_DAYS = timedelta(days=C.NI_ABSENCE_MORE_THAN_DAYS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -433,8 +441,13 @@ def _qualifying_days(stays: list[Event], until: int) -> dict[str, date]:
     # ASSUMPTION: stays are grouped by ``address``.
     if len(stays) == 1:  # the common case: one stay, one address, nothing to merge
         ev = stays[0]
+        first = ev.start.toordinal()
         last = until if ev.end is None else min(ev.end.toordinal(), until)
-        qday = _qualifying_day([(ev.start.toordinal(), last)])
+        if last - first + 1 < C.QUALIFYING_STAY_DAYS:
+            return {}
+        if first >= _SWITCH_2004:  # its 7th day (``_qualifying_day`` for one stay from 1 May 2004)
+            return {ev.address or "": date.fromordinal(first + C.QUALIFYING_STAY_DAYS - 1)}
+        qday = _qualifying_day([(first, last)])
         return {} if qday is None else {ev.address or "": date.fromordinal(qday)}
     by_address: dict[str, list[tuple[int, int]]] = {}
     for ev in stays:
@@ -490,7 +503,7 @@ def _changes(
             triggers.append((x.end, label, None, True))
     # ASSUMPTION: each address gives one duty, on the first day its total reaches 7 (later stays there
     # are at a notified address).
-    for address, qdate in _qualifying_days(stay_events, as_of.toordinal()).items():
+    for address, qdate in (_qualifying_days(stay_events, as_of.toordinal()) if stay_events else {}).items():
         advance = None
         for ev in stay_events:
             if (
@@ -520,7 +533,7 @@ def _changes(
         note = ""
         if advance is not None:
             window_end = _advance_window_end(disregard, advance)
-            early = advance - timedelta(days=C.ADVANCE_NOTICE_EARLY_DAYS)
+            early = advance - _ADVANCE_NOTICE_EARLY_DAYS
             if early <= trigger and (window_end is None or trigger <= window_end):
                 # ASSUMPTION: the advance notice is the latest change notification on or before the event.
                 met_on = last_on_or_before(notes.change, trigger, spell.start)
@@ -645,7 +658,7 @@ def _periodic(
         )
         citation = "SOA 2003 s.85(1)(a)"
     elif last.no_fixed_abode and trigger >= rules.weekly_nfa_from:
-        base = last.date + timedelta(days=C.NFA_PERIODIC_DAYS)
+        base = last.date + _NFA_PERIODIC_DAYS
         what = f"7 days after the last notification on {format_date(last.date)}, which gave no fixed abode"
         citation = rules.periodic_nfa_citation
     else:
@@ -700,10 +713,10 @@ def _travel(
         ):
             continue  # ASSUMPTION: NI trips to Ireland shorter than 3 days need no notice
         if ev.short_notice:
-            due = t - timedelta(days=C.SHORT_NOTICE_DAYS_BEFORE_DEPARTURE)
+            due = t - _SHORT_NOTICE_DAYS_BEFORE_DEPARTURE
             rule = "at least 12 hours before, as the details were not known 7 days ahead"
         else:
-            due = t - timedelta(days=C.TRAVEL_NOTICE_DAYS)
+            due = t - _TRAVEL_NOTICE_DAYS
             rule = "at least 7 days before"
         if due < spell.start:
             due = spell.start  # ASSUMPTION: no notice can be owed before registration starts
@@ -730,15 +743,15 @@ def _travel_before_any_trip(
     if ev.end is not None and (ev.end - t).days + 1 < needed:
         return
     if regs_2001:
-        due = t - timedelta(days=C.TRAVEL_24_HOURS_DAYS_BEFORE)
+        due = t - _TRAVEL_24_HOURS_DAYS_BEFORE
         rule = f"a trip of {needed} days or longer: at least 24 hours before"
         citation = C.TRAVEL_2001_CITATION
     elif ev.short_notice:
-        due = t - timedelta(days=C.TRAVEL_24_HOURS_DAYS_BEFORE)
+        due = t - _TRAVEL_24_HOURS_DAYS_BEFORE
         rule = f"a trip of {needed} days or longer: at least 24 hours before, the details not known 7 days ahead"
         citation = rules.travel_2004_citation
     else:
-        due = t - timedelta(days=C.TRAVEL_NOTICE_DAYS)
+        due = t - _TRAVEL_NOTICE_DAYS
         rule = f"a trip of {needed} days or longer: at least 7 days before"
         citation = rules.travel_2004_citation
     if due < spell.start:
@@ -770,7 +783,7 @@ def _absence(
         length = (last - t).days + 1
         if length <= C.NI_ABSENCE_MORE_THAN_DAYS:
             continue
-        due = t - timedelta(days=C.NI_ABSENCE_NOTICE_DAYS_BEFORE)
+        due = t - _NI_ABSENCE_NOTICE_DAYS_BEFORE
         if due < spell.start:
             due = spell.start
         # ASSUMPTION: an absence is recorded as a stay elsewhere and its notice as a travel notification.
@@ -800,7 +813,7 @@ def uk_change_dates(rules: UKRules, facts: Facts, as_of: date, disregard: Disreg
             if ev.start > as_of:
                 continue
             stays.append(ev)
-            threshold = ev.start + timedelta(days=C.NI_ABSENCE_MORE_THAN_DAYS)
+            threshold = ev.start + _NI_ABSENCE_MORE_THAN_DAYS
             if rules.absence_rule and (ev.end is None or ev.end >= threshold):
                 out.append(threshold)
         elif ev.kind != "departure" and ev.advance_notice_for is not None:
