@@ -9,7 +9,7 @@ from datetime import date
 from operator import attrgetter
 from typing import Any, NamedTuple, Protocol, TypeVar
 
-from .calendar import ONE_DAY, days_word, format_date
+from .calendar import ONE_DAY, format_date
 from .types import (
     Disposal,
     Facts,
@@ -324,7 +324,7 @@ def obligation(
         status = "met"
         if met_on > due:
             late = (met_on - due).days
-            clause = f"met late on {format_date(met_on)}, {days_word(late)} after the deadline"
+            clause = f"met late on {format_date(met_on)}, {'1 day' if late == 1 else f'{late} days'} after the deadline"
         else:
             clause = f"met on {format_date(met_on)}"
     elif as_of <= due:
@@ -332,7 +332,8 @@ def obligation(
         clause = "not yet met"
     else:
         status = "overdue"
-        clause = f"not met and {days_word((as_of - due).days)} overdue"
+        over = (as_of - due).days
+        clause = f"not met and {'1 day' if over == 1 else f'{over} days'} overdue"
     values = {
         "kind": kind,
         "trigger": trigger,

@@ -184,6 +184,9 @@ def order_in_force(orders: tuple[Order, ...], on: date) -> bool:
     return any(o.start <= on and (o.end is None or on <= o.end) for o in orders)
 
 
+_RELEVANT_WORD = ("conviction or finding", "caution")  # by whether the disposal is a caution
+
+
 def _relevant_word(d: Disposal | None, shpo: bool = True) -> str:
     if d is None:
         if not shpo:
@@ -353,9 +356,11 @@ def _initial(
         window = f"{days} days beginning with that day"
         if arose != trigger:
             window += f" or, as it was earlier, with {format_date(arose)}, when the Sex Offenders Act 1997 began"
+        d = p.disposal
+        relevant = _relevant_word(d, shpo) if d is None else _RELEVANT_WORD[d.kind == "caution"]
         lead = (
-            f"Initial notification after the {_relevant_word(p.disposal, shpo)} on {format_date(trigger)} "
-            f"({window}, {_DISREGARD_NOTE}) is due"
+            f"Initial notification after the {relevant} on {format_date(trigger)} ({window}, {_DISREGARD_NOTE}) "
+            "is due"
         )
         out.append(obligation("initial", trigger, due, met_on, as_of, citation, lead))
 
