@@ -61,8 +61,12 @@ def add_months(d: date, months: int) -> date:
     m0 = d.month - 1 + months
     year = d.year + m0 // 12
     month = m0 % 12 + 1
-    last = days_in_month(year, month)
-    return date(year, month, d.day if d.day <= last else last)
+    day = d.day
+    if day > 28:  # only a day after the 28th can be missing from the target month
+        last = days_in_month(year, month)
+        if day > last:
+            day = last
+    return date(year, month, day)
 
 
 def add_years(d: date, years: int) -> date:
@@ -96,15 +100,30 @@ def age_on(date_of_birth: date, on: date) -> int:
     """Age in whole years on ``on``. A 29 February birthday falls on 28 February in common years."""
     # ASSUMPTION: a person born on 29 February turns 18 on 28 February in a common year (the same
     # anniversary rule as s.85); this can only make a period longer (not halved), never shorter.
+    # The birthday in ``on``'s year is compared field by field (the same as ``add_years(date_of_birth,
+    # years) > on``, without building the date).
     years = on.year - date_of_birth.year
-    if add_years(date_of_birth, years) > on:
+    month = date_of_birth.month
+    day = date_of_birth.day
+    if month == 2 and day == 29 and not is_leap(on.year):
+        day = 28
+    if month > on.month or (month == on.month and day > on.day):
         years -= 1
     return years
 
 
+_FORMATTED: dict[date, str] = {}
+_FORMATTED_MAX = 200_000  # about 550 years of days: every date a register holds, with room to spare
+
+
 def format_date(d: date) -> str:
     """Plain English date: ``4 March 2025``."""
-    return f"{d.day} {_MONTH_NAMES[d.month]} {d.year}"
+    text = _FORMATTED.get(d)
+    if text is None:
+        text = f"{d.day} {_MONTH_NAMES[d.month]} {d.year}"
+        if len(_FORMATTED) < _FORMATTED_MAX:
+            _FORMATTED[d] = text
+    return text
 
 
 def days_word(n: int) -> str:
@@ -130,8 +149,12 @@ class Disregard:
             if e is not None and e <= s:
                 continue  # released the same day: nothing disregarded
             raw.append((s, e))
-        if len(raw) > 1:
-            raw.sort(key=_FIRST)
+        if len(raw) < 2:  # nothing to merge (the common case: one custody period or none)
+            self._spans = raw
+            self._starts = [raw[0][0]] if raw else []
+            self._ends = [raw[0][1]] if raw else []
+            return
+        raw.sort(key=_FIRST)
         spans: list[tuple[int, int | None]] = []
         for s, e in raw:
             if spans:

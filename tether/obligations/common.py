@@ -4,12 +4,12 @@ notification look-ups and the way an obligation is built, given its status and e
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date
 from operator import attrgetter
-from typing import NamedTuple, Protocol
+from typing import Any, NamedTuple, Protocol, TypeVar
 
-from .calendar import ONE_DAY, days_word, format_date
+from .calendar import ONE_DAY, format_date
 from .types import (
     Disposal,
     Facts,
@@ -18,6 +18,7 @@ from .types import (
     Obligation,
     ObligationKind,
     ObligationStatus,
+    Outcome,
     Registration,
 )
 
@@ -127,15 +128,15 @@ def fact_change_dates(facts: Facts) -> list[date]:
     for o in facts.orders:
         out.append(o.start)
         if o.end is not None:
-            out += (o.end, day_after(o.end))
+            out += (o.end, o.end if o.end == date.max else o.end + ONE_DAY)
     for x in facts.detentions:
         out.append(x.start)
         if x.end is not None:
-            out += (x.end, day_after(x.end))
+            out += (x.end, x.end if x.end == date.max else x.end + ONE_DAY)
     for e in facts.events:
         out.append(e.start)
         if e.end is not None:
-            out += (e.end, day_after(e.end))
+            out += (e.end, e.end if e.end == date.max else e.end + ONE_DAY)
         if e.advance_notice_for is not None:
             out.append(e.advance_notice_for)
     if facts.date_of_death is not None:
@@ -150,7 +151,7 @@ def fact_change_dates(facts: Facts) -> list[date]:
 def outcome_change_dates(registration: Registration, obligations: tuple[Obligation, ...]) -> list[date]:
     """The day after each open obligation's last day (due becomes overdue), the day after the registration
     ends (no longer subject) and the review date."""
-    out = [day_after(o.due) for o in obligations if o.status != "met"]
+    out = [o.due if o.due == date.max else o.due + ONE_DAY for o in obligations if o.status != "met"]
     if registration.end is not None:
         out.append(day_after(registration.end))
     if registration.review_eligible_from is not None:
@@ -166,29 +167,47 @@ class Notes:
 
     __slots__ = ("change", "in_person", "initial", "items", "travel")
 
+    items: list[Notification]
+    in_person: list[date]
+    change: list[date]
+    travel: list[date]
+    initial: list[date]
+
     def __init__(self, notifications: tuple[Notification, ...], as_of: date) -> None:
-        items = sorted([n for n in notifications if n.date <= as_of], key=_BY_DATE)
-        self.items = items
-        in_person: list[date] = []
-        change: list[date] = []
-        travel: list[date] = []
-        initial: list[date] = []
-        for n in items:
-            kind = n.kind
-            if kind == "travel":
-                travel.append(n.date)
-            elif kind == "change":
-                change.append(n.date)
-                in_person.append(n.date)
-            elif kind == "initial":
-                initial.append(n.date)
-                in_person.append(n.date)
-            elif kind == "periodic":
-                in_person.append(n.date)
-        self.in_person = in_person
-        self.change = change
-        self.travel = travel
-        self.initial = initial
+        self.items = items = []
+        self.in_person = in_person = []
+        self.change = change = []
+        self.travel = travel = []
+        self.initial = initial = []
+        # One pass over notifications already in date order (the usual case: they are stored so), the commonest
+        # kind first; out of order, they are sorted first (a stable sort: the same order for equal dates).
+        ordered = notifications
+        for _ in range(2):
+            prev: date | None = None
+            for n in ordered:
+                d = n.date
+                if d > as_of:
+                    continue
+                if prev is not None and d < prev:
+                    break
+                prev = d
+                items.append(n)
+                kind = n.kind
+                if kind == "periodic":
+                    in_person.append(d)
+                elif kind == "change":
+                    change.append(d)
+                    in_person.append(d)
+                elif kind == "travel":
+                    travel.append(d)
+                elif kind == "initial":
+                    initial.append(d)
+                    in_person.append(d)
+            else:
+                return
+            ordered = tuple(sorted(notifications, key=_BY_DATE))
+            for kept in (items, in_person, change, travel, initial):
+                kept.clear()
 
     def last_in_person(self, since: date, kinds: frozenset[str] = IN_PERSON_KINDS) -> Notification | None:
         """The last full (initial, change or periodic) notification on or after ``since``; ``kinds``
@@ -239,6 +258,49 @@ def any_between(dates: list[date], lo: date, hi_exclusive: date) -> bool:
     return i < len(dates) and dates[i] < hi_exclusive
 
 
+# --- Building the outcome's values -------------------------------------------------------------------
+
+_T = TypeVar("_T")
+_object_new = object.__new__
+_object_setattr = object.__setattr__
+
+
+def _builds_alike(cls: type[Any]) -> bool:
+    """Whether an instance of the dataclass ``cls`` made by filling its ``__dict__`` is the very value its
+    ``__init__`` makes (true for a plain frozen dataclass: no ``__slots__``, no ``__post_init__``)."""
+    if "__slots__" in cls.__dict__ or hasattr(cls, "__post_init__"):
+        return False
+    values = {f.name: f"probe {i}" for i, f in enumerate(fields(cls))}
+    made = cls(**values)
+    try:
+        built = _object_new(cls)
+        _object_setattr(built, "__dict__", dict(values))
+    except (AttributeError, TypeError):
+        return False
+    return bool(built == made) and repr(built) == repr(made) and vars(built) == vars(made)
+
+
+# A frozen dataclass's __init__ sets each field through object.__setattr__, one call per field; the engine makes
+# thousands of these values a second, so they are built by filling the instance's __dict__ in one step. Checked
+# once here: a type that stops building alike (given __slots__ or a __post_init__) falls back to __init__.
+# Only a call that gives every field is built so (a field added later with a default is then left to __init__).
+_BY_DICT: dict[type[Any], frozenset[str]] = {
+    c: frozenset(f.name for f in fields(c)) for c in (Obligation, Registration, Outcome) if _builds_alike(c)
+}
+_OBLIGATION_BY_DICT = _BY_DICT.get(Obligation) == frozenset(
+    ("kind", "trigger", "due", "status", "met_on", "citation", "explanation")
+)
+
+
+def build(cls: type[_T], values: dict[str, Any]) -> _T:
+    """``cls(**values)`` for the engine's frozen outcome types, made without a call per field."""
+    if _BY_DICT.get(cls) == values.keys():
+        o: _T = _object_new(cls)
+        _object_setattr(o, "__dict__", values)
+        return o
+    return cls(**values)
+
+
 # --- Building obligations --------------------------------------------------------------------------
 
 
@@ -258,30 +320,42 @@ def obligation(
     lead: str,
 ) -> Obligation:
     """Build an obligation; ``lead`` is the rule in words, the status clause is appended."""
-    status = status_of(met_on, due, as_of)
+    status: ObligationStatus
     if met_on is not None:
+        status = "met"
         if met_on > due:
             late = (met_on - due).days
-            clause = f"met late on {format_date(met_on)}, {days_word(late)} after the deadline"
+            clause = f"met late on {format_date(met_on)}, {'1 day' if late == 1 else f'{late} days'} after the deadline"
         else:
             clause = f"met on {format_date(met_on)}"
-    elif status == "due":
+    elif as_of <= due:
+        status = "due"
         clause = "not yet met"
     else:
-        clause = f"not met and {days_word((as_of - due).days)} overdue"
-    return Obligation(
-        kind=kind,
-        trigger=trigger,
-        due=due,
-        status=status,
-        met_on=met_on,
-        citation=citation,
-        explanation=f"{lead} by {format_date(due)}: {clause}.",
-    )
+        status = "overdue"
+        over = (as_of - due).days
+        clause = f"not met and {'1 day' if over == 1 else f'{over} days'} overdue"
+    values = {
+        "kind": kind,
+        "trigger": trigger,
+        "due": due,
+        "status": status,
+        "met_on": met_on,
+        "citation": citation,
+        "explanation": f"{lead} by {format_date(due)}: {clause}.",
+    }
+    if _OBLIGATION_BY_DICT:
+        o: Obligation = _object_new(Obligation)
+        _object_setattr(o, "__dict__", values)
+        return o
+    return Obligation(**values)  # type: ignore[arg-type]
 
 
 def sort_obligations(items: list[Obligation]) -> tuple[Obligation, ...]:
-    return tuple(sorted(items, key=_obligation_key))
+    if len(items) < 2:
+        return tuple(items)
+    items.sort(key=_obligation_key)
+    return tuple(items)
 
 
 _KIND_ORDER = {

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 from . import england_wales, northern_ireland, scotland, sorna
 from .calendar import days_word, format_date
-from .common import JurisdictionRules, fact_change_dates, outcome_change_dates
+from .common import JurisdictionRules, build, fact_change_dates, outcome_change_dates
 from .constants import DEATH_LAPSE_OFFSET_DAYS, RULES_VERSION
 from .schedule3 import check_facts
 from .types import Facts, FactsError, Jurisdiction, Obligation, Outcome, Registration
@@ -43,15 +43,21 @@ def evaluate(facts: Facts, as_of: date) -> Outcome:
     death = facts.date_of_death
     if death is not None and death <= as_of:
         registration, obligations = close_at_death(registration, obligations, death, as_of)
-    changes = [*fact_change_dates(facts), *outcome_change_dates(registration, obligations), *own_changes]
-    return Outcome(
-        rules_version=RULES_VERSION,
-        jurisdiction=facts.jurisdiction,
-        as_of=as_of,
-        registration=registration,
-        obligations=obligations,
-        changes_on=min((d for d in changes if d > as_of), default=None),
-        eligibility=check_facts(facts, as_of),
+    changes = fact_change_dates(facts)
+    changes += outcome_change_dates(registration, obligations)
+    changes += own_changes
+    later = [d for d in changes if d > as_of]
+    return build(
+        Outcome,
+        {
+            "rules_version": RULES_VERSION,
+            "jurisdiction": facts.jurisdiction,
+            "as_of": as_of,
+            "registration": registration,
+            "obligations": obligations,
+            "changes_on": min(later) if later else None,
+            "eligibility": check_facts(facts, as_of),
+        },
     )
 
 

@@ -5,7 +5,7 @@ indefinite notification, citations, NI absence and Irish-trip rules)."""
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from operator import attrgetter
@@ -27,6 +27,7 @@ from .common import (
     Period,
     Spell,
     any_between,
+    build,
     choose_spell,
     empty_registration,
     first_after,
@@ -55,6 +56,14 @@ _CHANGE_LABELS = {
     "release": "release from detention",
 }
 _DISREGARD_NOTE = "not counting days in custody, hospital or abroad"
+# The fixed day counts as timedeltas, made once.
+_ADVANCE_NOTICE_EARLY_DAYS = timedelta(days=C.ADVANCE_NOTICE_EARLY_DAYS)
+_NFA_PERIODIC_DAYS = timedelta(days=C.NFA_PERIODIC_DAYS)
+_SHORT_NOTICE_DAYS_BEFORE_DEPARTURE = timedelta(days=C.SHORT_NOTICE_DAYS_BEFORE_DEPARTURE)
+_TRAVEL_NOTICE_DAYS = timedelta(days=C.TRAVEL_NOTICE_DAYS)
+_TRAVEL_24_HOURS_DAYS_BEFORE = timedelta(days=C.TRAVEL_24_HOURS_DAYS_BEFORE)
+_NI_ABSENCE_NOTICE_DAYS_BEFORE = timedelta(days=C.NI_ABSENCE_NOTICE_DAYS_BEFORE)
+_NI_ABSENCE_MORE_THAN_DAYS = timedelta(days=C.NI_ABSENCE_MORE_THAN_DAYS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,7 +127,7 @@ class UKRules:
         return out
 
     def evaluate(self, facts: Facts, as_of: date) -> Evaluation:
-        disregard = Disregard((x.start, x.end) for x in facts.detentions)
+        disregard = Disregard([(x.start, x.end) for x in facts.detentions])
         registration, obligations = evaluate_uk(self, facts, as_of, disregard)
         return Evaluation(registration, obligations, uk_change_dates(self, facts, as_of, disregard))
 
@@ -176,6 +185,9 @@ def order_in_force(orders: tuple[Order, ...], on: date) -> bool:
     return any(o.kind == "shpo" and o.start <= on and (o.end is None or on <= o.end) for o in orders)
 
 
+_RELEVANT_WORD = ("conviction or finding", "caution")  # by whether the disposal is a caution
+
+
 def _relevant_word(d: Disposal | None, shpo: bool = True) -> str:
     if d is None:
         if not shpo:
@@ -226,28 +238,40 @@ def evaluate_uk(
     notes = Notes(facts.notifications, as_of)
 
     citations = list(rules.registration_citations)
-    if any(p.halved for p in spell.periods):
-        citations.append("SOA 2003 s.82(2)")
-    if any(p.disposal is not None and p.disposal.date < C.SOA_2003_COMMENCEMENT for p in spell.periods):
-        citations.append(C.SOA_1997_PERIOD_CITATION)
+    halved = act_1997 = False
+    orders: list[tuple[date, str]] = []
     for p in spell.periods:
         if p.disposal is None:
-            cite = (C.NOTIFICATION_ORDER_CITATION if p.order == "notification_order"
-                    else rules.order_citation if _is_shpo(rules, p.start) else C.SOPO_CITATION)
-            if cite not in citations:
-                citations.append(cite)
+            orders.append((p.start, p.order))
+            continue
+        if p.halved:
+            halved = True
+        if p.disposal.date < C.SOA_2003_COMMENCEMENT:
+            act_1997 = True
+    if halved:
+        citations.append("SOA 2003 s.82(2)")
+    if act_1997:
+        citations.append(C.SOA_1997_PERIOD_CITATION)
+    for start, kind in orders:
+        cite = (C.NOTIFICATION_ORDER_CITATION if kind == "notification_order"
+                else rules.order_citation if _is_shpo(rules, start) else C.SOPO_CITATION)
+        if cite not in citations:
+            citations.append(cite)
     review_from: date | None = None
     if spell.indefinite_by_disposal:
         citations.append(rules.review_citation)
         review_from = rules.review_rule(ReviewInput(facts, as_of, spell, notes, disregard, review))
 
-    registration = Registration(
-        start=spell.start,
-        end=spell.end,
-        indefinite=spell.end is None,
-        subject=spell.contains(as_of),
-        review_eligible_from=review_from,
-        citations=tuple(citations),
+    registration = build(
+        Registration,
+        {
+            "start": spell.start,
+            "end": spell.end,
+            "indefinite": spell.end is None,
+            "subject": spell.contains(as_of),
+            "review_eligible_from": review_from,
+            "citations": tuple(citations),
+        },
     )
     obligations = _obligations(rules, facts, as_of, spell, notes, disregard)
     return registration, obligations
@@ -336,11 +360,12 @@ def _initial(
         window = f"{days} days beginning with that day"
         if arose != trigger:
             window += f" or, as it was earlier, with {format_date(arose)}, when the Sex Offenders Act 1997 began"
-        what = "notification order" if p.disposal is None and p.order == "notification_order" else \
-            _relevant_word(p.disposal, shpo)
+        d = p.disposal
+        what = ("notification order" if d is None and p.order == "notification_order"
+                else _relevant_word(d, shpo) if d is None else _RELEVANT_WORD[d.kind == "caution"])
         lead = (
-            f"Initial notification after the {what} on {format_date(trigger)} "
-            f"({window}, {_DISREGARD_NOTE}) is due"
+            f"Initial notification after the {what} on {format_date(trigger)} ({window}, {_DISREGARD_NOTE}) "
+            "is due"
         )
         out.append(obligation("initial", trigger, due, met_on, as_of, citation, lead))
 
@@ -420,10 +445,20 @@ def _merge_days(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return merged
 
 
-def _qualifying_days(stays: Iterable[Event], until: int) -> dict[str, date]:
+def _qualifying_days(stays: list[Event], until: int) -> dict[str, date]:
     """For each address stayed at (``""`` when none is given), the first day on which its stays reach 7
     days within 12 months (s.84(6)); each stay counts up to the ordinal ``until`` at most."""
     # ASSUMPTION: stays are grouped by ``address``.
+    if len(stays) == 1:  # the common case: one stay, one address, nothing to merge
+        ev = stays[0]
+        first = ev.start.toordinal()
+        last = until if ev.end is None else min(ev.end.toordinal(), until)
+        if last - first + 1 < C.QUALIFYING_STAY_DAYS:
+            return {}
+        if first >= _SWITCH_2004:  # its 7th day (``_qualifying_day`` for one stay from 1 May 2004)
+            return {ev.address or "": date.fromordinal(first + C.QUALIFYING_STAY_DAYS - 1)}
+        qday = _qualifying_day([(first, last)])
+        return {} if qday is None else {ev.address or "": date.fromordinal(qday)}
     by_address: dict[str, list[tuple[int, int]]] = {}
     for ev in stays:
         last = until if ev.end is None else min(ev.end.toordinal(), until)
@@ -478,7 +513,7 @@ def _changes(
             triggers.append((x.end, label, None, True))
     # ASSUMPTION: each address gives one duty, on the first day its total reaches 7 (later stays there
     # are at a notified address).
-    for address, qdate in _qualifying_days(stay_events, as_of.toordinal()).items():
+    for address, qdate in (_qualifying_days(stay_events, as_of.toordinal()) if stay_events else {}).items():
         advance = None
         for ev in stay_events:
             if (
@@ -508,7 +543,7 @@ def _changes(
         note = ""
         if advance is not None:
             window_end = _advance_window_end(disregard, advance)
-            early = advance - timedelta(days=C.ADVANCE_NOTICE_EARLY_DAYS)
+            early = advance - _ADVANCE_NOTICE_EARLY_DAYS
             if early <= trigger and (window_end is None or trigger <= window_end):
                 # ASSUMPTION: the advance notice is the latest change notification on or before the event.
                 met_on = last_on_or_before(notes.change, trigger, spell.start)
@@ -633,7 +668,7 @@ def _periodic(
         )
         citation = "SOA 2003 s.85(1)(a)"
     elif last.no_fixed_abode and trigger >= rules.weekly_nfa_from:
-        base = last.date + timedelta(days=C.NFA_PERIODIC_DAYS)
+        base = last.date + _NFA_PERIODIC_DAYS
         what = f"7 days after the last notification on {format_date(last.date)}, which gave no fixed abode"
         citation = rules.periodic_nfa_citation
     else:
@@ -688,10 +723,10 @@ def _travel(
         ):
             continue  # ASSUMPTION: NI trips to Ireland shorter than 3 days need no notice
         if ev.short_notice:
-            due = t - timedelta(days=C.SHORT_NOTICE_DAYS_BEFORE_DEPARTURE)
+            due = t - _SHORT_NOTICE_DAYS_BEFORE_DEPARTURE
             rule = "at least 12 hours before, as the details were not known 7 days ahead"
         else:
-            due = t - timedelta(days=C.TRAVEL_NOTICE_DAYS)
+            due = t - _TRAVEL_NOTICE_DAYS
             rule = "at least 7 days before"
         if due < spell.start:
             due = spell.start  # ASSUMPTION: no notice can be owed before registration starts
@@ -718,15 +753,15 @@ def _travel_before_any_trip(
     if ev.end is not None and (ev.end - t).days + 1 < needed:
         return
     if regs_2001:
-        due = t - timedelta(days=C.TRAVEL_24_HOURS_DAYS_BEFORE)
+        due = t - _TRAVEL_24_HOURS_DAYS_BEFORE
         rule = f"a trip of {needed} days or longer: at least 24 hours before"
         citation = C.TRAVEL_2001_CITATION
     elif ev.short_notice:
-        due = t - timedelta(days=C.TRAVEL_24_HOURS_DAYS_BEFORE)
+        due = t - _TRAVEL_24_HOURS_DAYS_BEFORE
         rule = f"a trip of {needed} days or longer: at least 24 hours before, the details not known 7 days ahead"
         citation = rules.travel_2004_citation
     else:
-        due = t - timedelta(days=C.TRAVEL_NOTICE_DAYS)
+        due = t - _TRAVEL_NOTICE_DAYS
         rule = f"a trip of {needed} days or longer: at least 7 days before"
         citation = rules.travel_2004_citation
     if due < spell.start:
@@ -758,7 +793,7 @@ def _absence(
         length = (last - t).days + 1
         if length <= C.NI_ABSENCE_MORE_THAN_DAYS:
             continue
-        due = t - timedelta(days=C.NI_ABSENCE_NOTICE_DAYS_BEFORE)
+        due = t - _NI_ABSENCE_NOTICE_DAYS_BEFORE
         if due < spell.start:
             due = spell.start
         # ASSUMPTION: an absence is recorded as a stay elsewhere and its notice as a travel notification.
@@ -788,7 +823,7 @@ def uk_change_dates(rules: UKRules, facts: Facts, as_of: date, disregard: Disreg
             if ev.start > as_of:
                 continue
             stays.append(ev)
-            threshold = ev.start + timedelta(days=C.NI_ABSENCE_MORE_THAN_DAYS)
+            threshold = ev.start + _NI_ABSENCE_MORE_THAN_DAYS
             if rules.absence_rule and (ev.end is None or ev.end >= threshold):
                 out.append(threshold)
         elif ev.kind != "departure" and ev.advance_notice_for is not None:
@@ -797,8 +832,11 @@ def uk_change_dates(rules: UKRules, facts: Facts, as_of: date, disregard: Disreg
                 out.append(window_end + ONE_DAY)
     # Stays begun by as_of count up to as_of; a week on, every stay still running has reached 7 days, so
     # counting up to as_of + 7 finds any qualifying day still to come (later stays start on a fact date).
-    horizon = C.SOA_1997_QUALIFYING_STAY_DAYS if as_of < C.SOA_2003_COMMENCEMENT else C.QUALIFYING_STAY_DAYS
-    out += _qualifying_days(stays, as_of.toordinal() + horizon).values()
+    # When every stay ended by as_of, the count is the one made up to as_of, whose days are all on or before
+    # as_of: none of them is a change still to come, so the count is not made again.
+    if any(ev.end is None or ev.end > as_of for ev in stays):
+        horizon = C.SOA_1997_QUALIFYING_STAY_DAYS if as_of < C.SOA_2003_COMMENCEMENT else C.QUALIFYING_STAY_DAYS
+        out += _qualifying_days(stays, as_of.toordinal() + horizon).values()
     # Only the earliest change date after as_of matters, so the next commencement is enough.
     commencements = rules.commencements()
     i = bisect_right(commencements, as_of)

@@ -27,6 +27,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, fields
 from datetime import date
+from functools import lru_cache
 from typing import Final
 
 from tether.reports.tables import Series, Table
@@ -219,6 +220,12 @@ def _lines(rows: tuple[str, ...], cols: tuple[str, ...]) -> Iterator[tuple[Key, 
     yield (MARGIN, MARGIN), tuple((r, MARGIN) for r in rows)
 
 
+@lru_cache(maxsize=64)
+def _line_list(rows: tuple[str, ...], cols: tuple[str, ...]) -> tuple[tuple[Key, tuple[Key, ...]], ...]:
+    """``_lines`` made once per table shape: secondary suppression reads them again on every round."""
+    return tuple(_lines(rows, cols))
+
+
 def _is_margin(key: Key) -> bool:
     return MARGIN in key
 
@@ -252,7 +259,7 @@ def cell_bounds(pt: PublishedTable) -> dict[Key, tuple[int, int]]:
     for key in keys:
         exact = pt.total_exact and key == (MARGIN, MARGIN)
         lo[key], hi[key] = _known_bounds(pt.entry(key), key, pt.policy, exact)
-    lines = list(_lines(pt.rows, pt.cols))
+    lines = _line_list(pt.rows, pt.cols)
     for _ in range(_MAX_SWEEPS):
         changed = False
         for total, parts in lines:
@@ -333,7 +340,7 @@ def publish(table: Table, policy: Policy = STANDARD) -> PublishedTable:
 def _secondary(table: Table, policy: Policy, raw: Mapping[Key, int], entries: dict[Key, Cell], exact: bool) -> None:
     """Hide complements until no hidden figure is pinned (changes ``entries`` in place)."""
     order = {k: i for i, k in enumerate(raw)}
-    lines = list(_lines(table.rows, table.cols))
+    lines = _line_list(table.rows, table.cols)
 
     def lines_of(key: Key) -> list[tuple[Key, tuple[Key, ...]]]:
         return [(t, ps) for t, ps in lines if key == t or key in ps]
