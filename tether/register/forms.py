@@ -181,6 +181,21 @@ class PersonCreateForm(PartsForm):
         return doc
 
 
+def received_at(form: ChangeForm) -> datetime | None:
+    """The UK date (``received``) and time (``received_time``) a notification was received, as one aware datetime;
+    None, with the time field's error, when the time is missing or not a time."""
+    raw = (form.cleaned_data.get("received_time") or "").strip()
+    if not raw:
+        form.parse_errors["received_time"] = "Enter the time the notification was received"
+        return None
+    at = parse_time(raw)
+    if at is None:
+        form.parse_errors["received_time"] = "Time received must be a real time, like 09:30 or 14:05"
+        return None
+    day = form.parsed.get("received")
+    return datetime.combine(day, at, tzinfo=UK) if day is not None else None
+
+
 class NotificationForm(ChangeForm):
     dates = (DateParts("received", "Date received"), DateParts("changed_on", "Date the change happened"))
 
@@ -279,17 +294,7 @@ class NotificationForm(ChangeForm):
 
     def parse(self) -> bool:
         ok = super().parse()
-        raw = (self.cleaned_data.get("received_time") or "").strip()
-        self.received_at: datetime | None = None
-        if not raw:
-            self.parse_errors["received_time"] = "Enter the time the notification was received"
-        else:
-            at = parse_time(raw)
-            day = self.parsed.get("received")
-            if at is None:
-                self.parse_errors["received_time"] = "Time received must be a real time, like 09:30 or 14:05"
-            elif day is not None:
-                self.received_at = datetime.combine(day, at, tzinfo=UK)
+        self.received_at: datetime | None = received_at(self)
         if self.cleaned_data.get("kind") == "change":  # an s.84 notification says which change, and when
             if not self.cleaned_data.get("change"):
                 self.parse_errors.setdefault("change", "Select which change they notified")

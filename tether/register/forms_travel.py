@@ -8,9 +8,10 @@ from typing import Any
 
 from django import forms
 
-from tether.core.clock import UK
-from tether.ui.forms import ChangeForm, DateParts, parse_time, text_field
+from tether.ui.forms import ChangeForm, DateParts, text_field
 from tether.ui.forms import iso as _iso
+
+from .forms import received_at
 
 
 class _Received(ChangeForm):
@@ -21,17 +22,7 @@ class _Received(ChangeForm):
 
     def parse(self) -> bool:
         ok = super().parse()
-        raw = (self.cleaned_data.get("received_time") or "").strip()
-        self.received_at: datetime | None = None
-        if not raw:
-            self.parse_errors["received_time"] = "Enter the time the notification was received"
-        else:
-            at = parse_time(raw)
-            day = self.parsed.get("received")
-            if at is None:
-                self.parse_errors["received_time"] = "Time received must be a real time, like 09:30 or 14:05"
-            elif day is not None:
-                self.received_at = datetime.combine(day, at, tzinfo=UK)
+        self.received_at: datetime | None = received_at(self)
         return ok and not self.parse_errors
 
     def received(self) -> dict[str, Any]:

@@ -24,7 +24,7 @@ AFTER = date(2025, 6, 21)
 FORM = {"overdue__due_days": "0", "outcomes__not_at_address__due_days": "2",
         "case__pnc_circulation_hours": "24", "case__probation_informed_days": "1",
         "case__mappa_informed_days": "1", "case__sio_assigned_days": "1", "case__review_every_days": "28",
-        "case__abroad_review_every_days": "90", "case__media_decision_days": "7",
+        "case__abroad_review_every_days": "90", "case__media_decision_days": "7", "transfer__accept_days": "14",
         "not_at_address_action": "follow_up", "version": "0"}
 
 
