@@ -58,6 +58,20 @@ def prepare_postgres(url: str) -> tuple[str, str]:
     return name, admin
 
 
+def kept_postgres(url: str) -> tuple[str, str] | None:
+    """(name, maintenance URL) of the benchmark database when it already exists (kept by an earlier run)."""
+    import psycopg
+
+    parts = urlparse(url)
+    name = parts.path.lstrip("/")
+    if "bench" not in name or _bench_schema(url) is not None:
+        return None
+    admin = urlunparse(parts._replace(path="/postgres"))
+    with psycopg.connect(admin, autocommit=True) as conn:
+        found = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+    return (name, admin) if found else None
+
+
 def drop_postgres(name: str, admin: str) -> None:
     import psycopg
     from django.db import connections
@@ -72,17 +86,20 @@ def drop_postgres(name: str, admin: str) -> None:
 
 def run_on_throwaway_database(
     run: Any, args: argparse.Namespace, *, keep: bool = False, default_size: tuple[int, int] | None = None,
+    reuse: bool = False,
 ) -> None:
     """Run ``run(args, connection)`` on a fresh database and print its JSON result.
 
     PostgreSQL (``DATABASE_URL``, whose database name must contain "bench"): dropped and created, and dropped
-    again afterwards unless ``keep``. Otherwise a temporary SQLite file. ``default_size``: (SQLite,
+    again afterwards unless ``keep``; with ``reuse``, a database kept by an earlier run is used as it is (migrated;
+    ``run`` decides whether what it holds will do). Otherwise a temporary SQLite file. ``default_size``: (SQLite,
     PostgreSQL) registrants when ``args.registrants`` is None."""
     url = os.environ.get("DATABASE_URL", "")
     tmp = None
     pg: tuple[str, str] | None = None
     if url.startswith(("postgres://", "postgresql://")):
-        pg = prepare_postgres(url)
+        pg = kept_postgres(url) if reuse else None
+        pg = pg or prepare_postgres(url)
     else:
         os.environ.pop("DATABASE_URL", None)
         tmp = tempfile.TemporaryDirectory(prefix="tether-bench-")

@@ -2,7 +2,7 @@
 
 Run (PostgreSQL; the database name, or the schema named by ``search_path``, must contain "bench"):
 ``DATABASE_URL=postgres://postgres@127.0.0.1:5432/identity_bench .venv/bin/python bench/bench_search.py
-[--registrants N] [--queries Q] [--keep]`` (70,000 registrants by default, about the register of England and
+[--registrants N] [--queries Q] [--keep] [--reuse]`` (70,000 registrants by default, about the register of England and
 Wales; ``--registrants 1000000`` for the national target). Without a PostgreSQL URL it runs on a throwaway SQLite
 file (5,000 registrants).
 
@@ -322,9 +322,19 @@ def run(args: argparse.Namespace, connection: Any) -> dict[str, Any]:
     t0 = time.perf_counter()
     data = generate(args.registrants, seed=2018)
     gen_s = time.perf_counter() - t0
-    loaded = load(connection, data, args.quiet)
+    from tether.register.models import Person
+
+    loaded: dict[str, Any]
+    if Person.objects.exists():  # a database kept by an earlier run (--reuse): the same seeded register, or refused
+        if Person.objects.count() != len(data["people"]) or not Person.objects.filter(
+                pk=data["people"][0]["id"]).exists():
+            raise SystemExit("the kept database holds another register: run without --reuse to build this one")
+        loaded = {"people": len(data["people"]), "reused": True}
+    else:
+        loaded = load(connection, data, args.quiet)
     loaded["generate_seconds"] = round(gen_s, 1)
-    admin = User.objects.create_user("bench.national", password=None, role=Role.NATIONAL_ADMIN, force=None)
+    admin, _ = User.objects.get_or_create(username="bench.national",
+                                          defaults={"role": Role.NATIONAL_ADMIN, "force": None})
     todo = queries(data, args.queries, seed=7)
     rng = random.Random(11)
     rng.shuffle(todo)  # kinds interleaved, so no kind has the cache to itself
@@ -406,9 +416,13 @@ def main() -> None:
     parser.add_argument("--registrants", type=int, default=None)
     parser.add_argument("--queries", type=int, default=40, help="queries of each kind")
     parser.add_argument("--keep", action="store_true")
+    parser.add_argument("--reuse", action="store_true",
+                        help="PostgreSQL: measure on a database kept (--keep) by an earlier run of the same size, "
+                             "without building it again (it is built when it does not hold that register)")
     parser.add_argument("--quiet", action="store_true")
     args = parser.parse_args()
-    run_on_throwaway_database(run, args, keep=args.keep, default_size=(5000, 70000))
+    run_on_throwaway_database(run, args, keep=args.keep or args.reuse, default_size=(5000, 70000),
+                              reuse=args.reuse)
 
 
 if __name__ == "__main__":
