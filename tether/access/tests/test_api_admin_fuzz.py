@@ -45,7 +45,7 @@ def admin_token(force_admin, officer, partner, make_doc, frozen):
 
 
 @schema.parametrize()
-@settings(max_examples=5, deadline=None, derandomize=True, database=None,
+@settings(max_examples=3, deadline=None, derandomize=True, database=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
                                  HealthCheck.filter_too_much])
 @pytest.mark.django_db

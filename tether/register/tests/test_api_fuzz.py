@@ -131,7 +131,7 @@ def _excluded(case):
 # The coverage phase (schemathesis's boundary and invalid values for every parameter, about 3,000 requests) does the
 # bulk of the work; a few generated requests per operation follow it.
 @schema.parametrize()
-@settings(max_examples=5, deadline=None, derandomize=True, database=None,
+@settings(max_examples=3, deadline=None, derandomize=True, database=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
                                  HealthCheck.filter_too_much])
 @pytest.mark.django_db

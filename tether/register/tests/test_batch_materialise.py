@@ -175,7 +175,7 @@ def _stored() -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
 
 @pytest.fixture
 def register(frozen: Any) -> list[uuid.UUID]:
-    load_demo(300, seed=11, today=TODAY, batch_size=150)
+    load_demo(200, seed=11, today=TODAY, batch_size=100)
     return list(Person.objects.order_by("pk").values_list("pk", flat=True))
 
 
