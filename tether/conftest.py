@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import os
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
@@ -14,6 +15,20 @@ from tether.access.constants import Role
 from tether.access.forces import ensure_forces
 from tether.access.models import Force, User
 from tether.access.testing import PERSONA_PASSWORD, VerifiedClient, verified_login
+
+DATABASE_FIXTURES = frozenset({"db", "transactional_db", "django_db_setup", "live_server"})
+
+
+def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
+    """On PostgreSQL, a test that never touches a database (the pure rules engine, disclosure control, the linkage
+    engine) is skipped: the same code ran it on SQLite, and the PostgreSQL run is there for the database."""
+    if not os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")):
+        return
+    skip = pytest.mark.skip(reason="needs no database: it runs in the SQLite run")
+    for item in items:
+        if item.get_closest_marker("django_db") is None and not DATABASE_FIXTURES & set(
+                getattr(item, "fixturenames", ())):
+            item.add_marker(skip)
 
 FROZEN_AT = datetime(2025, 6, 16, 11, 0, tzinfo=UTC)  # a Monday; every test clock starts here
 
