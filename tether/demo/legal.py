@@ -132,10 +132,10 @@ def _review(doc: dict[str, Any], rng: random.Random, eligible: date, today: date
                                "no further offending, engaged with treatment, stable home and work.")
                       if discharged else
                       "The risk of sexual harm remains: recent intelligence and the latest risk assessment.")
-        if discharged:
-            doc["removals"] = [{"reason": "review", "removed_on": decided.isoformat(),
-                                "note": "Notice of the determination handed over in person."}]
-        else:
+        # A discharge ends the registration through the review itself; the demo records no removal beside it,
+        # because a removal must fall on a day the engine finds them no longer subject, which the demo does not
+        # work out (one of the default demo's discharges fell after a registration that had already ended).
+        if not discharged:
             review["further_date"] = (add_years(decided, 8) + timedelta(days=1)).isoformat()
             lodged = decided + timedelta(days=rng.randint(5, 20))
             if rng.random() < 0.4 and lodged <= today:

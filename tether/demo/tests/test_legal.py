@@ -37,5 +37,5 @@ def test_the_demo_carries_the_legal_record_and_every_document_parses(frozen):
         seen["removed"] += len(doc.removals)
     for what in ("sro", "notification_order", "ftp", "surrendered", "licence end", "review refused"):
         assert seen[what] > 0, (what, seen)
-    assert seen["review discharged"] == seen["removed"]
+    assert seen["removed"] == 0  # a discharge ends the registration through the review (tether/demo/legal.py)
     assert _docs(300, 5) == docs[:0] + _docs(300, 5)  # deterministic for a seed
