@@ -155,7 +155,7 @@ def record_disposal(request: HttpRequest, person_id: PersonId, payload: Disposal
 
 
 @router.post("/people/{person_id}/detentions", response=_LEGAL_RESPONSES,
-             summary="Record a period in custody, in hospital or outside the UK")
+             summary="Record a period in custody or in hospital (time abroad is a trip)")
 def record_detention(request: HttpRequest, person_id: PersonId, payload: DetentionIn) -> Any:
     data, version = _data(payload)
     return 201, _written(detention_record(request.user, person_id, data, expected_version=version))

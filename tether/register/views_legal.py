@@ -122,9 +122,9 @@ def disposal_record_view(request: HttpRequest, person_id: uuid.UUID) -> HttpResp
 def detention_record_view(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
     return _page(
         request, person_id, form_class=DetentionForm, doing="record a period in custody", section="legal-record",
-        title="Record a period in custody, in hospital or abroad", button="Record period",
-        intro="Days in custody, in hospital or outside the UK are not counted in the 3-day windows; a release "
-              "starts a duty to notify.",
+        title="Record a period in custody or in hospital", button="Record period",
+        intro="Days in custody or in hospital are not counted in the 3-day windows (time outside the UK is a trip); "
+              "a release starts a duty to notify.",
         write=lambda p, data, v: detention_record(request.user, p.pk, data, expected_version=v),
         check=parse_detention, done=lambda d: f"The period from {d.start:%-d %B %Y} was recorded.",
     )
@@ -250,7 +250,7 @@ def _links(person: Any) -> list[tuple[str, str]]:
     pid = {"person_id": person.pk}
     return [
         (reverse("register:disposal_record", kwargs=pid), "Record a conviction, caution or finding"),
-        (reverse("register:detention_record", kwargs=pid), "Record a period in custody, in hospital or abroad"),
+        (reverse("register:detention_record", kwargs=pid), "Record a period in custody or in hospital"),
         (reverse("register:order_record", kwargs=pid), "Record an order"),
         (reverse("register:review_apply", kwargs=pid), "Record an application for review"),
         (reverse("register:removal_record", kwargs=pid), "Record removal from the register"),
