@@ -41,7 +41,7 @@ run: install assets
 	@$(BIN)/tether serve --host $(HOST) --port $(PORT)
 
 test: install assets
-	$(BIN)/python -m pytest -n auto $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n auto --dist worksteal $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

@@ -79,6 +79,34 @@ def make_doc() -> Callable[..., dict[str, Any]]:
     return build
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix: None) -> None:
+    """On PostgreSQL the test databases commit without waiting for the write-ahead log to reach the disk: a
+    crash loses only a test database, and transactional tests and migrations commit often."""
+    from django.conf import settings
+
+    db = settings.DATABASES["default"]
+    if db["ENGINE"] == "django.db.backends.postgresql":
+        options = db.setdefault("OPTIONS", {})
+        options["options"] = f"{options.get('options', '')} -c synchronous_commit=off".strip()
+
+
+def _flushes(request: Any) -> bool:
+    marker = request.node.get_closest_marker("django_db")
+    return bool({"transactional_db", "live_server"} & set(request.fixturenames)) or bool(
+        marker is not None and marker.kwargs.get("transaction"))
+
+
+@pytest.fixture(autouse=True)
+def _forces_after_flush(request: Any, django_db_blocker: Any) -> Any:
+    """A transactional or live-server test empties every table when it ends, the forces that the data migration
+    loaded included. They are put back at once, so no later test on the same worker depends on test order."""
+    yield
+    if _flushes(request):
+        with django_db_blocker.unblock():
+            ensure_forces()
+
+
 @pytest.fixture(autouse=True)
 def _fast_hashing(settings: Any) -> None:
     """Personas' passwords are hashed cheaply in tests; Argon2 itself is configured in settings (test_settings.py)."""
