@@ -75,7 +75,7 @@ class PersonPanel:
 
 
 StatusSource = Callable[[Callable[[str], str], Callable[..., Any]], dict[Any, list[Span]]]
-PanelSource = Callable[[Any, Any], PersonPanel]
+PanelSource = Callable[[Any, Any], "PersonPanel | None"]
 
 _sections: dict[str, DocumentSection] = {}
 _status_sources: dict[str, StatusSource] = {}
@@ -101,7 +101,8 @@ def status_sources() -> list[StatusSource]:
 
 
 def register_person_panel(key: str, panel: PanelSource) -> None:
-    """``panel(user, person)`` -> ``PersonPanel``; called only for a user who sees the full record."""
+    """``panel(user, person)`` -> ``PersonPanel``, or None to show nothing to this user; called only for a user who
+    sees the full record."""
     _panels[key] = panel
 
 
