@@ -618,6 +618,9 @@ def task_complete(
             from .transfers import transfer_task_complete
 
             return transfer_task_complete(actor, task, note)
+        if task.kind == TaskKind.REVIEW_DECISION:
+            raise ValidationFailed({"outcome": "record the decision on the registrant's legal record (review of "
+                                               "indefinite notification): the task completes itself"})
         if task.kind not in COMPLIANCE_TASKS:
             raise ValidationFailed({"outcome": "record this on the case (PNC, partners, SIO, reviews, media): "
                                                "the task completes itself"})
