@@ -309,6 +309,35 @@ def user_unlock(actor: Any, user_id: Any) -> User:
     return user
 
 
+TOKEN_DAYS = 30  # how long a new API token works unless the administrator says otherwise
+TOKEN_DAYS_MAX = 365
+
+
+def token_issue(actor: Any, user_id: Any, data: dict[str, Any]) -> tuple[str, ApiToken]:
+    """A new personal API token for an account the actor administers: ``name`` (a label, required) and ``days`` until
+    it expires (default 30, at most 365). The raw value is returned to show once; only its hash is kept, as for
+    ``tether token create``. Audited (``token.create``). Every problem is reported at once; nothing is written."""
+    from .services import issue_token
+
+    f = Fields()
+    name = f.text(data, "name", max_len=80)
+    raw_days = data.get("days")
+    days = TOKEN_DAYS
+    if raw_days not in (None, ""):
+        text = str(raw_days).strip() if isinstance(raw_days, str | int) and not isinstance(raw_days, bool) else ""
+        if not text.isdigit() or not 1 <= int(text) <= TOKEN_DAYS_MAX:
+            f.fail("days", f"must be a whole number of days from 1 to {TOKEN_DAYS_MAX}")
+        else:
+            days = int(text)
+    with transaction.atomic():
+        user = _managed(actor, user_id, lock=True)
+        if not user.is_active:
+            f.fail("token", "cannot be made for an account that cannot sign in (invited or deactivated): "
+                            "a token would not work")
+        f.raise_if_any()
+        return issue_token(user, name=name, days=days, actor=actor, force_code=_force_code(user))
+
+
 def token_revoke(actor: Any, user_id: Any, token_id: Any) -> ApiToken:
     """Revoke one of an account's personal API tokens (it stops working at once). Audited (``token.revoke``)."""
     with transaction.atomic():

@@ -183,6 +183,30 @@ def revoke_user_token(request: HttpRequest, user_id: int = UserId, token_id: int
     return _detail(request, user_id)
 
 
+class TokenIn(In):
+    name: Annotated[str, Text(80, required=True)] = Field(description="What the token is for")
+    days: int = Field(administration.TOKEN_DAYS, ge=1, le=administration.TOKEN_DAYS_MAX,
+                      description="Days until it expires")
+
+
+class TokenMadeOut(Schema):
+    user: UserDetailOut
+    token: TokenOut
+    secret: str = Field(description="The token, shown only now (only its hash is kept)")
+
+
+@router.post("/users/{user_id}/tokens", response={200: TokenMadeOut, 400: ErrorOut, 403: DetailOut, 404: DetailOut},
+             summary="Make an API token")
+def make_user_token(request: HttpRequest, payload: TokenIn, user_id: int = UserId) -> Any:
+    """A personal API token for an active account, working for its role as it is now; the secret is in this answer
+    only."""
+    raw, t = administration.token_issue(request.user, user_id, {"name": payload.name, "days": payload.days})
+    return {"user": _detail(request, user_id), "secret": raw,
+            "token": {"id": t.pk, "name": t.name, "prefix": t.prefix, "created_at": t.created_at,
+                      "expires_at": t.expires_at, "last_used_at": t.last_used_at, "revoked_at": t.revoked_at,
+                      "state": "active"}}
+
+
 class ResetIn(In):
     reason: Annotated[str, Text(2000, required=True)] = Field(description=RESET_REASON_RULE)
 

@@ -184,6 +184,12 @@ def assigns_partners(actor: Any) -> bool:
     return _role(actor) in PARTNER_ASSIGNERS
 
 
+def sees_partner_assignments(actor: Any, force_id: int | None) -> bool:
+    """Whether a registrant's page shows which partner-agency users may see them: those who assign partners to
+    that force's registrants (its supervisors and force administrators; national administrators)."""
+    return assigns_partners(actor) and full_access_by_role(actor, force_id)
+
+
 def can_assign_partner(actor: Any, partner: Any) -> bool:
     """Assign (or end) a partner-agency user's access to registrants: supervisors and force administrators for
     their own force's partner users, national administrators for anyone's; the user must be a partner."""

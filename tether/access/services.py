@@ -20,15 +20,23 @@ def token_create(username: str, *, name: str = "api", days: int = 30, actor_labe
         user = User.objects.get(username=username, is_active=True)
     except User.DoesNotExist as exc:
         raise ValidationFailed({"username": f"no active user {username!r}"}) from exc
+    with transaction.atomic():
+        return issue_token(user, name=name, days=days, actor=None, actor_label=actor_label or "system")
+
+
+def issue_token(user: User, *, name: str, days: int, actor: Any, actor_label: str = "",
+                force_code: str = "") -> tuple[str, ApiToken]:
+    """A new personal API token for ``user`` (inside the caller's transaction): the raw value is returned once and
+    only its hash is kept. Audited (``token.create``)."""
     raw = ApiToken.generate()
     now = clock.now()
-    with transaction.atomic():
-        token = ApiToken.objects.create(
-            user=user, name=name, prefix=raw[:8], token_hash=ApiToken.hash_token(raw), role=user.role, created_at=now,
-            expires_at=now + timedelta(days=days),
-        )
-        record("token.create", None, actor_label=actor_label or "system", object_type="token", object_id=str(token.pk),
-               detail={"user": username, "name": name, "expires_at": token.expires_at.isoformat()})
+    token = ApiToken.objects.create(
+        user=user, name=name, prefix=raw[:8], token_hash=ApiToken.hash_token(raw), role=user.role, created_at=now,
+        expires_at=now + timedelta(days=days),
+    )
+    record("token.create", actor, actor_label=actor_label, object_type="token", object_id=str(token.pk),
+           force_code=force_code, detail={"user": user.username, "name": name,
+                                          "expires_at": token.expires_at.isoformat()})
     return raw, token
 
 

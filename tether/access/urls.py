@@ -15,6 +15,7 @@ urlpatterns = [
     path("accounts/<int:user_id>/status/", views_admin.account_status, name="account_status"),
     path("accounts/<int:user_id>/unlock/", views_admin.account_unlock, name="account_unlock"),
     path("accounts/<int:user_id>/tokens/", views_admin.account_tokens, name="account_tokens"),
+    path("accounts/<int:user_id>/tokens/new/", views_admin.account_token_new, name="account_token_new"),
     path("accounts/<int:user_id>/invitation/", views_admin.account_invitation, name="account_invitation"),
     path("sign-in/invitation/<str:token>/", views_admin.invitation_page, name="invitation"),
 ]

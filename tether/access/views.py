@@ -189,4 +189,5 @@ def render_account(request: HttpRequest, account: Any, *, errors: dict[str, str]
         "role_value": values.get("role") or account.role,
         "force_value": values.get("force", account.force_code) if "force" in values else account.force_code,
         "active_reason": values.get("active_reason", ""),
+        "token_name": values.get("token_name", ""), "token_days": values.get("token_days", ""),
     }, status=status)

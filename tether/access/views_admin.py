@@ -33,6 +33,7 @@ LABELS = {
     "role": "Role", "force": "Force", "days": "Days the link works", "active": "Account",
     "locked_out": "Lockout", "token": "Token", "invitation": "Invitation", "reason": "Reason",
     "password": "Password", "password_confirm": "Confirm password", "active_reason": "Reason",
+    "token_name": "Token name", "token_days": "Days the token works",
 }
 INVITE_ORDER = ("username", "first_name", "last_name", "email", "role", "force", "days")
 
@@ -161,7 +162,8 @@ def _act(request: HttpRequest, user_id: int, write: Callable[[Any], str], order:
         except (Forbidden, NotFound):
             return error_page(request, 404)
         return render_account(request, account, errors=errors, error_list=error_list, status=400,
-                              values={k: request.POST.get(k, "") for k in ("role", "force", "active_reason")})
+                              values={k: request.POST.get(k, "") for k in ("role", "force", "active_reason",
+                                                                           "token_name", "token_days")})
     messages.success(request, done)
     return redirect("access:account", user_id=user_id)
 
@@ -210,6 +212,26 @@ def account_tokens(request: HttpRequest, user_id: int) -> HttpResponse:
         return f"The token {token.name} ({token.prefix}…) is revoked."
 
     return _act(request, user_id, write, ("token",))
+
+
+@never_cache
+@require_POST
+def account_token_new(request: HttpRequest, user_id: int) -> HttpResponse:
+    """A new API token for the account: its secret is shown once, on the page this answers with (never stored, never
+    put in a message that outlives the page)."""
+    try:
+        raw, token = administration.token_issue(request.user, user_id, {
+            "name": request.POST.get("token_name", ""), "days": request.POST.get("token_days", "")})
+    except (Forbidden, NotFound, ValidationFailed) as exc:
+        refusal = exc
+
+        def refused(actor: Any) -> str:
+            raise refusal
+
+        return _act(request, user_id, refused, ("token_name", "token_days", "token"),
+                    {"name": "token_name", "days": "token_days"})
+    return render(request, "access/token_created.html", {
+        "nav": "accounts", "account": token.user, "token": token, "secret": raw})
 
 
 @never_cache

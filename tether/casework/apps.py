@@ -12,3 +12,6 @@ class CaseworkConfig(AppConfig):
 
         register_extensions.install()
         transfers.install()  # transfers between forces: the receiving force's task, escalations, the deadline
+        from . import review_tasks
+
+        review_tasks.install()  # a review of indefinite notification: the owning force's task to decide it

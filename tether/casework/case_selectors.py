@@ -110,11 +110,13 @@ def open_cases(user: Any, force_code: str | None = None, as_of: date | None = No
 def _next_due(case_ids: Iterable[int], today: date) -> dict[int, dict[str, Any]]:
     ids = list(case_ids)
     out: dict[int, dict[str, Any]] = {}
-    for t in Task.objects.filter(case_id__in=ids, state=TaskState.OPEN).only("case_id", "kind", "due_on"):
+    now = clock.now()
+    for t in Task.objects.filter(case_id__in=ids, state=TaskState.OPEN).only("case_id", "kind", "state", "due_on",
+                                                                              "due_at"):
         entry = out.setdefault(t.case_id, {"review": None, "late": 0})  # type: ignore[arg-type]
         if t.kind == TaskKind.CASE_REVIEW and (entry["review"] is None or t.due_on < entry["review"]):
             entry["review"] = t.due_on
-        if t.due_on < today:
+        if t.past_deadline(today, now):
             entry["late"] += 1
     return out
 
@@ -154,7 +156,7 @@ def case_timeline(user: Any, case_id: Any) -> dict[str, Any]:
             entries.append({"on": t.completed_on, "at": t.completed_at, "type": "task_closed",
                             "what": f"Task {t.state}: {t.title}", "id": t.pk, "outcome": t.outcome,
                             "outcome_label": _label(Outcome, t.outcome),
-                            "late": bool(t.completed_on and t.completed_on > t.due_on),
+                            "late": t.closed_late(),
                             "by": str(t.completed_by or "system")})
     for b in Breach.objects.filter(case=case).order_by("due"):
         entries.append({"on": b.detected_on, "at": b.detected_at, "type": "breach",

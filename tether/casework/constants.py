@@ -17,6 +17,7 @@ class TaskKind(models.TextChoices):
     MEDIA_DECISION = "media_decision", "Decide on a media appeal (risk assessment, supervisor approval)"
     TRANSFER_ACCEPT = "transfer_accept", "Accept or refuse a transfer from another force"
     TRANSFER_ESCALATED = "transfer_escalated", "Resolve a refused or late transfer with the other force"
+    REVIEW_DECISION = "review_decision", "Decide an application for review of indefinite notification"
 
 
 # Transfers between forces: accepting or refusing completes the first; the second is resolved with a note.
@@ -44,6 +45,7 @@ class Outcome(models.TextChoices):
     TRANSFER_ACCEPTED = "transfer_accepted", "Done: the transfer was accepted"
     TRANSFER_REFUSED = "transfer_refused", "Done: the transfer was refused"
     TRANSFER_RESOLVED = "transfer_resolved", "Done: agreed with the other force who manages the registrant"
+    REVIEW_DECIDED = "review_decided", "Done: the decision on the review was recorded"
 
 
 OFFICER_OUTCOMES = (

@@ -21,7 +21,6 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
-from django.db.models import Q
 from django.urls import reverse
 
 from tether.access.constants import Role
@@ -33,7 +32,7 @@ from tether.core.errors import ValidationFailed
 
 from .constants import DIGEST_LOCK_KEY, TaskKind, TaskState
 from .locks import job_lock
-from .models import DigestRun, Task
+from .models import DigestRun, Task, past_deadline_q
 
 TRANSFER_TASKS = (TaskKind.TRANSFER_ACCEPT, TaskKind.TRANSFER_ESCALATED)
 
@@ -96,15 +95,14 @@ def build_digests(as_of: date, force_code: str | None = None) -> list[Digest]:
     users = User.objects.filter(pk__in=set(by_user) | sup_ids).select_related("force").order_by("pk")
     queue: dict[int, int] = defaultdict(int)
     late: dict[int, int] = defaultdict(int)
+    now = clock.now()
     if sup_ids:
         forces = set(supervisors.values_list("force_id", flat=True))
-        for force_id, assignee_id, due_on in Task.objects.filter(
-            Q(assignee__isnull=True) | Q(due_on__lt=as_of), state=TaskState.OPEN, force_id__in=forces
-        ).values_list("force_id", "assignee_id", "due_on"):
-            if assignee_id is None:
-                queue[force_id] += 1
-            if due_on < as_of:
-                late[force_id] += 1
+        open_tasks = Task.objects.filter(state=TaskState.OPEN, force_id__in=forces)
+        for force_id in open_tasks.filter(assignee__isnull=True).values_list("force_id", flat=True):
+            queue[force_id] += 1
+        for force_id in open_tasks.filter(past_deadline_q(as_of, now)).values_list("force_id", flat=True):
+            late[force_id] += 1
     transfers: dict[int, list[TaskLine]] = defaultdict(list)  # transfers between forces, by force (supervisors)
     if sup_ids:
         for t in Task.objects.filter(state=TaskState.OPEN, force_id__in=forces, kind__in=TRANSFER_TASKS).select_related(
@@ -116,7 +114,7 @@ def build_digests(as_of: date, force_code: str | None = None) -> list[Digest]:
         d = Digest(user.pk, user.email, user.force_code)
         seen_cases: set[int] = set()
         for t in by_user.get(user.pk, []):
-            if t.due_on < as_of:
+            if t.past_deadline(as_of, now):
                 d.overdue.append(_line(t))
             elif t.due_on == as_of:
                 d.due_today.append(_line(t))

@@ -8,10 +8,14 @@ the history is in ``CaseState`` and ``CaseAction``.
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
+from django.db.models import F, Q
+
+from tether.core import clock
 
 from . import transitions as tr
 from .constants import TaskKind, TaskState
@@ -158,6 +162,46 @@ class Breach(models.Model):
         indexes = [models.Index(fields=["force", "detected_on"])]
 
 
+# --- Past its deadline: the one rule (task lists, the digest, case lists, the sweep, playbook previews) -----------
+#
+# A task with an exact deadline (``due_at``, e.g. PNC circulation within 24 hours) is late once that instant has
+# passed; any other task once its last day (``due_on``) is before the day in question.
+
+
+def deadline_instant(as_of: date, now: datetime | None = None) -> datetime:
+    """The instant exact deadlines are measured against "as at" ``as_of``: now when ``as_of`` is today, else the
+    start of that UK day (as a day deadline is: a task due on the 17th is late as at the 18th, from its start)."""
+    now = now or clock.now()
+    return now if as_of == clock.uk_date(now) else clock.uk_day_start(as_of)
+
+
+def is_late(due_on: date, due_at: datetime | None, as_of: date, now: datetime | None = None) -> bool:
+    """Whether a deadline (``due_on``, or the exact ``due_at`` when there is one) has passed as at ``as_of``."""
+    if due_at is not None:
+        return due_at < deadline_instant(as_of, now)
+    return due_on < as_of
+
+
+def done_late(due_on: date, due_at: datetime | None, completed_on: date | None,
+              completed_at: datetime | None) -> bool:
+    """Whether a task was closed after its deadline (the exact instant when it has one, else its last day)."""
+    if due_at is not None and completed_at is not None:
+        return completed_at > due_at
+    return completed_on is not None and completed_on > due_on
+
+
+def past_deadline_q(as_of: date, now: datetime | None = None) -> Q:
+    """Open tasks past their deadline as at ``as_of`` (the queryset form of ``Task.past_deadline``)."""
+    return Q(state=TaskState.OPEN) & (Q(due_at__isnull=False, due_at__lt=deadline_instant(as_of, now))
+                                      | Q(due_at__isnull=True, due_on__lt=as_of))
+
+
+def done_late_q() -> Q:
+    """Closed tasks closed after their deadline (the queryset form of ``done_late``)."""
+    return (Q(due_at__isnull=True, completed_on__gt=F("due_on"))
+            | Q(due_at__isnull=False, completed_at__gt=F("due_at")))
+
+
 class Task(models.Model):
     """Work for an offender manager (``assignee``) or, when the person has none, the force's unit queue."""
 
@@ -197,8 +241,14 @@ class Task(models.Model):
     def is_open(self) -> bool:
         return self.state == TaskState.OPEN
 
-    def past_deadline(self, as_of: Any) -> bool:
-        return self.state == TaskState.OPEN and self.due_on < as_of
+    def past_deadline(self, as_of: date, now: datetime | None = None) -> bool:
+        """Open and past its deadline as at ``as_of`` (``is_late``)."""
+        return self.state == TaskState.OPEN and is_late(self.due_on, self.due_at, as_of, now)
+
+    def closed_late(self) -> bool:
+        """Closed after its deadline (``done_late``)."""
+        return self.state != TaskState.OPEN and done_late(self.due_on, self.due_at, self.completed_on,
+                                                          self.completed_at)
 
 
 class Playbook(models.Model):

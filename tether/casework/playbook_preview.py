@@ -18,7 +18,7 @@ from tether.core import clock
 
 from . import playbook as rules
 from .constants import TaskKind, TaskState
-from .models import Breach, Playbook, Task
+from .models import Breach, Playbook, Task, is_late
 
 # The setting that plans each kind of task, and its unit.
 TASK_SETTINGS: dict[str, tuple[str, str]] = {
@@ -72,10 +72,6 @@ def moves(force: Force, draft: dict[str, Any]) -> list[Moved]:
     return out
 
 
-def _late(due_on: date, due_at: datetime | None, today: date, now: datetime) -> bool:
-    return due_on < today or (due_at is not None and due_at < now)
-
-
 def preview(force: Force, current: dict[str, Any], draft: dict[str, Any]) -> dict[str, Any]:
     """The effect of ``draft`` (a whole, valid playbook) on the force's open work, against ``current``."""
     today, now = clock.today(), clock.now()
@@ -88,8 +84,8 @@ def preview(force: Force, current: dict[str, Any], draft: dict[str, Any]) -> dic
         after = m.due_at or m.due_on
         earlier += after < before
         later += after > before
-        was = _late(m.task.due_on, m.task.due_at, today, now)
-        will = _late(m.due_on, m.due_at, today, now)
+        was = is_late(m.task.due_on, m.task.due_at, today, now)
+        will = is_late(m.due_on, m.due_at, today, now)
         newly_late += will and not was
         no_longer_late += was and not will
     escalation = 0

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import Q, QuerySet
 
 from tether.access import permissions
 from tether.access.models import Force
@@ -21,7 +21,7 @@ from tether.register.models import PersonObligation
 
 from . import playbook as rules
 from .constants import TaskState
-from .models import Breach, Playbook, SweepRun, Task
+from .models import Breach, Playbook, SweepRun, Task, done_late_q, past_deadline_q
 
 
 @dataclass(frozen=True)
@@ -146,13 +146,8 @@ def sla_breaches(
     as_of = as_of or clock.today()
     since = since or as_of - timedelta(days=28)
     base = Task.objects.all() if force is None else Task.objects.filter(force=force)
-    # An exact deadline (PNC within 24 hours) is missed from that instant, not from the next day.
-    cutoff = clock.now() if as_of >= clock.today() else clock.uk_day_start(as_of + timedelta(days=1))
-    open_late = base.filter(Q(due_on__lt=as_of) | Q(due_at__lt=cutoff), state=TaskState.OPEN)
-    done_late = base.filter(state=TaskState.DONE, completed_on__gte=since, completed_on__lte=as_of).filter(
-        Q(due_at__isnull=True, completed_on__gt=F("due_on")) | Q(due_at__isnull=False,
-                                                                          completed_at__gt=F("due_at"))
-    )
+    open_late = base.filter(past_deadline_q(as_of))
+    done_late = base.filter(done_late_q(), state=TaskState.DONE, completed_on__gte=since, completed_on__lte=as_of)
     rows = []
     for t in _tasks(open_late):
         rows.append({**task_row(t, as_of), "late": "open past its deadline"})

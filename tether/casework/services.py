@@ -32,7 +32,7 @@ from . import tasks as task_rules
 from .batches import recompute_range
 from .constants import COMPLIANCE_TASKS, OFFICER_OUTCOMES, TRANSFER_TASKS, Outcome, TaskKind, TaskState
 from .locks import job_lock
-from .models import Breach, Playbook, SweepRun, Task
+from .models import Breach, Playbook, SweepRun, Task, past_deadline_q
 from .selectors import PlaybookVersion, playbook_for
 
 Progress = Callable[[int, int], None]
@@ -188,7 +188,7 @@ def sweep(
         with transaction.atomic():
             counts["case_reviews_scheduled"] = _schedule_reviews(as_of, force, playbooks, actor_label)
         extra = {key: step(as_of, force, actor_label) for key, step in _sweep_steps.items()}
-        late = Task.objects.filter(state=TaskState.OPEN, due_on__lt=as_of)
+        late = Task.objects.filter(past_deadline_q(as_of))
         if force is not None:
             late = late.filter(force=force)
         summary = {
@@ -618,6 +618,9 @@ def task_complete(
             from .transfers import transfer_task_complete
 
             return transfer_task_complete(actor, task, note)
+        if task.kind == TaskKind.REVIEW_DECISION:
+            raise ValidationFailed({"outcome": "record the decision on the registrant's legal record (review of "
+                                               "indefinite notification): the task completes itself"})
         if task.kind not in COMPLIANCE_TASKS:
             raise ValidationFailed({"outcome": "record this on the case (PNC, partners, SIO, reviews, media): "
                                                "the task completes itself"})
@@ -658,7 +661,7 @@ def task_complete(
             force_code=person.owning_force.code,
             detail={"person_id": str(person.pk), "reference": person.reference, "kind": task.kind,
                     "outcome": outcome, "note": note, "playbook_action": action, "playbook_version": pb.version,
-                    "late": task.due_on < today, "follow_up_task": follow_up.pk if follow_up else None,
+                    "late": task.closed_late(), "follow_up_task": follow_up.pk if follow_up else None,
                     "case_id": case_id, "breach_id": breach.pk if breach else None},
         )])
     return task

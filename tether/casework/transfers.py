@@ -84,7 +84,7 @@ def transfer_task_complete(actor: Any, task: Task, note: str) -> Task:
     record_many([PendingEvent(
         action="task.complete", actor=actor, object_type="task", object_id=str(task.pk), force_code=task.force.code,
         detail={"person_id": str(task.person_id), "kind": task.kind, "outcome": Outcome.TRANSFER_RESOLVED,
-                "late": task.due_on < today},
+                "late": task.closed_late()},
         personal={"note": note},
     )])
     return task

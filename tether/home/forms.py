@@ -12,7 +12,7 @@ from typing import Any
 from django import forms
 
 from tether.core.wording import mid_sentence
-from tether.register.constants import DetentionKind, DisposalKind, NotificationKind
+from tether.register.constants import ENGINE_ORDER_KINDS, DetentionKind, DisposalKind, NotificationKind, OrderKind
 from tether.ui.forms import DateParts, PartsForm, text_field
 from tether.ui.forms import iso as _iso
 
@@ -67,7 +67,7 @@ class RowGroup:
     single_name: str  # the row's name when there is only one ("the SHPO")
     rows: int  # rows shown when there is nothing in them
     fields: tuple[RowField, ...]
-    fixed: tuple[tuple[str, str], ...] = ()  # values every row carries (orders: kind "shpo")
+    fixed: tuple[tuple[str, str], ...] = ()  # values every row carries
     spare: bool = True  # add a blank row when every row is filled
     single: bool = False  # one JSON object, not a list
 
@@ -91,10 +91,11 @@ ROW_GROUPS: tuple[RowGroup, ...] = (
         RowField("adjudicated_delinquent", "Juvenile adjudication (SORNA)", "checkbox",
                  "the juvenile adjudication flag for {row}"),
     )),
-    RowGroup("orders", "SHPO", "the SHPO", 1, (
+    RowGroup("orders", "order", "the order", 1, (
+        RowField("kind", "Order", "select", "the kind of {row}", _select(OrderKind.choices)),
         _date_field("start", "Start", "the start of {row}"),
         _date_field("end", "End (blank if until further order)", "the end of {row}"),
-    ), fixed=(("kind", "shpo"),), spare=False),
+    )),
     RowGroup("detentions", "period", "the period", 3, (
         RowField("kind", "Where", "select", "where {row} was spent", _select(DetentionKind.choices)),
         _date_field("start", "Start", "the start of {row}"),
@@ -121,6 +122,7 @@ ROW_GROUPS: tuple[RowGroup, ...] = (
     ), spare=False, single=True),
 )
 GROUPS = {g.key: g for g in ROW_GROUPS}
+LEFT_OUT_ORDERS = frozenset(OrderKind.values) - ENGINE_ORDER_KINDS
 TOP_PHRASES = {"as_of": "the as-at date", "jurisdiction": "the jurisdiction", "date_of_birth": "the date of birth",
                "date_of_death": "the date of death", "sorna_clean_record": "the SORNA clean record flag"}
 TOP_DATES = ("as_of", "date_of_birth", "date_of_death")
@@ -201,6 +203,7 @@ class RulesForm(PartsForm):
                         forms.BooleanField(required=False) if f.kind == "checkbox" else text_field(max_length=300)
                     )
         self.rows_used: dict[str, list[int]] = {}  # group -> the form row of each JSON list item
+        self.left_out: list[dict[str, Any]] = []  # orders the engine does not read (an SRO, a travel prohibition)
 
     def _row_count(self, g: RowGroup) -> int:
         present, filled = -1, -1
@@ -239,7 +242,12 @@ class RulesForm(PartsForm):
             for i in range(self.counts[g.key]):
                 item = {f.key: self._value(f, d.get(g.name(i, f.key))) for f in g.fields}
                 item = {k: v for k, v in item.items() if v is not None}
-                if item:
+                if item and g.key == "orders" and item.get("kind") in LEFT_OUT_ORDERS:
+                    # as the register does (register.facts): an SRO or a foreign travel prohibition changes no
+                    # notification duty (docs/rules.md, assumption 43), so the engine is not given it
+                    self.left_out.append({**item, "row": g.row_name(i, self.counts[g.key]),
+                                          "label": mid_sentence(dict(OrderKind.choices)[item["kind"]])})
+                elif item:
                     items.append({**dict(g.fixed), **item})
                     used.append(i)
             self.rows_used[g.key] = used
@@ -264,6 +272,17 @@ class RulesForm(PartsForm):
         if f.key == "country":
             return text.upper()
         return text
+
+    def keep_left_out(self, data: dict[str, str]) -> dict[str, str]:
+        """``data`` (form data rebuilt from what the engine read) with the orders it was not given added back as
+        rows after the others, so they stay on the page."""
+        start = sum(1 for key in data if _ROW_KEY_RE.match(key) and key.startswith("orders_") and
+                    key.endswith("_start"))
+        for n, item in enumerate(self.left_out, start=start):
+            for key in ("kind", "start", "end"):
+                if item.get(key):
+                    data[f"orders_{n}_{key}"] = str(item[key])
+        return data
 
     # --- errors -------------------------------------------------------------------------------------------------
 

@@ -144,7 +144,9 @@ def rules(request: HttpRequest) -> HttpResponse:
     run = _run_rules(form) if request.method == "POST" or from_record else RulesRun()
     if run.outcome is not None and run.facts is not None and run.as_of is not None:
         # show back what the engine read: empty rows dropped, the JSON box in step with the fields
-        form = RulesForm(rules_form_data(facts_to_dict(run.facts, run.as_of)))
+        left_out = form.left_out
+        form = RulesForm(form.keep_left_out(rules_form_data(facts_to_dict(run.facts, run.as_of))))
+        form.left_out = left_out
     order = ["jurisdiction", "as_of", "date_of_birth", "date_of_death", *form.fields]
     summary = error_summary(run.errors, order, form.ANCHORS) + [("", m) for m in run.general]
     outcome = run.outcome
@@ -161,6 +163,7 @@ def rules(request: HttpRequest) -> HttpResponse:
         "dod": form.date_value("date_of_death"),
         "jurisdiction_options": JURISDICTION_CHOICES,
         "sections": form.sections(run.errors),
+        "orders_left_out": form.left_out,
         "outcome": outcome,
         "jurisdiction_label": dict(JURISDICTION_CHOICES).get(outcome.jurisdiction, "") if outcome else "",
         "obligations": obligation_rows(outcome.obligations if outcome else ()),

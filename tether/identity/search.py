@@ -23,14 +23,14 @@ from django.db import OperationalError, connection, transaction
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from tether.access.models import Force
-from tether.access.permissions import can_see_personal_data, full_access_by_role, is_national_admin, is_partner
+from tether.access.permissions import can_see_personal_data, is_national_admin, is_partner
 from tether.audit.services import record
 from tether.core import clock
 from tether.core.errors import Forbidden, ValidationFailed
 from tether.core.fields import read_text
 from tether.core.models import holds_on_q
 from tether.register.constants import REFERENCE_PREFIX, RegisterStatus
-from tether.register.guards import FULL, LIMITED
+from tether.register.guards import FULL, listed_levels
 from tether.register.models import Address, Person
 
 from . import matching as m
@@ -371,12 +371,11 @@ def search_people(user: Any, terms: SearchTerms, page: int = 1, per_page: int = 
         page_obj = paginator.get_page(page)
         people = list(page_obj.object_list)
     rows = []
+    levels = listed_levels(user, people)  # the register's rule: own force, assigned, or being transferred in
     for p in people:
-        # partners only ever get their assigned registrants back (see scoped); grants are not searched
-        own = is_partner(user) or full_access_by_role(user, p.owning_force_id)
         state = getattr(p, "state", None)
         s = scores.get(p.pk)
-        rows.append(Row(p, FULL if own else LIMITED, bool(state and state.next_due and state.next_due < today),
+        rows.append(Row(p, levels[p.pk], bool(state and state.next_due and state.next_due < today),
                         s.score if s else None, s.reasons if s else []))
     record(
         "person.search", user,

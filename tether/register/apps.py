@@ -25,3 +25,6 @@ class RegisterConfig(AppConfig):
         from .views_legal import legal_panel
 
         extensions.register_person_panel("legal", legal_panel)  # the legal record on the person page
+        from . import partners
+
+        extensions.register_person_panel("partners", partners.person_panel)  # who in partner agencies sees them

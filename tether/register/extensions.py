@@ -23,6 +23,9 @@ Identity (search, duplicates, merge) registers
 - a **not-separate source**: the records that are no longer separate people (merged into another record) on a date,
   which every count leaves out (``selectors.separate``).
 
+Casework also registers a **review hook**: told when an application for review of indefinite notification is
+received or decided, so the owning force has a task due on the decision date until the decision is recorded.
+
 Management (risk-led management) registers an **outcomes-written hook**: told the ids of people whose stored legal
 outcome (``RegisterState``) was just written, and the as-at date, inside the same transaction, so its own duties
 (an ARMS assessment after release or first registration, home visits) start from registration or release, whether
@@ -75,7 +78,7 @@ class PersonPanel:
 
 
 StatusSource = Callable[[Callable[[str], str], Callable[..., Any]], dict[Any, list[Span]]]
-PanelSource = Callable[[Any, Any], PersonPanel]
+PanelSource = Callable[[Any, Any], "PersonPanel | None"]
 
 _sections: dict[str, DocumentSection] = {}
 _status_sources: dict[str, StatusSource] = {}
@@ -101,7 +104,8 @@ def status_sources() -> list[StatusSource]:
 
 
 def register_person_panel(key: str, panel: PanelSource) -> None:
-    """``panel(user, person)`` -> ``PersonPanel``; called only for a user who sees the full record."""
+    """``panel(user, person)`` -> ``PersonPanel``, or None to show nothing to this user; called only for a user who
+    sees the full record."""
     _panels[key] = panel
 
 
@@ -248,3 +252,21 @@ def register_transfer_changed(key: str, hook: TransferChanged) -> None:
 def transfer_changed(transfer: Any, event: str, actor: Any) -> None:
     for hook in list(_transfer_changed.values()):
         hook(transfer, event, actor)
+
+
+# --- casework: the police decision on an application for review -------------------------------------------------
+
+ReviewChanged = Callable[[Any, str, Any], None]
+_review_changed: dict[str, ReviewChanged] = {}
+
+
+def register_review_changed(key: str, hook: ReviewChanged) -> None:
+    """``hook(review, event, actor)``: called inside the write's transaction when an application for review of
+    indefinite notification is ``applied`` (received, with its decision due date) or ``decided``, so casework gives
+    the owning force a task due on the decision date and closes it with the decision."""
+    _review_changed[key] = hook
+
+
+def review_changed(review: Any, event: str, actor: Any) -> None:
+    for hook in list(_review_changed.values()):
+        hook(review, event, actor)

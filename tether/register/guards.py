@@ -15,6 +15,7 @@ and a forbidden record, and writes a read event to the audit trail.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -64,8 +65,30 @@ def scope_level(user: Any, force_id: int | None, person_id: Any = None) -> str |
 def receives_in_transit(user: Any, person_id: Any) -> bool:
     """Whether the user's force is receiving the person in a transfer not yet decided (both forces see the full
     record until it is accepted or refused)."""
-    return any(sees_in_transit(user, force_id) for force_id in Transfer.objects.filter(
-        person_id=person_id, state=TransferState.IN_TRANSIT).values_list("to_force_id", flat=True))
+    return bool(incoming_in_transit(user, [person_id]))
+
+
+def incoming_in_transit(user: Any, person_ids: Iterable[Any]) -> set[Any]:
+    """Those of ``person_ids`` the user's force is receiving in a transfer not yet decided (one query)."""
+    ids = list(person_ids)
+    if not ids:
+        return set()
+    return {pid for pid, force_id in Transfer.objects.filter(person_id__in=ids, state=TransferState.IN_TRANSIT)
+            .values_list("person_id", "to_force_id") if sees_in_transit(user, force_id)}
+
+
+def listed_levels(user: Any, people: Iterable[Any]) -> dict[Any, str]:
+    """FULL or LIMITED for each person of a list the user was allowed to get back (the register search's rows):
+    the guard's rule without opening anything. FULL for the user's own force's registrants (partners: those
+    assigned to them, the only ones a partner's list holds) and for a registrant being transferred to the user's
+    force; LIMITED (the national index entry) for the rest, even with a grant, which the person page uses."""
+    people = list(people)
+    if is_partner(user):
+        return {p.pk: FULL for p in people}
+    levels = {p.pk: scope_level(user, p.owning_force_id) or LIMITED for p in people}
+    for pid in incoming_in_transit(user, [pid for pid, level in levels.items() if level == LIMITED]):
+        levels[pid] = FULL
+    return levels
 
 
 def is_assigned(user: Any, person_id: Any) -> bool:

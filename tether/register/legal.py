@@ -22,6 +22,7 @@ from tether.core.errors import ValidationFailed
 from tether.core.fields import Fields
 from tether.obligations.calendar import age_on
 
+from . import extensions
 from .constants import MONTHS_REQUIRED, DetentionKind, DisposalKind, OrderKind
 from .documents import UNCHANGED, DisposalDoc, SpanDoc, too_young
 from .facts import facts_from
@@ -374,6 +375,7 @@ def review_apply(actor: Any, person_id: uuid.UUID | str, data: Any, *,
         row = Review.objects.create(person=person, applied_on=new.applied_on, decision_due=new.decision_due,
                                     created_at=clock.now())
         change.detail = {"review_id": row.pk, "applied_on": row.applied_on, "decision_due": row.decision_due}
+        extensions.review_changed(row, "applied", actor)  # casework: the owning force's task to decide
     return row
 
 
@@ -435,6 +437,8 @@ def _review_step(actor: Any, person_id: uuid.UUID | str, review_id: int | str, v
         change.detail = {"review_id": row.pk, **{k: v for k, v in values.items() if k != "reasons"}}
         if "reasons" in values:
             change.personal = {"after": {"reasons": values["reasons"]}}
+        if "decided_on" in values:
+            extensions.review_changed(row, "decided", actor)  # casework: the task to decide is done
     review: Review = row
     return review
 

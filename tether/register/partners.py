@@ -21,6 +21,7 @@ from tether.access.permissions import (
     is_national_admin,
     is_partner,
     partner_roles,
+    sees_partner_assignments,
 )
 from tether.access.selectors import force_scope
 from tether.audit.services import record
@@ -28,6 +29,7 @@ from tether.core import clock
 from tether.core.errors import Forbidden, NotFound, ValidationFailed
 from tether.core.models import holds_on_q
 
+from .extensions import PersonPanel
 from .guards import access_person_by_id
 from .models import Person
 
@@ -172,3 +174,24 @@ def person_by_reference(reference: Any) -> Any:
 def assignment_of(assignment_id: Any, user_id: Any) -> bool:
     """Whether assignment ``assignment_id`` is the partner ``user_id``'s."""
     return PartnerAssignment.objects.filter(pk=assignment_id, user_id=user_id).exists()
+
+
+def person_panel(user: Any, person: Any) -> PersonPanel | None:
+    """The person page's "Partner access" section (register extension panel, called for a user who sees the full
+    record and whose page read is audited there): the partner users assigned to the registrant now or later, each
+    linked to their assignments page when the user assigns them; None for a user who does not assign partners to
+    the registrant's force."""
+    if not sees_partner_assignments(user, person.owning_force_id):
+        return None
+    today = clock.today()
+    rows = []
+    for a in (PartnerAssignment.objects.filter(person=person, valid_to__isnull=True)
+              .select_related("user", "user__force").order_by("valid_from", "pk")):
+        rows.append({"user_id": a.user_id, "name": a.user.get_full_name() or a.user.username,
+                     "force": a.user.force_code, "valid_from": a.valid_from, "current": a.valid_from <= today,
+                     "linked": can_assign_partner(user, a.user)})
+    ended = PartnerAssignment.objects.filter(person=person, valid_to__isnull=False).count()
+    return PersonPanel(template="register/partners/_panel.html", anchor="partner-access", title="Partner access",
+                       context={"person": person, "rows": rows, "ended": ended,
+                                "force_code": "" if user.force_id == person.owning_force_id
+                                else person.owning_force.code})

@@ -53,7 +53,7 @@ def _person_context(user: Any, access: Any) -> dict[str, Any]:
         "obligations": obligation_rows(person.obligations.all()),
         "notifications": notifications,
         # what packages above the register show on the record (casework: its missing and wanted cases)
-        "panels": [panel(user, person) for panel in extensions.person_panels()],
+        "panels": [p for p in (panel(user, person) for panel in extensions.person_panels()) if p is not None],
     }
 
 

@@ -125,7 +125,7 @@ def _web(route: str, who: str) -> str:
 
 ASSIGNERS = {"supervisor", "force_admin", "national_admin"}  # assign partner users to registrants
 ADMIN_POSTS = {"access:account_role", "access:account_status", "access:account_unlock", "access:account_tokens",
-               "access:account_invitation"}
+               "access:account_invitation", "access:account_token_new"}
 COMPLIANCE_LISTS = {"casework:tasks", "casework:overdue", "casework:sla", "casework:playbook", "casework:cases"}
 POST_ONLY = {"casework:task_assign", "casework:action", "casework:event", "register:trip_cancel",
              "register:transfer_accept"}
@@ -143,7 +143,7 @@ WRITE_ROUTES = {"api:record_notification", "api:record_name", "api:record_addres
                 "api:record_review", "api:record_review_decision", "api:record_review_appeal", "api:record_removal",
                 "api:update_order",
                 "api:invite_user", "api:renew_invitation", "api:change_user_role", "api:set_user_active",
-                "api:unlock_user", "api:revoke_user_token", "api:reset_user_two_factor",
+                "api:unlock_user", "api:revoke_user_token", "api:make_user_token", "api:reset_user_two_factor",
                 "api:assign_partner", "api:end_partner_assignment", "api:preview_playbook"}
 WORK_LISTS = {"api:list_tasks", "api:list_breaches", "api:list_sla_breaches", "api:list_cases"}
 
@@ -256,7 +256,8 @@ API_ROUTES = {
     "api:record_review_decision", "api:record_review_appeal", "api:record_removal", "api:read_legal",
     "api:update_order",
     "api:list_users", "api:get_user", "api:invite_user", "api:renew_invitation", "api:change_user_role",
-    "api:set_user_active", "api:unlock_user", "api:revoke_user_token", "api:reset_user_two_factor",
+    "api:set_user_active", "api:unlock_user", "api:revoke_user_token", "api:make_user_token",
+    "api:reset_user_two_factor",
     "api:list_partners", "api:list_partner_assignments", "api:assign_partner", "api:end_partner_assignment",
     "api:get_playbook", "api:save_playbook", "api:preview_playbook",
 } | tracing_policy.API

@@ -95,7 +95,7 @@ def test_rules_page_renders_with_defaults(other_officer_client: Any) -> None:
     assert (input_value(html, "as_of_day"), input_value(html, "as_of_month"), input_value(html, "as_of_year")) == (
         "1", "3", "2026")
     assert re.search(r'name="jurisdiction" type="radio" value="england-wales" checked', html)
-    # the repeated rows: 3 disposals (8 kinds), 1 SHPO, 3 periods, 6 notifications, 3 events, a review
+    # the repeated rows: 3 disposals (8 kinds), 1 order, 3 periods, 6 notifications, 3 events, a review
     assert len(re.findall(r'name="disposals_\d+_kind"', html)) == 3
     assert len(re.findall(r'name="orders_\d+_start"', html)) == 1
     assert len(re.findall(r'name="detentions_\d+_kind"', html)) == 3
@@ -234,8 +234,9 @@ def test_date_of_birth_after_the_disposal_is_a_field_error(other_officer_client:
     ({"disposals_0_date": "2020-03-04"}, "disposals_0_kind", "Select the kind of disposal 1"),
     ({"detentions_1_kind": "custody", "detentions_1_start": "2020-03-04", "detentions_1_end": "2020-03-01"},
      "detentions_1_end", "The end of period 2 must be the same as or after its start"),
-    ({"orders_0_start": "2020-03-04", "orders_0_end": "2019-03-04"}, "orders_0_end",
-     "The end of the SHPO must be the same as or after its start"),
+    ({"orders_0_kind": "shpo", "orders_0_start": "2020-03-04", "orders_0_end": "2019-03-04"}, "orders_0_end",
+     "The end of order 1 must be the same as or after its start"),
+    ({"orders_0_start": "2020-03-04"}, "orders_0_kind", "Select the kind of order 1"),
     ({"review_determined_on": "2020-01-01"}, "review_outcome", "Select the outcome of the review"),
     ({"jurisdiction": ""}, "jurisdiction", "Select the jurisdiction"),
     ({"jurisdiction": "us-sorna", "disposals_0_date": "2020-03-04", "disposals_0_kind": "other"}, "disposals_0_tier",
@@ -413,3 +414,27 @@ def test_pasted_json_with_a_date_of_death_fills_the_fields(other_officer_client:
              "detentions": [{"kind": "custody", "start": "2020-03-04", "end": "2020-07-03"}]}
     html = text(other_officer_client.post(URL, facts_form(facts_json=json.dumps(facts))))
     assert input_value(html, "date_of_death_month") == "7" and "No obligations." in squash(html)
+
+
+@pytest.mark.parametrize("kind", ["shpo", "notification_order"])
+def test_an_order_the_engine_reads_is_taken_by_its_kind(other_officer_client: Any, kind: str) -> None:
+    fields = {"disposals_0_date": "2015-03-04", "disposals_0_kind": "caution", "orders_0_kind": kind,
+              "orders_0_start": "2019-01-07", "orders_0_end": "2026-01-06"}
+    html = text(other_officer_client.post(URL, facts_form(**fields)))
+    assert 'data-testid="outcome"' in html and "govuk-error-summary" not in html
+    assert selected(html, "orders_0_kind") == kind
+    assert f'&quot;kind&quot;: &quot;{kind}&quot;' in html  # the engine's input, in the JSON box
+    assert 'data-testid="orders-left-out"' not in html
+
+
+@pytest.mark.parametrize(("kind", "label"), [("sro", "sexual risk order"), ("ftp", "foreign travel prohibition")])
+def test_an_order_the_engine_does_not_read_is_kept_and_said_to_be_left_out(other_officer_client: Any, kind: str,
+                                                                          label: str) -> None:
+    fields = {"disposals_0_date": "2015-03-04", "disposals_0_kind": "caution", "orders_0_kind": "shpo",
+              "orders_0_start": "2019-01-07", "orders_1_kind": kind, "orders_1_start": "2019-02-01"}
+    html = text(other_officer_client.post(URL, facts_form(**fields)))
+    assert 'data-testid="outcome"' in html and "govuk-error-summary" not in html
+    assert f"Order 2 ({label}) was left out" in html
+    assert selected(html, "orders_0_kind") == "shpo" and selected(html, "orders_1_kind") == kind
+    assert input_value(html, "orders_1_start") == "2019-02-01"
+    assert f'&quot;kind&quot;: &quot;{kind}&quot;' not in html

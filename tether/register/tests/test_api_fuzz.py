@@ -82,6 +82,7 @@ DOMAIN_RULES = {
     "POST /api/v1/users/{user_id}/unlock": "the account must be locked out now",
     "POST /api/v1/users/{user_id}/invitation": "the account must not have set its password",
     "POST /api/v1/users/{user_id}/tokens/{token_id}/revoke": "the token must not be revoked already",
+    "POST /api/v1/users/{user_id}/tokens": "the account must be active (not invited or deactivated)",
     "POST /api/v1/users/{user_id}/two-factor/reset": "a reason is words; the account must have an authenticator",
     "POST /api/v1/partners/{user_id}/assign": "not assigned already; an active partner; a registrant of the force",
     "POST /api/v1/partners/{user_id}/assignments/{assignment_id}/end": "not ended already; not before it began",

@@ -116,3 +116,17 @@ def test_another_forces_registrant_is_a_field_error(supervisor, partner, other_o
     page = _client(supervisor).post(f"/partners/{partner.pk}/", {"reference": theirs.reference})
     assert page.status_code == 400 and "registrants, like TTH-000123" in page.content.decode()
     assert not PartnerAssignment.objects.exists()
+
+
+def test_the_person_page_links_to_partner_access_for_those_who_assign(request, supervisor, partner, person,
+                                                                      national_admin, frozen):
+    partner_assign(supervisor, partner, person.pk)
+    url = f"/people/{person.pk}/"
+    for who in (supervisor, national_admin):
+        page = _client(who).get(url).content.decode()
+        assert 'id="partner-access"' in page and f'href="/partners/{partner.pk}/"' in page, who
+    assert 'href="/partners/?force=MPS"' in _client(national_admin).get(url).content.decode()
+    assert 'href="/partners/"' in _client(supervisor).get(url).content.decode()
+    for who in ("officer", "partner"):  # they cannot assign partners: no section, no link
+        page = _client(request.getfixturevalue(who)).get(url).content.decode()
+        assert 'id="partner-access"' not in page and "/partners/" not in page, who
