@@ -125,16 +125,13 @@ def facts_from(h: History) -> t.Facts:
     if first is not None:
         events += [t.Event(kind="name_change", start=day) for day in h.name_starts if day > first]
         events += [t.Event(kind="address_change", start=day) for day in h.home_starts if day > first]
-        for kind, start, end in h.detentions:
-            if kind == "abroad" and start > first:
-                events.append(t.Event(kind="departure", start=start))
-            elif end is not None and end > first:
-                events.append(t.Event(kind="release", start=end))
+        # No release events: the rules engine derives each release from the end of a custody or hospital period
+        # (``Facts.detentions``), the one derivation, with its own labels; a return from abroad is no release.
+        events += [t.Event(kind="departure", start=start)
+                   for kind, start, _end in h.detentions if kind == "abroad" and start > first]
         for dep, ret, country, short in h.trips:  # as an abroad period always was, with the trip's details
             if dep > first:
                 events.append(t.Event(kind="departure", start=dep, end=ret, country=country, short_notice=short))
-            elif ret is not None and ret > first:
-                events.append(t.Event(kind="release", start=ret))
         events += [t.Event(kind="stay", start=start, end=end, address=key) for key, start, end in h.stays]
         # a prescribed item begun or ended after registration began is a change to notify (2012 Regulations)
         for item, start, end in h.prescribed:

@@ -227,3 +227,29 @@ def test_a_contradiction_the_record_already_held_does_not_block_other_changes(of
                                      "valid_from": "2024-01-01"})
     person.refresh_from_db()
     assert person.version == 2
+
+
+# --- releases: the rules engine derives them from the custody and hospital periods, once ------------------------
+
+
+def test_a_release_reads_as_the_rules_engine_words_it_and_a_return_from_abroad_is_none(officer: Any, make_doc: Any,
+                                                                                      frozen: Any) -> None:
+    from tether.register.legal import detention_record, detention_release
+    from tether.register.services_travel import trip_record
+
+    person = person_create(officer, make_doc(detentions=[], notifications=[
+        {"kind": "initial", "received_at": "2020-03-05T10:00:00Z", **NOTE}]))
+    for kind, basis, start, end in (("custody", "remand", "2025-01-06", "2025-02-03"),
+                                    ("hospital", "hospital_order", "2025-03-03", "2025-04-07")):
+        period = detention_record(officer, person.pk, {"kind": kind, "basis": basis, "start": start})
+        detention_release(officer, person.pk, period.pk, {"end": end})
+    said = {str(o.trigger): o.explanation for o in PersonObligation.objects.filter(person=person, kind="change")}
+    assert "release from custody on 3 February 2025" in said["2025-02-03"]
+    assert "discharge from hospital on 7 April 2025" in said["2025-04-07"]
+
+    abroad = person_create(officer, make_doc(disposals=[{"date": "2025-05-10", "offence": "Exposure (SOA 2003 s.66)",
+                                                         "kind": "other"}], detentions=[], notifications=[]))
+    trip_record(officer, abroad.pk, {"departure": "2025-05-01", "return_date": "2025-05-20", "countries": "FR",
+                                     "received_at": "2025-05-11T10:00:00Z", "station": NOTE["station"]})
+    notification_record(officer, abroad.pk, {"kind": "initial", "received_at": "2025-05-13T10:00:00Z", **NOTE})
+    assert not PersonObligation.objects.filter(person=abroad, kind="change").exists()
