@@ -47,19 +47,17 @@ def _oracle_facts(doc: RegistrantDoc, jurisdiction: str) -> t.Facts:
     for a in homes:
         if after_start(a.valid_from):
             events.append(t.Event(kind="address_change", start=a.valid_from))
+    # a release is the rules engine's, from the end of a custody or hospital detention (RULES_VERSION 2026.12.4): the
+    # register gives no release event
     for d in doc.detentions:
         if d.kind == "abroad" and after_start(d.start):
             events.append(t.Event(kind="departure", start=d.start))
-        elif d.end is not None and after_start(d.end):
-            events.append(t.Event(kind="release", start=d.end))
     # trips (s.86): the only record of time abroad; a trip is a departure with its return date and first country
     trips = [tr for tr in current_trips(doc.trips) if not tr.cancelled]
     for tr in trips:
         if after_start(tr.departure):
             events.append(t.Event(kind="departure", start=tr.departure, end=tr.return_date,
                                   country=tr.countries[0] if tr.countries else None, short_notice=tr.short_notice))
-        elif tr.return_date is not None and after_start(tr.return_date):
-            events.append(t.Event(kind="release", start=tr.return_date))
     if first is not None:
         events += [t.Event(kind="stay", start=s.start, end=s.end, address=stay_key(s.line1, s.postcode))
                    for s in doc.stays]
