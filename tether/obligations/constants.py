@@ -157,8 +157,9 @@ NI_2014_REGULATIONS: Final = date(2014, 3, 1)
 NI_ABSENCE_COMMENCEMENT: Final = date(2014, 3, 1)
 
 PRESCRIBED_CHANGE_DAYS: Final = 3  # s.84(1) as applied to the prescribed items by the 2012 Regulations [P]
-# The prescribed items are given at every notification from the day they began (gov.uk, 2012 Regulations page [C]), so a
-# person who had already notified gives them for the first time with the next notification after that day.
+# The prescribed items are given at every notification from the day they began (gov.uk, 2012 Regulations page [C]), so
+# a person who had already notified gives them for the first time with the next notification, the first made on or
+# after that day.
 # ASSUMPTION: that duty arises on the day of that next notification (initial, change, periodic or prescribed) and is
 # met by it, as a full notification is taken to give the items (assumption 38); it is cited as s.83(5)(h) with the
 # jurisdiction's regulations [D], confidence medium.

@@ -658,7 +658,7 @@ def _prescribed(
 def _prescribed_first(out: list[Obligation], rules: UKRules, as_of: date, spell: Spell, notes: Notes) -> None:
     """The prescribed items are given at every notification from the day they began (SI 2012/1876; Scotland SSI
     2013/216, NI SR 2014/185): a person who had notified before that day gives them for the first time with the next
-    notification after it. The duty arises on that notification, and that notification meets it."""
+    notification, the first made on or after it. The duty arises on that notification, which meets it."""
     began = rules.prescribed_from
     if began > as_of or not spell.contains(began) or not any_between(notes.in_person, spell.start, began):
         return  # not subject then, or not yet notified: the first notification gives the items anyway
@@ -668,8 +668,8 @@ def _prescribed_first(out: list[Obligation], rules: UKRules, as_of: date, spell:
         return  # the duty arises only with that next notification
     lead = (
         f"The prescribed information (passports and identity documents, bank accounts and payment cards, a household "
-        f"with a child), to be notified from {format_date(began)}, is given for the first time with the next "
-        f"notification after that day, on {format_date(first)}, and is due"
+        f"with a child), to be notified from {format_date(began)}, is given for the first time with the first "
+        f"notification made from that day, on {format_date(first)}, and is due"
     )
     out.append(obligation("change", first, first, first, as_of, rules.prescribed_first_citation, lead))
 

@@ -8,7 +8,7 @@
 * SI 2012/1876 reg 3 and SR 2014/185 reg 3: the 14 days beginning with the day every trip became notifiable still
   follow the rule before (assumption 46; Scotland has none).
 * The prescribed items (SI 2012/1876; SSI 2013/216; SR 2014/185): a person who had notified before the day they
-  began gives them for the first time with the next notification after it (assumption 45).
+  began gives them for the first time with the next notification, made on or after that day (assumption 45).
 """
 
 from __future__ import annotations
@@ -144,7 +144,7 @@ def test_travel_transitions(name: str, f: Facts, as_of: str, want: tuple[str, st
     assert words in found[0].explanation, found[0].explanation
 
 
-# --- The prescribed items, given for the first time with the next notification after they began ----------------
+# --- The prescribed items, given for the first time with the first notification from the day they began------------
 
 PRESCRIBED_FIRST = "SOA 2003 s.83(5)(h); "
 
@@ -193,7 +193,7 @@ def test_prescribed_items_first_given_at_the_next_notification(name: str, f: Fac
     o = found[0]
     assert (o.kind, o.trigger, o.due, o.met_on, o.status) == ("change", D(day), D(day), D(day), "met")
     assert o.citation == PRESCRIBED_FIRST + regulations
-    assert "for the first time with the next notification" in o.explanation
+    assert "for the first time with the first notification made from that day" in o.explanation
 
 
 def test_no_first_duty_for_a_person_first_notified_after_the_items_began() -> None:
