@@ -102,7 +102,8 @@ SOA_1997_TRANSITION_CITATION: Final = "SOA 1997 s.1(2)-(3); SOA 2003 s.81(3)"
 # before it, not ended before it) is the sentence or the hospital detention for the offence; an imprisonment or a
 # community sentence (``other`` with ``months``) whose term, counted from the relevant date, had not ended before that
 # day was still being served (in custody, on licence or under supervision); a life sentence is served for life; a
-# conditional discharge or a sentence whose term had ended does not count [D], confidence medium.
+# conditional discharge (but in Scotland, where the row is an order with supervision, a community order while it runs)
+# or a sentence whose term had ended does not count [D], confidence medium.
 # ASSUMPTION: when the facts cannot tell (a hospital order with no hospital detention recorded over that day, a
 # non-custodial disposal with no length), the disposal is taken to count: the person is shown subject from
 # 1 September 1997 and the Schedule 3 check flags the disposal for review [D], confidence low.

@@ -200,6 +200,9 @@ def counts_before_1997(d: Disposal, facts: Facts) -> bool | None:
     if d.kind in ("imprisonment", "other") and d.months is not None:
         return period_end(d.date, months=d.months) >= day
     if d.kind == "conditional_discharge":
+        if facts.jurisdiction == "scotland" and d.months is not None:
+            # in Scotland the row stands for an order with supervision (a probation order then): a community order
+            return period_end(d.date, months=d.months) >= day
         return False  # dealt with, and neither imprisonment nor a community order
     return None  # a hospital order with no detention recorded over that day; a disposal with no length
 

@@ -53,6 +53,16 @@ BEFORE_1997: list[tuple[str, Disposal, tuple[Detention, ...], str, bool, str | N
 ]
 
 
+@pytest.mark.parametrize(("when", "subject"), [("1997-02-01", False), ("1997-02-02", True)])
+def test_scotland_an_order_with_supervision_is_a_community_order(when: str, subject: bool) -> None:
+    """Scotland's ``conditional_discharge`` row is an order with supervision (then a probation order, a community
+    order): 7 months from 1 February 1997 end on 31 August, the day before; from 2 February, on 1 September."""
+    f = facts("scotland", dob="1960-01-01", disposals=(disp(when, "conditional_discharge", 7),))
+    assert run(f, "1997-10-01").registration.subject is subject
+    ew = facts(dob="1960-01-01", disposals=(disp(when, "conditional_discharge", 7),))
+    assert not run(ew, "1997-10-01").registration.subject  # E&W: a conditional discharge never counts
+
+
 @pytest.mark.parametrize(("name", "d", "detentions", "as_of", "subject", "start"), BEFORE_1997,
                          ids=[c[0] for c in BEFORE_1997])
 def test_dealt_with_before_1_september_1997(name: str, d: Disposal, detentions: tuple[Detention, ...], as_of: str,
