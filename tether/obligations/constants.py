@@ -92,6 +92,22 @@ SOA_1997_QUALIFYING_STAY_DAYS: Final = 14
 # (docs/rules.md assumption 30).
 SOA_1997_PERIOD_MONTHS_NON_CUSTODIAL: Final = 5 * 12
 SOA_1997_PERIOD_CITATION: Final = "SOA 1997 s.1(4); SOA 2003 s.81(1)"
+# SOA 2003 s.81(3)-(5) (SOA 1997 s.1(2)-(3) before it) [C], text read: a conviction before 1 September 1997 counts only
+# if, at the beginning of that day, the person had not been dealt with for the offence, was serving a sentence of
+# imprisonment or was subject to a community order for it, was under supervision after release from a sentence of
+# imprisonment for it, or was detained in hospital (or under guardianship) after it; a caution before that day never
+# counts (s.81(5)). Such a person is subject from 1 September 1997, not from the relevant date.
+SOA_1997_TRANSITION_CITATION: Final = "SOA 1997 s.1(2)-(3); SOA 2003 s.81(3)"
+# ASSUMPTION: read from the facts: a custody or hospital detention over the beginning of 1 September 1997 (begun on or
+# before it, not ended before it) is the sentence or the hospital detention for the offence; an imprisonment or a
+# community sentence (``other`` with ``months``) whose term, counted from the relevant date, had not ended before that
+# day was still being served (in custody, on licence or under supervision); a life sentence is served for life; a
+# conditional discharge (but in Scotland, where the row is an order with supervision, a community order while it runs)
+# or a sentence whose term had ended does not count [D], confidence medium.
+# ASSUMPTION: when the facts cannot tell (a hospital order with no hospital detention recorded over that day, a
+# non-custodial disposal with no length), the disposal is taken to count: the person is shown subject from
+# 1 September 1997 and the Schedule 3 check flags the disposal for review [D], confidence low.
+SOA_1997_TRANSITION_UNKNOWN_COUNTS: Final = True
 # Foreign travel: 2001 Regulations (SI 2001/1846) from 1 June 2001: trips of 8 days or longer, notice at
 # least 24 hours before leaving [C] §6.1 (E&W).
 # ASSUMPTION: the 2001 Regulations (and their 8-day rule) applied from the same day in Scotland and NI.
@@ -102,6 +118,19 @@ TRAVEL_2001_MIN_DAYS: Final = 8
 TRAVEL_24_HOURS_DAYS_BEFORE: Final = 1
 # 2004 Regulations (SI 2004/1220; Scotland SSI 2004/205) from 1 May 2004: trips of 3 days or longer [C].
 TRAVEL_2004_MIN_DAYS: Final = 3
+# SI 2004/1220 reg 3(2), (4) and SSI 2004/205 reg 3(2), (4) [C], text read: a trip of less than 8 days leaving on or
+# before 9 May 2004 needs no notice, and a trip notified under the 2001 Regulations before 1 May 2004 keeps their
+# requirements. ASSUMPTION: every departure up to 9 May 2004 follows the 2001 Regulations (8 days or longer, 24 hours'
+# notice); reg 3(5) was read only in part [P], confidence medium-high.
+TRAVEL_2004_TRANSITION_LAST_DEPARTURE: Final = date(2004, 5, 9)
+# The 2012 Regulations' reg 3 is a transitional provision "for the 14 day period immediately following" their coming
+# into force (explanatory note to SI 2012/1876, read) [P]; NI's SR 2014/185 reg 3 the same [U].
+# ASSUMPTION: as the 2004 Regulations did, a departure within the 14 days beginning with the day every trip became
+# notifiable still follows the rule before (trips of 3 days or longer, 7 days' notice or 24 hours when the details
+# were not known); the text of reg 3 was not read [D], confidence low. Scotland (SSI 2013/216): no transition known, 0.
+EW_2012_TRAVEL_TRANSITION_DAYS: Final = 14
+NI_2014_TRAVEL_TRANSITION_DAYS: Final = 14
+SCOTLAND_2013_TRAVEL_TRANSITION_DAYS: Final = 0
 # ASSUMPTION: a trip's length counts the day of departure and the day of return (end - start + 1); a trip
 # with no return date recorded is taken as long enough to need notice.
 
@@ -129,6 +158,12 @@ NI_2014_REGULATIONS: Final = date(2014, 3, 1)
 NI_ABSENCE_COMMENCEMENT: Final = date(2014, 3, 1)
 
 PRESCRIBED_CHANGE_DAYS: Final = 3  # s.84(1) as applied to the prescribed items by the 2012 Regulations [P]
+# The prescribed items are given at every notification from the day they began (gov.uk, 2012 Regulations page [C]), so
+# a person who had already notified gives them for the first time with the next notification, the first made on or
+# after that day.
+# ASSUMPTION: that duty arises on the day of that next notification (initial, change, periodic or prescribed) and is
+# met by it, as a full notification is taken to give the items (assumption 38); it is cited as s.83(5)(h) with the
+# jurisdiction's regulations [D], confidence medium.
 
 # Citations of the orders before the SHPO (E&W before 8 March 2015, Scotland before 31 March 2023).
 SOPO_CITATION: Final = "SOA 2003 s.107(3)"  # a SOPO keeps a relevant offender subject while in force [C]

@@ -35,5 +35,8 @@ RULES = UKRules(
     review_from=C.EW_REVIEW_COMMENCEMENT,
     travel_2004_citation="SOA 2003 s.86; SI 2004/1220",
     prescribed_citation="SOA 2003 s.84(1); SI 2012/1876",
+    prescribed_first_citation="SOA 2003 s.83(5)(h); SI 2012/1876",
+    any_trip_transition_days=C.EW_2012_TRAVEL_TRANSITION_DAYS,
+    travel_transition_citation="SOA 2003 s.86; SI 2004/1220; SI 2012/1876 reg 3",
     shpo_from=C.EW_SHPO_COMMENCEMENT,
 )

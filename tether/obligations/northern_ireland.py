@@ -43,6 +43,9 @@ RULES = UKRules(
     review_from=C.NI_REVIEW_COMMENCEMENT,
     travel_2004_citation="SOA 2003 s.86; SI 2004/1220",
     prescribed_citation="SOA 2003 s.84(1); SR 2014/185",
+    prescribed_first_citation="SOA 2003 s.83(5)(h); SR 2014/185",
+    any_trip_transition_days=C.NI_2014_TRAVEL_TRANSITION_DAYS,
+    travel_transition_citation="SOA 2003 s.86; SI 2004/1220; SR 2014/185 reg 3",
     absence_from=C.NI_ABSENCE_COMMENCEMENT,
     # shpo_from stays None: NI keeps the SOPO (s.107(3)) and the present wording.
 )

@@ -40,5 +40,8 @@ RULES = UKRules(
     travel_2004_citation="SOA 2003 s.86; SSI 2004/205",
     # ASSUMPTION: the Scottish instrument for the prescribed items is cited by its regime [U].
     prescribed_citation="SOA 2003 s.84(1); SSI 2013/216",
+    prescribed_first_citation="SOA 2003 s.83(5)(h); SSI 2013/216",
+    any_trip_transition_days=C.SCOTLAND_2013_TRAVEL_TRANSITION_DAYS,
+    travel_transition_citation="SOA 2003 s.86; SSI 2004/205; SSI 2013/216",
     shpo_from=C.SCOTLAND_SHPO_COMMENCEMENT,
 )

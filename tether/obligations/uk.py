@@ -103,6 +103,12 @@ class UKRules:
     review_from: date
     travel_2004_citation: str
     prescribed_citation: str
+    # the citation of the duty to give the prescribed items with the first notification after ``prescribed_from``
+    prescribed_first_citation: str = ""
+    # a departure within this many days beginning with ``any_trip_from`` still follows the rule before (the
+    # regulations' transitional provision), cited so
+    any_trip_transition_days: int = 0
+    travel_transition_citation: str = ""
     shpo_from: date | None = None
     absence_rule: bool = False  # NI s.85A
     absence_from: date | None = None
@@ -175,6 +181,32 @@ def s82_months(d: Disposal, index: int, date_of_birth: date) -> tuple[int | None
     return base, False
 
 
+def counts_before_1997(d: Disposal, facts: Facts) -> bool | None:
+    """Whether a disposal dated before 1 September 1997 makes the person subject (SOA 2003 s.81(3)-(5), the 1997 Act
+    s.1(2)-(3) before it): True when a transitional condition held at the beginning of that day, False when none
+    could, None when the facts cannot tell."""
+    day = C.SOA_1997_COMMENCEMENT
+    if d.kind == "caution":
+        return False  # s.81(5): a caution before 1 September 1997 never counts
+    # ASSUMPTION: a custody or hospital detention over the beginning of that day is the sentence or the hospital
+    # detention for the offence; a term counted from the relevant date and not over before that day was still being
+    # served (in custody, on licence or under supervision); a life sentence is served for life (docs/rules.md,
+    # assumption 44).
+    for x in facts.detentions:
+        if x.kind != "abroad" and x.start <= day and (x.end is None or x.end >= day):
+            return True
+    if d.kind in ("life", "ipp"):
+        return True
+    if d.kind in ("imprisonment", "other") and d.months is not None:
+        return period_end(d.date, months=d.months) >= day
+    if d.kind == "conditional_discharge":
+        if facts.jurisdiction == "scotland" and d.months is not None:
+            # in Scotland the row stands for an order with supervision (a probation order then): a community order
+            return period_end(d.date, months=d.months) >= day
+        return False  # dealt with, and neither imprisonment nor a community order
+    return None  # a hospital order with no detention recorded over that day; a disposal with no length
+
+
 def _is_shpo(rules: UKRules, start: date) -> bool:
     """An order made on or after the SHPO commencement is an SHPO; before it, a SOPO (SOA 2003 s.104)."""
     return rules.shpo_from is None or start >= rules.shpo_from
@@ -216,15 +248,27 @@ def evaluate_uk(
         if d.kind == "caution" and not rules.cautions_register:
             continue  # cautions do not register in Scotland (s.80(1)(d))
         months, halved = s82_months(d, i, dob)
+        start = d.date
+        if start < C.SOA_1997_COMMENCEMENT:
+            # Dealt with before the 1997 Act: subject from 1 September 1997, and only if a transitional condition
+            # held at the beginning of that day (SOA 2003 s.81(3)-(5)); the period still runs from the relevant date.
+            counts = counts_before_1997(d, facts)
+            if not (C.SOA_1997_TRANSITION_UNKNOWN_COUNTS if counts is None else counts):
+                continue
+            start = C.SOA_1997_COMMENCEMENT
+            if start > as_of:
+                continue
         if months is None:
-            if discharged_on is not None and d.date < discharged_on:
+            if discharged_on is not None and start < discharged_on:
                 # ASSUMPTION: discharged on review: not subject from the determination date (the notice is
                 # taken as received that day), so the last day subject is the day before.
-                periods.append(Period(d.date, discharged_on - ONE_DAY, d))
+                periods.append(Period(start, discharged_on - ONE_DAY, d))
             else:
-                periods.append(Period(d.date, None, d, indefinite=True))
+                periods.append(Period(start, None, d, indefinite=True))
         else:
-            periods.append(Period(d.date, period_end(d.date, months=months), d, halved=halved))
+            end = period_end(d.date, months=months)
+            if end >= start:  # a period over before 1 September 1997 never made the person subject
+                periods.append(Period(start, end, d, halved=halved))
     for o in facts.orders:
         if o.start <= as_of:
             # ASSUMPTION: an order's ``end`` is its last day in force, so the last day subject.
@@ -238,7 +282,7 @@ def evaluate_uk(
     notes = Notes(facts.notifications, as_of)
 
     citations = list(rules.registration_citations)
-    halved = act_1997 = False
+    halved = act_1997 = before_1997 = False
     orders: list[tuple[date, str]] = []
     for p in spell.periods:
         if p.disposal is None:
@@ -248,10 +292,14 @@ def evaluate_uk(
             halved = True
         if p.disposal.date < C.SOA_2003_COMMENCEMENT:
             act_1997 = True
+        if p.disposal.date < C.SOA_1997_COMMENCEMENT:
+            before_1997 = True
     if halved:
         citations.append("SOA 2003 s.82(2)")
     if act_1997:
         citations.append(C.SOA_1997_PERIOD_CITATION)
+    if before_1997:
+        citations.append(C.SOA_1997_TRANSITION_CITATION)
     for start, kind in orders:
         cite = (C.NOTIFICATION_ORDER_CITATION if kind == "notification_order"
                 else rules.order_citation if _is_shpo(rules, start) else C.SOPO_CITATION)
@@ -300,6 +348,7 @@ def _obligations(
     _changes(out, changes, stays, facts, as_of, spell, notes, disregard)
     if prescribed:
         _prescribed(out, rules, prescribed, as_of, spell, notes, disregard)
+    _prescribed_first(out, rules, as_of, spell, notes)
     _periodic(out, rules, as_of, spell, notes, disregard)
     if departures:
         departures.sort(key=_event_start)
@@ -324,7 +373,8 @@ def _initial(
             first_disposal = p.start
             break
     for p in spell.periods:
-        trigger = p.start
+        # the relevant date; a disposal before 1 September 1997 has its period start on that day (s.81(3))
+        trigger = p.start if p.disposal is None else p.disposal.date
         if p.disposal is None and (first_disposal is not None and first_disposal <= trigger):
             continue  # an order on someone already subject: no new initial notification
         if p.disposal is None and trigger != spell.start:
@@ -608,6 +658,25 @@ def _prescribed(
         out.append(obligation("change", trigger, due, met_on, as_of, rules.prescribed_citation, lead))
 
 
+def _prescribed_first(out: list[Obligation], rules: UKRules, as_of: date, spell: Spell, notes: Notes) -> None:
+    """The prescribed items are given at every notification from the day they began (SI 2012/1876; Scotland SSI
+    2013/216, NI SR 2014/185): a person who had notified before that day gives them for the first time with the next
+    notification, the first made on or after it. The duty arises on that notification, which meets it."""
+    began = rules.prescribed_from
+    if began > as_of or not spell.contains(began) or not any_between(notes.in_person, spell.start, began):
+        return  # not subject then, or not yet notified: the first notification gives the items anyway
+    # ASSUMPTION: a full (initial, change, periodic) or a prescribed notification gives the items (assumption 45).
+    first = first_on_or_after([n.date for n in notes.items if n.kind in _FULL_OR_PRESCRIBED], began)
+    if first is None or not spell.contains(first):
+        return  # the duty arises only with that next notification
+    lead = (
+        f"The prescribed information (passports and identity documents, bank accounts and payment cards, a household "
+        f"with a child), to be notified from {format_date(began)}, is given for the first time with the first "
+        f"notification made from that day, on {format_date(first)}, and is due"
+    )
+    out.append(obligation("change", first, first, first, as_of, rules.prescribed_first_citation, lead))
+
+
 def _non_occurrence_only(
     out: list[Obligation],
     advance: date,
@@ -709,9 +778,9 @@ def _travel(
         prev = t
         if not spell.contains(t) or t < C.TRAVEL_2001_COMMENCEMENT:
             continue  # no travel notice before the 2001 Regulations
-        if t < rules.any_trip_from:
-            # Before every trip became notifiable: 2001 Regulations (8 days or longer, 24 hours' notice),
-            # then the 2004 Regulations (3 days or longer, 7 days' notice).
+        if t < rules.any_trip_from + timedelta(days=rules.any_trip_transition_days):
+            # Before every trip became notifiable (or within the transition after it): 2001 Regulations (8 days or
+            # longer, 24 hours' notice), then the 2004 Regulations (3 days or longer, 7 days' notice).
             _travel_before_any_trip(out, rules, ev, lo, as_of, spell, notes)
             continue
         if (
@@ -746,7 +815,8 @@ def _travel_before_any_trip(
     notes: Notes,
 ) -> None:
     t = ev.start
-    regs_2001 = t < C.SOA_2003_COMMENCEMENT
+    # the 2001 Regulations up to 9 May 2004 (SI 2004/1220 reg 3, SSI 2004/205 reg 3)
+    regs_2001 = t <= C.TRAVEL_2004_TRANSITION_LAST_DEPARTURE
     needed = C.TRAVEL_2001_MIN_DAYS if regs_2001 else C.TRAVEL_2004_MIN_DAYS
     # ASSUMPTION: the length counts the days of departure and return; with no return date the trip is
     # taken as long enough.
@@ -756,6 +826,9 @@ def _travel_before_any_trip(
         due = t - _TRAVEL_24_HOURS_DAYS_BEFORE
         rule = f"a trip of {needed} days or longer: at least 24 hours before"
         citation = C.TRAVEL_2001_CITATION
+        if t >= C.SOA_2003_COMMENCEMENT:
+            rule += ", as the 2001 Regulations still applied to a departure up to 9 May 2004"
+            citation = f"{rules.travel_2004_citation} reg 3"
     elif ev.short_notice:
         due = t - _TRAVEL_24_HOURS_DAYS_BEFORE
         rule = f"a trip of {needed} days or longer: at least 24 hours before, the details not known 7 days ahead"
@@ -764,6 +837,10 @@ def _travel_before_any_trip(
         due = t - _TRAVEL_NOTICE_DAYS
         rule = f"a trip of {needed} days or longer: at least 7 days before"
         citation = rules.travel_2004_citation
+    if t >= rules.any_trip_from:
+        rule += (f", as the rule before still applied to a departure within the {rules.any_trip_transition_days} days "
+                 f"beginning with {format_date(rules.any_trip_from)}")
+        citation = rules.travel_transition_citation
     if due < spell.start:
         due = spell.start
     met_on = first_after(notes.travel, prev if prev is not None else spell.start - ONE_DAY, t)

@@ -125,13 +125,12 @@ def facts_from(h: History) -> t.Facts:
     if first is not None:
         events += [t.Event(kind="name_change", start=day) for day in h.name_starts if day > first]
         events += [t.Event(kind="address_change", start=day) for day in h.home_starts if day > first]
-        # No release events: the rules engine derives each release from the end of a custody or hospital period
-        # (``Facts.detentions``), the one derivation, with its own labels; a return from abroad is no release.
-        events += [t.Event(kind="departure", start=start)
-                   for kind, start, _end in h.detentions if kind == "abroad" and start > first]
-        for dep, ret, country, short in h.trips:  # as an abroad period always was, with the trip's details
-            if dep > first:
-                events.append(t.Event(kind="departure", start=dep, end=ret, country=country, short_notice=short))
+        # A release is not an event of the register's: the rules engine derives it from the end of each custody or
+        # hospital detention (s.84(1)(c)), the one place that knows which detentions a release ends.
+        events += [t.Event(kind="departure", start=start) for kind, start, _end in h.detentions
+                   if kind == "abroad" and start > first]
+        events += [t.Event(kind="departure", start=dep, end=ret, country=country, short_notice=short)
+                   for dep, ret, country, short in h.trips if dep > first]
         events += [t.Event(kind="stay", start=start, end=end, address=key) for key, start, end in h.stays]
         # a prescribed item begun or ended after registration began is a change to notify (2012 Regulations)
         for item, start, end in h.prescribed:
@@ -242,7 +241,9 @@ def contract_problems(h: History, notification_index: list[int] | None = None) -
             kept = [i for i, (kind, _, _) in enumerate(h.orders) if kind in ENGINE_ORDER_KINDS]
             path = f"orders[{kept[int(m.group(2))]}].{m.group(3)}"
         elif m and m.group(1) == "events":
-            path = "detentions"  # a release is the end of a detention (``facts_from``)
+            # the register gives the engine no release event (the engine derives releases from detentions), so no
+            # event of its breaks the contract today; should one, the detentions are what the events come from
+            path = "detentions"
         elif m and m.group(1) == "detentions" and int(m.group(2)) >= len(h.detentions):
             path = "trips"  # the trips follow the detentions (``History.periods``)
         out.append(Problem(path, RULES.get(err.rule, err.message), err.rule, err.day))

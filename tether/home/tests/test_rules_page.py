@@ -438,3 +438,19 @@ def test_an_order_the_engine_does_not_read_is_kept_and_said_to_be_left_out(other
     assert selected(html, "orders_0_kind") == "shpo" and selected(html, "orders_1_kind") == kind
     assert input_value(html, "orders_1_start") == "2019-02-01"
     assert f'&quot;kind&quot;: &quot;{kind}&quot;' not in html
+
+
+def test_a_past_as_at_date_shows_the_law_as_it_then_stood(other_officer_client: Any) -> None:
+    """Issue 16: the explorer takes an as-at date in the past and the outcome cites the law of that time: in 2002 a
+    person convicted in 2000 owed the 1997 Act's 14-day notification, and a 5-day trip needed no notice (the 2001
+    Regulations: 8 days or longer) while a 16-day trip did."""
+    doc = {"as_of": "2002-08-01", "jurisdiction": "england-wales", "date_of_birth": "1960-04-02",
+           "disposals": [{"date": "2000-03-01", "kind": "imprisonment", "months": 36}],
+           "notifications": [{"kind": "initial", "date": "2000-03-05"}],
+           "events": [{"kind": "departure", "start": "2002-06-05", "end": "2002-06-09", "country": "FR"},
+                      {"kind": "departure", "start": "2002-07-05", "end": "2002-07-20", "country": "ES"}]}
+    response = other_officer_client.post(URL, facts_form(facts_json=json.dumps(doc)))
+    assert response.status_code == 200
+    html = squash(text(response))
+    assert "SOA 1997 s.2(1)" in html and "SOA 1997 as amended by CJCSA 2000; SI 2001/1846" in html
+    assert "5 July 2002" in html and "5 June 2002" not in html

@@ -22,7 +22,7 @@ def notification_order(start: str, end: str | None = None) -> Order:
 
 
 def test_the_rules_version_changed_with_the_order_kinds():
-    assert tuple(map(int, RULES_VERSION.split("."))) >= (2026, 12, 3)
+    assert tuple(int(part) for part in RULES_VERSION.split(".")) >= (2026, 12, 3)
 
 
 @pytest.mark.parametrize(("order", "as_of", "subject", "end"), [

@@ -47,7 +47,9 @@ def _oracle_facts(doc: RegistrantDoc, jurisdiction: str) -> t.Facts:
     for a in homes:
         if after_start(a.valid_from):
             events.append(t.Event(kind="address_change", start=a.valid_from))
-    for d in doc.detentions:  # releases: the rules engine derives them from the detentions (rules 2026.12.4)
+    # a release is the rules engine's, from the end of a custody or hospital detention (RULES_VERSION 2026.12.4): the
+    # register gives no release event
+    for d in doc.detentions:
         if d.kind == "abroad" and after_start(d.start):
             events.append(t.Event(kind="departure", start=d.start))
     # trips (s.86): the only record of time abroad; a trip is a departure with its return date and first country

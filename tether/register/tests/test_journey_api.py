@@ -59,11 +59,17 @@ def test_conviction_to_removal_through_the_api(officer, other_officer, make_doc,
     _post(mps, f"{base}/stays", {"line1": "4 Seaview Road", "postcode": "BN1 1AA", "start": "2024-05-01",
                                  "end": "2024-05-09"})
 
-    stay = [d for d in _of(_duties(mps, base), "change", "2024-05-01") if d["trigger"] < "2024-06-01"]
+    def stays() -> list[dict[str, Any]]:
+        return [d for d in _of(_duties(mps, base), "change", "2024-05-01")
+                if d["trigger"] < "2024-06-01" and "stay at" in d["explanation"]]
+
+    stay = stays()
     assert stay and stay[0]["status"] == "overdue", stay
     _notify(mps, base, "change", "2024-05-09", change="stay", changed_on="2024-05-07")
-    assert [d["status"] for d in _of(_duties(mps, base), "change", "2024-05-01") if d["trigger"] < "2024-06-01"] \
-        == ["met"]
+    assert [d["status"] for d in stays()] == ["met"]
+    # the first notification since 13 August 2012 also gives the prescribed items for the first time (met by it)
+    first = [d for d in _duties(mps, base) if d["citation"] == "SOA 2003 s.83(5)(h); SI 2012/1876"]
+    assert [(d["trigger"], d["status"]) for d in first] == [("2024-05-09", "met")]
 
     # a trip abroad, notified before departure
     _notify(mps, base, "travel", "2024-07-01")
