@@ -31,7 +31,7 @@ from tether.core.fields import Fields
 from . import extensions
 from .constants import PRESCRIBED_SECTIONS, AccountKind, CardKind, DocumentKind, PrescribedItemKind
 from .identifiers import normalise_postcode
-from .prescribed_models import PrescribedItem
+from .models_prescribed import PrescribedItem
 
 # --- numbers: read once, kept as the last 4 characters and a keyed hash ---------------------------------------
 
