@@ -33,6 +33,7 @@ __all__ = [
     "can_assign_caseload",
     "can_assign_partner",
     "can_assign_tasks",
+    "can_correct_register_entry",
     "can_decide_management_mode",
     "can_decide_transfer",
     "can_edit_playbook",
@@ -157,6 +158,16 @@ def is_worker(actor: Any) -> bool:
 
 
 can_write_register = is_worker
+
+# Roles that correct what was entered in error (a prescribed item that never was): the officers and supervisors who
+# record it, and the administrators who work the register with them.
+CORRECTION_ROLES = frozenset({Role.OFFICER, Role.SUPERVISOR, Role.FORCE_ADMIN, Role.NATIONAL_ADMIN})
+
+
+def can_correct_register_entry(actor: Any) -> bool:
+    """Record that an entry was made in error (it stays on the record, marked, with the reason): officers and
+    supervisors, and administrators (the services also need the full record)."""
+    return _role(actor) in CORRECTION_ROLES
 
 
 def is_partner(actor: Any) -> bool:

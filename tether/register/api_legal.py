@@ -6,6 +6,9 @@ lists each fact with the id the follow-up writes name, and the rules engine's re
 
 from __future__ import annotations
 
+import inspect
+import re
+from collections.abc import Callable
 from datetime import date
 from typing import Annotated, Any, Literal
 
@@ -154,60 +157,43 @@ def record_disposal(request: HttpRequest, person_id: PersonId, payload: Disposal
                                paragraph=check.paragraph, reason=check.reason))
 
 
-@router.post("/people/{person_id}/detentions", response=_LEGAL_RESPONSES,
-             summary="Record a period in custody or in hospital (time abroad is a trip)")
-def record_detention(request: HttpRequest, person_id: PersonId, payload: DetentionIn) -> Any:
-    data, version = _data(payload)
-    return 201, _written(detention_record(request.user, person_id, data, expected_version=version))
+def _operation(name: str, path: str, schema: type[In], service: Callable[..., Any], summary: str) -> None:
+    """One write of the table below, added to the router: the payload read (``_data``), the service called with the
+    path's row id (if any), the new row answered."""
+    def view(request: HttpRequest, person_id: str, payload: In, **row: int) -> Any:
+        data, version = _data(payload)
+        return 201, _written(service(request.user, person_id, *row.values(), data, expected_version=version))
+
+    params = [inspect.Parameter("request", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=HttpRequest),
+              inspect.Parameter("person_id", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=PersonId)]
+    for row_id in re.findall(r"{(\w+)}", path)[1:]:  # after {person_id}
+        params.append(inspect.Parameter(row_id, inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=RowId))
+    params.append(inspect.Parameter("payload", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=schema))
+    view.__signature__ = inspect.Signature(params, return_annotation=Any)  # type: ignore[attr-defined]
+    view.__name__ = view.__qualname__ = name  # the operation id: tether_register_api_legal_<name>
+    router.post(path, response=_LEGAL_RESPONSES, summary=summary)(view)
 
 
-@router.post("/people/{person_id}/detentions/{detention_id}/release", response=_LEGAL_RESPONSES,
-             summary="Record a release (ends the period) or the end of the licence")
-def record_release(request: HttpRequest, person_id: PersonId, detention_id: RowId, payload: ReleaseIn) -> Any:
-    data, version = _data(payload)
-    return 201, _written(detention_release(request.user, person_id, detention_id, data, expected_version=version))
-
-
-@router.post("/people/{person_id}/orders", response=_LEGAL_RESPONSES,
-             summary="Record an SHPO, SRO, notification order or foreign travel prohibition")
-def record_order(request: HttpRequest, person_id: PersonId, payload: OrderIn) -> Any:
-    data, version = _data(payload)
-    return 201, _written(order_record(request.user, person_id, data, expected_version=version))
-
-
-@router.post("/people/{person_id}/orders/{order_id}", response=_LEGAL_RESPONSES,
-             summary="Record the end of an order, or the passports surrendered under a travel prohibition")
-def update_order(request: HttpRequest, person_id: PersonId, order_id: RowId, payload: OrderUpdateIn) -> Any:
-    data, version = _data(payload)
-    return 201, _written(order_update(request.user, person_id, order_id, data, expected_version=version))
-
-
-@router.post("/people/{person_id}/reviews", response=_LEGAL_RESPONSES,
-             summary="Record an application for review of indefinite notification")
-def record_review(request: HttpRequest, person_id: PersonId, payload: ReviewApplyIn) -> Any:
-    data, version = _data(payload)
-    return 201, _written(review_apply(request.user, person_id, data, expected_version=version))
-
-
-@router.post("/people/{person_id}/reviews/{review_id}/decision", response=_LEGAL_RESPONSES,
-             summary="Record the police decision on a review")
-def record_review_decision(request: HttpRequest, person_id: PersonId, review_id: RowId,
-                           payload: ReviewDecisionIn) -> Any:
-    data, version = _data(payload)
-    return 201, _written(review_decide(request.user, person_id, review_id, data, expected_version=version))
-
-
-@router.post("/people/{person_id}/reviews/{review_id}/appeal", response=_LEGAL_RESPONSES,
-             summary="Record an appeal against a review decision, and its outcome")
-def record_review_appeal(request: HttpRequest, person_id: PersonId, review_id: RowId, payload: ReviewAppealIn) -> Any:
-    data, version = _data(payload)
-    return 201, _written(review_appeal(request.user, person_id, review_id, data, expected_version=version))
-
-
-@router.post("/people/{person_id}/removals", response=_LEGAL_RESPONSES, summary="Record removal from the register")
-def record_removal(request: HttpRequest, person_id: PersonId, payload: RemovalIn) -> Any:
-    data, version = _data(payload)
-    return 201, _written(removal_record(request.user, person_id, data, expected_version=version))
+# (operation, path, payload, service, summary): each answers 201 with the row's id and the record's new version
+_WRITES: tuple[tuple[str, str, type[In], Callable[..., Any], str], ...] = (
+    ("record_detention", "/people/{person_id}/detentions", DetentionIn, detention_record,
+     "Record a period in custody or in hospital (time abroad is a trip)"),
+    ("record_release", "/people/{person_id}/detentions/{detention_id}/release", ReleaseIn, detention_release,
+     "Record a release (ends the period) or the end of the licence"),
+    ("record_order", "/people/{person_id}/orders", OrderIn, order_record,
+     "Record an SHPO, SRO, notification order or foreign travel prohibition"),
+    ("update_order", "/people/{person_id}/orders/{order_id}", OrderUpdateIn, order_update,
+     "Record the end of an order, or the passports surrendered under a travel prohibition"),
+    ("record_review", "/people/{person_id}/reviews", ReviewApplyIn, review_apply,
+     "Record an application for review of indefinite notification"),
+    ("record_review_decision", "/people/{person_id}/reviews/{review_id}/decision", ReviewDecisionIn, review_decide,
+     "Record the police decision on a review"),
+    ("record_review_appeal", "/people/{person_id}/reviews/{review_id}/appeal", ReviewAppealIn, review_appeal,
+     "Record an appeal against a review decision, and its outcome"),
+    ("record_removal", "/people/{person_id}/removals", RemovalIn, removal_record, "Record removal from the register"),
+)
+for _write in _WRITES:
+    _operation(*_write)
 
 
 # --- the read ----------------------------------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 """API for the 2012 prescribed items (``register.prescribed``): record a passport or other identity document, a bank
-account, a payment card or a relevant household, record that one is no longer held, and list them. Token auth;
+account, a payment card or a relevant household, record that one is no longer held or was entered in error, and
+list them. Token auth;
 the same guards, services and audit as the web. A number is sent in full once and never answered back: the
 register keeps its last 4 characters and a keyed hash."""
 
@@ -15,8 +16,8 @@ from pydantic import StrictStr
 from tether.access.api import Day, DetailOut, ErrorOut, In, Text, TokenAuth
 from tether.register.api import AddressLine, OptionalLine, PersonId, Postcode, Town, Version
 from tether.register.guards import access_person_by_id
-from tether.register.prescribed import MAX_ID, held_items
-from tether.register.prescribed_services import prescribed_end, prescribed_record
+from tether.register.prescribed import ERROR_REASON_MAX, MAX_ID, held_items
+from tether.register.prescribed_services import prescribed_end, prescribed_entered_in_error, prescribed_record
 
 router = Router(auth=TokenAuth(), tags=["people"])
 
@@ -80,6 +81,13 @@ class ItemEndIn(In):
     valid_to: Day = Field(description="The date they stopped holding it (or left the household)")
 
 
+class ItemErrorIn(In):
+    version: Version = None
+    reason: Annotated[str, Text(ERROR_REASON_MAX, required=True, multiline=True)] = Field(
+        description="Why it was entered in error (it never was: the item stays on the record, marked, and no longer "
+                    "counts)")
+
+
 class ItemSavedOut(Schema):
     id: int
     item: str
@@ -104,6 +112,9 @@ class ItemOut(Schema):
     valid_from: date
     valid_to: date | None
     created_at: datetime
+    entered_in_error_on: date | None = Field(description="The day it was recorded as entered in error (null: it "
+                                                         "stands); such an item no longer counts")
+    error_reason: str
 
 
 class ItemsOut(Schema):
@@ -147,6 +158,18 @@ def end_item(request: HttpRequest, person_id: PersonId, payload: ItemEndIn, item
     data = payload.dict()
     version = data.pop("version", None)
     row = prescribed_end(request.user, person_id, item_id, data, expected_version=version)
+    return 201, ItemSavedOut(id=row.pk, item=row.item, person_version=row.person.version)
+
+
+@router.post("/people/{person_id}/prescribed/{item_id}/entered-in-error", response=_RESPONSES,
+             summary="Record that a prescribed item was entered in error")
+def item_entered_in_error(request: HttpRequest, person_id: PersonId, payload: ItemErrorIn,
+                          item_id: int = ItemId) -> Any:
+    """Officers and supervisors (and administrators). The item stays on the record, marked with the day and the
+    reason; the rules engine no longer sees it, so no change to notify arises from it."""
+    data = payload.dict()
+    version = data.pop("version", None)
+    row = prescribed_entered_in_error(request.user, person_id, item_id, data, expected_version=version)
     return 201, ItemSavedOut(id=row.pk, item=row.item, person_version=row.person.version)
 
 

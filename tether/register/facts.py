@@ -54,7 +54,8 @@ class History:
       departure: time abroad (the only record of it) and the departures the travel rules read;
     - ``stays``: (start, end, address key) of each stay at other premises, by start;
     - ``advance_notices``: (change, UK date given, expected date) of each advance notice, by time given;
-    - ``prescribed``: (item, held from, held to) of the 2012 prescribed items (``register.prescribed``), by start;
+    - ``prescribed``: (item, held from, held to) of the 2012 prescribed items (``register.prescribed``), by start,
+      leaving out those entered in error;
     - ``review``: the latest determination on a review of indefinite notification (date, outcome, further date;
       ``legal_documents.determination``), None when none was made."""
 
@@ -114,7 +115,7 @@ def history_from_doc(doc: RegistrantDoc, jurisdiction: str) -> History:
         advance_notices=sorted(((a.change, notified_on(a.given_at), a.expected_on) for a in doc.advance_notices),
                                key=lambda a: a[1]),
         prescribed=prescribed_order([(item, p.valid_from, p.valid_to) for key, item in PRESCRIBED_SECTIONS.items()
-                                     for p in doc.sections.get(key) or []]),
+                                     for p in doc.sections.get(key) or [] if p.entered_in_error_on is None]),
         review=determination(doc.reviews),
     )
 

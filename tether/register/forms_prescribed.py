@@ -109,3 +109,15 @@ class PrescribedEndForm(ChangeForm):
 
     def to_data(self) -> dict[str, Any]:
         return {"valid_to": _iso(self.parsed.get("valid_to"))}
+
+
+class PrescribedErrorForm(ChangeForm):
+    reason = text_field(max_length=4000, strip=False)
+
+    FIELD_FOR_PATH = {"reason": "reason"}
+    LABELS = {"reason": "Why it was entered in error"}
+    ANCHORS = {"reason": "reason"}
+    ORDER = ("reason",)
+
+    def to_data(self) -> dict[str, Any]:
+        return {"reason": self.cleaned_data.get("reason") or ""}

@@ -32,7 +32,7 @@ from tether.core.fields import reason_problem
 from tether.core.models import holds_on_q
 
 from .models import Person
-from .transfer_models import Transfer, TransferState
+from .models_transfers import Transfer, TransferState
 
 FULL = "full"
 LIMITED = "limited"

@@ -222,11 +222,11 @@ class PersonObligation(models.Model):
         indexes = [models.Index(fields=["open", "due"])]
 
 
+from .models_prescribed import PrescribedItem as PrescribedItem  # noqa: E402  (the 2012 prescribed information)
+from .models_transfers import Transfer, TransferState  # noqa: E402, F401  (transfers between forces)
 from .models_travel import AdvanceNotice as AdvanceNotice  # noqa: E402  (travel, stays, advance notices)
 from .models_travel import Stay as Stay  # noqa: E402
 from .models_travel import Trip as Trip  # noqa: E402
-from .prescribed_models import PrescribedItem as PrescribedItem  # noqa: E402  (the 2012 prescribed information)
-from .transfer_models import Transfer, TransferState  # noqa: E402, F401  (transfers between forces)
 
 
 class Review(models.Model):

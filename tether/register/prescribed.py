@@ -9,7 +9,8 @@ number itself is never stored, exported, audited, logged or repeated in an error
 The items are the registrant document's sections ``identity_documents``, ``bank_accounts``, ``payment_cards``
 and ``relevant_households`` (``SECTIONS``, registered by ``register.apps``): validated with the rest of a
 document on import, written with it, exported beside it (last 4 and hash). Starting or ending one after
-registration is a ``prescribed_change`` for the rules engine (``facts.facts_from``).
+registration is a ``prescribed_change`` for the rules engine (``facts.facts_from``). An item entered in error keeps
+its row, marked with the day and the reason (``entered_in_error_on``, ``error_reason``): the engine no longer sees it.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from tether.core.fields import Fields
 from . import extensions
 from .constants import PRESCRIBED_SECTIONS, AccountKind, CardKind, DocumentKind, PrescribedItemKind
 from .identifiers import normalise_postcode
-from .prescribed_models import PrescribedItem
+from .models_prescribed import PrescribedItem
 
 # --- numbers: read once, kept as the last 4 characters and a keyed hash ---------------------------------------
 
@@ -141,6 +142,8 @@ class PrescribedDoc:
     town: str = ""
     postcode: str = ""
     intended_periods: list[tuple[date, date | None]] = field(default_factory=list)
+    entered_in_error_on: date | None = None  # it never was: kept, shown as such, not counted
+    error_reason: str = ""
 
     def same_as(self, other: PrescribedDoc) -> bool:
         """The same item: what identifies it and what was notified of it, whatever the dates held."""
@@ -250,6 +253,25 @@ def _periods(c: Fields, data: Mapping[str, Any], path: str) -> list[tuple[date, 
     return out
 
 
+ERROR_REASON_MAX = 2000
+
+
+def _in_error(c: Fields, data: Mapping[str, Any], path: str, doc: PrescribedDoc, today: date, *,
+              allowed: bool) -> None:
+    """An exported item entered in error: the day it was recorded so and the reason, each needing the other (an
+    import only: a new item is recorded, then recorded as entered in error)."""
+    keys = [k for k in ("entered_in_error_on", "error_reason") if data.get(k) not in (None, "")]
+    if not keys:
+        return
+    if not allowed:
+        for key in keys:
+            c.fail(_at(path, key), "cannot be given here: record the item, then record that it was entered in error")
+        return
+    doc.entered_in_error_on = c.day(data, "entered_in_error_on", _at(path, "entered_in_error_on"), today=today)
+    doc.error_reason = c.text(data, "error_reason", _at(path, "error_reason"), max_len=ERROR_REASON_MAX,
+                              multiline=True)
+
+
 def parse_item(c: Fields, data: Mapping[str, Any], path: str, item: str, today: date, *,
                hashed_allowed: bool, date_of_birth: date | None = None) -> PrescribedDoc:
     """One item of kind ``item``; problems go to ``c`` with their field paths (under ``path``). ``hashed_allowed``:
@@ -260,6 +282,7 @@ def parse_item(c: Fields, data: Mapping[str, Any], path: str, item: str, today: 
     if held_from and date_of_birth and held_from < date_of_birth:
         c.fail(_at(path, "valid_from"), "must not be before the date of birth")
     doc = PrescribedDoc(item=item, valid_from=held_from or today, valid_to=held_to)
+    _in_error(c, data, path, doc, today, allowed=hashed_allowed)
     if item == PrescribedItemKind.RELEVANT_HOUSEHOLD:
         doc.line1 = c.text(data, "line1", _at(path, "line1"))
         doc.line2 = c.text(data, "line2", _at(path, "line2"), required=False)
@@ -291,8 +314,11 @@ def _d(value: date | None) -> str | None:
 
 
 def item_to_json(p: PrescribedDoc) -> dict[str, Any]:
-    """One item's JSON form (docs/import-format.md), keys in a fixed order: never the full number."""
-    held = {"valid_from": _d(p.valid_from), "valid_to": _d(p.valid_to)}
+    """One item's JSON form (docs/import-format.md), keys in a fixed order: never the full number. An item entered
+    in error ends with the day and the reason (left out for the others)."""
+    held: dict[str, Any] = {"valid_from": _d(p.valid_from), "valid_to": _d(p.valid_to)}
+    if p.entered_in_error_on is not None:
+        held.update(entered_in_error_on=_d(p.entered_in_error_on), error_reason=p.error_reason)
     if p.item == PrescribedItemKind.RELEVANT_HOUSEHOLD:
         return {"line1": p.line1, "line2": p.line2, "town": p.town, "postcode": p.postcode,
                 "intended_periods": [{"start": _d(s), "end": _d(e)} for s, e in p.intended_periods], **held}
@@ -314,6 +340,7 @@ def doc_from_row(row: PrescribedItem) -> PrescribedDoc:
         line2=row.line2, town=row.town, postcode=row.postcode,
         intended_periods=[(date.fromisoformat(p["start"]), date.fromisoformat(p["end"]) if p.get("end") else None)
                           for p in row.intended_periods or []],
+        entered_in_error_on=row.entered_in_error_on, error_reason=row.error_reason,
     )
 
 
@@ -324,6 +351,7 @@ def row_from_doc(person_id: Any, p: PrescribedDoc, now: datetime) -> PrescribedI
         number_hash=p.number_hash, issued_on=p.issued_on, expires_on=p.expires_on, line1=p.line1, line2=p.line2,
         town=p.town, postcode=p.postcode,
         intended_periods=[{"start": _d(s), "end": _d(e)} for s, e in p.intended_periods], created_at=now,
+        entered_in_error_on=p.entered_in_error_on, error_reason=p.error_reason,
     )
 
 
@@ -380,8 +408,9 @@ def _described(row: PrescribedItem) -> str:
 
 def person_panel(user: Any, person: Any) -> extensions.PersonPanel:
     """The person page's "Passports, bank and household" section (a register panel): each item held or once held,
-    by kind, with the links to record one and to record that one is no longer held (writer roles)."""
-    from tether.access.permissions import is_worker
+    by kind (one entered in error shown as such, with its reason), with the links to record one, to record that one
+    is no longer held (writer roles) and that one was entered in error."""
+    from tether.access.permissions import can_correct_register_entry, is_worker
 
     rows = list(PrescribedItem.objects.filter(person=person).order_by("item", "valid_from", "id"))
     groups = []
@@ -390,13 +419,15 @@ def person_panel(user: Any, person: Any) -> extensions.PersonPanel:
             "item": item, "title": title,
             "rows": [{"id": r.pk, "what": _described(r), "held_from": r.valid_from, "held_to": r.valid_to,
                       "issued_on": r.issued_on, "expires_on": r.expires_on,
+                      "in_error": r.entered_in_error_on, "error_reason": r.error_reason,
                       "intended": [(date.fromisoformat(p["start"]), date.fromisoformat(p["end"]) if p.get("end")
                                     else None) for p in r.intended_periods or []]}
                      for r in rows if r.item == item],
         })
     return extensions.PersonPanel(template="register/prescribed/_panel.html", anchor="prescribed",
                                   title="Passports, bank and household",
-                                  context={"groups": groups, "person": person, "can_write": is_worker(user)})
+                                  context={"groups": groups, "person": person, "can_write": is_worker(user),
+                                           "can_correct": can_correct_register_entry(user)})
 
 
 MAX_ID = 2**63 - 1  # the largest id a row can have: a larger one in a URL is no item
@@ -408,7 +439,7 @@ def item_on_record(person: Any, item_id: int) -> dict[str, Any] | None:
     if row is None:
         return None
     return {"id": row.pk, "item": row.item, "title": ITEM_TITLES[row.item], "what": _described(row),
-            "held_from": row.valid_from, "held_to": row.valid_to}
+            "held_from": row.valid_from, "held_to": row.valid_to, "in_error": row.entered_in_error_on}
 
 
 def held_items(person: Any) -> list[PrescribedItem]:

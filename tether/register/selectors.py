@@ -229,7 +229,7 @@ def load_histories(ids: Sequence[uuid.UUID], *, span: Span | None = None) -> dic
     grouped("advance", f"SELECT person_id, change, given_at, expected_on FROM {t['AdvanceNotice']}"  # noqa: S608
                        " WHERE {ids} ORDER BY person_id, given_at, id")
     grouped("prescribed", f"SELECT person_id, item, valid_from, valid_to FROM {t['PrescribedItem']}"  # noqa: S608
-                          " WHERE {ids} ORDER BY person_id, valid_from, id")
+                          " WHERE {ids} AND entered_in_error_on IS NULL ORDER BY person_id, valid_from, id")
     status_spans: dict[uuid.UUID, list[Any]] = defaultdict(list)
     for source in extensions.status_sources():
         for pid, spans in source(qn, lambda sql, *params: person_rows(sql, ids, *params, span=span)).items():

@@ -19,7 +19,7 @@ from tether.core import clock
 from tether.core.fields import Fields
 
 from . import extensions
-from .transfer_models import Transfer, TransferState
+from .models_transfers import Transfer, TransferState
 
 KEY = "transfers"
 

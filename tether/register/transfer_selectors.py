@@ -14,7 +14,7 @@ from tether.core import clock
 from tether.core.errors import Forbidden, ValidationFailed
 
 from .extensions import PersonPanel
-from .transfer_models import Transfer, TransferState
+from .models_transfers import Transfer, TransferState
 
 DIRECTIONS = ("incoming", "outgoing", "all")
 LIST_LIMIT = 500

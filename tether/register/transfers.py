@@ -34,8 +34,8 @@ from tether.core.fields import Fields, read_text
 
 from . import extensions
 from .models import Ownership
+from .models_transfers import Transfer, TransferState
 from .services import _changing, _require_writer, forces_by_code
-from .transfer_models import Transfer, TransferState
 
 DEFAULT_ACCEPT_DAYS = 14  # when no playbook is installed (casework gives the receiving force's own setting)
 REASON_MIN = 10

@@ -32,6 +32,8 @@ urlpatterns = [
          name="prescribed_record"),
     path("people/<uuid:person_id>/prescribed/<int:item_id>/end/", views_prescribed.prescribed_end_view,
          name="prescribed_end"),
+    path("people/<uuid:person_id>/prescribed/<int:item_id>/entered-in-error/", views_prescribed.prescribed_error_view,
+         name="prescribed_error"),
     # the legal record (views_legal)
     path("people/<uuid:person_id>/disposals/new/", views_legal.disposal_record_view, name="disposal_record"),
     path("people/<uuid:person_id>/periods/new/", views_legal.detention_record_view, name="detention_record"),

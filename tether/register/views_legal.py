@@ -1,6 +1,6 @@
 """Pages that record the legal record of a registrant: a conviction or other disposal, a period in custody or
 hospital and its release, an order, an application for review with its decision and appeal, and removal from the
-register. They work as the other change pages (``views_changes``): writer roles, the full record, the version in
+register. They work as every change page does (``change_pages``): writer roles, the full record, the version in
 the form, every write through a service (``register.legal``); plus the person page's panel that lists them.
 """
 
@@ -17,10 +17,9 @@ from django.views.decorators.http import require_http_methods
 
 from tether.access.permissions import is_worker
 from tether.core import clock
-from tether.ui.pages import error_page
-from tether.ui.submit import Submitted, submit
 
 from . import extensions
+from .change_pages import change_page
 from .constants import AppealOutcome, DetentionBasis, RemovalReason, ReviewDecision
 from .display import flagged_disposals
 from .forms_legal import (
@@ -56,50 +55,34 @@ from .legal import (
     review_decide,
 )
 from .legal_documents import all_countries, order_name
-from .views_changes import _back_to, _person_to_change, _render, _version_now
 
 TEMPLATE = "register/legal/form.html"
 
 
 def _page(
     request: HttpRequest, person_id: uuid.UUID, *, form_class: type[SpecForm], doing: str, title: str, intro: str,
-    button: str, section: str, write: Callable[[Any, dict[str, Any], int | None], Any],
-    check: Callable[[dict[str, Any]], Any], done: Callable[[Any], str], row: Callable[[Any], Any] | None = None,
-    initial: dict[str, Any] | None = None, about_kind: str = "",
+    button: str, write: Callable[[Any, dict[str, Any], int | None], Any], check: Callable[[dict[str, Any]], Any],
+    done: Callable[[Any], str], row: Callable[[Any], Any] | None = None, about_kind: str = "",
 ) -> HttpResponse:
-    person = _person_to_change(request, person_id, doing)
-    if isinstance(person, HttpResponse):
-        return person
-    about = None
-    if row is not None:
-        about = row(person)
-        if about is None:
-            return error_page(request, 404)
-    result = Submitted()
-    if request.method == "POST":
-        form = form_class(request.POST)
-        parsed = form.parse()
-        result = submit(
-            request, form, parsed,
-            lambda version: write(person, form.to_data(), version),
-            lambda: check(form.to_data()),  # the service's own checks too, on the first submit
-            lambda: _version_now(person),
-        )
-        if result.response is not None:
-            return result.response
-        if result.ok:
-            messages.success(request, done(result.saved))
-            if form_class is DisposalForm:
-                saved = result.saved.person
-                for flag in flagged_disposals(saved.disposals.all(), saved.owning_force.jurisdiction,
-                                              saved.date_of_birth):  # a flag for review, never a refusal
-                    messages.warning(request, flag["message"][0].upper() + flag["message"][1:] + ".")
-            return _back_to(person, section)
-    else:
-        form = form_class(initial={**(initial or {}), "version": person.version})
-    return _render(request, TEMPLATE, person, form, result, title=title, intro=intro, button=button,
-                   section=section, fields=form.layout(result.errors), about=about, about_kind=about_kind,
-                   action=request.path)
+    """A legal record page (``change_pages.change_page``): the form's fields laid out from its spec, the service
+    given what the form read."""
+    return change_page(
+        request, person_id, doing=doing, form_class=form_class, template=TEMPLATE, section="legal-record",
+        write=lambda p, form, v: write(p, form.to_data(), v),
+        check=lambda form: check(form.to_data()),  # the service's own checks too, on the first submit
+        done=done, row=row, row_name="about", after=_flags(request) if form_class is DisposalForm else None,
+        context=lambda p, form, result: {"fields": form.layout(result.errors)},
+        title=title, intro=intro, button=button, about_kind=about_kind,
+    )
+
+
+def _flags(request: HttpRequest) -> Callable[[Any], None]:
+    def after(disposal: Any) -> None:
+        saved = disposal.person
+        for flag in flagged_disposals(saved.disposals.all(), saved.owning_force.jurisdiction,
+                                      saved.date_of_birth):  # a flag for review, never a refusal
+            messages.warning(request, flag["message"][0].upper() + flag["message"][1:] + ".")
+    return after
 
 
 def _detention(person_id: Any) -> Callable[[Any], Any]:
@@ -109,7 +92,7 @@ def _detention(person_id: Any) -> Callable[[Any], Any]:
 @require_http_methods(["GET", "HEAD", "POST"])
 def disposal_record_view(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
     return _page(
-        request, person_id, form_class=DisposalForm, doing="record a conviction", section="legal-record",
+        request, person_id, form_class=DisposalForm, doing="record a conviction",
         title="Record a conviction, caution or finding", button="Record disposal",
         intro="A qualifying conviction, caution or finding. The Schedule 3 check flags an offence that may not "
               "qualify for review; it never refuses one.",
@@ -121,7 +104,7 @@ def disposal_record_view(request: HttpRequest, person_id: uuid.UUID) -> HttpResp
 @require_http_methods(["GET", "HEAD", "POST"])
 def detention_record_view(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
     return _page(
-        request, person_id, form_class=DetentionForm, doing="record a period in custody", section="legal-record",
+        request, person_id, form_class=DetentionForm, doing="record a period in custody",
         title="Record a period in custody or in hospital", button="Record period",
         intro="Days in custody or in hospital are not counted in the 3-day windows (time outside the UK is a trip); "
               "a release starts a duty to notify.",
@@ -133,7 +116,7 @@ def detention_record_view(request: HttpRequest, person_id: uuid.UUID) -> HttpRes
 @require_http_methods(["GET", "HEAD", "POST"])
 def detention_release_view(request: HttpRequest, person_id: uuid.UUID, detention_id: int) -> HttpResponse:
     return _page(
-        request, person_id, form_class=ReleaseForm, doing="record a release", section="legal-record",
+        request, person_id, form_class=ReleaseForm, doing="record a release",
         title="Record a release", button="Record release", row=_detention(detention_id), about_kind="period",
         intro="The release ends the period. It is recorded once; the licence end may be added later.",
         write=lambda p, data, v: detention_release(request.user, p.pk, detention_id, data, expected_version=v),
@@ -145,7 +128,7 @@ def detention_release_view(request: HttpRequest, person_id: uuid.UUID, detention
 @require_http_methods(["GET", "HEAD", "POST"])
 def order_record_view(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
     return _page(
-        request, person_id, form_class=OrderForm, doing="record an order", section="legal-record",
+        request, person_id, form_class=OrderForm, doing="record an order",
         title="Record an order", button="Record order",
         intro="An SHPO keeps or makes them subject while in force; a notification order makes them subject for the "
               "period it states. A sexual risk order or a foreign travel prohibition changes no notification duty.",
@@ -157,7 +140,7 @@ def order_record_view(request: HttpRequest, person_id: uuid.UUID) -> HttpRespons
 @require_http_methods(["GET", "HEAD", "POST"])
 def order_update_view(request: HttpRequest, person_id: uuid.UUID, order_id: int) -> HttpResponse:
     return _page(
-        request, person_id, form_class=OrderUpdateForm, doing="record the end of an order", section="legal-record",
+        request, person_id, form_class=OrderUpdateForm, doing="record the end of an order",
         title="Record the end of an order or passports surrendered", button="Record",
         row=lambda person: person.orders.filter(pk=order_id).first(), about_kind="order",
         intro="What is recorded is never overwritten: an end already recorded stays as it is.",
@@ -170,7 +153,7 @@ def order_update_view(request: HttpRequest, person_id: uuid.UUID, order_id: int)
 def review_apply_view(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
     return _page(
         request, person_id, form_class=ReviewApplyForm, doing="record an application for review",
-        section="legal-record", title="Record an application for review", button="Record application",
+        title="Record an application for review", button="Record application",
         intro="An application in writing to end indefinite notification (Sexual Offences Act 2003 ss.91A to 91F).",
         write=lambda p, data, v: review_apply(request.user, p.pk, data, expected_version=v),
         check=parse_review_application,
@@ -185,7 +168,7 @@ def _review(review_id: Any) -> Callable[[Any], Any]:
 @require_http_methods(["GET", "HEAD", "POST"])
 def review_decide_view(request: HttpRequest, person_id: uuid.UUID, review_id: int) -> HttpResponse:
     return _page(
-        request, person_id, form_class=ReviewDecisionForm, doing="record a review decision", section="legal-record",
+        request, person_id, form_class=ReviewDecisionForm, doing="record a review decision",
         title="Record the decision on a review", button="Record decision", row=_review(review_id), about_kind="review",
         intro="If discharged, the notification requirements end on the day of the decision.",
         write=lambda p, data, v: review_decide(request.user, p.pk, review_id, data, expected_version=v),
@@ -196,7 +179,7 @@ def review_decide_view(request: HttpRequest, person_id: uuid.UUID, review_id: in
 @require_http_methods(["GET", "HEAD", "POST"])
 def review_appeal_view(request: HttpRequest, person_id: uuid.UUID, review_id: int) -> HttpResponse:
     return _page(
-        request, person_id, form_class=ReviewAppealForm, doing="record an appeal", section="legal-record",
+        request, person_id, form_class=ReviewAppealForm, doing="record an appeal",
         title="Record an appeal against a review decision", button="Record appeal", row=_review(review_id),
         about_kind="review",
         intro="An appeal to a magistrates' court against a decision that the requirements continue.",
@@ -208,7 +191,7 @@ def review_appeal_view(request: HttpRequest, person_id: uuid.UUID, review_id: in
 @require_http_methods(["GET", "HEAD", "POST"])
 def removal_record_view(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
     return _page(
-        request, person_id, form_class=RemovalForm, doing="record a removal", section="legal-record",
+        request, person_id, form_class=RemovalForm, doing="record a removal",
         title="Record removal from the register", button="Record removal",
         intro="A removal must follow from the record: the notification period ended, or a review or an appeal "
               "discharged them that day.",

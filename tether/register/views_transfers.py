@@ -20,11 +20,10 @@ from tether.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from tether.ui.forms import ChangeForm, DateParts, text_field
 from tether.ui.forms import iso as _iso
 from tether.ui.pages import error_page
-from tether.ui.submit import Submitted, submit
 
+from .change_pages import change_page
 from .transfer_selectors import DIRECTIONS, transfer_row, transfers_list
 from .transfers import parse_start, transfer_accept, transfer_refuse, transfer_start
-from .views_changes import _person_to_change, _render, _version_now
 
 
 class TransferStartForm(ChangeForm):
@@ -48,34 +47,22 @@ class RefuseForm(forms.Form):
     reason = forms.CharField(required=False, max_length=4000, strip=False)
 
 
+def _start_done(t: Any) -> str:
+    return f"The transfer to {t.to_force.name} was started. They have until {t.accept_by:%-d %B %Y} to accept it."
+
+
 @require_http_methods(["GET", "HEAD", "POST"])
 def transfer_start_view(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
-    person = _person_to_change(request, person_id, "start a transfer")
-    if isinstance(person, HttpResponse):
-        return person
-    result = Submitted()
-    if request.method == "POST":
-        form = TransferStartForm(request.POST)
-        parsed = form.parse()
-        result = submit(
-            request, form, parsed,
-            lambda version: transfer_start(request.user, person.pk, form.to_data(), expected_version=version),
-            lambda: parse_start(form.to_data()),
-            lambda: _version_now(person),
-        )
-        if result.response is not None:
-            return result.response
-        if result.ok:
-            t = result.saved
-            messages.success(request, f"The transfer to {t.to_force.name} was started. They have until "
-                                      f"{t.accept_by:%-d %B %Y} to accept it.")
-            return redirect(reverse("register:person", kwargs={"person_id": person.pk}) + "#transfers")
-    else:
-        form = TransferStartForm(initial={"version": person.version})
-    options = [(code, name) for code, name in force_choices(("", "Select a force"))
-               if code != person.owning_force.code]
-    return _render(request, "register/transfers/start.html", person, form, result, force_options=options,
-                   move_date=form.date_value("move_date"))
+    return change_page(
+        request, person_id, doing="start a transfer", form_class=TransferStartForm,
+        template="register/transfers/start.html", section="transfers",
+        write=lambda p, form, v: transfer_start(request.user, p.pk, form.to_data(), expected_version=v),
+        check=lambda form: parse_start(form.to_data()), done=_start_done,
+        context=lambda p, form, result: {
+            "force_options": [(code, name) for code, name in force_choices(("", "Select a force"))
+                              if code != p.owning_force.code],
+            "move_date": form.date_value("move_date")},
+    )
 
 
 @require_http_methods(["GET", "HEAD"])

@@ -1,7 +1,7 @@
 """Pages for trips outside the UK (s.86), stays at other premises, the end of another regular address and advance
 notices of a change (s.84(2)), and the force's "travelling now" list.
 
-The change pages work as every change page does (``views_changes``): writer roles only, the full record needed, the
+The change pages work as every change page does (``change_pages``): writer roles only, the full record needed, the
 record's version carried in the form, every write through a service (``services_travel``). No domain rules here.
 """
 
@@ -23,8 +23,9 @@ from tether.core.dates import as_of_error
 from tether.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from tether.ui.forms import ChangeForm
 from tether.ui.pages import error_page
-from tether.ui.submit import Submitted, submit
+from tether.ui.submit import Submitted
 
+from .change_pages import back_to, change_page, person_to_change
 from .forms_travel import AdvanceNoticeForm, EndForm, StayForm, TripForm, TripReturnForm
 from .selectors_travel import travelling_now
 from .services_travel import (
@@ -41,7 +42,6 @@ from .services_travel import (
     trip_return_record,
 )
 from .travel import ADVANCE_CHANGES
-from .views_changes import _back_to, _person_to_change, _render, _version_now
 
 
 def _received_initial() -> dict[str, Any]:
@@ -76,26 +76,10 @@ def _page(
     fields: Callable[[ChangeForm, Submitted], list[dict[str, Any]]], done: Callable[[Any], str],
     check: Callable[[ChangeForm], Any] | None = None, **page: Any,
 ) -> HttpResponse:
-    """One change page: GET shows the form, POST writes through the service (every problem listed at once)."""
-    person = _person_to_change(request, person_id, doing)
-    if isinstance(person, HttpResponse):
-        return person
-    result = Submitted()
-    if request.method == "POST":
-        form = form_class(request.POST)
-        parsed = form.parse()
-        result = submit(request, form, parsed, lambda version: write(person, form, version),
-                        (lambda: check(form)) if check is not None else None,  # the service's checks too, at once
-                        lambda: _version_now(person))
-        if result.response is not None:
-            return result.response
-        if result.ok:
-            messages.success(request, done(result.saved))
-            return _back_to(person, "travel")
-    else:
-        form = form_class(initial={**initial(person), "version": person.version})
-    return _render(request, "register/travel/form.html", person, form, result, fields=fields(form, result),
-                   action=request.path, **page)
+    """A travel page (``change_pages.change_page``): the form's fields laid out by ``fields``."""
+    return change_page(request, person_id, doing=doing, form_class=form_class, template="register/travel/form.html",
+                       section="travel", write=write, done=done, check=check, initial=initial,
+                       context=lambda p, form, result: {"fields": fields(form, result)}, **page)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -171,7 +155,7 @@ def trip_return(request: HttpRequest, person_id: uuid.UUID, number: int) -> Http
 
 @require_http_methods(["POST"])
 def trip_cancel_view(request: HttpRequest, person_id: uuid.UUID, number: int) -> HttpResponse:
-    person = _person_to_change(request, person_id, "cancel a trip")
+    person = person_to_change(request, person_id, "cancel a trip")
     if isinstance(person, HttpResponse):
         return person
     form = ChangeForm(request.POST)
@@ -188,7 +172,7 @@ def trip_cancel_view(request: HttpRequest, person_id: uuid.UUID, number: int) ->
         messages.error(request, str(exc))
     else:
         messages.success(request, f"Trip {number} was recorded as cancelled.")
-    return _back_to(person, "travel")
+    return back_to(person, "travel")
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

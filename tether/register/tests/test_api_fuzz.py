@@ -29,6 +29,8 @@ DOMAIN_RULES = {
     "POST /api/v1/people/{person_id}/relevant-households": "a real UK postcode; periods and dates in order",
     "POST /api/v1/people/{person_id}/prescribed/{item_id}/end": "an item of this person's, not already ended, not "
                                                                  "before it began",
+    "POST /api/v1/people/{person_id}/prescribed/{item_id}/entered-in-error": "an item of this person's, not already "
+                                                                              "recorded as entered in error",
     "POST /api/v1/people/{person_id}/names": "valid_from not in the future",
     "POST /api/v1/people/{person_id}/addresses": "a real UK postcode; valid_from not in the future",
     "PATCH /api/v1/people/{person_id}/identity": "a correction must change something (against the stored record)",

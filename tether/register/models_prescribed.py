@@ -1,5 +1,7 @@
 """The 2012 prescribed information a registrant holds, as intervals (``valid_from``: held or begun from;
-``valid_to``: no longer held, exclusive; null: still held). Nothing is overwritten: an item that ends keeps its row.
+``valid_to``: no longer held, exclusive; null: still held). Nothing is overwritten: an item that ends keeps its row,
+and so does one entered in error (``entered_in_error_on`` with the reason: the register and the rules engine no
+longer count it, the record still shows it).
 
 Never a full card, account or document number: ``number_last4`` and ``number_hash`` (a keyed HMAC of the full
 number, ``register.prescribed.number_hash``) only. Imported by ``register.models``.
@@ -36,6 +38,9 @@ class PrescribedItem(Interval):
     postcode = models.CharField(max_length=8, blank=True)
     intended_periods = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField()
+    entered_in_error_on = models.DateField(null=True, blank=True,
+                                           help_text="The day it was recorded as entered in error (null: it stands).")
+    error_reason = models.TextField(blank=True, help_text="Why it was entered in error.")
 
     class Meta:
         ordering = ["valid_from", "id"]
