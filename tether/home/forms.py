@@ -114,6 +114,7 @@ ROW_GROUPS: tuple[RowGroup, ...] = (
         RowField("address", "Address (stays)", "text", "the address for {row}", classes="govuk-input--width-20"),
         RowField("country", "Country (departures)", "text", "the country for {row}", classes="govuk-input--width-4"),
         RowField("short_notice", "Short notice (departures)", "checkbox", "the short notice flag for {row}"),
+        _date_field("notified_on", "Date the trip was notified (departures)", "the day {row} was notified"),
     )),
     RowGroup("review", "review", "the review", 1, (
         _date_field("determined_on", "Determined on", "the date {row} was determined"),

@@ -139,6 +139,8 @@ def fact_change_dates(facts: Facts) -> list[date]:
             out += (e.end, e.end if e.end == date.max else e.end + ONE_DAY)
         if e.advance_notice_for is not None:
             out.append(e.advance_notice_for)
+        if e.notified_on is not None:
+            out.append(e.notified_on)
     if facts.date_of_death is not None:
         out.append(facts.date_of_death)
     if facts.review is not None:
@@ -241,6 +243,19 @@ def first_after(dates: list[date], lo: date, hi: date | None = None) -> date | N
         if hi is None or d <= hi:
             return d
     return None
+
+
+def trip_notice(travel: list[date], notified_on: date | None, lo: date, departure: date) -> date | None:
+    """The travel notification (a date in ``travel``, made on or before as_of) that meets a departure's notice
+    duty. ``notified_on`` (the trip's own notification) decides when given: met by it when made no later than the
+    departure day. Without it, the first travel notification after ``lo`` (the previous departure) and no later
+    than the departure day."""
+    if notified_on is None:
+        return first_after(travel, lo, departure)
+    if notified_on > departure:
+        return None
+    i = bisect_left(travel, notified_on)
+    return notified_on if i < len(travel) and travel[i] == notified_on else None
 
 
 def last_on_or_before(dates: list[date], hi: date, lo: date | None = None) -> date | None:

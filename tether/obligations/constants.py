@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Final
 
-RULES_VERSION: Final = "2026.12.4"
+RULES_VERSION: Final = "2026.12.5"
 
 # --- Ages -----------------------------------------------------------------------------------------
 ADULT_AGE: Final = 18  # s.82(2): periods halved when under 18 on the relevant date

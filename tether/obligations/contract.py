@@ -60,7 +60,8 @@ _DISPOSAL = frozenset(
 _ORDER = frozenset({"kind", "start", "end"})
 _DETENTION = frozenset({"kind", "start", "end"})
 _NOTIFICATION = frozenset({"kind", "date", "no_fixed_abode"})
-_EVENT = frozenset({"kind", "start", "end", "address", "advance_notice_for", "country", "short_notice", "item"})
+_EVENT = frozenset({"kind", "start", "end", "address", "advance_notice_for", "country", "short_notice", "item",
+                    "notified_on"})
 _REVIEW = frozenset({"determined_on", "outcome", "further_date"})
 
 T = TypeVar("T", bound=str)
@@ -183,6 +184,13 @@ def _item(
     return _choice(obj, "item", prefix, PRESCRIBED_ITEMS)
 
 
+def _notified_on(obj: Mapping[str, Any], kind: str, prefix: str) -> date | None:
+    day = _date(obj, "notified_on", prefix, required=False)
+    if day is not None and kind != "departure":
+        raise FactsError(_path(prefix, "notified_on"), "is only for departure events")
+    return day
+
+
 def parse_facts(data: Mapping[str, Any]) -> tuple[Facts, date]:
     """Read the JSON input (a decoded object including ``as_of``) into Facts and the as-of date."""
     top = _object(data, "", _TOP)
@@ -251,6 +259,7 @@ def parse_facts(data: Mapping[str, Any]) -> tuple[Facts, date]:
                 country=_text(obj, "country", p),
                 short_notice=_bool(obj, "short_notice", p),
                 item=_item(obj, kind_e, p),
+                notified_on=_notified_on(obj, kind_e, p),
             )
         )
 
@@ -329,7 +338,14 @@ def contradictions(facts: Facts) -> list[FactsError]:
             ))
         _after_death(out, death, n.date, _path(p, "date"), "a notification")
     first_disposal = min((d.date for d in facts.disposals), default=None)
+    travel = {n.date for n in facts.notifications if n.kind == "travel"}
     for i, e in enumerate(facts.events):
+        if e.notified_on is not None and e.notified_on not in travel:
+            out.append(FactsError(
+                f"events[{i}].notified_on",
+                f"{e.notified_on.isoformat()} is not the date of any travel notification: a trip is notified by one",
+                "trip_notice_missing", e.notified_on,
+            ))
         if e.kind == "release" and first_disposal is not None and e.start < first_disposal:
             out.append(FactsError(
                 f"events[{i}].start",
@@ -396,6 +412,7 @@ def facts_to_dict(facts: Facts, as_of: date) -> dict[str, Any]:
                     "country": e.country,
                     "short_notice": e.short_notice,
                     "item": e.item,
+                    "notified_on": _iso(e.notified_on),
                 }
             )
             for e in facts.events

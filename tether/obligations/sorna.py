@@ -28,11 +28,11 @@ from .common import (
     any_between,
     choose_spell,
     empty_registration,
-    first_after,
     first_on_or_after,
     merge_spells,
     obligation,
     sort_obligations,
+    trip_notice,
 )
 from .types import Facts, FactsError, Jurisdiction, Obligation, Registration
 
@@ -182,7 +182,7 @@ def _obligations(
         due = t - timedelta(days=C.SORNA_TRAVEL_NOTICE_DAYS)
         if due < spell.start:
             due = spell.start
-        met_on = first_after(notes.travel, lo if lo is not None else spell.start - ONE_DAY, t)
+        met_on = trip_notice(notes.travel, ev.notified_on, lo if lo is not None else spell.start - ONE_DAY, t)
         lead = f"Notice of international travel on {format_date(t)} (at least 21 days before) is due"
         citation = "34 U.S.C. §20914(a)(7); SORNA Supplemental Guidelines 2011"
         out.append(obligation("travel", t, due, met_on, as_of, citation, lead))

@@ -111,6 +111,10 @@ class Event:
     # Optional (added), departures only: the travel details were not known 7 days ahead, so the
     # 12-hour fallback applies (modelled at date level: notice by the end of the day before departure).
     short_notice: bool = False
+    # Optional (added), departures only: the day the trip was notified (the ``travel`` notification that gave it).
+    # When given, that notification alone decides the trip's travel duty (met, or met late, if made no later than
+    # the departure day); when None, the first travel notification since the previous departure does.
+    notified_on: date | None = None
     # Optional (added), ``prescribed_change`` events only: which prescribed item changed (None: not said).
     item: PrescribedItem | None = None
 

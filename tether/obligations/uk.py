@@ -36,6 +36,7 @@ from .common import (
     merge_spells,
     obligation,
     sort_obligations,
+    trip_notice,
 )
 from .types import (
     Disposal,
@@ -769,7 +770,8 @@ def _travel(
     notes: Notes,
 ) -> None:
     """Travel regulations: notice 7 days before leaving the UK; 12 hours when the details were not
-    known (date level: the day before). Met by a travel notification since the previous departure.
+    known (date level: the day before). Met by the trip's own notification when known, else by a travel
+    notification since the previous departure.
     ``departures`` are in date order."""
     prev: date | None = None
     for ev in departures:
@@ -799,8 +801,9 @@ def _travel(
             rule = "at least 7 days before"
         if due < spell.start:
             due = spell.start  # ASSUMPTION: no notice can be owed before registration starts
-        # ASSUMPTION: met by a travel notification after the previous departure and no later than this one.
-        met_on = first_after(notes.travel, lo if lo is not None else spell.start - ONE_DAY, t)
+        # ASSUMPTION: met by the trip's own notification (``notified_on``) when known, else by a travel notification
+        # after the previous departure; either no later than this one.
+        met_on = trip_notice(notes.travel, ev.notified_on, lo if lo is not None else spell.start - ONE_DAY, t)
         lead = f"Notice of travel outside the UK on {format_date(t)} ({rule}) is due"
         out.append(obligation("travel", t, due, met_on, as_of, rules.travel_citation, lead))
 
@@ -843,7 +846,7 @@ def _travel_before_any_trip(
         citation = rules.travel_transition_citation
     if due < spell.start:
         due = spell.start
-    met_on = first_after(notes.travel, prev if prev is not None else spell.start - ONE_DAY, t)
+    met_on = trip_notice(notes.travel, ev.notified_on, prev if prev is not None else spell.start - ONE_DAY, t)
     lead = f"Notice of travel outside the UK on {format_date(t)} ({rule}) is due"
     out.append(obligation("travel", t, due, met_on, as_of, citation, lead))
 

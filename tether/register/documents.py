@@ -47,7 +47,7 @@ from .legal_documents import (
     parse_review,
 )
 from .notified import read_notified
-from .travel import AdvanceNoticeDoc, StayDoc, TripDoc, parse_sections
+from .travel import TRIP_NOTICE_MISSING, AdvanceNoticeDoc, StayDoc, TripDoc, parse_sections
 
 # 2: trips (s.86), stays and advance notices; time abroad is a trip, no longer an ``abroad`` detention (a format 1
 # line's abroad detentions are read as trips); notifications carry change, changed_on and given; the 2012
@@ -407,6 +407,14 @@ def parse_registrant(
                 change=notified.change, changed_on=notified.changed_on, given=notified.given,
             )
         )
+
+    # a trip version's notified_on names the travel notification that gave it (the register links the two)
+    travel_days = {clock.uk_date(n.received_at) for n in notifications if n.kind == NotificationKind.TRAVEL}
+    raw_trips = data.get("trips")
+    given = [i for i, x in enumerate(raw_trips) if isinstance(x, Mapping)] if isinstance(raw_trips, list) else []
+    for i, trip in zip(given, trips, strict=False):
+        if trip.notified_on is not None and trip.notified_on not in travel_days:
+            c.fail(f"trips[{i}].notified_on", TRIP_NOTICE_MISSING)
 
     sections = {section.key: section.parse(c, data, dob, today) for section in extensions.sections()}
 

@@ -22,7 +22,7 @@ from tether.obligations import types as t
 from . import extensions
 from .constants import ENGINE_ORDER_KINDS, PRESCRIBED_SECTIONS, AddressKind, NameKind
 from .legal_documents import determination, review_fact
-from .travel import ADVANCE_EVENT_KIND, current_trips, stay_key
+from .travel import ADVANCE_EVENT_KIND, current_trips, stay_key, trip_notified_on
 
 if TYPE_CHECKING:
     from .documents import RegistrantDoc
@@ -32,7 +32,8 @@ NAME_KINDS = (NameKind.CURRENT.value, NameKind.ALIAS.value)
 HOME_KINDS = (AddressKind.HOME.value, AddressKind.NFA.value)
 
 Span = tuple[str, date, "date | None"]  # (kind, start, end)
-Trip = tuple[date, "date | None", "str | None", bool]  # (departure, return date, first country, short notice)
+# (departure, return date, first country, short notice, the day the trip was notified)
+Trip = tuple[date, "date | None", "str | None", bool, "date | None"]
 
 # An advance notice whose change has not happened (or not been recorded) reaches the rules engine as the change
 # dated after any as_of: "not happened yet", which is when the engine's non-occurrence duty applies.
@@ -50,8 +51,9 @@ class History:
     - ``status_spans``: (kind, start, end) of what other packages hold that sets the register status (casework's
       missing and wanted cases: kind ``missing`` or ``wanted``), see ``extensions``;
     - ``date_of_death``: when they died (None: alive, or not known to have died);
-    - ``trips``: (departure, return date, first country, short notice) of each trip as it stands, not cancelled, by
-      departure: time abroad (the only record of it) and the departures the travel rules read;
+    - ``trips``: (departure, return date, first country, short notice, notified on) of each trip as it stands, not
+      cancelled, by departure: time abroad (the only record of it) and the departures the travel rules read; notified
+      on is the UK date of the travel notification linked to the trip's first version that has one (None: none);
     - ``stays``: (start, end, address key) of each stay at other premises, by start;
     - ``advance_notices``: (change, UK date given, expected date) of each advance notice, by time given;
     - ``prescribed``: (item, held from, held to) of the 2012 prescribed items (``register.prescribed``), by start,
@@ -77,7 +79,7 @@ class History:
 
     def periods(self) -> list[Span]:
         """Custody, hospital and time abroad: the detentions, then each trip as an ``abroad`` period."""
-        return [*self.detentions, *(("abroad", dep, ret) for dep, ret, _c, _s in self.trips)]
+        return [*self.detentions, *(("abroad", dep, ret) for dep, ret, *_rest in self.trips)]
 
 
 def notified_on(received_at: datetime) -> date:
@@ -109,7 +111,8 @@ def history_from_doc(doc: RegistrantDoc, jurisdiction: str) -> History:
             for span in section.spans(doc.sections.get(section.key, section.empty()))
         ],
         date_of_death=doc.date_of_death,
-        trips=[(t.departure, t.return_date, t.countries[0] if t.countries else None, t.short_notice)
+        trips=[(t.departure, t.return_date, t.countries[0] if t.countries else None, t.short_notice,
+                trip_notified_on(doc.trips, t.number))
                for t in current_trips(doc.trips) if not t.cancelled],
         stays=sorted(((stay_key(s.line1, s.postcode), s.start, s.end) for s in doc.stays), key=lambda s: (s[1], s[0])),
         advance_notices=sorted(((a.change, notified_on(a.given_at), a.expected_on) for a in doc.advance_notices),
@@ -130,8 +133,10 @@ def facts_from(h: History) -> t.Facts:
         # hospital detention (s.84(1)(c)), the one place that knows which detentions a release ends.
         events += [t.Event(kind="departure", start=start) for kind, start, _end in h.detentions
                    if kind == "abroad" and start > first]
-        events += [t.Event(kind="departure", start=dep, end=ret, country=country, short_notice=short)
-                   for dep, ret, country, short in h.trips if dep > first]
+        # the trip's own notification, when linked, meets its travel duty (two trips notified together are each met)
+        events += [t.Event(kind="departure", start=dep, end=ret, country=country, short_notice=short,
+                           notified_on=notified)
+                   for dep, ret, country, short, notified in h.trips if dep > first]
         events += [t.Event(kind="stay", start=start, end=end, address=key) for key, start, end in h.stays]
         # a prescribed item begun or ended after registration began is a change to notify (2012 Regulations)
         for item, start, end in h.prescribed:
@@ -201,6 +206,8 @@ RULES = {
                                "comes after sentence)",
     "death_before_birth": "must not be before the date of birth (the rule: birth comes first)",
     "after_death": "is after the date of death (the rule: nothing is dated after a person's death)",
+    "trip_notice_missing": "is not the date of a travel notification (the rule: a trip is notified by a travel "
+                           "notification)",
 }
 _WHAT = {"disposals": "conviction, caution or finding", "orders": "order", "detentions": "detention",
          "notifications": "notification"}
@@ -241,6 +248,8 @@ def contract_problems(h: History, notification_index: list[int] | None = None) -
         elif m and m.group(1) == "orders":  # the engine reads only some kinds of order (``facts_from``)
             kept = [i for i, (kind, _, _) in enumerate(h.orders) if kind in ENGINE_ORDER_KINDS]
             path = f"orders[{kept[int(m.group(2))]}].{m.group(3)}"
+        elif m and m.group(1) == "events" and m.group(3) == "notified_on":
+            path = "trips"  # a trip's notification is the register's own link (documents check it first)
         elif m and m.group(1) == "events":
             # the register gives the engine no release event (the engine derives releases from detentions), so no
             # event of its breaks the contract today; should one, the detentions are what the events come from

@@ -68,6 +68,8 @@ def _grouped(model: Any, ids: Sequence[uuid.UUID], order: Sequence[str]) -> dict
     qs = model.objects.filter(person_id__in=ids).order_by("person_id", *order)
     if model is Ownership:
         qs = qs.select_related("force")
+    elif model is Trip:
+        qs = qs.select_related("notification")
     for row in qs:
         out[row.person_id].append(row)
     return out
@@ -127,7 +129,8 @@ def load_registrant_docs(ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, Registrant
 def trip_doc(t: Trip) -> TripDoc:
     return TripDoc(number=t.number, departure=t.departure, countries=t.country_list, arrival_points=t.arrival_points,
                    accommodation=t.accommodation, return_date=t.return_date, return_point=t.return_point,
-                   return_notified_on=t.return_notified_on, short_notice=t.short_notice, cancelled=t.cancelled)
+                   return_notified_on=t.return_notified_on, short_notice=t.short_notice, cancelled=t.cancelled,
+                   notified_on=notified_on(t.notification.received_at) if t.notification is not None else None)
 def review_doc(r: Review) -> ReviewDoc:
     return ReviewDoc(r.applied_on, r.decision_due, r.decision, r.decided_on, r.reasons, r.further_date,
                      r.appeal_lodged_on, r.appeal_outcome, r.appeal_decided_on)
@@ -201,9 +204,9 @@ def load_histories(ids: Sequence[uuid.UUID], *, span: Span | None = None) -> dic
     }
     lists: dict[str, dict[uuid.UUID, list[Any]]] = {}
 
-    def grouped(key: str, sql: str, *params: Any) -> None:
+    def grouped(key: str, sql: str, *params: Any, column: str = "person_id") -> None:
         out: dict[uuid.UUID, list[Any]] = defaultdict(list)
-        for pid, *rest in person_rows(sql, ids, *params, span=span):
+        for pid, *rest in person_rows(sql, ids, *params, column=column, span=span):
             out[pid].append(tuple(rest) if len(rest) > 1 else rest[0])
         lists[key] = out
 
@@ -222,8 +225,11 @@ def load_histories(ids: Sequence[uuid.UUID], *, span: Span | None = None) -> dic
         grouped(key, f"SELECT person_id, valid_from FROM {table}"  # noqa: S608
                      f" WHERE {{ids}} AND kind IN ({in_kinds}) ORDER BY person_id, valid_from, id", *kinds)
     ret = qn("return_date")
-    grouped("trips", f"SELECT person_id, number, departure, {ret}, countries, short_notice, cancelled"  # noqa: S608
-                     f" FROM {t['Trip']} WHERE {{ids}} ORDER BY person_id, number, id")
+    # each version with the time its notification was received (none: a return, a cancellation, an import without one)
+    grouped("trips", f"SELECT tr.person_id, tr.number, tr.departure, tr.{ret}, tr.countries, tr.short_notice,"  # noqa: S608
+                     f" tr.cancelled, n.received_at FROM {t['Trip']} tr LEFT JOIN {t['Notification']} n"
+                     " ON n.id = tr.notification_id WHERE {ids} ORDER BY tr.person_id, tr.number, tr.id",
+            column="tr.person_id")
     grouped("stays", f"SELECT person_id, line1, postcode, start, {end} FROM {t['Stay']}"  # noqa: S608
                      " WHERE {ids} ORDER BY person_id, start, id")
     grouped("advance", f"SELECT person_id, change, given_at, expected_on FROM {t['AdvanceNotice']}"  # noqa: S608
@@ -262,14 +268,20 @@ def load_histories(ids: Sequence[uuid.UUID], *, span: Span | None = None) -> dic
     return out
 
 
-def _trips(rows: list[tuple[Any, ...]]) -> list[tuple[date, date | None, str | None, bool]]:
-    """Each trip as it stands (its last version), not cancelled, by departure (``facts.History.trips``)."""
+def _trips(rows: list[tuple[Any, ...]]) -> list[tuple[date, date | None, str | None, bool, date | None]]:
+    """Each trip as it stands (its last version), not cancelled, by departure (``facts.History.trips``), with the
+    day it was first notified (the earliest notification of its versions)."""
     latest: dict[int, tuple[Any, ...]] = {}
+    first: dict[int, date] = {}
     for row in rows:  # by number, then id: the last of a number is its latest version
         latest[row[0]] = row
-    out = [(as_date(dep), as_date(ret), (countries.split() or [None])[0], bool(short))
-           for _number, dep, ret, countries, short, cancelled in sorted(latest.values(),
-                                                                        key=lambda r: (as_date(r[1]), r[0]))
+        if row[-1] is not None:
+            day = notified_on(_aware(row[-1]))
+            if row[0] not in first or day < first[row[0]]:
+                first[row[0]] = day
+    out = [(as_date(dep), as_date(ret), (countries.split() or [None])[0], bool(short), first.get(number))
+           for number, dep, ret, countries, short, cancelled, _at in sorted(latest.values(),
+                                                                            key=lambda r: (as_date(r[1]), r[0]))
            if not cancelled]
     return out
 def _determination(rows: list[Any] | None) -> tuple[date, str, date | None] | None:

@@ -150,11 +150,18 @@ def registrants_write(
                          changed_on=n.changed_on, given=n.given, created_at=now)
             for n in doc.notifications
         ]
+        notes = rows["notes"][-len(doc.notifications):] if doc.notifications else []
+        # each trip version's notification: the first travel notification of its day
+        travel: dict[date, Notification] = {}
+        for n in notes:
+            if n.kind == NotificationKind.TRAVEL:
+                travel.setdefault(n.received_on, n)
         rows["trips"] += [
             Trip(person_id=pid, number=t.number, departure=t.departure, countries=" ".join(t.countries),
                  arrival_points=t.arrival_points, accommodation=t.accommodation, return_date=t.return_date,
                  return_point=t.return_point, return_notified_on=t.return_notified_on, short_notice=t.short_notice,
-                 cancelled=t.cancelled, created_at=now)
+                 cancelled=t.cancelled, notification=travel.get(t.notified_on) if t.notified_on else None,
+                 created_at=now)
             for t in doc.trips
         ]
         rows["stays"] += [Stay(person_id=pid, line1=x.line1, town=x.town, postcode=x.postcode, start=x.start,

@@ -30,6 +30,7 @@ from .travel import (
     parse_stay_item,
     parse_trip_item,
     read_aware,
+    same_details,
     trip_to_json,
 )
 
@@ -61,7 +62,7 @@ def _notification(person: Any, actor: Any, kind: str, at: datetime, station: str
 def current_trip_rows(person: Any) -> dict[int, Trip]:
     """Each trip's latest version, by number."""
     latest: dict[int, Trip] = {}
-    for row in person.trips.order_by("number", "id"):
+    for row in person.trips.select_related("notification").order_by("number", "id"):
         latest[row.number] = row
     return latest
 
@@ -135,12 +136,12 @@ def trip_record(actor: Any, person_id: uuid.UUID | str, data: dict[str, Any], *,
             if before.cancelled:
                 raise ValidationFailed({"number": [f"trip {number} was cancelled: record a new trip"]})
             doc.number, doc.return_notified_on = number, before.return_notified_on
-            if trip_doc(before) == doc:
+            if same_details(trip_doc(before), doc):
                 raise ValidationFailed({"departure": [f"{UNCHANGED} (trip {number} already has these details)"]})
         else:
             doc.number = max(trips, default=0) + 1
-            same = [t for t in trips.values() if not t.cancelled and trip_doc(t) == TripDoc(**{
-                **asdict(doc), "number": t.number})]
+            same = [t for t in trips.values() if not t.cancelled and same_details(trip_doc(t), TripDoc(**{
+                **asdict(doc), "number": t.number}))]
             if same:
                 raise ValidationFailed({"departure": [f"{UNCHANGED} (trip {same[0].number} has these details)"]})
         clash = _overlapping(trips, doc, doc.number)
@@ -152,6 +153,7 @@ def trip_record(actor: Any, person_id: uuid.UUID | str, data: dict[str, Any], *,
             raise ValidationFailed({"received_at": ["must not be before the date of birth"]})
         change.field = "departure"
         note = _notification(person, actor, "travel", at, station, {"trip": doc.number})
+        doc.notified_on = clock.uk_date(at)  # the trip's own notification: it meets the trip's travel duty
         trip = _save_version(person, doc, note)
         change.detail = {"trip": trip.number, "trip_version_id": trip.pk, "notification_id": note.pk,
                          "kind": "travel"}
@@ -189,6 +191,7 @@ def trip_return_record(actor: Any, person_id: uuid.UUID | str, number: int, data
         doc.return_date, doc.return_point, doc.return_notified_on = returned, point or doc.return_point, notified
         if doc == trip_doc(before):
             raise ValidationFailed({"return_date": [f"{UNCHANGED} (this return is already recorded)"]})
+        doc.notified_on = None  # a return is not a travel notification
         clash = _overlapping(trips, doc, number)
         if clash is not None:
             raise ValidationFailed({"return_date": [
@@ -211,7 +214,7 @@ def trip_cancel(actor: Any, person_id: uuid.UUID | str, number: int, *,
         if before.cancelled:
             raise ValidationFailed({"number": [f"{UNCHANGED} (trip {number} is already cancelled)"]})
         doc = trip_doc(before)
-        doc.cancelled = True
+        doc.cancelled, doc.notified_on = True, None
         trip = _save_version(change.person, doc, None)
         change.detail = {"trip": number, "trip_version_id": trip.pk}
     return trip

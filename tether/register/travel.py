@@ -10,7 +10,7 @@ versions that hold; ``register.facts`` turns them into the rules engine's depart
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -43,6 +43,8 @@ ADVANCE_EVENT_KIND = {"name": "name_change", "home_address": "address_change", "
 
 RETURN_BEFORE_DEPARTURE = "must not be before the departure date (the rule: a trip returns after it leaves)"
 NOTIFIED_BEFORE_RETURN = "must not be before the return date (the rule: a return is notified once they are back)"
+TRIP_NOTICE_MISSING = ("must be the day of a travel notification in notifications (the rule: a trip is notified by "
+                       "a travel notification)")
 EXPECTED_BEFORE_GIVEN = ("must not be before the date the notice was given (the rule: an advance notice is given "
                          "before the change)")
 
@@ -59,6 +61,9 @@ class TripDoc:
     return_notified_on: date | None = None
     short_notice: bool = False
     cancelled: bool = False
+    # the UK date of the travel notification that gave this version (None: a version with none, such as a return or a
+    # cancellation, or a trip imported without one); the trip's first such date meets its travel duty
+    notified_on: date | None = None
 
 
 @dataclass
@@ -128,6 +133,7 @@ def parse_trip_item(c: Fields, item: Mapping[str, Any], path: str, today: date, 
                                  today=today),
         short_notice=c.flag(item, "short_notice", _at(path, "short_notice")),
         cancelled=c.flag(item, "cancelled", _at(path, "cancelled")),
+        notified_on=c.day(item, "notified_on", _at(path, "notified_on"), required=False, today=today),
     )
     if departure and trip.return_date and trip.return_date < departure:
         c.fail(_at(path, "return_date"), RETURN_BEFORE_DEPARTURE)
@@ -200,6 +206,17 @@ def current_trips(versions: Iterable[TripDoc]) -> list[TripDoc]:
     return sorted(latest.values(), key=lambda t: (t.departure, t.number))
 
 
+def trip_notified_on(versions: Iterable[TripDoc], number: int) -> date | None:
+    """The day trip ``number`` was first notified: the earliest ``notified_on`` of its versions (None: none)."""
+    return min((v.notified_on for v in versions if v.number == number and v.notified_on is not None), default=None)
+
+
+def same_details(a: TripDoc, b: TripDoc) -> bool:
+    """Whether two versions of a trip say the same, whatever notification gave them (a write that changes nothing
+    else changes nothing)."""
+    return replace(a, notified_on=None) == replace(b, notified_on=None)
+
+
 def stay_key(line1: str, postcode: str) -> str:
     """Which premises a stay was at, as the rules engine adds stays up (and names them in an explanation)."""
     return f"{' '.join(line1.split()).lower()}, {postcode}"
@@ -210,7 +227,7 @@ def trip_to_json(t: TripDoc) -> dict[str, Any]:
             "arrival_points": t.arrival_points, "accommodation": t.accommodation,
             "return_date": _iso(t.return_date), "return_point": t.return_point,
             "return_notified_on": _iso(t.return_notified_on), "short_notice": t.short_notice,
-            "cancelled": t.cancelled}
+            "cancelled": t.cancelled, "notified_on": _iso(t.notified_on)}
 
 
 def stay_to_json(s: StayDoc) -> dict[str, Any]:

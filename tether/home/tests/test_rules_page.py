@@ -454,3 +454,22 @@ def test_a_past_as_at_date_shows_the_law_as_it_then_stood(other_officer_client: 
     html = squash(text(response))
     assert "SOA 1997 s.2(1)" in html and "SOA 1997 as amended by CJCSA 2000; SI 2001/1846" in html
     assert "5 July 2002" in html and "5 June 2002" not in html
+
+
+def test_a_trip_notified_with_another_is_met_and_its_day_kept(other_officer_client: Any) -> None:
+    """Two trips given at one travel notification before the first leaves: both met (rules.md assumption 17); the
+    day the trip was notified fills its field and goes back into the facts."""
+    doc = {"as_of": "2025-09-01", "jurisdiction": "england-wales", "date_of_birth": "1980-01-01",
+           "disposals": [{"date": "2020-01-10", "kind": "imprisonment", "months": 12}],
+           "notifications": [{"kind": "initial", "date": "2020-01-11"}, {"kind": "travel", "date": "2025-07-20"}],
+           "events": [{"kind": "departure", "start": "2025-08-01", "country": "FR", "notified_on": "2025-07-20"},
+                      {"kind": "departure", "start": "2025-08-20", "country": "ES", "notified_on": "2025-07-20"}]}
+    response = other_officer_client.post(URL, facts_form(facts_json=json.dumps(doc), **WORKED_EXAMPLE))
+    assert response.status_code == 200
+    html = text(response)
+    assert input_value(html, "events_1_notified_on") == "2025-07-20"
+    for day, due in (("1 August 2025", "25 July 2025"), ("20 August 2025", "13 August 2025")):
+        assert (f"Notice of travel outside the UK on {day} (at least 7 days before) is due by {due}: met on "
+                "20 July 2025") in squash(html)
+    data = submitted(html)
+    assert [e.get("notified_on") for e in json.loads(data["facts_json"])["events"]] == ["2025-07-20"] * 2

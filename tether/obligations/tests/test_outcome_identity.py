@@ -16,7 +16,8 @@ details), and rewritten for 2026.12.4 (the transitional provisions): 1055 of the
 subject and notified before 13 August 2012 (E&W), 8 July 2013 (Scotland) or 1 March 2014 (NI) that now has the met
 duty to give the prescribed items with its first notification after that day, a few also with a departure in the
 14-day travel transitions after 13 August 2012 or 1 March 2014 (the rule before, its citation and wording); nothing
-else changed, and no history wholly after 31 March 2023 (``test_reference.py``). Rewrite it only for a deliberate
+else changed, and no history wholly after 31 March 2023 (``test_reference.py``). 2026.12.5 (a departure's own
+notification, ``Event.notified_on``) changed none: the histories carry no such field. Rewrite it only for a deliberate
 change to the law (with a new RULES_VERSION), and then from the engine without the speed-ups that are being
 checked, never to make a speed-up pass.
 """

@@ -55,7 +55,7 @@ def test_the_release_is_listed_from_the_day_of_release(as_of: date, listed: bool
 def test_a_return_from_abroad_is_not_a_release() -> None:
     """A trip that began before the first disposal and ended after it is time abroad, not a release from detention
     (s.84(1)(c) names custody, imprisonment, service detention and hospital)."""
-    h = _history([], trips=[(date(2020, 1, 1), date(2020, 2, 1), "FR", False)])
+    h = _history([], trips=[(date(2020, 1, 1), date(2020, 2, 1), "FR", False, None)])
     facts = facts_from(h)
     assert [e.kind for e in facts.events] == []
     assert [(d.kind, d.start, d.end) for d in facts.detentions] == [("abroad", date(2020, 1, 1), date(2020, 2, 1))]

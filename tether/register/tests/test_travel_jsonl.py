@@ -10,7 +10,7 @@ import pytest
 
 from tether.register.documents import FORMAT_VERSION
 from tether.register.jsonl import ImportFailed, export_jsonl, import_jsonl
-from tether.register.models import Person, Trip
+from tether.register.models import Notification, Person, Trip
 from tether.register.services import person_create
 from tether.register.services_travel import advance_notice_record, stay_record, trip_record, trip_return_record
 
@@ -85,3 +85,56 @@ def test_bad_trip_fields_are_refused_with_the_line_and_field(make_doc, frozen):
     fields = {e.field for e in exc.value.errors}
     assert {"trips[0].countries", "trips[0].return_date", "stays[0].end", "advance_notices[0].change",
             "advance_notices[0].expected_on"} <= fields
+
+
+def _two_trips_one_notification(make_doc, **trip_over):
+    notes = [*make_doc()["notifications"],
+             {"kind": "travel", "received_at": "2025-06-10T09:00:00Z", "station": STATION, "officer": "PC 1234"}]
+    trips = [{"number": 1, "departure": "2025-07-01", "countries": ["FR"], "return_date": "2025-07-05",
+              "notified_on": "2025-06-10"},
+             {"number": 2, "departure": "2025-07-20", "countries": ["ES"], "notified_on": "2025-06-10", **trip_over}]
+    return make_doc(notifications=notes, trips=trips)
+
+
+def test_two_trips_given_with_one_travel_notification_round_trip(make_doc, frozen):
+    import_jsonl([json.dumps(_two_trips_one_notification(make_doc))])
+    p = Person.objects.get()
+    note = Notification.objects.get(person=p, kind="travel")
+    assert list(Trip.objects.order_by("number").values_list("number", "notification_id")) == [(1, note.pk),
+                                                                                            (2, note.pk)]
+    duties = [(o.trigger.isoformat(), o.status, o.met_on.isoformat()) for o in p.obligations.filter(kind="travel")
+              .order_by("trigger")]
+    assert duties == [("2025-07-01", "met", "2025-06-10"), ("2025-07-20", "met", "2025-06-10")]
+    first = io.StringIO()
+    export_jsonl(first)
+    row = json.loads(first.getvalue())
+    assert [t["notified_on"] for t in row["trips"]] == ["2025-06-10", "2025-06-10"]
+    Person.objects.all().delete()
+    import_jsonl(first.getvalue().splitlines())
+    second = io.StringIO()
+    export_jsonl(second)
+    assert second.getvalue() == first.getvalue()
+    again = Person.objects.get()
+    assert [(o.trigger.isoformat(), o.status, o.met_on.isoformat()) for o in again.obligations.filter(kind="travel")
+            .order_by("trigger")] == duties
+
+
+def test_a_trip_notified_on_a_day_without_a_travel_notification_is_refused(make_doc, frozen):
+    doc = _two_trips_one_notification(make_doc, notified_on="2025-06-11")
+    with pytest.raises(ImportFailed) as exc:
+        import_jsonl([json.dumps(doc)])
+    [err] = [e for e in exc.value.errors if e.field == "trips[1].notified_on"]
+    assert "travel notification" in err.message
+    assert not Person.objects.exists()
+
+
+def test_a_trip_without_notified_on_imports_unlinked_and_keeps_the_rule_before(make_doc, frozen):
+    doc = _two_trips_one_notification(make_doc)
+    for t in doc["trips"]:
+        del t["notified_on"]
+    import_jsonl([json.dumps(doc)])
+    assert not Trip.objects.filter(notification__isnull=False).exists()
+    p = Person.objects.get()
+    # the notice is read as the first trip's; the second has none yet (due by 13 July)
+    assert list(p.obligations.filter(kind="travel").order_by("trigger").values_list("status", flat=True)) == [
+        "met", "due"]

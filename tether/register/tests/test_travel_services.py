@@ -10,9 +10,10 @@ import time_machine
 
 from tether.audit.models import AuditEvent
 from tether.core.errors import Conflict, Forbidden, ValidationFailed
-from tether.register.facts import facts_from
+from tether.obligations import evaluate
+from tether.register.facts import facts_from, history_from_doc
 from tether.register.models import Notification, Trip
-from tether.register.selectors import load_histories
+from tether.register.selectors import load_histories, load_registrant_docs
 from tether.register.services import address_record, notification_record, person_create
 from tether.register.services_travel import (
     address_end,
@@ -261,3 +262,43 @@ def test_the_migration_moves_abroad_periods_to_trips_and_back(officer, person):
     assert trips == [(1, date(2023, 5, 1), date(2023, 5, 9)), (2, date(2024, 1, 2), None)]
     migration.trips_to_abroad(apps, None)
     assert Detention.objects.filter(kind="abroad").count() == 2
+
+
+def test_two_trips_notified_together_are_each_met(officer, person, frozen):
+    # both given at one attendance on 16 June, before the first leaves on 1 July (the second leaves on 20 July)
+    first = trip_record(officer, person.pk, trip())
+    second = trip_record(officer, person.pk, trip(departure="2025-07-20", return_date="2025-07-25", countries=["ES"],
+                                                  received_at="2025-06-16T10:05:00Z"))
+    assert first.notification_id != second.notification_id
+    assert Notification.objects.filter(person=person, kind="travel").count() == 2
+    duties = _obligations(person, "travel")
+    assert [(d.trigger, d.status, d.met_on) for d in duties] == [
+        (date(2025, 7, 1), "met", date(2025, 6, 16)), (date(2025, 7, 20), "met", date(2025, 6, 16))]
+    # the engine reads each trip's own notification, the same from the rows and from the document
+    history = load_histories([person.pk])[person.pk]
+    assert history == history_from_doc(load_registrant_docs([person.pk])[person.pk], history.jurisdiction)
+    facts = facts_from(history)
+    assert [e.notified_on for e in facts.events if e.kind == "departure"] == [date(2025, 6, 16)] * 2
+    # once both have left, neither is in breach (before, the second showed overdue from 14 July)
+    later = evaluate(facts, date(2025, 8, 1))
+    assert [(o.trigger, o.status) for o in later.obligations if o.kind == "travel"] == [
+        (date(2025, 7, 1), "met"), (date(2025, 7, 20), "met")]
+
+
+def test_a_trip_keeps_the_day_it_was_first_notified(officer, person, frozen):
+    trip_record(officer, person.pk, trip())
+    trip_record(officer, person.pk, trip(departure="2025-07-20", return_date="2025-07-25", countries=["ES"],
+                                         received_at="2025-06-16T10:05:00Z"))
+    frozen.move_to("2025-06-20T10:00:00Z")
+    # new details for trip 2 (a later notification), then trip 1 is cancelled: trip 2 still counts its first notice
+    trip_record(officer, person.pk, trip(departure="2025-07-20", return_date="2025-07-26", countries=["ES"],
+                                         received_at="2025-06-20T09:00:00Z"), number=2)
+    trip_cancel(officer, person.pk, 1)
+    [dep] = [e for e in facts_from(load_histories([person.pk])[person.pk]).events if e.kind == "departure"]
+    assert (dep.start, dep.end, dep.notified_on) == (date(2025, 7, 20), date(2025, 7, 26), date(2025, 6, 16))
+    # the same details again (at another attendance) still change nothing
+    with pytest.raises(ValidationFailed):
+        trip_record(officer, person.pk, trip(departure="2025-07-20", return_date="2025-07-26", countries=["ES"],
+                                             received_at="2025-06-20T10:00:00Z"), number=2)
+    [duty] = _obligations(person, "travel")
+    assert (duty.trigger, duty.status, duty.met_on) == (date(2025, 7, 20), "met", date(2025, 6, 16))
