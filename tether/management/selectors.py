@@ -21,6 +21,7 @@ from tether.core.models import holds_on_q
 from tether.obligations.calendar import add_months
 from tether.register.guards import access_person_by_id
 from tether.register.models import Person
+from tether.register.selectors import separate
 
 from . import rules
 from .constants import LevelSource, MappaCategory, MappaLevel, Mode, RiskLevel, VisitOutcome
@@ -381,6 +382,15 @@ def _late(due: date | None, as_of: date) -> int:
 def assigned_count(user: Any, as_of: date | None = None) -> int:
     """How many registrants ``user`` is offender manager for (the dashboard's "assigned to me")."""
     return ManagerSpell.objects.filter(holds_on_q(as_of or clock.today()), manager=user).count()
+
+
+def assigned_on_register(user: Any) -> int:
+    """The dashboard's "assigned to you": the separate registrants in the user's scope (their force; every force for
+    a national administrator) whose offender manager they are, counted as ``register.search.caseload_counts``."""
+    qs = separate(Person.objects.filter(offender_manager=user))
+    if not permissions.is_national_admin(user) and user.force_id:
+        qs = qs.filter(owning_force_id=user.force_id)
+    return int(qs.count())
 
 
 def assigned_to(user: Any, as_of: date | None = None) -> list[dict[str, Any]]:
