@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import Count, Exists, Max, OuterRef, Q
+from django.db import connection
+from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, Max, OuterRef, Q
 
 from tether.access import permissions
 from tether.access.constants import Role
@@ -282,27 +283,30 @@ Load = tuple[Counter[str | None], int, int]  # (registrants by risk level, visit
 
 
 def _loads_stored(force: Force | None, as_of: date) -> dict[int | None, Load]:
-    """Each manager's load from the stored outcome (today), in two aggregate queries: no row per registrant."""
-    holding = ManagerSpell.objects.filter(holds_on_q(as_of), person_id=OuterRef("person_id"))
-    states = ManagementState.objects.all() if force is None else ManagementState.objects.filter(force=force)
-    late = {"v": Count("person_id", filter=Q(visit_due__lt=as_of)),
-            "a": Count("person_id", filter=Q(assessment_due__lt=as_of))}
-    out: dict[int | None, Load] = defaultdict(lambda: (Counter(), 0, 0))
-    spells = ManagerSpell.objects.filter(holds_on_q(as_of), person__management__isnull=False)
+    """Each manager's load from the stored outcome (today), in one aggregate query: no row per registrant. Every
+    stored outcome is joined to the spells held on the day (none: the unit queue, ``None``), so a registrant counts
+    once per manager holding them, and once as unassigned when nobody does."""
+    qn = connection.ops.quote_name
+    state, spell = ManagementState._meta.db_table, ManagerSpell._meta.db_table
+    day = connection.ops.adapt_datefield_value(as_of)
+    sql = (f"SELECT h.{qn('manager_id')}, m.{qn('risk_level')}, COUNT(*),"  # noqa: S608 - table names, no input
+           f" COUNT(CASE WHEN m.{qn('visit_due')} < %s THEN 1 END),"
+           f" COUNT(CASE WHEN m.{qn('assessment_due')} < %s THEN 1 END)"
+           f" FROM {qn(state)} m LEFT JOIN {qn(spell)} h ON h.{qn('person_id')} = m.{qn('person_id')}"
+           f" AND h.{qn('valid_from')} <= %s AND (h.{qn('valid_to')} IS NULL OR h.{qn('valid_to')} > %s)")
+    params: list[Any] = [day, day, day, day]
     if force is not None:
-        spells = spells.filter(person__management__force=force)
-    for mid, level, n, v, a in (spells.values("manager_id", "person__management__risk_level").annotate(
-            n=Count("id"), v=Count("id", filter=Q(person__management__visit_due__lt=as_of)),
-            a=Count("id", filter=Q(person__management__assessment_due__lt=as_of))).order_by()
-            .values_list("manager_id", "person__management__risk_level", "n", "v", "a")):
+        sql += f" WHERE m.{qn('force_id')} = %s"
+        params.append(force.pk)
+    sql += " GROUP BY 1, 2"
+    out: dict[int | None, Load] = defaultdict(lambda: (Counter(), 0, 0))
+    with connection.cursor() as cur:
+        cur.execute(sql, params)
+        rows = cur.fetchall()
+    for mid, level, n, v, a in rows:
         levels, vs, as_ = out[mid]
         levels[level or None] += n
         out[mid] = (levels, vs + v, as_ + a)
-    for level, n, v, a in (states.filter(~Exists(holding)).values("risk_level").annotate(n=Count("person_id"), **late)
-                           .order_by().values_list("risk_level", "n", "v", "a")):
-        levels, vs, as_ = out[None]
-        levels[level or None] += n
-        out[None] = (levels, vs + v, as_ + a)
     return out
 
 
@@ -514,7 +518,10 @@ def _capacity_counted(as_of: date, months: int, what_if: str, officers: Counter[
                                      .annotate(n=Count("person_id")).order_by()
                                      .values_list("force_id", "risk_level", "assessment_kind", "assessment_due", "n")):
         current[fid][(level or None, max(due or start, start), kind)] += n
-    for fid, level, due, mode, is_eligible, n in (plain.filter(visit_due__lte=end).annotate(e=eligible_q)
+    # who is eligible, once (a hashed subquery), rather than three correlated lookups per registrant
+    eligible_ids = ManagementState.objects.filter(eligible_q).values("person_id")
+    is_eligible_q = ExpressionWrapper(Q(person_id__in=eligible_ids), output_field=BooleanField())
+    for fid, level, due, mode, is_eligible, n in (plain.filter(visit_due__lte=end).annotate(e=is_eligible_q)
                                                   .values("force_id", "risk_level", "visit_due", "mode", "e")
                                                   .annotate(n=Count("person_id")).order_by()
                                                   .values_list("force_id", "risk_level", "visit_due", "mode", "e",
