@@ -57,18 +57,28 @@ def duties_on(person_ids: list[Any], as_of: date) -> dict[Any, rules.Outcome]:
     return out
 
 
+def _holds(spell: Any, day: date) -> bool:
+    """``core.models.holds_on_q`` for one interval already read."""
+    return bool(spell.valid_from <= day and (spell.valid_to is None or spell.valid_to > day))
+
+
 def person_management(person: Person, as_of: date | None = None) -> dict[str, Any]:
-    """Everything the person page and the management page show (unguarded: callers have the full record)."""
+    """Everything the person page and the management page show (unguarded: callers have the full record). Each
+    record is read once: the risk levels (the current one, the history, the spans for reactive eligibility) and the
+    intelligence (the last ten, the latest for eligibility) come from one query each."""
     as_of = as_of or clock.today()
-    level = RiskLevelSpell.objects.filter(holds_on_q(as_of), person=person).first()
+    levels = list(RiskLevelSpell.objects.filter(person=person))  # oldest first (valid_from, id)
+    level = next((s for s in levels if _holds(s, as_of)), None)
     mappa = MappaSpell.objects.filter(holds_on_q(as_of), person=person).first()
     mode = ModeSpell.objects.filter(holds_on_q(as_of), person=person).first()
     manager = ManagerSpell.objects.filter(holds_on_q(as_of), person=person).select_related("manager").first()
     visits = list(Visit.objects.filter(person=person, visited_on__lte=as_of).order_by("-visited_at", "-id")[:10])
-    outcome = duties_on([person.pk], as_of)[person.pk]
-    spans = [(s.level, s.valid_from, s.valid_to) for s in RiskLevelSpell.objects.filter(person=person)]
-    notice = (Intelligence.objects.filter(person=person, received_on__lte=as_of).order_by("-received_on")
-              .values_list("received_on", flat=True).first())
+    facts = facts_for([person.pk], as_of)[person.pk]
+    outcome = rules.evaluate(facts, as_of, policy_for(person.owning_force_id).rules)
+    spans = [(s.level, s.valid_from, s.valid_to) for s in levels]
+    intelligence = list(Intelligence.objects.filter(person=person, received_on__lte=as_of)
+                        .select_related("recorded_by").order_by("-received_on", "-id")[:10])
+    notice = intelligence[0].received_on if intelligence else None
     eligible, why = rules.reactive_eligibility(spans, as_of, notice)
     visit = outcome.due(rules.HOME_VISIT)
     previous = [(v.visited_at.astimezone(clock.UK).weekday(), _slot(v.visited_at)) for v in visits[:3]]
@@ -88,9 +98,8 @@ def person_management(person: Person, as_of: date | None = None) -> dict[str, An
                             .order_by("-assessed_on", "-id")[:10]),
         "reactive_eligible": eligible, "reactive_why": why,
         "suggestions": rules.suggest_visit_times(visit.due, as_of, previous) if visit else [],
-        "level_history": list(RiskLevelSpell.objects.filter(person=person).order_by("-valid_from", "-id")),
-        "intelligence": list(Intelligence.objects.filter(person=person, received_on__lte=as_of)
-                             .select_related("recorded_by").order_by("-received_on", "-id")[:10]),
+        "level_history": levels[::-1],  # newest first (-valid_from, -id)
+        "intelligence": intelligence,
     }
 
 
