@@ -173,7 +173,8 @@ def main() -> None:
                     row = conn.execute(
                         "SELECT count(*) FILTER (WHERE state <> 'idle'),"
                         " count(*) FILTER (WHERE wait_event_type = 'Lock' AND wait_event = 'advisory'),"
-                        " (SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted AND objid = %s)"
+                        " (SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted AND objid = %s"
+                        "  AND database = (SELECT oid FROM pg_database WHERE datname = current_database()))"
                         " FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()",
                         [CHAIN_LOCK]).fetchone()
                     samples["n"] += 1
