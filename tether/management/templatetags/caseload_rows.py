@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django import template
+from django.conf import settings
 from django.utils.formats import localize
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
@@ -18,6 +19,8 @@ CELL = '\n    <td class="govuk-table__cell govuk-table__cell--numeric">'
 
 
 def _v(value: Any) -> str:
+    if type(value) is int and not settings.USE_THOUSAND_SEPARATOR:  # what localize gives, without its lookups
+        return str(value)
     return str(conditional_escape(str(localize(value))))
 
 
