@@ -24,7 +24,8 @@ Targets (issue 15, PostgreSQL at 1,000,000): nothing new <= 1 s, 1% newly overdu
 
 ``--pages``: the caseload and capacity pages as a national administrator (every force) and as one force's
 supervisor, through Django's test client (median and p95 of R requests; target p95 <= 300 ms at 70,000), with
-officers (one per 50 registrants, each registrant assigned) so the caseloads are real.
+officers (one per 50 registrants, each registrant assigned) so the caseloads are real; and the dashboard's caseload
+figures counted anew and as stored (``home.counts``), checked equal.
 Prints one JSON object.
 """
 
@@ -285,7 +286,30 @@ def run_pages(args: argparse.Namespace, connection: Any, log: Any) -> dict[str, 
                 out[f"{name}_{who}"] = {"runs": len(runs), "median_seconds": round(med, 4),
                                         "p95_seconds": round(pct(runs, 0.95), 4), "ratio_to_raw": round(med / raw, 1)}
                 log(f"{name} as {who}: median {med:.3f} s, p95 {pct(runs, 0.95):.3f} s")
+        out["dashboard_counts"] = _dashboard_counts(admin, supervisor, raw, log)
     out["target_p95_seconds"] = TARGETS["page_p95_s"]
+    return out
+
+
+def _dashboard_counts(admin: Any, supervisor: Any, raw: float, log: Any) -> dict[str, Any]:
+    """The dashboard's caseload figures counted anew (``register.search.caseload_counts``) and as stored
+    (``home.counts.dashboard_counts``, after its first count): the same figures, and their times."""
+    from tether.home.counts import dashboard_counts
+    from tether.register.search import caseload_counts
+
+    out: dict[str, Any] = {}
+    for who, user in (("national_admin", admin), ("supervisor_mps", supervisor)):
+        assert dashboard_counts(user) == caseload_counts(user)
+        for label, fn in (("counted", caseload_counts), ("stored", dashboard_counts)):
+            runs = []
+            for _ in range(15):
+                t = time.perf_counter()
+                fn(user)
+                runs.append(time.perf_counter() - t)
+            med = statistics.median(runs)
+            out[f"{who}_{label}"] = {"median_seconds": round(med, 5), "p95_seconds": round(pct(runs, 0.95), 5),
+                                     "ratio_to_raw": round(med / raw, 2)}
+            log(f"dashboard counts {label} as {who}: median {med * 1000:.1f} ms")
     return out
 
 

@@ -135,16 +135,16 @@ def build(connection: Any, n: int, quiet: bool) -> dict[str, Any]:
              [True, now, now]),
             ("register_disposal",
              "INSERT INTO register_disposal (person_id, date, offence, offence_code, kind, months, tier,"
-             " age_at_date, created_at)"
+             " age_at_date, court, created_at)"
              f" SELECT {pid}, {_minus_day(pg, 't.last')}, 'Bench offence (synthetic)', '', 'other', NULL, NULL,"
-             f" 40, %s FROM ({series}) s JOIN bench_force f ON f.n = s.i %% {nforces}"
+             f" 40, '', %s FROM ({series}) s JOIN bench_force f ON f.n = s.i %% {nforces}"
              f" JOIN bench_tpl t ON t.k = s.i %% {TEMPLATES} AND t.jurisdiction = f.jurisdiction",
              [now]),
             ("register_notification",
              "INSERT INTO register_notification (person_id, kind, received_at, received_on, station, officer_id,"
-             " officer_label, no_fixed_abode, details, created_at)"
+             " officer_label, no_fixed_abode, details, change, given, created_at)"
              f" SELECT {pid}, 'initial', {_at_ten(pg, 't.last')}, t.last, 'Bench Police Station', NULL, '',"
-             f" %s, '{{}}', %s FROM ({series}) s JOIN bench_force f ON f.n = s.i %% {nforces}"
+             f" %s, '{{}}', '', '{{}}', %s FROM ({series}) s JOIN bench_force f ON f.n = s.i %% {nforces}"
              f" JOIN bench_tpl t ON t.k = s.i %% {TEMPLATES} AND t.jurisdiction = f.jurisdiction",
              [False, now]),
             ("register_registerstate",

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import Count, Exists, Max, OuterRef, Q
+from django.db import connection
+from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, Max, OuterRef, Q
 
 from tether.access import permissions
 from tether.access.constants import Role
@@ -21,6 +22,7 @@ from tether.core.models import holds_on_q
 from tether.obligations.calendar import add_months
 from tether.register.guards import access_person_by_id
 from tether.register.models import Person
+from tether.register.selectors import separate
 
 from . import rules
 from .constants import LevelSource, MappaCategory, MappaLevel, Mode, RiskLevel, VisitOutcome
@@ -55,18 +57,28 @@ def duties_on(person_ids: list[Any], as_of: date) -> dict[Any, rules.Outcome]:
     return out
 
 
+def _holds(spell: Any, day: date) -> bool:
+    """``core.models.holds_on_q`` for one interval already read."""
+    return bool(spell.valid_from <= day and (spell.valid_to is None or spell.valid_to > day))
+
+
 def person_management(person: Person, as_of: date | None = None) -> dict[str, Any]:
-    """Everything the person page and the management page show (unguarded: callers have the full record)."""
+    """Everything the person page and the management page show (unguarded: callers have the full record). Each
+    record is read once: the risk levels (the current one, the history, the spans for reactive eligibility) and the
+    intelligence (the last ten, the latest for eligibility) come from one query each."""
     as_of = as_of or clock.today()
-    level = RiskLevelSpell.objects.filter(holds_on_q(as_of), person=person).first()
+    levels = list(RiskLevelSpell.objects.filter(person=person))  # oldest first (valid_from, id)
+    level = next((s for s in levels if _holds(s, as_of)), None)
     mappa = MappaSpell.objects.filter(holds_on_q(as_of), person=person).first()
     mode = ModeSpell.objects.filter(holds_on_q(as_of), person=person).first()
     manager = ManagerSpell.objects.filter(holds_on_q(as_of), person=person).select_related("manager").first()
     visits = list(Visit.objects.filter(person=person, visited_on__lte=as_of).order_by("-visited_at", "-id")[:10])
-    outcome = duties_on([person.pk], as_of)[person.pk]
-    spans = [(s.level, s.valid_from, s.valid_to) for s in RiskLevelSpell.objects.filter(person=person)]
-    notice = (Intelligence.objects.filter(person=person, received_on__lte=as_of).order_by("-received_on")
-              .values_list("received_on", flat=True).first())
+    facts = facts_for([person.pk], as_of)[person.pk]
+    outcome = rules.evaluate(facts, as_of, policy_for(person.owning_force_id).rules)
+    spans = [(s.level, s.valid_from, s.valid_to) for s in levels]
+    intelligence = list(Intelligence.objects.filter(person=person, received_on__lte=as_of)
+                        .select_related("recorded_by").order_by("-received_on", "-id")[:10])
+    notice = intelligence[0].received_on if intelligence else None
     eligible, why = rules.reactive_eligibility(spans, as_of, notice)
     visit = outcome.due(rules.HOME_VISIT)
     previous = [(v.visited_at.astimezone(clock.UK).weekday(), _slot(v.visited_at)) for v in visits[:3]]
@@ -86,9 +98,8 @@ def person_management(person: Person, as_of: date | None = None) -> dict[str, An
                             .order_by("-assessed_on", "-id")[:10]),
         "reactive_eligible": eligible, "reactive_why": why,
         "suggestions": rules.suggest_visit_times(visit.due, as_of, previous) if visit else [],
-        "level_history": list(RiskLevelSpell.objects.filter(person=person).order_by("-valid_from", "-id")),
-        "intelligence": list(Intelligence.objects.filter(person=person, received_on__lte=as_of)
-                             .select_related("recorded_by").order_by("-received_on", "-id")[:10]),
+        "level_history": levels[::-1],  # newest first (-valid_from, -id)
+        "intelligence": intelligence,
     }
 
 
@@ -281,27 +292,30 @@ Load = tuple[Counter[str | None], int, int]  # (registrants by risk level, visit
 
 
 def _loads_stored(force: Force | None, as_of: date) -> dict[int | None, Load]:
-    """Each manager's load from the stored outcome (today), in two aggregate queries: no row per registrant."""
-    holding = ManagerSpell.objects.filter(holds_on_q(as_of), person_id=OuterRef("person_id"))
-    states = ManagementState.objects.all() if force is None else ManagementState.objects.filter(force=force)
-    late = {"v": Count("person_id", filter=Q(visit_due__lt=as_of)),
-            "a": Count("person_id", filter=Q(assessment_due__lt=as_of))}
-    out: dict[int | None, Load] = defaultdict(lambda: (Counter(), 0, 0))
-    spells = ManagerSpell.objects.filter(holds_on_q(as_of), person__management__isnull=False)
+    """Each manager's load from the stored outcome (today), in one aggregate query: no row per registrant. Every
+    stored outcome is joined to the spells held on the day (none: the unit queue, ``None``), so a registrant counts
+    once per manager holding them, and once as unassigned when nobody does."""
+    qn = connection.ops.quote_name
+    state, spell = ManagementState._meta.db_table, ManagerSpell._meta.db_table
+    day = connection.ops.adapt_datefield_value(as_of)
+    sql = (f"SELECT h.{qn('manager_id')}, m.{qn('risk_level')}, COUNT(*),"  # noqa: S608 - table names, no input
+           f" COUNT(CASE WHEN m.{qn('visit_due')} < %s THEN 1 END),"
+           f" COUNT(CASE WHEN m.{qn('assessment_due')} < %s THEN 1 END)"
+           f" FROM {qn(state)} m LEFT JOIN {qn(spell)} h ON h.{qn('person_id')} = m.{qn('person_id')}"
+           f" AND h.{qn('valid_from')} <= %s AND (h.{qn('valid_to')} IS NULL OR h.{qn('valid_to')} > %s)")
+    params: list[Any] = [day, day, day, day]
     if force is not None:
-        spells = spells.filter(person__management__force=force)
-    for mid, level, n, v, a in (spells.values("manager_id", "person__management__risk_level").annotate(
-            n=Count("id"), v=Count("id", filter=Q(person__management__visit_due__lt=as_of)),
-            a=Count("id", filter=Q(person__management__assessment_due__lt=as_of))).order_by()
-            .values_list("manager_id", "person__management__risk_level", "n", "v", "a")):
+        sql += f" WHERE m.{qn('force_id')} = %s"
+        params.append(force.pk)
+    sql += " GROUP BY 1, 2"
+    out: dict[int | None, Load] = defaultdict(lambda: (Counter(), 0, 0))
+    with connection.cursor() as cur:
+        cur.execute(sql, params)
+        rows = cur.fetchall()
+    for mid, level, n, v, a in rows:
         levels, vs, as_ = out[mid]
         levels[level or None] += n
         out[mid] = (levels, vs + v, as_ + a)
-    for level, n, v, a in (states.filter(~Exists(holding)).values("risk_level").annotate(n=Count("person_id"), **late)
-                           .order_by().values_list("risk_level", "n", "v", "a")):
-        levels, vs, as_ = out[None]
-        levels[level or None] += n
-        out[None] = (levels, vs + v, as_ + a)
     return out
 
 
@@ -381,6 +395,15 @@ def _late(due: date | None, as_of: date) -> int:
 def assigned_count(user: Any, as_of: date | None = None) -> int:
     """How many registrants ``user`` is offender manager for (the dashboard's "assigned to me")."""
     return ManagerSpell.objects.filter(holds_on_q(as_of or clock.today()), manager=user).count()
+
+
+def assigned_on_register(user: Any) -> int:
+    """The dashboard's "assigned to you": the separate registrants in the user's scope (their force; every force for
+    a national administrator) whose offender manager they are, counted as ``register.search.caseload_counts``."""
+    qs = separate(Person.objects.filter(offender_manager=user))
+    if not permissions.is_national_admin(user) and user.force_id:
+        qs = qs.filter(owning_force_id=user.force_id)
+    return int(qs.count())
 
 
 def assigned_to(user: Any, as_of: date | None = None) -> list[dict[str, Any]]:
@@ -504,7 +527,10 @@ def _capacity_counted(as_of: date, months: int, what_if: str, officers: Counter[
                                      .annotate(n=Count("person_id")).order_by()
                                      .values_list("force_id", "risk_level", "assessment_kind", "assessment_due", "n")):
         current[fid][(level or None, max(due or start, start), kind)] += n
-    for fid, level, due, mode, is_eligible, n in (plain.filter(visit_due__lte=end).annotate(e=eligible_q)
+    # who is eligible, once (a hashed subquery), rather than three correlated lookups per registrant
+    eligible_ids = ManagementState.objects.filter(eligible_q).values("person_id")
+    is_eligible_q = ExpressionWrapper(Q(person_id__in=eligible_ids), output_field=BooleanField())
+    for fid, level, due, mode, is_eligible, n in (plain.filter(visit_due__lte=end).annotate(e=is_eligible_q)
                                                   .values("force_id", "risk_level", "visit_due", "mode", "e")
                                                   .annotate(n=Count("person_id")).order_by()
                                                   .values_list("force_id", "risk_level", "visit_due", "mode", "e",
