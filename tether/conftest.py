@@ -26,8 +26,7 @@ def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
         return
     skip = pytest.mark.skip(reason="needs no database: it runs in the SQLite run")
     for item in items:
-        if item.get_closest_marker("django_db") is None and not DATABASE_FIXTURES & set(
-                getattr(item, "fixturenames", ())):
+        if not _uses_database(item):
             item.add_marker(skip)
 
 FROZEN_AT = datetime(2025, 6, 16, 11, 0, tzinfo=UTC)  # a Monday; every test clock starts here
@@ -91,20 +90,19 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix: N
         options["options"] = f"{options.get('options', '')} -c synchronous_commit=off".strip()
 
 
-def _flushes(request: Any) -> bool:
-    marker = request.node.get_closest_marker("django_db")
-    return bool({"transactional_db", "live_server"} & set(request.fixturenames)) or bool(
-        marker is not None and marker.kwargs.get("transaction"))
+def _uses_database(item: Any) -> bool:
+    return item.get_closest_marker("django_db") is not None or bool(
+        DATABASE_FIXTURES & set(getattr(item, "fixturenames", ())))
 
 
-@pytest.fixture(autouse=True)
-def _forces_after_flush(request: Any, django_db_blocker: Any) -> Any:
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_call(item: Any) -> None:
     """A transactional or live-server test empties every table when it ends, the forces that the data migration
-    loaded included. They are put back at once, so no later test on the same worker depends on test order."""
-    yield
-    if _flushes(request):
-        with django_db_blocker.unblock():
-            ensure_forces()
+    loaded included. Every database test finds them in place (one count; a reload only after such a test), so no
+    test depends on which tests ran before it on the same worker."""
+    if item.get_closest_marker("django_db") is not None or {"db", "transactional_db", "live_server"} & set(
+            getattr(item, "fixturenames", ())):
+        ensure_forces()
 
 
 @pytest.fixture(autouse=True)
