@@ -72,6 +72,7 @@ def run(args: argparse.Namespace, connection: Any) -> dict[str, Any]:
     from django.test import Client
 
     import tether.demo.services as demo_services
+    import tether.register.outcomes as register_outcomes
     import tether.register.services as register_services
     from tether.access.models import User
     from tether.access.testing import verified_login
@@ -93,8 +94,8 @@ def run(args: argparse.Namespace, connection: Any) -> dict[str, Any]:
         "registrants_write": _Timer(demo_services, "registrants_write"),
         "parse_registrant": _Timer(demo_services, "parse_registrant"),
         "materialise": _Timer(register_services, "materialise"),
-        "evaluate": _Timer(register_services, "evaluate"),
-        "facts_from": _Timer(register_services, "facts_from"),
+        "evaluate": _Timer(register_outcomes, "evaluate"),
+        "facts_from": _Timer(register_outcomes, "facts_from"),
         "audit_record_many": _Timer(register_services, "record_many"),
     }
     profiler = None

@@ -13,12 +13,13 @@ from django.db import connection, transaction
 from tether.core import clock
 from tether.core.errors import Conflict
 from tether.register.documents import RegistrantDoc, parse_registrant
+from tether.register.facts import facts_for
 from tether.register.models import Person
 from tether.register.services import forces_by_code, registrants_write
 
 from .generator import expected_total, generate_documents
 from .identity_noise import with_identity_noise
-from .legal import with_legal_record
+from .legal import may_have_ended, removals, with_legal_record
 
 DEMO_ACTION = "demo.load"
 BATCH_SIZE = 5000  # registrants per transaction: memory stays flat at any size
@@ -97,6 +98,11 @@ def load_demo(
     for raw in with_legal_record(with_identity_noise(generate_documents(registrants, seed, today), seed), seed, today):
         doc = parse_registrant(raw, known_forces=known, today=today)
         force = known[doc.force]
+        if may_have_ended(raw, today):  # removals from the register, where the rules engine finds them
+            found = removals(facts_for(doc, force.jurisdiction), raw.get("reviews", []), today)
+            if found:
+                raw["removals"] = found
+                doc = parse_registrant(raw, known_forces=known, today=today)
         by_country[force.country] += 1
         by_force[doc.force] += 1
         if any(k.closed is None and k.opened <= today for k in doc.sections.get("cases", [])):
