@@ -1,11 +1,17 @@
 """The legal record of the demo register: courts, the basis of each period in custody or hospital and the licence
 that followed a release, a few sexual risk orders, notification orders and foreign travel prohibitions (with passports
-surrendered), and applications for review of indefinite notification, decided (refused, some appealed; a few
-discharged and removed from the register) or still waiting. Deterministic for a seed; synthetic like everything else.
+surrendered), applications for review of indefinite notification, decided (refused, some appealed; a few
+discharged) or still waiting, and removals from the register. Deterministic for a seed; synthetic like everything else.
 
-Applied to the generated documents (``generator.generate_documents``) before they are parsed, with its own random
-stream, so the rest of the register is the same as without it. Everything is in England and Wales (whose law these
-orders and reviews follow) and dated no later than ``today``.
+``with_legal_record`` is applied to the generated documents (``generator.generate_documents``) before they are parsed,
+with its own random stream, so the rest of the register is the same as without it. Everything is in England and Wales
+(whose law these orders and reviews follow) and dated no later than ``today``.
+
+``removals`` works out the removals from the register that follow from a registrant's record, with the rules engine
+(``tether.obligations.evaluate`` on their facts): on the day a review discharged them when that ended their
+registration, else on the day after the last day of the registration the engine computes (the period ran out, before
+or after a discharge), once that day has come. A removal the engine would not find is never written, so the register
+never refuses one.
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ from collections.abc import Iterator
 from datetime import date, timedelta
 from typing import Any
 
+from tether.obligations import Facts, evaluate
 from tether.obligations.calendar import add_months, add_years
 
 from .geography import FORCES
@@ -25,6 +32,11 @@ FTP_EVERY = 89
 REVIEW_EVERY = 9  # of the people eligible to apply (indefinite, notified 15 years ago, no open case)
 DECISION_WEEKS = 6
 INDEFINITE = ("life", "ipp", "hospital_order_restricted")
+INDEFINITE_MONTHS = 30  # imprisonment for 30 months or more: indefinite notification (s.82)
+REMOVAL_NOTES = {
+    "review": "Notice of the determination handed over in person.",
+    "period_ended": "The notification period ended: removed at the periodic check of the register.",
+}
 
 
 def _d(value: str | None) -> date | None:
@@ -132,9 +144,7 @@ def _review(doc: dict[str, Any], rng: random.Random, eligible: date, today: date
                                "no further offending, engaged with treatment, stable home and work.")
                       if discharged else
                       "The risk of sexual harm remains: recent intelligence and the latest risk assessment.")
-        # A discharge ends the registration through the review itself; the demo records no removal beside it,
-        # because a removal must fall on a day the engine finds them no longer subject, which the demo does not
-        # work out (one of the default demo's discharges fell after a registration that had already ended).
+        # a discharge's removal is worked out with the rules engine once the document is parsed (``removals``)
         if not discharged:
             review["further_date"] = (add_years(decided, 8) + timedelta(days=1)).isoformat()
             lodged = decided + timedelta(days=rng.randint(5, 20))
@@ -144,3 +154,46 @@ def _review(doc: dict[str, Any], rng: random.Random, eligible: date, today: date
                 if heard <= today:
                     review.update(appeal_outcome="dismissed", appeal_decided_on=heard.isoformat())
     doc["reviews"] = [review]
+
+
+def may_have_ended(doc: dict[str, Any], today: date) -> bool:
+    """False when the record alone shows the registrant subject today, with no removal to find: an indefinite
+    disposal never discharged on review, or an order in force with no end (or ending after today). A cheap test
+    before the rules engine is asked (``removals``); True when only the engine can tell. The dead are never removed
+    (their registration ends with them)."""
+    if doc.get("date_of_death"):
+        return False
+    if any(r.get("decision") == "discharged" or r.get("appeal_outcome") == "allowed" for r in doc.get("reviews", [])):
+        return True
+    if any(d["kind"] in INDEFINITE or (d["kind"] == "imprisonment" and (d.get("months") or 0) >= INDEFINITE_MONTHS)
+           for d in doc.get("disposals", [])):
+        return False
+    return not any(o["kind"] in ("shpo", "notification_order") and o["start"] <= today.isoformat()
+                   and (o.get("end") is None or o["end"] > today.isoformat()) for o in doc.get("orders", []))
+
+
+def removals(facts: Facts, reviews: list[dict[str, Any]], today: date) -> list[dict[str, Any]]:
+    """The removals from the register that follow from the record (``facts``: the registrant's, reviews included):
+    on the day a review discharged them when the engine finds them no longer subject that day; on the day after the
+    last day of their registration as the engine computes it as at ``today`` (the period ran out, or a discharge came
+    while another disposal kept them subject until it ran out), when that is no later than ``today``. Each is the
+    removal the register checks it against (``register.legal_documents.removal_problems``), so none is refused."""
+    out: list[dict[str, Any]] = []
+    days: set[date] = set()
+    for r in reviews:
+        if r.get("decision") != "discharged" or not r.get("decided_on"):
+            continue
+        day = date.fromisoformat(r["decided_on"])
+        if day <= today and day not in days and not evaluate(facts, day).registration.subject:
+            days.add(day)
+            out.append({"reason": "review", "removed_on": day.isoformat(), "note": REMOVAL_NOTES["review"]})
+    reg = evaluate(facts, today).registration
+    if reg.subject or reg.end is None or reg.end >= today:
+        return out
+    day = reg.end + timedelta(days=1)
+    if day in days:  # the discharge was the end
+        return out
+    then = evaluate(facts, day).registration
+    if not then.subject and then.end == reg.end:
+        out.append({"reason": "period_ended", "removed_on": day.isoformat(), "note": REMOVAL_NOTES["period_ended"]})
+    return sorted(out, key=lambda r: r["removed_on"])

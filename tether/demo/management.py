@@ -113,9 +113,11 @@ def populate(seed: int = 2018, today: date | None = None) -> dict[str, Any]:
         for key, model in (("level", RiskLevelSpell), ("mappa", MappaSpell), ("manager", ManagerSpell),
                            ("mode", ModeSpell), ("visit", Visit), ("arms", Assessment)):
             model.objects.bulk_create(rows[key], batch_size=2000)
-        current = {s.person_id: s.manager_id for s in rows["manager"]}
-        for uid in set(current.values()):
-            Person.objects.filter(pk__in=[p for p, u in current.items() if u == uid]).update(offender_manager_id=uid)
+        managed: dict[Any, list[Any]] = defaultdict(list)  # manager -> their people, in one pass
+        for s in rows["manager"]:
+            managed[s.manager_id].append(s.person_id)
+        for uid in set(managed):
+            Person.objects.filter(pk__in=managed[uid]).update(offender_manager_id=uid)
         ids = [pid for pid, _ in people]
         for i in range(0, len(ids), 2000):
             materialise(ids[i : i + 2000], today)

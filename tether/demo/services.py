@@ -4,35 +4,66 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
 from datetime import date
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import OperationalError, connection, transaction
 
 from tether.core import clock
 from tether.core.errors import Conflict
 from tether.register.documents import RegistrantDoc, parse_registrant
+from tether.register.facts import facts_for
 from tether.register.models import Person
 from tether.register.services import forces_by_code, registrants_write
 
 from .generator import expected_total, generate_documents
 from .identity_noise import with_identity_noise
-from .legal import with_legal_record
+from .legal import may_have_ended, removals, with_legal_record
 
 DEMO_ACTION = "demo.load"
 BATCH_SIZE = 5000  # registrants per transaction: memory stays flat at any size
 SQLITE_CACHE_KIB = 256 * 1024  # page cache for the loading connection (SQLite only)
 
 
-def _tune_sqlite_for_bulk_load() -> None:
-    """SQLite's default page cache is 2 MB: as the file grows, inserts into indexes with random keys
-    (names, NI numbers, audit hashes) miss it and a large load slows down more than linearly. A larger
-    cache for this connection (memory only, nothing persistent) helps; the demo's time-ordered person
-    ids do the rest (see ``generator._uuid7``)."""
-    if connection.vendor == "sqlite":
+@contextmanager
+def _sqlite_bulk_load() -> Iterator[None]:
+    """SQLite settings for the load only, put back after it (nothing persistent but the journal mode, restored).
+
+    - SQLite's default page cache is 2 MB: as the file grows, inserts into indexes with random keys (names, NI
+      numbers, audit hashes) miss it and a large load slows down more than linearly. A larger cache for this
+      connection helps; the demo's time-ordered person ids do the rest (see ``generator._uuid7``).
+    - No fsync (``synchronous = OFF``) and the rollback journal in memory rather than the write-ahead log
+      (``journal_mode = MEMORY``: each page is written once, not to the log and again at the checkpoint). A crash
+      mid-load can leave the file unusable, which is acceptable for a demo register loaded into an empty database;
+      a failed batch still rolls back. The journal mode is changed only outside a transaction and with no other
+      connection holding the file (SQLite refuses otherwise, and the load then runs as configured)."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with connection.cursor() as cur:
+        cur.execute(f"PRAGMA cache_size = -{SQLITE_CACHE_KIB}")
+    if connection.in_atomic_block:  # SQLite changes neither inside a transaction (a test's, a caller's)
+        yield
+        return
+    with connection.cursor() as cur:
+        cur.execute("PRAGMA synchronous")
+        synchronous = int(cur.fetchone()[0])
+        cur.execute("PRAGMA journal_mode")
+        journal = str(cur.fetchone()[0])
+        cur.execute("PRAGMA synchronous = OFF")
+        if journal.lower() == "wal":
+            with suppress(OperationalError):  # another connection has the file open: keep the write-ahead log
+                cur.execute("PRAGMA journal_mode = MEMORY")
+    try:
+        yield
+    finally:
         with connection.cursor() as cur:
-            cur.execute(f"PRAGMA cache_size = -{SQLITE_CACHE_KIB}")
+            cur.execute("PRAGMA journal_mode")
+            if str(cur.fetchone()[0]).lower() != journal.lower():
+                cur.execute(f"PRAGMA journal_mode = {journal}")
+            cur.execute(f"PRAGMA synchronous = {synchronous}")
 
 
 def register_is_empty() -> bool:
@@ -61,6 +92,12 @@ def load_demo(
     today = today or clock.today()
     known = forces_by_code()
     total = expected_total(registrants)
+    with _sqlite_bulk_load():
+        return _load(registrants, seed, today, known, total, progress, batch_size)
+
+
+def _load(registrants: int | None, seed: int, today: date, known: dict[str, Any], total: int,
+          progress: Callable[[int, int], None] | None, batch_size: int) -> dict[str, Any]:
     started = time.perf_counter()
     done = 0
     by_country: Counter[str] = Counter()
@@ -91,12 +128,16 @@ def load_demo(
             progress(done, total)
         batch.clear()
 
-    _tune_sqlite_for_bulk_load()
     if progress:
         progress(0, total)
     for raw in with_legal_record(with_identity_noise(generate_documents(registrants, seed, today), seed), seed, today):
         doc = parse_registrant(raw, known_forces=known, today=today)
         force = known[doc.force]
+        if may_have_ended(raw, today):  # removals from the register, where the rules engine finds them
+            found = removals(facts_for(doc, force.jurisdiction), raw.get("reviews", []), today)
+            if found:
+                raw["removals"] = found
+                doc = parse_registrant(raw, known_forces=known, today=today)
         by_country[force.country] += 1
         by_force[doc.force] += 1
         if any(k.closed is None and k.opened <= today for k in doc.sections.get("cases", [])):
