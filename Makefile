@@ -7,7 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
-DEMO_SIZE ?= 20000
+DEMO_SIZE ?= 10000
 PYTEST_ARGS ?=
 
 .PHONY: run test install assets lint bench clean
