@@ -95,16 +95,6 @@ def _uses_database(item: Any) -> bool:
         DATABASE_FIXTURES & set(getattr(item, "fixturenames", ())))
 
 
-@pytest.hookimpl(tryfirst=True)
-def pytest_runtest_call(item: Any) -> None:
-    """A transactional or live-server test empties every table when it ends, the forces that the data migration
-    loaded included. Every database test finds them in place (one count; a reload only after such a test), so no
-    test depends on which tests ran before it on the same worker."""
-    if item.get_closest_marker("django_db") is not None or {"db", "transactional_db", "live_server"} & set(
-            getattr(item, "fixturenames", ())):
-        ensure_forces()
-
-
 @pytest.fixture(autouse=True)
 def _fast_hashing(settings: Any) -> None:
     """Personas' passwords are hashed cheaply in tests; Argon2 itself is configured in settings (test_settings.py)."""

@@ -29,6 +29,20 @@ def load_forces(force_model: Any = None) -> int:
     return n
 
 
+def forces_after_flush(using: str = "default", **_: Any) -> None:
+    """``post_migrate``, sent after ``migrate`` and after ``flush``: the forces are reference data that the data
+    migration loads once, and a flush (a transactional test ending, an operator's ``flush``) empties every table.
+    They are put back in the same step, as Django puts back content types."""
+    from django.db import connections
+
+    from .models import Force
+
+    if Force._meta.db_table not in connections[using].introspection.table_names():
+        return  # migrated back below the forces table
+    if Force.objects.using(using).count() < FORCE_COUNT:
+        load_forces(Force)
+
+
 def ensure_forces() -> None:
     """Reload the forces if a test flushed the database (transactional tests empty every table)."""
     from .models import Force

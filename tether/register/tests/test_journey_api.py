@@ -71,10 +71,9 @@ def test_conviction_to_removal_through_the_api(officer, other_officer, make_doc,
     first = [d for d in _duties(mps, base) if d["citation"] == "SOA 2003 s.83(5)(h); SI 2012/1876"]
     assert [(d["trigger"], d["status"]) for d in first] == [("2024-05-09", "met")]
 
-    # a trip abroad, notified before departure
-    _notify(mps, base, "travel", "2024-07-01")
+    # a trip abroad, notified before departure: the trip is recorded with the travel notification that gave it
     _post(mps, f"{base}/trips", {"departure": "2024-07-10", "countries": ["FR"], "return_date": "2024-07-17",
-                                 "station": STATION})
+                                 "received_at": "2024-07-01T10:00:00Z", "station": STATION})
     travel = _of(_duties(mps, base), "travel", "2024-07-01")
     assert travel and all(d["status"] == "met" for d in travel), travel
 
