@@ -171,6 +171,8 @@ def likely_duplicates(
     ``accepted`` (confirmed as new people) are not asked about."""
     skip = set(accepted)
     out: list[LineError] = []
+    if not Person.objects.exists():
+        return out  # an empty register (a force's first import) holds nobody a line could be: no search per line
     for number, doc in zip(numbers, docs, strict=True):
         if number in skip:
             continue
