@@ -97,8 +97,8 @@ def facts_for(person_ids: Sequence[Any] | QuerySet[Any], as_of: date) -> dict[An
         ids = list(person_ids.values_list("person_id", flat=True))
         return _facts(ids, as_of, person_ids.values("person_id")) if ids else {}
     out: dict[Any, R.Facts] = {}
-    for ids in _chunks(list(person_ids)):
-        out.update(_facts(ids, as_of, None))
+    for chunk in _chunks(list(person_ids)):
+        out.update(_facts(chunk, as_of, None))
     return out
 
 
