@@ -29,6 +29,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, time, timedelta
+from functools import lru_cache
 from typing import Final
 
 from tether.obligations.calendar import add_months, format_date
@@ -329,23 +330,66 @@ class Capacity:
 _RANK = {VERY_HIGH: 0, HIGH: 1, MEDIUM: 2, LOW: 3, None: 4}
 
 
+def _visit_interval(facts: Facts, policy: Policy) -> int | None:
+    """``visit_months``'s months alone (no words: for planning many registrants)."""
+    level = facts.risk_level
+    if level not in FIXED_MONTHS:
+        return 12
+    if policy.kind == INDIVIDUAL and facts.plan_months:
+        return facts.plan_months
+    return FIXED_MONTHS[level]
+
+
+def dues(facts: Facts, as_of: date, policy: Policy) -> list[tuple[str, date]]:
+    """(kind, last day) of each of ``evaluate``'s duties, in its order, without the reasons: the same branches,
+    for planning many registrants (``capacity``); ``test_rules`` holds the two equal over many facts."""
+    if facts.managed_from is None or not facts.in_scope or facts.in_custody:
+        return []
+    out: list[tuple[str, date]] = []
+    intel = facts.intelligence_on
+    intel_after_reactive = (facts.mode == REACTIVE and intel is not None
+                            and (facts.mode_since is None or intel >= facts.mode_since))
+    if intel_after_reactive:
+        assert intel is not None
+        if facts.last_seen_visit is None or facts.last_seen_visit < intel:
+            out.append((HOME_VISIT, intel + timedelta(days=policy.intelligence_visit_days - 1)))
+    elif facts.mode != REACTIVE:
+        months = _visit_interval(facts, policy)
+        if months is not None:
+            out.append((HOME_VISIT, add_months(facts.last_seen_visit or facts.managed_from, months)))
+    start = facts.managed_from
+    if facts.last_arms is None or facts.last_arms < start:
+        out.append((ARMS_INITIAL, start + timedelta(days=policy.arms_days - 1)))
+    else:
+        review = facts.arms_next_review or add_months(facts.last_arms, policy.arms_review_months)
+        if intel_after_reactive and intel is not None and facts.last_arms < intel:
+            review = min(review, intel + timedelta(days=policy.intelligence_review_days - 1))
+        out.append((ARMS_REVIEW, review))
+    out.sort(key=lambda d: (d[1], d[0]))
+    return out
+
+
+@lru_cache(maxsize=64)
+def _individual(policy: Policy) -> Policy:
+    return replace(policy, kind=INDIVIDUAL)
+
+
 def _work_for(d: Demand, policy: Policy, start: date, end: date, hours_visit: float, hours_assessment: float,
               ) -> list[Work]:
     facts = d.facts
     if policy.kind == REACTIVE_ELIGIBLE:
         if d.reactive_eligible and facts.mode == ACTIVE:
             facts = replace(facts, mode=REACTIVE, mode_since=start)
-        policy = replace(policy, kind=INDIVIDUAL)
+        policy = _individual(policy)
     out: list[Work] = []
-    outcome = evaluate(facts, start, policy)
-    for duty in outcome.duties:
-        due = max(duty.due, start)
+    for kind, last_day in dues(facts, start, policy):
+        due = max(last_day, start)
         if due > end:
             continue
-        hours = hours_visit if duty.kind == HOME_VISIT else hours_assessment
-        out.append(Work(d.key, duty.kind, due, facts.risk_level, hours))
-        if duty.kind == HOME_VISIT:  # the visits that follow within the window
-            months, _, _ = visit_months(facts, policy)
+        hours = hours_visit if kind == HOME_VISIT else hours_assessment
+        out.append(Work(d.key, kind, due, facts.risk_level, hours))
+        if kind == HOME_VISIT:  # the visits that follow within the window
+            months = _visit_interval(facts, policy)
             nxt = add_months(due, months or 12)
             while months and nxt <= end:
                 out.append(Work(d.key, HOME_VISIT, nxt, facts.risk_level, hours))

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.db import connection
-from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, Max, OuterRef, Q
+from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, Max, OuterRef, Q, QuerySet
 
 from tether.access import permissions
 from tether.access.constants import Role
@@ -443,12 +443,12 @@ def capacity(user: Any, force_code: str | None = None, as_of: date | None = None
     if counted:
         units = _capacity_counted(as_of, months, what_if, officers)
     for f in [] if counted else forces:
-        ids = list(ManagementState.objects.filter(force=f).values_list("person_id", flat=True))
-        if not ids and force is None:
+        scope = ManagementState.objects.filter(force=f)  # read as a subquery: no list of ids sent
+        facts = facts_for(scope, as_of)
+        if not facts and force is None:
             continue
         pv = policy_for(f)
-        facts = facts_for(ids, as_of)
-        eligible = _reactive_eligible(ids, as_of)
+        eligible = _reactive_eligible(scope.values("person_id"), as_of)
         demand = [rules.Demand(str(pid), fa, pid in eligible) for pid, fa in facts.items()]
         kw = {"start": as_of, "months": months, "officers": officers.get(f.pk, 0),
               "hours_per_officer_month": pv.officer_hours_per_month, "hours_per_visit": pv.hours_per_visit,
@@ -579,7 +579,8 @@ def _unit(f: Force, officers: Counter[int], pv: PolicyView, what_if: str, eligib
                      (f"What if: {rules.POLICY_LABELS[what_if]}", alt)]}
 
 
-def _reactive_eligible(ids: list[Any], as_of: date) -> set[Any]:
+def _reactive_eligible(ids: list[Any] | QuerySet[Any], as_of: date) -> set[Any]:
+    """Of ``ids`` (a list, or a query of ``person_id``), those eligible for reactive management on ``as_of``."""
     spans: dict[Any, list[rules.LevelSpan]] = defaultdict(list)
     for pid, lvl, vf, vt in RiskLevelSpell.objects.filter(person_id__in=ids, valid_from__lte=as_of).values_list(
             "person_id", "level", "valid_from", "valid_to"):

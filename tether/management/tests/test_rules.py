@@ -161,3 +161,29 @@ def test_capacity_counted_gives_the_figures_of_planning_each_registrant(kind: st
                 counted.done, counted.will_be_missed, counted.shortfall_hours) == (
             each.visits, each.assessments, each.hours_required, each.hours_available, each.done,
             each.will_be_missed, each.shortfall_hours)
+
+
+def test_dues_are_evaluates_duties_without_the_words() -> None:
+    """``dues`` (what ``capacity`` plans from) gives the kind and last day of every duty ``evaluate`` gives, in its
+    order, and ``_visit_interval`` the months of ``visit_months``, over many facts drawn with a fixed seed."""
+    import random
+
+    rng = random.Random(15)
+    days = [D("2019-03-01"), D("2022-11-30"), D("2024-02-29"), D("2025-01-31"), D("2025-05-20"), D("2025-06-16"),
+            D("2025-06-20"), None]
+    kinds = (r.FIXED, r.INDIVIDUAL)
+    checked = 0
+    for _ in range(4000):
+        facts = r.Facts(
+            managed_from=rng.choice(days), in_custody=rng.random() < 0.1,
+            risk_level=rng.choice((r.VERY_HIGH, r.HIGH, r.MEDIUM, r.LOW, None)),
+            mode=rng.choice((r.ACTIVE, r.REACTIVE)), mode_since=rng.choice(days),
+            plan_months=rng.choice((None, 1, 2, 5)), last_seen_visit=rng.choice(days), last_arms=rng.choice(days),
+            arms_next_review=rng.choice(days), intelligence_on=rng.choice(days), in_scope=rng.random() < 0.9)
+        policy = r.Policy(kind=rng.choice(kinds), arms_days=rng.choice((5, 15)),
+                          arms_review_months=rng.choice((6, 12)))
+        as_of = rng.choice([d for d in days if d])
+        assert r.dues(facts, as_of, policy) == [(d.kind, d.due) for d in r.evaluate(facts, as_of, policy).duties]
+        assert r._visit_interval(facts, policy) == r.visit_months(facts, policy)[0]
+        checked += bool(r.dues(facts, as_of, policy))
+    assert checked > 1000
