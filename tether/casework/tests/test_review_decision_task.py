@@ -105,6 +105,6 @@ def test_an_imported_waiting_application_has_its_task_and_a_decided_one_none(off
     task = _review_tasks().get()  # the decided application has none
     assert (task.force.code, task.due_on, task.state, task.assignee) == ("MPS", date(2025, 7, 10), "open", None)
     assert "2 June 2025" in task.title and task.person.reviews.get().decided_on is None
-    review_decide(officer, task.person_id, task.person.reviews.get().pk, DECIDED)  # closed by the decision, as on the web
+    review_decide(officer, task.person_id, task.person.reviews.get().pk, DECIDED)  # closed by it, as on the web
     task.refresh_from_db()
     assert (task.state, task.outcome) == (TaskState.DONE, Outcome.REVIEW_DECIDED)
