@@ -792,8 +792,8 @@ class _Person:
             "detentions": [{"kind": d["kind"], "start": _iso(d["start"]),
                             "end": _iso(d["end"]) if d["end"] is not None and d["end"] <= today else None}
                            for d in sorted(detentions_out, key=lambda d: d["start"]) if d["kind"] != "abroad"],
-            # time abroad is a trip (s.86), with where they went, as notified
-            "trips": [_trip(i, d, today) for i, d in enumerate(
+            # time abroad is a trip (s.86), with where they went, as notified; each linked to its travel notification
+            "trips": [_trip(i, d, today, _notified_on(out_notes, d)) for i, d in enumerate(
                 sorted((d for d in detentions_out if d["kind"] == "abroad"), key=lambda d: d["start"]), start=1)],
             "stays": stays,
             "advance_notices": notices,
@@ -914,13 +914,26 @@ ARRIVALS = {"ES": "Malaga airport", "FR": "Calais ferry port", "IE": "Dublin air
             "BG": "Sofia airport"}
 
 
-def _trip(number: int, d: dict[str, Any], today: int) -> dict[str, Any]:
+def _notified_on(notes: list[dict[str, Any]], d: dict[str, Any]) -> str | None:
+    """The (UK) day of the travel notification that notified the time abroad ``d`` (the one naming its departure and
+    country), as the register links a trip to its notification; None when it was never notified (dropped while
+    missing)."""
+    trip = (_iso(d["start"]), d["country"])
+    for n in notes:
+        details = n["details"]
+        if n["kind"] == "travel" and (details.get("departure"), details.get("destination")) == trip:
+            return str(n["received_at"])[:10]  # office hours in the UK: the same day in UTC
+    return None
+
+
+def _trip(number: int, d: dict[str, Any], today: int, notified_on: str | None = None) -> dict[str, Any]:
     back = d["end"]
     told = back + 1 if back is not None and back + 1 < today else None
     return {"number": number, "departure": _iso(d["start"]), "countries": [d["country"]],
             "arrival_points": ARRIVALS.get(d["country"], ""), "accommodation": "Hotel (synthetic)",
             "return_date": _iso(back) if back is not None else None, "return_point": "",
-            "return_notified_on": _iso(told) if told else None, "short_notice": False, "cancelled": False}
+            "return_notified_on": _iso(told) if told else None, "short_notice": False, "cancelled": False,
+            "notified_on": notified_on}
 
 
 def _dated(row: dict[str, Any]) -> dict[str, Any]:

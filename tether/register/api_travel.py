@@ -103,6 +103,8 @@ class TripOut(Schema):
     short_notice: bool
     cancelled: bool
     versions: int
+    notified_on: date | None = Field(None, description="The day the trip was first notified (its travel "
+                                                       "notification); null when no notification is linked")
 
 
 class StayOut(Schema):

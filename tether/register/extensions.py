@@ -24,7 +24,8 @@ Identity (search, duplicates, merge) registers
   which every count leaves out (``selectors.separate``).
 
 Casework also registers a **review hook**: told when an application for review of indefinite notification is
-received or decided, so the owning force has a task due on the decision date until the decision is recorded.
+received or decided, so the owning force has a task due on the decision date until the decision is recorded
+(also for an application still waiting that arrives in a registrant document: import, the demo).
 
 Management (risk-led management) registers an **outcomes-written hook**: told the ids of people whose stored legal
 outcome (``RegisterState``) was just written, and the as-at date, inside the same transaction, so its own duties

@@ -14,24 +14,30 @@ from tether.audit.services import record
 from tether.core import clock
 from tether.core.errors import Forbidden, NotFound
 
+from .facts import notified_on
 from .models import Trip
 from .travel import ADVANCE_CHANGES
 
 
 def person_travel(person: Any) -> dict[str, Any]:
-    """The trips as they stand (latest version of each, newest departure first, with how many versions), the stays
+    """The trips as they stand (latest version of each, newest departure first, with how many versions and the day
+    the trip was first notified, as the rules engine reads it: ``travel.trip_notified_on``), the stays
     and the advance notices of a registrant the caller was given by ``access_person_by_id``."""
     today = clock.today()
     latest: dict[int, Trip] = {}
     versions: dict[int, int] = {}
-    for row in person.trips.order_by("number", "id"):
+    notified: dict[int, date] = {}  # the day each trip was first notified (its versions' travel notifications)
+    for row in person.trips.select_related("notification").order_by("number", "id"):
         latest[row.number] = row
         versions[row.number] = versions.get(row.number, 0) + 1
+        if row.notification is not None:
+            day = notified_on(row.notification.received_at)
+            notified[row.number] = min(day, notified.get(row.number, day))
     trips = [
         {"number": t.number, "departure": t.departure, "countries": t.country_list,
          "arrival_points": t.arrival_points, "accommodation": t.accommodation, "return_date": t.return_date,
          "return_point": t.return_point, "return_notified_on": t.return_notified_on, "short_notice": t.short_notice,
-         "cancelled": t.cancelled, "versions": versions[t.number],
+         "cancelled": t.cancelled, "versions": versions[t.number], "notified_on": notified.get(t.number),
          "abroad_now": not t.cancelled and t.departure <= today and (t.return_date is None or t.return_date > today)}
         for t in sorted(latest.values(), key=lambda t: (t.departure, t.number), reverse=True)
     ]

@@ -88,7 +88,8 @@ def registrants_write(
 ) -> WriteResult:
     """Write validated registrant documents with all their history, in bulk, inside the caller's transaction.
 
-    The shared writer behind person_create, import and the demo register.
+    The shared writer behind person_create, import and the demo register. An application for review still
+    waiting (no decision) fires the review hook as ``legal.review_apply`` does, so it has its task however it arrived.
     """
     forces = forces_by_code()
     now = clock.now()
@@ -174,6 +175,9 @@ def registrants_write(
                        (Detention, "det"), (Order, "ord"), (Notification, "notes"), (Trip, "trips"),
                        (Stay, "stays"), (AdvanceNotice, "advance"), (Review, "reviews"), (Removal, "removals")):
         model.objects.bulk_create(rows[key], batch_size=BATCH)
+    for review in rows["reviews"]:  # an application still waiting: the same review hook as review_apply (casework:
+        if review.decided_on is None:  # the owning force's task to decide it); a decided one has no task
+            extensions.review_changed(review, "applied", actor)
     extensions.people_written([p.pk for p in people])  # identity keeps its search keys in step
     for section in extensions.sections():  # what other packages keep of each registrant (casework: cases)
         section.write([(p, d.sections[section.key]) for p, d in zip(people, docs, strict=True)

@@ -85,3 +85,26 @@ def test_the_migration_gives_a_waiting_application_its_task(officer, indefinite,
     step(apps, None)  # once only
     task = _review_tasks().get()
     assert task.due_on == date(2025, 7, 14) and task.state == TaskState.OPEN
+
+
+def test_an_imported_waiting_application_has_its_task_and_a_decided_one_none(officer, make_doc, frozen):
+    import json
+
+    from tether.register.jsonl import import_jsonl
+
+    history = {
+        "disposals": [{"date": "2005-03-04", "offence": "Rape (SOA 2003 s.1)", "kind": "imprisonment", "months": 36}],
+        "detentions": [{"kind": "custody", "start": "2005-03-04", "end": "2006-09-01"}],
+        "notifications": [{"kind": "initial", "received_at": "2006-09-02T10:00:00Z", "station": NOTE},
+                          {"kind": "periodic", "received_at": "2024-09-01T10:00:00Z", "station": NOTE}],
+    }
+    waiting = make_doc(**history, reviews=[{"applied_on": "2025-06-02", "decision_due": "2025-07-10"}])
+    decided = make_doc(**history, force="GMP", reviews=[{"applied_on": "2025-05-01", "decision_due": "2025-06-12",
+                                                         **DECIDED, "decided_on": "2025-06-10"}])
+    import_jsonl([json.dumps(waiting), json.dumps(decided)], actor_label="cli:test")
+    task = _review_tasks().get()  # the decided application has none
+    assert (task.force.code, task.due_on, task.state, task.assignee) == ("MPS", date(2025, 7, 10), "open", None)
+    assert "2 June 2025" in task.title and task.person.reviews.get().decided_on is None
+    review_decide(officer, task.person_id, task.person.reviews.get().pk, DECIDED)  # closed by it, as on the web
+    task.refresh_from_db()
+    assert (task.state, task.outcome) == (TaskState.DONE, Outcome.REVIEW_DECIDED)

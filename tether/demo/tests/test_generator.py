@@ -123,3 +123,22 @@ def test_most_people_are_subject_and_compliant(frozen, docs_3000):
         overdue += any(o.status == "overdue" for o in outcome.obligations) and not raw["cases"]
     assert subject / len(docs_3000) > 0.97
     assert 0.001 < overdue / len(docs_3000) < 0.05
+
+
+def test_each_trip_is_linked_to_its_travel_notification(frozen, docs_3000):
+    """As the register links a trip to the travel notification that gave it: ``notified_on`` is the day of a
+    travel notification naming the trip's departure and country, so the engine reads the trip's own notice."""
+    trips = linked = 0
+    for raw in docs_3000:
+        travel = {(n["received_at"][:10], n["details"].get("departure"), n["details"].get("destination"))
+                  for n in raw["notifications"] if n["kind"] == "travel"}
+        for t in raw.get("trips", []):
+            trips += 1
+            if t["notified_on"] is not None:
+                linked += 1
+                assert (t["notified_on"], t["departure"], t["countries"][0]) in travel
+                assert t["notified_on"] < t["departure"]
+    assert trips > 20 and linked == trips  # every demo trip was notified beforehand
+    facts = [facts_for(parse_registrant(raw, known_forces=FORCES, today=TODAY), FORCES[raw["force"]].jurisdiction)
+             for raw in docs_3000 if raw.get("trips")]
+    assert all(e.notified_on is not None for f in facts for e in f.events if e.kind == "departure")

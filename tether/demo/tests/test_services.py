@@ -33,6 +33,18 @@ def test_load_demo_writes_people_with_states_and_audit(frozen):
     assert summary["open_cases"] == RegisterState.objects.filter(status__in=["missing", "wanted"]).count()
     assert seen[0] == (0, 300) and seen[-1] == (300, 300)
     assert [d for d, _ in seen] == sorted(d for d, _ in seen)
+    # an application for review still waiting has the owning force's task to decide it (a decided one none), and
+    # each trip is linked to its travel notification, as on the web
+    from tether.casework.constants import TaskKind
+    from tether.casework.models import Task
+    from tether.register.models import Review, Trip
+
+    waiting = set(Review.objects.filter(decided_on__isnull=True).values_list("person_id", "decision_due"))
+    tasks = Task.objects.filter(kind=TaskKind.REVIEW_DECISION, state="open")
+    assert set(tasks.values_list("person_id", "due_on")) == waiting and tasks.count() == len(waiting)
+    assert Review.objects.exists() and Trip.objects.exists()
+    assert not Trip.objects.filter(notification__isnull=True).exists()
+    assert all(t.notification.kind == "travel" for t in Trip.objects.select_related("notification"))
 
 
 def test_loading_the_same_seed_twice_is_refused(frozen):

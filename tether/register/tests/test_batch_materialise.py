@@ -56,8 +56,11 @@ def _oracle_facts(doc: RegistrantDoc, jurisdiction: str) -> t.Facts:
     trips = [tr for tr in current_trips(doc.trips) if not tr.cancelled]
     for tr in trips:
         if after_start(tr.departure):
+            # the trip's own travel notification: the first day any of its versions was notified (None: not linked)
+            notified = min((v.notified_on for v in doc.trips if v.number == tr.number and v.notified_on), default=None)
             events.append(t.Event(kind="departure", start=tr.departure, end=tr.return_date,
-                                  country=tr.countries[0] if tr.countries else None, short_notice=tr.short_notice))
+                                  country=tr.countries[0] if tr.countries else None, short_notice=tr.short_notice,
+                                  notified_on=notified))
     if first is not None:
         events += [t.Event(kind="stay", start=s.start, end=s.end, address=stay_key(s.line1, s.postcode))
                    for s in doc.stays]

@@ -32,6 +32,8 @@ def test_a_trip_is_recorded_read_returned_and_listed(officer, person, api_client
     assert r.json() == {"person_version": 2, "id": r.json()["id"], "number": 1}
     body = api.get(f"{base}/travel").json()
     assert body["trips"][0]["countries"] == ["FR"] and body["trips"][0]["versions"] == 1
+    notified = body["trips"][0]["notified_on"]  # the day of its travel notification (today: the default)
+    assert notified is not None and notified <= "2025-06-20"
     one = api.get(base).json()
     assert one["record"]["trips"][0]["departure"] == "2025-06-20"
     assert any(o["kind"] == "travel" and o["status"] == "met" for o in one["obligations"])
@@ -47,6 +49,16 @@ def test_a_trip_is_recorded_read_returned_and_listed(officer, person, api_client
     assert r.status_code == 201, r.content
     r = _post(api, f"{base}/trips/1/return", {"return_date": "2025-06-25"})
     assert r.status_code == 400 and "nothing would change" in r.json()["errors"][0]["message"]
+    trip = api.get(f"{base}/travel").json()["trips"][0]
+    assert (trip["versions"], trip["notified_on"]) == (2, notified)  # a return is not a travel notification
+
+
+def test_a_trip_without_a_linked_notification_reads_null(officer, person, api_client):
+    from tether.register.models import Trip
+
+    Trip.objects.create(person=person, number=1, departure="2025-05-01", countries="FR", created_at=person.created_at)
+    trip = api_client(officer).get(f"/api/v1/people/{person.pk}/travel").json()["trips"][0]
+    assert trip["number"] == 1 and trip["notified_on"] is None
 
 
 def test_validation_names_the_field(officer, person, api_client):

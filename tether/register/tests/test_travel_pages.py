@@ -49,6 +49,7 @@ def test_the_travel_form_records_a_trip(officer_client, person):
     assert t.countries == "FR ES" and t.notification.kind == "travel"
     page = squash(officer_client.get(f"/people/{person.pk}/"))
     assert 'id="travel"' in page and "FR, ES" in page and "Record a notification of travel" in page
+    assert 'data-testid="trip-notified">notified 16 Jun 2025<' in page  # the day of its travel notification
 
 
 def test_a_travel_form_with_mistakes_names_each_field(officer_client, person):
