@@ -51,7 +51,16 @@ from .models import (
     Trip,
 )
 from .notified import given_to_json
-from .travel import AdvanceNoticeDoc, StayDoc, TripDoc, advance_to_json, stay_key, stay_to_json, trip_to_json
+from .travel import (
+    AdvanceNoticeDoc,
+    StayDoc,
+    TripDoc,
+    advance_to_json,
+    first_notified,
+    stay_key,
+    stay_to_json,
+    trip_to_json,
+)
 
 
 def separate(qs: Any, field: str = "pk", as_of: date | None = None) -> Any:
@@ -271,14 +280,8 @@ def load_histories(ids: Sequence[uuid.UUID], *, span: Span | None = None) -> dic
 def _trips(rows: list[tuple[Any, ...]]) -> list[tuple[date, date | None, str | None, bool, date | None]]:
     """Each trip as it stands (its last version), not cancelled, by departure (``facts.History.trips``), with the
     day it was first notified (the earliest notification of its versions)."""
-    latest: dict[int, tuple[Any, ...]] = {}
-    first: dict[int, date] = {}
-    for row in rows:  # by number, then id: the last of a number is its latest version
-        latest[row[0]] = row
-        if row[-1] is not None:
-            day = notified_on(_aware(row[-1]))
-            if row[0] not in first or day < first[row[0]]:
-                first[row[0]] = day
+    latest = {row[0]: row for row in rows}  # by number, then id: the last of a number is its latest version
+    first = first_notified((row[0], notified_on(_aware(row[-1])) if row[-1] is not None else None) for row in rows)
     out = [(as_date(dep), as_date(ret), (countries.split() or [None])[0], bool(short), first.get(number))
            for number, dep, ret, countries, short, cancelled, _at in sorted(latest.values(),
                                                                             key=lambda r: (as_date(r[1]), r[0]))

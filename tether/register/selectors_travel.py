@@ -16,7 +16,7 @@ from tether.core.errors import Forbidden, NotFound
 
 from .facts import notified_on
 from .models import Trip
-from .travel import ADVANCE_CHANGES
+from .travel import ADVANCE_CHANGES, first_notified
 
 
 def person_travel(person: Any) -> dict[str, Any]:
@@ -26,13 +26,12 @@ def person_travel(person: Any) -> dict[str, Any]:
     today = clock.today()
     latest: dict[int, Trip] = {}
     versions: dict[int, int] = {}
-    notified: dict[int, date] = {}  # the day each trip was first notified (its versions' travel notifications)
-    for row in person.trips.select_related("notification").order_by("number", "id"):
+    rows = list(person.trips.select_related("notification").order_by("number", "id"))
+    for row in rows:
         latest[row.number] = row
         versions[row.number] = versions.get(row.number, 0) + 1
-        if row.notification is not None:
-            day = notified_on(row.notification.received_at)
-            notified[row.number] = min(day, notified.get(row.number, day))
+    notified = first_notified((row.number, notified_on(row.notification.received_at) if row.notification else None)
+                              for row in rows)
     trips = [
         {"number": t.number, "departure": t.departure, "countries": t.country_list,
          "arrival_points": t.arrival_points, "accommodation": t.accommodation, "return_date": t.return_date,

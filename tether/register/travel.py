@@ -206,9 +206,20 @@ def current_trips(versions: Iterable[TripDoc]) -> list[TripDoc]:
     return sorted(latest.values(), key=lambda t: (t.departure, t.number))
 
 
+def first_notified(days: Iterable[tuple[int, date | None]]) -> dict[int, date]:
+    """The day each trip was first notified: the earliest notification day among its versions, from (trip number,
+    day or None) pairs; a trip none of whose versions came with a notification is left out. The one rule behind the
+    document reader, the bulk database reader and the travel page."""
+    first: dict[int, date] = {}
+    for number, day in days:
+        if day is not None and (number not in first or day < first[number]):
+            first[number] = day
+    return first
+
+
 def trip_notified_on(versions: Iterable[TripDoc], number: int) -> date | None:
     """The day trip ``number`` was first notified: the earliest ``notified_on`` of its versions (None: none)."""
-    return min((v.notified_on for v in versions if v.number == number and v.notified_on is not None), default=None)
+    return first_notified((v.number, v.notified_on) for v in versions).get(number)
 
 
 def same_details(a: TripDoc, b: TripDoc) -> bool:
