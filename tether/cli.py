@@ -88,10 +88,18 @@ def migrate(
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port.")] = 8000,
+    jobs: Annotated[bool, typer.Option("--jobs/--no-jobs", help="Work the job queue in a thread (or run "
+                                       "`tether jobs work` beside it).")] = True,
 ) -> None:
-    """Serve the web app and API (development server; use a WSGI server in production)."""
+    """Serve the web app and API (development server; use a WSGI server in production). A thread beside it works
+    the job queue (duplicate scans asked for on a page or through the API) unless --no-jobs."""
     _django()
     from django.core.management import call_command
+
+    if jobs:
+        from tether.tracing.jobs import start_worker_thread
+
+        start_worker_thread()
 
     # static files come through WhiteNoise as in production (runserver's own static handler answers a path-traversal
     # attempt with a server error instead of a 404)
@@ -582,6 +590,26 @@ def report_rollup(
     typer.echo(json.dumps(result))
 
 
+# --- background jobs ---------------------------------------------------------------------------------------------
+
+jobs_app = typer.Typer(help="Background jobs (duplicate scans asked for on a page or through the API).",
+                       no_args_is_help=True)
+app.add_typer(jobs_app, name="jobs")
+
+
+@jobs_app.command("work")
+def jobs_work(
+    once: Annotated[bool, typer.Option("--once", help="Run the jobs waiting now, then stop.")] = False,
+    poll: Annotated[float, typer.Option(help="Seconds to wait when no job waits.", min=0.5, max=600)] = 5.0,
+) -> None:
+    """Work the job queue: claim the oldest queued job, run it, store its result (audited); until stopped."""
+    _django()
+    from tether.tracing.jobs import work
+
+    ran = work(once=once, poll=poll)
+    typer.echo(f"Ran {ran} job(s).", err=True)
+
+
 # --- identity: search, duplicates, merge ------------------------------------------------------------------------
 
 RunAs = Annotated[str | None, typer.Option("--as", envvar="TETHER_USER", help="The account the command runs as.")]
@@ -628,15 +656,30 @@ def duplicates(
     limit: Annotated[int, typer.Option(help="At most this many pairs.", min=1, max=5000)] = 500,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON (the same as --format json).")] = False,
     fmt: Annotated[str, typer.Option("--format", help="json or table.")] = "table",
+    queue: Annotated[bool, typer.Option("--queue", help="With scan: queue it for the job worker (tether jobs work, "
+                                        "or tether serve) and print the job, instead of running it here.")] = False,
     as_user: RunAs = None,
 ) -> None:
     """Likely duplicate records (pairs, best first): supervisors and administrators (audited)."""
     if action not in ("", "scan"):
         raise typer.BadParameter("must be scan, or nothing", param_hint="ACTION")
+    if queue and action != "scan":
+        raise typer.BadParameter("only with scan", param_hint="--queue")
     _django()
     from tether.identity.commands import dumps, run_duplicates
 
     _table_or_json(fmt)
+    if action == "scan" and queue:
+        from tether.tracing.commands import duplicates_queue
+
+        with _cli_errors():
+            result = duplicates_queue(username=as_user, force=force)
+        if as_json or fmt == "json":
+            typer.echo(json.dumps(result, default=str))
+        else:
+            typer.echo(f"Scan {result['id']} of {result['scope']}: {result['state_label'].lower()}"
+                       + ("" if result["created"] else " (already queued)") + ".")
+        return
     if action == "scan":
         _duplicates_scan(force, as_json or fmt == "json", as_user)
         return

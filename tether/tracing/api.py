@@ -13,6 +13,7 @@ from tether.audit.services import record
 from tether.core import clock
 from tether.core.errors import ValidationFailed
 
+from . import jobs
 from .selectors import (
     duplicate_review,
     duplicates_viewed,
@@ -20,6 +21,7 @@ from .selectors import (
     lead_statistics,
     leads_for,
     runs_for,
+    scan_pairs,
     scan_too_large,
     source_named,
     sources_for,
@@ -136,3 +138,30 @@ def create_duplicate_scan(request: HttpRequest) -> Any:
         raise ValidationFailed({"register": too_large})
     run, _ = duplicate_scan(request.user)
     return 201, _scan_summary(run)
+
+
+JobId = Path(..., ge=1, le=2**31 - 1)  # type: ignore[type-arg]
+
+
+class ScanJobIn(In):
+    force: Annotated[str, Text(8)] = Field("", description="Force code (default your own); ALL: every force "
+                                                            "(national administrators)")
+
+
+@router.post("/duplicates/scans", response={202: dict[str, Any], **ANSWERS},
+             summary="Queue a duplicate scan (Splink) of your register; a second request while one waits returns it")
+def request_duplicate_scan(request: HttpRequest, payload: ScanJobIn | None = None) -> Any:
+    job, created = jobs.request_scan(request.user, (payload.force if payload else "") or None)
+    return 202, {**jobs.job_summary(job), "created": created}
+
+
+@router.get("/duplicates/scans/{job_id}", response={200: dict[str, Any], **ANSWERS},
+            summary="A queued duplicate scan: its state and, when done, the pairs still to decide (audited)")
+def get_duplicate_scan(request: HttpRequest, job_id: int = JobId) -> Any:
+    job = jobs.job_for(request.user, job_id)
+    out = jobs.job_summary(job)
+    if job.state == "done" and job.scan is not None:
+        rows = scan_pairs(request.user, job.scan)
+        duplicates_viewed(request.user, job.scan, rows)
+        out.update(count=len(rows), results=rows)
+    return out

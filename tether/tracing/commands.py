@@ -69,3 +69,11 @@ def duplicates_scan(*, username: str | None, force: str | None,
     scan, pairs = services.duplicate_scan(user_named(username), force, progress=progress)
     return {"scan": scan.pk, "force": scan.force_code, "people": scan.people, "trained": scan.trained,
             "pairs": pairs}
+
+
+def duplicates_queue(*, username: str | None, force: str | None) -> dict[str, Any]:
+    """``tether duplicates scan --queue``: the job (queued now, or the one already waiting for the scope)."""
+    from .jobs import job_summary, request_scan
+
+    job, created = request_scan(user_named(username), force)
+    return {**job_summary(job), "created": created}

@@ -191,3 +191,40 @@ class DuplicateScan(models.Model):
 
     class Meta:
         ordering = ["-started_at", "-id"]
+
+
+class JobKind(models.TextChoices):
+    DUPLICATE_SCAN = "duplicate_scan", "Duplicate scan"
+
+
+class JobState(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    RUNNING = "running", "Running"
+    DONE = "done", "Done"
+    FAILED = "failed", "Failed"
+
+
+class Job(models.Model):
+    """Work too long for a request, asked for on a page, through the API or the command line and run by a worker
+    (``tether jobs work``, or the thread ``tether serve`` starts). One queued job of a kind per scope: asking again
+    while one waits returns it. A worker claims the oldest queued job (skipping rows another worker holds), runs
+    it, and stores what it made (``scan``) or why it failed."""
+
+    kind = models.CharField(max_length=20, choices=JobKind.choices)
+    scope = models.CharField(max_length=8, help_text="What the job covers: a force code, or ALL.")
+    state = models.CharField(max_length=8, choices=JobState.choices, default=JobState.QUEUED)
+    requested_by = models.ForeignKey("access.User", null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="+")
+    requested_label = models.CharField(max_length=200)
+    requested_at = models.DateTimeField()
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    worker = models.CharField(max_length=120, blank=True, help_text="The worker that claimed it (host:pid).")
+    scan = models.ForeignKey(DuplicateScan, null=True, blank=True, on_delete=models.SET_NULL, related_name="jobs")
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        indexes = [models.Index(fields=["state", "requested_at"])]
+        constraints = [models.UniqueConstraint(fields=["kind", "scope"], condition=models.Q(state="queued"),
+                                               name="job_one_queued_per_scope")]

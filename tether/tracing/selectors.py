@@ -320,12 +320,19 @@ def duplicate_review(actor: Any) -> tuple[DuplicateScan | None, list[dict[str, A
     """The latest duplicate scan of the reviewer's scope (their force; every force for a national administrator)
     and its pairs still to decide: pairs a reviewer has since said are different people, and records merged since,
     are left out. Each side as the reviewer may see it, with the explanation as text."""
-    from tether.identity.duplicates import live_people, pair_side, rejected_pairs, scan_force
+    from tether.identity.duplicates import scan_force
 
     force = scan_force(actor, None)
     run = DuplicateScan.objects.filter(force_code=force.code if force else "ALL").first()
     if run is None:
         return None, []
+    return run, scan_pairs(actor, run)
+
+
+def scan_pairs(actor: Any, run: DuplicateScan) -> list[dict[str, Any]]:
+    """A scan's pairs still to decide, each side as the actor may see it (the caller audits the view)."""
+    from tether.identity.duplicates import live_people, pair_side, rejected_pairs
+
     rejected = {frozenset(str(x) for x in pair) for pair in rejected_pairs()}
     ids = {x for p in run.pairs for x in (p["a"], p["b"])}
     people = {str(pk): p for pk, p in live_people().select_related("owning_force").in_bulk(
@@ -337,7 +344,7 @@ def duplicate_review(actor: Any) -> tuple[DuplicateScan | None, list[dict[str, A
         sides = [pair_side(actor, people[p[k]]) | {"born": long_date(people[p[k]].date_of_birth)} for k in "ab"]
         out.append({"a": sides[0], "b": sides[1], "probability": p["probability"],
                     "explanation": [row["text"] for row in p["explanation"]]})
-    return run, out
+    return out
 
 
 def duplicates_viewed(actor: Any, run: DuplicateScan | None, rows: list[dict[str, Any]]) -> None:
@@ -360,6 +367,6 @@ SYNC_SCAN_MAX_PEOPLE = 20_000  # about 20 s of Splink on two cores: larger regis
 def scan_too_large() -> str | None:
     """Why a duplicate scan cannot run inside a web or API request (None: it can)."""
     if live_register_size() > SYNC_SCAN_MAX_PEOPLE:
-        return (f"The register holds more than {SYNC_SCAN_MAX_PEOPLE:,} people: a scan takes too long for a page "
-                "or an API call. Run it with tether duplicates scan.")
+        return (f"The register holds more than {SYNC_SCAN_MAX_PEOPLE:,} people: a scan takes too long for one API "
+                "call. Queue it (POST /api/v1/duplicates/scans) or run it with tether duplicates scan.")
     return None

@@ -20,7 +20,7 @@ from tether.core.dates import as_of_error
 from tether.core.errors import Forbidden, NotFound, ValidationFailed
 from tether.ui.pages import error_page
 
-from . import extracts
+from . import extracts, jobs
 from .models import AgencyKind
 from .selectors import (
     duplicate_review,
@@ -29,10 +29,9 @@ from .selectors import (
     lead_statistics,
     leads_for,
     runs_for,
-    scan_too_large,
     sources_for,
 )
-from .services import duplicate_scan, extract_load, lead_decide, source_save
+from .services import extract_load, lead_decide, source_save
 
 MAX_UPLOAD = 50 * 1024 * 1024
 STAT_COLUMNS = ("leads", "accepted", "rejected", "needs_more", "open", "precision", "median_days_to_decision",
@@ -185,20 +184,22 @@ def statistics(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 def duplicates(request: HttpRequest) -> HttpResponse:
     """The latest Splink duplicate scan for a reviewer: pairs side by side with the match-weight explanation, each
-    opening the merge page (same person, or different people: recorded, never shown again). POST runs a scan."""
+    opening the merge page (same person, or different people: recorded, never shown again). POST queues a scan
+    (a worker runs it; the page shows it queued, running, done or failed)."""
     user = request.user
     if not permissions.can_review_duplicates(user):
         return error_page(request, 403, "Your role cannot review duplicate records.")
     try:
         if request.method == "POST":
-            if too_large := scan_too_large():
-                messages.error(request, too_large)
-                return redirect("tracing:duplicates")
-            _, pairs = duplicate_scan(user)
-            messages.success(request, f"Scan finished: {len(pairs)} likely duplicate pair(s).")
+            _, created = jobs.request_scan(user)
+            messages.success(request, "Scan queued: it runs in the background. Refresh this page to see when it "
+                             "has finished." if created else "A scan is already queued for your register.")
             return redirect("tracing:duplicates")
         run, rows = duplicate_review(user)
+        job = jobs.latest_job(user)
     except (Forbidden, ValidationFailed) as exc:
         return error_page(request, 403, str(exc) if isinstance(exc, Forbidden) else "Your account has no force.")
     duplicates_viewed(user, run, rows)
-    return render(request, "tracing/duplicates.html", {"nav": "register", "run": run, "rows": rows})
+    return render(request, "tracing/duplicates.html", {
+        "nav": "register", "run": run, "rows": rows, "job": job,
+        "waiting": job is not None and job.state in ("queued", "running")})

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 WEB = {"tracing:index", "tracing:leads", "tracing:lead", "tracing:upload", "tracing:statistics", "tracing:duplicates"}
 API = {"api:list_sources", "api:list_runs", "api:create_run", "api:list_leads", "api:get_lead", "api:decide_lead",
-       "api:get_statistics", "api:list_duplicates", "api:create_duplicate_scan"}
+       "api:get_statistics", "api:list_duplicates", "api:create_duplicate_scan", "api:request_duplicate_scan",
+       "api:get_duplicate_scan"}
 WRITERS = {"officer", "supervisor", "force_admin", "national_admin"}
 MANAGERS = {"force_admin", "national_admin"}
 REVIEWERS = {"supervisor", "force_admin", "national_admin"}  # duplicate review
@@ -26,11 +27,11 @@ def web(route: str, who: str) -> str:
 
 
 def api(route: str, who: str) -> str:
-    if route == "api:decide_lead":
+    if route in ("api:decide_lead", "api:request_duplicate_scan"):  # POST only
         return "method not allowed"
     if who == "anonymous":
         return "sign in"
-    if route == "api:get_lead":  # no lead in the walk's world: the path's placeholder is not a number
+    if route in ("api:get_lead", "api:get_duplicate_scan"):  # none in the walk's world: the placeholder is not a number
         return "status 400"
     if route == "api:get_statistics":
         return "ok" if who in STATISTICS else "forbidden"

@@ -14,6 +14,7 @@ from tether.cli import app
 from tether.core.errors import Forbidden
 from tether.identity.services import decide_pair
 from tether.register.services import person_create
+from tether.tracing import jobs
 from tether.tracing.models import DuplicateScan
 from tether.tracing.services import duplicate_scan
 
@@ -77,8 +78,9 @@ def test_review_page_shows_pairs_explained_and_leaves_out_a_rejected_pair(superv
     client = verified_login(verified_client, supervisor)
     r = client.get("/tracing/duplicates/")
     assert r.status_code == 200 and "No scan has been run" in r.content.decode()
-    r = client.post("/tracing/duplicates/")
+    r = client.post("/tracing/duplicates/")  # queued: the worker runs it
     assert r.status_code == 302
+    assert jobs.work(once=True) == 1
     page = client.get("/tracing/duplicates/").content.decode()
     assert b.display_name in page and "Date of birth: same" in page
     assert f"survivor={a.pk}&amp;merged={b.pk}" in page or f"survivor={b.pk}&amp;merged={a.pk}" in page
@@ -98,13 +100,15 @@ def test_review_page_is_for_reviewers(officer, verified_client):
     assert not DuplicateScan.objects.exists()
 
 
-def test_a_page_does_not_scan_a_register_too_large_for_a_request(supervisor, twice, verified_client, monkeypatch):
+def test_a_page_queues_a_scan_of_a_register_too_large_for_a_request(supervisor, twice, verified_client,
+                                                                   monkeypatch):
     from tether.tracing import selectors
 
     monkeypatch.setattr(selectors, "SYNC_SCAN_MAX_PEOPLE", 2)  # the three people of ``twice`` are "too many"
     client = verified_login(verified_client, supervisor)
     page = client.post("/tracing/duplicates/", follow=True).content.decode()
-    assert "tether duplicates scan" in page and not DuplicateScan.objects.exists()
+    assert "Scan queued" in page and not DuplicateScan.objects.exists()
+    assert jobs.work(once=True) == 1 and DuplicateScan.objects.count() == 1
 
 
 def test_api_scans_then_lists_the_pairs_audited(supervisor, twice, api_client):
