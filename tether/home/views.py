@@ -15,6 +15,7 @@ from tether.access.permissions import can_see_caseload, has_caseload, is_worker
 from tether.casework.selectors import my_tasks
 from tether.core import clock
 from tether.core.errors import NotFound
+from tether.identity.services import proposals_waiting_count
 from tether.management.selectors import assigned_to
 from tether.obligations import Facts, FactsError, Outcome, evaluate, facts_to_dict, outcome_to_dict, parse_facts
 from tether.register.display import obligation_rows
@@ -52,6 +53,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         context["my_registrants"] = mine[:5]
         context["my_registrant_count"] = len(mine)
         context["transfers_waiting"] = transfers_waiting(user)  # transfers from other forces to accept or refuse
+    # merges across forces proposed by another force, waiting for this one's supervisors (one indexed count, live)
+    context["proposals_waiting"] = proposals_waiting_count(user)
     return render(request, "home/dashboard.html", context)
 
 

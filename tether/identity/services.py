@@ -374,6 +374,18 @@ def decline_merge(actor: Any, proposal_id: Any, *, reason: Any) -> MergeProposal
         return proposal
 
 
+def proposals_waiting_count(actor: Any) -> int | None:
+    """How many open merge proposals wait for the actor's force to decide (every open one for a national
+    administrator): the dashboard's figure, no personal data, one indexed count. None for a role that does not
+    decide proposals."""
+    if is_national_admin(actor):
+        return MergeProposal.objects.filter(status=MergeProposal.OPEN).count()
+    own = getattr(actor, "force_id", None)
+    if own is None or not can_approve_merge(actor, None, own):
+        return None
+    return MergeProposal.objects.filter(other_force_id=own, status=MergeProposal.OPEN).count()
+
+
 def proposals_for(actor: Any) -> dict[str, list[MergeProposal]]:
     """The open proposals ``waiting`` for the actor's force to decide (every open one for a national
     administrator), and those their force ``proposed``; each with ``stale`` set."""

@@ -244,3 +244,21 @@ def test_cli_propose_and_approve(supervisor, gmp_supervisor, officer, across):
     assert json.loads(out.stdout)["merged"] == str(gmp.pk)
     out = runner.invoke(app, ["merge-decline", pid, "--reason", APPROVE, "--as", "supervisor.gmp"])
     assert out.exit_code == 2 and "proposal" in out.output  # already approved
+
+
+def test_the_dashboard_shows_the_proposals_waiting_for_the_force(supervisor, gmp_supervisor, national_admin, officer,
+                                                                 across, client):
+    from tether.access.testing import verified_login
+    from tether.identity.services import proposals_waiting_count
+
+    mps, gmp = across
+    assert proposals_waiting_count(gmp_supervisor) == 0
+    propose_merge(supervisor, mps.pk, gmp.pk, reason=MERGE_REASON)
+    assert proposals_waiting_count(gmp_supervisor) == 1 and proposals_waiting_count(supervisor) == 0
+    assert proposals_waiting_count(national_admin) == 1 and proposals_waiting_count(officer) is None
+    page = verified_login(client, gmp_supervisor).get("/").content.decode()
+    assert 'data-testid="merge-proposals-waiting"' in page and "1 merge of records across forces is waiting" in page
+    assert 'href="/people/merges/proposals/"' in page
+    for who in (supervisor, officer):
+        page = verified_login(client, who).get("/").content.decode()
+        assert "merge-proposals-waiting" not in page
