@@ -105,6 +105,11 @@ NO_MATCH = WordMatch(0.0, "")
 
 def compare_words(typed: str, stored: str, *, given: bool = True) -> WordMatch:
     """How well a typed word matches a stored one (0 = not at all)."""
+    return _compare_words(typed, stored, given)
+
+
+@lru_cache(maxsize=1 << 16)  # a search compares the same few words with the same common names again and again
+def _compare_words(typed: str, stored: str, given: bool) -> WordMatch:
     if typed == stored:
         return EXACT
     if given and stored in nicknames(typed):

@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import time
 from collections import Counter, defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, overload
 
 from django.core.paginator import Page, Paginator
 from django.db import OperationalError, connection, transaction
@@ -303,11 +303,40 @@ def _candidate_ids(base: QuerySet[Person] | None, words: list[str], dob: m.DobQu
     return [pid for pid, _ in sorted(hits.items(), key=lambda kv: (-kv[1], str(kv[0])))[:CANDIDATES]]
 
 
+@dataclass(frozen=True)
+class _Brief:
+    """What scoring and ordering read of a candidate (a row of values, not a model object)."""
+
+    pk: Any
+    date_of_birth: date
+    ni_number: str
+    pnc_id: str
+    reference: str
+    sort_name: str
+
+
+def _briefs(ids: list[Any]) -> dict[Any, _Brief]:
+    out: dict[Any, _Brief] = {}
+    for i in range(0, len(ids), 900):
+        for row in Person.objects.filter(pk__in=ids[i : i + 900]).values_list(
+                "pk", "date_of_birth", "ni_number", "pnc_id", "reference", "sort_name"):
+            out[row[0]] = _Brief(*row)
+    return out
+
+
 def rank(base: QuerySet[Person], q: Query, *, threshold: float = NAME_THRESHOLD, whole_register: bool = False
          ) -> list[tuple[Person, Scored]]:
     """Score the candidates in ``base`` (already scoped and filtered) against the query, best first.
     ``whole_register``: ``base`` is every live record with at most the date-of-birth filter, which the name keys
     carry themselves (their candidates are read without the register)."""
+    ranked = _ranked(base, q, threshold=threshold, whole_register=whole_register)
+    people = Person.objects.select_related("owning_force", "state").in_bulk([b.pk for b, _ in ranked])
+    return [(people[b.pk], s) for b, s in ranked if b.pk in people]
+
+
+def _ranked(base: QuerySet[Person], q: Query, *, threshold: float = NAME_THRESHOLD, whole_register: bool = False
+            ) -> list[tuple[_Brief, Scored]]:
+    """``rank`` without reading the people's records: what scores and orders them, best first."""
     if q.words and any(len(w) >= 2 for w in q.words):
         ids = _candidate_ids(None if whole_register else base, q.words, q.dob)
     else:
@@ -315,7 +344,7 @@ def rank(base: QuerySet[Person], q: Query, *, threshold: float = NAME_THRESHOLD,
     names = _name_scores(q.words, ids) if q.words else {}
     if q.words:  # only the people whose name matches are read from the register
         ids = [pid for pid in ids if names.get(pid, m.NameScore(0.0, ())).score >= threshold]
-    people = Person.objects.select_related("owning_force", "state").in_bulk(ids)
+    people = _briefs(ids)
     out = []
     for pid in ids:
         person = people.get(pid)
@@ -386,6 +415,28 @@ def time_limited(field: str = "name", limit_ms: int = TIME_LIMIT_MS) -> Iterator
 # --- the search ------------------------------------------------------------------------------------------------
 
 
+class _People(Sequence[Person]):
+    """The ranked people, read from the register a page at a time (the paginator slices it)."""
+
+    def __init__(self, ids: list[Any]) -> None:
+        self.ids = ids
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    @overload
+    def __getitem__(self, i: int) -> Person: ...
+
+    @overload
+    def __getitem__(self, i: slice) -> list[Person]: ...
+
+    def __getitem__(self, i: int | slice) -> Person | list[Person]:
+        ids = self.ids[i] if isinstance(i, slice) else [self.ids[i]]
+        people = Person.objects.select_related("owning_force", "state").in_bulk(ids)
+        found = [people[pid] for pid in ids if pid in people]
+        return found if isinstance(i, slice) else found[0]
+
+
 def _whole_register(user: Any, q: Query) -> bool:
     """Whether the search's base is every live record with at most a date of birth (the national index searched
     for a name, or a name and a date of birth, by someone who is not a partner)."""
@@ -418,9 +469,9 @@ def search_people(user: Any, terms: SearchTerms, page: int = 1, per_page: int = 
     scores: dict[Any, Scored] = {}
     with time_limited():
         if q.ranked:
-            ranked = rank(base, q, whole_register=_whole_register(user, q))
-            scores = {p.pk: s for p, s in ranked}
-            paginator: Paginator[Any] = Paginator([p for p, _ in ranked], per_page)
+            ranked = _ranked(base, q, whole_register=_whole_register(user, q))
+            scores = {b.pk: s for b, s in ranked}
+            paginator: Paginator[Any] = Paginator(_People([b.pk for b, _ in ranked]), per_page)
         else:
             paginator = Paginator(base.select_related("owning_force", "state").order_by("sort_name", "reference"),
                                   per_page)
