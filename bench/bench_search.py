@@ -22,7 +22,9 @@ and ``no_match`` (a name + DOB of nobody on the register). Timed: ``search.searc
 administrator (force ALL, ranked, audited), median and p95 in ms per kind, with the ratio of the median to the
 raw-database baseline (an indexed equality lookup: exact family name + exact date of birth over
 ``people_personname`` joined to ``people_person``). Accuracy per kind: the true person first and in the top 10;
-for ``no_match``, the share of queries where no result scored 0.9 or more. Prints one JSON object.
+for ``no_match``, the share of queries where no result scored 0.9 or more. On PostgreSQL also ``server_*_ms``: the
+server's own planning + execution time of each search's reads (EXPLAIN ANALYZE of the statements it issued), which
+does not include the round trips a loaded machine stretches. Prints one JSON object.
 """
 
 
@@ -291,6 +293,23 @@ def queries(data: dict[str, Any], per_kind: int, seed: int) -> list[tuple[str, A
     return out
 
 
+def _server_ms(connection: Any, issued: list[tuple[str, Any]]) -> float:
+    """The database server's own time (planning + execution, EXPLAIN ANALYZE run again just after) of the search's
+    reads: what the search costs the database, without the client round trips (which a busy machine stretches)
+    and without the audit's append (a write, the same for every search)."""
+    total = 0.0
+    with connection.cursor() as cur:
+        for sql, params in issued:
+            head = sql.lstrip().upper()
+            if not head.startswith(("SELECT", "(SELECT")) or "advisory" in sql or "audit_" in sql:
+                continue
+            cur.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + sql, params)
+            plan = cur.fetchone()[0]
+            plan = plan[0] if isinstance(plan, list) else plan
+            total += plan["Planning Time"] + plan["Execution Time"]
+    return total
+
+
 def _api_times(user: Any, terms: list[dict[str, str]]) -> dict[str, Any]:
     """``GET /api/v1/people/search`` end to end (Django's test client: routing, token check, search, audit, JSON)."""
     from django.test import Client
@@ -356,13 +375,23 @@ def run(args: argparse.Namespace, connection: Any) -> dict[str, Any]:
 
     for _, _, terms in todo[: min(30, len(todo))]:  # warm the caches
         search_people(admin, SearchTerms(force="ALL", **terms), 1, per_page=10)
+    server_times: dict[str, list[float]] = defaultdict(list)
+    issued: list[tuple[str, Any]] = []
+
+    def keep_statement(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        issued.append((sql, params))
+        return execute(sql, params, many, context)
+
     for kind, pid, terms in todo:
         spent.clear()
+        issued.clear()
         t = time.perf_counter()
-        with connection.execute_wrapper(in_database):
+        with connection.execute_wrapper(in_database), connection.execute_wrapper(keep_statement):
             _, rows = search_people(admin, SearchTerms(force="ALL", **terms), 1, per_page=10)
         times[kind].append((time.perf_counter() - t) * 1000)
         db_times[kind].append(sum(spent) * 1000)
+        if connection.vendor == "postgresql":
+            server_times[kind].append(_server_ms(connection, issued))
         ids = [r.person.pk for r in rows]
         if pid is None:
             high[kind] += any((r.score or 0) >= 0.9 for r in rows)
@@ -389,6 +418,9 @@ def run(args: argparse.Namespace, connection: Any) -> dict[str, Any]:
                                "ratio_to_baseline": round(med / baseline, 1) if baseline else None,
                                "database_median_ms": round(statistics.median(db_times[kind]), 2),
                                "database_p95_ms": round(pct(db_times[kind], 0.95), 2)}
+        if server_times.get(kind):
+            row["server_median_ms"] = round(statistics.median(server_times[kind]), 2)
+            row["server_p95_ms"] = round(pct(server_times[kind], 0.95), 2)
         if kind == "no_match":
             row["no_result_scored_0_9"] = round(1 - high[kind] / len(ts), 3)
         else:

@@ -297,9 +297,11 @@ def _candidate_ids(base: QuerySet[Person] | None, words: list[str], dob: m.DobQu
              .values_list("w", "person_id").distinct().order_by("person_id")[:PER_WORD_PEOPLE]
              for i, word in enumerate(searched)]
     hits: Counter[Any] = Counter()
-    if parts:
-        rows = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
-        hits.update(pid for _, pid in rows)
+    if len(parts) > 1 and connection.features.supports_slicing_ordering_in_compound:
+        hits.update(pid for _, pid in parts[0].union(*parts[1:], all=True))
+    else:  # SQLite: no LIMIT inside a UNION, a statement a word
+        for part in parts:
+            hits.update(pid for _, pid in part)
     return [pid for pid, _ in sorted(hits.items(), key=lambda kv: (-kv[1], str(kv[0])))[:CANDIDATES]]
 
 
