@@ -1,11 +1,15 @@
 """Benchmark risk-led management: the sweep's management step (and the whole sweep) on a large register, and the
 caseload and capacity pages.
 
-Run: ``.venv/bin/python bench/bench_management.py [--registrants N] [--repeats R] [--pages] [--quiet]``
+Run: ``.venv/bin/python bench/bench_management.py [--registrants N] [--repeats R] [--pages] [--keep] [--reuse]
+[--quiet]``
 
 - SQLite by default (a throwaway file); PostgreSQL when ``DATABASE_URL`` is set: a database whose name contains
   "bench" is dropped and created fresh (as every benchmark), any other only with ``--in-place``, which empties it
   (its ``public`` schema is dropped and migrated again): never point that at a database you want to keep.
+  ``--keep`` keeps the benchmark database afterwards; ``--reuse`` (with ``--pages``) measures the pages again on a
+  database kept by an earlier ``--pages`` run of the same size without building it (so runs before and after a
+  change can alternate on the same data; it is built when it does not hold that register).
 - Default size: 1,000,000 registrants for the sweep, 70,000 with ``--pages``.
 
 The register is built as ``bench_sweep.py`` builds it (raw bulk SQL: person, disposal, initial notification, the
@@ -48,7 +52,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from _common import drop_postgres, pct, prepare_postgres  # noqa: E402
+from _common import drop_postgres, kept_postgres, pct, prepare_postgres  # noqa: E402
 from bench_sweep import TEMPLATES, A, build  # noqa: E402
 
 LEVELS = (("very_high", 1), ("high", 9), ("medium", 15), ("low", 25))  # of 50: the published shares
@@ -250,10 +254,15 @@ def run_pages(args: argparse.Namespace, connection: Any, log: Any) -> dict[str, 
     from tether.access.models import Force, User
     from tether.access.testing import verified_login
 
-    officers = assign_officers(connection, args.registrants)
     mps = Force.objects.get(code="MPS")
-    admin = User.objects.create_user("bench.admin", role=Role.NATIONAL_ADMIN, password=None)
-    supervisor = User.objects.create_user("bench.supervisor", role=Role.SUPERVISOR, force=mps, password=None)
+    admin = User.objects.filter(username="bench.admin").first()
+    supervisor = User.objects.filter(username="bench.supervisor").first()
+    if admin is None or supervisor is None:
+        officers = assign_officers(connection, args.registrants)
+        admin = User.objects.create_user("bench.admin", role=Role.NATIONAL_ADMIN, password=None)
+        supervisor = User.objects.create_user("bench.supervisor", role=Role.SUPERVISOR, force=mps, password=None)
+    else:  # reused (--reuse): built and assigned by an earlier run
+        officers = User.objects.filter(username__startswith="bench.om").count()
     out: dict[str, Any] = {"officers": officers}
     with connection.cursor() as cur:
         times = []
@@ -313,6 +322,19 @@ def _dashboard_counts(admin: Any, supervisor: Any, raw: float, log: Any) -> dict
     return out
 
 
+def _holds_register(connection: Any, n: int) -> bool:
+    """Whether a kept database holds the register this run would build (its size, the stored outcomes, the users of
+    an earlier ``--pages`` run)."""
+    with connection.cursor() as cur:
+        cur.execute("SELECT COUNT(*) FROM people_person")
+        people = cur.fetchone()[0]
+        cur.execute("SELECT COUNT(*) FROM management_managementstate")
+        states = cur.fetchone()[0]
+        cur.execute("SELECT COUNT(*) FROM access_user WHERE username IN ('bench.admin', 'bench.supervisor')")
+        users = cur.fetchone()[0]
+    return bool(people == n and states == n and users == 2)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--registrants", type=int, default=None, help="default 1,000,000 (70,000 with --pages)")
@@ -320,8 +342,14 @@ def main() -> None:
     parser.add_argument("--pages", action="store_true", help="the caseload and capacity pages instead of the sweep")
     parser.add_argument("--in-place", action="store_true",
                         help="PostgreSQL: empty and use DATABASE_URL's database even if its name lacks 'bench'")
+    parser.add_argument("--keep", action="store_true", help="PostgreSQL: keep the benchmark database afterwards")
+    parser.add_argument("--reuse", action="store_true",
+                        help="PostgreSQL, with --pages: measure on a database kept by an earlier --pages run of the "
+                             "same size, without building it again (implies --keep)")
     parser.add_argument("--quiet", action="store_true")
     args = parser.parse_args()
+    if args.reuse and not args.pages:
+        raise SystemExit("--reuse measures the pages only: pass --pages")
     args.registrants = args.registrants or (70_000 if args.pages else 1_000_000)
     log = (lambda *a: None) if args.quiet else (lambda *a: print(*a, file=sys.stderr, flush=True))
 
@@ -329,8 +357,10 @@ def main() -> None:
     pg = url.startswith(("postgres://", "postgresql://"))
     throwaway = None
     tmp = None
+    reused = None
     if pg and "bench" in urlparse(url).path:
-        throwaway = prepare_postgres(url)
+        reused = kept_postgres(url) if args.reuse else None
+        throwaway = reused or prepare_postgres(url)
     elif pg:
         if not args.in_place:
             raise SystemExit("DATABASE_URL's database name lacks 'bench': pass --in-place to empty and use it")
@@ -356,14 +386,22 @@ def main() -> None:
 
     try:
         call_command("migrate", verbosity=0)
-        log(f"building {args.registrants:,} registrants ({connection.vendor})")
         result: dict[str, Any] = {"benchmark": "management-pages" if args.pages else "management-sweep",
-                                  "database": connection.vendor, "size": args.registrants,
-                                  "register": build(connection, args.registrants, args.quiet),
-                                  "management": build_management(connection, args.registrants, args.quiet)}
+                                  "database": connection.vendor, "size": args.registrants}
+        if reused and _holds_register(connection, args.registrants):
+            log(f"reusing the kept register of {args.registrants:,} registrants")
+            result["reused"] = True
+        else:
+            if reused:  # another register (or none): built afresh
+                drop_postgres(*reused)
+                throwaway = prepare_postgres(url)
+                call_command("migrate", verbosity=0)
+            log(f"building {args.registrants:,} registrants ({connection.vendor})")
+            result["register"] = build(connection, args.registrants, args.quiet)
+            result["management"] = build_management(connection, args.registrants, args.quiet)
         result.update(run_pages(args, connection, log) if args.pages else run_sweep(args, connection, log))
     finally:
-        if throwaway:
+        if throwaway and not (args.keep or args.reuse):
             drop_postgres(*throwaway)
         if tmp:
             from django.db import connections
