@@ -26,7 +26,7 @@ Each duty's ``due`` is its last day: it is overdue from the day after.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, time, timedelta
 from functools import lru_cache
@@ -285,6 +285,17 @@ def weighted(levels: Sequence[str | None], weights: dict[str, float] | None = No
     """A caseload weighted by risk (a registrant with no level counts as low)."""
     w = weights or DEFAULT_WEIGHTS
     return round(sum(w.get(level or LOW, w.get(LOW, 1.0)) for level in levels), 1)
+
+
+def weighted_counts(levels: Mapping[str | None, int], weights: dict[str, float] | None = None) -> float:
+    """``weighted(list(Counter(levels).elements()), weights)`` from the counts: each level's weight times its count
+    when every weight is a whole number of 1/1024ths (the defaults, halves, quarters: then every partial sum is
+    exact, so the order of adding changes nothing), else by ``weighted`` itself, one registrant at a time."""
+    w = weights or DEFAULT_WEIGHTS
+    each = [(w.get(level or LOW, w.get(LOW, 1.0)), n) for level, n in levels.items() if n > 0]
+    if all((x * 1024).is_integer() and abs(x) < 2**20 for x, _ in each) and sum(n for _, n in each) < 2**20:
+        return round(sum(x * n for x, n in each), 1)
+    return weighted([level for level, n in levels.items() for _ in range(max(0, n))], weights)
 
 
 @dataclass(frozen=True)

@@ -350,28 +350,33 @@ def _loads_evaluated(force: Force | None, as_of: date) -> dict[int | None, Load]
 def caseload(user: Any, force_code: str | None = None, as_of: date | None = None) -> list[OfficerLoad]:
     """Registrants per offender manager on ``as_of``, weighted by risk against the force's benchmark, with overdue
     visits and assessments; a last row for the unassigned (the unit queue). Today's are counted in the database
-    from the stored outcome; a past date's from the duties evaluated from the history."""
+    from the stored outcome; a past date's from the duties evaluated from the history. The officers are read as
+    plain rows (a national page lists over a thousand)."""
     as_of = as_of or clock.today()
     force = unit_scope(user, force_code)
     loads = _loads_stored(force, as_of) if as_of == clock.today() else _loads_evaluated(force, as_of)
     stored = {p.force_id: p for p in VisitPolicy.objects.filter(valid_to__isnull=True)}
     policies: dict[int, PolicyView] = {}
-    users = {u.pk: u for u in _officers(force)}
-    users.update({u.pk: u for u in User.objects.filter(pk__in=[k for k in loads if k and k not in users])
-                  .select_related("force")})
+    columns = ("pk", "first_name", "last_name", "username", "force_id", "force__code")
+    officers = User.objects.filter(is_active=True, role=Role.OFFICER)
+    if force is not None:
+        officers = officers.filter(force=force)
+    users = {row[0]: row for row in officers.order_by("force__code", "last_name", "username").values_list(*columns)}
+    users.update({row[0]: row for row in User.objects.filter(pk__in=[k for k in loads if k and k not in users])
+                  .values_list(*columns)})
     rows = []
     uids: list[int | None] = [*users, None]
     for uid in uids:
         levels, visits_late, assessments_late = loads.get(uid) or (Counter(), 0, 0)
         u = users.get(uid) if uid else None
-        fid: int | None = u.force_id if u and u.force_id else (force.pk if force else None)
+        fid: int | None = u[4] if u and u[4] else (force.pk if force else None)
         if (fid or 0) not in policies:
             policies[fid or 0] = policy_view(stored.get(fid)) if fid else PolicyView()
         pv = policies[fid or 0]
         rows.append(OfficerLoad(
-            user_id=uid, name=(u.get_full_name() or u.username) if u else "Unassigned (unit queue)",
-            force=(u.force.code if u and u.force else (force.code if force else "")),
-            registrants=sum(levels.values()), weighted=rules.weighted(list(levels.elements()), pv.weights),
+            user_id=uid, name=(f"{u[1]} {u[2]}".strip() or u[3]) if u else "Unassigned (unit queue)",
+            force=(u[5] if u and u[5] else (force.code if force else "")),
+            registrants=sum(levels.values()), weighted=rules.weighted_counts(levels, pv.weights),
             benchmark=pv.benchmark, visits_overdue=visits_late, assessments_overdue=assessments_late))
     record("management.caseload", user, detail={"as_of": as_of, "force": force.code if force else "ALL"},
            force_code=force.code if force else "")

@@ -122,6 +122,22 @@ def test_weighted_caseload() -> None:
     assert r.weighted([r.VERY_HIGH, r.HIGH, r.MEDIUM, r.LOW, None]) == 3 + 2 + 1.5 + 1 + 1
 
 
+def test_weighted_counts_is_weighted_of_each_registrant() -> None:
+    """A caseload weighted from its counts per level is ``weighted`` of the registrants one by one, to the last bit:
+    the default weights, halves and quarters, and weights that no binary fraction holds (added one at a time)."""
+    import random
+    from collections import Counter
+
+    rng = random.Random(1500)
+    levels = (r.VERY_HIGH, r.HIGH, r.MEDIUM, r.LOW, None)
+    for weights in (None, {r.VERY_HIGH: 4.25, r.HIGH: 2.5, r.MEDIUM: 1.75, r.LOW: 0.5},
+                    {r.VERY_HIGH: 3.3, r.HIGH: 2.2, r.MEDIUM: 1.1, r.LOW: 0.7}, {r.HIGH: 0.1}):
+        for _ in range(300):
+            counts = Counter({lvl: rng.choice((0, 1, 2, 7, 49, 50, 333)) for lvl in rng.sample(levels, 3)})
+            assert r.weighted_counts(counts, weights) == r.weighted(list(counts.elements()), weights)
+    assert r.weighted_counts(Counter({r.HIGH: 3}), {r.HIGH: 0.1}) == r.weighted([r.HIGH] * 3, {r.HIGH: 0.1})
+
+
 def test_capacity_and_what_if() -> None:
     low = r.Facts(managed_from=D("2015-01-01"), risk_level=r.LOW, last_seen_visit=D("2024-07-01"),
                   last_arms=D("2025-01-01"), arms_next_review=D("2026-01-01"))
