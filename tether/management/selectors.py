@@ -36,7 +36,7 @@ from tether.register.guards import access_person_by_id
 from tether.register.models import Person
 from tether.register.selectors import separate
 
-from . import rules
+from . import rules, stored
 from .constants import LevelSource, MappaCategory, MappaLevel, Mode, RiskLevel, VisitOutcome
 from .facts import PolicyView, facts_for, policy_for, policy_view
 from .models import (
@@ -331,6 +331,17 @@ def _loads_stored(force: Force | None, as_of: date) -> dict[int | None, Load]:
     return out
 
 
+def _loads_json(loads: dict[int | None, Load]) -> list[Any]:
+    return [[mid, [[level, n] for level, n in levels.items()], v, a] for mid, (levels, v, a) in loads.items()]
+
+
+def _loads_from_json(rows: list[Any]) -> dict[int | None, Load]:
+    out: dict[int | None, Load] = defaultdict(lambda: (Counter(), 0, 0))
+    for mid, levels, v, a in rows:
+        out[mid] = (Counter({level: n for level, n in levels}), v, a)
+    return out
+
+
 def _loads_evaluated(force: Force | None, as_of: date) -> dict[int | None, Load]:
     """Each manager's load on a past date, from the duties evaluated from the history."""
     outcomes = _outcomes(force, as_of)
@@ -354,8 +365,12 @@ def caseload(user: Any, force_code: str | None = None, as_of: date | None = None
     plain rows (a national page lists over a thousand)."""
     as_of = as_of or clock.today()
     force = unit_scope(user, force_code)
-    loads = _loads_stored(force, as_of) if as_of == clock.today() else _loads_evaluated(force, as_of)
-    stored = {p.force_id: p for p in VisitPolicy.objects.filter(valid_to__isnull=True)}
+    if as_of == clock.today():
+        loads = stored.stored(f"caseload:{force.pk if force else 0}", as_of, lambda: _loads_stored(force, as_of),
+                              _loads_json, _loads_from_json)
+    else:
+        loads = _loads_evaluated(force, as_of)
+    policy_rows = {p.force_id: p for p in VisitPolicy.objects.filter(valid_to__isnull=True)}
     policies: dict[int, PolicyView] = {}
     columns = ("pk", "first_name", "last_name", "username", "force_id", "force__code")
     officers = User.objects.filter(is_active=True, role=Role.OFFICER)
@@ -371,7 +386,7 @@ def caseload(user: Any, force_code: str | None = None, as_of: date | None = None
         u = users.get(uid) if uid else None
         fid: int | None = u[4] if u and u[4] else (force.pk if force else None)
         if (fid or 0) not in policies:
-            policies[fid or 0] = policy_view(stored.get(fid)) if fid else PolicyView()
+            policies[fid or 0] = policy_view(policy_rows.get(fid)) if fid else PolicyView()
         pv = policies[fid or 0]
         rows.append(OfficerLoad(
             user_id=uid, name=(f"{u[1]} {u[2]}".strip() or u[3]) if u else "Unassigned (unit queue)",
@@ -526,6 +541,87 @@ def _capacity_counted(as_of: date, months: int, what_if: str, officers: Counter[
     interval are checked by ``rules.reactive_eligibility``). The assessments and everyone else's visits are grouped
     by (force, risk level, due date); the visits that follow within the window come from the level's interval."""
     start, end = as_of, add_months(as_of, months) - timedelta(days=1)
+    key = f"capacity:{force.pk if force else 0}:{months}"
+    counts = stored.stored(key, as_of, lambda: _capacity_counts(as_of, months, force), _counts_json,
+                           _counts_from_json)
+    current, dropped, eligible, planned = counts.current, counts.dropped, counts.eligible, counts.planned
+    plain = ManagementState.objects.all() if force is None else ManagementState.objects.filter(force=force)
+    plain = plain.exclude(person_id__in=ModeSpell.objects.filter(holds_on_q(as_of), plan_months__isnull=False)
+                          .values("person_id"))
+    facts = facts_for(sorted(planned, key=str), as_of) if planned else {}
+    policies = {p.force_id: p for p in VisitPolicy.objects.filter(valid_to__isnull=True)}
+    units = []
+    first: list[rules.Work] = []
+    for f in [force] if force is not None else Force.objects.filter(pk__in=counts.forces).order_by("code"):
+        pv = policy_view(policies.get(f.pk))
+        alt_policy = rules.Policy(kind=what_if, arms_days=pv.rules.arms_days,
+                                  arms_review_months=pv.rules.arms_review_months)
+        now, alternative = Counter(current[f.pk]), Counter(current[f.pk])
+        if what_if == rules.REACTIVE_ELIGIBLE:
+            alternative.subtract(dropped[f.pk])
+        demand = [rules.Demand(str(pid), fa, pid in counts.planned_eligible)
+                  for pid, fa in facts.items() if planned[pid] == f.pk]
+        if demand:
+            now.update(rules.work_buckets(demand, pv.rules, start, end))
+            alternative.update(rules.work_buckets(demand, alt_policy, start, end))
+        kw = {"start": as_of, "months": months, "officers": officers.get(f.pk, 0),
+              "hours_per_officer_month": pv.officer_hours_per_month, "hours_per_visit": pv.hours_per_visit,
+              "hours_per_assessment": pv.hours_per_assessment}
+        current_plan = rules.capacity_counted({k: n for k, n in now.items() if n > 0}, policy=pv.rules.kind,
+                                              **kw)  # type: ignore[arg-type]
+        units.append(_unit(f, officers, pv, what_if, eligible[f.pk], current_plan,
+                           rules.capacity_counted({k: n for k, n in alternative.items() if n > 0}, policy=what_if,
+                                                  **kw)))  # type: ignore[arg-type]
+        if force is not None and current_plan.missed_buckets:
+            needed = rules.missed_first_buckets(current_plan.missed_buckets, FIRST_MISSED)
+            members = _bucket_members(plain, needed, demand, pv.rules, start, end)
+            first = rules.first_missed(current_plan.missed_buckets, members, hours_per_visit=pv.hours_per_visit,
+                                       hours_per_assessment=pv.hours_per_assessment, limit=FIRST_MISSED)
+    return units, first
+
+
+@dataclass
+class _Counts:
+    """What ``_capacity_counts`` counts from the stored outcomes (stored for reuse by ``stored``)."""
+
+    current: dict[int, Counter[rules.Bucket]]  # per force: the work the fixed minimums give those with no plan
+    dropped: dict[int, Counter[rules.Bucket]]  # per force: the visits reactive management would drop
+    eligible: Counter[int]  # per force: how many are eligible for reactive management
+    forces: list[int]  # the forces with stored outcomes
+    planned: dict[Any, int]  # who has an individual plan, and their force
+    planned_eligible: set[Any]  # of those, who is eligible
+
+
+def _counts_json(c: _Counts) -> dict[str, Any]:
+    def buckets(by_force: dict[int, Counter[rules.Bucket]]) -> list[Any]:
+        return [[fid, [[lvl, due.isoformat(), kind, n] for (lvl, due, kind), n in b.items()]]
+                for fid, b in by_force.items()]
+
+    return {"current": buckets(c.current), "dropped": buckets(c.dropped), "eligible": list(c.eligible.items()),
+            "forces": c.forces, "planned": [[str(pid), fid] for pid, fid in c.planned.items()],
+            "planned_eligible": [str(pid) for pid in c.planned_eligible]}
+
+
+def _counts_from_json(d: dict[str, Any]) -> _Counts:
+    def buckets(rows: list[Any]) -> dict[int, Counter[rules.Bucket]]:
+        out: dict[int, Counter[rules.Bucket]] = defaultdict(Counter)
+        days: dict[str, date] = {}
+        for fid, items in rows:
+            out[fid] = Counter({(lvl, days.get(due) or days.setdefault(due, date.fromisoformat(due)), kind): n
+                                for lvl, due, kind, n in items})
+        return out
+
+    pk = Person._meta.pk
+    assert pk is not None
+    return _Counts(current=buckets(d["current"]), dropped=buckets(d["dropped"]),
+                   eligible=Counter({fid: n for fid, n in d["eligible"]}), forces=list(d["forces"]),
+                   planned={pk.to_python(pid): fid for pid, fid in d["planned"]},
+                   planned_eligible={pk.to_python(pid) for pid in d["planned_eligible"]})
+
+
+def _capacity_counts(as_of: date, months: int, force: Force | None) -> _Counts:
+    """The counting of ``_capacity_counted`` (see there): every force's, or one force's."""
+    start, end = as_of, add_months(as_of, months) - timedelta(days=1)
     low_since = _last_start(as_of, 12 * rules.REACTIVE_LOW_YEARS)
     quiet_since = _last_start(as_of, 12)
     states = ManagementState.objects.all() if force is None else ManagementState.objects.filter(force=force)
@@ -584,36 +680,8 @@ def _capacity_counted(as_of: date, months: int, what_if: str, officers: Counter[
         if mode == rules.ACTIVE:
             for day in rules.visit_dues(due or start, rules.FIXED_MONTHS.get(level or "", 12), start, end):
                 dropped[fid][(level or None, day, rules.HOME_VISIT)] += 1
-    facts = facts_for(sorted(planned, key=str), as_of) if planned else {}
-    policies = {p.force_id: p for p in VisitPolicy.objects.filter(valid_to__isnull=True)}
-    units = []
-    first: list[rules.Work] = []
-    for f in [force] if force is not None else Force.objects.filter(pk__in=forces).order_by("code"):
-        pv = policy_view(policies.get(f.pk))
-        alt_policy = rules.Policy(kind=what_if, arms_days=pv.rules.arms_days,
-                                  arms_review_months=pv.rules.arms_review_months)
-        now, alternative = Counter(current[f.pk]), Counter(current[f.pk])
-        if what_if == rules.REACTIVE_ELIGIBLE:
-            alternative.subtract(dropped[f.pk])
-        demand = [rules.Demand(str(pid), fa, pid in eligible_planned or pid in eligible_more)
-                  for pid, fa in facts.items() if planned[pid] == f.pk]
-        if demand:
-            now.update(rules.work_buckets(demand, pv.rules, start, end))
-            alternative.update(rules.work_buckets(demand, alt_policy, start, end))
-        kw = {"start": as_of, "months": months, "officers": officers.get(f.pk, 0),
-              "hours_per_officer_month": pv.officer_hours_per_month, "hours_per_visit": pv.hours_per_visit,
-              "hours_per_assessment": pv.hours_per_assessment}
-        current_plan = rules.capacity_counted({k: n for k, n in now.items() if n > 0}, policy=pv.rules.kind,
-                                              **kw)  # type: ignore[arg-type]
-        units.append(_unit(f, officers, pv, what_if, eligible[f.pk], current_plan,
-                           rules.capacity_counted({k: n for k, n in alternative.items() if n > 0}, policy=what_if,
-                                                  **kw)))  # type: ignore[arg-type]
-        if force is not None and current_plan.missed_buckets:
-            needed = rules.missed_first_buckets(current_plan.missed_buckets, FIRST_MISSED)
-            members = _bucket_members(plain, needed, demand, pv.rules, start, end)
-            first = rules.first_missed(current_plan.missed_buckets, members, hours_per_visit=pv.hours_per_visit,
-                                       hours_per_assessment=pv.hours_per_assessment, limit=FIRST_MISSED)
-    return units, first
+    return _Counts(current=current, dropped=dropped, eligible=eligible, forces=sorted(forces), planned=planned,
+                   planned_eligible={pid for pid in planned if pid in eligible_planned or pid in eligible_more})
 
 
 def _bucket_members(plain: QuerySet[Any], needed: set[rules.Bucket], planned: list[rules.Demand],
