@@ -654,10 +654,16 @@ def _capacity_counts(as_of: date, months: int, force: Force | None) -> _Counts:
                                      .annotate(n=Count("person_id")).order_by()
                                      .values_list("force_id", "risk_level", "assessment_kind", "assessment_due", "n")):
         current[fid][(level or None, max(due or start, start), kind)] += n
-    # every stored outcome once: who is eligible and who has a plan (each a hashed subquery, not a lookup per
-    # registrant), and the visit's last day when it falls in the window; the forces counted come from here too
+    # every stored outcome once: who is eligible and who has a plan, and the visit's last day when it falls in the
+    # window; the forces counted come from here too. Who is eligible is found once (a hashed subquery, not a lookup
+    # per registrant): for one force, among its registrants only
+    if force is None:
+        is_eligible_q: Any = Q(person_id__in=eligible_spells.values("person_id"))
+    else:
+        mine = eligible_spells.filter(person_id__in=states.values("person_id"))
+        is_eligible_q = Q(person_id__in=mine.values("person_id"))
     flagged = states.annotate(
-        e=ExpressionWrapper(Q(person_id__in=eligible_spells.values("person_id")), output_field=BooleanField()),
+        e=ExpressionWrapper(is_eligible_q, output_field=BooleanField()),
         p=ExpressionWrapper(Q(person_id__in=planned_ids), output_field=BooleanField()),
         vd=Case(When(visit_due__lte=end, then="visit_due"), default=None, output_field=DateField()))
     forces: set[int] = set()
