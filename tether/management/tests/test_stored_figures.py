@@ -104,3 +104,17 @@ def test_a_write_rolled_back_changes_nothing_and_midnight_makes_them_stale(seede
     frozen.shift(timedelta(days=1))
     assert not _reused(national_admin)
     _same(national_admin, supervisor)
+
+
+def test_an_assignment_makes_them_stale_even_when_no_stored_outcome_is_rewritten(seeded, national_admin,  # noqa: F811
+                                                                                   supervisor, officer, monkeypatch):
+    """Caseloads count assignments, which the stored outcome does not hold: the write itself moves the version on,
+    whether or not re-evaluating the registrant rewrote their stored outcome."""
+    _same(national_admin, supervisor)
+    person = Person.objects.filter(owning_force__code="MPS", offender_manager__isnull=True).order_by("pk").first()
+    assert person is not None
+    monkeypatch.setattr("tether.management.services.materialise", lambda ids, as_of=None: 0)  # nothing rewritten
+    version = current_version()
+    manager_assign(supervisor, person.pk, {"manager": officer.username})
+    assert current_version() > version and not _reused(supervisor)
+    _same(national_admin, supervisor)
