@@ -16,6 +16,7 @@ from tether.register.models import Detention, Person
 from . import rules as R
 from .facts import PolicyView, _chunks, facts_for, policy_for
 from .models import ManagementState
+from .stored import changed as counts_changed
 
 
 def duty_json(d: R.Duty) -> dict[str, Any]:
@@ -50,6 +51,8 @@ def materialise(person_ids: Sequence[Any], as_of: date | None = None) -> int:
             assessment_due=assessment.due if assessment else None, next_due=outcome.next_due,
             duties=[duty_json(d) for d in outcome.duties], rules_version=R.RULES_VERSION, evaluated_on=as_of,
             recheck_on=(custody_ends.get(pid) or as_of + timedelta(days=28)) if f.in_custody else None))
+    if rows:  # stored outcomes written: today's caseload and capacity counts (management.stored) are stale once
+        counts_changed()  # this commits (a management write moves them on itself, changed outcome or not)
     for chunk in _chunks(rows):
         ManagementState.objects.bulk_create(
             chunk, update_conflicts=True, unique_fields=["person"],

@@ -227,6 +227,14 @@ def install() -> None:
         key=KEY, parse=parse, spans=spans, write=write, load=load, to_json=to_json, empty=ManagementDoc))
     extensions.register_person_panel(KEY, person_panel)
     extensions.register_outcomes_written(KEY, outcomes_written)
+    extensions.register_people_written(f"{KEY}-figures", stored_changed)
+
+
+def stored_changed(person_ids: Sequence[Any]) -> None:
+    """A registrant was written (their force, say): the caseload and capacity counts stored for today are stale."""
+    from .stored import changed
+
+    changed()
 
 
 def outcomes_written(person_ids: Sequence[Any], as_of: date) -> None:

@@ -26,7 +26,7 @@ Each duty's ``due`` is its last day: it is overdue from the day after.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, time, timedelta
 from functools import lru_cache
@@ -287,6 +287,17 @@ def weighted(levels: Sequence[str | None], weights: dict[str, float] | None = No
     return round(sum(w.get(level or LOW, w.get(LOW, 1.0)) for level in levels), 1)
 
 
+def weighted_counts(levels: Mapping[str | None, int], weights: dict[str, float] | None = None) -> float:
+    """``weighted(list(Counter(levels).elements()), weights)`` from the counts: each level's weight times its count
+    when every weight is a whole number of 1/1024ths (the defaults, halves, quarters: then every partial sum is
+    exact, so the order of adding changes nothing), else by ``weighted`` itself, one registrant at a time."""
+    w = weights or DEFAULT_WEIGHTS
+    each = [(w.get(level or LOW, w.get(LOW, 1.0)), n) for level, n in levels.items() if n > 0]
+    if all((x * 1024).is_integer() and abs(x) < 2**20 for x, _ in each) and sum(n for _, n in each) < 2**20:
+        return round(sum(x * n for x, n in each), 1)
+    return weighted([level for level, n in levels.items() for _ in range(max(0, n))], weights)
+
+
 @dataclass(frozen=True)
 class Demand:
     """One registrant's facts for the capacity plan (``key`` is whatever the caller uses to name them)."""
@@ -305,6 +316,9 @@ class Work:
     hours: float
 
 
+Bucket = tuple[str | None, date, str]  # (risk level, due, duty kind): the work ``capacity`` cannot tell apart
+
+
 @dataclass(frozen=True)
 class Capacity:
     policy: str
@@ -317,6 +331,7 @@ class Capacity:
     missed: tuple[Work, ...]  # what does not fit, the lowest priority first to go
     done: int
     missed_count: int | None = None  # when planned from counts (``capacity_counted``), ``missed`` is not listed
+    missed_buckets: tuple[tuple[Bucket, int], ...] = ()  # and how many of each bucket's work are missed instead
 
     @property
     def will_be_missed(self) -> int:
@@ -423,9 +438,6 @@ def capacity(demand: Sequence[Demand], *, policy: Policy, start: date, months: i
     )
 
 
-Bucket = tuple[str | None, date, str]  # (risk level, due, duty kind): the work ``capacity`` cannot tell apart
-
-
 def visit_dues(due: date, months: int | None, start: date, end: date) -> list[date]:
     """The home visits from a duty due on ``due`` within ``start`` to ``end``: the first (overdue ones on
     ``start``) and the visits that follow every ``months`` (as ``capacity`` plans them)."""
@@ -450,6 +462,15 @@ def work_buckets(demand: Sequence[Demand], policy: Policy, start: date, end: dat
     return out
 
 
+def bucket_keys(demand: Sequence[Demand], policy: Policy, start: date, end: date) -> dict[Bucket, list[str]]:
+    """Whose work ``work_buckets`` counts in each bucket (their keys, in ``demand``'s order)."""
+    out: dict[Bucket, list[str]] = {}
+    for d in demand:
+        for w in _work_for(d, policy, start, end, 0.0, 0.0):
+            out.setdefault((w.level, w.due, w.kind), []).append(d.key)
+    return out
+
+
 def capacity_counted(buckets: dict[Bucket, int], *, policy: str, start: date, months: int, officers: float,
                      hours_per_officer_month: float, hours_per_visit: float, hours_per_assessment: float
                      ) -> Capacity:
@@ -460,18 +481,61 @@ def capacity_counted(buckets: dict[Bucket, int], *, policy: str, start: date, mo
     available = round(officers * hours_per_officer_month * months, 1)
     used = required = 0.0
     visits = assessments = missed = 0
-    for (_level, _due, kind), n in sorted(buckets.items(), key=lambda b: (_RANK.get(b[0][0], 4), b[0][1], b[0][2])):
+    misses: list[tuple[Bucket, int]] = []
+    for bucket, n in sorted(buckets.items(), key=lambda b: (_RANK.get(b[0][0], 4), b[0][1], b[0][2])):
+        kind = bucket[2]
         hours = hours_per_visit if kind == HOME_VISIT else hours_per_assessment
         if kind == HOME_VISIT:
             visits += n
         else:
             assessments += n
+        m = 0
         for _ in range(n):
             required += hours
             if used + hours <= available:
                 used += hours
             else:
-                missed += 1
+                m += 1
+        if m:
+            misses.append((bucket, m))
+            missed += m
     return Capacity(policy=policy, start=start, end=end, visits=visits, assessments=assessments,
                     hours_required=round(required, 1), hours_available=available, missed=(),
-                    done=visits + assessments - missed, missed_count=missed)
+                    done=visits + assessments - missed, missed_count=missed, missed_buckets=tuple(misses))
+
+
+def _missed_groups(missed_buckets: Sequence[tuple[Bucket, int]]) -> dict[tuple[int, date], list[tuple[Bucket, int]]]:
+    """The missed buckets by (lowest priority first, earliest due): the order ``capacity`` lists ``missed`` in."""
+    groups: dict[tuple[int, date], list[tuple[Bucket, int]]] = {}
+    for bucket, m in missed_buckets:
+        groups.setdefault((-_RANK.get(bucket[0], 4), bucket[1]), []).append((bucket, m))
+    return dict(sorted(groups.items()))
+
+
+def missed_first_buckets(missed_buckets: Sequence[tuple[Bucket, int]], limit: int) -> set[Bucket]:
+    """The buckets that hold the first ``limit`` of ``missed`` (whose members ``first_missed`` needs)."""
+    out: set[Bucket] = set()
+    count = 0
+    for group in _missed_groups(missed_buckets).values():
+        if count >= limit:
+            break
+        out.update(b for b, _ in group)
+        count += sum(m for _, m in group)
+    return out
+
+
+def first_missed(missed_buckets: Sequence[tuple[Bucket, int]], members: dict[Bucket, list[str]], *,
+                 hours_per_visit: float, hours_per_assessment: float, limit: int) -> list[Work]:
+    """The first ``limit`` items of ``capacity``'s ``missed`` from ``capacity_counted``'s ``missed_buckets`` and the
+    keys of each of those buckets' members (``members``, as ``work_buckets`` would count them): a bucket's work is
+    done in key order and is alike, so once one item no longer fits none after it does, and those missed are its last
+    by key; ``missed`` lists the lowest priority first, then the earliest due, then the key (then the kind)."""
+    out: list[Work] = []
+    for (_, due), group in _missed_groups(missed_buckets).items():
+        items = sorted(((key, bucket[2], bucket[0]) for bucket, m in group if m > 0
+                        for key in sorted(members.get(bucket, ()))[-m:]), key=lambda t: (t[0], t[1]))
+        for key, kind, level in items:
+            if len(out) >= limit:
+                return out
+            out.append(Work(key, kind, due, level, hours_per_visit if kind == HOME_VISIT else hours_per_assessment))
+    return out

@@ -9,7 +9,19 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.db import connection
-from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, Max, OuterRef, Q, QuerySet
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    DateField,
+    Exists,
+    ExpressionWrapper,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    When,
+)
 
 from tether.access import permissions
 from tether.access.constants import Role
@@ -24,7 +36,7 @@ from tether.register.guards import access_person_by_id
 from tether.register.models import Person
 from tether.register.selectors import separate
 
-from . import rules
+from . import rules, stored
 from .constants import LevelSource, MappaCategory, MappaLevel, Mode, RiskLevel, VisitOutcome
 from .facts import PolicyView, facts_for, policy_for, policy_view
 from .models import (
@@ -319,6 +331,17 @@ def _loads_stored(force: Force | None, as_of: date) -> dict[int | None, Load]:
     return out
 
 
+def _loads_json(loads: dict[int | None, Load]) -> list[Any]:
+    return [[mid, [[level, n] for level, n in levels.items()], v, a] for mid, (levels, v, a) in loads.items()]
+
+
+def _loads_from_json(rows: list[Any]) -> dict[int | None, Load]:
+    out: dict[int | None, Load] = defaultdict(lambda: (Counter(), 0, 0))
+    for mid, levels, v, a in rows:
+        out[mid] = (Counter({level: n for level, n in levels}), v, a)
+    return out
+
+
 def _loads_evaluated(force: Force | None, as_of: date) -> dict[int | None, Load]:
     """Each manager's load on a past date, from the duties evaluated from the history."""
     outcomes = _outcomes(force, as_of)
@@ -338,28 +361,37 @@ def _loads_evaluated(force: Force | None, as_of: date) -> dict[int | None, Load]
 def caseload(user: Any, force_code: str | None = None, as_of: date | None = None) -> list[OfficerLoad]:
     """Registrants per offender manager on ``as_of``, weighted by risk against the force's benchmark, with overdue
     visits and assessments; a last row for the unassigned (the unit queue). Today's are counted in the database
-    from the stored outcome; a past date's from the duties evaluated from the history."""
+    from the stored outcome; a past date's from the duties evaluated from the history. The officers are read as
+    plain rows (a national page lists over a thousand)."""
     as_of = as_of or clock.today()
     force = unit_scope(user, force_code)
-    loads = _loads_stored(force, as_of) if as_of == clock.today() else _loads_evaluated(force, as_of)
-    stored = {p.force_id: p for p in VisitPolicy.objects.filter(valid_to__isnull=True)}
+    if as_of == clock.today():
+        loads = stored.stored(f"caseload:{force.pk if force else 0}", as_of, lambda: _loads_stored(force, as_of),
+                              _loads_json, _loads_from_json)
+    else:
+        loads = _loads_evaluated(force, as_of)
+    policy_rows = {p.force_id: p for p in VisitPolicy.objects.filter(valid_to__isnull=True)}
     policies: dict[int, PolicyView] = {}
-    users = {u.pk: u for u in _officers(force)}
-    users.update({u.pk: u for u in User.objects.filter(pk__in=[k for k in loads if k and k not in users])
-                  .select_related("force")})
+    columns = ("pk", "first_name", "last_name", "username", "force_id", "force__code")
+    officers = User.objects.filter(is_active=True, role=Role.OFFICER)
+    if force is not None:
+        officers = officers.filter(force=force)
+    users = {row[0]: row for row in officers.order_by("force__code", "last_name", "username").values_list(*columns)}
+    users.update({row[0]: row for row in User.objects.filter(pk__in=[k for k in loads if k and k not in users])
+                  .values_list(*columns)})
     rows = []
     uids: list[int | None] = [*users, None]
     for uid in uids:
         levels, visits_late, assessments_late = loads.get(uid) or (Counter(), 0, 0)
         u = users.get(uid) if uid else None
-        fid: int | None = u.force_id if u and u.force_id else (force.pk if force else None)
+        fid: int | None = u[4] if u and u[4] else (force.pk if force else None)
         if (fid or 0) not in policies:
-            policies[fid or 0] = policy_view(stored.get(fid)) if fid else PolicyView()
+            policies[fid or 0] = policy_view(policy_rows.get(fid)) if fid else PolicyView()
         pv = policies[fid or 0]
         rows.append(OfficerLoad(
-            user_id=uid, name=(u.get_full_name() or u.username) if u else "Unassigned (unit queue)",
-            force=(u.force.code if u and u.force else (force.code if force else "")),
-            registrants=sum(levels.values()), weighted=rules.weighted(list(levels.elements()), pv.weights),
+            user_id=uid, name=(f"{u[1]} {u[2]}".strip() or u[3]) if u else "Unassigned (unit queue)",
+            force=(u[5] if u and u[5] else (force.code if force else "")),
+            registrants=sum(levels.values()), weighted=rules.weighted_counts(levels, pv.weights),
             benchmark=pv.benchmark, visits_overdue=visits_late, assessments_overdue=assessments_late))
     record("management.caseload", user, detail={"as_of": as_of, "force": force.code if force else "ALL"},
            force_code=force.code if force else "")
@@ -424,25 +456,49 @@ def assigned_to(user: Any, as_of: date | None = None) -> list[dict[str, Any]]:
 # --- capacity --------------------------------------------------------------------------------------------------
 
 
+FIRST_MISSED = 50  # how many of the work that will be missed a force's capacity page names
+
+
 def capacity(user: Any, force_code: str | None = None, as_of: date | None = None, *, what_if: str = rules.FIXED,
              months: int = 3) -> dict[str, Any]:
     """The visits and assessments the force's policy requires over the next ``months`` against its officers'
     hours, and the same under ``what_if`` (fixed minimums, individual plans, or reactive management for everyone
-    eligible): how many will be missed, and whose first. The national view today is counted from the stored
-    outcome (``_capacity_counted``); a force's view, or another date, plans each registrant from their facts."""
+    eligible): how many will be missed, and whose first. Today's figures are counted from the stored outcome
+    (``_capacity_counted``), nationally or for one force, and only the work that is missed first is planned person by
+    person; another date plans each registrant from their facts (``_capacity_planned``)."""
     from tether.core.errors import ValidationFailed
 
     as_of = as_of or clock.today()
     if what_if not in rules.WHAT_IF_POLICIES:
         raise ValidationFailed({"what_if": f"must be one of: {', '.join(rules.WHAT_IF_POLICIES)}"})
     force = unit_scope(user, force_code)
-    forces = [force] if force is not None else list(Force.objects.order_by("code"))
     officers = Counter(User.objects.filter(is_active=True, role=Role.OFFICER).values_list("force_id", flat=True))
+    if as_of == clock.today():
+        units, missed = _capacity_counted(as_of, months, what_if, officers, force)
+    else:
+        units, missed = _capacity_planned(as_of, months, what_if, officers, force)
+    first: list[dict[str, Any]] = []
+    if force is not None and missed:
+        people = {str(p.pk): p for p in Person.objects.filter(pk__in={w.key for w in missed})}
+        for w in missed:
+            p = people.get(w.key)
+            if p is not None:
+                first.append({"person_id": p.pk, "reference": p.reference, "name": p.display_name,
+                              "kind": rules.DUTY_LABELS[w.kind], "due": w.due, "level": _label(RiskLevel, w.level)})
+    record("management.capacity", user, detail={"as_of": as_of, "force": force.code if force else "ALL",
+                                                "what_if": what_if, "months": months},
+           force_code=force.code if force else "")
+    return {"as_of": as_of, "months": months, "what_if": what_if, "units": units, "first_missed": first,
+            "national": force is None}
+
+
+def _capacity_planned(as_of: date, months: int, what_if: str, officers: Counter[int], force: Force | None
+                      ) -> tuple[list[dict[str, Any]], list[rules.Work]]:
+    """Each force's capacity (or one force's) planned registrant by registrant from their facts on ``as_of``, and,
+    for one force, the first of the work its current policy will miss."""
     units: list[dict[str, Any]] = []
-    counted = force is None and as_of == clock.today()
-    if counted:
-        units = _capacity_counted(as_of, months, what_if, officers)
-    for f in [] if counted else forces:
+    first: list[rules.Work] = []
+    for f in [force] if force is not None else list(Force.objects.order_by("code")):
         scope = ManagementState.objects.filter(force=f)  # read as a subquery: no list of ids sent
         facts = facts_for(scope, as_of)
         if not facts and force is None:
@@ -458,22 +514,9 @@ def capacity(user: Any, force_code: str | None = None, as_of: date | None = None
                                                          arms_review_months=pv.rules.arms_review_months),
                              **kw)  # type: ignore[arg-type]
         units.append(_unit(f, officers, pv, what_if, len(eligible), now, alt))
-    first: list[dict[str, Any]] = []
-    if force is not None and units:
-        current: rules.Capacity = units[0]["current"]
-        missed = current.missed
-        keys = list(dict.fromkeys(w.key for w in missed))[:50]
-        people = {str(p.pk): p for p in Person.objects.filter(pk__in=keys)}
-        for w in missed:
-            p = people.get(w.key)
-            if p is not None and len(first) < 50:
-                first.append({"person_id": p.pk, "reference": p.reference, "name": p.display_name,
-                              "kind": rules.DUTY_LABELS[w.kind], "due": w.due, "level": _label(RiskLevel, w.level)})
-    record("management.capacity", user, detail={"as_of": as_of, "force": force.code if force else "ALL",
-                                                "what_if": what_if, "months": months},
-           force_code=force.code if force else "")
-    return {"as_of": as_of, "months": months, "what_if": what_if, "units": units, "first_missed": first,
-            "national": force is None}
+        if force is not None:
+            first = list(now.missed[:FIRST_MISSED])
+    return units, first
 
 
 def _last_start(as_of: date, months: int) -> date:
@@ -484,11 +527,13 @@ def _last_start(as_of: date, months: int) -> date:
     return d
 
 
-def _capacity_counted(as_of: date, months: int, what_if: str, officers: Counter[int]
-                      ) -> list[dict[str, Any]]:
-    """Every force's capacity now and under ``what_if``, and how many are eligible for reactive management, counted
-    in the database from today's stored outcome (``ManagementState``), every force in the same few queries: the
-    same figures as planning each registrant (``capacity`` for one force), without the list of who misses out.
+def _capacity_counted(as_of: date, months: int, what_if: str, officers: Counter[int], force: Force | None = None
+                      ) -> tuple[list[dict[str, Any]], list[rules.Work]]:
+    """Every force's capacity now and under ``what_if`` (or one force's), and how many are eligible for reactive
+    management, counted in the database from today's stored outcome (``ManagementState``), every force in the same
+    few queries: the same figures as planning each registrant (``_capacity_planned``). For one force, the first of
+    the work that will be missed is found by planning only the registrants whose work falls in the buckets missed
+    first (``rules.first_missed``).
 
     Only the home visits depend on the policy, and only in two ways: an individual plan's interval (those with one,
     few, are planned one by one from their facts) and reactive management for the eligible (low risk for 3 years,
@@ -496,30 +541,112 @@ def _capacity_counted(as_of: date, months: int, what_if: str, officers: Counter[
     interval are checked by ``rules.reactive_eligibility``). The assessments and everyone else's visits are grouped
     by (force, risk level, due date); the visits that follow within the window come from the level's interval."""
     start, end = as_of, add_months(as_of, months) - timedelta(days=1)
+    key = f"capacity:{force.pk if force else 0}:{months}"
+    counts = stored.stored(key, as_of, lambda: _capacity_counts(as_of, months, force), _counts_json,
+                           _counts_from_json)
+    current, dropped, eligible, planned = counts.current, counts.dropped, counts.eligible, counts.planned
+    plain = ManagementState.objects.all() if force is None else ManagementState.objects.filter(force=force)
+    plain = plain.exclude(person_id__in=ModeSpell.objects.filter(holds_on_q(as_of), plan_months__isnull=False)
+                          .values("person_id"))
+    facts = facts_for(sorted(planned, key=str), as_of) if planned else {}
+    policies = {p.force_id: p for p in VisitPolicy.objects.filter(valid_to__isnull=True)}
+    units = []
+    first: list[rules.Work] = []
+    for f in [force] if force is not None else Force.objects.filter(pk__in=counts.forces).order_by("code"):
+        pv = policy_view(policies.get(f.pk))
+        alt_policy = rules.Policy(kind=what_if, arms_days=pv.rules.arms_days,
+                                  arms_review_months=pv.rules.arms_review_months)
+        now, alternative = Counter(current[f.pk]), Counter(current[f.pk])
+        if what_if == rules.REACTIVE_ELIGIBLE:
+            alternative.subtract(dropped[f.pk])
+        demand = [rules.Demand(str(pid), fa, pid in counts.planned_eligible)
+                  for pid, fa in facts.items() if planned[pid] == f.pk]
+        if demand:
+            now.update(rules.work_buckets(demand, pv.rules, start, end))
+            alternative.update(rules.work_buckets(demand, alt_policy, start, end))
+        kw = {"start": as_of, "months": months, "officers": officers.get(f.pk, 0),
+              "hours_per_officer_month": pv.officer_hours_per_month, "hours_per_visit": pv.hours_per_visit,
+              "hours_per_assessment": pv.hours_per_assessment}
+        current_plan = rules.capacity_counted({k: n for k, n in now.items() if n > 0}, policy=pv.rules.kind,
+                                              **kw)  # type: ignore[arg-type]
+        units.append(_unit(f, officers, pv, what_if, eligible[f.pk], current_plan,
+                           rules.capacity_counted({k: n for k, n in alternative.items() if n > 0}, policy=what_if,
+                                                  **kw)))  # type: ignore[arg-type]
+        if force is not None and current_plan.missed_buckets:
+            needed = rules.missed_first_buckets(current_plan.missed_buckets, FIRST_MISSED)
+            members = _bucket_members(plain, needed, demand, pv.rules, start, end)
+            first = rules.first_missed(current_plan.missed_buckets, members, hours_per_visit=pv.hours_per_visit,
+                                       hours_per_assessment=pv.hours_per_assessment, limit=FIRST_MISSED)
+    return units, first
+
+
+@dataclass
+class _Counts:
+    """What ``_capacity_counts`` counts from the stored outcomes (stored for reuse by ``stored``)."""
+
+    current: dict[int, Counter[rules.Bucket]]  # per force: the work the fixed minimums give those with no plan
+    dropped: dict[int, Counter[rules.Bucket]]  # per force: the visits reactive management would drop
+    eligible: Counter[int]  # per force: how many are eligible for reactive management
+    forces: list[int]  # the forces with stored outcomes
+    planned: dict[Any, int]  # who has an individual plan, and their force
+    planned_eligible: set[Any]  # of those, who is eligible
+
+
+def _counts_json(c: _Counts) -> dict[str, Any]:
+    def buckets(by_force: dict[int, Counter[rules.Bucket]]) -> list[Any]:
+        return [[fid, [[lvl, due.isoformat(), kind, n] for (lvl, due, kind), n in b.items()]]
+                for fid, b in by_force.items()]
+
+    return {"current": buckets(c.current), "dropped": buckets(c.dropped), "eligible": list(c.eligible.items()),
+            "forces": c.forces, "planned": [[str(pid), fid] for pid, fid in c.planned.items()],
+            "planned_eligible": [str(pid) for pid in c.planned_eligible]}
+
+
+def _counts_from_json(d: dict[str, Any]) -> _Counts:
+    def buckets(rows: list[Any]) -> dict[int, Counter[rules.Bucket]]:
+        out: dict[int, Counter[rules.Bucket]] = defaultdict(Counter)
+        days: dict[str, date] = {}
+        for fid, items in rows:
+            out[fid] = Counter({(lvl, days.get(due) or days.setdefault(due, date.fromisoformat(due)), kind): n
+                                for lvl, due, kind, n in items})
+        return out
+
+    pk = Person._meta.pk
+    assert pk is not None
+    return _Counts(current=buckets(d["current"]), dropped=buckets(d["dropped"]),
+                   eligible=Counter({fid: n for fid, n in d["eligible"]}), forces=list(d["forces"]),
+                   planned={pk.to_python(pid): fid for pid, fid in d["planned"]},
+                   planned_eligible={pk.to_python(pid) for pid in d["planned_eligible"]})
+
+
+def _capacity_counts(as_of: date, months: int, force: Force | None) -> _Counts:
+    """The counting of ``_capacity_counted`` (see there): every force's, or one force's."""
+    start, end = as_of, add_months(as_of, months) - timedelta(days=1)
     low_since = _last_start(as_of, 12 * rules.REACTIVE_LOW_YEARS)
     quiet_since = _last_start(as_of, 12)
-    states = ManagementState.objects.all()
-    planned_q = Exists(ModeSpell.objects.filter(holds_on_q(as_of), person_id=OuterRef("person_id"),
-                                                plan_months__isnull=False))
-    low_now = RiskLevelSpell.objects.filter(holds_on_q(as_of), person_id=OuterRef("person_id"), level=rules.LOW)
+    states = ManagementState.objects.all() if force is None else ManagementState.objects.filter(force=force)
+    planned_ids = ModeSpell.objects.filter(holds_on_q(as_of), plan_months__isnull=False).values("person_id")
     later = RiskLevelSpell.objects.filter(person_id=OuterRef("person_id"), valid_from__gt=OuterRef("valid_from"),
                                           valid_from__lte=as_of)
     noticed = Intelligence.objects.filter(person_id=OuterRef("person_id"), received_on__gt=quiet_since,
                                           received_on__lte=as_of)
-    eligible_q = Exists(low_now.filter(valid_from__lte=low_since).filter(~Exists(later))) & ~Exists(noticed)
+    # eligible by one interval: low now, since 3 years ago or more, and no police notice in the last 12 months
+    eligible_spells = RiskLevelSpell.objects.filter(holds_on_q(as_of), level=rules.LOW, valid_from__lte=low_since
+                                                    ).filter(~Exists(later), ~Exists(noticed))
     # low now for under 3 years by this interval, but perhaps longer with the low intervals before it
     joined = RiskLevelSpell.objects.filter(person_id=OuterRef("person_id"), level=rules.LOW,
                                            valid_to=OuterRef("valid_from"))
-    maybe = list(RiskLevelSpell.objects.filter(holds_on_q(as_of), level=rules.LOW, valid_from__gt=low_since,
-                                               person__management__isnull=False).filter(Exists(joined))
-                 .values_list("person_id", flat=True))
-    eligible_more = _reactive_eligible(maybe, as_of) if maybe else set()
-    planned = dict(states.filter(planned_q).values_list("person_id", "force_id"))
-    eligible_planned = set(states.filter(eligible_q, person_id__in=list(planned)).values_list("person_id", flat=True))
-    eligible: Counter[int] = Counter(dict(states.filter(eligible_q).values("force_id").annotate(n=Count("person_id"))
-                                          .order_by().values_list("force_id", "n")))
+    maybe = RiskLevelSpell.objects.filter(holds_on_q(as_of), level=rules.LOW, valid_from__gt=low_since,
+                                          person__management__isnull=False).filter(Exists(joined))
+    if force is not None:
+        maybe = maybe.filter(person__management__force=force)
+    maybe_ids = list(maybe.values_list("person_id", flat=True))
+    eligible_more = _reactive_eligible(maybe_ids, as_of) if maybe_ids else set()
+    planned = dict(states.filter(person_id__in=planned_ids).values_list("person_id", "force_id"))
+    eligible_planned = set(eligible_spells.filter(person_id__in=list(planned)).values_list("person_id", flat=True))
+    eligible: Counter[int] = Counter()
     eligible.update(states.filter(person_id__in=list(eligible_more)).values_list("force_id", flat=True))
-    plain = states.filter(~planned_q)
+    plain = states.exclude(person_id__in=planned_ids)
     current: dict[int, Counter[rules.Bucket]] = defaultdict(Counter)
     dropped: dict[int, Counter[rules.Bucket]] = defaultdict(Counter)  # the visits reactive management would drop
     for fid, level, kind, due, n in (plain.filter(assessment_due__lte=end)
@@ -527,16 +654,30 @@ def _capacity_counted(as_of: date, months: int, what_if: str, officers: Counter[
                                      .annotate(n=Count("person_id")).order_by()
                                      .values_list("force_id", "risk_level", "assessment_kind", "assessment_due", "n")):
         current[fid][(level or None, max(due or start, start), kind)] += n
-    # who is eligible, once (a hashed subquery), rather than three correlated lookups per registrant
-    eligible_ids = ManagementState.objects.filter(eligible_q).values("person_id")
-    is_eligible_q = ExpressionWrapper(Q(person_id__in=eligible_ids), output_field=BooleanField())
-    for fid, level, due, mode, is_eligible, n in (plain.filter(visit_due__lte=end).annotate(e=is_eligible_q)
-                                                  .values("force_id", "risk_level", "visit_due", "mode", "e")
-                                                  .annotate(n=Count("person_id")).order_by()
-                                                  .values_list("force_id", "risk_level", "visit_due", "mode", "e",
-                                                               "n")):
+    # every stored outcome once: who is eligible and who has a plan, and the visit's last day when it falls in the
+    # window; the forces counted come from here too. Who is eligible is found once (a hashed subquery, not a lookup
+    # per registrant): for one force, among its registrants only
+    if force is None:
+        is_eligible_q: Any = Q(person_id__in=eligible_spells.values("person_id"))
+    else:
+        mine = eligible_spells.filter(person_id__in=states.values("person_id"))
+        is_eligible_q = Q(person_id__in=mine.values("person_id"))
+    flagged = states.annotate(
+        e=ExpressionWrapper(is_eligible_q, output_field=BooleanField()),
+        p=ExpressionWrapper(Q(person_id__in=planned_ids), output_field=BooleanField()),
+        vd=Case(When(visit_due__lte=end, then="visit_due"), default=None, output_field=DateField()))
+    forces: set[int] = set()
+    for fid, level, due, mode, is_eligible, is_planned, n in (
+            flagged.values("force_id", "risk_level", "vd", "mode", "e", "p")
+            .annotate(n=Count("person_id")).order_by()
+            .values_list("force_id", "risk_level", "vd", "mode", "e", "p", "n")):
+        forces.add(fid)
+        if is_eligible:
+            eligible[fid] += n
+        if is_planned or due is None:
+            continue
         lvl = level or None
-        for day in rules.visit_dues(due or start, rules.FIXED_MONTHS.get(lvl or "", 12), start, end):
+        for day in rules.visit_dues(due, rules.FIXED_MONTHS.get(lvl or "", 12), start, end):
             current[fid][(lvl, day, rules.HOME_VISIT)] += n
             if is_eligible and mode == rules.ACTIVE:
                 dropped[fid][(lvl, day, rules.HOME_VISIT)] += n
@@ -545,30 +686,35 @@ def _capacity_counted(as_of: date, months: int, what_if: str, officers: Counter[
         if mode == rules.ACTIVE:
             for day in rules.visit_dues(due or start, rules.FIXED_MONTHS.get(level or "", 12), start, end):
                 dropped[fid][(level or None, day, rules.HOME_VISIT)] += 1
-    facts = facts_for(sorted(planned, key=str), as_of) if planned else {}
-    policies = {p.force_id: p for p in VisitPolicy.objects.filter(valid_to__isnull=True)}
-    units = []
-    for f in Force.objects.filter(pk__in=set(states.values_list("force_id", flat=True).distinct())).order_by("code"):
-        pv = policy_view(policies.get(f.pk))
-        alt_policy = rules.Policy(kind=what_if, arms_days=pv.rules.arms_days,
-                                  arms_review_months=pv.rules.arms_review_months)
-        now, alternative = Counter(current[f.pk]), Counter(current[f.pk])
-        if what_if == rules.REACTIVE_ELIGIBLE:
-            alternative.subtract(dropped[f.pk])
-        demand = [rules.Demand(str(pid), fa, pid in eligible_planned or pid in eligible_more)
-                  for pid, fa in facts.items() if planned[pid] == f.pk]
-        if demand:
-            now.update(rules.work_buckets(demand, pv.rules, start, end))
-            alternative.update(rules.work_buckets(demand, alt_policy, start, end))
-        kw = {"start": as_of, "months": months, "officers": officers.get(f.pk, 0),
-              "hours_per_officer_month": pv.officer_hours_per_month, "hours_per_visit": pv.hours_per_visit,
-              "hours_per_assessment": pv.hours_per_assessment}
-        units.append(_unit(f, officers, pv, what_if, eligible[f.pk],
-                           rules.capacity_counted({k: n for k, n in now.items() if n > 0}, policy=pv.rules.kind,
-                                                  **kw),  # type: ignore[arg-type]
-                           rules.capacity_counted({k: n for k, n in alternative.items() if n > 0}, policy=what_if,
-                                                  **kw)))  # type: ignore[arg-type]
-    return units
+    return _Counts(current=current, dropped=dropped, eligible=eligible, forces=sorted(forces), planned=planned,
+                   planned_eligible={pid for pid in planned if pid in eligible_planned or pid in eligible_more})
+
+
+def _bucket_members(plain: QuerySet[Any], needed: set[rules.Bucket], planned: list[rules.Demand],
+                    policy: rules.Policy, start: date, end: date) -> dict[rules.Bucket, list[str]]:
+    """The registrants (``str`` of their id) whose work falls in each of the ``needed`` buckets, as
+    ``_capacity_counted`` counted them: those with a plan from their facts (``planned``), everyone else from their
+    stored outcome (``plain``), read only for the levels needed and up to the last day needed."""
+    members: dict[rules.Bucket, list[str]] = defaultdict(list)
+    for b, keys in rules.bucket_keys(planned, policy, start, end).items():
+        if b in needed:
+            members[b] += keys
+    last: dict[str | None, date] = {}
+    for level, due, _ in needed:
+        last[level] = max(last.get(level, due), due)
+    q = Q()
+    for level, day in last.items():
+        q |= Q(risk_level=level or "") & (Q(visit_due__lte=day) | Q(assessment_due__lte=day))
+    for pid, level, vd, kind, ad in plain.filter(q).values_list("person_id", "risk_level", "visit_due",
+                                                                "assessment_kind", "assessment_due"):
+        lvl = level or None
+        if vd is not None and vd <= end:
+            for day in rules.visit_dues(vd, rules.FIXED_MONTHS.get(lvl or "", 12), start, end):
+                if (lvl, day, rules.HOME_VISIT) in needed:
+                    members[(lvl, day, rules.HOME_VISIT)].append(str(pid))
+        if ad is not None and ad <= end and (lvl, max(ad, start), kind) in needed:
+            members[(lvl, max(ad, start), kind)].append(str(pid))
+    return members
 
 
 def _unit(f: Force, officers: Counter[int], pv: PolicyView, what_if: str, eligible: int,

@@ -56,6 +56,7 @@ from .models import (
     VisitPolicy,
 )
 from .outcomes import materialise
+from .stored import changed as counts_changed
 
 NOTE_MAX = 5000
 
@@ -84,6 +85,7 @@ def _managing(actor: Any, person_id: Any, action: str, allowed: bool, refusal: s
         if change.detail is None:
             return
         materialise([person.pk])
+        counts_changed()  # an assignment or intelligence changes today's counts without changing the stored outcome
         record_many([
             PendingEvent(action=action, actor=actor, object_type="person", object_id=str(person.pk),
                          force_code=person.owning_force.code, detail={"reference": person.reference, **change.detail}),

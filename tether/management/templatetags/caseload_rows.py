@@ -4,6 +4,7 @@ template rendered (``localize`` then escape, as ``{{ value }}`` does)."""
 
 from __future__ import annotations
 
+import html
 from collections.abc import Iterable
 from typing import Any
 
@@ -19,17 +20,25 @@ CELL = '\n    <td class="govuk-table__cell govuk-table__cell--numeric">'
 
 
 def _v(value: Any) -> str:
-    if type(value) is int and not settings.USE_THOUSAND_SEPARATOR:  # what localize gives, without its lookups
+    kind = type(value)
+    if kind is int and not settings.USE_THOUSAND_SEPARATOR:  # what localize gives, without its lookups
         return str(value)
+    if kind is str:  # a plain (not safe) string: localize gives it back, and conditional_escape is escape
+        return html.escape(value)
     return str(conditional_escape(str(localize(value))))
 
 
 @register.simple_tag
 def caseload_rows(rows: Iterable[Any], national: bool) -> SafeString:
     out = []
+    floats: dict[str, str] = {}  # weighted caseloads repeat: each written once
     for r in rows:
         force = f' <span class="govuk-body-s">{_v(r.force)}</span>' if national else ""
-        weighted = _v(r.weighted)
+        if type(r.weighted) is float:
+            key = repr(r.weighted)  # not the float itself: 0.0 and -0.0 are equal keys, and are written apart
+            weighted = floats.get(key) or floats.setdefault(key, _v(r.weighted))
+        else:
+            weighted = _v(r.weighted)
         if r.user_id and r.over:
             weighted = f'<strong class="govuk-tag govuk-tag--red">{weighted}</strong>'
         out.append(

@@ -19,6 +19,11 @@ ROWS = [
     OfficerLoad(7, "Olive O'Kafor <PC & co>", "GMP", 61, 75.5, 50, 3, 1),
     OfficerLoad(8, "Ann Lee", "MPS", 12, 12.0, 50, 0, 0),
     OfficerLoad(9, "Big Caseload", "MPS", 12345, 20000.5, 40, 1234, 0),
+    OfficerLoad(10, "Same Weight", "MPS", 61, 75.5, 50, 0, 0),
+    OfficerLoad(11, "Whole", "MPS", 50, 50, 50, 0, 0),
+    OfficerLoad(12, "Whole float", "MPS", 50, 50.0, 50, 0, 0),
+    OfficerLoad(13, "Nought", "MPS", 0, 0.0, 50, 0, 0),
+    OfficerLoad(14, "Negative nought", "MPS", 0, -0.0, 50, 0, 0),
     OfficerLoad(None, "Unassigned (unit queue)", "", 5, 5.5, 50, 1, 5),
 ]
 

@@ -166,3 +166,35 @@ def test_capacity_and_caseload_figures_are_the_same_as_from_the_plain_read(varie
         before = _all_figures(national_admin, supervisor)
     assert json.loads(after) == json.loads(before)
     assert '"will_be_missed": 0' in after and FIGURES
+
+
+@pytest.mark.parametrize("limit", [3, 50])
+def test_capacity_counted_today_is_the_plan_of_each_registrant(varied, monkeypatch, limit):
+    """Today's capacity counted from the stored outcome (``_capacity_counted``), nationally and for each force, gives
+    the figures of planning each registrant from their facts (``_capacity_planned``), and for a force the same first
+    work missed, person by person, in the same order: with a plan, eligible over two intervals, cut part way."""
+    from collections import Counter
+
+    from tether.access.constants import Role
+    from tether.access.models import Force, User
+
+    monkeypatch.setattr(selectors, "FIRST_MISSED", limit)
+    officers = Counter(User.objects.filter(is_active=True, role=Role.OFFICER).values_list("force_id", flat=True))
+
+    def figures(units: list[dict[str, Any]]) -> list[Any]:
+        return [[u["force"].code, u["officers"], u["eligible"],
+                 *([getattr(u[c], k) for k in FIGURES] for c in ("current", "what_if"))] for u in units]
+
+    named = 0
+    for w in R.WHAT_IF_POLICIES:
+        units, first = selectors._capacity_counted(TODAY, 3, w, officers)
+        planned, _ = selectors._capacity_planned(TODAY, 3, w, officers, None)
+        assert figures(units) == figures(planned) and first == []
+        for force in Force.objects.filter(code__in=["MPS", "GMP", "WMP"]):
+            units, first = selectors._capacity_counted(TODAY, 3, w, officers, force)
+            planned, planned_first = selectors._capacity_planned(TODAY, 3, w, officers, force)
+            assert figures(units) == figures(planned)
+            assert [(x.key, x.kind, x.due, x.level) for x in first] == [
+                (x.key, x.kind, x.due, x.level) for x in planned_first]
+            named += len(first)
+    assert named >= 3 * min(limit, 10)

@@ -122,6 +122,22 @@ def test_weighted_caseload() -> None:
     assert r.weighted([r.VERY_HIGH, r.HIGH, r.MEDIUM, r.LOW, None]) == 3 + 2 + 1.5 + 1 + 1
 
 
+def test_weighted_counts_is_weighted_of_each_registrant() -> None:
+    """A caseload weighted from its counts per level is ``weighted`` of the registrants one by one, to the last bit:
+    the default weights, halves and quarters, and weights that no binary fraction holds (added one at a time)."""
+    import random
+    from collections import Counter
+
+    rng = random.Random(1500)
+    levels = (r.VERY_HIGH, r.HIGH, r.MEDIUM, r.LOW, None)
+    for weights in (None, {r.VERY_HIGH: 4.25, r.HIGH: 2.5, r.MEDIUM: 1.75, r.LOW: 0.5},
+                    {r.VERY_HIGH: 3.3, r.HIGH: 2.2, r.MEDIUM: 1.1, r.LOW: 0.7}, {r.HIGH: 0.1}):
+        for _ in range(300):
+            counts = Counter({lvl: rng.choice((0, 1, 2, 7, 49, 50, 333)) for lvl in rng.sample(levels, 3)})
+            assert r.weighted_counts(counts, weights) == r.weighted(list(counts.elements()), weights)
+    assert r.weighted_counts(Counter({r.HIGH: 3}), {r.HIGH: 0.1}) == r.weighted([r.HIGH] * 3, {r.HIGH: 0.1})
+
+
 def test_capacity_and_what_if() -> None:
     low = r.Facts(managed_from=D("2015-01-01"), risk_level=r.LOW, last_seen_visit=D("2024-07-01"),
                   last_arms=D("2025-01-01"), arms_next_review=D("2026-01-01"))
@@ -161,6 +177,44 @@ def test_capacity_counted_gives_the_figures_of_planning_each_registrant(kind: st
                 counted.done, counted.will_be_missed, counted.shortfall_hours) == (
             each.visits, each.assessments, each.hours_required, each.hours_available, each.done,
             each.will_be_missed, each.shortfall_hours)
+
+
+@pytest.mark.parametrize("kind", [r.FIXED, r.INDIVIDUAL, r.REACTIVE_ELIGIBLE])
+def test_first_missed_from_counts_is_the_plans_missed_list(kind: str) -> None:
+    """``first_missed`` (from the counted plan's missed buckets and each bucket's members) lists the same work as the
+    first items of ``capacity``'s ``missed``, in its order: buckets cut part way (by key), several kinds on one day,
+    every level and none, and limits shorter and longer than the list."""
+    import random
+
+    rng = random.Random(150)
+    days = [D("2024-03-31"), D("2025-01-31"), D("2025-06-16"), D("2025-06-20"), D("2025-07-31"), None]
+    people = [r.Demand(f"P{i:03d}", r.Facts(
+        managed_from=D("2020-01-01"), risk_level=rng.choice((r.VERY_HIGH, r.HIGH, r.MEDIUM, r.LOW, None)),
+        plan_months=rng.choice((None, None, 2)), mode=rng.choice((r.ACTIVE, r.ACTIVE, r.REACTIVE)),
+        last_seen_visit=rng.choice(days), last_arms=rng.choice([*days[:-1], D("2019-01-01")]),
+        arms_next_review=rng.choice(days), intelligence_on=rng.choice(days)), reactive_eligible=rng.random() < 0.4)
+        for i in range(150)]
+    policy = r.Policy(kind=kind)
+    start = D("2025-06-16")
+    end = r.add_months(start, 3) - r.timedelta(days=1)
+    members = r.bucket_keys(people, policy, start, end)
+    assert {b: len(keys) for b, keys in members.items()} == r.work_buckets(people, policy, start, end)
+    rng.shuffle(people)  # the plan's order is its own, not the input's
+    seen_partial = False
+    for hours in (10, 40, 100, 160, 1000):
+        kw = {"start": start, "months": 3, "officers": 1, "hours_per_officer_month": hours,
+              "hours_per_visit": 3.0, "hours_per_assessment": 6.0}
+        each = r.capacity(people, policy=policy, **kw)  # type: ignore[arg-type]
+        counted = r.capacity_counted(r.work_buckets(people, policy, start, end), policy=kind,
+                                     **kw)  # type: ignore[arg-type]
+        assert sum(m for _, m in counted.missed_buckets) == len(each.missed)
+        seen_partial |= any(m < len(members[b]) for b, m in counted.missed_buckets)
+        for limit in (1, 7, 50, 10_000):
+            needed = r.missed_first_buckets(counted.missed_buckets, limit)
+            got = r.first_missed(counted.missed_buckets, {b: members[b] for b in needed}, hours_per_visit=3.0,
+                                 hours_per_assessment=6.0, limit=limit)
+            assert got == list(each.missed[:limit])
+    assert seen_partial
 
 
 def test_dues_are_evaluates_duties_without_the_words() -> None:
