@@ -467,10 +467,11 @@ def recompute(
         start_done = run.done
         if progress:
             progress(run.done, run.total)
+        phases: dict[str, float] = {}
         if workers > 1:
-            backfilled = _recompute_parallel(run, batch, workers, progress)
+            backfilled = _recompute_parallel(run, batch, workers, progress, phases)
         else:
-            backfilled = _recompute_serial(run, batch, progress)
+            backfilled = _recompute_serial(run, batch, progress, phases)
         summary = {
             "as_of": run.as_of.isoformat(),
             "rules_version": RULES_VERSION,
@@ -480,6 +481,9 @@ def recompute(
             "case_states_derived": backfilled,
             "workers": max(1, workers),
             "seconds": round(perf_counter() - started, 3),
+            # where the time went, added up over the batches (and so over the workers): reading the histories,
+            # the rules, reading and comparing the stored outcome, writing what changed, the hooks, the cases
+            "phase_seconds": {key: round(value, 2) for key, value in phases.items()},
             "run_id": run.pk,
         }
         with transaction.atomic():
@@ -507,13 +511,19 @@ def _checkpoint(run: SweepRun, last: uuid.UUID | None, count: int) -> None:
     run.save(update_fields=["checkpoint", "done", "total"])
 
 
-def _recompute_serial(run: SweepRun, batch: int, progress: Progress | None) -> int:
+def _add_phases(total: dict[str, float], phases: dict[str, float]) -> None:
+    for key, value in phases.items():
+        total[key] = total.get(key, 0.0) + value
+
+
+def _recompute_serial(run: SweepRun, batch: int, progress: Progress | None, phases: dict[str, float]) -> int:
     last = uuid.UUID(run.checkpoint) if run.checkpoint else None
     backfilled = 0
     while True:
         hi = _next_bound(last, batch)
         with transaction.atomic():  # the batch and its checkpoint commit together
-            count, derived = recompute_range(last, hi, run.as_of)
+            count, derived, spent = recompute_range(last, hi, run.as_of)
+            _add_phases(phases, spent)
             if count:
                 _checkpoint(run, hi or Person.objects.order_by("-pk").values_list("pk", flat=True).first(), count)
         backfilled += derived
@@ -524,7 +534,9 @@ def _recompute_serial(run: SweepRun, batch: int, progress: Progress | None) -> i
         last = hi
 
 
-def _recompute_parallel(run: SweepRun, batch: int, workers: int, progress: Progress | None) -> int:
+def _recompute_parallel(
+    run: SweepRun, batch: int, workers: int, progress: Progress | None, phases: dict[str, float]
+) -> int:
     """Batches over ``workers`` processes. The checkpoint only moves past a batch once every batch before it
     is done, so a resumed run redoes at most the batches that were in flight (re-evaluation is idempotent)."""
     import multiprocessing
@@ -538,7 +550,7 @@ def _recompute_parallel(run: SweepRun, batch: int, workers: int, progress: Progr
     last = uuid.UUID(run.checkpoint) if run.checkpoint else None
     ranges: list[tuple[uuid.UUID | None, uuid.UUID | None]] = []
     results: dict[int, tuple[int, int]] = {}
-    pending: dict[Future[tuple[int, int]], int] = {}
+    pending: dict[Future[tuple[int, int, dict[str, float]]], int] = {}
     backfilled = 0
     committed = 0  # ranges[:committed] are done and counted in the checkpoint
     exhausted = False
@@ -557,7 +569,9 @@ def _recompute_parallel(run: SweepRun, batch: int, workers: int, progress: Progr
                     return backfilled
                 done, _ = wait(pending, return_when=FIRST_COMPLETED)
                 for fut in done:
-                    results[pending.pop(fut)] = fut.result()
+                    count, derived, spent = fut.result()
+                    results[pending.pop(fut)] = (count, derived)
+                    _add_phases(phases, spent)
                 moved = 0
                 end: uuid.UUID | None = None
                 while committed in results:

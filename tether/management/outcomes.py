@@ -22,8 +22,15 @@ def duty_json(d: R.Duty) -> dict[str, Any]:
     return {"kind": d.kind, "due": d.due.isoformat(), "reason": d.reason, "citation": d.citation}
 
 
+_COMPARED = ("force_id", "risk_level", "mode", "visit_due", "assessment_kind", "assessment_due", "next_due", "duties",
+             "recheck_on", "rules_version")
+"""The stored outcome's fields that tell whether it changed (not the date it was evaluated on)."""
+
+
 def materialise(person_ids: Sequence[Any], as_of: date | None = None) -> int:
-    """Evaluate and store the outcome of each registrant (inside the caller's transaction). Returns how many."""
+    """Evaluate and store the outcome of each registrant (inside the caller's transaction). Returns how many were
+    evaluated. An outcome the same as the stored one (but for ``evaluated_on``) is not written again: the stored row
+    keeps the date of the evaluation that gave it."""
     as_of = as_of or clock.today()
     ids = list(person_ids)
     forces = dict(Person.objects.filter(pk__in=ids).values_list("pk", "owning_force_id"))
@@ -50,9 +57,15 @@ def materialise(person_ids: Sequence[Any], as_of: date | None = None) -> int:
             assessment_due=assessment.due if assessment else None, next_due=outcome.next_due,
             duties=[duty_json(d) for d in outcome.duties], rules_version=R.RULES_VERSION, evaluated_on=as_of,
             recheck_on=(custody_ends.get(pid) or as_of + timedelta(days=28)) if f.in_custody else None))
+    evaluated = len(rows)
+    stored: dict[Any, tuple[Any, ...]] = {}
+    for chunk in _chunks([row.person_id for row in rows]):
+        stored.update((pid, tuple(rest)) for pid, *rest in ManagementState.objects.filter(person_id__in=chunk)
+                      .values_list("person_id", *_COMPARED))
+    rows = [row for row in rows if stored.get(row.person_id) != tuple(getattr(row, f) for f in _COMPARED)]
     for chunk in _chunks(rows):
         ManagementState.objects.bulk_create(
             chunk, update_conflicts=True, unique_fields=["person"],
             update_fields=["force", "risk_level", "mode", "visit_due", "assessment_kind", "assessment_due",
                            "next_due", "duties", "recheck_on", "rules_version", "evaluated_on"])
-    return len(rows)
+    return evaluated
