@@ -110,12 +110,14 @@ def build(connection: Any, n: int, quiet: bool) -> dict[str, Any]:
              tp["outcome"].rules_version, tp["outcome"].changes_on) for tp in templates])
         cur.execute(
             "CREATE TEMP TABLE bench_obl (k integer, jurisdiction varchar(20), kind varchar(20), trig date,"
-            " due date, status varchar(10), met_on date, is_open boolean, citation varchar(80), explanation text)"
+            " due date, status varchar(10), met_on date, is_open boolean, citation varchar(80), explanation text,"
+            " ord integer)"
         )
-        cur.executemany("INSERT INTO bench_obl VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)", [
+        # ``ord``: the engine's order, in which ``rematerialise`` writes a person's obligations (so their ids follow it)
+        cur.executemany("INSERT INTO bench_obl VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)", [
             (tp["k"], tp["jurisdiction"], o.kind, o.trigger, o.due, o.status, o.met_on,
-             o.status != "met" and tp["reg"].subject, o.citation, o.explanation)
-            for tp in templates for o in tp["outcome"].obligations])
+             o.status != "met" and tp["reg"].subject, o.citation, o.explanation, n)
+            for tp in templates for n, o in enumerate(tp["outcome"].obligations)])
 
         if pg:
             series = f"SELECT i FROM generate_series(0, {int(n) - 1}) AS g(i)"
@@ -163,7 +165,8 @@ def build(connection: Any, n: int, quiet: bool) -> dict[str, Any]:
              " citation, explanation)"
              f" SELECT {pid}, o.kind, o.trig, o.due, o.status, o.met_on, o.is_open, o.citation, o.explanation"
              f" FROM ({series}) s JOIN bench_force f ON f.n = s.i %% {nforces}"
-             f" JOIN bench_obl o ON o.k = s.i %% {TEMPLATES} AND o.jurisdiction = f.jurisdiction",
+             f" JOIN bench_obl o ON o.k = s.i %% {TEMPLATES} AND o.jurisdiction = f.jurisdiction"
+             " ORDER BY s.i, o.ord",
              []),
         ]
         seconds = {}
