@@ -284,22 +284,32 @@ def _rematerialise_in_batches(ids: list[uuid.UUID], as_of: date, batch: int) -> 
 
 
 def _insert_returning(
-    table: str, columns: list[str], rows: list[tuple[Any, ...]], conflict: list[str], returning: list[str]
+    model: Any, columns: list[str], rows: list[tuple[Any, ...]], conflict: list[str], returning: list[str]
 ) -> list[tuple[Any, ...]]:
-    """Multi-row ``INSERT ... ON CONFLICT (...) DO NOTHING RETURNING ...`` (PostgreSQL, SQLite >= 3.35): the
-    rows this statement stored, none of the ones another run stored first. Values must be adapted already."""
-    out: list[tuple[Any, ...]] = []
+    """``INSERT ... ON CONFLICT (...) DO NOTHING RETURNING ...`` (PostgreSQL, SQLite >= 3.35): the rows this
+    statement stored, none of the ones another run stored first. Values must be adapted already. On PostgreSQL one
+    statement for the lot, each column sent as one array (``unnest``): a few parameters rather than one per value,
+    so the statement stays small however many rows it holds; on SQLite multi-row ``VALUES`` of 500 rows."""
+    if not rows:
+        return []
     qn = connection.ops.quote_name
+    table = model._meta.db_table
+    head = (f"INSERT INTO {qn(table)} ({', '.join(qn(c) for c in columns)}) ")
+    tail = (f" ON CONFLICT ({', '.join(qn(c) for c in conflict)}) DO NOTHING"
+            f" RETURNING {', '.join(qn(c) for c in returning)}")
+    if connection.vendor == "postgresql":
+        types = [model._meta.get_field(c).db_type(connection) for c in columns]
+        arrays = ", ".join(f"%s::{t}[]" for t in types)
+        sql = head + f"SELECT * FROM unnest({arrays})" + tail  # noqa: S608  (names and types from the model)
+        with connection.cursor() as cur:
+            cur.execute(sql, [list(col) for col in zip(*rows, strict=True)])
+            return list(cur.fetchall())
+    out: list[tuple[Any, ...]] = []
     one = "(" + ", ".join(["%s"] * len(columns)) + ")"
     for chunk in _chunks(rows, 500):
-        sql = (
-            f"INSERT INTO {qn(table)} ({', '.join(qn(c) for c in columns)}) VALUES "  # noqa: S608
-            + ", ".join([one] * len(chunk))
-            + f" ON CONFLICT ({', '.join(qn(c) for c in conflict)}) DO NOTHING"
-            + f" RETURNING {', '.join(qn(c) for c in returning)}"
-        )
         with connection.cursor() as cur:
-            cur.execute(sql, [v for row in chunk for v in row])
+            cur.execute(head + "VALUES " + ", ".join([one] * len(chunk)) + tail,
+                        [v for row in chunk for v in row])
             out += cur.fetchall()
     return out
 
@@ -335,7 +345,7 @@ def _sweep_batch(
                          ops.adapt_datefield_value(o.trigger), ops.adapt_datefield_value(o.due), o.citation,
                          db_as_of, db_now, open_cases.get(pid), run.pk if run else None))
     stored = _insert_returning(
-        Breach._meta.db_table,
+        Breach,
         ["person_id", "force_id", "kind", "trigger", "due", "citation", "detected_on", "detected_at", "case_id",
          "run_id"],
         rows, ["person_id", "kind", "due"], ["id", "person_id", "kind", "due"],
@@ -362,7 +372,7 @@ def _sweep_batch(
                           TaskKind.ESTABLISH_COMPLIANCE.value, title, assignee, ops.adapt_datefield_value(due_on),
                           None, TaskState.OPEN.value, "", "", db_as_of, db_now, pb.version, 1))
     task_ids = dict((b, t) for t, b in _insert_returning(
-        Task._meta.db_table,
+        Task,
         ["person_id", "force_id", "case_id", "breach_id", "kind", "title", "assignee_id", "due_on", "due_at",
          "state", "outcome", "note", "created_on", "created_at", "playbook_version", "version"],
         task_rows, ["breach_id", "kind"], ["id", "breach_id"],
