@@ -283,7 +283,7 @@ def _rematerialise_in_batches(ids: list[uuid.UUID], as_of: date, batch: int) -> 
     return len(ids)
 
 
-def _insert_returning(
+def insert_returning(
     model: Any, columns: list[str], rows: list[tuple[Any, ...]], conflict: list[str], returning: list[str]
 ) -> list[tuple[Any, ...]]:
     """``INSERT ... ON CONFLICT (...) DO NOTHING RETURNING ...`` (PostgreSQL, SQLite >= 3.35): the rows this
@@ -344,7 +344,7 @@ def _sweep_batch(
             rows.append((_person_pk(pid), people[pid][1], o.kind,
                          ops.adapt_datefield_value(o.trigger), ops.adapt_datefield_value(o.due), o.citation,
                          db_as_of, db_now, open_cases.get(pid), run.pk if run else None))
-    stored = _insert_returning(
+    stored = insert_returning(
         Breach,
         ["person_id", "force_id", "kind", "trigger", "due", "citation", "detected_on", "detected_at", "case_id",
          "run_id"],
@@ -371,7 +371,7 @@ def _sweep_batch(
         task_rows.append((_person_pk(pid), force_id, None, bid,
                           TaskKind.ESTABLISH_COMPLIANCE.value, title, assignee, ops.adapt_datefield_value(due_on),
                           None, TaskState.OPEN.value, "", "", db_as_of, db_now, pb.version, 1))
-    task_ids = dict((b, t) for t, b in _insert_returning(
+    task_ids = dict((b, t) for t, b in insert_returning(
         Task,
         ["person_id", "force_id", "case_id", "breach_id", "kind", "title", "assignee_id", "due_on", "due_at",
          "state", "outcome", "note", "created_on", "created_at", "playbook_version", "version"],
