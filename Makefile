@@ -27,7 +27,14 @@ node_modules/.installed: package.json package-lock.json
 tether/ui/assets/build/tether.css: node_modules/.installed $(wildcard tether/ui/assets/scss/*.scss)
 	npm run --silent build
 
-install: $(VENV)/.installed node_modules/.installed
+# The rules engine compiled to C (tether/obligations/native.py): used only when built from the current source and
+# checked identical; without a C compiler the engine runs from its source (the same outcomes, slower).
+build/.engine: $(VENV)/.installed $(wildcard tether/obligations/*.py)
+	@mkdir -p build
+	@$(BIN)/python -m tether.obligations.native_build --quiet && touch $@ \
+		|| echo "note: the rules engine was not compiled; it runs from its source (the same outcomes, slower)"
+
+install: $(VENV)/.installed node_modules/.installed build/.engine
 assets: tether/ui/assets/build/tether.css
 
 run: install assets
@@ -53,4 +60,4 @@ bench: install
 	$(BIN)/python bench/bench_demo.py --registrants 70000
 
 clean:
-	rm -rf $(VENV) node_modules var tether/ui/assets/build
+	rm -rf $(VENV) node_modules var tether/ui/assets/build build

@@ -283,23 +283,33 @@ def _rematerialise_in_batches(ids: list[uuid.UUID], as_of: date, batch: int) -> 
     return len(ids)
 
 
-def _insert_returning(
-    table: str, columns: list[str], rows: list[tuple[Any, ...]], conflict: list[str], returning: list[str]
+def insert_returning(
+    model: Any, columns: list[str], rows: list[tuple[Any, ...]], conflict: list[str], returning: list[str]
 ) -> list[tuple[Any, ...]]:
-    """Multi-row ``INSERT ... ON CONFLICT (...) DO NOTHING RETURNING ...`` (PostgreSQL, SQLite >= 3.35): the
-    rows this statement stored, none of the ones another run stored first. Values must be adapted already."""
-    out: list[tuple[Any, ...]] = []
+    """``INSERT ... ON CONFLICT (...) DO NOTHING RETURNING ...`` (PostgreSQL, SQLite >= 3.35): the rows this
+    statement stored, none of the ones another run stored first. Values must be adapted already. On PostgreSQL one
+    statement for the lot, each column sent as one array (``unnest``): a few parameters rather than one per value,
+    so the statement stays small however many rows it holds; on SQLite multi-row ``VALUES`` of 500 rows."""
+    if not rows:
+        return []
     qn = connection.ops.quote_name
+    table = model._meta.db_table
+    head = (f"INSERT INTO {qn(table)} ({', '.join(qn(c) for c in columns)}) ")
+    tail = (f" ON CONFLICT ({', '.join(qn(c) for c in conflict)}) DO NOTHING"
+            f" RETURNING {', '.join(qn(c) for c in returning)}")
+    if connection.vendor == "postgresql":
+        types = [model._meta.get_field(c).db_type(connection) for c in columns]
+        arrays = ", ".join(f"%s::{t}[]" for t in types)
+        sql = head + f"SELECT * FROM unnest({arrays})" + tail  # noqa: S608  (names and types from the model)
+        with connection.cursor() as cur:
+            cur.execute(sql, [list(col) for col in zip(*rows, strict=True)])
+            return list(cur.fetchall())
+    out: list[tuple[Any, ...]] = []
     one = "(" + ", ".join(["%s"] * len(columns)) + ")"
     for chunk in _chunks(rows, 500):
-        sql = (
-            f"INSERT INTO {qn(table)} ({', '.join(qn(c) for c in columns)}) VALUES "  # noqa: S608
-            + ", ".join([one] * len(chunk))
-            + f" ON CONFLICT ({', '.join(qn(c) for c in conflict)}) DO NOTHING"
-            + f" RETURNING {', '.join(qn(c) for c in returning)}"
-        )
         with connection.cursor() as cur:
-            cur.execute(sql, [v for row in chunk for v in row])
+            cur.execute(head + "VALUES " + ", ".join([one] * len(chunk)) + tail,
+                        [v for row in chunk for v in row])
             out += cur.fetchall()
     return out
 
@@ -334,8 +344,8 @@ def _sweep_batch(
             rows.append((_person_pk(pid), people[pid][1], o.kind,
                          ops.adapt_datefield_value(o.trigger), ops.adapt_datefield_value(o.due), o.citation,
                          db_as_of, db_now, open_cases.get(pid), run.pk if run else None))
-    stored = _insert_returning(
-        Breach._meta.db_table,
+    stored = insert_returning(
+        Breach,
         ["person_id", "force_id", "kind", "trigger", "due", "citation", "detected_on", "detected_at", "case_id",
          "run_id"],
         rows, ["person_id", "kind", "due"], ["id", "person_id", "kind", "due"],
@@ -361,8 +371,8 @@ def _sweep_batch(
         task_rows.append((_person_pk(pid), force_id, None, bid,
                           TaskKind.ESTABLISH_COMPLIANCE.value, title, assignee, ops.adapt_datefield_value(due_on),
                           None, TaskState.OPEN.value, "", "", db_as_of, db_now, pb.version, 1))
-    task_ids = dict((b, t) for t, b in _insert_returning(
-        Task._meta.db_table,
+    task_ids = dict((b, t) for t, b in insert_returning(
+        Task,
         ["person_id", "force_id", "case_id", "breach_id", "kind", "title", "assignee_id", "due_on", "due_at",
          "state", "outcome", "note", "created_on", "created_at", "playbook_version", "version"],
         task_rows, ["breach_id", "kind"], ["id", "breach_id"],
@@ -467,10 +477,11 @@ def recompute(
         start_done = run.done
         if progress:
             progress(run.done, run.total)
+        phases: dict[str, float] = {}
         if workers > 1:
-            backfilled = _recompute_parallel(run, batch, workers, progress)
+            backfilled = _recompute_parallel(run, batch, workers, progress, phases)
         else:
-            backfilled = _recompute_serial(run, batch, progress)
+            backfilled = _recompute_serial(run, batch, progress, phases)
         summary = {
             "as_of": run.as_of.isoformat(),
             "rules_version": RULES_VERSION,
@@ -480,6 +491,9 @@ def recompute(
             "case_states_derived": backfilled,
             "workers": max(1, workers),
             "seconds": round(perf_counter() - started, 3),
+            # where the time went, added up over the batches (and so over the workers): reading the histories,
+            # the rules, reading and comparing the stored outcome, writing what changed, the hooks, the cases
+            "phase_seconds": {key: round(value, 2) for key, value in phases.items()},
             "run_id": run.pk,
         }
         with transaction.atomic():
@@ -507,13 +521,19 @@ def _checkpoint(run: SweepRun, last: uuid.UUID | None, count: int) -> None:
     run.save(update_fields=["checkpoint", "done", "total"])
 
 
-def _recompute_serial(run: SweepRun, batch: int, progress: Progress | None) -> int:
+def _add_phases(total: dict[str, float], phases: dict[str, float]) -> None:
+    for key, value in phases.items():
+        total[key] = total.get(key, 0.0) + value
+
+
+def _recompute_serial(run: SweepRun, batch: int, progress: Progress | None, phases: dict[str, float]) -> int:
     last = uuid.UUID(run.checkpoint) if run.checkpoint else None
     backfilled = 0
     while True:
         hi = _next_bound(last, batch)
         with transaction.atomic():  # the batch and its checkpoint commit together
-            count, derived = recompute_range(last, hi, run.as_of)
+            count, derived, spent = recompute_range(last, hi, run.as_of)
+            _add_phases(phases, spent)
             if count:
                 _checkpoint(run, hi or Person.objects.order_by("-pk").values_list("pk", flat=True).first(), count)
         backfilled += derived
@@ -524,7 +544,9 @@ def _recompute_serial(run: SweepRun, batch: int, progress: Progress | None) -> i
         last = hi
 
 
-def _recompute_parallel(run: SweepRun, batch: int, workers: int, progress: Progress | None) -> int:
+def _recompute_parallel(
+    run: SweepRun, batch: int, workers: int, progress: Progress | None, phases: dict[str, float]
+) -> int:
     """Batches over ``workers`` processes. The checkpoint only moves past a batch once every batch before it
     is done, so a resumed run redoes at most the batches that were in flight (re-evaluation is idempotent)."""
     import multiprocessing
@@ -538,7 +560,7 @@ def _recompute_parallel(run: SweepRun, batch: int, workers: int, progress: Progr
     last = uuid.UUID(run.checkpoint) if run.checkpoint else None
     ranges: list[tuple[uuid.UUID | None, uuid.UUID | None]] = []
     results: dict[int, tuple[int, int]] = {}
-    pending: dict[Future[tuple[int, int]], int] = {}
+    pending: dict[Future[tuple[int, int, dict[str, float]]], int] = {}
     backfilled = 0
     committed = 0  # ranges[:committed] are done and counted in the checkpoint
     exhausted = False
@@ -557,7 +579,9 @@ def _recompute_parallel(run: SweepRun, batch: int, workers: int, progress: Progr
                     return backfilled
                 done, _ = wait(pending, return_when=FIRST_COMPLETED)
                 for fut in done:
-                    results[pending.pop(fut)] = fut.result()
+                    count, derived, spent = fut.result()
+                    results[pending.pop(fut)] = (count, derived)
+                    _add_phases(phases, spent)
                 moved = 0
                 end: uuid.UUID | None = None
                 while committed in results:

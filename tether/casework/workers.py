@@ -18,7 +18,9 @@ def init(db_name: str) -> None:  # pragma: no cover - runs in the worker process
     connections["default"].settings_dict["NAME"] = db_name
 
 
-def recompute_range(lo: uuid.UUID | None, hi: uuid.UUID | None, as_of: date) -> tuple[int, int]:  # pragma: no cover
+def recompute_range(  # pragma: no cover
+    lo: uuid.UUID | None, hi: uuid.UUID | None, as_of: date
+) -> tuple[int, int, dict[str, float]]:
     from .batches import recompute_range as run
 
     return run(lo, hi, as_of)

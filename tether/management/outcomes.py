@@ -7,11 +7,13 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 from typing import Any
 
+from django.db import connection
 from django.db.models import Q
+from django.db.models.expressions import RawSQL
 
 from tether.core import clock
 from tether.register.constants import DetentionKind
-from tether.register.models import Detention, Person
+from tether.register.models import Detention, Person, RegisterState
 
 from . import rules as R
 from .facts import PolicyView, _chunks, facts_for, policy_for
@@ -23,16 +25,43 @@ def duty_json(d: R.Duty) -> dict[str, Any]:
     return {"kind": d.kind, "due": d.due.isoformat(), "reason": d.reason, "citation": d.citation}
 
 
+_COMPARED = ("force_id", "risk_level", "mode", "visit_due", "assessment_kind", "assessment_due", "next_due", "duties",
+             "recheck_on", "rules_version")
+"""The stored outcome's fields that tell whether it changed (not the date it was evaluated on)."""
+
+
+def _among(ids: Sequence[Any]) -> Any:
+    """The right-hand side of ``__in`` for these ids: on PostgreSQL one array (``SELECT unnest(%s::uuid[])``, one
+    parameter however many ids, where a list is one parameter each), elsewhere the list."""
+    if connection.vendor == "postgresql":
+        return RawSQL("SELECT unnest(%s::uuid[])", [list(ids)])
+    return list(ids)
+
+
+def _facts(ids: list[Any], as_of: date) -> dict[Any, R.Facts]:
+    """``facts_for`` these people; on PostgreSQL read through their stored outcomes as one array-filtered query
+    (``facts_for`` takes a query of ``person_id``), then anyone without a stored outcome as a list."""
+    if connection.vendor != "postgresql":
+        return facts_for(ids, as_of)
+    out = facts_for(RegisterState.objects.filter(person_id__in=_among(ids)), as_of)
+    rest = [pid for pid in ids if pid not in out]
+    if rest:
+        out.update(facts_for(rest, as_of))
+    return out
+
+
 def materialise(person_ids: Sequence[Any], as_of: date | None = None) -> int:
-    """Evaluate and store the outcome of each registrant (inside the caller's transaction). Returns how many."""
+    """Evaluate and store the outcome of each registrant (inside the caller's transaction). Returns how many were
+    evaluated. An outcome the same as the stored one (but for ``evaluated_on``) is not written again: the stored row
+    keeps the date of the evaluation that gave it."""
     as_of = as_of or clock.today()
     ids = list(person_ids)
-    forces = dict(Person.objects.filter(pk__in=ids).values_list("pk", "owning_force_id"))
+    forces = dict(Person.objects.filter(pk__in=_among(ids)).values_list("pk", "owning_force_id"))
     policies: dict[int, PolicyView] = {}
-    facts = facts_for(ids, as_of)
+    facts = _facts(ids, as_of)
     custody_ends: dict[Any, date | None] = {}
     for pid, end in Detention.objects.filter(
-            Q(end__isnull=True) | Q(end__gt=as_of), person_id__in=[p for p, f in facts.items() if f.in_custody],
+            Q(end__isnull=True) | Q(end__gt=as_of), person_id__in=_among([p for p, f in facts.items() if f.in_custody]),
             kind=DetentionKind.CUSTODY, start__lte=as_of).values_list("person_id", "end"):
         custody_ends[pid] = end
     rows = []
@@ -51,6 +80,12 @@ def materialise(person_ids: Sequence[Any], as_of: date | None = None) -> int:
             assessment_due=assessment.due if assessment else None, next_due=outcome.next_due,
             duties=[duty_json(d) for d in outcome.duties], rules_version=R.RULES_VERSION, evaluated_on=as_of,
             recheck_on=(custody_ends.get(pid) or as_of + timedelta(days=28)) if f.in_custody else None))
+    evaluated = len(rows)
+    stored: dict[Any, tuple[Any, ...]] = {}
+    for chunk in _chunks([row.person_id for row in rows]):
+        stored.update((pid, tuple(rest)) for pid, *rest in ManagementState.objects.filter(person_id__in=_among(chunk))
+                      .values_list("person_id", *_COMPARED))
+    rows = [row for row in rows if stored.get(row.person_id) != tuple(getattr(row, f) for f in _COMPARED)]
     if rows:  # stored outcomes written: today's caseload and capacity counts (management.stored) are stale once
         counts_changed()  # this commits (a management write moves them on itself, changed outcome or not)
     for chunk in _chunks(rows):
@@ -58,4 +93,4 @@ def materialise(person_ids: Sequence[Any], as_of: date | None = None) -> int:
             chunk, update_conflicts=True, unique_fields=["person"],
             update_fields=["force", "risk_level", "mode", "visit_due", "assessment_kind", "assessment_due",
                            "next_due", "duties", "recheck_on", "rules_version", "evaluated_on"])
-    return len(rows)
+    return evaluated

@@ -11,18 +11,20 @@ section, or ``tether management evaluate`` for a force.
 
 from __future__ import annotations
 
+import uuid
 from datetime import date, timedelta
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Exists, OuterRef, Q
 
 from tether.access.models import Force
 from tether.audit.services import PendingEvent, record_many
 from tether.casework import tasks as task_rules
-from tether.casework.constants import TaskKind
+from tether.casework.constants import TaskKind, TaskState
 from tether.casework.models import Breach, Case, Task
 from tether.casework.selectors import PlaybookVersion, playbook_for
+from tether.casework.services import insert_returning
 from tether.core import clock
 from tether.register.models import Person
 
@@ -73,49 +75,75 @@ def step(as_of: date, force: Force | None, actor_label: str) -> dict[str, Any]:
     return counts
 
 
+_BREACH_COLUMNS = ["person_id", "force_id", "kind", "trigger", "due", "citation", "detected_on", "detected_at",
+                   "case_id", "run_id"]
+_TASK_COLUMNS = ["person_id", "force_id", "case_id", "breach_id", "kind", "title", "assignee_id", "due_on", "due_at",
+                 "state", "outcome", "note", "created_on", "created_at", "playbook_version", "version"]
+
+
 def _record(rows: list[tuple[Any, ...]], as_of: date, playbooks: dict[int, PlaybookVersion],
             counts: dict[str, int], actor_label: str) -> None:
+    """One transaction: the breaches, their tasks and their audit events, as plain rows in bulk (one statement
+    each, ``casework.services.insert_returning``): a breach another run stored first is skipped (the unique
+    constraint), and so is its task."""
     ids = [r[0] for r in rows]
-    people = {p.pk: p for p in Person.objects.filter(pk__in=ids).select_related("owning_force", "offender_manager")}
-    open_cases = dict(Case.objects.filter(person_id__in=ids, closed_on__isnull=True).values_list("person_id", "pk"))
-    existing = set(Breach.objects.filter(person_id__in=ids, kind__in=rules.DUTY_KINDS, due__lt=as_of)
-                   .values_list("person_id", "kind", "due"))
-    breaches: list[tuple[Breach, Any]] = []
+    people = {row[0]: row for row in Person.objects.filter(pk__in=ids).values_list(
+        "pk", "owning_force_id", "owning_force__code", "offender_manager_id", "offender_manager__is_active",
+        "offender_manager__force_id")}
+    open_cases = dict(Case.objects.filter(person_id__in=ids, closed_on__isnull=True).order_by("opened_on", "id")
+                      .values_list("person_id", "pk"))
+    now = clock.now()
+    ops = connection.ops
+    pk_field = Person._meta.pk
+    assert pk_field is not None
+
+    def pk(pid: Any) -> Any:  # as the database takes it (SQLite: hex text)
+        return pk_field.get_db_prep_value(pid, connection)
+
+    def day(d: date) -> Any:
+        return ops.adapt_datefield_value(d)
+
+    db_now, db_as_of = ops.adapt_datetimefield_value(now), day(as_of)
+    citations: dict[tuple[Any, str, date], str] = {}
+    breach_rows: list[tuple[Any, ...]] = []
     for pid, visit_due, assessment_kind, assessment_due, duties in rows:
-        person = people.get(pid)
-        if person is None:
-            continue
+        if pid not in people:
+            continue  # deleted since the read
         cites = {d["kind"]: d["citation"] for d in duties}
         for kind, due in ((rules.HOME_VISIT, visit_due), (assessment_kind, assessment_due)):
-            if due is None or due >= as_of or (pid, kind, due) in existing:
+            if due is None or due >= as_of or (pid, kind, due) in citations:
                 continue
-            breaches.append((Breach(person=person, force_id=person.owning_force_id, kind=kind, trigger=due, due=due,
-                                    citation=cites.get(kind, "")[:80], detected_on=as_of, detected_at=clock.now(),
-                                    case_id=open_cases.get(pid)), person))
-    Breach.objects.bulk_create([b for b, _ in breaches])  # in bulk: the ids come back on both databases
-    tasks: dict[int, Any] = {}
-    for breach, person in breaches:
+            citation = cites.get(kind, "")[:80]
+            citations[(pid, kind, due)] = citation
+            breach_rows.append((pk(pid), people[pid][1], kind, day(due), day(due), citation, db_as_of, db_now,
+                                open_cases.get(pid), None))
+    stored = sorted(((bid, pid if isinstance(pid, uuid.UUID) else uuid.UUID(str(pid)), kind,
+                      due if isinstance(due, date) else date.fromisoformat(str(due)))
+                     for bid, pid, kind, due in insert_returning(
+                         Breach, _BREACH_COLUMNS, breach_rows, ["person_id", "kind", "due"],
+                         ["id", "person_id", "kind", "due"])),
+                    key=lambda b: (b[1], b[3], b[2]))
+    task_rows: list[tuple[Any, ...]] = []
+    for bid, pid, kind, due in stored:
         counts["new_breaches"] += 1
-        if person.pk in open_cases:
+        if pid in open_cases:
             counts["breaches_on_open_cases"] += 1
-            continue
-        fid = person.owning_force_id
+            continue  # the open case's own tasks and reviews cover it
+        _, fid, _, manager_id, manager_active, manager_force = people[pid]
         if fid not in playbooks:
-            playbooks[fid] = playbook_for(person.owning_force)
+            playbooks[fid] = playbook_for(Force.objects.get(pk=fid))
         pb = playbooks[fid]
-        due = breach.due
-        tasks[breach.pk] = task_rules.new_task(
-            person, TaskKind.ESTABLISH_COMPLIANCE, as_of + timedelta(days=pb.data["overdue"]["due_days"]),
-            breach=breach, playbook=pb, created_on=as_of,
-            title=f"{TITLES[breach.kind]} due {due.day} {due:%B %Y} not done")
-    Task.objects.bulk_create(list(tasks.values()))
+        task_rows.append((pk(pid), fid, None, bid, TaskKind.ESTABLISH_COMPLIANCE.value,
+                          f"{TITLES[kind]} due {due.day} {due:%B %Y} not done",
+                          task_rules.assignee_id_for(fid, manager_id, manager_active, manager_force),
+                          day(as_of + timedelta(days=pb.data["overdue"]["due_days"])), None, TaskState.OPEN.value, "",
+                          "", db_as_of, db_now, pb.version, 1))
+    tasks = dict((b, t) for t, b in insert_returning(Task, _TASK_COLUMNS, task_rows, ["breach_id", "kind"],
+                                                      ["id", "breach_id"]))
     counts["tasks_created"] += len(tasks)
-    events = [PendingEvent(
-        action="compliance.breach", actor_label=actor_label, object_type="person", object_id=str(person.pk),
-        force_code=person.owning_force.code,
-        detail={"breach_id": breach.pk, "kind": breach.kind, "due": breach.due, "detected_on": as_of,
-                "task_id": tasks[breach.pk].pk if breach.pk in tasks else None,
-                "case_id": open_cases.get(person.pk), "citation": breach.citation})
-        for breach, person in breaches]
-    record_many(events)
-
+    record_many(PendingEvent(
+        action="compliance.breach", actor_label=actor_label, object_type="person", object_id=str(pid),
+        force_code=people[pid][2],
+        detail={"breach_id": bid, "kind": kind, "due": due, "detected_on": as_of, "task_id": tasks.get(bid),
+                "case_id": open_cases.get(pid), "citation": citations[(pid, kind, due)]})
+        for bid, pid, kind, due in stored)

@@ -12,10 +12,14 @@ Public API::
     check_disposal(disposal, jurisdiction, date_of_birth) -> Eligibility   # Schedule 3 check (a flag)
 """
 
-from .contract import contradictions, facts_to_dict, outcome_to_dict, parse_facts, run_cli
-from .engine import RULES_VERSION, evaluate
-from .schedule3 import check_disposal
-from .types import (
+from .native import activate as _activate
+
+_activate(__path__)  # the compiled build of this very source, when there is one (native.py)
+
+from .contract import contradictions, facts_to_dict, outcome_to_dict, parse_facts, run_cli  # noqa: E402
+from .engine import RULES_VERSION, evaluate  # noqa: E402
+from .schedule3 import check_disposal  # noqa: E402
+from .types import (  # noqa: E402
     Detention,
     Disposal,
     Eligibility,

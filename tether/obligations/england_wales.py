@@ -20,7 +20,7 @@ def review_eligible_from(ri: ReviewInput) -> date | None:
     return not_before(found, C.EW_REVIEW_COMMENCEMENT)
 
 
-RULES = UKRules(
+RULES: UKRules = UKRules(
     name="england-wales",
     cautions_register=True,
     review_rule=review_eligible_from,

@@ -26,7 +26,7 @@ def review_eligible_from(ri: ReviewInput) -> date | None:
     return not_before(found, C.NI_REVIEW_COMMENCEMENT)
 
 
-RULES = UKRules(
+RULES: UKRules = UKRules(
     name="northern-ireland",
     cautions_register=True,
     review_rule=review_eligible_from,

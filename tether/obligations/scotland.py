@@ -24,7 +24,7 @@ def review_date_of_discharge(ri: ReviewInput) -> date | None:
     return not_before(review_scotland(ri), C.SCOTLAND_REVIEW_COMMENCEMENT)
 
 
-RULES = UKRules(
+RULES: UKRules = UKRules(
     name="scotland",
     cautions_register=False,
     review_rule=review_date_of_discharge,

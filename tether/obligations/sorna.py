@@ -189,4 +189,4 @@ def _obligations(
     return sort_obligations(out)
 
 
-RULES = SornaRules()
+RULES: SornaRules = SornaRules()

@@ -411,7 +411,7 @@ def _initial(
         window = f"{days} days beginning with that day"
         if arose != trigger:
             window += f" or, as it was earlier, with {format_date(arose)}, when the Sex Offenders Act 1997 began"
-        d = p.disposal
+        d: Disposal | None = p.disposal
         what = ("notification order" if d is None and p.order == "notification_order"
                 else _relevant_word(d, shpo) if d is None else _RELEVANT_WORD[d.kind == "caution"])
         lead = (

@@ -12,6 +12,7 @@ import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
+from time import perf_counter
 from typing import Any
 
 from django.db import connection
@@ -75,23 +76,39 @@ def materialise(
     )
 
 
-def rematerialise(person_ids: Iterable[uuid.UUID], as_of: date | None = None, *, span: Span | None = None) -> None:
-    """Re-evaluate these people from what the register holds (one raw query per table for the lot).
+PHASES = ("read", "evaluate", "compare", "write", "hooks")
+"""Where a re-evaluation's time goes (seconds, as ``rematerialise`` returns them): reading the histories, the rules
+engine (and the rows it gives), reading and comparing the stored outcome, writing what changed, and the
+outcomes-written hooks (management's duties, the dashboard's counts)."""
+
+
+def rematerialise(
+    person_ids: Iterable[uuid.UUID], as_of: date | None = None, *, span: Span | None = None
+) -> dict[str, float]:
+    """Re-evaluate these people from what the register holds (one raw query per table for the lot). Returns the
+    seconds spent in each of ``PHASES``.
 
     ``span``: the ids are every person with lo < id <= hi, so the reads can be index range scans."""
+    started = perf_counter()
     ids = list(person_ids)
     histories = load_histories(ids, span=span)
-    materialise_histories([(i, histories[i]) for i in ids if i in histories], as_of, span=span)
+    read = perf_counter() - started
+    phases = materialise_histories([(i, histories[i]) for i in ids if i in histories], as_of, span=span)
+    phases["read"] += read
+    return phases
 
 
 def materialise_histories(
     items: Sequence[tuple[uuid.UUID, History]], as_of: date | None = None, *, fresh: bool = False,
     span: Span | None = None,
-) -> None:
+) -> dict[str, float]:
     """The one place the law's outcome is stored: per person a ``RegisterState`` row and one
-    ``PersonObligation`` row per obligation, written as plain rows (``COPY`` on PostgreSQL)."""
+    ``PersonObligation`` row per obligation, written as plain rows (``COPY`` on PostgreSQL). Returns the seconds
+    spent in each of ``PHASES``."""
     as_of = as_of or clock.today()
     now = clock.now()
+    phases = dict.fromkeys(PHASES, 0.0)
+    started = perf_counter()
     states: list[tuple[Any, ...]] = []
     obligations: list[tuple[Any, ...]] = []
     for pid, h in items:
@@ -109,23 +126,33 @@ def materialise_histories(
              o.explanation)
             for o in outcome.obligations
         )
-    _store([pid for pid, _ in items], states, obligations, as_of, now, fresh=fresh, span=span)
-    extensions.outcomes_written([pid for pid, _ in items], as_of)  # management's duties follow the outcome
+    phases["evaluate"] = perf_counter() - started
+    written = _store([pid for pid, _ in items], states, obligations, as_of, now, fresh=fresh, span=span,
+                     phases=phases)
+    started = perf_counter()
+    if written:
+        # management's duties follow the outcome: told of the people whose outcome was written (one found unchanged
+        # was not: what the hooks read of it is as it was)
+        extensions.outcomes_written(written, as_of)
+    phases["hooks"] = perf_counter() - started
+    return phases
 
 
 def _store(
     ids: list[uuid.UUID], states: list[tuple[Any, ...]], obligations: list[tuple[Any, ...]], as_of: date,
-    now: datetime, *, fresh: bool, span: Span | None = None,
-) -> None:
-    """Store the new outcome of the people in ``ids``, replacing the last one.
+    now: datetime, *, fresh: bool, span: Span | None = None, phases: dict[str, float] | None = None,
+) -> list[uuid.UUID]:
+    """Store the new outcome of the people in ``ids``, replacing the last one where it changed; returns the ids of
+    the people whose outcome was written.
 
-    Most re-evaluations change nothing but the evaluation date, so the stored rows are read first: a person
-    whose state (but for the dates) and obligations (in order) are unchanged only has the evaluation date
-    moved on, and ``changes_on`` too when it moved; the rest have their rows deleted and written again.
-    Writing is what costs: every row written maintains three indexes."""
+    Most re-evaluations change nothing, so the stored rows are read first: a person whose state (but for the
+    evaluation dates and ``changes_on``) and obligations (in order) are unchanged keeps their rows as they are, and
+    only ``changes_on`` is moved when it moved (the evaluation dates stay those of the evaluation that gave the
+    outcome: an evaluation that finds the same outcome writes nothing); the rest have their rows deleted and written
+    again. Writing is what costs: every row written maintains its table's indexes."""
+    started = perf_counter()
     qn = connection.ops.quote_name
     state_table, obligation_table = RegisterState._meta.db_table, PersonObligation._meta.db_table
-    touch: list[uuid.UUID] = []
     moved: list[tuple[uuid.UUID, date | None]] = []
     rewrite = ids
     if not fresh and ids:
@@ -153,30 +180,29 @@ def _store(
             (state[0], state[CHANGES_ON]) for state in states
             if state[0] in same and as_date(old_states[state[0]][COMPARED - 1]) != state[CHANGES_ON]
         ]
-        touch = [pid for pid in ids if pid in same]
         rewrite = [pid for pid in ids if pid not in same]
         states = [row for row in states if row[0] not in same]
         obligations = [row for row in obligations if row[0] not in same]
-    _write(state_table, obligation_table, touch, [] if fresh else rewrite, states, obligations, (as_of, now), moved)
+    written = perf_counter()
+    _write(state_table, obligation_table, [] if fresh else rewrite, states, obligations, moved)
+    if phases is not None:
+        phases["compare"] += written - started
+        phases["write"] += perf_counter() - written
+    return rewrite
 
 
 def _write(
-    state_table: str, obligation_table: str, touch: list[uuid.UUID], delete: list[uuid.UUID],
-    states: list[tuple[Any, ...]], obligations: list[tuple[Any, ...]], evaluated: tuple[date, datetime],
-    moved: Sequence[tuple[uuid.UUID, date | None]] = (),
+    state_table: str, obligation_table: str, delete: list[uuid.UUID], states: list[tuple[Any, ...]],
+    obligations: list[tuple[Any, ...]], moved: Sequence[tuple[uuid.UUID, date | None]] = (),
 ) -> None:
-    """Move the evaluation date of ``touch`` on (and ``changes_on`` of those in ``moved``), delete the outcome
-    of ``delete``, insert the new rows: ``COPY`` on PostgreSQL, ``executemany`` on SQLite. Plain rows, never
-    model instances."""
+    """Move ``changes_on`` of those in ``moved`` on, delete the outcome of ``delete``, insert the new rows:
+    ``COPY`` on PostgreSQL, ``executemany`` on SQLite. Plain rows, never model instances."""
     qn = connection.ops.quote_name
-    touched = f"UPDATE {qn(state_table)} SET evaluated_on = %s, evaluated_at = %s WHERE {{ids}}"  # noqa: S608
     moving = f"UPDATE {qn(state_table)} SET changes_on = %s WHERE person_id = %s"  # noqa: S608
     deletes = [f"DELETE FROM {qn(table)} WHERE {{ids}}" for table in (state_table, obligation_table)]  # noqa: S608
     inserts = ((state_table, STATE_COLUMNS, states), (obligation_table, OBLIGATION_COLUMNS, obligations))
     with connection.cursor() as cur:
         if connection.vendor == "postgresql":
-            for condition, id_params in id_conditions("person_id", touch):
-                cur.execute(touched.format(ids=condition), [*evaluated, *id_params])
             if moved:
                 cur.execute(
                     f"UPDATE {qn(state_table)} AS s SET changes_on = m.changes_on"  # noqa: S608
@@ -193,11 +219,9 @@ def _write(
                             copy.write_row(row)
             return
         ops = connection.ops
-        on = (ops.adapt_datefield_value(evaluated[0]), ops.adapt_datetimefield_value(evaluated[1]))
-        for pids, sqls, params in ((touch, [touched], on), (delete, deletes, ())):
-            for condition, id_params in id_conditions("person_id", pids):
-                for sql in sqls:
-                    cur.execute(sql.format(ids=condition), [*params, *id_params])
+        for condition, id_params in id_conditions("person_id", delete):
+            for sql in deletes:
+                cur.execute(sql.format(ids=condition), id_params)
         if moved:
             cur.executemany(moving, [(ops.adapt_datefield_value(day), pid.hex) for pid, day in moved])
         at = STATE_COLUMNS.index("evaluated_at")  # stored as the ORM stores it (naive UTC text)

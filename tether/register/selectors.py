@@ -176,13 +176,14 @@ def person_rows(
 
 
 def id_conditions(column: str, ids: Sequence[uuid.UUID]) -> Iterator[tuple[str, list[Any]]]:
-    """The SQL condition "``column`` is one of ``ids``" with its parameters, for raw queries: on PostgreSQL one
-    condition taking the ids as an array (``= ANY``); on SQLite ``IN`` lists of at most 500 hex ids. Nothing for
-    no ids."""
+    """The SQL condition "``column`` is one of ``ids``" (person ids) with its parameters, for raw queries: on
+    PostgreSQL one condition taking the ids as an array (``= ANY``); on SQLite ``IN`` lists of at most 500 hex
+    ids. Nothing for no ids."""
     if not ids:
         return
     if connection.vendor == "postgresql":
-        yield f"{column} = ANY(%s)", [list(ids)]
+        # the array as one text literal, made once: sent as a list, each id would be adapted on its own at every query
+        yield f"{column} = ANY(%s::uuid[])", ["{" + ",".join(map(str, ids)) + "}"]
         return
     for i in range(0, len(ids), 500):
         chunk = ids[i : i + 500]

@@ -248,3 +248,33 @@ def test_the_raw_loader_and_the_document_give_the_same_history(register):
         jurisdiction = people[pid].owning_force.jurisdiction
         assert histories[pid] == history_from_doc(docs[pid], jurisdiction)
         assert facts_for(docs[pid], jurisdiction) == _oracle_facts(docs[pid], jurisdiction)
+
+
+def test_an_unchanged_outcome_writes_nothing_and_only_what_was_written_is_told(register, monkeypatch):
+    """A re-evaluation that finds the stored outcome unchanged writes nothing (not even the evaluation date) and
+    tells the outcomes-written hooks nothing; one whose outcome changed is rewritten and told. The recompute says
+    where its time went."""
+    from datetime import UTC, datetime
+
+    from tether.register import extensions
+
+    as_of = AS_OF[1]
+    recompute(as_of=as_of, batch=64, resume=False)
+    marker = datetime(2000, 1, 1, tzinfo=UTC)
+    RegisterState.objects.update(evaluated_at=marker)
+    obligations = set(PersonObligation.objects.values_list("id", flat=True))
+    told: list[uuid.UUID] = []
+    monkeypatch.setitem(extensions._outcomes_written, "test-told", lambda ids, on: told.extend(ids))
+
+    summary = recompute(as_of=as_of, batch=64, resume=False)
+
+    assert summary["people"] == len(register) and not told
+    assert set(RegisterState.objects.values_list("evaluated_at", flat=True)) == {marker}
+    assert set(PersonObligation.objects.values_list("id", flat=True)) == obligations
+    assert {"read", "evaluate", "compare", "write", "hooks"} <= set(summary["phase_seconds"])
+
+    RegisterState.objects.filter(person_id=register[0]).update(subject=False)  # as if stored by other rules
+    recompute(as_of=as_of, batch=64, resume=False)
+    assert told == [register[0]]
+    assert RegisterState.objects.get(person_id=register[0]).evaluated_at != marker
+    assert RegisterState.objects.exclude(person_id=register[0]).filter(evaluated_at=marker).count() == len(register) - 1
