@@ -10,7 +10,7 @@ PORT ?= 8000
 DEMO_SIZE ?= 10000
 PYTEST_ARGS ?=
 
-.PHONY: run test install assets lint bench clean
+.PHONY: run test install assets engine lint bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -28,13 +28,15 @@ tether/ui/assets/build/tether.css: node_modules/.installed $(wildcard tether/ui/
 	npm run --silent build
 
 # The rules engine compiled to C (tether/obligations/native.py): used only when built from the current source and
-# checked identical; without a C compiler the engine runs from its source (the same outcomes, slower).
+# checked identical; without a C compiler the engine runs from its source (the same outcomes, slower). `make test`,
+# `make bench` and deployments build it (about 20-30 s); `make run` does not wait for it (the demo barely uses it).
 build/.engine: $(VENV)/.installed $(wildcard tether/obligations/*.py)
 	@mkdir -p build
 	@$(BIN)/python -m tether.obligations.native_build --quiet && touch $@ \
 		|| echo "note: the rules engine was not compiled; it runs from its source (the same outcomes, slower)"
 
-install: $(VENV)/.installed node_modules/.installed build/.engine
+install: $(VENV)/.installed node_modules/.installed
+engine: build/.engine
 assets: tether/ui/assets/build/tether.css
 
 run: install assets
@@ -47,7 +49,7 @@ run: install assets
 	@echo "Tether is serving on http://$(HOST):$(PORT)/  (Ctrl-C to stop)"
 	@$(BIN)/tether serve --host $(HOST) --port $(PORT)
 
-test: install assets
+test: install assets engine
 	$(BIN)/python -m pytest -n auto --dist worksteal $(PYTEST_ARGS)
 
 lint: install
@@ -55,7 +57,7 @@ lint: install
 	$(BIN)/mypy tether config
 	$(BIN)/lint-imports
 
-bench: install
+bench: install engine
 	$(BIN)/python bench/bench_rules.py
 	$(BIN)/python bench/bench_demo.py --registrants 70000
 
