@@ -19,7 +19,10 @@ compared and what that added to or took from the match weight (Splink's waterfal
 from __future__ import annotations
 
 import logging
+import os
 import re
+import tempfile
+import uuid
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, TypedDict, Unpack
@@ -289,6 +292,111 @@ MIN_MATCH_SHARE = 0.01
 M_FLOOR = 0.001  # no level is impossible for a true match: EM's 1e-12 would let one field veto everything else
 
 
+BACKEND_ENV = "TETHER_LINKAGE_BACKEND"
+BACKENDS = ("duckdb", "spark")
+# The SQL above is written for DuckDB; on Spark identifiers are quoted with backticks and Splink's bundled Scala
+# functions (registered from the jar shipped inside the splink package) stand in for DuckDB's.
+_SPARK_FUNCTIONS = {"jaro_winkler_similarity(": "jaro_winkler(", "damerau_levenshtein(": "damerau_levenshtein("}
+
+
+def backend_name(name: str | None = None) -> str:
+    """The backend to run on: ``name``, else ``TETHER_LINKAGE_BACKEND``, else DuckDB in process."""
+    chosen = (name or os.environ.get(BACKEND_ENV) or "duckdb").strip().lower()
+    if chosen not in BACKENDS:
+        raise ValueError(f"{BACKEND_ENV} must be one of: {', '.join(BACKENDS)} (not {chosen!r})")
+    return chosen
+
+
+def spark_sql(sql: str) -> str:
+    """One of this module's DuckDB conditions as Spark SQL (they quote identifiers only, never a text value)."""
+    for duck, spark in _SPARK_FUNCTIONS.items():
+        sql = sql.replace(duck, spark)
+    return sql.replace('"', "`")
+
+
+def _rewrite(model: dict[str, Any], fn: Callable[[str], str]) -> dict[str, Any]:
+    import copy
+
+    out = copy.deepcopy(model)
+    out.pop("sql_dialect", None)
+    for comparison in out["comparisons"]:
+        for level in comparison["comparison_levels"]:
+            level.pop("sql_dialect", None)
+            if level.get("sql_condition") not in (None, "ELSE"):
+                level["sql_condition"] = fn(level["sql_condition"])
+    out["blocking_rules_to_generate_predictions"] = [
+        fn(r["blocking_rule"] if isinstance(r, dict) else r)
+        for r in out.get("blocking_rules_to_generate_predictions", [])]
+    return out
+
+
+def _duckdb_sql(sql: str) -> str:
+    for duck, spark in _SPARK_FUNCTIONS.items():
+        sql = sql.replace(spark, duck)
+    return sql.replace("`", '"')
+
+
+def for_dialect(model: dict[str, Any], dialect: str) -> dict[str, Any]:
+    """A model (settings, trained or not) with its SQL written for ``dialect`` ("duckdb" or "spark"): a model
+    trained on one backend runs on the other."""
+    return _rewrite(model, spark_sql if dialect == "spark" else _duckdb_sql)
+
+
+def as_duckdb(model: dict[str, Any]) -> dict[str, Any]:
+    """A model as stored: its SQL in DuckDB's dialect whichever backend ran it (a saved model runs on either)."""
+    if model.get("sql_dialect") != "spark":
+        return model
+    return {**for_dialect(model, "duckdb"), "sql_dialect": "duckdb"}
+
+
+_SPARK: Any = None
+
+
+def spark_session(memory: str | None = None) -> Any:
+    """One local Spark session per process (``local[2]``): Splink's similarity functions from the jar shipped inside
+    the splink package, no web UI, nothing fetched from the network (no packages, no Ivy resolution), scratch
+    files in a temporary directory."""
+    global _SPARK
+    if _SPARK is not None:
+        return _SPARK
+    from pyspark.sql import SparkSession
+    from splink.backends.spark import similarity_jar_location
+
+    os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")  # the driver listens on loopback only
+    scratch = tempfile.mkdtemp(prefix="tether-spark-")
+    builder = (SparkSession.builder.master("local[2]").appName("tether-linkage")
+               .config("spark.jars", similarity_jar_location())
+               .config("spark.driver.memory", memory or os.environ.get("TETHER_SPARK_MEMORY", "3g"))
+               .config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1")
+               .config("spark.ui.enabled", "false").config("spark.ui.showConsoleProgress", "false")
+               .config("spark.sql.shuffle.partitions", "4").config("spark.default.parallelism", "4")
+               .config("spark.local.dir", scratch).config("spark.sql.warehouse.dir", scratch + "/warehouse")
+               .config("spark.sql.session.timeZone", "UTC")
+               .config("spark.driver.extraJavaOptions", f"-Dderby.system.home={scratch}"))
+    session = builder.getOrCreate()
+    session.sparkContext.setLogLevel("ERROR")
+    session.sparkContext.setCheckpointDir(scratch + "/checkpoints")
+    _SPARK = session
+    return session
+
+
+def database(name: str | None = None) -> Any:
+    """A Splink database API for the backend (``backend_name``): a new in-process DuckDB, or the local Spark
+    session."""
+    if backend_name(name) == "spark":
+        from splink.backends.spark import SparkAPI
+
+        return SparkAPI(spark_session=spark_session(), break_lineage_method="persist",
+                        num_partitions_on_repartition=4)
+    from splink import DuckDBAPI
+
+    return DuckDBAPI()
+
+
+def _dialect(db: Any) -> str:
+    return "spark" if "spark" in str(db.sql_dialect.sql_dialect_str) else "duckdb"
+
+
 LinkType = Literal["link_only", "dedupe_only"]
 LINK_ONLY: LinkType = "link_only"
 DEDUPE_ONLY: LinkType = "dedupe_only"
@@ -332,7 +440,8 @@ def _quiet() -> None:
 class Options(TypedDict, total=False):
     """How a run trains and scores (``link`` and ``dedupe`` alike): ``model`` a saved model's settings (nothing is
     trained); ``seed`` and ``max_u_pairs`` for u by random sampling; pairs under ``floor`` are dropped;
-    ``backend`` a Splink database API (default: a new in-process DuckDB)."""
+    ``backend`` a Splink database API, or a backend's name ("duckdb", "spark"; default ``TETHER_LINKAGE_BACKEND``,
+    else a new in-process DuckDB)."""
 
     model: dict[str, Any] | None
     seed: int
@@ -368,30 +477,52 @@ def _score(
     progress: Callable[[str], None] | None = None,
     backend: Any = None,
 ) -> Result:
-    from splink import DuckDBAPI, Linker
-
     _quiet()
     step = progress or (lambda _s: None)
-    db = backend if backend is not None else DuckDBAPI()
+    db = backend if backend is not None and not isinstance(backend, str) else database(backend)
+    dialect = _dialect(db)
     tables = [_table(side) for side in sides]
-    with_pnc = all(_has_any(t, "pnc") for t in tables)
     names = ["a_register", "b_extract"] if link_type == LINK_ONLY else ["register"]
-    dfs = [db.register(t, table_name=n) for t, n in zip(tables, names, strict=True)]
+    # each run's own table names (one Spark session serves every run in a process), shown under plain names
+    suffix = f"_{uuid.uuid4().hex[:8]}" if dialect == "spark" else ""
+    dfs = [db.register(t, table_name=n + suffix, dataset_display_name=n) for t, n in zip(tables, names, strict=True)]
+    try:
+        return _train_and_score(db, dfs, dialect, tables, sides, link_type, model=model, seed=seed,
+                                max_u_pairs=max_u_pairs, floor=floor, step=step)
+    finally:
+        if dialect == "spark":
+            _release_spark(db, [n + suffix for n in names])
+
+
+def _release_spark(db: Any, names: list[str]) -> None:
+    """Free what a Spark run cached (its persisted intermediate tables) and drop its input views."""
+    for name in names:
+        db.spark.catalog.dropTempView(name)
+    db.spark.catalog.clearCache()
+
+
+def _train_and_score(db: Any, dfs: list[Any], dialect: str, tables: list[Any], sides: list[Sequence[dict[str, Any]]],
+                     link_type: LinkType, *, model: dict[str, Any] | None, seed: int, max_u_pairs: float,
+                     floor: float, step: Callable[[str], None]) -> Result:
+    from splink import Linker
+
+    with_pnc = all(_has_any(t, "pnc") for t in tables)
     n_left, n_right = len(sides[0]), len(sides[-1])
     # candidate pairs: every left x right row linking; every unordered pair of rows deduplicating
     all_pairs = n_left * n_right if link_type == LINK_ONLY else n_left * (n_left - 1) / 2
     prior = _default_prior(n_left, n_right)
     trained: list[str] = []
     if model is not None:
-        linker = Linker(dfs, model, log_level=logging.ERROR)
+        linker = Linker(dfs, for_dialect(model, dialect), log_level=logging.ERROR)
         trained.append("saved model")
     else:
-        linker = Linker(dfs, settings(prior=prior, with_pnc=with_pnc, link_type=link_type), log_level=logging.ERROR)
+        linker = Linker(dfs, for_dialect(settings(prior=prior, with_pnc=with_pnc, link_type=link_type), dialect),
+                        log_level=logging.ERROR)
         if min(n_left, n_right) >= MIN_TO_TRAIN:
             step("estimating the prior")
             try:
                 linker.training.estimate_probability_two_random_records_match(
-                    [rule(r, link_type) for r in DETERMINISTIC_RULES], recall=0.7)
+                    [_sql(rule(r, link_type), dialect) for r in DETERMINISTIC_RULES], recall=0.7)
                 estimated = linker.misc.save_model_to_json()["probability_two_random_records_match"]
                 if not estimated or estimated <= 1e-9:  # no deterministic matches at all: keep the default
                     raise ValueError("no deterministic matches")
@@ -405,7 +536,7 @@ def _score(
             expected = linker.misc.save_model_to_json()["probability_two_random_records_match"] * all_pairs
             for blocks in EM_BLOCKS:
                 for i, plain in enumerate(blocks):
-                    block = rule(plain, link_type)
+                    block = _sql(rule(plain, link_type), dialect)
                     in_block = _pairs(dfs, block, link_type)
                     if not in_block or (expected / in_block < MIN_MATCH_SHARE and i < len(blocks) - 1):
                         continue  # too few of its pairs would be matches: a narrower block
@@ -424,13 +555,13 @@ def _score(
                         linker._settings_obj.core_model_settings = before
                         logging.getLogger(__name__).info("EM blocked on %s failed: %s", plain, exc)
             if any(t.startswith("m by EM") for t in trained):
-                linker = Linker(dfs, floored(linker.misc.save_model_to_json()), log_level=logging.ERROR)
+                linker = Linker(dfs, floored(_portable(linker.misc.save_model_to_json())), log_level=logging.ERROR)
         else:
             trained.append("starting parameters (too few records to train)")
     step("scoring pairs")
     predictions = linker.inference.predict(threshold_match_probability=floor)
     rows = predictions.as_record_list()
-    saved = linker.misc.save_model_to_json()
+    saved = as_duckdb(linker.misc.save_model_to_json())
     pairs = [
         Pair(str(r["unique_id_l"]), str(r["unique_id_r"]), float(r["match_probability"]), float(r["match_weight"]),
              explain(r, saved))
@@ -438,6 +569,17 @@ def _score(
     ]
     pairs.sort(key=lambda p: (-p.probability, p.left_id, p.right_id))
     return Result(pairs, saved, trained, n_left, n_right)
+
+
+def _sql(sql: str, dialect: str) -> str:
+    return spark_sql(sql) if dialect == "spark" else sql
+
+
+def _portable(model: dict[str, Any]) -> dict[str, Any]:
+    """A model saved by Splink, ready to build a new linker on the same backend (the dialect key dropped)."""
+    out = dict(model)
+    out.pop("sql_dialect", None)
+    return out
 
 
 def _pairs(dfs: list[Any], block: str, link_type: LinkType) -> int:
