@@ -386,7 +386,7 @@ def database(name: str | None = None) -> Any:
     if backend_name(name) == "spark":
         from splink.backends.spark import SparkAPI
 
-        return SparkAPI(spark_session=spark_session(), break_lineage_method="persist",
+        return SparkAPI(spark_session=spark_session(), break_lineage_method="persist",  # type: ignore[no-untyped-call]
                         num_partitions_on_repartition=4)
     from splink import DuckDBAPI
 
@@ -669,3 +669,119 @@ def _sentence(field_label: str, level: str, weight: float, tf: float) -> str:
     elif tf < -0.05:
         extra = " (a common value, so agreeing on it counts for less)"
     return f"{field_label}: {level.lower()}: {how}{extra}."
+
+
+# --- training m from officers' decisions -----------------------------------------------------------------------
+
+LABEL_WEIGHT = 20.0  # the model's current m counts as this many labelled pairs: a few decisions move it a little
+MIN_LABELS = 10  # labelled matches needed before a model is trained from them
+
+
+@dataclass
+class Labelled:
+    """A pair an officer decided: the register's values (left), the partner's or the other record's (right), and
+    whether they are one person."""
+
+    left: dict[str, Any]
+    right: dict[str, Any]
+    match: bool
+
+
+@dataclass
+class Trained:
+    model: dict[str, Any]
+    matches: int
+    non_matches: int
+    # pairs at or above the threshold before and after: matches found, non-matches still offered
+    before: dict[str, int]
+    after: dict[str, int]
+    changed: list[dict[str, Any]]  # each level whose m moved: comparison, level, m before and after
+
+
+def _label_tables(pairs: Sequence[Labelled]) -> tuple[Any, Any]:
+    left = [{**p.left, "unique_id": f"{i:06d}", "group_id": f"l{i}"} for i, p in enumerate(pairs)]
+    right = [{**p.right, "unique_id": f"{i:06d}", "group_id": f"r{i}"} for i, p in enumerate(pairs)]
+    return _table(left), _table(right)
+
+
+def score_pairs(model: dict[str, Any], pairs: Sequence[Labelled]) -> list[float]:
+    """Each pair's match probability under ``model`` (the pairs as given: no blocking), on DuckDB."""
+    from splink import DuckDBAPI, Linker
+
+    if not pairs:
+        return []
+    _quiet()
+    db = DuckDBAPI()
+    left, right = _label_tables(pairs)
+    dfs = [db.register(left, table_name="a_register"), db.register(right, table_name="b_extract")]
+    own = {**for_dialect(model, "duckdb"), "link_type": LINK_ONLY,
+           "blocking_rules_to_generate_predictions": ['l."unique_id" = r."unique_id"']}
+    linker = Linker(dfs, own, log_level=logging.ERROR)
+    rows = linker.inference.predict().as_record_list()
+    got = {str(r["unique_id_l"]): float(r["match_probability"]) for r in rows}
+    return [got.get(f"{i:06d}", 0.0) for i in range(len(pairs))]
+
+
+def train_from_labels(model: dict[str, Any], pairs: Sequence[Labelled], *,
+                      threshold: float = DEFAULT_THRESHOLD) -> Trained:
+    """A new model from ``model`` with each m re-estimated from the labelled matches (Splink's
+    ``estimate_m_from_pairwise_labels``), blended with the current m as if it were ``LABEL_WEIGHT`` labelled pairs
+    (a level no labelled pair fell in keeps some of its m), and floored. u, the prior and the blocking stay as they
+    are: decisions on offered leads are not a random sample of non-matches, so the rejected pairs are only used to
+    report how many the new model would still offer. Raises ValueError below ``MIN_LABELS`` matches."""
+    import pyarrow as pa
+    from splink import DuckDBAPI, Linker
+
+    matches = [p for p in pairs if p.match]
+    if len(matches) < MIN_LABELS:
+        raise ValueError(f"at least {MIN_LABELS} accepted pairs are needed to train (there are {len(matches)})")
+    _quiet()
+    db = DuckDBAPI()
+    left, right = _label_tables(matches)
+    dfs = [db.register(left, table_name="a_register"), db.register(right, table_name="b_extract")]
+    base = for_dialect(model, "duckdb")
+    linker = Linker(dfs, {**base, "link_type": LINK_ONLY}, log_level=logging.ERROR)
+    labels = pa.table({"source_dataset_l": ["a_register"] * len(matches),
+                       "unique_id_l": [f"{i:06d}" for i in range(len(matches))],
+                       "source_dataset_r": ["b_extract"] * len(matches),
+                       "unique_id_r": [f"{i:06d}" for i in range(len(matches))]})
+    linker.table_management.register_table(labels, "__tether_labels", overwrite=True)
+    linker.training.estimate_m_from_pairwise_labels("__tether_labels")  # type: ignore[no-untyped-call]
+    new = copy_model(model)
+    changed = []
+    held = {c["output_column_name"]: sum(1 for p in matches if _both_hold(p, c["output_column_name"]))
+            for c in new["comparisons"]}
+    for comparison, estimated in zip(new["comparisons"], linker._settings_obj.comparisons, strict=True):
+        name = comparison["output_column_name"]
+        scored = [lv for lv in comparison["comparison_levels"] if not lv.get("is_null_level")]
+        learnt = list(estimated._comparison_levels_excluding_null)
+        n = held[name]
+        for level, cl in zip(scored, learnt, strict=True):
+            numeric = [r["probability"] for r in cl._trained_m_probabilities
+                       if isinstance(r["probability"], (int, float))]
+            from_labels = float(numeric[-1]) if numeric else 0.0
+            old = float(level.get("m_probability") or M_FLOOR)
+            m = max(M_FLOOR, (n * from_labels + LABEL_WEIGHT * old) / (n + LABEL_WEIGHT)) if n else old
+            if abs(m - old) > 1e-9:
+                changed.append({"comparison": name, "level": level.get("label_for_charts", ""),
+                                "m_before": round(old, 6), "m_after": round(m, 6), "labelled_pairs": n})
+            level["m_probability"] = m
+
+    def offered(m: dict[str, Any]) -> dict[str, int]:
+        scores = score_pairs(m, pairs)
+        return {"matches_found": sum(1 for p, s in zip(pairs, scores, strict=True) if p.match and s >= threshold),
+                "non_matches_offered": sum(1 for p, s in zip(pairs, scores, strict=True)
+                                           if not p.match and s >= threshold)}
+
+    return Trained(new, len(matches), len(pairs) - len(matches), offered(model), offered(new), changed)
+
+
+def copy_model(model: dict[str, Any]) -> dict[str, Any]:
+    import copy
+
+    return copy.deepcopy(model)
+
+
+def _both_hold(pair: Labelled, field_name: str) -> bool:
+    return prepare({**pair.left, "unique_id": "x"}).get(field_name) is not None and \
+        prepare({**pair.right, "unique_id": "x"}).get(field_name) is not None
