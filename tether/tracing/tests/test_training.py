@@ -66,3 +66,29 @@ def test_a_source_model_trained_from_decisions_is_a_new_version_used_by_a_later_
     assert AuditEvent.objects.filter(action="tracing.model_train").count() == 1
     later = services.linkage_run(officer, source, scope="missing", use_saved_model=True)
     assert later.model_id == v2.pk and later.trained == ["saved model"]
+
+
+def test_the_page_and_the_api_train_for_administrators_only(loaded, officer, force_admin, verified_client,
+                                                            api_client, monkeypatch):
+    from tether.access.testing import verified_login
+
+    source = loaded["source"]
+    LinkageModel.objects.create(source=source, version=1, settings=linkage.settings(), trained=["u from random "
+                                "sampling"], created_at=loaded["extract"].loaded_at)
+    run = services.linkage_run(officer, source, scope="missing", use_saved_model=True)
+    services.lead_decide(officer, Lead.objects.filter(run=run).order_by("-probability").first().pk, "accept",
+                         reason="Confirmed")
+    monkeypatch.setattr(linkage, "MIN_LABELS", 1)
+    refused = api_client(officer).post("/api/v1/tracing/models", {"source": source.name},
+                                       content_type="application/json")
+    assert refused.status_code == 403
+    client = verified_login(verified_client, force_admin)
+    page = client.get("/tracing/")
+    assert b"Train the model from officers" in page.content and b"Model version 1" in page.content
+    done = client.post("/tracing/", {"train": source.name}, follow=True)
+    assert b"Version 2 of" in done.content
+    answer = api_client(force_admin).post("/api/v1/tracing/models", {"source": source.name},
+                                          content_type="application/json")
+    assert answer.status_code == 200 and answer.json()["created"] is False and answer.json()["version"] == 2
+    bad = client.post("/tracing/", {"train": "x\u0000y"}, follow=True)  # the text rule at the boundary
+    assert bad.status_code == 400 and LinkageModel.objects.filter(source=source).count() == 2
