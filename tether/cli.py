@@ -917,6 +917,35 @@ def trace_run(
         typer.echo(f"  {lead['probability']:.3f}  {lead['reference']}  {lead['record_id']}  {lead['suggestion']}")
 
 
+@trace_app.command("train")
+def trace_train(
+    source: Annotated[str, typer.Option("--source", help="The partner source's name.")],
+    duplicates: Annotated[bool, typer.Option("--duplicates/--no-duplicates",
+                                             help="Count duplicate reviewers' verdicts as labels too.")] = True,
+    fmt: Annotated[str, typer.Option("--format", help="json or text.")] = "json",
+    as_user: AsUser = None,
+) -> None:
+    """Train a new version of the source's model from officers' decisions (accepted and rejected leads, duplicate
+    verdicts): its m probabilities estimated from the labelled pairs. Use it with `tether trace run --saved-model`."""
+    _django()
+    from tether.tracing.commands import train
+
+    with _cli_errors():
+        result = train(username=as_user, source=source, with_duplicates=duplicates)
+    if fmt == "json":
+        typer.echo(json.dumps(result, default=str))
+        return
+    if not result["created"]:
+        typer.echo(f"No change: the decisions leave version {result['version']} of {result['source']}'s model "
+                   "as it is.")
+        return
+    typer.echo(f"Version {result['version']} of {result['source']}'s model: m from {result['matches']} matches "
+               f"and {result['non_matches']} non-matches; {result['levels_changed']} level(s) changed. At the default "
+               f"threshold: matches found {result['before']['matches_found']} -> {result['after']['matches_found']}, "
+               f"rejected pairs offered {result['before']['non_matches_offered']} -> "
+               f"{result['after']['non_matches_offered']}.")
+
+
 @trace_app.command("stats")
 def trace_stats(as_of: AsOf = None, fmt: Annotated[str, typer.Option("--format", help="json or text.")] = "json",
                 as_user: AsUser = None) -> None:

@@ -26,7 +26,7 @@ from .selectors import (
     source_named,
     sources_for,
 )
-from .services import duplicate_scan, lead_decide, linkage_run
+from .services import duplicate_scan, lead_decide, linkage_run, model_train
 
 router = Router(auth=TokenAuth(), tags=["tracing"])
 LeadId = Path(..., ge=1, le=2**31 - 1)  # type: ignore[type-arg]
@@ -67,6 +67,19 @@ def create_run(request: HttpRequest, payload: RunIn) -> Any:
     run = linkage_run(request.user, source, scope=payload.scope, threshold=payload.threshold,
                       use_saved_model=payload.saved_model)
     return 201, run_summary(run)
+
+
+class TrainIn(In):
+    source: Annotated[str, Text(80, required=True)] = Field(description="The partner source's name")
+    with_duplicates: StrictBool = Field(True, description="Count duplicate reviewers' verdicts as labels too")
+
+
+@router.post("/tracing/models", response={200: dict[str, Any], 201: dict[str, Any], **ANSWERS},
+             summary="Train a new version of a source's model from officers' decisions")
+def train_model(request: HttpRequest, payload: TrainIn) -> Any:
+    source = source_named(request.user, payload.source)
+    result = model_train(request.user, source, with_duplicates=payload.with_duplicates)
+    return (201 if result["created"] else 200), result
 
 
 class LeadsQuery(Schema):

@@ -49,6 +49,12 @@ def run(*, username: str | None, source: str, scope: str, threshold: float | Non
                       for r in leads]}
 
 
+def train(*, username: str | None, source: str, with_duplicates: bool = True) -> dict[str, Any]:
+    """``tether trace train``: a new version of the source's model, m from officers' decisions."""
+    user = user_named(username)
+    return services.model_train(user, source_named(user, source), with_duplicates=with_duplicates)
+
+
 def purge(*, as_of: str | None, actor_label: str) -> dict[str, Any]:
     from tether.core.dates import parse_day
 

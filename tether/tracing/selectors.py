@@ -18,7 +18,7 @@ from tether.core.dates import long_date
 from tether.core.errors import Forbidden, NotFound
 from tether.register.models import Address, Notification, Person, PersonName
 
-from .models import DuplicateScan, Extract, Lead, LeadDecision, LeadState, LinkageRun, PartnerSource
+from .models import DuplicateScan, Extract, Lead, LeadDecision, LeadState, LinkageModel, LinkageRun, PartnerSource
 
 OPEN_STATES = (LeadState.OPEN, LeadState.NEEDS_MORE)
 
@@ -96,7 +96,8 @@ def sources_for(actor: Any) -> list[dict[str, Any]]:
         if not permissions.sees_partner_source(actor, frozenset(forces)):
             continue
         live = Extract.objects.filter(source=s, purged_at__isnull=True).order_by("-loaded_at").first()
-        out.append({"id": s.pk, "name": s.name, "kind": s.kind, "kind_label": s.get_kind_display(),
+        model = LinkageModel.objects.filter(source=s).order_by("-version").values("version", "trained").first()
+        out.append({"model": model, "id": s.pk, "name": s.name, "kind": s.kind, "kind_label": s.get_kind_display(),
                     "lawful_basis": s.lawful_basis, "dsa_reference": s.dsa_reference,
                     "retention_days": s.retention_days, "forces": sorted(forces.values()),
                     "extract": _extract(live) if live else None})

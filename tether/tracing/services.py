@@ -458,3 +458,94 @@ def duplicate_scan(actor: Any, force_code: str | None = None, *, threshold: floa
 def agreements(explanation: list[dict[str, Any]]) -> dict[str, str]:
     """How each field compared (its comparison level), from a pair's explanation."""
     return {row["field"]: row["level"] for row in explanation if row["field"] != "prior"}
+
+
+# --- training a source's model from officers' decisions --------------------------------------------------------
+
+DECISIONS_STEP = "officers' decisions"
+LABEL_FIELDS = ("given_name", "surname", "dob", "ni", "pnc", "address", "town", "postcode")
+SCANS_READ_FOR_LABELS = 20  # the latest duplicate scans whose pairs give a reviewed pair's values
+
+
+def _sides(explanation: list[dict[str, Any]]) -> tuple[dict[str, Any], dict[str, Any]] | None:
+    """The two records' values as the linkage compared them, from a stored explanation (None once the names are
+    gone: the extract's retention ended)."""
+    rows = {str(e["field"]): e for e in explanation if e.get("field") in LABEL_FIELDS}
+    if not rows.get("surname") or rows["surname"].get("left") is None or rows["surname"].get("right") is None:
+        return None
+    return ({f: r.get("left") for f, r in rows.items()}, {f: r.get("right") for f, r in rows.items()})
+
+
+def decision_labels(source: PartnerSource, *, with_duplicates: bool = True) -> dict[str, list[linkage.Labelled]]:
+    """The labelled pairs officers' decisions give: the source's accepted leads (one person) and rejected leads
+    (different people) whose partner data is still held, and (``with_duplicates``) the duplicate reviewers'
+    verdicts: a merge or "same person" is a match, "different people" is not, with the values a duplicate scan
+    compared."""
+    out: dict[str, list[linkage.Labelled]] = {"leads": [], "duplicates": []}
+    decided = (Lead.objects.filter(source=source, state__in=(LeadState.ACCEPTED, LeadState.REJECTED),
+                                   extract_record__isnull=False).order_by("id").only("explanation", "state"))
+    for lead in decided.iterator(chunk_size=500):
+        sides = _sides(lead.explanation)
+        if sides is not None:
+            out["leads"].append(linkage.Labelled(sides[0], sides[1], lead.state == LeadState.ACCEPTED))
+    if not with_duplicates:
+        return out
+    from tether.identity.models import Merge, PairDecision
+
+    verdicts: dict[frozenset[str], bool] = {}
+    for a, b, decision in PairDecision.objects.values_list("a_id", "b_id", "decision"):
+        verdicts[frozenset((str(a), str(b)))] = decision == "same"
+    for a, b in Merge.objects.filter(undone_at__isnull=True).values_list("survivor_id", "merged_id"):
+        verdicts[frozenset((str(a), str(b)))] = True
+    if not verdicts:
+        return out
+    found: set[frozenset[str]] = set()
+    for scan in DuplicateScan.objects.order_by("-started_at", "-id")[:SCANS_READ_FOR_LABELS]:
+        for pair in scan.pairs:
+            key = frozenset((str(pair.get("a")), str(pair.get("b"))))
+            if key in verdicts and key not in found and (sides := _sides(pair.get("explanation") or [])):
+                found.add(key)
+                out["duplicates"].append(linkage.Labelled(sides[0], sides[1], verdicts[key]))
+    return out
+
+
+def model_train(actor: Any, source: PartnerSource, *, with_duplicates: bool = True) -> dict[str, Any]:
+    """A new version of the source's model with its m probabilities estimated from officers' decisions (see
+    ``linkage.train_from_labels``), for a later run with the saved model. Administrators of a force the source
+    serves. Audited; when the decisions change no probability, nothing is written."""
+    if not permissions.can_manage_partner_sources(actor):
+        raise Forbidden("Only force and national administrators train a source's model.")
+    if not permissions.sees_partner_source(actor, source_force_ids(source)):
+        raise Forbidden("That source does not serve your force.")
+    models = list(LinkageModel.objects.filter(source=source).order_by("-version"))
+    # the decisions are applied to the latest model trained on the data (not one trained from decisions before):
+    # the same decisions give the same model, so training twice on them writes nothing the second time
+    base = next((m for m in models if not any(DECISIONS_STEP in str(t) for t in m.trained)), None)
+    if base is None:
+        raise ValidationFailed({"model": "this source has no saved model yet: run linkage once first"})
+    labels = decision_labels(source, with_duplicates=with_duplicates)
+    pairs = labels["leads"] + labels["duplicates"]
+    try:
+        trained = linkage.train_from_labels(base.settings, pairs)
+    except ValueError as exc:
+        raise ValidationFailed({"decisions": str(exc)}) from None
+    summary: dict[str, Any] = {
+        "source": source.name, "from_version": base.version, "version": base.version,
+        "lead_decisions": len(labels["leads"]), "duplicate_verdicts": len(labels["duplicates"]),
+        "matches": trained.matches, "non_matches": trained.non_matches, "before": trained.before,
+        "after": trained.after, "levels_changed": len(trained.changed), "changed": trained.changed, "created": False}
+    if not trained.changed or models[0].settings == trained.model:
+        summary["version"] = models[0].version
+        return summary
+    with transaction.atomic():
+        version = (LinkageModel.objects.select_for_update().filter(source=source).order_by("-version")
+                   .values_list("version", flat=True).first() or 0) + 1
+        how = (f"m from {trained.matches} {DECISIONS_STEP} ({len(labels['leads'])} lead decisions, "
+               f"{len(labels['duplicates'])} duplicate verdicts) on version {base.version}")
+        model = LinkageModel.objects.create(source=source, version=version, settings=trained.model,
+                                            trained=[*base.trained, how], created_at=clock.now())
+        summary.update(version=model.version, created=True)
+        record("tracing.model_train", actor, object_type="linkage_model", object_id=str(model.pk),
+               force_code=getattr(actor, "force_code", ""),
+               detail={k: v for k, v in summary.items() if k != "changed"})
+    return summary

@@ -18,6 +18,7 @@ from tether.audit.services import record
 from tether.core import clock
 from tether.core.dates import as_of_error
 from tether.core.errors import Forbidden, NotFound, ValidationFailed
+from tether.core.fields import read_text
 from tether.ui.pages import error_page
 
 from . import extracts, jobs
@@ -29,19 +30,43 @@ from .selectors import (
     lead_statistics,
     leads_for,
     runs_for,
+    source_named,
     sources_for,
 )
-from .services import extract_load, lead_decide, source_save
+from .services import extract_load, lead_decide, model_train, source_save
 
 MAX_UPLOAD = 50 * 1024 * 1024
 STAT_COLUMNS = ("leads", "accepted", "rejected", "needs_more", "open", "precision", "median_days_to_decision",
                 "cases_located_after_accept", "median_days_to_located")
 
 
-@require_http_methods(["GET", "HEAD"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def index(request: HttpRequest) -> HttpResponse:
+    """Sources and runs. POST ``train`` (a source's name): administrators train a new version of that source's
+    model from officers' decisions."""
     if not permissions.can_work_leads(request.user):
         return error_page(request, 403, "Your role cannot see tracing.")
+    if request.method == "POST":
+        name, problem = read_text(request.POST.get("train", ""), required=True, max_len=80, multiline=False)
+        if problem:
+            messages.error(request, f"Source {problem[0]}.")
+            return redirect("tracing:index")
+        try:
+            result = model_train(request.user, source_named(request.user, name))
+        except Forbidden as exc:
+            return error_page(request, 403, str(exc))
+        except NotFound:
+            return error_page(request, 404)
+        except ValidationFailed as exc:
+            messages.error(request, "; ".join(f"{k.capitalize()}: {' '.join(v) if isinstance(v, list) else v}"
+                                              for k, v in exc.errors.items()))
+            return redirect("tracing:index")
+        if result["created"]:
+            messages.success(request, f"Version {result['version']} of {result['source']}'s model trained from "
+                                      f"{result['matches']} accepted and {result['non_matches']} rejected pairs.")
+        else:
+            messages.success(request, "No change: the decisions leave the model as it is.")
+        return redirect("tracing:index")
     return render(request, "tracing/index.html", {
         "nav": "tracing", "sources": sources_for(request.user), "runs": runs_for(request.user, limit=20),
         "can_upload": permissions.can_manage_partner_sources(request.user)})

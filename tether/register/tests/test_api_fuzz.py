@@ -57,6 +57,7 @@ DOMAIN_RULES = {
     "POST /api/v1/tracing/leads/{lead_id}/decision": "a reason is required to reject or ask for more",
     "POST /api/v1/duplicates/scans": "the force code must be a force (and the caller's own, or ALL for national "
                                      "administrators)",
+    "POST /api/v1/tracing/models": "the source must have a saved model and at least 10 accepted decisions",
     "POST /api/v1/people/{person_id}/trips": "real countries outside the UK; return not before departure; no overlap",
     "POST /api/v1/people/{person_id}/trips/{number}": "as POST .../trips, and the trip must exist and change",
     "POST /api/v1/people/{person_id}/trips/{number}/return": "the trip must exist; not in the future; a change",

@@ -5,7 +5,7 @@ from __future__ import annotations
 WEB = {"tracing:index", "tracing:leads", "tracing:lead", "tracing:upload", "tracing:statistics", "tracing:duplicates"}
 API = {"api:list_sources", "api:list_runs", "api:create_run", "api:list_leads", "api:get_lead", "api:decide_lead",
        "api:get_statistics", "api:list_duplicates", "api:create_duplicate_scan", "api:request_duplicate_scan",
-       "api:get_duplicate_scan"}
+       "api:get_duplicate_scan", "api:train_model"}
 WRITERS = {"officer", "supervisor", "force_admin", "national_admin"}
 MANAGERS = {"force_admin", "national_admin"}
 REVIEWERS = {"supervisor", "force_admin", "national_admin"}  # duplicate review
@@ -27,7 +27,7 @@ def web(route: str, who: str) -> str:
 
 
 def api(route: str, who: str) -> str:
-    if route in ("api:decide_lead", "api:request_duplicate_scan"):  # POST only
+    if route in ("api:decide_lead", "api:request_duplicate_scan", "api:train_model"):  # POST only
         return "method not allowed"
     if who == "anonymous":
         return "sign in"
