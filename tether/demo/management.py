@@ -57,8 +57,15 @@ def _officers(force: Force, count: int) -> list[User]:
     return users
 
 
-def populate(seed: int = 2018, today: date | None = None) -> dict[str, Any]:
-    """Add management facts to every registrant that has none, then evaluate their duties."""
+def evaluate_duties(ids: list[Any], today: date) -> None:
+    """Evaluate and store the management duties of these registrants as at ``today``, 2,000 at a time."""
+    for i in range(0, len(ids), 2000):
+        materialise(ids[i : i + 2000], today)
+
+
+def populate(seed: int = 2018, today: date | None = None, *, evaluate: bool = True) -> dict[str, Any]:
+    """Add management facts to every registrant that has none, then evaluate their duties (unless not
+    ``evaluate``: the caller evaluates them, with everyone else it wrote)."""
     today = today or clock.today()
     rng = random.Random(seed * 7919)
     have = set(RiskLevelSpell.objects.values_list("person_id", flat=True).distinct())
@@ -119,8 +126,8 @@ def populate(seed: int = 2018, today: date | None = None) -> dict[str, Any]:
         for uid in set(managed):
             Person.objects.filter(pk__in=managed[uid]).update(offender_manager_id=uid)
         ids = [pid for pid, _ in people]
-        for i in range(0, len(ids), 2000):
-            materialise(ids[i : i + 2000], today)
+        if evaluate:
+            evaluate_duties(ids, today)
         summary = {"registrants": len(ids), "risk_levels": dict(shares), "reactive": len(rows["mode"]),
                    "visits": len(rows["visit"]), "synthetic": True}
         record("demo.management", None, actor_label="demo", detail=summary)
