@@ -6,12 +6,17 @@ as tuples of Python values in the order of the columns it was given, fills every
 default (as a new model instance would) and adapts each value as the field does for the database (``UUID`` as
 32 hex digits on SQLite, dates and times as SQLite's text): ``COPY`` on PostgreSQL, ``executemany`` elsewhere.
 An auto-incremented primary key is left to the database, as ``bulk_create`` leaves it.
+
+``write`` is for the parts other modules write beside a registrant (their document sections): plain rows inside
+``writing_plain(True)`` (the register's bulk writer sets it), model instances otherwise, the same rows either way.
 """
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import partial
 from typing import Any
 
@@ -106,3 +111,24 @@ def ids_in_order(model: type[models.Model], person_ids: Sequence[uuid.UUID]) -> 
             cur.execute(sql.format(ids=condition), params)
             out.extend(row[0] for row in cur.fetchall())
     return sorted(out)
+
+
+_plain: ContextVar[bool] = ContextVar("plain_rows", default=False)
+
+
+@contextmanager
+def writing_plain(on: bool) -> Iterator[None]:
+    """Within it, ``write`` stores plain rows (``on``) or model instances."""
+    token = _plain.set(on)
+    try:
+        yield
+    finally:
+        _plain.reset(token)
+
+
+def write(model: type[models.Model], columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+    """Insert these rows (tuples of ``columns``): plain inside ``writing_plain(True)``, else with ``bulk_create``."""
+    if _plain.get():
+        Table(model, columns).insert(rows)
+    else:
+        model.objects.bulk_create([model(**dict(zip(columns, row, strict=True))) for row in rows], batch_size=2000)

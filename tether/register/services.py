@@ -232,9 +232,10 @@ def registrants_write(
         if review.decided_on is None:  # the owning force's task to decide it); a decided one has no task
             extensions.review_changed(review, "applied", actor)
     extensions.people_written([p.pk for p in people])  # identity keeps its search keys in step
-    for section in extensions.sections():  # what other packages keep of each registrant (casework: cases)
-        section.write([(p, d.sections[section.key]) for p, d in zip(people, docs, strict=True)
-                       if d.sections.get(section.key)], now)
+    with plain_rows.writing_plain(plain):
+        for section in extensions.sections():  # what other packages keep of each registrant (casework: cases)
+            section.write([(p, d.sections[section.key]) for p, d in zip(people, docs, strict=True)
+                           if d.sections.get(section.key)], now)
     pairs = list(zip(people, docs, strict=True))
     for i in range(0, len(pairs), BATCH):
         materialise(pairs[i : i + BATCH], fresh=True)
