@@ -14,7 +14,7 @@ An auto-incremented primary key is left to the database, as ``bulk_create`` leav
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import partial
@@ -35,6 +35,20 @@ _AS_IS = frozenset({
 
 def _uuid_hex(value: Any) -> Any:
     return value.hex if isinstance(value, uuid.UUID) else value
+
+
+def _each_once(adapt: Callable[[Any], Any], values: Iterable[Any]) -> list[Any]:
+    """``adapt`` applied to each value, once per distinct value (when the values can be told apart by hash)."""
+    seen: dict[Any, Any] = {}
+    out = []
+    for value in values:
+        try:
+            out.append(seen[value])
+        except KeyError:
+            out.append(seen.setdefault(value, adapt(value)))
+        except TypeError:  # not hashable (a JSON value)
+            out.append(adapt(value))
+    return out
 
 
 def _adapter(field: models.Field[Any, Any]) -> Callable[[Any], Any] | None:
@@ -67,21 +81,19 @@ class Table:
         self.defaulted = [f for f in model._meta.concrete_fields if f.attname not in self.columns and f is not auto]
         self.fields = [fields[c] for c in self.columns] + self.defaulted
 
-    def _tail(self) -> list[Any]:
-        return [f.get_default() for f in self.defaulted]
-
-    def adapted(self, rows: Sequence[Sequence[Any]]) -> list[list[Any]]:
-        """The rows as the database is given them."""
-        adapt = [(i, a) for i, f in enumerate(self.fields) if (a := _adapter(f)) is not None]
-        constant = all(not f.has_default() or not callable(f.default) for f in self.defaulted)
-        tail = self._tail() if constant else None
-        out = []
-        for row in rows:
-            values = [*row, *(tail if tail is not None else self._tail())]
-            for i, a in adapt:
-                values[i] = a(values[i])
-            out.append(values)
-        return out
+    def adapted(self, rows: Sequence[Sequence[Any]]) -> list[tuple[Any, ...]]:
+        """The rows as the database is given them: column by column, each distinct value adapted once (dates,
+        times and ids repeat from row to row)."""
+        n = len(rows)
+        columns: list[Any] = list(zip(*rows, strict=True)) if rows else [() for _ in self.columns]
+        for f in self.defaulted:  # what a new instance holds: a constant default is worked out once
+            columns.append([f.get_default() for _ in range(n)] if f.has_default() and callable(f.default)
+                           else [f.get_default()] * n)
+        for i, f in enumerate(self.fields):
+            adapt = _adapter(f)
+            if adapt is not None:
+                columns[i] = _each_once(adapt, columns[i])
+        return list(zip(*columns, strict=True)) if n else []
 
     def insert(self, rows: Sequence[Sequence[Any]]) -> None:
         if not rows:
