@@ -53,7 +53,8 @@ def _each_once(adapt: Callable[[Any], Any], values: Iterable[Any]) -> list[Any]:
 
 def _adapter(field: models.Field[Any, Any]) -> Callable[[Any], Any] | None:
     """How a value of ``field`` is given to the database (None: as it is)."""
-    kind = field.target_field.get_internal_type() if field.is_relation else field.get_internal_type()  # type: ignore[union-attr]
+    target = getattr(field, "target_field", None) if field.is_relation else None
+    kind = (target or field).get_internal_type()
     ops = connection.ops
     if kind == "UUIDField":
         return None if connection.features.has_native_uuid_field else _uuid_hex
@@ -100,7 +101,7 @@ class Table:
             return
         qn = connection.ops.quote_name
         table = qn(self.model._meta.db_table)
-        names = ", ".join(qn(f.column) for f in self.fields)
+        names = ", ".join(qn(str(f.column)) for f in self.fields)
         values = self.adapted(rows)
         with connection.cursor() as cur:
             if connection.vendor == "postgresql":
@@ -143,4 +144,5 @@ def write(model: type[models.Model], columns: Sequence[str], rows: Sequence[Sequ
     if _plain.get():
         Table(model, columns).insert(rows)
     else:
-        model.objects.bulk_create([model(**dict(zip(columns, row, strict=True))) for row in rows], batch_size=2000)
+        model._default_manager.bulk_create([model(**dict(zip(columns, row, strict=True))) for row in rows],
+                                           batch_size=2000)

@@ -162,7 +162,7 @@ def _insert_instances(people: list[Person], rows: dict[type[models.Model], list[
         if model is Trip:
             table = _with_notification_ids(table, [n.pk for n in written[Notification]])
         written[model] = [model(**dict(zip(columns, row, strict=True))) for row in table]
-        model.objects.bulk_create(written[model], batch_size=BATCH)
+        model._default_manager.bulk_create(written[model], batch_size=BATCH)
     return written[Review]
 
 
