@@ -12,7 +12,8 @@ a breakdown of where the time went, then GET ``/people/<id>/`` for P random MPS 
 officer (falling back to ``access_person_by_id`` + ``load_registrant_docs`` if the page is not there).
 The raw baseline is raw SQL over the same rows: COUNT(*) of every table written, and a per-person
 SELECT of that person's rows from every table (the page's data, without Django). Prints one JSON object.
-Target: 70,000 registrants in under 2 minutes on SQLite (a figure, not an assertion).
+Targets (figures, not assertions): the national size (``--registrants 77000``) in 60 seconds on SQLite, on a quiet
+machine; ``cpu_seconds`` (this process) is the steadier figure on a busy one.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from _common import pct, run_on_throwaway_database  # noqa: E402
 
-TARGET_SECONDS_SQLITE_70K = 120
+TARGET_SECONDS_SQLITE_77K = 60
 
 
 class _Timer:
@@ -58,7 +59,7 @@ class _Timer:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--registrants", type=int, default=70_000)
+    parser.add_argument("--registrants", type=int, default=77_000)
     parser.add_argument("--seed", type=int, default=2018)
     parser.add_argument("--pages", type=int, default=50, help="person pages to time")
     parser.add_argument("--profile", metavar="FILE", help="write a cProfile of the load to FILE")
@@ -229,9 +230,9 @@ def run(args: argparse.Namespace, connection: Any) -> dict[str, Any]:
             "person_page_ratio": round(page_median / raw_median, 1) if raw_median else None,
         },
     }
-    if connection.vendor == "sqlite" and n == 70_000:
-        out["target_seconds"] = TARGET_SECONDS_SQLITE_70K
-        out["within_target"] = seconds < TARGET_SECONDS_SQLITE_70K
+    if connection.vendor == "sqlite" and n == 77_000:
+        out["target_seconds"] = TARGET_SECONDS_SQLITE_77K
+        out["within_target"] = seconds <= TARGET_SECONDS_SQLITE_77K
     return out
 
 

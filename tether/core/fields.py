@@ -79,6 +79,20 @@ def reason_problem(raw: Any, *, rule: str = REASON_RULE) -> str | None:
     return None
 
 
+_ALLOWED: dict[Any, list[str]] = {}
+
+
+def _allowed(choices: Any) -> list[str]:
+    """The values of a choices class (an enum), worked out once per class."""
+    try:
+        return _ALLOWED[choices]
+    except KeyError:
+        _ALLOWED[choices] = allowed = [c.value for c in choices]
+        return allowed
+    except TypeError:  # not hashable: a list of choices
+        return [c.value for c in choices]
+
+
 class Fields:
     """Collects every error with its field path instead of stopping at the first."""
 
@@ -120,7 +134,7 @@ class Fields:
 
     def choice(self, data: Mapping[str, Any], key: str, path: str | None, choices: Any) -> str:
         value = data.get(key)
-        allowed = [c.value for c in choices]
+        allowed = _allowed(choices)
         if value not in allowed:
             self.fail(path or key, f"must be one of: {', '.join(allowed)}")
             return ""

@@ -29,8 +29,19 @@ from tether.management.models import (
 )
 from tether.management.outcomes import materialise
 from tether.obligations.calendar import add_months
+from tether.register import plain_rows
 from tether.register.models import Person, RegisterState
 
+# the rows written, by table, with their columns
+TABLES: dict[str, tuple[type[Any], tuple[str, ...]]] = {
+    "level": (RiskLevelSpell, ("person_id", "level", "source", "valid_from", "reason")),
+    "mappa": (MappaSpell, ("person_id", "category", "level", "lead_agency", "valid_from")),
+    "manager": (ManagerSpell, ("person_id", "manager_id", "valid_from")),
+    "mode": (ModeSpell, ("person_id", "mode", "valid_from", "reason")),
+    "visit": (Visit, ("person_id", "force_id", "visited_at", "visited_on", "announced", "attended_by", "outcome",
+                      "created_at")),
+    "arms": (Assessment, ("person_id", "tool", "assessed_on", "assessor", "summary", "next_review", "created_at")),
+}
 SHARES = ((rules.VERY_HIGH, 0.02), (rules.HIGH, 0.18), (rules.MEDIUM, 0.30), (rules.LOW, 0.50))
 
 
@@ -57,8 +68,15 @@ def _officers(force: Force, count: int) -> list[User]:
     return users
 
 
-def populate(seed: int = 2018, today: date | None = None) -> dict[str, Any]:
-    """Add management facts to every registrant that has none, then evaluate their duties."""
+def evaluate_duties(ids: list[Any], today: date) -> None:
+    """Evaluate and store the management duties of these registrants as at ``today``, 2,000 at a time."""
+    for i in range(0, len(ids), 2000):
+        materialise(ids[i : i + 2000], today)
+
+
+def populate(seed: int = 2018, today: date | None = None, *, evaluate: bool = True) -> dict[str, Any]:
+    """Add management facts to every registrant that has none, then evaluate their duties (unless not
+    ``evaluate``: the caller evaluates them, with everyone else it wrote)."""
     today = today or clock.today()
     rng = random.Random(seed * 7919)
     have = set(RiskLevelSpell.objects.values_list("person_id", flat=True).distinct())
@@ -80,47 +98,41 @@ def populate(seed: int = 2018, today: date | None = None) -> dict[str, Any]:
                 level = _level(rng)
                 shares[level] += 1
                 since = max(start, today - timedelta(days=rng.randint(60, 3000)))
-                rows["level"].append(RiskLevelSpell(person_id=pid, level=level, source="arms", valid_from=since,
-                                                    reason="ARMS-informed assessment (synthetic)"))
+                rows["level"].append((pid, level, "arms", since, "ARMS-informed assessment (synthetic)"))
                 mappa_level = "3" if rng.random() < 0.003 else "2" if rng.random() < 0.03 else "1"
-                rows["mappa"].append(MappaSpell(person_id=pid, category="1", level=mappa_level,
-                                                lead_agency="probation" if rng.random() < 0.2 else "police",
-                                                valid_from=since))
+                rows["mappa"].append((pid, "1", mappa_level, "probation" if rng.random() < 0.2 else "police", since))
                 manager = rng.choice(officers) if rng.random() < 0.95 else None
                 if manager is not None:
-                    rows["manager"].append(ManagerSpell(person_id=pid, manager=manager, valid_from=since))
+                    rows["manager"].append((pid, manager.pk, since))
                 reactive = level == rules.LOW and (today - since).days >= 3 * 366 and rng.random() < 0.4
                 if reactive:
-                    rows["mode"].append(ModeSpell(person_id=pid, mode="reactive", valid_from=today - timedelta(
-                        days=rng.randint(1, 400)), reason="Low risk for at least 3 years (synthetic)"))
+                    rows["mode"].append((pid, "reactive", today - timedelta(days=rng.randint(1, 400)),
+                                         "Low risk for at least 3 years (synthetic)"))
                 months = rules.FIXED_MONTHS[level]
                 # the last visit: mostly within the interval, some late (overdue)
                 gap = int(months * 30.4 * rng.uniform(0.1, 1.25))
                 visited = today - timedelta(days=max(1, gap))
                 if visited > since:
                     at = datetime.combine(visited, time(rng.choice((10, 14, 19)), 0), tzinfo=UTC)
-                    rows["visit"].append(Visit(person_id=pid, force_id=fid, visited_at=at, visited_on=visited,
-                                               announced=rng.random() < 0.3, attended_by="Synthetic officers",
-                                               outcome="seen", created_at=now))
+                    rows["visit"].append((pid, fid, at, visited, rng.random() < 0.3, "Synthetic officers", "seen",
+                                          now))
                 arms_on = max(since, today - timedelta(days=rng.randint(30, 430)))
-                rows["arms"].append(Assessment(person_id=pid, tool="arms", assessed_on=arms_on,
-                                               assessor="Synthetic assessor", summary="Synthetic ARMS summary",
-                                               next_review=add_months(arms_on, 12), created_at=now))
+                rows["arms"].append((pid, "arms", arms_on, "Synthetic assessor", "Synthetic ARMS summary",
+                                     add_months(arms_on, 12), now))
         # every demo force manages in Tether (the fixed minimums): its registrants' duties run from registration
         for fid in by_force:
             if not VisitPolicy.objects.filter(force_id=fid).exists():
                 VisitPolicy.objects.create(force_id=fid, kind=rules.FIXED, valid_from=now)
-        for key, model in (("level", RiskLevelSpell), ("mappa", MappaSpell), ("manager", ManagerSpell),
-                           ("mode", ModeSpell), ("visit", Visit), ("arms", Assessment)):
-            model.objects.bulk_create(rows[key], batch_size=2000)
+        for key, (model, columns) in TABLES.items():  # plain rows: a national demo writes half a million
+            plain_rows.Table(model, columns).insert(rows[key])
         managed: dict[Any, list[Any]] = defaultdict(list)  # manager -> their people, in one pass
-        for s in rows["manager"]:
-            managed[s.manager_id].append(s.person_id)
+        for pid, uid, _ in rows["manager"]:
+            managed[uid].append(pid)
         for uid in set(managed):
             Person.objects.filter(pk__in=managed[uid]).update(offender_manager_id=uid)
         ids = [pid for pid, _ in people]
-        for i in range(0, len(ids), 2000):
-            materialise(ids[i : i + 2000], today)
+        if evaluate:
+            evaluate_duties(ids, today)
         summary = {"registrants": len(ids), "risk_levels": dict(shares), "reactive": len(rows["mode"]),
                    "visits": len(rows["visit"]), "synthetic": True}
         record("demo.management", None, actor_label="demo", detail=summary)

@@ -13,6 +13,7 @@ from django.db import OperationalError, connection, transaction
 
 from tether.core import clock
 from tether.core.errors import Conflict
+from tether.management.register_extensions import duties_deferred
 from tether.register.documents import RegistrantDoc, parse_registrant
 from tether.register.facts import facts_for
 from tether.register.models import Person
@@ -69,6 +70,19 @@ def _sqlite_bulk_load() -> Iterator[None]:
 def register_is_empty() -> bool:
     """True when nobody is on the register (the demo loader is meant for an empty one)."""
     return not Person.objects.exists()
+
+
+def demo_documents(registrants: int | None, seed: int, today: date, known: dict[str, Any]) -> Iterator[RegistrantDoc]:
+    """The demo register's registrant documents, each validated with ``parse_registrant`` (the same seed and
+    ``today`` give the same documents)."""
+    for raw in with_legal_record(with_identity_noise(generate_documents(registrants, seed, today), seed), seed, today):
+        doc = parse_registrant(raw, known_forces=known, today=today)
+        if may_have_ended(raw, today):  # removals from the register, where the rules engine finds them
+            found = removals(facts_for(doc, known[doc.force].jurisdiction), raw.get("reviews", []), today)
+            if found:
+                raw["removals"] = found
+                doc = parse_registrant(raw, known_forces=known, today=today)
+        yield doc
 
 
 def load_demo(
@@ -130,25 +144,23 @@ def _load(registrants: int | None, seed: int, today: date, known: dict[str, Any]
 
     if progress:
         progress(0, total)
-    for raw in with_legal_record(with_identity_noise(generate_documents(registrants, seed, today), seed), seed, today):
-        doc = parse_registrant(raw, known_forces=known, today=today)
-        force = known[doc.force]
-        if may_have_ended(raw, today):  # removals from the register, where the rules engine finds them
-            found = removals(facts_for(doc, force.jurisdiction), raw.get("reviews", []), today)
-            if found:
-                raw["removals"] = found
-                doc = parse_registrant(raw, known_forces=known, today=today)
-        by_country[force.country] += 1
-        by_force[doc.force] += 1
-        if any(k.closed is None and k.opened <= today for k in doc.sections.get("cases", [])):
-            open_cases += 1
-        batch.append(doc)
-        if len(batch) >= batch_size:
-            flush()
-    flush()
-    from .management import populate  # risk levels, MAPPA, offender managers, visits (tether.management)
+    # management duties are evaluated once, when everyone has their management facts (not for each batch first)
+    with duties_deferred() as written:
+        for doc in demo_documents(registrants, seed, today, known):
+            force = known[doc.force]
+            by_country[force.country] += 1
+            by_force[doc.force] += 1
+            if any(k.closed is None and k.opened <= today for k in doc.sections.get("cases", [])):
+                open_cases += 1
+            batch.append(doc)
+            if len(batch) >= batch_size:
+                flush()
+        flush()
+    from .management import evaluate_duties, populate  # risk levels, MAPPA, offender managers, visits
 
-    managed = populate(seed, today)
+    managed = populate(seed, today, evaluate=False)
+    with transaction.atomic():
+        evaluate_duties(written, today)
     from .tracing import populate as trace  # synthetic partner extracts and a linkage run each (tether.tracing)
 
     traced = trace(seed, today)

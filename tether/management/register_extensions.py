@@ -10,7 +10,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from itertools import pairwise
@@ -237,10 +239,30 @@ def stored_changed(person_ids: Sequence[Any]) -> None:
     changed()
 
 
+_deferred: ContextVar[list[Any] | None] = ContextVar("management_duties_deferred", default=None)
+
+
+@contextmanager
+def duties_deferred() -> Iterator[list[Any]]:
+    """Within it, the outcomes-written hook only notes the people (in the list it yields) rather than evaluating
+    their duties: the caller evaluates them once (``outcomes.materialise``) when it has written everything else.
+    The demo register does, once it has added management facts to everyone (a bulk load in many transactions)."""
+    pending: list[Any] = []
+    token = _deferred.set(pending)
+    try:
+        yield pending
+    finally:
+        _deferred.reset(token)
+
+
 def outcomes_written(person_ids: Sequence[Any], as_of: date) -> None:
     """The register stored these people's outcome: their management duties follow it (an ARMS assessment within
     the set days of first registration or release, the first home visit), whether or not anything of management
-    was recorded yet."""
+    was recorded yet (unless ``duties_deferred``)."""
     from .outcomes import materialise
 
+    pending = _deferred.get()
+    if pending is not None:
+        pending.extend(person_ids)
+        return
     materialise(person_ids, as_of)

@@ -28,7 +28,7 @@ from django.conf import settings
 
 from tether.core.fields import Fields
 
-from . import extensions
+from . import extensions, plain_rows
 from .constants import PRESCRIBED_SECTIONS, AccountKind, CardKind, DocumentKind, PrescribedItemKind
 from .identifiers import normalise_postcode
 from .models_prescribed import PrescribedItem
@@ -344,15 +344,21 @@ def doc_from_row(row: PrescribedItem) -> PrescribedDoc:
     )
 
 
+ROW_COLUMNS = ("person_id", "item", "valid_from", "valid_to", "kind", "country", "institution", "sort_code",
+               "number_last4", "number_hash", "issued_on", "expires_on", "line1", "line2", "town", "postcode",
+               "intended_periods", "created_at", "entered_in_error_on", "error_reason")
+
+
+def row_values(person_id: Any, p: PrescribedDoc, now: datetime) -> tuple[Any, ...]:
+    """An item's row (``ROW_COLUMNS``)."""
+    return (person_id, p.item, p.valid_from, p.valid_to, p.kind, p.country, p.institution, p.sort_code,
+            p.number_last4, p.number_hash, p.issued_on, p.expires_on, p.line1, p.line2, p.town, p.postcode,
+            [{"start": _d(s), "end": _d(e)} for s, e in p.intended_periods], now, p.entered_in_error_on,
+            p.error_reason)
+
+
 def row_from_doc(person_id: Any, p: PrescribedDoc, now: datetime) -> PrescribedItem:
-    return PrescribedItem(
-        person_id=person_id, item=p.item, valid_from=p.valid_from, valid_to=p.valid_to, kind=p.kind,
-        country=p.country, institution=p.institution, sort_code=p.sort_code, number_last4=p.number_last4,
-        number_hash=p.number_hash, issued_on=p.issued_on, expires_on=p.expires_on, line1=p.line1, line2=p.line2,
-        town=p.town, postcode=p.postcode,
-        intended_periods=[{"start": _d(s), "end": _d(e)} for s, e in p.intended_periods], created_at=now,
-        entered_in_error_on=p.entered_in_error_on, error_reason=p.error_reason,
-    )
+    return PrescribedItem(**dict(zip(ROW_COLUMNS, row_values(person_id, p, now), strict=True)))
 
 
 def _section(key: str, item: str) -> extensions.DocumentSection:
@@ -361,8 +367,8 @@ def _section(key: str, item: str) -> extensions.DocumentSection:
                 for path, raw in c.items(data, key)]
 
     def write(items: Sequence[tuple[Any, list[PrescribedDoc]]], now: datetime) -> None:
-        PrescribedItem.objects.bulk_create(
-            [row_from_doc(person.pk, p, now) for person, docs in items for p in docs], batch_size=2000)
+        plain_rows.write(PrescribedItem, ROW_COLUMNS,
+                         [row_values(person.pk, p, now) for person, docs in items for p in docs])
 
     def load(ids: Sequence[Any]) -> dict[Any, list[PrescribedDoc]]:
         out: dict[Any, list[PrescribedDoc]] = defaultdict(list)

@@ -6,11 +6,11 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import astuple, dataclass, field, fields
 from datetime import date, datetime
 from typing import Any
 
-from django.db import transaction
+from django.db import models, transaction
 from django.utils.dateparse import parse_datetime
 
 from tether.access.models import Force
@@ -23,7 +23,7 @@ from tether.core.ids import new_id
 from tether.core.models import allocate, bump, holds_on_q
 from tether.obligations.calendar import age_on
 
-from . import extensions
+from . import extensions, plain_rows
 from . import names as name_rules
 from .constants import REFERENCE_PREFIX, NameKind, NotificationKind
 from .documents import (
@@ -38,6 +38,7 @@ from .documents import (
 )
 from .facts import HOME_KINDS, Problem, contract_problems
 from .guards import access_person_by_id
+from .legal_documents import RemovalDoc, ReviewDoc
 from .models import (
     Address,
     AdvanceNotice,
@@ -78,6 +79,113 @@ class WriteResult:
     people: list[Person]
 
 
+# The history tables a registrant document fills, in the order they are written, each with the columns its rows
+# (built by ``_history_rows``) hold. Trips hold their notification as its place in the notification rows until the
+# notifications have ids.
+HISTORY: tuple[tuple[type[models.Model], tuple[str, ...]], ...] = (
+    (PersonName, ("person_id", "kind", "given_names", "family_name", "search_key", "valid_from", "valid_to")),
+    (Address, ("person_id", "kind", "line1", "line2", "town", "postcode", "valid_from", "valid_to",
+               "child_under_18")),
+    (Ownership, ("person_id", "force_id", "valid_from", "valid_to")),
+    (Disposal, ("person_id", "date", "offence", "offence_code", "kind", "months", "tier", "age_at_date", "court",
+                "created_at")),
+    (Detention, ("person_id", "kind", "start", "end", "basis", "licence_end")),
+    (Order, ("person_id", "kind", "start", "end", "court", "countries", "passports_surrendered_on",
+             "surrender_station")),
+    (Notification, ("person_id", "kind", "received_at", "received_on", "station", "officer_label", "no_fixed_abode",
+                    "details", "change", "changed_on", "given", "created_at")),
+    (Trip, ("person_id", "number", "departure", "countries", "arrival_points", "accommodation", "return_date",
+            "return_point", "return_notified_on", "short_notice", "cancelled", "notification_id", "created_at")),
+    (Stay, ("person_id", "line1", "town", "postcode", "start", "end", "created_at")),
+    (AdvanceNotice, ("person_id", "change", "expected_on", "given_at", "created_at")),
+    (Review, ("person_id", *(f.name for f in fields(ReviewDoc)), "created_at")),
+    (Removal, ("person_id", *(f.name for f in fields(RemovalDoc)), "created_at")),
+)
+TRIP_NOTIFICATION = HISTORY[7][1].index("notification_id")
+# from this many registrants on, their history is written as plain rows (``plain_rows``) rather than model
+# instances; both store the same rows (register/tests/test_plain_rows.py)
+PLAIN_FROM = 50
+
+
+def _history_rows(
+    people: Sequence[Person], docs: Sequence[RegistrantDoc], forces: dict[str, Force], now: datetime,
+) -> dict[type[models.Model], list[tuple[Any, ...]]]:
+    """Every history row of these people, per table (``HISTORY``'s columns)."""
+    rows: dict[type[models.Model], list[tuple[Any, ...]]] = {model: [] for model, _ in HISTORY}
+    names, addresses, own, disp = rows[PersonName], rows[Address], rows[Ownership], rows[Disposal]
+    det, ords, notes, trips = rows[Detention], rows[Order], rows[Notification], rows[Trip]
+    stays, advance, reviews, removals = rows[Stay], rows[AdvanceNotice], rows[Review], rows[Removal]
+    search_key, uk_date, travel_kind = name_rules.search_key, clock.uk_date, NotificationKind.TRAVEL
+    for person, doc in zip(people, docs, strict=True):
+        pid = person.pk
+        names.extend((pid, n.kind, n.given_names, n.family_name, search_key(n.given_names, n.family_name),
+                      n.valid_from, n.valid_to) for n in doc.names)
+        addresses.extend((pid, a.kind, a.line1, a.line2, a.town, a.postcode, a.valid_from, a.valid_to,
+                          a.child_under_18) for a in doc.addresses)
+        own.extend((pid, forces[o.force].pk, o.valid_from, o.valid_to)
+                   for o in doc.ownership or [_default_ownership(doc, now)])
+        born = doc.date_of_birth
+        disp.extend((pid, d.date, d.offence, d.offence_code, d.kind, d.months, d.tier, age_on(born, d.date), d.court,
+                     now) for d in doc.disposals)
+        det.extend((pid, s.kind, s.start, s.end, s.basis, s.licence_end) for s in doc.detentions)
+        ords.extend((pid, s.kind, s.start, s.end, s.extras.court, s.extras.countries,
+                     s.extras.passports_surrendered_on, s.extras.surrender_station) for s in doc.orders)
+        # each trip version's notification: the first travel notification of its day
+        travel: dict[date, int] = {}
+        for n in doc.notifications:
+            on = uk_date(n.received_at)
+            if n.kind == travel_kind:
+                travel.setdefault(on, len(notes))
+            notes.append((pid, n.kind, n.received_at, on, n.station, n.officer, n.no_fixed_abode, n.details,
+                          n.change, n.changed_on, n.given, now))
+        trips.extend((pid, t.number, t.departure, " ".join(t.countries), t.arrival_points, t.accommodation,
+                      t.return_date, t.return_point, t.return_notified_on, t.short_notice, t.cancelled,
+                      travel.get(t.notified_on) if t.notified_on else None, now) for t in doc.trips)
+        stays.extend((pid, x.line1, x.town, x.postcode, x.start, x.end, now) for x in doc.stays)
+        advance.extend((pid, a.change, a.expected_on, a.given_at, now) for a in doc.advance_notices)
+        reviews.extend((pid, *astuple(r), now) for r in doc.reviews)
+        removals.extend((pid, *astuple(r), now) for r in doc.removals)
+    return rows
+
+
+def _with_notification_ids(trips: list[tuple[Any, ...]], ids: Sequence[Any]) -> list[tuple[Any, ...]]:
+    at = TRIP_NOTIFICATION
+    return [(*t[:at], ids[t[at]], *t[at + 1 :]) if t[at] is not None else t for t in trips]
+
+
+def _insert_instances(people: list[Person], rows: dict[type[models.Model], list[tuple[Any, ...]]]) -> list[Review]:
+    """Write the people and their history as model instances (``bulk_create``). Returns the reviews written."""
+    Person.objects.bulk_create(people, batch_size=BATCH)
+    written: dict[type[models.Model], list[Any]] = {}
+    for model, columns in HISTORY:
+        table = rows[model]
+        if model is Trip:
+            table = _with_notification_ids(table, [n.pk for n in written[Notification]])
+        written[model] = [model(**dict(zip(columns, row, strict=True))) for row in table]
+        model._default_manager.bulk_create(written[model], batch_size=BATCH)
+    return written[Review]
+
+
+def _insert_plain(people: list[Person], rows: dict[type[models.Model], list[tuple[Any, ...]]]) -> list[Review]:
+    """Write the same rows as ``_insert_instances``, as plain rows. Returns the reviews written (with their ids)."""
+    person_columns = [f.attname for f in Person._meta.concrete_fields]
+    plain_rows.Table(Person, person_columns).insert([[getattr(p, c) for c in person_columns] for p in people])
+    ids = [p.pk for p in people]
+    for model, columns in HISTORY:
+        table = rows[model]
+        if model is Trip and any(t[TRIP_NOTIFICATION] is not None for t in table):
+            table = _with_notification_ids(table, plain_rows.ids_in_order(Notification, ids))
+        plain_rows.Table(model, columns).insert(table)
+    if not rows[Review]:
+        return []
+    columns = HISTORY[10][1]
+    reviews = [Review(id=pk, **dict(zip(columns, row, strict=True)))
+               for pk, row in zip(plain_rows.ids_in_order(Review, ids), rows[Review], strict=True)]
+    for review in reviews:
+        review._state.adding, review._state.db = False, "default"  # as bulk_create leaves them: saved
+    return reviews
+
+
 def registrants_write(
     docs: Sequence[RegistrantDoc],
     *,
@@ -85,11 +193,15 @@ def registrants_write(
     action: str,
     reason: str = "",
     progress: Callable[[int], None] | None = None,
+    plain: bool | None = None,
 ) -> WriteResult:
     """Write validated registrant documents with all their history, in bulk, inside the caller's transaction.
 
     The shared writer behind person_create, import and the demo register. An application for review still
     waiting (no decision) fires the review hook as ``legal.review_apply`` does, so it has its task however it arrived.
+
+    ``plain``: write the rows as plain tuples (``plain_rows``) rather than model instances; the same rows either way.
+    By default plain from ``PLAIN_FROM`` registrants on (an import, the demo register), instances below.
     """
     forces = forces_by_code()
     now = clock.now()
@@ -99,8 +211,6 @@ def registrants_write(
     fresh = iter(allocate(REFERENCE_COUNTER, sum(1 for d in docs if not d.reference)))
 
     people: list[Person] = []
-    rows: dict[str, list[Any]] = {k: [] for k in ("names", "addresses", "own", "disp", "det", "ord", "notes",
-                                                  "trips", "stays", "advance", "reviews", "removals")}
     for doc in docs:
         given, family = _current_name(doc)
         force = forces[doc.force]
@@ -114,74 +224,18 @@ def registrants_write(
         )
         doc.id, doc.reference = person.id, person.reference
         people.append(person)
-        pid = person.id
-        rows["names"] += [
-            PersonName(person_id=pid, kind=n.kind, given_names=n.given_names, family_name=n.family_name,
-                       search_key=name_rules.search_key(n.given_names, n.family_name),
-                       valid_from=n.valid_from, valid_to=n.valid_to)
-            for n in doc.names
-        ]
-        rows["addresses"] += [
-            Address(person_id=pid, kind=a.kind, line1=a.line1, line2=a.line2, town=a.town, postcode=a.postcode,
-                    valid_from=a.valid_from, valid_to=a.valid_to, child_under_18=a.child_under_18)
-            for a in doc.addresses
-        ]
-        ownership = doc.ownership or [_default_ownership(doc, now)]
-        rows["own"] += [
-            Ownership(person_id=pid, force=forces[o.force], valid_from=o.valid_from, valid_to=o.valid_to)
-            for o in ownership
-        ]
-        rows["disp"] += [
-            Disposal(person_id=pid, date=d.date, offence=d.offence, offence_code=d.offence_code, kind=d.kind,
-                     months=d.months, tier=d.tier, age_at_date=age_on(doc.date_of_birth, d.date), court=d.court,
-                     created_at=now)
-            for d in doc.disposals
-        ]
-        rows["det"] += [Detention(person_id=pid, kind=s.kind, start=s.start, end=s.end, basis=s.basis,
-                                  licence_end=s.licence_end) for s in doc.detentions]
-        rows["ord"] += [Order(person_id=pid, kind=s.kind, start=s.start, end=s.end, court=s.extras.court,
-                              countries=s.extras.countries, passports_surrendered_on=s.extras.passports_surrendered_on,
-                              surrender_station=s.extras.surrender_station) for s in doc.orders]
-        rows["reviews"] += [Review(person_id=pid, **vars(r), created_at=now) for r in doc.reviews]
-        rows["removals"] += [Removal(person_id=pid, **vars(r), created_at=now) for r in doc.removals]
-        rows["notes"] += [
-            Notification(person_id=pid, kind=n.kind, received_at=n.received_at,
-                         received_on=clock.uk_date(n.received_at), station=n.station, officer_label=n.officer,
-                         no_fixed_abode=n.no_fixed_abode, details=n.details, change=n.change,
-                         changed_on=n.changed_on, given=n.given, created_at=now)
-            for n in doc.notifications
-        ]
-        notes = rows["notes"][-len(doc.notifications):] if doc.notifications else []
-        # each trip version's notification: the first travel notification of its day
-        travel: dict[date, Notification] = {}
-        for n in notes:
-            if n.kind == NotificationKind.TRAVEL:
-                travel.setdefault(n.received_on, n)
-        rows["trips"] += [
-            Trip(person_id=pid, number=t.number, departure=t.departure, countries=" ".join(t.countries),
-                 arrival_points=t.arrival_points, accommodation=t.accommodation, return_date=t.return_date,
-                 return_point=t.return_point, return_notified_on=t.return_notified_on, short_notice=t.short_notice,
-                 cancelled=t.cancelled, notification=travel.get(t.notified_on) if t.notified_on else None,
-                 created_at=now)
-            for t in doc.trips
-        ]
-        rows["stays"] += [Stay(person_id=pid, line1=x.line1, town=x.town, postcode=x.postcode, start=x.start,
-                               end=x.end, created_at=now) for x in doc.stays]
-        rows["advance"] += [AdvanceNotice(person_id=pid, change=a.change, expected_on=a.expected_on,
-                                          given_at=a.given_at, created_at=now) for a in doc.advance_notices]
-
-    Person.objects.bulk_create(people, batch_size=BATCH)
-    for model, key in ((PersonName, "names"), (Address, "addresses"), (Ownership, "own"), (Disposal, "disp"),
-                       (Detention, "det"), (Order, "ord"), (Notification, "notes"), (Trip, "trips"),
-                       (Stay, "stays"), (AdvanceNotice, "advance"), (Review, "reviews"), (Removal, "removals")):
-        model.objects.bulk_create(rows[key], batch_size=BATCH)
-    for review in rows["reviews"]:  # an application still waiting: the same review hook as review_apply (casework:
+    rows = _history_rows(people, docs, forces, now)
+    if plain is None:
+        plain = len(docs) >= PLAIN_FROM
+    reviews = (_insert_plain if plain else _insert_instances)(people, rows)
+    for review in reviews:  # an application still waiting: the same review hook as review_apply (casework:
         if review.decided_on is None:  # the owning force's task to decide it); a decided one has no task
             extensions.review_changed(review, "applied", actor)
     extensions.people_written([p.pk for p in people])  # identity keeps its search keys in step
-    for section in extensions.sections():  # what other packages keep of each registrant (casework: cases)
-        section.write([(p, d.sections[section.key]) for p, d in zip(people, docs, strict=True)
-                       if d.sections.get(section.key)], now)
+    with plain_rows.writing_plain(plain):
+        for section in extensions.sections():  # what other packages keep of each registrant (casework: cases)
+            section.write([(p, d.sections[section.key]) for p, d in zip(people, docs, strict=True)
+                           if d.sections.get(section.key)], now)
     pairs = list(zip(people, docs, strict=True))
     for i in range(0, len(pairs), BATCH):
         materialise(pairs[i : i + BATCH], fresh=True)
