@@ -16,8 +16,11 @@ Run: ``DATABASE_URL=postgres://postgres@127.0.0.1:5432/tether_load_bench .venv/b
   gaps or duplicates
   (``verify_chain``), and the raw baseline (median of a raw SQL primary-key SELECT) for the ratio.
 - The audit chain's share: a sampler reads ``pg_stat_activity`` every 20 ms during the run and reports the mean
-  number of busy database sessions, how many of them wait for the chain's advisory lock, and how often it is held
-  (near 1.0 held with sessions waiting: the chain is the bottleneck).
+  number of busy database sessions, how many of them wait for the chain's advisory lock, how many are chaining
+  (running the chainer's statements: its try-lock, its read of the pending events or its update), and how often
+  the lock is held (near 1.0 held with sessions waiting: the chain is the bottleneck), and every 200 ms how many
+  events are written but not chained yet (the unchained tail: events are chained after their change commits).
+  After the run: events still unchained (before ``verify_chain``, which would chain them).
 Targets (issue 17): p95 under 150 ms with think time, 150 requests/s closed loop (``--think 0``) on 2 cores, zero
 errors, no lost or duplicated audit events (figures, not assertions). The load average is printed beside them.
 """
@@ -43,7 +46,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from _common import drop_postgres, pct, prepare_postgres  # noqa: E402
 
-CHAIN_LOCK = 7_401_001  # audit.services._LOCK_KEY: the advisory lock that serialises writers of the audit chain
+CHAIN_LOCK = 7_401_001  # audit.services._LOCK_KEY: the advisory lock held while a batch of events is chained
 
 
 def _free_port() -> int:
@@ -160,7 +163,8 @@ def main() -> None:
                     elif kind in ("person", "search", "/people/", "/"):  # the home page lists the user's tasks
                         audited[0] += 1
 
-        samples = {"n": 0, "active": 0, "chain_waiting": 0, "chain_held": 0}
+        samples = {"n": 0, "active": 0, "chain_waiting": 0, "chain_held": 0, "chaining": 0,
+                   "tail_n": 0, "tail_sum": 0, "tail_max": 0}
         done = threading.Event()
 
         def sample_chain() -> None:
@@ -174,13 +178,22 @@ def main() -> None:
                         "SELECT count(*) FILTER (WHERE state <> 'idle'),"
                         " count(*) FILTER (WHERE wait_event_type = 'Lock' AND wait_event = 'advisory'),"
                         " (SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted AND objid = %s"
-                        "  AND database = (SELECT oid FROM pg_database WHERE datname = current_database()))"
+                        "  AND database = (SELECT oid FROM pg_database WHERE datname = current_database())),"
+                        " count(*) FILTER (WHERE state <> 'idle' AND (query LIKE %s OR query LIKE %s"
+                        "  OR query LIKE %s))"
                         " FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()",
-                        [CHAIN_LOCK]).fetchone()
+                        [CHAIN_LOCK, "%pg_try_advisory_xact_lock%", "UPDATE audit_auditevent SET seq%",
+                         '%"audit_auditevent"."seq" IS NULL%']).fetchone()
                     samples["n"] += 1
                     samples["active"] += row[0]
                     samples["chain_waiting"] += row[1]
                     samples["chain_held"] += row[2]
+                    samples["chaining"] += row[3]
+                    if samples["n"] % 10 == 0:
+                        tail = conn.execute("SELECT count(*) FROM audit_auditevent WHERE seq IS NULL").fetchone()[0]
+                        samples["tail_n"] += 1
+                        samples["tail_sum"] += tail
+                        samples["tail_max"] = max(samples["tail_max"], tail)
 
         sampler = threading.Thread(target=sample_chain, daemon=True)
         sampler.start()
@@ -200,6 +213,7 @@ def main() -> None:
         from tether.audit.selectors import verify_chain
 
         written = AuditEvent.objects.count() - audit_before
+        unchained_after = AuditEvent.objects.filter(seq__isnull=True).count()
         chain = verify_chain()
         with connection.cursor() as cur:
             raw = []
@@ -225,13 +239,17 @@ def main() -> None:
                            "max": round(max(everything) * 1000, 1)},
             "by_page_ms": {k: {"n": len(v), "p50": _ms(v, 0.5), "p95": _ms(v, 0.95)} for k, v in timings.items()},
             "audit": {"audited_requests": audited[0], "events_written": written, "chain_ok": chain.ok,
-                      "chain_checked": chain.checked},
+                      "chain_checked": chain.checked, "unchained_after_run": unchained_after},
             "audit_chain": {
                 "samples": samples["n"],
                 "mean_busy_db_sessions": round(samples["active"] / max(samples["n"], 1), 2),
                 "mean_waiting_for_chain": round(samples["chain_waiting"] / max(samples["n"], 1), 2),
                 "chain_lock_held_share": round(samples["chain_held"] / max(samples["n"], 1), 3),
                 "waiting_share_of_busy": round(samples["chain_waiting"] / max(samples["active"], 1), 3),
+                "mean_chaining": round(samples["chaining"] / max(samples["n"], 1), 2),
+                "chaining_share_of_busy": round(samples["chaining"] / max(samples["active"], 1), 3),
+                "unchained_tail_mean": round(samples["tail_sum"] / max(samples["tail_n"], 1), 1),
+                "unchained_tail_max": samples["tail_max"],
             },
             "raw_baseline_ms": round(statistics.median(raw) * 1000, 3),
             "p95_ratio_to_raw": round(_ms(everything, 0.95) / max(statistics.median(raw) * 1000, 1e-6), 1),
