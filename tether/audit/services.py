@@ -10,9 +10,11 @@ Writing and chaining are two steps, so the chain is not a lock every audited req
    on SQLite) takes every committed unchained event in id order, gives each the next ``seq``, the hash of the event
    before it and its own hash, in batches of ``CHAIN_BATCH``, one short transaction each, until none is pending.
    A writer that does not get the lock leaves its events to the holder, which checks again for pending events
-   after each batch commits, so none is stranded; if a process dies between its commit and its chaining, the next
-   audited write anywhere, the compliance sweep (it writes audit events), ``tether audit chain`` and
-   ``tether audit verify`` chain them.
+   after each batch commits, so none is stranded. A writer chains at least up to its own events, then at most
+   ``CHAIN_ROUNDS`` more batches (so one request does not chain a bulk job's events for long). What is left
+   (a process died between its commit and its chaining; the holder reached its bound just as a stream of writes
+   stopped) is chained by the next audited write anywhere, the compliance sweep (it writes audit events),
+   ``tether audit chain`` and ``tether audit verify``.
 
 Tamper evidence (see also ``docs/operations.md``, "The audit trail"): a chained event is exactly as protected as
 before (editing, deleting or reordering it breaks the chain at that event, unless the attacker recomputes every hash
@@ -51,7 +53,7 @@ log = logging.getLogger(__name__)
 
 _LOCK_KEY = 7_401_001  # pg advisory lock id for the audit chain (held only while a batch is chained)
 CHAIN_BATCH = 1000  # events chained in one transaction
-CHAIN_ROUNDS = 50  # batches one writer chains before it leaves the rest to the next writer (a bound on its latency)
+CHAIN_ROUNDS = 20  # batches of others' events a writer chains after its own (a bound on its response time)
 _process_lock = threading.Lock()  # one chainer per process (SQLite has no try-lock; PostgreSQL needs none, but it
 # saves a connection from asking when another thread of this process is already chaining)
 
@@ -107,8 +109,8 @@ def record_many(events: Iterable[PendingEvent], at: datetime | None = None) -> l
         for ev in created:
             if ev.pk in chained:
                 ev.seq, ev.prev_hash, ev.hash = chained[ev.pk]
-    elif not any(hook[1] is _chain_after_commit for hook in connection.run_on_commit):  # once a transaction
-        transaction.on_commit(_chain_after_commit, robust=True)
+    else:
+        _chain_when_committed(max(ev.pk for ev in created))
     return created
 
 
@@ -126,31 +128,55 @@ _CHAIN_FIELDS = (
 )
 
 
-def _chain_after_commit() -> None:
-    chain_pending(rounds=CHAIN_ROUNDS)
+class _AfterCommit:
+    """The hook a transaction that wrote events runs once it commits (one a transaction, however many writes)."""
+
+    def __init__(self) -> None:
+        self.up_to = 0  # the highest id this transaction wrote
+
+    def __call__(self) -> None:
+        chain_pending(rounds=CHAIN_ROUNDS, own_up_to=self.up_to)
+
+
+def _chain_when_committed(up_to: int) -> None:
+    for _sids, func, _robust in connection.run_on_commit:
+        if isinstance(func, _AfterCommit):
+            func.up_to = max(func.up_to, up_to)
+            return
+    hook = _AfterCommit()
+    hook.up_to = up_to
+    transaction.on_commit(hook, robust=True)
 
 
 def has_pending() -> bool:
     return AuditEvent.objects.filter(seq__isnull=True).exists()
 
 
-def chain_pending(rounds: int | None = None) -> dict[int, tuple[int, str, str]]:
+def chain_pending(rounds: int | None = None, own_up_to: int = 0) -> dict[int, tuple[int, str, str]]:
     """Chain every committed unchained event, in id order, batch by batch; return {id: (seq, prev_hash, hash)} of
     those this call chained. Returns at once when another chainer holds the lock (it checks again for pending
-    events after each of its batches, so it takes these too). ``rounds`` bounds the batches (None: until none is
-    pending); a writer stopped by the bound leaves the rest to the next writer, the sweep or ``tether audit chain``.
+    events after each of its batches, so it takes these too).
+
+    A writer passes the highest id it wrote (``own_up_to``) and a bound (``rounds``): it always chains up to its
+    own events, then at most ``rounds`` more batches of other writers' events (a bound on its response time under
+    a sustained stream of writes; the writers of what it leaves, or the next writer, chain the rest). None: until
+    nothing is pending.
     """
     out: dict[int, tuple[int, str, str]] = {}
-    done = 0
-    while rounds is None or done < rounds:
+    own_done = not own_up_to
+    extra = 0
+    while True:
         got, chained = _chain_batch()
         if not got:
             return out
         out.update(chained)
-        done += 1
         if len(chained) < CHAIN_BATCH and not has_pending():  # checked after the lock is released (module doc)
             return out
-    return out
+        own_done = own_done or len(chained) < CHAIN_BATCH or max(chained, default=0) >= own_up_to
+        if own_done:
+            if rounds is not None and extra >= rounds:
+                return out
+            extra += 1
 
 
 def _try_lock() -> bool:

@@ -61,12 +61,24 @@ def test_a_rolled_back_change_leaves_no_event_and_no_gap():
 @pytest.mark.django_db(transaction=True)
 def test_one_chaining_per_transaction_whatever_the_number_of_writes(monkeypatch):
     calls = []
-    real = services._chain_after_commit
-    monkeypatch.setattr(services, "_chain_after_commit", lambda: calls.append(1) or real())
+    real = services.chain_pending
+    monkeypatch.setattr(services, "chain_pending", lambda **kw: calls.append(kw) or real(**kw))
     with transaction.atomic():
         for i in range(5):
             record("test.many", None, detail={"i": i})
-    assert calls == [1] and _seqs() == [1, 2, 3, 4, 5]
+    last = AuditEvent.objects.order_by("id").last()
+    assert calls == [{"rounds": services.CHAIN_ROUNDS, "own_up_to": last.pk}] and _seqs() == [1, 2, 3, 4, 5]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_writer_chains_its_own_events_then_a_bounded_number_of_batches(monkeypatch):
+    monkeypatch.setattr(services, "CHAIN_BATCH", 2)
+    ids = _unchained(7)
+    chained = chain_pending(rounds=1, own_up_to=ids[2])  # its own events end at the third: 2 batches, then 1 more
+    assert sorted(chained) == ids[:6] and unchained_tail()[0] == 1
+    record("test.next", None)  # the next writer chains what was left, and its own
+    assert unchained_tail() == (0, None) and _seqs() == list(range(1, 9))
+    assert verify_chain().ok
 
 
 @pytest.mark.django_db(transaction=True)
