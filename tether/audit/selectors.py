@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -58,29 +58,30 @@ def verify_chain(progress: Callable[[int], None] | None = None, batch: int = 500
         "seq", "at", "actor_id", "actor_label", "action", "object_type", "object_id", "force_code", "reason",
         "detail", "personal", "prev_hash", "hash",
     )
-    tail = {"pending": pending, "oldest_pending_seconds": None if oldest is None else round(oldest, 3)}
+    base = VerifyResult(True, 0, pending=pending, oldest_pending_seconds=None if oldest is None else round(oldest, 3))
     for rows in _by_seq(qs, batch):
         for row in rows:
             if row["seq"] != expected_seq:
-                return VerifyResult(False, checked, expected_seq, f"event {expected_seq} is missing (deleted?)",
-                                    **tail)
+                return replace(base, ok=False, checked=checked, first_bad_seq=expected_seq,
+                               problem=f"event {expected_seq} is missing (deleted?)")
             if row["prev_hash"] != prev_hash:
-                return VerifyResult(False, checked, row["seq"], "does not follow the event before it (reordered?)",
-                                    **tail)
+                return replace(base, ok=False, checked=checked, first_bad_seq=row["seq"],
+                               problem="does not follow the event before it (reordered?)")
             fields = dict(row, at=row["at"].isoformat())
             if event_hash(fields, prev_hash) != row["hash"]:
-                return VerifyResult(False, checked, row["seq"], "content does not match its hash (edited?)", **tail)
+                return replace(base, ok=False, checked=checked, first_bad_seq=row["seq"],
+                               problem="content does not match its hash (edited?)")
             prev_hash, expected_seq, checked = row["hash"], expected_seq + 1, checked + 1
         if progress:
             progress(checked)
-    head = {"head_seq": expected_seq - 1, "head_hash": prev_hash}
+    base = replace(base, checked=checked, head_seq=expected_seq - 1, head_hash=prev_hash)
     if oldest is not None and oldest > max_pending_seconds:
-        return VerifyResult(False, checked, None, (
+        return replace(base, ok=False, problem=(
             f"{pending} event{'s' if pending != 1 else ''} had not been chained, the oldest written "
             f"{round(oldest)} seconds ago (the limit is {round(max_pending_seconds)}): the chainer had stopped, "
             "and an unchained event can be changed without a trace. They are chained and checked now"
-        ), **tail, **head)
-    return VerifyResult(True, checked, **tail, **head)
+        ))
+    return base
 
 
 def _by_seq(qs: QuerySet[AuditEvent, _Row], batch: int) -> Iterator[list[_Row]]:
@@ -140,7 +141,7 @@ def viewers_of(object_type: str, object_id: Any, limit: int = 20) -> list[Viewer
         level = str(ev.detail.get("level", "")) if isinstance(ev.detail, dict) else ""
         out.append(
             Viewer(
-                seq=ev.seq, at=ev.at, actor_label=ev.actor_label, username=ev.actor.username if ev.actor else "",
+                seq=ev.seq or 0, at=ev.at, actor_label=ev.actor_label, username=ev.actor.username if ev.actor else "",
                 action=ev.action, action_label=ACTION_LABELS.get(ev.action, ev.action), reason=ev.reason,
                 level=level, level_label=LEVEL_LABELS.get(level, level),
             )

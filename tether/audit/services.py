@@ -106,9 +106,9 @@ def record_many(events: Iterable[PendingEvent], at: datetime | None = None) -> l
     created = AuditEvent.objects.bulk_create(rows, batch_size=2000)
     if _commit_never_runs():
         chained = chain_pending()
-        for ev in created:
-            if ev.pk in chained:
-                ev.seq, ev.prev_hash, ev.hash = chained[ev.pk]
+        for made in created:
+            if made.pk in chained:
+                made.seq, made.prev_hash, made.hash = chained[made.pk]
     else:
         _chain_when_committed(max(ev.pk for ev in created))
     return created
@@ -139,7 +139,8 @@ class _AfterCommit:
 
 
 def _chain_when_committed(up_to: int) -> None:
-    for _sids, func, _robust in connection.run_on_commit:
+    for hook_entry in connection.run_on_commit:
+        func = hook_entry[1]
         if isinstance(func, _AfterCommit):
             func.up_to = max(func.up_to, up_to)
             return
@@ -197,8 +198,8 @@ def _chain_batch() -> tuple[bool, dict[int, tuple[int, str, str]]]:
         with transaction.atomic():
             if not _try_lock():
                 return False, {}
-            last = (AuditEvent.objects.filter(seq__isnull=False).order_by("-seq")
-                    .values_list("seq", "hash").first()) or (0, GENESIS)
+            end = AuditEvent.objects.filter(seq__isnull=False).order_by("-seq").values_list("seq", "hash").first()
+            last: tuple[int, str] = (end[0] or 0, end[1]) if end else (0, GENESIS)
             rows = list(AuditEvent.objects.filter(seq__isnull=True).order_by("id")
                         .values(*_CHAIN_FIELDS)[:CHAIN_BATCH])
             if not rows:

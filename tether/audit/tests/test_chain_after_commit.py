@@ -161,7 +161,7 @@ def test_concurrent_writers_leave_one_gapless_valid_chain():
                             raise KeyError("rolled back")
                 except KeyError:
                     pass
-        except BaseException as exc:  # noqa: BLE001 - reported by the main thread
+        except BaseException as exc:  # reported by the main thread
             errors.append(exc)
         finally:
             connections.close_all()
