@@ -46,7 +46,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from _common import drop_postgres, pct, prepare_postgres  # noqa: E402
 
-CHAIN_LOCK = 7_401_001  # audit.services._LOCK_KEY: the advisory lock held while a batch of events is chained
+CHAIN_LOCK = 7_401_001  # audit.chaining._LOCK_KEY: the advisory lock held while a batch of events is chained
 
 
 def _free_port() -> int:

@@ -406,8 +406,8 @@ def audit_verify(as_json: Annotated[bool, typer.Option("--json")] = False) -> No
 def audit_chain() -> None:
     """Chain any audit events still waiting (each is normally chained just after its change commits)."""
     _django()
+    from tether.audit.chaining import chain_pending
     from tether.audit.selectors import unchained_tail
-    from tether.audit.services import chain_pending
 
     pending, oldest = unchained_tail()
     chained = chain_pending()

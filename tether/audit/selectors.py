@@ -14,6 +14,7 @@ from tether.core import clock
 from tether.core.errors import NO_CONTROL_CHARACTERS, ValidationFailed, has_control_characters
 
 from .chain import GENESIS, MAX_PENDING_SECONDS, event_hash
+from .chaining import chain_pending
 from .models import AuditEvent
 
 if TYPE_CHECKING:
@@ -48,8 +49,6 @@ def verify_chain(progress: Callable[[int], None] | None = None, batch: int = 500
 
     First the unchained tail is measured (count, oldest age) and chained, so it is checked too; the check fails
     when an event had waited more than ``max_pending_seconds`` to be chained (the chainer had stopped)."""
-    from .services import chain_pending
-
     pending, oldest = unchained_tail()
     if pending:
         chain_pending()

@@ -8,11 +8,12 @@ from datetime import timedelta
 import pytest
 from django.db import connection, connections, transaction
 
-from tether.audit import services
+from tether.audit import chaining
 from tether.audit.chain import GENESIS
+from tether.audit.chaining import chain_pending
 from tether.audit.models import AuditEvent
 from tether.audit.selectors import unchained_tail, verify_chain
-from tether.audit.services import PendingEvent, chain_pending, record, record_many
+from tether.audit.services import PendingEvent, record, record_many
 from tether.core import clock
 
 
@@ -61,18 +62,18 @@ def test_a_rolled_back_change_leaves_no_event_and_no_gap():
 @pytest.mark.django_db(transaction=True)
 def test_one_chaining_per_transaction_whatever_the_number_of_writes(monkeypatch):
     calls = []
-    real = services.chain_pending
-    monkeypatch.setattr(services, "chain_pending", lambda **kw: calls.append(kw) or real(**kw))
+    real = chaining.chain_pending
+    monkeypatch.setattr(chaining, "chain_pending", lambda **kw: calls.append(kw) or real(**kw))
     with transaction.atomic():
         for i in range(5):
             record("test.many", None, detail={"i": i})
     last = AuditEvent.objects.order_by("id").last()
-    assert calls == [{"rounds": services.CHAIN_ROUNDS, "own_up_to": last.pk}] and _seqs() == [1, 2, 3, 4, 5]
+    assert calls == [{"rounds": chaining.CHAIN_ROUNDS, "own_up_to": last.pk}] and _seqs() == [1, 2, 3, 4, 5]
 
 
 @pytest.mark.django_db(transaction=True)
 def test_a_writer_chains_its_own_events_then_a_bounded_number_of_batches(monkeypatch):
-    monkeypatch.setattr(services, "CHAIN_BATCH", 2)
+    monkeypatch.setattr(chaining, "CHAIN_BATCH", 2)
     ids = _unchained(7)
     chained = chain_pending(rounds=1, own_up_to=ids[2])  # its own events end at the third: 2 batches, then 1 more
     assert sorted(chained) == ids[:6] and unchained_tail()[0] == 1
