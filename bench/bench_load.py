@@ -11,6 +11,8 @@ Run: ``DATABASE_URL=postgres://postgres@127.0.0.1:5432/tether_load_bench .venv/b
   cycling through: dashboard, register list,
   a name search, a person page (own force), the rules explorer. Every loop is bounded; nothing leaves
   the machine.
+- CPU per request (``/proc``: gunicorn's workers and the database's backends, both on this machine): a figure that
+  holds on a machine shared with other work, unlike the latencies; 2 cores divided by it bounds the throughput.
 - Prints JSON: p50/p95/max latency per page and overall, error count, requests per second, and the audit
   check: events written == audited requests made (person views, searches, and the home page's task list), no
   gaps or duplicates
@@ -53,6 +55,43 @@ def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
+
+
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds a process has used so far (0 when it is gone or not readable)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _children(pid: int) -> list[int]:
+    out = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1]) == pid:
+                    out.append(int(entry.name))
+            except (OSError, IndexError, ValueError):
+                continue
+    return out
+
+
+def _cpu_snapshot(server_pid: int, url: str) -> dict[str, dict[int, float]]:
+    """CPU seconds so far of the server's workers and of the database's backends serving this database (the
+    database runs on this machine: the figures are per request, whatever else the machine is doing)."""
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as conn:
+        backends = [r[0] for r in conn.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()")]
+    return {"app": {p: _cpu_seconds(p) for p in [server_pid, *_children(server_pid)]},
+            "database": {p: _cpu_seconds(p) for p in backends}}
+
+
+def _cpu_used(before: dict[str, dict[int, float]], after: dict[str, dict[int, float]]) -> dict[str, float]:
+    return {k: sum(max(0.0, v - before[k].get(p, 0.0)) for p, v in after[k].items()) for k in after}
 
 
 def _ms(values: list[float], q: float) -> float:
@@ -197,6 +236,7 @@ def main() -> None:
 
         sampler = threading.Thread(target=sample_chain, daemon=True)
         sampler.start()
+        cpu_before = _cpu_snapshot(server.pid, url)
         started = time.perf_counter()
         threads = [threading.Thread(target=user_loop, args=(i, *p)) for i, p in enumerate(plan)]
         for th in threads:
@@ -204,6 +244,7 @@ def main() -> None:
         for th in threads:
             th.join(timeout=600)
         wall = time.perf_counter() - started
+        cpu = _cpu_used(cpu_before, _cpu_snapshot(server.pid, url))  # backends closed during the run are missed
         done.set()
         sampler.join(timeout=5)
 
@@ -250,6 +291,14 @@ def main() -> None:
                 "chaining_share_of_busy": round(samples["chaining"] / max(samples["active"], 1), 3),
                 "unchained_tail_mean": round(samples["tail_sum"] / max(samples["tail_n"], 1), 1),
                 "unchained_tail_max": samples["tail_max"],
+            },
+            # CPU per request, whatever else the machine runs: app = gunicorn's workers, database = the backends
+            # still connected at the end (persistent connections); 2 cores / their sum bounds the throughput
+            "cpu_ms_per_request": {
+                "app": round(cpu["app"] * 1000 / max(len(everything), 1), 2),
+                "database": round(cpu["database"] * 1000 / max(len(everything), 1), 2),
+                "two_core_ceiling_requests_per_second": round(
+                    2 * max(len(everything), 1) / max(cpu["app"] + cpu["database"], 1e-6), 1),
             },
             "raw_baseline_ms": round(statistics.median(raw) * 1000, 3),
             "p95_ratio_to_raw": round(_ms(everything, 0.95) / max(statistics.median(raw) * 1000, 1e-6), 1),
