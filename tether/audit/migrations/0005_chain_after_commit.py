@@ -8,7 +8,7 @@
 - The append-only trigger lets through the one update that chains an event: ``seq`` from NULL to a value and
   ``prev_hash``/``hash`` from empty, every other column unchanged. Anything else is refused as before.
 
-Measured on PostgreSQL 15 with 1,000,000 events: see docs/operations.md ("The audit trail").
+Measured on PostgreSQL 15 with 1,000,000 events: DROP NOT NULL 1.4 ms, the index 1.2 s (docs/audit.md).
 """
 
 from django.db import migrations, models
