@@ -68,7 +68,11 @@ def _try_lock() -> bool:
 
 
 def _chain_batch() -> tuple[bool, dict[int, tuple[int, str, str]]]:
-    """One batch, in its own transaction (a savepoint when the caller is in one): (got the lock, chained)."""
+    """One batch, in its own transaction (a savepoint when the caller is in one): (got the lock, chained).
+
+    Correct under READ COMMITTED (Django's default on PostgreSQL): the lock is taken by a statement of its own, and
+    a transaction's lock is released only once its commit is visible, so the reads after it see the chain as the
+    previous chainer left it. The unique ``seq`` would refuse a duplicate if that ever failed."""
     if not _process_lock.acquire(blocking=False):
         return False, {}
     try:
