@@ -5,7 +5,8 @@ Run: ``DATABASE_URL=postgres://postgres@127.0.0.1:5432/tether_load_bench .venv/b
 
 - Creates a fresh database (its name must contain "bench"), migrates it, loads the synthetic demo register,
   creates ``--users`` officers across forces with sessions already signed in and two-factor verified.
-- Starts gunicorn (the production WSGI server) on 127.0.0.1 on a free port.
+- Starts gunicorn (the production WSGI server) on 127.0.0.1 on a free port, with DEBUG off as deployed
+  (``--debug`` serves with the development default; before this option the bench ran with DEBUG on).
 - Each user (one thread each) makes ``--requests`` requests, pausing ``--think`` seconds between them
   (default 1 s, a person reading a page; ``--think 0`` is a closed loop that measures saturation),
   cycling through: dashboard, register list,
@@ -143,6 +144,7 @@ def main() -> None:
     ap.add_argument("--registrants", type=int, default=5000)
     ap.add_argument("--workers", type=int, default=4)
     ap.add_argument("--threads", type=int, default=8)
+    ap.add_argument("--debug", action="store_true", help="serve with DEBUG on (the development default)")
     ap.add_argument("--think", type=float, default=1.0,
                     help="seconds each user pauses between requests (0: closed loop, measures saturation)")
     args = ap.parse_args()
@@ -157,7 +159,8 @@ def main() -> None:
     try:
         plan, audit_before = _setup(args.users, args.registrants)
         port = _free_port()
-        env = dict(os.environ, TETHER_CONN_MAX_AGE="60")
+        # served as deployed: DEBUG off (DEBUG wraps every query in a logging cursor and keeps template debug data)
+        env = dict(os.environ, TETHER_CONN_MAX_AGE="60", TETHER_DEBUG="1" if args.debug else "0")
         server = subprocess.Popen(
             [str(ROOT / ".venv/bin/gunicorn"), "config.wsgi:application", "-b", f"127.0.0.1:{port}",
              "-w", str(args.workers), "--threads", str(args.threads), "--log-level", "warning"],
@@ -270,7 +273,7 @@ def main() -> None:
             "registrants": args.registrants,
             "users": args.users,
             "think_seconds": args.think,
-            "server": {"gunicorn_workers": args.workers, "threads": args.threads},
+            "server": {"gunicorn_workers": args.workers, "threads": args.threads, "debug": args.debug},
             "requests": len(everything),
             "seconds": round(wall, 2),
             "requests_per_second": round(len(everything) / wall, 1),
