@@ -5,19 +5,25 @@ Run: ``DATABASE_URL=postgres://postgres@127.0.0.1:5432/tether_load_bench .venv/b
 
 - Creates a fresh database (its name must contain "bench"), migrates it, loads the synthetic demo register,
   creates ``--users`` officers across forces with sessions already signed in and two-factor verified.
-- Starts gunicorn (the production WSGI server) on 127.0.0.1 on a free port.
+- Starts gunicorn (the production WSGI server) on 127.0.0.1 on a free port, with DEBUG off as deployed
+  (``--debug`` serves with the development default; before this option the bench ran with DEBUG on).
 - Each user (one thread each) makes ``--requests`` requests, pausing ``--think`` seconds between them
   (default 1 s, a person reading a page; ``--think 0`` is a closed loop that measures saturation),
   cycling through: dashboard, register list,
   a name search, a person page (own force), the rules explorer. Every loop is bounded; nothing leaves
   the machine.
+- CPU per request (``/proc``: gunicorn's workers and the database's backends, both on this machine): a figure that
+  holds on a machine shared with other work, unlike the latencies; 2 cores divided by it bounds the throughput.
 - Prints JSON: p50/p95/max latency per page and overall, error count, requests per second, and the audit
   check: events written == audited requests made (person views, searches, and the home page's task list), no
   gaps or duplicates
   (``verify_chain``), and the raw baseline (median of a raw SQL primary-key SELECT) for the ratio.
 - The audit chain's share: a sampler reads ``pg_stat_activity`` every 20 ms during the run and reports the mean
-  number of busy database sessions, how many of them wait for the chain's advisory lock, and how often it is held
-  (near 1.0 held with sessions waiting: the chain is the bottleneck).
+  number of busy database sessions, how many of them wait for the chain's advisory lock, how many are chaining
+  (running the chainer's statements: its try-lock, its read of the pending events or its update), and how often
+  the lock is held (near 1.0 held with sessions waiting: the chain is the bottleneck), and every 200 ms how many
+  events are written but not chained yet (the unchained tail: events are chained after their change commits).
+  After the run: events still unchained (before ``verify_chain``, which would chain them).
 Targets (issue 17): p95 under 150 ms with think time, 150 requests/s closed loop (``--think 0``) on 2 cores, zero
 errors, no lost or duplicated audit events (figures, not assertions). The load average is printed beside them.
 """
@@ -43,13 +49,50 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from _common import drop_postgres, pct, prepare_postgres  # noqa: E402
 
-CHAIN_LOCK = 7_401_001  # audit.services._LOCK_KEY: the advisory lock that serialises writers of the audit chain
+CHAIN_LOCK = 7_401_001  # audit.chaining._LOCK_KEY: the advisory lock held while a batch of events is chained
 
 
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
+
+
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds a process has used so far (0 when it is gone or not readable)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _children(pid: int) -> list[int]:
+    out = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1]) == pid:
+                    out.append(int(entry.name))
+            except (OSError, IndexError, ValueError):
+                continue
+    return out
+
+
+def _cpu_snapshot(server_pid: int, url: str) -> dict[str, dict[int, float]]:
+    """CPU seconds so far of the server's workers and of the database's backends serving this database (the
+    database runs on this machine: the figures are per request, whatever else the machine is doing)."""
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as conn:
+        backends = [r[0] for r in conn.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()")]
+    return {"app": {p: _cpu_seconds(p) for p in [server_pid, *_children(server_pid)]},
+            "database": {p: _cpu_seconds(p) for p in backends}}
+
+
+def _cpu_used(before: dict[str, dict[int, float]], after: dict[str, dict[int, float]]) -> dict[str, float]:
+    return {k: sum(max(0.0, v - before[k].get(p, 0.0)) for p, v in after[k].items()) for k in after}
 
 
 def _ms(values: list[float], q: float) -> float:
@@ -101,6 +144,7 @@ def main() -> None:
     ap.add_argument("--registrants", type=int, default=5000)
     ap.add_argument("--workers", type=int, default=4)
     ap.add_argument("--threads", type=int, default=8)
+    ap.add_argument("--debug", action="store_true", help="serve with DEBUG on (the development default)")
     ap.add_argument("--think", type=float, default=1.0,
                     help="seconds each user pauses between requests (0: closed loop, measures saturation)")
     args = ap.parse_args()
@@ -115,7 +159,8 @@ def main() -> None:
     try:
         plan, audit_before = _setup(args.users, args.registrants)
         port = _free_port()
-        env = dict(os.environ, TETHER_CONN_MAX_AGE="60")
+        # served as deployed: DEBUG off (DEBUG wraps every query in a logging cursor and keeps template debug data)
+        env = dict(os.environ, TETHER_CONN_MAX_AGE="60", TETHER_DEBUG="1" if args.debug else "0")
         server = subprocess.Popen(
             [str(ROOT / ".venv/bin/gunicorn"), "config.wsgi:application", "-b", f"127.0.0.1:{port}",
              "-w", str(args.workers), "--threads", str(args.threads), "--log-level", "warning"],
@@ -160,7 +205,8 @@ def main() -> None:
                     elif kind in ("person", "search", "/people/", "/"):  # the home page lists the user's tasks
                         audited[0] += 1
 
-        samples = {"n": 0, "active": 0, "chain_waiting": 0, "chain_held": 0}
+        samples = {"n": 0, "active": 0, "chain_waiting": 0, "chain_held": 0, "chaining": 0,
+                   "tail_n": 0, "tail_sum": 0, "tail_max": 0}
         done = threading.Event()
 
         def sample_chain() -> None:
@@ -174,16 +220,26 @@ def main() -> None:
                         "SELECT count(*) FILTER (WHERE state <> 'idle'),"
                         " count(*) FILTER (WHERE wait_event_type = 'Lock' AND wait_event = 'advisory'),"
                         " (SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted AND objid = %s"
-                        "  AND database = (SELECT oid FROM pg_database WHERE datname = current_database()))"
+                        "  AND database = (SELECT oid FROM pg_database WHERE datname = current_database())),"
+                        " count(*) FILTER (WHERE state <> 'idle' AND (query LIKE %s OR query LIKE %s"
+                        "  OR query LIKE %s))"
                         " FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()",
-                        [CHAIN_LOCK]).fetchone()
+                        [CHAIN_LOCK, "%pg_try_advisory_xact_lock%", "UPDATE audit_auditevent SET seq%",
+                         '%"audit_auditevent"."seq" IS NULL%']).fetchone()
                     samples["n"] += 1
                     samples["active"] += row[0]
                     samples["chain_waiting"] += row[1]
                     samples["chain_held"] += row[2]
+                    samples["chaining"] += row[3]
+                    if samples["n"] % 10 == 0:
+                        tail = conn.execute("SELECT count(*) FROM audit_auditevent WHERE seq IS NULL").fetchone()[0]
+                        samples["tail_n"] += 1
+                        samples["tail_sum"] += tail
+                        samples["tail_max"] = max(samples["tail_max"], tail)
 
         sampler = threading.Thread(target=sample_chain, daemon=True)
         sampler.start()
+        cpu_before = _cpu_snapshot(server.pid, url)
         started = time.perf_counter()
         threads = [threading.Thread(target=user_loop, args=(i, *p)) for i, p in enumerate(plan)]
         for th in threads:
@@ -191,6 +247,7 @@ def main() -> None:
         for th in threads:
             th.join(timeout=600)
         wall = time.perf_counter() - started
+        cpu = _cpu_used(cpu_before, _cpu_snapshot(server.pid, url))  # backends closed during the run are missed
         done.set()
         sampler.join(timeout=5)
 
@@ -200,6 +257,7 @@ def main() -> None:
         from tether.audit.selectors import verify_chain
 
         written = AuditEvent.objects.count() - audit_before
+        unchained_after = AuditEvent.objects.filter(seq__isnull=True).count()
         chain = verify_chain()
         with connection.cursor() as cur:
             raw = []
@@ -215,7 +273,7 @@ def main() -> None:
             "registrants": args.registrants,
             "users": args.users,
             "think_seconds": args.think,
-            "server": {"gunicorn_workers": args.workers, "threads": args.threads},
+            "server": {"gunicorn_workers": args.workers, "threads": args.threads, "debug": args.debug},
             "requests": len(everything),
             "seconds": round(wall, 2),
             "requests_per_second": round(len(everything) / wall, 1),
@@ -225,13 +283,25 @@ def main() -> None:
                            "max": round(max(everything) * 1000, 1)},
             "by_page_ms": {k: {"n": len(v), "p50": _ms(v, 0.5), "p95": _ms(v, 0.95)} for k, v in timings.items()},
             "audit": {"audited_requests": audited[0], "events_written": written, "chain_ok": chain.ok,
-                      "chain_checked": chain.checked},
+                      "chain_checked": chain.checked, "unchained_after_run": unchained_after},
             "audit_chain": {
                 "samples": samples["n"],
                 "mean_busy_db_sessions": round(samples["active"] / max(samples["n"], 1), 2),
                 "mean_waiting_for_chain": round(samples["chain_waiting"] / max(samples["n"], 1), 2),
                 "chain_lock_held_share": round(samples["chain_held"] / max(samples["n"], 1), 3),
                 "waiting_share_of_busy": round(samples["chain_waiting"] / max(samples["active"], 1), 3),
+                "mean_chaining": round(samples["chaining"] / max(samples["n"], 1), 2),
+                "chaining_share_of_busy": round(samples["chaining"] / max(samples["active"], 1), 3),
+                "unchained_tail_mean": round(samples["tail_sum"] / max(samples["tail_n"], 1), 1),
+                "unchained_tail_max": samples["tail_max"],
+            },
+            # CPU per request, whatever else the machine runs: app = gunicorn's workers, database = the backends
+            # still connected at the end (persistent connections); 2 cores / their sum bounds the throughput
+            "cpu_ms_per_request": {
+                "app": round(cpu["app"] * 1000 / max(len(everything), 1), 2),
+                "database": round(cpu["database"] * 1000 / max(len(everything), 1), 2),
+                "two_core_ceiling_requests_per_second": round(
+                    2 * max(len(everything), 1) / max(cpu["app"] + cpu["database"], 1e-6), 1),
             },
             "raw_baseline_ms": round(statistics.median(raw) * 1000, 3),
             "p95_ratio_to_raw": round(_ms(everything, 0.95) / max(statistics.median(raw) * 1000, 1e-6), 1),

@@ -383,19 +383,44 @@ def rules_evaluate(
 
 @audit_app.command("verify")
 def audit_verify(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
-    """Check the audit chain; name the first edited, deleted or reordered event. Exit 1 if broken."""
+    """Check the audit chain; name the first edited, deleted or reordered event. Exit 1 if broken.
+
+    Events not chained yet are counted (with the oldest one's age), chained and checked with the rest; the check
+    fails when one had waited too long (the chainer had stopped). Keep the printed head (seq and hash) somewhere
+    outside the database: a later check that does not reach the same hash at that seq means the trail was
+    rewritten."""
     _django()
     from tether.audit.selectors import verify_chain
 
     result = verify_chain()
     if as_json:
         typer.echo(json.dumps(vars(result)))
-    elif result.ok:
-        typer.echo(f"Audit chain intact: {result.checked} events checked.")
     else:
-        typer.echo(f"Audit chain BROKEN at event {result.first_bad_seq}: {result.problem} "
-                   f"({result.checked} events before it are intact).")
+        if result.pending:
+            typer.echo(f"{result.pending} event(s) were not chained yet (the oldest written "
+                       f"{result.oldest_pending_seconds} s ago); chained now.")
+        if result.ok:
+            typer.echo(f"Audit chain intact: {result.checked} events checked. "
+                       f"Head: event {result.head_seq}, hash {result.head_hash}.")
+        elif result.first_bad_seq is None:
+            typer.echo(f"Audit chain NOT VERIFIED: {result.problem} ({result.checked} events checked).")
+        else:
+            typer.echo(f"Audit chain BROKEN at event {result.first_bad_seq}: {result.problem} "
+                       f"({result.checked} events before it are intact).")
     raise typer.Exit(0 if result.ok else 1)
+
+
+@audit_app.command("chain")
+def audit_chain() -> None:
+    """Chain any audit events still waiting (each is normally chained just after its change commits)."""
+    _django()
+    from tether.audit.chaining import chain_pending
+    from tether.audit.selectors import unchained_tail
+
+    pending, oldest = unchained_tail()
+    chained = chain_pending()
+    typer.echo(f"{pending} event(s) were waiting" + (f" (the oldest written {oldest:.1f} s ago)" if oldest else "")
+               + f"; {len(chained)} chained now.")
 
 
 @token_app.command("create")

@@ -109,4 +109,4 @@ def reveal_personal(request: HttpRequest, q: Query[RevealQuery], seq: int = Seq)
     time with a reason, and each reveal is itself audited (``audit.reveal``, with the reason, without the
     values)."""
     ev = services.reveal_personal(request.user, seq, q.reason)
-    return PersonalOut(seq=ev.seq, personal=ev.personal or {})
+    return PersonalOut(seq=ev.seq or 0, personal=ev.personal or {})

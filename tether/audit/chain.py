@@ -8,6 +8,11 @@ from collections.abc import Mapping
 from typing import Any
 
 GENESIS = "0" * 64
+# An event is chained milliseconds after its transaction commits (services). ``verify_chain`` fails when one it finds
+# unchained was written longer ago than this: the chainer has stopped, and while an event is unchained an edit to
+# it leaves no trace. Generous, because ``at`` is when the change's transaction wrote the event, not when it
+# committed (a long batch commits its events minutes after writing them).
+MAX_PENDING_SECONDS = 600
 HASHED_FIELDS = (
     "seq", "at", "actor_id", "actor_label", "action", "object_type", "object_id", "force_code", "reason", "detail",
 )

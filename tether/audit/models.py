@@ -2,7 +2,10 @@
 
 Each event stores the hash of the one before it (by ``seq``), so an edited, deleted or
 reordered event breaks the chain and ``tether audit verify`` names the first bad one.
-The model refuses updates and deletes; on PostgreSQL a trigger refuses them too.
+An event is written unchained (``seq`` NULL, hashes empty) in its change's transaction and
+chained just after the commit (``services``: the chain is not a lock every request waits for).
+The model refuses updates and deletes; a database trigger refuses them too, except the one
+update that chains an event (``seq``, ``prev_hash`` and ``hash`` set, nothing else changed).
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
 
 
 class AuditEvent(models.Model):
-    seq = models.BigIntegerField(unique=True)
+    seq = models.BigIntegerField(unique=True, null=True)  # position in the chain; NULL until chained
     at = models.DateTimeField(db_index=True)
     actor = models.ForeignKey("access.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     actor_label = models.CharField(max_length=200)
@@ -39,8 +42,8 @@ class AuditEvent(models.Model):
     # national administrator or the force's supervisor reveals them one event at a time, and that is audited too.
     # The chain hashes their SHA-256, so an export without them still verifies.
     personal = models.JSONField(null=True, blank=True)
-    prev_hash = models.CharField(max_length=64)
-    hash = models.CharField(max_length=64)
+    prev_hash = models.CharField(max_length=64)  # "" until chained
+    hash = models.CharField(max_length=64)  # "" until chained
 
     objects = AuditEventQuerySet.as_manager()
 
@@ -52,6 +55,8 @@ class AuditEvent(models.Model):
             models.Index(fields=["object_type", "object_id", "seq"], name="audit_object_seq_idx"),
             models.Index(fields=["force_code", "seq"], name="audit_force_seq_idx"),
             models.Index(fields=["action", "seq"], name="audit_action_seq_idx"),
+            # the chainer's queue: the few events written and not yet chained (a partial index stays tiny)
+            models.Index(fields=["id"], name="audit_unchained_idx", condition=models.Q(seq__isnull=True)),
         ]
 
     def save(self, *args: Any, **kwargs: Any) -> None:

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Min, Q, QuerySet
 
 from tether.core import clock
 from tether.core.errors import NO_CONTROL_CHARACTERS, ValidationFailed, has_control_characters
 
-from .chain import GENESIS, event_hash
+from .chain import GENESIS, MAX_PENDING_SECONDS, event_hash
+from .chaining import chain_pending
 from .models import AuditEvent
 
 if TYPE_CHECKING:
@@ -28,28 +29,58 @@ class VerifyResult:
     checked: int
     first_bad_seq: int | None = None
     problem: str = ""
+    pending: int = 0  # events found unchained when the check began (then chained, and checked with the rest)
+    oldest_pending_seconds: float | None = None  # how long ago the oldest of them was written
+    head_seq: int = 0  # the chain's last event: keep (head_seq, head_hash) outside the database to detect a
+    head_hash: str = GENESIS  # rewrite of the whole tail (module doc of services)
 
 
-def verify_chain(progress: Callable[[int], None] | None = None, batch: int = 5000) -> VerifyResult:
-    """Walk the chain in seq order; name the first event that was edited, deleted or reordered."""
+def unchained_tail() -> tuple[int, float | None]:
+    """How many events are not chained yet, and how many seconds ago the oldest of them was written."""
+    tail = AuditEvent.objects.filter(seq__isnull=True).aggregate(n=Count("pk"), oldest=Min("at"))  # partial index
+    if not tail["n"]:
+        return 0, None
+    return tail["n"], max(0.0, (clock.now() - tail["oldest"]).total_seconds())
+
+
+def verify_chain(progress: Callable[[int], None] | None = None, batch: int = 5000,
+                 max_pending_seconds: float = MAX_PENDING_SECONDS) -> VerifyResult:
+    """Walk the chain in seq order; name the first event that was edited, deleted or reordered.
+
+    First the unchained tail is measured (count, oldest age) and chained, so it is checked too; the check fails
+    when an event had waited more than ``max_pending_seconds`` to be chained (the chainer had stopped)."""
+    pending, oldest = unchained_tail()
+    if pending:
+        chain_pending()
     prev_hash, expected_seq, checked = GENESIS, 1, 0
-    qs = AuditEvent.objects.order_by("seq").values(
+    qs = AuditEvent.objects.filter(seq__isnull=False).order_by("seq").values(
         "seq", "at", "actor_id", "actor_label", "action", "object_type", "object_id", "force_code", "reason",
         "detail", "personal", "prev_hash", "hash",
     )
+    base = VerifyResult(True, 0, pending=pending, oldest_pending_seconds=None if oldest is None else round(oldest, 3))
     for rows in _by_seq(qs, batch):
         for row in rows:
             if row["seq"] != expected_seq:
-                return VerifyResult(False, checked, expected_seq, f"event {expected_seq} is missing (deleted?)")
+                return replace(base, ok=False, checked=checked, first_bad_seq=expected_seq,
+                               problem=f"event {expected_seq} is missing (deleted?)")
             if row["prev_hash"] != prev_hash:
-                return VerifyResult(False, checked, row["seq"], "does not follow the event before it (reordered?)")
+                return replace(base, ok=False, checked=checked, first_bad_seq=row["seq"],
+                               problem="does not follow the event before it (reordered?)")
             fields = dict(row, at=row["at"].isoformat())
             if event_hash(fields, prev_hash) != row["hash"]:
-                return VerifyResult(False, checked, row["seq"], "content does not match its hash (edited?)")
+                return replace(base, ok=False, checked=checked, first_bad_seq=row["seq"],
+                               problem="content does not match its hash (edited?)")
             prev_hash, expected_seq, checked = row["hash"], expected_seq + 1, checked + 1
         if progress:
             progress(checked)
-    return VerifyResult(True, checked)
+    base = replace(base, checked=checked, head_seq=expected_seq - 1, head_hash=prev_hash)
+    if oldest is not None and oldest > max_pending_seconds:
+        return replace(base, ok=False, problem=(
+            f"{pending} event{'s' if pending != 1 else ''} had not been chained, the oldest written "
+            f"{round(oldest)} seconds ago (the limit is {round(max_pending_seconds)}): the chainer had stopped, "
+            "and an unchained event can be changed without a trace. They are chained and checked now"
+        ))
+    return base
 
 
 def _by_seq(qs: QuerySet[AuditEvent, _Row], batch: int) -> Iterator[list[_Row]]:
@@ -99,7 +130,7 @@ class Viewer:
 def viewers_of(object_type: str, object_id: Any, limit: int = 20) -> list[Viewer]:
     """The newest ``limit`` reads and changes of one record (reads of the audit itself left out)."""
     rows = (
-        AuditEvent.objects.filter(object_type=object_type, object_id=str(object_id))
+        AuditEvent.objects.filter(object_type=object_type, object_id=str(object_id), seq__isnull=False)
         .exclude(action__startswith="audit.")
         .select_related("actor")
         .order_by("-seq")[:limit]
@@ -109,7 +140,7 @@ def viewers_of(object_type: str, object_id: Any, limit: int = 20) -> list[Viewer
         level = str(ev.detail.get("level", "")) if isinstance(ev.detail, dict) else ""
         out.append(
             Viewer(
-                seq=ev.seq, at=ev.at, actor_label=ev.actor_label, username=ev.actor.username if ev.actor else "",
+                seq=ev.seq or 0, at=ev.at, actor_label=ev.actor_label, username=ev.actor.username if ev.actor else "",
                 action=ev.action, action_label=ACTION_LABELS.get(ev.action, ev.action), reason=ev.reason,
                 level=level, level_label=LEVEL_LABELS.get(level, level),
             )
@@ -154,11 +185,12 @@ class AuditFilters:
 
 
 def filter_events(filters: AuditFilters) -> QuerySet[AuditEvent]:
-    """Matching events, unordered. Raises ValidationFailed for filters that contradict each other."""
+    """Matching chained events, unordered (an event is chained milliseconds after its change commits). Raises
+    ValidationFailed for filters that contradict each other."""
     problems = filters.errors()
     if problems:
         raise ValidationFailed(problems)
-    qs = AuditEvent.objects.all()
+    qs = AuditEvent.objects.filter(seq__isnull=False)
     actor = filters.actor.strip()
     if actor:
         qs = qs.filter(Q(actor_label__icontains=actor) | Q(actor__username__icontains=actor))
@@ -243,7 +275,7 @@ EXPORT_FIELDS = (
 
 
 def last_seq() -> int:
-    return AuditEvent.objects.order_by("-seq").values_list("seq", flat=True).first() or 0
+    return AuditEvent.objects.filter(seq__isnull=False).order_by("-seq").values_list("seq", flat=True).first() or 0
 
 
 def iter_events(filters: AuditFilters, up_to_seq: int, batch: int = 2000) -> Iterator[dict[str, Any]]:

@@ -1,4 +1,35 @@
-"""Writing audit events. Call inside the same ``transaction.atomic`` block as the change."""
+"""Writing audit events, and chaining them.
+
+Writing and chaining are two steps, so the chain is not a lock every audited request waits for:
+
+1. ``record_many`` inserts the events *unchained* (``seq`` NULL, ``prev_hash`` and ``hash`` empty) in the caller's
+   transaction, with no global lock: an event commits or rolls back with its change, and concurrent requests write
+   their events in parallel.
+2. After the commit (``transaction.on_commit``) the writer chains what is pending: one chainer at a time (a
+   non-blocking lock: ``pg_try_advisory_xact_lock`` on PostgreSQL, a per-process lock plus SQLite's own write lock
+   on SQLite) takes every committed unchained event in id order, gives each the next ``seq``, the hash of the event
+   before it and its own hash, in batches of ``CHAIN_BATCH``, one short transaction each, until none is pending.
+   A writer that does not get the lock leaves its events to the holder, which checks again for pending events
+   after each batch commits, so none is stranded. A writer chains at least up to its own events, then at most
+   ``CHAIN_ROUNDS`` more batches (so one request does not chain a bulk job's events for long). What is left
+   (a process died between its commit and its chaining; the holder reached its bound just as a stream of writes
+   stopped) is chained by the next audited write anywhere, the compliance sweep (it writes audit events),
+   ``tether audit chain`` and ``tether audit verify``.
+
+Tamper evidence (see also ``docs/operations.md``, "The audit trail"): a chained event is exactly as protected as
+before (editing, deleting or reordering it breaks the chain at that event, unless the attacker recomputes every hash
+after it; keep the chain's head from ``tether audit verify --json`` outside the database to catch that). An event is
+unchained only between its commit and the chainer's next batch (milliseconds; ``verify_chain`` reports the pending
+tail and fails when an event waited longer than ``chain.MAX_PENDING_SECONDS``). In that window someone with write
+access to the database who can also switch the append-only trigger off could edit or delete the event without a
+trace; the trigger itself lets through only the chaining update (``seq``, ``prev_hash``, ``hash`` from empty to
+set, every other column unchanged). Before this change the window was the transaction itself: the same attacker
+could edit a row before it committed, or append made-up events with correct hashes, as they still can.
+
+Tests run inside a transaction that never commits (pytest-django's ``db``), so ``on_commit`` would never fire there:
+inside such a transaction ``record_many`` chains its events at once, in the caller's transaction (the test's atomic
+block is marked by Django, ``_from_testcase``). Tests on ``transactional_db`` exercise the deferred path.
+"""
 
 from __future__ import annotations
 
@@ -13,10 +44,8 @@ from django.db import connection, transaction
 
 from tether.core import clock
 
-from .chain import GENESIS, event_hash
+from . import chaining
 from .models import AuditEvent
-
-_LOCK_KEY = 7_401_001  # pg advisory lock id for the audit chain
 
 
 @dataclass
@@ -32,16 +61,6 @@ class PendingEvent:
     personal: dict[str, Any] = field(default_factory=dict)  # withheld from auditors (models.AuditEvent.personal)
 
 
-def _lock_chain() -> tuple[int, str]:
-    """Serialise writers of the chain and return (last seq, last hash)."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cur:
-            cur.execute("SELECT pg_advisory_xact_lock(%s)", [_LOCK_KEY])
-    # SQLite: transactions begin IMMEDIATE (settings), so the write lock is already held.
-    last = AuditEvent.objects.order_by("-seq").values_list("seq", "hash").first()
-    return last if last else (0, GENESIS)
-
-
 def _label(actor: Any, given: str) -> str:
     if given:
         return given
@@ -50,46 +69,68 @@ def _label(actor: Any, given: str) -> str:
     return str(getattr(actor, "label", None) or actor)
 
 
+def _commit_never_runs() -> bool:
+    """True inside a test's wrapping transaction (pytest-django ``db``, Django's TestCase): it is rolled back, never
+    committed, so on_commit hooks never run there."""
+    return any(getattr(block, "_from_testcase", False) for block in connection.atomic_blocks)
+
+
 def record_many(events: Iterable[PendingEvent], at: datetime | None = None) -> list[AuditEvent]:
-    """Append events to the chain, in order, inside the caller's transaction."""
+    """Write events, in order, inside the caller's transaction; they are chained once it commits (module doc)."""
     if not connection.in_atomic_block:
         raise RuntimeError("Audit events must be written in the same transaction as the change.")
     at = at or clock.now()
-    seq, prev = _lock_chain()
     rows = []
     for ev in events:
-        seq += 1
         detail = json.loads(json.dumps(ev.detail, default=str))  # store exactly what is hashed
         personal = json.loads(json.dumps(ev.personal, default=str)) if ev.personal else None
-        fields = {
-            "seq": seq,
-            "at": at.isoformat(),
-            "actor_id": getattr(ev.actor, "pk", None),
-            "actor_label": _label(ev.actor, ev.actor_label),
-            "action": ev.action,
-            "object_type": ev.object_type,
-            "object_id": str(ev.object_id),
-            "force_code": ev.force_code,
-            "reason": ev.reason,
-            "detail": detail,
-            "personal": personal,
-        }
-        h = event_hash(fields, prev)
         rows.append(
             AuditEvent(
-                seq=seq, at=at, actor_id=fields["actor_id"], actor_label=fields["actor_label"], action=ev.action,
-                object_type=ev.object_type, object_id=fields["object_id"], force_code=ev.force_code,
-                reason=ev.reason, detail=detail, personal=personal, prev_hash=prev, hash=h,
+                seq=None, at=at, actor_id=getattr(ev.actor, "pk", None), actor_label=_label(ev.actor, ev.actor_label),
+                action=ev.action, object_type=ev.object_type, object_id=str(ev.object_id), force_code=ev.force_code,
+                reason=ev.reason, detail=detail, personal=personal, prev_hash="", hash="",
             )
         )
-        prev = h
-    return AuditEvent.objects.bulk_create(rows, batch_size=2000)
+    if not rows:
+        return []
+    created = AuditEvent.objects.bulk_create(rows, batch_size=2000)
+    if _commit_never_runs():
+        chained = chaining.chain_pending()
+        for made in created:
+            if made.pk in chained:
+                made.seq, made.prev_hash, made.hash = chained[made.pk]
+    else:
+        _chain_when_committed(max(ev.pk for ev in created))
+    return created
 
 
 def record(action: str, actor: Any = None, **kwargs: Any) -> AuditEvent:
     """Append one event. Opens its own atomic block when called outside one (reads, sign-ins)."""
     with transaction.atomic():
         return record_many([PendingEvent(action=action, actor=actor, **kwargs)])[0]
+
+
+# --- chaining after commit (chaining.py does the chaining) --------------------------------------------------
+
+class _AfterCommit:
+    """The hook a transaction that wrote events runs once it commits (one a transaction, however many writes)."""
+
+    def __init__(self) -> None:
+        self.up_to = 0  # the highest id this transaction wrote
+
+    def __call__(self) -> None:
+        chaining.chain_pending(rounds=chaining.CHAIN_ROUNDS, own_up_to=self.up_to)
+
+
+def _chain_when_committed(up_to: int) -> None:
+    for hook_entry in connection.run_on_commit:
+        func = hook_entry[1]
+        if isinstance(func, _AfterCommit):
+            func.up_to = max(func.up_to, up_to)
+            return
+    hook = _AfterCommit()
+    hook.up_to = up_to
+    transaction.on_commit(hook, robust=True)
 
 
 WHO_VIEWED_LIMIT = 20

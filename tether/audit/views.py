@@ -104,7 +104,7 @@ def verify(request: HttpRequest) -> HttpResponse:
         result = verify_chain()
         record("audit.verify", user, force_code=user.force_code,  # type: ignore[union-attr]
                detail={"ok": result.ok, "checked": result.checked, "first_bad_seq": result.first_bad_seq,
-                       "problem": result.problem})
+                       "problem": result.problem, "pending": result.pending, "head_seq": result.head_seq})
         bad = None
         if result.first_bad_seq is not None:
             bad = AuditEvent.objects.select_related("actor").filter(seq=result.first_bad_seq).first()

@@ -1,0 +1,102 @@
+"""Chaining audit events: one chainer at a time gives committed unchained events their place in the chain.
+
+Below services and selectors (it reads and writes only ``AuditEvent``, like a trigger would): a writer calls it after
+its transaction commits (``services``), ``verify_chain`` and ``tether audit chain`` call it to chain what is waiting.
+The design and the tamper-evidence it keeps: ``services``' module doc and docs/audit.md.
+"""
+
+from __future__ import annotations
+
+import threading
+
+from django.db import connection, transaction
+
+from .chain import GENESIS, event_hash
+from .models import AuditEvent
+
+_LOCK_KEY = 7_401_001  # pg advisory lock id for the audit chain (held only while a batch is chained)
+CHAIN_BATCH = 1000  # events chained in one transaction
+CHAIN_ROUNDS = 20  # batches of others' events a writer chains after its own (a bound on its response time)
+_process_lock = threading.Lock()  # one chainer per process (SQLite has no try-lock; PostgreSQL needs none, but it
+# saves a connection from asking when another thread of this process is already chaining)
+
+_CHAIN_FIELDS = (
+    "id", "at", "actor_id", "actor_label", "action", "object_type", "object_id", "force_code", "reason", "detail",
+    "personal",
+)
+
+
+def has_pending() -> bool:
+    return AuditEvent.objects.filter(seq__isnull=True).exists()
+
+
+def chain_pending(rounds: int | None = None, own_up_to: int = 0) -> dict[int, tuple[int, str, str]]:
+    """Chain every committed unchained event, in id order, batch by batch; return {id: (seq, prev_hash, hash)} of
+    those this call chained. Returns at once when another chainer holds the lock (it checks again for pending
+    events after each of its batches, so it takes these too).
+
+    A writer passes the highest id it wrote (``own_up_to``) and a bound (``rounds``): it always chains up to its
+    own events, then at most ``rounds`` more batches of other writers' events (a bound on its response time under
+    a sustained stream of writes; the writers of what it leaves, or the next writer, chain the rest). None: until
+    nothing is pending.
+    """
+    out: dict[int, tuple[int, str, str]] = {}
+    own_done = not own_up_to
+    extra = 0
+    while True:
+        got, chained = _chain_batch()
+        if not got:
+            return out
+        out.update(chained)
+        if len(chained) < CHAIN_BATCH and not has_pending():  # checked after the lock is released (module doc)
+            return out
+        own_done = own_done or len(chained) < CHAIN_BATCH or max(chained, default=0) >= own_up_to
+        if own_done:
+            if rounds is not None and extra >= rounds:
+                return out
+            extra += 1
+
+
+def _try_lock() -> bool:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cur:
+            cur.execute("SELECT pg_try_advisory_xact_lock(%s)", [_LOCK_KEY])
+            return bool(cur.fetchone()[0])
+    # SQLite: transactions begin IMMEDIATE (settings), so this one holds the database's write lock already; a
+    # chainer in another process waits for it, then reads the chain's new end.
+    return True
+
+
+def _chain_batch() -> tuple[bool, dict[int, tuple[int, str, str]]]:
+    """One batch, in its own transaction (a savepoint when the caller is in one): (got the lock, chained).
+
+    Correct under READ COMMITTED (Django's default on PostgreSQL): the lock is taken by a statement of its own, and
+    a transaction's lock is released only once its commit is visible, so the reads after it see the chain as the
+    previous chainer left it. The unique ``seq`` would refuse a duplicate if that ever failed."""
+    if not _process_lock.acquire(blocking=False):
+        return False, {}
+    try:
+        with transaction.atomic():
+            if not _try_lock():
+                return False, {}
+            end = AuditEvent.objects.filter(seq__isnull=False).order_by("-seq").values_list("seq", "hash").first()
+            last: tuple[int, str] = (end[0] or 0, end[1]) if end else (0, GENESIS)
+            rows = list(AuditEvent.objects.filter(seq__isnull=True).order_by("id")
+                        .values(*_CHAIN_FIELDS)[:CHAIN_BATCH])
+            if not rows:
+                return True, {}
+            seq, prev = last
+            chained: dict[int, tuple[int, str, str]] = {}
+            for row in rows:
+                seq += 1
+                h = event_hash(dict(row, seq=seq, at=row["at"].isoformat()), prev)
+                chained[row["id"]] = (seq, prev, h)
+                prev = h
+            with connection.cursor() as cur:
+                cur.executemany(
+                    "UPDATE audit_auditevent SET seq = %s, prev_hash = %s, hash = %s WHERE id = %s AND seq IS NULL",
+                    [(s, p, h, pk) for pk, (s, p, h) in chained.items()],
+                )
+            return True, chained
+    finally:
+        _process_lock.release()
