@@ -21,12 +21,17 @@ DATABASE_FIXTURES = frozenset({"db", "transactional_db", "django_db_setup", "liv
 
 def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
     """On PostgreSQL, a test that never touches a database (the pure rules engine, disclosure control, the linkage
-    engine) is skipped: the same code ran it on SQLite, and the PostgreSQL run is there for the database."""
+    engine) is skipped: the same code ran it on SQLite, and the PostgreSQL run is there for the database. So is a
+    test that drives Chromium (marked ``browser``): the pages it walks are the same code on both databases, their
+    database work is covered on PostgreSQL by the page, API and journey tests, and the SQLite run drives them."""
     if not os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")):
         return
     skip = pytest.mark.skip(reason="needs no database: it runs in the SQLite run")
+    skip_browser = pytest.mark.skip(reason="drives Chromium: it runs in the SQLite run")
     for item in items:
-        if not _uses_database(item):
+        if item.get_closest_marker("browser") is not None:
+            item.add_marker(skip_browser)
+        elif not _uses_database(item):
             item.add_marker(skip)
 
 FROZEN_AT = datetime(2025, 6, 16, 11, 0, tzinfo=UTC)  # a Monday; every test clock starts here
