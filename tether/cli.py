@@ -667,8 +667,13 @@ def search(
 
 
 def _table_or_json(fmt: str) -> None:
-    if fmt not in ("json", "table"):
-        raise typer.BadParameter("must be json or table", param_hint="--format")
+    _one_of(fmt, ("json", "table"))
+
+
+def _one_of(fmt: str, formats: tuple[str, ...]) -> None:
+    """Refuse an unknown --format before any work (never a silent fall back to one of the others)."""
+    if fmt not in formats:
+        raise typer.BadParameter(f"must be {' or '.join(formats)}", param_hint="--format")
 
 
 @app.command()
@@ -925,6 +930,7 @@ def trace_run(
 ) -> None:
     """Link the source's extract against the register and store ranked, explained leads (never a change to a
     record: an officer decides each lead)."""
+    _one_of(fmt, ("json", "text"))
     _django()
     from tether.tracing.commands import run
 
@@ -952,6 +958,7 @@ def trace_train(
 ) -> None:
     """Train a new version of the source's model from officers' decisions (accepted and rejected leads, duplicate
     verdicts): its m probabilities estimated from the labelled pairs. Use it with `tether trace run --saved-model`."""
+    _one_of(fmt, ("json", "text"))
     _django()
     from tether.tracing.commands import train
 
@@ -976,6 +983,7 @@ def trace_stats(as_of: AsOf = None, fmt: Annotated[str, typer.Option("--format",
                 as_user: AsUser = None) -> None:
     """Leads per source and per run as at a date: decided (accepted, rejected), the precision of the decisions,
     days to a decision, cases located after an accepted lead. Aggregate only."""
+    _one_of(fmt, ("json", "text"))
     _django()
     from tether.tracing.commands import statistics
 

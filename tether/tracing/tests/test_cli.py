@@ -73,3 +73,12 @@ def test_parquet_too(traced, force_admin, tmp_path):
 
 def test_officers_cannot_load(traced, officer, tmp_path):
     assert _load(tmp_path, traced["csv"], user="officer.mps").exit_code == 1
+
+
+@pytest.mark.parametrize("command", [["trace", "run", "--source", "DWP"], ["trace", "train", "--source", "DWP"],
+                                     ["trace", "stats"]])
+def test_an_unknown_format_is_refused_before_any_work(command):
+    """--format takes json or text: anything else is refused naming the option (it fell back to text before)."""
+    result = CliRunner().invoke(app, [*command, "--format", "xml", "--as", "officer.mps"])
+    assert result.exit_code == 2
+    assert "--format" in result.output and "must be json or text" in result.output
