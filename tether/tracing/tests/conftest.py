@@ -24,6 +24,23 @@ def registrant_doc(make_doc: Any, row: dict[str, Any]) -> dict[str, Any]:
     )
 
 
+def _name(given: str, family: str, since: str = "1980-04-02") -> list[dict[str, str]]:
+    return [{"kind": "birth", "given_names": given, "family_name": family, "valid_from": since}]
+
+
+@pytest.fixture
+def twice(officer: Any, make_doc: Any, frozen: Any) -> tuple[Any, Any, Any]:
+    """One person entered twice (the second misspelt, without identifiers) and someone else (the duplicate scan's
+    register: ``test_duplicate_scan``, ``test_jobs``)."""
+    from tether.register.services import person_create
+
+    a = person_create(officer, make_doc())
+    b = person_create(officer, make_doc(names=_name("Allan", "Testpersonn"), ni_number="", pnc_id=""))
+    other = person_create(officer, make_doc(names=_name("Zoe", "Quillfeather", "1991-11-12"),
+                                            date_of_birth="1991-11-12", ni_number="", pnc_id=""))
+    return a, b, other
+
+
 @pytest.fixture
 def traced(officer: Any, force_admin: Any, make_doc: Any, frozen: Any) -> dict[str, Any]:
     """Eight MPS registrants (the first missing, with an open case) and extract rows: the missing one moved,

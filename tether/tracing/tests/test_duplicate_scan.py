@@ -13,26 +13,11 @@ from tether.audit.models import AuditEvent
 from tether.cli import app
 from tether.core.errors import Forbidden
 from tether.identity.services import decide_pair
-from tether.register.services import person_create
 from tether.tracing import jobs
 from tether.tracing.models import DuplicateScan
 from tether.tracing.services import duplicate_scan
 
 pytestmark = pytest.mark.django_db
-
-
-def _name(given, family, since="1980-04-02"):
-    return [{"kind": "birth", "given_names": given, "family_name": family, "valid_from": since}]
-
-
-@pytest.fixture
-def twice(officer, make_doc, frozen):
-    """One person entered twice (the second misspelt, without identifiers) and someone else."""
-    a = person_create(officer, make_doc())
-    b = person_create(officer, make_doc(names=_name("Allan", "Testpersonn"), ni_number="", pnc_id=""))
-    other = person_create(officer, make_doc(names=_name("Zoe", "Quillfeather", "1991-11-12"),
-                                            date_of_birth="1991-11-12", ni_number="", pnc_id=""))
-    return a, b, other
 
 
 def test_scan_finds_the_pair_saves_the_model_and_forgets_a_rejected_pair(supervisor, twice):

@@ -13,29 +13,14 @@ from tether.access.testing import verified_login
 from tether.audit.models import AuditEvent
 from tether.cli import app
 from tether.core.errors import Forbidden, NotFound
-from tether.register.services import person_create
 from tether.tracing import jobs
 from tether.tracing.models import DuplicateScan, Job, JobState
 
 pytestmark = pytest.mark.django_db
 
 
-def _name(given, family, since="1980-04-02"):
-    return [{"kind": "birth", "given_names": given, "family_name": family, "valid_from": since}]
-
-
-@pytest.fixture
-def twice(officer, make_doc, frozen):
-    """One person entered twice (the second misspelt, without identifiers) and someone else."""
-    a = person_create(officer, make_doc())
-    b = person_create(officer, make_doc(names=_name("Allan", "Testpersonn"), ni_number="", pnc_id=""))
-    person_create(officer, make_doc(names=_name("Zoe", "Quillfeather", "1991-11-12"), date_of_birth="1991-11-12",
-                                    ni_number="", pnc_id=""))
-    return a, b
-
-
 def test_a_request_is_queued_once_per_scope_and_a_worker_runs_it(supervisor, national_admin, twice):
-    a, b = twice
+    a, b, _ = twice
     job, created = jobs.request_scan(supervisor)
     assert created and job.state == JobState.QUEUED and job.scope == "MPS"
     before = AuditEvent.objects.count()
@@ -125,7 +110,7 @@ def test_a_job_is_seen_only_by_reviewers_of_its_scope(supervisor, national_admin
 
 
 def test_api_queues_then_answers_the_state_and_the_pairs_audited(supervisor, officer, twice, api_client):
-    a, b = twice
+    a, b, _ = twice
     client = api_client(supervisor)
     made = client.post("/api/v1/duplicates/scans", "{}", content_type="application/json")
     assert made.status_code == 202, made.content
@@ -152,7 +137,7 @@ def test_api_queues_then_answers_the_state_and_the_pairs_audited(supervisor, off
 
 
 def test_page_queues_shows_the_state_and_then_the_pairs(supervisor, twice, verified_client):
-    _, b = twice
+    _, b, _ = twice
     client = verified_login(verified_client, supervisor)
     r = client.post("/tracing/duplicates/", follow=True)
     page = r.content.decode()
