@@ -15,7 +15,8 @@ from tether.access import permissions
 from tether.audit.services import record
 from tether.casework.models import Case
 from tether.core.dates import long_date
-from tether.core.errors import Forbidden, NotFound
+from tether.core.errors import Forbidden, NotFound, ValidationFailed
+from tether.core.fields import read_text
 from tether.register.models import Address, Notification, Person, PersonName
 
 from .models import DuplicateScan, Extract, Lead, LeadDecision, LeadState, LinkageModel, LinkageRun, PartnerSource
@@ -81,6 +82,12 @@ def source_force_ids(source: PartnerSource) -> frozenset[int]:
 
 
 def source_named(actor: Any, name: str) -> PartnerSource:
+    """The partner source of that name, if the actor may use it. The name is read by the one text rule first, so
+    every way in (page, API, command line) refuses a hostile one naming the field, never echoing it back."""
+    clean, problems = read_text(name, required=True, max_len=80, multiline=False)
+    if problems:
+        raise ValidationFailed({"source": problems})
+    name = clean
     source = PartnerSource.objects.filter(name=name).first()
     if source is None or not permissions.sees_partner_source(actor, source_force_ids(source)):
         raise NotFound(f"No partner source {name!r} that you may use.")

@@ -82,3 +82,13 @@ def test_an_unknown_format_is_refused_before_any_work(command):
     result = CliRunner().invoke(app, [*command, "--format", "xml", "--as", "officer.mps"])
     assert result.exit_code == 2
     assert "--format" in result.output and "must be json or text" in result.output
+
+
+@pytest.mark.parametrize("value", ["DWP\x07", "DW\u2028P", "w " * 1000, "A" * 100_000])
+@pytest.mark.parametrize("command", [["trace", "run"], ["trace", "train"]])
+def test_a_hostile_source_name_is_refused_naming_the_field(command, value, force_admin):
+    """--source goes through the one text rule (as on the page and the API): refused naming it, not echoed back."""
+    result = CliRunner().invoke(app, [*command, "--source", value, "--as", "admin.mps"])
+    assert result.exit_code == 2, result.output
+    assert "source" in result.output and "No partner source" not in result.output
+    assert len(result.output) < 2000
