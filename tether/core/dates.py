@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from .errors import ValidationFailed
+from .errors import NO_CONTROL_CHARACTERS, ValidationFailed, has_control_characters
 
 DATE_RULE = "must be a real date written as YYYY-MM-DD, like 2025-06-16"
 EARLIEST_DAY, LATEST_DAY = date(1900, 1, 1), date(2999, 12, 31)  # keeps date arithmetic (a year back...) in range
@@ -15,6 +15,8 @@ _ISO_DAY = re.compile("[0-9]{4}-[0-9]{2}-[0-9]{2}")  # exactly: not 20250616, no
 
 def read_iso_day(raw: str | None) -> tuple[date | None, str]:
     """``YYYY-MM-DD``: (the date, "") or (None, "") when absent or blank, or (None, what is wrong with it)."""
+    if raw and has_control_characters(raw):  # checked before the spaces are trimmed, as read_text does
+        return None, NO_CONTROL_CHARACTERS
     text = (raw or "").strip()
     if not text:
         return None, ""

@@ -22,11 +22,16 @@ def read_text(raw: Any, *, required: bool, max_len: int, min_len: int = 1,
     """(the stripped text, the problems with it: none when it is good). ``multiline`` text (a note, a written
     assessment) may hold line breaks and tabs; line breaks are stored as ``\n``."""
     needed = "is required" if min_len <= 1 else f"is required: at least {min_len} characters"
-    if raw is None or (isinstance(raw, str) and not raw.strip()):
+    if raw is None:
         return "", [needed] if required else []
     if not isinstance(raw, str):
         return "", ["must be text"]
+    # the rule is checked on the text as given: str.strip() would also remove a leading or trailing line separator,
+    # U+0085 or \x1c-\x1f, which every other way in (the pages, the API's schema) refuses
+    control = has_control_characters(raw, multiline=multiline)
     value = raw.strip()
+    if not value:
+        return "", [NO_CONTROL_CHARACTERS] if control else [needed] if required else []
     if multiline:
         value = value.replace("\r\n", "\n").replace("\r", "\n")
     problems = []
@@ -34,7 +39,7 @@ def read_text(raw: Any, *, required: bool, max_len: int, min_len: int = 1,
         problems.append(needed)
     if len(value) > max_len:
         problems.append(f"must be {max_len} characters or fewer")
-    if has_control_characters(value, multiline=multiline):
+    if control:
         problems.append(NO_CONTROL_CHARACTERS)
     return value, problems
 

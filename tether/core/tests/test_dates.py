@@ -28,3 +28,12 @@ def test_statistics_titles_use_the_long_date(db, national_admin):
 
     table = st.missing(national_admin, date(2018, 4, 1), by="force")
     assert table.title.endswith("on 1 April 2018")
+
+
+@pytest.mark.parametrize("raw", ["2025-06-16\u2028", "\x1c2025-06-16", "2025-06-16\x85", "2025-06-16\n"])
+def test_a_date_with_a_control_or_separator_character_at_either_end_is_refused_not_trimmed(raw):
+    from tether.core.dates import read_iso_day
+    from tether.core.errors import NO_CONTROL_CHARACTERS
+
+    assert read_iso_day(raw) == (None, NO_CONTROL_CHARACTERS)
+    assert read_iso_day(" 2025-06-16 ")[0] is not None
