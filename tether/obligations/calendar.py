@@ -25,11 +25,12 @@ from collections.abc import Iterable
 from datetime import date, timedelta
 from functools import lru_cache
 from operator import itemgetter
+from typing import Final
 
-ONE_DAY = timedelta(days=1)
-_FIRST = itemgetter(0)
-_DAYS_IN_MONTH = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
-_MONTH_NAMES = (
+ONE_DAY: Final = timedelta(days=1)
+_FIRST: Final = itemgetter(0)
+_DAYS_IN_MONTH: Final = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+_MONTH_NAMES: Final = (
     "",
     "January",
     "February",
@@ -112,8 +113,8 @@ def age_on(date_of_birth: date, on: date) -> int:
     return years
 
 
-_FORMATTED: dict[date, str] = {}
-_FORMATTED_MAX = 200_000  # about 550 years of days: every date a register holds, with room to spare
+_FORMATTED: Final[dict[date, str]] = {}
+_FORMATTED_MAX: Final = 200_000  # about 550 years of days: every date a register holds, with room to spare
 
 
 def format_date(d: date) -> str:

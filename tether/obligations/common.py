@@ -4,10 +4,10 @@ notification look-ups and the way an obligation is built, given its status and e
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass, field, fields
+from dataclasses import fields
 from datetime import date
 from operator import attrgetter
-from typing import Any, NamedTuple, Protocol, TypeVar
+from typing import Any, Final, NamedTuple, Protocol, TypeVar, final
 
 from .calendar import ONE_DAY, format_date
 from .types import (
@@ -22,9 +22,9 @@ from .types import (
     Registration,
 )
 
-_BY_START = attrgetter("start")
+_BY_START: Final = attrgetter("start")
 
-IN_PERSON_KINDS = frozenset({"initial", "change", "periodic"})
+IN_PERSON_KINDS: Final = frozenset({"initial", "change", "periodic"})
 """Notifications that give the full s.83(5) details (and reset the s.85 clock)."""
 
 
@@ -51,25 +51,39 @@ class JurisdictionRules(Protocol):
 # --- Registration spells ---------------------------------------------------------------------------
 
 
-@dataclass(slots=True)
+@final
 class Period:
     """One source of being subject: a disposal's notification period or an order's life."""
 
-    start: date
-    end: date | None  # last day subject; None = indefinite / until further order
-    disposal: Disposal | None = None  # None for an order
-    halved: bool = False
-    indefinite: bool = False  # an indefinite period from a disposal (not from an open order)
-    order: str = "shpo"  # the kind of order (for an order's period)
+    __slots__ = ("disposal", "end", "halved", "indefinite", "order", "start")
+
+    def __init__(
+        self,
+        start: date,
+        end: date | None,  # last day subject; None = indefinite / until further order
+        disposal: Disposal | None = None,  # None for an order
+        halved: bool = False,
+        indefinite: bool = False,  # an indefinite period from a disposal (not from an open order)
+        order: str = "shpo",  # the kind of order (for an order's period)
+    ) -> None:
+        self.start = start
+        self.end = end
+        self.disposal = disposal
+        self.halved = halved
+        self.indefinite = indefinite
+        self.order = order
 
 
-@dataclass(slots=True)
+@final
 class Spell:
     """A continuous run of being subject, made of overlapping or adjacent periods."""
 
-    start: date
-    end: date | None
-    periods: list[Period] = field(default_factory=list)
+    __slots__ = ("end", "periods", "start")
+
+    def __init__(self, start: date, end: date | None, periods: list[Period] | None = None) -> None:
+        self.start = start
+        self.end = end
+        self.periods: list[Period] = [] if periods is None else periods
 
     def contains(self, d: date) -> bool:
         return self.start <= d and (self.end is None or d <= self.end)
@@ -161,19 +175,75 @@ def outcome_change_dates(registration: Registration, obligations: tuple[Obligati
     return out
 
 
+def next_change(
+    facts: Facts, registration: Registration, obligations: tuple[Obligation, ...], own: list[date], as_of: date
+) -> date | None:
+    """The earliest day after ``as_of`` among ``fact_change_dates(facts)``, ``outcome_change_dates(registration,
+    obligations)`` and ``own`` (None when there is none): the same day as the minimum of those lists' days after
+    ``as_of``, found in one pass without making the lists."""
+    best: date | None = None
+    for disposal in facts.disposals:
+        best = _earlier(best, disposal.date, as_of)
+    for n in facts.notifications:
+        best = _earlier(best, n.date, as_of)
+    for o in facts.orders:
+        best = _earlier(best, o.start, as_of)
+        best = _end_and_after(best, o.end, as_of)
+    for x in facts.detentions:
+        best = _earlier(best, x.start, as_of)
+        best = _end_and_after(best, x.end, as_of)
+    for e in facts.events:
+        best = _earlier(best, e.start, as_of)
+        best = _end_and_after(best, e.end, as_of)
+        best = _earlier(best, e.advance_notice_for, as_of)
+        best = _earlier(best, e.notified_on, as_of)
+    best = _earlier(best, facts.date_of_death, as_of)
+    review = facts.review
+    if review is not None:
+        best = _earlier(best, review.determined_on, as_of)
+        best = _earlier(best, review.further_date, as_of)
+    for ob in obligations:
+        if ob.status != "met":
+            due = ob.due
+            best = _earlier(best, due if due == date.max else due + ONE_DAY, as_of)
+    end = registration.end
+    if end is not None:
+        best = _earlier(best, day_after(end), as_of)
+    best = _earlier(best, registration.review_eligible_from, as_of)
+    for d in own:
+        best = _earlier(best, d, as_of)
+    return best
+
+
+def _earlier(best: date | None, d: date | None, as_of: date) -> date | None:
+    """``d`` when it is after ``as_of`` and before ``best`` (or there is no ``best``), else ``best``."""
+    if d is None or d <= as_of or (best is not None and d >= best):
+        return best
+    return d
+
+
+def _end_and_after(best: date | None, end: date | None, as_of: date) -> date | None:
+    """``_earlier`` for an end and the day after it (``fact_change_dates``)."""
+    if end is None:
+        return best
+    best = _earlier(best, end, as_of)
+    return _earlier(best, end if end == date.max else end + ONE_DAY, as_of)
+
+
 # --- Notification look-ups -------------------------------------------------------------------------
 
 
 class Notes:
     """Notifications made on or before as_of, indexed by kind as sorted date lists."""
 
-    __slots__ = ("change", "in_person", "initial", "items", "travel")
+    __slots__ = ("change", "full_or_prescribed", "in_person", "initial", "items", "travel")
 
     items: list[Notification]
     in_person: list[date]
     change: list[date]
     travel: list[date]
     initial: list[date]
+    full_or_prescribed: list[date]  # initial, change, periodic and prescribed: those that give the prescribed items
 
     def __init__(self, notifications: tuple[Notification, ...], as_of: date) -> None:
         self.items = items = []
@@ -181,6 +251,7 @@ class Notes:
         self.change = change = []
         self.travel = travel = []
         self.initial = initial = []
+        self.full_or_prescribed = full_or_prescribed = []
         # One pass over notifications already in date order (the usual case: they are stored so), the commonest
         # kind first; out of order, they are sorted first (a stable sort: the same order for equal dates).
         ordered = notifications
@@ -197,18 +268,23 @@ class Notes:
                 kind = n.kind
                 if kind == "periodic":
                     in_person.append(d)
+                    full_or_prescribed.append(d)
                 elif kind == "change":
                     change.append(d)
                     in_person.append(d)
+                    full_or_prescribed.append(d)
                 elif kind == "travel":
                     travel.append(d)
                 elif kind == "initial":
                     initial.append(d)
                     in_person.append(d)
+                    full_or_prescribed.append(d)
+                elif kind == "prescribed":
+                    full_or_prescribed.append(d)
             else:
                 return
             ordered = tuple(sorted(notifications, key=_BY_DATE))
-            for kept in (items, in_person, change, travel, initial):
+            for kept in (items, in_person, change, travel, initial, full_or_prescribed):
                 kept.clear()
 
     def last_in_person(self, since: date, kinds: frozenset[str] = IN_PERSON_KINDS) -> Notification | None:
@@ -222,7 +298,7 @@ class Notes:
         return None
 
 
-_BY_DATE = attrgetter("date")
+_BY_DATE: Final = attrgetter("date")
 
 
 def first_on_or_after(dates: list[date], lo: date, hi: date | None = None) -> date | None:
@@ -276,8 +352,8 @@ def any_between(dates: list[date], lo: date, hi_exclusive: date) -> bool:
 # --- Building the outcome's values -------------------------------------------------------------------
 
 _T = TypeVar("_T")
-_object_new = object.__new__
-_object_setattr = object.__setattr__
+_object_new: Final = object.__new__
+_object_setattr: Final = object.__setattr__
 
 
 def _builds_alike(cls: type[Any]) -> bool:
@@ -299,11 +375,17 @@ def _builds_alike(cls: type[Any]) -> bool:
 # thousands of these values a second, so they are built by filling the instance's __dict__ in one step. Checked
 # once here: a type that stops building alike (given __slots__ or a __post_init__) falls back to __init__.
 # Only a call that gives every field is built so (a field added later with a default is then left to __init__).
-_BY_DICT: dict[type[Any], frozenset[str]] = {
+_BY_DICT: Final[dict[type[Any], frozenset[str]]] = {
     c: frozenset(f.name for f in fields(c)) for c in (Obligation, Registration, Outcome) if _builds_alike(c)
 }
-_OBLIGATION_BY_DICT = _BY_DICT.get(Obligation) == frozenset(
+_OBLIGATION_BY_DICT: Final = _BY_DICT.get(Obligation) == frozenset(
     ("kind", "trigger", "due", "status", "met_on", "citation", "explanation")
+)
+_REGISTRATION_BY_DICT: Final = _BY_DICT.get(Registration) == frozenset(
+    ("start", "end", "indefinite", "subject", "review_eligible_from", "citations")
+)
+_OUTCOME_BY_DICT: Final = _BY_DICT.get(Outcome) == frozenset(
+    ("rules_version", "jurisdiction", "as_of", "registration", "obligations", "changes_on", "eligibility")
 )
 
 
@@ -314,6 +396,35 @@ def build(cls: type[_T], values: dict[str, Any]) -> _T:
         _object_setattr(o, "__dict__", values)
         return o
     return cls(**values)
+
+
+def new_registration(
+    start: date, end: date | None, indefinite: bool, subject: bool, review_eligible_from: date | None,
+    citations: tuple[str, ...],
+) -> Registration:
+    """``Registration(...)`` with every field given, built as ``build`` does (one step when the type allows)."""
+    values: dict[str, Any] = {"start": start, "end": end, "indefinite": indefinite, "subject": subject,
+                              "review_eligible_from": review_eligible_from, "citations": citations}
+    if _REGISTRATION_BY_DICT:
+        r: Registration = _object_new(Registration)
+        _object_setattr(r, "__dict__", values)
+        return r
+    return Registration(**values)
+
+
+def new_outcome(
+    rules_version: str, jurisdiction: Jurisdiction, as_of: date, registration: Registration,
+    obligations: tuple[Obligation, ...], changes_on: date | None, eligibility: tuple[Any, ...],
+) -> Outcome:
+    """``Outcome(...)`` with every field given, built as ``build`` does (one step when the type allows)."""
+    values: dict[str, Any] = {"rules_version": rules_version, "jurisdiction": jurisdiction, "as_of": as_of,
+                              "registration": registration, "obligations": obligations, "changes_on": changes_on,
+                              "eligibility": eligibility}
+    if _OUTCOME_BY_DICT:
+        o: Outcome = _object_new(Outcome)
+        _object_setattr(o, "__dict__", values)
+        return o
+    return Outcome(**values)
 
 
 # --- Building obligations --------------------------------------------------------------------------
@@ -373,7 +484,7 @@ def sort_obligations(items: list[Obligation]) -> tuple[Obligation, ...]:
     return tuple(items)
 
 
-_KIND_ORDER = {
+_KIND_ORDER: Final[dict[str, int]] = {
     "initial": 0,
     "change": 1,
     "non_occurrence": 2,

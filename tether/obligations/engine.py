@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date, timedelta
+from typing import Final
 
 from . import england_wales, northern_ireland, scotland, sorna
 from .calendar import days_word, format_date
-from .common import JurisdictionRules, build, fact_change_dates, outcome_change_dates
+from .common import JurisdictionRules, new_outcome, next_change
 from .constants import DEATH_LAPSE_OFFSET_DAYS, RULES_VERSION
 from .schedule3 import check_facts
 from .types import Facts, FactsError, Jurisdiction, Obligation, Outcome, Registration
 
-JURISDICTION_RULES: dict[Jurisdiction, JurisdictionRules] = {
+JURISDICTION_RULES: Final[dict[Jurisdiction, JurisdictionRules]] = {
     "england-wales": england_wales.RULES,
     "scotland": scotland.RULES,
     "northern-ireland": northern_ireland.RULES,
@@ -43,22 +44,11 @@ def evaluate(facts: Facts, as_of: date) -> Outcome:
     death = facts.date_of_death
     if death is not None and death <= as_of:
         registration, obligations = close_at_death(registration, obligations, death, as_of)
-    changes = fact_change_dates(facts)
-    changes += outcome_change_dates(registration, obligations)
-    changes += own_changes
-    later = [d for d in changes if d > as_of]
-    return build(
-        Outcome,
-        {
-            "rules_version": RULES_VERSION,
-            "jurisdiction": facts.jurisdiction,
-            "as_of": as_of,
-            "registration": registration,
-            "obligations": obligations,
-            "changes_on": min(later) if later else None,
-            "eligibility": check_facts(facts, as_of),
-        },
-    )
+    # the earliest of fact_change_dates(facts), outcome_change_dates(registration, obligations) and own_changes
+    # after as_of, in one pass
+    changes_on = next_change(facts, registration, obligations, own_changes, as_of)
+    return new_outcome(RULES_VERSION, facts.jurisdiction, as_of, registration, obligations, changes_on,
+                       check_facts(facts, as_of))
 
 
 def close_at_death(

@@ -22,12 +22,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
+from typing import Final
 
 from . import constants as C
 from .calendar import age_on
 from .types import Disposal, Eligibility, EligibilityStatus, Facts, Jurisdiction
 
-_CUSTODY_KINDS = frozenset({"imprisonment", "life", "ipp"})
+_CUSTODY_KINDS: Final = frozenset({"imprisonment", "life", "ipp"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,7 +165,7 @@ class _Entry:
     condition: Condition
 
 
-_ENTRIES: dict[str, _Entry] = {
+_ENTRIES: Final[dict[str, _Entry]] = {
     # Sch 3 paras 1-12 as enacted (read, domain.md §1.3 [C]): the older Acts' offences
     "SOA1956S1": _Entry("SOA 2003 Sch 3 para 1", "rape (SOA 1956 s.1)", _always),
     "SOA1956S5": _Entry("SOA 2003 Sch 3 para 2", "intercourse with girl under 13 (SOA 1956 s.5)", _always),
@@ -219,12 +220,12 @@ _ENTRIES: dict[str, _Entry] = {
     "SOA2003S67": _Entry(_EW, "voyeurism (SOA 2003 s.67)", _S3_PATTERN),
 }
 
-_NOT_RECORDED = "no offence recorded: Schedule 3 not checked"
-_BEFORE_1997 = (
+_NOT_RECORDED: Final = "no offence recorded: Schedule 3 not checked"
+_BEFORE_1997: Final = (
     "; dealt with before 1 September 1997: subject only if then not yet dealt with, in custody, "
     "on a community order or under supervision (1997 Act s.1(3); SOA 2003 s.81): review"
 )
-_NORMALISE = re.compile(r"[\s.]+")
+_NORMALISE: Final = re.compile(r"[\s.]+")
 
 
 def offence_key(offence: str) -> str:
@@ -286,7 +287,7 @@ def check_facts(facts: Facts, as_of: date) -> tuple[Eligibility, ...]:
         if d.date > as_of:
             continue
         if d.offence is None and d.date >= C.SOA_1997_COMMENCEMENT:
-            out.append(_unchecked(i))  # the common case: nothing to check, a shared value
+            out.append(_UNCHECKED[i] if i < _SHARED else _unchecked(i))  # the common case: a shared value
         else:
             out.append(check_disposal(d, facts.jurisdiction, facts.date_of_birth, i))
     return tuple(out)
@@ -295,6 +296,10 @@ def check_facts(facts: Facts, as_of: date) -> tuple[Eligibility, ...]:
 @lru_cache(maxsize=64)
 def _unchecked(index: int) -> Eligibility:
     return Eligibility(index, "unchecked", None, _NOT_RECORDED)
+
+
+_SHARED: Final = 16  # disposals with a shared "unchecked" value made once (the rest through _unchecked)
+_UNCHECKED: Final = tuple(Eligibility(i, "unchecked", None, _NOT_RECORDED) for i in range(_SHARED))
 
 
 __all__ = ["check_disposal", "check_facts", "known_offences", "offence_key"]

@@ -17,6 +17,7 @@ Business days skip weekends and observed US federal holidays (``calendar.add_bus
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Final
 
 from . import constants as C
 from .calendar import ONE_DAY, Disregard, add_business_days, add_months, format_date, period_end
@@ -36,8 +37,8 @@ from .common import (
 )
 from .types import Facts, FactsError, Jurisdiction, Obligation, Registration
 
-_TIER_NAMES = {1: "I", 2: "II", 3: "III"}
-_APPEARANCE_KINDS = frozenset({"initial", "periodic"})
+_TIER_NAMES: Final = {1: "I", 2: "II", 3: "III"}
+_APPEARANCE_KINDS: Final = frozenset({"initial", "periodic"})
 
 
 def sorna_years(tier: int, clean_record: bool, adjudicated_delinquent: bool) -> tuple[int | None, bool]:

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from operator import attrgetter
+from typing import Final, final
 
 from . import constants as C
 from .calendar import (
@@ -27,13 +28,13 @@ from .common import (
     Period,
     Spell,
     any_between,
-    build,
     choose_spell,
     empty_registration,
     first_after,
     first_on_or_after,
     last_on_or_before,
     merge_spells,
+    new_registration,
     obligation,
     sort_obligations,
     trip_notice,
@@ -50,37 +51,42 @@ from .types import (
     Review,
 )
 
-_INDEFINITE_KINDS = frozenset({"life", "ipp", "hospital_order_restricted"})
-_CHANGE_LABELS = {
+_INDEFINITE_KINDS: Final = frozenset({"life", "ipp", "hospital_order_restricted"})
+_CHANGE_LABELS: Final = {
     "name_change": "change of name",
     "address_change": "change of home address",
     "release": "release from detention",
 }
-_DISREGARD_NOTE = "not counting days in custody, hospital or abroad"
+_DISREGARD_NOTE: Final = "not counting days in custody, hospital or abroad"
 # The fixed day counts as timedeltas, made once.
-_ADVANCE_NOTICE_EARLY_DAYS = timedelta(days=C.ADVANCE_NOTICE_EARLY_DAYS)
-_NFA_PERIODIC_DAYS = timedelta(days=C.NFA_PERIODIC_DAYS)
-_SHORT_NOTICE_DAYS_BEFORE_DEPARTURE = timedelta(days=C.SHORT_NOTICE_DAYS_BEFORE_DEPARTURE)
-_TRAVEL_NOTICE_DAYS = timedelta(days=C.TRAVEL_NOTICE_DAYS)
-_TRAVEL_24_HOURS_DAYS_BEFORE = timedelta(days=C.TRAVEL_24_HOURS_DAYS_BEFORE)
-_NI_ABSENCE_NOTICE_DAYS_BEFORE = timedelta(days=C.NI_ABSENCE_NOTICE_DAYS_BEFORE)
-_NI_ABSENCE_MORE_THAN_DAYS = timedelta(days=C.NI_ABSENCE_MORE_THAN_DAYS)
+_ADVANCE_NOTICE_EARLY_DAYS: Final = timedelta(days=C.ADVANCE_NOTICE_EARLY_DAYS)
+_NFA_PERIODIC_DAYS: Final = timedelta(days=C.NFA_PERIODIC_DAYS)
+_SHORT_NOTICE_DAYS_BEFORE_DEPARTURE: Final = timedelta(days=C.SHORT_NOTICE_DAYS_BEFORE_DEPARTURE)
+_TRAVEL_NOTICE_DAYS: Final = timedelta(days=C.TRAVEL_NOTICE_DAYS)
+_TRAVEL_24_HOURS_DAYS_BEFORE: Final = timedelta(days=C.TRAVEL_24_HOURS_DAYS_BEFORE)
+_NI_ABSENCE_NOTICE_DAYS_BEFORE: Final = timedelta(days=C.NI_ABSENCE_NOTICE_DAYS_BEFORE)
+_NI_ABSENCE_MORE_THAN_DAYS: Final = timedelta(days=C.NI_ABSENCE_MORE_THAN_DAYS)
 
 
-@dataclass(frozen=True, slots=True)
+@final
 class ReviewInput:
     """What a review-eligibility rule may look at."""
 
-    facts: Facts
-    as_of: date
-    spell: Spell
-    notes: Notes
-    disregard: Disregard
-    review: Review | None  # the latest determination on or before as_of
+    __slots__ = ("as_of", "disregard", "facts", "notes", "review", "spell")
+
+    def __init__(
+        self, facts: Facts, as_of: date, spell: Spell, notes: Notes, disregard: Disregard, review: Review | None
+    ) -> None:
+        self.facts = facts
+        self.as_of = as_of
+        self.spell = spell
+        self.notes = notes
+        self.disregard = disregard
+        self.review = review  # the latest determination on or before as_of
 
 
 ReviewRule = Callable[[ReviewInput], date | None]
-_COMMENCEMENTS: dict[str, tuple[date, ...]] = {}
+_COMMENCEMENTS: Final[dict[str, tuple[date, ...]]] = {}
 
 
 @dataclass(frozen=True, slots=True)
@@ -218,7 +224,7 @@ def order_in_force(orders: tuple[Order, ...], on: date) -> bool:
     return any(o.kind == "shpo" and o.start <= on and (o.end is None or on <= o.end) for o in orders)
 
 
-_RELEVANT_WORD = ("conviction or finding", "caution")  # by whether the disposal is a caution
+_RELEVANT_WORD: Final = ("conviction or finding", "caution")  # by whether the disposal is a caution
 
 
 def _relevant_word(d: Disposal | None, shpo: bool = True) -> str:
@@ -311,17 +317,8 @@ def evaluate_uk(
         citations.append(rules.review_citation)
         review_from = rules.review_rule(ReviewInput(facts, as_of, spell, notes, disregard, review))
 
-    registration = build(
-        Registration,
-        {
-            "start": spell.start,
-            "end": spell.end,
-            "indefinite": spell.end is None,
-            "subject": spell.contains(as_of),
-            "review_eligible_from": review_from,
-            "citations": tuple(citations),
-        },
-    )
+    registration = new_registration(spell.start, spell.end, spell.end is None, spell.contains(as_of), review_from,
+                                    tuple(citations))
     obligations = _obligations(rules, facts, as_of, spell, notes, disregard)
     return registration, obligations
 
@@ -449,7 +446,7 @@ def _qualifying_day(stays: list[tuple[int, int]]) -> int | None:
     return None
 
 
-_SWITCH_2004 = C.SOA_2003_COMMENCEMENT.toordinal()
+_SWITCH_2004: Final = C.SOA_2003_COMMENCEMENT.toordinal()
 
 
 def _days_stayed(stays: list[tuple[int, int]], day: int) -> int:
@@ -617,14 +614,13 @@ def _changes(
         out.append(obligation("change", trigger, due, met_on, as_of, citation, lead))
 
 
-_PRESCRIBED_LABELS = {
+_PRESCRIBED_LABELS: Final = {
     "passport": "passport or other identity document",
     "bank_account": "bank account",
     "payment_card": "debit or credit card",
     "relevant_household": "residence or stay of 12 hours or more at a household with a child",
     None: "prescribed information",
 }
-_FULL_OR_PRESCRIBED = frozenset({"initial", "change", "periodic", "prescribed"})
 
 
 def _prescribed(
@@ -640,7 +636,6 @@ def _prescribed(
     bank account, payment card or relevant household is notified within 3 days, disregarded days skipped.
     Met by a ``prescribed`` notification or any full one on or after the change. None before the
     jurisdiction's commencement."""
-    dates: list[date] | None = None
     for ev in events:
         trigger = ev.start
         if trigger > as_of or trigger < rules.prescribed_from or not spell.contains(trigger):
@@ -648,10 +643,8 @@ def _prescribed(
         due = disregard.nth_counted_day(trigger, C.PRESCRIBED_CHANGE_DAYS)
         if due is None or not spell.contains(due):
             continue
-        if dates is None:
-            # ASSUMPTION: a full notification (initial, change, periodic) gives the prescribed items too.
-            dates = [n.date for n in notes.items if n.kind in _FULL_OR_PRESCRIBED]
-        met_on = first_on_or_after(dates, trigger)
+        # ASSUMPTION: a full notification (initial, change, periodic) gives the prescribed items too.
+        met_on = first_on_or_after(notes.full_or_prescribed, trigger)
         lead = (
             f"Notification of the change to the {_PRESCRIBED_LABELS[ev.item]} on {format_date(trigger)} "
             f"(3 days beginning with that day, {_DISREGARD_NOTE}) is due"
@@ -667,7 +660,7 @@ def _prescribed_first(out: list[Obligation], rules: UKRules, as_of: date, spell:
     if began > as_of or not spell.contains(began) or not any_between(notes.in_person, spell.start, began):
         return  # not subject then, or not yet notified: the first notification gives the items anyway
     # ASSUMPTION: a full (initial, change, periodic) or a prescribed notification gives the items (assumption 45).
-    first = first_on_or_after([n.date for n in notes.items if n.kind in _FULL_OR_PRESCRIBED], began)
+    first = first_on_or_after(notes.full_or_prescribed, began)
     if first is None or not spell.contains(first):
         return  # the duty arises only with that next notification
     lead = (
@@ -885,7 +878,7 @@ def _absence(
         out.append(obligation("absence", t, due, met_on, as_of, "SOA 2003 s.85A(2)", lead))
 
 
-_event_start = attrgetter("start")
+_event_start: Final = attrgetter("start")
 
 
 # --- When the outcome may change ----------------------------------------------------------------
