@@ -62,6 +62,7 @@ def test_each_committed_write_makes_them_stale(officer, supervisor, national_adm
     before = current_version()
     person_create(officer, make_doc(names=named("Bryn", "Other"), ni_number="", pnc_id=""))
     assert current_version() > before and not _stored(officer)
+    assert _stored(other_officer) and not _stored(national_admin)  # another force's counts stay current
     assert dashboard_counts(officer).registrants == 4
     _same(officer, national_admin, other_officer)
 
