@@ -57,16 +57,20 @@ def _label(choices: Any, value: str | None) -> str:
     return str(choices(value).label) if value in choices.values else "Not recorded"
 
 
-def duties_on(person_ids: list[Any], as_of: date) -> dict[Any, rules.Outcome]:
-    """Each registrant's duties on ``as_of`` evaluated from the facts recorded by then (pure rules)."""
-    forces = dict(Person.objects.filter(pk__in=person_ids).values_list("pk", "owning_force_id"))
+def duties_on(person_ids: list[Any] | QuerySet[Any], as_of: date, facts: dict[Any, rules.Facts] | None = None
+              ) -> dict[Any, rules.Outcome]:
+    """Each registrant's duties on ``as_of`` evaluated from the facts recorded by then (pure rules); ``facts``: those
+    facts when already read (``facts_for(person_ids, as_of)``). ``person_ids``: a list, or a query of
+    ``person_id``."""
+    scope: Any = person_ids.values("person_id") if isinstance(person_ids, QuerySet) else person_ids
+    forces = dict(Person.objects.filter(pk__in=scope).values_list("pk", "owning_force_id"))
     policies: dict[int, PolicyView] = {}
     out = {}
-    for pid, facts in facts_for(person_ids, as_of).items():
+    for pid, one in (facts_for(person_ids, as_of) if facts is None else facts).items():
         fid = forces[pid]
         if fid not in policies:
             policies[fid] = policy_for(fid)
-        out[pid] = rules.evaluate(facts, as_of, policies[fid].rules)
+        out[pid] = rules.evaluate(one, as_of, policies[fid].rules)
     return out
 
 
@@ -169,11 +173,9 @@ def unit_scope(user: Any, force_code: str | None, *, overdue_only: bool = False)
     return force_scope(user, force_code, national=permissions.is_national_admin(user), what="caseloads")
 
 
-def _people(force: Force | None, as_of: date) -> list[Any]:
-    qs = ManagementState.objects.all()
-    if force is not None:
-        qs = qs.filter(force=force)
-    return list(qs.values_list("person_id", flat=True))
+def _people(force: Force | None) -> QuerySet[Any]:
+    """The registrants with a stored outcome (of ``force``): a query, read as a subquery (no list of ids sent)."""
+    return ManagementState.objects.all() if force is None else ManagementState.objects.filter(force=force)
 
 
 def _outcomes(force: Force | None, as_of: date, *, late: bool = False
@@ -187,14 +189,16 @@ def _outcomes(force: Force | None, as_of: date, *, late: bool = False
             qs = qs.filter(Q(visit_due__lt=as_of) | Q(assessment_due__lt=as_of))
         return {pid: (lvl or None, v, a, k) for pid, lvl, v, a, k in qs.values_list(
             "person_id", "risk_level", "visit_due", "assessment_due", "assessment_kind")}
-    return _evaluated(_people(force, as_of), as_of)
+    return _evaluated(_people(force), as_of)
 
 
-def _evaluated(ids: list[Any], as_of: date) -> dict[Any, tuple[str | None, date | None, date | None, str]]:
-    """(risk level, visit due, assessment due, assessment kind) per registrant, evaluated from the history."""
+def _evaluated(ids: list[Any] | QuerySet[Any], as_of: date
+               ) -> dict[Any, tuple[str | None, date | None, date | None, str]]:
+    """(risk level, visit due, assessment due, assessment kind) per registrant, evaluated from the history (each
+    fact read once)."""
     out = {}
     facts = facts_for(ids, as_of)
-    for pid, outcome in duties_on(ids, as_of).items():
+    for pid, outcome in duties_on(ids, as_of, facts).items():
         visit = outcome.due(rules.HOME_VISIT)
         arms = outcome.due(rules.ARMS_INITIAL) or outcome.due(rules.ARMS_REVIEW)
         out[pid] = (facts[pid].risk_level, visit.due if visit else None, arms.due if arms else None,
@@ -526,24 +530,40 @@ def _capacity_planned(as_of: date, months: int, what_if: str, officers: Counter[
     for one force, the first of the work its current policy will miss."""
     units: list[dict[str, Any]] = []
     first: list[rules.Work] = []
+    scope = _people(force)  # read as a subquery: no list of ids sent
+    # every force's facts and who is eligible in one pass over each record (not a pass per force), then by force
+    all_facts = facts_for(scope, as_of)
+    all_eligible = _reactive_eligible(scope.values("person_id"), as_of)
+    by_force: dict[int, dict[Any, rules.Facts]] = defaultdict(dict)
+    eligible_by_force: dict[int, set[Any]] = defaultdict(set)
+    for pid, fid in scope.values_list("person_id", "force_id"):
+        if pid in all_facts:
+            by_force[fid][pid] = all_facts[pid]
+        if pid in all_eligible:
+            eligible_by_force[fid].add(pid)
+    end = add_months(as_of, months) - timedelta(days=1)
     for f in [force] if force is not None else list(Force.objects.order_by("code")):
-        scope = ManagementState.objects.filter(force=f)  # read as a subquery: no list of ids sent
-        facts = facts_for(scope, as_of)
+        facts = by_force.get(f.pk, {})
         if not facts and force is None:
             continue
         pv = policy_for(f)
-        eligible = _reactive_eligible(scope.values("person_id"), as_of)
+        eligible = eligible_by_force.get(f.pk, set())
         demand = [rules.Demand(str(pid), fa, pid in eligible) for pid, fa in facts.items()]
         kw = {"start": as_of, "months": months, "officers": officers.get(f.pk, 0),
               "hours_per_officer_month": pv.officer_hours_per_month, "hours_per_visit": pv.hours_per_visit,
               "hours_per_assessment": pv.hours_per_assessment}
-        now = rules.capacity(demand, policy=pv.rules, **kw)  # type: ignore[arg-type]
-        alt = rules.capacity(demand, policy=rules.Policy(kind=what_if, arms_days=pv.rules.arms_days,
-                                                         arms_review_months=pv.rules.arms_review_months),
-                             **kw)  # type: ignore[arg-type]
-        units.append(_unit(f, officers, pv, what_if, len(eligible), now, alt))
-        if force is not None:
+        alt_policy = rules.Policy(kind=what_if, arms_days=pv.rules.arms_days,
+                                  arms_review_months=pv.rules.arms_review_months)
+        if force is None:  # no one is named: the work counted per bucket plans the same (``rules.capacity_counted``)
+            now = rules.capacity_counted(rules.work_buckets(demand, pv.rules, as_of, end), policy=pv.rules.kind,
+                                         **kw)  # type: ignore[arg-type]
+            alt = rules.capacity_counted(rules.work_buckets(demand, alt_policy, as_of, end), policy=what_if,
+                                         **kw)  # type: ignore[arg-type]
+        else:
+            now = rules.capacity(demand, policy=pv.rules, **kw)  # type: ignore[arg-type]
+            alt = rules.capacity(demand, policy=alt_policy, **kw)  # type: ignore[arg-type]
             first = list(now.missed[:FIRST_MISSED])
+        units.append(_unit(f, officers, pv, what_if, len(eligible), now, alt))
     return units, first
 
 
