@@ -63,7 +63,7 @@ def _people(person_ids: Sequence[Any]) -> None:
     if len(ids) > MANY:
         register_changed()
     elif ids:
-        register_changed(owning_forces(ids))
+        register_changed(owning_forces(ids) or None)  # none found (not expected): every force's
 
 
 def _outcomes(person_ids: Sequence[Any], as_of: date) -> None:

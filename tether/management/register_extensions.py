@@ -248,7 +248,7 @@ def stored_changed(person_ids: Sequence[Any]) -> None:
     if len(ids) > MANY:
         changed()
     elif ids:
-        changed(owning_forces(ids))
+        changed(owning_forces(ids) or None)  # none found (not expected): every force's
 
 
 _deferred: ContextVar[list[Any] | None] = ContextVar("management_duties_deferred", default=None)
