@@ -28,8 +28,11 @@ Targets (issue 15, PostgreSQL at 1,000,000): nothing new <= 1 s, 1% newly overdu
 
 ``--pages``: the caseload and capacity pages as a national administrator (every force) and as one force's
 supervisor, through Django's test client (median and p95 of R requests; target p95 <= 300 ms at 70,000): as viewed
-again while nothing changed (today's counts stored, ``management.stored``), and ``..._counted`` as viewed first after
-a write (the stored counts made stale before each request, so each counts anew); with
+again while nothing changed (today's counts stored, ``management.stored``), ``..._counted`` as viewed first after
+every force's stored counts went stale (the sweep, midnight: each request counts every force anew), and
+``..._written`` as viewed first after a committed write in one force (MPS: only its counts are counted anew); each
+with the median process CPU time of the request (the application) and the time waiting on SQL (the database, and
+the machine's load), and the 1-minute load average before and after; with
 officers (one per 50 registrants, each registrant assigned) so the caseloads are real; and the dashboard's caseload
 figures counted anew and as stored (``home.counts``), checked equal.
 Prints one JSON object.
@@ -278,6 +281,16 @@ def run_pages(args: argparse.Namespace, connection: Any, log: Any) -> dict[str, 
         raw = statistics.median(times)
     out["raw_group_by_seconds"] = round(raw, 6)
     import time_machine
+    from django.db import connection as conn
+
+    sql = [0.0]
+
+    def timed_sql(execute: Any, *a: Any) -> Any:
+        t0 = time.perf_counter()
+        try:
+            return execute(*a)
+        finally:
+            sql[0] += time.perf_counter() - t0
 
     with time_machine.travel(datetime(2025, 6, 16, 9, 0, tzinfo=UTC), tick=True):
         for who, user, force in (("national_admin", admin, ""), ("supervisor_mps", supervisor, "")):
@@ -288,20 +301,31 @@ def run_pages(args: argparse.Namespace, connection: Any, log: Any) -> dict[str, 
                                ("overdue", "/management/overdue/")):
                 url = path + (("&" if "?" in path else "?") + f"force={force}" if force else "")
                 client.get(url)  # warm
-                for how in ("stored", "counted"):
-                    runs = []
+                for how in ("stored", "counted", "written"):
+                    runs, cpu, db = [], [], []
+                    load = os.getloadavg()[0]
                     for _ in range(args.repeats):
                         if how == "counted":
-                            stored._bump()  # as after a committed write: the stored counts are stale
-                        t = time.perf_counter()
-                        r = client.get(url)
+                            stored.changed()  # as after the sweep or at midnight: every force's counts are stale
+                        elif how == "written":
+                            stored.changed([mps.pk])  # as after a committed write in one force (MPS)
+                        sql[0] = 0.0
+                        t, c = time.perf_counter(), time.process_time()
+                        with conn.execute_wrapper(timed_sql):
+                            r = client.get(url)
                         runs.append(time.perf_counter() - t)
+                        cpu.append(time.process_time() - c)
+                        db.append(sql[0])
                         assert r.status_code == 200, (url, r.status_code)
                     med = statistics.median(runs)
-                    label = f"{name}_{who}" + ("" if how == "stored" else "_counted")
+                    label = f"{name}_{who}" + ("" if how == "stored" else f"_{how}")
                     out[label] = {"runs": len(runs), "median_seconds": round(med, 4),
-                                  "p95_seconds": round(pct(runs, 0.95), 4), "ratio_to_raw": round(med / raw, 1)}
-                    log(f"{name} as {who} ({how}): median {med:.3f} s, p95 {pct(runs, 0.95):.3f} s")
+                                  "p95_seconds": round(pct(runs, 0.95), 4), "ratio_to_raw": round(med / raw, 1),
+                                  "app_cpu_median_seconds": round(statistics.median(cpu), 4),
+                                  "sql_wait_median_seconds": round(statistics.median(db), 4),
+                                  "load_average_1min": [round(load, 2), round(os.getloadavg()[0], 2)]}
+                    log(f"{name} as {who} ({how}): median {med:.3f} s, p95 {pct(runs, 0.95):.3f} s, app CPU "
+                        f"{statistics.median(cpu):.3f} s, SQL {statistics.median(db):.3f} s, load {load:.1f}")
         out["dashboard_counts"] = _dashboard_counts(admin, supervisor, raw, log)
     out["target_p95_seconds"] = TARGETS["page_p95_s"]
     return out

@@ -6,8 +6,9 @@ from django.db import models
 
 
 class CountsVersion(models.Model):
-    """One row (id 1): moved on after every committed write that can change a dashboard count (a registrant written,
-    an outcome stored, a merge). Stored counts of another version are stale."""
+    """A row per force (``id`` the force's; row 0 for a write naming no force, ``core.stored``): moved on after every
+    committed write that can change a dashboard count of the force (a registrant written, an outcome stored, a merge,
+    a transfer). Stored counts of another version are stale."""
 
     id = models.PositiveSmallIntegerField(primary_key=True)
     value = models.BigIntegerField(default=0)

@@ -170,17 +170,17 @@ class ManagementState(models.Model):
 
 
 class FiguresVersion(models.Model):
-    """One row (id 1): moved on after every committed write that can change a caseload or capacity count (any stored
-    outcome re-evaluated, which every management write does, and any registrant written). Stored figures of another
-    version are stale."""
+    """A row per force (``id`` the force's; row 0 for a write naming no force, ``core.stored``): moved on after every
+    committed write that can change a caseload or capacity count of the force (any stored outcome re-evaluated, which
+    every management write does, and any registrant written). Stored figures of another version are stale."""
 
     id = models.PositiveSmallIntegerField(primary_key=True)
     value = models.BigIntegerField(default=0)
 
 
 class StoredFigures(models.Model):
-    """Counts behind the caseload or capacity page of one scope (``key``), counted on ``day`` at ``version``
-    (``stored``): reused while both are current."""
+    """Counts behind the caseload or capacity page of one force (``key``: what, and the force), counted on ``day``
+    at the force's ``version`` (``stored``): reused while both are current."""
 
     key = models.CharField(max_length=40, primary_key=True)
     day = models.DateField()

@@ -86,8 +86,11 @@ def materialise(person_ids: Sequence[Any], as_of: date | None = None) -> int:
         stored.update((pid, tuple(rest)) for pid, *rest in ManagementState.objects.filter(person_id__in=_among(chunk))
                       .values_list("person_id", *_COMPARED))
     rows = [row for row in rows if stored.get(row.person_id) != tuple(getattr(row, f) for f in _COMPARED)]
-    if rows:  # stored outcomes written: today's caseload and capacity counts (management.stored) are stale once
-        counts_changed()  # this commits (a management write moves them on itself, changed outcome or not)
+    if rows:  # stored outcomes written: today's caseload and capacity counts (management.stored) of their forces (as
+        # stored before, the first compared field, and now) are stale once this commits (a management write moves
+        # them on itself, changed outcome or not)
+        counts_changed({row.force_id for row in rows} | {stored[row.person_id][0] for row in rows
+                                                         if row.person_id in stored})
     for chunk in _chunks(rows):
         ManagementState.objects.bulk_create(
             chunk, update_conflicts=True, unique_fields=["person"],

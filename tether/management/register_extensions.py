@@ -232,11 +232,23 @@ def install() -> None:
     extensions.register_people_written(f"{KEY}-figures", stored_changed)
 
 
+MANY = 500
+"""A write of more registrants than this (an import) makes every force's stored counts stale without reading whose
+they are."""
+
+
 def stored_changed(person_ids: Sequence[Any]) -> None:
-    """A registrant was written (their force, say): the caseload and capacity counts stored for today are stale."""
+    """Registrants were written (their force, say): the caseload and capacity counts stored for today of their
+    forces, as their stored outcomes hold them (the force before a transfer) and as the register now does, are
+    stale."""
+    from .selectors import owning_forces
     from .stored import changed
 
-    changed()
+    ids = list(person_ids)
+    if len(ids) > MANY:
+        changed()
+    elif ids:
+        changed(owning_forces(ids) or None)  # none found (not expected): every force's
 
 
 _deferred: ContextVar[list[Any] | None] = ContextVar("management_duties_deferred", default=None)

@@ -4,6 +4,7 @@ any date. Each guarded read writes its audit event (pages and the API show perso
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -56,16 +57,20 @@ def _label(choices: Any, value: str | None) -> str:
     return str(choices(value).label) if value in choices.values else "Not recorded"
 
 
-def duties_on(person_ids: list[Any], as_of: date) -> dict[Any, rules.Outcome]:
-    """Each registrant's duties on ``as_of`` evaluated from the facts recorded by then (pure rules)."""
-    forces = dict(Person.objects.filter(pk__in=person_ids).values_list("pk", "owning_force_id"))
+def duties_on(person_ids: list[Any] | QuerySet[Any], as_of: date, facts: dict[Any, rules.Facts] | None = None
+              ) -> dict[Any, rules.Outcome]:
+    """Each registrant's duties on ``as_of`` evaluated from the facts recorded by then (pure rules); ``facts``: those
+    facts when already read (``facts_for(person_ids, as_of)``). ``person_ids``: a list, or a query of
+    ``person_id``."""
+    scope: Any = person_ids.values("person_id") if isinstance(person_ids, QuerySet) else person_ids
+    forces = dict(Person.objects.filter(pk__in=scope).values_list("pk", "owning_force_id"))
     policies: dict[int, PolicyView] = {}
     out = {}
-    for pid, facts in facts_for(person_ids, as_of).items():
+    for pid, one in (facts_for(person_ids, as_of) if facts is None else facts).items():
         fid = forces[pid]
         if fid not in policies:
             policies[fid] = policy_for(fid)
-        out[pid] = rules.evaluate(facts, as_of, policies[fid].rules)
+        out[pid] = rules.evaluate(one, as_of, policies[fid].rules)
     return out
 
 
@@ -168,11 +173,9 @@ def unit_scope(user: Any, force_code: str | None, *, overdue_only: bool = False)
     return force_scope(user, force_code, national=permissions.is_national_admin(user), what="caseloads")
 
 
-def _people(force: Force | None, as_of: date) -> list[Any]:
-    qs = ManagementState.objects.all()
-    if force is not None:
-        qs = qs.filter(force=force)
-    return list(qs.values_list("person_id", flat=True))
+def _people(force: Force | None) -> QuerySet[Any]:
+    """The registrants with a stored outcome (of ``force``): a query, read as a subquery (no list of ids sent)."""
+    return ManagementState.objects.all() if force is None else ManagementState.objects.filter(force=force)
 
 
 def _outcomes(force: Force | None, as_of: date, *, late: bool = False
@@ -186,14 +189,16 @@ def _outcomes(force: Force | None, as_of: date, *, late: bool = False
             qs = qs.filter(Q(visit_due__lt=as_of) | Q(assessment_due__lt=as_of))
         return {pid: (lvl or None, v, a, k) for pid, lvl, v, a, k in qs.values_list(
             "person_id", "risk_level", "visit_due", "assessment_due", "assessment_kind")}
-    return _evaluated(_people(force, as_of), as_of)
+    return _evaluated(_people(force), as_of)
 
 
-def _evaluated(ids: list[Any], as_of: date) -> dict[Any, tuple[str | None, date | None, date | None, str]]:
-    """(risk level, visit due, assessment due, assessment kind) per registrant, evaluated from the history."""
+def _evaluated(ids: list[Any] | QuerySet[Any], as_of: date
+               ) -> dict[Any, tuple[str | None, date | None, date | None, str]]:
+    """(risk level, visit due, assessment due, assessment kind) per registrant, evaluated from the history (each
+    fact read once)."""
     out = {}
     facts = facts_for(ids, as_of)
-    for pid, outcome in duties_on(ids, as_of).items():
+    for pid, outcome in duties_on(ids, as_of, facts).items():
         visit = outcome.due(rules.HOME_VISIT)
         arms = outcome.due(rules.ARMS_INITIAL) or outcome.due(rules.ARMS_REVIEW)
         out[pid] = (facts[pid].risk_level, visit.due if visit else None, arms.due if arms else None,
@@ -303,31 +308,49 @@ def _officers(force: Force | None) -> list[User]:
 Load = tuple[Counter[str | None], int, int]  # (registrants by risk level, visits overdue, assessments overdue)
 
 
-def _loads_stored(force: Force | None, as_of: date) -> dict[int | None, Load]:
-    """Each manager's load from the stored outcome (today), in one aggregate query: no row per registrant. Every
-    stored outcome is joined to the spells held on the day (none: the unit queue, ``None``), so a registrant counts
-    once per manager holding them, and once as unassigned when nobody does."""
+def _force_ids(force: Force | None) -> list[int]:
+    """The forces a view counts: one, or every force."""
+    return [force.pk] if force is not None else list(Force.objects.order_by("pk").values_list("pk", flat=True))
+
+
+def _loads_stored(force_ids: list[int], every: bool, as_of: date) -> dict[int, dict[int | None, Load]]:
+    """Each force's managers' loads from the stored outcome (today), in one aggregate query for all ``force_ids``
+    (``every``: they are every force, not named): no row per registrant. Every stored outcome is joined to the
+    spells held on the day (none: the unit queue, ``None``), so a registrant counts once per manager holding them,
+    and once as unassigned when nobody does."""
     qn = connection.ops.quote_name
     state, spell = ManagementState._meta.db_table, ManagerSpell._meta.db_table
     day = connection.ops.adapt_datefield_value(as_of)
-    sql = (f"SELECT h.{qn('manager_id')}, m.{qn('risk_level')}, COUNT(*),"  # noqa: S608 - table names, no input
+    sql = (f"SELECT m.{qn('force_id')}, h.{qn('manager_id')}, m.{qn('risk_level')}, COUNT(*),"  # noqa: S608 - names
            f" COUNT(CASE WHEN m.{qn('visit_due')} < %s THEN 1 END),"
            f" COUNT(CASE WHEN m.{qn('assessment_due')} < %s THEN 1 END)"
            f" FROM {qn(state)} m LEFT JOIN {qn(spell)} h ON h.{qn('person_id')} = m.{qn('person_id')}"
            f" AND h.{qn('valid_from')} <= %s AND (h.{qn('valid_to')} IS NULL OR h.{qn('valid_to')} > %s)")
     params: list[Any] = [day, day, day, day]
-    if force is not None:
-        sql += f" WHERE m.{qn('force_id')} = %s"
-        params.append(force.pk)
-    sql += " GROUP BY 1, 2"
-    out: dict[int | None, Load] = defaultdict(lambda: (Counter(), 0, 0))
+    if not every:
+        sql += f" WHERE m.{qn('force_id')} IN ({', '.join(['%s'] * len(force_ids))})"
+        params += force_ids
+    sql += " GROUP BY 1, 2, 3"
+    out: dict[int, dict[int | None, Load]] = {fid: defaultdict(lambda: (Counter(), 0, 0)) for fid in force_ids}
     with connection.cursor() as cur:
         cur.execute(sql, params)
         rows = cur.fetchall()
-    for mid, level, n, v, a in rows:
-        levels, vs, as_ = out[mid]
+    for fid, mid, level, n, v, a in rows:
+        loads = out.setdefault(fid, defaultdict(lambda: (Counter(), 0, 0)))
+        levels, vs, as_ = loads[mid]
         levels[level or None] += n
-        out[mid] = (levels, vs + v, as_ + a)
+        loads[mid] = (levels, vs + v, as_ + a)
+    return out
+
+
+def _loads_sum(each: Any) -> dict[int | None, Load]:
+    """The loads of several forces together (a manager's registrants of every force)."""
+    out: dict[int | None, Load] = defaultdict(lambda: (Counter(), 0, 0))
+    for loads in each:
+        for mid, (levels, v, a) in loads.items():
+            total, vs, as_ = out[mid]
+            total.update(levels)
+            out[mid] = (total, vs + v, as_ + a)
     return out
 
 
@@ -366,8 +389,9 @@ def caseload(user: Any, force_code: str | None = None, as_of: date | None = None
     as_of = as_of or clock.today()
     force = unit_scope(user, force_code)
     if as_of == clock.today():
-        loads = stored.stored(f"caseload:{force.pk if force else 0}", as_of, lambda: _loads_stored(force, as_of),
-                              _loads_json, _loads_from_json)
+        loads = _loads_sum(stored.per_force("caseload", _force_ids(force), as_of,
+                                            lambda ids, every: _loads_stored(ids, every, as_of),
+                                            _loads_json, _loads_from_json, every=force is None).values())
     else:
         loads = _loads_evaluated(force, as_of)
     policy_rows = {p.force_id: p for p in VisitPolicy.objects.filter(valid_to__isnull=True)}
@@ -427,6 +451,14 @@ def _late(due: date | None, as_of: date) -> int:
 def assigned_count(user: Any, as_of: date | None = None) -> int:
     """How many registrants ``user`` is offender manager for (the dashboard's "assigned to me")."""
     return ManagerSpell.objects.filter(holds_on_q(as_of or clock.today()), manager=user).count()
+
+
+def owning_forces(person_ids: Sequence[Any]) -> set[int]:
+    """The forces owning these registrants, and (management's) the forces their stored outcomes were counted under
+    (the force before a transfer until they are evaluated again): whose stored figures a write to them changes."""
+    ids = list(person_ids)
+    return (set(Person.objects.filter(pk__in=ids).values_list("owning_force_id", flat=True))
+            | set(ManagementState.objects.filter(person_id__in=ids).values_list("force_id", flat=True)))
 
 
 def assigned_on_register(user: Any) -> int:
@@ -498,24 +530,40 @@ def _capacity_planned(as_of: date, months: int, what_if: str, officers: Counter[
     for one force, the first of the work its current policy will miss."""
     units: list[dict[str, Any]] = []
     first: list[rules.Work] = []
+    scope = _people(force)  # read as a subquery: no list of ids sent
+    # every force's facts and who is eligible in one pass over each record (not a pass per force), then by force
+    all_facts = facts_for(scope, as_of)
+    all_eligible = _reactive_eligible(scope.values("person_id"), as_of)
+    by_force: dict[int, dict[Any, rules.Facts]] = defaultdict(dict)
+    eligible_by_force: dict[int, set[Any]] = defaultdict(set)
+    for pid, fid in scope.values_list("person_id", "force_id"):
+        if pid in all_facts:
+            by_force[fid][pid] = all_facts[pid]
+        if pid in all_eligible:
+            eligible_by_force[fid].add(pid)
+    end = add_months(as_of, months) - timedelta(days=1)
     for f in [force] if force is not None else list(Force.objects.order_by("code")):
-        scope = ManagementState.objects.filter(force=f)  # read as a subquery: no list of ids sent
-        facts = facts_for(scope, as_of)
+        facts = by_force.get(f.pk, {})
         if not facts and force is None:
             continue
         pv = policy_for(f)
-        eligible = _reactive_eligible(scope.values("person_id"), as_of)
+        eligible = eligible_by_force.get(f.pk, set())
         demand = [rules.Demand(str(pid), fa, pid in eligible) for pid, fa in facts.items()]
         kw = {"start": as_of, "months": months, "officers": officers.get(f.pk, 0),
               "hours_per_officer_month": pv.officer_hours_per_month, "hours_per_visit": pv.hours_per_visit,
               "hours_per_assessment": pv.hours_per_assessment}
-        now = rules.capacity(demand, policy=pv.rules, **kw)  # type: ignore[arg-type]
-        alt = rules.capacity(demand, policy=rules.Policy(kind=what_if, arms_days=pv.rules.arms_days,
-                                                         arms_review_months=pv.rules.arms_review_months),
-                             **kw)  # type: ignore[arg-type]
-        units.append(_unit(f, officers, pv, what_if, len(eligible), now, alt))
-        if force is not None:
+        alt_policy = rules.Policy(kind=what_if, arms_days=pv.rules.arms_days,
+                                  arms_review_months=pv.rules.arms_review_months)
+        if force is None:  # no one is named: the work counted per bucket plans the same (``rules.capacity_counted``)
+            now = rules.capacity_counted(rules.work_buckets(demand, pv.rules, as_of, end), policy=pv.rules.kind,
+                                         **kw)  # type: ignore[arg-type]
+            alt = rules.capacity_counted(rules.work_buckets(demand, alt_policy, as_of, end), policy=what_if,
+                                         **kw)  # type: ignore[arg-type]
+        else:
+            now = rules.capacity(demand, policy=pv.rules, **kw)  # type: ignore[arg-type]
+            alt = rules.capacity(demand, policy=alt_policy, **kw)  # type: ignore[arg-type]
             first = list(now.missed[:FIRST_MISSED])
+        units.append(_unit(f, officers, pv, what_if, len(eligible), now, alt))
     return units, first
 
 
@@ -541,9 +589,9 @@ def _capacity_counted(as_of: date, months: int, what_if: str, officers: Counter[
     interval are checked by ``rules.reactive_eligibility``). The assessments and everyone else's visits are grouped
     by (force, risk level, due date); the visits that follow within the window come from the level's interval."""
     start, end = as_of, add_months(as_of, months) - timedelta(days=1)
-    key = f"capacity:{force.pk if force else 0}:{months}"
-    counts = stored.stored(key, as_of, lambda: _capacity_counts(as_of, months, force), _counts_json,
-                           _counts_from_json)
+    counts = _counts_sum(stored.per_force(f"capacity:{months}", _force_ids(force), as_of,
+                                          lambda ids, every: _capacity_counts(as_of, months, ids, every),
+                                          _counts_json, _counts_from_json, every=force is None).values())
     current, dropped, eligible, planned = counts.current, counts.dropped, counts.eligible, counts.planned
     plain = ManagementState.objects.all() if force is None else ManagementState.objects.filter(force=force)
     plain = plain.exclude(person_id__in=ModeSpell.objects.filter(holds_on_q(as_of), plan_months__isnull=False)
@@ -619,12 +667,49 @@ def _counts_from_json(d: dict[str, Any]) -> _Counts:
                    planned_eligible={pk.to_python(pid) for pid in d["planned_eligible"]})
 
 
-def _capacity_counts(as_of: date, months: int, force: Force | None) -> _Counts:
-    """The counting of ``_capacity_counted`` (see there): every force's, or one force's."""
+def _counts_sum(each: Any) -> _Counts:
+    """Several forces' counts together (each force's own are apart already: only who is eligible adds up)."""
+    out = _Counts(current=defaultdict(Counter), dropped=defaultdict(Counter), eligible=Counter(), forces=[],
+                  planned={}, planned_eligible=set())
+    for c in each:
+        out.current.update(c.current)
+        out.dropped.update(c.dropped)
+        out.eligible.update(c.eligible)
+        out.forces += c.forces
+        out.planned.update(c.planned)
+        out.planned_eligible |= c.planned_eligible
+    out.forces.sort()
+    return out
+
+
+def _counts_apart(c: _Counts, force_ids: list[int]) -> dict[int, _Counts]:
+    """``c`` (counted for ``force_ids`` together) as each force's own counts."""
+    out = {fid: _Counts(current=defaultdict(Counter), dropped=defaultdict(Counter), eligible=Counter(), forces=[],
+                        planned={}, planned_eligible=set()) for fid in force_ids}
+    for fid in c.forces:
+        out.setdefault(fid, _Counts(current=defaultdict(Counter), dropped=defaultdict(Counter), eligible=Counter(),
+                                    forces=[], planned={}, planned_eligible=set())).forces.append(fid)
+    for fid, one in out.items():
+        if fid in c.current:
+            one.current[fid] = c.current[fid]
+        if fid in c.dropped:
+            one.dropped[fid] = c.dropped[fid]
+        if c.eligible.get(fid):
+            one.eligible[fid] = c.eligible[fid]
+    for pid, fid in c.planned.items():
+        out[fid].planned[pid] = fid
+        if pid in c.planned_eligible:
+            out[fid].planned_eligible.add(pid)
+    return out
+
+
+def _capacity_counts(as_of: date, months: int, force_ids: list[int], every: bool) -> dict[int, _Counts]:
+    """The counting of ``_capacity_counted`` (see there) for each of ``force_ids`` (``every``: they are every
+    force), all in the same few queries."""
     start, end = as_of, add_months(as_of, months) - timedelta(days=1)
     low_since = _last_start(as_of, 12 * rules.REACTIVE_LOW_YEARS)
     quiet_since = _last_start(as_of, 12)
-    states = ManagementState.objects.all() if force is None else ManagementState.objects.filter(force=force)
+    states = ManagementState.objects.all() if every else ManagementState.objects.filter(force_id__in=force_ids)
     planned_ids = ModeSpell.objects.filter(holds_on_q(as_of), plan_months__isnull=False).values("person_id")
     later = RiskLevelSpell.objects.filter(person_id=OuterRef("person_id"), valid_from__gt=OuterRef("valid_from"),
                                           valid_from__lte=as_of)
@@ -638,8 +723,8 @@ def _capacity_counts(as_of: date, months: int, force: Force | None) -> _Counts:
                                            valid_to=OuterRef("valid_from"))
     maybe = RiskLevelSpell.objects.filter(holds_on_q(as_of), level=rules.LOW, valid_from__gt=low_since,
                                           person__management__isnull=False).filter(Exists(joined))
-    if force is not None:
-        maybe = maybe.filter(person__management__force=force)
+    if not every:
+        maybe = maybe.filter(person__management__force_id__in=force_ids)
     maybe_ids = list(maybe.values_list("person_id", flat=True))
     eligible_more = _reactive_eligible(maybe_ids, as_of) if maybe_ids else set()
     planned = dict(states.filter(person_id__in=planned_ids).values_list("person_id", "force_id"))
@@ -657,7 +742,7 @@ def _capacity_counts(as_of: date, months: int, force: Force | None) -> _Counts:
     # every stored outcome once: who is eligible and who has a plan, and the visit's last day when it falls in the
     # window; the forces counted come from here too. Who is eligible is found once (a hashed subquery, not a lookup
     # per registrant): for one force, among its registrants only
-    if force is None:
+    if every:
         is_eligible_q: Any = Q(person_id__in=eligible_spells.values("person_id"))
     else:
         mine = eligible_spells.filter(person_id__in=states.values("person_id"))
@@ -686,8 +771,9 @@ def _capacity_counts(as_of: date, months: int, force: Force | None) -> _Counts:
         if mode == rules.ACTIVE:
             for day in rules.visit_dues(due or start, rules.FIXED_MONTHS.get(level or "", 12), start, end):
                 dropped[fid][(level or None, day, rules.HOME_VISIT)] += 1
-    return _Counts(current=current, dropped=dropped, eligible=eligible, forces=sorted(forces), planned=planned,
-                   planned_eligible={pid for pid in planned if pid in eligible_planned or pid in eligible_more})
+    return _counts_apart(_Counts(
+        current=current, dropped=dropped, eligible=eligible, forces=sorted(forces), planned=planned,
+        planned_eligible={pid for pid in planned if pid in eligible_planned or pid in eligible_more}), force_ids)
 
 
 def _bucket_members(plain: QuerySet[Any], needed: set[rules.Bucket], planned: list[rules.Demand],

@@ -85,7 +85,8 @@ def _managing(actor: Any, person_id: Any, action: str, allowed: bool, refusal: s
         if change.detail is None:
             return
         materialise([person.pk])
-        counts_changed()  # an assignment or intelligence changes today's counts without changing the stored outcome
+        # an assignment or intelligence changes today's counts of the force without changing the stored outcome
+        counts_changed([person.owning_force_id])
         record_many([
             PendingEvent(action=action, actor=actor, object_type="person", object_id=str(person.pk),
                          force_code=person.owning_force.code, detail={"reference": person.reference, **change.detail}),

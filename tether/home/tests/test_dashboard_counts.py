@@ -62,6 +62,7 @@ def test_each_committed_write_makes_them_stale(officer, supervisor, national_adm
     before = current_version()
     person_create(officer, make_doc(names=named("Bryn", "Other"), ni_number="", pnc_id=""))
     assert current_version() > before and not _stored(officer)
+    assert _stored(other_officer) and not _stored(national_admin)  # another force's counts stay current
     assert dashboard_counts(officer).registrants == 4
     _same(officer, national_admin, other_officer)
 
@@ -105,3 +106,13 @@ def test_the_dashboard_page_shows_the_counted_figures(verified_client, officer, 
         html = client.get("/").content.decode()
         assert f'data-testid="count-registrants">{counted.registrants}<' in html
         assert f'data-testid="count-overdue">{counted.overdue}<' in html
+
+
+def test_a_transfer_makes_the_counts_of_the_force_it_left_stale_too(officer, other_officer, people):
+    from tether.register.transfers import transfer_accept, transfer_start
+
+    _same(officer, other_officer)
+    transfer = transfer_start(officer, people[0].pk, {"to_force": "GMP", "move_date": "2025-06-10"})
+    transfer_accept(other_officer, transfer.pk)
+    assert dashboard_counts(officer).registrants == 2 and dashboard_counts(other_officer).registrants == 1
+    _same(officer, other_officer)

@@ -15,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 
 from tether.management.models import StoredFigures
 from tether.management.services import manager_assign, mode_set, policy_set, risk_level_set, visit_record
-from tether.management.stored import current_version
+from tether.management.stored import changed, current_version
 from tether.management.tests import test_unit_figures
 from tether.management.tests.test_unit_figures import PINNED, _figures, seeded  # noqa: F401 - the seeded registrants
 from tether.register.models import Person
@@ -90,8 +90,9 @@ def test_each_committed_write_makes_them_stale(seeded, national_admin, superviso
     assert after != before
 
 
-def test_a_write_rolled_back_changes_nothing_and_midnight_makes_them_stale(seeded, national_admin,  # noqa: F811
-                                                                           supervisor, officer, frozen):
+def test_a_write_rolled_back_changes_nothing_and_midnight_or_every_force_makes_them_stale(seeded, national_admin,  # noqa: F811
+                                                                                           supervisor, officer,
+                                                                                           frozen):
     _same(national_admin, supervisor)
     version = current_version()
     person = Person.objects.filter(owning_force__code="MPS").order_by("pk").first()
@@ -104,6 +105,8 @@ def test_a_write_rolled_back_changes_nothing_and_midnight_makes_them_stale(seede
     frozen.shift(timedelta(days=1))
     assert not _reused(national_admin)
     _same(national_admin, supervisor)
+    changed()  # naming no force, outside a transaction: every force's counts are stale at once
+    assert not _reused(supervisor) and not _reused(national_admin)
 
 
 def test_an_assignment_makes_them_stale_even_when_no_stored_outcome_is_rewritten(seeded, national_admin,  # noqa: F811
@@ -118,3 +121,29 @@ def test_an_assignment_makes_them_stale_even_when_no_stored_outcome_is_rewritten
     manager_assign(supervisor, person.pk, {"manager": officer.username})
     assert current_version() > version and not _reused(supervisor)
     _same(national_admin, supervisor)
+
+
+def _stored_versions(force_id: int) -> dict[str, int]:
+    return dict(StoredFigures.objects.filter(key__endswith=f":{force_id}").values_list("key", "version"))
+
+
+def test_a_write_in_one_force_leaves_another_forces_counts_current(seeded, national_admin, supervisor,  # noqa: F811
+                                                                   other_officer, frozen):
+    """Each force's counts have their own version: a write in GMP leaves MPS's stored counts current (its page and
+    its share of the national page are not counted again), while the national figures, the sum of every force's,
+    count GMP again and stay the counted ones."""
+    _same(national_admin, supervisor)
+    mps, gmp = supervisor.force_id, other_officer.force_id
+    kept, versions = _stored_versions(mps), (current_version(mps), current_version(gmp), current_version())
+    assert kept and _stored_versions(gmp)
+    person = Person.objects.filter(owning_force_id=gmp).order_by("pk").first()
+    assert person is not None
+    visit_record(other_officer, person.pk, {"visited_at": datetime(2025, 6, 16, 8, 0, tzinfo=UTC).isoformat(),
+                                            "attended_by": "PC 1234", "outcome": "seen"})
+    assert current_version(mps) == versions[0]
+    assert current_version(gmp) > versions[1] and current_version() > versions[2]
+    assert _reused(supervisor) and not _reused(national_admin)
+    _same(national_admin, supervisor)
+    assert _stored_versions(mps) == kept  # MPS's counts were not counted again for the national page
+    assert set(_stored_versions(gmp).values()) == {current_version(gmp)}
+
