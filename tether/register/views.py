@@ -34,7 +34,8 @@ from .selectors import note_rows_present
 from .services import forces_by_code, person_create
 
 # the panels' tables that most records hold nothing in: one query tells which to read (``extensions.may_hold``)
-PANEL_TABLES = ("trips", "stays", "advance_notices", "reviews", "removals", "transfers", "prescribed_items", "cases")
+PANEL_TABLES = ("trips", "stays", "advance_notices", "reviews", "removals", "transfers", "prescribed_items", "cases",
+                "partner_assignments")
 
 
 def _picks_force(user: Any) -> bool:
