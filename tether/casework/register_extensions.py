@@ -123,7 +123,8 @@ def status_spans(quote_name: Callable[[str], str], rows: Callable[..., Any]) -> 
 
 
 def person_panel(user: Any, person: Any) -> extensions.PersonPanel:
-    cases = list(Case.objects.filter(person=person).select_related("force").order_by("-opened_on", "-id"))
+    cases = (list(Case.objects.filter(person=person).select_related("force").order_by("-opened_on", "-id"))
+             if extensions.may_hold(person, "cases") else [])
     return extensions.PersonPanel(
         template="casework/_person_cases.html", anchor="cases", title="Missing and wanted cases",
         context={

@@ -453,6 +453,7 @@ class Row:
     overdue: bool
     score: float | None = None
     reasons: list[str] = field(default_factory=list)
+    url: str = ""  # the person page (set by the page that lists the row)
 
     @property
     def full(self) -> bool:

@@ -21,7 +21,7 @@ from typing import Any
 from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet, UniqueConstraint
+from django.db.models import Q, QuerySet, UniqueConstraint
 
 from tether.access.permissions import (
     can_approve_merge,
@@ -472,7 +472,10 @@ def decide_pair(actor: Any, a_id: Any, b_id: Any, *, same: bool, reason: Any) ->
 
 def merge_of(person_id: Any) -> dict[str, list[Merge]]:
     """The live merges a person takes part in: ``into`` (this record was merged into another), ``from``."""
-    live = Merge.objects.filter(undone_at__isnull=True).select_related("survivor", "merged")
+    live = Merge.objects.filter(Q(merged_id=person_id) | Q(survivor_id=person_id), undone_at__isnull=True)
+    if not live.exists():  # most records: one small query, not two reading both people
+        return {"into": [], "from": []}
+    live = live.select_related("survivor", "merged")
     return {"into": list(live.filter(merged_id=person_id)), "from": list(live.filter(survivor_id=person_id))}
 
 

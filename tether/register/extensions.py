@@ -114,6 +114,17 @@ def person_panels() -> list[PanelSource]:
     return list(_panels.values())
 
 
+ROWS_PRESENT = "_rows_present"  # on the person the page hands its panels: the related names holding rows
+
+
+def may_hold(person: Any, related_name: str) -> bool:
+    """Whether ``person`` may have rows under ``related_name`` (``person.trips``, ``person.cases``...): False only when
+    the person page has already read that it holds none (``selectors.note_rows_present``), so a panel skips a query
+    that would find nothing. A person read anywhere else may hold anything."""
+    present = getattr(person, ROWS_PRESENT, None)
+    return present is None or related_name in present
+
+
 # --- identity: search keys and duplicates on entry -----------------------------------------------------------
 
 PeopleWritten = Callable[[Sequence[Any]], None]

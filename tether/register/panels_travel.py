@@ -16,7 +16,8 @@ def travel_panel(user: Any, person: Any) -> extensions.PersonPanel:
     return extensions.PersonPanel(
         template="register/travel/_panel.html", anchor="travel", title="Travel, stays and advance notices",
         context={"person": person, "can_record": is_worker(user),
-                 "other_addresses": list(person.addresses.filter(kind="other", valid_to__isnull=True)),
+                 # the person page has read the addresses already (in valid_from order, as a query would give them)
+                 "other_addresses": [a for a in person.addresses.all() if a.kind == "other" and a.valid_to is None],
                  **person_travel(person)},
     )
 

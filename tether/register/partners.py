@@ -29,6 +29,7 @@ from tether.core import clock
 from tether.core.errors import Forbidden, NotFound, ValidationFailed
 from tether.core.models import holds_on_q
 
+from . import extensions
 from .extensions import PersonPanel
 from .guards import access_person_by_id
 from .models import Person
@@ -185,12 +186,13 @@ def person_panel(user: Any, person: Any) -> PersonPanel | None:
         return None
     today = clock.today()
     rows = []
+    held = extensions.may_hold(person, "partner_assignments")
     for a in (PartnerAssignment.objects.filter(person=person, valid_to__isnull=True)
-              .select_related("user", "user__force").order_by("valid_from", "pk")):
+              .select_related("user", "user__force").order_by("valid_from", "pk") if held else ()):
         rows.append({"user_id": a.user_id, "name": a.user.get_full_name() or a.user.username,
                      "force": a.user.force_code, "valid_from": a.valid_from, "current": a.valid_from <= today,
                      "linked": can_assign_partner(user, a.user)})
-    ended = PartnerAssignment.objects.filter(person=person, valid_to__isnull=False).count()
+    ended = PartnerAssignment.objects.filter(person=person, valid_to__isnull=False).count() if held else 0
     return PersonPanel(template="register/partners/_panel.html", anchor="partner-access", title="Partner access",
                        context={"person": person, "rows": rows, "ended": ended,
                                 "force_code": "" if user.force_id == person.owning_force_id

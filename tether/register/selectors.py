@@ -72,6 +72,26 @@ def separate(qs: Any, field: str = "pk", as_of: date | None = None) -> Any:
     return qs
 
 
+def note_rows_present(person: Person, related_names: Sequence[str]) -> set[str]:
+    """Which of ``related_names`` (tables with a ``person_id``: ``trips``, ``cases``...) hold any row of ``person``,
+    in one query; noted on the person (``extensions.may_hold``) so the person page's panels skip reading tables that
+    hold nothing of them, as most records hold no trips, reviews, transfers or cases."""
+    qn = connection.ops.quote_name
+    pid = Person._meta.pk.get_db_prep_value(person.pk, connection)
+    parts, params = [], []
+    for name in related_names:
+        table = Person._meta.get_field(name).related_model._meta.db_table  # type: ignore[union-attr]
+        parts.append(f"SELECT %s WHERE EXISTS (SELECT 1 FROM {qn(table)} WHERE person_id = %s)")  # noqa: S608
+        params += [name, pid]
+    present: set[str] = set()
+    if parts:
+        with connection.cursor() as cur:
+            cur.execute(" UNION ALL ".join(parts), params)
+            present = {row[0] for row in cur.fetchall()}
+    setattr(person, extensions.ROWS_PRESENT, present)
+    return present
+
+
 def _grouped(model: Any, ids: Sequence[uuid.UUID], order: Sequence[str]) -> dict[uuid.UUID, list[Any]]:
     out: dict[uuid.UUID, list[Any]] = defaultdict(list)
     qs = model.objects.filter(person_id__in=ids).order_by("person_id", *order)

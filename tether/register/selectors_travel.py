@@ -14,6 +14,7 @@ from tether.audit.services import record
 from tether.core import clock
 from tether.core.errors import Forbidden, NotFound
 
+from .extensions import may_hold
 from .facts import notified_on
 from .models import Trip
 from .travel import ADVANCE_CHANGES, first_notified
@@ -26,7 +27,8 @@ def person_travel(person: Any) -> dict[str, Any]:
     today = clock.today()
     latest: dict[int, Trip] = {}
     versions: dict[int, int] = {}
-    rows = list(person.trips.select_related("notification").order_by("number", "id"))
+    rows = (list(person.trips.select_related("notification").order_by("number", "id")) if may_hold(person, "trips")
+            else [])
     for row in rows:
         latest[row.number] = row
         versions[row.number] = versions.get(row.number, 0) + 1
@@ -41,10 +43,11 @@ def person_travel(person: Any) -> dict[str, Any]:
         for t in sorted(latest.values(), key=lambda t: (t.departure, t.number), reverse=True)
     ]
     stays = [{"id": s.pk, "line1": s.line1, "town": s.town, "postcode": s.postcode, "start": s.start, "end": s.end}
-             for s in person.stays.order_by("-start", "-id")]
+             for s in (person.stays.order_by("-start", "-id") if may_hold(person, "stays") else ())]
     notices = [{"id": a.pk, "change": a.change, "change_label": ADVANCE_CHANGES.get(a.change, a.change),
                 "expected_on": a.expected_on, "given_at": a.given_at}
-               for a in person.advance_notices.order_by("-given_at", "-id")]
+               for a in (person.advance_notices.order_by("-given_at", "-id") if may_hold(person, "advance_notices")
+                         else ())]
     return {"trips": trips, "stays": stays, "advance_notices": notices}
 
 

@@ -13,7 +13,7 @@ from tether.audit.services import record
 from tether.core import clock
 from tether.core.errors import Forbidden, ValidationFailed
 
-from .extensions import PersonPanel
+from .extensions import PersonPanel, may_hold
 from .models_transfers import Transfer, TransferState
 
 DIRECTIONS = ("incoming", "outgoing", "all")
@@ -92,7 +92,7 @@ def person_panel(user: Any, person: Any) -> PersonPanel:
     """The person page's transfers (the register's own panel: called for a user who sees the full record)."""
     as_of = clock.today()
     rows = [_row(t, user, as_of) for t in _related(Transfer.objects.filter(person=person)).order_by(
-        "-requested_at", "-id")]
+        "-requested_at", "-id")] if may_hold(person, "transfers") else []
     waiting = any(r["state"] == TransferState.IN_TRANSIT for r in rows)
     return PersonPanel(
         template="register/transfers/_panel.html", anchor="transfers", title="Transfers between forces",

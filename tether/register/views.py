@@ -10,6 +10,7 @@ import uuid
 from typing import Any
 
 from django.contrib import messages
+from django.db.models import prefetch_related_objects
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
@@ -29,7 +30,12 @@ from .display import flagged_disposals, obligation_rows, schedule3_checks
 from .documents import parse_registrant
 from .forms import PersonCreateForm, ReasonForm
 from .guards import access_person_by_id
+from .selectors import note_rows_present
 from .services import forces_by_code, person_create
+
+# the panels' tables that most records hold nothing in: one query tells which to read (``extensions.may_hold``)
+PANEL_TABLES = ("trips", "stays", "advance_notices", "reviews", "removals", "transfers", "prescribed_items", "cases",
+                "partner_assignments")
 
 
 def _picks_force(user: Any) -> bool:
@@ -39,19 +45,23 @@ def _picks_force(user: Any) -> bool:
 
 
 def _person_context(user: Any, access: Any) -> dict[str, Any]:
-    """Everything else the full record shows. Read from the person the guard returned (the read is audited)."""
+    """Everything else the full record shows. Read from the person the guard returned (the read is audited).
+
+    The rows the page and its panels both show (addresses, disposals, periods, orders) are read once, into the
+    person's related caches, so ``person.orders.all()`` in a panel reads no more."""
     person = access.person
-    notifications = list(person.notifications.select_related("officer").order_by("-received_at", "-id"))
+    prefetch_related_objects([person], "addresses", "disposals", "detentions", "orders")
+    note_rows_present(person, PANEL_TABLES)
+    disposals = list(person.disposals.all())
     return {
         "names": list(person.names.all()),
         "addresses": list(person.addresses.all()),
-        "disposals": list(person.disposals.all()),
-        "disposal_checks": schedule3_checks(person.disposals.all(), person.owning_force.jurisdiction,
-                                            person.date_of_birth),
+        "disposals": disposals,
+        "disposal_checks": schedule3_checks(disposals, person.owning_force.jurisdiction, person.date_of_birth),
         "detentions": list(person.detentions.all()),
         "orders": list(person.orders.all()),
         "obligations": obligation_rows(person.obligations.all()),
-        "notifications": notifications,
+        "notifications": list(person.notifications.order_by("-received_at", "-id")),
         # what packages above the register show on the record (casework: its missing and wanted cases)
         "panels": [p for p in (panel(user, person) for panel in extensions.person_panels()) if p is not None],
     }

@@ -214,10 +214,11 @@ def legal_panel(user: Any, person: Any) -> extensions.PersonPanel:
     reviews = [{"r": r, "decision": ReviewDecision(r.decision).label if r.decision else "",
                 "appeal": AppealOutcome(r.appeal_outcome).label if r.appeal_outcome else "",
                 "late": not r.decision and r.decision_due < today}
-               for r in person.reviews.all()]
+               for r in (person.reviews.all() if extensions.may_hold(person, "reviews") else ())]
     bases = dict(DetentionBasis.choices)
     detentions = [{"d": d, "basis": bases.get(d.basis, "")} for d in person.detentions.all()]
-    removals = [{"r": r, "reason": RemovalReason(r.reason).label} for r in person.removals.all()]
+    removals = [{"r": r, "reason": RemovalReason(r.reason).label}
+                for r in (person.removals.all() if extensions.may_hold(person, "removals") else ())]
     return extensions.PersonPanel(
         template="register/legal/_panel.html", anchor="legal-record", title="Legal record",
         context={"person": person, "can_record": is_worker(user), "orders": orders, "reviews": reviews,
