@@ -23,6 +23,7 @@ from tether.access import permissions
 from tether.access.models import Force, User
 from tether.audit.services import PendingEvent, record_many
 from tether.core import clock
+from tether.core.arrays import array_literal
 from tether.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from tether.obligations import RULES_VERSION
 from tether.register.models import Person, PersonObligation, RegisterState
@@ -161,14 +162,26 @@ def sweep(
         now = clock.now()
         run = SweepRun.objects.create(kind="sweep", as_of=as_of, force_code=force.code if force else "",
                                       rules_version=RULES_VERSION, started_at=now, actor_label=actor_label)
+        phases: dict[str, float] = {}
+        mark = perf_counter()
+
+        def phase(key: str) -> None:
+            nonlocal mark
+            phases[key] = round(phases.get(key, 0.0) + perf_counter() - mark, 3)
+            mark = perf_counter()
+
         by_time = _reevaluate_due_to_time(as_of, force, batch) if reevaluate else 0
+        phase("reevaluate_due_to_time")
         checked = people_checked(as_of, force)
         found = unbreached(as_of, force)
+        phase("find")
         reevaluated = 0
         if reevaluate and found:
             reevaluated = _reevaluate({o.person_id for o in found}, as_of, batch)
+            phase("reevaluate_stale")
             if reevaluated:
                 found = unbreached(as_of, force)
+                phase("find")
         by_person: dict[uuid.UUID, list[Overdue]] = defaultdict(list)
         for o in found:
             by_person[o.person_id].append(o)
@@ -185,9 +198,14 @@ def sweep(
             done += len(chunk)
             if progress:
                 progress(done, total)
+        phase("record")  # breaches, tasks and audit events, committed and chained
         with transaction.atomic():
             counts["case_reviews_scheduled"] = _schedule_reviews(as_of, force, playbooks, actor_label)
-        extra = {key: step(as_of, force, actor_label) for key, step in _sweep_steps.items()}
+        phase("case_reviews")
+        extra = {}
+        for key, step in _sweep_steps.items():
+            extra[key] = step(as_of, force, actor_label)
+            phase(f"step_{key}")
         late = Task.objects.filter(past_deadline_q(as_of))
         if force is not None:
             late = late.filter(force=force)
@@ -202,6 +220,9 @@ def sweep(
             "tasks_past_deadline": late.count(),
             **extra,
             "seconds": round(perf_counter() - started, 3),
+            # where the time went (seconds): re-evaluating what changed with time, finding what is newly overdue,
+            # recording it, the case reviews and each further step
+            "phase_seconds": phases,
             "run_id": run.pk,
         }
         with transaction.atomic():
@@ -302,7 +323,7 @@ def insert_returning(
         arrays = ", ".join(f"%s::{t}[]" for t in types)
         sql = head + f"SELECT * FROM unnest({arrays})" + tail  # noqa: S608  (names and types from the model)
         with connection.cursor() as cur:
-            cur.execute(sql, [list(col) for col in zip(*rows, strict=True)])
+            cur.execute(sql, [array_literal(col) for col in zip(*rows, strict=True)])
             return list(cur.fetchall())
     out: list[tuple[Any, ...]] = []
     one = "(" + ", ".join(["%s"] * len(columns)) + ")"
