@@ -18,6 +18,7 @@ from typing import Any
 
 from django.db import connection, transaction
 from django.db.models import Exists, Max, OuterRef, Q
+from django.db.models.expressions import RawSQL
 
 from tether.access import permissions
 from tether.access.models import Force, User
@@ -289,7 +290,10 @@ def _reevaluate(person_ids: set[uuid.UUID], as_of: date, batch: int) -> int:
     stale = ~Q(rules_version=RULES_VERSION) | Q(registration_end__lt=as_of, evaluated_on__lt=as_of)
     ids: list[uuid.UUID] = []
     for chunk in _chunks(sorted(person_ids), 5000):
-        ids += RegisterState.objects.filter(stale, person_id__in=chunk, evaluated_on__lte=as_of).values_list(
+        among: Any = chunk
+        if connection.vendor == "postgresql":  # the ids as one array value, not one parameter each
+            among = RawSQL("SELECT unnest(%s::uuid[])", [array_literal(chunk)])
+        ids += RegisterState.objects.filter(stale, person_id__in=among, evaluated_on__lte=as_of).values_list(
             "person_id", flat=True)
     return _rematerialise_in_batches(sorted(ids), as_of, batch)
 

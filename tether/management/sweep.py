@@ -59,8 +59,10 @@ def step(as_of: date, force: Force | None, actor_label: str) -> dict[str, Any]:
     """Run under the sweep lock. Returns the counts for the sweep's summary."""
     recheck = sorted(_scoped(ManagementState.objects.filter(recheck_on__lte=as_of), force)
                      .values_list("person_id", flat=True))
+    # a registrant whose legal outcome was written on ``as_of`` (the sweep's own re-evaluation, or a change that day)
+    # had their duties evaluated on ``as_of`` with it (``register_extensions.outcomes_written``): not again here
     candidates = sorted(_unbreached(as_of, force).filter(evaluated_on__lt=as_of)
-                        .values_list("person_id", flat=True))
+                        .exclude(person__state__evaluated_on=as_of).values_list("person_id", flat=True))
     evaluated = 0
     for chunk in _chunks(sorted(set(recheck) | set(candidates))):
         with transaction.atomic():
