@@ -17,6 +17,14 @@ backlog), 1% fall due on A itself (they become overdue on A+1), the rest fall du
 Each stored ``changes_on`` is the engine's: for most registrants the day after their periodic deadline (for
 the backlog, the day after the registration ends), so the 1% due on A are re-evaluated by the sweep of A+1.
 
+Management facts are planted too (``--no-management``: notifications only): a visit policy for every force, and
+per registrant a risk level (very high 2%, high 18%, medium 30%, low 50%), the last home visit at which they were
+seen (on or before A), an ARMS assessment with its review date, and the stored ``ManagementState`` as the
+management rules give it on A. Visits and reviews fall due like the notifications, on the same registrants: 0.5%
+before A, 1% on A, so on A+1 the same 1% of registrants are newly overdue on their notification, their home visit
+and their ARMS review (10,000 of each at 1M). Targets at 1M on PostgreSQL: nothing new <= 1 s; 1% newly overdue
+<= 2 s for notifications alone, <= 10 s for the three kinds together.
+
 Timed, each with its ratio to the raw SQL baseline (``SELECT COUNT(*)`` of overdue open obligations on the
 same date, median of 5):
 1. ``sweep(A)`` on the fresh register: records the backlog (0.5%);
@@ -29,7 +37,15 @@ same date, median of 5):
 5. ``recompute(A+400)``: the same when every outcome has changed, so every row is rewritten (the worst case,
    as after a rules change that touches everyone).
 ``--snapshot NAME`` (PostgreSQL): build once and keep a copy of the built register as the database NAME; later
-runs copy it (``CREATE DATABASE ... TEMPLATE``, seconds) instead of building again (about 7 minutes at 1M).
+runs copy it (``CREATE DATABASE ... TEMPLATE``, seconds) instead of building again (about 7 minutes at 1M; a snapshot
+built without management facts gets them planted and is saved again).
+Each timing is printed with the CPU seconds of this process and of its database backend (``cpu_seconds``: on a
+shared machine the wall clock mostly measures the others), and the 1% sweep with its ``phase_seconds``.
+``--profile FILE``: the 1% sweep under cProfile (statistics to FILE) with its costliest statements
+(``sweep_one_percent_sql``). ``--digest FILE``: what the sweeps (and the recompute) produced, table by table
+(breaches, tasks, audit events with their ids replaced by what they name, stored outcomes), so that a run of the code
+before a change and one after, each on a copy of the same snapshot, can be compared (``--compare-with`` the earlier
+file: ``digest_same_as``).
 Prints one JSON object.
 """
 

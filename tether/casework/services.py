@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
 from time import perf_counter
@@ -159,7 +160,7 @@ def sweep(
     as_of = as_of or clock.today()
     force = _force(force_code)
     started = perf_counter()
-    with job_lock():
+    with job_lock(), _no_jit():
         now = clock.now()
         run = SweepRun.objects.create(kind="sweep", as_of=as_of, force_code=force.code if force else "",
                                       rules_version=RULES_VERSION, started_at=now, actor_label=actor_label)
@@ -235,6 +236,23 @@ def sweep(
                                       object_id=str(run.pk), force_code=force.code if force else "",
                                       detail=summary)])
     return summary
+
+
+@contextmanager
+def _no_jit() -> Iterator[None]:
+    """PostgreSQL: no JIT compilation for the sweep's statements. They are index range scans over few rows, but some
+    are estimated dear (a join with an ``OR`` of ``NOT EXISTS``) and compiling them costs more than running them
+    (0.1 to 0.2 s a statement at 1,000,000 registrants). Restored afterwards."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cur:
+        cur.execute("SET jit = off")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cur:
+            cur.execute("RESET jit")
 
 
 PERSON_SWEEP = "system:sweep-person"

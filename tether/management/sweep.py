@@ -4,7 +4,8 @@ as a missed notification (the force's playbook sets the task's deadline; its out
 
 Cost: index range scans on the stored outcome (``ManagementState.next_due < as_of``, ``recheck_on <= as_of``), minus
 what already has a breach; the registrants found are re-evaluated before anything is recorded, so a breach reflects
-the facts on the day. A registrant comes under these duties once management begins in Tether: their first
+the facts on the day (those whose legal outcome was written that day had their duties evaluated with it, and are not
+evaluated twice). A registrant comes under these duties once management begins in Tether: their first
 management record (a risk level, MAPPA, an assessment, an offender manager, a visit), an imported ``management``
 section, or ``tether management evaluate`` for a force.
 """
