@@ -93,10 +93,21 @@ def _chain_batch() -> tuple[bool, dict[int, tuple[int, str, str]]]:
                 chained[row["id"]] = (seq, prev, h)
                 prev = h
             with connection.cursor() as cur:
-                cur.executemany(
-                    "UPDATE audit_auditevent SET seq = %s, prev_hash = %s, hash = %s WHERE id = %s AND seq IS NULL",
-                    [(s, p, h, pk) for pk, (s, p, h) in chained.items()],
-                )
+                if connection.vendor == "postgresql":  # one statement for the batch (each column one array)
+                    cur.execute(
+                        "UPDATE audit_auditevent AS e SET seq = v.seq, prev_hash = v.prev_hash, hash = v.hash"
+                        " FROM unnest(%s::bigint[], %s::varchar[], %s::varchar[], %s::bigint[])"
+                        " AS v(seq, prev_hash, hash, id) WHERE e.id = v.id AND e.seq IS NULL",
+                        ["{" + ",".join(str(s) for s, _, _ in chained.values()) + "}",
+                         "{" + ",".join(p for _, p, _ in chained.values()) + "}",
+                         "{" + ",".join(h for _, _, h in chained.values()) + "}",
+                         "{" + ",".join(str(pk) for pk in chained) + "}"],
+                    )
+                else:
+                    cur.executemany(
+                        "UPDATE audit_auditevent SET seq = %s, prev_hash = %s, hash = %s WHERE id = %s AND seq IS NULL",
+                        [(s, p, h, pk) for pk, (s, p, h) in chained.items()],
+                    )
             return True, chained
     finally:
         _process_lock.release()

@@ -28,6 +28,8 @@ def test_summary_and_progress(registrant):
     assert {k: summary[k] for k in ("people_checked", "new_breaches", "tasks_created", "tasks_past_deadline")} == {
         "people_checked": 1, "new_breaches": 1, "tasks_created": 1, "tasks_past_deadline": 0}
     assert summary["as_of"] == "2025-06-21" and summary["force"] is None
+    assert {"reevaluate_due_to_time", "find", "record", "case_reviews", "step_management"} <= set(
+        summary["phase_seconds"])
     assert seen == [(0, 1), (1, 1)]
     run = SweepRun.objects.get(pk=summary["run_id"])
     assert run.finished_at is not None and run.summary["new_breaches"] == 1
@@ -152,3 +154,31 @@ def test_only_possibly_stale_candidates_are_re_evaluated(registrant):
     summary = sweep(as_of=AFTER)
     assert summary["reevaluated"] == 1 and summary["new_breaches"] == 1
     assert RegisterState.objects.get().evaluated_on == AFTER
+
+
+ODD_TEXT = ['plain', '', 'NULL', 'a "quoted" word', 'back\\slash', '{braces}, commas', "O'Neil", 'naïve – ✓', ' pad ']
+
+
+def test_array_literal_round_trips_every_value_the_sweep_sends():
+    """``insert_returning`` sends each column as one array literal: what comes back out is what went in."""
+    import uuid
+    from datetime import UTC, datetime
+
+    from django.db import connection
+
+    from tether.core.arrays import array_literal
+
+    assert array_literal([None, True, 3, "a\"b\\c"]) == '{NULL,"t","3","a\\"b\\\\c"}'
+    with pytest.raises(TypeError):
+        array_literal([1.5])
+    if connection.vendor != "postgresql":
+        return
+    at = datetime(2025, 6, 21, 9, 30, 15, 123456, tzinfo=UTC)
+    pid = uuid.UUID("00000000-0000-7000-8000-00000000002a")
+    columns = [([*ODD_TEXT, None], "text"), ([date(2025, 6, 21), None], "date"),
+               ([at, None], "timestamp with time zone"), ([0, -7, 2**40, None], "bigint"),
+               ([pid, None], "uuid"), ([True, False, None], "boolean")]
+    with connection.cursor() as cur:
+        for values, kind in columns:
+            cur.execute(f"SELECT unnest(%s::{kind}[])", [array_literal(values)])
+            assert [row[0] for row in cur.fetchall()] == values, kind

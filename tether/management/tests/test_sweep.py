@@ -38,6 +38,18 @@ def test_a_missed_visit_becomes_a_task_the_next_morning(managed, officer, frozen
     assert sweep()["management"]["new_breaches"] == 0
 
 
+def test_duties_evaluated_with_the_legal_outcome_that_day_are_not_evaluated_again(managed, officer, frozen):
+    """The sweep's own re-evaluation of the legal outcome (or a change that day) evaluated the duties with it on that
+    day: the management step records the missed visit from them without evaluating them a second time."""
+    from tether.register.models import RegisterState
+
+    frozen.move_to("2025-06-17T06:00:00+01:00")
+    RegisterState.objects.filter(person=managed).update(evaluated_on=date(2025, 6, 17))
+    summary = sweep()
+    assert summary["management"]["evaluated"] == 0 and summary["management"]["new_breaches"] >= 1
+    assert Breach.objects.get(kind="home_visit").due == VISIT_DUE
+
+
 def test_a_visit_made_before_the_sweep_means_no_breach(managed, officer, frozen):
     visit_record(officer, managed.pk, visit())
     frozen.move_to("2025-06-17T06:00:00+01:00")
