@@ -62,6 +62,13 @@ def policy_for(force: Force | int) -> PolicyView:
     return policy_view(VisitPolicy.objects.filter(force_id=force_id, valid_to__isnull=True).first())
 
 
+def policies_for(force_ids: Iterable[int]) -> dict[int, PolicyView]:
+    """``policy_for`` of each force in one read (a force with no policy of its own gets the defaults)."""
+    wanted = set(force_ids)
+    rows = {row.force_id: row for row in VisitPolicy.objects.filter(force_id__in=wanted, valid_to__isnull=True)}
+    return {fid: policy_view(rows.get(fid)) for fid in wanted}
+
+
 def _chunks(items: Sequence[Any], size: int = 2000) -> Iterable[Sequence[Any]]:
     for i in range(0, len(items), size):
         yield items[i : i + size]

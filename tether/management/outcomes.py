@@ -16,7 +16,7 @@ from tether.register.constants import DetentionKind
 from tether.register.models import Detention, Person, RegisterState
 
 from . import rules as R
-from .facts import PolicyView, _chunks, facts_for, policy_for
+from .facts import _chunks, facts_for, policies_for
 from .models import ManagementState
 from .stored import changed as counts_changed
 
@@ -57,8 +57,8 @@ def materialise(person_ids: Sequence[Any], as_of: date | None = None) -> int:
     as_of = as_of or clock.today()
     ids = list(person_ids)
     forces = dict(Person.objects.filter(pk__in=_among(ids)).values_list("pk", "owning_force_id"))
-    policies: dict[int, PolicyView] = {}
     facts = _facts(ids, as_of)
+    policies = policies_for({forces[pid] for pid in facts if pid in forces})
     custody_ends: dict[Any, date | None] = {}
     for pid, end in Detention.objects.filter(
             Q(end__isnull=True) | Q(end__gt=as_of), person_id__in=_among([p for p, f in facts.items() if f.in_custody]),
@@ -69,8 +69,6 @@ def materialise(person_ids: Sequence[Any], as_of: date | None = None) -> int:
         if pid not in forces:
             continue
         fid = forces[pid]
-        if fid not in policies:
-            policies[fid] = policy_for(fid)
         outcome = R.evaluate(f, as_of, policies[fid].rules)
         visit = outcome.due(R.HOME_VISIT)
         assessment = outcome.due(R.ARMS_INITIAL) or outcome.due(R.ARMS_REVIEW)

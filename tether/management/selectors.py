@@ -39,7 +39,7 @@ from tether.register.selectors import separate
 
 from . import rules, stored
 from .constants import LevelSource, MappaCategory, MappaLevel, Mode, RiskLevel, VisitOutcome
-from .facts import PolicyView, facts_for, policy_for, policy_view
+from .facts import PolicyView, facts_for, policies_for, policy_for, policy_view
 from .models import (
     Assessment,
     Intelligence,
@@ -64,13 +64,11 @@ def duties_on(person_ids: list[Any] | QuerySet[Any], as_of: date, facts: dict[An
     ``person_id``."""
     scope: Any = person_ids.values("person_id") if isinstance(person_ids, QuerySet) else person_ids
     forces = dict(Person.objects.filter(pk__in=scope).values_list("pk", "owning_force_id"))
-    policies: dict[int, PolicyView] = {}
     out = {}
-    for pid, one in (facts_for(person_ids, as_of) if facts is None else facts).items():
-        fid = forces[pid]
-        if fid not in policies:
-            policies[fid] = policy_for(fid)
-        out[pid] = rules.evaluate(one, as_of, policies[fid].rules)
+    read = facts_for(person_ids, as_of) if facts is None else facts
+    policies = policies_for({forces[pid] for pid in read})
+    for pid, one in read.items():
+        out[pid] = rules.evaluate(one, as_of, policies[forces[pid]].rules)
     return out
 
 
@@ -542,11 +540,13 @@ def _capacity_planned(as_of: date, months: int, what_if: str, officers: Counter[
         if pid in all_eligible:
             eligible_by_force[fid].add(pid)
     end = add_months(as_of, months) - timedelta(days=1)
-    for f in [force] if force is not None else list(Force.objects.order_by("code")):
+    planned = [force] if force is not None else list(Force.objects.order_by("code"))
+    policies = policies_for(f.pk for f in planned)
+    for f in planned:
         facts = by_force.get(f.pk, {})
         if not facts and force is None:
             continue
-        pv = policy_for(f)
+        pv = policies[f.pk]
         eligible = eligible_by_force.get(f.pk, set())
         demand = [rules.Demand(str(pid), fa, pid in eligible) for pid, fa in facts.items()]
         kw = {"start": as_of, "months": months, "officers": officers.get(f.pk, 0),
