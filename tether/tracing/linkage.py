@@ -6,11 +6,12 @@ compared and what that added to or took from the match weight (Splink's waterfal
 
 - Link-only (never within one side) or dedupe-only (within one table: the register against itself, pairs of
   rows of one ``group_id`` never compared), on DuckDB in process.
-- Blocking rules chosen for recall: date of birth, phonetic surname + year and month (or year and initial) of
-  birth, NI number, postcode + initial, full name, family or given name + postcode district.
+- Blocking rules chosen for recall: date of birth + an initial or the postcode district, phonetic surname + year
+  and month (or year and initial) of birth, NI number, postcode + initial, full name, family or given name +
+  postcode district.
 - Comparisons: names with nickname and swapped-name levels, dates of birth with a day/month swap level,
   NI numbers with a one-typo level, postcodes with sector, one-typo and district levels, address line and town; term
-  frequency adjustments on names and postcodes.
+  frequency adjustments on names, NI numbers and postcodes.
 - Parameters: u from random sampling (seeded), m by expectation maximisation on the data, the prior from
   deterministic rules; or a saved model (``settings``) used as it is. Every level carries a sensible starting
   m and u, so a model from too little data to train still ranks sensibly (the result says which).
