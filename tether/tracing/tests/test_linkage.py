@@ -142,3 +142,32 @@ def test_no_records_on_a_side_scores_nothing():
 ])
 def test_postcode_parts(raw, parts):
     assert linkage.postcode_parts(raw) == parts
+
+
+def test_records_are_prepared_alike_as_dicts_one_by_one_and_as_columns():
+    """``_table`` works out each distinct value once (and NI numbers column-wise): the same values as ``prepare``
+    gives record by record, awkward ones included, from a list of records or an Arrow table."""
+    import pyarrow as pa
+
+    odd = [
+        {"unique_id": 1, "given_name": "  Ann\u00a0Marie ", "surname": "Smith-\u00dfJones", "dob": date(1980, 1, 2),
+         "ni": "ab 12 34 56 c", "postcode": "sw1a 1aa", "town": "\x1cLondon\x0b", "address": "1  High St"},
+        {"unique_id": "x2", "group_id": "", "given_name": "", "surname": None, "dob": "", "ni": "", "pnc": "12/345A",
+         "postcode": "4223"},
+        {"unique_id": "x3", "group_id": "g", "given_name": "Bill", "surname": "O'Brien", "dob": "1980-13-45",
+         "ni": "straße", "postcode": "!!", "address": 12, "town": "İstanbul"},
+        {"unique_id": "x4", "given_name": "\u2003", "surname": "\t", "ni": 0, "pnc": None, "postcode": None},
+    ]
+    plain = [{"unique_id": f"p{i}", "given_name": given, "surname": surname, "dob": f"19{60 + i}-0{1 + i % 9}-1{i}",
+              "ni": f"AB12345{i}C" if i % 3 else None, "address": f"{i} Synthetic Street", "town": "Leeds",
+              "postcode": postcode}
+             for i, (given, surname, postcode) in enumerate([
+                 ("William", "Hartley", "LS1 4AP"), ("Bill", "Hartley-Moss", "LS1 4AP"), ("Mary", "O'Neill", "M1 1AE"),
+                 ("Kate", "Smith", "SW1A 1AA"), ("William", "Smith", "ls14ap"), ("Jo", "Li", None)])]
+    rows = odd + plain + plain[:3]  # repeated values
+    one_by_one = [linkage.prepare(r) for r in rows]
+    assert linkage._table(rows).to_pylist() == one_by_one
+    plain = rows[4:]
+    table = pa.table({c: pa.array([r.get(c) for r in plain], pa.string())
+                      for c in ("unique_id", "given_name", "surname", "dob", "ni", "address", "town", "postcode")})
+    assert linkage._table(table).to_pylist() == one_by_one[4:]
