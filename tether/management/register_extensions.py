@@ -215,11 +215,11 @@ def to_json(doc: ManagementDoc) -> dict[str, Any] | None:
 
 
 def person_panel(user: Any, person: Any) -> extensions.PersonPanel:
-    from .selectors import person_management
+    from .selectors import person_summary
 
     return extensions.PersonPanel(
         template="management/_person_panel.html", anchor="management", title="Risk, MAPPA and visits",
-        context={"m": person_management(person), "can_record": permissions.can_record_visits(user),
+        context={"m": person_summary(person), "can_record": permissions.can_record_visits(user),
                  "can_assign": permissions.can_assign_caseload(user)},
     )
 

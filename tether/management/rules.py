@@ -152,7 +152,8 @@ def _months(n: int) -> str:
     return "month" if n == 1 else f"{n} months"
 
 
-def _status(due: date, as_of: date) -> str:
+def status_on(due: date, as_of: date) -> str:
+    """A duty's status on ``as_of``: overdue once its last day has passed."""
     return OVERDUE if due < as_of else DUE
 
 
@@ -179,7 +180,7 @@ def evaluate(facts: Facts, as_of: date, policy: Policy | None = None) -> Outcome
         assert facts.intelligence_on is not None
         due = facts.intelligence_on + timedelta(days=policy.intelligence_visit_days - 1)
         if facts.last_seen_visit is None or facts.last_seen_visit < facts.intelligence_on:
-            duties.append(Duty(HOME_VISIT, due, _status(due, as_of),
+            duties.append(Duty(HOME_VISIT, due, status_on(due, as_of),
                                f"new intelligence on {format_date(facts.intelligence_on)} under reactive management: "
                                f"a home visit within {policy.intelligence_visit_days} days", CITE_REACTIVE))
     elif months is not None:
@@ -187,13 +188,13 @@ def evaluate(facts: Facts, as_of: date, policy: Policy | None = None) -> Outcome
         due = add_months(anchor, months)
         since = (f"the last visit at which they were seen ({format_date(anchor)})" if facts.last_seen_visit
                  else f"management began ({format_date(anchor)}) with no visit recorded since")
-        duties.append(Duty(HOME_VISIT, due, _status(due, as_of), f"{why}; counted from {since}", cite))
+        duties.append(Duty(HOME_VISIT, due, status_on(due, as_of), f"{why}; counted from {since}", cite))
 
     # --- ARMS
     start = facts.managed_from
     if facts.last_arms is None or facts.last_arms < start:
         due = start + timedelta(days=policy.arms_days - 1)
-        duties.append(Duty(ARMS_INITIAL, due, _status(due, as_of),
+        duties.append(Duty(ARMS_INITIAL, due, status_on(due, as_of),
                            f"an ARMS assessment within {policy.arms_days} days of release or first registration "
                            f"({format_date(start)}), none recorded since", CITE_ARMS))
     else:
@@ -204,7 +205,7 @@ def evaluate(facts: Facts, as_of: date, policy: Policy | None = None) -> Outcome
                 review = min(review, facts.intelligence_on + timedelta(days=policy.intelligence_review_days - 1))
         how = ("the date the assessor set" if facts.arms_next_review
                else f"{policy.arms_review_months} months after the assessment")
-        duties.append(Duty(ARMS_REVIEW, review, _status(review, as_of),
+        duties.append(Duty(ARMS_REVIEW, review, status_on(review, as_of),
                            f"review of the ARMS assessment of {format_date(facts.last_arms)}: by {how}"
                            + (" (brought forward by new intelligence)" if intel_after_reactive
                               and review != (facts.arms_next_review

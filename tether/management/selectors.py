@@ -3,6 +3,7 @@ any date. Each guarded read writes its audit event (pages and the API show perso
 
 from __future__ import annotations
 
+import json
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -115,6 +116,76 @@ def person_management(person: Person, as_of: date | None = None) -> dict[str, An
         "suggestions": rules.suggest_visit_times(visit.due, as_of, previous) if visit else [],
         "level_history": levels[::-1],  # newest first (-valid_from, -id)
         "intelligence": intelligence,
+    }
+
+
+def _summary_sql() -> str:
+    """One statement for the panel's current facts: each spell holding on the day (LEFT JOINs: spells of a kind do
+    not overlap, and ordered by each one's (valid_from, id) the first row holds the first of each, as ``.first()``
+    would read it), the offender manager's name and today's stored duties (``_stored_duties``)."""
+    q = connection.ops.quote_name
+
+    def holds(alias: str) -> str:
+        return (f"{alias}.{q('person_id')} = %(p)s AND {alias}.{q('valid_from')} <= %(d)s AND "
+                f"({alias}.{q('valid_to')} IS NULL OR {alias}.{q('valid_to')} > %(d)s)")
+
+    t = {m: q(m._meta.db_table) for m in (RiskLevelSpell, MappaSpell, ModeSpell, ManagerSpell, ManagementState, User)}
+    return (
+        f"SELECT r.{q('level')}, r.{q('source')}, r.{q('valid_from')}, m.{q('category')}, m.{q('level')}, "
+        f"m.{q('lead_agency')}, o.{q('mode')}, u.{q('id')}, u.{q('username')}, u.{q('first_name')}, "
+        f"u.{q('last_name')}, s.{q('duties')} FROM (SELECT 1 AS {q('one')}) x "
+        f"LEFT JOIN {t[RiskLevelSpell]} r ON {holds('r')} "
+        f"LEFT JOIN {t[MappaSpell]} m ON {holds('m')} "
+        f"LEFT JOIN {t[ModeSpell]} o ON {holds('o')} "
+        f"LEFT JOIN {t[ManagerSpell]} g ON {holds('g')} "
+        f"LEFT JOIN {t[User]} u ON u.{q('id')} = g.{q('manager_id')} "
+        f"LEFT JOIN {t[ManagementState]} s ON s.{q('person_id')} = %(p)s AND s.{q('evaluated_on')} = %(d)s "
+        f"AND s.{q('rules_version')} = %(v)s AND s.{q('force_id')} = %(f)s "
+        f"ORDER BY r.{q('valid_from')}, r.{q('id')}, m.{q('valid_from')}, m.{q('id')}, o.{q('valid_from')}, "
+        f"o.{q('id')}, g.{q('valid_from')}, g.{q('id')}"
+    )
+
+
+def _day(value: Any) -> date:
+    return date.fromisoformat(value) if isinstance(value, str) else value
+
+
+def _stored_duties(duties: Any, as_of: date) -> list[rules.Duty]:
+    """The duties of a stored outcome evaluated on ``as_of`` under the current rules and the registrant's force:
+    every write that can change the facts re-evaluates it in its own transaction (``outcomes.materialise``), so
+    they are what a fresh evaluation on the day gives (the status, overdue or not, is the day's)."""
+    rows = json.loads(duties) if isinstance(duties, (str, bytes)) else duties
+    return [rules.Duty(kind=d["kind"], due=_day(d["due"]), status=rules.status_on(_day(d["due"]), as_of),
+                       reason=d["reason"], citation=d["citation"]) for d in rows]
+
+
+def person_summary(person: Person) -> dict[str, Any]:
+    """What the person page's management panel shows today (the same values as ``person_management`` for these
+    keys): the current risk level, MAPPA, management mode and offender manager, and the duties from the stored
+    outcome when it was evaluated today under the current rules and force, in one statement; the duties evaluated
+    from the history otherwise (none stored, or stored on another day: the stored row keeps the day of the
+    evaluation that gave it)."""
+    as_of = clock.today()
+    params = {"p": Person._meta.pk.get_db_prep_value(person.pk, connection), "d": as_of,
+              "v": rules.RULES_VERSION, "f": person.owning_force_id}
+    with connection.cursor() as cursor:
+        cursor.execute(_summary_sql(), params)
+        (r_level, r_source, r_from, m_category, m_level, m_lead, mode, u_id, u_name, u_first, u_last,
+         stored_duties) = cursor.fetchone()
+    level = RiskLevelSpell(level=r_level, source=r_source, valid_from=_day(r_from)) if r_level is not None else None
+    mappa = MappaSpell(category=m_category, level=m_level, lead_agency=m_lead) if m_category is not None else None
+    manager = User(pk=u_id, username=u_name, first_name=u_first, last_name=u_last) if u_id is not None else None
+    if stored_duties is not None:
+        duties = _stored_duties(stored_duties, as_of)
+    else:
+        facts = facts_for([person.pk], as_of)[person.pk]
+        duties = list(rules.evaluate(facts, as_of, policy_for(person.owning_force_id).rules).duties)
+    return {
+        "as_of": as_of, "person": person,
+        "level": level, "level_label": _label(RiskLevel, r_level), "level_source": _label(LevelSource, r_source),
+        "mappa": mappa, "mode_label": _label(Mode, mode or Mode.ACTIVE), "manager": manager,
+        "duties": [{"kind": d.kind, "label": d.label, "due": d.due, "reason": d.reason,
+                    "overdue": d.status == rules.OVERDUE} for d in duties],
     }
 
 
