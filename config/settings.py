@@ -91,7 +91,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "tether.ui.boundary.CSPMiddleware",  # django-csp, keeping the policy on Tether's own error pages
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    "tether.access.sessions.SessionMiddleware",  # writes an unchanged session only when its deadline moves
     "django.middleware.common.CommonMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",  # request.user.is_verified(): a TOTP code was given this session
@@ -166,7 +166,12 @@ LOGIN_REDIRECT_URL = "home:dashboard"
 LOGOUT_REDIRECT_URL = "access:login"
 
 SESSION_COOKIE_AGE = int(os.environ.get("TETHER_SESSION_IDLE_SECONDS", 15 * 60))
-SESSION_SAVE_EVERY_REQUEST = True  # idle timeout: the clock restarts on each request
+# Idle timeout: the session's deadline restarts on each request, written only when it moves by more than
+# SESSION_REFRESH_SECONDS (so a session idle for SESSION_COOKIE_AGE is always cut off, at most that much sooner):
+# tether.access.sessions.
+SESSION_ENGINE = "tether.access.sessions"
+SESSION_SAVE_EVERY_REQUEST = False
+SESSION_REFRESH_SECONDS = 60
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"

@@ -17,7 +17,7 @@ GOOD_KEY = "k" * 20 + "-production-secret-for-tests-only-0123456789"
 PROBE = (
     "import json, config.settings as s; print(json.dumps({k: getattr(s, k) for k in ("
     "'DEBUG', 'SESSION_COOKIE_SECURE', 'CSRF_COOKIE_SECURE', 'SECURE_HSTS_SECONDS', 'SESSION_COOKIE_AGE', "
-    "'SESSION_SAVE_EVERY_REQUEST', 'TETHER_REQUIRE_2FA', 'TETHER_LOCKOUT_ATTEMPTS', 'ALLOWED_HOSTS', "
+    "'SESSION_ENGINE', 'TETHER_REQUIRE_2FA', 'TETHER_LOCKOUT_ATTEMPTS', 'ALLOWED_HOSTS', "
     "'PASSWORD_HASHERS')}))"
 )
 
@@ -97,7 +97,7 @@ def test_production_refuses_unsafe_settings(tmp_path: Path, env: dict[str, Any],
 
 def test_idle_timeout_and_lockout_are_configurable(tmp_path: Path) -> None:
     loaded = json.loads(load_settings(tmp_path, TETHER_SESSION_IDLE_SECONDS="600", TETHER_LOCKOUT_ATTEMPTS="3").stdout)
-    assert loaded["SESSION_COOKIE_AGE"] == 600 and loaded["SESSION_SAVE_EVERY_REQUEST"] is True
+    assert loaded["SESSION_COOKIE_AGE"] == 600 and loaded["SESSION_ENGINE"] == "tether.access.sessions"
     assert loaded["TETHER_LOCKOUT_ATTEMPTS"] == 3
     loaded = json.loads(load_settings(tmp_path).stdout)
     assert loaded["SESSION_COOKIE_AGE"] == 15 * 60 and loaded["TETHER_LOCKOUT_ATTEMPTS"] == 5

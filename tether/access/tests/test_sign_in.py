@@ -112,6 +112,26 @@ def test_session_ends_after_fifteen_idle_minutes(client: Any, other_officer: Any
     assert response.status_code == 302 and response["Location"].startswith("/sign-in/?next=")
 
 
+def test_an_unchanged_session_is_written_only_when_its_deadline_moves(client: Any, other_officer: Any,
+                                                                      frozen: Any) -> None:
+    """Within a minute of its last write a request leaves the stored session alone; the deadline is never later
+    than fifteen minutes after the last request."""
+    from django.contrib.sessions.models import Session
+
+    verified_login(client, other_officer)
+    assert client.get("/").status_code == 200
+    key = client.cookies["sessionid"].value
+    written = Session.objects.get(pk=key).expire_date
+    frozen.shift(timedelta(seconds=50))
+    assert client.get("/people/").status_code == 200
+    assert Session.objects.get(pk=key).expire_date == written  # not written again
+    frozen.shift(timedelta(seconds=20))  # 70 s after the write: the deadline moves by more than a minute
+    assert client.get("/").status_code == 200
+    assert Session.objects.get(pk=key).expire_date == written + timedelta(seconds=70)
+    frozen.shift(timedelta(minutes=15, seconds=1))
+    assert client.get("/people/").status_code == 302
+
+
 def test_idle_timeout_follows_the_setting(client: Any, analyst: Any, settings: Any, frozen: Any) -> None:
     settings.SESSION_COOKIE_AGE = 5 * 60
     client.force_login(analyst)
