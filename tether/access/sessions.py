@@ -27,7 +27,7 @@ class SessionStore(DbSessionStore):
     stored_expiry: datetime | None = None
 
     def _get_session_from_db(self) -> Any:
-        s = super()._get_session_from_db()
+        s = super()._get_session_from_db()  # type: ignore[misc]  # not in the stubs
         self.stored_expiry = s.expire_date if s is not None else None
         return s
 
@@ -45,8 +45,8 @@ class SessionMiddleware(DjangoSessionMiddleware):
         session = getattr(request, "session", None)
         if (session is not None and not session.modified and session.session_key
                 and not session.get_expire_at_browser_close()):
-            session._get_session()  # read it if the request did not (the deadline it holds)  # noqa: SLF001
+            session._get_session()  # read it if the request did not (the deadline it holds)
             stored = getattr(session, "stored_expiry", None)
             if stored is not None and not session.is_empty() and session.get_expiry_date() - stored > _refresh():
                 session.modified = True
-        return super().process_response(request, response)  # type: ignore[no-any-return]
+        return super().process_response(request, response)

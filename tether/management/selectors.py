@@ -131,7 +131,7 @@ def _summary_sql() -> str:
 
     t = {m: q(m._meta.db_table) for m in (RiskLevelSpell, MappaSpell, ModeSpell, ManagerSpell, ManagementState, User)}
     return (
-        f"SELECT r.{q('level')}, r.{q('source')}, r.{q('valid_from')}, m.{q('category')}, m.{q('level')}, "
+        f"SELECT r.{q('level')}, r.{q('source')}, r.{q('valid_from')}, m.{q('category')}, m.{q('level')}, "  # noqa: S608 - names
         f"m.{q('lead_agency')}, o.{q('mode')}, u.{q('id')}, u.{q('username')}, u.{q('first_name')}, "
         f"u.{q('last_name')}, s.{q('duties')} FROM (SELECT 1 AS {q('one')}) x "
         f"LEFT JOIN {t[RiskLevelSpell]} r ON {holds('r')} "
