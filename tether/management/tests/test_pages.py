@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
 from tether.access.testing import verified_login
 from tether.audit.models import AuditEvent
-from tether.management.models import ManagerSpell, Visit
+from tether.management.models import ManagementState, ManagerSpell, Visit
+from tether.management.selectors import person_management, person_summary
 
 from .conftest import VISIT_DUE
 
@@ -25,10 +28,22 @@ def test_person_page_shows_duties_and_is_audited(client, officer, managed):
     assert "Not recorded" in past
 
 
-def test_person_page_panel(client, officer, managed):
+def test_person_page_panel(client, officer, managed, django_assert_num_queries):
     verified_login(client, officer)
     html = client.get(f"/people/{managed.pk}/").content.decode()
     assert "Risk, MAPPA and visits" in html and 'data-testid="record-visit"' in html
+    def shown(m):
+        return (m["level_label"], m["level_source"], m["level"].valid_from, m["mappa"], m["mode_label"],
+                m["manager"].username, [(d["kind"], d["due"], d["reason"], d["overdue"]) for d in m["duties"]])
+
+    fresh = shown(person_management(managed))
+    with django_assert_num_queries(1):  # today's stored outcome: one statement
+        assert shown(person_summary(managed)) == fresh
+    # stored on another day: not used (evaluated from the history), whatever it says
+    ManagementState.objects.filter(person=managed).update(
+        evaluated_on=VISIT_DUE - timedelta(days=1), duties=[{"kind": "home_visit", "due": "2020-01-01",
+                                                            "reason": "stale", "citation": ""}])
+    assert shown(person_summary(managed)) == fresh
 
 
 @pytest.mark.parametrize(("persona", "status"), [("other_officer", 403), ("analyst", 403), ("auditor", 403),
