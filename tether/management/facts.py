@@ -95,6 +95,18 @@ def _in_scope(ids: Sequence[Any], scope: QuerySet[Any] | None = None) -> set[Any
     return out & set(ids)
 
 
+def managed_from(state: tuple[date | None, str, date | None, bool] | None, released: date | None, as_of: date
+                 ) -> date | None:
+    """When management duties run from on ``as_of``: the later of the registration's start and the latest release
+    from custody (``released``), for a registrant subject to the register and not quiet (expired, not subject,
+    missing, wanted, abroad, or past a fixed end). ``state``: (start when subject, status, end, indefinite)."""
+    start = state[0] if state is not None else None
+    quiet = state is None or state[1] in QUIET or (state[2] is not None and not state[3] and state[2] < as_of)
+    if start is None or quiet or start > as_of:
+        return None
+    return max(start, released or start)
+
+
 def facts_for(person_ids: Sequence[Any] | QuerySet[Any], as_of: date) -> dict[Any, R.Facts]:
     """``R.Facts`` for each registrant on ``as_of`` (only what was recorded on or before it). ``person_ids`` is a list
     (read in chunks, each passed as a list), or a query of ``person_id`` (a force's stored outcomes, say): read in
@@ -134,16 +146,11 @@ def _facts(ids: Sequence[Any], as_of: date, scope: QuerySet[Any] | None) -> dict
     in_scope = _in_scope(ids, scope)
     out: dict[Any, R.Facts] = {}
     for pid in ids:
-        st = states.get(pid)
-        start = st[0] if st is not None else None
-        quiet = st is None or st[1] in QUIET or (st[2] is not None and not st[3] and st[2] < as_of)
-        managed_from = None
-        if start is not None and not quiet and start <= as_of:
-            managed_from = max(start, released.get(pid) or start)
         mode = modes.get(pid)
         latest = arms.get(pid)
         out[pid] = R.Facts(
-            managed_from=managed_from, in_custody=pid in custody, risk_level=levels.get(pid),
+            managed_from=managed_from(states.get(pid), released.get(pid), as_of), in_custody=pid in custody,
+            risk_level=levels.get(pid),
             mode=mode[0] if mode else R.ACTIVE, mode_since=mode[1] if mode else None,
             plan_months=mode[2] if mode else None, last_seen_visit=seen.get(pid),
             last_arms=latest[0] if latest else None, arms_next_review=latest[1] if latest else None,
