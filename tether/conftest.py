@@ -19,20 +19,49 @@ from tether.access.testing import PERSONA_PASSWORD, VerifiedClient, verified_log
 DATABASE_FIXTURES = frozenset({"db", "transactional_db", "django_db_setup", "live_server"})
 
 
+# Tests that run against one of the two databases only (both runs must fit CI's 15 minutes on 2 cores):
+# - the contract walkers (every route as every persona, hostile values at every input, the API fuzzers) and the batch
+#   re-materialisation's oracle run on PostgreSQL, the production database: its stricter types (integer ranges, NUL
+#   in text) and its aborted-transaction rule are where a hostile value could still become a server error, and the
+#   bulk writes take their COPY path there;
+# - the pages of access (accounts, sign-in), reports (statistics through the ORM's aggregates) and the demo (loaded
+#   into SQLite by ``make run``) run on SQLite: their code holds no database-specific statement.
+POSTGRESQL_ONLY = (
+    "tether/access/tests/test_route_walk.py", "tether/access/tests/test_hostile_walk.py",
+    "tether/access/tests/test_api_admin_fuzz.py", "tether/register/tests/test_api_fuzz.py",
+    "tether/register/tests/test_jsonl_hostile.py", "tether/register/tests/test_batch_materialise.py",
+)
+SQLITE_ONLY = ("tether/access/tests/", "tether/reports/tests/", "tether/demo/tests/")
+
+
+def _where(item: Any) -> str:
+    return str(item.nodeid).split("::", 1)[0]  # the test file, from the project's root
+
+
 def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
     """On PostgreSQL, a test that never touches a database (the pure rules engine, disclosure control, the linkage
     engine) is skipped: the same code ran it on SQLite, and the PostgreSQL run is there for the database. So is a
     test that drives Chromium (marked ``browser``): the pages it walks are the same code on both databases, their
-    database work is covered on PostgreSQL by the page, API and journey tests, and the SQLite run drives them."""
-    if not os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")):
-        return
+    database work is covered on PostgreSQL by the page, API and journey tests, and the SQLite run drives them. The
+    tests named in ``POSTGRESQL_ONLY`` and ``SQLITE_ONLY`` run against that database only (see there why)."""
+    on_postgresql = os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://"))
     skip = pytest.mark.skip(reason="needs no database: it runs in the SQLite run")
     skip_browser = pytest.mark.skip(reason="drives Chromium: it runs in the SQLite run")
+    skip_sqlite_only = pytest.mark.skip(reason="runs in the SQLite run (tether/conftest.py SQLITE_ONLY)")
+    skip_postgresql_only = pytest.mark.skip(reason="runs in the PostgreSQL run (tether/conftest.py POSTGRESQL_ONLY)")
     for item in items:
+        where = _where(item)
+        pg_only = where in POSTGRESQL_ONLY
+        if not on_postgresql:
+            if pg_only and _uses_database(item):
+                item.add_marker(skip_postgresql_only)
+            continue
         if item.get_closest_marker("browser") is not None:
             item.add_marker(skip_browser)
         elif not _uses_database(item):
             item.add_marker(skip)
+        elif not pg_only and where.startswith(SQLITE_ONLY):
+            item.add_marker(skip_sqlite_only)
 
 FROZEN_AT = datetime(2025, 6, 16, 11, 0, tzinfo=UTC)  # a Monday; every test clock starts here
 
