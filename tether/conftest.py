@@ -24,14 +24,19 @@ DATABASE_FIXTURES = frozenset({"db", "transactional_db", "django_db_setup", "liv
 #   re-materialisation's oracle run on PostgreSQL, the production database: its stricter types (integer ranges, NUL
 #   in text) and its aborted-transaction rule are where a hostile value could still become a server error, and the
 #   bulk writes take their COPY path there;
-# - the pages of access (accounts, sign-in), reports (statistics through the ORM's aggregates) and the demo (loaded
-#   into SQLite by ``make run``) run on SQLite: their code holds no database-specific statement.
+# - the tests of access (accounts, sign-in), reports (statistics through the ORM's aggregates), home, tracing (Splink
+#   in process) and the demo (loaded into SQLite by ``make run``) run on SQLite: their code holds no
+#   database-specific statement (``BOTH`` names the exceptions).
 POSTGRESQL_ONLY = (
     "tether/access/tests/test_route_walk.py", "tether/access/tests/test_hostile_walk.py",
     "tether/access/tests/test_api_admin_fuzz.py", "tether/register/tests/test_api_fuzz.py",
     "tether/register/tests/test_jsonl_hostile.py", "tether/register/tests/test_batch_materialise.py",
+    "tether/register/tests/test_obligation_walk.py",
 )
-SQLITE_ONLY = ("tether/access/tests/", "tether/reports/tests/", "tether/demo/tests/")
+SQLITE_ONLY = ("tether/access/tests/", "tether/reports/tests/", "tether/demo/tests/", "tether/home/tests/",
+               "tether/tracing/tests/")
+# ... except these, which test database-specific statements (stored counts' upserts, the job queue's SKIP LOCKED)
+BOTH = ("tether/home/tests/test_dashboard_counts.py", "tether/tracing/tests/test_jobs.py")
 
 
 def _where(item: Any) -> str:
@@ -60,7 +65,7 @@ def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
             item.add_marker(skip_browser)
         elif not _uses_database(item):
             item.add_marker(skip)
-        elif not pg_only and where.startswith(SQLITE_ONLY):
+        elif not pg_only and where.startswith(SQLITE_ONLY) and where not in BOTH:
             item.add_marker(skip_sqlite_only)
 
 FROZEN_AT = datetime(2025, 6, 16, 11, 0, tzinfo=UTC)  # a Monday; every test clock starts here
