@@ -22,6 +22,21 @@ def pct(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
+def timed_steps(cur: Any, steps: list[tuple[str, str, list[Any]]], *, quiet: bool = False) -> dict[str, float]:
+    """Run each (table, SQL, parameters) step of a bench's raw load on ``cur``: the seconds each took, by table
+    (printed on stderr as they finish unless ``quiet``)."""
+    import time
+
+    seconds = {}
+    for table, sql, params in steps:
+        t = time.perf_counter()
+        cur.execute(sql, params)
+        seconds[table] = round(time.perf_counter() - t, 2)
+        if not quiet:
+            print(f"  {table}: {seconds[table]} s", file=sys.stderr, flush=True)
+    return seconds
+
+
 def _bench_schema(url: str) -> str | None:
     """The schema named first in the URL's ``options=-c search_path=...`` (when it names one)."""
     for value in parse_qs(urlparse(url).query).get("options", []):

@@ -57,7 +57,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from _common import drop_postgres, kept_postgres, pct, prepare_postgres  # noqa: E402
+from _common import drop_postgres, kept_postgres, pct, prepare_postgres, timed_steps  # noqa: E402
 from bench_sweep import TEMPLATES, A, build  # noqa: E402
 
 LEVELS = (("very_high", 1), ("high", 9), ("medium", 15), ("low", 25))  # of 50: the published shares
@@ -142,13 +142,7 @@ def build_management(connection: Any, n: int, quiet: bool) -> dict[str, Any]:
              f" CASE WHEN v.due < %s THEN v.due ELSE %s END, '[]', NULL, 'management-2025.1', %s{src}",
              [review, review, review, A]),
         ]
-        seconds = {}
-        for table, sql, params in steps:
-            t = time.perf_counter()
-            cur.execute(sql, params)
-            seconds[table] = round(time.perf_counter() - t, 2)
-            if not quiet:
-                print(f"  {table}: {seconds[table]} s", file=sys.stderr, flush=True)
+        seconds = timed_steps(cur, steps, quiet=quiet)
         cur.execute("ANALYZE")
     return {"seconds": round(time.perf_counter() - t0, 2), "steps_seconds": seconds}
 

@@ -65,7 +65,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from _common import pct, run_on_throwaway_database  # noqa: E402
+from _common import pct, run_on_throwaway_database, timed_steps  # noqa: E402
 
 A = date(2025, 6, 16)
 TEMPLATES = 1000  # distinct last-notification dates
@@ -188,13 +188,7 @@ def build(connection: Any, n: int, quiet: bool) -> dict[str, Any]:
              " ORDER BY s.i, o.ord",
              []),
         ]
-        seconds = {}
-        for table, sql, params in steps:
-            t = time.perf_counter()
-            cur.execute(sql, params)
-            seconds[table] = round(time.perf_counter() - t, 2)
-            if not quiet:
-                print(f"  {table}: {seconds[table]} s", file=sys.stderr, flush=True)
+        seconds = timed_steps(cur, steps, quiet=quiet)
         t = time.perf_counter()
         cur.execute("ANALYZE")
         seconds["analyze"] = round(time.perf_counter() - t, 2)
@@ -336,13 +330,7 @@ def plant_management(connection: Any, n: int, quiet: bool) -> dict[str, Any]:
              f" SELECT p.id, p.owning_force_id, m.level, 'active', m.visit_due, m.assessment_kind, m.assessment_due,"
              f" m.next_due, {duties}, NULL, %s, %s{src}", [R.RULES_VERSION, A]),
         ]
-        seconds = {}
-        for table, sql, params in steps:
-            t = time.perf_counter()
-            cur.execute(sql, params)
-            seconds[table] = round(time.perf_counter() - t, 2)
-            if not quiet:
-                print(f"  {table}: {seconds[table]} s", file=sys.stderr, flush=True)
+        seconds = timed_steps(cur, steps, quiet=quiet)
         cur.execute("ANALYZE")
     rows_out = {}
     with connection.cursor() as cur:
