@@ -11,6 +11,8 @@ import threading
 
 from django.db import connection, transaction
 
+from tether.core.arrays import array_literal
+
 from .chain import GENESIS, event_hash
 from .models import AuditEvent
 
@@ -108,10 +110,10 @@ def _chain_batch() -> tuple[bool, dict[int, tuple[int, str, str]]]:
                         "UPDATE audit_auditevent AS e SET seq = v.seq, prev_hash = v.prev_hash, hash = v.hash"
                         " FROM unnest(%s::bigint[], %s::varchar[], %s::varchar[], %s::bigint[])"
                         " AS v(seq, prev_hash, hash, id) WHERE e.id = v.id AND e.seq IS NULL",
-                        ["{" + ",".join(str(s) for s, _, _ in chained.values()) + "}",
-                         "{" + ",".join(p for _, p, _ in chained.values()) + "}",
-                         "{" + ",".join(h for _, _, h in chained.values()) + "}",
-                         "{" + ",".join(str(pk) for pk in chained) + "}"],
+                        [array_literal(s for s, _, _ in chained.values()),
+                         array_literal(p for _, p, _ in chained.values()),
+                         array_literal(h for _, _, h in chained.values()),
+                         array_literal(chained)],
                     )
                 else:
                     cur.executemany(
