@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from django.db.models import Max, Q, QuerySet
+from django.db import connection
+from django.db.models import Exists, Max, OuterRef, Q, QuerySet
 
 from tether.access.models import Force
 from tether.core.models import holds_on_q
@@ -77,22 +78,95 @@ def _chunks(items: Sequence[Any], size: int = 2000) -> Iterable[Sequence[Any]]:
 RECORDS = (RiskLevelSpell, MappaSpell, ModeSpell, ManagerSpell, Visit, Assessment, Intelligence)
 
 
-def _in_scope(ids: Sequence[Any], scope: QuerySet[Any] | None = None) -> set[Any]:
-    """Of ``ids``, those under management duties: every registrant of a force that manages in Tether (it has set a
-    visit policy), and anyone else with a management record of any kind. With ``scope`` (a query of the same ids'
-    ``person_id``), the reads filter by it (a semi-join) rather than by the list."""
-    adopted = set(VisitPolicy.objects.values_list("force_id", flat=True).distinct())
-    people = Person.objects.filter(pk__in=scope if scope is not None else ids)
-    out = set(people.filter(owning_force_id__in=adopted).values_list("pk", flat=True))
-    rest = [pid for pid in ids if pid not in out]
+def in_scope_q() -> Q:
+    """A ``Person`` filter: under management duties (its force manages in Tether, having set a visit policy, or it
+    has a management record of any kind): one statement of EXISTS, each probing an index."""
+    cond = Q(Exists(VisitPolicy.objects.filter(force_id=OuterRef("owning_force_id"))))
     for model in RECORDS:
-        if not rest:
-            break
-        qs = model.objects.filter(person_id__in=scope if scope is not None and len(rest) == len(ids) else rest)
-        found = set(qs.values_list("person_id", flat=True).distinct())
-        out |= found
-        rest = [pid for pid in rest if pid not in found]
-    return out & set(ids)
+        cond |= Q(Exists(model.objects.filter(person_id=OuterRef("pk"))))
+    return cond
+
+
+def _in_scope(ids: Sequence[Any], scope: QuerySet[Any] | None = None) -> set[Any]:
+    """Of ``ids``, those under management duties (``in_scope_q``). With ``scope`` (a query of the same ids'
+    ``person_id``), the read filters by it (a semi-join) rather than by the list."""
+    found = Person.objects.filter(in_scope_q(), pk__in=scope if scope is not None else ids)
+    return set(found.values_list("pk", flat=True)) & set(ids)
+
+
+def read_day(value: Any) -> Any:
+    """A date read by a raw statement (SQLite gives text)."""
+    return date.fromisoformat(value[:10]) if isinstance(value, str) else value
+
+
+def one_params(person_pk: Any, as_of: date, force: Any = None) -> dict[str, Any]:
+    """``one_statement``'s parameters: the person's key (as the database holds it), the day, the force."""
+    return {"p": Person._meta.pk.get_db_prep_value(person_pk, connection), "d": as_of, "f": force,
+            "custody": DetentionKind.CUSTODY, "seen": VisitOutcome.SEEN}
+
+
+def one_statement(columns: Sequence[str] = (), joins: Sequence[str] = (), order: Sequence[str] = (),
+                  force: str = "%(f)s") -> str:
+    """One statement that reads what ``facts_for`` reads for one registrant (``%(p)s``) on a day (``%(d)s``), and
+    the force's current visit policy: ``columns`` first (the caller's own, which may use the aliases ``r``, the risk
+    level spell holding on the day, and ``o``, the mode spell, and the caller's ``joins``), then the facts
+    (``one_facts`` reads them from the row past the caller's columns). ``force`` is the force's SQL (a parameter, or
+    a subquery). Spells of a kind do not overlap; ordered by each one's (valid_from, id), the first row holds the
+    first of each, as ``.first()`` would read it."""
+    q = connection.ops.quote_name
+    t = {m: q(m._meta.db_table) for m in (RiskLevelSpell, ModeSpell, Visit, Assessment, Intelligence, VisitPolicy,
+                                          RegisterState, Detention)}
+    pid, kind = q("person_id"), q("kind")
+
+    def holds(alias: str) -> str:
+        return (f"{alias}.{pid} = %(p)s AND {alias}.{q('valid_from')} <= %(d)s AND "
+                f"({alias}.{q('valid_to')} IS NULL OR {alias}.{q('valid_to')} > %(d)s)")
+
+    custody = f"FROM {t[Detention]} c WHERE c.{pid} = %(p)s AND c.{kind} = %(custody)s"
+    current = f"{custody} AND c.{q('start')} <= %(d)s AND (c.{q('end')} IS NULL OR c.{q('end')} > %(d)s)"
+    arms = (f"FROM {t[Assessment]} a WHERE a.{pid} = %(p)s AND a.{q('tool')} = 'arms' "
+            f"AND a.{q('assessed_on')} <= %(d)s ORDER BY a.{q('assessed_on')} DESC, a.{q('id')} DESC LIMIT 1")
+    recorded = " OR ".join(f"EXISTS (SELECT 1 FROM {q(m._meta.db_table)} WHERE {pid} = %(p)s)"  # noqa: S608
+                           for m in RECORDS)
+    facts = [
+        f"r.{q('level')}", f"o.{q('mode')}", f"o.{q('valid_from')}", f"o.{q('plan_months')}",
+        f"st.{pid}", f"st.{q('registration_start')}", f"st.{q('subject')}", f"st.{q('status')}",
+        f"st.{q('registration_end')}", f"st.{q('indefinite')}",
+        f"(SELECT MAX(c.{q('end')}) {custody} AND c.{q('end')} <= %(d)s)",
+        f"EXISTS (SELECT 1 {current})", f"(SELECT MAX(c.{q('end')}) {current})",
+        f"(SELECT MAX(v.{q('visited_on')}) FROM {t[Visit]} v "  # noqa: S608
+        f"WHERE v.{pid} = %(p)s AND v.{q('outcome')} = %(seen)s AND v.{q('visited_on')} <= %(d)s)",
+        f"(SELECT a.{q('assessed_on')} {arms})", f"(SELECT a.{q('next_review')} {arms})",
+        f"(SELECT MAX(i.{q('received_on')}) FROM {t[Intelligence]} i WHERE i.{pid} = %(p)s "  # noqa: S608
+        f"AND i.{q('received_on')} <= %(d)s)",
+        f"(EXISTS (SELECT 1 FROM {t[VisitPolicy]} WHERE {q('force_id')} = {force}) OR {recorded})",  # noqa: S608
+        f"vp.{q('id')}", f"vp.{q('kind')}", f"vp.{q('arms_days')}", f"vp.{q('arms_review_months')}",
+    ]
+    return (  # the models' own names only: every value is a parameter
+        f"SELECT {', '.join([*columns, *facts])} FROM (SELECT 1 AS {q('one')}) x "  # noqa: S608
+        f"LEFT JOIN {t[RiskLevelSpell]} r ON {holds('r')} LEFT JOIN {t[ModeSpell]} o ON {holds('o')} "
+        f"{' '.join(joins)} LEFT JOIN {t[RegisterState]} st ON st.{pid} = %(p)s "
+        f"LEFT JOIN {t[VisitPolicy]} vp ON vp.{q('force_id')} = {force} AND vp.{q('valid_to')} IS NULL "
+        f"ORDER BY {', '.join([f'r.{q(c)}' for c in ('valid_from', 'id')] + list(order))}, "
+        f"o.{q('valid_from')}, o.{q('id')}, vp.{q('valid_from')}"
+    )
+
+
+def one_facts(row: Sequence[Any], as_of: date) -> tuple[R.Facts, R.Policy, date | None]:
+    """The facts, the force's rules policy and the end of the custody holding on the day (None when none, or
+    when it has no end) from ``one_statement``'s row past the caller's columns."""
+    (level, mode, mode_since, plan, st_person, st_start, st_subject, st_status, st_end, st_indefinite, released,
+     custody, custody_end, seen, arms_on, arms_review, intel, in_scope, vp_id, vp_kind, vp_days, vp_months) = row
+    state = ((read_day(st_start) if st_subject else None, st_status, read_day(st_end), bool(st_indefinite))
+             if st_person is not None else None)
+    facts = R.Facts(
+        managed_from=managed_from(state, read_day(released), as_of), in_custody=bool(custody), risk_level=level,
+        mode=mode or R.ACTIVE, mode_since=read_day(mode_since), plan_months=plan, last_seen_visit=read_day(seen),
+        last_arms=read_day(arms_on), arms_next_review=read_day(arms_review), intelligence_on=read_day(intel),
+        in_scope=bool(in_scope))
+    policy = (R.Policy(kind=vp_kind, arms_days=vp_days, arms_review_months=vp_months) if vp_id is not None
+              else R.Policy())
+    return facts, policy, read_day(custody_end)
 
 
 def managed_from(state: tuple[date | None, str, date | None, bool] | None, released: date | None, as_of: date

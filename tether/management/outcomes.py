@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.db import connection
-from django.db.models import Q
+from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.db.models.expressions import RawSQL
 
 from tether.core import clock
@@ -16,7 +16,7 @@ from tether.register.constants import DetentionKind
 from tether.register.models import Detention, Person, RegisterState
 
 from . import rules as R
-from .facts import _chunks, facts_for, policies_for
+from .facts import _chunks, facts_for, in_scope_q, one_facts, one_params, one_statement, policies_for
 from .models import ManagementState
 from .stored import changed as counts_changed
 
@@ -50,26 +50,55 @@ def _facts(ids: list[Any], as_of: date) -> dict[Any, R.Facts]:
     return out
 
 
+Evaluated = dict[Any, tuple[int, R.Facts, R.Policy, date | None]]
+"""Per registrant: the force, the facts, the force's policy and the end of the custody holding on the day."""
+
+
+def _one(pid: Any, as_of: date) -> Evaluated:
+    """``_many`` for one registrant, in one statement (``facts.one_statement``): what a write of one record asks."""
+    q = connection.ops.quote_name
+    force = (f"(SELECT {q('owning_force_id')} FROM {q(Person._meta.db_table)} "  # noqa: S608 - the model's names
+             f"WHERE {q(Person._meta.pk.attname)} = %(p)s)")
+    with connection.cursor() as cursor:
+        cursor.execute(one_statement(columns=[force], force=force), one_params(pid, as_of))
+        row = cursor.fetchone()
+    if row[0] is None:
+        return {}
+    facts, policy, custody_end = one_facts(row[1:], as_of)
+    return {pid: (row[0], facts, policy, custody_end)}
+
+
+def _many(ids: list[Any], as_of: date) -> Evaluated:
+    """The facts of these registrants, in batches (``facts.facts_for``). A registrant out of management's scope
+    (``facts.in_scope_q``) has no duties whatever else is recorded, so only custody (the re-check date) is read."""
+    forces: dict[Any, int] = {}
+    scoped: list[Any] = []
+    for pid, fid, in_scope in Person.objects.filter(pk__in=_among(ids)).annotate(
+            in_scope=ExpressionWrapper(in_scope_q(), output_field=BooleanField())).values_list(
+            "pk", "owning_force_id", "in_scope"):
+        forces[pid] = fid
+        if in_scope:
+            scoped.append(pid)
+    facts = _facts(scoped, as_of) if scoped else {}
+    custody_ends: dict[Any, date | None] = {}
+    for pid, end in Detention.objects.filter(
+            Q(end__isnull=True) | Q(end__gt=as_of), person_id__in=_among(ids),
+            kind=DetentionKind.CUSTODY, start__lte=as_of).values_list("person_id", "end"):
+        custody_ends[pid] = max(end, custody_ends.get(pid) or end) if end is not None else custody_ends.get(pid)
+    policies = policies_for(set(forces.values()))
+    return {pid: (fid, facts.get(pid) or R.Facts(managed_from=None, in_custody=pid in custody_ends, in_scope=False),
+                  policies[fid].rules, custody_ends.get(pid)) for pid, fid in forces.items()}
+
+
 def materialise(person_ids: Sequence[Any], as_of: date | None = None) -> int:
     """Evaluate and store the outcome of each registrant (inside the caller's transaction). Returns how many were
     evaluated. An outcome the same as the stored one (but for ``evaluated_on``) is not written again: the stored row
     keeps the date of the evaluation that gave it."""
     as_of = as_of or clock.today()
     ids = list(person_ids)
-    forces = dict(Person.objects.filter(pk__in=_among(ids)).values_list("pk", "owning_force_id"))
-    facts = _facts(ids, as_of)
-    policies = policies_for({forces[pid] for pid in facts if pid in forces})
-    custody_ends: dict[Any, date | None] = {}
-    for pid, end in Detention.objects.filter(
-            Q(end__isnull=True) | Q(end__gt=as_of), person_id__in=_among([p for p, f in facts.items() if f.in_custody]),
-            kind=DetentionKind.CUSTODY, start__lte=as_of).values_list("person_id", "end"):
-        custody_ends[pid] = end
     rows = []
-    for pid, f in facts.items():
-        if pid not in forces:
-            continue
-        fid = forces[pid]
-        outcome = R.evaluate(f, as_of, policies[fid].rules)
+    for pid, (fid, f, policy, custody_end) in (_one(ids[0], as_of) if len(ids) == 1 else _many(ids, as_of)).items():
+        outcome = R.evaluate(f, as_of, policy)
         visit = outcome.due(R.HOME_VISIT)
         assessment = outcome.due(R.ARMS_INITIAL) or outcome.due(R.ARMS_REVIEW)
         rows.append(ManagementState(
@@ -77,7 +106,7 @@ def materialise(person_ids: Sequence[Any], as_of: date | None = None) -> int:
             visit_due=visit.due if visit else None, assessment_kind=assessment.kind if assessment else "",
             assessment_due=assessment.due if assessment else None, next_due=outcome.next_due,
             duties=[duty_json(d) for d in outcome.duties], rules_version=R.RULES_VERSION, evaluated_on=as_of,
-            recheck_on=(custody_ends.get(pid) or as_of + timedelta(days=28)) if f.in_custody else None))
+            recheck_on=(custody_end or as_of + timedelta(days=28)) if f.in_custody else None))
     evaluated = len(rows)
     stored: dict[Any, tuple[Any, ...]] = {}
     for chunk in _chunks([row.person_id for row in rows]):

@@ -34,14 +34,25 @@ from tether.core import clock
 from tether.core.errors import Forbidden
 from tether.core.models import holds_on_q
 from tether.obligations.calendar import add_months
-from tether.register.constants import DetentionKind
 from tether.register.guards import access_person_by_id
-from tether.register.models import Detention, Person, RegisterState
+from tether.register.models import Person
 from tether.register.selectors import separate
 
 from . import rules, stored
 from .constants import LevelSource, MappaCategory, MappaLevel, Mode, RiskLevel, VisitOutcome
-from .facts import RECORDS, PolicyView, facts_for, managed_from, policies_for, policy_for, policy_view
+from .facts import (
+    PolicyView,
+    facts_for,
+    one_facts,
+    one_params,
+    one_statement,
+    policies_for,
+    policy_for,
+    policy_view,
+)
+from .facts import (
+    read_day as _day,
+)
 from .models import (
     Assessment,
     Intelligence,
@@ -121,56 +132,26 @@ def person_management(person: Person, as_of: date | None = None) -> dict[str, An
 
 
 def _summary_sql() -> str:
-    """One statement for the panel: each spell holding on the day (LEFT JOINs: spells of a kind do not overlap, and
-    ordered by each one's (valid_from, id) the first row holds the first of each, as ``.first()`` would read it),
-    the offender manager's name, today's stored duties (``_stored_duties``), and the facts the rules need when they
-    are not stored (what ``facts.facts_for`` reads for one registrant, and the force's current policy)."""
+    """One statement for the panel: the risk level and mode spells holding on the day (``r``, ``o``), MAPPA and the
+    offender manager's name, today's stored duties (``_stored_duties``), then the facts the rules need when they are
+    not stored (``facts.one_statement``)."""
     q = connection.ops.quote_name
+    t = {m: q(m._meta.db_table) for m in (MappaSpell, ManagerSpell, ManagementState, User)}
+    pid = q("person_id")
 
     def holds(alias: str) -> str:
-        return (f"{alias}.{q('person_id')} = %(p)s AND {alias}.{q('valid_from')} <= %(d)s AND "
+        return (f"{alias}.{pid} = %(p)s AND {alias}.{q('valid_from')} <= %(d)s AND "
                 f"({alias}.{q('valid_to')} IS NULL OR {alias}.{q('valid_to')} > %(d)s)")
 
-    t = {m: q(m._meta.db_table) for m in (RiskLevelSpell, MappaSpell, ModeSpell, ManagerSpell, ManagementState, User,
-                                          Visit, Assessment, Intelligence, VisitPolicy, RegisterState, Detention)}
-    pid, kind = q("person_id"), q("kind")
-    custody = f"FROM {t[Detention]} c WHERE c.{pid} = %(p)s AND c.{kind} = %(custody)s"
-    arms = (f"FROM {t[Assessment]} a WHERE a.{pid} = %(p)s AND a.{q('tool')} = 'arms' "
-            f"AND a.{q('assessed_on')} <= %(d)s ORDER BY a.{q('assessed_on')} DESC, a.{q('id')} DESC LIMIT 1")
-    recorded = " OR ".join(f"EXISTS (SELECT 1 FROM {t[m]} WHERE {pid} = %(p)s)" for m in RECORDS)  # noqa: S608
-    return (  # the models' own names only: every value is a parameter
-        f"SELECT r.{q('level')}, r.{q('source')}, r.{q('valid_from')}, m.{q('category')}, m.{q('level')}, "  # noqa: S608
-        f"m.{q('lead_agency')}, o.{q('mode')}, o.{q('valid_from')}, o.{q('plan_months')}, u.{q('id')}, "
-        f"u.{q('username')}, u.{q('first_name')}, u.{q('last_name')}, s.{q('duties')}, "
-        f"st.{q('person_id')}, st.{q('registration_start')}, st.{q('subject')}, st.{q('status')}, "
-        f"st.{q('registration_end')}, st.{q('indefinite')}, "
-        f"(SELECT MAX(c.{q('end')}) {custody} AND c.{q('end')} <= %(d)s), "
-        f"EXISTS (SELECT 1 {custody} AND c.{q('start')} <= %(d)s AND (c.{q('end')} IS NULL OR c.{q('end')} > %(d)s)), "
-        f"(SELECT MAX(v.{q('visited_on')}) FROM {t[Visit]} v WHERE v.{pid} = %(p)s AND v.{q('outcome')} = %(seen)s "
-        f"AND v.{q('visited_on')} <= %(d)s), "
-        f"(SELECT a.{q('assessed_on')} {arms}), (SELECT a.{q('next_review')} {arms}), "
-        f"(SELECT MAX(i.{q('received_on')}) FROM {t[Intelligence]} i WHERE i.{pid} = %(p)s "
-        f"AND i.{q('received_on')} <= %(d)s), "
-        f"(EXISTS (SELECT 1 FROM {t[VisitPolicy]} WHERE {q('force_id')} = %(f)s) OR {recorded}), "
-        f"vp.{q('id')}, vp.{q('kind')}, vp.{q('arms_days')}, vp.{q('arms_review_months')} "
-        f"FROM (SELECT 1 AS {q('one')}) x "
-        f"LEFT JOIN {t[RiskLevelSpell]} r ON {holds('r')} "
-        f"LEFT JOIN {t[MappaSpell]} m ON {holds('m')} "
-        f"LEFT JOIN {t[ModeSpell]} o ON {holds('o')} "
-        f"LEFT JOIN {t[ManagerSpell]} g ON {holds('g')} "
-        f"LEFT JOIN {t[User]} u ON u.{q('id')} = g.{q('manager_id')} "
-        f"LEFT JOIN {t[ManagementState]} s ON s.{pid} = %(p)s AND s.{q('evaluated_on')} = %(d)s "
-        f"AND s.{q('rules_version')} = %(v)s AND s.{q('force_id')} = %(f)s "
-        f"LEFT JOIN {t[RegisterState]} st ON st.{pid} = %(p)s "
-        f"LEFT JOIN {t[VisitPolicy]} vp ON vp.{q('force_id')} = %(f)s AND vp.{q('valid_to')} IS NULL "
-        f"ORDER BY r.{q('valid_from')}, r.{q('id')}, m.{q('valid_from')}, m.{q('id')}, o.{q('valid_from')}, "
-        f"o.{q('id')}, g.{q('valid_from')}, g.{q('id')}, vp.{q('valid_from')}"
-    )
-
-
-def _day(value: Any) -> Any:
-    """A date read by a raw statement (SQLite gives text)."""
-    return date.fromisoformat(value[:10]) if isinstance(value, str) else value
+    return one_statement(
+        columns=[f"r.{q('source')}", f"r.{q('valid_from')}", f"m.{q('category')}", f"m.{q('level')}",
+                 f"m.{q('lead_agency')}", f"u.{q('id')}", f"u.{q('username')}", f"u.{q('first_name')}",
+                 f"u.{q('last_name')}", f"s.{q('duties')}"],
+        joins=[f"LEFT JOIN {t[MappaSpell]} m ON {holds('m')}", f"LEFT JOIN {t[ManagerSpell]} g ON {holds('g')}",
+               f"LEFT JOIN {t[User]} u ON u.{q('id')} = g.{q('manager_id')}",
+               f"LEFT JOIN {t[ManagementState]} s ON s.{pid} = %(p)s AND s.{q('evaluated_on')} = %(d)s "
+               f"AND s.{q('rules_version')} = %(v)s AND s.{q('force_id')} = %(f)s"],
+        order=[f"{a}.{q(c)}" for a in ("m", "g") for c in ("valid_from", "id")])
 
 
 def _stored_duties(duties: Any, as_of: date) -> list[rules.Duty]:
@@ -189,28 +170,19 @@ def person_summary(person: Person) -> dict[str, Any]:
     the facts the same statement read (the stored row keeps the day of the evaluation that gave it, so after
     midnight most are evaluated)."""
     as_of = clock.today()
-    params = {"p": Person._meta.pk.get_db_prep_value(person.pk, connection), "d": as_of, "v": rules.RULES_VERSION,
-              "f": person.owning_force_id, "custody": DetentionKind.CUSTODY, "seen": VisitOutcome.SEEN}
     with connection.cursor() as cursor:
-        cursor.execute(_summary_sql(), params)
-        (r_level, r_source, r_from, m_category, m_level, m_lead, mode, mode_since, plan, u_id, u_name, u_first,
-         u_last, stored_duties, st_person, st_start, st_subject, st_status, st_end, st_indefinite, released, custody,
-         seen, arms_on, arms_review, intel, in_scope, vp_id, vp_kind, vp_days, vp_months) = cursor.fetchone()
+        cursor.execute(_summary_sql(), {**one_params(person.pk, as_of, person.owning_force_id),
+                                        "v": rules.RULES_VERSION})
+        row = cursor.fetchone()
+    r_source, r_from, m_category, m_level, m_lead, u_id, u_name, u_first, u_last, stored_duties = row[:10]
+    facts, policy, _ = one_facts(row[10:], as_of)
+    r_level, mode = facts.risk_level, row[11]
     level = RiskLevelSpell(level=r_level, source=r_source, valid_from=_day(r_from)) if r_level is not None else None
     mappa = MappaSpell(category=m_category, level=m_level, lead_agency=m_lead) if m_category is not None else None
     manager = User(pk=u_id, username=u_name, first_name=u_first, last_name=u_last) if u_id is not None else None
     if stored_duties is not None:
         duties = _stored_duties(stored_duties, as_of)
     else:
-        state = ((_day(st_start) if st_subject else None, st_status, _day(st_end), bool(st_indefinite))
-                 if st_person is not None else None)
-        facts = rules.Facts(
-            managed_from=managed_from(state, _day(released), as_of), in_custody=bool(custody), risk_level=r_level,
-            mode=mode or rules.ACTIVE, mode_since=_day(mode_since), plan_months=plan, last_seen_visit=_day(seen),
-            last_arms=_day(arms_on), arms_next_review=_day(arms_review), intelligence_on=_day(intel),
-            in_scope=bool(in_scope))
-        policy = (rules.Policy(kind=vp_kind, arms_days=vp_days, arms_review_months=vp_months) if vp_id is not None
-                  else rules.Policy())
         duties = list(rules.evaluate(facts, as_of, policy).duties)
     return {
         "as_of": as_of, "person": person,

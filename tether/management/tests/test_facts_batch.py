@@ -19,6 +19,7 @@ from tether.management import selectors
 from tether.management.constants import VisitOutcome
 from tether.management.facts import QUIET, RECORDS, facts_for
 from tether.management.models import Assessment, Intelligence, ManagementState, ModeSpell, RiskLevelSpell, Visit
+from tether.management import outcomes
 from tether.management.outcomes import materialise
 from tether.management.services import assessment_record, intelligence_record, mode_set, risk_level_set
 from tether.management.tests import test_unit_figures
@@ -136,6 +137,24 @@ def test_facts_are_the_same_read_by_list_or_by_subquery(varied, as_of):
     stored = set(ManagementState.objects.values_list("person_id", flat=True))
     assert by_force == {pid: f for pid, f in expected.items() if pid in stored}
     assert facts_for(ManagementState.objects.none(), as_of) == {}
+
+
+@pytest.mark.parametrize("as_of", [TODAY, PAST])
+def test_one_registrant_read_in_one_statement_gives_the_same_facts(varied, as_of, django_assert_num_queries):
+    """``facts.one_statement`` (a write of one record, the person page's panel) reads what the batched read does,
+    the force's policy and the custody's end too."""
+    expected = oracle_facts_for(varied["ids"], as_of)
+    people = dict(Person.objects.values_list("pk", "owning_force_id"))
+    for pid in varied["ids"]:
+        with django_assert_num_queries(1):
+            (force, facts, policy, custody_end), = outcomes._one(pid, as_of).values()
+        assert (force, facts) == (people[pid], expected[pid])
+        assert policy == F.policy_for(force).rules
+        ends = [d.end for d in Detention.objects.filter(person_id=pid, kind=DetentionKind.CUSTODY,
+                                                          start__lte=as_of) if d.end is None or d.end > as_of]
+        assert custody_end == max((e for e in ends if e is not None), default=None)
+        assert outcomes._many([pid], as_of)[pid] == (force, facts if facts.in_scope else R.Facts(
+            managed_from=None, in_custody=facts.in_custody, in_scope=False), policy, custody_end)
 
 
 def _all_figures(national: Any, supervisor: Any) -> str:
