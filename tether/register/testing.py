@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
+
+from tether.core import clock
 
 
 def person_doc(**overrides: Any) -> dict[str, Any]:
@@ -14,10 +16,10 @@ def person_doc(**overrides: Any) -> dict[str, Any]:
         "names": [{"kind": "current", "given_names": "John", "family_name": "Smith"}],
         "addresses": [
             {"kind": "home", "line1": "1 High Street", "town": "Manchester", "postcode": "M1 1AA",
-             "valid_from": (date.today() - timedelta(days=400)).isoformat(), "child_under_18": True}
+             "valid_from": (clock.today() - timedelta(days=400)).isoformat(), "child_under_18": True}
         ],
         "disposals": [
-            {"date": (date.today() - timedelta(days=500)).isoformat(), "offence": "Sexual assault",
+            {"date": (clock.today() - timedelta(days=500)).isoformat(), "offence": "Sexual assault",
              "offence_code": "SA01", "kind": "imprisonment", "months": 24}
         ],
     }
@@ -32,4 +34,4 @@ def named(given: str, family: str) -> list[dict[str, str]]:
 def mps_person_doc() -> dict[str, Any]:
     return person_doc(names=named("Mary", "Jones"), ni_number="CE123456D",
                       addresses=[{"kind": "home", "line1": "2 Low Road", "town": "London", "postcode": "SW1A 1AA",
-                                  "valid_from": (date.today() - timedelta(days=300)).isoformat()}])
+                                  "valid_from": (clock.today() - timedelta(days=300)).isoformat()}])

@@ -12,6 +12,7 @@ import pytest
 import time_machine
 
 from tether.audit.models import AuditEvent
+from tether.core import clock
 from tether.obligations import RULES_VERSION
 
 pytestmark = pytest.mark.django_db
@@ -310,8 +311,8 @@ def test_prefill_from_a_record_of_the_officers_force(other_officer_client: Any, 
     response = other_officer_client.get(URL, {"person": str(gmp_person.pk)})
     assert response.status_code == 200
     html = text(response)
-    disposal_date = (date.today() - timedelta(days=500)).isoformat()
-    moved = (date.today() - timedelta(days=400)).isoformat()
+    disposal_date = (clock.today() - timedelta(days=500)).isoformat()
+    moved = (clock.today() - timedelta(days=400)).isoformat()
     assert 'data-testid="from-record"' in html
     assert input_value(html, "disposals_0_date") == disposal_date
     assert selected(html, "disposals_0_kind") == "imprisonment"
@@ -334,7 +335,7 @@ def test_prefilled_facts_can_be_changed_and_worked_out_again(other_officer_clien
     data["disposals_0_months"] = "6"  # 6 months or less: 7 years
     response = other_officer_client.post(URL, data)
     assert response.status_code == 200
-    convicted = date.today() - timedelta(days=500)  # 24 months gave 10 years; 6 months gives 7
+    convicted = clock.today() - timedelta(days=500)  # 24 months gave 10 years; 6 months gives 7
     assert re.search(rf'data-testid="registration-end">\d+ \w+ {convicted.year + 7}<', text(response))
 
 

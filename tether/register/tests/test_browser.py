@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +19,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from tether.access.testing import PERSONA_PASSWORD as PASSWORD
 from tether.access.testing import totp_code
 from tether.access.two_factor import secret_text
+from tether.core import clock
 from tether.register.models import Notification
 
 BRAND_DARK = "rgb(16, 48, 46)"  # $tether-brand-dark, the header background
@@ -125,11 +126,11 @@ def test_officer_journey(browser: Any, live_server: Any, other_officer: Any, gmp
     page.fill("#address_line1", "10 Mill Lane")
     page.fill("#address_town", "Salford")
     page.fill("#address_postcode", "NOT A POSTCODE")
-    moved = date.today() - timedelta(days=100)
+    moved = clock.today() - timedelta(days=100)
     page.fill("#address_from_day", str(moved.day))
     page.fill("#address_from_month", str(moved.month))
     page.fill("#address_from_year", str(moved.year))
-    convicted = date.today() - timedelta(days=200)
+    convicted = clock.today() - timedelta(days=200)
     page.fill("#disposal_date_day", str(convicted.day))
     page.fill("#disposal_date_month", str(convicted.month))
     page.fill("#disposal_date_year", str(convicted.year))

@@ -11,12 +11,14 @@ import pytest
 
 from tether.access.testing import verified_login
 from tether.audit.models import AuditEvent
+from tether.conftest import FROZEN_AT
 from tether.register.models import Address, Person, PersonName
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen")]  # dates below are the frozen clock's
+TODAY = FROZEN_AT.date()
 
-STARTED = date.today() - timedelta(days=10)
-TOMORROW = date.today() + timedelta(days=1)
+STARTED = TODAY - timedelta(days=10)
+TOMORROW = TODAY + timedelta(days=1)
 
 
 def text(response: Any) -> str:
@@ -239,7 +241,7 @@ def test_identity_unchanged_says_so_and_writes_nothing(other_officer_client: Any
         ("identity", {"pnc_id": "2001/XYZ"}, "#pnc_id", "Enter a PNC ID in the format"),
         ("identity", {"pnc_id": "2001/1A"}, "#pnc_id", "PNC ID check character is wrong"),
         ("identity", parts("date_of_birth", TOMORROW), "#date_of_birth_day", "Date of birth must be in the past"),
-        ("identity", parts("date_of_birth", date.today() - timedelta(days=300)), "#date_of_birth_day",
+        ("identity", parts("date_of_birth", TODAY - timedelta(days=300)), "#date_of_birth_day",
          "must not be after a conviction, caution or finding"),
         ("identity", {"sex": ""}, "#sex", "Select their sex"),
     ],

@@ -11,11 +11,13 @@ from tether.access.models import AccessGrant
 from tether.access.permissions import WORKER_ROLES as WRITER_ROLES
 from tether.access.testing import PERSONA_PASSWORD as PASSWORD
 from tether.audit.models import AuditEvent
+from tether.conftest import FROZEN_AT
 from tether.register.models import Notification, Person
 from tether.register.services import person_create
 from tether.register.testing import named, person_doc
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen")]  # dates below are the frozen clock's
+TODAY = FROZEN_AT.date()
 
 
 def text(response: Any) -> str:
@@ -283,8 +285,8 @@ def test_national_admin_sees_every_force_in_full(client: Any, national_admin: An
 
 
 def create_form(**overrides: str) -> dict[str, str]:
-    disposal = date.today() - timedelta(days=200)
-    moved = date.today() - timedelta(days=100)
+    disposal = TODAY - timedelta(days=200)
+    moved = TODAY - timedelta(days=100)
     data = {
         "given_names": "Peter", "family_name": "Parker",
         "date_of_birth_day": "15", "date_of_birth_month": "6", "date_of_birth_year": "1975",
@@ -331,7 +333,7 @@ def test_create_person_success(other_officer_client: Any, other_officer: Any) ->
     [
         ({"ni_number": "NOT AN NINO"}, "#ni_number", "National Insurance number in the correct format"),
         ({"address_postcode": "XYZ 123"}, "#address_postcode", "Enter a real UK postcode"),
-        ({"date_of_birth_year": str(date.today().year + 1)}, "#date_of_birth_day", "Date of birth must be in the past"),
+        ({"date_of_birth_year": str(TODAY.year + 1)}, "#date_of_birth_day", "Date of birth must be in the past"),
         ({"date_of_birth_month": "13"}, "#date_of_birth_day", "Date of birth must be a real date"),
         ({"sex": ""}, "#sex", "Select their sex"),
         ({"disposal_months": "lots"}, "#disposal_months", "Length in months must be a whole number"),
@@ -406,7 +408,7 @@ def test_analyst_cannot_create(client: Any, analyst: Any) -> None:
 
 
 def notification_form(person: Any, **overrides: str) -> dict[str, str]:
-    day = date.today() - timedelta(days=1)
+    day = TODAY - timedelta(days=1)
     data = {
         "kind": "periodic", "received_day": str(day.day), "received_month": str(day.month),
         "received_year": str(day.year), "received_time": "10:30", "station": "Bootle Street Police Station",
@@ -422,7 +424,7 @@ def test_notification_form_renders_with_defaults(other_officer_client: Any, gmp_
     html = text(response)
     assert "Record a notification" in html
     assert f'name="version" value="{gmp_person.version}"' in html
-    assert f'name="received_year" type="text" inputmode="numeric" value="{date.today().year}"' in html
+    assert f'name="received_year" type="text" inputmode="numeric" value="{TODAY.year}"' in html
     assert 'name="kind"' in html and "Periodic (s.85)" in html
 
 
@@ -431,7 +433,7 @@ def test_record_notification_shows_in_timeline(other_officer_client: Any, gmp_pe
 
     # no fixed abode is ticked where the record says where they can be found (ticked without it is refused)
     address_record(other_officer, gmp_person.pk, {"kind": "nfa", "line1": "Piccadilly Gardens", "postcode": "M1 1AE",
-                                                  "valid_from": (date.today() - timedelta(days=1)).isoformat()})
+                                                  "valid_from": (TODAY - timedelta(days=1)).isoformat()})
     gmp_person.refresh_from_db()
     url = f"/people/{gmp_person.pk}/notifications/new/"
     response = other_officer_client.post(url, notification_form(gmp_person, no_fixed_abode="yes"))
@@ -454,7 +456,7 @@ def test_record_notification_shows_in_timeline(other_officer_client: Any, gmp_pe
 
 
 def test_record_notification_received_at_is_uk_local_time(other_officer_client: Any, gmp_person: Any) -> None:
-    today = date.today()
+    today = TODAY
     year = today.year if today >= date(today.year, 7, 2) else today.year - 1  # the last 1 July (after the disposal)
     other_officer_client.post(
         f"/people/{gmp_person.pk}/notifications/new/",
@@ -472,7 +474,7 @@ def test_record_notification_received_at_is_uk_local_time(other_officer_client: 
         ({"station": ""}, "#station", "Police station is required"),
         ({"kind": ""}, "#kind", "Select the kind of notification"),
         ({"received_time": "25:99"}, "#received_time", "Time received must be a real time"),
-        ({"received_year": str(date.today().year + 1)}, "#received_day", "must not be in the future"),
+        ({"received_year": str(TODAY.year + 1)}, "#received_day", "must not be in the future"),
         ({"received_day": ""}, "#received_day", "Date received must include a day"),
     ],
 )
@@ -540,7 +542,7 @@ def test_markup_in_notification_details_is_escaped(other_officer_client: Any, gm
 
 def test_the_initial_notification_can_be_recorded_with_the_registrant(other_officer_client: Any) -> None:
     """A registrant who has already notified is not shown as overdue the moment they are added."""
-    notified = date.today() - timedelta(days=2)
+    notified = TODAY - timedelta(days=2)
     form = create_form(initial_date_day=str(notified.day), initial_date_month=str(notified.month),
                        initial_date_year=str(notified.year), initial_time="10:15",
                        initial_station="Manchester Central Police Station")
@@ -557,7 +559,7 @@ def test_an_initial_notification_needs_its_date_and_station(other_officer_client
     response = other_officer_client.post("/people/new/", create_form(initial_station="Bootle Police Station"))
     assert response.status_code == 400
     assert 'href="#initial_date_day"' in text(response)
-    today = date.today()
+    today = TODAY
     response = other_officer_client.post("/people/new/", create_form(
         initial_date_day=str(today.day), initial_date_month=str(today.month), initial_date_year=str(today.year)))
     assert response.status_code == 400
