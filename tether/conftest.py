@@ -105,16 +105,67 @@ def _with_check_letter(doc: dict[str, Any]) -> dict[str, Any]:
     return doc
 
 
+def registrant_doc(**overrides: Any) -> dict[str, Any]:
+    """A valid registrant document; keyword arguments replace top-level keys."""
+    doc = _with_check_letter(copy.deepcopy(BASE_DOC))
+    doc.update(overrides)
+    return doc
+
+
 @pytest.fixture
 def make_doc() -> Callable[..., dict[str, Any]]:
-    """A valid registrant document; keyword arguments replace top-level keys."""
+    """``registrant_doc``."""
+    return registrant_doc
 
-    def build(**overrides: Any) -> dict[str, Any]:
-        doc = _with_check_letter(copy.deepcopy(BASE_DOC))
-        doc.update(overrides)
-        return doc
 
-    return build
+def _module_may_share(request: Any) -> None:
+    """Each database test of the module asks for the register built once (``request.fixturename``), none commits."""
+    unasked = []
+    for item in request.session.items:
+        if getattr(item, "module", None) is not request.module or not _uses_database(item):
+            continue
+        if {"live_server", "transactional_db"} & set(item.fixturenames) or any(
+                m.kwargs.get("transaction") for m in item.iter_markers("django_db")):
+            raise RuntimeError(f"{item.nodeid} commits: its module cannot share a register built once (per_module)")
+        if request.fixturename not in item.fixturenames:
+            unasked.append(item.nodeid)
+    if unasked:
+        raise RuntimeError(f"these tests would see {request.fixturename} (built once for their module) without asking "
+                           f"for it: move them to a module of their own: {', '.join(unasked)}")
+
+
+def per_module(build: Callable[..., Any], *after: str) -> Any:
+    """A module-scoped fixture: what ``build`` writes (on the frozen clock) inside an atomic block left open for the
+    module, rolled back after its last test. Each test runs in a savepoint of it (pytest-django's ``db``), so it sees
+    the register as built and its own writes are undone, as with Django's ``setUpTestData``; it should take a copy of
+    the objects returned (``copy.deepcopy``). ``build`` is passed the values of the module fixtures named in
+    ``after`` (built first, in the same way). Only for modules whose database tests all ask for it and never commit
+    (no ``live_server`` or ``transactional_db``): checked."""
+
+    @pytest.fixture(scope="module")
+    def fixture(request: Any, django_db_setup: Any, django_db_blocker: Any) -> Any:
+        from django.db import transaction
+        from django.test import override_settings
+
+        _module_may_share(request)
+        inputs = [request.getfixturevalue(name) for name in after]
+        with django_db_blocker.unblock():
+            block = transaction.atomic()
+            block.__enter__()
+            try:
+                with time_machine.travel(FROZEN_AT, tick=False), override_settings(
+                        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+                    built = build(*inputs)
+            except BaseException:
+                transaction.set_rollback(True)
+                block.__exit__(None, None, None)
+                raise
+        yield built
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            block.__exit__(None, None, None)
+
+    return fixture
 
 
 @pytest.fixture(scope="session")
@@ -161,7 +212,11 @@ def frozen():
 
 
 def _user(username: str, role: str, force_code: str | None, first_name: str = "", last_name: str = "Persona") -> User:
+    """The persona (made once: a register built once for a module, ``per_module``, may have made it already)."""
     ensure_forces()
+    made = User.objects.filter(username=username).first()
+    if made is not None:
+        return made
     force = Force.objects.get(code=force_code) if force_code else None
     return User.objects.create_user(
         username=username, password=PERSONA_PASSWORD, role=role, force=force,

@@ -18,6 +18,7 @@ Cases (all opened and worked by the national admin):
 
 from __future__ import annotations
 
+import copy
 from datetime import date
 from typing import Any
 
@@ -26,6 +27,7 @@ import pytest
 from tether.access.constants import Role
 from tether.access.models import Force, User
 from tether.casework.case_services import case_close, case_open, case_reopen, case_transition
+from tether.conftest import per_module
 from tether.register.services import person_create
 
 CAUTION = [{"date": "2023-01-10", "offence": "Exposure (SOA 2003 s.66)", "offence_code": "SCH3-33",
@@ -34,10 +36,14 @@ RAPE = [{"date": "2020-03-04", "offence": "Rape (Sexual Offences (Scotland) Act 
          "offence_code": "SCH3-36A", "kind": "imprisonment", "months": 8}]
 
 
-@pytest.fixture
-def world(national_admin, make_doc, frozen) -> dict[str, Any]:
+def build_world() -> dict[str, Any]:
+    """The register above (the national admin persona works every case)."""
+    from tether.conftest import _user, registrant_doc
+
+    a = _user("admin.national", Role.NATIONAL_ADMIN, None)
+
     def make(force: str, **kw: Any) -> Any:
-        return person_create(national_admin, make_doc(force=force, **kw))
+        return person_create(a, registrant_doc(force=force, **kw))
 
     people = {
         "mps_a": make("MPS"),
@@ -48,7 +54,6 @@ def world(national_admin, make_doc, frozen) -> dict[str, Any]:
                                         {"force": "GMP", "valid_from": "2024-01-01"}]),
         "scot": make("PSOS", disposals=RAPE),
     }
-    a = national_admin
     c1 = case_open(a, people["mps_a"].pk, {"opened_on": "2015-05-01"})
     case_transition(a, c1.pk, "warrant", {"on": "2016-02-01", "warrant_on": "2016-02-01"})
     c2 = case_open(a, people["mps_b"].pk, {"opened_on": "2024-03-01"})
@@ -60,6 +65,23 @@ def world(national_admin, make_doc, frozen) -> dict[str, Any]:
     c4 = case_open(a, people["scot"].pk, {"opened_on": "2010-01-05", "warrant_on": "2010-01-05",
                                           "believed_abroad": True})
     return {"people": people, "cases": {1: c1, 2: c2, 3: c3, 4: c4}}
+
+
+world_built = per_module(build_world)
+
+
+@pytest.fixture
+def world(world_built: dict[str, Any], national_admin: User, frozen: Any) -> dict[str, Any]:
+    """The register, built once for the module (``per_module``; a module whose tests commit builds it afresh for
+    each: ``test_browser_statistics``)."""
+    return copy.deepcopy(world_built)
+
+
+@pytest.fixture
+def world_afresh(national_admin: User, frozen: Any) -> dict[str, Any]:
+    """The register built for the test alone: a module with tests that need another register (or that commit)
+    names it as its ``world``."""
+    return build_world()
 
 
 @pytest.fixture

@@ -15,6 +15,10 @@ PASSWORD = "correct-horse-battery"  # the personas' password (tether/conftest.py
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
+@pytest.fixture
+def world(world_afresh: dict[str, Any]) -> dict[str, Any]:
+    """The register built for each test: the live server's pages see only what commits."""
+    return world_afresh
 
 
 def test_analyst_statistics_journey(browser: Any, live_server: Any, world: Any, analyst: Any) -> None:

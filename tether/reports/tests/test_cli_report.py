@@ -6,14 +6,17 @@ import csv
 import io
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from openpyxl import load_workbook
 from typer.testing import CliRunner
 
+from tether.access.constants import Role
 from tether.audit.models import AuditEvent
 from tether.casework.case_services import case_open
 from tether.cli import app
+from tether.conftest import per_module
 from tether.register.services import person_create
 from tether.reports import rollup
 from tether.reports.models import ForceReturn
@@ -25,15 +28,25 @@ runner = CliRunner()
 MPS, GMP = "Metropolitan Police Service", "Greater Manchester Police"
 
 
-@pytest.fixture
-def cases(national_admin, make_doc, frozen):
+def _build_cases() -> None:
     """8 open MPS cases (went missing 2019-2022) and 6 GMP ones (2023)."""
+    from tether.conftest import _user, registrant_doc
+
+    admin = _user("admin.national", Role.NATIONAL_ADMIN, None)
     for i in range(8):
-        p = person_create(national_admin, make_doc(force="MPS"))
-        case_open(national_admin, p.pk, {"opened_on": f"{2019 + i % 4}-03-0{1 + i % 5}"})
+        p = person_create(admin, registrant_doc(force="MPS"))
+        case_open(admin, p.pk, {"opened_on": f"{2019 + i % 4}-03-0{1 + i % 5}"})
     for i in range(6):
-        p = person_create(national_admin, make_doc(force="GMP"))
-        case_open(national_admin, p.pk, {"opened_on": f"2023-0{1 + i}-10"})
+        p = person_create(admin, registrant_doc(force="GMP"))
+        case_open(admin, p.pk, {"opened_on": f"2023-0{1 + i}-10"})
+
+
+cases_built = per_module(_build_cases)
+
+
+@pytest.fixture
+def cases(cases_built: None, national_admin: Any, frozen: Any) -> None:
+    """``_build_cases``, built once for the module."""
 
 
 def run(*args: str) -> tuple[int, str, str]:

@@ -11,6 +11,7 @@ enough to be published. As at 16 June 2025:
 
 from __future__ import annotations
 
+import copy
 import csv
 import io
 import re
@@ -29,6 +30,7 @@ from tether.access.models import Force, User
 from tether.access.testing import verified_login
 from tether.audit.models import AuditEvent
 from tether.casework.case_services import case_open, case_transition
+from tether.conftest import per_module
 from tether.register.services import person_create
 from tether.reports import statistics as st
 from tether.reports.disclosure import Policy, publish
@@ -43,16 +45,27 @@ EXACT = "threshold=5&rounding=1"
 MPS, GMP, PSOS = "Metropolitan Police Service", "Greater Manchester Police", "Police Scotland"
 
 
-@pytest.fixture
-def register(world, national_admin, make_doc) -> dict[str, Any]:
+def _build_register(world: dict[str, Any]) -> dict[str, Any]:
+    from tether.conftest import _user, registrant_doc
+
+    admin = _user("admin.national", Role.NATIONAL_ADMIN, None)
     extra = []
     for i in range(8):
-        person = person_create(national_admin, make_doc(force="MPS"))
-        case = case_open(national_admin, person.pk, {"opened_on": "2023-02-01", "believed_abroad": i < 4})
+        person = person_create(admin, registrant_doc(force="MPS"))
+        case = case_open(admin, person.pk, {"opened_on": "2023-02-01", "believed_abroad": i < 4})
         if i < 4:
-            case_transition(national_admin, case.pk, "warrant", {"on": "2024-01-10", "warrant_on": "2024-01-10"})
+            case_transition(admin, case.pk, "warrant", {"on": "2024-01-10", "warrant_on": "2024-01-10"})
         extra.append(person)
     return {**world, "extra": extra}
+
+
+register_built = per_module(_build_register, "world_built")
+
+
+@pytest.fixture
+def register(register_built: dict[str, Any], world: dict[str, Any]) -> dict[str, Any]:
+    """``conftest.world`` and eight more MPS registrants, built once for the module."""
+    return copy.deepcopy(register_built)
 
 
 def _client(user: Any) -> Client:

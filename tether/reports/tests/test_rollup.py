@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -13,6 +14,12 @@ from tether.reports import rollup
 from tether.reports.models import ForceReturn
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world(world_afresh: Any) -> Any:
+    """The register built for each test: most tests here import returns into an empty one."""
+    return world_afresh
 
 SAMPLE = (Path(rollup.__file__).parent / "data" / "returns-2018.csv").read_text(encoding="utf-8")
 MPS, GMP, PSOS = "Metropolitan Police Service", "Greater Manchester Police", "Police Scotland"
