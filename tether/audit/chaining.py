@@ -7,7 +7,10 @@ The design and the tamper-evidence it keeps: ``services``' module doc and docs/a
 
 from __future__ import annotations
 
+import json
 import threading
+from datetime import UTC, datetime
+from typing import Any
 
 from django.db import connection, transaction
 
@@ -32,6 +35,24 @@ _CHAIN_FIELDS = (
 _TABLE = AuditEvent._meta.db_table
 _PENDING_SQL = f"SELECT 1 FROM {_TABLE} WHERE seq IS NULL LIMIT 1"  # noqa: S608 - the model's own table
 _END_SQL = f"SELECT seq, hash FROM {_TABLE} WHERE seq IS NOT NULL ORDER BY seq DESC LIMIT 1"  # noqa: S608
+_ROWS_SQL = (f"SELECT {', '.join(_CHAIN_FIELDS)} "  # noqa: S608 - the model's columns (no db_column is set)
+             f"FROM {_TABLE} WHERE seq IS NULL ORDER BY id LIMIT %s")
+_JSON = ("detail", "personal")
+
+
+def _pending_rows() -> list[dict[str, Any]]:
+    """The first unchained events, in id order, as the model reads them (what is hashed: ``chain.event_hash``): a
+    fixed statement; both databases hand back the JSON columns as text, SQLite the time without its zone (UTC)."""
+    with connection.cursor() as cur:
+        cur.execute(_ROWS_SQL, [CHAIN_BATCH])
+        rows = [dict(zip(_CHAIN_FIELDS, values, strict=True)) for values in cur.fetchall()]
+    for row in rows:
+        for name in _JSON:
+            if isinstance(row[name], str):
+                row[name] = json.loads(row[name])
+        at = datetime.fromisoformat(row["at"]) if isinstance(row["at"], str) else row["at"]
+        row["at"] = at if at.tzinfo is not None else at.replace(tzinfo=UTC)
+    return rows
 
 
 def has_pending() -> bool:
@@ -89,8 +110,7 @@ def _chain_batch() -> tuple[bool, dict[int, tuple[int, str, str]]]:
         with transaction.atomic():
             if not _try_lock():
                 return False, {}
-            rows = list(AuditEvent.objects.filter(seq__isnull=True).order_by("id")
-                        .values(*_CHAIN_FIELDS)[:CHAIN_BATCH])
+            rows = _pending_rows()
             if not rows:  # another chainer took them (the chain's end is not needed)
                 return True, {}
             with connection.cursor() as cur:  # read after the rows: only a chainer holding the lock moves it

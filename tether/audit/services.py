@@ -33,6 +33,7 @@ block is marked by Django, ``_from_testcase``). Tests on ``transactional_db`` ex
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -111,22 +112,29 @@ _INSERTED = ("at", "actor", "actor_label", "action", "object_type", "object_id",
              "personal", "prev_hash", "hash")
 
 
-def _insert(rows: list[AuditEvent]) -> list[AuditEvent]:
-    """PostgreSQL: the events in one ``INSERT ... SELECT FROM unnest(...)`` a column to an array (one text value each,
-    ``core.arrays``), ids back in order: what ``bulk_create`` stores, without adapting each value on its own."""
+@functools.cache
+def _insert_sql() -> tuple[str, tuple[str, ...]]:
+    """The insert statement and the attributes it sends, in order (made once: PostgreSQL only)."""
     fields = [cast(Field, AuditEvent._meta.get_field(name)) for name in _INSERTED]  # type: ignore[type-arg]
     columns = ", ".join(connection.ops.quote_name(f.attname) for f in fields)  # each column is named as its field
     arrays = ", ".join(f"%s::{f.db_type(connection)}[]" for f in fields)
+    return (f"INSERT INTO {AuditEvent._meta.db_table} ({columns})"  # noqa: S608  (names from the model)
+            f" SELECT * FROM unnest({arrays}) RETURNING id"), tuple(f.attname for f in fields)
+
+
+def _insert(rows: list[AuditEvent]) -> list[AuditEvent]:
+    """PostgreSQL: the events in one ``INSERT ... SELECT FROM unnest(...)`` a column to an array (one text value each,
+    ``core.arrays``), ids back in order: what ``bulk_create`` stores, without adapting each value on its own."""
+    sql, attnames = _insert_sql()
     values = []
-    for f in fields:
-        if f.name in ("detail", "personal"):
-            values.append(array_literal(None if getattr(r, f.attname) is None else json.dumps(getattr(r, f.attname))
+    for name in attnames:
+        if name in ("detail", "personal"):
+            values.append(array_literal(None if getattr(r, name) is None else json.dumps(getattr(r, name))
                                         for r in rows))
         else:
-            values.append(array_literal(getattr(r, f.attname) for r in rows))
+            values.append(array_literal(getattr(r, name) for r in rows))
     with connection.cursor() as cur:
-        cur.execute(f"INSERT INTO {AuditEvent._meta.db_table} ({columns})"  # noqa: S608  (names from the model)
-                    f" SELECT * FROM unnest({arrays}) RETURNING id", values)
+        cur.execute(sql, values)
         ids = [row[0] for row in cur.fetchall()]
     for row, pk in zip(rows, ids, strict=True):
         row.pk = pk

@@ -14,12 +14,11 @@ from django.db.models import Max, Q
 
 from tether.core.models import holds_on_q
 from tether.management import facts as F
+from tether.management import outcomes, selectors
 from tether.management import rules as R
-from tether.management import selectors
 from tether.management.constants import VisitOutcome
 from tether.management.facts import QUIET, RECORDS, facts_for
 from tether.management.models import Assessment, Intelligence, ManagementState, ModeSpell, RiskLevelSpell, Visit
-from tether.management import outcomes
 from tether.management.outcomes import materialise
 from tether.management.services import assessment_record, intelligence_record, mode_set, risk_level_set
 from tether.management.tests import test_unit_figures
