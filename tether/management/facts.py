@@ -105,6 +105,13 @@ def one_params(person_pk: Any, as_of: date, force: Any = None) -> dict[str, Any]
             "custody": DetentionKind.CUSTODY, "seen": VisitOutcome.SEEN}
 
 
+def holds_sql(alias: str) -> str:
+    """``one_statement``'s condition that the spell ``alias`` is the person's and holds on the day."""
+    q = connection.ops.quote_name
+    return (f"{alias}.{q('person_id')} = %(p)s AND {alias}.{q('valid_from')} <= %(d)s AND "
+            f"({alias}.{q('valid_to')} IS NULL OR {alias}.{q('valid_to')} > %(d)s)")
+
+
 def one_statement(columns: Sequence[str] = (), joins: Sequence[str] = (), order: Sequence[str] = (),
                   force: str = "%(f)s") -> str:
     """One statement that reads what ``facts_for`` reads for one registrant (``%(p)s``) on a day (``%(d)s``), and
@@ -117,11 +124,7 @@ def one_statement(columns: Sequence[str] = (), joins: Sequence[str] = (), order:
     t = {m: q(m._meta.db_table) for m in (RiskLevelSpell, ModeSpell, Visit, Assessment, Intelligence, VisitPolicy,
                                           RegisterState, Detention)}
     pid, kind = q("person_id"), q("kind")
-
-    def holds(alias: str) -> str:
-        return (f"{alias}.{pid} = %(p)s AND {alias}.{q('valid_from')} <= %(d)s AND "
-                f"({alias}.{q('valid_to')} IS NULL OR {alias}.{q('valid_to')} > %(d)s)")
-
+    holds = holds_sql
     custody = f"FROM {t[Detention]} c WHERE c.{pid} = %(p)s AND c.{kind} = %(custody)s"
     current = f"{custody} AND c.{q('start')} <= %(d)s AND (c.{q('end')} IS NULL OR c.{q('end')} > %(d)s)"
     arms = (f"FROM {t[Assessment]} a WHERE a.{pid} = %(p)s AND a.{q('tool')} = 'arms' "

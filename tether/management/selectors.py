@@ -43,6 +43,7 @@ from .constants import LevelSource, MappaCategory, MappaLevel, Mode, RiskLevel, 
 from .facts import (
     PolicyView,
     facts_for,
+    holds_sql,
     one_facts,
     one_params,
     one_statement,
@@ -137,12 +138,7 @@ def _summary_sql() -> str:
     not stored (``facts.one_statement``)."""
     q = connection.ops.quote_name
     t = {m: q(m._meta.db_table) for m in (MappaSpell, ManagerSpell, ManagementState, User)}
-    pid = q("person_id")
-
-    def holds(alias: str) -> str:
-        return (f"{alias}.{pid} = %(p)s AND {alias}.{q('valid_from')} <= %(d)s AND "
-                f"({alias}.{q('valid_to')} IS NULL OR {alias}.{q('valid_to')} > %(d)s)")
-
+    pid, holds = q("person_id"), holds_sql
     return one_statement(
         columns=[f"r.{q('source')}", f"r.{q('valid_from')}", f"m.{q('category')}", f"m.{q('level')}",
                  f"m.{q('lead_agency')}", f"u.{q('id')}", f"u.{q('username')}", f"u.{q('first_name')}",
