@@ -337,7 +337,7 @@ def main() -> None:
     args = ap.parse_args()
     load_before = os.getloadavg()
     left, right, planted, got_data = data(args)
-    same = None
+    same = comparison = None
     model = None
     training = None
     if args.model_from_duckdb:
@@ -357,6 +357,15 @@ def main() -> None:
             return [(p.left_id, p.right_id, round(p.probability, 6)) for p in res.pairs
                     if p.probability >= linkage.DEFAULT_THRESHOLD]
         same = leads(result) == leads(reference)
+        ours, theirs = {x[:2]: x[2] for x in leads(result)}, {x[:2]: x[2] for x in leads(reference)}
+        both = ours.keys() & theirs.keys()
+        comparison = {  # where the two backends' leads part
+            "leads": len(ours), "duckdb_leads": len(theirs), "only_this_backend": len(ours.keys() - theirs.keys()),
+            "only_duckdb": len(theirs.keys() - ours.keys()),
+            "largest_probability_difference_in_both": max((abs(ours[k] - theirs[k]) for k in both), default=0.0),
+            "duckdb_planted_at_default_threshold": _pr(
+                _best(reference.pairs, linkage.DEFAULT_THRESHOLD), {(p.person_key, p.record_id) for p in planted}),
+        }
     truth = {(p.person_key, p.record_id) for p in planted}
     import duckdb
 
@@ -368,7 +377,7 @@ def main() -> None:
     raw = time.perf_counter() - t
     con.close()
     out = {
-        "backend": args.backend, "same_leads_as_duckdb": same, "data": got_data,
+        "backend": args.backend, "same_leads_as_duckdb": same, "compared_with_duckdb": comparison, "data": got_data,
         "register_rows": left.num_rows, "pool": args.pool, "extract_rows": right.num_rows, "planted": len(truth),
         "training_run": training, "run": run, "saved_model": model is not None and not args.model_from_duckdb,
         "seconds": run["seconds"], "cpu_seconds_this_process": run["cpu_seconds"],
