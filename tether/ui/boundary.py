@@ -5,6 +5,8 @@ page, API endpoint or service sees it.
   with 413.
 - Query parameters must hold no control characters, line separators or lone surrogates; form fields and JSON
   strings may also hold line breaks and tabs (notes run over several lines), nothing else.
+- A query parameter or a form field whose percent-escapes are not UTF-8 (a lone surrogate sent as ``%ED%A0%80``,
+  say) is refused naming the field: Django would read each such byte as U+FFFD, silently.
 - A JSON body that cannot be read (not JSON, not UTF-8, nested too deep) is refused with 400.
 
 The API answers ``{"errors": [{"field": ..., "message": ...}]}``; pages answer the 400 page naming the field.
@@ -18,6 +20,7 @@ import logging
 from collections.abc import Callable, Iterator
 from dataclasses import asdict
 from typing import Any
+from urllib.parse import unquote_to_bytes
 
 from csp.constants import HEADER as CSP_HEADER
 from csp.middleware import CSPMiddleware as BaseCSPMiddleware
@@ -50,6 +53,23 @@ def _walk(value: Any, path: str, depth: int = 0) -> Iterator[tuple[str, str]]:
     elif isinstance(value, list):
         for i, item in enumerate(value):
             yield from _walk(item, f"{path}[{i}]", depth + 1)
+
+
+NOT_UTF8 = "must be UTF-8 text (it holds bytes that are not, such as a lone surrogate)"
+
+
+def not_utf8(raw: bytes) -> list[str]:
+    """The fields of a query string or a urlencoded form body (``&``-separated, as Django reads them) whose name or
+    value, percent-decoded, is not UTF-8."""
+    bad = []
+    for part in raw.split(b"&"):
+        name, _, value = part.partition(b"=")
+        try:
+            unquote_to_bytes(name.replace(b"+", b" ")).decode("utf-8")
+            unquote_to_bytes(value.replace(b"+", b" ")).decode("utf-8")
+        except UnicodeDecodeError:
+            bad.append(_field(unquote_to_bytes(name).decode("utf-8", "replace")))
+    return list(dict.fromkeys(bad))
 
 
 def _field(name: str) -> str:
@@ -93,6 +113,8 @@ class BoundaryMiddleware:
             return self._refuse(request, 400, "", "The Content-Length header is not a number.")
         if limit is not None and length > limit:
             return self._refuse(request, 413, "", f"The request is too large: at most {limit:,} bytes.")
+        if bad := not_utf8(request.META.get("QUERY_STRING", "").encode("latin-1", "replace")):
+            return self._refuse(request, 400, bad, NOT_UTF8)
         if bad := self._bad_fields(request.GET.lists(), multiline=False):
             return self._refuse(request, 400, bad, NO_CONTROL_CHARACTERS)
         if request.method not in ("POST", "PUT", "PATCH", "DELETE"):
@@ -104,6 +126,8 @@ class BoundaryMiddleware:
                 and request.body
             ):
                 return self._check_json(request)
+            if content_type.startswith("application/x-www-form-urlencoded") and (bad := not_utf8(request.body)):
+                return self._refuse(request, 400, bad, NOT_UTF8)
             if bad := self._bad_fields(request.POST.lists(), multiline=True):
                 return self._refuse(request, 400, bad, NO_CONTROL_CHARACTERS)
         except RequestDataTooBig:

@@ -1,7 +1,8 @@
 """Every route, web and API, with hostile payloads: the answer is a 4xx (the documented JSON error on the API, the
 GOV.UK error page on the web), never a server error, and nothing is written.
 
-Payloads: a NUL, a C1 control, a line separator, 1,000 words in a query parameter; a lone surrogate, a line
+Payloads: a NUL, a C1 control, a line separator, 1,000 words, bytes that are not UTF-8 (a lone surrogate as
+``%ED%A0%80``) in a query parameter and in a form field; a lone surrogate, a line
 separator, 1,000 words, a body nested 100,000 levels, bytes that are not UTF-8, a body over the size limit,
 plain garbage; a NUL in a form field.
 """
@@ -63,6 +64,12 @@ def test_no_route_answers_a_server_error_to_hostile_input(world, settings):
             _assert_client_error(response, f"GET {route} {query!r}", is_api)
             if response.status_code == 400 and query.get("name") != WORDS:
                 assert b"must not contain control characters" in response.content, route
+        response = client.get(f"{path}?name=%ED%A0%80&page=%FF")
+        _assert_client_error(response, f"GET {route} not UTF-8", is_api)
+        assert response.status_code == 400 and b"must be UTF-8 text" in response.content, route
+        response = client.post(path, b"station=a%ED%A0%80b", content_type="application/x-www-form-urlencoded")
+        assert response.status_code == 400, route  # the API reads every body as JSON: this one is not
+        assert (b"not valid JSON" if is_api else b"must be UTF-8 text") in response.content, route
         for body in _bodies(settings):
             response = client.post(path, body, content_type="application/json")
             _assert_client_error(response, f"POST {route} {body[:30]!r}", is_api)
