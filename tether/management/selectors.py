@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import (
     BooleanField,
     Case,
@@ -401,7 +401,10 @@ def _loads_stored(force_ids: list[int], every: bool, as_of: date) -> dict[int, d
         params += force_ids
     sql += " GROUP BY 1, 2, 3"
     out: dict[int, dict[int | None, Load]] = {fid: defaultdict(lambda: (Counter(), 0, 0)) for fid in force_ids}
-    with connection.cursor() as cur:
+    with transaction.atomic(), connection.cursor() as cur:
+        if connection.vendor == "postgresql":  # a registrant a row into a few thousand groups: hashed in memory
+            # (at the default 4 MB PostgreSQL sorts them on disk, 1.5 to 2 times slower at 70,000)
+            cur.execute("SET LOCAL work_mem = '32MB'")
         cur.execute(sql, params)
         rows = cur.fetchall()
     for fid, mid, level, n, v, a in rows:
