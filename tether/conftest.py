@@ -248,9 +248,14 @@ def auditor(db) -> User:
     return _user("auditor", Role.AUDITOR, None)
 
 
+def national_admin_user() -> User:
+    """The national administrator persona (``national_admin``; also for a register built once, ``per_module``)."""
+    return _user("admin.national", Role.NATIONAL_ADMIN, None)
+
+
 @pytest.fixture
 def national_admin(db) -> User:
-    return _user("admin.national", Role.NATIONAL_ADMIN, None)
+    return national_admin_user()
 
 
 @pytest.fixture

@@ -124,7 +124,6 @@ def one_statement(columns: Sequence[str] = (), joins: Sequence[str] = (), order:
     t = {m: q(m._meta.db_table) for m in (RiskLevelSpell, ModeSpell, Visit, Assessment, Intelligence, VisitPolicy,
                                           RegisterState, Detention)}
     pid, kind = q("person_id"), q("kind")
-    holds = holds_sql
     custody = f"FROM {t[Detention]} c WHERE c.{pid} = %(p)s AND c.{kind} = %(custody)s"
     current = f"{custody} AND c.{q('start')} <= %(d)s AND (c.{q('end')} IS NULL OR c.{q('end')} > %(d)s)"
     arms = (f"FROM {t[Assessment]} a WHERE a.{pid} = %(p)s AND a.{q('tool')} = 'arms' "
@@ -147,7 +146,7 @@ def one_statement(columns: Sequence[str] = (), joins: Sequence[str] = (), order:
     ]
     return (  # the models' own names only: every value is a parameter
         f"SELECT {', '.join([*columns, *facts])} FROM (SELECT 1 AS {q('one')}) x "  # noqa: S608
-        f"LEFT JOIN {t[RiskLevelSpell]} r ON {holds('r')} LEFT JOIN {t[ModeSpell]} o ON {holds('o')} "
+        f"LEFT JOIN {t[RiskLevelSpell]} r ON {holds_sql('r')} LEFT JOIN {t[ModeSpell]} o ON {holds_sql('o')} "
         f"{' '.join(joins)} LEFT JOIN {t[RegisterState]} st ON st.{pid} = %(p)s "
         f"LEFT JOIN {t[VisitPolicy]} vp ON vp.{q('force_id')} = {force} AND vp.{q('valid_to')} IS NULL "
         f"ORDER BY {', '.join([f'r.{q(c)}' for c in ('valid_from', 'id')] + list(order))}, "

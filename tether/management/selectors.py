@@ -50,9 +50,7 @@ from .facts import (
     policies_for,
     policy_for,
     policy_view,
-)
-from .facts import (
-    read_day as _day,
+    read_day,
 )
 from .models import (
     Assessment,
@@ -138,12 +136,12 @@ def _summary_sql() -> str:
     not stored (``facts.one_statement``)."""
     q = connection.ops.quote_name
     t = {m: q(m._meta.db_table) for m in (MappaSpell, ManagerSpell, ManagementState, User)}
-    pid, holds = q("person_id"), holds_sql
+    pid = q("person_id")
     return one_statement(
         columns=[f"r.{q('source')}", f"r.{q('valid_from')}", f"m.{q('category')}", f"m.{q('level')}",
                  f"m.{q('lead_agency')}", f"u.{q('id')}", f"u.{q('username')}", f"u.{q('first_name')}",
                  f"u.{q('last_name')}", f"s.{q('duties')}"],
-        joins=[f"LEFT JOIN {t[MappaSpell]} m ON {holds('m')}", f"LEFT JOIN {t[ManagerSpell]} g ON {holds('g')}",
+        joins=[f"LEFT JOIN {t[MappaSpell]} m ON {holds_sql('m')}", f"LEFT JOIN {t[ManagerSpell]} g ON {holds_sql('g')}",
                f"LEFT JOIN {t[User]} u ON u.{q('id')} = g.{q('manager_id')}",
                f"LEFT JOIN {t[ManagementState]} s ON s.{pid} = %(p)s AND s.{q('evaluated_on')} = %(d)s "
                f"AND s.{q('rules_version')} = %(v)s AND s.{q('force_id')} = %(f)s"],
@@ -155,7 +153,7 @@ def _stored_duties(duties: Any, as_of: date) -> list[rules.Duty]:
     every write that can change the facts re-evaluates it in its own transaction (``outcomes.materialise``), so
     they are what a fresh evaluation on the day gives (the status, overdue or not, is the day's)."""
     rows = json.loads(duties) if isinstance(duties, (str, bytes)) else duties
-    return [rules.Duty(kind=d["kind"], due=_day(d["due"]), status=rules.status_on(_day(d["due"]), as_of),
+    return [rules.Duty(kind=d["kind"], due=read_day(d["due"]), status=rules.status_on(read_day(d["due"]), as_of),
                        reason=d["reason"], citation=d["citation"]) for d in rows]
 
 
@@ -173,7 +171,7 @@ def person_summary(person: Person) -> dict[str, Any]:
     r_source, r_from, m_category, m_level, m_lead, u_id, u_name, u_first, u_last, stored_duties = row[:10]
     facts, policy, _ = one_facts(row[10:], as_of)
     r_level, mode = facts.risk_level, row[11]
-    level = RiskLevelSpell(level=r_level, source=r_source, valid_from=_day(r_from)) if r_level is not None else None
+    level = RiskLevelSpell(level=r_level, source=r_source, valid_from=read_day(r_from)) if r_level is not None else None
     mappa = MappaSpell(category=m_category, level=m_level, lead_agency=m_lead) if m_category is not None else None
     manager = User(pk=u_id, username=u_name, first_name=u_first, last_name=u_last) if u_id is not None else None
     if stored_duties is not None:

@@ -38,9 +38,9 @@ RAPE = [{"date": "2020-03-04", "offence": "Rape (Sexual Offences (Scotland) Act 
 
 def build_world() -> dict[str, Any]:
     """The register above (the national admin persona works every case)."""
-    from tether.conftest import _user, registrant_doc
+    from tether.conftest import national_admin_user, registrant_doc
 
-    a = _user("admin.national", Role.NATIONAL_ADMIN, None)
+    a = national_admin_user()
 
     def make(force: str, **kw: Any) -> Any:
         return person_create(a, registrant_doc(force=force, **kw))

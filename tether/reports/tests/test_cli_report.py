@@ -12,7 +12,6 @@ import pytest
 from openpyxl import load_workbook
 from typer.testing import CliRunner
 
-from tether.access.constants import Role
 from tether.audit.models import AuditEvent
 from tether.casework.case_services import case_open
 from tether.cli import app
@@ -30,9 +29,9 @@ MPS, GMP = "Metropolitan Police Service", "Greater Manchester Police"
 
 def _build_cases() -> None:
     """8 open MPS cases (went missing 2019-2022) and 6 GMP ones (2023)."""
-    from tether.conftest import _user, registrant_doc
+    from tether.conftest import national_admin_user, registrant_doc
 
-    admin = _user("admin.national", Role.NATIONAL_ADMIN, None)
+    admin = national_admin_user()
     for i in range(8):
         p = person_create(admin, registrant_doc(force="MPS"))
         case_open(admin, p.pk, {"opened_on": f"{2019 + i % 4}-03-0{1 + i % 5}"})

@@ -46,9 +46,9 @@ MPS, GMP, PSOS = "Metropolitan Police Service", "Greater Manchester Police", "Po
 
 
 def _build_register(world: dict[str, Any]) -> dict[str, Any]:
-    from tether.conftest import _user, registrant_doc
+    from tether.conftest import national_admin_user, registrant_doc
 
-    admin = _user("admin.national", Role.NATIONAL_ADMIN, None)
+    admin = national_admin_user()
     extra = []
     for i in range(8):
         person = person_create(admin, registrant_doc(force="MPS"))
