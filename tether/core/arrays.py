@@ -6,27 +6,40 @@ a list that it adapts element by element: what costs, for the tens of thousands 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from typing import Any
 
 
+def _quoted(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+# Values whose text never holds a quote, a backslash, a comma, a brace or a space, so they go unquoted
+_BARE: dict[type, Callable[[Any], str]] = {
+    int: str, uuid.UUID: str, bool: lambda v: "t" if v else "f", date: date.isoformat, datetime: datetime.isoformat,
+}
+
+
+def _element(v: Any) -> str:
+    if v is None:
+        return "NULL"
+    if type(v) is str:
+        return _quoted(v)
+    bare = _BARE.get(type(v))
+    if bare is not None:
+        return bare(v)
+    if isinstance(v, bool):  # the same for subclasses (a choices enum's member)
+        return "t" if v else "f"
+    if isinstance(v, (str, int, uuid.UUID)):
+        return _quoted(str(v))
+    if isinstance(v, (date, datetime)):
+        return v.isoformat()
+    raise TypeError(f"no array literal for {type(v).__name__}")
+
+
 def array_literal(values: Iterable[Any]) -> str:
-    """The array literal (``{"a","b",NULL}``) of these values, to be cast to the column's array type. Each element is
-    quoted (``"`` and ``\\`` escaped); None is NULL; booleans ``t``/``f``; dates and times in ISO form (a time is aware:
-    the database's time zone is named)."""
-    out = []
-    for v in values:
-        if v is None:
-            out.append("NULL")
-            continue
-        if isinstance(v, bool):
-            text = "t" if v else "f"
-        elif isinstance(v, (str, int, uuid.UUID)):
-            text = str(v)
-        elif isinstance(v, (date, datetime)):
-            text = v.isoformat()
-        else:
-            raise TypeError(f"no array literal for {type(v).__name__}")
-        out.append('"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"')
-    return "{" + ",".join(out) + "}"
+    """The array literal (``{"a","b",NULL}``) of these values, to be cast to the column's array type. Text is quoted
+    (``"`` and ``\\`` escaped); None is NULL; booleans ``t``/``f``; numbers and ids as they are; dates and times in ISO
+    form (a time is aware: the database's time zone is named)."""
+    return "{" + ",".join(map(_element, values)) + "}"
