@@ -622,6 +622,10 @@ def run(args: argparse.Namespace, connection: Any) -> dict[str, Any]:
             expected = cur.fetchone()[0]
         managed = Breach.objects.filter(kind__in=DUTY_KINDS).count()
         out["check"]["management"] = {"breaches": managed, "expected": expected, "no_duplicates": managed == expected}
+    from tether.audit.selectors import verify_chain
+
+    chain = verify_chain()  # the sweeps' audit events, chained as written, verify
+    out["check"]["audit_chain"] = {"ok": chain.ok, "checked": chain.checked, "problem": chain.problem}
 
     if not args.no_recompute:
         last = [0.0]

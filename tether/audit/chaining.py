@@ -88,6 +88,39 @@ def chain_pending(rounds: int | None = None, own_up_to: int = 0) -> dict[int, tu
             extra += 1
 
 
+def _links(rows: list[dict[str, Any]], end: tuple[int, str]) -> dict[int, tuple[int, str, str]]:
+    """{id: (seq, prev_hash, hash)} of these events (as read: ``_pending_rows``) chained after ``end`` (seq, hash)."""
+    seq, prev = end
+    out: dict[int, tuple[int, str, str]] = {}
+    for row in rows:
+        seq += 1
+        h = event_hash(dict(row, seq=seq, at=row["at"].isoformat()), prev)
+        out[row["id"]] = (seq, prev, h)
+        prev = h
+    return out
+
+
+def lock_end() -> tuple[int, str]:
+    """PostgreSQL, for a writer that writes its events chained (``services.record_many(chained=True)``): take the
+    chain's lock until the caller's transaction ends (waiting for a chainer's batch to commit), chain the committed
+    events that are pending (they come first), and return the chain's end (seq, hash). Only such a writer waits for
+    the lock; chainers never do (they try it), so no two writers can wait for each other."""
+    with connection.cursor() as cur:
+        cur.execute("SELECT pg_advisory_xact_lock(%s)", [_LOCK_KEY])
+    chain_pending()
+    with connection.cursor() as cur:
+        cur.execute(_END_SQL)
+        end = cur.fetchone()
+    return (end[0] or 0, end[1]) if end else (0, GENESIS)
+
+
+def link(events: list[AuditEvent], end: tuple[int, str]) -> None:
+    """Give these new events (not yet written, ids unknown) their place in the chain after ``end``."""
+    rows = [{name: getattr(ev, name) for name in _CHAIN_FIELDS} | {"id": i} for i, ev in enumerate(events)]
+    for ev, (seq, prev, h) in zip(events, _links(rows, end).values(), strict=True):
+        ev.seq, ev.prev_hash, ev.hash = seq, prev, h
+
+
 def _try_lock() -> bool:
     if connection.vendor == "postgresql":
         with connection.cursor() as cur:
@@ -116,14 +149,7 @@ def _chain_batch() -> tuple[bool, dict[int, tuple[int, str, str]]]:
             with connection.cursor() as cur:  # read after the rows: only a chainer holding the lock moves it
                 cur.execute(_END_SQL)
                 end = cur.fetchone()
-            last: tuple[int, str] = (end[0] or 0, end[1]) if end else (0, GENESIS)
-            seq, prev = last
-            chained: dict[int, tuple[int, str, str]] = {}
-            for row in rows:
-                seq += 1
-                h = event_hash(dict(row, seq=seq, at=row["at"].isoformat()), prev)
-                chained[row["id"]] = (seq, prev, h)
-                prev = h
+            chained = _links(rows, (end[0] or 0, end[1]) if end else (0, GENESIS))
             with connection.cursor() as cur:
                 if connection.vendor == "postgresql":  # one statement for the batch (each column one array)
                     cur.execute(

@@ -37,7 +37,7 @@ import functools
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, cast
 from urllib.parse import urlencode
 
@@ -78,11 +78,20 @@ def _commit_never_runs() -> bool:
     return any(getattr(block, "_from_testcase", False) for block in connection.atomic_blocks)
 
 
-def record_many(events: Iterable[PendingEvent], at: datetime | None = None) -> list[AuditEvent]:
-    """Write events, in order, inside the caller's transaction; they are chained once it commits (module doc)."""
+def record_many(
+    events: Iterable[PendingEvent], at: datetime | None = None, *, chained: bool = False
+) -> list[AuditEvent]:
+    """Write events, in order, inside the caller's transaction; they are chained once it commits (module doc).
+
+    ``chained``: for a bulk writer that runs one at a time (the compliance sweep, under its lock). On PostgreSQL the
+    events are written already chained, each row once, where otherwise each is written and then updated by the
+    chainer (every index of the table maintained twice): the chain's lock is taken until the caller's transaction
+    ends (``chaining.lock_end``: it waits for a chainer's batch, and chains what is pending first). Elsewhere, and
+    for an event whose values might not read back as written (a number with a fraction or an exponent, which the
+    database may write in another form), as without it."""
     if not connection.in_atomic_block:
         raise RuntimeError("Audit events must be written in the same transaction as the change.")
-    at = at or clock.now()
+    at = (at or clock.now()).astimezone(UTC)  # as the database hands it back: what the chain hashes
     rows = []
     for ev in events:
         detail = json.loads(json.dumps(ev.detail, default=str))  # store exactly what is hashed
@@ -96,20 +105,35 @@ def record_many(events: Iterable[PendingEvent], at: datetime | None = None) -> l
         )
     if not rows:
         return []
-    created = _insert(rows) if connection.vendor == "postgresql" else AuditEvent.objects.bulk_create(
-        rows, batch_size=2000)
+    if connection.vendor != "postgresql":
+        created = AuditEvent.objects.bulk_create(rows, batch_size=2000)
+    else:
+        if chained and all(_reads_back(r.detail) and _reads_back(r.personal) for r in rows):
+            chaining.link(rows, chaining.lock_end())
+        created = _insert(rows)
+    # then chain what is pending (with ``chained``: others' events that waited while this transaction held the lock)
     if _commit_never_runs():
-        chained = chaining.chain_pending()
+        links = chaining.chain_pending()
         for made in created:
-            if made.pk in chained:
-                made.seq, made.prev_hash, made.hash = chained[made.pk]
+            if made.pk in links:
+                made.seq, made.prev_hash, made.hash = links[made.pk]
     else:
         _chain_when_committed(max(ev.pk for ev in created))
     return created
 
 
-_INSERTED = ("at", "actor", "actor_label", "action", "object_type", "object_id", "force_code", "reason", "detail",
-             "personal", "prev_hash", "hash")
+def _reads_back(value: Any) -> bool:
+    """True when PostgreSQL's ``jsonb`` gives this JSON value back as written: no floats (it may write ``1e+20``
+    back as ``100000000000000000000``, which reads as another type and hashes differently)."""
+    if isinstance(value, dict):
+        return all(_reads_back(v) for v in value.values())
+    if isinstance(value, list):
+        return all(_reads_back(v) for v in value)
+    return not isinstance(value, float)
+
+
+_INSERTED = ("seq", "at", "actor", "actor_label", "action", "object_type", "object_id", "force_code", "reason",
+             "detail", "personal", "prev_hash", "hash")
 
 
 @functools.cache

@@ -29,6 +29,7 @@ from tether.core.arrays import array_literal
 from tether.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from tether.obligations import RULES_VERSION
 from tether.register.models import Person, PersonObligation, RegisterState
+from tether.register.selectors import as_date
 
 from . import playbook as rules
 from . import tasks as task_rules
@@ -361,76 +362,101 @@ def _sweep_batch(
     run: SweepRun | None, person_ids: list[uuid.UUID], by_person: dict[uuid.UUID, list[Overdue]], as_of: date,
     playbooks: dict[int, PlaybookVersion], counts: dict[str, int], actor_label: str,
 ) -> None:
-    """One transaction: breaches, their tasks, their audit events. Plain rows, not model instances: this is
-    the part of a sweep that grows with the number of new breaches. ``run``: None for the per-person sweep."""
+    """The register's overdue obligations of these people, recorded (``record_breaches``) in the caller's
+    transaction. ``run``: None for the per-person sweep."""
+    record_breaches(
+        [Missed(pid, o.kind, o.trigger, o.due, o.citation,
+                f"Establish compliance: {task_rules.obligation_label(o.kind)} due {o.due.day} {o.due:%B %Y} not made")
+         for pid in person_ids for o in by_person[pid]],
+        as_of, playbooks, counts, actor_label, run=run, chained=run is not None)
+
+
+@dataclass(frozen=True)
+class Missed:
+    """An obligation (the register's) or a duty (management's) found overdue: its breach, and its task's title."""
+
+    person_id: uuid.UUID
+    kind: str
+    trigger: date
+    due: date
+    citation: str
+    title: str
+
+
+_BREACH_COLUMNS = ["person_id", "force_id", "kind", "trigger", "due", "citation", "detected_on", "detected_at",
+                   "case_id", "run_id"]
+_TASK_COLUMNS = ["person_id", "force_id", "case_id", "breach_id", "kind", "title", "assignee_id", "due_on", "due_at",
+                 "state", "outcome", "note", "created_on", "created_at", "playbook_version", "version"]
+
+
+def record_breaches(
+    missed: Iterable[Missed], as_of: date, playbooks: dict[int, PlaybookVersion], counts: dict[str, int],
+    actor_label: str, *, run: SweepRun | None = None, chained: bool = False,
+) -> None:
+    """Record what was found overdue, in the caller's transaction: the one write path of a breach for the sweep,
+    the per-person sweep and management's step. Plain rows in bulk, not model instances (this is the part of a
+    sweep that grows with the number of new breaches): a breach each (``ON CONFLICT DO NOTHING`` on (person, kind,
+    due): one another run stored first is skipped, and so is its task), an "establish compliance" task each for the
+    person's offender manager or the force's unit queue, due by the force's playbook (none when the person has an
+    open case: its own tasks and reviews cover it), and an audit event each. Adds to ``counts``.
+
+    ``chained``: the audit events are written already chained (``audit.services.record_many``): for the sweep, which
+    runs one at a time; never for a change's own sweep, which must not wait for the chain's lock."""
     from tether.casework.models import Case
 
+    missed = list(missed)
+    ids = list(dict.fromkeys(m.person_id for m in missed))
     ops = connection.ops
     now = clock.now()
     db_now, db_as_of = ops.adapt_datetimefield_value(now), ops.adapt_datefield_value(as_of)
     people = {
-        row[0]: row for row in Person.objects.filter(pk__in=person_ids).values_list(
+        row[0]: row for row in Person.objects.filter(pk__in=ids).values_list(
             "pk", "owning_force_id", "owning_force__code", "offender_manager_id", "offender_manager__is_active",
             "offender_manager__force_id")
     }
     open_cases = dict(
-        Case.objects.filter(person_id__in=person_ids, closed_on__isnull=True).order_by("opened_on", "id")
+        Case.objects.filter(person_id__in=ids, closed_on__isnull=True).order_by("opened_on", "id")
         .values_list("person_id", "pk")
     )
-    wanted: dict[tuple[uuid.UUID, str, date], Overdue] = {}
+    wanted: dict[tuple[uuid.UUID, str, date], Missed] = {}
     rows = []
-    for pid in person_ids:
-        if pid not in people:  # deleted since the read
+    for m in missed:
+        key = (m.person_id, m.kind, m.due)
+        if m.person_id not in people or key in wanted:  # deleted since the read; found twice
             continue
-        for o in by_person[pid]:
-            wanted[(pid, o.kind, o.due)] = o
-            rows.append((_person_pk(pid), people[pid][1], o.kind,
-                         ops.adapt_datefield_value(o.trigger), ops.adapt_datefield_value(o.due), o.citation,
-                         db_as_of, db_now, open_cases.get(pid), run.pk if run else None))
-    stored = insert_returning(
-        Breach,
-        ["person_id", "force_id", "kind", "trigger", "due", "citation", "detected_on", "detected_at", "case_id",
-         "run_id"],
-        rows, ["person_id", "kind", "due"], ["id", "person_id", "kind", "due"],
-    )
-    mine = []  # (breach id, person id, overdue)
-    for bid, pid, kind, due in stored:
-        pid = pid if isinstance(pid, uuid.UUID) else uuid.UUID(str(pid))
-        due = due if isinstance(due, date) else date.fromisoformat(str(due))
-        mine.append((bid, pid, wanted[(pid, kind, due)]))
-    mine.sort(key=lambda m: (m[1], m[2].due, m[2].kind))
-
+        wanted[key] = m
+        rows.append((_person_pk(m.person_id), people[m.person_id][1], m.kind, ops.adapt_datefield_value(m.trigger),
+                     ops.adapt_datefield_value(m.due), m.citation, db_as_of, db_now, open_cases.get(m.person_id),
+                     run.pk if run else None))
+    stored = sorted(
+        ((wanted[(pid if isinstance(pid, uuid.UUID) else uuid.UUID(pid), kind, as_date(due))], bid)
+         for bid, pid, kind, due in insert_returning(Breach, _BREACH_COLUMNS, rows, ["person_id", "kind", "due"],
+                                                     ["id", "person_id", "kind", "due"])),
+        key=lambda stored: (stored[0].person_id, stored[0].due, stored[0].kind))
     task_rows = []
-    for bid, pid, o in mine:
-        if pid in open_cases:
+    for m, bid in stored:
+        if m.person_id in open_cases:
             counts["breaches_on_open_cases"] += 1
             continue  # the open case's own tasks and reviews cover it
-        _, force_id, _, manager_id, manager_active, manager_force = people[pid]
+        _, force_id, _, manager_id, manager_active, manager_force = people[m.person_id]
         pb = _playbook(playbooks, force_id)
-        due_on = as_of + timedelta(days=pb.data["overdue"]["due_days"])
-        title = (f"Establish compliance: {task_rules.obligation_label(o.kind)} due "
-                 f"{o.due.day} {o.due:%B %Y} not made")
-        assignee = task_rules.assignee_id_for(force_id, manager_id, manager_active, manager_force)
-        task_rows.append((_person_pk(pid), force_id, None, bid,
-                          TaskKind.ESTABLISH_COMPLIANCE.value, title, assignee, ops.adapt_datefield_value(due_on),
-                          None, TaskState.OPEN.value, "", "", db_as_of, db_now, pb.version, 1))
-    task_ids = dict((b, t) for t, b in insert_returning(
-        Task,
-        ["person_id", "force_id", "case_id", "breach_id", "kind", "title", "assignee_id", "due_on", "due_at",
-         "state", "outcome", "note", "created_on", "created_at", "playbook_version", "version"],
-        task_rows, ["breach_id", "kind"], ["id", "breach_id"],
-    ))
-    counts["new_breaches"] += len(mine)
+        task_rows.append((_person_pk(m.person_id), force_id, None, bid, TaskKind.ESTABLISH_COMPLIANCE.value, m.title,
+                          task_rules.assignee_id_for(force_id, manager_id, manager_active, manager_force),
+                          ops.adapt_datefield_value(as_of + timedelta(days=pb.data["overdue"]["due_days"])), None,
+                          TaskState.OPEN.value, "", "", db_as_of, db_now, pb.version, 1))
+    task_ids = dict((b, t) for t, b in insert_returning(Task, _TASK_COLUMNS, task_rows, ["breach_id", "kind"],
+                                                        ["id", "breach_id"]))
+    counts["new_breaches"] += len(stored)
     counts["tasks_created"] += len(task_ids)
-    record_many(
+    record_many((
         PendingEvent(
-            action="compliance.breach", actor_label=actor_label, object_type="person", object_id=str(pid),
-            force_code=people[pid][2],
-            detail={"breach_id": bid, "kind": o.kind, "due": o.due, "detected_on": as_of,
-                    "task_id": task_ids.get(bid), "case_id": open_cases.get(pid), "citation": o.citation},
+            action="compliance.breach", actor_label=actor_label, object_type="person", object_id=str(m.person_id),
+            force_code=people[m.person_id][2],
+            detail={"breach_id": bid, "kind": m.kind, "due": m.due, "detected_on": as_of,
+                    "task_id": task_ids.get(bid), "case_id": open_cases.get(m.person_id), "citation": m.citation},
         )
-        for bid, pid, o in mine
-    )
+        for m, bid in stored
+    ), chained=chained)
 
 
 def _playbook(cache: dict[int, PlaybookVersion], force_id: int) -> PlaybookVersion:

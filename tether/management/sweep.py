@@ -12,22 +12,16 @@ section, or ``tether management evaluate`` for a force.
 
 from __future__ import annotations
 
-import uuid
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 
 from tether.access.models import Force
-from tether.audit.services import PendingEvent, record_many
-from tether.casework import tasks as task_rules
-from tether.casework.constants import TaskKind, TaskState
-from tether.casework.models import Breach, Case, Task
-from tether.casework.selectors import PlaybookVersion, playbook_for
-from tether.casework.services import insert_returning
-from tether.core import clock
-from tether.register.models import Person
+from tether.casework.models import Breach
+from tether.casework.selectors import PlaybookVersion
+from tether.casework.services import Missed, record_breaches
 
 from . import rules
 from .models import ManagementState
@@ -78,75 +72,15 @@ def step(as_of: date, force: Force | None, actor_label: str) -> dict[str, Any]:
     return counts
 
 
-_BREACH_COLUMNS = ["person_id", "force_id", "kind", "trigger", "due", "citation", "detected_on", "detected_at",
-                   "case_id", "run_id"]
-_TASK_COLUMNS = ["person_id", "force_id", "case_id", "breach_id", "kind", "title", "assignee_id", "due_on", "due_at",
-                 "state", "outcome", "note", "created_on", "created_at", "playbook_version", "version"]
-
-
 def _record(rows: list[tuple[Any, ...]], as_of: date, playbooks: dict[int, PlaybookVersion],
             counts: dict[str, int], actor_label: str) -> None:
-    """One transaction: the breaches, their tasks and their audit events, as plain rows in bulk (one statement
-    each, ``casework.services.insert_returning``): a breach another run stored first is skipped (the unique
-    constraint), and so is its task."""
-    ids = [r[0] for r in rows]
-    people = {row[0]: row for row in Person.objects.filter(pk__in=ids).values_list(
-        "pk", "owning_force_id", "owning_force__code", "offender_manager_id", "offender_manager__is_active",
-        "offender_manager__force_id")}
-    open_cases = dict(Case.objects.filter(person_id__in=ids, closed_on__isnull=True).order_by("opened_on", "id")
-                      .values_list("person_id", "pk"))
-    now = clock.now()
-    ops = connection.ops
-    pk_field = Person._meta.pk
-    assert pk_field is not None
-
-    def pk(pid: Any) -> Any:  # as the database takes it (SQLite: hex text)
-        return pk_field.get_db_prep_value(pid, connection)
-
-    def day(d: date) -> Any:
-        return ops.adapt_datefield_value(d)
-
-    db_now, db_as_of = ops.adapt_datetimefield_value(now), day(as_of)
-    citations: dict[tuple[Any, str, date], str] = {}
-    breach_rows: list[tuple[Any, ...]] = []
+    """One transaction: the missed visits and assessments of these stored outcomes, recorded as the register's missed
+    obligations are (``casework.services.record_breaches``: breaches, tasks, audit events)."""
+    missed = []
     for pid, visit_due, assessment_kind, assessment_due, duties in rows:
-        if pid not in people:
-            continue  # deleted since the read
         cites = {d["kind"]: d["citation"] for d in duties}
         for kind, due in ((rules.HOME_VISIT, visit_due), (assessment_kind, assessment_due)):
-            if due is None or due >= as_of or (pid, kind, due) in citations:
-                continue
-            citation = cites.get(kind, "")[:80]
-            citations[(pid, kind, due)] = citation
-            breach_rows.append((pk(pid), people[pid][1], kind, day(due), day(due), citation, db_as_of, db_now,
-                                open_cases.get(pid), None))
-    stored = sorted(((bid, pid if isinstance(pid, uuid.UUID) else uuid.UUID(str(pid)), kind,
-                      due if isinstance(due, date) else date.fromisoformat(str(due)))
-                     for bid, pid, kind, due in insert_returning(
-                         Breach, _BREACH_COLUMNS, breach_rows, ["person_id", "kind", "due"],
-                         ["id", "person_id", "kind", "due"])),
-                    key=lambda b: (b[1], b[3], b[2]))
-    task_rows: list[tuple[Any, ...]] = []
-    for bid, pid, kind, due in stored:
-        counts["new_breaches"] += 1
-        if pid in open_cases:
-            counts["breaches_on_open_cases"] += 1
-            continue  # the open case's own tasks and reviews cover it
-        _, fid, _, manager_id, manager_active, manager_force = people[pid]
-        if fid not in playbooks:
-            playbooks[fid] = playbook_for(Force.objects.get(pk=fid))
-        pb = playbooks[fid]
-        task_rows.append((pk(pid), fid, None, bid, TaskKind.ESTABLISH_COMPLIANCE.value,
-                          f"{TITLES[kind]} due {due.day} {due:%B %Y} not done",
-                          task_rules.assignee_id_for(fid, manager_id, manager_active, manager_force),
-                          day(as_of + timedelta(days=pb.data["overdue"]["due_days"])), None, TaskState.OPEN.value, "",
-                          "", db_as_of, db_now, pb.version, 1))
-    tasks = dict((b, t) for t, b in insert_returning(Task, _TASK_COLUMNS, task_rows, ["breach_id", "kind"],
-                                                      ["id", "breach_id"]))
-    counts["tasks_created"] += len(tasks)
-    record_many(PendingEvent(
-        action="compliance.breach", actor_label=actor_label, object_type="person", object_id=str(pid),
-        force_code=people[pid][2],
-        detail={"breach_id": bid, "kind": kind, "due": due, "detected_on": as_of, "task_id": tasks.get(bid),
-                "case_id": open_cases.get(pid), "citation": citations[(pid, kind, due)]})
-        for bid, pid, kind, due in stored)
+            if due is not None and due < as_of:
+                missed.append(Missed(pid, kind, due, due, cites.get(kind, "")[:80],
+                                     f"{TITLES[kind]} due {due.day} {due:%B %Y} not done"))
+    record_breaches(missed, as_of, playbooks, counts, actor_label, chained=True)  # under the sweep's lock
