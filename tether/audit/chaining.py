@@ -114,11 +114,11 @@ def lock_end() -> tuple[int, str]:
     return (end[0] or 0, end[1]) if end else (0, GENESIS)
 
 
-def link(events: list[AuditEvent], end: tuple[int, str]) -> None:
-    """Give these new events (not yet written, ids unknown) their place in the chain after ``end``."""
-    rows = [{name: getattr(ev, name) for name in _CHAIN_FIELDS} | {"id": i} for i, ev in enumerate(events)]
-    for ev, (seq, prev, h) in zip(events, _links(rows, end).values(), strict=True):
-        ev.seq, ev.prev_hash, ev.hash = seq, prev, h
+def link(rows: list[dict[str, Any]], end: tuple[int, str]) -> None:
+    """Give these new events (their columns, not yet written: no ids) their place in the chain after ``end``."""
+    for row, (seq, prev, h) in zip(rows, _links([{**row, "id": i} for i, row in enumerate(rows)], end).values(),
+                                   strict=True):
+        row["seq"], row["prev_hash"], row["hash"] = seq, prev, h
 
 
 def _try_lock() -> bool:

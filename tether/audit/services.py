@@ -89,37 +89,59 @@ def record_many(
     ends (``chaining.lock_end``: it waits for a chainer's batch, and chains what is pending first). Elsewhere, and
     for an event whose values might not read back as written (a number with a fraction or an exponent, which the
     database may write in another form), as without it."""
+    created = []
+    for row in write_events(events, at, chained=chained):
+        ev = AuditEvent(**row)
+        ev._state.adding, ev._state.db = False, connection.alias
+        created.append(ev)
+    return created
+
+
+def write_events(
+    events: Iterable[PendingEvent], at: datetime | None = None, *, chained: bool = False
+) -> list[dict[str, Any]]:
+    """``record_many`` without model instances (each costs as much again as its write): each event's columns, as
+    written (``id`` and, once chained, ``seq`` and the hashes). For writers of thousands of events (the sweep)."""
     if not connection.in_atomic_block:
         raise RuntimeError("Audit events must be written in the same transaction as the change.")
     at = (at or clock.now()).astimezone(UTC)  # as the database hands it back: what the chain hashes
-    rows = []
+    rows: list[dict[str, Any]] = []
     for ev in events:
-        detail = json.loads(json.dumps(ev.detail, default=str))  # store exactly what is hashed
-        personal = json.loads(json.dumps(ev.personal, default=str)) if ev.personal else None
-        rows.append(
-            AuditEvent(
-                seq=None, at=at, actor_id=getattr(ev.actor, "pk", None), actor_label=_label(ev.actor, ev.actor_label),
-                action=ev.action, object_type=ev.object_type, object_id=str(ev.object_id), force_code=ev.force_code,
-                reason=ev.reason, detail=detail, personal=personal, prev_hash="", hash="",
-            )
-        )
+        detail = json.dumps(ev.detail, default=str)
+        personal = json.dumps(ev.personal, default=str) if ev.personal else None
+        rows.append({
+            "id": None, "seq": None, "at": at, "actor_id": getattr(ev.actor, "pk", None),
+            "actor_label": _label(ev.actor, ev.actor_label), "action": ev.action, "object_type": ev.object_type,
+            "object_id": str(ev.object_id), "force_code": ev.force_code, "reason": ev.reason,
+            # stored exactly as hashed: as JSON reads back (dates as text); the text is what is sent
+            "detail": json.loads(detail), "personal": None if personal is None else json.loads(personal),
+            "prev_hash": "", "hash": "", _TEXT: (detail, personal),
+        })
     if not rows:
         return []
     if connection.vendor != "postgresql":
-        created = AuditEvent.objects.bulk_create(rows, batch_size=2000)
+        made = AuditEvent.objects.bulk_create(
+            [AuditEvent(**{k: v for k, v in row.items() if k != _TEXT}) for row in rows], batch_size=2000)
+        ids = [ev.pk for ev in made]
     else:
-        if chained and all(_reads_back(r.detail) and _reads_back(r.personal) for r in rows):
+        if chained and all(_reads_back(r["detail"]) and _reads_back(r["personal"]) for r in rows):
             chaining.link(rows, chaining.lock_end())
-        created = _insert(rows)
+        ids = _insert(rows)
+    for row, pk in zip(rows, ids, strict=True):
+        row["id"] = pk
+        del row[_TEXT]
     # then chain what is pending (with ``chained``: others' events that waited while this transaction held the lock)
     if _commit_never_runs():
         links = chaining.chain_pending()
-        for made in created:
-            if made.pk in links:
-                made.seq, made.prev_hash, made.hash = links[made.pk]
+        for row in rows:
+            if row["id"] in links:
+                row["seq"], row["prev_hash"], row["hash"] = links[row["id"]]
     else:
-        _chain_when_committed(max(ev.pk for ev in created))
-    return created
+        _chain_when_committed(max(ids))
+    return rows
+
+
+_TEXT = "_json_text"  # a row's (detail, personal) as JSON text, until it is written
 
 
 def _reads_back(value: Any) -> bool:
@@ -138,7 +160,7 @@ _INSERTED = ("seq", "at", "actor", "actor_label", "action", "object_type", "obje
 
 @functools.cache
 def _insert_sql() -> tuple[str, tuple[str, ...]]:
-    """The insert statement and the attributes it sends, in order (made once: PostgreSQL only)."""
+    """The insert statement and the columns it sends, in order (made once: PostgreSQL only)."""
     fields = [cast(Field, AuditEvent._meta.get_field(name)) for name in _INSERTED]  # type: ignore[type-arg]
     columns = ", ".join(connection.ops.quote_name(f.attname) for f in fields)  # each column is named as its field
     arrays = ", ".join(f"%s::{f.db_type(connection)}[]" for f in fields)
@@ -146,25 +168,20 @@ def _insert_sql() -> tuple[str, tuple[str, ...]]:
             f" SELECT * FROM unnest({arrays}) RETURNING id"), tuple(f.attname for f in fields)
 
 
-def _insert(rows: list[AuditEvent]) -> list[AuditEvent]:
+def _insert(rows: list[dict[str, Any]]) -> list[int]:
     """PostgreSQL: the events in one ``INSERT ... SELECT FROM unnest(...)`` a column to an array (one text value each,
-    ``core.arrays``), ids back in order: what ``bulk_create`` stores, without adapting each value on its own."""
-    sql, attnames = _insert_sql()
+    ``core.arrays``); their ids, in order: what ``bulk_create`` stores, without adapting each value on its own."""
+    sql, names = _insert_sql()
     values = []
-    for name in attnames:
+    for name in names:
         if name in ("detail", "personal"):
-            values.append(array_literal(None if getattr(r, name) is None else json.dumps(getattr(r, name))
-                                        for r in rows))
+            at = 0 if name == "detail" else 1
+            values.append(array_literal(r[_TEXT][at] for r in rows))
         else:
-            values.append(array_literal(getattr(r, name) for r in rows))
+            values.append(array_literal(r[name] for r in rows))
     with connection.cursor() as cur:
         cur.execute(sql, values)
-        ids = [row[0] for row in cur.fetchall()]
-    for row, pk in zip(rows, ids, strict=True):
-        row.pk = pk
-        row._state.adding = False
-        row._state.db = connection.alias
-    return rows
+        return [row[0] for row in cur.fetchall()]
 
 
 def record(action: str, actor: Any = None, **kwargs: Any) -> AuditEvent:

@@ -23,7 +23,7 @@ from django.db.models.expressions import RawSQL
 
 from tether.access import permissions
 from tether.access.models import Force, User
-from tether.audit.services import PendingEvent, record_many
+from tether.audit.services import PendingEvent, record_many, write_events
 from tether.core import clock
 from tether.core.arrays import array_literal
 from tether.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
@@ -448,7 +448,7 @@ def record_breaches(
                                                         ["id", "breach_id"]))
     counts["new_breaches"] += len(stored)
     counts["tasks_created"] += len(task_ids)
-    record_many((
+    write_events((
         PendingEvent(
             action="compliance.breach", actor_label=actor_label, object_type="person", object_id=str(m.person_id),
             force_code=people[m.person_id][2],
