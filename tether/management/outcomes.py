@@ -12,6 +12,7 @@ from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.db.models.expressions import RawSQL
 
 from tether.core import clock
+from tether.core.arrays import array_literal
 from tether.register.constants import DetentionKind
 from tether.register.models import Detention, Person, RegisterState
 
@@ -34,7 +35,7 @@ def _among(ids: Sequence[Any]) -> Any:
     """The right-hand side of ``__in`` for these ids: on PostgreSQL one array (``SELECT unnest(%s::uuid[])``, one
     parameter however many ids, where a list is one parameter each), elsewhere the list."""
     if connection.vendor == "postgresql":
-        return RawSQL("SELECT unnest(%s::uuid[])", [list(ids)])
+        return RawSQL("SELECT unnest(%s::uuid[])", [array_literal(ids)])  # one text value, not one per id
     return list(ids)
 
 
