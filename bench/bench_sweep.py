@@ -597,7 +597,8 @@ def run(args: argparse.Namespace, connection: Any) -> dict[str, Any]:
         "tasks_created": new["tasks_created"], "reevaluated": new["reevaluated"],
         "reevaluated_due_to_time": new["reevaluated_due_to_time"],
         "people_checked": new["people_checked"], "management": new.get("management"),
-        "phase_seconds": new.get("phase_seconds"), "cpu_seconds": cpu["sweep A+1 (1% newly overdue)"],
+        "phase_seconds": new.get("phase_seconds"), "reevaluate_phase_seconds": new.get("reevaluate_phase_seconds"),
+        "cpu_seconds": cpu["sweep A+1 (1% newly overdue)"],
         "raw_count_rows": count_a1, "raw_count_seconds": round(raw_a1, 6),
         "ratio_to_raw": round(new_s / raw_a1, 1), "load_average": _load()}
     if args.digest:

@@ -173,14 +173,15 @@ def sweep(
             phases[key] = round(phases.get(key, 0.0) + perf_counter() - mark, 3)
             mark = perf_counter()
 
-        by_time = _reevaluate_due_to_time(as_of, force, batch) if reevaluate else 0
+        spent: dict[str, float] = {}  # the re-evaluations' own phases (register.outcomes.PHASES)
+        by_time = _reevaluate_due_to_time(as_of, force, batch, spent) if reevaluate else 0
         phase("reevaluate_due_to_time")
         checked = people_checked(as_of, force)
         found = unbreached(as_of, force)
         phase("find")
         reevaluated = 0
         if reevaluate and found:
-            reevaluated = _reevaluate({o.person_id for o in found}, as_of, batch)
+            reevaluated = _reevaluate({o.person_id for o in found}, as_of, batch, spent)
             phase("reevaluate_stale")
             if reevaluated:
                 found = unbreached(as_of, force)
@@ -226,6 +227,8 @@ def sweep(
             # where the time went (seconds): re-evaluating what changed with time, finding what is newly overdue,
             # recording it, the case reviews and each further step
             "phase_seconds": phases,
+            # within the re-evaluations: reading histories, the rules, comparing, writing, the hooks (management's)
+            "reevaluate_phase_seconds": {key: round(value, 3) for key, value in spent.items()},
             "run_id": run.pk,
         }
         with transaction.atomic():
@@ -289,7 +292,7 @@ def sweep_people(person_ids: Iterable[Any], as_of: date | None = None, *,
     return counts
 
 
-def _reevaluate_due_to_time(as_of: date, force: Force | None, batch: int) -> int:
+def _reevaluate_due_to_time(as_of: date, force: Force | None, batch: int, spent: dict[str, float]) -> int:
     """Re-evaluate every registrant whose stored outcome may no longer hold on ``as_of`` because time has
     passed (``RegisterState.changes_on`` on or before it: an index range scan), a batch at a time, each in
     its own transaction. Each gets a ``changes_on`` after ``as_of``, so a second run finds none. Outcomes
@@ -297,10 +300,10 @@ def _reevaluate_due_to_time(as_of: date, force: Force | None, batch: int) -> int
     states = RegisterState.objects.filter(changes_on__lte=as_of, evaluated_on__lte=as_of)
     if force is not None:
         states = states.filter(person__owning_force=force)
-    return _rematerialise_in_batches(sorted(states.values_list("person_id", flat=True)), as_of, batch)
+    return _rematerialise_in_batches(sorted(states.values_list("person_id", flat=True)), as_of, batch, spent)
 
 
-def _reevaluate(person_ids: set[uuid.UUID], as_of: date, batch: int) -> int:
+def _reevaluate(person_ids: set[uuid.UUID], as_of: date, batch: int, spent: dict[str, float]) -> int:
     """Re-evaluate the candidates whose stored outcome may not hold on ``as_of``: evaluated under other rules,
     or evaluated before ``as_of`` with a registration period that ended before ``as_of`` (an obligation of a
     registration that has ended is no breach). Other stored outcomes change only when the registrant's facts
@@ -314,16 +317,17 @@ def _reevaluate(person_ids: set[uuid.UUID], as_of: date, batch: int) -> int:
             among = RawSQL("SELECT unnest(%s::uuid[])", [array_literal(chunk)])
         ids += RegisterState.objects.filter(stale, person_id__in=among, evaluated_on__lte=as_of).values_list(
             "person_id", flat=True)
-    return _rematerialise_in_batches(sorted(ids), as_of, batch)
+    return _rematerialise_in_batches(sorted(ids), as_of, batch, spent)
 
 
-def _rematerialise_in_batches(ids: list[uuid.UUID], as_of: date, batch: int) -> int:
-    """Re-evaluate ``ids`` on ``as_of``, a batch to a transaction; returns how many."""
+def _rematerialise_in_batches(ids: list[uuid.UUID], as_of: date, batch: int, spent: dict[str, float]) -> int:
+    """Re-evaluate ``ids`` on ``as_of``, a batch to a transaction, adding the seconds of each phase to ``spent``;
+    returns how many."""
     from tether.register.outcomes import rematerialise
 
     for chunk in _chunks(ids, batch):
         with transaction.atomic():
-            rematerialise(chunk, as_of)
+            _add_phases(spent, rematerialise(chunk, as_of))
     return len(ids)
 
 
