@@ -13,6 +13,11 @@ def query_string(params: Mapping[str, Any], **changes: Any) -> str:
     return "?" + urlencode(merged) if merged else "?"
 
 
+def page_number(raw: str) -> int:
+    """A ``?page=`` value as typed: a whole number from 1 to 9,999,999, anything else the first page."""
+    return int(raw) if raw.isdigit() and 0 < len(raw) <= 7 and int(raw) > 0 else 1
+
+
 def pagination_links(current: int, last: int, params: Mapping[str, Any]) -> dict[str, Any]:
     """Items for the ui/govuk/pagination.html include."""
     numbers = sorted({1, last, current - 1, current, current + 1} & set(range(1, last + 1)))

@@ -26,7 +26,7 @@ from tether.access.permissions import (
 from tether.access.selectors import force_choices
 from tether.core import clock
 from tether.core.errors import Forbidden, NotFound, ValidationFailed
-from tether.core.pagination import pagination_links
+from tether.core.pagination import page_number, pagination_links
 from tether.register.constants import RegisterStatus
 from tether.register.guards import access_person_by_id
 from tether.ui.forms import sentence
@@ -73,10 +73,6 @@ def _link(rows: list[Any]) -> None:
         row.url = pattern.replace(str(blank), str(row.person.pk))
 
 
-def _page_number(raw: str) -> int:
-    return int(raw) if raw.isdigit() and 0 < len(raw) <= 7 else 1
-
-
 @require_http_methods(["GET", "HEAD"])
 def people(request: HttpRequest) -> HttpResponse:
     user = request.user
@@ -95,7 +91,7 @@ def people(request: HttpRequest) -> HttpResponse:
         "can_review": can_review_duplicates(user),
     }
     try:
-        page_obj, rows = search_people(user, terms, _page_number(request.GET.get("page", "")),
+        page_obj, rows = search_people(user, terms, page_number(request.GET.get("page", "")),
                                        per_page=settings.TETHER_PAGE_SIZE)
     except Forbidden as exc:
         return error_page(request, 403, str(exc))

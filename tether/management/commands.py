@@ -16,7 +16,7 @@ from tether.core.errors import ValidationFailed
 from tether.register.models import Person
 
 from .outcomes import materialise
-from .selectors import capacity, capacity_json, caseload, json_view, overdue, person_view
+from .selectors import capacity, capacity_json, caseload, json_view, overdue, overdue_json, person_view
 from .services import manager_assign, visit_record
 
 
@@ -30,8 +30,7 @@ def show(username: str | None, person: str, as_of: str | None) -> dict[str, Any]
 
 
 def overdue_rows(username: str | None, force: str | None, as_of: str | None) -> list[dict[str, Any]]:
-    return [{**r, "person_id": str(r["person_id"]), "due": r["due"].isoformat()}
-            for r in overdue(user_named(username), force, parse_day(as_of))]
+    return overdue_json(overdue(user_named(username), force, parse_day(as_of), page=None).rows)
 
 
 def caseload_rows(username: str | None, force: str | None, as_of: str | None) -> list[dict[str, Any]]:

@@ -325,28 +325,57 @@ def officer_ids(force_id: int | None) -> list[int]:
     return [u.pk for u in _officers(Force.objects.filter(pk=force_id).first() if force_id else None)]
 
 
-def overdue(user: Any, force_code: str | None = None, as_of: date | None = None) -> list[dict[str, Any]]:
-    """Registrants overdue a home visit or an assessment on ``as_of``, with why; longest overdue first."""
+OVERDUE_PER_PAGE = 50
+OVERDUE_MAX_PER_PAGE = 500
+
+
+@dataclass(frozen=True)
+class OverdueList:
+    """One page of the overdue list (``rows``), longest overdue first, and the whole list's size."""
+
+    rows: list[dict[str, Any]]
+    total: int
+    page: int
+    pages: int
+
+
+def overdue(user: Any, force_code: str | None = None, as_of: date | None = None, *, page: int | None = 1,
+            per_page: int = OVERDUE_PER_PAGE) -> OverdueList:
+    """Registrants overdue a home visit or an assessment on ``as_of``, with why; longest overdue first. ``page`` of
+    ``per_page`` rows (at most ``OVERDUE_MAX_PER_PAGE``; a page past the last gives the last); None: every row (the
+    command line's export). Only the rows returned have their person read."""
     as_of = as_of or clock.today()
     force = unit_scope(user, force_code, overdue_only=True)
-    rows: list[dict[str, Any]] = []
-    outcomes = _outcomes(force, as_of, late=True)
-    late = {pid: o for pid, o in outcomes.items() if (o[1] and o[1] < as_of) or (o[2] and o[2] < as_of)}
-    people = {p.pk: p for p in Person.objects.filter(pk__in=list(late)).select_related("owning_force")}
-    managers = dict(ManagerSpell.objects.filter(holds_on_q(as_of), person_id__in=list(late))
+    found: list[tuple[Any, str, date, str | None]] = []  # (person, duty, due, risk level)
+    for pid, (level, visit, assessment, kind) in _outcomes(force, as_of, late=True).items():
+        found.extend((pid, what, due, level) for what, due in ((rules.HOME_VISIT, visit), (kind, assessment))
+                     if due and due < as_of)
+    total = len(found)
+    if page is None:
+        page, pages, per_page = 1, 1, max(1, total)
+    else:
+        per_page = max(1, min(per_page, OVERDUE_MAX_PER_PAGE))
+        pages = max(1, -(-total // per_page))
+        page = max(1, min(page, pages))
+    references = dict(Person.objects.filter(pk__in={pid for pid, *_ in found}).values_list("pk", "reference"))
+    found.sort(key=lambda r: (-(as_of - r[2]).days, str(references.get(r[0], "")), r[1]))
+    shown = found[(page - 1) * per_page : page * per_page]
+    people = {p.pk: p for p in Person.objects.filter(pk__in={pid for pid, *_ in shown}).select_related("owning_force")}
+    managers = dict(ManagerSpell.objects.filter(holds_on_q(as_of), person_id__in=[r[0] for r in shown])
                     .values_list("person_id", "manager__username"))
-    for pid, (level, visit, assessment, kind) in late.items():
-        p = people[pid]
-        for what, due in ((rules.HOME_VISIT, visit), (kind, assessment)):
-            if due and due < as_of:
-                rows.append({"person_id": p.pk, "reference": p.reference, "name": p.display_name,
-                             "force": p.owning_force.code, "kind": what, "label": rules.DUTY_LABELS[what],
-                             "due": due, "days_overdue": (as_of - due).days,
-                             "level": _label(RiskLevel, level), "manager": managers.get(pid) or ""})
-    rows.sort(key=lambda r: (-int(r["days_overdue"]), str(r["reference"]), str(r["kind"])))
+    rows = [{"person_id": pid, "reference": people[pid].reference, "name": people[pid].display_name,
+             "force": people[pid].owning_force.code, "kind": what, "label": rules.DUTY_LABELS[what], "due": due,
+             "days_overdue": (as_of - due).days, "level": _label(RiskLevel, level), "manager": managers.get(pid) or ""}
+            for pid, what, due, level in shown if pid in people]  # (one deleted since the read is left out)
     record("management.overdue", user, detail={"as_of": as_of, "force": force.code if force else "ALL",
-                                               "rows": len(rows)}, force_code=force.code if force else "")
-    return rows
+                                               "rows": total, "page": page, "shown": len(rows)},
+           force_code=force.code if force else "")
+    return OverdueList(rows, total, page, pages)
+
+
+def overdue_json(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The overdue rows as the API and the command line give them (ids and dates as text)."""
+    return [{**r, "person_id": str(r["person_id"]), "due": r["due"].isoformat()} for r in rows]
 
 
 @dataclass

@@ -18,12 +18,13 @@ from tether.access.selectors import force_choices
 from tether.core import clock
 from tether.core.dates import as_of_error as parse_as_of
 from tether.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from tether.core.pagination import page_number, pagination_links
 from tether.ui.forms import DateParts
 from tether.ui.pages import error_page
 
 from . import rules
 from .constants import VisitOutcome
-from .selectors import capacity, caseload, overdue, person_view, unit_queue
+from .selectors import OVERDUE_PER_PAGE, capacity, caseload, overdue, person_view, unit_queue
 from .services import visit_record
 
 
@@ -129,7 +130,7 @@ def visit_page(request: HttpRequest, person_id: Any) -> HttpResponse:
 
 
 def _unit_page(request: HttpRequest, template: str, nav: str, read: Any, *, workers: bool = False,
-               problem: dict[str, Any] | None = None, **extra: Any) -> HttpResponse:
+               problem: dict[str, Any] | None = None, links: Any = None, **extra: Any) -> HttpResponse:
     user = request.user
     if not (permissions.can_see_management(user) if workers else permissions.can_assign_caseload(user)):
         return error_page(request, 403, "Only supervisors and administrators see caseloads and capacity.")
@@ -145,6 +146,8 @@ def _unit_page(request: HttpRequest, template: str, nav: str, read: Any, *, work
     context["as_of"] = as_of
     try:
         context["data"] = read(user, force or None, as_of)
+        if links is not None:  # the pages of a paged list
+            context["pagination"] = links(context["data"])
     except Forbidden as exc:
         return error_page(request, 403, str(exc))
     except (NotFound, ValidationFailed) as exc:
@@ -156,7 +159,12 @@ def _unit_page(request: HttpRequest, template: str, nav: str, read: Any, *, work
 
 @require_http_methods(["GET", "HEAD"])
 def overdue_page(request: HttpRequest) -> HttpResponse:
-    return _unit_page(request, "management/overdue.html", "management", overdue, workers=True)
+    page = page_number(request.GET.get("page", ""))
+    params = {k: request.GET.get(k, "") for k in ("as_of", "as_of_day", "as_of_month", "as_of_year", "force")}
+    return _unit_page(request, "management/overdue.html", "management",
+                      lambda user, force, as_of: overdue(user, force, as_of, page=page, per_page=OVERDUE_PER_PAGE),
+                      workers=True,
+                      links=lambda data: pagination_links(data.page, data.pages, params))
 
 
 @require_http_methods(["GET", "HEAD"])

@@ -134,3 +134,31 @@ def test_caseload_lists_the_unit_queue_to_assign(client, officer, supervisor, ma
     assert 'data-testid="unit-queue"' in html and f"/people/{waiting.pk}/management/manager/" in html
     assert f"/people/{managed.pk}/management/manager/" not in html  # assigned already
     assert AuditEvent.objects.filter(action="management.unit_queue").exists()
+
+
+def test_the_overdue_list_is_paged_on_the_page_and_in_the_api(client, api_client, supervisor, managed, frozen,
+                                                             monkeypatch):
+    from datetime import UTC, datetime
+
+    from tether.management import views
+
+    frozen.move_to(datetime(2026, 6, 1, 9, tzinfo=UTC))
+    s = api_client(supervisor)
+    whole = s.get("/api/v1/management/overdue").json()
+    assert whole["total"] == len(whole["rows"]) >= 2 and whole["pages"] == 1
+    second = s.get("/api/v1/management/overdue?per_page=1&page=2").json()
+    assert (second["page"], second["pages"], second["total"]) == (2, whole["total"], whole["total"])
+    assert second["rows"] == whole["rows"][1:2]
+    assert s.get("/api/v1/management/overdue?per_page=1&page=99").json()["page"] == whole["total"]  # the last
+    for bad in ("per_page=501", "per_page=0", "page=0", "page=x"):
+        r = s.get(f"/api/v1/management/overdue?{bad}")
+        assert r.status_code == 400 and bad.split("=")[0] in r.content.decode(), bad
+    monkeypatch.setattr(views, "OVERDUE_PER_PAGE", 1)
+    verified_login(client, supervisor)
+    html = client.get("/management/overdue/?page=2").content.decode()
+    assert f"Page 2 of {whole['total']}" in html and "govuk-pagination" in html
+    assert html.count('<tr class="govuk-table__row">') == 2  # the header and the page's one row
+    assert f'<td class="govuk-table__cell govuk-table__cell--numeric">{whole["rows"][1]["days_overdue"]}</td>' in html
+    assert "Page 1 of" in client.get("/management/overdue/?page=nope").content.decode()
+    event = AuditEvent.objects.filter(action="management.overdue").latest("id")
+    assert event.detail["rows"] == whole["total"] and event.detail["shown"] == 1

@@ -72,7 +72,7 @@ def _figures(user: Any, force: str | None) -> dict[str, Any]:
         "caseload": [[r.name, r.force, r.registrants, r.weighted, r.benchmark, r.visits_overdue,
                       r.assessments_overdue] for r in caseload(user, force)],
         "overdue": [[r["force"], r["kind"], r["due"], r["days_overdue"], r["level"], r["manager"]]
-                    for r in overdue(user, force)],
+                    for r in overdue(user, force, page=None).rows],
         "first_missed": [[r["kind"], r["due"], r["level"]]
                          for r in capacity(user, force, what_if="fixed")["first_missed"]],
     }, default=str))
