@@ -16,6 +16,7 @@ Run: ``DATABASE_URL=postgres://postgres@127.0.0.1:5432/pages_bench .venv/bin/pyt
 - ``--html DIR`` writes each page's HTML (with the per-request values blanked: CSRF tokens, CSP nonces, the session's
   idle deadline) to DIR; ``--compare DIR`` renders the same pages and reports each one that differs from DIR's copy
   (the check that a change kept every page's output identical).
+- ``--show-queries``: each page's statements, from the request that counts them, on stderr.
 - ``--cprofile PAGE`` prints a cProfile profile of that page's requests in CPU time (calls, own and cumulative).
 - ``--profile PAGE`` prints a pyinstrument profile of that page's requests instead (pyinstrument is not a
   dependency of Tether: ``pip install pyinstrument`` into the virtual environment to use it).
@@ -135,6 +136,8 @@ def main() -> None:
     ap.add_argument("--html", help="write each page's HTML to this folder")
     ap.add_argument("--compare", help="compare each page's HTML with this folder's copies")
     ap.add_argument("--profile", help="print a pyinstrument profile of this kind of page")
+    ap.add_argument("--show-queries", action="store_true",
+                    help="print each page's statements (of the request that counts them) on stderr")
     ap.add_argument("--cprofile", help="print a cProfile profile in CPU time of this kind of page")
     args = ap.parse_args()
 
@@ -223,6 +226,9 @@ def main() -> None:
         entry["cpu"] += cpu
         entry["wall"] += wall
         entry["queries"].append(len(ctx.captured_queries))
+        if args.show_queries:
+            print(f"--- {kind} {path}", *(f"  {q['sql'][:160]}" for q in ctx.captured_queries), sep="\n",
+                  file=sys.stderr)
 
     def ms(v: float) -> float:
         return round(v * 1000, 2)

@@ -1023,7 +1023,7 @@ def travelling(as_of: AsOf = None, force: Annotated[str | None, typer.Option(
     from tether.register.selectors_travel import travelling_now
 
     with _cli_errors():
-        rows = travelling_now(user_named(as_user), parse_day(as_of), force, surface="cli")
+        rows = travelling_now(user_named(as_user), parse_day(as_of), force, surface="cli", page=None).rows
     if as_json:
         typer.echo(json.dumps([{"reference": r.reference, "name": r.name, "force": r.force, "trip": r.number,
                                 "departure": r.departure, "return_date": r.return_date, "countries": r.countries}

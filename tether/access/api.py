@@ -11,12 +11,13 @@ from typing import Annotated, Any
 from django.http import HttpRequest
 from ninja import Schema
 from ninja.security import HttpBearer
-from pydantic import BeforeValidator, ConfigDict, GetCoreSchemaHandler, GetJsonSchemaHandler, WithJsonSchema
+from pydantic import BeforeValidator, ConfigDict, Field, GetCoreSchemaHandler, GetJsonSchemaHandler, WithJsonSchema
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema, core_schema
 
 from tether.core.dates import DATE_RULE, EARLIEST_DAY, LATEST_DAY, read_iso_day
 from tether.core.errors import NO_CONTROL_CHARACTERS, has_control_characters
+from tether.core.pagination import MAX_PER_PAGE
 
 from .services import token_user
 
@@ -121,4 +122,7 @@ Day = Annotated[date, BeforeValidator(_day), WithJsonSchema(DAY_SCHEMA)]
 """A date in a body or a query: YYYY-MM-DD only (``0`` or ``20250616`` is refused, not read as a timestamp)."""
 
 Line = Annotated[str, Text(200)]
+# a paged list's query (core.pagination.paged): which page, from 1, and how many rows a page
+Page = Annotated[int, Field(ge=1, le=9_999_999, description="Which page, from 1")]
+PerPage = Annotated[int, Field(ge=1, le=MAX_PER_PAGE, description=f"Rows a page, at most {MAX_PER_PAGE}")]
 """One line of optional text (a filter, a code): at most 200 characters, the one text rule."""

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
 from urllib.parse import urlencode
 
 
@@ -11,6 +12,32 @@ def query_string(params: Mapping[str, Any], **changes: Any) -> str:
     """``params`` with ``changes`` applied, empty values dropped, as ``?a=1&b=2``."""
     merged = {k: v for k, v in {**params, **changes}.items() if v not in (None, "")}
     return "?" + urlencode(merged) if merged else "?"
+
+
+T = TypeVar("T")
+MAX_PER_PAGE = 500  # the most rows one page of a list gives (the API's per_page)
+
+
+@dataclass(frozen=True)
+class Paged(Generic[T]):
+    """One page (``rows``) of a list, which page it is and how many there are, and the whole list's size."""
+
+    rows: list[T]
+    total: int
+    page: int
+    pages: int
+
+
+def paged(items: Sequence[T], page: int | None, per_page: int) -> Paged[T]:
+    """Page ``page`` (from 1; past the last: the last) of ``items``, ``per_page`` (1 to ``MAX_PER_PAGE``) a page;
+    ``page`` None: every item on one page (a command line's export)."""
+    total = len(items)
+    if page is None:
+        return Paged(list(items), total, 1, 1)
+    per_page = max(1, min(per_page, MAX_PER_PAGE))
+    pages = max(1, -(-total // per_page))
+    page = max(1, min(page, pages))
+    return Paged(list(items[(page - 1) * per_page : page * per_page]), total, page, pages)
 
 
 def page_number(raw: str) -> int:

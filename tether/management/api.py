@@ -10,11 +10,10 @@ from django.http import HttpRequest
 from ninja import Field, Path, Query, Router, Schema
 from pydantic import ConfigDict
 
-from tether.access.api import Day, DetailOut, ErrorOut, Text, TokenAuth
+from tether.access.api import Day, DetailOut, ErrorOut, Page, PerPage, Text, TokenAuth
 from tether.core import clock
 
 from .selectors import (
-    OVERDUE_MAX_PER_PAGE,
     OVERDUE_PER_PAGE,
     capacity,
     capacity_json,
@@ -39,9 +38,6 @@ router = Router(auth=TokenAuth(), tags=["management"])
 READ: dict[int, Any] = {200: dict[str, Any], 400: ErrorOut, 403: DetailOut, 404: DetailOut}
 WRITE: dict[int, Any] = {**READ, 409: DetailOut}
 Months = Query(3, ge=1, le=36, description="How many months ahead")  # type: ignore[type-arg]
-Page = Query(1, ge=1, le=9_999_999, description="Which page, from 1")  # type: ignore[type-arg]
-PerPage = Query(OVERDUE_PER_PAGE, ge=1, le=OVERDUE_MAX_PER_PAGE,  # type: ignore[type-arg]
-                description=f"Rows a page, at most {OVERDUE_MAX_PER_PAGE}")
 PersonId = Annotated[str, Text(64, required=True), Path(description="The registrant's id (a UUID)")]
 Force = Annotated[Annotated[str, Text(8)] | None, Field(description="Force code; default: your force")]
 
@@ -102,7 +98,7 @@ def visit_create(request: HttpRequest, person_id: PersonId, payload: FieldsIn) -
 
 @router.get("/management/overdue", response=READ, summary="Overdue home visits and assessments, longest first")
 def overdue_list(request: HttpRequest, as_of: Day | None = None, force: Force = None,
-                 page: int = Page, per_page: int = PerPage) -> Any:
+                 page: Page = 1, per_page: PerPage = OVERDUE_PER_PAGE) -> Any:
     day = as_of
     found = overdue(_user(request), force, day, page=page, per_page=per_page)
     return {"as_of": (day or clock.today()).isoformat(), "total": found.total, "page": found.page,

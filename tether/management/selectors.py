@@ -33,6 +33,7 @@ from tether.audit.services import record
 from tether.core import clock
 from tether.core.errors import Forbidden
 from tether.core.models import holds_on_q
+from tether.core.pagination import Paged, paged
 from tether.obligations.calendar import add_months
 from tether.register.guards import access_person_by_id
 from tether.register.models import Person
@@ -326,40 +327,23 @@ def officer_ids(force_id: int | None) -> list[int]:
 
 
 OVERDUE_PER_PAGE = 50
-OVERDUE_MAX_PER_PAGE = 500
-
-
-@dataclass(frozen=True)
-class OverdueList:
-    """One page of the overdue list (``rows``), longest overdue first, and the whole list's size."""
-
-    rows: list[dict[str, Any]]
-    total: int
-    page: int
-    pages: int
 
 
 def overdue(user: Any, force_code: str | None = None, as_of: date | None = None, *, page: int | None = 1,
-            per_page: int = OVERDUE_PER_PAGE) -> OverdueList:
+            per_page: int = OVERDUE_PER_PAGE) -> Paged[dict[str, Any]]:
     """Registrants overdue a home visit or an assessment on ``as_of``, with why; longest overdue first. ``page`` of
-    ``per_page`` rows (at most ``OVERDUE_MAX_PER_PAGE``; a page past the last gives the last); None: every row (the
-    command line's export). Only the rows returned have their person read."""
+    ``per_page`` rows (``core.pagination.paged``; None: every row, the command line's export). Only the rows on the
+    page have their person read."""
     as_of = as_of or clock.today()
     force = unit_scope(user, force_code, overdue_only=True)
     found: list[tuple[Any, str, date, str | None]] = []  # (person, duty, due, risk level)
     for pid, (level, visit, assessment, kind) in _outcomes(force, as_of, late=True).items():
         found.extend((pid, what, due, level) for what, due in ((rules.HOME_VISIT, visit), (kind, assessment))
                      if due and due < as_of)
-    total = len(found)
-    if page is None:
-        page, pages, per_page = 1, 1, max(1, total)
-    else:
-        per_page = max(1, min(per_page, OVERDUE_MAX_PER_PAGE))
-        pages = max(1, -(-total // per_page))
-        page = max(1, min(page, pages))
     references = dict(Person.objects.filter(pk__in={pid for pid, *_ in found}).values_list("pk", "reference"))
     found.sort(key=lambda r: (-(as_of - r[2]).days, str(references.get(r[0], "")), r[1]))
-    shown = found[(page - 1) * per_page : page * per_page]
+    page_of = paged(found, page, per_page)
+    shown = page_of.rows
     people = {p.pk: p for p in Person.objects.filter(pk__in={pid for pid, *_ in shown}).select_related("owning_force")}
     managers = dict(ManagerSpell.objects.filter(holds_on_q(as_of), person_id__in=[r[0] for r in shown])
                     .values_list("person_id", "manager__username"))
@@ -368,9 +352,9 @@ def overdue(user: Any, force_code: str | None = None, as_of: date | None = None,
              "days_overdue": (as_of - due).days, "level": _label(RiskLevel, level), "manager": managers.get(pid) or ""}
             for pid, what, due, level in shown if pid in people]  # (one deleted since the read is left out)
     record("management.overdue", user, detail={"as_of": as_of, "force": force.code if force else "ALL",
-                                               "rows": total, "page": page, "shown": len(rows)},
+                                               "rows": page_of.total, "page": page_of.page, "shown": len(rows)},
            force_code=force.code if force else "")
-    return OverdueList(rows, total, page, pages)
+    return Paged(rows, page_of.total, page_of.page, page_of.pages)
 
 
 def overdue_json(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:

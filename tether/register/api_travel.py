@@ -7,11 +7,12 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Field, Router, Schema
 from pydantic import StrictBool
 
-from tether.access.api import Day, DetailOut, ErrorOut, In, Text, TokenAuth
+from tether.access.api import Day, DetailOut, ErrorOut, In, Page, PerPage, Text, TokenAuth
+from tether.core.pagination import MAX_PER_PAGE
 
 from .api import PersonId, Postcode, Version
 from .guards import access_person_by_id
@@ -227,10 +228,15 @@ def record_advance_notice(request: HttpRequest, person_id: PersonId, payload: Ad
 
 @router.get("/travelling-now", response={200: list[TravellingOut], 403: DetailOut},
             summary="Registrants outside the UK on a date")
-def get_travelling_now(request: HttpRequest, as_of: Day | None = None) -> Any:
-    """Your force's registrants on a trip abroad on ``as_of`` (default today); a national administrator sees every
-    force. Audited as a read of personal data."""
-    rows: list[TravelRow] = travelling_now(request.user, as_of, surface="api")
+def get_travelling_now(request: HttpRequest, response: HttpResponse, as_of: Day | None = None, page: Page = 1,
+                       per_page: PerPage = MAX_PER_PAGE) -> Any:
+    """Your force's registrants on a trip abroad on ``as_of`` (default today), soonest back first; a national
+    administrator sees every force. ``per_page`` at a time (at most 500), ``page`` from 1; the headers
+    ``X-Total-Count`` and ``X-Page-Count`` give the whole list's size and its pages. Audited as a read of personal
+    data."""
+    found = travelling_now(request.user, as_of, surface="api", page=page, per_page=per_page)
+    response["X-Total-Count"], response["X-Page-Count"] = str(found.total), str(found.pages)
+    rows: list[TravelRow] = found.rows
     return 200, [TravellingOut(person_id=str(r.person_id), reference=r.reference, name=r.name,
                                owning_force=r.force, number=r.number, departure=r.departure,
                                return_date=r.return_date, countries=r.countries) for r in rows]

@@ -13,6 +13,7 @@ from tether.access.permissions import is_national_admin, is_worker
 from tether.audit.services import record
 from tether.core import clock
 from tether.core.errors import Forbidden, NotFound
+from tether.core.pagination import Paged, paged
 
 from .extensions import may_hold
 from .facts import notified_on
@@ -63,10 +64,14 @@ class TravelRow:
     countries: list[str]
 
 
-def travelling_now(user: Any, as_of: date | None = None, force_code: str | None = None, *,
-                   surface: str = "web") -> list[TravelRow]:
+TRAVELLING_PER_PAGE = 50
+
+
+def travelling_now(user: Any, as_of: date | None = None, force_code: str | None = None, *, surface: str = "web",
+                   page: int | None = 1, per_page: int = TRAVELLING_PER_PAGE) -> Paged[TravelRow]:
     """The registrants outside the UK on ``as_of`` (default today) on a recorded trip: left on or before it, not back
-    (no return date, or a return after it), the trip not cancelled. A worker sees their own force's registrants; a
+    (no return date, or a return after it), the trip not cancelled; soonest back first, ``page`` of ``per_page``
+    (``core.pagination.paged``; None: all, the command line's). A worker sees their own force's registrants; a
     national administrator every force's (or ``force_code``'s). The list is a read of personal data: audited."""
     if not is_worker(user):
         raise Forbidden("Your role cannot see who is travelling.")
@@ -99,7 +104,8 @@ def travelling_now(user: Any, as_of: date | None = None, force_code: str | None 
         if not cancelled and dep <= as_of and (ret is None or ret > as_of)
     ]
     rows.sort(key=lambda r: (r.return_date or date.max, r.reference))
+    shown = paged(rows, page, per_page)
     record("travel.list", user, force_code=force.code if force else "",
            detail={"list": "travelling_now", "as_of": as_of, "force": force.code if force else "ALL",
-                   "results": len(rows), "surface": surface})
-    return rows
+                   "results": len(rows), "page": shown.page, "shown": len(shown.rows), "surface": surface})
+    return shown

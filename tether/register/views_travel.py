@@ -21,13 +21,14 @@ from tether.access.selectors import force_choices
 from tether.core import clock
 from tether.core.dates import as_of_error
 from tether.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from tether.core.pagination import page_number, pagination_links
 from tether.ui.forms import ChangeForm
 from tether.ui.pages import error_page
 from tether.ui.submit import Submitted
 
 from .change_pages import back_to, change_page, person_to_change
 from .forms_travel import AdvanceNoticeForm, EndForm, StayForm, TripForm, TripReturnForm
-from .selectors_travel import travelling_now
+from .selectors_travel import TRAVELLING_PER_PAGE, travelling_now
 from .services_travel import (
     address_end,
     advance_notice_record,
@@ -267,7 +268,10 @@ def travelling_now_view(request: HttpRequest) -> HttpResponse:
         context.update(errors={"as_of": error}, error_list=[("#as_of", error)], page_has_errors=True)
         return render(request, "register/travel/travelling_now.html", context, status=400)
     try:
-        context["rows"] = travelling_now(user, as_of, force if national else None)
+        found = travelling_now(user, as_of, force if national else None, page=page_number(request.GET.get("page", "")),
+                               per_page=TRAVELLING_PER_PAGE)
+        params = {"as_of": request.GET.get("as_of", ""), "force": force if national else ""}
+        context.update(rows=found.rows, found=found, pagination=pagination_links(found.page, found.pages, params))
     except Forbidden as exc:
         return error_page(request, 403, str(exc))
     except NotFound as exc:

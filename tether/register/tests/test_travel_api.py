@@ -115,3 +115,35 @@ def test_the_travelling_command(officer, analyst, person, frozen):
     assert out.exit_code == 0 and "0 registrant(s) abroad." in out.output
     assert runner.invoke(app, ["travelling", "--as", "analyst.mps"]).exit_code == 1
     assert runner.invoke(app, ["travelling", "--as", "officer.mps", "--as-of", "2025-13-01"]).exit_code == 2
+
+
+def test_travelling_now_is_paged_in_the_api_and_on_the_page(officer, make_doc, api_client, client, frozen,
+                                                             monkeypatch):
+    from tether.access.testing import verified_login
+
+    api = api_client(officer)
+    people = [person_create(officer, make_doc()) for _ in range(3)]
+    for i, p in enumerate(people):  # back on the 25th, 26th and 27th: that order
+        r = _post(api, f"/api/v1/people/{p.pk}/trips", {"departure": "2025-06-20", "countries": ["fr"],
+                                                         "return_date": f"2025-06-2{5 + i}", "station": STATION,
+                                                         "version": 1})
+        assert r.status_code == 201, r.content
+    frozen.move_to("2025-06-22T10:00:00Z")
+    whole = api.get("/api/v1/travelling-now")
+    assert [x["reference"] for x in whole.json()] == [p.reference for p in people]
+    assert (whole["X-Total-Count"], whole["X-Page-Count"]) == ("3", "1")
+    second = api.get("/api/v1/travelling-now", {"per_page": 2, "page": 2})
+    assert [x["reference"] for x in second.json()] == [people[2].reference] and second["X-Page-Count"] == "2"
+    for bad in ({"per_page": 501}, {"page": 0}, {"page": "x"}):
+        r = api.get("/api/v1/travelling-now", bad)
+        assert r.status_code == 400 and next(iter(bad)) in r.content.decode(), bad
+    event = AuditEvent.objects.filter(action="travel.list").latest("id")
+    assert (event.detail["results"], event.detail["page"], event.detail["shown"]) == (3, 2, 1)
+
+    from tether.register import views_travel
+
+    monkeypatch.setattr(views_travel, "TRAVELLING_PER_PAGE", 2)  # two a page on the web page
+    verified_login(client, officer)
+    html = client.get("/travelling-now/?page=2").content.decode()
+    assert "Page 2 of 2" in html and "govuk-pagination" in html and "3 registrants abroad" in html
+    assert people[2].reference in html and people[0].reference not in html
