@@ -72,6 +72,15 @@ def not_utf8(raw: bytes) -> list[str]:
     return list(dict.fromkeys(bad))
 
 
+def _replaced(pairs: Any) -> list[str]:
+    """The text fields of a multipart form (an upload's) whose name or value holds U+FFFD. Django decodes those fields
+    itself, putting U+FFFD where the bytes are not UTF-8 (a lone surrogate, a stray byte), and the bytes are gone by
+    then: the replacement character is the only trace. So on a multipart form the character itself is refused too,
+    as the sign of text that was not UTF-8 (the other forms and the API refuse the bytes, ``not_utf8``)."""
+    return list(dict.fromkeys(_field(name) for name, values in pairs
+                              if "\ufffd" in name or any("\ufffd" in v for v in values)))
+
+
 def _field(name: str) -> str:
     """A field name safe to echo back."""
     shown = name[:MAX_FIELD_NAME]
@@ -130,6 +139,8 @@ class BoundaryMiddleware:
                 return self._refuse(request, 400, bad, NOT_UTF8)
             if bad := self._bad_fields(request.POST.lists(), multiline=True):
                 return self._refuse(request, 400, bad, NO_CONTROL_CHARACTERS)
+            if content_type.startswith("multipart/") and (bad := _replaced(request.POST.lists())):
+                return self._refuse(request, 400, bad, NOT_UTF8)
         except RequestDataTooBig:
             return self._refuse(request, 413, "", f"The request is too large: at most {limit:,} bytes.")
         except TooManyFieldsSent:

@@ -42,3 +42,35 @@ def test_a_form_field_that_is_not_utf8_is_refused(other_officer_client, gmp_pers
                                          content_type="application/x-www-form-urlencoded")
     assert response.status_code == 400
     assert "station: " + NOT_UTF8 in response.content.decode()
+
+
+def _multipart(fields: dict[str, bytes]) -> bytes:
+    parts = [b'--x\r\nContent-Disposition: form-data; name="' + name.encode() + b'"\r\n\r\n' + value + b"\r\n"
+             for name, value in fields.items()]
+    parts.append(b'--x\r\nContent-Disposition: form-data; name="file"; filename="e.csv"\r\n'
+                 b"Content-Type: text/csv\r\n\r\nsurname\r\nSMITH\r\n")
+    return b"".join(parts) + b"--x--\r\n"
+
+
+@pytest.mark.parametrize(("fields", "bad"), [
+    ({"source": b"DWP \xed\xa0\x80 extract"}, ["source"]),  # a lone surrogate in UTF-8's form
+    ({"source": b"DWP", "lawful_basis": b"s.29 \xff"}, ["lawful_basis"]),  # a stray byte
+])
+def test_an_upload_form_field_that_is_not_utf8_is_refused(client, fields, bad):
+    from tether.access.testing import verified_login
+    from tether.conftest import national_admin_user
+
+    verified_login(client, national_admin_user())
+    response = client.post("/tracing/upload/", _multipart(fields), content_type="multipart/form-data; boundary=x")
+    assert response.status_code == 400
+    assert f"{', '.join(bad)}: {NOT_UTF8}" in response.content.decode()
+
+
+def test_an_upload_form_in_utf8_passes_the_boundary(client):
+    from tether.access.testing import verified_login
+    from tether.conftest import national_admin_user
+
+    verified_login(client, national_admin_user())
+    response = client.post("/tracing/upload/", _multipart({"source": "Café extract".encode()}),
+                           content_type="multipart/form-data; boundary=x")
+    assert NOT_UTF8 not in response.content.decode()
