@@ -183,21 +183,23 @@ def managed_from(state: tuple[date | None, str, date | None, bool] | None, relea
     return max(start, released or start)
 
 
-def facts_for(person_ids: Sequence[Any] | QuerySet[Any], as_of: date) -> dict[Any, R.Facts]:
+def facts_for(person_ids: Sequence[Any] | QuerySet[Any], as_of: date, *, all_in_scope: bool = False
+              ) -> dict[Any, R.Facts]:
     """``R.Facts`` for each registrant on ``as_of`` (only what was recorded on or before it). ``person_ids`` is a list
     (read in chunks, each passed as a list), or a query of ``person_id`` (a force's stored outcomes, say): read in
     one pass, each read filtered by it as a subquery (no list of ids sent to the database). Only the columns the
-    rules need are read."""
+    rules need are read. ``all_in_scope``: the caller has read that every one is under management duties
+    (``in_scope_q``), so that is not read again."""
     if isinstance(person_ids, QuerySet):
         ids = list(person_ids.values_list("person_id", flat=True))
-        return _facts(ids, as_of, person_ids.values("person_id")) if ids else {}
+        return _facts(ids, as_of, person_ids.values("person_id"), all_in_scope) if ids else {}
     out: dict[Any, R.Facts] = {}
     for chunk in _chunks(list(person_ids)):
-        out.update(_facts(chunk, as_of, None))
+        out.update(_facts(chunk, as_of, None, all_in_scope))
     return out
 
 
-def _facts(ids: Sequence[Any], as_of: date, scope: QuerySet[Any] | None) -> dict[Any, R.Facts]:
+def _facts(ids: Sequence[Any], as_of: date, scope: QuerySet[Any] | None, all_in_scope: bool) -> dict[Any, R.Facts]:
     of: Any = scope if scope is not None else ids
     states = {pid: (start if subject else None, status, end, indefinite)
               for pid, start, subject, status, end, indefinite in RegisterState.objects.filter(person_id__in=of)
@@ -219,7 +221,7 @@ def _facts(ids: Sequence[Any], as_of: date, scope: QuerySet[Any] | None) -> dict
         arms[pid] = (on, review)
     intel = dict(Intelligence.objects.filter(person_id__in=of, received_on__lte=as_of)
                  .values("person_id").annotate(m=Max("received_on")).order_by().values_list("person_id", "m"))
-    in_scope = _in_scope(ids, scope)
+    in_scope = set(ids) if all_in_scope else _in_scope(ids, scope)
     out: dict[Any, R.Facts] = {}
     for pid in ids:
         mode = modes.get(pid)

@@ -39,15 +39,16 @@ def _among(ids: Sequence[Any]) -> Any:
     return list(ids)
 
 
-def _facts(ids: list[Any], as_of: date) -> dict[Any, R.Facts]:
-    """``facts_for`` these people; on PostgreSQL read through their stored outcomes as one array-filtered query
-    (``facts_for`` takes a query of ``person_id``), then anyone without a stored outcome as a list."""
+def _facts(scoped: list[Any], as_of: date) -> dict[Any, R.Facts]:
+    """``facts_for`` these people, every one under management duties (``_many`` has read that); on PostgreSQL read
+    through their stored outcomes as one array-filtered query (``facts_for`` takes a query of ``person_id``), then
+    anyone without a stored outcome as a list."""
     if connection.vendor != "postgresql":
-        return facts_for(ids, as_of)
-    out = facts_for(RegisterState.objects.filter(person_id__in=_among(ids)), as_of)
-    rest = [pid for pid in ids if pid not in out]
+        return facts_for(scoped, as_of, all_in_scope=True)
+    out = facts_for(RegisterState.objects.filter(person_id__in=_among(scoped)), as_of, all_in_scope=True)
+    rest = [pid for pid in scoped if pid not in out]
     if rest:
-        out.update(facts_for(rest, as_of))
+        out.update(facts_for(rest, as_of, all_in_scope=True))
     return out
 
 
