@@ -100,14 +100,25 @@ def _links(rows: list[dict[str, Any]], end: tuple[int, str]) -> dict[int, tuple[
     return out
 
 
-def lock_end() -> tuple[int, str]:
-    """PostgreSQL, for a writer that writes its events chained (``services.record_many(chained=True)``): take the
-    chain's lock until the caller's transaction ends (waiting for a chainer's batch to commit), chain the committed
-    events that are pending (they come first), and return the chain's end (seq, hash). Only such a writer waits for
-    the lock; chainers never do (they try it), so no two writers can wait for each other."""
+def lock_end(*, wait: bool = True) -> tuple[int, str] | None:
+    """PostgreSQL, for a writer that writes its events chained (``services.write_events(chained=...)``): take the
+    chain's lock until the caller's transaction ends and return the chain's end (seq, hash), which no one else can
+    move meanwhile. Events committed and not chained yet keep their place before the writer's, in id order:
+
+    - ``wait`` (the sweep, which runs one at a time): wait for a chainer's batch to commit, then chain what is pending
+      (at most ``CHAIN_ROUNDS`` batches more than one; anything beyond follows the writer's events);
+    - otherwise (an audited read): None at once when the lock is held, or when events are pending: the event is then
+      written unchained and chained after its commit with the others, in id order.
+
+    Only the sweep waits for the lock; chainers and readers try it, so no two writers can wait for each other."""
     with connection.cursor() as cur:
-        cur.execute("SELECT pg_advisory_xact_lock(%s)", [_LOCK_KEY])
-    chain_pending()
+        cur.execute(f"SELECT {'pg_advisory_xact_lock' if wait else 'pg_try_advisory_xact_lock'}(%s)", [_LOCK_KEY])
+        if not wait and not cur.fetchone()[0]:
+            return None
+    if has_pending():
+        if not wait:
+            return None
+        chain_pending(rounds=CHAIN_ROUNDS)
     with connection.cursor() as cur:
         cur.execute(_END_SQL)
         end = cur.fetchone()

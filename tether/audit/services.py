@@ -38,7 +38,7 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any, cast
+from typing import Any, Literal, cast
 from urllib.parse import urlencode
 
 from django.db import connection, transaction
@@ -78,17 +78,22 @@ def _commit_never_runs() -> bool:
     return any(getattr(block, "_from_testcase", False) for block in connection.atomic_blocks)
 
 
+Chained = Literal[False, True, "if_free"]
+
+
 def record_many(
-    events: Iterable[PendingEvent], at: datetime | None = None, *, chained: bool = False
+    events: Iterable[PendingEvent], at: datetime | None = None, *, chained: Chained = False
 ) -> list[AuditEvent]:
     """Write events, in order, inside the caller's transaction; they are chained once it commits (module doc).
 
-    ``chained``: for a bulk writer that runs one at a time (the compliance sweep, under its lock). On PostgreSQL the
-    events are written already chained, each row once, where otherwise each is written and then updated by the
-    chainer (every index of the table maintained twice): the chain's lock is taken until the caller's transaction
-    ends (``chaining.lock_end``: it waits for a chainer's batch, and chains what is pending first). Elsewhere, and
-    for an event whose values might not read back as written (a number with a fraction or an exponent, which the
-    database may write in another form), as without it."""
+    ``chained``: on PostgreSQL the events are written already chained, each row once, where otherwise each is written
+    and then updated by the chainer (every index of the table maintained twice, and a second transaction): the
+    chain's lock is taken until the caller's transaction ends (``chaining.lock_end``: events pending before keep
+    their place, in id order). True: waiting for it (a bulk writer that runs one at a time: the
+    compliance sweep, under its lock); ``"if_free"``: only when no one holds it (``record`` for an event that is its
+    transaction's only write, an audited read), else written unchained as without it. Elsewhere, and for an event
+    whose values might not read back as written (a number with a fraction or an exponent, which the database may
+    write in another form), as without it."""
     created = []
     for row in write_events(events, at, chained=chained):
         ev = AuditEvent(**row)
@@ -98,7 +103,7 @@ def record_many(
 
 
 def write_events(
-    events: Iterable[PendingEvent], at: datetime | None = None, *, chained: bool = False
+    events: Iterable[PendingEvent], at: datetime | None = None, *, chained: Chained = False
 ) -> list[dict[str, Any]]:
     """``record_many`` without model instances (each costs as much again as its write): each event's columns, as
     written (``id`` and, once chained, ``seq`` and the hashes). For writers of thousands of events (the sweep)."""
@@ -124,8 +129,9 @@ def write_events(
             [AuditEvent(**{k: v for k, v in row.items() if k != _TEXT}) for row in rows], batch_size=2000)
         ids = [ev.pk for ev in made]
     else:
-        if chained and all(_reads_back(r["detail"]) and _reads_back(r["personal"]) for r in rows):
-            chaining.link(rows, chaining.lock_end())
+        if (chained and all(_reads_back(r["detail"]) and _reads_back(r["personal"]) for r in rows)
+                and (end := chaining.lock_end(wait=chained is True)) is not None):
+            chaining.link(rows, end)
         ids = _insert(rows)
     for row, pk in zip(rows, ids, strict=True):
         row["id"] = pk
@@ -136,8 +142,8 @@ def write_events(
         for row in rows:
             if row["id"] in links:
                 row["seq"], row["prev_hash"], row["hash"] = links[row["id"]]
-    else:
-        _chain_when_committed(max(ids))
+    else:  # chained as written: only others' events that waited while this transaction held the lock, if any
+        _chain_when_committed(0 if rows[0]["seq"] is not None else max(ids))
     return rows
 
 
@@ -185,9 +191,12 @@ def _insert(rows: list[dict[str, Any]]) -> list[int]:
 
 
 def record(action: str, actor: Any = None, **kwargs: Any) -> AuditEvent:
-    """Append one event. Opens its own atomic block when called outside one (reads, sign-ins)."""
+    """Append one event. Opens its own atomic block when called outside one (reads, sign-ins): the event is then its
+    transaction's only write, and is written chained when the chain's lock is free (one transaction, one write)."""
+    alone = not connection.in_atomic_block
     with transaction.atomic():
-        return record_many([PendingEvent(action=action, actor=actor, **kwargs)])[0]
+        return record_many([PendingEvent(action=action, actor=actor, **kwargs)],
+                           chained="if_free" if alone else False)[0]
 
 
 # --- chaining after commit (chaining.py does the chaining) --------------------------------------------------
@@ -199,6 +208,8 @@ class _AfterCommit:
         self.up_to = 0  # the highest id this transaction wrote
 
     def __call__(self) -> None:
+        if not self.up_to and not chaining.has_pending():  # its own events were written chained: nothing waits
+            return
         chaining.chain_pending(rounds=chaining.CHAIN_ROUNDS, own_up_to=self.up_to)
 
 

@@ -30,7 +30,7 @@ from tether.access.permissions import (
     can_propose_merge,
     is_national_admin,
 )
-from tether.audit.services import PendingEvent, record_many
+from tether.audit.services import PendingEvent, record, record_many
 from tether.core import clock
 from tether.core.errors import Forbidden, NotFound, ValidationFailed
 from tether.core.fields import read_text
@@ -403,10 +403,8 @@ def proposals_for(actor: Any) -> dict[str, list[MergeProposal]]:
             p.stale = is_stale(p)
             shown.append(p.pk)
     if shown:  # the list names records (references): audited
-        with transaction.atomic():
-            record_many([PendingEvent(action="identity.merge_proposals_viewed", actor=actor,
-                                      object_type="merge_proposal", detail={"proposals": shown},
-                                      force_code=getattr(getattr(actor, "force", None), "code", "") or "")])
+        record("identity.merge_proposals_viewed", actor, object_type="merge_proposal", detail={"proposals": shown},
+               force_code=getattr(getattr(actor, "force", None), "code", "") or "")
     return out
 
 

@@ -25,7 +25,7 @@ from django.db import transaction
 
 from tether.access.models import AccessGrant, PartnerAssignment
 from tether.access.permissions import can_see_personal_data, full_access_by_role, is_partner, sees_in_transit
-from tether.audit.services import PendingEvent, record_many
+from tether.audit.services import PendingEvent, record, record_many
 from tether.core import clock
 from tether.core.errors import NotFound, ValidationFailed
 from tether.core.fields import reason_problem
@@ -126,15 +126,10 @@ def access_person_by_id(
             grant = _open_grant(user, person, reason.strip())
         if grant is not None:
             level = FULL
-    if audit:
-        with transaction.atomic():
-            record_many([
-                PendingEvent(
-                    action=f"person.{purpose}", actor=user, object_type="person", object_id=str(person.pk),
-                    force_code=person.owning_force.code, reason=grant.reason if grant else "",
-                    detail={"level": level, "reference": person.reference},
-                )
-            ])
+    if audit:  # on its own, a read's only write: written chained when the chain's lock is free (audit.record)
+        record(f"person.{purpose}", user, object_type="person", object_id=str(person.pk),
+               force_code=person.owning_force.code, reason=grant.reason if grant else "",
+               detail={"level": level, "reference": person.reference})
     return PersonAccess(person=person, level=level, grant=grant)
 
 

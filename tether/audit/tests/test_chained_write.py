@@ -66,3 +66,36 @@ def test_an_event_whose_values_may_read_back_otherwise_is_chained_after_commit_a
     ev = AuditEvent.objects.get()
     assert ev.seq == 1 and ev.prev_hash == GENESIS
     assert verify_chain().ok
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_event_recorded_on_its_own_is_written_chained_in_its_transaction():
+    """An audited read's event is its transaction's only write: written chained, no second transaction."""
+    from django.test.utils import CaptureQueriesContext
+
+    record("test.before", None)
+    with CaptureQueriesContext(connection) as ctx:
+        ev = record("test.read", None, object_type="person", object_id="p1", detail={"via": "web"})
+    assert ev.seq == 2 and AuditEvent.objects.get(pk=ev.pk).hash == ev.hash
+    assert not any(q["sql"].startswith("UPDATE audit_auditevent") for q in ctx.captured_queries)
+    assert unchained_tail() == (0, None) and verify_chain().ok
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_event_recorded_on_its_own_while_the_lock_is_held_is_chained_after_its_commit():
+    from django.db import connections
+
+    other = connections.create_connection("default")  # another session holds the chain's lock
+    try:
+        with other.cursor() as cur:
+            cur.execute("BEGIN")
+            cur.execute("SELECT pg_advisory_xact_lock(7401001)")
+        ev = record("test.read", None)
+        assert ev.seq is None  # written unchained: its chaining after commit could not take the lock either
+        with other.cursor() as cur:
+            cur.execute("COMMIT")
+    finally:
+        other.close()
+    record("test.next", None)  # the next audited write chains what waits, its own after it
+    assert list(AuditEvent.objects.order_by("seq").values_list("action", flat=True)) == ["test.read", "test.next"]
+    assert verify_chain().ok
