@@ -122,7 +122,9 @@ Day = Annotated[date, BeforeValidator(_day), WithJsonSchema(DAY_SCHEMA)]
 """A date in a body or a query: YYYY-MM-DD only (``0`` or ``20250616`` is refused, not read as a timestamp)."""
 
 Line = Annotated[str, Text(200)]
-# a paged list's query (core.pagination.paged): which page, from 1, and how many rows a page
-Page = Annotated[int, Field(ge=1, le=9_999_999, description="Which page, from 1")]
-PerPage = Annotated[int, Field(ge=1, le=MAX_PER_PAGE, description=f"Rows a page, at most {MAX_PER_PAGE}")]
 """One line of optional text (a filter, a code): at most 200 characters, the one text rule."""
+
+Page = Annotated[int, Field(ge=1, le=9_999_999, description="Which page, from 1")]
+"""A paged list's page (``core.pagination.paged``), from 1."""
+PerPage = Annotated[int, Field(ge=1, le=MAX_PER_PAGE, description=f"Rows a page, at most {MAX_PER_PAGE}")]
+"""How many rows a page of a paged list holds."""

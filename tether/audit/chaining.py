@@ -88,16 +88,25 @@ def chain_pending(rounds: int | None = None, own_up_to: int = 0) -> dict[int, tu
             extra += 1
 
 
-def _links(rows: list[dict[str, Any]], end: tuple[int, str]) -> dict[int, tuple[int, str, str]]:
-    """{id: (seq, prev_hash, hash)} of these events (as read: ``_pending_rows``) chained after ``end`` (seq, hash)."""
+def _links(rows: list[dict[str, Any]], end: tuple[int, str]) -> list[tuple[int, str, str]]:
+    """(seq, prev_hash, hash) of each of these events (their columns, as ``_pending_rows`` reads them), in order,
+    chained after ``end`` (seq, hash)."""
     seq, prev = end
-    out: dict[int, tuple[int, str, str]] = {}
+    out = []
     for row in rows:
         seq += 1
         h = event_hash(dict(row, seq=seq, at=row["at"].isoformat()), prev)
-        out[row["id"]] = (seq, prev, h)
+        out.append((seq, prev, h))
         prev = h
     return out
+
+
+def _end() -> tuple[int, str]:
+    """The chain's end: its last event's (seq, hash), or the start."""
+    with connection.cursor() as cur:
+        cur.execute(_END_SQL)
+        end = cur.fetchone()
+    return (end[0] or 0, end[1]) if end else (0, GENESIS)
 
 
 def lock_end(*, wait: bool = True) -> tuple[int, str] | None:
@@ -119,16 +128,12 @@ def lock_end(*, wait: bool = True) -> tuple[int, str] | None:
         if not wait:
             return None
         chain_pending(rounds=CHAIN_ROUNDS)
-    with connection.cursor() as cur:
-        cur.execute(_END_SQL)
-        end = cur.fetchone()
-    return (end[0] or 0, end[1]) if end else (0, GENESIS)
+    return _end()
 
 
 def link(rows: list[dict[str, Any]], end: tuple[int, str]) -> None:
     """Give these new events (their columns, not yet written: no ids) their place in the chain after ``end``."""
-    for row, (seq, prev, h) in zip(rows, _links([{**row, "id": i} for i, row in enumerate(rows)], end).values(),
-                                   strict=True):
+    for row, (seq, prev, h) in zip(rows, _links(rows, end), strict=True):
         row["seq"], row["prev_hash"], row["hash"] = seq, prev, h
 
 
@@ -157,10 +162,8 @@ def _chain_batch() -> tuple[bool, dict[int, tuple[int, str, str]]]:
             rows = _pending_rows()
             if not rows:  # another chainer took them (the chain's end is not needed)
                 return True, {}
-            with connection.cursor() as cur:  # read after the rows: only a chainer holding the lock moves it
-                cur.execute(_END_SQL)
-                end = cur.fetchone()
-            chained = _links(rows, (end[0] or 0, end[1]) if end else (0, GENESIS))
+            # the end is read after the rows: only a chainer holding the lock moves it
+            chained = {row["id"]: link for row, link in zip(rows, _links(rows, _end()), strict=True)}
             with connection.cursor() as cur:
                 if connection.vendor == "postgresql":  # one statement for the batch (each column one array)
                     cur.execute(

@@ -111,43 +111,38 @@ def write_events(
         raise RuntimeError("Audit events must be written in the same transaction as the change.")
     at = (at or clock.now()).astimezone(UTC)  # as the database hands it back: what the chain hashes
     rows: list[dict[str, Any]] = []
+    texts: list[tuple[str, str | None]] = []  # each row's detail and personal values as JSON text: what is sent
     for ev in events:
         detail = json.dumps(ev.detail, default=str)
         personal = json.dumps(ev.personal, default=str) if ev.personal else None
+        texts.append((detail, personal))
         rows.append({
             "id": None, "seq": None, "at": at, "actor_id": getattr(ev.actor, "pk", None),
             "actor_label": _label(ev.actor, ev.actor_label), "action": ev.action, "object_type": ev.object_type,
             "object_id": str(ev.object_id), "force_code": ev.force_code, "reason": ev.reason,
-            # stored exactly as hashed: as JSON reads back (dates as text); the text is what is sent
+            # stored exactly as hashed: as the JSON reads back (dates as text)
             "detail": json.loads(detail), "personal": None if personal is None else json.loads(personal),
-            "prev_hash": "", "hash": "", _TEXT: (detail, personal),
+            "prev_hash": "", "hash": "",
         })
     if not rows:
         return []
     if connection.vendor != "postgresql":
-        made = AuditEvent.objects.bulk_create(
-            [AuditEvent(**{k: v for k, v in row.items() if k != _TEXT}) for row in rows], batch_size=2000)
-        ids = [ev.pk for ev in made]
+        ids = [ev.pk for ev in AuditEvent.objects.bulk_create([AuditEvent(**row) for row in rows], batch_size=2000)]
     else:
         if (chained and all(_reads_back(r["detail"]) and _reads_back(r["personal"]) for r in rows)
                 and (end := chaining.lock_end(wait=chained is True)) is not None):
             chaining.link(rows, end)
-        ids = _insert(rows)
+        ids = _insert(rows, texts)
     for row, pk in zip(rows, ids, strict=True):
         row["id"] = pk
-        del row[_TEXT]
-    # then chain what is pending (with ``chained``: others' events that waited while this transaction held the lock)
     if _commit_never_runs():
         links = chaining.chain_pending()
         for row in rows:
             if row["id"] in links:
                 row["seq"], row["prev_hash"], row["hash"] = links[row["id"]]
-    else:  # chained as written: only others' events that waited while this transaction held the lock, if any
+    else:  # chained after the commit: these, or (written chained) only others' events that wait, if any
         _chain_when_committed(0 if rows[0]["seq"] is not None else max(ids))
     return rows
-
-
-_TEXT = "_json_text"  # a row's (detail, personal) as JSON text, until it is written
 
 
 def _reads_back(value: Any) -> bool:
@@ -174,17 +169,14 @@ def _insert_sql() -> tuple[str, tuple[str, ...]]:
             f" SELECT * FROM unnest({arrays}) RETURNING id"), tuple(f.attname for f in fields)
 
 
-def _insert(rows: list[dict[str, Any]]) -> list[int]:
+def _insert(rows: list[dict[str, Any]], texts: list[tuple[str, str | None]]) -> list[int]:
     """PostgreSQL: the events in one ``INSERT ... SELECT FROM unnest(...)`` a column to an array (one text value each,
-    ``core.arrays``); their ids, in order: what ``bulk_create`` stores, without adapting each value on its own."""
+    ``core.arrays``; ``detail`` and ``personal`` as the JSON ``texts``); their ids, in order: what ``bulk_create``
+    stores, without adapting each value on its own."""
     sql, names = _insert_sql()
-    values = []
-    for name in names:
-        if name in ("detail", "personal"):
-            at = 0 if name == "detail" else 1
-            values.append(array_literal(r[_TEXT][at] for r in rows))
-        else:
-            values.append(array_literal(r[name] for r in rows))
+    json_at = {"detail": 0, "personal": 1}
+    values = [array_literal(t[json_at[name]] for t in texts) if name in json_at
+              else array_literal(r[name] for r in rows) for name in names]
     with connection.cursor() as cur:
         cur.execute(sql, values)
         return [row[0] for row in cur.fetchall()]

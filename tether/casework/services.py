@@ -19,7 +19,6 @@ from typing import Any
 
 from django.db import connection, transaction
 from django.db.models import Exists, Max, OuterRef, Q
-from django.db.models.expressions import RawSQL
 
 from tether.access import permissions
 from tether.access.models import Force, User
@@ -29,7 +28,7 @@ from tether.core.arrays import array_literal
 from tether.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from tether.obligations import RULES_VERSION
 from tether.register.models import Person, PersonObligation, RegisterState
-from tether.register.selectors import as_date
+from tether.register.selectors import as_date, as_uuid, ids_in
 
 from . import playbook as rules
 from . import tasks as task_rules
@@ -118,9 +117,7 @@ def unbreached(as_of: date, force: Force | None = None, person_ids: Iterable[Any
         with connection.cursor() as cur:
             cur.execute(sql, [*params, as_of, *prep, True, as_of])
             for pid, kind, trigger, due, citation in cur.fetchall():
-                person_id = pid if isinstance(pid, uuid.UUID) else uuid.UUID(str(pid))
-                trigger = trigger if isinstance(trigger, date) else date.fromisoformat(str(trigger))
-                due = due if isinstance(due, date) else date.fromisoformat(str(due))
+                person_id, trigger, due = as_uuid(pid), as_date(trigger), as_date(due)
                 key = (person_id, kind, due)
                 if key not in seen:  # two obligations of one kind due the same day are one breach
                     seen.add(key)
@@ -312,10 +309,7 @@ def _reevaluate(person_ids: set[uuid.UUID], as_of: date, batch: int, spent: dict
     stale = ~Q(rules_version=RULES_VERSION) | Q(registration_end__lt=as_of, evaluated_on__lt=as_of)
     ids: list[uuid.UUID] = []
     for chunk in _chunks(sorted(person_ids), 5000):
-        among: Any = chunk
-        if connection.vendor == "postgresql":  # the ids as one array value, not one parameter each
-            among = RawSQL("SELECT unnest(%s::uuid[])", [array_literal(chunk)])
-        ids += RegisterState.objects.filter(stale, person_id__in=among, evaluated_on__lte=as_of).values_list(
+        ids += RegisterState.objects.filter(stale, person_id__in=ids_in(chunk), evaluated_on__lte=as_of).values_list(
             "person_id", flat=True)
     return _rematerialise_in_batches(sorted(ids), as_of, batch, spent)
 
@@ -433,10 +427,10 @@ def record_breaches(
                      ops.adapt_datefield_value(m.due), m.citation, db_as_of, db_now, open_cases.get(m.person_id),
                      run.pk if run else None))
     stored = sorted(
-        ((wanted[(pid if isinstance(pid, uuid.UUID) else uuid.UUID(pid), kind, as_date(due))], bid)
+        ((wanted[(as_uuid(pid), kind, as_date(due))], bid)
          for bid, pid, kind, due in insert_returning(Breach, _BREACH_COLUMNS, rows, ["person_id", "kind", "due"],
                                                      ["id", "person_id", "kind", "due"])),
-        key=lambda stored: (stored[0].person_id, stored[0].due, stored[0].kind))
+        key=lambda found: (found[0].person_id, found[0].due, found[0].kind))
     task_rows = []
     for m, bid in stored:
         if m.person_id in open_cases:

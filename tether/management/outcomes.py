@@ -9,12 +9,11 @@ from typing import Any
 
 from django.db import connection
 from django.db.models import BooleanField, ExpressionWrapper, Q
-from django.db.models.expressions import RawSQL
 
 from tether.core import clock
-from tether.core.arrays import array_literal
 from tether.register.constants import DetentionKind
 from tether.register.models import Detention, Person, RegisterState
+from tether.register.selectors import ids_in
 
 from . import rules as R
 from .facts import _chunks, facts_for, in_scope_q, one_facts, one_params, one_statement, policies_for
@@ -31,21 +30,13 @@ _COMPARED = ("force_id", "risk_level", "mode", "visit_due", "assessment_kind", "
 """The stored outcome's fields that tell whether it changed (not the date it was evaluated on)."""
 
 
-def _among(ids: Sequence[Any]) -> Any:
-    """The right-hand side of ``__in`` for these ids: on PostgreSQL one array (``SELECT unnest(%s::uuid[])``, one
-    parameter however many ids, where a list is one parameter each), elsewhere the list."""
-    if connection.vendor == "postgresql":
-        return RawSQL("SELECT unnest(%s::uuid[])", [array_literal(ids)])  # one text value, not one per id
-    return list(ids)
-
-
 def _facts(scoped: list[Any], as_of: date) -> dict[Any, R.Facts]:
     """``facts_for`` these people, every one under management duties (``_many`` has read that); on PostgreSQL read
     through their stored outcomes as one array-filtered query (``facts_for`` takes a query of ``person_id``), then
     anyone without a stored outcome as a list."""
     if connection.vendor != "postgresql":
         return facts_for(scoped, as_of, all_in_scope=True)
-    out = facts_for(RegisterState.objects.filter(person_id__in=_among(scoped)), as_of, all_in_scope=True)
+    out = facts_for(RegisterState.objects.filter(person_id__in=ids_in(scoped)), as_of, all_in_scope=True)
     rest = [pid for pid in scoped if pid not in out]
     if rest:
         out.update(facts_for(rest, as_of, all_in_scope=True))
@@ -75,7 +66,7 @@ def _many(ids: list[Any], as_of: date) -> Evaluated:
     (``facts.in_scope_q``) has no duties whatever else is recorded, so only custody (the re-check date) is read."""
     forces: dict[Any, int] = {}
     scoped: list[Any] = []
-    for pid, fid, in_scope in Person.objects.filter(pk__in=_among(ids)).annotate(
+    for pid, fid, in_scope in Person.objects.filter(pk__in=ids_in(ids)).annotate(
             in_scope=ExpressionWrapper(in_scope_q(), output_field=BooleanField())).values_list(
             "pk", "owning_force_id", "in_scope"):
         forces[pid] = fid
@@ -84,7 +75,7 @@ def _many(ids: list[Any], as_of: date) -> Evaluated:
     facts = _facts(scoped, as_of) if scoped else {}
     custody_ends: dict[Any, date | None] = {}
     for pid, end in Detention.objects.filter(
-            Q(end__isnull=True) | Q(end__gt=as_of), person_id__in=_among(ids),
+            Q(end__isnull=True) | Q(end__gt=as_of), person_id__in=ids_in(ids),
             kind=DetentionKind.CUSTODY, start__lte=as_of).values_list("person_id", "end"):
         custody_ends[pid] = max(end, custody_ends.get(pid) or end) if end is not None else custody_ends.get(pid)
     policies = policies_for(set(forces.values()))
@@ -112,7 +103,7 @@ def materialise(person_ids: Sequence[Any], as_of: date | None = None) -> int:
     evaluated = len(rows)
     stored: dict[Any, tuple[Any, ...]] = {}
     for chunk in _chunks([row.person_id for row in rows]):
-        stored.update((pid, tuple(rest)) for pid, *rest in ManagementState.objects.filter(person_id__in=_among(chunk))
+        stored.update((pid, tuple(rest)) for pid, *rest in ManagementState.objects.filter(person_id__in=ids_in(chunk))
                       .values_list("person_id", *_COMPARED))
     rows = [row for row in rows if stored.get(row.person_id) != tuple(getattr(row, f) for f in _COMPARED)]
     if rows:  # stored outcomes written: today's caseload and capacity counts (management.stored) of their forces (as

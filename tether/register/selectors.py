@@ -9,8 +9,10 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from django.db import connection
+from django.db.models.expressions import RawSQL
 
 from tether.access.models import Force
+from tether.core.arrays import array_literal
 
 from . import extensions
 from .documents import (
@@ -213,6 +215,19 @@ def id_conditions(column: str, ids: Sequence[uuid.UUID]) -> Iterator[tuple[str, 
 def as_date(value: Any) -> Any:
     """A date read back raw (SQLite gives ISO text)."""
     return date.fromisoformat(value) if isinstance(value, str) else value
+
+
+def as_uuid(value: Any) -> uuid.UUID:
+    """An id read back raw (SQLite gives hex text)."""
+    return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
+
+
+def ids_in(ids: Sequence[Any]) -> Any:
+    """The right-hand side of ``person_id__in`` for these ids: on PostgreSQL one array (``SELECT unnest(...)``, one
+    text parameter however many ids, ``core.arrays``), where a list is one parameter each; elsewhere the list."""
+    if connection.vendor == "postgresql":
+        return RawSQL("SELECT unnest(%s::uuid[])", [array_literal(ids)])
+    return list(ids)
 
 
 def load_histories(ids: Sequence[uuid.UUID], *, span: Span | None = None) -> dict[uuid.UUID, History]:
