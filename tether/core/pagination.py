@@ -45,6 +45,14 @@ def page_number(raw: str) -> int:
     return int(raw) if raw.isdigit() and 0 < len(raw) <= 7 and int(raw) > 0 else 1
 
 
+PAGE_RULE = "must be a whole number from 1 to 9,999,999"
+
+
+def page_problem(raw: str) -> str:
+    """What is wrong with a ``?page=`` value as typed (``PAGE_RULE``), or "" (none given is the first page)."""
+    return "" if raw == "" or (raw.isdigit() and len(raw) <= 7 and int(raw) > 0) else PAGE_RULE
+
+
 def pagination_links(current: int, last: int, params: Mapping[str, Any]) -> dict[str, Any]:
     """Items for the ui/govuk/pagination.html include."""
     numbers = sorted({1, last, current - 1, current, current + 1} & set(range(1, last + 1)))

@@ -18,7 +18,7 @@ from tether.access.selectors import force_choices
 from tether.core import clock
 from tether.core.dates import as_of_error as parse_as_of
 from tether.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
-from tether.core.pagination import page_number, pagination_links
+from tether.core.pagination import page_number, page_problem, pagination_links
 from tether.ui.forms import DateParts
 from tether.ui.pages import error_page
 
@@ -159,11 +159,15 @@ def _unit_page(request: HttpRequest, template: str, nav: str, read: Any, *, work
 
 @require_http_methods(["GET", "HEAD"])
 def overdue_page(request: HttpRequest) -> HttpResponse:
-    page = page_number(request.GET.get("page", ""))
+    raw = request.GET.get("page", "")
+    page = page_number(raw)
     params = {k: request.GET.get(k, "") for k in ("as_of", "as_of_day", "as_of_month", "as_of_year", "force")}
+    problem = None
+    if message := page_problem(raw):
+        problem = {"error_list": [("#page", f"Page: {message}")], "errors": {"page": message}, "page_has_errors": True}
     return _unit_page(request, "management/overdue.html", "management",
                       lambda user, force, as_of: overdue(user, force, as_of, page=page, per_page=OVERDUE_PER_PAGE),
-                      workers=True,
+                      workers=True, problem=problem,
                       links=lambda data: pagination_links(data.page, data.pages, params))
 
 

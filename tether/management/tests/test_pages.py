@@ -159,6 +159,8 @@ def test_the_overdue_list_is_paged_on_the_page_and_in_the_api(client, api_client
     assert f"Page 2 of {whole['total']}" in html and "govuk-pagination" in html
     assert html.count('<tr class="govuk-table__row">') == 2  # the header and the page's one row
     assert f'<td class="govuk-table__cell govuk-table__cell--numeric">{whole["rows"][1]["days_overdue"]}</td>' in html
-    assert "Page 1 of" in client.get("/management/overdue/?page=nope").content.decode()
+    for bad in ("nope", "0", "9" * 10_000, " ".join(["1"] * 1000)):  # refused naming the field
+        refused = client.get("/management/overdue/", {"page": bad})
+        assert refused.status_code == 400 and "Page: must be a whole number" in refused.content.decode(), bad[:10]
     event = AuditEvent.objects.filter(action="management.overdue").latest("id")
     assert event.detail["rows"] == whole["total"] and event.detail["shown"] == 1

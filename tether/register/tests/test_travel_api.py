@@ -147,3 +147,6 @@ def test_travelling_now_is_paged_in_the_api_and_on_the_page(officer, make_doc, a
     html = client.get("/travelling-now/?page=2").content.decode()
     assert "Page 2 of 2" in html and "govuk-pagination" in html and "3 registrants abroad" in html
     assert people[2].reference in html and people[0].reference not in html
+    for bad in ("nope", "9" * 10_000, " ".join(["1"] * 1000)):  # refused naming the field
+        refused = client.get("/travelling-now/", {"page": bad})
+        assert refused.status_code == 400 and "Page: must be a whole number" in refused.content.decode(), bad[:10]
