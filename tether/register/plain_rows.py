@@ -13,10 +13,12 @@ An auto-incremented primary key is left to the database, as ``bulk_create`` leav
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
+from datetime import UTC, datetime
 from functools import partial
 from typing import Any
 
@@ -51,20 +53,42 @@ def _each_once(adapt: Callable[[Any], Any], values: Iterable[Any]) -> list[Any]:
     return out
 
 
-def _adapter(field: models.Field[Any, Any]) -> Callable[[Any], Any] | None:
-    """How a value of ``field`` is given to the database (None: as it is)."""
+def _sqlite_utc_datetime(value: datetime | None) -> str | None:
+    """SQLite's text for a datetime, as Django's ``adapt_datetimefield_value`` gives it when the connection's time
+    zone is UTC (an aware value made naive in UTC), without its checks for each value."""
+    if value is None:
+        return None
+    if value.utcoffset() is not None:
+        value = value.astimezone(UTC).replace(tzinfo=None)
+    return str(value)
+
+
+def _json_text(encoder: type[json.JSONEncoder] | None, value: Any) -> str | None:
+    """A JSON field's value as the database is given it where Django's ``adapt_json_value`` is ``json.dumps``
+    (SQLite): None stays SQL NULL, as ``JSONField.get_db_prep_save`` leaves it."""
+    return None if value is None else json.dumps(value, cls=encoder)
+
+
+def _adapter(field: models.Field[Any, Any]) -> tuple[Callable[[Any], Any] | None, bool]:
+    """How a value of ``field`` is given to the database (None: as it is), and whether its values repeat from row
+    to row (dates, ids: each distinct value is adapted once) or are mostly distinct (times, JSON)."""
     target = getattr(field, "target_field", None) if field.is_relation else None
     kind = (target or field).get_internal_type()
-    ops = connection.ops
+    ops, sqlite = connection.ops, connection.vendor == "sqlite"
     if kind == "UUIDField":
-        return None if connection.features.has_native_uuid_field else _uuid_hex
+        return (None if connection.features.has_native_uuid_field else _uuid_hex), True
     if kind == "DateField":
-        return None if connection.vendor == "postgresql" else ops.adapt_datefield_value
+        return (None if connection.vendor == "postgresql" else ops.adapt_datefield_value), True
     if kind == "DateTimeField":
-        return None if connection.vendor == "postgresql" else ops.adapt_datetimefield_value
+        if connection.vendor == "postgresql":
+            return None, False
+        utc = sqlite and connection.timezone_name == "UTC"
+        return (_sqlite_utc_datetime if utc else ops.adapt_datetimefield_value), False
     if kind in _AS_IS:
-        return None
-    return partial(field.get_db_prep_save, connection=connection)
+        return None, False
+    if kind == "JSONField" and sqlite:
+        return partial(_json_text, field.encoder), False  # type: ignore[attr-defined]
+    return partial(field.get_db_prep_save, connection=connection), False
 
 
 class Table:
@@ -91,9 +115,9 @@ class Table:
             columns.append([f.get_default() for _ in range(n)] if f.has_default() and callable(f.default)
                            else [f.get_default()] * n)
         for i, f in enumerate(self.fields):
-            adapt = _adapter(f)
+            adapt, repeats = _adapter(f)
             if adapt is not None:
-                columns[i] = _each_once(adapt, columns[i])
+                columns[i] = _each_once(adapt, columns[i]) if repeats else list(map(adapt, columns[i]))
         return list(zip(*columns, strict=True)) if n else []
 
     def insert(self, rows: Sequence[Sequence[Any]]) -> None:
