@@ -25,6 +25,7 @@ from tether.access.models import Force, User
 from tether.audit.services import PendingEvent, record_many, write_events
 from tether.core import clock
 from tether.core.arrays import array_literal
+from tether.core.collecting import fewer_collections
 from tether.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from tether.obligations import RULES_VERSION
 from tether.register.models import Person, PersonObligation, RegisterState
@@ -158,7 +159,7 @@ def sweep(
     as_of = as_of or clock.today()
     force = _force(force_code)
     started = perf_counter()
-    with job_lock(), _no_jit():
+    with job_lock(), _no_jit(), fewer_collections():
         now = clock.now()
         run = SweepRun.objects.create(kind="sweep", as_of=as_of, force_code=force.code if force else "",
                                       rules_version=RULES_VERSION, started_at=now, actor_label=actor_label)

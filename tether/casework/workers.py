@@ -16,6 +16,9 @@ def init(db_name: str) -> None:  # pragma: no cover - runs in the worker process
     from django.db import connections
 
     connections["default"].settings_dict["NAME"] = db_name
+    from tether.core.collecting import hold_back_collections
+
+    hold_back_collections()  # the worker does nothing but bulk work until it ends
 
 
 def recompute_range(  # pragma: no cover

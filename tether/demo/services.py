@@ -13,6 +13,7 @@ from typing import Any
 from django.db import OperationalError, connection, transaction
 
 from tether.core import clock
+from tether.core.collecting import fewer_collections
 from tether.core.errors import Conflict
 from tether.management.register_extensions import duties_deferred
 from tether.register.documents import RegistrantDoc, parse_registrant
@@ -68,27 +69,6 @@ def _sqlite_bulk_load() -> Iterator[None]:
             if str(cur.fetchone()[0]).lower() != journal.lower():
                 cur.execute(f"PRAGMA journal_mode = {journal}")
             cur.execute(f"PRAGMA synchronous = {synchronous}")
-
-
-@contextmanager
-def fewer_collections(threshold: int = 50_000) -> Iterator[None]:
-    """Python's cyclic garbage collector run less often during a bulk load, and never over what existed before it.
-
-    A load makes millions of small objects that live until their batch is written. With the default threshold
-    (a collection every 700 new objects, and a full one every so often over everything alive) the collector ends
-    up scanning the same live batch again and again: a third of the time of unpickling the documents
-    (``pipeline``), and a share of everything else. Objects are still collected, just in larger, rarer sweeps."""
-    import gc
-
-    before, frozen_before = gc.get_threshold(), gc.get_freeze_count()
-    gc.freeze()  # what is alive now (modules, settings, caches) is never scanned during the load
-    gc.set_threshold(threshold, *before[1:])
-    try:
-        yield
-    finally:
-        gc.set_threshold(*before)
-        if not frozen_before:  # a process that froze its own objects (a web worker) keeps them frozen
-            gc.unfreeze()
 
 
 def register_is_empty() -> bool:

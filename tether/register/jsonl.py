@@ -14,6 +14,7 @@ from typing import IO, Any
 from django.db import transaction
 
 from tether.audit.services import record
+from tether.core.collecting import fewer_collections
 from tether.core.errors import TetherError, ValidationFailed
 from tether.register.models import Person
 
@@ -192,6 +193,12 @@ def import_jsonl(
     any line not in ``accepted`` (line numbers confirmed as new people) may be someone already registered."""
     if duplicates not in DUPLICATE_POLICIES:
         raise ValueError(f"duplicates must be one of {', '.join(DUPLICATE_POLICIES)}")
+    with fewer_collections():
+        return _import(lines, actor, actor_label, progress, duplicates, accepted)
+
+
+def _import(lines: Iterable[str], actor: Any, actor_label: str, progress: Callable[[int], None] | None,
+            duplicates: str, accepted: Iterable[int]) -> ImportReport:
     numbers: list[int] = []
     docs, errors, count, flags = validate_file(lines, numbers)
     if errors:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Iterator
 from datetime import date
 from functools import partial
@@ -10,7 +9,7 @@ from functools import partial
 import pytest
 
 from tether.demo import pipeline, services
-from tether.demo.services import demo_documents, fewer_collections, load_demo
+from tether.demo.services import demo_documents, load_demo
 from tether.register.models import Person, RegisterState
 from tether.register.services import forces_by_code
 
@@ -64,11 +63,3 @@ def test_the_pipelined_load_writes_the_same_register(frozen, monkeypatch):
     assert summary["registrants"] == Person.objects.count() == RegisterState.objects.count() == 150
     known = forces_by_code()
     assert set(Person.objects.values_list("id", flat=True)) == {d.id for d in demo_documents(150, 5, TODAY, known)}
-
-
-def test_fewer_collections_puts_the_collector_back():
-    before, frozen = gc.get_threshold(), gc.get_freeze_count()
-    with fewer_collections(12345):
-        assert gc.get_threshold()[0] == 12345 and gc.get_freeze_count() > frozen
-    assert gc.get_threshold() == before
-    assert gc.get_freeze_count() == 0 if not frozen else gc.get_freeze_count() >= frozen
