@@ -84,7 +84,7 @@ class ApiToken(models.Model):
 class AccessGrant(models.Model):
     """Time-limited access to another force's full record, opened by a recorded reason."""
 
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="access_grants")
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="access_grants", db_index=False)
     person = models.ForeignKey("register.Person", on_delete=models.CASCADE, related_name="access_grants")
     reason = models.TextField()
     granted_at = models.DateTimeField()
@@ -97,7 +97,7 @@ class AccessGrant(models.Model):
 class PartnerAssignment(Interval):
     """A partner-agency user (e.g. probation) assigned to one registrant: the only records they may see."""
 
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="partner_assignments")
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="partner_assignments", db_index=False)
     person = models.ForeignKey("register.Person", on_delete=models.CASCADE, related_name="partner_assignments")
     assigned_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
 
@@ -109,7 +109,7 @@ class Invitation(models.Model):
     """A one-time link that lets an invited user set their password (then set up two-factor sign-in). Only the
     SHA-256 hash of the link's token is stored; the link works once, until ``expires_at``."""
 
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="invitations")
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="invitations", db_index=False)
     token_hash = models.CharField(max_length=64, unique=True)
     created_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField()

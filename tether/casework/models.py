@@ -60,7 +60,7 @@ class MediaDecision(models.TextChoices):
 
 class Case(models.Model):
     person = models.ForeignKey("register.Person", on_delete=models.CASCADE, related_name="cases")
-    force = models.ForeignKey("access.Force", on_delete=models.PROTECT, related_name="cases")
+    force = models.ForeignKey("access.Force", on_delete=models.PROTECT, related_name="cases", db_index=False)
     kind = models.CharField(max_length=10, choices=CaseKind.choices)
     opened_on = models.DateField()
     closed_on = models.DateField(null=True, blank=True)
@@ -81,7 +81,7 @@ class Case(models.Model):
 class CaseState(models.Model):
     """One interval of a case's state: holds from ``valid_from`` (inclusive) to ``valid_to`` (exclusive)."""
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="states")
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="states", db_index=False)
     state = models.CharField(max_length=10, choices=CaseStateKind.choices)
     believed_abroad = models.BooleanField(default=False)
     valid_from = models.DateField()
@@ -111,7 +111,7 @@ class CaseActionQuerySet(models.QuerySet["CaseAction"]):
 class CaseAction(models.Model):
     """Something done on a case (PNC circulation, partner informed, SIO, review, media decision). Append-only."""
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="actions")
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="actions", db_index=False)
     kind = models.CharField(max_length=20, choices=ActionKind.choices)
     on = models.DateField(help_text="The UK date it was done.")
     at = models.DateTimeField(help_text="When it was recorded.")
@@ -141,8 +141,8 @@ class Breach(models.Model):
     """An obligation found overdue by the sweep. One per (person, obligation kind, due date), ever. Never
     changed afterwards, except that ``case`` is filled in when a case is opened from it."""
 
-    person = models.ForeignKey("register.Person", on_delete=models.CASCADE, related_name="breaches")
-    force = models.ForeignKey("access.Force", on_delete=models.PROTECT, related_name="+")
+    person = models.ForeignKey("register.Person", on_delete=models.CASCADE, related_name="breaches", db_index=False)
+    force = models.ForeignKey("access.Force", on_delete=models.PROTECT, related_name="+", db_index=False)
     kind = models.CharField(max_length=20, help_text="The obligation kind (periodic, change, ...).")
     trigger = models.DateField()
     due = models.DateField(help_text="The last day to comply; overdue from the next day.")
@@ -206,12 +206,15 @@ class Task(models.Model):
     """Work for an offender manager (``assignee``) or, when the person has none, the force's unit queue."""
 
     person = models.ForeignKey("register.Person", on_delete=models.CASCADE, related_name="tasks")
-    force = models.ForeignKey("access.Force", on_delete=models.PROTECT, related_name="tasks")
-    case = models.ForeignKey("casework.Case", null=True, blank=True, on_delete=models.CASCADE, related_name="tasks")
-    breach = models.ForeignKey(Breach, null=True, blank=True, on_delete=models.CASCADE, related_name="tasks")
+    force = models.ForeignKey("access.Force", on_delete=models.PROTECT, related_name="tasks", db_index=False)
+    case = models.ForeignKey("casework.Case", null=True, blank=True, on_delete=models.CASCADE, related_name="tasks",
+                             db_index=False)
+    breach = models.ForeignKey(Breach, null=True, blank=True, on_delete=models.CASCADE, related_name="tasks",
+                               db_index=False)
     kind = models.CharField(max_length=24, choices=TaskKind.choices)
     title = models.CharField(max_length=200)
-    assignee = models.ForeignKey("access.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="tasks")
+    assignee = models.ForeignKey("access.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="tasks",
+                                 db_index=False)
     due_on = models.DateField(help_text="The last day to do it (UK date).")
     due_at = models.DateTimeField(null=True, blank=True, help_text="An exact deadline (e.g. PNC within 24 hours).")
     state = models.CharField(max_length=10, choices=TaskState.choices, default=TaskState.OPEN)
@@ -255,7 +258,7 @@ class Playbook(models.Model):
     """One version of a force's playbook, valid from ``valid_from`` until the next (``valid_to``). Nothing is
     overwritten: an edit closes the current version and adds the next. No row: the defaults (version 0)."""
 
-    force = models.ForeignKey("access.Force", on_delete=models.PROTECT, related_name="playbooks")
+    force = models.ForeignKey("access.Force", on_delete=models.PROTECT, related_name="playbooks", db_index=False)
     version = models.PositiveIntegerField()
     data = models.JSONField()
     valid_from = models.DateTimeField()

@@ -35,7 +35,7 @@ class NameKey(models.Model):
     person = models.ForeignKey("register.Person", on_delete=models.CASCADE, related_name="+")
     name = models.ForeignKey("register.PersonName", on_delete=models.CASCADE, related_name="+")
     part = models.CharField(max_length=6)  # given / family
-    token = models.CharField(max_length=80, db_index=True)
+    token = models.CharField(max_length=80)  # leads identity_namekey_tok_person and identity_namekey_tok_dob
     alias = models.BooleanField(default=False)
     # The person's date of birth, copied (kept in step by ``indexing.index_people``, which every write calls): a
     # search with a date of birth reads the few keys of the people born on those dates from one index, without
@@ -85,7 +85,7 @@ class Merge(models.Model):
 class PairDecision(models.Model):
     """A reviewer's answer on a likely duplicate pair: "different people" keeps the pair out of later scans."""
 
-    a = models.ForeignKey("register.Person", on_delete=models.CASCADE, related_name="+")
+    a = models.ForeignKey("register.Person", on_delete=models.CASCADE, related_name="+", db_index=False)
     b = models.ForeignKey("register.Person", on_delete=models.CASCADE, related_name="+")
     decision = models.CharField(max_length=10)  # different / same
     actor = models.ForeignKey("access.User", null=True, on_delete=models.SET_NULL, related_name="+")

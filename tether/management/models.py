@@ -28,7 +28,7 @@ from .constants import (
 class Assessment(models.Model):
     """One risk assessment as recorded (ARMS, RM2000 category entered not scored, OASys RoSH). Append-only."""
 
-    person = models.ForeignKey("register.Person", on_delete=models.CASCADE, related_name="assessments")
+    person = models.ForeignKey("register.Person", on_delete=models.CASCADE, related_name="assessments", db_index=False)
     tool = models.CharField(max_length=12, choices=Tool.choices)
     assessed_on = models.DateField()
     assessor = models.CharField(max_length=200)
@@ -85,7 +85,7 @@ class ManagerSpell(Interval):
     """Who was the registrant's offender manager (``Person.offender_manager`` caches the open spell)."""
 
     person = models.ForeignKey("register.Person", on_delete=models.CASCADE, related_name="manager_spells")
-    manager = models.ForeignKey("access.User", on_delete=models.PROTECT, related_name="manager_spells")
+    manager = models.ForeignKey("access.User", on_delete=models.PROTECT, related_name="manager_spells", db_index=False)
     handover_note = models.TextField(blank=True)
 
     class Meta:
@@ -96,8 +96,8 @@ class ManagerSpell(Interval):
 class Visit(models.Model):
     """A home visit as recorded (append-only)."""
 
-    person = models.ForeignKey("register.Person", on_delete=models.CASCADE, related_name="visits")
-    force = models.ForeignKey("access.Force", on_delete=models.PROTECT, related_name="+")
+    person = models.ForeignKey("register.Person", on_delete=models.CASCADE, related_name="visits", db_index=False)
+    force = models.ForeignKey("access.Force", on_delete=models.PROTECT, related_name="+", db_index=False)
     visited_at = models.DateTimeField()
     visited_on = models.DateField(help_text="UK date of visited_at.")
     announced = models.BooleanField(default=False)
@@ -152,7 +152,7 @@ class ManagementState(models.Model):
 
     person = models.OneToOneField("register.Person", primary_key=True, on_delete=models.CASCADE,
                                   related_name="management")
-    force = models.ForeignKey("access.Force", on_delete=models.PROTECT, related_name="+")
+    force = models.ForeignKey("access.Force", on_delete=models.PROTECT, related_name="+", db_index=False)
     risk_level = models.CharField(max_length=10, choices=RiskLevel.choices, blank=True)
     mode = models.CharField(max_length=10, choices=Mode.choices, default=Mode.ACTIVE)
     visit_due = models.DateField(null=True, blank=True)

@@ -42,7 +42,7 @@ class Person(models.Model):
     pnc_id = models.CharField(max_length=13, blank=True, db_index=True)
     synthetic = models.BooleanField(default=False)
     # Caches of the current interval rows, kept by the services for listing and scoping.
-    owning_force = models.ForeignKey("access.Force", on_delete=models.PROTECT, related_name="people")
+    owning_force = models.ForeignKey("access.Force", on_delete=models.PROTECT, related_name="people", db_index=False)
     display_name = models.CharField(max_length=200)
     sort_name = models.CharField(max_length=200, db_index=True)
     offender_manager = models.ForeignKey(
@@ -156,7 +156,8 @@ class NotificationQuerySet(models.QuerySet["Notification"]):
 class Notification(models.Model):
     """An in-person notification at a police station. Append-only: a mistake is corrected by a new one."""
 
-    person = models.ForeignKey("register.Person", on_delete=models.CASCADE, related_name="notifications")
+    person = models.ForeignKey("register.Person", on_delete=models.CASCADE, related_name="notifications",
+                               db_index=False)
     kind = models.CharField(max_length=12, choices=NotificationKind.choices)
     received_at = models.DateTimeField()
     received_on = models.DateField(help_text="UK date of received_at: the date the law counts.")

@@ -22,7 +22,8 @@ class PrescribedItem(Interval):
     institution, sort_code, number), cards (kind, institution, number, issued_on = valid from, expires_on) and
     households (the address, intended_periods)."""
 
-    person = models.ForeignKey("register.Person", on_delete=models.CASCADE, related_name="prescribed_items")
+    person = models.ForeignKey("register.Person", on_delete=models.CASCADE, related_name="prescribed_items",
+                               db_index=False)
     item = models.CharField(max_length=20, choices=PrescribedItemKind.choices)
     kind = models.CharField(max_length=20, blank=True)
     country = models.CharField(max_length=2, blank=True, help_text="Issuing country (ISO 3166-1 alpha-2).")

@@ -21,8 +21,8 @@ class TransferState(models.TextChoices):
 
 class Transfer(models.Model):
     person = models.ForeignKey("register.Person", on_delete=models.CASCADE, related_name="transfers")
-    from_force = models.ForeignKey("access.Force", on_delete=models.PROTECT, related_name="+")
-    to_force = models.ForeignKey("access.Force", on_delete=models.PROTECT, related_name="+")
+    from_force = models.ForeignKey("access.Force", on_delete=models.PROTECT, related_name="+", db_index=False)
+    to_force = models.ForeignKey("access.Force", on_delete=models.PROTECT, related_name="+", db_index=False)
     move_date = models.DateField(help_text="The day they moved into the receiving force's area.")
     state = models.CharField(max_length=12, choices=TransferState.choices, default=TransferState.IN_TRANSIT)
     requested_at = models.DateTimeField()

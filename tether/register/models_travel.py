@@ -22,7 +22,7 @@ class Trip(models.Model):
     """One version of a notified trip outside the UK. The trip is ``number`` (per person); its latest version
     (highest id) is what holds. Time abroad is recorded only here (never as an ``abroad`` detention)."""
 
-    person = models.ForeignKey("register.Person", on_delete=models.CASCADE, related_name="trips")
+    person = models.ForeignKey("register.Person", on_delete=models.CASCADE, related_name="trips", db_index=False)
     number = models.PositiveSmallIntegerField()
     departure = models.DateField()
     countries = models.CharField(max_length=60, help_text="ISO 3166 alpha-2 codes, space separated, in order.")

@@ -22,7 +22,7 @@ class ForceReturn(models.Model):
     """One line of a force's return: open missing cases on ``as_at`` that went missing in ``year_missing``
     (null: the force did not say when)."""
 
-    force = models.ForeignKey("access.Force", on_delete=models.PROTECT, related_name="+")
+    force = models.ForeignKey("access.Force", on_delete=models.PROTECT, related_name="+", db_index=False)
     as_at = models.DateField()
     year_missing = models.PositiveSmallIntegerField(null=True, blank=True)
     count = models.PositiveIntegerField()

@@ -60,7 +60,7 @@ class Extract(models.Model):
 
 
 class ExtractRecord(models.Model):
-    extract = models.ForeignKey(Extract, on_delete=models.CASCADE, related_name="records")
+    extract = models.ForeignKey(Extract, on_delete=models.CASCADE, related_name="records", db_index=False)
     record_id = models.CharField(max_length=80)
     given_names = models.CharField(max_length=120, blank=True)
     family_name = models.CharField(max_length=80)
@@ -81,7 +81,7 @@ class ExtractRecord(models.Model):
 class LinkageModel(models.Model):
     """A trained model for one source, versioned: a run may reuse it instead of training again."""
 
-    source = models.ForeignKey(PartnerSource, on_delete=models.CASCADE, related_name="models")
+    source = models.ForeignKey(PartnerSource, on_delete=models.CASCADE, related_name="models", db_index=False)
     version = models.PositiveIntegerField()
     settings = models.JSONField()
     trained = models.JSONField(default=list)
@@ -119,9 +119,10 @@ class Lead(models.Model):
 
     run = models.ForeignKey(LinkageRun, on_delete=models.CASCADE, related_name="leads")
     source = models.ForeignKey(PartnerSource, on_delete=models.PROTECT, related_name="leads")
-    person = models.ForeignKey("register.Person", on_delete=models.CASCADE, related_name="tracing_leads")
+    person = models.ForeignKey("register.Person", on_delete=models.CASCADE, related_name="tracing_leads",
+                               db_index=False)
     case = models.ForeignKey("casework.Case", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    force = models.ForeignKey("access.Force", on_delete=models.PROTECT, related_name="+")
+    force = models.ForeignKey("access.Force", on_delete=models.PROTECT, related_name="+", db_index=False)
     extract_record = models.ForeignKey(ExtractRecord, null=True, blank=True, on_delete=models.SET_NULL,
                                        related_name="+")
     partner_record_id = models.CharField(max_length=80)
