@@ -26,7 +26,7 @@ from tether.access.permissions import (
 from tether.access.selectors import force_choices
 from tether.core import clock
 from tether.core.errors import Forbidden, NotFound, ValidationFailed
-from tether.core.pagination import page_number, pagination_links
+from tether.core.pagination import page_number, page_problem, pagination_links
 from tether.register.constants import RegisterStatus
 from tether.register.guards import access_person_by_id
 from tether.ui.forms import sentence
@@ -90,9 +90,11 @@ def people(request: HttpRequest) -> HttpResponse:
         "error_list": [],
         "can_review": can_review_duplicates(user),
     }
+    raw_page = request.GET.get("page", "")
     try:
-        page_obj, rows = search_people(user, terms, page_number(request.GET.get("page", "")),
-                                       per_page=settings.TETHER_PAGE_SIZE)
+        if message := page_problem(raw_page):  # as on every paged list: a page that is not a page is refused
+            raise ValidationFailed({"page": message})
+        page_obj, rows = search_people(user, terms, page_number(raw_page), per_page=settings.TETHER_PAGE_SIZE)
     except Forbidden as exc:
         return error_page(request, 403, str(exc))
     except ValidationFailed as exc:

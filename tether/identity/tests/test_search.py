@@ -178,3 +178,11 @@ def test_a_corrected_date_of_birth_is_searched_at_once(officer, register):
     rows = _top(officer, name="mary addams", dob="11/02/1966")
     assert rows and rows[0].person.pk == person.pk and "date of birth" in rows[0].reasons
     assert not [r for r in _top(officer, name="mary addams", dob="27/06/1965") if r.person.pk == person.pk]
+
+
+@pytest.mark.parametrize("bad", ["two", "0", "9" * 10_000, " ".join(["word"] * 1000)])
+def test_the_search_page_refuses_a_page_that_is_not_a_page_number(other_officer_client, bad):
+    refused = other_officer_client.get("/people/", {"name": "smith", "page": bad})
+    assert refused.status_code == 400
+    assert "Page must be a whole number from 1 to 9,999,999" in refused.content.decode()
+    assert other_officer_client.get("/people/", {"name": "smith", "page": "2"}).status_code == 200
