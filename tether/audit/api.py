@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from django.http import HttpRequest
 from ninja import Field, Path, Query, Router, Schema
 
-from tether.access.api import Day, DetailOut, ErrorOut, Text, TokenAuth
+from tether.access.api import Day, DetailOut, ErrorOut, Page, Text, TokenAuth
 from tether.access.permissions import reads_audit_api
 from tether.core.errors import NotFound
 
@@ -55,7 +55,7 @@ class EventQuery(Schema):
     date_from: Day | None = Field(None, description="UK calendar date, inclusive")
     date_to: Day | None = Field(None, description="UK calendar date, inclusive")
     reason: Annotated[str, Text(200)] = Field("", description="Text in the reason (any case)")
-    page: int = Field(1, ge=1, le=1_000_000)
+    page: Page = 1
     page_size: int = Field(50, ge=1, le=500)
     before_seq: int | None = Field(None, ge=1, le=2**63 - 1,
                                    description="Only events older than this seq (cursor paging)")

@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 
+from tether.core.pagination import PAGE_RULE
 from tether.ui.forms import DateParts, PartsForm
 
 from .selectors import AuditFilters
@@ -34,7 +35,7 @@ class AuditSearchForm(PartsForm):
     object_id = _text(64)
     force = _text(8)
     reason = _text(200)
-    page = forms.IntegerField(required=False, min_value=1)
+    page = forms.IntegerField(required=False, min_value=1, max_value=9_999_999)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -44,7 +45,8 @@ class AuditSearchForm(PartsForm):
 
     def parse(self) -> bool:
         super().parse()
-        self.parse_errors.pop("page", None)  # a bad page number shows the first page
+        if "page" in self.parse_errors:  # as on every paged list
+            self.parse_errors["page"] = f"Page {PAGE_RULE}"
         for name, message in self.filters().errors().items():  # what was read: invalid values count as blank
             if name in self.parse_errors:
                 continue

@@ -15,7 +15,7 @@ from django.conf import settings
 from django.http import HttpRequest
 from ninja import Field, Path, Query, Router, Schema
 
-from tether.access.api import DetailOut, ErrorOut, In, Text, TokenAuth
+from tether.access.api import DetailOut, ErrorOut, In, Page, Text, TokenAuth
 from tether.access.permissions import can_review_duplicates
 from tether.core.errors import Forbidden
 from tether.register.api import IndexEntry, _index
@@ -62,7 +62,7 @@ class PeopleQuery(Schema):
     reference: Term = Field("", description="TTH-000123, or its number (123)")
     force: Annotated[str, Text(8)] = Field("", description="Force code; empty = your force; ALL = the national index")
     status: Term = Field("", description="A register status, or overdue")
-    page: int = Field(1, ge=1, le=1_000_000)
+    page: Page = 1
     limit: int | None = Field(None, ge=1, le=100, description="Results per page (1-100; default the page size)")
 
 

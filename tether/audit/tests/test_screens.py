@@ -288,3 +288,11 @@ def test_national_admin_sees_who_viewed_with_a_link_to_the_search(client, nation
     assert f'href="/audit/?object_id={person.pk}"' in section
     response = client.get(f"/audit/?object_id={person.pk}")
     assert "29 events" in html(response)  # create, its breach, 25 views, the page's view and the audit view
+
+
+@pytest.mark.parametrize("bad", ["two", "0", "9" * 10_000, " ".join(["word"] * 1000)])
+def test_a_page_that_is_not_a_page_number_is_refused_naming_the_field(client, auditor, bad):
+    sign_in(client, auditor)
+    refused = client.get("/audit/", {"action": "test.event", "page": bad})
+    assert refused.status_code == 400
+    assert "Page must be a whole number from 1 to 9,999,999" in refused.content.decode()
