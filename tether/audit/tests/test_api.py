@@ -36,6 +36,9 @@ def test_api_pages_by_number_and_by_cursor(auditor, frozen, api_client):
     first = api.get(URL, {"action": "test.event", "page_size": 3}).json()
     older = api.get(URL, {"action": "test.event", "page_size": 3, "before_seq": first["next_before_seq"]}).json()
     assert [r["seq"] for r in older["results"]] == [4, 3, 2]
+    for page in (0, 10_000_000, "x"):  # the page rule of every paged list (1 to 9,999,999)
+        refused = api.get(URL, {"page": page})
+        assert refused.status_code in (400, 422) and "page" in refused.content.decode(), page
 
 
 def test_api_dates_are_checked(auditor, frozen, api_client):

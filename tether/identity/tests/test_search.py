@@ -155,6 +155,10 @@ def test_api_search_ranks_with_reasons_and_takes_a_limit(officer, register, api_
     assert AuditEvent.objects.filter(action="person.search").count() == 1
     for limit in (0, 101, "x"):
         assert api.get("/api/v1/people/search", {"name": "Adums", "limit": limit}).status_code in (400, 422)
+    for page in (0, 10_000_000, "x"):  # the page rule of every paged list (1 to 9,999,999)
+        refused = api.get("/api/v1/people/search", {"name": "Adums", "page": page})
+        assert refused.status_code in (400, 422) and "page" in refused.content.decode(), page
+    assert api.get("/api/v1/people/search", {"name": "Adums", "page": 9_999_999}).status_code == 200
 
 
 def test_a_seven_digit_reference_is_read(officer, register):
