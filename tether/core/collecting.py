@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -16,21 +17,39 @@ def hold_back_collections(threshold: int = BULK_THRESHOLD) -> None:
     gc.set_threshold(threshold, *gc.get_threshold()[1:])
 
 
+_lock = threading.Lock()
+_depth = 0  # bulk work under way in this process (nested, or in several threads of a web worker)
+_saved: tuple[tuple[int, int, int], bool] | None = None  # the collector's setting before the first of it
+
+
 @contextmanager
 def fewer_collections(threshold: int = BULK_THRESHOLD) -> Iterator[None]:
     """Python's cyclic garbage collector run less often during bulk work, and never over what existed before it.
 
-    ``hold_back_collections`` for the span of a ``with`` block, the collector put back as it was after.
+    ``hold_back_collections`` for the span of a ``with`` block, the collector put back as it was when the last bulk
+    work under way in the process ends (the setting is the process's: nested blocks, or blocks in several threads
+    of a web worker, share it). A process that froze its own objects already (a web worker, ``config.wsgi``) is not
+    frozen again, so what its other requests hold now is not kept from the collector for good.
     Bulk work (a demo load, an import, the sweep) makes many small objects that live until their batch is written.
     With the default threshold (a collection every 700 new objects, and a full one every so often over everything
     alive) the collector scans the same live batch again and again: three quarters of the time of unpickling the
     demo's documents (``demo.pipeline``), and a share of everything else. Objects are still collected, in larger,
     rarer collections."""
-    before, frozen_before = gc.get_threshold(), gc.get_freeze_count()
-    hold_back_collections(threshold)
+    global _depth, _saved
+    with _lock:
+        if _depth == 0:
+            _saved = (gc.get_threshold(), gc.get_freeze_count() > 0)
+            if not _saved[1]:
+                gc.freeze()
+            gc.set_threshold(threshold, *_saved[0][1:])
+        _depth += 1
     try:
         yield
     finally:
-        gc.set_threshold(*before)
-        if not frozen_before:  # a process that froze its own objects (a web worker) keeps them frozen
-            gc.unfreeze()
+        with _lock:
+            _depth -= 1
+            if _depth == 0 and _saved is not None:
+                gc.set_threshold(*_saved[0])
+                if not _saved[1]:
+                    gc.unfreeze()
+                _saved = None
