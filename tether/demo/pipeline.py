@@ -18,6 +18,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import queue
+import sys
 import traceback
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, TypeVar
@@ -32,8 +33,10 @@ POLL_SECONDS = 1.0  # how often a reader waiting for a chunk checks that the chi
 
 
 def available() -> bool:
-    """True where a second process helps and can be forked (more than one core; Linux and macOS' fork)."""
-    return (os.cpu_count() or 1) > 1 and "fork" in multiprocessing.get_all_start_methods()
+    """True where a second process helps and can be forked safely: more than one core, on Linux (macOS can fork,
+    but a forked child there may crash in the system's libraries, which is why Python spawns by default there;
+    elsewhere the documents are made in this process, as below ``PIPELINE_FROM``)."""
+    return (os.cpu_count() or 1) > 1 and sys.platform.startswith("linux")
 
 
 def _no_database(*args: Any, **kwargs: Any) -> Any:
