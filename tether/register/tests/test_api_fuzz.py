@@ -91,6 +91,15 @@ DOMAIN_RULES = {
     "POST /api/v1/users/{user_id}/two-factor/reset": "a reason is words; the account must have an authenticator",
     "POST /api/v1/partners/{user_id}/assign": "not assigned already; an active partner; a registrant of the force",
     "POST /api/v1/partners/{user_id}/assignments/{assignment_id}/end": "not ended already; not before it began",
+    # rules against a stored task or proposal: a generated id names one only when earlier tests in the same worker
+    # made that many (ids are not reset between tests), so without these the run passes or not with the test order
+    "POST /api/v1/tasks/{task_id}/assign": "the assignee must be an active officer of the task's force",
+    "POST /api/v1/tasks/{task_id}/complete": "an outcome the task's kind takes; a review's decision and a case's "
+                                             "steps are recorded where they belong",
+    "POST /api/v1/people/merges/proposals": "one proposal for a pair at a time",
+    "POST /api/v1/people/merges/proposals/{proposal_id}/approve": "the proposal must be waiting, its records "
+                                                                   "unchanged since it was made",
+    "POST /api/v1/people/merges/proposals/{proposal_id}/decline": "as .../approve",
 }
 
 
