@@ -15,6 +15,7 @@ from tether.access.models import Force
 from tether.core.models import holds_on_q
 from tether.register.constants import DetentionKind, RegisterStatus
 from tether.register.models import Detention, Person, RegisterState
+from tether.register.selectors import as_date
 
 from . import rules as R
 from .constants import VisitOutcome
@@ -94,11 +95,6 @@ def _in_scope(ids: Sequence[Any], scope: QuerySet[Any] | None = None) -> set[Any
     return set(found.values_list("pk", flat=True)) & set(ids)
 
 
-def read_day(value: Any) -> Any:
-    """A date read by a raw statement (SQLite gives text)."""
-    return date.fromisoformat(value[:10]) if isinstance(value, str) else value
-
-
 def one_params(person_pk: Any, as_of: date, force: Any = None) -> dict[str, Any]:
     """``one_statement``'s parameters: the person's key (as the database holds it), the day, the force."""
     return {"p": Person._meta.pk.get_db_prep_value(person_pk, connection), "d": as_of, "f": force,
@@ -159,16 +155,16 @@ def one_facts(row: Sequence[Any], as_of: date) -> tuple[R.Facts, R.Policy, date 
     when it has no end) from ``one_statement``'s row past the caller's columns."""
     (level, mode, mode_since, plan, st_person, st_start, st_subject, st_status, st_end, st_indefinite, released,
      custody, custody_end, seen, arms_on, arms_review, intel, in_scope, vp_id, vp_kind, vp_days, vp_months) = row
-    state = ((read_day(st_start) if st_subject else None, st_status, read_day(st_end), bool(st_indefinite))
+    state = ((as_date(st_start) if st_subject else None, st_status, as_date(st_end), bool(st_indefinite))
              if st_person is not None else None)
     facts = R.Facts(
-        managed_from=managed_from(state, read_day(released), as_of), in_custody=bool(custody), risk_level=level,
-        mode=mode or R.ACTIVE, mode_since=read_day(mode_since), plan_months=plan, last_seen_visit=read_day(seen),
-        last_arms=read_day(arms_on), arms_next_review=read_day(arms_review), intelligence_on=read_day(intel),
+        managed_from=managed_from(state, as_date(released), as_of), in_custody=bool(custody), risk_level=level,
+        mode=mode or R.ACTIVE, mode_since=as_date(mode_since), plan_months=plan, last_seen_visit=as_date(seen),
+        last_arms=as_date(arms_on), arms_next_review=as_date(arms_review), intelligence_on=as_date(intel),
         in_scope=bool(in_scope))
     policy = (R.Policy(kind=vp_kind, arms_days=vp_days, arms_review_months=vp_months) if vp_id is not None
               else R.Policy())
-    return facts, policy, read_day(custody_end)
+    return facts, policy, as_date(custody_end)
 
 
 def managed_from(state: tuple[date | None, str, date | None, bool] | None, released: date | None, as_of: date

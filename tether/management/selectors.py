@@ -37,7 +37,7 @@ from tether.core.pagination import Paged, paged
 from tether.obligations.calendar import add_months
 from tether.register.guards import access_person_by_id
 from tether.register.models import Person
-from tether.register.selectors import separate
+from tether.register.selectors import as_date, separate
 
 from . import rules, stored
 from .constants import LevelSource, MappaCategory, MappaLevel, Mode, RiskLevel, VisitOutcome
@@ -51,7 +51,6 @@ from .facts import (
     policies_for,
     policy_for,
     policy_view,
-    read_day,
 )
 from .models import (
     Assessment,
@@ -154,7 +153,7 @@ def _stored_duties(duties: Any, as_of: date) -> list[rules.Duty]:
     every write that can change the facts re-evaluates it in its own transaction (``outcomes.materialise``), so
     they are what a fresh evaluation on the day gives (the status, overdue or not, is the day's)."""
     rows = json.loads(duties) if isinstance(duties, (str, bytes)) else duties
-    return [rules.Duty(kind=d["kind"], due=read_day(d["due"]), status=rules.status_on(read_day(d["due"]), as_of),
+    return [rules.Duty(kind=d["kind"], due=as_date(d["due"]), status=rules.status_on(as_date(d["due"]), as_of),
                        reason=d["reason"], citation=d["citation"]) for d in rows]
 
 
@@ -172,7 +171,7 @@ def person_summary(person: Person) -> dict[str, Any]:
     r_source, r_from, m_category, m_level, m_lead, u_id, u_name, u_first, u_last, stored_duties = row[:10]
     facts, policy, _ = one_facts(row[10:], as_of)
     r_level, mode = facts.risk_level, row[11]
-    level = RiskLevelSpell(level=r_level, source=r_source, valid_from=read_day(r_from)) if r_level is not None else None
+    level = RiskLevelSpell(level=r_level, source=r_source, valid_from=as_date(r_from)) if r_level is not None else None
     mappa = MappaSpell(category=m_category, level=m_level, lead_agency=m_lead) if m_category is not None else None
     manager = User(pk=u_id, username=u_name, first_name=u_first, last_name=u_last) if u_id is not None else None
     if stored_duties is not None:

@@ -213,8 +213,8 @@ def id_conditions(column: str, ids: Sequence[uuid.UUID]) -> Iterator[tuple[str, 
 
 
 def as_date(value: Any) -> Any:
-    """A date read back raw (SQLite gives ISO text)."""
-    return date.fromisoformat(value) if isinstance(value, str) else value
+    """A date read back raw (SQLite gives ISO text; its first ten characters where a time follows)."""
+    return date.fromisoformat(value[:10]) if isinstance(value, str) else value
 
 
 def as_uuid(value: Any) -> uuid.UUID:
