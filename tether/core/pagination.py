@@ -53,6 +53,15 @@ def page_problem(raw: str) -> str:
     return "" if raw == "" or (raw.isdigit() and len(raw) <= 7 and int(raw) > 0) else PAGE_RULE
 
 
+def page_error(raw: str) -> dict[str, Any] | None:
+    """A page's error context (``errors``, the summary's ``error_list``) for a ``?page=`` value that is not a page
+    number, or None: every paged list says the same ("Page must be a whole number from 1 to 9,999,999")."""
+    if not page_problem(raw):
+        return None
+    message = f"Page {PAGE_RULE}"
+    return {"errors": {"page": message}, "error_list": [("#page", message)], "page_has_errors": True}
+
+
 def pagination_links(current: int, last: int, params: Mapping[str, Any]) -> dict[str, Any]:
     """Items for the ui/govuk/pagination.html include."""
     numbers = sorted({1, last, current - 1, current, current + 1} & set(range(1, last + 1)))

@@ -18,7 +18,7 @@ from tether.access.selectors import force_choices
 from tether.core import clock
 from tether.core.dates import as_of_error as parse_as_of
 from tether.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
-from tether.core.pagination import page_number, page_problem, pagination_links
+from tether.core.pagination import page_error, page_number, pagination_links
 from tether.ui.forms import DateParts
 from tether.ui.pages import error_page
 
@@ -162,9 +162,7 @@ def overdue_page(request: HttpRequest) -> HttpResponse:
     raw = request.GET.get("page", "")
     page = page_number(raw)
     params = {k: request.GET.get(k, "") for k in ("as_of", "as_of_day", "as_of_month", "as_of_year", "force")}
-    problem = None
-    if message := page_problem(raw):
-        problem = {"error_list": [("#page", f"Page: {message}")], "errors": {"page": message}, "page_has_errors": True}
+    problem = page_error(raw)
     return _unit_page(request, "management/overdue.html", "management",
                       lambda user, force, as_of: overdue(user, force, as_of, page=page, per_page=OVERDUE_PER_PAGE),
                       workers=True, problem=problem,

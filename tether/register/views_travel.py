@@ -21,7 +21,7 @@ from tether.access.selectors import force_choices
 from tether.core import clock
 from tether.core.dates import as_of_error
 from tether.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
-from tether.core.pagination import page_number, page_problem, pagination_links
+from tether.core.pagination import page_error, page_number, pagination_links
 from tether.ui.forms import ChangeForm
 from tether.ui.pages import error_page
 from tether.ui.submit import Submitted
@@ -267,8 +267,8 @@ def travelling_now_view(request: HttpRequest) -> HttpResponse:
     if error:
         context.update(errors={"as_of": error}, error_list=[("#as_of", error)], page_has_errors=True)
         return render(request, "register/travel/travelling_now.html", context, status=400)
-    if message := page_problem(request.GET.get("page", "")):
-        context.update(errors={"page": message}, error_list=[("#page", f"Page: {message}")], page_has_errors=True)
+    if problem := page_error(request.GET.get("page", "")):
+        context.update(problem)
         return render(request, "register/travel/travelling_now.html", context, status=400)
     try:
         found = travelling_now(user, as_of, force if national else None, page=page_number(request.GET.get("page", "")),

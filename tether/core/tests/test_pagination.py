@@ -124,3 +124,13 @@ def test_no_pages_gives_no_items():
 def test_items_have_exactly_the_keys_the_template_reads():
     for item in pagination_links(5, 9, {})["items"]:
         assert set(item) in ({"ellipsis"}, {"number", "href", "current"})
+
+
+def test_page_error_is_the_same_on_every_paged_list():
+    from tether.core.pagination import page_error
+
+    assert page_error("") is None and page_error("3") is None
+    for raw in ("0", "two", "9" * 8):
+        assert page_error(raw) == {"errors": {"page": "Page must be a whole number from 1 to 9,999,999"},
+                                   "error_list": [("#page", "Page must be a whole number from 1 to 9,999,999")],
+                                   "page_has_errors": True}

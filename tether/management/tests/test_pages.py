@@ -161,6 +161,6 @@ def test_the_overdue_list_is_paged_on_the_page_and_in_the_api(client, api_client
     assert f'<td class="govuk-table__cell govuk-table__cell--numeric">{whole["rows"][1]["days_overdue"]}</td>' in html
     for bad in ("nope", "0", "9" * 10_000, " ".join(["1"] * 1000)):  # refused naming the field
         refused = client.get("/management/overdue/", {"page": bad})
-        assert refused.status_code == 400 and "Page: must be a whole number" in refused.content.decode(), bad[:10]
+        assert refused.status_code == 400 and "Page must be a whole number" in refused.content.decode(), bad[:10]
     event = AuditEvent.objects.filter(action="management.overdue").latest("id")
     assert event.detail["rows"] == whole["total"] and event.detail["shown"] == 1

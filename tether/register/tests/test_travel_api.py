@@ -149,4 +149,4 @@ def test_travelling_now_is_paged_in_the_api_and_on_the_page(officer, make_doc, a
     assert people[2].reference in html and people[0].reference not in html
     for bad in ("nope", "9" * 10_000, " ".join(["1"] * 1000)):  # refused naming the field
         refused = client.get("/travelling-now/", {"page": bad})
-        assert refused.status_code == 400 and "Page: must be a whole number" in refused.content.decode(), bad[:10]
+        assert refused.status_code == 400 and "Page must be a whole number" in refused.content.decode(), bad[:10]
