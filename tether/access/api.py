@@ -17,7 +17,7 @@ from pydantic_core import CoreSchema, core_schema
 
 from tether.core.dates import DATE_RULE, EARLIEST_DAY, LATEST_DAY, read_iso_day
 from tether.core.errors import NO_CONTROL_CHARACTERS, has_control_characters
-from tether.core.pagination import MAX_PER_PAGE
+from tether.core.pagination import MAX_PAGE, MAX_PER_PAGE
 
 from .services import token_user
 
@@ -124,7 +124,7 @@ Day = Annotated[date, BeforeValidator(_day), WithJsonSchema(DAY_SCHEMA)]
 Line = Annotated[str, Text(200)]
 """One line of optional text (a filter, a code): at most 200 characters, the one text rule."""
 
-Page = Annotated[int, Field(ge=1, le=9_999_999, description="Which page, from 1")]
+Page = Annotated[int, Field(ge=1, le=MAX_PAGE, description="Which page, from 1")]
 """A paged list's page (``core.pagination.paged``), from 1."""
 PerPage = Annotated[int, Field(ge=1, le=MAX_PER_PAGE, description=f"Rows a page, at most {MAX_PER_PAGE}")]
 """How many rows a page of a paged list holds."""

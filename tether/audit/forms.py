@@ -6,7 +6,7 @@ from typing import Any
 
 from django import forms
 
-from tether.core.pagination import PAGE_RULE
+from tether.core.pagination import MAX_PAGE, PAGE_RULE
 from tether.ui.forms import DateParts, PartsForm
 
 from .selectors import AuditFilters
@@ -35,7 +35,7 @@ class AuditSearchForm(PartsForm):
     object_id = _text(64)
     force = _text(8)
     reason = _text(200)
-    page = forms.IntegerField(required=False, min_value=1, max_value=9_999_999)
+    page = forms.IntegerField(required=False, min_value=1, max_value=MAX_PAGE)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -129,7 +129,7 @@ def unbreached(as_of: date, force: Force | None = None, person_ids: Iterable[Any
 def _person_pk(value: Any) -> Any:
     pk_field = Person._meta.pk
     assert pk_field is not None
-    return pk_field.get_db_prep_value(value if isinstance(value, uuid.UUID) else uuid.UUID(str(value)), connection)
+    return pk_field.get_db_prep_value(as_uuid(value), connection)
 
 
 def _chunks(items: list[Any], size: int) -> Iterable[list[Any]]:

@@ -40,22 +40,28 @@ def paged(items: Sequence[T], page: int | None, per_page: int) -> Paged[T]:
     return Paged(list(items[(page - 1) * per_page : page * per_page]), total, page, pages)
 
 
+MAX_PAGE = 9_999_999  # the highest page number any paged list takes (web and API)
+PAGE_RULE = f"must be a whole number from 1 to {MAX_PAGE:,}"
+
+
+def _is_page(raw: str) -> bool:
+    """A page number as typed, read only when short enough to be one (no 10,000-digit conversions)."""
+    return raw.isdigit() and len(raw) <= len(str(MAX_PAGE)) and 0 < int(raw) <= MAX_PAGE
+
+
 def page_number(raw: str) -> int:
-    """A ``?page=`` value as typed: a whole number from 1 to 9,999,999, anything else the first page."""
-    return int(raw) if raw.isdigit() and 0 < len(raw) <= 7 and int(raw) > 0 else 1
-
-
-PAGE_RULE = "must be a whole number from 1 to 9,999,999"
+    """A ``?page=`` value as typed: a page number (``PAGE_RULE``), anything else the first page."""
+    return int(raw) if _is_page(raw) else 1
 
 
 def page_problem(raw: str) -> str:
     """What is wrong with a ``?page=`` value as typed (``PAGE_RULE``), or "" (none given is the first page)."""
-    return "" if raw == "" or (raw.isdigit() and len(raw) <= 7 and int(raw) > 0) else PAGE_RULE
+    return "" if raw == "" or _is_page(raw) else PAGE_RULE
 
 
 def page_error(raw: str) -> dict[str, Any] | None:
     """A page's error context (``errors``, the summary's ``error_list``) for a ``?page=`` value that is not a page
-    number, or None: every paged list says the same ("Page must be a whole number from 1 to 9,999,999")."""
+    number, or None: every paged list says the same ("Page " and ``PAGE_RULE``)."""
     if not page_problem(raw):
         return None
     message = f"Page {PAGE_RULE}"
