@@ -17,7 +17,9 @@ backlog), 1% fall due on A itself (they become overdue on A+1), the rest fall du
 Each stored ``changes_on`` is the engine's: for most registrants the day after their periodic deadline (for
 the backlog, the day after the registration ends), so the 1% due on A are re-evaluated by the sweep of A+1.
 
-Management facts are planted too (``--no-management``: notifications only): a visit policy for every force, and
+With ``--no-management`` (notifications only) no management facts are planted, but every registrant has the stored
+management outcome (``ManagementState``, with no duties) that Tether stores for a registrant whose legal outcome it
+wrote (``plant_unmanaged_states``). Otherwise management facts are planted too: a visit policy for every force, and
 per registrant a risk level (very high 2%, high 18%, medium 30%, low 50%), the last home visit at which they were
 seen (on or before A), an ARMS assessment with its review date, and the stored ``ManagementState`` as the
 management rules give it on A. Visits and reviews fall due like the notifications, on the same registrants: 0.5%
@@ -341,9 +343,53 @@ def plant_management(connection: Any, n: int, quiet: bool) -> dict[str, Any]:
 
 
 def has_management(connection: Any) -> bool:
+    """Whether management facts were planted (a risk level is the first of them)."""
+    with connection.cursor() as cur:
+        cur.execute("SELECT EXISTS (SELECT 1 FROM management_risklevelspell)")
+        return bool(cur.fetchone()[0])
+
+
+def has_management_states(connection: Any) -> bool:
     with connection.cursor() as cur:
         cur.execute("SELECT EXISTS (SELECT 1 FROM management_managementstate)")
         return bool(cur.fetchone()[0])
+
+
+def plant_unmanaged_states(connection: Any, quiet: bool) -> dict[str, Any]:
+    """Notifications only (``--no-management``): the stored management outcome every registrant has in a register
+    Tether wrote, where no management facts are recorded. Every write of a registrant's legal outcome evaluates
+    their management duties too (the outcomes-written hook) and stores a ``ManagementState`` even for someone with
+    none, so a register without them is not one Tether could hold: a sweep would pay for storing each first. One
+    registrant of each force is evaluated by ``management.outcomes.materialise`` itself on A; the rest of the force
+    (no management facts, no custody: the same facts) get a copy of that row."""
+    from django.db import transaction
+
+    from tether.management.outcomes import materialise
+    from tether.register.models import Detention, Person
+
+    assert not Detention.objects.exists(), "the copied rows assume no registrant is in custody"
+    t0 = time.perf_counter()
+    samples = [pk for pk in (Person.objects.filter(owning_force_id=fid).order_by("pk").values_list("pk", flat=True)
+                             .first() for fid in Person.objects.order_by().values_list("owning_force_id", flat=True)
+                             .distinct()) if pk is not None]
+    columns = ("force_id, risk_level, mode, visit_due, assessment_kind, assessment_due, next_due, duties, recheck_on,"
+               " rules_version, evaluated_on")
+    with transaction.atomic():
+        materialise(samples, A)
+        with connection.cursor() as cur:
+            for pk in samples:
+                cur.execute(f"INSERT INTO management_managementstate (person_id, {columns})"
+                            f" SELECT p.id, {', '.join('s.' + c.strip() for c in columns.split(','))}"
+                            " FROM people_person p JOIN management_managementstate s ON s.person_id = %s"
+                            " WHERE p.owning_force_id = s.force_id AND p.id <> s.person_id", [pk])
+    with connection.cursor() as cur:
+        cur.execute("ANALYZE management_managementstate")
+        cur.execute("SELECT COUNT(*) FROM management_managementstate")
+        count = cur.fetchone()[0]
+    seconds = round(time.perf_counter() - t0, 2)
+    if not quiet:
+        print(f"  management_managementstate (no management facts): {seconds} s", file=sys.stderr, flush=True)
+    return {"seconds": seconds, "rows": {"management_managementstate": count}}
 
 
 def _minus_day(pg: bool, col: str) -> str:
@@ -540,11 +586,18 @@ def run(args: argparse.Namespace, connection: Any) -> dict[str, Any]:
             log("planting management facts (the snapshot has none); the snapshot is saved again with them")
             built["management"] = plant_management(connection, n, args.quiet)
             save_snapshot(connection, args.snapshot)
+        elif not args.management and not has_management_states(connection):
+            log("storing the management outcome of registrants with no management facts (a snapshot built before"
+                " this step); the snapshot is saved again with it")
+            built["management"] = plant_unmanaged_states(connection, args.quiet)
+            save_snapshot(connection, args.snapshot)
     else:
         log(f"building {n:,} registrants ({connection.vendor})")
         built = build(connection, n, args.quiet)
         if args.management:
             built["management"] = plant_management(connection, n, args.quiet)
+        else:
+            built["management"] = plant_unmanaged_states(connection, args.quiet)
         if args.snapshot:
             save_snapshot(connection, args.snapshot)
             log(f"saved the built register as the snapshot {args.snapshot}")
