@@ -15,7 +15,7 @@ from tether.access.models import Force
 from tether.core.models import holds_on_q
 from tether.register.constants import DetentionKind, RegisterStatus
 from tether.register.models import Detention, Person, RegisterState
-from tether.register.selectors import as_date
+from tether.register.selectors import as_date, ids_in
 
 from . import rules as R
 from .constants import VisitOutcome
@@ -91,7 +91,7 @@ def in_scope_q() -> Q:
 def _in_scope(ids: Sequence[Any], scope: QuerySet[Any] | None = None) -> set[Any]:
     """Of ``ids``, those under management duties (``in_scope_q``). With ``scope`` (a query of the same ids'
     ``person_id``), the read filters by it (a semi-join) rather than by the list."""
-    found = Person.objects.filter(in_scope_q(), pk__in=scope if scope is not None else ids)
+    found = Person.objects.filter(in_scope_q(), pk__in=scope if scope is not None else ids_in(ids))
     return set(found.values_list("pk", flat=True)) & set(ids)
 
 
@@ -196,7 +196,7 @@ def facts_for(person_ids: Sequence[Any] | QuerySet[Any], as_of: date, *, all_in_
 
 
 def _facts(ids: Sequence[Any], as_of: date, scope: QuerySet[Any] | None, all_in_scope: bool) -> dict[Any, R.Facts]:
-    of: Any = scope if scope is not None else ids
+    of: Any = scope if scope is not None else ids_in(ids)
     states = {pid: (start if subject else None, status, end, indefinite)
               for pid, start, subject, status, end, indefinite in RegisterState.objects.filter(person_id__in=of)
               .values_list("person_id", "registration_start", "subject", "status", "registration_end", "indefinite")}

@@ -13,7 +13,8 @@ from django.db.models import BooleanField, ExpressionWrapper, Q
 from tether.core import clock
 from tether.register.constants import DetentionKind
 from tether.register.models import Detention, Person, RegisterState
-from tether.register.selectors import ids_in
+from tether.register.plain_rows import Table
+from tether.register.selectors import id_conditions, ids_in
 
 from . import rules as R
 from .facts import _chunks, facts_for, in_scope_q, one_facts, one_params, one_statement, policies_for
@@ -83,10 +84,16 @@ def _many(ids: list[Any], as_of: date) -> Evaluated:
                   policies[fid].rules, custody_ends.get(pid)) for pid, fid in forces.items()}
 
 
+_COLUMNS = ("person_id", *_COMPARED, "evaluated_on")
+"""A stored outcome as a plain row (``register.plain_rows``): the person, the compared fields, the evaluation date."""
+
+
 def materialise(person_ids: Sequence[Any], as_of: date | None = None) -> int:
     """Evaluate and store the outcome of each registrant (inside the caller's transaction). Returns how many were
     evaluated. An outcome the same as the stored one (but for ``evaluated_on``) is not written again: the stored row
-    keeps the date of the evaluation that gave it."""
+    keeps the date of the evaluation that gave it. The rest are written as plain rows (the last outcome deleted, the
+    new one inserted: ``COPY`` on PostgreSQL), not model instances: the demo register and the sweep store tens of
+    thousands at once."""
     as_of = as_of or clock.today()
     ids = list(person_ids)
     rows = []
@@ -94,26 +101,26 @@ def materialise(person_ids: Sequence[Any], as_of: date | None = None) -> int:
         outcome = R.evaluate(f, as_of, policy)
         visit = outcome.due(R.HOME_VISIT)
         assessment = outcome.due(R.ARMS_INITIAL) or outcome.due(R.ARMS_REVIEW)
-        rows.append(ManagementState(
-            person_id=pid, force_id=fid, risk_level=f.risk_level or "", mode=f.mode,
-            visit_due=visit.due if visit else None, assessment_kind=assessment.kind if assessment else "",
-            assessment_due=assessment.due if assessment else None, next_due=outcome.next_due,
-            duties=[duty_json(d) for d in outcome.duties], rules_version=R.RULES_VERSION, evaluated_on=as_of,
-            recheck_on=(custody_end or as_of + timedelta(days=28)) if f.in_custody else None))
+        rows.append((
+            pid, fid, f.risk_level or "", f.mode, visit.due if visit else None, assessment.kind if assessment else "",
+            assessment.due if assessment else None, outcome.next_due, [duty_json(d) for d in outcome.duties],
+            (custody_end or as_of + timedelta(days=28)) if f.in_custody else None, R.RULES_VERSION, as_of))
     evaluated = len(rows)
     stored: dict[Any, tuple[Any, ...]] = {}
-    for chunk in _chunks([row.person_id for row in rows]):
+    for chunk in _chunks([row[0] for row in rows]):
         stored.update((pid, tuple(rest)) for pid, *rest in ManagementState.objects.filter(person_id__in=ids_in(chunk))
                       .values_list("person_id", *_COMPARED))
-    rows = [row for row in rows if stored.get(row.person_id) != tuple(getattr(row, f) for f in _COMPARED)]
+    rows = [row for row in rows if stored.get(row[0]) != row[1:-1]]
     if rows:  # stored outcomes written: today's caseload and capacity counts (management.stored) of their forces (as
         # stored before, the first compared field, and now) are stale once this commits (a management write moves
         # them on itself, changed outcome or not)
-        counts_changed({row.force_id for row in rows} | {stored[row.person_id][0] for row in rows
-                                                         if row.person_id in stored})
+        counts_changed({row[1] for row in rows} | {stored[row[0]][0] for row in rows if row[0] in stored})
+    table = Table(ManagementState, _COLUMNS)
+    sql = f"DELETE FROM {connection.ops.quote_name(ManagementState._meta.db_table)} WHERE {{ids}}"  # noqa: S608
     for chunk in _chunks(rows):
-        ManagementState.objects.bulk_create(
-            chunk, update_conflicts=True, unique_fields=["person"],
-            update_fields=["force", "risk_level", "mode", "visit_due", "assessment_kind", "assessment_due",
-                           "next_due", "duties", "recheck_on", "rules_version", "evaluated_on"])
+        replaced = [row[0] for row in chunk if row[0] in stored]
+        with connection.cursor() as cursor:
+            for condition, params in id_conditions(connection.ops.quote_name("person_id"), replaced):
+                cursor.execute(sql.format(ids=condition), params)
+        table.insert(chunk)
     return evaluated

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
@@ -223,11 +224,13 @@ def as_uuid(value: Any) -> uuid.UUID:
 
 
 def ids_in(ids: Sequence[Any]) -> Any:
-    """The right-hand side of ``person_id__in`` for these ids: on PostgreSQL one array (``SELECT unnest(...)``, one
-    text parameter however many ids, ``core.arrays``), where a list is one parameter each; elsewhere the list."""
+    """The right-hand side of ``person_id__in`` for these ids, as one parameter however many ids: on PostgreSQL one
+    array (``SELECT unnest(...)``, ``core.arrays``), on SQLite one JSON array of the ids as stored (32 hex digits,
+    ``SELECT value FROM json_each(...)``). Either way the database probes the column's index for each id, and the
+    ORM does not prepare each id as a parameter of its own (which costs more than the query at 2,000 ids)."""
     if connection.vendor == "postgresql":
         return RawSQL("SELECT unnest(%s::uuid[])", [array_literal(ids)])
-    return list(ids)
+    return RawSQL("SELECT value FROM json_each(%s)", [json.dumps([as_uuid(pid).hex for pid in ids])])
 
 
 def load_histories(ids: Sequence[uuid.UUID], *, span: Span | None = None) -> dict[uuid.UUID, History]:
