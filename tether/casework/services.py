@@ -409,12 +409,12 @@ def record_breaches(
     now = clock.now()
     db_now, db_as_of = ops.adapt_datetimefield_value(now), ops.adapt_datefield_value(as_of)
     people = {
-        row[0]: row for row in Person.objects.filter(pk__in=ids).values_list(
+        row[0]: row for row in Person.objects.filter(pk__in=ids_in(ids)).values_list(
             "pk", "owning_force_id", "owning_force__code", "offender_manager_id", "offender_manager__is_active",
             "offender_manager__force_id")
     }
     open_cases = dict(
-        Case.objects.filter(person_id__in=ids, closed_on__isnull=True).order_by("opened_on", "id")
+        Case.objects.filter(person_id__in=ids_in(ids), closed_on__isnull=True).order_by("opened_on", "id")
         .values_list("person_id", "pk")
     )
     wanted: dict[tuple[uuid.UUID, str, date], Missed] = {}
