@@ -6,7 +6,7 @@ from typing import Any
 
 from django import forms
 
-from tether.core.pagination import MAX_PAGE, PAGE_RULE
+from tether.core.pagination import MAX_PAGE, PAGE_MESSAGE
 from tether.ui.forms import DateParts, PartsForm
 
 from .selectors import AuditFilters
@@ -46,7 +46,7 @@ class AuditSearchForm(PartsForm):
     def parse(self) -> bool:
         super().parse()
         if "page" in self.parse_errors:  # as on every paged list
-            self.parse_errors["page"] = f"Page {PAGE_RULE}"
+            self.parse_errors["page"] = PAGE_MESSAGE
         for name, message in self.filters().errors().items():  # what was read: invalid values count as blank
             if name in self.parse_errors:
                 continue

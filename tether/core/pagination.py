@@ -42,6 +42,7 @@ def paged(items: Sequence[T], page: int | None, per_page: int) -> Paged[T]:
 
 MAX_PAGE = 9_999_999  # the highest page number any paged list takes (web and API)
 PAGE_RULE = f"must be a whole number from 1 to {MAX_PAGE:,}"
+PAGE_MESSAGE = f"Page {PAGE_RULE}"  # what every paged list says of a page value that is not a page number
 
 
 def _is_page(raw: str) -> bool:
@@ -61,11 +62,10 @@ def page_problem(raw: str) -> str:
 
 def page_error(raw: str) -> dict[str, Any] | None:
     """A page's error context (``errors``, the summary's ``error_list``) for a ``?page=`` value that is not a page
-    number, or None: every paged list says the same ("Page " and ``PAGE_RULE``)."""
+    number, or None: every paged list says the same (``PAGE_MESSAGE``)."""
     if not page_problem(raw):
         return None
-    message = f"Page {PAGE_RULE}"
-    return {"errors": {"page": message}, "error_list": [("#page", message)], "page_has_errors": True}
+    return {"errors": {"page": PAGE_MESSAGE}, "error_list": [("#page", PAGE_MESSAGE)], "page_has_errors": True}
 
 
 def pagination_links(current: int, last: int, params: Mapping[str, Any]) -> dict[str, Any]:

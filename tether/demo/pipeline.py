@@ -2,9 +2,9 @@
 
 Generating and validating a registrant's documents is pure work (no database): at the national size it is about a
 third of the load. ``produced_elsewhere`` runs a producer in a forked child process and hands its items back in
-the order made, so the writer (this process, the only one that touches the database) never waits for them and
-both cores work. The items are the same, in the same order, as the producer gives in this process
-(``demo/tests/test_pipeline.py``).
+the order made, so the writer (this process, the only one that touches the database) and the child work on both
+cores at once; the writer waits only when the child falls behind. The items are the same, in the same order, as
+the producer gives in this process (``demo/tests/test_pipeline.py``).
 
 - Memory stays bounded: the child runs at most ``depth`` chunks of ``chunk`` items ahead of the reader.
 - The child may not touch the database: every statement it tries raises (``_no_database``). It was forked with a

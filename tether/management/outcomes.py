@@ -91,9 +91,9 @@ _COLUMNS = ("person_id", *_COMPARED, "evaluated_on")
 def materialise(person_ids: Sequence[Any], as_of: date | None = None) -> int:
     """Evaluate and store the outcome of each registrant (inside the caller's transaction). Returns how many were
     evaluated. An outcome the same as the stored one (but for ``evaluated_on``) is not written again: the stored row
-    keeps the date of the evaluation that gave it. The rest are written as plain rows (``register.plain_rows``: an
-    insert that replaces the stored row), not model instances: the demo register and the sweep store tens of thousands
-    at once."""
+    keeps the date of the evaluation that gave it. The rest are written as plain rows
+    (``register.plain_rows.Table.upsert``: an insert that replaces the stored row), not model instances: the demo
+    register and the sweep store tens of thousands at once."""
     as_of = as_of or clock.today()
     ids = list(person_ids)
     rows = []
@@ -116,11 +116,6 @@ def materialise(person_ids: Sequence[Any], as_of: date | None = None) -> int:
         # them on itself, changed outcome or not)
         counts_changed({row[1] for row in rows} | {stored[row[0]][0] for row in rows if row[0] in stored})
     table = Table(ManagementState, _COLUMNS)
-    q = connection.ops.quote_name
-    upsert = (f"INSERT INTO {q(ManagementState._meta.db_table)} ({', '.join(q(c) for c in _COLUMNS)})"  # noqa: S608
-              f" VALUES ({', '.join(['%s'] * len(_COLUMNS))}) ON CONFLICT ({q('person_id')}) DO UPDATE SET "
-              + ", ".join(f"{q(c)} = EXCLUDED.{q(c)}" for c in _COLUMNS[1:]))
-    with connection.cursor() as cursor:
-        for chunk in _chunks(rows):  # one stored since it was read (another write of the same registrant) is replaced
-            cursor.executemany(upsert, table.adapted(chunk))
+    for chunk in _chunks(rows):  # one stored since it was read (another write of the same registrant) is replaced
+        table.upsert(chunk, "person")
     return evaluated

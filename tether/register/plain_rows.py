@@ -136,6 +136,20 @@ class Table:
             cur.executemany(f"INSERT INTO {table} ({names}) VALUES ({', '.join(['%s'] * len(self.fields))})",  # noqa: S608
                             values)
 
+    def upsert(self, rows: Sequence[Sequence[Any]], conflict: str) -> None:
+        """Insert these rows, each replacing the row that holds its ``conflict`` column's value already (``INSERT ...
+        ON CONFLICT (...) DO UPDATE``, on both databases): every other given column takes the new value."""
+        if not rows:
+            return
+        qn = connection.ops.quote_name
+        names = [qn(str(f.column)) for f in self.fields]
+        key = qn(next(str(f.column) for f in self.fields if conflict in (f.name, f.attname)))
+        sql = (f"INSERT INTO {qn(self.model._meta.db_table)} ({', '.join(names)})"  # noqa: S608
+               f" VALUES ({', '.join(['%s'] * len(names))}) ON CONFLICT ({key}) DO UPDATE SET "
+               + ", ".join(f"{name} = EXCLUDED.{name}" for name in names if name != key))
+        with connection.cursor() as cur:
+            cur.executemany(sql, self.adapted(rows))
+
 
 def ids_in_order(model: type[models.Model], person_ids: Sequence[uuid.UUID]) -> list[Any]:
     """The primary keys of every row of ``model`` belonging to these people, in the order they were inserted
