@@ -418,8 +418,8 @@ def person_panel(user: Any, person: Any) -> extensions.PersonPanel:
     is no longer held (writer roles) and that one was entered in error."""
     from tether.access.permissions import can_correct_register_entry, is_worker
 
-    rows = (list(PrescribedItem.objects.filter(person=person).order_by("item", "valid_from", "id"))
-            if extensions.may_hold(person, "prescribed_items") else [])
+    # in the model's order (held from, then id), which each kind's group keeps
+    rows = list(person.prescribed_items.all()) if extensions.may_hold(person, "prescribed_items") else []
     groups = []
     for item, title in ITEM_TITLES.items():
         groups.append({

@@ -6,10 +6,11 @@ import json
 import uuid
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.db.models.expressions import RawSQL
 
 from tether.access.models import Force
@@ -93,6 +94,62 @@ def note_rows_present(person: Person, related_names: Sequence[str]) -> set[str]:
             present = {row[0] for row in cur.fetchall()}
     setattr(person, extensions.ROWS_PRESENT, present)
     return present
+
+
+@dataclass(frozen=True)
+class _RelatedRead:
+    """One related table's rows of one person, as the ORM reads them, compiled: its SQL (one parameter, the person
+    id), the fields its columns fill and the compiler that converts values read back (dates on SQLite, JSON...)."""
+
+    sql: str
+    attnames: list[str]
+    compiler: Any
+    converters: dict[int, Any]
+
+
+def _related_read(related_name: str) -> _RelatedRead:
+    """``related_name``'s read, compiled once per database connection (each thread has its own: the compiler keeps
+    the connection it converts values for)."""
+    wrapper = connections[DEFAULT_DB_ALIAS]  # this thread's (``connection`` is a proxy shared by every thread)
+    made: dict[str, _RelatedRead] = wrapper.__dict__.setdefault("_tether_related_reads", {})
+    if related_name not in made:
+        rel = Person._meta.get_field(related_name)
+        probe = uuid.UUID(int=0)
+        query = rel.related_model._default_manager.filter(  # type: ignore[union-attr]
+            **{rel.field.attname: probe}).query  # type: ignore[union-attr]
+        compiler = query.get_compiler(connection=wrapper)
+        sql, params = compiler.as_sql()
+        if len(params) != 1:
+            raise RuntimeError(f"{related_name}: expected one parameter (the person id), got {len(params)}")
+        columns = [col for col, _, _ in compiler.select]
+        made[related_name] = _RelatedRead(sql=sql, attnames=[col.target.attname for col in columns],
+                                          compiler=compiler, converters=compiler.get_converters(columns))
+    return made[related_name]
+
+
+def read_related(person: Person, related_names: Sequence[str]) -> None:
+    """``person``'s rows under each of ``related_names`` (reverse foreign keys: ``addresses``, ``orders``...), each in
+    its model's own order, into the person's related caches as ``prefetch_related_objects`` leaves them, so
+    ``person.orders.all()`` reads no more and each row's ``person`` is this one. Each read is a statement compiled once
+    per connection (``_related_read``): building and compiling the query cost the ORM three times the read."""
+    pid = Person._meta.pk.get_db_prep_value(person.pk, connection)
+    cached: dict[str, Any] = person.__dict__.setdefault("_prefetched_objects_cache", {})
+    for name in related_names:
+        read = _related_read(name)
+        rel = Person._meta.get_field(name)
+        model = rel.related_model
+        with connection.cursor() as cur:
+            cur.execute(read.sql, [pid])
+            rows = cur.fetchall()
+        if read.converters:
+            rows = list(read.compiler.apply_converters(rows, read.converters))
+        objs = [model.from_db(connection.alias, read.attnames, row) for row in rows]  # type: ignore[union-attr]
+        for obj in objs:
+            rel.field.set_cached_value(obj, person)  # type: ignore[union-attr]
+        cached.pop(name, None)
+        qs = getattr(person, name).get_queryset()  # what the related manager gives when nothing is cached
+        qs._result_cache, qs._prefetch_done = objs, True
+        cached[name] = qs
 
 
 def _grouped(model: Any, ids: Sequence[uuid.UUID], order: Sequence[str]) -> dict[uuid.UUID, list[Any]]:

@@ -10,7 +10,6 @@ import uuid
 from typing import Any
 
 from django.contrib import messages
-from django.db.models import prefetch_related_objects
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
@@ -30,12 +29,16 @@ from .display import flagged_disposals, obligation_rows, schedule3_checks
 from .documents import parse_registrant
 from .forms import PersonCreateForm, ReasonForm
 from .guards import access_person_by_id
-from .selectors import note_rows_present
+from .selectors import note_rows_present, read_related
 from .services import forces_by_code, person_create
 
 # the panels' tables that most records hold nothing in: one query tells which to read (``extensions.may_hold``)
 PANEL_TABLES = ("trips", "stays", "advance_notices", "reviews", "removals", "transfers", "prescribed_items", "cases",
-                "partner_assignments")
+                "partner_assignments", "tracing_leads")
+# what the page and its panels show of every record, and of those panel tables what a panel reads whole: each read
+# in the model's order into the person's related caches (``selectors.read_related``), where the panels find them
+PAGE_TABLES = ("names", "addresses", "disposals", "detentions", "orders", "obligations", "notifications")
+PANEL_READ = ("prescribed_items", "reviews", "removals")
 
 
 def _picks_force(user: Any) -> bool:
@@ -50,8 +53,8 @@ def _person_context(user: Any, access: Any) -> dict[str, Any]:
     The rows the page and its panels both show (addresses, disposals, periods, orders) are read once, into the
     person's related caches, so ``person.orders.all()`` in a panel reads no more."""
     person = access.person
-    prefetch_related_objects([person], "addresses", "disposals", "detentions", "orders")
-    note_rows_present(person, PANEL_TABLES)
+    present = note_rows_present(person, PANEL_TABLES)
+    read_related(person, (*PAGE_TABLES, *(name for name in PANEL_READ if name in present)))
     disposals = list(person.disposals.all())
     return {
         "names": list(person.names.all()),
@@ -61,7 +64,8 @@ def _person_context(user: Any, access: Any) -> dict[str, Any]:
         "detentions": list(person.detentions.all()),
         "orders": list(person.orders.all()),
         "obligations": obligation_rows(person.obligations.all()),
-        "notifications": list(person.notifications.order_by("-received_at", "-id")),
+        # newest first: the model's order (received, then id) reversed
+        "notifications": list(reversed(person.notifications.all())),
         # what packages above the register show on the record (casework: its missing and wanted cases)
         "panels": [p for p in (panel(user, person) for panel in extensions.person_panels()) if p is not None],
     }

@@ -315,11 +315,14 @@ def person_panel(user: Any, person: Any) -> Any:
     from tether.register import extensions
 
     leads: list[dict[str, Any]] = []
-    if permissions.can_work_leads(user):
-        qs = Lead.objects.filter(_visible(user), person=person).select_related("source").distinct()
-        leads = [{"id": lead.pk, "source": lead.source.name, "probability": round(lead.probability, 3),
-                  "state_label": LeadState(lead.state).label, "created_at": lead.created_at}
-                 for lead in qs.order_by("-probability", "id")[:20]]
+    if permissions.can_work_leads(user) and extensions.may_hold(person, "tracing_leads"):
+        # only the columns shown: the leads' partner data and explanations are not read for a list
+        rows = (Lead.objects.filter(_visible(user), person=person).distinct()
+                .values_list("id", "source__name", "probability", "state", "created_at")
+                .order_by("-probability", "id")[:20])
+        leads = [{"id": pk, "source": source, "probability": round(probability, 3),
+                  "state_label": LeadState(state).label, "created_at": created_at}
+                 for pk, source, probability, state, created_at in rows]
     return extensions.PersonPanel(template="tracing/_person_panel.html", anchor="tracing", title="Tracing leads",
                                   context={"leads": leads})
 

@@ -208,17 +208,21 @@ def test_person_page_reads_each_table_once_and_skips_empty_ones(other_officer_cl
         response = other_officer_client.get(f"/people/{gmp_person.pk}/")
     assert response.status_code == 200
     # read once, shared by the page, the Schedule 3 checks and the panels
-    for table in ("people_address", "register_disposal", "register_detention", "register_order"):
+    for table in ("people_address", "register_disposal", "register_detention", "register_order", "people_personname",
+                  "register_personobligation", "register_notification"):
         assert _selects(ctx.captured_queries, table) == 1, table
     # the panels' tables that hold nothing of this person are not read at all
     for table in ("register_trip", "register_stay", "register_advancenotice", "register_review", "register_removal",
-                  "register_transfer", "cases_case", "identity_merge"):
+                  "register_transfer", "cases_case", "identity_merge", "register_prescribeditem", "tracing_lead"):
         assert _selects(ctx.captured_queries, table) == 0, table
+    # read with the person (its register state, its force) and with the user (the user's force)
+    assert not [q for q in ctx.captured_queries
+                if q["sql"].startswith(('SELECT "register_registerstate"', 'SELECT "access_force"'))]
     assert len(ctx.captured_queries) <= PERSON_PAGE_QUERIES, [q["sql"][:80] for q in ctx.captured_queries]
     assert AuditEvent.objects.filter(action="person.view", object_id=str(gmp_person.pk)).count() == 2
 
 
-PERSON_PAGE_QUERIES = 54  # as measured (PostgreSQL; SQLite 52), kept as a ceiling: a new query raises it on purpose
+PERSON_PAGE_QUERIES = 25  # as measured (PostgreSQL; SQLite 23), kept as a ceiling: a new query raises it on purpose
 
 
 def test_other_force_officer_sees_limited_then_full_after_reason(other_officer_client: Any, other_officer: Any,
