@@ -130,7 +130,7 @@ def _setup(users: int, registrants: int) -> tuple[list[tuple[str, list[str]]], i
         device = ensure_device(user)
         session = SessionStore()
         session[SESSION_KEY] = str(user.pk)
-        session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        session[BACKEND_SESSION_KEY] = "tether.access.backends.UserBackend"
         session[HASH_SESSION_KEY] = user.get_session_auth_hash()
         session[DEVICE_ID_SESSION_KEY] = device.persistent_id
         session.create()

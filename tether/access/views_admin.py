@@ -116,7 +116,7 @@ def invitation_page(request: HttpRequest, token: str) -> HttpResponse:
         else:
             if request.user.is_authenticated:
                 logout(request)
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            login(request, user, backend="tether.access.backends.UserBackend")
             messages.success(request, "Your password is set." + (
                 " Now set up two-factor sign-in." if permissions.needs_two_factor(user) else ""))
             return redirect(next_step_url(request))

@@ -109,7 +109,7 @@ def access_person_by_id(
     """Fetch a person for ``user``. Raises NotFound when it does not exist or the user may not know it does."""
     try:
         pid = uuid.UUID(str(person_id))
-        person = Person.objects.select_related("owning_force").get(pk=pid)
+        person = Person.objects.select_related("owning_force", "state").get(pk=pid)
     except (ValueError, Person.DoesNotExist) as exc:
         raise NotFound("No such registrant.") from exc
     level = scope_level(user, person.owning_force_id, person.pk if is_partner(user) else None)
