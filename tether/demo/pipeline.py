@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import pickle
 import queue
 import sys
 import traceback
@@ -43,6 +44,13 @@ def _no_database(*args: Any, **kwargs: Any) -> Any:
     raise RuntimeError("the producing process may not use the database (it holds a copy of the parent's connection)")
 
 
+def _packed(items: list[Any]) -> bytes:
+    """A chunk pickled here, in the producing thread: ``multiprocessing.Queue`` otherwise pickles it in its feeder
+    thread, which then takes turns with the producer for the child's one interpreter lock, and the reader waits for
+    both."""
+    return pickle.dumps(items, protocol=pickle.HIGHEST_PROTOCOL)
+
+
 def _produce(produce: Callable[[], Iterable[Any]], out: Any, chunk: int) -> None:
     try:
         with connection.execute_wrapper(_no_database):
@@ -50,10 +58,10 @@ def _produce(produce: Callable[[], Iterable[Any]], out: Any, chunk: int) -> None
             for item in produce():
                 items.append(item)
                 if len(items) >= chunk:
-                    out.put(("items", items))
+                    out.put(("items", _packed(items)))
                     items = []
             if items:
-                out.put(("items", items))
+                out.put(("items", _packed(items)))
         out.put(("done", None))
     except BaseException:  # every failure, Ctrl-C included, is the reader's to raise
         out.put(("error", traceback.format_exc()))
@@ -79,7 +87,7 @@ def produced_elsewhere(produce: Callable[[], Iterable[T]], *, chunk: int = CHUNK
                     ) from None
                 continue
             if kind == "items":
-                yield from payload
+                yield from pickle.loads(payload)  # noqa: S301 - made by this process's own fork
             elif kind == "done":
                 break
             else:
