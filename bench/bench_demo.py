@@ -125,7 +125,7 @@ def run(args: argparse.Namespace, connection: Any) -> dict[str, Any]:
         "materialise": _Timer(register_services, "materialise"),
         "evaluate": _Timer(register_outcomes, "evaluate"),
         "facts_from": _Timer(register_outcomes, "facts_from"),
-        "audit_record_many": _Timer(register_services, "record_many"),
+        "audit_record_many": _Timer(register_services, "write_events"),
     }
     profiler = None
     if args.profile:

@@ -110,7 +110,7 @@ def _end() -> tuple[int, str]:
 
 
 def lock_end(*, wait: bool = True) -> tuple[int, str] | None:
-    """PostgreSQL, for a writer that writes its events chained (``services.write_events(chained=...)``): take the
+    """For a writer that writes its events chained (``services.write_events(chained=...)``): take the
     chain's lock until the caller's transaction ends and return the chain's end (seq, hash), which no one else can
     move meanwhile. Events committed and not chained yet keep their place before the writer's, in id order:
 
@@ -119,7 +119,18 @@ def lock_end(*, wait: bool = True) -> tuple[int, str] | None:
     - otherwise (an audited read): None at once when the lock is held, or when events are pending: the event is then
       written unchained and chained after its commit with the others, in id order.
 
-    Only the sweep waits for the lock; chainers and readers try it, so no two writers can wait for each other."""
+    Only the sweep waits for the lock; chainers and readers try it, so no two writers can wait for each other.
+
+    SQLite: every transaction begins ``IMMEDIATE`` (settings), holding the database's write lock, which is the chain's
+    lock: nothing else can write until the caller's transaction ends. Events pending are chained first, whatever
+    ``wait`` says (they can only be there when a writer's events could not be written chained); None when some are
+    still pending (another thread of this process is about to chain them)."""
+    if connection.vendor != "postgresql":
+        if has_pending():
+            chain_pending(rounds=CHAIN_ROUNDS)
+            if has_pending():
+                return None
+        return _end()
     with connection.cursor() as cur:
         cur.execute(f"SELECT {'pg_advisory_xact_lock' if wait else 'pg_try_advisory_xact_lock'}(%s)", [_LOCK_KEY])
         if not wait and not cur.fetchone()[0]:

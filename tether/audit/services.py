@@ -126,13 +126,13 @@ def write_events(
         })
     if not rows:
         return []
-    if connection.vendor != "postgresql":
-        ids = [ev.pk for ev in AuditEvent.objects.bulk_create([AuditEvent(**row) for row in rows], batch_size=2000)]
-    else:
-        if (chained and all(_reads_back(r["detail"]) and _reads_back(r["personal"]) for r in rows)
-                and (end := chaining.lock_end(wait=chained is True)) is not None):
-            chaining.link(rows, end)
-        ids = _insert(rows, texts)
+    pg = connection.vendor == "postgresql"
+    # SQLite: the transaction holds the database's write lock from its start (``BEGIN IMMEDIATE``), so its events are
+    # always written chained (``chaining.lock_end``): no other writer can move the chain's end until it commits
+    if ((chained or not pg) and all(_reads_back(r["detail"]) and _reads_back(r["personal"]) for r in rows)
+            and (end := chaining.lock_end(wait=chained is True)) is not None):
+        chaining.link(rows, end)
+    ids = _insert(rows, texts) if pg else _insert_sqlite(rows, texts)
     for row, pk in zip(rows, ids, strict=True):
         row["id"] = pk
     if _commit_never_runs():
@@ -180,6 +180,33 @@ def _insert(rows: list[dict[str, Any]], texts: list[tuple[str, str | None]]) -> 
     with connection.cursor() as cur:
         cur.execute(sql, values)
         return [row[0] for row in cur.fetchall()]
+
+
+SQLITE_ROWS = 999 // len(_INSERTED)  # events a statement: SQLite's historical bound of 999 parameters, as Django's
+
+
+def _insert_sqlite(rows: list[dict[str, Any]], texts: list[tuple[str, str | None]]) -> list[int]:
+    """SQLite: the events in multi-row ``INSERT ... RETURNING id`` statements, each value as ``bulk_create`` stores
+    it (the time as SQLite's text, ``detail`` and ``personal`` as the JSON ``texts``), without a model instance and
+    the ORM's preparing of each value; their ids, in order."""
+    fields = [cast(Field, AuditEvent._meta.get_field(name)) for name in _INSERTED]  # type: ignore[type-arg]
+    names = [f.attname for f in fields]
+    columns = ", ".join(connection.ops.quote_name(str(f.column)) for f in fields)
+    times: dict[datetime, Any] = {}
+    values = []
+    for row, (detail, personal) in zip(rows, texts, strict=True):
+        at = times.get(row["at"]) or times.setdefault(row["at"], connection.ops.adapt_datetimefield_value(row["at"]))
+        values.append(tuple(detail if n == "detail" else personal if n == "personal" else at if n == "at" else row[n]
+                            for n in names))
+    ids: list[int] = []
+    with connection.cursor() as cur:
+        for i in range(0, len(values), SQLITE_ROWS):
+            chunk = values[i : i + SQLITE_ROWS]
+            placeholders = ", ".join([f"({', '.join(['%s'] * len(names))})"] * len(chunk))
+            cur.execute(f"INSERT INTO {AuditEvent._meta.db_table} ({columns}) VALUES {placeholders}"  # noqa: S608
+                        " RETURNING id", [v for row in chunk for v in row])
+            ids += [r[0] for r in cur.fetchall()]
+    return ids
 
 
 def record(action: str, actor: Any = None, **kwargs: Any) -> AuditEvent:

@@ -15,7 +15,7 @@ from django.utils.dateparse import parse_datetime
 
 from tether.access.models import Force
 from tether.access.permissions import can_write_register, is_national_admin
-from tether.audit.services import PendingEvent, record_many
+from tether.audit.services import PendingEvent, record_many, write_events
 from tether.core import clock
 from tether.core.errors import Conflict, Forbidden, ValidationFailed
 from tether.core.fields import Fields, read_text
@@ -241,7 +241,7 @@ def registrants_write(
         materialise(pairs[i : i + BATCH], fresh=True)
         if progress:
             progress(min(i + BATCH, len(pairs)))
-    record_many(
+    write_events(  # one event a registrant: their columns, no model instances (an import writes thousands)
         PendingEvent(action=action, actor=actor, object_type="person", object_id=str(p.pk),
                      force_code=p.owning_force.code, reason=reason, detail={"reference": p.reference})
         for p in people
