@@ -28,6 +28,7 @@ from .legal import may_have_ended, removals, with_legal_record
 
 DEMO_ACTION = "demo.load"
 BATCH_SIZE = 5000  # registrants per transaction: memory stays flat at any size
+FIRST_BATCH = 1000  # the first transaction's registrants: the writer starts as soon as the second process made these
 PIPELINE_FROM = 2000  # from this many registrants on, the documents are made in a second process
 SQLITE_CACHE_KIB = 256 * 1024  # page cache for the loading connection (SQLite only)
 
@@ -166,7 +167,7 @@ def _load(registrants: int | None, seed: int, today: date, known: dict[str, Any]
             if any(k.closed is None and k.opened <= today for k in doc.sections.get("cases", [])):
                 open_cases += 1
             batch.append(doc)
-            if len(batch) >= batch_size:
+            if len(batch) >= (batch_size if done else min(batch_size, FIRST_BATCH)):
                 flush()
         flush()
     from .management import evaluate_duties, populate  # risk levels, MAPPA, offender managers, visits
