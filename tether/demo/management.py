@@ -55,17 +55,18 @@ def _level(rng: random.Random) -> str:
 
 
 def _officers(force: Force, count: int) -> list[User]:
-    users = []
-    for i in range(1, count + 1):
-        username = f"om{i:02d}.{force.code.lower()}"
-        user = User.objects.filter(username=username).first()
-        if user is None:
+    """The force's ``count`` synthetic offender managers, those missing created in one statement."""
+    names = [f"om{i:02d}.{force.code.lower()}" for i in range(1, count + 1)]
+    have = User.objects.in_bulk(names, field_name="username")
+    new = []
+    for i, username in enumerate(names, start=1):
+        if username not in have:
             user = User(username=username, role=Role.OFFICER, force=force, first_name=f"Officer {i:02d}",
                         last_name=f"({force.code}, synthetic)")
             user.set_unusable_password()
-            user.save()
-        users.append(user)
-    return users
+            new.append(user)
+    have.update((user.username, user) for user in User.objects.bulk_create(new))
+    return [have[username] for username in names]
 
 
 def evaluate_duties(ids: list[Any], today: date) -> None:
