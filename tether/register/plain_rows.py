@@ -65,13 +65,21 @@ def _sqlite_utc_datetime(value: datetime | None) -> str | None:
 
 def _json_text(encoder: type[json.JSONEncoder] | None, value: Any) -> str | None:
     """A JSON field's value as the database is given it where Django's ``adapt_json_value`` is ``json.dumps``
-    (SQLite): None stays SQL NULL, as ``JSONField.get_db_prep_save`` leaves it."""
-    return None if value is None else json.dumps(value, cls=encoder)
+    (SQLite): None stays SQL NULL, as ``JSONField.get_db_prep_save`` leaves it. An empty object or list (most of a
+    notification's details) is its text at once."""
+    if value is None:
+        return None
+    if not value and type(value) in _EMPTY_JSON:
+        return _EMPTY_JSON[type(value)]
+    return json.dumps(value, cls=encoder)
+
+
+_EMPTY_JSON = {dict: "{}", list: "[]"}  # json.dumps of an empty one, whatever the encoder
 
 
 def _adapter(field: models.Field[Any, Any]) -> tuple[Callable[[Any], Any] | None, bool]:
     """How a value of ``field`` is given to the database (None: as it is), and whether its values repeat from row
-    to row (dates, ids: each distinct value is adapted once) or are mostly distinct (times, JSON)."""
+    to row (dates, times, ids: each distinct value is adapted once) or are mostly distinct (JSON)."""
     target = getattr(field, "target_field", None) if field.is_relation else None
     kind = (target or field).get_internal_type()
     ops, sqlite = connection.ops, connection.vendor == "sqlite"
@@ -79,11 +87,11 @@ def _adapter(field: models.Field[Any, Any]) -> tuple[Callable[[Any], Any] | None
         return (None if connection.features.has_native_uuid_field else _uuid_hex), True
     if kind == "DateField":
         return (None if connection.vendor == "postgresql" else ops.adapt_datefield_value), True
-    if kind == "DateTimeField":
+    if kind == "DateTimeField":  # each distinct time once: a batch's rows share their creation time
         if connection.vendor == "postgresql":
             return None, False
         utc = sqlite and connection.timezone_name == "UTC"
-        return (_sqlite_utc_datetime if utc else ops.adapt_datetimefield_value), False
+        return (_sqlite_utc_datetime if utc else ops.adapt_datetimefield_value), True
     if kind in _AS_IS:
         return None, False
     if kind == "JSONField" and sqlite:
