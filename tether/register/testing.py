@@ -35,3 +35,32 @@ def mps_person_doc() -> dict[str, Any]:
     return person_doc(names=named("Mary", "Jones"), ni_number="CE123456D",
                       addresses=[{"kind": "home", "line1": "2 Low Road", "town": "London", "postcode": "SW1A 1AA",
                                   "valid_from": (clock.today() - timedelta(days=300)).isoformat()}])
+
+
+# a whole legal record: a life sentence served in custody and hospital, a foreign travel order and a sexual risk
+# order, a notification, a review refused then allowed on appeal, and the removal that followed
+LEGAL_RECORD: dict[str, Any] = {
+    "disposals": [
+        {"date": "2005-03-04", "offence": "Rape (SOA 2003 s.1)", "offence_code": "SOA03-1", "kind": "life",
+         "court": "Snaresbrook Crown Court"},
+    ],
+    "detentions": [
+        {"kind": "custody", "start": "2005-03-04", "end": "2006-09-01", "basis": "sentence",
+         "licence_end": "2016-09-01"},
+        {"kind": "hospital", "start": "2010-01-04", "end": "2010-02-01", "basis": "transfer"},
+    ],
+    "orders": [
+        {"kind": "ftp", "start": "2012-01-01", "end": "2016-12-31", "court": "Thames Magistrates' Court",
+         "countries": "all", "passports_surrendered_on": "2012-01-02", "surrender_station": "Bow Police Station"},
+        {"kind": "sro", "start": "2016-01-01", "end": "2018-01-01"},
+    ],
+    "notifications": [
+        {"kind": "initial", "received_at": "2006-09-02T10:00:00Z", "station": "Bow Police Station", "officer": ""},
+    ],
+    "reviews": [
+        {"applied_on": "2022-01-10", "decision_due": "2022-02-21", "decision": "refused", "decided_on": "2022-02-20",
+         "reasons": "Risk remains.\nSee MAPPA minutes.", "further_date": "2030-02-21",
+         "appeal_lodged_on": "2022-03-01", "appeal_outcome": "allowed", "appeal_decided_on": "2022-06-01"},
+    ],
+    "removals": [{"reason": "appeal", "removed_on": "2022-06-01", "note": "Court order received"}],
+}

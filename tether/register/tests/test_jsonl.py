@@ -9,6 +9,7 @@ from tether.audit.models import AuditEvent
 from tether.register.jsonl import ImportFailed, export_jsonl, import_jsonl
 from tether.register.models import Notification, Person, RegisterState
 from tether.register.services import person_create
+from tether.register.testing import LEGAL_RECORD as LEGAL
 
 pytestmark = pytest.mark.django_db
 
@@ -149,31 +150,6 @@ def test_overlapping_cases_are_refused(make_doc, frozen):
     assert [(e.line, e.field) for e in exc.value.errors] == [(1, "cases[1].opened")]
 
 
-LEGAL = {
-    "disposals": [
-        {"date": "2005-03-04", "offence": "Rape (SOA 2003 s.1)", "offence_code": "SOA03-1", "kind": "life",
-         "court": "Snaresbrook Crown Court"},
-    ],
-    "detentions": [
-        {"kind": "custody", "start": "2005-03-04", "end": "2006-09-01", "basis": "sentence",
-         "licence_end": "2016-09-01"},
-        {"kind": "hospital", "start": "2010-01-04", "end": "2010-02-01", "basis": "transfer"},
-    ],
-    "orders": [
-        {"kind": "ftp", "start": "2012-01-01", "end": "2016-12-31", "court": "Thames Magistrates' Court",
-         "countries": "all", "passports_surrendered_on": "2012-01-02", "surrender_station": "Bow Police Station"},
-        {"kind": "sro", "start": "2016-01-01", "end": "2018-01-01"},
-    ],
-    "notifications": [
-        {"kind": "initial", "received_at": "2006-09-02T10:00:00Z", "station": "Bow Police Station", "officer": ""},
-    ],
-    "reviews": [
-        {"applied_on": "2022-01-10", "decision_due": "2022-02-21", "decision": "refused", "decided_on": "2022-02-20",
-         "reasons": "Risk remains.\nSee MAPPA minutes.", "further_date": "2030-02-21",
-         "appeal_lodged_on": "2022-03-01", "appeal_outcome": "allowed", "appeal_decided_on": "2022-06-01"},
-    ],
-    "removals": [{"reason": "appeal", "removed_on": "2022-06-01", "note": "Court order received"}],
-}
 
 
 def test_the_legal_record_round_trips_byte_identically(officer, make_doc, frozen):

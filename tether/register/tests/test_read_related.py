@@ -13,29 +13,17 @@ from django.test.utils import CaptureQueriesContext
 from tether.register.models import Person
 from tether.register.selectors import read_related
 from tether.register.services import person_create
+from tether.register.testing import LEGAL_RECORD
 
 NAMES = ("names", "addresses", "disposals", "detentions", "orders", "obligations", "notifications",
          "prescribed_items", "reviews", "removals")
 
 RICH = {
+    **LEGAL_RECORD,  # with its review and removal
     "names": [{"kind": "current", "given_names": "John", "family_name": "Smith"},
               {"kind": "alias", "given_names": "Jack", "family_name": "Smyth", "valid_from": "2001-02-03"}],
-    "disposals": [
-        {"date": "2005-03-04", "offence": "Rape (SOA 2003 s.1)", "offence_code": "SOA03-1", "kind": "life",
-         "court": "Snaresbrook Crown Court"},
-    ],
-    "detentions": [
-        {"kind": "custody", "start": "2005-03-04", "end": "2006-09-01", "basis": "sentence",
-         "licence_end": "2016-09-01"},
-        {"kind": "hospital", "start": "2010-01-04", "end": "2010-02-01", "basis": "transfer"},
-    ],
-    "orders": [
-        {"kind": "ftp", "start": "2012-01-01", "end": "2016-12-31", "court": "Thames Magistrates' Court",
-         "countries": "all", "passports_surrendered_on": "2012-01-02", "surrender_station": "Bow Police Station"},
-        {"kind": "sro", "start": "2016-01-01", "end": "2018-01-01"},
-    ],
     "notifications": [
-        {"kind": "initial", "received_at": "2006-09-02T10:00:00Z", "station": "Bow Police Station", "officer": ""},
+        *LEGAL_RECORD["notifications"],
         {"kind": "periodic", "received_at": "2007-09-01T09:30:00Z", "station": "Bow Police Station", "officer": ""},
     ],
 }
