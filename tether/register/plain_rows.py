@@ -74,7 +74,7 @@ def _json_text(encoder: type[json.JSONEncoder] | None, value: Any) -> str | None
     return json.dumps(value, cls=encoder)
 
 
-_EMPTY_JSON = {dict: "{}", list: "[]"}  # json.dumps of an empty one, whatever the encoder
+_EMPTY_JSON: dict[type, str] = {dict: "{}", list: "[]"}  # json.dumps of an empty one, whatever the encoder
 
 
 def _adapter(field: models.Field[Any, Any]) -> tuple[Callable[[Any], Any] | None, bool]:
