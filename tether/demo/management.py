@@ -11,7 +11,7 @@ from collections import defaultdict
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from tether.access.constants import Role
 from tether.access.models import Force, User
@@ -67,6 +67,20 @@ def _officers(force: Force, count: int) -> list[User]:
             new.append(user)
     have.update((user.username, user) for user in User.objects.bulk_create(new))
     return [have[username] for username in names]
+
+
+def _assign_managers(pairs: list[tuple[Any, int]]) -> None:
+    """Each registrant's offender manager (``Person.offender_manager``), one statement for them all: an update by
+    primary key for each (person, manager) pair."""
+    if not pairs:
+        return
+    field = Person._meta.get_field("offender_manager")
+    qn = connection.ops.quote_name
+    pk = Person._meta.pk
+    with connection.cursor() as cur:
+        cur.executemany(
+            f"UPDATE {qn(Person._meta.db_table)} SET {qn(str(field.column))} = %s WHERE {qn(str(pk.column))} = %s",  # noqa: S608
+            [(uid, pk.get_db_prep_value(pid, connection)) for pid, uid in pairs])
 
 
 def evaluate_duties(ids: list[Any], today: date) -> None:
@@ -126,11 +140,7 @@ def populate(seed: int = 2018, today: date | None = None, *, evaluate: bool = Tr
                 VisitPolicy.objects.create(force_id=fid, kind=rules.FIXED, valid_from=now)
         for key, (model, columns) in TABLES.items():  # plain rows: a national demo writes half a million
             plain_rows.Table(model, columns).insert(rows[key])
-        managed: dict[Any, list[Any]] = defaultdict(list)  # manager -> their people, in one pass
-        for pid, uid, _ in rows["manager"]:
-            managed[uid].append(pid)
-        for uid in set(managed):
-            Person.objects.filter(pk__in=managed[uid]).update(offender_manager_id=uid)
+        _assign_managers([(pid, uid) for pid, uid, _ in rows["manager"]])
         ids = [pid for pid, _ in people]
         if evaluate:
             evaluate_duties(ids, today)
