@@ -21,6 +21,10 @@ Run: ``DATABASE_URL=postgres://postgres@127.0.0.1:5432/tether_load_bench .venv/b
   check: events written == audited requests made (person views, searches, and the home page's task list), no
   gaps or duplicates
   (``verify_chain``), and the raw baseline (median of a raw SQL primary-key SELECT) for the ratio.
+- ``server_side_ms``: the same requests as the server timed them (gunicorn's access log, from reading the request to
+  writing the answer). The load generator is a Python process on the same cores: when the server's p95 is close to
+  the users', the tail is the server's (waiting for a worker, for its interpreter lock or for a core), not the
+  generator's.
 - The audit chain's share: a sampler reads ``pg_stat_activity`` every 20 ms during the run and reports the mean
   number of busy database sessions, how many of them wait for the chain's advisory lock, how many are chaining
   (running the chainer's statements: its try-lock, its read of the pending events or its update), and how often
@@ -41,11 +45,13 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.request
 from collections import defaultdict
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -69,6 +75,35 @@ def _cpu_seconds(pid: int) -> float:
     except OSError:
         return 0.0
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _page_kind(path: str, query: str) -> str:
+    """The page a request was for, as the user loop names it."""
+    if "name=" in query:
+        return "search"
+    return "person" if path.startswith("/people/") and len(path) > 12 else path
+
+
+def _logged_lines(log: Path) -> int:
+    try:
+        return len(log.read_text().splitlines())
+    except OSError:
+        return 0
+
+
+def _server_side(log: Path, skip: int) -> dict[str, Any]:
+    """p50/p95 per page and overall of the requests the server logged after the first ``skip`` lines (gunicorn's
+    access log: path, query, microseconds)."""
+    by: dict[str, list[float]] = defaultdict(list)
+    for line in log.read_text().splitlines()[skip:]:
+        parts = line.split(" ")
+        if len(parts) == 3 and parts[2].isdigit():
+            by[_page_kind(parts[0], parts[1])].append(int(parts[2]) / 1_000_000)
+    every = [v for vs in by.values() for v in vs]
+    if not every:
+        return {}
+    return {"p50": _ms(every, 0.5), "p95": _ms(every, 0.95),
+            "by_page": {k: {"n": len(v), "p50": _ms(v, 0.5), "p95": _ms(v, 0.95)} for k, v in by.items()}}
 
 
 def _children(pid: int) -> list[int]:
@@ -168,9 +203,12 @@ def main() -> None:
         port = _free_port()
         # served as deployed: DEBUG off (DEBUG wraps every query in a logging cursor and keeps template debug data)
         env = dict(os.environ, TETHER_CONN_MAX_AGE="60", TETHER_DEBUG="1" if args.debug else "0")
+        # the server's own time for each request (from reading it to writing the answer), beside the users' time
+        access_log = Path(tempfile.mkdtemp(prefix="tether-load-")) / "access.log"
         server = subprocess.Popen(
             [str(ROOT / ".venv/bin/gunicorn"), "config.wsgi:application", "-b", f"127.0.0.1:{port}",
-             "-w", str(args.workers), "--threads", str(args.threads), "--log-level", "warning"],
+             "-w", str(args.workers), "--threads", str(args.threads), "--log-level", "warning",
+             "--access-logfile", str(access_log), "--access-logformat", "%(U)s %(q)s %(D)s"],
             cwd=ROOT, env=env,
         )
         base = f"http://127.0.0.1:{port}"
@@ -219,8 +257,8 @@ def main() -> None:
                 else:
                     msg = f"{path}: status {resp.status} at {resp.geturl()}"
                 elapsed = time.perf_counter() - t
-                kind = "person" if path.startswith("/people/") and len(path) > 12 else path.split("?")[0]
-                kind = "search" if "name=" in path else kind
+                page, _, query = path.partition("?")
+                kind = _page_kind(page, query)
                 with lock:
                     timings[kind].append(elapsed)
                     if not ok:
@@ -263,6 +301,7 @@ def main() -> None:
         sampler = threading.Thread(target=sample_chain, daemon=True)
         sampler.start()
         cpu_before = _cpu_snapshot(server.pid, url)
+        logged_before = _logged_lines(access_log)
         started = time.perf_counter()
         threads = [threading.Thread(target=user_loop, args=(i, *p)) for i, p in enumerate(plan)]
         for th in threads:
@@ -305,6 +344,9 @@ def main() -> None:
             "latency_ms": {"p50": _ms(everything, 0.5), "p95": _ms(everything, 0.95),
                            "max": round(max(everything) * 1000, 1)},
             "by_page_ms": {k: {"n": len(v), "p50": _ms(v, 0.5), "p95": _ms(v, 0.95)} for k, v in timings.items()},
+            # the same requests as the server timed them: when these are as long as the users', the time is spent in
+            # the server (waiting for a worker, its lock or the CPU), not in the load generator
+            "server_side_ms": _server_side(access_log, logged_before),
             "audit": {"audited_requests": audited[0], "events_written": written, "chain_ok": chain.ok,
                       "chain_checked": chain.checked, "unchained_after_run": unchained_after},
             "audit_chain": {
