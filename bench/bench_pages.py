@@ -2,7 +2,7 @@
 
 Run: ``DATABASE_URL=postgres://postgres@127.0.0.1:5432/pages_bench .venv/bin/python bench/bench_pages.py
 [--n 20] [--people 4] [--registrants 5000] [--pages person,register,...] [--html DIR] [--compare DIR]
-[--profile PAGE]``
+[--profile PAGE] [--instructions]``
 
 - Uses the database as it is (it is never dropped): loads the synthetic demo register (``--registrants``) only when
   the register is empty, and reuses one officer of the Metropolitan Police (``pages.bench``) and one supervisor
@@ -20,6 +20,10 @@ Run: ``DATABASE_URL=postgres://postgres@127.0.0.1:5432/pages_bench .venv/bin/pyt
 - ``--cprofile PAGE`` prints a cProfile profile of that page's requests in CPU time (calls, own and cumulative).
 - ``--profile PAGE`` prints a pyinstrument profile of that page's requests instead (pyinstrument is not a
   dependency of Tether: ``pip install pyinstrument`` into the virtual environment to use it).
+- ``--instructions``: instead of timing, counts each page's machine instructions per request under valgrind's
+  callgrind (instrumentation switched on only while that page's timed requests run, ``callgrind_control``): the same
+  count from run to run whatever else the machine does, where CPU time on a shared machine moves by a third. About
+  50 seconds with ``--n 3``; needs Debian's valgrind.
 - Prints JSON: per page, CPU ms per request (median, mean, min), wall ms (median) and queries; the whole set's mean
   CPU per request weighted as ``bench_load.py`` cycles its pages, and the two-core ceiling that implies.
 """
@@ -120,6 +124,84 @@ def _pages(state: dict[str, Any], count: int, only: set[str] | None, html: bool 
     return [p for p in out if only is None or p[0] in only]
 
 
+CALLGRIND_DIR = "TETHER_BENCH_CALLGRIND_DIR"
+
+
+def _wait_for(path: Path, process: Any = None) -> None:
+    while not path.exists():
+        if process is not None and process.poll() is not None:
+            raise SystemExit(f"the process under callgrind stopped (exit code {process.returncode})")
+        time.sleep(0.05)
+
+
+def _serve_instruction_counts(folder: Path, pages: list[tuple[str, str, str]], clients: dict[str, Any],
+                              n: int) -> None:
+    """Under callgrind with instrumentation off: each kind's pages twice (warm), then, kind by kind, ``n`` rounds of
+    its requests between the files that tell the parent to count (``go``) and that it may stop (``done``)."""
+    kinds = list(dict.fromkeys(kind for kind, _, _ in pages))
+    for _kind, who, path in pages:
+        for _ in range(2):
+            _get(clients[who], path)
+    (folder / "kinds.json").write_text(json.dumps({k: n * sum(p[0] == k for p in pages) for k in kinds}))
+    for i, kind in enumerate(kinds):
+        _wait_for(folder / f"go{i}")
+        for _ in range(n):
+            for k, who, path in pages:
+                if k == kind:
+                    _get(clients[who], path)
+        (folder / f"done{i}").touch()
+
+
+def _count_instructions(argv: list[str], args: Any) -> None:
+    """Run this script again under ``valgrind --tool=callgrind`` with instrumentation off, and switch it on
+    (``callgrind_control``) only while each kind's timed requests run: machine instructions per request, the same
+    from run to run whatever else the machine does (unlike CPU time on a shared machine)."""
+    import shutil
+    import subprocess
+    import tempfile
+
+    if not shutil.which("valgrind") or not shutil.which("callgrind_control"):
+        raise SystemExit("--instructions needs valgrind (Debian's package valgrind)")
+    folder = Path(tempfile.mkdtemp(prefix="tether-callgrind-"))
+    out = folder / "callgrind.out"
+    child = subprocess.Popen(
+        ["valgrind", "--tool=callgrind", "--instr-atstart=no", f"--callgrind-out-file={out}",
+         sys.executable, str(Path(__file__).resolve()), *argv],
+        env=dict(os.environ, **{CALLGRIND_DIR: str(folder)}), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _wait_for(folder / "kinds.json", child)
+    requests = json.loads((folder / "kinds.json").read_text())
+    counted: dict[str, int] = {}
+
+    def control(*flags: str) -> None:
+        subprocess.run(["callgrind_control", *flags, str(child.pid)], check=True, capture_output=True)
+
+    for i, kind in enumerate(requests):
+        control("--instr=on")
+        (folder / f"go{i}").touch()
+        _wait_for(folder / f"done{i}", child)
+        control("--instr=off")
+        before = set(folder.glob("callgrind.out.*"))
+        control("--dump")  # the counts since the last dump, in a file of their own
+        for _ in range(200):
+            made = set(folder.glob("callgrind.out.*")) - before
+            if made and "totals:" in (text := next(iter(made)).read_text()):
+                counted[kind] = int(next(line for line in text.splitlines() if line.startswith("totals:")).split()[1])
+                break
+            time.sleep(0.05)
+    child.wait()
+    per_request = {k: round(counted[k] / max(requests[k], 1) / 1e6, 2) for k in counted}
+    mix = {k: w for k, w in LOAD_MIX.items() if k in per_request}
+    print(json.dumps({
+        "benchmark": "page_instructions", "database": "postgresql", "rounds": args.n,
+        "requests": requests,
+        "million_instructions_per_request": per_request,
+        "load_mix_million_instructions_per_request": (
+            round(sum(per_request[k] * w for k, w in mix.items()) / sum(mix.values()), 2) if mix else None),
+        "valgrind": subprocess.run(["valgrind", "--version"], capture_output=True, text=True).stdout.strip(),
+    }, indent=2))
+    shutil.rmtree(folder, ignore_errors=True)
+
+
 def _get(client: Any, url: str) -> Any:
     response = client.get(url)
     if response.status_code != 200:
@@ -139,7 +221,12 @@ def main() -> None:
     ap.add_argument("--show-queries", action="store_true",
                     help="print each page's statements (of the request that counts them) on stderr")
     ap.add_argument("--cprofile", help="print a cProfile profile in CPU time of this kind of page")
+    ap.add_argument("--instructions", action="store_true",
+                    help="count each page's machine instructions under valgrind's callgrind instead of timing it")
     args = ap.parse_args()
+    if args.instructions and not os.environ.get(CALLGRIND_DIR):
+        _count_instructions(sys.argv[1:], args)
+        return
 
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith("postgres"):
@@ -174,6 +261,10 @@ def main() -> None:
         print(json.dumps({"pages": len(pages), "differ": differs}, indent=2))
         if differs:
             raise SystemExit(1)
+        return
+
+    if os.environ.get(CALLGRIND_DIR):  # under callgrind (``--instructions``): each kind when told, counted outside
+        _serve_instruction_counts(Path(os.environ[CALLGRIND_DIR]), pages, clients, args.n)
         return
 
     if args.cprofile:
