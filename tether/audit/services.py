@@ -160,25 +160,35 @@ _INSERTED = ("seq", "at", "actor", "actor_label", "action", "object_type", "obje
 
 
 @functools.cache
-def _insert_sql() -> tuple[str, tuple[str, ...]]:
-    """The insert statement and the columns it sends, in order (made once: PostgreSQL only)."""
-    fields = [cast(Field, AuditEvent._meta.get_field(name)) for name in _INSERTED]  # type: ignore[type-arg]
-    columns = ", ".join(connection.ops.quote_name(f.attname) for f in fields)  # each column is named as its field
+def _inserted_fields() -> tuple[Field, ...]:  # type: ignore[type-arg]
+    """The fields an insert sends, in ``_INSERTED``'s order (each column is named as its field's attribute)."""
+    return tuple(cast(Field, AuditEvent._meta.get_field(name)) for name in _INSERTED)  # type: ignore[type-arg]
+
+
+def _sent_columns(rows: list[dict[str, Any]], texts: list[tuple[str, str | None]]) -> list[list[Any]]:
+    """Each sent column's values, one per event, in ``_inserted_fields``' order: ``detail`` and ``personal`` as the
+    JSON ``texts`` (as hashed), the rest as the rows hold them."""
+    json_at = {"detail": 0, "personal": 1}
+    return [[t[json_at[f.attname]] for t in texts] if f.attname in json_at else [r[f.attname] for r in rows]
+            for f in _inserted_fields()]
+
+
+@functools.cache
+def _insert_sql() -> str:
+    """The insert statement (made once: PostgreSQL only)."""
+    fields = _inserted_fields()
+    columns = ", ".join(connection.ops.quote_name(f.attname) for f in fields)
     arrays = ", ".join(f"%s::{f.db_type(connection)}[]" for f in fields)
     return (f"INSERT INTO {AuditEvent._meta.db_table} ({columns})"  # noqa: S608  (names from the model)
-            f" SELECT * FROM unnest({arrays}) RETURNING id"), tuple(f.attname for f in fields)
+            f" SELECT * FROM unnest({arrays}) RETURNING id")
 
 
 def _insert(rows: list[dict[str, Any]], texts: list[tuple[str, str | None]]) -> list[int]:
     """PostgreSQL: the events in one ``INSERT ... SELECT FROM unnest(...)`` a column to an array (one text value each,
     ``core.arrays``; ``detail`` and ``personal`` as the JSON ``texts``); their ids, in order: what ``bulk_create``
     stores, without adapting each value on its own."""
-    sql, names = _insert_sql()
-    json_at = {"detail": 0, "personal": 1}
-    values = [array_literal(t[json_at[name]] for t in texts) if name in json_at
-              else array_literal(r[name] for r in rows) for name in names]
     with connection.cursor() as cur:
-        cur.execute(sql, values)
+        cur.execute(_insert_sql(), [array_literal(column) for column in _sent_columns(rows, texts)])
         return [row[0] for row in cur.fetchall()]
 
 
@@ -186,25 +196,24 @@ SQLITE_ROWS = 999 // len(_INSERTED)  # events a statement: SQLite's historical b
 
 
 def _insert_sqlite(rows: list[dict[str, Any]], texts: list[tuple[str, str | None]]) -> list[int]:
-    """SQLite: the events in multi-row ``INSERT ... RETURNING id`` statements, each value as ``bulk_create`` stores
-    it (the time as SQLite's text, ``detail`` and ``personal`` as the JSON ``texts``), without a model instance and
-    the ORM's preparing of each value; their ids, in order."""
-    fields = [cast(Field, AuditEvent._meta.get_field(name)) for name in _INSERTED]  # type: ignore[type-arg]
-    names = [f.attname for f in fields]
-    columns = ", ".join(connection.ops.quote_name(str(f.column)) for f in fields)
-    times: dict[datetime, Any] = {}
-    values = []
-    for row, (detail, personal) in zip(rows, texts, strict=True):
-        at = times.get(row["at"]) or times.setdefault(row["at"], connection.ops.adapt_datetimefield_value(row["at"]))
-        values.append(tuple(detail if n == "detail" else personal if n == "personal" else at if n == "at" else row[n]
-                            for n in names))
+    """SQLite: the events in multi-row ``INSERT ... RETURNING id`` statements, the same columns as ``_insert`` with
+    the time as SQLite's text (each distinct time adapted once: an event's write gives all its events one), as
+    ``bulk_create`` stores them, without a model instance and the ORM's preparing of each value; their ids, in
+    order."""
+    fields = _inserted_fields()
+    columns = _sent_columns(rows, texts)
+    at = _INSERTED.index("at")
+    adapted = {t: connection.ops.adapt_datetimefield_value(t) for t in set(columns[at])}
+    columns[at] = [adapted[t] for t in columns[at]]
+    values = list(zip(*columns, strict=True))
+    names = ", ".join(connection.ops.quote_name(f.attname) for f in fields)
+    row_marks = f"({', '.join(['%s'] * len(fields))})"
     ids: list[int] = []
     with connection.cursor() as cur:
         for i in range(0, len(values), SQLITE_ROWS):
             chunk = values[i : i + SQLITE_ROWS]
-            placeholders = ", ".join([f"({', '.join(['%s'] * len(names))})"] * len(chunk))
-            cur.execute(f"INSERT INTO {AuditEvent._meta.db_table} ({columns}) VALUES {placeholders}"  # noqa: S608
-                        " RETURNING id", [v for row in chunk for v in row])
+            cur.execute(f"INSERT INTO {AuditEvent._meta.db_table} ({names}) VALUES "  # noqa: S608
+                        f"{', '.join([row_marks] * len(chunk))} RETURNING id", [v for row in chunk for v in row])
             ids += [r[0] for r in cur.fetchall()]
     return ids
 
