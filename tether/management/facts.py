@@ -15,7 +15,7 @@ from tether.access.models import Force
 from tether.core.models import holds_on_q
 from tether.register.constants import DetentionKind, RegisterStatus
 from tether.register.models import Detention, Person, RegisterState
-from tether.register.selectors import as_date, ids_in
+from tether.register.selectors import as_date, by_stored_id, ids_in, stored_rows
 
 from . import rules as R
 from .constants import VisitOutcome
@@ -196,38 +196,45 @@ def facts_for(person_ids: Sequence[Any] | QuerySet[Any], as_of: date, *, all_in_
 
 
 def _facts(ids: Sequence[Any], as_of: date, scope: QuerySet[Any] | None, all_in_scope: bool) -> dict[Any, R.Facts]:
+    """The reads run as the ORM builds them; their rows are taken as the database gives them (``stored_rows``) and
+    looked up by each person's id as stored (``by_stored_id``; hex text on SQLite), each date read by ``as_date``."""
     of: Any = scope if scope is not None else ids_in(ids)
-    states = {pid: (start if subject else None, status, end, indefinite)
-              for pid, start, subject, status, end, indefinite in RegisterState.objects.filter(person_id__in=of)
-              .values_list("person_id", "registration_start", "subject", "status", "registration_end", "indefinite")}
-    released = dict(Detention.objects.filter(person_id__in=of, kind=DetentionKind.CUSTODY, end__lte=as_of)
-                    .values("person_id").annotate(m=Max("end")).order_by().values_list("person_id", "m"))
-    custody = set(Detention.objects.filter(Q(end__isnull=True) | Q(end__gt=as_of), person_id__in=of,
-                                           kind=DetentionKind.CUSTODY, start__lte=as_of)
-                  .values_list("person_id", flat=True))
-    levels = dict(RiskLevelSpell.objects.filter(holds_on_q(as_of), person_id__in=of)
-                  .values_list("person_id", "level"))
-    modes = {pid: (mode, since, plan) for pid, mode, since, plan in ModeSpell.objects.filter(
-        holds_on_q(as_of), person_id__in=of).values_list("person_id", "mode", "valid_from", "plan_months")}
-    seen = dict(Visit.objects.filter(person_id__in=of, outcome=VisitOutcome.SEEN, visited_on__lte=as_of)
-                .values("person_id").annotate(m=Max("visited_on")).order_by().values_list("person_id", "m"))
+    rows = stored_rows
+
+    def latest(query: QuerySet[Any], column: str) -> dict[Any, date]:
+        return {pid: as_date(on) for pid, on in rows(query.values("person_id").annotate(m=Max(column)).order_by()
+                                                       .values_list("person_id", "m"))}
+
+    states = {pid: (as_date(start) if subject else None, status, as_date(end), bool(indefinite))
+              for pid, start, subject, status, end, indefinite in rows(RegisterState.objects.filter(person_id__in=of)
+              .values_list("person_id", "registration_start", "subject", "status", "registration_end", "indefinite"))}
+    released = latest(Detention.objects.filter(person_id__in=of, kind=DetentionKind.CUSTODY, end__lte=as_of), "end")
+    custody = {pid for pid, in rows(Detention.objects.filter(Q(end__isnull=True) | Q(end__gt=as_of), person_id__in=of,
+                                                              kind=DetentionKind.CUSTODY, start__lte=as_of)
+                                     .values_list("person_id"))}
+    levels = dict(rows(RiskLevelSpell.objects.filter(holds_on_q(as_of), person_id__in=of)
+                       .values_list("person_id", "level")))
+    modes = {pid: (mode, as_date(since), plan) for pid, mode, since, plan in rows(ModeSpell.objects.filter(
+        holds_on_q(as_of), person_id__in=of).values_list("person_id", "mode", "valid_from", "plan_months"))}
+    seen = latest(Visit.objects.filter(person_id__in=of, outcome=VisitOutcome.SEEN, visited_on__lte=as_of),
+                  "visited_on")
     arms: dict[Any, tuple[date, date | None]] = {}
-    for pid, on, review in Assessment.objects.filter(person_id__in=of, tool="arms", assessed_on__lte=as_of).order_by(
-            "person_id", "assessed_on", "id").values_list("person_id", "assessed_on", "next_review"):
-        arms[pid] = (on, review)
-    intel = dict(Intelligence.objects.filter(person_id__in=of, received_on__lte=as_of)
-                 .values("person_id").annotate(m=Max("received_on")).order_by().values_list("person_id", "m"))
+    for pid, on, review in rows(Assessment.objects.filter(person_id__in=of, tool="arms", assessed_on__lte=as_of)
+                                .order_by("person_id", "assessed_on", "id")
+                                .values_list("person_id", "assessed_on", "next_review")):
+        arms[pid] = (as_date(on), as_date(review))
+    intel = latest(Intelligence.objects.filter(person_id__in=of, received_on__lte=as_of), "received_on")
     in_scope = set(ids) if all_in_scope else _in_scope(ids, scope)
     out: dict[Any, R.Facts] = {}
-    for pid in ids:
-        mode = modes.get(pid)
-        latest = arms.get(pid)
+    for stored, pid in by_stored_id(ids).items():
+        mode = modes.get(stored)
+        last = arms.get(stored)
         out[pid] = R.Facts(
-            managed_from=managed_from(states.get(pid), released.get(pid), as_of), in_custody=pid in custody,
-            risk_level=levels.get(pid),
+            managed_from=managed_from(states.get(stored), released.get(stored), as_of), in_custody=stored in custody,
+            risk_level=levels.get(stored),
             mode=mode[0] if mode else R.ACTIVE, mode_since=mode[1] if mode else None,
-            plan_months=mode[2] if mode else None, last_seen_visit=seen.get(pid),
-            last_arms=latest[0] if latest else None, arms_next_review=latest[1] if latest else None,
-            intelligence_on=intel.get(pid), in_scope=pid in in_scope,
+            plan_months=mode[2] if mode else None, last_seen_visit=seen.get(stored),
+            last_arms=last[0] if last else None, arms_next_review=last[1] if last else None,
+            intelligence_on=intel.get(stored), in_scope=pid in in_scope,
         )
     return out

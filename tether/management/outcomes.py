@@ -14,7 +14,7 @@ from tether.core import clock
 from tether.register.constants import DetentionKind
 from tether.register.models import Detention, Person, RegisterState
 from tether.register.plain_rows import Table
-from tether.register.selectors import ids_in
+from tether.register.selectors import as_date, as_uuid, by_stored_id, ids_in, stored_rows
 
 from . import rules as R
 from .facts import _chunks, facts_for, in_scope_q, one_facts, one_params, one_statement, policies_for
@@ -67,17 +67,20 @@ def _many(ids: list[Any], as_of: date) -> Evaluated:
     (``facts.in_scope_q``) has no duties whatever else is recorded, so only custody (the re-check date) is read."""
     forces: dict[Any, int] = {}
     scoped: list[Any] = []
-    for pid, fid, in_scope in Person.objects.filter(pk__in=ids_in(ids)).annotate(
+    ids = [as_uuid(pid) for pid in ids]
+    key = by_stored_id(ids)  # the rows as stored (``stored_rows``): no converter runs for each id
+    for pid, fid, in_scope in stored_rows(Person.objects.filter(pk__in=ids_in(ids)).annotate(
             in_scope=ExpressionWrapper(in_scope_q(), output_field=BooleanField())).values_list(
-            "pk", "owning_force_id", "in_scope"):
-        forces[pid] = fid
+            "pk", "owning_force_id", "in_scope")):
+        forces[key[pid]] = fid
         if in_scope:
-            scoped.append(pid)
+            scoped.append(key[pid])
     facts = _facts(scoped, as_of) if scoped else {}
     custody_ends: dict[Any, date | None] = {}
-    for pid, end in Detention.objects.filter(
+    for stored, stored_end in stored_rows(Detention.objects.filter(
             Q(end__isnull=True) | Q(end__gt=as_of), person_id__in=ids_in(ids),
-            kind=DetentionKind.CUSTODY, start__lte=as_of).values_list("person_id", "end"):
+            kind=DetentionKind.CUSTODY, start__lte=as_of).values_list("person_id", "end")):
+        pid, end = key[stored], as_date(stored_end)
         custody_ends[pid] = max(end, custody_ends.get(pid) or end) if end is not None else custody_ends.get(pid)
     policies = policies_for(set(forces.values()))
     return {pid: (fid, facts.get(pid) or R.Facts(managed_from=None, in_custody=pid in custody_ends, in_scope=False),
