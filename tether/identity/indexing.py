@@ -12,6 +12,7 @@ from django.db import connection
 from tether.register import plain_rows
 from tether.register.constants import NameKind
 from tether.register.models import PersonName
+from tether.register.selectors import stored_rows
 
 from .matching import name_tokens, phonetic, trigrams
 from .models import NameKey, Token, TokenGram
@@ -33,8 +34,9 @@ def index_people(person_ids: Sequence[Any]) -> None:
     for chunk in _chunks(ids):
         NameKey.objects.filter(person_id__in=chunk).delete()
         rows = []
-        names = PersonName.objects.filter(person_id__in=chunk).values_list(
-            "pk", "person_id", "kind", "given_names", "family_name", "person__date_of_birth")
+        # as the database gives them (the person's id and date of birth are written back as they were read)
+        names = stored_rows(PersonName.objects.filter(person_id__in=chunk).values_list(
+            "pk", "person_id", "kind", "given_names", "family_name", "person__date_of_birth"))
         for pk, person_id, kind, given, family, born in names:
             for part, word in dict.fromkeys(name_tokens(given, family)):
                 rows.append((person_id, pk, part, word, kind == NameKind.ALIAS, born))
