@@ -3,7 +3,7 @@ rules (``rules.evaluate``) are given, for the stored outcome and the reads alike
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -179,23 +179,31 @@ def managed_from(state: tuple[date | None, str, date | None, bool] | None, relea
     return max(start, released or start)
 
 
-def facts_for(person_ids: Sequence[Any] | QuerySet[Any], as_of: date, *, all_in_scope: bool = False
-              ) -> dict[Any, R.Facts]:
+def facts_for(person_ids: Sequence[Any] | QuerySet[Any], as_of: date, *, all_in_scope: bool = False,
+              in_custody: Collection[Any] | None = None) -> dict[Any, R.Facts]:
     """``R.Facts`` for each registrant on ``as_of`` (only what was recorded on or before it). ``person_ids`` is a list
     (read in chunks, each passed as a list), or a query of ``person_id`` (a force's stored outcomes, say): read in
     one pass, each read filtered by it as a subquery (no list of ids sent to the database). Only the columns the
     rules need are read. ``all_in_scope``: the caller has read that every one is under management duties
-    (``in_scope_q``), so that is not read again."""
+    (``in_scope_q``), so that is not read again. ``in_custody``: the caller has read who of them is in custody on
+    ``as_of`` (their ids), so that is not read again either."""
     if isinstance(person_ids, QuerySet):
         ids = list(person_ids.values_list("person_id", flat=True))
-        return _facts(ids, as_of, person_ids.values("person_id"), all_in_scope) if ids else {}
+        return _facts(ids, as_of, person_ids.values("person_id"), all_in_scope, in_custody) if ids else {}
     out: dict[Any, R.Facts] = {}
     for chunk in _chunks(list(person_ids)):
-        out.update(_facts(chunk, as_of, None, all_in_scope))
+        out.update(_facts(chunk, as_of, None, all_in_scope, in_custody))
     return out
 
 
-def _facts(ids: Sequence[Any], as_of: date, scope: QuerySet[Any] | None, all_in_scope: bool) -> dict[Any, R.Facts]:
+def in_custody_on(as_of: date) -> QuerySet[Detention]:
+    """Custody holding on the day: started on or before it, not ended by it."""
+    return Detention.objects.filter(Q(end__isnull=True) | Q(end__gt=as_of), kind=DetentionKind.CUSTODY,
+                                    start__lte=as_of)
+
+
+def _facts(ids: Sequence[Any], as_of: date, scope: QuerySet[Any] | None, all_in_scope: bool,
+           in_custody: Collection[Any] | None) -> dict[Any, R.Facts]:
     """The reads run as the ORM builds them; their rows are taken as the database gives them (``stored_rows``) and
     looked up by each person's id as stored (``by_stored_id``; hex text on SQLite), each date read by ``as_date``."""
     of: Any = scope if scope is not None else ids_in(ids)
@@ -209,9 +217,9 @@ def _facts(ids: Sequence[Any], as_of: date, scope: QuerySet[Any] | None, all_in_
               for pid, start, subject, status, end, indefinite in rows(RegisterState.objects.filter(person_id__in=of)
               .values_list("person_id", "registration_start", "subject", "status", "registration_end", "indefinite"))}
     released = latest(Detention.objects.filter(person_id__in=of, kind=DetentionKind.CUSTODY, end__lte=as_of), "end")
-    custody = {pid for pid, in rows(Detention.objects.filter(Q(end__isnull=True) | Q(end__gt=as_of), person_id__in=of,
-                                                              kind=DetentionKind.CUSTODY, start__lte=as_of)
-                                     .values_list("person_id"))}
+    key = by_stored_id(ids)
+    custody = ({stored for stored, pid in key.items() if pid in in_custody} if in_custody is not None else
+               {pid for pid, in rows(in_custody_on(as_of).filter(person_id__in=of).values_list("person_id"))})
     levels = dict(rows(RiskLevelSpell.objects.filter(holds_on_q(as_of), person_id__in=of)
                        .values_list("person_id", "level")))
     modes = {pid: (mode, as_date(since), plan) for pid, mode, since, plan in rows(ModeSpell.objects.filter(
@@ -226,7 +234,7 @@ def _facts(ids: Sequence[Any], as_of: date, scope: QuerySet[Any] | None, all_in_
     intel = latest(Intelligence.objects.filter(person_id__in=of, received_on__lte=as_of), "received_on")
     in_scope = set(ids) if all_in_scope else _in_scope(ids, scope)
     out: dict[Any, R.Facts] = {}
-    for stored, pid in by_stored_id(ids).items():
+    for stored, pid in key.items():
         mode = modes.get(stored)
         last = arms.get(stored)
         out[pid] = R.Facts(

@@ -3,21 +3,20 @@ step before it records a breach)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import date, timedelta
 from typing import Any
 
 from django.db import connection
-from django.db.models import BooleanField, ExpressionWrapper, Q
+from django.db.models import BooleanField, ExpressionWrapper
 
 from tether.core import clock
-from tether.register.constants import DetentionKind
-from tether.register.models import Detention, Person, RegisterState
+from tether.register.models import Person, RegisterState
 from tether.register.plain_rows import Table
 from tether.register.selectors import as_date, as_uuid, by_stored_id, ids_in, stored_rows
 
 from . import rules as R
-from .facts import _chunks, facts_for, in_scope_q, one_facts, one_params, one_statement, policies_for
+from .facts import _chunks, facts_for, in_custody_on, in_scope_q, one_facts, one_params, one_statement, policies_for
 from .models import ManagementState
 from .stored import changed as counts_changed
 
@@ -31,16 +30,17 @@ _COMPARED = ("force_id", "risk_level", "mode", "visit_due", "assessment_kind", "
 """The stored outcome's fields that tell whether it changed (not the date it was evaluated on)."""
 
 
-def _facts(scoped: list[Any], as_of: date) -> dict[Any, R.Facts]:
-    """``facts_for`` these people, every one under management duties (``_many`` has read that); on PostgreSQL read
-    through their stored outcomes as one array-filtered query (``facts_for`` takes a query of ``person_id``), then
-    anyone without a stored outcome as a list."""
+def _facts(scoped: list[Any], as_of: date, in_custody: Collection[Any]) -> dict[Any, R.Facts]:
+    """``facts_for`` these people, every one under management duties and ``in_custody`` those in custody
+    (``_many`` has read both); on PostgreSQL read through their stored outcomes as one array-filtered query
+    (``facts_for`` takes a query of ``person_id``), then anyone without a stored outcome as a list."""
     if connection.vendor != "postgresql":
-        return facts_for(scoped, as_of, all_in_scope=True)
-    out = facts_for(RegisterState.objects.filter(person_id__in=ids_in(scoped)), as_of, all_in_scope=True)
+        return facts_for(scoped, as_of, all_in_scope=True, in_custody=in_custody)
+    out = facts_for(RegisterState.objects.filter(person_id__in=ids_in(scoped)), as_of, all_in_scope=True,
+                    in_custody=in_custody)
     rest = [pid for pid in scoped if pid not in out]
     if rest:
-        out.update(facts_for(rest, as_of, all_in_scope=True))
+        out.update(facts_for(rest, as_of, all_in_scope=True, in_custody=in_custody))
     return out
 
 
@@ -75,13 +75,12 @@ def _many(ids: list[Any], as_of: date) -> Evaluated:
         forces[key[pid]] = fid
         if in_scope:
             scoped.append(key[pid])
-    facts = _facts(scoped, as_of) if scoped else {}
     custody_ends: dict[Any, date | None] = {}
-    for stored, stored_end in stored_rows(Detention.objects.filter(
-            Q(end__isnull=True) | Q(end__gt=as_of), person_id__in=ids_in(ids),
-            kind=DetentionKind.CUSTODY, start__lte=as_of).values_list("person_id", "end")):
+    for stored, stored_end in stored_rows(in_custody_on(as_of).filter(person_id__in=ids_in(ids))
+                                          .values_list("person_id", "end")):
         pid, end = key[stored], as_date(stored_end)
         custody_ends[pid] = max(end, custody_ends.get(pid) or end) if end is not None else custody_ends.get(pid)
+    facts = _facts(scoped, as_of, custody_ends) if scoped else {}
     policies = policies_for(set(forces.values()))
     return {pid: (fid, facts.get(pid) or R.Facts(managed_from=None, in_custody=pid in custody_ends, in_scope=False),
                   policies[fid].rules, custody_ends.get(pid)) for pid, fid in forces.items()}
