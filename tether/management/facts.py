@@ -207,27 +207,26 @@ def _facts(ids: Sequence[Any], as_of: date, scope: QuerySet[Any] | None, all_in_
     """The reads run as the ORM builds them; their rows are taken as the database gives them (``stored_rows``) and
     looked up by each person's id as stored (``by_stored_id``; hex text on SQLite), each date read by ``as_date``."""
     of: Any = scope if scope is not None else ids_in(ids)
-    rows = stored_rows
-
     def latest(query: QuerySet[Any], column: str) -> dict[Any, date]:
-        return {pid: as_date(on) for pid, on in rows(query.values("person_id").annotate(m=Max(column)).order_by()
+        return {pid: as_date(on) for pid, on in stored_rows(query.values("person_id").annotate(m=Max(column)).order_by()
                                                        .values_list("person_id", "m"))}
 
     states = {pid: (as_date(start) if subject else None, status, as_date(end), bool(indefinite))
-              for pid, start, subject, status, end, indefinite in rows(RegisterState.objects.filter(person_id__in=of)
-              .values_list("person_id", "registration_start", "subject", "status", "registration_end", "indefinite"))}
+              for pid, start, subject, status, end, indefinite in stored_rows(
+                  RegisterState.objects.filter(person_id__in=of).values_list(
+                      "person_id", "registration_start", "subject", "status", "registration_end", "indefinite"))}
     released = latest(Detention.objects.filter(person_id__in=of, kind=DetentionKind.CUSTODY, end__lte=as_of), "end")
     key = by_stored_id(ids)
     custody = ({stored for stored, pid in key.items() if pid in in_custody} if in_custody is not None else
-               {pid for pid, in rows(in_custody_on(as_of).filter(person_id__in=of).values_list("person_id"))})
-    levels = dict(rows(RiskLevelSpell.objects.filter(holds_on_q(as_of), person_id__in=of)
+               {pid for pid, in stored_rows(in_custody_on(as_of).filter(person_id__in=of).values_list("person_id"))})
+    levels = dict(stored_rows(RiskLevelSpell.objects.filter(holds_on_q(as_of), person_id__in=of)
                        .values_list("person_id", "level")))
-    modes = {pid: (mode, as_date(since), plan) for pid, mode, since, plan in rows(ModeSpell.objects.filter(
+    modes = {pid: (mode, as_date(since), plan) for pid, mode, since, plan in stored_rows(ModeSpell.objects.filter(
         holds_on_q(as_of), person_id__in=of).values_list("person_id", "mode", "valid_from", "plan_months"))}
     seen = latest(Visit.objects.filter(person_id__in=of, outcome=VisitOutcome.SEEN, visited_on__lte=as_of),
                   "visited_on")
     arms: dict[Any, tuple[date, date | None]] = {}
-    for pid, on, review in rows(Assessment.objects.filter(person_id__in=of, tool="arms", assessed_on__lte=as_of)
+    for pid, on, review in stored_rows(Assessment.objects.filter(person_id__in=of, tool="arms", assessed_on__lte=as_of)
                                 .order_by("person_id", "assessed_on", "id")
                                 .values_list("person_id", "assessed_on", "next_review")):
         arms[pid] = (as_date(on), as_date(review))
