@@ -125,7 +125,7 @@ TEMPLATES = [
                 "tether.access.context.two_factor",
             ],
             # after Django's own: its ``date`` filter replaces Django's (the same text, the common formats faster)
-            "builtins": ["tether.ui.templatetags.tether_dates"],
+            "builtins": ["tether.ui.templatetags.tether_ui"],
         },
     }
 ]

@@ -11,6 +11,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections
+from django.db.models import QuerySet
 from django.db.models.expressions import RawSQL
 
 from tether.access.models import Force
@@ -280,7 +281,7 @@ def as_uuid(value: Any) -> uuid.UUID:
     return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
 
 
-def stored_rows(query: Any) -> list[tuple[Any, ...]]:
+def stored_rows(query: QuerySet[Any]) -> list[tuple[Any, ...]]:
     """The rows of a ``values_list`` query as the database gives them, without the fields' converters: SQLite's ids
     are hex text and its dates ISO text (``as_date``, ``by_stored_id``). Reading a hundred thousand rows, the
     converters (a new ``UUID`` for every id) cost more than the read."""

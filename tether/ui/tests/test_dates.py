@@ -1,4 +1,4 @@
-"""The templates' ``date`` filter (``ui.templatetags.tether_dates``) gives Django's text for every format the pages
+"""The templates' ``date`` filter (``ui.templatetags.tether_ui``) gives Django's text for every format the pages
 use, for dates, naive and aware datetimes (in the UK's winter and summer time) and what is neither."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from django.template import Context, Engine
 from django.template.defaultfilters import date as django_date
 from django.utils.timezone import template_localtime
 
-from tether.ui.templatetags import tether_dates
+from tether.ui.templatetags import tether_ui
 
 ROOT = Path(__file__).resolve().parents[2]
 USED = sorted({m for p in ROOT.rglob("*.html") for _, m in re.findall(r"""\|date:(["'])(.*?)\1""", p.read_text())})
@@ -29,15 +29,15 @@ VALUES: list[Any] = [
 
 
 def test_the_pages_use_formats_the_filter_knows() -> None:
-    assert set(tether_dates._DATETIME_FORMATS) <= set(USED)
+    assert set(tether_ui._DATETIME_FORMATS) <= set(USED)
 
 
 def test_the_common_formats_are_not_handed_to_djangos_filter(monkeypatch: pytest.MonkeyPatch) -> None:
-    values = [(datetime(2024, 3, 7, 9, 5), fmt) for fmt in tether_dates._DATETIME_FORMATS]
-    values += [(date(2024, 3, 7), fmt) for fmt in tether_dates._DATE_FORMATS]
+    values = [(datetime(2024, 3, 7, 9, 5), fmt) for fmt in tether_ui._DATETIME_FORMATS]
+    values += [(date(2024, 3, 7), fmt) for fmt in tether_ui._DATE_FORMATS]
     expected = [django_date(value, fmt) for value, fmt in values]
-    monkeypatch.setattr(tether_dates, "django_date", None)  # called, it would raise
-    assert [tether_dates.date(value, fmt) for value, fmt in values] == expected
+    monkeypatch.setattr(tether_ui, "django_date", None)  # called, it would raise
+    assert [tether_ui.date(value, fmt) for value, fmt in values] == expected
 
 
 def _outcome(fn: Any, value: Any, fmt: str) -> Any:
@@ -51,12 +51,12 @@ def _outcome(fn: Any, value: Any, fmt: str) -> Any:
 def test_the_same_text_as_djangos_filter(fmt: str) -> None:
     for value in VALUES:
         shown = template_localtime(value)  # as the template engine gives it to a filter expecting local time
-        assert _outcome(tether_dates.date, shown, fmt) == _outcome(django_date, shown, fmt), (fmt, value)
+        assert _outcome(tether_ui.date, shown, fmt) == _outcome(django_date, shown, fmt), (fmt, value)
 
 
 def test_every_template_gets_it_in_place_of_djangos() -> None:
     template = Engine.get_default().from_string('{{ d|date:"j M Y H:i" }}')
     (node,) = template.nodelist
-    assert node.filter_expression.filters[0][0] is tether_dates.date
+    assert node.filter_expression.filters[0][0] is tether_ui.date
     summer = datetime(2024, 7, 1, 8, 0, tzinfo=UTC)
     assert template.render(Context({"d": summer})) == "1 Jul 2024 09:00"  # UK summer time
