@@ -41,8 +41,9 @@ same date, median of 5):
 ``--snapshot NAME`` (PostgreSQL): build once and keep a copy of the built register as the database NAME; later
 runs copy it (``CREATE DATABASE ... TEMPLATE``, seconds) instead of building again (about 7 minutes at 1M; a snapshot
 built without management facts gets them planted and is saved again).
-Each timing is printed with the CPU seconds of this process and of its database backend (``cpu_seconds``: on a
-shared machine the wall clock mostly measures the others), and the 1% sweep with its ``phase_seconds``.
+Each timing is printed with the CPU seconds of this process and of the database (``cpu_seconds``; on PostgreSQL on this
+machine every PostgreSQL process, the backends of the sweep's other connections included: on a shared machine the
+wall clock mostly measures the others), and the 1% sweep with its ``phase_seconds``.
 ``--profile FILE``: the 1% sweep under cProfile (statistics to FILE) with its costliest statements
 (``sweep_one_percent_sql``). ``--digest FILE``: what the sweeps (and the recompute) produced, table by table
 (breaches, tasks, audit events with their ids replaced by what they name, stored outcomes), so that a run of the code
@@ -501,17 +502,28 @@ def digest(connection: Any) -> dict[str, dict[str, Any]]:
 
 
 def _cpu(connection: Any) -> dict[str, float]:
-    """CPU seconds so far of this process and (PostgreSQL on this machine) of its database backend."""
+    """CPU seconds so far of this process and (PostgreSQL on this machine) of the database's processes."""
     out = {"python": time.process_time()}
     if connection.vendor == "postgresql":
         with connection.cursor() as cur:
             cur.execute("SELECT pg_backend_pid()")
             pid = cur.fetchone()[0]
         try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-            out["database"] = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-        except (OSError, IndexError, ValueError):
-            pass
+            Path(f"/proc/{pid}/stat").read_text()
+        except OSError:
+            return out  # the server is on another machine
+        # every PostgreSQL process: the sweep's work runs on several connections (``core.streams``), whose backends
+        # have ended by the time this is read again; so the server's own processes count too (little, when quiet)
+        ticks = 0
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                name, rest = stat.read_text().split(" (", 1)[1].rsplit(")", 1)
+            except (OSError, IndexError, ValueError):
+                continue
+            if name == "postgres":
+                fields = rest.split()
+                ticks += int(fields[11]) + int(fields[12]) + int(fields[13]) + int(fields[14])
+        out["database"] = ticks / os.sysconf("SC_CLK_TCK")
     return out
 
 

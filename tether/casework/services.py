@@ -8,6 +8,7 @@ incremental and serialised by ``locks.job_lock`` (a second run waits, then finds
 
 from __future__ import annotations
 
+import threading
 import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
@@ -27,6 +28,7 @@ from tether.core import clock
 from tether.core.arrays import array_literal
 from tether.core.collecting import fewer_collections
 from tether.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from tether.core.streams import in_streams
 from tether.obligations import RULES_VERSION
 from tether.register.models import Person, PersonObligation, RegisterState
 from tether.register.selectors import as_date, as_uuid, ids_in
@@ -155,6 +157,8 @@ def sweep(
     that has since ended), so a breach reflects the law on that day; (4) per batch of
     registrants, in one transaction: breaches (``ON CONFLICT DO NOTHING`` on the unique constraint), tasks,
     audit events.
+    On PostgreSQL the batches of steps (1) and (4) run on two database connections at once (``core.streams``): half
+    of a batch's time is the database's, so while one connection waits for its statements the other's Python runs.
     Returns the JSON summary."""
     as_of = as_of or clock.today()
     force = _force(force_code)
@@ -194,12 +198,22 @@ def sweep(
         counts = {"new_breaches": 0, "tasks_created": 0, "breaches_on_open_cases": 0, "case_reviews_scheduled": 0}
         playbooks: dict[int, PlaybookVersion] = {}
         done = 0
-        for chunk in _chunks(people, batch):
+        reporting = threading.Lock()
+
+        def record(chunk: list[uuid.UUID]) -> dict[str, int]:
+            nonlocal done
+            recorded = dict.fromkeys(counts, 0)
             with transaction.atomic():
-                _sweep_batch(run, chunk, by_person, as_of, playbooks, counts, actor_label)
-            done += len(chunk)
-            if progress:
-                progress(done, total)
+                _sweep_batch(run, chunk, by_person, as_of, playbooks, recorded, actor_label)
+            with reporting:
+                done += len(chunk)
+                if progress:
+                    progress(done, total)
+            return recorded
+
+        for recorded in in_streams(list(_chunks(people, batch)), record, prepare=_jit_off):
+            for key, value in recorded.items():
+                counts[key] += value
         phase("record")  # breaches, tasks and audit events, committed and chained
         with transaction.atomic():
             counts["case_reviews_scheduled"] = _schedule_reviews(as_of, force, playbooks, actor_label)
@@ -225,7 +239,8 @@ def sweep(
             # where the time went (seconds): re-evaluating what changed with time, finding what is newly overdue,
             # recording it, the case reviews and each further step
             "phase_seconds": phases,
-            # within the re-evaluations: reading histories, the rules, comparing, writing, the hooks (management's)
+            # within the re-evaluations: reading histories, the rules, comparing, writing, the hooks (management's);
+            # added up over the batches, so over both connections on PostgreSQL (more than the step's own seconds)
             "reevaluate_phase_seconds": {key: round(value, 3) for key, value in spent.items()},
             "run_id": run.pk,
         }
@@ -244,17 +259,23 @@ def sweep(
 def _no_jit() -> Iterator[None]:
     """PostgreSQL: no JIT compilation for the sweep's statements. They are index range scans over few rows, but some
     are estimated dear (a join with an ``OR`` of ``NOT EXISTS``) and compiling them costs more than running them
-    (0.1 to 0.2 s a statement at 1,000,000 registrants). Restored afterwards."""
+    (0.1 to 0.2 s a statement at 1,000,000 registrants). Restored afterwards. The sweep's other connections
+    (``core.streams``) are set the same way when they open (``_jit_off``) and closed at the end."""
     if connection.vendor != "postgresql":
         yield
         return
-    with connection.cursor() as cur:
-        cur.execute("SET jit = off")
+    _jit_off()
     try:
         yield
     finally:
         with connection.cursor() as cur:
             cur.execute("RESET jit")
+
+
+def _jit_off() -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cur:
+            cur.execute("SET jit = off")
 
 
 PERSON_SWEEP = "system:sweep-person"
@@ -320,9 +341,12 @@ def _rematerialise_in_batches(ids: list[uuid.UUID], as_of: date, batch: int, spe
     returns how many."""
     from tether.register.outcomes import rematerialise
 
-    for chunk in _chunks(ids, batch):
+    def one(chunk: list[uuid.UUID]) -> dict[str, float]:
         with transaction.atomic():
-            _add_phases(spent, rematerialise(chunk, as_of))
+            return rematerialise(chunk, as_of)
+
+    for phases in in_streams(list(_chunks(ids, batch)), one, prepare=_jit_off):
+        _add_phases(spent, phases)
     return len(ids)
 
 

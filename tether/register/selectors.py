@@ -264,7 +264,7 @@ def id_conditions(column: str, ids: Sequence[uuid.UUID]) -> Iterator[tuple[str, 
         return
     if connection.vendor == "postgresql":
         # the array as one text literal, made once: sent as a list, each id would be adapted on its own at every query
-        yield f"{column} = ANY(%s::uuid[])", ["{" + ",".join(map(str, ids)) + "}"]
+        yield f"{column} = ANY(%s::uuid[])", [array_literal(ids)]
         return
     for i in range(0, len(ids), 500):
         chunk = ids[i : i + 500]

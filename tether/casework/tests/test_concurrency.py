@@ -75,6 +75,34 @@ def test_without_the_lock_the_constraint_still_stops_duplicates(officer, make_do
     assert Breach.objects.count() == PEOPLE and Task.objects.count() == PEOPLE
 
 
+def test_the_sweep_spreads_its_batches_over_two_connections(officer, make_doc, frozen, monkeypatch):
+    """On PostgreSQL the re-evaluations and the recording run a batch at a time on two connections at once
+    (``core.streams``); on SQLite one after another. The same breaches, tasks and chained events either way."""
+    from tether.audit.models import AuditEvent
+    from tether.audit.selectors import verify_chain
+
+    _make_people(officer, make_doc)
+    threads = []
+    jit_off = services._jit_off
+    monkeypatch.setattr(services, "_jit_off", lambda: (threads.append(threading.get_ident()), jit_off()))
+    seen = []
+    summary = sweep(as_of=AS_OF, batch=2, progress=lambda done, total: seen.append((done, total)))
+    assert summary["reevaluated_due_to_time"] == PEOPLE
+    assert summary["new_breaches"] == summary["tasks_created"] == summary["people_with_new_breaches"] == PEOPLE
+    assert Breach.objects.count() == Task.objects.count() == PEOPLE
+    assert set(Task.objects.values_list("breach__person_id", flat=True)) == set(
+        Breach.objects.values_list("person_id", flat=True))
+    events = AuditEvent.objects.filter(action="compliance.breach")
+    assert events.count() == PEOPLE and not events.filter(seq__isnull=True).exists()
+    assert verify_chain().ok
+    assert seen[0] == (0, PEOPLE) and seen[-1] == (PEOPLE, PEOPLE) and seen == sorted(seen)
+    if connection.vendor == "postgresql":  # this thread, then two others for each of the two steps
+        assert len(threads) == 5 and threads[0] == threading.get_ident() and threading.get_ident() not in threads[1:]
+    else:
+        assert threads == []
+    assert sweep(as_of=AS_OF, batch=2)["new_breaches"] == 0
+
+
 def test_recompute_with_worker_processes(officer, make_doc, frozen):
     from tether.casework.services import recompute
     from tether.register.models import RegisterState

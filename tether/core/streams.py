@@ -1,0 +1,76 @@
+"""Independent batches of bulk work over two database connections at once (PostgreSQL).
+
+A batch of the sweep spends about half its time in Python and half waiting for the database. Run one after another
+on one connection, the two take turns: one core works while the other waits. ``in_streams`` runs the batches in
+threads, each with a database connection of its own, so while one thread waits for its statements (the interpreter
+lock released) another runs Python, and the database works on two connections at once: on two cores, both are busy.
+
+- Each batch is its own unit of work: ``work`` opens its own transaction, and no batch reads what another writes in
+  the same run. The results come back in the batches' order, whatever order they finished in.
+- Only on PostgreSQL, and only outside a transaction: SQLite has one writer at a time, and a transaction's other
+  connections would not see what it has not committed (a test's transaction, say). Otherwise, and for a single
+  batch, the batches run in order in the calling thread, with the same results.
+- Each thread runs ``prepare`` once on its new connection (a session setting the caller made on its own, say), in a
+  copy of the caller's context (``contextvars``), and closes its connection when it ends.
+- The first failure stops the other threads taking further batches, and is raised here once they have stopped.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import threading
+from collections.abc import Callable, Sequence
+from typing import TypeVar
+
+from django.db import connection, connections
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+STREAMS = 2  # threads: the machines Tether runs on have two cores at least; the database works on each connection
+
+
+def parallel() -> bool:
+    """True where ``in_streams`` spreads batches over connections: PostgreSQL, outside a transaction."""
+    return connection.vendor == "postgresql" and not connection.in_atomic_block
+
+
+def in_streams(batches: Sequence[T], work: Callable[[T], R], *, streams: int = STREAMS,
+               prepare: Callable[[], None] | None = None) -> list[R]:
+    """``[work(batch) for batch in batches]``, spread over ``streams`` threads with their own connections where
+    ``parallel()``; in this thread otherwise (``prepare`` is then not called: this connection is the caller's)."""
+    if streams < 2 or len(batches) < 2 or not parallel():
+        return [work(batch) for batch in batches]
+    results: dict[int, R] = {}
+    failures: list[BaseException] = []
+    lock = threading.Lock()
+    queue = iter(enumerate(batches))
+
+    def take() -> tuple[int, T] | None:
+        with lock:
+            if failures:
+                return None
+            return next(queue, None)
+
+    def stream() -> None:
+        try:
+            if prepare is not None:
+                prepare()
+            while (item := take()) is not None:
+                index, batch = item
+                results[index] = work(batch)
+        except BaseException as exc:  # raised in the caller's thread below
+            with lock:
+                failures.append(exc)
+        finally:
+            connections.close_all()  # this thread's own connections
+
+    threads = [threading.Thread(target=contextvars.copy_context().run, args=(stream,), name=f"tether-stream-{n}")
+               for n in range(min(streams, len(batches)))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if failures:
+        raise failures[0]
+    return [results[index] for index in range(len(batches))]
