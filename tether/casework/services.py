@@ -211,7 +211,7 @@ def sweep(
                     progress(done, total)
             return recorded
 
-        for recorded in in_streams(list(_chunks(people, batch)), record, prepare=_jit_off):
+        for recorded in in_streams(list(_chunks(people, batch)), record, prepare=jit_off):
             for key, value in recorded.items():
                 counts[key] += value
         phase("record")  # breaches, tasks and audit events, committed and chained
@@ -260,11 +260,11 @@ def _no_jit() -> Iterator[None]:
     """PostgreSQL: no JIT compilation for the sweep's statements. They are index range scans over few rows, but some
     are estimated dear (a join with an ``OR`` of ``NOT EXISTS``) and compiling them costs more than running them
     (0.1 to 0.2 s a statement at 1,000,000 registrants). Restored afterwards. The sweep's other connections
-    (``core.streams``) are set the same way when they open (``_jit_off``) and closed at the end."""
+    (``core.streams``) are set the same way when they open (``jit_off``) and closed at the end."""
     if connection.vendor != "postgresql":
         yield
         return
-    _jit_off()
+    jit_off()
     try:
         yield
     finally:
@@ -272,7 +272,9 @@ def _no_jit() -> Iterator[None]:
             cur.execute("RESET jit")
 
 
-def _jit_off() -> None:
+def jit_off() -> None:
+    """This connection without JIT compilation (PostgreSQL), as the sweep's connections are (``_no_jit``): the
+    ``prepare`` of the sweep's steps spread over connections (``core.streams``)."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cur:
             cur.execute("SET jit = off")
@@ -345,7 +347,7 @@ def _rematerialise_in_batches(ids: list[uuid.UUID], as_of: date, batch: int, spe
         with transaction.atomic():
             return rematerialise(chunk, as_of)
 
-    for phases in in_streams(list(_chunks(ids, batch)), one, prepare=_jit_off):
+    for phases in in_streams(list(_chunks(ids, batch)), one, prepare=jit_off):
         _add_phases(spent, phases)
     return len(ids)
 

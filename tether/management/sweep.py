@@ -21,7 +21,8 @@ from django.db.models import Exists, OuterRef, Q
 from tether.access.models import Force
 from tether.casework.models import Breach
 from tether.casework.selectors import PlaybookVersion
-from tether.casework.services import Missed, record_breaches
+from tether.casework.services import Missed, jit_off, record_breaches
+from tether.core.streams import in_streams
 
 from . import rules
 from .models import ManagementState
@@ -31,7 +32,8 @@ BATCH = 2000
 TITLES = {rules.HOME_VISIT: "Home visit", rules.ARMS_INITIAL: "ARMS assessment", rules.ARMS_REVIEW: "ARMS review"}
 
 
-def _chunks(items: list[Any], size: int = BATCH) -> Any:
+def _chunks(items: list[Any]) -> Any:
+    size = BATCH
     for i in range(0, len(items), size):
         yield items[i : i + size]
 
@@ -58,17 +60,27 @@ def step(as_of: date, force: Force | None, actor_label: str) -> dict[str, Any]:
     # had their duties evaluated on ``as_of`` with it (``register_extensions.outcomes_written``): not again here
     candidates = sorted(_unbreached(as_of, force).filter(evaluated_on__lt=as_of)
                         .exclude(person__state__evaluated_on=as_of).values_list("person_id", flat=True))
-    evaluated = 0
-    for chunk in _chunks(sorted(set(recheck) | set(candidates))):
+
+    def evaluate(chunk: list[Any]) -> int:
         with transaction.atomic():
-            evaluated += materialise(chunk, as_of)
+            return materialise(chunk, as_of)
+
+    # a batch at a time, on two connections at once on PostgreSQL (``core.streams``), as the sweep's own steps
+    evaluated = sum(in_streams(list(_chunks(sorted(set(recheck) | set(candidates)))), evaluate, prepare=jit_off))
     found = list(_unbreached(as_of, force).filter(evaluated_on__lte=as_of)
                  .values_list("person_id", "visit_due", "assessment_kind", "assessment_due", "duties"))
     counts = {"evaluated": evaluated, "new_breaches": 0, "tasks_created": 0, "breaches_on_open_cases": 0}
     playbooks: dict[int, PlaybookVersion] = {}
-    for chunk in _chunks(found):
+
+    def record(chunk: list[tuple[Any, ...]]) -> dict[str, int]:
+        recorded = {"new_breaches": 0, "tasks_created": 0, "breaches_on_open_cases": 0}
         with transaction.atomic():
-            _record(chunk, as_of, playbooks, counts, actor_label)
+            _record(chunk, as_of, playbooks, recorded, actor_label)
+        return recorded
+
+    for recorded in in_streams(list(_chunks(found)), record, prepare=jit_off):
+        for key, value in recorded.items():
+            counts[key] += value
     return counts
 
 

@@ -83,8 +83,8 @@ def test_the_sweep_spreads_its_batches_over_two_connections(officer, make_doc, f
 
     _make_people(officer, make_doc)
     threads = []
-    jit_off = services._jit_off
-    monkeypatch.setattr(services, "_jit_off", lambda: (threads.append(threading.get_ident()), jit_off()))
+    jit_off = services.jit_off
+    monkeypatch.setattr(services, "jit_off", lambda: (threads.append(threading.get_ident()), jit_off()))
     seen = []
     summary = sweep(as_of=AS_OF, batch=2, progress=lambda done, total: seen.append((done, total)))
     assert summary["reevaluated_due_to_time"] == PEOPLE
