@@ -285,6 +285,9 @@ def plant_management(connection: Any, n: int, quiet: bool) -> dict[str, Any]:
     assert all(p == next(iter(policies.values())) for p in policies.values())
     rows = _management_templates(_templates(), policies)
     with connection.cursor() as cur:
+        # a snapshot built without management facts holds the stored outcome of "no duties" for everyone
+        # (``plant_unmanaged_states``): the outcome planted below replaces it
+        cur.execute("DELETE FROM management_managementstate")
         cur.execute("DROP TABLE IF EXISTS bench_mforce")
         cur.execute("CREATE TEMP TABLE bench_mforce (id integer, jurisdiction varchar(20))")
         cur.executemany("INSERT INTO bench_mforce VALUES (%s, %s)",

@@ -28,7 +28,7 @@ from tether.core import clock
 from tether.core.arrays import array_literal
 from tether.core.collecting import fewer_collections
 from tether.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
-from tether.core.streams import in_streams
+from tether.core.streams import batches, in_streams
 from tether.obligations import RULES_VERSION
 from tether.register.models import Person, PersonObligation, RegisterState
 from tether.register.selectors import as_date, as_uuid, ids_in
@@ -211,7 +211,7 @@ def sweep(
                     progress(done, total)
             return recorded
 
-        for recorded in in_streams(list(_chunks(people, batch)), record, prepare=jit_off):
+        for recorded in in_streams(batches(people, batch), record, prepare=jit_off):
             for key, value in recorded.items():
                 counts[key] += value
         phase("record")  # breaches, tasks and audit events, committed and chained
@@ -347,7 +347,7 @@ def _rematerialise_in_batches(ids: list[uuid.UUID], as_of: date, batch: int, spe
         with transaction.atomic():
             return rematerialise(chunk, as_of)
 
-    for phases in in_streams(list(_chunks(ids, batch)), one, prepare=jit_off):
+    for phases in in_streams(batches(ids, batch), one, prepare=jit_off):
         _add_phases(spent, phases)
     return len(ids)
 

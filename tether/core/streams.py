@@ -30,6 +30,26 @@ R = TypeVar("R")
 STREAMS = 2  # threads: the machines Tether runs on have two cores at least; the database works on each connection
 
 
+def batches(items: Sequence[T], most: int, *, streams: int = STREAMS) -> list[list[T]]:
+    """``items`` in batches of at most ``most``, in order, as even in size as can be, and (when there are several, and
+    ``parallel()``) as many as a whole number of rounds of ``streams``: 10,000 items of at most 2,000 are six batches of
+    1,667 or 1,666 over two connections, three each, not five of 2,000, where one connection would wait for the other
+    through a fifth round."""
+    items = list(items)
+    if not items:
+        return []
+    count = -(-len(items) // max(1, most))
+    if count > 1 and streams > 1 and parallel():
+        count = -(-count // streams) * streams
+    size, extra = divmod(len(items), count)
+    out, start = [], 0
+    for n in range(count):
+        end = start + size + (1 if n < extra else 0)
+        out.append(items[start:end])
+        start = end
+    return [batch for batch in out if batch]
+
+
 def parallel() -> bool:
     """True where ``in_streams`` spreads batches over connections: PostgreSQL, outside a transaction."""
     return connection.vendor == "postgresql" and not connection.in_atomic_block

@@ -22,7 +22,7 @@ from tether.access.models import Force
 from tether.casework.models import Breach
 from tether.casework.selectors import PlaybookVersion
 from tether.casework.services import Missed, jit_off, record_breaches
-from tether.core.streams import in_streams
+from tether.core.streams import batches, in_streams
 
 from . import rules
 from .models import ManagementState
@@ -30,12 +30,6 @@ from .outcomes import materialise
 
 BATCH = 2000
 TITLES = {rules.HOME_VISIT: "Home visit", rules.ARMS_INITIAL: "ARMS assessment", rules.ARMS_REVIEW: "ARMS review"}
-
-
-def _chunks(items: list[Any]) -> Any:
-    size = BATCH
-    for i in range(0, len(items), size):
-        yield items[i : i + size]
 
 
 def _scoped(qs: Any, force: Force | None) -> Any:
@@ -66,7 +60,8 @@ def step(as_of: date, force: Force | None, actor_label: str) -> dict[str, Any]:
             return materialise(chunk, as_of)
 
     # a batch at a time, on two connections at once on PostgreSQL (``core.streams``), as the sweep's own steps
-    evaluated = sum(in_streams(list(_chunks(sorted(set(recheck) | set(candidates)))), evaluate, prepare=jit_off))
+    evaluated = sum(in_streams(batches(sorted(set(recheck) | set(candidates)), BATCH), evaluate,
+                                 prepare=jit_off))
     found = list(_unbreached(as_of, force).filter(evaluated_on__lte=as_of)
                  .values_list("person_id", "visit_due", "assessment_kind", "assessment_due", "duties"))
     counts = {"evaluated": evaluated, "new_breaches": 0, "tasks_created": 0, "breaches_on_open_cases": 0}
@@ -78,7 +73,7 @@ def step(as_of: date, force: Force | None, actor_label: str) -> dict[str, Any]:
             _record(chunk, as_of, playbooks, recorded, actor_label)
         return recorded
 
-    for recorded in in_streams(list(_chunks(found)), record, prepare=jit_off):
+    for recorded in in_streams(batches(found, BATCH), record, prepare=jit_off):
         for key, value in recorded.items():
             counts[key] += value
     return counts

@@ -82,3 +82,20 @@ def test_one_batch_or_one_stream_runs_here():
     assert in_streams([[2]], lambda b: threading.get_ident()) == [threading.get_ident()]
     assert in_streams([[1], [2]], lambda b: threading.get_ident(), streams=1) == [threading.get_ident()] * 2
     assert in_streams([], lambda b: b) == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_batches_are_even_and_fill_whole_rounds_of_the_streams():
+    from tether.core.streams import batches
+
+    items = list(range(10_000))
+    split = batches(items, 2000)
+    assert [n for batch in split for n in batch] == items  # every item once, in order
+    if parallel():  # six of 1,667 or 1,666: three rounds of two, not five batches with a fifth round for one
+        assert [len(batch) for batch in split] == [1667, 1667, 1667, 1667, 1666, 1666]
+    else:
+        assert [len(batch) for batch in split] == [2000] * 5
+    assert [len(b) for b in batches(items, 2000, streams=1)] == [2000] * 5
+    assert batches(list(range(3)), 2000) == [[0, 1, 2]]  # one batch: nothing to share
+    assert batches([], 2000) == []
+    assert [len(b) for b in batches(list(range(5)), 1)] == [1] * 5  # no batch is left empty
