@@ -12,7 +12,8 @@ lock released) another runs Python, and the database works on two connections at
   batch, the batches run in order in the calling thread, with the same results.
 - Each thread runs ``prepare`` once on its new connection (a session setting the caller made on its own, say), in a
   copy of the caller's context (``contextvars``), and closes its connection when it ends.
-- The first failure stops the other threads taking further batches, and is raised here once they have stopped.
+- The first failure stops the other threads taking further batches, and is raised here once they have stopped; so
+  does an interruption of the caller (Ctrl-C): the batches under way end (each commits or rolls back), no more start.
 """
 
 from __future__ import annotations
@@ -63,12 +64,13 @@ def in_streams(batches: Sequence[T], work: Callable[[T], R], *, streams: int = S
         return [work(batch) for batch in batches]
     results: dict[int, R] = {}
     failures: list[BaseException] = []
+    stopping = threading.Event()  # a failure, or the caller interrupted (Ctrl-C): no batch more is taken
     lock = threading.Lock()
     queue = iter(enumerate(batches))
 
     def take() -> tuple[int, T] | None:
         with lock:
-            if failures:
+            if stopping.is_set():
                 return None
             return next(queue, None)
 
@@ -82,6 +84,7 @@ def in_streams(batches: Sequence[T], work: Callable[[T], R], *, streams: int = S
         except BaseException as exc:  # raised in the caller's thread below
             with lock:
                 failures.append(exc)
+            stopping.set()
         finally:
             connections.close_all()  # this thread's own connections
 
@@ -89,8 +92,14 @@ def in_streams(batches: Sequence[T], work: Callable[[T], R], *, streams: int = S
                for n in range(min(streams, len(batches)))]
     for thread in threads:
         thread.start()
-    for thread in threads:
-        thread.join()
+    try:
+        for thread in threads:
+            thread.join()
+    except BaseException:  # interrupted: the batches under way finish (each commits or rolls back), no more start
+        stopping.set()
+        for thread in threads:
+            thread.join()
+        raise
     if failures:
         raise failures[0]
     return [results[index] for index in range(len(batches))]

@@ -99,3 +99,32 @@ def test_batches_are_even_and_fill_whole_rounds_of_the_streams():
     assert batches(list(range(3)), 2000) == [[0, 1, 2]]  # one batch: nothing to share
     assert batches([], 2000) == []
     assert [len(b) for b in batches(list(range(5)), 1)] == [1] * 5  # no batch is left empty
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_interrupted_caller_starts_no_more_batches(monkeypatch):
+    """Ctrl-C while the threads work: the batches under way end, no more start, and the interruption is raised."""
+    if not parallel():
+        pytest.skip("the batches run in the caller's thread: an interruption stops them where it lands")
+    started = []
+    release = threading.Event()
+
+    def work(n: int) -> int:
+        started.append(n)
+        release.wait(timeout=10)
+        return n
+
+    joined = []
+    real_join = threading.Thread.join
+
+    def interrupted_join(self, timeout=None):
+        if self.name.startswith("tether-stream-") and not joined:
+            joined.append(self)
+            release.set()
+            raise KeyboardInterrupt
+        return real_join(self, timeout)
+
+    monkeypatch.setattr(threading.Thread, "join", interrupted_join)
+    with pytest.raises(KeyboardInterrupt):
+        in_streams(list(range(50)), work)
+    assert len(started) <= 4  # the two under way, and at most one more each as the interruption landed
