@@ -56,17 +56,18 @@ def parallel() -> bool:
     return connection.vendor == "postgresql" and not connection.in_atomic_block
 
 
-def in_streams(batches: Sequence[T], work: Callable[[T], R], *, streams: int = STREAMS,
+def in_streams(chunks: Sequence[T], work: Callable[[T], R], *, streams: int = STREAMS,
                prepare: Callable[[], None] | None = None) -> list[R]:
-    """``[work(batch) for batch in batches]``, spread over ``streams`` threads with their own connections where
-    ``parallel()``; in this thread otherwise (``prepare`` is then not called: this connection is the caller's)."""
-    if streams < 2 or len(batches) < 2 or not parallel():
-        return [work(batch) for batch in batches]
+    """``[work(chunk) for chunk in chunks]`` (the batches, ``batches``), spread over ``streams`` threads with their own
+    connections where ``parallel()``; in this thread otherwise (``prepare`` is then not called: this connection is the
+    caller's)."""
+    if streams < 2 or len(chunks) < 2 or not parallel():
+        return [work(chunk) for chunk in chunks]
     results: dict[int, R] = {}
     failures: list[BaseException] = []
     stopping = threading.Event()  # a failure, or the caller interrupted (Ctrl-C): no batch more is taken
     lock = threading.Lock()
-    queue = iter(enumerate(batches))
+    queue = iter(enumerate(chunks))
 
     def take() -> tuple[int, T] | None:
         with lock:
@@ -79,8 +80,8 @@ def in_streams(batches: Sequence[T], work: Callable[[T], R], *, streams: int = S
             if prepare is not None:
                 prepare()
             while (item := take()) is not None:
-                index, batch = item
-                results[index] = work(batch)
+                index, chunk = item
+                results[index] = work(chunk)
         except BaseException as exc:  # raised in the caller's thread below
             with lock:
                 failures.append(exc)
@@ -89,7 +90,7 @@ def in_streams(batches: Sequence[T], work: Callable[[T], R], *, streams: int = S
             connections.close_all()  # this thread's own connections
 
     threads = [threading.Thread(target=contextvars.copy_context().run, args=(stream,), name=f"tether-stream-{n}")
-               for n in range(min(streams, len(batches)))]
+               for n in range(min(streams, len(chunks)))]
     for thread in threads:
         thread.start()
     try:
@@ -102,4 +103,4 @@ def in_streams(batches: Sequence[T], work: Callable[[T], R], *, streams: int = S
         raise
     if failures:
         raise failures[0]
-    return [results[index] for index in range(len(batches))]
+    return [results[index] for index in range(len(chunks))]

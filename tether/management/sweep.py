@@ -60,8 +60,7 @@ def step(as_of: date, force: Force | None, actor_label: str) -> dict[str, Any]:
             return materialise(chunk, as_of)
 
     # a batch at a time, on two connections at once on PostgreSQL (``core.streams``), as the sweep's own steps
-    evaluated = sum(in_streams(batches(sorted(set(recheck) | set(candidates)), BATCH), evaluate,
-                                 prepare=jit_off))
+    evaluated = sum(in_streams(batches(sorted(set(recheck) | set(candidates)), BATCH), evaluate, prepare=jit_off))
     found = list(_unbreached(as_of, force).filter(evaluated_on__lte=as_of)
                  .values_list("person_id", "visit_due", "assessment_kind", "assessment_due", "duties"))
     counts = {"evaluated": evaluated, "new_breaches": 0, "tasks_created": 0, "breaches_on_open_cases": 0}
