@@ -18,12 +18,13 @@ from collections.abc import Callable
 from typing import Any
 
 from django import template
-from django.template.base import render_value_in_context
 from django.template.context import Context
 from django.template.defaultfilters import date as django_date
 from django.utils.dates import MONTHS, MONTHS_3
 from django.utils.html import format_html
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
+
+from tether.ui.fields import options_html, render_field
 
 register = template.Library()
 
@@ -41,11 +42,16 @@ def status_tag(status: Any, label: Any) -> str:
 @register.simple_tag(takes_context=True)
 def select_options(context: Context, options: Any, selected: Any) -> SafeString:
     """Each ``(value, text)`` of ``options`` as an ``<option>``, the one equal to ``selected`` selected, each followed
-    by the select's indent: the text the loop over them in ``select.html`` gave, each value shown as a template shows
-    it (``render_value_in_context``: localised, escaped). A rules explorer page has over a hundred."""
-    shown = [(render_value_in_context(value, context), " selected" if value == selected else "",
-              render_value_in_context(text, context)) for value, text in options]
-    return mark_safe("".join(f'<option value="{v}"{s}>{t}</option>\n    ' for v, s, t in shown))  # noqa: S308 - escaped above
+    by the select's indent: the text a loop over them in a template gave, each value shown as a template shows it
+    (``render_value_in_context``: localised, escaped). A rules explorer page has over a hundred."""
+    return options_html(context, options, selected)
+
+
+@register.simple_tag(takes_context=True)
+def govuk_field(context: Context, kind: str) -> SafeString:
+    """A GOV.UK form field (``input``, ``select``, ``textarea``, ``checkbox``: ``ui.fields``) with the parameters of
+    the include it is the body of: the whole of ``ui/govuk/<kind>.html``."""
+    return render_field(kind, context)
 
 
 def _day(v: dt.date) -> str:
