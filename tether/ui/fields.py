@@ -11,6 +11,7 @@ the old markup and the tag for every field over many parameter values and compar
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 from typing import Any
 
@@ -48,7 +49,9 @@ class _Field:
         return value
 
     def show(self, value: Any) -> str:
-        """``{{ value }}``."""
+        """``{{ value }}``: plain text escaped (as Django's ``escape``), the rest as a template renders it."""
+        if type(value) is str and self.context.autoescape:
+            return html.escape(value)
         return render_value_in_context(value, self.context)
 
     def __getitem__(self, name: str) -> str:
