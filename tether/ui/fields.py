@@ -1,5 +1,5 @@
-"""The GOV.UK form fields (``ui/govuk/input.html``, ``select.html``, ``checkbox.html``, ``textarea.html``) made in
-Python, the same HTML the templates' markup gave.
+"""The GOV.UK form fields (``ui/govuk/input.html``, ``select.html``, ``checkbox.html``, ``textarea.html``,
+``date_input.html``, ``radios.html``) made in Python, the same HTML the templates' markup gave.
 
 Each of those templates is one tag (``{% govuk_field "input" %}``) that reads the include's parameters from its
 context. A field as template markup is some thirty nodes, each a variable looked up and rendered; a rules explorer
@@ -24,7 +24,7 @@ _MISSING = object()
 
 def options_html(context: Context, options: Any, selected: Any) -> SafeString:
     """Each ``(value, text)`` of ``options`` as an ``<option>``, the one equal to ``selected`` selected, each followed
-    by the select's indent (``{% select_options %}``): each value shown as a template shows it."""
+    by the select's indent: each value shown as a template shows it. A rules explorer page has over a hundred."""
     shown = [(render_value_in_context(value, context), " selected" if value == selected else "",
               render_value_in_context(text, context)) for value, text in options or ()]
     return mark_safe("".join(f'<option value="{v}"{s}>{t}</option>\n    ' for v, s, t in shown))  # noqa: S308 - escaped above
@@ -36,12 +36,12 @@ class _Field:
     def __init__(self, context: Context) -> None:
         self.context = context
 
-    def value(self, name: str) -> Any:
-        """The parameter as ``{% if name %}`` and the filters see it: missing is "" (the engine's default for an
-        unknown variable), a callable is called."""
+    def value(self, name: str, missing: Any = "") -> Any:
+        """The parameter as the filters and a tag's arguments see it: missing is "" (the engine's default for an
+        unknown variable; ``{% if %}`` sees None, so ``missing=None`` where it is compared), a callable is called."""
         value = self.context.get(name, _MISSING)
         if value is _MISSING:
-            return ""
+            return missing
         if callable(value) and not getattr(value, "do_not_call_in_templates", False):
             if getattr(value, "alters_data", False):
                 return ""
@@ -122,7 +122,7 @@ def _select(f: _Field) -> str:
         _group(error) + f.label_hint_error(hint, error)
         + f'<select class="{_classes(f, "govuk-select", classes, error)}" id="{name}" name="{name}"'
         f'{f.described(hint, error)}>\n    '
-        + options_html(f.context, f.value("options"), f.value("selected")) + "\n  </select>\n</div>"
+        + options_html(f.context, f.value("options"), f.value("selected", missing=None)) + "\n  </select>\n</div>"
     )
 
 
@@ -152,8 +152,61 @@ def _checkbox(f: _Field) -> str:
     )
 
 
+def _fieldset(f: _Field, hint: Any, error: Any, role: str = "") -> str:
+    """A group's fieldset, legend, hint and error, each followed by its indent."""
+    name, classes = f["name"], f.value("legend_classes")
+    legend = " " + f.show(classes) if classes else " govuk-fieldset__legend--s"
+    out = (_group(error) + f'<fieldset class="govuk-fieldset"{role}{f.described(hint, error)}>\n    '
+           f'<legend class="govuk-fieldset__legend{legend}">{f["legend"]}</legend>\n    ')
+    if hint:
+        out += f'<div id="{name}-hint" class="govuk-hint">{f.show(hint)}</div>'
+    out += "\n    "
+    if error:
+        out += _error(name, f.show(error))
+    return out + "\n    "
+
+
+_DATE_PARTS = (("day", "Day", "2"), ("month", "Month", "2"), ("year", "Year", "4"))
+
+
+def _date_input(f: _Field) -> str:
+    hint, error = f.value("hint"), f.value("error")
+    name = f["name"]
+    parts = []
+    for part, label, width in _DATE_PARTS:
+        value = f.value(part)
+        parts.append(
+            '\n      <div class="govuk-date-input__item">\n        <div class="govuk-form-group">\n'
+            f'          <label class="govuk-label govuk-date-input__label" for="{name}_{part}">{label}</label>\n'
+            f'          <input class="govuk-input govuk-date-input__input govuk-input--width-{width}'
+            f'{" govuk-input--error" if error else ""}" id="{name}_{part}" name="{name}_{part}" type="text"'
+            f' inputmode="numeric" value="{"" if value is None else f.show(value)}">\n        </div>\n      </div>'
+        )
+    return (_fieldset(f, hint, error, ' role="group"') + f'<div class="govuk-date-input" id="{name}">'
+            + "".join(parts) + "\n    </div>\n  </fieldset>\n</div>")
+
+
+def _radios(f: _Field) -> str:
+    hint, error, selected = f.value("hint"), f.value("error"), f.value("selected", missing=None)
+    name = f["name"]
+    items = []
+    for n, (value, text) in enumerate(f.value("options") or (), start=1):
+        at = name if n == 1 else f"{name}-{n}"
+        items.append(
+            '\n      <div class="govuk-radios__item">\n'
+            f'        <input class="govuk-radios__input" id="{at}" name="{name}" type="radio"'
+            f' value="{f.show(value)}"{" checked" if value == selected else ""}>\n'
+            f'        <label class="govuk-label govuk-radios__label" for="{at}">{f.show(text)}</label>\n'
+            "      </div>\n      "
+        )
+    kinds = "".join(f" govuk-radios--{kind}" for kind in ("inline", "small") if f.value(kind))
+    return (_fieldset(f, hint, error) + f'<div class="govuk-radios{kinds}" data-module="govuk-radios">\n      '
+            + "".join(items) + "\n    </div>\n  </fieldset>\n</div>")
+
+
 FIELDS: dict[str, Callable[[_Field], str]] = {
-    "input": _input, "select": _select, "textarea": _textarea, "checkbox": _checkbox,
+    "input": _input, "select": _select, "textarea": _textarea, "checkbox": _checkbox, "date_input": _date_input,
+    "radios": _radios,
 }
 
 

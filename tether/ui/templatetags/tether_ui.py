@@ -3,7 +3,7 @@ general machinery costs more than the row. A builtin of every template (``TEMPLA
 own): nothing loads it.
 
 ``{% status_tag status label %}``: a register status as a GOV.UK tag (the register list, the person page heading).
-``{% select_options options selected %}``: a GOV.UK select's options (``ui/govuk/select.html``).
+``{% govuk_field "input" %}``: the whole of a GOV.UK form field's template (``ui/govuk/*.html``; ``ui.fields``).
 ``|date``: Django's ``date`` filter, which it replaces, with the formats the pages print row after row worked out
 directly. Django's parses its format string and formats through ``DateFormat`` at every call: about 15 microseconds,
 where a person page prints some fifty dates. The formats below give the same text from the value's own fields (the
@@ -24,7 +24,7 @@ from django.utils.dates import MONTHS, MONTHS_3
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
-from tether.ui.fields import options_html, render_field
+from tether.ui.fields import render_field
 
 register = template.Library()
 
@@ -40,17 +40,9 @@ def status_tag(status: Any, label: Any) -> str:
 
 
 @register.simple_tag(takes_context=True)
-def select_options(context: Context, options: Any, selected: Any) -> SafeString:
-    """Each ``(value, text)`` of ``options`` as an ``<option>``, the one equal to ``selected`` selected, each followed
-    by the select's indent: the text a loop over them in a template gave, each value shown as a template shows it
-    (``render_value_in_context``: localised, escaped). A rules explorer page has over a hundred."""
-    return options_html(context, options, selected)
-
-
-@register.simple_tag(takes_context=True)
 def govuk_field(context: Context, kind: str) -> SafeString:
-    """A GOV.UK form field (``input``, ``select``, ``textarea``, ``checkbox``: ``ui.fields``) with the parameters of
-    the include it is the body of: the whole of ``ui/govuk/<kind>.html``."""
+    """A GOV.UK form field (``input``, ``select``, ``textarea``, ``checkbox``, ``date_input``, ``radios``:
+    ``ui.fields``) with the parameters of the include it is the body of: the whole of ``ui/govuk/<kind>.html``."""
     return render_field(kind, context)
 
 
