@@ -7,11 +7,13 @@ Users whose role sees personal data must also have given a two-factor code in th
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.utils.functional import LazyObject, empty
 
 from .two_factor import next_step_url, two_factor_pending
 
@@ -21,13 +23,25 @@ TWO_FACTOR_OPEN_PREFIXES = (*OPEN_PREFIXES, "/sign-out/")
 
 
 class LoginRequiredMiddleware:
+    """Also hands the rest of the request the user itself: ``request.user`` was a lazy object (Django's, wrapped in
+    django-otp's) until here, where it is first read, and every later read of it (permissions, templates: hundreds on
+    a list page) went through both wrappers."""
+
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if not request.user.is_authenticated and not request.path.startswith(OPEN_PREFIXES):
             return redirect_to_login(request.get_full_path(), settings.LOGIN_URL)
+        request.user = unwrapped(request.user)
         return self.get_response(request)
+
+
+def unwrapped(user: Any) -> Any:
+    """The user behind lazy objects already evaluated (``SimpleLazyObject``, nested); the object given otherwise."""
+    while isinstance(user, LazyObject) and user._wrapped is not empty:
+        user = user._wrapped
+    return user
 
 
 class TwoFactorRequiredMiddleware:
