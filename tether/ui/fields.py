@@ -69,18 +69,17 @@ class _Field:
             ids += f"{name}-error"
         return f' aria-describedby="{ids}"'
 
+    def hint_and_error(self, hint: Any, error: Any, indent: str) -> str:
+        """The hint line and the error line (each empty when not given), each followed by ``indent``."""
+        name = self["name"]
+        out = (f'<div id="{name}-hint" class="govuk-hint">{self.show(hint)}</div>' if hint else "") + indent
+        return out + (_error(name, self.show(error)) if error else "") + indent
+
     def label_hint_error(self, hint: Any, error: Any) -> str:
         """The label, hint and error lines of an input, a select or a textarea, each followed by its indent."""
-        name = self["name"]
         classes = self.value("label_classes")
-        out = (f'<label class="govuk-label{" " + self.show(classes) if classes else ""}" for="{name}">'
-               f'{self["label"]}</label>\n  ')
-        if hint:
-            out += f'<div id="{name}-hint" class="govuk-hint">{self.show(hint)}</div>'
-        out += "\n  "
-        if error:
-            out += _error(name, self.show(error))
-        return out + "\n  "
+        return (f'<label class="govuk-label{" " + self.show(classes) if classes else ""}" for="{self["name"]}">'
+                f'{self["label"]}</label>\n  ' + self.hint_and_error(hint, error, "\n  "))
 
 
 def _error(name: str, shown: str) -> str:
@@ -154,16 +153,11 @@ def _checkbox(f: _Field) -> str:
 
 def _fieldset(f: _Field, hint: Any, error: Any, role: str = "") -> str:
     """A group's fieldset, legend, hint and error, each followed by its indent."""
-    name, classes = f["name"], f.value("legend_classes")
+    classes = f.value("legend_classes")
     legend = " " + f.show(classes) if classes else " govuk-fieldset__legend--s"
-    out = (_group(error) + f'<fieldset class="govuk-fieldset"{role}{f.described(hint, error)}>\n    '
-           f'<legend class="govuk-fieldset__legend{legend}">{f["legend"]}</legend>\n    ')
-    if hint:
-        out += f'<div id="{name}-hint" class="govuk-hint">{f.show(hint)}</div>'
-    out += "\n    "
-    if error:
-        out += _error(name, f.show(error))
-    return out + "\n    "
+    return (_group(error) + f'<fieldset class="govuk-fieldset"{role}{f.described(hint, error)}>\n    '
+            f'<legend class="govuk-fieldset__legend{legend}">{f["legend"]}</legend>\n    '
+            + f.hint_and_error(hint, error, "\n    "))
 
 
 _DATE_PARTS = (("day", "Day", "2"), ("month", "Month", "2"), ("year", "Year", "4"))
