@@ -1,9 +1,9 @@
 """The stored outcome of the law: the one place a person's evaluation is written.
 
 For each person a ``RegisterState`` row (status, registration period, next due date, ``changes_on``) and one
-``PersonObligation`` row per obligation, written as plain rows (``COPY`` on PostgreSQL, ``executemany`` on SQLite),
-replacing the last outcome only where it changed. The write path (``services``) calls ``materialise`` after each
-change; the daily sweep and ``tether sweep --recompute`` call ``rematerialise`` for batches of people.
+``PersonObligation`` row per obligation, written as plain rows (``COPY`` on PostgreSQL, several rows a statement on
+SQLite), replacing the last outcome only where it changed. The write path (``services``) calls ``materialise`` after
+each change; the daily sweep and ``tether sweep --recompute`` call ``rematerialise`` for batches of people.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from typing import Any
 from django.db import connection
 
 from tether.core import clock
+from tether.core.inserts import insert_rows
 from tether.obligations import evaluate
 
 from . import extensions
@@ -196,7 +197,7 @@ def _write(
     obligations: list[tuple[Any, ...]], moved: Sequence[tuple[uuid.UUID, date | None]] = (),
 ) -> None:
     """Move ``changes_on`` of those in ``moved`` on, delete the outcome of ``delete``, insert the new rows:
-    ``COPY`` on PostgreSQL, ``executemany`` on SQLite. Plain rows, never model instances."""
+    ``COPY`` on PostgreSQL, several rows a statement on SQLite. Plain rows, never model instances."""
     qn = connection.ops.quote_name
     moving = f"UPDATE {qn(state_table)} SET changes_on = %s WHERE person_id = %s"  # noqa: S608
     deletes = [f"DELETE FROM {qn(table)} WHERE {{ids}}" for table in (state_table, obligation_table)]  # noqa: S608
@@ -227,9 +228,7 @@ def _write(
         at = STATE_COLUMNS.index("evaluated_at")  # stored as the ORM stores it (naive UTC text)
         for table, columns, rows in inserts:
             if rows:
-                sql = (f"INSERT INTO {qn(table)} ({', '.join(qn(c) for c in columns)})"  # noqa: S608
-                       f" VALUES ({', '.join(['%s'] * len(columns))})")
-                cur.executemany(sql, [
+                insert_rows(cur, f"INSERT INTO {qn(table)} ({', '.join(qn(c) for c in columns)})", [
                     (row[0].hex, *row[1:at], ops.adapt_datetimefield_value(row[at]), *row[at + 1 :])
                     if table == state_table else (row[0].hex, *row[1:])
                     for row in rows

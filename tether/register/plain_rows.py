@@ -4,8 +4,8 @@ The register's bulk writes (an import, the demo register) insert a million rows 
 for each and letting ``bulk_create`` prepare it costs far more than the database's own work. A ``Table`` takes rows
 as tuples of Python values in the order of the columns it was given, fills every other column with the field's
 default (as a new model instance would) and adapts each value as the field does for the database (``UUID`` as
-32 hex digits on SQLite, dates and times as SQLite's text): ``COPY`` on PostgreSQL, ``executemany`` elsewhere.
-An auto-incremented primary key is left to the database, as ``bulk_create`` leaves it.
+32 hex digits on SQLite, dates and times as SQLite's text): ``COPY`` on PostgreSQL, several rows a statement on
+SQLite (``core.inserts``). An auto-incremented primary key is left to the database, as ``bulk_create`` leaves it.
 
 ``write`` is for the parts other modules write beside a registrant (their document sections): plain rows inside
 ``writing_plain(True)`` (the register's bulk writer sets it), model instances otherwise, the same rows either way.
@@ -23,6 +23,8 @@ from functools import partial
 from typing import Any
 
 from django.db import connection, models
+
+from tether.core.inserts import insert_rows
 
 from .selectors import id_conditions
 
@@ -141,8 +143,7 @@ class Table:
                     for row in values:
                         copy.write_row(row)
                 return
-            cur.executemany(f"INSERT INTO {table} ({names}) VALUES ({', '.join(['%s'] * len(self.fields))})",  # noqa: S608
-                            values)
+            insert_rows(cur, f"INSERT INTO {table} ({names})", values)  # several rows a statement
 
     def upsert(self, rows: Sequence[Sequence[Any]], conflict: str) -> None:
         """Insert these rows, each replacing the row that holds its ``conflict`` column's value already (``INSERT ...
@@ -152,11 +153,14 @@ class Table:
         qn = connection.ops.quote_name
         names = [qn(str(f.column)) for f in self.fields]
         key = qn(next(str(f.column) for f in self.fields if conflict in (f.name, f.attname)))
-        sql = (f"INSERT INTO {qn(self.model._meta.db_table)} ({', '.join(names)})"  # noqa: S608
-               f" VALUES ({', '.join(['%s'] * len(names))}) ON CONFLICT ({key}) DO UPDATE SET "
-               + ", ".join(f"{name} = EXCLUDED.{name}" for name in names if name != key))
+        head = f"INSERT INTO {qn(self.model._meta.db_table)} ({', '.join(names)})"
+        tail = f" ON CONFLICT ({key}) DO UPDATE SET " + ", ".join(
+            f"{name} = EXCLUDED.{name}" for name in names if name != key)
         with connection.cursor() as cur:
-            cur.executemany(sql, self.adapted(rows))
+            if connection.vendor == "sqlite":  # several rows a statement (a later row replaces an earlier one)
+                insert_rows(cur, head, self.adapted(rows), tail=tail)
+                return
+            cur.executemany(f"{head} VALUES ({', '.join(['%s'] * len(names))}){tail}", self.adapted(rows))
 
 
 def ids_in_order(model: type[models.Model], person_ids: Sequence[uuid.UUID]) -> list[Any]:
