@@ -11,7 +11,7 @@ from collections import defaultdict
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import connection
 
 from tether.access.constants import Role
 from tether.access.models import Force, User
@@ -89,29 +89,47 @@ def evaluate_duties(ids: list[Any], today: date) -> None:
         materialise(ids[i : i + 2000], today)
 
 
-def populate(seed: int = 2018, today: date | None = None, *, evaluate: bool = True) -> dict[str, Any]:
-    """Add management facts to every registrant that has none, then evaluate their duties (unless not
-    ``evaluate``: the caller evaluates them, with everyone else it wrote)."""
-    today = today or clock.today()
-    rng = random.Random(seed * 7919)
-    have = set(RiskLevelSpell.objects.values_list("person_id", flat=True).distinct())
-    people = list(Person.objects.exclude(pk__in=have).order_by("pk").values_list("pk", "owning_force_id"))
-    states = dict(RegisterState.objects.values_list("person_id", "registration_start"))
-    by_force: dict[int, list[Any]] = defaultdict(list)
-    for pid, fid in people:
-        by_force[fid].append(pid)
-    rows: dict[Any, list[Any]] = defaultdict(list)
-    now = clock.now()
-    shares: dict[str, int] = defaultdict(int)
-    with transaction.atomic():
+class Management:
+    """Management facts added batch by batch as the demo register is written: each batch's registrants get theirs,
+    in the transaction that wrote them (``add``; their duties evaluated after it); ``finish`` records what was added.
+
+    ``expected``: registrants per force code in the whole load (``geography.force_counts``), which sizes each
+    force's synthetic offender managers (one per ~55 registrants: caseloads around and above the benchmark of 50)
+    before all of the force's registrants are written. Seeded: the same seed and batches give the same facts."""
+
+    def __init__(self, seed: int, today: date, expected: dict[str, int]) -> None:
+        self.today, self.expected = today, expected
+        self.rng = random.Random(seed * 7919)
+        self.now = clock.now()
+        self.forces: dict[int, Force] = {}
+        self.officers: dict[int, list[User]] = {}
+        self.shares: dict[str, int] = defaultdict(int)
+        self.registrants = self.reactive = self.visits = 0
+
+    def _force(self, fid: int) -> tuple[Force, list[User]]:
+        if fid not in self.forces:
+            force = self.forces[fid] = Force.objects.get(pk=fid)
+            self.officers[fid] = _officers(force, max(1, math.ceil(self.expected.get(force.code, 1) / 55)))
+            # every demo force manages in Tether (the fixed minimums): its registrants' duties run from registration
+            if not VisitPolicy.objects.filter(force_id=fid).exists():
+                VisitPolicy.objects.create(force_id=fid, kind=rules.FIXED, valid_from=self.now)
+        return self.forces[fid], self.officers[fid]
+
+    def add(self, people: list[tuple[Any, int]]) -> None:
+        """Risk levels, MAPPA, offender managers, visits and ARMS assessments for these registrants (id, owning force
+        id), none of whom has any yet, inside the caller's transaction; their duties are the caller's to evaluate."""
+        rng, today, now = self.rng, self.today, self.now
+        starts = _registration_starts([pid for pid, _ in people])
+        by_force: dict[int, list[Any]] = defaultdict(list)
+        for pid, fid in people:
+            by_force[fid].append(pid)
+        rows: dict[Any, list[Any]] = defaultdict(list)
         for fid, pids in by_force.items():
-            force = Force.objects.get(pk=fid)
-            # one officer per ~55 registrants: caseloads around and above the benchmark of 50
-            officers = _officers(force, max(1, math.ceil(len(pids) / 55)))
+            _, officers = self._force(fid)
             for pid in pids:
-                start = states.get(pid) or date(2015, 1, 1)
+                start = starts.get(pid) or date(2015, 1, 1)
                 level = _level(rng)
-                shares[level] += 1
+                self.shares[level] += 1
                 since = max(start, today - timedelta(days=rng.randint(60, 3000)))
                 rows["level"].append((pid, level, "arms", since, "ARMS-informed assessment (synthetic)"))
                 mappa_level = "3" if rng.random() < 0.003 else "2" if rng.random() < 0.03 else "1"
@@ -134,17 +152,25 @@ def populate(seed: int = 2018, today: date | None = None, *, evaluate: bool = Tr
                 arms_on = max(since, today - timedelta(days=rng.randint(30, 430)))
                 rows["arms"].append((pid, "arms", arms_on, "Synthetic assessor", "Synthetic ARMS summary",
                                      add_months(arms_on, 12), now))
-        # every demo force manages in Tether (the fixed minimums): its registrants' duties run from registration
-        for fid in by_force:
-            if not VisitPolicy.objects.filter(force_id=fid).exists():
-                VisitPolicy.objects.create(force_id=fid, kind=rules.FIXED, valid_from=now)
         for key, (model, columns) in TABLES.items():  # plain rows: a national demo writes half a million
             plain_rows.Table(model, columns).insert(rows[key])
         _assign_managers([(pid, uid) for pid, uid, _ in rows["manager"]])
-        ids = [pid for pid, _ in people]
-        if evaluate:
-            evaluate_duties(ids, today)
-        summary = {"registrants": len(ids), "risk_levels": dict(shares), "reactive": len(rows["mode"]),
-                   "visits": len(rows["visit"]), "synthetic": True}
+        self.registrants += len(people)
+        self.reactive += len(rows["mode"])
+        self.visits += len(rows["visit"])
+
+    def finish(self) -> dict[str, Any]:
+        """What was added (audited as ``demo.management``)."""
+        summary = {"registrants": self.registrants, "risk_levels": dict(self.shares), "reactive": self.reactive,
+                   "visits": self.visits, "synthetic": True}
         record("demo.management", None, actor_label="demo", detail=summary)
-    return summary
+        return summary
+
+
+def _registration_starts(ids: list[Any]) -> dict[Any, date | None]:
+    """Each of these registrants' first day of registration, as their stored outcome has it."""
+    out: dict[Any, date | None] = {}
+    for i in range(0, len(ids), 500):
+        out.update(RegisterState.objects.filter(person_id__in=ids[i : i + 500])
+                   .values_list("person_id", "registration_start"))
+    return out

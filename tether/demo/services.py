@@ -23,6 +23,7 @@ from tether.register.services import forces_by_code, registrants_write
 
 from . import pipeline
 from .generator import expected_total, generate_documents
+from .geography import force_counts
 from .identity_noise import with_identity_noise
 from .legal import may_have_ended, removals, with_legal_record
 
@@ -149,16 +150,22 @@ def _load(registrants: int | None, seed: int, today: date, known: dict[str, Any]
             if progress:
                 progress(base + n, total)
 
-        with transaction.atomic():
+        with transaction.atomic():  # the batch with its management facts and duties (not a second pass after)
             registrants_write(batch, actor=None, action=DEMO_ACTION, progress=step)
+            management.add([(doc.id, known[doc.force].pk) for doc in batch])
+            evaluate_duties(list(written), today)
+            written.clear()
         done += len(batch)
         if progress:
             progress(done, total)
         batch.clear()
 
+    from .management import Management, evaluate_duties  # risk levels, MAPPA, offender managers, visits
+
+    management = Management(seed, today, force_counts(registrants))
     if progress:
         progress(0, total)
-    # management duties are evaluated once, when everyone has their management facts (not for each batch first)
+    # a batch's management duties are evaluated once it has its management facts, not first without them
     with duties_deferred() as written:
         for doc in _documents(registrants, seed, today, known, total):
             force = known[doc.force]
@@ -170,11 +177,7 @@ def _load(registrants: int | None, seed: int, today: date, known: dict[str, Any]
             if len(batch) >= (batch_size if done else min(batch_size, FIRST_BATCH)):
                 flush()
         flush()
-    from .management import evaluate_duties, populate  # risk levels, MAPPA, offender managers, visits
-
-    managed = populate(seed, today, evaluate=False)
-    with transaction.atomic():
-        evaluate_duties(written, today)
+    managed = management.finish()
     from .tracing import populate as trace  # synthetic partner extracts and a linkage run each (tether.tracing)
 
     traced = trace(seed, today)
