@@ -150,3 +150,24 @@ def test_today_and_uk_day_start_bracket_now():
         with time_machine.travel(instant, tick=False):
             today = clock.today()
             assert clock.uk_day_start(today) <= clock.now() < clock.uk_day_start(today + timedelta(days=1))
+
+
+def test_uk_date_of_a_utc_instant_is_the_date_converting_it_gives_from_1900_to_2100():
+    """The day's offset (worked out once a UTC day) gives the date that converting each instant gives: at the edges of
+    every UTC day and on either side of 01:00 UTC, and every minute of the days the clocks change (double summer time
+    in the 1940s included)."""
+    from tether.core.clock import UK, _utc_day_offset
+
+    one = timedelta(microseconds=1)
+    changed = 0
+    for ordinal in range(date(1900, 1, 1).toordinal(), date(2101, 1, 1).toordinal()):
+        start = datetime.fromordinal(ordinal).replace(tzinfo=UTC)
+        if _utc_day_offset(ordinal) is None:
+            changed += 1
+            instants = [start + timedelta(minutes=m) for m in range(24 * 60)]
+        else:
+            hour = timedelta(hours=1)
+            instants = [start, start + hour - one, start + hour, start + 12 * hour, start + 24 * hour - one]
+        for instant in instants:
+            assert clock.uk_date(instant) == instant.astimezone(UK).date(), instant
+    assert changed > 2 * 150  # two a year at least, since 1916
