@@ -11,6 +11,8 @@ the producer gives in this process (``demo/tests/test_pipeline.py``).
   copy of this process's connection, which it must leave alone.
 - A failure in the child is raised here with the child's traceback; a reader that stops early (its own failure,
   Ctrl-C) stops the child.
+- ``reader_behind()`` tells the producer when the reader is the slower of the two, so that it can take on some of the
+  reader's work (the demo works out the law's outcome beside a document then) and the two stay balanced.
 """
 
 from __future__ import annotations
@@ -51,7 +53,20 @@ def _packed(items: list[Any]) -> bytes:
     return pickle.dumps(items, protocol=pickle.HIGHEST_PROTOCOL)
 
 
-def _produce(produce: Callable[[], Iterable[Any]], out: Any, chunk: int) -> None:
+_out: Any = None  # in the producing process: the queue to the reader
+_behind_from = 0  # chunks waiting in it from which the reader is behind
+
+
+def reader_behind() -> bool:
+    """In the producing process: True while the reader has at least half the queue's chunks still to read, so the
+    reader is the slower of the two and the producer may take on work the reader would otherwise do. False in any
+    other process."""
+    return _out is not None and _out.qsize() >= _behind_from
+
+
+def _produce(produce: Callable[[], Iterable[Any]], out: Any, chunk: int, depth: int) -> None:
+    global _out, _behind_from
+    _out, _behind_from = out, max(1, depth // 2)
     try:
         with connection.execute_wrapper(_no_database):
             items: list[Any] = []
@@ -73,7 +88,7 @@ def produced_elsewhere(produce: Callable[[], Iterable[T]], *, chunk: int = CHUNK
     """The items of ``produce()``, made in a forked child process, in order."""
     context = multiprocessing.get_context("fork")
     channel: Any = context.Queue(maxsize=depth)
-    child = context.Process(target=_produce, args=(produce, channel, chunk), name="tether-demo-documents",
+    child = context.Process(target=_produce, args=(produce, channel, chunk, depth), name="tether-demo-documents",
                             daemon=True)
     child.start()
     try:

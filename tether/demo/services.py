@@ -17,8 +17,9 @@ from tether.core.collecting import fewer_collections
 from tether.core.errors import Conflict
 from tether.management.register_extensions import duties_deferred
 from tether.register.documents import RegistrantDoc, parse_registrant
-from tether.register.facts import facts_for
+from tether.register.facts import facts_for, history_from_doc
 from tether.register.models import Person
+from tether.register.outcomes import Evaluated, outcome
 from tether.register.services import forces_by_code, registrants_write
 
 from . import pipeline
@@ -91,13 +92,29 @@ def demo_documents(registrants: int | None, seed: int, today: date, known: dict[
         yield doc
 
 
+def demo_registrants(
+    registrants: int | None, seed: int, today: date, known: dict[str, Any], as_of: date,
+    ahead: Callable[[], bool] = pipeline.reader_behind,
+) -> Iterator[tuple[RegistrantDoc, Evaluated | None]]:
+    """``demo_documents``, each with the law's outcome for it as at ``as_of`` (``register.outcomes.outcome``, what
+    writing it stores) while ``ahead()``: in the second process, while the writer is the slower of the two, the
+    outcome is worked out there and the writer only stores it; otherwise (None) the writer works it out. The stored
+    outcome is the same either way (``register/tests/test_plain_rows.py``)."""
+    for doc in demo_documents(registrants, seed, today, known):
+        if doc.id is not None and ahead():
+            yield doc, outcome(doc.id, history_from_doc(doc, known[doc.force].jurisdiction), as_of, clock.now())
+        else:
+            yield doc, None
+
+
 def _documents(registrants: int | None, seed: int, today: date, known: dict[str, Any],
-               total: int) -> Iterator[RegistrantDoc]:
-    """``demo_documents``, made in a second process while this one writes (``pipeline``) from ``PIPELINE_FROM``
-    registrants on; the same documents either way."""
+               total: int) -> Iterator[tuple[RegistrantDoc, Evaluated | None]]:
+    """``demo_registrants`` as at the clock's today, made in a second process while this one writes (``pipeline``)
+    from ``PIPELINE_FROM`` registrants on; the same documents and outcomes either way."""
+    make = partial(demo_registrants, registrants, seed, today, known, clock.today())
     if total >= PIPELINE_FROM and pipeline.available():
-        return pipeline.produced_elsewhere(partial(demo_documents, registrants, seed, today, known))
-    return demo_documents(registrants, seed, today, known)
+        return pipeline.produced_elsewhere(make)
+    return make()
 
 
 def load_demo(
@@ -133,6 +150,7 @@ def _load(registrants: int | None, seed: int, today: date, known: dict[str, Any]
     by_force: Counter[str] = Counter()
     open_cases = 0
     batch: list[RegistrantDoc] = []
+    ahead: list[Evaluated | None] = []  # their outcomes where worked out beside them
 
     def flush() -> None:
         nonlocal done
@@ -151,7 +169,7 @@ def _load(registrants: int | None, seed: int, today: date, known: dict[str, Any]
                 progress(base + n, total)
 
         with transaction.atomic():  # the batch with its management facts and duties (not a second pass after)
-            registrants_write(batch, actor=None, action=DEMO_ACTION, progress=step)
+            registrants_write(batch, actor=None, action=DEMO_ACTION, progress=step, ahead=ahead)
             management.add([(doc.id, known[doc.force].pk) for doc in batch])
             evaluate_duties(list(written), today)
             written.clear()
@@ -159,6 +177,7 @@ def _load(registrants: int | None, seed: int, today: date, known: dict[str, Any]
         if progress:
             progress(done, total)
         batch.clear()
+        ahead.clear()
 
     from .management import Management, evaluate_duties  # risk levels, MAPPA, offender managers, visits
 
@@ -167,13 +186,14 @@ def _load(registrants: int | None, seed: int, today: date, known: dict[str, Any]
         progress(0, total)
     # a batch's management duties are evaluated once it has its management facts, not first without them
     with duties_deferred() as written:
-        for doc in _documents(registrants, seed, today, known, total):
+        for doc, evaluated in _documents(registrants, seed, today, known, total):
             force = known[doc.force]
             by_country[force.country] += 1
             by_force[doc.force] += 1
             if any(k.closed is None and k.opened <= today for k in doc.sections.get("cases", [])):
                 open_cases += 1
             batch.append(doc)
+            ahead.append(evaluated)
             if len(batch) >= (batch_size if done else min(batch_size, FIRST_BATCH)):
                 flush()
         flush()

@@ -13,7 +13,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from time import perf_counter
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db import connection
 
@@ -65,16 +65,49 @@ CHANGES_ON = STATE_COLUMNS.index("changes_on")
 OBLIGATION_COLUMNS = ("person_id", "kind", "trigger", "due", "status", "met_on", "open", "citation", "explanation")
 
 
+class Evaluated(NamedTuple):
+    """A person's outcome as at ``as_of``, worked out before it is stored (``outcome``): the state row and the
+    obligation rows ``materialise_histories`` stores. The demo register's second process works them out beside the
+    documents it makes, so the process writing them only stores them."""
+
+    as_of: date
+    state: tuple[Any, ...]
+    obligations: tuple[tuple[Any, ...], ...]
+
+
+def outcome(pid: uuid.UUID, h: History, as_of: date, now: datetime) -> Evaluated:
+    """The law's outcome for this person's history as at ``as_of``, as the rows that store it (evaluated ``now``)."""
+    result = evaluate(facts_from(h), as_of)
+    reg = result.registration
+    changes_on = min((d for d in (result.changes_on, status_changes_on(h, as_of)) if d is not None), default=None)
+    state = (
+        pid, h.jurisdiction, _status(h, reg.subject, reg.start is not None and reg.start <= as_of, as_of),
+        reg.subject, reg.start, reg.end, reg.indefinite, reg.review_eligible_from,
+        result.next_due if reg.subject else None, result.rules_version, as_of, now, changes_on,
+    )
+    return Evaluated(as_of, state, tuple(
+        (pid, o.kind, o.trigger, o.due, o.status, o.met_on, o.status != "met" and reg.subject, o.citation,
+         o.explanation)
+        for o in result.obligations
+    ))
+
+
 def materialise(
-    pairs: Sequence[tuple[Person, RegistrantDoc]], as_of: date | None = None, *, fresh: bool = False
+    pairs: Sequence[tuple[Person, RegistrantDoc]], as_of: date | None = None, *, fresh: bool = False,
+    ahead: Sequence[Evaluated | None] | None = None,
 ) -> None:
     """Evaluate the law for each person and store the outcome (state + obligations), replacing the last one.
 
-    ``fresh``: the people were written in this transaction, so there is nothing to replace."""
-    materialise_histories(
-        [(person.pk, history_from_doc(doc, person.owning_force.jurisdiction)) for person, doc in pairs],
-        as_of, fresh=fresh,
-    )
+    ``fresh``: the people were written in this transaction, so there is nothing to replace. ``ahead``: each
+    person's outcome if already worked out (``outcome``, from this document), used when it is theirs as at the same
+    day."""
+    as_of = as_of or clock.today()
+    known = ahead or [None] * len(pairs)
+    materialise_histories([
+        (person.pk, e if e is not None and e.as_of == as_of and e.state[0] == person.pk
+         else history_from_doc(doc, person.owning_force.jurisdiction))
+        for (person, doc), e in zip(pairs, known, strict=True)
+    ], as_of, fresh=fresh)
 
 
 PHASES = ("read", "evaluate", "compare", "write", "hooks")
@@ -100,12 +133,12 @@ def rematerialise(
 
 
 def materialise_histories(
-    items: Sequence[tuple[uuid.UUID, History]], as_of: date | None = None, *, fresh: bool = False,
+    items: Sequence[tuple[uuid.UUID, History | Evaluated]], as_of: date | None = None, *, fresh: bool = False,
     span: Span | None = None,
 ) -> dict[str, float]:
     """The one place the law's outcome is stored: per person a ``RegisterState`` row and one
-    ``PersonObligation`` row per obligation, written as plain rows (``COPY`` on PostgreSQL). Returns the seconds
-    spent in each of ``PHASES``."""
+    ``PersonObligation`` row per obligation, written as plain rows (``COPY`` on PostgreSQL). An item's outcome may
+    come worked out already (``Evaluated``, as at ``as_of``). Returns the seconds spent in each of ``PHASES``."""
     as_of = as_of or clock.today()
     now = clock.now()
     phases = dict.fromkeys(PHASES, 0.0)
@@ -113,20 +146,9 @@ def materialise_histories(
     states: list[tuple[Any, ...]] = []
     obligations: list[tuple[Any, ...]] = []
     for pid, h in items:
-        outcome = evaluate(facts_from(h), as_of)
-        reg = outcome.registration
-        changes_on = min((d for d in (outcome.changes_on, status_changes_on(h, as_of)) if d is not None),
-                         default=None)
-        states.append((
-            pid, h.jurisdiction, _status(h, reg.subject, reg.start is not None and reg.start <= as_of, as_of),
-            reg.subject, reg.start, reg.end, reg.indefinite, reg.review_eligible_from,
-            outcome.next_due if reg.subject else None, outcome.rules_version, as_of, now, changes_on,
-        ))
-        obligations.extend(
-            (pid, o.kind, o.trigger, o.due, o.status, o.met_on, o.status != "met" and reg.subject, o.citation,
-             o.explanation)
-            for o in outcome.obligations
-        )
+        e = h if isinstance(h, Evaluated) else outcome(pid, h, as_of, now)
+        states.append(e.state)
+        obligations.extend(e.obligations)
     phases["evaluate"] = perf_counter() - started
     written = _store([pid for pid, _ in items], states, obligations, as_of, now, fresh=fresh, span=span,
                      phases=phases)

@@ -55,7 +55,7 @@ from .models import (
     Trip,
 )
 from .notified import Notified, read_notified
-from .outcomes import materialise, materialise_histories
+from .outcomes import Evaluated, materialise, materialise_histories
 from .selectors import load_histories
 
 REFERENCE_COUNTER = "person_reference"
@@ -194,6 +194,7 @@ def registrants_write(
     reason: str = "",
     progress: Callable[[int], None] | None = None,
     plain: bool | None = None,
+    ahead: Sequence[Evaluated | None] | None = None,
 ) -> WriteResult:
     """Write validated registrant documents with all their history, in bulk, inside the caller's transaction.
 
@@ -202,6 +203,8 @@ def registrants_write(
 
     ``plain``: write the rows as plain tuples (``plain_rows``) rather than model instances; the same rows either way.
     By default plain from ``PLAIN_FROM`` registrants on (an import, the demo register), instances below.
+    ``ahead``: each document's outcome, if worked out already (``outcomes.outcome``; the demo register's second
+    process does), stored as it is when it is theirs as at today.
     """
     forces = forces_by_code()
     now = clock.now()
@@ -238,7 +241,7 @@ def registrants_write(
                            if d.sections.get(section.key)], now)
     pairs = list(zip(people, docs, strict=True))
     for i in range(0, len(pairs), BATCH):
-        materialise(pairs[i : i + BATCH], fresh=True)
+        materialise(pairs[i : i + BATCH], fresh=True, ahead=ahead[i : i + BATCH] if ahead is not None else None)
         if progress:
             progress(min(i + BATCH, len(pairs)))
     write_events(  # one event a registrant: their columns, no model instances (an import writes thousands)

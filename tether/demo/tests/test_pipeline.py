@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from datetime import date
 from functools import partial
@@ -55,6 +56,21 @@ def test_a_reader_that_stops_early_stops_the_child():
     import multiprocessing
 
     assert not [p for p in multiprocessing.active_children() if p.name == "tether-demo-documents"]
+
+
+def _behind() -> Iterator[bool]:
+    for _ in range(40):
+        yield pipeline.reader_behind()
+
+
+def test_the_producer_is_told_when_the_reader_falls_behind():
+    assert pipeline.reader_behind() is False  # not in a producing process
+    items = pipeline.produced_elsewhere(_behind, chunk=1, depth=4)
+    first = next(items)
+    time.sleep(1)  # the reader dawdles: the queue fills
+    rest = list(items)
+    assert first is False  # nothing was waiting for the reader when the first was made
+    assert any(rest)  # then the reader was behind
 
 
 def test_the_pipelined_load_writes_the_same_register(frozen, monkeypatch):

@@ -4,6 +4,8 @@ either way, every table's rows (history, outcomes, search keys, cases, tasks, au
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -13,7 +15,8 @@ from django.core.management.color import no_style
 from django.db import connection, models, transaction
 
 from tether.access.forces import ensure_forces
-from tether.demo.services import DEMO_ACTION, demo_documents
+from tether.core import clock
+from tether.demo.services import DEMO_ACTION, demo_documents, demo_registrants
 from tether.register import plain_rows
 from tether.register.models import Notification, Person, Review, Trip
 from tether.register.services import forces_by_code, registrants_write
@@ -56,16 +59,27 @@ def snapshot() -> dict[str, list[tuple[Any, ...]]]:
     return out
 
 
-def write_demo(size: int, seed: int, *, plain: bool) -> dict[str, list[tuple[Any, ...]]]:
-    """Write the demo's documents in one call, snapshot the database, and roll the write back (and PostgreSQL's
-    sequences, which a rollback leaves moved on: ids written in audit details must match too)."""
+def _reset_sequences() -> None:
     if connection.vendor == "postgresql":
         with connection.cursor() as cur:
             for sql in connection.ops.sequence_reset_sql(no_style(), _tables()):
                 cur.execute(sql)
+
+
+def write_demo(size: int, seed: int, *, plain: bool,
+               ahead: Callable[[], bool] | None = None) -> dict[str, list[tuple[Any, ...]]]:
+    """Write the demo's documents in one call, snapshot the database, and roll the write back (and PostgreSQL's
+    sequences, which a rollback leaves moved on: ids written in audit details must match too). ``ahead``: with
+    their outcomes worked out beside them while it says so, as the demo's second process does."""
+    _reset_sequences()
     with transaction.atomic():
-        docs = list(demo_documents(size, seed, TODAY, forces_by_code()))
-        registrants_write(docs, actor=None, action=DEMO_ACTION, plain=plain)
+        if ahead is not None:
+            pairs = list(demo_registrants(size, seed, TODAY, forces_by_code(), clock.today(), ahead))
+            registrants_write([doc for doc, _ in pairs], actor=None, action=DEMO_ACTION, plain=plain,
+                              ahead=[e for _, e in pairs])
+        else:
+            docs = list(demo_documents(size, seed, TODAY, forces_by_code()))
+            registrants_write(docs, actor=None, action=DEMO_ACTION, plain=plain)
         taken = snapshot()
         transaction.set_rollback(True)
     return taken
@@ -93,6 +107,33 @@ def test_plain_rows_store_what_model_instances_store(frozen):
     at = [f.attname for f in Trip._meta.concrete_fields].index(trip.attname)
     assert all(row[at] is not None for row in plain["register.Trip"])
     assert Person.objects.count() == 0  # rolled back
+
+
+def test_outcomes_worked_out_beside_the_documents_store_what_the_writer_works_out(frozen):
+    ensure_forces()
+    here = write_demo(300, 24, plain=True)
+    ahead = write_demo(300, 24, plain=True, ahead=lambda: True)
+    assert ahead == here  # every table, the outcomes' rows included
+    assert len(ahead["register.PersonObligation"]) > 300
+    some = itertools.cycle([True, False, False])  # the second process works out some, the writer the rest
+    assert write_demo(300, 24, plain=True, ahead=lambda: next(some)) == here
+
+
+def test_an_outcome_worked_out_for_another_day_or_person_is_worked_out_again(frozen):
+    ensure_forces()
+    pairs = list(demo_registrants(20, 24, TODAY, forces_by_code(), clock.today(), lambda: True))
+    wrong = [e._replace(as_of=TODAY) if i % 2 else e._replace(state=(pairs[0][0].id, *e.state[1:]))
+             for i, (_, e) in enumerate(pairs) if e is not None]
+    _reset_sequences()
+    with transaction.atomic():
+        registrants_write([doc for doc, _ in pairs[1:]], actor=None, action=DEMO_ACTION, plain=True, ahead=wrong[1:])
+        taken = snapshot()
+        transaction.set_rollback(True)
+    _reset_sequences()
+    with transaction.atomic():
+        registrants_write([doc for doc, _ in pairs[1:]], actor=None, action=DEMO_ACTION, plain=True)
+        assert snapshot() == taken
+        transaction.set_rollback(True)
 
 
 def test_a_table_refuses_a_column_it_does_not_have():
