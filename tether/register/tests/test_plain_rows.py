@@ -111,12 +111,12 @@ def test_plain_rows_store_what_model_instances_store(frozen):
 
 def test_outcomes_worked_out_beside_the_documents_store_what_the_writer_works_out(frozen):
     ensure_forces()
-    here = write_demo(300, 24, plain=True)
-    ahead = write_demo(300, 24, plain=True, ahead=lambda: True)
+    here = write_demo(150, 24, plain=True)
+    ahead = write_demo(150, 24, plain=True, ahead=lambda: True)
     assert ahead == here  # every table, the outcomes' rows included
-    assert len(ahead["register.PersonObligation"]) > 300
+    assert len(ahead["register.PersonObligation"]) > 150
     some = itertools.cycle([True, False, False])  # the second process works out some, the writer the rest
-    assert write_demo(300, 24, plain=True, ahead=lambda: next(some)) == here
+    assert write_demo(150, 24, plain=True, ahead=lambda: next(some)) == here
 
 
 def test_an_outcome_worked_out_for_another_day_or_person_is_worked_out_again(frozen):
