@@ -44,7 +44,7 @@ from urllib.parse import urlencode
 from django.db import connection, transaction
 from django.db.models import Field
 
-from tether.core import clock
+from tether.core import clock, inserts
 from tether.core.arrays import array_literal
 
 from . import chaining
@@ -192,30 +192,23 @@ def _insert(rows: list[dict[str, Any]], texts: list[tuple[str, str | None]]) -> 
         return [row[0] for row in cur.fetchall()]
 
 
-SQLITE_ROWS = 999 // len(_INSERTED)  # events a statement: SQLite's historical bound of 999 parameters, as Django's
+SQLITE_ROWS = inserts.ROWS  # events a statement at most (fewer where SQLite allows fewer values: ``core.inserts``)
 
 
 def _insert_sqlite(rows: list[dict[str, Any]], texts: list[tuple[str, str | None]]) -> list[int]:
-    """SQLite: the events in multi-row ``INSERT ... RETURNING id`` statements, the same columns as ``_insert`` with
-    the time as SQLite's text (each distinct time adapted once: an event's write gives all its events one), as
-    ``bulk_create`` stores them, without a model instance and the ORM's preparing of each value; their ids, in
-    order."""
-    fields = _inserted_fields()
+    """SQLite: the events in multi-row ``INSERT ... RETURNING id`` statements (``core.inserts``), the same columns as
+    ``_insert`` with the time as SQLite's text (each distinct time adapted once: an event's write gives all its events
+    one), as ``bulk_create`` stores them, without a model instance and the ORM's preparing of each value; their ids,
+    in order."""
     columns = _sent_columns(rows, texts)
     at = _INSERTED.index("at")
     adapted = {t: connection.ops.adapt_datetimefield_value(t) for t in set(columns[at])}
     columns[at] = [adapted[t] for t in columns[at]]
-    values = list(zip(*columns, strict=True))
-    names = ", ".join(connection.ops.quote_name(f.attname) for f in fields)
-    row_marks = f"({', '.join(['%s'] * len(fields))})"
-    ids: list[int] = []
+    names = ", ".join(connection.ops.quote_name(f.attname) for f in _inserted_fields())
     with connection.cursor() as cur:
-        for i in range(0, len(values), SQLITE_ROWS):
-            chunk = values[i : i + SQLITE_ROWS]
-            cur.execute(f"INSERT INTO {AuditEvent._meta.db_table} ({names}) VALUES "  # noqa: S608
-                        f"{', '.join([row_marks] * len(chunk))} RETURNING id", [v for row in chunk for v in row])
-            ids += [r[0] for r in cur.fetchall()]
-    return ids
+        returned = inserts.insert_rows(cur, f"INSERT INTO {AuditEvent._meta.db_table} ({names})",
+                                       list(zip(*columns, strict=True)), tail=" RETURNING id", returning=True)
+    return [row[0] for row in returned]
 
 
 def record(action: str, actor: Any = None, **kwargs: Any) -> AuditEvent:

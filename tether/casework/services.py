@@ -28,7 +28,7 @@ from tether.core import clock
 from tether.core.arrays import array_literal
 from tether.core.collecting import fewer_collections
 from tether.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
-from tether.core.streams import batches, in_streams
+from tether.core.streams import add_up, batches, in_streams
 from tether.obligations import RULES_VERSION
 from tether.register.models import Person, PersonObligation, RegisterState
 from tether.register.selectors import as_date, as_uuid, ids_in
@@ -212,8 +212,7 @@ def sweep(
             return recorded
 
         for recorded in in_streams(batches(people, batch), record, prepare=jit_off):
-            for key, value in recorded.items():
-                counts[key] += value
+            add_up(counts, recorded)
         phase("record")  # breaches, tasks and audit events, committed and chained
         with transaction.atomic():
             counts["case_reviews_scheduled"] = _schedule_reviews(as_of, force, playbooks, actor_label)
@@ -348,7 +347,7 @@ def _rematerialise_in_batches(ids: list[uuid.UUID], as_of: date, batch: int, spe
             return rematerialise(chunk, as_of)
 
     for phases in in_streams(batches(ids, batch), one, prepare=jit_off):
-        _add_phases(spent, phases)
+        add_up(spent, phases)
     return len(ids)
 
 
@@ -615,11 +614,6 @@ def _checkpoint(run: SweepRun, last: uuid.UUID | None, count: int) -> None:
     run.save(update_fields=["checkpoint", "done", "total"])
 
 
-def _add_phases(total: dict[str, float], phases: dict[str, float]) -> None:
-    for key, value in phases.items():
-        total[key] = total.get(key, 0.0) + value
-
-
 def _recompute_serial(run: SweepRun, batch: int, progress: Progress | None, phases: dict[str, float]) -> int:
     last = uuid.UUID(run.checkpoint) if run.checkpoint else None
     backfilled = 0
@@ -627,7 +621,7 @@ def _recompute_serial(run: SweepRun, batch: int, progress: Progress | None, phas
         hi = _next_bound(last, batch)
         with transaction.atomic():  # the batch and its checkpoint commit together
             count, derived, spent = recompute_range(last, hi, run.as_of)
-            _add_phases(phases, spent)
+            add_up(phases, spent)
             if count:
                 _checkpoint(run, hi or Person.objects.order_by("-pk").values_list("pk", flat=True).first(), count)
         backfilled += derived
@@ -675,7 +669,7 @@ def _recompute_parallel(
                 for fut in done:
                     count, derived, spent = fut.result()
                     results[pending.pop(fut)] = (count, derived)
-                    _add_phases(phases, spent)
+                    add_up(phases, spent)
                 moved = 0
                 end: uuid.UUID | None = None
                 while committed in results:

@@ -1,4 +1,5 @@
-"""Many rows inserted with few statements on SQLite: several rows to each ``INSERT ... VALUES (...), (...)``.
+"""Many rows inserted with few statements on SQLite: several rows to each ``INSERT ... VALUES (...), (...)`` (the
+plain rows' tables, the stored outcomes, the audit events).
 
 SQLite's ``executemany`` runs its statement once a row: the virtual machine is reset, the row's values bound and
 the table's ``AUTOINCREMENT`` sequence updated each time. One statement of a few hundred rows does that once for them
@@ -26,26 +27,40 @@ def variable_limit(connection: Any) -> int:
     return int(connection.features.max_query_params)
 
 
-def insert_rows(cursor: Any, head: str, rows: Sequence[Sequence[Any]], *, tail: str = "") -> None:
+def insert_rows(cursor: Any, head: str, rows: Sequence[Sequence[Any]], *, tail: str = "",
+                returning: bool = False) -> list[tuple[Any, ...]]:
     """Insert ``rows`` with ``head`` (``INSERT INTO t (a, b, c)``) and ``tail`` after the values (an ``ON CONFLICT``
-    clause), as many rows to a statement as SQLite allows up to ``ROWS``, in their order: SQLite gives
-    auto-incremented ids in the order of the rows, as one statement a row would. ``cursor`` is a Django cursor on a
-    SQLite connection (``%s`` placeholders)."""
+    or a ``RETURNING`` clause), as many rows to a statement as SQLite allows up to ``ROWS``, in their order: SQLite
+    gives auto-incremented ids in the order of the rows, as one statement a row would. ``cursor`` is a Django cursor
+    on a SQLite connection (``%s`` placeholders). ``returning``: the rows each statement returns (its ``RETURNING``
+    clause), in order; otherwise nothing."""
     if not rows:
-        return
+        return []
     width = len(rows[0])
     if width == 0:
         raise ValueError("a row to insert has at least one column")
     step = max(1, min(ROWS, variable_limit(cursor.db) // width))
-    whole = len(rows) // step * step
     one = "(" + ", ".join(["%s"] * width) + ")"
+
+    def statement(count: int) -> str:
+        return f"{head} VALUES {', '.join([one] * count)}{tail}"
+
+    if returning:  # a statement at a time, each one's rows read back before the next
+        out: list[tuple[Any, ...]] = []
+        for start in range(0, len(rows), step):
+            chunk = rows[start : start + step]
+            cursor.execute(statement(len(chunk)), _flat(chunk, width))
+            out += cursor.fetchall()
+        return out
+    whole = len(rows) // step * step
     # one executemany for every full statement: Django turns its placeholders into SQLite's once a call
     if whole:
-        cursor.executemany(f"{head} VALUES {', '.join([one] * step)}{tail}",
+        cursor.executemany(statement(step),
                            [_flat(rows[start : start + step], width) for start in range(0, whole, step)])
     if whole < len(rows):
         rest = rows[whole:]
-        cursor.execute(f"{head} VALUES {', '.join([one] * len(rest))}{tail}", _flat(rest, width))
+        cursor.execute(statement(len(rest)), _flat(rest, width))
+    return []
 
 
 def _flat(rows: Sequence[Sequence[Any]], width: int) -> list[Any]:

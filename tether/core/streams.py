@@ -20,13 +20,14 @@ from __future__ import annotations
 
 import contextvars
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TypeVar
 
 from django.db import connection, connections
 
 T = TypeVar("T")
 R = TypeVar("R")
+N = TypeVar("N", int, float)
 
 STREAMS = 2  # threads: the machines Tether runs on have two cores at least; the database works on each connection
 
@@ -104,3 +105,9 @@ def in_streams(chunks: Sequence[T], work: Callable[[T], R], *, streams: int = ST
     if failures:
         raise failures[0]
     return [results[index] for index in range(len(chunks))]
+
+
+def add_up(total: dict[str, N], part: Mapping[str, N]) -> None:
+    """Add each of a batch's figures (``part``: counts, seconds) to the run's (``total``), a key at a time."""
+    for key, value in part.items():
+        total[key] = total.get(key, 0) + value

@@ -31,6 +31,7 @@ from tether.management.outcomes import materialise
 from tether.obligations.calendar import add_months
 from tether.register import plain_rows
 from tether.register.models import Person, RegisterState
+from tether.register.selectors import ids_in
 
 # the rows written, by table, with their columns
 TABLES: dict[str, tuple[type[Any], tuple[str, ...]]] = {
@@ -169,8 +170,4 @@ class Management:
 
 def _registration_starts(ids: list[Any]) -> dict[Any, date | None]:
     """Each of these registrants' first day of registration, as their stored outcome has it."""
-    out: dict[Any, date | None] = {}
-    for i in range(0, len(ids), 500):
-        out.update(RegisterState.objects.filter(person_id__in=ids[i : i + 500])
-                   .values_list("person_id", "registration_start"))
-    return out
+    return dict(RegisterState.objects.filter(person_id__in=ids_in(ids)).values_list("person_id", "registration_start"))

@@ -22,7 +22,7 @@ from tether.access.models import Force
 from tether.casework.models import Breach
 from tether.casework.selectors import PlaybookVersion
 from tether.casework.services import Missed, jit_off, record_breaches
-from tether.core.streams import batches, in_streams
+from tether.core.streams import add_up, batches, in_streams
 
 from . import rules
 from .models import ManagementState
@@ -73,8 +73,7 @@ def step(as_of: date, force: Force | None, actor_label: str) -> dict[str, Any]:
         return recorded
 
     for recorded in in_streams(batches(found, BATCH), record, prepare=jit_off):
-        for key, value in recorded.items():
-            counts[key] += value
+        add_up(counts, recorded)
     return counts
 
 

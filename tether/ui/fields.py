@@ -101,39 +101,41 @@ def _attribute(f: _Field, attribute: str, value: Any) -> str:
     return f' {attribute}="{f.show(value)}"' if value else ""
 
 
+def _labelled(f: _Field, hint: Any, error: Any, control: str) -> str:
+    """A labelled field (input, select, textarea): its group, the label, hint and error lines, then the control."""
+    return _group(error) + f.label_hint_error(hint, error) + control + "\n</div>"
+
+
 def _input(f: _Field) -> str:
     hint, error, classes, value = f.value("hint"), f.value("error"), f.value("classes"), f.value("value")
     name = f["name"]
-    return (
-        _group(error) + f.label_hint_error(hint, error)
-        + f'<input class="{_classes(f, "govuk-input", classes, error)}" id="{name}" name="{name}"'
+    return _labelled(f, hint, error, (
+        f'<input class="{_classes(f, "govuk-input", classes, error)}" id="{name}" name="{name}"'
         f' type="{f.show(f.value("type") or "text")}"'
         f' value="{"" if value is None else f.show(value)}"{f.described(hint, error)}'
         + _attribute(f, "autocomplete", f.value("autocomplete")) + _attribute(f, "inputmode", f.value("inputmode"))
-        + (' spellcheck="false"' if f.value("spellcheck_off") else "") + ">\n</div>"
-    )
+        + (' spellcheck="false"' if f.value("spellcheck_off") else "") + ">"
+    ))
 
 
 def _select(f: _Field) -> str:
     hint, error, classes = f.value("hint"), f.value("error"), f.value("classes")
     name = f["name"]
-    return (
-        _group(error) + f.label_hint_error(hint, error)
-        + f'<select class="{_classes(f, "govuk-select", classes, error)}" id="{name}" name="{name}"'
+    return _labelled(f, hint, error, (
+        f'<select class="{_classes(f, "govuk-select", classes, error)}" id="{name}" name="{name}"'
         f'{f.described(hint, error)}>\n    '
-        + options_html(f.context, f.value("options"), f.value("selected", missing=None)) + "\n  </select>\n</div>"
-    )
+        + options_html(f.context, f.value("options"), f.value("selected", missing=None)) + "\n  </select>"
+    ))
 
 
 def _textarea(f: _Field) -> str:
     hint, error, value = f.value("hint"), f.value("error"), f.value("value")
     name = f["name"]
-    return (
-        _group(error) + f.label_hint_error(hint, error)
-        + f'<textarea class="govuk-textarea{" govuk-textarea--error" if error else ""}" id="{name}" name="{name}"'
+    return _labelled(f, hint, error, (
+        f'<textarea class="govuk-textarea{" govuk-textarea--error" if error else ""}" id="{name}" name="{name}"'
         f' rows="{f.show(f.value("rows") or 5)}"{f.described(hint, error)}>'
-        f'{"" if value is None else f.show(value)}</textarea>\n</div>'
-    )
+        f'{"" if value is None else f.show(value)}</textarea>'
+    ))
 
 
 def _checkbox(f: _Field) -> str:

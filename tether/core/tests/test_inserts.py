@@ -91,3 +91,11 @@ def test_rows_of_different_widths_are_refused(tables: Any) -> None:
 def test_a_failing_row_fails_its_statement(tables: Any) -> None:
     with pytest.raises(IntegrityError):
         inserts.insert_rows(tables, "INSERT INTO t_many (n, label, extra, flag, note)", [ROWS[0], ROWS[0]])
+
+
+def test_returning_gives_each_statements_rows_in_order(tables: Any, monkeypatch: Any) -> None:
+    monkeypatch.setattr(inserts, "ROWS", 4)  # six statements
+    returned = inserts.insert_rows(tables, "INSERT INTO t_many (n, label, extra, flag, note)", ROWS,
+                                   tail=" RETURNING id, n", returning=True)
+    assert returned == [(row[0], row[1]) for row in stored(tables, "t_many")]
+    assert [n for _, n in returned] == list(range(23))

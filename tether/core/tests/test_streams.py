@@ -9,7 +9,7 @@ import threading
 import pytest
 from django.db import connection, transaction
 
-from tether.core.streams import in_streams, parallel
+from tether.core.streams import add_up, in_streams, parallel
 
 WHO: contextvars.ContextVar[str] = contextvars.ContextVar("who", default="nobody")
 
@@ -128,3 +128,13 @@ def test_an_interrupted_caller_starts_no_more_batches(monkeypatch):
     with pytest.raises(KeyboardInterrupt):
         in_streams(list(range(50)), work)
     assert len(started) <= 4  # the two under way, and at most one more each as the interruption landed
+
+
+def test_add_up_adds_a_batchs_figures_to_the_runs():
+    total = {"breaches": 2}
+    add_up(total, {"breaches": 3, "tasks": 1})
+    add_up(total, {})
+    assert total == {"breaches": 5, "tasks": 1}
+    seconds = {"read": 0.5}
+    add_up(seconds, {"read": 0.25, "write": 1.0})
+    assert seconds == {"read": 0.75, "write": 1.0}
