@@ -439,19 +439,21 @@ def restore_snapshot(snapshot: str) -> bool:
 
 
 # What the sweep and the recompute produce, as rows with the values that vary from run to run (ids, clock
-# times) left out or replaced by what they name: two runs on the same snapshot give the same digest exactly when
-# they produced the same breaches, tasks, audit events and stored outcomes.
+# times) left out or replaced by what they name, in an order of what they hold (the sweep's batches commit on two
+# connections, so the order of their ids varies from run to run): two runs on the same snapshot give the same digest
+# exactly when they produced the same breaches, tasks, audit events and stored outcomes.
 DIGESTS = {
     "breaches": ("SELECT b.person_id, b.force_id, b.kind, b.trigger, b.due, b.citation, b.detected_on, b.case_id,"
-                 " b.run_id IS NULL FROM compliance_breach b ORDER BY b.id"),
+                 " b.run_id IS NULL FROM compliance_breach b ORDER BY b.person_id, b.kind, b.due"),
     "tasks": ("SELECT t.person_id, t.force_id, t.case_id, b.person_id, b.kind, b.due, t.kind, t.title, t.assignee_id,"
               " t.due_on, t.due_at, t.state, t.outcome, t.note, t.created_on, t.playbook_version, t.version"
-              " FROM compliance_task t LEFT JOIN compliance_breach b ON b.id = t.breach_id ORDER BY t.id"),
+              " FROM compliance_task t LEFT JOIN compliance_breach b ON b.id = t.breach_id"
+              " ORDER BY t.person_id, b.person_id, b.kind, b.due, t.kind, t.title"),
     "audit_breach_events": ("SELECT e.actor_label, e.object_type, e.object_id, e.force_code, e.detail, b.person_id,"
                             " b.kind, b.due, t.kind FROM audit_auditevent e"
                             " LEFT JOIN compliance_breach b ON b.id = CAST(e.detail->>'breach_id' AS integer)"
                             " LEFT JOIN compliance_task t ON t.id = CAST(e.detail->>'task_id' AS integer)"
-                            " WHERE e.action = 'compliance.breach' ORDER BY e.id"),
+                            " WHERE e.action = 'compliance.breach' ORDER BY b.person_id, b.kind, b.due"),
     "audit_other_events": ("SELECT e.action, e.actor_label, e.object_type, e.force_code FROM audit_auditevent e"
                            " WHERE e.action NOT IN ('compliance.breach', 'compliance.sweep', 'compliance.recompute')"
                            " ORDER BY e.id"),
@@ -557,13 +559,24 @@ class SqlTimes:
 
 
 def profiled(connection: Any, path: str, fn: Any) -> tuple[Any, list[dict[str, Any]]]:
-    """Run ``fn`` under cProfile (its statistics written to ``path``) and ``SqlTimes``; (result, top statements)."""
+    """Run ``fn`` under cProfile (its statistics written to ``path``: the calling thread only) and ``SqlTimes`` (every
+    connection, those the sweep opens for its batches included); (result, top statements)."""
     import cProfile
+
+    from django.db.backends.signals import connection_created
 
     times = SqlTimes()
     prof = cProfile.Profile()
-    with connection.execute_wrapper(times):
-        result = prof.runcall(fn)
+
+    def opened(sender: Any, connection: Any, **kwargs: Any) -> None:  # the sweep's other connections (core.streams)
+        connection.execute_wrappers.append(times)
+
+    connection_created.connect(opened)
+    try:
+        with connection.execute_wrapper(times):
+            result = prof.runcall(fn)
+    finally:
+        connection_created.disconnect(opened)
     prof.dump_stats(path)
     return result, times.top()
 
