@@ -150,7 +150,7 @@ def materialise_histories(
         states.append(e.state)
         obligations.extend(e.obligations)
     phases["evaluate"] = perf_counter() - started
-    written = _store([pid for pid, _ in items], states, obligations, as_of, now, fresh=fresh, span=span,
+    written = _store(tuple(pid for pid, _ in items), states, obligations, as_of, now, fresh=fresh, span=span,
                      phases=phases)
     started = perf_counter()
     if written:
@@ -162,7 +162,7 @@ def materialise_histories(
 
 
 def _store(
-    ids: list[uuid.UUID], states: list[tuple[Any, ...]], obligations: list[tuple[Any, ...]], as_of: date,
+    ids: Sequence[uuid.UUID], states: list[tuple[Any, ...]], obligations: list[tuple[Any, ...]], as_of: date,
     now: datetime, *, fresh: bool, span: Span | None = None, phases: dict[str, float] | None = None,
 ) -> list[uuid.UUID]:
     """Store the new outcome of the people in ``ids``, replacing the last one where it changed; returns the ids of
@@ -177,7 +177,7 @@ def _store(
     qn = connection.ops.quote_name
     state_table, obligation_table = RegisterState._meta.db_table, PersonObligation._meta.db_table
     moved: list[tuple[uuid.UUID, date | None]] = []
-    rewrite = ids
+    rewrite = list(ids)
     if not fresh and ids:
         old_states = {
             row[0]: row[1:]

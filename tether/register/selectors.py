@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
+import threading
 import uuid
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, cast
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.db.models import QuerySet
@@ -256,6 +257,22 @@ def person_rows(
             yield from out(cur.fetchall())
 
 
+_last_ids = threading.local()
+
+
+def _ids_literal(ids: Sequence[uuid.UUID]) -> str:
+    """The array literal of ``ids``, made once for a tuple of ids that several queries in a row read by (a batch's
+    histories: a query a table): the last one this thread made is kept with the tuple it was made of."""
+    if type(ids) is not tuple:
+        return array_literal(ids)
+    last = getattr(_last_ids, "made", None)
+    if last is not None and last[0] is ids:
+        return cast(str, last[1])
+    literal = array_literal(ids)
+    _last_ids.made = (ids, literal)
+    return literal
+
+
 def id_conditions(column: str, ids: Sequence[uuid.UUID]) -> Iterator[tuple[str, list[Any]]]:
     """The SQL condition "``column`` is one of ``ids``" (person ids) with its parameters, for raw queries: on
     PostgreSQL one condition taking the ids as an array (``= ANY``); on SQLite ``IN`` lists of at most 500 hex
@@ -263,8 +280,8 @@ def id_conditions(column: str, ids: Sequence[uuid.UUID]) -> Iterator[tuple[str, 
     if not ids:
         return
     if connection.vendor == "postgresql":
-        # the array as one text literal, made once: sent as a list, each id would be adapted on its own at every query
-        yield f"{column} = ANY(%s::uuid[])", [array_literal(ids)]
+        # the array as one text literal: sent as a list, each id would be adapted on its own at every query
+        yield f"{column} = ANY(%s::uuid[])", [_ids_literal(ids)]
         return
     for i in range(0, len(ids), 500):
         chunk = ids[i : i + 500]
@@ -316,7 +333,7 @@ def load_histories(ids: Sequence[uuid.UUID], *, span: Span | None = None) -> dic
     day, end = qn("date"), qn("end")
     t = {m.__name__: m._meta.db_table for m in (Person, Disposal, Order, Detention, Notification,
                                                 PersonName, Address, Trip, Stay, AdvanceNotice, PrescribedItem)}
-    ids = list(ids)
+    ids = tuple(ids)  # immutable: its array literal is made once for the queries below (``_ids_literal``)
     jurisdictions = {f.pk: f.jurisdiction for f in Force.objects.all()}
     people = {
         pid: (dob, jurisdictions[force_id], died)

@@ -31,3 +31,22 @@ def test_the_ids_given_are_what_the_stored_ids_map_to(officer: Any, make_doc: An
     (stored,) = stored_rows(Person.objects.filter(pk=person.pk).values_list("pk"))
     assert by_stored_id([person.pk]) == {stored[0]: person.pk}
     assert by_stored_id([str(person.pk)]) == {stored[0]: str(person.pk)}  # the id as given, whatever its form
+
+
+@pytest.mark.django_db
+def test_person_rows_read_the_same_people_however_their_ids_come(officer: Any, make_doc: Any, frozen: Any) -> None:
+    """A batch's ids read by several queries in a row (a tuple: its array literal made once, ``_ids_literal``) find
+    the same rows as a list of them, a tuple equal to it and a tuple of other people."""
+    from tether.register.selectors import _ids_literal, person_rows
+
+    people = [person_create(officer, make_doc(**LEGAL_RECORD)), person_create(officer, make_doc())]
+    ids = tuple(sorted(p.pk for p in people))
+    sql = "SELECT id FROM people_person WHERE {ids} ORDER BY id"
+    found = [row[0] for row in person_rows(sql, ids, column="id")]
+    assert found == list(ids)
+    assert [row[0] for row in person_rows(sql, ids, column="id")] == found  # again, the same tuple
+    assert [row[0] for row in person_rows(sql, list(ids), column="id")] == found
+    assert [row[0] for row in person_rows(sql, ids[:1], column="id")] == found[:1]  # another tuple, after
+    assert [row[0] for row in person_rows(sql, tuple(ids), column="id")] == found
+    assert _ids_literal(ids) == _ids_literal(list(ids)) and _ids_literal(ids) is _ids_literal(ids)
+    assert _ids_literal(ids[1:]) != _ids_literal(ids)
