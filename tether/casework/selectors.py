@@ -5,6 +5,7 @@ Every list is scoped by role and force (``force_scope``) and its use is audited 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -33,10 +34,17 @@ class PlaybookVersion:
 
 def playbook_for(force: Force) -> PlaybookVersion:
     """The force's current playbook (unguarded: the services use it to plan work)."""
-    row = Playbook.objects.filter(force=force, valid_to__isnull=True).order_by("-version").first()
-    if row is None:
-        return PlaybookVersion(force.code, 0, rules.defaults())
-    return PlaybookVersion(force.code, row.version, rules.merge(rules.defaults(), row.data))
+    return playbooks_for([force])[force.pk]
+
+
+def playbooks_for(forces: Iterable[Force]) -> dict[int, PlaybookVersion]:
+    """``playbook_for`` each of these forces, by force id, in one query."""
+    forces = list(forces)
+    current: dict[int, Playbook] = {}
+    for row in Playbook.objects.filter(force__in=forces, valid_to__isnull=True).order_by("force_id", "version"):
+        current[row.force_id] = row  # the highest version last
+    return {force.pk: PlaybookVersion(force.code, 0, rules.defaults()) if (pb := current.get(force.pk)) is None
+            else PlaybookVersion(force.code, pb.version, rules.merge(rules.defaults(), pb.data)) for force in forces}
 
 
 def force_scope(user: Any, force_code: str | None = None) -> Force | None:

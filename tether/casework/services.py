@@ -31,7 +31,7 @@ from tether.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from tether.core.streams import add_up, batches, in_streams
 from tether.obligations import RULES_VERSION
 from tether.register.models import Person, PersonObligation, RegisterState
-from tether.register.selectors import as_date, as_uuid, ids_in
+from tether.register.selectors import as_date, as_uuid, id_conditions, ids_in
 
 from . import playbook as rules
 from . import tasks as task_rules
@@ -39,7 +39,7 @@ from .batches import recompute_range
 from .constants import COMPLIANCE_TASKS, OFFICER_OUTCOMES, TRANSFER_TASKS, Outcome, TaskKind, TaskState
 from .locks import job_lock
 from .models import Breach, Playbook, SweepRun, Task, past_deadline_q
-from .selectors import PlaybookVersion, playbook_for
+from .selectors import PlaybookVersion, playbook_for, playbooks_for
 
 Progress = Callable[[int, int], None]
 BATCH = 2000
@@ -104,9 +104,10 @@ def unbreached(as_of: date, force: Force | None = None, person_ids: Iterable[Any
     join, params = _scope_sql(force)
     seen: set[tuple[uuid.UUID, str, date]] = set()
     out = []
-    groups: Iterable[list[Any]] = [[]] if person_ids is None else _chunks(sorted(person_ids), 500)
-    for ids in groups:
-        only = f" AND s.person_id IN ({', '.join(['%s'] * len(ids))})" if ids else ""
+    groups: Iterable[tuple[str, list[Any]]] = (
+        [("", [])] if person_ids is None else id_conditions("s.person_id", sorted(as_uuid(i) for i in person_ids)))
+    for condition, prep in groups:
+        only = f" AND {condition}" if condition else ""
         sql = (
             "SELECT o.person_id, o.kind, o.trigger, o.due, o.citation"  # noqa: S608
             f" FROM register_registerstate s{join}"
@@ -116,7 +117,6 @@ def unbreached(as_of: date, force: Force | None = None, person_ids: Iterable[Any
             "  WHERE b.person_id = o.person_id AND b.kind = o.kind AND b.due = o.due)"
             " ORDER BY o.person_id, o.due, o.kind"
         )
-        prep = [_person_pk(i) for i in ids]
         with connection.cursor() as cur:
             cur.execute(sql, [*params, as_of, *prep, True, as_of])
             for pid, kind, trigger, due, citation in cur.fetchall():
@@ -152,7 +152,8 @@ def sweep(
 
     Steps, under the sweep lock: (1) re-evaluate every registrant whose stored outcome may have changed with
     the passage of time (``changes_on`` on or before ``as_of``, an index range scan), so obligations that
-    appear without any recorded change are seen the same day; (2) read the candidates through the next-due
+    appear without any recorded change are seen the same day, and record what each batch of them now has overdue
+    in the batch's own transaction (as in step 4); (2) read the other candidates through the next-due
     index; (3) re-evaluate those whose stored outcome may not hold on ``as_of`` (other rules; a registration
     that has since ended), so a breach reflects the law on that day; (4) per batch of
     registrants, in one transaction: breaches (``ON CONFLICT DO NOTHING`` on the unique constraint), tasks,
@@ -176,8 +177,44 @@ def sweep(
             mark = perf_counter()
 
         spent: dict[str, float] = {}  # the re-evaluations' own phases (register.outcomes.PHASES)
-        by_time = _reevaluate_due_to_time(as_of, force, batch, spent) if reevaluate else 0
-        phase("reevaluate_due_to_time")
+        counts = {"new_breaches": 0, "tasks_created": 0, "breaches_on_open_cases": 0, "case_reviews_scheduled": 0}
+        playbooks: dict[int, PlaybookVersion] = {}
+        reporting = threading.Lock()
+        with_breaches = 0  # people given a breach this run
+
+        def record_people(chunk: list[uuid.UUID], by_person: dict[uuid.UUID, list[Overdue]]) -> None:
+            """The overdue obligations of these people recorded in the caller's transaction; added to ``counts``."""
+            nonlocal with_breaches
+            people = [pid for pid in chunk if by_person.get(pid)]
+            if not people:
+                return
+            recorded = dict.fromkeys(counts, 0)
+            _sweep_batch(run, people, by_person, as_of, playbooks, recorded, actor_label)
+            with reporting:
+                add_up(counts, recorded)
+                with_breaches += len(people)
+
+        # progress: the people re-evaluated with the passage of time, then those recorded after the find
+        due_to_time = _due_to_time(as_of, force) if reevaluate else []
+        total, done = len(due_to_time), 0
+        if progress and total:
+            progress(0, total)
+
+        def advance(people: int) -> None:
+            nonlocal done
+            with reporting:
+                done += people
+                if progress:
+                    progress(done, total)
+
+        def record_newly_due(chunk: list[uuid.UUID]) -> None:
+            """In a re-evaluated batch's own transaction: what its people now have overdue (one pass a batch, so the
+            recording overlaps the other connection's re-evaluation)."""
+            record_people(chunk, _by_person(unbreached(as_of, person_ids=chunk)))
+            advance(len(chunk))
+
+        by_time = _rematerialise_in_batches(due_to_time, as_of, batch, spent, then=record_newly_due)
+        phase("reevaluate_due_to_time")  # and recording what they have overdue
         checked = people_checked(as_of, force)
         found = unbreached(as_of, force)
         phase("find")
@@ -188,31 +225,18 @@ def sweep(
             if reevaluated:
                 found = unbreached(as_of, force)
                 phase("find")
-        by_person: dict[uuid.UUID, list[Overdue]] = defaultdict(list)
-        for o in found:
-            by_person[o.person_id].append(o)
+        by_person = _by_person(found)
         people = list(by_person)
-        total = len(people)
-        if progress:
-            progress(0, total)
-        counts = {"new_breaches": 0, "tasks_created": 0, "breaches_on_open_cases": 0, "case_reviews_scheduled": 0}
-        playbooks: dict[int, PlaybookVersion] = {}
-        done = 0
-        reporting = threading.Lock()
+        if progress and (people or not total):
+            total += len(people)
+            progress(done, total)
 
-        def record(chunk: list[uuid.UUID]) -> dict[str, int]:
-            nonlocal done
-            recorded = dict.fromkeys(counts, 0)
+        def record(chunk: list[uuid.UUID]) -> None:
             with transaction.atomic():
-                _sweep_batch(run, chunk, by_person, as_of, playbooks, recorded, actor_label)
-            with reporting:
-                done += len(chunk)
-                if progress:
-                    progress(done, total)
-            return recorded
+                record_people(chunk, by_person)
+            advance(len(chunk))
 
-        for recorded in in_streams(batches(people, batch), record, prepare=jit_off):
-            add_up(counts, recorded)
+        in_streams(batches(people, batch), record, prepare=jit_off)
         phase("record")  # breaches, tasks and audit events, committed and chained
         with transaction.atomic():
             counts["case_reviews_scheduled"] = _schedule_reviews(as_of, force, playbooks, actor_label)
@@ -228,7 +252,7 @@ def sweep(
             "as_of": as_of.isoformat(),
             "force": force.code if force else None,
             "people_checked": checked,
-            "people_with_new_breaches": total,
+            "people_with_new_breaches": with_breaches,
             "reevaluated": reevaluated,
             "reevaluated_due_to_time": by_time,
             **counts,
@@ -302,9 +326,7 @@ def sweep_people(person_ids: Iterable[Any], as_of: date | None = None, *,
     found = unbreached(as_of, person_ids=ids)
     if not found:
         return counts
-    by_person: dict[uuid.UUID, list[Overdue]] = defaultdict(list)
-    for o in found:
-        by_person[o.person_id].append(o)
+    by_person = _by_person(found)
     playbooks: dict[int, PlaybookVersion] = {}
     for chunk in _chunks(list(by_person), BATCH):
         with transaction.atomic():  # a savepoint inside the write's own transaction
@@ -312,15 +334,23 @@ def sweep_people(person_ids: Iterable[Any], as_of: date | None = None, *,
     return counts
 
 
-def _reevaluate_due_to_time(as_of: date, force: Force | None, batch: int, spent: dict[str, float]) -> int:
-    """Re-evaluate every registrant whose stored outcome may no longer hold on ``as_of`` because time has
-    passed (``RegisterState.changes_on`` on or before it: an index range scan), a batch at a time, each in
-    its own transaction. Each gets a ``changes_on`` after ``as_of``, so a second run finds none. Outcomes
-    evaluated after ``as_of`` (a catch-up run for an earlier date) are left alone: a state never moves back."""
+def _by_person(found: Iterable[Overdue]) -> dict[uuid.UUID, list[Overdue]]:
+    by_person: dict[uuid.UUID, list[Overdue]] = defaultdict(list)
+    for o in found:
+        by_person[o.person_id].append(o)
+    return by_person
+
+
+def _due_to_time(as_of: date, force: Force | None) -> list[uuid.UUID]:
+    """Every registrant whose stored outcome may no longer hold on ``as_of`` because time has passed
+    (``RegisterState.changes_on`` on or before it: an index range scan), in id order: the sweep re-evaluates them a
+    batch at a time, each batch in its own transaction. Each gets a ``changes_on`` after ``as_of``, so a second run
+    finds none. Outcomes evaluated after ``as_of`` (a catch-up run for an earlier date) are left alone: a state never
+    moves back."""
     states = RegisterState.objects.filter(changes_on__lte=as_of, evaluated_on__lte=as_of)
     if force is not None:
         states = states.filter(person__owning_force=force)
-    return _rematerialise_in_batches(sorted(states.values_list("person_id", flat=True)), as_of, batch, spent)
+    return sorted(states.values_list("person_id", flat=True))
 
 
 def _reevaluate(person_ids: set[uuid.UUID], as_of: date, batch: int, spent: dict[str, float]) -> int:
@@ -328,7 +358,7 @@ def _reevaluate(person_ids: set[uuid.UUID], as_of: date, batch: int, spent: dict
     or evaluated before ``as_of`` with a registration period that ended before ``as_of`` (an obligation of a
     registration that has ended is no breach). Other stored outcomes change only when the registrant's facts
     change, and every change re-evaluates them at once; those that change with time alone were re-evaluated
-    just before, through ``changes_on`` (``_reevaluate_due_to_time``). A state is never moved back in time."""
+    just before, through ``changes_on`` (``_due_to_time``). A state is never moved back in time."""
     stale = ~Q(rules_version=RULES_VERSION) | Q(registration_end__lt=as_of, evaluated_on__lt=as_of)
     ids: list[uuid.UUID] = []
     for chunk in _chunks(sorted(person_ids), 5000):
@@ -337,14 +367,18 @@ def _reevaluate(person_ids: set[uuid.UUID], as_of: date, batch: int, spent: dict
     return _rematerialise_in_batches(sorted(ids), as_of, batch, spent)
 
 
-def _rematerialise_in_batches(ids: list[uuid.UUID], as_of: date, batch: int, spent: dict[str, float]) -> int:
-    """Re-evaluate ``ids`` on ``as_of``, a batch to a transaction, adding the seconds of each phase to ``spent``;
-    returns how many."""
+def _rematerialise_in_batches(ids: list[uuid.UUID], as_of: date, batch: int, spent: dict[str, float],
+                              then: Callable[[list[uuid.UUID]], None] | None = None) -> int:
+    """Re-evaluate ``ids`` on ``as_of``, a batch to a transaction (``then`` called with the batch's ids before it
+    commits), adding the seconds of each phase to ``spent``; returns how many."""
     from tether.register.outcomes import rematerialise
 
     def one(chunk: list[uuid.UUID]) -> dict[str, float]:
         with transaction.atomic():
-            return rematerialise(chunk, as_of)
+            phases = rematerialise(chunk, as_of)
+            if then is not None:
+                then(chunk)
+            return phases
 
     for phases in in_streams(batches(ids, batch), one, prepare=jit_off):
         add_up(spent, phases)
@@ -442,6 +476,7 @@ def record_breaches(
         Case.objects.filter(person_id__in=ids_in(ids), closed_on__isnull=True).order_by("opened_on", "id")
         .values_list("person_id", "pk")
     )
+    _playbooks(playbooks, {row[1] for row in people.values()})
     wanted: dict[tuple[uuid.UUID, str, date], Missed] = {}
     rows = []
     for m in missed:
@@ -486,8 +521,16 @@ def record_breaches(
 def _playbook(cache: dict[int, PlaybookVersion], force_id: int) -> PlaybookVersion:
     """The force's current playbook, read once per run."""
     if force_id not in cache:
-        cache[force_id] = playbook_for(Force.objects.get(pk=force_id))
+        _playbooks(cache, {force_id})
     return cache[force_id]
+
+
+def _playbooks(cache: dict[int, PlaybookVersion], force_ids: set[int]) -> None:
+    """Read into ``cache`` the current playbooks of those of these forces it does not hold (two queries for the lot:
+    a batch of breaches spans most forces)."""
+    missing = force_ids - cache.keys()
+    if missing:
+        cache.update(playbooks_for(Force.objects.filter(pk__in=missing)))
 
 
 def _schedule_reviews(as_of: date, force: Force | None, playbooks: dict[int, PlaybookVersion],
