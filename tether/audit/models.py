@@ -32,9 +32,9 @@ class AuditEvent(models.Model):
     at = models.DateTimeField(db_index=True)
     actor = models.ForeignKey("access.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     actor_label = models.CharField(max_length=200)
-    action = models.CharField(max_length=60, db_index=True)
+    action = models.CharField(max_length=60)
     object_type = models.CharField(max_length=40, blank=True)
-    object_id = models.CharField(max_length=64, blank=True, db_index=True)
+    object_id = models.CharField(max_length=64, blank=True)
     force_code = models.CharField(max_length=8, blank=True)
     reason = models.TextField(blank=True)
     detail = models.JSONField(default=dict)
@@ -50,11 +50,13 @@ class AuditEvent(models.Model):
     class Meta:
         ordering = ["seq"]
         indexes = [
-            models.Index(fields=["object_type", "object_id", "at"]),
             # the audit screens read newest first (seq descending) within a record, a force or an action
             models.Index(fields=["object_type", "object_id", "seq"], name="audit_object_seq_idx"),
             models.Index(fields=["force_code", "seq"], name="audit_force_seq_idx"),
             models.Index(fields=["action", "seq"], name="audit_action_seq_idx"),
+            # the search's record filter (an equality) and its action prefix (``case.*``: PostgreSQL's pattern index)
+            models.Index(fields=["object_id"], name="audit_object_id_idx"),
+            models.Index(fields=["action"], name="audit_action_like_idx", opclasses=["varchar_pattern_ops"]),
             # the chainer's queue: the few events written and not yet chained (a partial index stays tiny)
             models.Index(fields=["id"], name="audit_unchained_idx", condition=models.Q(seq__isnull=True)),
         ]
