@@ -45,6 +45,9 @@ def test_filters(officer, supervisor, frozen):
     assert _actions(AuditFilters(force="gmp")) == ["personnel.other"]
     assert _actions(AuditFilters(reason="address")) == ["person.view"]
     assert _actions(AuditFilters(actor="officer", action="person.", reason="nothing like this")) == []
+    # the prefix and the record are read literally (the prefix through its pattern index on PostgreSQL)
+    assert _actions(AuditFilters(action="perso_*")) == [] and _actions(AuditFilters(action="%*")) == []
+    assert _actions(AuditFilters(object_id="p-%")) == [] and _actions(AuditFilters(object_id="P-1")) == []
 
 
 def test_dates_are_uk_calendar_days():
