@@ -31,6 +31,7 @@ from .forms import PersonCreateForm, ReasonForm
 from .guards import access_person_by_id
 from .selectors import note_rows_present, read_related
 from .services import forces_by_code, person_create
+from .timeline import notification_timeline
 
 # the panels' tables that most records hold nothing in: one query tells which to read (``extensions.may_hold``)
 PANEL_TABLES = ("trips", "stays", "advance_notices", "reviews", "removals", "transfers", "prescribed_items", "cases",
@@ -56,6 +57,7 @@ def _person_context(user: Any, access: Any) -> dict[str, Any]:
     present = note_rows_present(person, PANEL_TABLES)
     read_related(person, (*PAGE_TABLES, *(name for name in PANEL_READ if name in present)))
     disposals = list(person.disposals.all())
+    notifications = list(reversed(person.notifications.all()))  # newest first: the model's order reversed
     return {
         "names": list(person.names.all()),
         "addresses": list(person.addresses.all()),
@@ -64,8 +66,8 @@ def _person_context(user: Any, access: Any) -> dict[str, Any]:
         "detentions": list(person.detentions.all()),
         "orders": list(person.orders.all()),
         "obligations": obligation_rows(person.obligations.all()),
-        # newest first: the model's order (received, then id) reversed
-        "notifications": list(reversed(person.notifications.all())),
+        "notifications": notifications,
+        "notification_timeline": notification_timeline(notifications),
         # what packages above the register show on the record (casework: its missing and wanted cases)
         "panels": [p for p in (panel(user, person) for panel in extensions.person_panels()) if p is not None],
     }
