@@ -75,9 +75,12 @@ def test_without_the_lock_the_constraint_still_stops_duplicates(officer, make_do
     assert Breach.objects.count() == PEOPLE and Task.objects.count() == PEOPLE
 
 
-def test_the_sweep_spreads_its_batches_over_two_connections(officer, make_doc, frozen, monkeypatch):
-    """On PostgreSQL the re-evaluations and the recording run a batch at a time on two connections at once
-    (``core.streams``); on SQLite one after another. The same breaches, tasks and chained events either way."""
+@pytest.mark.parametrize("reevaluate", [True, False])
+def test_the_sweep_spreads_its_batches_over_two_connections(officer, make_doc, frozen, monkeypatch, reevaluate):
+    """On PostgreSQL the re-evaluations (each batch with the recording of what its people now have overdue) and the
+    recording of the others found overdue run a batch at a time on two connections at once (``core.streams``); on
+    SQLite one after another. The same breaches, tasks and chained events either way. Re-evaluated, everyone's breach
+    is recorded in the re-evaluation's batches; without it (``reevaluate=False``), in the recording's."""
     from tether.audit.models import AuditEvent
     from tether.audit.selectors import verify_chain
 
@@ -86,8 +89,9 @@ def test_the_sweep_spreads_its_batches_over_two_connections(officer, make_doc, f
     jit_off = services.jit_off
     monkeypatch.setattr(services, "jit_off", lambda: (threads.append(threading.get_ident()), jit_off()))
     seen = []
-    summary = sweep(as_of=AS_OF, batch=2, progress=lambda done, total: seen.append((done, total)))
-    assert summary["reevaluated_due_to_time"] == PEOPLE
+    summary = sweep(as_of=AS_OF, batch=2, progress=lambda done, total: seen.append((done, total)),
+                    reevaluate=reevaluate)
+    assert summary["reevaluated_due_to_time"] == (PEOPLE if reevaluate else 0)
     assert summary["new_breaches"] == summary["tasks_created"] == summary["people_with_new_breaches"] == PEOPLE
     assert Breach.objects.count() == Task.objects.count() == PEOPLE
     assert set(Task.objects.values_list("breach__person_id", flat=True)) == set(
@@ -96,8 +100,8 @@ def test_the_sweep_spreads_its_batches_over_two_connections(officer, make_doc, f
     assert events.count() == PEOPLE and not events.filter(seq__isnull=True).exists()
     assert verify_chain().ok
     assert seen[0] == (0, PEOPLE) and seen[-1] == (PEOPLE, PEOPLE) and seen == sorted(seen)
-    if connection.vendor == "postgresql":  # this thread, then two others for each of the two steps
-        assert len(threads) == 5 and threads[0] == threading.get_ident() and threading.get_ident() not in threads[1:]
+    if connection.vendor == "postgresql":  # this thread, then two others for the step with batches to do
+        assert len(threads) == 3 and threads[0] == threading.get_ident() and threading.get_ident() not in threads[1:]
     else:
         assert threads == []
     assert sweep(as_of=AS_OF, batch=2)["new_breaches"] == 0
