@@ -28,6 +28,7 @@ from tether.core import clock
 from tether.core.arrays import array_literal
 from tether.core.collecting import fewer_collections
 from tether.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from tether.core.inserts import insert_rows
 from tether.core.streams import add_up, batches, in_streams
 from tether.obligations import RULES_VERSION
 from tether.register.models import Person, PersonObligation, RegisterState
@@ -227,8 +228,8 @@ def sweep(
                 phase("find")
         by_person = _by_person(found)
         people = list(by_person)
-        if progress and (people or not total):
-            total += len(people)
+        total += len(people)
+        if progress and (people or not due_to_time):
             progress(done, total)
 
         def record(chunk: list[uuid.UUID]) -> None:
@@ -391,29 +392,22 @@ def insert_returning(
     """``INSERT ... ON CONFLICT (...) DO NOTHING RETURNING ...`` (PostgreSQL, SQLite >= 3.35): the rows this
     statement stored, none of the ones another run stored first. Values must be adapted already. On PostgreSQL one
     statement for the lot, each column sent as one array (``unnest``): a few parameters rather than one per value,
-    so the statement stays small however many rows it holds; on SQLite multi-row ``VALUES`` of 500 rows."""
+    so the statement stays small however many rows it holds; on SQLite several rows a statement (``core.inserts``)."""
     if not rows:
         return []
     qn = connection.ops.quote_name
     table = model._meta.db_table
-    head = (f"INSERT INTO {qn(table)} ({', '.join(qn(c) for c in columns)}) ")
+    head = f"INSERT INTO {qn(table)} ({', '.join(qn(c) for c in columns)})"
     tail = (f" ON CONFLICT ({', '.join(qn(c) for c in conflict)}) DO NOTHING"
             f" RETURNING {', '.join(qn(c) for c in returning)}")
-    if connection.vendor == "postgresql":
+    with connection.cursor() as cur:
+        if connection.vendor != "postgresql":
+            return insert_rows(cur, head, rows, tail=tail, returning=True)
         types = [model._meta.get_field(c).db_type(connection) for c in columns]
         arrays = ", ".join(f"%s::{t}[]" for t in types)
-        sql = head + f"SELECT * FROM unnest({arrays})" + tail  # noqa: S608  (names and types from the model)
-        with connection.cursor() as cur:
-            cur.execute(sql, [array_literal(col) for col in zip(*rows, strict=True)])
-            return list(cur.fetchall())
-    out: list[tuple[Any, ...]] = []
-    one = "(" + ", ".join(["%s"] * len(columns)) + ")"
-    for chunk in _chunks(rows, 500):
-        with connection.cursor() as cur:
-            cur.execute(head + "VALUES " + ", ".join([one] * len(chunk)) + tail,
-                        [v for row in chunk for v in row])
-            out += cur.fetchall()
-    return out
+        sql = head + f" SELECT * FROM unnest({arrays})" + tail  # noqa: S608  (names and types from the model)
+        cur.execute(sql, [array_literal(col) for col in zip(*rows, strict=True)])
+        return list(cur.fetchall())
 
 
 def _sweep_batch(

@@ -12,9 +12,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from django.template.base import render_value_in_context
+from django.template.context import Context
 from django.template.defaultfilters import linebreaksbr
-from django.utils.formats import localize
-from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import template_localtime  # type: ignore[attr-defined]  # (not in the stubs)
 
@@ -23,9 +23,12 @@ from tether.ui.templatetags.tether_ui import date
 AT_TIME = "j F Y \\a\\t H:i"  # the date and time the notification was received
 
 
+_PAGE = Context()  # a page's settings (escaped, localised): what ``render_value_in_context`` reads of it
+
+
 def _shown(value: Any) -> str:
-    """``{{ value }}``: the value as text, escaped."""
-    return str(conditional_escape(localize(value)))
+    """``{{ value }}``: the value as a template renders it (Django's own ``render_value_in_context``)."""
+    return str(render_value_in_context(value, _PAGE))
 
 
 def _field(data: Any, key: str) -> str:
@@ -38,8 +41,8 @@ def _get(data: Any, key: str) -> Any:
 
 
 def _day(value: Any, fmt: str) -> str:
-    """``{{ value|date:fmt }}``: in the UK's time, escaped."""
-    return str(conditional_escape(date(template_localtime(value), fmt)))
+    """``{{ value|date:fmt }}``: in the UK's time (the filter is given local time, as the engine gives it)."""
+    return _shown(date(template_localtime(value), fmt))
 
 
 def _address(a: Any) -> str:
