@@ -74,6 +74,61 @@ def _sqlite_bulk_load() -> Iterator[None]:
             cur.execute(f"PRAGMA synchronous = {synchronous}")
 
 
+def _value_indexes(cur: Any) -> list[tuple[str, str]]:
+    """(name, CREATE statement) of the SQLite indexes a load may build after writing rather than keep up row by row:
+    the ordinary ones (not unique, not partial, not a constraint's), over named columns none of which is a foreign
+    key. The load reads back what it wrote by the person (or another row) it belongs to, through foreign-key indexes,
+    and checks uniqueness through unique ones: those stay. What is left are indexes over values (names and their
+    keys, NI numbers, postcodes, dates, states, the audit's filters), whose random keys make each insert touch pages
+    all over the index."""
+    cur.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
+    tables = [row[0] for row in cur.fetchall()]
+    chosen: list[str] = []
+    for table in tables:
+        quoted = connection.ops.quote_name(table)
+        cur.execute(f"PRAGMA foreign_key_list({quoted})")
+        keys = {row[3] for row in cur.fetchall()}  # (id, seq, table, from, to, ...): the referring columns
+        cur.execute(f"PRAGMA index_list({quoted})")
+        for _seq, name, unique, origin, is_partial in cur.fetchall():
+            if unique or is_partial or origin != "c":
+                continue
+            cur.execute(f"PRAGMA index_info({connection.ops.quote_name(name)})")
+            columns = [row[2] for row in cur.fetchall()]
+            if columns and None not in columns and not keys.intersection(columns):  # None: an expression
+                chosen.append(name)
+    if not chosen:
+        return []
+    cur.execute(
+        f"SELECT name, sql FROM sqlite_master WHERE type = 'index' AND name IN ({', '.join('%s' for _ in chosen)})"  # noqa: S608 - placeholders
+        " ORDER BY name",
+        chosen,
+    )
+    return [(name, sql) for name, sql in cur.fetchall() if sql]
+
+
+@contextmanager
+def _sqlite_indexes_built_after(empty: bool) -> Iterator[None]:
+    """On SQLite, into an empty register: the value indexes (``_value_indexes``) dropped while the batches are written
+    and made again, with the statements that made them, once they are, failure or not. Building an index over rows
+    already written sorts them once; keeping it up as they come costs a random insertion each (about a sixth of the
+    national demo's load). The schema after is the schema before, statement for statement
+    (``demo/tests/test_services.py``). Not inside a transaction (a test's, a caller's): a failed load rolls back
+    there, and the indexes with it."""
+    if connection.vendor != "sqlite" or connection.in_atomic_block or not empty:
+        yield
+        return
+    with connection.cursor() as cur:
+        dropped = _value_indexes(cur)
+        for name, _sql in dropped:
+            cur.execute(f"DROP INDEX {connection.ops.quote_name(name)}")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cur:
+            for _name, sql in dropped:
+                cur.execute(sql)
+
+
 def register_is_empty() -> bool:
     """True when nobody is on the register (the demo loader is meant for an empty one)."""
     return not Person.objects.exists()
@@ -185,7 +240,7 @@ def _load(registrants: int | None, seed: int, today: date, known: dict[str, Any]
     if progress:
         progress(0, total)
     # a batch's management duties are evaluated once it has its management facts, not first without them
-    with duties_deferred() as written:
+    with _sqlite_indexes_built_after(register_is_empty()), duties_deferred() as written:
         for doc, evaluated in _documents(registrants, seed, today, known, total):
             force = known[doc.force]
             by_country[force.country] += 1

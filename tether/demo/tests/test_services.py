@@ -84,3 +84,75 @@ def test_demo_management_in_the_published_shares(db, frozen):
 
     assert VisitPolicy.objects.filter(kind="fixed").exists()  # the demo forces manage in Tether
     assert ModeSpell.objects.filter(mode="reactive").exists() or levels["low"] < 50
+
+
+def _index_statements() -> list[tuple[str, str]]:
+    from django.db import connection
+
+    with connection.cursor() as cur:
+        cur.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL ORDER BY name")
+        return cur.fetchall()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("frozen")
+@pytest.mark.parametrize("fails", [False, True], ids=["loaded", "failed"])
+def test_value_indexes_are_built_after_the_batches_and_the_schema_is_as_before(fails, monkeypatch):
+    from django.db import connection
+
+    import tether.demo.services as services
+
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite's own load")
+    before = _index_statements()
+    with connection.cursor() as cur:
+        value = dict(services._value_indexes(cur))
+    statements = list(value.values())
+    # values are built after; what the load reads back by (foreign keys) and checks (unique) is kept up
+    for built_after in ('"people_person" ("ni_number")', '"people_personname" ("search_key")',
+                        '"audit_auditevent" ("action", "seq")', '"identity_namekey" ("token", "date_of_birth")'):
+        assert any(built_after in sql for sql in statements), built_after
+    assert not any("person_id" in sql or "UNIQUE" in sql.upper() or " WHERE " in sql.upper() for sql in statements)
+
+    seen: list[set[str]] = []
+    write = services.registrants_write
+
+    def watched(*args, **kwargs):
+        seen.append({name for name, _ in _index_statements()})
+        if fails:
+            raise RuntimeError("a batch that fails")
+        return write(*args, **kwargs)
+
+    monkeypatch.setattr(services, "registrants_write", watched)
+    if fails:
+        with pytest.raises(RuntimeError, match="a batch that fails"):
+            load_demo(40, seed=11, today=TODAY, batch_size=25)
+    else:
+        load_demo(40, seed=11, today=TODAY, batch_size=25)
+        assert Person.objects.count() == 40
+    assert seen and all(not (s & set(value)) for s in seen)  # none of them there while the batches were written
+    assert all({n for n, _ in before} - set(value) <= s for s in seen)  # every other one there
+    assert _index_statements() == before  # the schema as it was, statement for statement
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("frozen")
+def test_value_indexes_kept_up_when_the_register_is_not_empty(monkeypatch):
+    from django.db import connection
+
+    import tether.demo.services as services
+
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite's own load")
+    load_demo(10, seed=12, today=TODAY)
+    before = _index_statements()
+    seen: list[int] = []
+    write = services.registrants_write
+
+    def watched(*args, **kwargs):
+        seen.append(len(_index_statements()))
+        return write(*args, **kwargs)
+
+    monkeypatch.setattr(services, "registrants_write", watched)
+    load_demo(10, seed=13, today=TODAY)
+    assert seen == [len(before)] and _index_statements() == before
