@@ -19,6 +19,7 @@ from typing import Any
 
 from tether.access.permissions import is_worker
 from tether.core.fields import Fields
+from tether.core.streams import chunks
 from tether.register import extensions
 
 from .case_services import backfill_states
@@ -89,8 +90,8 @@ def write(items: Sequence[tuple[Any, list[CaseDoc]]], now: datetime) -> None:
         for person, cases in items for k in cases
     ]
     Case.objects.bulk_create(rows, batch_size=2000)
-    for i in range(0, len(rows), 500):
-        backfill_states(rows[i : i + 500])
+    for chunk in chunks(rows, 500):
+        backfill_states(chunk)
 
 
 def load(person_ids: Sequence[Any]) -> dict[Any, list[CaseDoc]]:

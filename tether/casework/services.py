@@ -29,7 +29,7 @@ from tether.core.arrays import array_literal
 from tether.core.collecting import fewer_collections
 from tether.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from tether.core.inserts import insert_rows
-from tether.core.streams import add_up, batches, in_streams
+from tether.core.streams import add_up, batches, chunks, in_streams
 from tether.obligations import RULES_VERSION
 from tether.register.models import Person, PersonObligation, RegisterState
 from tether.register.selectors import as_date, as_uuid, id_conditions, ids_in
@@ -133,11 +133,6 @@ def _person_pk(value: Any) -> Any:
     pk_field = Person._meta.pk
     assert pk_field is not None
     return pk_field.get_db_prep_value(as_uuid(value), connection)
-
-
-def _chunks(items: list[Any], size: int) -> Iterable[list[Any]]:
-    for i in range(0, len(items), size):
-        yield items[i : i + size]
 
 
 def sweep(
@@ -329,7 +324,7 @@ def sweep_people(person_ids: Iterable[Any], as_of: date | None = None, *,
         return counts
     by_person = _by_person(found)
     playbooks: dict[int, PlaybookVersion] = {}
-    for chunk in _chunks(list(by_person), BATCH):
+    for chunk in chunks(list(by_person), BATCH):
         with transaction.atomic():  # a savepoint inside the write's own transaction
             _sweep_batch(None, chunk, by_person, as_of, playbooks, counts, actor_label)
     return counts
@@ -362,7 +357,7 @@ def _reevaluate(person_ids: set[uuid.UUID], as_of: date, batch: int, spent: dict
     just before, through ``changes_on`` (``_due_to_time``). A state is never moved back in time."""
     stale = ~Q(rules_version=RULES_VERSION) | Q(registration_end__lt=as_of, evaluated_on__lt=as_of)
     ids: list[uuid.UUID] = []
-    for chunk in _chunks(sorted(person_ids), 5000):
+    for chunk in chunks(sorted(person_ids), 5000):
         ids += RegisterState.objects.filter(stale, person_id__in=ids_in(chunk), evaluated_on__lte=as_of).values_list(
             "person_id", flat=True)
     return _rematerialise_in_batches(sorted(ids), as_of, batch, spent)

@@ -20,8 +20,8 @@ from __future__ import annotations
 
 import contextvars
 import threading
-from collections.abc import Callable, Mapping, Sequence
-from typing import TypeVar
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from typing import TypeVar, overload
 
 from django.db import connection, connections
 
@@ -30,6 +30,21 @@ R = TypeVar("R")
 N = TypeVar("N", int, float)
 
 STREAMS = 2  # threads: the machines Tether runs on have two cores at least; the database works on each connection
+
+
+@overload
+def chunks(items: list[T], size: int) -> Iterator[list[T]]: ...
+
+
+@overload
+def chunks(items: Sequence[T], size: int) -> Iterator[Sequence[T]]: ...
+
+
+def chunks(items: Sequence[T], size: int) -> Iterator[Sequence[T]]:
+    """``items`` in order, ``size`` at a time (the last may hold fewer): for statements that take at most so many
+    values. A list gives lists, a tuple tuples."""
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
 
 
 def batches(items: Sequence[T], most: int, *, streams: int = STREAMS) -> list[list[T]]:

@@ -17,6 +17,7 @@ from tether.access.constants import Role
 from tether.access.models import Force, User
 from tether.audit.services import record
 from tether.core import clock
+from tether.core.streams import chunks
 from tether.management import rules
 from tether.management.models import (
     Assessment,
@@ -86,8 +87,8 @@ def _assign_managers(pairs: list[tuple[Any, int]]) -> None:
 
 def evaluate_duties(ids: list[Any], today: date) -> None:
     """Evaluate and store the management duties of these registrants as at ``today``, 2,000 at a time."""
-    for i in range(0, len(ids), 2000):
-        materialise(ids[i : i + 2000], today)
+    for chunk in chunks(ids, 2000):
+        materialise(chunk, today)
 
 
 class Management:

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db import connection
 
+from tether.core.streams import chunks
 from tether.register import plain_rows
 from tether.register.constants import NameKind
 from tether.register.models import PersonName
@@ -21,17 +22,12 @@ CHUNK = 2000
 KEY_COLUMNS = ("person_id", "name_id", "part", "token", "alias", "date_of_birth")
 
 
-def _chunks(items: Sequence[Any], size: int = CHUNK) -> Iterable[Sequence[Any]]:
-    for i in range(0, len(items), size):
-        yield items[i : i + size]
-
-
 def index_people(person_ids: Sequence[Any]) -> None:
     """Rebuild the name keys of these people from the names the register holds."""
     ids = list(person_ids)
     vocabulary: set[str] = set()
     keys = plain_rows.Table(NameKey, KEY_COLUMNS)  # plain rows: a bulk write indexes a million names
-    for chunk in _chunks(ids):
+    for chunk in chunks(ids, CHUNK):
         NameKey.objects.filter(person_id__in=chunk).delete()
         rows = []
         # as the database gives them (the person's id and date of birth are written back as they were read)
@@ -48,7 +44,7 @@ def index_people(person_ids: Sequence[Any]) -> None:
 def add_tokens(words: Iterable[str]) -> None:
     """Add new words to the vocabulary with their phonetic keys (and trigrams on SQLite)."""
     wanted = sorted(set(words))
-    for chunk in _chunks(wanted):
+    for chunk in chunks(wanted, CHUNK):
         known = set(Token.objects.filter(token__in=chunk).values_list("token", flat=True))
         new = [w for w in chunk if w not in known]
         if not new:

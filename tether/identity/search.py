@@ -29,6 +29,7 @@ from tether.core import clock
 from tether.core.errors import Forbidden, ValidationFailed
 from tether.core.fields import read_text
 from tether.core.models import holds_on_q
+from tether.core.streams import chunks
 from tether.register.constants import REFERENCE_PREFIX, RegisterStatus
 from tether.register.guards import FULL, listed_levels
 from tether.register.models import Address, Person
@@ -260,8 +261,8 @@ def _name_scores(words: list[str], person_ids: list[Any]) -> dict[Any, m.NameSco
     """The best-matching name of each person (birth, current or alias) against the typed words."""
     names: dict[Any, dict[Any, list[m.NameToken]]] = defaultdict(lambda: defaultdict(list))
     alias: dict[Any, bool] = {}
-    for i in range(0, len(person_ids), 500):
-        rows = NameKey.objects.filter(person_id__in=person_ids[i : i + 500]).values_list(
+    for chunk in chunks(person_ids, 500):
+        rows = NameKey.objects.filter(person_id__in=chunk).values_list(
             "person_id", "name_id", "part", "token", "alias")
         for pid, name_id, part, token, is_alias in rows:
             names[pid][name_id].append(m.NameToken(part, token))
@@ -319,8 +320,8 @@ class _Brief:
 
 def _briefs(ids: list[Any]) -> dict[Any, _Brief]:
     out: dict[Any, _Brief] = {}
-    for i in range(0, len(ids), 900):
-        for row in Person.objects.filter(pk__in=ids[i : i + 900]).values_list(
+    for chunk in chunks(ids, 900):
+        for row in Person.objects.filter(pk__in=chunk).values_list(
                 "pk", "date_of_birth", "ni_number", "pnc_id", "reference", "sort_name"):
             out[row[0]] = _Brief(*row)
     return out

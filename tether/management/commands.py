@@ -13,6 +13,7 @@ from tether.audit.services import record
 from tether.core import clock
 from tether.core.dates import parse_day
 from tether.core.errors import ValidationFailed
+from tether.core.streams import chunks
 from tether.register.models import Person
 
 from .outcomes import materialise
@@ -65,9 +66,9 @@ def evaluate(force_code: str | None, as_of: str | None, actor_label: str = "cli"
         people = people.filter(owning_force=force)
     ids = sorted(people.values_list("pk", flat=True))
     done = 0
-    for i in range(0, len(ids), 2000):
+    for chunk in chunks(ids, 2000):
         with transaction.atomic():
-            done += materialise(ids[i : i + 2000], day)
+            done += materialise(chunk, day)
     summary = {"evaluated": done, "as_of": day.isoformat(), "force": force_code.upper() if force_code else None}
     record("management.evaluate", None, actor_label=actor_label, detail=summary,
            force_code=force_code.upper() if force_code else "")

@@ -13,6 +13,7 @@ from django.db.models import Exists, Max, OuterRef, Q, QuerySet
 
 from tether.access.models import Force
 from tether.core.models import holds_on_q
+from tether.core.streams import chunks
 from tether.register.constants import DetentionKind, RegisterStatus
 from tether.register.models import Detention, Person, RegisterState
 from tether.register.selectors import as_date, by_stored_id, ids_in, stored_rows
@@ -71,10 +72,7 @@ def policies_for(force_ids: Iterable[int]) -> dict[int, PolicyView]:
     return {fid: policy_view(rows.get(fid)) for fid in wanted}
 
 
-def _chunks(items: Sequence[Any], size: int = 2000) -> Iterable[Sequence[Any]]:
-    for i in range(0, len(items), size):
-        yield items[i : i + size]
-
+CHUNK = 2000  # people a statement reads or writes
 
 RECORDS = (RiskLevelSpell, MappaSpell, ModeSpell, ManagerSpell, Visit, Assessment, Intelligence)
 
@@ -191,7 +189,7 @@ def facts_for(person_ids: Sequence[Any] | QuerySet[Any], as_of: date, *, all_in_
         ids = list(person_ids.values_list("person_id", flat=True))
         return _facts(ids, as_of, person_ids.values("person_id"), all_in_scope, in_custody) if ids else {}
     out: dict[Any, R.Facts] = {}
-    for chunk in _chunks(list(person_ids)):
+    for chunk in chunks(list(person_ids), CHUNK):
         out.update(_facts(chunk, as_of, None, all_in_scope, in_custody))
     return out
 

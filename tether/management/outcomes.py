@@ -11,12 +11,13 @@ from django.db import connection
 from django.db.models import BooleanField, ExpressionWrapper
 
 from tether.core import clock
+from tether.core.streams import chunks
 from tether.register.models import Person, RegisterState
 from tether.register.plain_rows import Table
 from tether.register.selectors import as_date, as_uuid, by_stored_id, ids_in, stored_rows
 
 from . import rules as R
-from .facts import _chunks, facts_for, in_custody_on, in_scope_q, one_facts, one_params, one_statement, policies_for
+from .facts import CHUNK, facts_for, in_custody_on, in_scope_q, one_facts, one_params, one_statement, policies_for
 from .models import ManagementState
 from .stored import changed as counts_changed
 
@@ -109,7 +110,7 @@ def materialise(person_ids: Sequence[Any], as_of: date | None = None) -> int:
             (custody_end or as_of + timedelta(days=28)) if f.in_custody else None, R.RULES_VERSION, as_of))
     evaluated = len(rows)
     stored: dict[Any, tuple[Any, ...]] = {}
-    for chunk in _chunks([row[0] for row in rows]):
+    for chunk in chunks([row[0] for row in rows], CHUNK):
         stored.update((pid, tuple(rest)) for pid, *rest in ManagementState.objects.filter(person_id__in=ids_in(chunk))
                       .values_list("person_id", *_COMPARED))
     rows = [row for row in rows if stored.get(row[0]) != row[1:-1]]
@@ -118,6 +119,6 @@ def materialise(person_ids: Sequence[Any], as_of: date | None = None) -> int:
         # them on itself, changed outcome or not)
         counts_changed({row[1] for row in rows} | {stored[row[0]][0] for row in rows if row[0] in stored})
     table = Table(ManagementState, _COLUMNS)
-    for chunk in _chunks(rows):  # one stored since it was read (another write of the same registrant) is replaced
+    for chunk in chunks(rows, CHUNK):  # one stored since it was read (another write of the same registrant) is replaced
         table.upsert(chunk, "person")
     return evaluated

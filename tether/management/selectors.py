@@ -34,6 +34,7 @@ from tether.core import clock
 from tether.core.errors import Forbidden
 from tether.core.models import holds_on_q
 from tether.core.pagination import Paged, paged
+from tether.core.streams import chunks
 from tether.obligations.calendar import add_months
 from tether.register.guards import access_person_by_id
 from tether.register.models import Person
@@ -278,8 +279,8 @@ def dues_for(person_ids: list[Any], as_of: date) -> dict[Any, tuple[str | None, 
     statistics publish only aggregates): the stored outcome for today, evaluated from the history for a past date."""
     out: dict[Any, tuple[str | None, date | None, date | None]] = {}
     if as_of == clock.today():
-        for i in range(0, len(person_ids), 2000):
-            for pid, lvl, v, a in ManagementState.objects.filter(person_id__in=person_ids[i:i + 2000]).values_list(
+        for chunk in chunks(person_ids, 2000):
+            for pid, lvl, v, a in ManagementState.objects.filter(person_id__in=chunk).values_list(
                     "person_id", "risk_level", "visit_due", "assessment_due"):
                 out[pid] = (lvl or None, v, a)
         return out
@@ -289,8 +290,8 @@ def dues_for(person_ids: list[Any], as_of: date) -> dict[Any, tuple[str | None, 
 def levels_on(person_ids: list[Any], days: list[date]) -> dict[tuple[Any, date], str]:
     """The risk level held by each registrant on each of ``days`` (for counting visits by the level at the time)."""
     spans: dict[Any, list[tuple[date, date | None, str]]] = defaultdict(list)
-    for i in range(0, len(person_ids), 2000):
-        for pid, lvl, vf, vt in RiskLevelSpell.objects.filter(person_id__in=person_ids[i:i + 2000]).values_list(
+    for chunk in chunks(person_ids, 2000):
+        for pid, lvl, vf, vt in RiskLevelSpell.objects.filter(person_id__in=chunk).values_list(
                 "person_id", "level", "valid_from", "valid_to"):
             spans[pid].append((vf, vt, lvl))
     out = {}
@@ -305,8 +306,8 @@ def levels_on(person_ids: list[Any], days: list[date]) -> dict[tuple[Any, date],
 def visits_in(person_ids: list[Any], start: date, end: date) -> list[tuple[Any, date, str]]:
     """(registrant, day, outcome) of every home visit from ``start`` to ``end`` inclusive (for counting)."""
     out: list[tuple[Any, date, str]] = []
-    for i in range(0, len(person_ids), 2000):
-        out += list(Visit.objects.filter(person_id__in=person_ids[i:i + 2000], visited_on__gte=start,
+    for chunk in chunks(person_ids, 2000):
+        out += list(Visit.objects.filter(person_id__in=chunk, visited_on__gte=start,
                                          visited_on__lte=end).values_list("person_id", "visited_on", "outcome"))
     return out
 
@@ -314,8 +315,8 @@ def visits_in(person_ids: list[Any], start: date, end: date) -> list[tuple[Any, 
 def managers_on(person_ids: list[Any], as_of: date) -> dict[Any, int]:
     """The offender manager (user id) of each registrant on ``as_of`` who had one."""
     out: dict[Any, int] = {}
-    for i in range(0, len(person_ids), 2000):
-        out.update(ManagerSpell.objects.filter(holds_on_q(as_of), person_id__in=person_ids[i:i + 2000])
+    for chunk in chunks(person_ids, 2000):
+        out.update(ManagerSpell.objects.filter(holds_on_q(as_of), person_id__in=chunk)
                    .values_list("person_id", "manager_id"))
     return out
 

@@ -16,6 +16,7 @@ from django.db import transaction
 from tether.audit.services import record
 from tether.core.collecting import fewer_collections
 from tether.core.errors import TetherError, ValidationFailed
+from tether.core.streams import chunks
 from tether.register.models import Person
 
 from . import extensions
@@ -153,12 +154,12 @@ def validate_file(
             line_numbers.append(number)
     # clashes with what is already on the register
     ids = list(seen_ids)
-    for i in range(0, len(ids), 500):
-        for pid in Person.objects.filter(pk__in=ids[i : i + 500]).values_list("pk", flat=True):
+    for chunk in chunks(ids, 500):
+        for pid in Person.objects.filter(pk__in=chunk).values_list("pk", flat=True):
             errors.append(LineError(seen_ids[pid], "id", "a registrant with this id is already on the register"))
     refs = list(seen_refs)
-    for i in range(0, len(refs), 500):
-        for ref in Person.objects.filter(reference__in=refs[i : i + 500]).values_list("reference", flat=True):
+    for chunk in chunks(refs, 500):
+        for ref in Person.objects.filter(reference__in=chunk).values_list("reference", flat=True):
             errors.append(LineError(seen_refs[ref], "reference", f"{ref} is already on the register"))
     errors.sort(key=lambda e: e.line)
     return docs, errors, count, flags

@@ -17,6 +17,7 @@ from django.db.models.expressions import RawSQL
 
 from tether.access.models import Force
 from tether.core.arrays import array_literal
+from tether.core.streams import chunks
 
 from . import extensions
 from .documents import (
@@ -283,8 +284,7 @@ def id_conditions(column: str, ids: Sequence[uuid.UUID]) -> Iterator[tuple[str, 
         # the array as one text literal: sent as a list, each id would be adapted on its own at every query
         yield f"{column} = ANY(%s::uuid[])", [_ids_literal(ids)]
         return
-    for i in range(0, len(ids), 500):
-        chunk = ids[i : i + 500]
+    for chunk in chunks(ids, 500):
         yield f"{column} IN ({', '.join(['%s'] * len(chunk))})", [pid.hex for pid in chunk]
 
 
@@ -500,8 +500,7 @@ def doc_to_dict(doc: RegistrantDoc) -> dict[str, Any]:
 
 
 def iter_registrant_dicts(person_ids: Sequence[uuid.UUID], batch: int = 1000) -> Iterator[dict[str, Any]]:
-    for i in range(0, len(person_ids), batch):
-        chunk = person_ids[i : i + batch]
+    for chunk in chunks(person_ids, batch):
         docs = load_registrant_docs(chunk)
         for pid in chunk:
             yield doc_to_dict(docs[pid])

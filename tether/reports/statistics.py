@@ -49,6 +49,7 @@ from tether.core import clock
 from tether.core.dates import long_date
 from tether.core.errors import Forbidden, ValidationFailed
 from tether.core.models import holds_on_q
+from tether.core.streams import chunks
 from tether.core.wording import mid_sentence
 from tether.register.models import Disposal, Ownership, RegisterState
 from tether.register.selectors import separate
@@ -412,8 +413,8 @@ def _offences(person_ids: Iterable[Any], as_of: date) -> dict[Any, str]:
     """Offence category per person from their latest disposal on or before ``as_of``."""
     ids = list(set(person_ids))
     latest: dict[Any, tuple[date, int, str]] = {}
-    for i in range(0, len(ids), 2000):
-        for pid, day, pk, offence in (Disposal.objects.filter(person_id__in=ids[i:i + 2000], date__lte=as_of)
+    for chunk in chunks(ids, 2000):
+        for pid, day, pk, offence in (Disposal.objects.filter(person_id__in=chunk, date__lte=as_of)
                                       .values_list("person_id", "date", "id", "offence")):
             if pid not in latest or (day, pk) > latest[pid][:2]:
                 latest[pid] = (day, pk, offence)
@@ -656,8 +657,8 @@ def duties_on(user: Any, as_of: date | None = None, *, by: str | Sequence[str] |
     forces = {f.pk: f for f in Force.objects.all()}
     counts: Counter[tuple[str, str]] = Counter()
     ids = list(owners)
-    for i in range(0, len(ids), 2000):
-        for pid, history in load_histories(ids[i:i + 2000]).items():
+    for chunk in chunks(ids, 2000):
+        for pid, history in load_histories(chunk).items():
             f = forces[owners[pid]]
             for o in evaluate(facts_from(history), as_of).obligations:
                 if o.status == "met" or o.trigger > as_of:
@@ -684,8 +685,7 @@ def management_on(person_ids: Sequence[Any], as_of: date) -> dict[str, dict[Any,
 
     ids = list(person_ids)
     out: dict[str, dict[Any, str]] = {"risk": {}, "mappa_category": {}, "mappa_level": {}, "mode": {}}
-    for i in range(0, len(ids), 2000):
-        chunk = ids[i:i + 2000]
+    for chunk in chunks(ids, 2000):
         for pid, level in RiskLevelSpell.objects.filter(holds_on_q(as_of), person_id__in=chunk).values_list(
                 "person_id", "level"):
             out["risk"][pid] = str(RiskLevel(level).label)

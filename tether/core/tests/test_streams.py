@@ -9,7 +9,7 @@ import threading
 import pytest
 from django.db import connection, transaction
 
-from tether.core.streams import add_up, in_streams, parallel
+from tether.core.streams import add_up, chunks, in_streams, parallel
 
 WHO: contextvars.ContextVar[str] = contextvars.ContextVar("who", default="nobody")
 
@@ -138,3 +138,9 @@ def test_add_up_adds_a_batchs_figures_to_the_runs():
     seconds = {"read": 0.5}
     add_up(seconds, {"read": 0.25, "write": 1.0})
     assert seconds == {"read": 0.75, "write": 1.0}
+
+
+def test_chunks_keep_the_order_and_the_kind_of_sequence():
+    assert list(chunks(list(range(7)), 3)) == [[0, 1, 2], [3, 4, 5], [6]]
+    assert list(chunks(tuple(range(4)), 2)) == [(0, 1), (2, 3)]
+    assert list(chunks([], 5)) == [] and list(chunks([1], 5)) == [[1]]
