@@ -147,6 +147,13 @@ class TravellingOut(Schema):
     countries: list[str]
 
 
+class TravellingListOut(Schema):
+    count: int
+    page: int
+    pages: int
+    results: list[TravellingOut]
+
+
 _WRITE = {201: WrittenOut, 400: ErrorOut, 403: DetailOut, 404: DetailOut, 409: DetailOut}
 
 
@@ -226,17 +233,19 @@ def record_advance_notice(request: HttpRequest, person_id: PersonId, payload: Ad
     return _written(advance_notice_record(request.user, person_id, data, expected_version=version))
 
 
-@router.get("/travelling-now", response={200: list[TravellingOut], 403: DetailOut},
+@router.get("/travelling-now", response={200: TravellingListOut, 403: DetailOut},
             summary="Registrants outside the UK on a date")
 def get_travelling_now(request: HttpRequest, response: HttpResponse, as_of: Day | None = None, page: Page = 1,
                        per_page: PerPage = MAX_PER_PAGE) -> Any:
     """Your force's registrants on a trip abroad on ``as_of`` (default today), soonest back first; a national
-    administrator sees every force. ``per_page`` at a time (at most 500), ``page`` from 1; the headers
-    ``X-Total-Count`` and ``X-Page-Count`` give the whole list's size and its pages. Audited as a read of personal
-    data."""
+    administrator sees every force. ``per_page`` at a time (at most 500), ``page`` from 1: ``count`` and ``pages``
+    give the whole list's size and its pages, as every list of the API does (and, as before, the headers
+    ``X-Total-Count`` and ``X-Page-Count``). Audited as a read of personal data."""
     found = travelling_now(request.user, as_of, surface="api", page=page, per_page=per_page)
     response["X-Total-Count"], response["X-Page-Count"] = str(found.total), str(found.pages)
     rows: list[TravelRow] = found.rows
-    return 200, [TravellingOut(person_id=str(r.person_id), reference=r.reference, name=r.name,
-                               owning_force=r.force, number=r.number, departure=r.departure,
-                               return_date=r.return_date, countries=r.countries) for r in rows]
+    return 200, TravellingListOut(
+        count=found.total, page=found.page, pages=found.pages,
+        results=[TravellingOut(person_id=str(r.person_id), reference=r.reference, name=r.name, owning_force=r.force,
+                               number=r.number, departure=r.departure, return_date=r.return_date,
+                               countries=r.countries) for r in rows])

@@ -40,9 +40,11 @@ def test_a_trip_is_recorded_read_returned_and_listed(officer, person, api_client
 
     frozen.move_to("2025-06-22T10:00:00Z")
     listed = api.get("/api/v1/travelling-now").json()
-    assert [(x["reference"], x["number"]) for x in listed] == [(person.reference, 1)]
+    assert [(x["reference"], x["number"]) for x in listed["results"]] == [(person.reference, 1)]
+    assert (listed["count"], listed["page"], listed["pages"]) == (1, 1, 1)
     assert AuditEvent.objects.filter(action="travel.list").exists()
-    assert api.get("/api/v1/travelling-now", {"as_of": "2025-06-26"}).json() == []
+    assert api.get("/api/v1/travelling-now", {"as_of": "2025-06-26"}).json() == {"count": 0, "page": 1, "pages": 1,
+                                                                               "results": []}
 
     frozen.move_to("2025-06-26T10:00:00Z")
     r = _post(api, f"{base}/trips/1/return", {"return_date": "2025-06-25"})
@@ -130,10 +132,13 @@ def test_travelling_now_is_paged_in_the_api_and_on_the_page(officer, make_doc, a
         assert r.status_code == 201, r.content
     frozen.move_to("2025-06-22T10:00:00Z")
     whole = api.get("/api/v1/travelling-now")
-    assert [x["reference"] for x in whole.json()] == [p.reference for p in people]
+    assert [x["reference"] for x in whole.json()["results"]] == [p.reference for p in people]
+    assert (whole.json()["count"], whole.json()["pages"]) == (3, 1)
     assert (whole["X-Total-Count"], whole["X-Page-Count"]) == ("3", "1")
     second = api.get("/api/v1/travelling-now", {"per_page": 2, "page": 2})
-    assert [x["reference"] for x in second.json()] == [people[2].reference] and second["X-Page-Count"] == "2"
+    assert [x["reference"] for x in second.json()["results"]] == [people[2].reference]
+    assert (second.json()["count"], second.json()["page"], second.json()["pages"]) == (3, 2, 2)
+    assert second["X-Page-Count"] == "2"
     for bad in ({"per_page": 501}, {"page": 0}, {"page": "x"}):
         r = api.get("/api/v1/travelling-now", bad)
         assert r.status_code == 400 and next(iter(bad)) in r.content.decode(), bad
