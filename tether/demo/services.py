@@ -110,10 +110,12 @@ def _value_indexes(cur: Any) -> list[tuple[str, str]]:
 def _sqlite_indexes_built_after(empty: bool) -> Iterator[None]:
     """On SQLite, into an empty register: the value indexes (``_value_indexes``) dropped while the batches are written
     and made again, with the statements that made them, once they are, failure or not. Building an index over rows
-    already written sorts them once; keeping it up as they come costs a random insertion each (about a sixth of the
-    national demo's load). The schema after is the schema before, statement for statement
-    (``demo/tests/test_services.py``). Not inside a transaction (a test's, a caller's): a failed load rolls back
-    there, and the indexes with it."""
+    already written sorts them once; keeping it up as they come costs a random insertion each (about 3 s of the
+    national demo's inserts, against 1.4 to 1.8 s to build them after). The schema after is the schema before,
+    statement for statement (``demo/tests/test_services.py``). Not inside a transaction (a test's, a caller's): a
+    failed load rolls back there, and the indexes with it. A load interrupted (Ctrl-C) makes them again as it stops;
+    one killed outright leaves a part-loaded register without them, as it may leave the file unusable
+    (``_sqlite_bulk_load``): load the demo again into an empty database."""
     if connection.vendor != "sqlite" or connection.in_atomic_block or not empty:
         yield
         return
