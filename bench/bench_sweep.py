@@ -43,7 +43,9 @@ runs copy it (``CREATE DATABASE ... TEMPLATE``, seconds) instead of building aga
 built without management facts gets them planted and is saved again).
 Each timing is printed with the CPU seconds of this process and of the database (``cpu_seconds``; on PostgreSQL on this
 machine every PostgreSQL process, the backends of the sweep's other connections included: on a shared machine the
-wall clock mostly measures the others), and the 1% sweep with its ``phase_seconds``.
+wall clock mostly measures the others), and the 1% sweep with its ``phase_seconds`` and what its re-evaluation of the
+registrants whose ``changes_on`` came changed of their stored outcomes (``reevaluated_outcome_changes``: how many had
+each column of their state and obligations changed).
 ``--profile FILE``: the 1% sweep under cProfile (statistics to FILE) with its costliest statements
 (``sweep_one_percent_sql``). ``--digest FILE``: what the sweeps (and the recompute) produced, table by table
 (breaches, tasks, audit events with their ids replaced by what they name, stored outcomes), so that a run of the code
@@ -581,6 +583,54 @@ def profiled(connection: Any, path: str, fn: Any) -> tuple[Any, list[dict[str, A
     return result, times.top()
 
 
+def changing_with_time(as_of: date) -> list[Any]:
+    """The registrants the sweep on ``as_of`` re-evaluates because time has passed (``changes_on`` on or before it,
+    as ``casework.services._due_to_time`` picks them)."""
+    from tether.register.models import RegisterState
+
+    return list(RegisterState.objects.filter(changes_on__lte=as_of, evaluated_on__lte=as_of)
+                .values_list("person_id", flat=True))
+
+
+def stored_outcomes(ids: list[Any]) -> tuple[dict[Any, dict[str, Any]], dict[Any, list[dict[str, Any]]]]:
+    """The stored outcome (state, obligations) of these registrants: read before and after a sweep,
+    ``outcome_changes`` says what it changed."""
+    from collections import defaultdict
+
+    from tether.register.models import PersonObligation, RegisterState
+    from tether.register.selectors import ids_in
+
+    states = {row["person_id"]: row for row in RegisterState.objects.filter(person_id__in=ids_in(ids)).values()}
+    obligations: dict[Any, list[dict[str, Any]]] = defaultdict(list)
+    for row in (PersonObligation.objects.filter(person_id__in=ids_in(ids))
+                .order_by("person_id", "kind", "due", "trigger", "id").values()):
+        del row["id"]  # written again, an obligation has a new id
+        obligations[row["person_id"]].append(row)
+    return states, obligations
+
+
+def outcome_changes(before: Any, after: Any) -> dict[str, Any]:
+    """How many of the registrants read in ``before`` had each part of their stored outcome changed in ``after``
+    (an obligation's status and open flag as from -> to)."""
+    from collections import Counter
+
+    counts: Counter[str] = Counter()
+    for pid, state in before[0].items():
+        now = after[0].get(pid)
+        if now is None:
+            counts["state removed"] += 1
+            continue
+        counts.update(f"state.{key}" for key, value in state.items() if now[key] != value)
+        was, are = before[1].get(pid, []), after[1].get(pid, [])
+        if [(o["kind"], o["due"]) for o in was] != [(o["kind"], o["due"]) for o in are]:
+            counts["obligations added, removed or moved"] += 1
+            continue
+        for old, new in zip(was, are, strict=True):
+            counts.update(f"obligation.{key}" + (f" {value} -> {new[key]}" if key in ("status", "open") else "")
+                          for key, value in old.items() if new[key] != value)
+    return {"registrants": len(before[0]), "changed": dict(counts.most_common())}
+
+
 def _load() -> list[float]:
     return [round(x, 2) for x in os.getloadavg()]
 
@@ -662,6 +712,8 @@ def run(args: argparse.Namespace, connection: Any) -> dict[str, Any]:
                                 "raw_count_seconds": round(raw_a, 6), "ratio_to_raw": round(med / raw_a, 1)}
 
     count_a1, raw_a1 = raw_count(connection, a1)
+    changing = changing_with_time(a1)
+    outcomes_before = stored_outcomes(changing)
     if args.profile:
         prof: list[dict[str, Any]] = []
 
@@ -681,7 +733,9 @@ def run(args: argparse.Namespace, connection: Any) -> dict[str, Any]:
         "phase_seconds": new.get("phase_seconds"), "reevaluate_phase_seconds": new.get("reevaluate_phase_seconds"),
         "cpu_seconds": cpu["sweep A+1 (1% newly overdue)"],
         "raw_count_rows": count_a1, "raw_count_seconds": round(raw_a1, 6),
-        "ratio_to_raw": round(new_s / raw_a1, 1), "load_average": _load()}
+        "ratio_to_raw": round(new_s / raw_a1, 1), "load_average": _load(),
+        # what re-evaluating the registrants whose ``changes_on`` came changed of their stored outcome
+        "reevaluated_outcome_changes": outcome_changes(outcomes_before, stored_outcomes(changing))}
     if args.digest:
         out["digest_after_sweeps"] = digest(connection)
     again = []
