@@ -119,11 +119,12 @@ def _sqlite_indexes_built_after(empty: bool) -> Iterator[None]:
     if connection.vendor != "sqlite" or connection.in_atomic_block or not empty:
         yield
         return
-    with connection.cursor() as cur:
-        dropped = _value_indexes(cur)
-        for name, _sql in dropped:
-            cur.execute(f"DROP INDEX {connection.ops.quote_name(name)}")
+    dropped: list[tuple[str, str]] = []  # made again whatever happens, from the first one dropped
     try:
+        with connection.cursor() as cur:
+            for name, sql in _value_indexes(cur):
+                cur.execute(f"DROP INDEX {connection.ops.quote_name(name)}")
+                dropped.append((name, sql))
         yield
     finally:
         with connection.cursor() as cur:

@@ -156,3 +156,21 @@ def test_value_indexes_kept_up_when_the_register_is_not_empty(monkeypatch):
     monkeypatch.setattr(services, "registrants_write", watched)
     load_demo(10, seed=13, today=TODAY)
     assert seen == [len(before)] and _index_statements() == before
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("frozen")
+def test_a_value_index_dropped_is_made_again_when_dropping_the_next_fails(monkeypatch):
+    from django.db import OperationalError, connection
+
+    import tether.demo.services as services
+
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite's own load")
+    before = _index_statements()
+    value = services._value_indexes
+    monkeypatch.setattr(services, "_value_indexes",
+                        lambda cur: [*value(cur)[:1], ("no_such_index", "CREATE INDEX no_such_index ON x (y)")])
+    with pytest.raises(OperationalError, match="no_such_index"):
+        load_demo(10, seed=14, today=TODAY)
+    assert _index_statements() == before and not Person.objects.exists()
