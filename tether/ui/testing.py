@@ -9,9 +9,29 @@ from typing import Any
 NARROW = 375  # CSS pixels: the narrowest phone the pages are built for
 
 
-def page_width(page: Any) -> int:
-    """The page's full width in CSS pixels (more than the viewport means it scrolls sideways)."""
-    return int(page.evaluate("document.documentElement.scrollWidth"))
+_WIDTH = "document.documentElement && document.readyState !== 'loading' ? document.documentElement.scrollWidth : null"
+
+
+def page_width(page: Any, *, tries: int = 100) -> int:
+    """The page's full width in CSS pixels (more than the viewport means it scrolls sideways), once it has loaded.
+
+    Measured after a click that navigates, the old document may be going and the new one not yet parsed (no
+    ``documentElement``, or the script's context destroyed under it): it is measured again, a little later, until
+    the page it lands on has loaded."""
+    from playwright.sync_api import Error as PlaywrightError
+
+    for _ in range(tries):
+        page.wait_for_load_state()
+        try:
+            width = page.evaluate(_WIDTH)
+        except PlaywrightError as error:  # the page navigated while it was measured: measure the one it landed on
+            if "context was destroyed" not in str(error):
+                raise
+            width = None
+        if width is not None:
+            return int(width)
+        page.wait_for_timeout(50)
+    raise AssertionError(f"the page at {page.url} did not finish loading")
 
 
 def too_wide(page_for: Callable[[Any], Any], base_url: str, visits: Iterable[tuple[Any, list[str]]],

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from tether.register.services import person_create
-from tether.ui.testing import NARROW, too_wide
+from tether.ui.testing import NARROW, page_width, too_wide
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -27,7 +27,7 @@ def test_the_disposal_form_at_375_pixels(signed_in_page: Any, live_server: Any, 
     for message in ("Date of conviction, caution or finding must be a real date", "Enter the offence",
                     "Length in months is required for imprisonment"):
         assert message in summary, message
-    assert page.evaluate("document.documentElement.scrollWidth") <= NARROW
+    assert page_width(page) <= NARROW
     page.fill("#date_day", "10")
     page.fill("#date_month", "1")
     page.fill("#offence", "Exposure (SOA 2003 s.66)")
@@ -38,7 +38,7 @@ def test_the_disposal_form_at_375_pixels(signed_in_page: Any, live_server: Any, 
     page.wait_for_url(f"{live_server.url}/people/{person.pk}/#legal-record")
     body = page.locator("main").inner_text()
     assert "was recorded" in body and "flagged for review" in body
-    assert page.evaluate("document.documentElement.scrollWidth") <= NARROW
+    assert page_width(page) <= NARROW
     pid = person.pk
     paths = [f"/people/{pid}/{p}" for p in ("", "disposals/new/", "periods/new/", "orders/new/", "reviews/new/",
                                             "removals/new/")]

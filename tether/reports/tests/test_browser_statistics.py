@@ -10,6 +10,8 @@ from typing import Any
 
 import pytest
 
+from tether.ui.testing import page_width
+
 PASSWORD = "correct-horse-battery"  # the personas' password (tether/conftest.py)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -73,11 +75,11 @@ def test_duties_by_law_at_375_pixels(signed_in_page: Any, live_server: Any, worl
     page.goto(f"{live_server.url}/statistics/duties/?as_of=2020-06-30")
     assert "as at 30 June 2020" in page.locator("h1").inner_text()
     assert page.get_by_test_id("chart-duties-by-provision").locator("svg[role=img]").count() == 1
-    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    assert page_width(page) <= 375
     page.fill("#from_day", "1")
     page.fill("#from_month", "7")
     page.fill("#from_year", "2020")
     page.click("button:has-text('Show figures')")
     summary = page.locator(".govuk-error-summary")
     assert "Breaches to must be the same as or after breaches from" in summary.inner_text()
-    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    assert page_width(page) <= 375
