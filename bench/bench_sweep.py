@@ -583,15 +583,6 @@ def profiled(connection: Any, path: str, fn: Any) -> tuple[Any, list[dict[str, A
     return result, times.top()
 
 
-def changing_with_time(as_of: date) -> list[Any]:
-    """The registrants the sweep on ``as_of`` re-evaluates because time has passed (``changes_on`` on or before it,
-    as ``casework.services._due_to_time`` picks them)."""
-    from tether.register.models import RegisterState
-
-    return list(RegisterState.objects.filter(changes_on__lte=as_of, evaluated_on__lte=as_of)
-                .values_list("person_id", flat=True))
-
-
 def stored_outcomes(ids: list[Any]) -> tuple[dict[Any, dict[str, Any]], dict[Any, list[dict[str, Any]]]]:
     """The stored outcome (state, obligations) of these registrants: read before and after a sweep,
     ``outcome_changes`` says what it changed."""
@@ -650,7 +641,7 @@ def raw_count(connection: Any, as_of: date, repeats: int = 5) -> tuple[int, floa
 
 def run(args: argparse.Namespace, connection: Any) -> dict[str, Any]:
     from tether.casework.models import Breach, Task
-    from tether.casework.services import recompute, sweep
+    from tether.casework.services import _due_to_time, recompute, sweep
 
     n = args.registrants
     log = (lambda *a: None) if args.quiet else (lambda *a: print(*a, file=sys.stderr, flush=True))
@@ -712,7 +703,7 @@ def run(args: argparse.Namespace, connection: Any) -> dict[str, Any]:
                                 "raw_count_seconds": round(raw_a, 6), "ratio_to_raw": round(med / raw_a, 1)}
 
     count_a1, raw_a1 = raw_count(connection, a1)
-    changing = changing_with_time(a1)
+    changing = _due_to_time(a1, None)  # those the sweep re-evaluates because time has passed, as it picks them
     outcomes_before = stored_outcomes(changing)
     if args.profile:
         prof: list[dict[str, Any]] = []

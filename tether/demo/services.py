@@ -81,29 +81,23 @@ def _value_indexes(cur: Any) -> list[tuple[str, str]]:
     and checks uniqueness through unique ones: those stay. What is left are indexes over values (names and their
     keys, NI numbers, postcodes, dates, states, the audit's filters), whose random keys make each insert touch pages
     all over the index."""
+    cur.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL")
+    statements = dict(cur.fetchall())  # indexes SQLite made itself (a unique constraint's) have no statement
     cur.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
-    tables = [row[0] for row in cur.fetchall()]
-    chosen: list[str] = []
-    for table in tables:
+    chosen: list[tuple[str, str]] = []
+    for (table,) in cur.fetchall():
         quoted = connection.ops.quote_name(table)
         cur.execute(f"PRAGMA foreign_key_list({quoted})")
         keys = {row[3] for row in cur.fetchall()}  # (id, seq, table, from, to, ...): the referring columns
         cur.execute(f"PRAGMA index_list({quoted})")
         for _seq, name, unique, origin, is_partial in cur.fetchall():
-            if unique or is_partial or origin != "c":
+            if unique or is_partial or origin != "c" or name not in statements:
                 continue
             cur.execute(f"PRAGMA index_info({connection.ops.quote_name(name)})")
             columns = [row[2] for row in cur.fetchall()]
             if columns and None not in columns and not keys.intersection(columns):  # None: an expression
-                chosen.append(name)
-    if not chosen:
-        return []
-    cur.execute(
-        f"SELECT name, sql FROM sqlite_master WHERE type = 'index' AND name IN ({', '.join('%s' for _ in chosen)})"  # noqa: S608 - placeholders
-        " ORDER BY name",
-        chosen,
-    )
-    return [(name, sql) for name, sql in cur.fetchall() if sql]
+                chosen.append((name, statements[name]))
+    return sorted(chosen)
 
 
 @contextmanager
