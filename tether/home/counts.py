@@ -14,7 +14,7 @@ How it stays correct whichever order writes and reads happen in: ``core.stored``
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import date
 from typing import Any
 
@@ -66,8 +66,8 @@ def _people(person_ids: Sequence[Any]) -> None:
         register_changed(owning_forces(ids) or None)  # none found (not expected): every force's
 
 
-def _outcomes(person_ids: Sequence[Any], as_of: date) -> None:
-    _people(person_ids)
+def _outcomes(person_ids: Sequence[Any], as_of: date, registration_changed: Collection[Any] | None) -> None:
+    _people(person_ids)  # an obligation falling due moves the figures as much as a change of status
 
 
 def _transfer(transfer: Any, event: str, actor: Any) -> None:

@@ -10,7 +10,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -267,12 +267,19 @@ def duties_deferred() -> Iterator[list[Any]]:
         _deferred.reset(token)
 
 
-def outcomes_written(person_ids: Sequence[Any], as_of: date) -> None:
+def outcomes_written(person_ids: Sequence[Any], as_of: date, registration_changed: Collection[Any] | None) -> None:
     """The register stored these people's outcome: their management duties follow it (an ARMS assessment within
     the set days of first registration or release, the first home visit), whether or not anything of management
-    was recorded yet (unless ``duties_deferred``)."""
+    was recorded yet (unless ``duties_deferred``). Duties read the register's registration and status only (and
+    management's own facts, each write of which evaluates them): when the register re-evaluated unchanged facts
+    (``registration_changed`` given), only those whose registration or status changed are evaluated again; the
+    duties of the rest are as they were (the sweep's step re-evaluates any found overdue before recording it)."""
     from .outcomes import materialise
 
+    if registration_changed is not None:
+        person_ids = [pid for pid in person_ids if pid in registration_changed]
+        if not person_ids:
+            return
     pending = _deferred.get()
     if pending is not None:
         pending.extend(person_ids)

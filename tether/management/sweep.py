@@ -4,10 +4,10 @@ as a missed notification (the force's playbook sets the task's deadline; its out
 
 Cost: index range scans on the stored outcome (``ManagementState.next_due < as_of``, ``recheck_on <= as_of``), minus
 what already has a breach; the registrants found are re-evaluated before anything is recorded, so a breach reflects
-the facts on the day (those whose legal outcome was written that day had their duties evaluated with it, and are not
-evaluated twice). A registrant comes under these duties once management begins in Tether: their first
-management record (a risk level, MAPPA, an assessment, an offender manager, a visit), an imported ``management``
-section, or ``tether management evaluate`` for a force.
+the facts on the day (an outcome found the same is not written again, so its date does not tell whether it was
+evaluated that day: every one found is). A registrant comes under these duties once management begins in Tether: their
+first management record (a risk level, MAPPA, an assessment, an offender manager, a visit), an imported
+``management`` section, or ``tether management evaluate`` for a force.
 """
 
 from __future__ import annotations
@@ -50,10 +50,10 @@ def step(as_of: date, force: Force | None, actor_label: str) -> dict[str, Any]:
     """Run under the sweep lock. Returns the counts for the sweep's summary."""
     recheck = sorted(_scoped(ManagementState.objects.filter(recheck_on__lte=as_of), force)
                      .values_list("person_id", flat=True))
-    # a registrant whose legal outcome was written on ``as_of`` (the sweep's own re-evaluation, or a change that day)
-    # had their duties evaluated on ``as_of`` with it (``register_extensions.outcomes_written``): not again here
-    candidates = sorted(_unbreached(as_of, force).filter(evaluated_on__lt=as_of)
-                        .exclude(person__state__evaluated_on=as_of).values_list("person_id", flat=True))
+    # every one found overdue is evaluated again before anything is recorded, even if their duties were evaluated
+    # earlier that day (a change, or the sweep's re-evaluation of a registration that changed): an outcome found the
+    # same is not written, so its stored date does not tell, and these are only the few about to be breached
+    candidates = sorted(_unbreached(as_of, force).filter(evaluated_on__lt=as_of).values_list("person_id", flat=True))
 
     def evaluate(chunk: list[Any]) -> int:
         with transaction.atomic():

@@ -37,7 +37,7 @@ Registering the same key twice replaces the first (app start may run more than o
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -220,18 +220,22 @@ def not_separate_sources() -> list[NotSeparate]:
 
 # --- management: duties that follow the register's outcome ----------------------------------------------------
 
-OutcomesWritten = Callable[[Sequence[Any], date], None]
+OutcomesWritten = Callable[[Sequence[Any], date, Collection[Any] | None], None]
 _outcomes_written: dict[str, OutcomesWritten] = {}
 
 
 def register_outcomes_written(key: str, hook: OutcomesWritten) -> None:
-    """``hook(person_ids, as_of)``: called inside the write's transaction after their ``RegisterState`` is stored."""
+    """``hook(person_ids, as_of, registration_changed)``: called inside the write's transaction after their
+    ``RegisterState`` is stored. ``registration_changed``: None when their facts were written (any of them may have
+    changed); for a re-evaluation of unchanged facts (time passing, other rules), the few of ``person_ids`` whose
+    registration or status (the state but for the next due date and the evaluation's dates) changed: the rest
+    changed only in their obligations."""
     _outcomes_written[key] = hook
 
 
-def outcomes_written(person_ids: Sequence[Any], as_of: date) -> None:
+def outcomes_written(person_ids: Sequence[Any], as_of: date, registration_changed: Collection[Any] | None) -> None:
     for hook in list(_outcomes_written.values()):
-        hook(person_ids, as_of)
+        hook(person_ids, as_of, registration_changed)
 
 
 # --- casework: a transfer's deadline and the receiving force's work --------------------------------------------

@@ -18,6 +18,7 @@ from typing import Any, NamedTuple
 from django.db import connection
 
 from tether.core import clock
+from tether.core.arrays import array_literal
 from tether.core.inserts import insert_rows
 from tether.obligations import evaluate
 
@@ -61,6 +62,8 @@ STATE_COLUMNS = ("person_id", "jurisdiction", "status", "subject", "registration
                  "changes_on")
 # person_id and the state columns compared to tell a changed outcome (not the evaluation dates after them)
 COMPARED = STATE_COLUMNS.index("evaluated_on")
+# the state columns before it: the registration and status (what management's duties read), not the obligations'
+NEXT_DUE = STATE_COLUMNS.index("next_due")
 CHANGES_ON = STATE_COLUMNS.index("changes_on")
 OBLIGATION_COLUMNS = ("person_id", "kind", "trigger", "due", "status", "met_on", "open", "citation", "explanation")
 
@@ -117,28 +120,36 @@ outcomes-written hooks (management's duties, the dashboard's counts)."""
 
 
 def rematerialise(
-    person_ids: Iterable[uuid.UUID], as_of: date | None = None, *, span: Span | None = None
+    person_ids: Iterable[uuid.UUID], as_of: date | None = None, *, span: Span | None = None,
+    facts_changed: bool = True,
 ) -> dict[str, float]:
     """Re-evaluate these people from what the register holds (one raw query per table for the lot). Returns the
     seconds spent in each of ``PHASES``.
 
-    ``span``: the ids are every person with lo < id <= hi, so the reads can be index range scans."""
+    ``span``: the ids are every person with lo < id <= hi, so the reads can be index range scans. ``facts_changed``:
+    False when nothing of theirs was written since their last evaluation (the sweep's: time passing), as
+    ``materialise_histories`` takes it."""
     started = perf_counter()
     ids = list(person_ids)
     histories = load_histories(ids, span=span)
     read = perf_counter() - started
-    phases = materialise_histories([(i, histories[i]) for i in ids if i in histories], as_of, span=span)
+    phases = materialise_histories([(i, histories[i]) for i in ids if i in histories], as_of, span=span,
+                                   facts_changed=facts_changed)
     phases["read"] += read
     return phases
 
 
 def materialise_histories(
     items: Sequence[tuple[uuid.UUID, History | Evaluated]], as_of: date | None = None, *, fresh: bool = False,
-    span: Span | None = None,
+    span: Span | None = None, facts_changed: bool = True,
 ) -> dict[str, float]:
     """The one place the law's outcome is stored: per person a ``RegisterState`` row and one
     ``PersonObligation`` row per obligation, written as plain rows (``COPY`` on PostgreSQL). An item's outcome may
-    come worked out already (``Evaluated``, as at ``as_of``). Returns the seconds spent in each of ``PHASES``."""
+    come worked out already (``Evaluated``, as at ``as_of``). Returns the seconds spent in each of ``PHASES``.
+
+    ``facts_changed``: False for a re-evaluation of facts unchanged since the last (the sweep's: time passing), so
+    the outcomes-written hooks are told which of the people written changed in their registration or status
+    (``extensions.register_outcomes_written``); the daily sweep's are nearly all an obligation falling due."""
     as_of = as_of or clock.today()
     now = clock.now()
     phases = dict.fromkeys(PHASES, 0.0)
@@ -150,47 +161,65 @@ def materialise_histories(
         states.append(e.state)
         obligations.extend(e.obligations)
     phases["evaluate"] = perf_counter() - started
-    written = _store(tuple(pid for pid, _ in items), states, obligations, as_of, now, fresh=fresh, span=span,
-                     phases=phases)
+    written, registration_changed = _store(tuple(pid for pid, _ in items), states, obligations, as_of, now,
+                                           fresh=fresh, span=span, phases=phases)
     started = perf_counter()
     if written:
         # management's duties follow the outcome: told of the people whose outcome was written (one found unchanged
         # was not: what the hooks read of it is as it was)
-        extensions.outcomes_written(written, as_of)
+        extensions.outcomes_written(written, as_of, None if facts_changed else registration_changed)
     phases["hooks"] = perf_counter() - started
     return phases
+
+
+class _Writes(NamedTuple):
+    """What ``_store`` writes: rows inserted, rows changed in place (an obligation row by its ``id``, first), the
+    obligation rows deleted (by ``id``) and the states whose ``changes_on`` alone moved."""
+
+    states: list[tuple[Any, ...]]
+    state_updates: list[tuple[Any, ...]]
+    obligations: list[tuple[Any, ...]]
+    obligation_updates: list[tuple[Any, ...]]
+    obligation_deletes: list[int]
+    moved: list[tuple[uuid.UUID, date | None]]
 
 
 def _store(
     ids: Sequence[uuid.UUID], states: list[tuple[Any, ...]], obligations: list[tuple[Any, ...]], as_of: date,
     now: datetime, *, fresh: bool, span: Span | None = None, phases: dict[str, float] | None = None,
-) -> list[uuid.UUID]:
+) -> tuple[list[uuid.UUID], set[uuid.UUID]]:
     """Store the new outcome of the people in ``ids``, replacing the last one where it changed; returns the ids of
-    the people whose outcome was written.
+    the people whose outcome was written, and those of them whose registration or status changed (the state's
+    columns before ``next_due``; everyone written when there was no stored outcome to compare with).
 
     Most re-evaluations change nothing, so the stored rows are read first: a person whose state (but for the
     evaluation dates and ``changes_on``) and obligations (in order) are unchanged keeps their rows as they are, and
     only ``changes_on`` is moved when it moved (the evaluation dates stay those of the evaluation that gave the
-    outcome: an evaluation that finds the same outcome writes nothing); the rest have their rows deleted and written
-    again. Writing is what costs: every row written maintains its table's indexes."""
+    outcome: an evaluation that finds the same outcome writes nothing). The rest have their state row changed in
+    place and their obligations matched in order with the stored ones: a row that differs is changed in place, one
+    more is inserted, one fewer deleted (the daily sweep's are nearly all one obligation falling overdue: one row of
+    each table changed, rather than every row of the person's deleted and inserted again). Writing is what costs:
+    every row written maintains its table's indexes."""
     started = perf_counter()
     qn = connection.ops.quote_name
-    state_table, obligation_table = RegisterState._meta.db_table, PersonObligation._meta.db_table
-    moved: list[tuple[uuid.UUID, date | None]] = []
     rewrite = list(ids)
+    registration_changed = set(ids)
+    writes = _Writes(states, [], obligations, [], [], [])
     if not fresh and ids:
         old_states = {
             row[0]: row[1:]
             for row in person_rows(
                 f"SELECT {', '.join(qn(c) for c in (*STATE_COLUMNS[:COMPARED], 'changes_on'))}"  # noqa: S608
-                f" FROM {qn(state_table)}"
+                f" FROM {qn(RegisterState._meta.db_table)}"
                 " WHERE {ids}", ids, span=span)
         }
         old_obligations: dict[uuid.UUID, list[tuple[Any, ...]]] = defaultdict(list)
+        old_ids: dict[uuid.UUID, list[int]] = defaultdict(list)
         for row in person_rows(
-            f"SELECT {', '.join(qn(c) for c in OBLIGATION_COLUMNS)} FROM {qn(obligation_table)}"  # noqa: S608
-            " WHERE {ids} ORDER BY person_id, id", ids, span=span):
-            old_obligations[row[0]].append(row[1:])
+            f"SELECT {', '.join(qn(c) for c in OBLIGATION_COLUMNS)}, id"  # noqa: S608
+            f" FROM {qn(PersonObligation._meta.db_table)} WHERE {{ids}} ORDER BY person_id, id", ids, span=span):
+            old_obligations[row[0]].append(row[1:-1])
+            old_ids[row[0]].append(row[-1])
         new_obligations: dict[uuid.UUID, list[tuple[Any, ...]]] = defaultdict(list)
         for row in obligations:
             new_obligations[row[0]].append(row[1:])
@@ -199,59 +228,83 @@ def _store(
             if (old := old_states.get(state[0])) is not None and old[: COMPARED - 1] == state[1:COMPARED]
             and old_obligations.get(state[0], []) == new_obligations.get(state[0], [])
         }
-        moved = [
-            (state[0], state[CHANGES_ON]) for state in states
-            if state[0] in same and as_date(old_states[state[0]][COMPARED - 1]) != state[CHANGES_ON]
-        ]
         rewrite = [pid for pid in ids if pid not in same]
-        states = [row for row in states if row[0] not in same]
-        obligations = [row for row in obligations if row[0] not in same]
+        registration_changed = {
+            state[0] for state in states
+            if state[0] not in same
+            and ((old := old_states.get(state[0])) is None or old[: NEXT_DUE - 1] != state[1:NEXT_DUE])
+        }
+        writes = _Writes([], [], [], [], [], [])
+        for state in states:
+            pid = state[0]
+            if pid in same:
+                if as_date(old_states[pid][COMPARED - 1]) != state[CHANGES_ON]:
+                    writes.moved.append((pid, state[CHANGES_ON]))
+                continue
+            (writes.state_updates if pid in old_states else writes.states).append(state)
+            stored, stored_ids, computed = old_obligations[pid], old_ids[pid], new_obligations[pid]
+            for i, row in enumerate(computed):
+                if i >= len(stored):
+                    writes.obligations.append((pid, *row))
+                elif stored[i] != row:
+                    writes.obligation_updates.append((stored_ids[i], pid, *row))
+            writes.obligation_deletes.extend(stored_ids[len(computed):])
     written = perf_counter()
-    _write(state_table, obligation_table, [] if fresh else rewrite, states, obligations, moved)
+    _write(writes)
     if phases is not None:
         phases["compare"] += written - started
         phases["write"] += perf_counter() - written
-    return rewrite
+    return rewrite, registration_changed
 
 
-def _write(
-    state_table: str, obligation_table: str, delete: list[uuid.UUID], states: list[tuple[Any, ...]],
-    obligations: list[tuple[Any, ...]], moved: Sequence[tuple[uuid.UUID, date | None]] = (),
-) -> None:
-    """Move ``changes_on`` of those in ``moved`` on, delete the outcome of ``delete``, insert the new rows:
-    ``COPY`` on PostgreSQL, several rows a statement on SQLite. Plain rows, never model instances."""
+def _write(writes: _Writes) -> None:
+    """Move ``changes_on`` on, delete, change and insert the rows of ``writes``: on PostgreSQL each column of the
+    rows changed sent as one array (``unnest``) and the new rows by ``COPY``; on SQLite a statement a changed row and
+    several inserted rows a statement. Plain rows, never model instances."""
     qn = connection.ops.quote_name
-    moving = f"UPDATE {qn(state_table)} SET changes_on = %s WHERE person_id = %s"  # noqa: S608
-    deletes = [f"DELETE FROM {qn(table)} WHERE {{ids}}" for table in (state_table, obligation_table)]  # noqa: S608
-    inserts = ((state_table, STATE_COLUMNS, states), (obligation_table, OBLIGATION_COLUMNS, obligations))
+    state_table, obligation_table = qn(RegisterState._meta.db_table), qn(PersonObligation._meta.db_table)
+    changes: list[tuple[str, str, Sequence[str], Sequence[tuple[Any, ...]]]] = [
+        (state_table, "person_id", ("changes_on",), writes.moved),
+        (state_table, "person_id", STATE_COLUMNS[1:], writes.state_updates),
+        (obligation_table, "id", OBLIGATION_COLUMNS[1:], [(row[0], *row[2:]) for row in writes.obligation_updates]),
+    ]
+    inserts = ((state_table, STATE_COLUMNS, writes.states), (obligation_table, OBLIGATION_COLUMNS, writes.obligations))
     with connection.cursor() as cur:
+        for condition, id_params in id_conditions("id", writes.obligation_deletes):
+            cur.execute(f"DELETE FROM {obligation_table} WHERE {condition}", id_params)  # noqa: S608
         if connection.vendor == "postgresql":
-            if moved:
-                cur.execute(
-                    f"UPDATE {qn(state_table)} AS s SET changes_on = m.changes_on"  # noqa: S608
-                    " FROM unnest(%s::uuid[], %s::date[]) AS m(person_id, changes_on) WHERE s.person_id = m.person_id",
-                    [[pid for pid, _ in moved], [day for _, day in moved]],
-                )
-            for condition, id_params in id_conditions("person_id", delete):
-                for sql in deletes:
-                    cur.execute(sql.format(ids=condition), id_params)
+            for table, key, columns, rows in changes:
+                if rows:
+                    model = RegisterState if table == state_table else PersonObligation
+                    types = [model._meta.get_field(c).db_type(connection) for c in (key, *columns)]
+                    names = ", ".join(qn(c) for c in (key, *columns))
+                    cur.execute(
+                        f"UPDATE {table} AS t SET {', '.join(f'{qn(c)} = u.{qn(c)}' for c in columns)}"  # noqa: S608
+                        f" FROM unnest({', '.join(f'%s::{t}[]' for t in types)}) AS u({names})"
+                        f" WHERE t.{qn(key)} = u.{qn(key)}",
+                        [array_literal(col) for col in zip(*rows, strict=True)])
             for table, columns, rows in inserts:
                 if rows:
-                    with cur.copy(f"COPY {qn(table)} ({', '.join(qn(c) for c in columns)}) FROM STDIN") as copy:
+                    with cur.copy(f"COPY {table} ({', '.join(qn(c) for c in columns)}) FROM STDIN") as copy:
                         for row in rows:
                             copy.write_row(row)
             return
         ops = connection.ops
-        for condition, id_params in id_conditions("person_id", delete):
-            for sql in deletes:
-                cur.execute(sql.format(ids=condition), id_params)
-        if moved:
-            cur.executemany(moving, [(ops.adapt_datefield_value(day), pid.hex) for pid, day in moved])
-        at = STATE_COLUMNS.index("evaluated_at")  # stored as the ORM stores it (naive UTC text)
+        for table, key, columns, rows in changes:
+            if rows:
+                cur.executemany(
+                    f"UPDATE {table} SET {', '.join(f'{qn(c)} = %s' for c in columns)} WHERE {qn(key)} = %s",  # noqa: S608
+                    [(*(_sqlite_value(c, v, ops) for c, v in zip(columns, row[1:], strict=True)),
+                      row[0].hex if key == "person_id" else row[0]) for row in rows])
         for table, columns, rows in inserts:
             if rows:
-                insert_rows(cur, f"INSERT INTO {qn(table)} ({', '.join(qn(c) for c in columns)})", [
-                    (row[0].hex, *row[1:at], ops.adapt_datetimefield_value(row[at]), *row[at + 1 :])
-                    if table == state_table else (row[0].hex, *row[1:])
+                insert_rows(cur, f"INSERT INTO {table} ({', '.join(qn(c) for c in columns)})", [
+                    (row[0].hex, *(_sqlite_value(c, v, ops) for c, v in zip(columns[1:], row[1:], strict=True)))
                     for row in rows
                 ])
+
+
+def _sqlite_value(column: str, value: Any, ops: Any) -> Any:
+    """A value of an outcome row as SQLite stores it: ``evaluated_at`` as the ORM stores it (naive UTC text)."""
+    return ops.adapt_datetimefield_value(value) if column == "evaluated_at" else value
+

@@ -38,16 +38,47 @@ def test_a_missed_visit_becomes_a_task_the_next_morning(managed, officer, frozen
     assert sweep()["management"]["new_breaches"] == 0
 
 
-def test_duties_evaluated_with_the_legal_outcome_that_day_are_not_evaluated_again(managed, officer, frozen):
-    """The sweep's own re-evaluation of the legal outcome (or a change that day) evaluated the duties with it on that
-    day: the management step records the missed visit from them without evaluating them a second time."""
+def test_duties_found_overdue_are_evaluated_again_whatever_the_legal_outcome_that_day(managed, officer, frozen):
+    """The legal outcome written that day (a change, the sweep's own re-evaluation) does not tell whether the duties
+    were evaluated with it: the management step evaluates the missed visit's registrant again before recording it."""
     from tether.register.models import RegisterState
 
     frozen.move_to("2025-06-17T06:00:00+01:00")
     RegisterState.objects.filter(person=managed).update(evaluated_on=date(2025, 6, 17))
     summary = sweep()
-    assert summary["management"]["evaluated"] == 0 and summary["management"]["new_breaches"] >= 1
+    assert summary["management"]["evaluated"] == 1 and summary["management"]["new_breaches"] >= 1
     assert Breach.objects.get(kind="home_visit").due == VISIT_DUE
+
+
+def test_an_obligation_falling_due_does_not_evaluate_the_duties_again(officer, make_doc, frozen, monkeypatch):
+    """The sweep re-evaluates a registrant whose periodic notification falls overdue with time (``changes_on``):
+    their registration and status are as they were, so the outcomes-written hook does not evaluate management's
+    duties (which read only those of the register) with it."""
+    from tether.management import outcomes
+    from tether.register.models import PersonObligation, RegisterState
+    from tether.register.services import person_create
+
+    notes = [{"kind": kind, "received_at": f"{day}T10:00:00Z", "station": "Charing Cross"} for kind, day in (
+        ("initial", "2020-07-02"), ("periodic", "2021-07-01"), ("periodic", "2022-06-30"), ("periodic", "2023-06-29"),
+        ("periodic", "2024-11-01"))]
+    person = person_create(officer, make_doc(notifications=notes))
+    state = RegisterState.objects.get(person=person)
+    assert state.next_due == date(2025, 11, 1) and state.changes_on == date(2025, 11, 2)
+    told: list[object] = []
+    real = outcomes.materialise
+
+    def counted(ids: list[object], as_of: date | None = None) -> int:
+        told.extend(ids)
+        return real(ids, as_of)
+
+    monkeypatch.setattr(outcomes, "materialise", counted)  # what the hook calls (the step has its own name for it)
+    before = (state.status, state.subject, state.registration_start, state.registration_end, state.indefinite)
+    summary = sweep(as_of=date(2025, 11, 2))
+    after = RegisterState.objects.get(person=person)
+    assert summary["reevaluated_due_to_time"] == 1 and summary["new_breaches"] == 1
+    assert PersonObligation.objects.get(person=person, due=date(2025, 11, 1)).status == "overdue"
+    assert (after.status, after.subject, after.registration_start, after.registration_end, after.indefinite) == before
+    assert after.evaluated_on == date(2025, 11, 2) and told == []
 
 
 def test_a_visit_made_before_the_sweep_means_no_breach(managed, officer, frozen):

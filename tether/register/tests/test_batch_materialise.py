@@ -5,6 +5,7 @@ here verbatim as the oracle."""
 from __future__ import annotations
 
 import uuid
+from collections import Counter
 from datetime import date
 from typing import Any
 
@@ -218,17 +219,28 @@ def test_recompute_over_an_earlier_outcome_rewrites_only_what_changed(register, 
     _oracle_rematerialise(register, as_of)
     before = _stored()
     recompute(as_of=earlier, batch=64, resume=False)
-    ids_before = dict(PersonObligation.objects.values_list("id", "person_id"))
+    columns = ("id", "person_id", "kind", "trigger", "due", "status", "met_on", "open", "citation", "explanation")
+    rows_before = {row[0]: row for row in PersonObligation.objects.values_list(*columns)}
+    counts_before = Counter(row[1] for row in rows_before.values())
     # as the migration leaves outcomes stored before changes_on existed: due for re-evaluation
     RegisterState.objects.filter(person_id__in=register[::2]).update(changes_on=earlier)
 
     recompute(as_of=as_of, batch=50, resume=False)
 
     assert _stored() == before
-    kept = set(PersonObligation.objects.filter(id__in=ids_before).values_list("person_id", flat=True))
-    rewritten = set(PersonObligation.objects.exclude(id__in=ids_before).values_list("person_id", flat=True))
-    assert kept and rewritten and not kept & rewritten  # both paths taken; a person is kept or rewritten whole
+    rows_after = {row[0]: row for row in PersonObligation.objects.values_list(*columns)}
+    counts_after = Counter(row[1] for row in rows_after.values())
+    changed = {row[1] for i, row in rows_after.items() if rows_before.get(i) != row}
+    kept = set(register) - changed
+    assert kept and changed  # both paths taken
     assert kept & set(register[::2])  # the date-only path also moved changes_on on (the rows equal the oracle's)
+    # a changed row is changed in place: its id stays (a new id only for an obligation more than were stored, a
+    # row deleted only for one fewer)
+    in_place = {row[1] for i, row in rows_after.items() if i in rows_before and rows_before[i] != row}
+    assert in_place
+    for pid in changed:
+        kept_ids = {i for i, row in rows_after.items() if row[1] == pid and i in rows_before}
+        assert len(kept_ids) == min(counts_before[pid], counts_after[pid])
     assert set(RegisterState.objects.values_list("evaluated_on", flat=True)) == {as_of}
 
 
@@ -267,7 +279,13 @@ def test_an_unchanged_outcome_writes_nothing_and_only_what_was_written_is_told(r
     RegisterState.objects.update(evaluated_at=marker)
     obligations = set(PersonObligation.objects.values_list("id", flat=True))
     told: list[uuid.UUID] = []
-    monkeypatch.setitem(extensions._outcomes_written, "test-told", lambda ids, on: told.extend(ids))
+    changed: list[uuid.UUID] = []
+
+    def hook(ids: list[uuid.UUID], on: object, registration_changed: set[uuid.UUID] | None) -> None:
+        told.extend(ids)
+        changed.extend(ids if registration_changed is None else registration_changed)  # None: any may have changed
+
+    monkeypatch.setitem(extensions._outcomes_written, "test-told", hook)
 
     summary = recompute(as_of=as_of, batch=64, resume=False)
 
@@ -278,6 +296,18 @@ def test_an_unchanged_outcome_writes_nothing_and_only_what_was_written_is_told(r
 
     RegisterState.objects.filter(person_id=register[0]).update(subject=False)  # as if stored by other rules
     recompute(as_of=as_of, batch=64, resume=False)
-    assert told == [register[0]]
+    assert told == [register[0]] and changed == [register[0]]
     assert RegisterState.objects.get(person_id=register[0]).evaluated_at != marker
     assert RegisterState.objects.exclude(person_id=register[0]).filter(evaluated_at=marker).count() == len(register) - 1
+
+    # re-evaluated as facts unchanged since (the sweep's re-evaluation with time): the hooks are told whose
+    # registration or status changed; one whose obligation alone changed is rewritten and told, but not as that
+    one = PersonObligation.objects.exclude(person_id=register[0]).order_by("id").first()
+    assert one is not None
+    PersonObligation.objects.filter(pk=one.pk).update(explanation="stored by other rules")
+    RegisterState.objects.filter(person_id=register[0]).update(subject=False)
+    told.clear()
+    changed.clear()
+    rematerialise(register, as_of, facts_changed=False)
+    assert sorted(told) == sorted([register[0], one.person_id]) and changed == [register[0]]
+    assert PersonObligation.objects.get(pk=one.pk).explanation == one.explanation  # changed back, in place
