@@ -173,14 +173,15 @@ def materialise_histories(
 
 
 class _Writes(NamedTuple):
-    """What ``_store`` writes: rows inserted, rows changed in place (an obligation row by its ``id``, first), the
-    obligation rows deleted (by ``id``) and the states whose ``changes_on`` alone moved."""
+    """What ``_store`` writes: the people whose rows are deleted and inserted again (``rewrite``), the rows inserted,
+    the rows changed in place (a state by its person, an obligation by its ``id``, first) and the states whose
+    ``changes_on`` alone moved."""
 
+    rewrite: list[uuid.UUID]
     states: list[tuple[Any, ...]]
-    state_updates: list[tuple[Any, ...]]
     obligations: list[tuple[Any, ...]]
+    state_updates: list[tuple[Any, ...]]
     obligation_updates: list[tuple[Any, ...]]
-    obligation_deletes: list[int]
     moved: list[tuple[uuid.UUID, date | None]]
 
 
@@ -195,16 +196,16 @@ def _store(
     Most re-evaluations change nothing, so the stored rows are read first: a person whose state (but for the
     evaluation dates and ``changes_on``) and obligations (in order) are unchanged keeps their rows as they are, and
     only ``changes_on`` is moved when it moved (the evaluation dates stay those of the evaluation that gave the
-    outcome: an evaluation that finds the same outcome writes nothing). The rest have their state row changed in
-    place and their obligations matched in order with the stored ones: a row that differs is changed in place, one
-    more is inserted, one fewer deleted (the daily sweep's are nearly all one obligation falling overdue: one row of
-    each table changed, rather than every row of the person's deleted and inserted again). Writing is what costs:
-    every row written maintains its table's indexes."""
+    outcome: an evaluation that finds the same outcome writes nothing). One whose obligations are as many as stored and
+    some of them unchanged (in order) has the others and the state row changed in place (the daily sweep's are nearly
+    all one obligation falling overdue: a row of each table changed, rather than every row of the person's deleted
+    and inserted again); the rest have their rows deleted and inserted again (``COPY`` on PostgreSQL: cheaper than
+    changing every row in place). Writing is what costs: every row written maintains its table's indexes."""
     started = perf_counter()
     qn = connection.ops.quote_name
     rewrite = list(ids)
     registration_changed = set(ids)
-    writes = _Writes(states, [], obligations, [], [], [])
+    writes = _Writes([], states, obligations, [], [], [])
     if not fresh and ids:
         old_states = {
             row[0]: row[1:]
@@ -223,32 +224,28 @@ def _store(
         new_obligations: dict[uuid.UUID, list[tuple[Any, ...]]] = defaultdict(list)
         for row in obligations:
             new_obligations[row[0]].append(row[1:])
-        same = {
-            state[0] for state in states
-            if (old := old_states.get(state[0])) is not None and old[: COMPARED - 1] == state[1:COMPARED]
-            and old_obligations.get(state[0], []) == new_obligations.get(state[0], [])
-        }
-        rewrite = [pid for pid in ids if pid not in same]
-        registration_changed = {
-            state[0] for state in states
-            if state[0] not in same
-            and ((old := old_states.get(state[0])) is None or old[: NEXT_DUE - 1] != state[1:NEXT_DUE])
-        }
+        rewrite, registration_changed = [], set()
         writes = _Writes([], [], [], [], [], [])
         for state in states:
             pid = state[0]
-            if pid in same:
-                if as_date(old_states[pid][COMPARED - 1]) != state[CHANGES_ON]:
+            old = old_states.get(pid)
+            stored, computed = old_obligations.get(pid, []), new_obligations.get(pid, [])
+            if old is not None and old[: COMPARED - 1] == state[1:COMPARED] and stored == computed:  # the same
+                if as_date(old[COMPARED - 1]) != state[CHANGES_ON]:
                     writes.moved.append((pid, state[CHANGES_ON]))
                 continue
-            (writes.state_updates if pid in old_states else writes.states).append(state)
-            stored, stored_ids, computed = old_obligations[pid], old_ids[pid], new_obligations[pid]
-            for i, row in enumerate(computed):
-                if i >= len(stored):
-                    writes.obligations.append((pid, *row))
-                elif stored[i] != row:
-                    writes.obligation_updates.append((stored_ids[i], pid, *row))
-            writes.obligation_deletes.extend(stored_ids[len(computed):])
+            rewrite.append(pid)
+            if old is None or old[: NEXT_DUE - 1] != state[1:NEXT_DUE]:
+                registration_changed.add(pid)
+            differ = ([i for i, (was, now_is) in enumerate(zip(stored, computed, strict=True)) if was != now_is]
+                      if old is not None and len(stored) == len(computed) else None)
+            if differ is not None and len(differ) < len(computed):  # some stored rows stay: the others change
+                writes.state_updates.append(state)
+                writes.obligation_updates.extend((old_ids[pid][i], *computed[i]) for i in differ)
+            else:
+                writes.rewrite.append(pid)
+                writes.states.append(state)
+                writes.obligations.extend((pid, *row) for row in computed)
     written = perf_counter()
     _write(writes)
     if phases is not None:
@@ -258,20 +255,21 @@ def _store(
 
 
 def _write(writes: _Writes) -> None:
-    """Move ``changes_on`` on, delete, change and insert the rows of ``writes``: on PostgreSQL each column of the
-    rows changed sent as one array (``unnest``) and the new rows by ``COPY``; on SQLite a statement a changed row and
-    several inserted rows a statement. Plain rows, never model instances."""
+    """Delete the rows of the people rewritten, change the rows changed in place, insert the new rows (``writes``):
+    on PostgreSQL each column of the rows changed sent as one array (``unnest``) and the new rows by ``COPY``; on
+    SQLite a statement a changed row and several inserted rows a statement. Plain rows, never model instances."""
     qn = connection.ops.quote_name
     state_table, obligation_table = qn(RegisterState._meta.db_table), qn(PersonObligation._meta.db_table)
     changes: list[tuple[str, str, Sequence[str], Sequence[tuple[Any, ...]]]] = [
         (state_table, "person_id", ("changes_on",), writes.moved),
         (state_table, "person_id", STATE_COLUMNS[1:], writes.state_updates),
-        (obligation_table, "id", OBLIGATION_COLUMNS[1:], [(row[0], *row[2:]) for row in writes.obligation_updates]),
+        (obligation_table, "id", OBLIGATION_COLUMNS[1:], writes.obligation_updates),
     ]
     inserts = ((state_table, STATE_COLUMNS, writes.states), (obligation_table, OBLIGATION_COLUMNS, writes.obligations))
     with connection.cursor() as cur:
-        for condition, id_params in id_conditions("id", writes.obligation_deletes):
-            cur.execute(f"DELETE FROM {obligation_table} WHERE {condition}", id_params)  # noqa: S608
+        for condition, id_params in id_conditions("person_id", writes.rewrite):
+            for table in (state_table, obligation_table):
+                cur.execute(f"DELETE FROM {table} WHERE {condition}", id_params)  # noqa: S608
         if connection.vendor == "postgresql":
             for table, key, columns, rows in changes:
                 if rows:

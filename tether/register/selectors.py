@@ -274,22 +274,18 @@ def _ids_literal(ids: Sequence[uuid.UUID]) -> str:
     return literal
 
 
-def id_conditions(column: str, ids: Sequence[uuid.UUID] | Sequence[int]) -> Iterator[tuple[str, list[Any]]]:
-    """The SQL condition "``column`` is one of ``ids``" (person ids, or a table's own numbered ids) with its
-    parameters, for raw queries: on PostgreSQL one condition taking the ids as an array (``= ANY``); on SQLite ``IN``
-    lists of at most 500 (person ids as hex). Nothing for no ids."""
+def id_conditions(column: str, ids: Sequence[uuid.UUID]) -> Iterator[tuple[str, list[Any]]]:
+    """The SQL condition "``column`` is one of ``ids``" (person ids) with its parameters, for raw queries: on
+    PostgreSQL one condition taking the ids as an array (``= ANY``); on SQLite ``IN`` lists of at most 500 hex
+    ids. Nothing for no ids."""
     if not ids:
         return
-    numbered = isinstance(ids[0], int)
     if connection.vendor == "postgresql":
         # the array as one text literal: sent as a list, each id would be adapted on its own at every query
-        if numbered:
-            yield f"{column} = ANY(%s::bigint[])", [array_literal(ids)]
-        else:
-            yield f"{column} = ANY(%s::uuid[])", [_ids_literal(cast("Sequence[uuid.UUID]", ids))]
+        yield f"{column} = ANY(%s::uuid[])", [_ids_literal(ids)]
         return
-    for chunk in chunks(list[Any](ids), 500):
-        yield f"{column} IN ({', '.join(['%s'] * len(chunk))})", list(chunk) if numbered else [i.hex for i in chunk]
+    for chunk in chunks(ids, 500):
+        yield f"{column} IN ({', '.join(['%s'] * len(chunk))})", [pid.hex for pid in chunk]
 
 
 def as_date(value: Any) -> Any:
