@@ -18,7 +18,6 @@ from typing import Any, NamedTuple
 from django.db import connection
 
 from tether.core import clock
-from tether.core.arrays import array_literal
 from tether.core.inserts import insert_rows
 from tether.obligations import evaluate
 
@@ -172,19 +171,6 @@ def materialise_histories(
     return phases
 
 
-class _Writes(NamedTuple):
-    """What ``_store`` writes: the people whose rows are deleted and inserted again (``rewrite``), the rows inserted,
-    the rows changed in place (a state by its person, an obligation by its ``id``, first) and the states whose
-    ``changes_on`` alone moved."""
-
-    rewrite: list[uuid.UUID]
-    states: list[tuple[Any, ...]]
-    obligations: list[tuple[Any, ...]]
-    state_updates: list[tuple[Any, ...]]
-    obligation_updates: list[tuple[Any, ...]]
-    moved: list[tuple[uuid.UUID, date | None]]
-
-
 def _store(
     ids: Sequence[uuid.UUID], states: list[tuple[Any, ...]], obligations: list[tuple[Any, ...]], as_of: date,
     now: datetime, *, fresh: bool, span: Span | None = None, phases: dict[str, float] | None = None,
@@ -196,113 +182,93 @@ def _store(
     Most re-evaluations change nothing, so the stored rows are read first: a person whose state (but for the
     evaluation dates and ``changes_on``) and obligations (in order) are unchanged keeps their rows as they are, and
     only ``changes_on`` is moved when it moved (the evaluation dates stay those of the evaluation that gave the
-    outcome: an evaluation that finds the same outcome writes nothing). One whose obligations are as many as stored and
-    some of them unchanged (in order) has the others and the state row changed in place (the daily sweep's are nearly
-    all one obligation falling overdue: a row of each table changed, rather than every row of the person's deleted
-    and inserted again); the rest have their rows deleted and inserted again (``COPY`` on PostgreSQL: cheaper than
-    changing every row in place). Writing is what costs: every row written maintains its table's indexes."""
+    outcome: an evaluation that finds the same outcome writes nothing); the rest have their rows deleted and written
+    again. Writing is what costs: every row written maintains its table's indexes."""
     started = perf_counter()
     qn = connection.ops.quote_name
+    state_table, obligation_table = RegisterState._meta.db_table, PersonObligation._meta.db_table
+    moved: list[tuple[uuid.UUID, date | None]] = []
     rewrite = list(ids)
     registration_changed = set(ids)
-    writes = _Writes([], states, obligations, [], [], [])
     if not fresh and ids:
         old_states = {
             row[0]: row[1:]
             for row in person_rows(
                 f"SELECT {', '.join(qn(c) for c in (*STATE_COLUMNS[:COMPARED], 'changes_on'))}"  # noqa: S608
-                f" FROM {qn(RegisterState._meta.db_table)}"
+                f" FROM {qn(state_table)}"
                 " WHERE {ids}", ids, span=span)
         }
         old_obligations: dict[uuid.UUID, list[tuple[Any, ...]]] = defaultdict(list)
-        old_ids: dict[uuid.UUID, list[int]] = defaultdict(list)
         for row in person_rows(
-            f"SELECT {', '.join(qn(c) for c in OBLIGATION_COLUMNS)}, id"  # noqa: S608
-            f" FROM {qn(PersonObligation._meta.db_table)} WHERE {{ids}} ORDER BY person_id, id", ids, span=span):
-            old_obligations[row[0]].append(row[1:-1])
-            old_ids[row[0]].append(row[-1])
+            f"SELECT {', '.join(qn(c) for c in OBLIGATION_COLUMNS)} FROM {qn(obligation_table)}"  # noqa: S608
+            " WHERE {ids} ORDER BY person_id, id", ids, span=span):
+            old_obligations[row[0]].append(row[1:])
         new_obligations: dict[uuid.UUID, list[tuple[Any, ...]]] = defaultdict(list)
         for row in obligations:
             new_obligations[row[0]].append(row[1:])
-        rewrite, registration_changed = [], set()
-        writes = _Writes([], [], [], [], [], [])
-        for state in states:
-            pid = state[0]
-            old = old_states.get(pid)
-            stored, computed = old_obligations.get(pid, []), new_obligations.get(pid, [])
-            if old is not None and old[: COMPARED - 1] == state[1:COMPARED] and stored == computed:  # the same
-                if as_date(old[COMPARED - 1]) != state[CHANGES_ON]:
-                    writes.moved.append((pid, state[CHANGES_ON]))
-                continue
-            rewrite.append(pid)
-            if old is None or old[: NEXT_DUE - 1] != state[1:NEXT_DUE]:
-                registration_changed.add(pid)
-            differ = ([i for i, (was, now_is) in enumerate(zip(stored, computed, strict=True)) if was != now_is]
-                      if old is not None and len(stored) == len(computed) else None)
-            if differ is not None and len(differ) < len(computed):  # some stored rows stay: the others change
-                writes.state_updates.append(state)
-                writes.obligation_updates.extend((old_ids[pid][i], *computed[i]) for i in differ)
-            else:
-                writes.rewrite.append(pid)
-                writes.states.append(state)
-                writes.obligations.extend((pid, *row) for row in computed)
+        same = {
+            state[0] for state in states
+            if (old := old_states.get(state[0])) is not None and old[: COMPARED - 1] == state[1:COMPARED]
+            and old_obligations.get(state[0], []) == new_obligations.get(state[0], [])
+        }
+        moved = [
+            (state[0], state[CHANGES_ON]) for state in states
+            if state[0] in same and as_date(old_states[state[0]][COMPARED - 1]) != state[CHANGES_ON]
+        ]
+        rewrite = [pid for pid in ids if pid not in same]
+        registration_changed = {
+            state[0] for state in states
+            if state[0] not in same
+            and ((old := old_states.get(state[0])) is None or old[: NEXT_DUE - 1] != state[1:NEXT_DUE])
+        }
+        states = [row for row in states if row[0] not in same]
+        obligations = [row for row in obligations if row[0] not in same]
     written = perf_counter()
-    _write(writes)
+    _write(state_table, obligation_table, [] if fresh else rewrite, states, obligations, moved)
     if phases is not None:
         phases["compare"] += written - started
         phases["write"] += perf_counter() - written
     return rewrite, registration_changed
 
 
-def _write(writes: _Writes) -> None:
-    """Delete the rows of the people rewritten, change the rows changed in place, insert the new rows (``writes``):
-    on PostgreSQL each column of the rows changed sent as one array (``unnest``) and the new rows by ``COPY``; on
-    SQLite a statement a changed row and several inserted rows a statement. Plain rows, never model instances."""
+def _write(
+    state_table: str, obligation_table: str, delete: list[uuid.UUID], states: list[tuple[Any, ...]],
+    obligations: list[tuple[Any, ...]], moved: Sequence[tuple[uuid.UUID, date | None]] = (),
+) -> None:
+    """Move ``changes_on`` of those in ``moved`` on, delete the outcome of ``delete``, insert the new rows:
+    ``COPY`` on PostgreSQL, several rows a statement on SQLite. Plain rows, never model instances."""
     qn = connection.ops.quote_name
-    state_table, obligation_table = qn(RegisterState._meta.db_table), qn(PersonObligation._meta.db_table)
-    changes: list[tuple[str, str, Sequence[str], Sequence[tuple[Any, ...]]]] = [
-        (state_table, "person_id", ("changes_on",), writes.moved),
-        (state_table, "person_id", STATE_COLUMNS[1:], writes.state_updates),
-        (obligation_table, "id", OBLIGATION_COLUMNS[1:], writes.obligation_updates),
-    ]
-    inserts = ((state_table, STATE_COLUMNS, writes.states), (obligation_table, OBLIGATION_COLUMNS, writes.obligations))
+    moving = f"UPDATE {qn(state_table)} SET changes_on = %s WHERE person_id = %s"  # noqa: S608
+    deletes = [f"DELETE FROM {qn(table)} WHERE {{ids}}" for table in (state_table, obligation_table)]  # noqa: S608
+    inserts = ((state_table, STATE_COLUMNS, states), (obligation_table, OBLIGATION_COLUMNS, obligations))
     with connection.cursor() as cur:
-        for condition, id_params in id_conditions("person_id", writes.rewrite):
-            for table in (state_table, obligation_table):
-                cur.execute(f"DELETE FROM {table} WHERE {condition}", id_params)  # noqa: S608
         if connection.vendor == "postgresql":
-            for table, key, columns, rows in changes:
-                if rows:
-                    model = RegisterState if table == state_table else PersonObligation
-                    types = [model._meta.get_field(c).db_type(connection) for c in (key, *columns)]
-                    names = ", ".join(qn(c) for c in (key, *columns))
-                    cur.execute(
-                        f"UPDATE {table} AS t SET {', '.join(f'{qn(c)} = u.{qn(c)}' for c in columns)}"  # noqa: S608
-                        f" FROM unnest({', '.join(f'%s::{t}[]' for t in types)}) AS u({names})"
-                        f" WHERE t.{qn(key)} = u.{qn(key)}",
-                        [array_literal(col) for col in zip(*rows, strict=True)])
+            if moved:
+                cur.execute(
+                    f"UPDATE {qn(state_table)} AS s SET changes_on = m.changes_on"  # noqa: S608
+                    " FROM unnest(%s::uuid[], %s::date[]) AS m(person_id, changes_on) WHERE s.person_id = m.person_id",
+                    [[pid for pid, _ in moved], [day for _, day in moved]],
+                )
+            for condition, id_params in id_conditions("person_id", delete):
+                for sql in deletes:
+                    cur.execute(sql.format(ids=condition), id_params)
             for table, columns, rows in inserts:
                 if rows:
-                    with cur.copy(f"COPY {table} ({', '.join(qn(c) for c in columns)}) FROM STDIN") as copy:
+                    with cur.copy(f"COPY {qn(table)} ({', '.join(qn(c) for c in columns)}) FROM STDIN") as copy:
                         for row in rows:
                             copy.write_row(row)
             return
         ops = connection.ops
-        for table, key, columns, rows in changes:
-            if rows:
-                cur.executemany(
-                    f"UPDATE {table} SET {', '.join(f'{qn(c)} = %s' for c in columns)} WHERE {qn(key)} = %s",  # noqa: S608
-                    [(*(_sqlite_value(c, v, ops) for c, v in zip(columns, row[1:], strict=True)),
-                      row[0].hex if key == "person_id" else row[0]) for row in rows])
+        for condition, id_params in id_conditions("person_id", delete):
+            for sql in deletes:
+                cur.execute(sql.format(ids=condition), id_params)
+        if moved:
+            cur.executemany(moving, [(ops.adapt_datefield_value(day), pid.hex) for pid, day in moved])
+        at = STATE_COLUMNS.index("evaluated_at")  # stored as the ORM stores it (naive UTC text)
         for table, columns, rows in inserts:
             if rows:
-                insert_rows(cur, f"INSERT INTO {table} ({', '.join(qn(c) for c in columns)})", [
-                    (row[0].hex, *(_sqlite_value(c, v, ops) for c, v in zip(columns[1:], row[1:], strict=True)))
+                insert_rows(cur, f"INSERT INTO {qn(table)} ({', '.join(qn(c) for c in columns)})", [
+                    (row[0].hex, *row[1:at], ops.adapt_datetimefield_value(row[at]), *row[at + 1 :])
+                    if table == state_table else (row[0].hex, *row[1:])
                     for row in rows
                 ])
-
-
-def _sqlite_value(column: str, value: Any, ops: Any) -> Any:
-    """A value of an outcome row as SQLite stores it: ``evaluated_at`` as the ORM stores it (naive UTC text)."""
-    return ops.adapt_datetimefield_value(value) if column == "evaluated_at" else value
-
