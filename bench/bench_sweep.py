@@ -418,6 +418,14 @@ def _admin_url() -> tuple[str, str]:
     return parts.path.lstrip("/"), urlunparse(parts._replace(path="/postgres", query=""))
 
 
+def _copy_database(conn: Any, name: str, template: str) -> None:
+    """``CREATE DATABASE name TEMPLATE template``: on PostgreSQL 15 a file copy (``STRATEGY = FILE_COPY``), checkpointed
+    before it returns, rather than the default, which writes all of it to the write-ahead log for the server to write
+    out through the timed sweeps that follow."""
+    strategy = " STRATEGY = FILE_COPY" if conn.info.server_version >= 150000 else ""
+    conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"{strategy}')
+
+
 def save_snapshot(connection: Any, snapshot: str) -> None:
     """Keep a copy of the freshly built register as the database ``snapshot`` (a file-level copy: PostgreSQL's
     ``CREATE DATABASE ... TEMPLATE``), so later runs with ``--snapshot`` start from it instead of building."""
@@ -427,7 +435,7 @@ def save_snapshot(connection: Any, snapshot: str) -> None:
     connection.close()  # a template must have no other session
     with psycopg.connect(admin, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{snapshot}"')
-        conn.execute(f'CREATE DATABASE "{snapshot}" TEMPLATE "{name}"')
+        _copy_database(conn, snapshot, name)
 
 
 def restore_snapshot(snapshot: str) -> bool:
@@ -439,10 +447,7 @@ def restore_snapshot(snapshot: str) -> bool:
         if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [snapshot]).fetchone() is None:
             return False
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        # PostgreSQL 15 copies a database by writing all of it to the write-ahead log (WAL_LOG), which the server then
-        # writes out through the timed sweeps that follow; a file copy is checkpointed before it returns
-        strategy = " STRATEGY = FILE_COPY" if conn.info.server_version >= 150000 else ""
-        conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{snapshot}"{strategy}')
+        _copy_database(conn, name, snapshot)
     return True
 
 

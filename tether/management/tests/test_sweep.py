@@ -54,16 +54,14 @@ def test_an_obligation_falling_due_does_not_evaluate_the_duties_again(officer, m
     """The sweep re-evaluates a registrant whose periodic notification falls overdue with time (``changes_on``):
     their registration and status are as they were, so the outcomes-written hook does not evaluate management's
     duties (which read only those of the register) with it."""
+    from tether.casework.tests.conftest import DUE, yearly_doc
     from tether.management import outcomes
     from tether.register.models import PersonObligation, RegisterState
     from tether.register.services import person_create
 
-    notes = [{"kind": kind, "received_at": f"{day}T10:00:00Z", "station": "Charing Cross"} for kind, day in (
-        ("initial", "2020-07-02"), ("periodic", "2021-07-01"), ("periodic", "2022-06-30"), ("periodic", "2023-06-29"),
-        ("periodic", "2024-11-01"))]
-    person = person_create(officer, make_doc(notifications=notes))
+    person = person_create(officer, yearly_doc(make_doc))
     state = RegisterState.objects.get(person=person)
-    assert state.next_due == date(2025, 11, 1) and state.changes_on == date(2025, 11, 2)
+    assert state.next_due == DUE and state.changes_on == DUE + timedelta(days=1)
     told: list[object] = []
     real = outcomes.materialise
 
@@ -73,12 +71,12 @@ def test_an_obligation_falling_due_does_not_evaluate_the_duties_again(officer, m
 
     monkeypatch.setattr(outcomes, "materialise", counted)  # what the hook calls (the step has its own name for it)
     before = (state.status, state.subject, state.registration_start, state.registration_end, state.indefinite)
-    summary = sweep(as_of=date(2025, 11, 2))
+    summary = sweep(as_of=DUE + timedelta(days=1))
     after = RegisterState.objects.get(person=person)
     assert summary["reevaluated_due_to_time"] == 1 and summary["new_breaches"] == 1
-    assert PersonObligation.objects.get(person=person, due=date(2025, 11, 1)).status == "overdue"
+    assert PersonObligation.objects.get(person=person, due=DUE).status == "overdue"
     assert (after.status, after.subject, after.registration_start, after.registration_end, after.indefinite) == before
-    assert after.evaluated_on == date(2025, 11, 2) and told == []
+    assert after.evaluated_on == DUE + timedelta(days=1) and told == []
 
 
 def test_a_visit_made_before_the_sweep_means_no_breach(managed, officer, frozen):
